@@ -1,0 +1,139 @@
+/**
+ * The one façade of the engine. The desktop app (over IPC), the `vigil` CLI and the tests all drive the product
+ * through this class, so every front door gets the same behaviour.
+ */
+import { basename } from 'node:path';
+import { Assistant } from '../assist/assistant';
+import type { Embedder } from '../embed/embedder';
+import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { JsonlWriter, readJsonl } from '../formats/jsonl';
+import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
+import { KnowledgeStore } from '../knowledge/knowledgeStore';
+import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
+import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
+import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
+
+export interface CopilotOptions {
+  /** The team's data folder; created when missing. */
+  dataDir: string;
+  /** Defaults to the built-in embedder, which needs no model files. */
+  embedder?: Embedder;
+  /** Reports long-running work (re-indexing) in words. */
+  onProgress?: (message: string) => void;
+}
+
+/** Entries written to the store per commit while importing. */
+const IMPORT_BATCH = 500;
+
+export interface LearnResult {
+  /** Ids of the entries written (or updated). */
+  entryIds: string[];
+  status: EntryStatus;
+  skippedQa: string | null;
+}
+
+export class CopilotService {
+  private readonly assistant: Assistant;
+
+  private constructor(private readonly store: KnowledgeStore) {
+    this.assistant = new Assistant(store);
+  }
+
+  /** Opens the engine on a team's data folder. */
+  static async open(options: CopilotOptions): Promise<CopilotService> {
+    const embedder = options.embedder ?? new HashedEmbedder();
+    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+    return new CopilotService(store);
+  }
+
+  async status(): Promise<ServiceStatus> {
+    const s = await this.store.status();
+    return {
+      dataDir: s.dataDir,
+      embedderId: s.embedderId,
+      dimensions: s.dimensions,
+      entries: s.entries,
+      byStatus: s.byStatus,
+      llm: { mode: 'retrieval-only', reason: 'No local LLM is configured yet; suggestions come from retrieval alone.' },
+    };
+  }
+
+  /**
+   * Imports knowledge entries from a JSONL file as approved knowledge. Bad lines are reported (file, line,
+   * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
+   */
+  async importEntries(file: string): Promise<ImportReport> {
+    const report: ImportReport = { file, imported: 0, issues: [] };
+    const now = new Date().toISOString();
+    let batch: StoredEntry[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await this.store.upsert(batch);
+      report.imported += batch.length;
+      batch = [];
+    };
+    for await (const { value } of readJsonl(file, EntrySchema, (issue) => report.issues.push(issue))) {
+      const entry = value.source ? value : { ...value, source: { type: 'import' as const, ref: basename(file) } };
+      batch.push(toStoredEntry(entry, { status: 'approved', now }));
+      if (batch.length >= IMPORT_BATCH) await flush();
+    }
+    await flush();
+    return report;
+  }
+
+  /** Writes entries (all, or those with the given statuses) to a JSONL file in the spec's entry format. */
+  async exportEntries(file: string, statuses?: readonly EntryStatus[]): Promise<{ file: string; exported: number }> {
+    const writer = new JsonlWriter(file);
+    let exported = 0;
+    try {
+      for await (const entry of this.store.entries()) {
+        if (statuses && !statuses.includes(entry.status)) continue;
+        await writer.write(entry);
+        exported++;
+      }
+    } finally {
+      await writer.close();
+    }
+    return { file, exported };
+  }
+
+  /** Searches approved knowledge, as the analyst does from the knowledge view. */
+  async searchKnowledge(query: string, limit = 10): Promise<KnowledgeHit[]> {
+    const hits = await this.store.search(query, { limit });
+    return hits.map((hit) => ({
+      id: hit.entry.id,
+      kind: hit.entry.kind,
+      status: hit.entry.status,
+      title: hit.entry.title ?? null,
+      question: hit.entry.question ?? null,
+      body: hit.entry.body,
+      sourceTicketId: sourceTicketOf(hit.entry),
+      score: Math.round(hit.similarity * 1000) / 1000,
+    }));
+  }
+
+  /**
+   * Runs the proactive pipeline after a customer message. `ticket` is a snapshot that holds the conversation at
+   * least up to `messageIndex`; `arrivedAt` is when the message arrived (`performance.now()`), for latency.
+   */
+  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<Suggestion> {
+    return this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+  }
+
+  /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */
+  async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<LearnResult> {
+    this.assistant.onTicketClosed(ticket.id);
+    const learned = learnFromTicket(ticket, policy);
+    await this.store.upsert(learned.entries);
+    return {
+      entryIds: learned.entries.map((e) => e.id),
+      status: policy === 'auto' ? 'approved' : 'proposed',
+      skippedQa: learned.skippedQa,
+    };
+  }
+
+  /** Finishes queued writes and releases the data folder. */
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Plain data types that cross from the engine to its front doors (CLI, desktop app over IPC, tests). They hold
+ * no functions and no class instances, so they survive structured cloning and JSON unchanged.
+ */
+import type { LineIssue } from '../formats/lineIssue';
+import type { Citation, EntryKind, Suggestion } from '../formats/schemas';
+import type { EntryStatus } from '../knowledge/storedEntry';
+
+export interface ServiceStatus {
+  dataDir: string;
+  embedderId: string;
+  dimensions: number;
+  entries: number;
+  byStatus: Record<EntryStatus, number>;
+  /** Which generation mode the engine is in; `retrieval-only` until an LLM is configured and reachable. */
+  llm: { mode: 'retrieval-only' | 'llm'; reason: string };
+}
+
+export interface ImportReport {
+  file: string;
+  imported: number;
+  /** Lines that were skipped, each naming the file, line and field. */
+  issues: LineIssue[];
+}
+
+export interface KnowledgeHit {
+  id: string;
+  kind: EntryKind;
+  status: EntryStatus;
+  title: string | null;
+  question: string | null;
+  body: string;
+  sourceTicketId: string | null;
+  /** Cosine similarity of the query to the entry, as cited in suggestions. */
+  score: number;
+}
+
+export type { Citation, Suggestion };

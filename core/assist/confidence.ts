@@ -1,0 +1,65 @@
+/**
+ * How sure retrieval is that its best hit answers the message, from the scores themselves: how similar the best
+ * hit is, how far it stands above the best hit that would give a different answer, and how many of the top hits
+ * agree with it. A logistic model turns these into a probability-like confidence in [0, 1].
+ */
+import type { SearchHit } from '../knowledge/knowledgeStore';
+
+export interface ConfidenceFeatures {
+  /** Cosine similarity of the best hit. */
+  top: number;
+  /** `top` minus the similarity of the best hit with a different answer (or of the last hit when all agree). */
+  margin: number;
+  /** Share of the top hits (up to AGREEMENT_WINDOW) that give the same answer as the best one. */
+  agreement: number;
+}
+
+/** How many leading hits vote in `agreement`. */
+export const AGREEMENT_WINDOW = 5;
+
+/**
+ * Logistic weights over (1, top, margin, agreement), fitted by `npm run fit:confidence` on BANKING77's *train*
+ * set only (a seeded 8,000 queries learned as closed tickets, the other 2,003 asked as new ones; target: the
+ * best hit has the right intent). The test set was not used. At the 0.5 threshold the fit showed 84.6% of the
+ * held-out queries with 92.7% right, against 82.8% right when always speaking.
+ */
+export const CONFIDENCE_WEIGHTS = { bias: -3.31, top: 1.32, margin: 7.34, agreement: 5.51 } as const;
+
+/** Suggestions below this confidence are recorded but not shown (`low_confidence`). */
+export const SHOW_THRESHOLD = 0.5;
+
+/**
+ * The answer a hit would give, for comparing hits: entries learned from tickets with the same resolution give
+ * the same answer; other entries only agree with themselves.
+ */
+export function answerKeyOf(hit: SearchHit): string {
+  const entry = hit.entry;
+  const resolution = typeof entry['resolution'] === 'string' ? entry['resolution'] : null;
+  if (entry.kind === 'qa') return `a:${normalizeAnswer(entry.body)}`;
+  if (entry.kind === 'case' && resolution) return `a:${normalizeAnswer(resolution)}`;
+  return `id:${entry.id}`;
+}
+
+function normalizeAnswer(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Features of a ranked hit list (best first). */
+export function confidenceFeatures(hits: readonly SearchHit[]): ConfidenceFeatures | null {
+  const best = hits[0];
+  if (!best) return null;
+  const bestKey = answerKeyOf(best);
+  const rival = hits.slice(1).find((hit) => answerKeyOf(hit) !== bestKey);
+  const last = hits[hits.length - 1] ?? best;
+  const margin = best.similarity - (rival ? rival.similarity : Math.min(last.similarity, best.similarity));
+  const window = hits.slice(0, AGREEMENT_WINDOW);
+  const agreement = window.filter((hit) => answerKeyOf(hit) === bestKey).length / window.length;
+  return { top: best.similarity, margin, agreement };
+}
+
+/** Confidence in [0, 1] from the features. */
+export function confidenceOf(features: ConfidenceFeatures): number {
+  const w = CONFIDENCE_WEIGHTS;
+  const z = w.bias + w.top * features.top + w.margin * features.margin + w.agreement * features.agreement;
+  return 1 / (1 + Math.exp(-z));
+}

@@ -1,0 +1,216 @@
+/**
+ * The headless front door: `vigil replay`, `vigil kb import|export|search`, `vigil status`. It drives the same
+ * CopilotService as the desktop app. Errors are printed as sentences, with the exit code 1; usage errors exit 2.
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { defaultDataDir } from '../app/dataDir';
+import { CopilotService } from '../app/copilotService';
+import { runReplay, type ReplaySummary } from '../app/replay';
+import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+
+const USAGE = `vigil: the Vigil Desktop engine, headless.
+
+Usage:
+  vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
+  vigil kb import FILE [FILE ...] [--data-dir DIR]
+  vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
+  vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
+  vigil status [--data-dir DIR]
+
+The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
+Formats: docs/formats.md.`;
+
+class UsageError extends Error {}
+
+type Out = { log: (line: string) => void; error: (line: string) => void };
+const consoleOut: Out = { log: (l) => console.log(l), error: (l) => console.error(l) };
+
+function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function printIssues(issues: readonly LineIssue[], out: Out): void {
+  for (const issue of issues.slice(0, 50)) out.error(`skipped ${formatLineIssue(issue)}`);
+  if (issues.length > 50) out.error(`… and ${issues.length - 50} more skipped lines`);
+}
+
+function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
+  if (!value) return undefined;
+  const statuses = value.split(',').map((s) => s.trim());
+  for (const s of statuses) {
+    if (!(ENTRY_STATUSES as readonly string[]).includes(s)) {
+      throw new UsageError(`--status: unknown status "${s}" (use ${ENTRY_STATUSES.join(', ')})`);
+    }
+  }
+  return statuses as EntryStatus[];
+}
+
+async function withService<T>(dataDir: string | undefined, run: (s: CopilotService) => Promise<T>, out: Out): Promise<T> {
+  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+  try {
+    return await run(service);
+  } finally {
+    await service.close();
+  }
+}
+
+function describeSummary(s: ReplaySummary): string[] {
+  const reasons = Object.entries(s.suppressedByReason)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  return [
+    `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
+    `decisions: ${s.decisions}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
+    `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
+    `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
+  ];
+}
+
+async function replayCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, {
+    tickets: { type: 'string' },
+    knowledge: { type: 'string', multiple: true },
+    learn: { type: 'string', default: 'auto' },
+    out: { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
+  if (!values.tickets) throw new UsageError('replay needs --tickets FILE');
+  if (!values.out) throw new UsageError('replay needs --out FILE');
+  if (values.learn !== 'auto' && values.learn !== 'off') throw new UsageError('--learn must be auto or off');
+  let lastReport = Date.now();
+  const summary = await runReplay({
+    tickets: values.tickets,
+    knowledge: values.knowledge ?? [],
+    learn: values.learn,
+    out: values.out,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    onTicket: (done) => {
+      if (Date.now() - lastReport > 2000) {
+        out.error(`… ${done} tickets replayed`);
+        lastReport = Date.now();
+      }
+    },
+  });
+  for (const report of summary.imports) {
+    printIssues(report.issues, out);
+    out.log(`imported ${report.imported} entries from ${report.file}`);
+  }
+  printIssues(summary.issues, out);
+  for (const line of describeSummary(summary)) out.log(line);
+  out.log(`decisions written to ${values.out}`);
+  return 0;
+}
+
+async function kbCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'import') {
+    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
+    if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
+    return withService(
+      values['data-dir'],
+      async (service) => {
+        for (const file of positionals) {
+          const report = await service.importEntries(file);
+          printIssues(report.issues, out);
+          out.log(`imported ${report.imported} entries from ${file}${report.issues.length ? ` (${report.issues.length} lines skipped)` : ''}`);
+        }
+        return 0;
+      },
+      out,
+    );
+  }
+  if (sub === 'export') {
+    const { values } = parse(rest, { out: { type: 'string' }, status: { type: 'string' }, 'data-dir': { type: 'string' } });
+    if (!values.out) throw new UsageError('kb export needs --out FILE');
+    const file = values.out;
+    const statuses = parseStatuses(values.status);
+    return withService(
+      values['data-dir'],
+      async (service) => {
+        const result = await service.exportEntries(file, statuses);
+        out.log(`exported ${result.exported} entries to ${file}`);
+        return 0;
+      },
+      out,
+    );
+  }
+  if (sub === 'search') {
+    const { values, positionals } = parse(rest, {
+      limit: { type: 'string', default: '5' },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+    });
+    const query = positionals.join(' ').trim();
+    if (!query) throw new UsageError('kb search needs a QUERY');
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be a whole number from 1 to 100');
+    return withService(
+      values['data-dir'],
+      async (service) => {
+        const hits = await service.searchKnowledge(query, limit);
+        if (values.json) hits.forEach((hit) => out.log(JSON.stringify(hit)));
+        else if (hits.length === 0) out.log('no matching knowledge');
+        else {
+          for (const hit of hits) {
+            const head = hit.title ?? hit.question ?? hit.body;
+            out.log(`${hit.score.toFixed(3)}  ${hit.kind.padEnd(7)} ${hit.id}  ${head.replace(/\s+/g, ' ').slice(0, 100)}`);
+          }
+        }
+        return 0;
+      },
+      out,
+    );
+  }
+  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export or search)`);
+}
+
+async function statusCommand(args: string[], out: Out): Promise<number> {
+  const { values } = parse(args, { 'data-dir': { type: 'string' } });
+  return withService(
+    values['data-dir'],
+    async (service) => {
+      const s = await service.status();
+      out.log(`data folder: ${s.dataDir}`);
+      out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
+      out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
+      out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
+      return 0;
+    },
+    out,
+  );
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'replay':
+        return await replayCommand(rest, out);
+      case 'kb':
+        return await kbCommand(rest, out);
+      case 'status':
+        return await statusCommand(rest, out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.error(`vigil: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    out.error(`vigil: ${(err as Error).message}`);
+    return 1;
+  }
+}

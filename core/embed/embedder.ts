@@ -1,0 +1,15 @@
+/**
+ * The contract every embedding backend implements (built-in, transformers.js, Ollama). The knowledge store
+ * records `id` and `dimensions` with each table so vectors from different embedders are never mixed.
+ */
+
+/** Whether a text is a search query or a stored document; some models prefix the two differently. */
+export type EmbedMode = 'query' | 'document';
+
+export interface Embedder {
+  /** Stable identifier, stored with the table (`builtin-hash-v1`, `minilm-l6-v2@onnx`, `ollama:nomic-embed-text`). */
+  readonly id: string;
+  readonly dimensions: number;
+  /** Unit-length vectors, one per text, in input order. */
+  embed(texts: readonly string[], mode: EmbedMode): Promise<Float32Array[]>;
+}

@@ -1,0 +1,103 @@
+/**
+ * The built-in embedder: works offline on day one with no model files. It hashes word unigrams, word bigrams
+ * and character n-grams of each word into a fixed-size signed vector (the "hashing trick"), with sublinear term
+ * weights, and normalises to unit length so cosine similarity is a dot product.
+ */
+import type { EmbedMode, Embedder } from './embedder';
+import { STOPWORDS, tokenize } from '../text/tokenize';
+
+/** Feature weights of the built-in embedder. Defaults were chosen on BANKING77 (see BENCHMARKS.md). */
+export interface HashedEmbedderOptions {
+  dimensions: number;
+  /** Weight of a function word relative to a content word. */
+  stopwordWeight: number;
+  /** Weight of a word bigram relative to a unigram. */
+  bigramWeight: number;
+  /** Weight of each character n-gram of a content word: catches typos and inflections ("refunded", "refund"). */
+  charGramWeight: number;
+  minCharGram: number;
+  maxCharGram: number;
+}
+
+export const DEFAULT_HASHED_OPTIONS: HashedEmbedderOptions = {
+  dimensions: 1024,
+  stopwordWeight: 0.3,
+  bigramWeight: 0.7,
+  charGramWeight: 0.25,
+  minCharGram: 3,
+  maxCharGram: 5,
+};
+
+/** 32-bit FNV-1a: fast, stable across platforms and releases (vectors on disk depend on it). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export class HashedEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  private readonly options: HashedEmbedderOptions;
+
+  constructor(options: Partial<HashedEmbedderOptions> = {}) {
+    this.options = { ...DEFAULT_HASHED_OPTIONS, ...options };
+    this.dimensions = this.options.dimensions;
+    const o = this.options;
+    // The id encodes every option: two differently configured embedders must never share a table.
+    this.id = `builtin-hash-v1:${o.dimensions}:${o.stopwordWeight}:${o.bigramWeight}:${o.charGramWeight}:${o.minCharGram}-${o.maxCharGram}`;
+  }
+
+  /** The built-in model treats queries and documents alike. */
+  async embed(texts: readonly string[], _mode: EmbedMode): Promise<Float32Array[]> {
+    return texts.map((text) => this.embedOne(text));
+  }
+
+  /** Synchronous form, for callers that embed in a hot loop. */
+  embedOne(text: string): Float32Array {
+    const o = this.options;
+    const counts = new Map<string, number>();
+    const add = (feature: string, weight: number): void => {
+      counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    };
+    const words = tokenize(text);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      const isStop = STOPWORDS.has(word);
+      add(`w:${word}`, isStop ? o.stopwordWeight : 1);
+      const next = words[i + 1];
+      if (next !== undefined) {
+        add(`b:${word} ${next}`, o.bigramWeight * (isStop && STOPWORDS.has(next) ? o.stopwordWeight : 1));
+      }
+      if (!isStop && o.charGramWeight > 0) {
+        const padded = `<${word}>`;
+        for (let n = o.minCharGram; n <= o.maxCharGram; n++) {
+          for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`, o.charGramWeight);
+        }
+      }
+    }
+    const vector = new Float32Array(this.dimensions);
+    for (const [feature, weight] of counts) {
+      const hash = fnv1a(feature);
+      // Sublinear weighting: a word said three times is not three times as important.
+      const value = weight > 1 ? 1 + Math.log(weight) : weight;
+      vector[hash % this.dimensions]! += hash & 0x80000000 ? -value : value;
+    }
+    normalize(vector);
+    return vector;
+  }
+}
+
+/** Scales `vector` to unit length in place (a zero vector stays zero). */
+export function normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] as number) ** 2;
+  if (sum > 0) {
+    const inv = 1 / Math.sqrt(sum);
+    for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) * inv;
+  }
+  return vector;
+}

@@ -1,0 +1,123 @@
+/**
+ * The fresh tier: entries written since the last flush to LanceDB, held in memory (and in a write-ahead log on
+ * disk) and searched by brute force. It exists because every LanceDB commit adds a fragment and every fragment
+ * slows every query: 400 one-row commits made a 20k-row search 5-15x slower in our measurement (BENCHMARKS.md).
+ * With this tier, a learned entry is searchable at once while LanceDB receives a few large commits.
+ */
+import type { EntryStatus, StoredEntry } from './storedEntry';
+
+/** BM25 parameters of Lance's full-text search, so fresh-tier and indexed scores can be merged. */
+const K1 = 1.2;
+const B = 0.75;
+
+/** Corpus statistics for BM25 over the whole store (indexed and fresh rows). */
+export class CorpusStats {
+  private readonly df = new Map<string, number>();
+  private documents = 0;
+  private totalLength = 0;
+
+  /**
+   * Counts one document. A replaced document is counted again (its old terms are not subtracted): document
+   * frequencies drift upward slightly for edited entries, which only matters until the store is reopened.
+   */
+  add(terms: readonly string[]): void {
+    this.documents++;
+    this.totalLength += terms.length;
+    for (const term of new Set(terms)) this.df.set(term, (this.df.get(term) ?? 0) + 1);
+  }
+
+  /** Okapi BM25 of a document (term counts and length) for the query terms. */
+  score(queryTerms: ReadonlySet<string>, counts: ReadonlyMap<string, number>, length: number): number {
+    const n = Math.max(1, this.documents);
+    const averageLength = this.totalLength / n || 1;
+    let total = 0;
+    for (const term of queryTerms) {
+      const tf = counts.get(term);
+      if (!tf) continue;
+      const df = this.df.get(term) ?? 1;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      total += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
+    }
+    return total;
+  }
+}
+
+export interface FreshRow {
+  entry: StoredEntry;
+  vector: Float32Array;
+  /** Term counts of the entry's match text. */
+  counts: Map<string, number>;
+  length: number;
+}
+
+export interface TierHit {
+  id: string;
+  score: number;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+export function termCounts(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+export class FreshTier {
+  private readonly rows = new Map<string, FreshRow>();
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  has(id: string): boolean {
+    return this.rows.has(id);
+  }
+
+  get(id: string): FreshRow | undefined {
+    return this.rows.get(id);
+  }
+
+  set(row: FreshRow): void {
+    this.rows.set(row.entry.id, row);
+  }
+
+  delete(id: string): void {
+    this.rows.delete(id);
+  }
+
+  /** Takes every row out (for a flush). */
+  takeAll(): FreshRow[] {
+    const all = [...this.rows.values()];
+    this.rows.clear();
+    return all;
+  }
+
+  values(): IterableIterator<FreshRow> {
+    return this.rows.values();
+  }
+
+  /** Best `limit` rows by cosine similarity (vectors are unit length). */
+  searchVector(query: Float32Array, statuses: ReadonlySet<EntryStatus>, limit: number): TierHit[] {
+    const hits: TierHit[] = [];
+    for (const row of this.rows.values()) {
+      if (statuses.has(row.entry.status)) hits.push({ id: row.entry.id, score: dot(query, row.vector) });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** Best `limit` rows by BM25 over the whole store's statistics; rows sharing no term are left out. */
+  searchText(terms: ReadonlySet<string>, stats: CorpusStats, statuses: ReadonlySet<EntryStatus>, limit: number): TierHit[] {
+    const hits: TierHit[] = [];
+    for (const row of this.rows.values()) {
+      if (!statuses.has(row.entry.status)) continue;
+      const score = stats.score(terms, row.counts, row.length);
+      if (score > 0) hits.push({ id: row.entry.id, score });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+}

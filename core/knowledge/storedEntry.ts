@@ -1,0 +1,55 @@
+/**
+ * A knowledge entry as the store keeps it: the spec's entry (unknown fields kept) plus its review status and
+ * provenance. Status and provenance travel as extra fields in `kb export`, so a round trip loses nothing.
+ */
+import { z } from 'zod';
+import { EntrySchema, type Entry } from '../formats/schemas';
+
+export const ENTRY_STATUSES = ['proposed', 'approved', 'retired'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+export const ProvenanceSchema = z.looseObject({
+  /** Tickets this entry was learned from, oldest first. */
+  sourceTicketIds: z.array(z.string()).default([]),
+  createdAt: z.string(),
+  approvedBy: z.string().nullable().optional(),
+  approvedAt: z.string().nullable().optional(),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+export type StoredEntry = Entry & { status: EntryStatus; provenance: Provenance };
+
+/** The status and provenance an entry brings with it (an earlier export), or the defaults for a new import. */
+export function toStoredEntry(entry: Entry, defaults: { status: EntryStatus; now: string }): StoredEntry {
+  const status = z.enum(ENTRY_STATUSES).safeParse(entry['status']);
+  const provenance = ProvenanceSchema.safeParse(entry['provenance']);
+  const sourceRef = entry.source?.type === 'ticket' && entry.source.ref ? [entry.source.ref] : [];
+  return {
+    ...entry,
+    status: status.success ? status.data : defaults.status,
+    provenance: provenance.success ? provenance.data : { sourceTicketIds: sourceRef, createdAt: defaults.now },
+  };
+}
+
+/** Parses a stored document back; the store wrote it, so a failure means on-disk corruption. */
+export function parseStoredEntry(json: string): StoredEntry {
+  const raw: unknown = JSON.parse(json);
+  const entry = EntrySchema.parse(raw);
+  return toStoredEntry(entry, { status: 'approved', now: new Date(0).toISOString() });
+}
+
+/** The ticket a citation of this entry points back to, if it was learned from one. */
+export function sourceTicketOf(entry: StoredEntry): string | null {
+  if (entry.source?.type === 'ticket' && entry.source.ref) return entry.source.ref;
+  return entry.provenance.sourceTicketIds[0] ?? null;
+}
+
+/**
+ * The text an entry is matched on. Q&A and cases are matched on their question (a past customer's problem
+ * against the new customer's problem), not on the answer; articles, which have no question, on their body.
+ */
+export function matchTextOf(entry: Entry): string {
+  const head = [entry.title, entry.question].filter((s): s is string => Boolean(s && s.trim())).join('\n');
+  if (entry.question && entry.question.trim()) return head;
+  return head ? `${head}\n${entry.body}` : entry.body;
+}

@@ -1,0 +1,81 @@
+/**
+ * Entry of Vigil's main process: takes the single-instance lock, puts every page under the security rules,
+ * serves the UI from `app://vigil/`, wires the IPC contract to the engine, and drains the engine on quit.
+ */
+import { join } from 'node:path';
+import { app, session, type BrowserWindow } from 'electron';
+import { CopilotService } from '../../core/app/copilotService';
+import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
+import { createCopilotHandlers } from './ipcHandlers';
+import { registerIpcHandlers } from './ipcRouter';
+import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
+import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
+import { ServiceHost } from './serviceHost';
+import { createMainWindow } from './window';
+
+// Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
+const outDir = join(import.meta.dirname, '..');
+const preloadPath = join(outDir, 'preload', 'index.cjs');
+const rendererDir = join(outDir, 'renderer');
+// The dev server URL is honoured only in an unpackaged run, so an environment variable cannot point an
+// installed Vigil at someone else's page.
+const entryUrl = (!app.isPackaged && process.env['ELECTRON_RENDERER_URL']) || APP_ENTRY_URL;
+
+// Same folder the `vigil` CLI computes (core/app/dataDir), so knowledge imported there is what the app shows.
+app.setPath('userData', userDataDir());
+registerAppScheme();
+
+if (app.requestSingleInstanceLock()) {
+  start();
+} else {
+  // Another Vigil owns the data folder and its write queue; it is brought forward by 'second-instance'.
+  app.quit();
+}
+
+function start(): void {
+  const host = new ServiceHost(() => CopilotService.open({ dataDir: defaultDataDir('default') }));
+  let mainWindow: BrowserWindow | null = null;
+  let drained = false;
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('before-quit', (event) => {
+    if (drained) return;
+    // Hold the quit until in-flight calls finish and LanceDB's queued writes are on disk.
+    event.preventDefault();
+    host
+      .close()
+      .catch((error: unknown) => console.error(`Vigil could not close its knowledge store cleanly: ${String(error)}`))
+      .finally(() => {
+        drained = true;
+        app.quit();
+      });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('activate', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow({ preloadPath, entryUrl });
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      denyAllPermissions(session.defaultSession);
+      serveAppScheme(rendererDir);
+      registerIpcHandlers(createCopilotHandlers(host), appOriginOf(entryUrl));
+      mainWindow = createMainWindow({ preloadPath, entryUrl });
+    })
+    .catch((error: unknown) => {
+      console.error(`Vigil could not start: ${String(error)}`);
+      app.exit(1);
+    });
+}

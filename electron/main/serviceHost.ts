@@ -1,0 +1,59 @@
+/**
+ * Owns the engine for the main process: opens `CopilotService` once, tracks every call in flight, and on quit
+ * refuses new calls, waits for the running ones (an import may be half-way through its batches) and then
+ * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
+ */
+import type { CopilotService } from '../../core/app/copilotService';
+
+/** The part of the engine the desktop app uses. */
+export type DesktopService = Pick<CopilotService, 'status' | 'searchKnowledge' | 'importEntries' | 'close'>;
+
+/** Lazily opened engine with a draining shutdown. */
+export class ServiceHost {
+  private opening: Promise<DesktopService> | null = null;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  /** `open` is called at most once, on the first use. */
+  constructor(private readonly open: () => Promise<DesktopService>) {}
+
+  /** Runs `work` against the engine; refused once shutdown has begun. */
+  use<T>(work: (service: DesktopService) => Promise<T>): Promise<T> {
+    if (this.closing) {
+      return Promise.reject(new Error('Vigil is shutting down and no longer takes requests. Start it again to continue.'));
+    }
+    const run = this.service().then(work);
+    this.inFlight.add(run);
+    const forget = (): void => {
+      this.inFlight.delete(run);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  /** Waits for calls in flight, then closes the engine. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndClose();
+    return this.closing;
+  }
+
+  private service(): Promise<DesktopService> {
+    this.opening ??= this.open().catch((error: unknown) => {
+      // Let the next call try again (the folder may have been locked by a CLI run), but say why this one failed.
+      this.opening = null;
+      throw new Error(`Vigil could not open its knowledge store: ${errorMessage(error)}. Close other Vigil windows or \`vigil\` commands using the same data folder, then try again.`);
+    });
+    return this.opening;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    if (!this.opening) return;
+    const service = await this.opening.catch(() => null);
+    await service?.close();
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

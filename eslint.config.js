@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * Lint rules, including the layering that keeps the code's arrows pointing one way (VS Code's "Bad layering"
+ * rule): core ← electron ← renderer, where the renderer may take only types from the layers below it.
+ * test/layering.test.ts proves each layering rule fires on a violation and stays quiet on allowed code.
+ */
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** A regex matching a relative import into one of the repo's top-level `folders` (`../../core/app/x`). */
+function relativeImportInto(/** @type {string[]} */ folders) {
+  return `^\\.{1,2}/(?:.*/)?(?:${folders.join('|')})(?:/|$)`;
+}
+
+const CORE_MESSAGE =
+  'Bad layering: core/ is plain TypeScript on Node and must not depend on Electron, React, zustand, electron/ or renderer/. ' +
+  'Move the code to electron/ or renderer/, or pass what core needs in as a parameter.';
+
+const RENDERER_UP_MESSAGE =
+  'Bad layering: renderer/ may take only types from core/ and electron/ (`import type`). ' +
+  'Reach the engine through window.vigil (the IPC contract), never by importing it.';
+
+const RENDERER_NODE_MESSAGE =
+  'The renderer runs in a sandboxed page without Node.js or Electron. ' +
+  'Ask the main process for it through a method in electron/ipc/contract.ts instead.';
+
+const ELECTRON_MESSAGE =
+  'Bad layering: electron/ must not import from renderer/. Shared types belong in electron/ipc/contract.ts or core/.';
+
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
+
+export default defineConfig(
+  {
+    ignores: ['out/**', 'dist/**', 'coverage/**', '.vigil-data/**', 'bench-results/**', 'test-results/**'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `import { type A }` still loads the module at run time; for the renderer that would pull core/ in.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+  },
+
+  // ── Layering ────────────────────────────────────────────────────────────────────────────────────────────
+  {
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'react', 'react-dom', 'zustand'].map((name) => ({ name, message: CORE_MESSAGE })),
+          patterns: [
+            { regex: '^(?:electron|react|react-dom|zustand)/', message: CORE_MESSAGE },
+            { regex: relativeImportInto(['electron', 'renderer']), message: CORE_MESSAGE },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: relativeImportInto(['renderer']), message: ELECTRON_MESSAGE }] },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      // The typescript-eslint version understands `import type`, which is the one thing allowed across layers.
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: RENDERER_NODE_MESSAGE },
+            ...nodeBuiltins.map((name) => ({ name, message: RENDERER_NODE_MESSAGE })),
+          ],
+          patterns: [
+            { regex: relativeImportInto(['core', 'electron']), allowTypeImports: true, message: RENDERER_UP_MESSAGE },
+            { regex: '^(?:node:|electron/)', message: RENDERER_NODE_MESSAGE },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['require', 'process', 'Buffer', 'global', '__dirname', '__filename', 'module', 'exports'].map((name) => ({
+          name,
+          message: RENDERER_NODE_MESSAGE,
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['window', 'globalThis', 'self'].flatMap((object) =>
+          ['require', 'process'].map((property) => ({ object, property, message: RENDERER_NODE_MESSAGE })),
+        ),
+      ],
+    },
+  },
+);

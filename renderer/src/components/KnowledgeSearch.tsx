@@ -1,0 +1,81 @@
+/**
+ * The knowledge search: a search box and the approved entries that match, best first.
+ */
+import type { FormEvent } from 'react';
+import type { KnowledgeHit } from '../api/contractTypes';
+import { searchSelectors } from '../store/copilot/slices/search/selectors';
+import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
+import { hitExcerpt, hitHeading, kindLabel, scoreLabel, sourceLabel } from './knowledgeHitText';
+
+/** Search box plus results. */
+export function KnowledgeSearch() {
+  const query = useCopilotStore((state) => state.query);
+  const setQuery = useCopilotStore((state) => state.setQuery);
+  const search = useCopilotStore((state) => state.search);
+  const searching = useCopilotStore((state) => state.searching);
+  const results = useCopilotStore((state) => state.results);
+  const error = useCopilotStore((state) => state.searchError);
+  const summary = useCopilotStore(searchSelectors.resultsSummary);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void search();
+  };
+
+  return (
+    <section className="knowledge" aria-labelledby="knowledge-heading">
+      <h2 id="knowledge-heading">Knowledge</h2>
+      <form role="search" aria-label="Search knowledge" className="search-form" onSubmit={onSubmit}>
+        <label htmlFor="knowledge-query">Search approved knowledge</label>
+        <div className="search-row">
+          <input
+            id="knowledge-query"
+            type="search"
+            value={query}
+            placeholder="e.g. VPN drops after the laptop wakes"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+          <button type="submit" disabled={searching}>
+            Search
+          </button>
+        </div>
+      </form>
+      <p className="results-summary" role="status" aria-live="polite">
+        {summary}
+      </p>
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {results.length > 0 && (
+        <ol className="results" aria-label="Search results">
+          {results.map((hit) => (
+            <KnowledgeResult key={hit.id} hit={hit} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function KnowledgeResult({ hit }: { hit: KnowledgeHit }) {
+  const heading = hitHeading(hit);
+  return (
+    <li className="result">
+      <article aria-label={heading}>
+        <div className="result-meta">
+          <span className={`kind kind-${hit.kind}`}>{kindLabel(hit)}</span>
+          <span className="score" title="Similarity of this entry to your query (0 to 1)">
+            Score {scoreLabel(hit)}
+          </span>
+        </div>
+        <h3 className="result-heading">{heading}</h3>
+        <p className="result-body">{hitExcerpt(hit)}</p>
+        <p className="result-source">{sourceLabel(hit)}</p>
+      </article>
+    </li>
+  );
+}

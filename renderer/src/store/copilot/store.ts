@@ -1,0 +1,30 @@
+/**
+ * The renderer's one store, built from slices (lobe-chat's layout: slices/<x>/{initialState,action,selectors}).
+ * It holds UI state and calls the preload API; every domain rule stays in core/.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { VigilApi } from '../../api/contractTypes';
+import { createImporterSlice, type ImporterSlice } from './slices/importer/action';
+import { createSearchSlice, type SearchSlice } from './slices/search/action';
+import { createStatusSlice, type StatusSlice } from './slices/status/action';
+
+/** Everything the store holds. */
+export type CopilotState = StatusSlice & SearchSlice & ImporterSlice;
+
+/** A vanilla zustand store of `CopilotState`. */
+export type CopilotStore = StoreApi<CopilotState>;
+
+/**
+ * Where actions get the API from, called on each use: a missing preload then shows up as the error of the
+ * first call, on screen, rather than as a blank window.
+ */
+export type VigilApiSource = () => VigilApi;
+
+/** Creates the store; tests pass a fake API. */
+export function createCopilotStore(api: VigilApiSource): CopilotStore {
+  return createStore<CopilotState>()((...args) => ({
+    ...createStatusSlice(api)(...args),
+    ...createSearchSlice(api)(...args),
+    ...createImporterSlice(api)(...args),
+  }));
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { checkScope } from '../../../core/assist/scopeGate';
+import { RepeatGate } from '../../../core/assist/repeatGate';
+import { confidenceOf } from '../../../core/assist/confidence';
+
+describe('scope gate', () => {
+  it.each(['thanks!', 'Thank you so much', 'ok', 'any update?', 'Hello', 'have a nice day'])('stays silent on "%s"', (text) => {
+    expect(checkScope(text).inScope).toBe(false);
+  });
+
+  it.each(['My card was declined at the shop', 'Why is my transfer still pending?', 'error 403 on login', 'refund?'])(
+    'helps with "%s"',
+    (text) => {
+      expect(checkScope(text).inScope).toBe(true);
+    },
+  );
+});
+
+describe('repeat gate', () => {
+  it('suppresses the same entry or a near-identical text on the same ticket only', () => {
+    const gate = new RepeatGate();
+    gate.remember('T-1', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.');
+    expect(gate.isRepeat('T-1', 'kb-mtu', 'something else entirely')).toBe(true);
+    expect(gate.isRepeat('T-1', 'kb-other', 'Lower the tunnel MTU to 1380 in the client settings')).toBe(true);
+    expect(gate.isRepeat('T-1', 'kb-pin', 'Unblock the PIN at any ATM.')).toBe(false);
+    expect(gate.isRepeat('T-2', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.')).toBe(false);
+    gate.forget('T-1');
+    expect(gate.isRepeat('T-1', 'kb-mtu', 'x')).toBe(false);
+  });
+});
+
+describe('retrieval confidence', () => {
+  it('rises with similarity, margin and agreement, and stays in [0, 1]', () => {
+    const weak = confidenceOf({ top: 0.3, margin: 0.01, agreement: 0.2 });
+    expect(confidenceOf({ top: 0.6, margin: 0.01, agreement: 0.2 })).toBeGreaterThan(weak);
+    expect(confidenceOf({ top: 0.3, margin: 0.2, agreement: 0.2 })).toBeGreaterThan(weak);
+    expect(confidenceOf({ top: 0.3, margin: 0.01, agreement: 1 })).toBeGreaterThan(weak);
+    expect(confidenceOf({ top: 1, margin: 1, agreement: 1 })).toBeLessThanOrEqual(1);
+    expect(weak).toBeGreaterThanOrEqual(0);
+    expect(weak).toBeLessThan(0.5);
+  });
+});

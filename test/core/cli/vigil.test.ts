@@ -1,0 +1,70 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../core/cli/vigil';
+import { EntrySchema } from '../../../core/formats/schemas';
+
+function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { out: { log: (l) => stdout.push(l), error: (l) => stderr.push(l) }, stdout, stderr };
+}
+
+const entries = [
+  { id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380.', tags: ['vpn'], 'x-team': 'net' },
+  { id: 'kb-pin', kind: 'qa', question: 'My PIN is blocked', body: 'Unblock it at any ATM of the network.' },
+];
+
+describe('the vigil command', () => {
+  it('imports, searches and exports knowledge, keeping unknown fields and naming bad lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const dataDir = join(dir, 'data');
+    const file = join(dir, 'entries.jsonl');
+    await writeFile(file, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n{"id": "x", "kind": "article"}\n`);
+
+    const imp = capture();
+    expect(await main(['kb', 'import', file, '--data-dir', dataDir], imp.out)).toBe(0);
+    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
+    expect(imp.stderr).toEqual([`skipped ${file}:3: body: Invalid input: expected string, received undefined`]);
+
+    const search = capture();
+    expect(await main(['kb', 'search', 'vpn', 'keeps', 'dropping', '--json', '--data-dir', dataDir], search.out)).toBe(0);
+    expect(JSON.parse(search.stdout[0]!)).toMatchObject({ id: 'kb-vpn-mtu', kind: 'article', status: 'approved' });
+
+    const exported = join(dir, 'export.jsonl');
+    expect(await main(['kb', 'export', '--out', exported, '--data-dir', dataDir], capture().out)).toBe(0);
+    const back = (await readFile(exported, 'utf8')).trim().split('\n').map((l) => EntrySchema.parse(JSON.parse(l)));
+    expect(back.map((e) => e.id).sort()).toEqual(['kb-pin', 'kb-vpn-mtu']);
+    expect(back.find((e) => e.id === 'kb-vpn-mtu')).toMatchObject({ 'x-team': 'net', status: 'approved', source: { type: 'import', ref: 'entries.jsonl' } });
+
+    const status = capture();
+    expect(await main(['status', '--data-dir', dataDir], status.out)).toBe(0);
+    expect(status.stdout).toContain('entries: 2 (approved 2, proposed 0, retired 0)');
+  });
+
+  it('runs a replay and prints its summary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const tickets = join(dir, 'tickets.jsonl');
+    await writeFile(tickets, JSON.stringify({ id: 'T-1', status: 'solved', messages: [{ id: '1', author: 'customer', text: 'card payment declined abroad' }], resolution: 'Enable travel mode.' }));
+    const run = capture();
+    const out = join(dir, 'out.jsonl');
+    expect(await main(['replay', '--tickets', tickets, '--out', out], run.out)).toBe(0);
+    expect(run.stdout).toContain('entries learned: 2 from 1 closed tickets');
+    expect(run.stdout.some((l) => /^latency: p50 [\d.]+ ms, p95 [\d.]+ ms$/.test(l))).toBe(true);
+    expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('explains usage mistakes with exit code 2 and failures with exit code 1', async () => {
+    const usage = capture();
+    expect(await main(['replay', '--out', 'x.jsonl'], usage.out)).toBe(2);
+    expect(usage.stderr[0]).toMatch(/^vigil: replay needs --tickets FILE/);
+    expect(await main(['kb', 'search', 'x', '--limit', 'many'], capture().out)).toBe(2);
+    expect(await main(['frobnicate'], capture().out)).toBe(2);
+
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const failure = capture();
+    expect(await main(['replay', '--tickets', join(dir, 'missing.jsonl'), '--out', join(dir, 'o.jsonl')], failure.out)).toBe(1);
+    expect(failure.stderr[0]).toMatch(/missing\.jsonl/);
+  });
+});

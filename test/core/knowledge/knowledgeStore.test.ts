@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
+import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
+import { ARTICLES, stored } from '../../fixtures/storeEntries';
+
+const run = promisify(execFile);
+const open: KnowledgeStore[] = [];
+
+async function newStore(dir?: string, embedder = new HashedEmbedder()): Promise<KnowledgeStore> {
+  const store = await KnowledgeStore.open(dir ?? (await mkdtemp(join(tmpdir(), 'vigil-store-'))), embedder);
+  open.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  for (const store of open.splice(0)) await store.close().catch(() => undefined);
+});
+
+describe('knowledge store', () => {
+  it('finds a paraphrased problem and an exact error code', async () => {
+    const store = await newStore();
+    await store.upsert(ARTICLES);
+    const vpn = await store.search('my vpn keeps disconnecting at the hotel');
+    expect(vpn[0]?.entry.id).toBe('kb-vpn-mtu');
+    const code = await store.search('getting E4031 when I log in');
+    expect(code[0]?.entry.id).toBe('kb-err-4031');
+    expect(code[0]?.textRank).toBe(0);
+  });
+
+  it('ranks the same way before and after the fresh tier is flushed to LanceDB', async () => {
+    const store = await newStore();
+    await store.upsert(ARTICLES);
+    const before = (await store.search('card refund after return')).map((h) => h.entry.id);
+    await store.flush();
+    const after = (await store.search('card refund after return')).map((h) => h.entry.id);
+    expect(before[0]).toBe('kb-refund');
+    expect(after[0]).toBe('kb-refund');
+  });
+
+  it('replaces an entry with the same id instead of adding a twin', async () => {
+    const store = await newStore();
+    await store.upsert(ARTICLES);
+    await store.flush();
+    await store.upsert([stored({ id: 'kb-pin', title: 'Unblock a PIN', body: 'Call the card line to unblock a PIN.' })]);
+    expect((await store.get('kb-pin'))?.body).toBe('Call the card line to unblock a PIN.');
+    const hits = await store.search('PIN blocked unblock');
+    expect(hits.filter((h) => h.entry.id === 'kb-pin')).toHaveLength(1);
+    await store.flush();
+    expect(await store.count()).toBe(ARTICLES.length);
+    expect((await store.search('PIN blocked unblock')).filter((h) => h.entry.id === 'kb-pin')).toHaveLength(1);
+  });
+
+  it('keeps proposed and retired entries out of search unless asked', async () => {
+    const store = await newStore();
+    await store.upsert([
+      stored({ id: 'p', status: 'proposed', title: 'Proposed answer about chargebacks', body: 'chargeback steps' }),
+      stored({ id: 'r', status: 'retired', title: 'Retired answer about chargebacks', body: 'old chargeback steps' }),
+    ]);
+    expect(await store.search('chargeback')).toEqual([]);
+    const all = await store.search('chargeback', { statuses: ['proposed', 'retired'] });
+    expect(all.map((h) => h.entry.id).sort()).toEqual(['p', 'r']);
+  });
+
+  it('keeps everything, including unknown fields and provenance, across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-store-'));
+    const first = await newStore(dir);
+    const custom = stored({ id: 'kb-x', body: 'Restart the sync agent.', 'x-owner': 'netops', provenance: { sourceTicketIds: ['T-9'], createdAt: '2026-02-02T00:00:00Z' } });
+    await first.upsert([...ARTICLES, custom]);
+    await first.close();
+
+    const second = await newStore(dir);
+    expect(await second.count()).toBe(ARTICLES.length + 1);
+    const back = await second.get('kb-x');
+    expect(back?.['x-owner']).toBe('netops');
+    expect(back?.provenance.sourceTicketIds).toEqual(['T-9']);
+    expect((await second.search('vpn disconnects on hotel wifi'))[0]?.entry.id).toBe('kb-vpn-mtu');
+  });
+
+  it('loses no acknowledged write when the process is killed before a flush', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const child = run(process.execPath, ['--import', 'tsx', 'test/fixtures/crashWriter.ts', dir, '25'], { cwd: process.cwd() });
+    await expect(child).rejects.toMatchObject({ signal: 'SIGKILL', stdout: 'acknowledged\n' });
+    const log = await readFile(join(dir, 'fresh-log.jsonl'), 'utf8');
+    expect(log.trim().split('\n')).toHaveLength(25);
+
+    const store = await newStore(dir);
+    expect(await store.count()).toBe(25);
+    expect((await store.search('crash entry number 7', { limit: 25 })).some((h) => h.entry.id === 'crash-7')).toBe(true);
+    expect(await readFile(join(dir, 'fresh-log.jsonl'), 'utf8')).toBe('');
+  });
+
+  it('re-indexes into a new table when the embedder changes, never mixing dimensions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-reindex-'));
+    const small = await newStore(dir, new HashedEmbedder({ dimensions: 256 }));
+    await small.upsert(ARTICLES);
+    await small.close();
+
+    const large = await newStore(dir, new HashedEmbedder({ dimensions: 512 }));
+    const status = await large.status();
+    expect(status.dimensions).toBe(512);
+    expect(status.entries).toBe(ARTICLES.length);
+    expect((await large.search('PIN blocked after wrong attempts'))[0]?.entry.id).toBe('kb-pin');
+    const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { tables: Record<string, { dimensions: number }> };
+    expect(Object.values(meta.tables).map((t) => t.dimensions).sort()).toEqual([256, 512]);
+  });
+
+  it('refuses writes after close with a clear message', async () => {
+    const store = await KnowledgeStore.open(await mkdtemp(join(tmpdir(), 'vigil-store-')), new HashedEmbedder());
+    await store.close();
+    await expect(store.upsert(ARTICLES)).rejects.toThrow(/closed/);
+  });
+
+  it('explains a damaged data-folder description instead of overwriting it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-meta-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'meta.json'), '{"format": 9}');
+    await expect(KnowledgeStore.open(dir, new HashedEmbedder())).rejects.toThrow(/meta\.json.*backup/);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * A stand-in for the `electron` module: the Electron binary cannot run in CI, so main-process and preload
+ * tests `vi.mock('electron', ...)` with this and inspect what the code asked Electron to do.
+ *
+ * Usage: `vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectron)` and
+ * `resetFakeElectron()` in `beforeEach`.
+ */
+import { EventEmitter } from 'node:events';
+import { vi } from 'vitest';
+
+type Listener = (...args: unknown[]) => unknown;
+
+/** A recorded `new BrowserWindow(options)`. */
+export class FakeBrowserWindow extends EventEmitter {
+  static created: FakeBrowserWindow[] = [];
+  static fromWebContents = vi.fn((_contents: unknown): FakeBrowserWindow | null => null);
+  readonly loadURL = vi.fn((_url: string) => Promise.resolve());
+  readonly show = vi.fn();
+  readonly focus = vi.fn();
+  readonly restore = vi.fn();
+  readonly isMinimized = vi.fn(() => false);
+  readonly isDestroyed = vi.fn(() => false);
+
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    FakeBrowserWindow.created.push(this);
+  }
+}
+
+/** A fake `WebContents` that records its listeners and window-open handler. */
+export class FakeWebContents extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+}
+
+/** A fake `Session` that records its permission handlers. */
+export class FakeSession {
+  requestHandler: Listener | null = null;
+  checkHandler: Listener | null = null;
+  setPermissionRequestHandler(handler: Listener): void {
+    this.requestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: Listener): void {
+    this.checkHandler = handler;
+  }
+}
+
+const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  setPath: vi.fn(),
+  quit: vi.fn(),
+  exit: vi.fn(),
+  requestSingleInstanceLock: vi.fn(() => true),
+  whenReady: vi.fn(() => Promise.resolve()),
+});
+
+/** Channel → handler, as registered with `ipcMain.handle`. */
+export const ipcMainHandlers = new Map<string, Listener>();
+
+/** The fake module; the mock factory returns this object. */
+export const fakeElectron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  nativeTheme: { shouldUseDarkColors: false },
+  ipcMain: {
+    handle: vi.fn((channel: string, handler: Listener) => {
+      ipcMainHandlers.set(channel, handler);
+    }),
+    removeHandler: vi.fn((channel: string) => {
+      ipcMainHandlers.delete(channel);
+    }),
+  },
+  ipcRenderer: { invoke: vi.fn((_channel: string, ..._args: unknown[]): Promise<unknown> => Promise.resolve(null)) },
+  contextBridge: { exposeInMainWorld: vi.fn((_key: string, _api: unknown) => undefined) },
+  shell: { openExternal: vi.fn((_url: string) => Promise.resolve()) },
+  dialog: {
+    showOpenDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePaths: [] as string[] })),
+  },
+  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+  net: { fetch: vi.fn((_url: string) => Promise.resolve(new Response('file'))) },
+  session: { defaultSession: new FakeSession() },
+  /**
+   * Not part of Electron: lets a test that resets modules reach the instance the code under test got, via
+   * `await import('electron')`.
+   */
+  testing: { ipcMainHandlers, reset: (): void => resetFakeElectron() },
+};
+
+/** Forgets every recorded call and listener. */
+export function resetFakeElectron(): void {
+  vi.clearAllMocks();
+  app.removeAllListeners();
+  app.isPackaged = false;
+  app.requestSingleInstanceLock.mockImplementation(() => true);
+  app.whenReady.mockImplementation(() => Promise.resolve());
+  FakeBrowserWindow.created = [];
+  FakeBrowserWindow.fromWebContents.mockImplementation(() => null);
+  ipcMainHandlers.clear();
+  fakeElectron.session.defaultSession = new FakeSession();
+}

@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
+
+vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
+
+const engine = vi.hoisted(() => ({
+  open: vi.fn(),
+  close: vi.fn(),
+}));
+vi.mock('../../../core/app/copilotService', () => ({ CopilotService: { open: engine.open } }));
+
+type FakeElectron = typeof FakeElectronModule;
+interface Fake {
+  fakeElectron: FakeElectron;
+  FakeBrowserWindow: FakeElectron['BrowserWindow'];
+  ipcMainHandlers: FakeElectron['testing']['ipcMainHandlers'];
+}
+
+/**
+ * Loads electron/main/index.ts afresh, as Electron would at start-up, and lets `whenReady` settle. The fake
+ * is taken from `import('electron')`, so it is the very instance the entry gets; `arrange` runs before it.
+ */
+async function boot(arrange: (fake: Fake) => void = () => undefined): Promise<Fake> {
+  vi.resetModules();
+  const fakeElectron = (await import('electron')) as unknown as FakeElectron;
+  fakeElectron.testing.reset();
+  const fake = { fakeElectron, FakeBrowserWindow: fakeElectron.BrowserWindow, ipcMainHandlers: fakeElectron.testing.ipcMainHandlers };
+  arrange(fake);
+  await import('../../../electron/main/index');
+  await new Promise((r) => setTimeout(r, 0));
+  return fake;
+}
+
+describe('main process start-up and shutdown', () => {
+  beforeEach(() => {
+    engine.close.mockReset().mockResolvedValue(undefined);
+    engine.open.mockReset().mockResolvedValue({
+      status: vi.fn(),
+      searchKnowledge: vi.fn(async () => []),
+      importEntries: vi.fn(),
+      close: engine.close,
+    });
+  });
+
+  it('quits at once when another Vigil holds the single-instance lock', async () => {
+    const { fakeElectron, FakeBrowserWindow, ipcMainHandlers } = await boot(({ fakeElectron }) =>
+      fakeElectron.app.requestSingleInstanceLock.mockReturnValue(false),
+    );
+    expect(fakeElectron.app.quit).toHaveBeenCalledOnce();
+    expect(FakeBrowserWindow.created).toHaveLength(0);
+    expect(ipcMainHandlers.size).toBe(0);
+  });
+
+  it('registers the app: scheme before ready, then serves it, guards permissions and opens one window', async () => {
+    const { fakeElectron, FakeBrowserWindow, ipcMainHandlers } = await boot();
+    expect(fakeElectron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledOnce();
+    expect(fakeElectron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(fakeElectron.session.defaultSession.requestHandler).not.toBeNull();
+    expect(FakeBrowserWindow.created).toHaveLength(1);
+    expect([...ipcMainHandlers.keys()].every((c) => c.startsWith('vigil:'))).toBe(true);
+    expect(fakeElectron.app.listenerCount('web-contents-created')).toBe(1);
+  });
+
+  it('loads the built UI from app://vigil/ when packaged, ignoring a dev server URL in the environment', async () => {
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173/');
+    let fake: Fake;
+    try {
+      fake = await boot(({ fakeElectron }) => {
+        fakeElectron.app.isPackaged = true;
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const { FakeBrowserWindow } = fake;
+    expect(FakeBrowserWindow.created[0]?.loadURL).toHaveBeenCalledWith('app://vigil/index.html');
+  });
+
+  it('uses the dev server URL in an unpackaged run', async () => {
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173/');
+    let fake: Fake;
+    try {
+      fake = await boot();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(fake.FakeBrowserWindow.created[0]?.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
+  });
+
+  it('holds the quit until the engine has closed, then quits', async () => {
+    const { fakeElectron, ipcMainHandlers } = await boot();
+    // Open the engine through an IPC call from the app's own window.
+    const status = ipcMainHandlers.get('vigil:status')!;
+    await status({ senderFrame: { url: 'app://vigil/index.html', parent: null } }, undefined);
+    expect(engine.open).toHaveBeenCalledOnce();
+
+    const quitEvent = { preventDefault: vi.fn() };
+    fakeElectron.app.emit('before-quit', quitEvent);
+    expect(quitEvent.preventDefault).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(fakeElectron.app.quit).toHaveBeenCalledOnce());
+    expect(engine.close).toHaveBeenCalledOnce();
+
+    // The second before-quit (from that app.quit) goes through.
+    const secondQuit = { preventDefault: vi.fn() };
+    fakeElectron.app.emit('before-quit', secondQuit);
+    expect(secondQuit.preventDefault).not.toHaveBeenCalled();
+  });
+});

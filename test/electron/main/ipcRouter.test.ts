@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { IpcMainInvokeEvent } from 'electron';
+import { ipcMainHandlers, resetFakeElectron } from '../fakeElectron';
+import { IPC_METHODS, ipcChannel } from '../../../electron/ipc/contract';
+import { createValidatedHandler, registerIpcHandlers, type IpcHandlers } from '../../../electron/main/ipcRouter';
+import { appOriginOf } from '../../../electron/main/security';
+
+vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
+
+const origin = appOriginOf('app://vigil/index.html');
+
+function eventFrom(url: string, parent: object | null = null): IpcMainInvokeEvent {
+  return { senderFrame: { url, parent } } as unknown as IpcMainInvokeEvent;
+}
+
+const ownWindow = eventFrom('app://vigil/index.html');
+
+function fakeHandlers() {
+  return {
+    status: vi.fn(async () => ({ entries: 3 }) as never),
+    searchKnowledge: vi.fn(async () => []),
+    importEntries: vi.fn(async () => null),
+  } satisfies IpcHandlers;
+}
+
+describe('IPC router', () => {
+  beforeEach(() => {
+    resetFakeElectron();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+
+  it('registers exactly one vigil: channel per contract method and can remove them', () => {
+    const dispose = registerIpcHandlers(fakeHandlers(), origin);
+    expect([...ipcMainHandlers.keys()].sort()).toEqual(IPC_METHODS.map((m) => ipcChannel(m)).sort());
+    expect([...ipcMainHandlers.keys()].every((channel) => channel.startsWith('vigil:'))).toBe(true);
+    dispose();
+    expect(ipcMainHandlers.size).toBe(0);
+  });
+
+  it('passes a valid, trimmed request from the app window to the handler', async () => {
+    const handlers = fakeHandlers();
+    registerIpcHandlers(handlers, origin);
+    const search = ipcMainHandlers.get('vigil:searchKnowledge')!;
+    await expect(search(ownWindow, { query: '  vpn drops  ', limit: 5 })).resolves.toEqual([]);
+    expect(handlers.searchKnowledge).toHaveBeenCalledWith({ query: 'vpn drops', limit: 5 }, ownWindow);
+  });
+
+  it.each([
+    ['an empty query', { query: '   ' }, /query: the search query is empty/],
+    ['a query that is not text', { query: 42 }, /query: /],
+    ['a bare string instead of an object', 'vpn', /request: /],
+    ['an unknown field', { query: 'vpn', sql: 'DROP TABLE entries' }, /Unrecognized key/i],
+    ['a limit out of range', { query: 'vpn', limit: 10_000 }, /limit: the result limit must be at most 50/],
+    ['a fractional limit', { query: 'vpn', limit: 2.5 }, /limit: the result limit must be a whole number/],
+  ])('rejects %s with a clear error and never reaches the handler', async (_name, payload, detail) => {
+    const handler = vi.fn(async () => []);
+    const search = createValidatedHandler('searchKnowledge', handler, origin);
+    const call = search(ownWindow, payload);
+    await expect(call).rejects.toThrow(/^vigil:searchKnowledge received a malformed request: /);
+    await expect(search(ownWindow, payload)).rejects.toThrow(detail);
+    await expect(search(ownWindow, payload)).rejects.toThrow(/restart Vigil/);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('rejects a payload sent to a method that takes none', async () => {
+    const handler = vi.fn(async () => ({}) as never);
+    const status = createValidatedHandler('status', handler, origin);
+    await expect(status(ownWindow, { everything: true })).rejects.toThrow(/vigil:status received a malformed request: request: this method takes no arguments/);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('rejects extra arguments', async () => {
+    const handler = vi.fn(async () => []);
+    const search = createValidatedHandler('searchKnowledge', handler, origin);
+    await expect(search(ownWindow, { query: 'vpn' }, { query: 'other' })).rejects.toThrow(/takes at most one request object/);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['another site', eventFrom('https://evil.example/')],
+    ['a subframe of the app', eventFrom('app://vigil/index.html', {})],
+    ['a frame that is gone', { senderFrame: null } as unknown as IpcMainInvokeEvent],
+  ])('refuses a call from %s before looking at the payload', async (_name, event) => {
+    const handler = vi.fn(async () => []);
+    const search = createValidatedHandler('searchKnowledge', handler, origin);
+    await expect(search(event, { query: 'vpn' })).rejects.toThrow(/^vigil:searchKnowledge refused a call from .*only Vigil's own window/);
+    expect(handler).not.toHaveBeenCalled();
+  });
+});

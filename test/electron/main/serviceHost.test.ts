@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function fakeService(overrides: Partial<DesktopService> = {}) {
+  const log: string[] = [];
+  const service = {
+    status: vi.fn(),
+    searchKnowledge: vi.fn(async () => []),
+    importEntries: vi.fn(),
+    close: vi.fn(async () => {
+      log.push('close');
+    }),
+    ...overrides,
+  } satisfies DesktopService;
+  return { service, log };
+}
+
+describe('ServiceHost', () => {
+  it('opens the engine once, on first use', async () => {
+    const { service } = fakeService();
+    const open = vi.fn(async () => service);
+    const host = new ServiceHost(open);
+    expect(open).not.toHaveBeenCalled();
+    await Promise.all([host.use((s) => s.searchKnowledge('a')), host.use((s) => s.searchKnowledge('b'))]);
+    expect(open).toHaveBeenCalledOnce();
+  });
+
+  it('waits for an import in flight before closing the engine on quit', async () => {
+    const importDone = deferred<void>();
+    const { service, log } = fakeService({
+      importEntries: vi.fn(async (file: string) => {
+        await importDone.promise;
+        log.push('import finished');
+        return { file, imported: 1, issues: [] };
+      }),
+    });
+    const host = new ServiceHost(async () => service);
+    const importing = host.use((s) => s.importEntries('/tmp/kb.jsonl'));
+    await Promise.resolve();
+
+    const closing = host.close();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(service.close).not.toHaveBeenCalled();
+
+    importDone.resolve();
+    await closing;
+    await expect(importing).resolves.toMatchObject({ imported: 1 });
+    expect(log).toEqual(['import finished', 'close']);
+  });
+
+  it('refuses new work once shutdown has begun', async () => {
+    const { service } = fakeService();
+    const host = new ServiceHost(async () => service);
+    await host.use((s) => s.searchKnowledge('warm up'));
+    await host.close();
+    await expect(host.use((s) => s.searchKnowledge('late'))).rejects.toThrow(/shutting down/);
+    expect(service.close).toHaveBeenCalledOnce();
+  });
+
+  it('does not open the engine just to close it', async () => {
+    const open = vi.fn(async () => fakeService().service);
+    await new ServiceHost(open).close();
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('says what to do when the store cannot be opened, and retries on the next call', async () => {
+    const { service } = fakeService();
+    const open = vi.fn<() => Promise<DesktopService>>()
+      .mockRejectedValueOnce(new Error('lock held'))
+      .mockResolvedValueOnce(service);
+    const host = new ServiceHost(open);
+    await expect(host.use((s) => s.searchKnowledge('x'))).rejects.toThrow(
+      /could not open its knowledge store: lock held\. Close other Vigil windows/,
+    );
+    await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
+    expect(open).toHaveBeenCalledTimes(2);
+  });
+});

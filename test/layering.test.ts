@@ -1,0 +1,141 @@
+/**
+ * Proves the layering rules of eslint.config.js (core ← electron ← renderer, renderer takes types only): each
+ * rule reports a synthetic violation placed at a real path, and stays quiet on the imports the design allows.
+ * If a rule is dropped or its pattern stops matching, the "reports" cases fail.
+ */
+import { fileURLToPath } from 'node:url';
+import { ESLint, type Linter } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The rules that enforce layering; other rules (unused variables...) are not this test's business. */
+const LAYERING_RULES = new Set([
+  'no-restricted-imports',
+  '@typescript-eslint/no-restricted-imports',
+  'no-restricted-globals',
+  'no-restricted-properties',
+]);
+
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: repoRoot });
+});
+
+/** Layering messages for `code` linted as if it were the file at `filePath` (which need not exist). */
+async function layeringMessages(filePath: string, code: string): Promise<Linter.LintMessage[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  if (!result) throw new Error(`ESLint returned no result for ${filePath}`);
+  const fatal = result.messages.filter((m) => m.fatal);
+  if (fatal.length > 0) throw new Error(`Snippet does not parse: ${fatal.map((m) => m.message).join('; ')}`);
+  return result.messages.filter((m) => m.ruleId !== null && LAYERING_RULES.has(m.ruleId));
+}
+
+describe('core/ stays plain TypeScript on Node', () => {
+  const file = 'core/app/layeringProbe.ts';
+
+  it.each([
+    ['electron', "import { app } from 'electron';\nexport const x = app;"],
+    ['electron types', "import type { BrowserWindow } from 'electron';\nexport type X = BrowserWindow;"],
+    ['an electron subpath', "import { ipcMain } from 'electron/main';\nexport const x = ipcMain;"],
+    ['react', "import { useState } from 'react';\nexport const x = useState;"],
+    ['react-dom', "import { createRoot } from 'react-dom/client';\nexport const x = createRoot;"],
+    ['zustand', "import { create } from 'zustand';\nexport const x = create;"],
+    ['electron/ code', "import { ipcChannel } from '../../electron/ipc/contract';\nexport const x = ipcChannel;"],
+    ['renderer/ code', "import { App } from '../../renderer/src/App';\nexport const x = App;"],
+    ['renderer/ types', "import type { CopilotState } from '../../renderer/src/store/copilot/store';\nexport type X = CopilotState;"],
+  ])('reports an import of %s', async (_what, code) => {
+    const messages = await layeringMessages(file, code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ruleId: 'no-restricted-imports', severity: 2 });
+    expect(messages[0]!.message).toMatch(/Bad layering: core\//);
+  });
+
+  it('allows zod, Node built-ins and other core modules', async () => {
+    const code = [
+      "import { z } from 'zod';",
+      "import { join } from 'node:path';",
+      "import { readJsonl } from '../formats/jsonl';",
+      'export const all = [z, join, readJsonl];',
+    ].join('\n');
+    expect(await layeringMessages(file, code)).toEqual([]);
+  });
+});
+
+describe('renderer/ takes only types from below and has no Node.js', () => {
+  const file = 'renderer/src/components/LayeringProbe.tsx';
+
+  it.each([
+    ['a core value', "import { CopilotService } from '../../../core/app/copilotService';\nexport const x = CopilotService;"],
+    ['a value from electron/', "import { ipcChannel } from '../../../electron/ipc/contract';\nexport const x = ipcChannel;"],
+    ['a value re-exported from core', "export { FORMAT_VERSION } from '../../../core/formats/schemas';"],
+  ])('reports a runtime import of %s', async (_what, code) => {
+    const messages = await layeringMessages(file, code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ruleId: '@typescript-eslint/no-restricted-imports' });
+    expect(messages[0]!.message).toMatch(/Bad layering: renderer\/ may take only types/);
+  });
+
+  it.each([
+    ['electron', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    ['electron types', "import type { IpcRenderer } from 'electron';\nexport type X = IpcRenderer;"],
+    ['node:fs', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['fs', "import fs from 'fs';\nexport const x = fs;"],
+    ['child_process', "import { exec } from 'child_process';\nexport const x = exec;"],
+  ])('reports an import of %s', async (_what, code) => {
+    const messages = await layeringMessages(file, code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ruleId: '@typescript-eslint/no-restricted-imports' });
+    expect(messages[0]!.message).toMatch(/sandboxed page without Node\.js or Electron/);
+  });
+
+  it.each([
+    ['window.require', "export const fs: unknown = window.require('fs');", 'no-restricted-properties'],
+    ['globalThis.process', 'export const env: unknown = globalThis.process;', 'no-restricted-properties'],
+    ['process', 'export const env: unknown = process.env;', 'no-restricted-globals'],
+    ['require', "export const fs: unknown = require('fs');", 'no-restricted-globals'],
+    ['Buffer', "export const b: unknown = Buffer.from('x');", 'no-restricted-globals'],
+  ])('reports use of %s', async (_what, code, ruleId) => {
+    const messages = await layeringMessages(file, code);
+    expect(messages.map((m) => m.ruleId)).toContain(ruleId);
+  });
+
+  it('allows `import type` from core/ and electron/, and React, zustand and its own modules', async () => {
+    const code = [
+      "import type { KnowledgeHit } from '../../../core/app/serviceTypes';",
+      "import type { VigilApi } from '../../../electron/ipc/contract';",
+      "export type { ImportReport } from '../../../core/app/serviceTypes';",
+      "import { useState } from 'react';",
+      "import { useStore } from 'zustand';",
+      "import { errorMessage } from '../api/errorMessage';",
+      'export type Props = { hit: KnowledgeHit; api: VigilApi };',
+      'export const all = [useState, useStore, errorMessage];',
+    ].join('\n');
+    expect(await layeringMessages(file, code)).toEqual([]);
+  });
+});
+
+describe('electron/ does not reach into renderer/', () => {
+  const file = 'electron/main/layeringProbe.ts';
+
+  it.each([
+    ['renderer/ code', "import { App } from '../../renderer/src/App';\nexport const x = App;"],
+    ['renderer/ types', "import type { CopilotState } from '../../renderer/src/store/copilot/store';\nexport type X = CopilotState;"],
+  ])('reports an import of %s', async (_what, code) => {
+    const messages = await layeringMessages(file, code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ruleId: 'no-restricted-imports' });
+    expect(messages[0]!.message).toMatch(/Bad layering: electron\/ must not import from renderer\//);
+  });
+
+  it('allows electron, core and the IPC contract', async () => {
+    const code = [
+      "import { app } from 'electron';",
+      "import { CopilotService } from '../../core/app/copilotService';",
+      "import { ipcChannel } from '../ipc/contract';",
+      'export const all = [app, CopilotService, ipcChannel];',
+    ].join('\n');
+    expect(await layeringMessages(file, code)).toEqual([]);
+  });
+});
