@@ -15,19 +15,35 @@ export interface LabelledQuery {
   intent: string;
 }
 
-/** Parses the dataset's two-column CSV (`text,category`, RFC 4180 quoting). */
+/** Parses the dataset's two-column CSV (`text,category`, RFC 4180: quoted fields may hold commas, quotes and newlines). */
 export function parseBanking77Csv(content: string): LabelledQuery[] {
-  const rows: LabelledQuery[] = [];
-  const lines = content.split(/\r?\n/);
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (!line.trim()) continue;
-    const cut = line.lastIndexOf(',');
-    let text = line.slice(0, cut);
-    if (text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1).replace(/""/g, '"');
-    rows.push({ text, intent: line.slice(cut + 1).trim() });
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < content.length; i++) {
+    const ch = content[i] as string;
+    if (quoted) {
+      if (ch === '"' && content[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && content[i + 1] === '\n') i++;
+      record.push(field);
+      if (record.some((f) => f !== '')) records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
   }
-  return rows;
+  record.push(field);
+  if (record.some((f) => f !== '')) records.push(record);
+  return records.slice(1).map((r) => ({ text: r[0] ?? '', intent: (r[1] ?? '').trim() }));
 }
 
 export function loadBanking77(split: 'train' | 'test', dir: string = BANKING77_DIR): LabelledQuery[] {
