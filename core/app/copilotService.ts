@@ -61,8 +61,9 @@ export class CopilotService {
   /**
    * Imports knowledge entries from a JSONL file as approved knowledge. Bad lines are reported (file, line,
    * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
+   * `onProgress` hears the running count after every batch.
    */
-  async importEntries(file: string): Promise<ImportReport> {
+  async importEntries(file: string, onProgress?: (imported: number) => void): Promise<ImportReport> {
     const report: ImportReport = { file, imported: 0, issues: [] };
     const now = new Date().toISOString();
     let batch: StoredEntry[] = [];
@@ -71,6 +72,7 @@ export class CopilotService {
       await this.store.upsert(batch);
       report.imported += batch.length;
       batch = [];
+      onProgress?.(report.imported);
     };
     for await (const { value } of readJsonl(file, EntrySchema, (issue) => report.issues.push(issue))) {
       const entry = value.source ? value : { ...value, source: { type: 'import' as const, ref: basename(file) } };

@@ -115,7 +115,12 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
       values['data-dir'],
       async (service) => {
         for (const file of positionals) {
-          const report = await service.importEntries(file);
+          let lastReport = Date.now();
+          const report = await service.importEntries(file, (imported) => {
+            if (Date.now() - lastReport < 2000) return;
+            out.error(`… ${imported} entries imported from ${file}`);
+            lastReport = Date.now();
+          });
           printIssues(report.issues, out);
           out.log(`imported ${report.imported} entries from ${file}${report.issues.length ? ` (${report.issues.length} lines skipped)` : ''}`);
         }
