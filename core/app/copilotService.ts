@@ -54,6 +54,9 @@ export class CopilotService {
       dimensions: s.dimensions,
       entries: s.entries,
       byStatus: s.byStatus,
+      lastWriteError: s.lastWriteError
+        ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
+        : null,
       llm: { mode: 'retrieval-only', reason: 'No local LLM is configured yet; suggestions come from retrieval alone.' },
     };
   }

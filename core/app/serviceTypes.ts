@@ -12,6 +12,8 @@ export interface ServiceStatus {
   dimensions: number;
   entries: number;
   byStatus: Record<EntryStatus, number>;
+  /** The last failed write to the knowledge store, in words, or null. Nothing acknowledged is lost: it is retried. */
+  lastWriteError: string | null;
   /** Which generation mode the engine is in; `retrieval-only` until an LLM is configured and reachable. */
   llm: { mode: 'retrieval-only' | 'llm'; reason: string };
 }

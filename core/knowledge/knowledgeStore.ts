@@ -87,8 +87,13 @@ export interface StoreStatus {
   table: string;
   embedderId: string;
   dimensions: number;
+  /** Committed entries (entries still waiting in the fresh tier are counted in `pendingWrites`). */
   entries: number;
   byStatus: Record<EntryStatus, number>;
+  /** Acknowledged entries not yet committed to LanceDB (non-zero only after a failed commit). */
+  pendingWrites: number;
+  /** The last failed commit to LanceDB, with its time, or null. */
+  lastWriteError: string | null;
 }
 
 interface IndexedRow {
@@ -153,6 +158,7 @@ export class KnowledgeStore {
   private hasIndexes = false;
   private idleFlush: NodeJS.Timeout | null = null;
   private log: FileHandle | null = null;
+  private lastFlushError: string | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -217,7 +223,7 @@ export class KnowledgeStore {
         this.stats.add(terms);
         this.fresh.set({ entry, vector: vectors[i] as Float32Array, counts: termCounts(terms), length: terms.length });
       });
-      if (this.fresh.size >= FLUSH_ROWS) await this.flushNow();
+      if (this.fresh.size >= FLUSH_ROWS) await this.flushNow().catch(() => undefined); // kept in the log; retried
     });
     this.scheduleIdleFlush();
   }
@@ -331,7 +337,7 @@ export class KnowledgeStore {
   }
 
   async status(): Promise<StoreStatus> {
-    await this.flush();
+    await this.flush().catch(() => undefined); // reported below as lastWriteError
     const [entries, proposed, approved, retired] = await Promise.all([
       this.table.countRows(),
       this.table.countRows(`status = 'proposed'`),
@@ -345,6 +351,8 @@ export class KnowledgeStore {
       dimensions: this.embedder.dimensions,
       entries,
       byStatus: { proposed, approved, retired },
+      pendingWrites: this.fresh.size,
+      lastWriteError: this.lastFlushError,
     };
   }
 
@@ -372,11 +380,21 @@ export class KnowledgeStore {
     return this.log;
   }
 
-  /** Writes the fresh tier to LanceDB in one commit, then empties the log. Runs inside the write queue. */
+  /**
+   * Writes the fresh tier to LanceDB in one commit, then empties the log. Runs inside the write queue. On failure
+   * the rows stay in the fresh tier and the log (still searchable, still durable) and the next flush retries;
+   * the error is kept for `status()`.
+   */
   private async flushNow(): Promise<void> {
     if (this.fresh.size === 0) return;
     const rows = [...this.fresh.values()];
-    await this.commitRows(rows.map((r) => ({ entry: r.entry, vector: r.vector })));
+    try {
+      await this.commitRows(rows.map((r) => ({ entry: r.entry, vector: r.vector })));
+      this.lastFlushError = null;
+    } catch (err) {
+      this.lastFlushError = `${new Date().toISOString()}: ${(err as Error).message}`;
+      throw err;
+    }
     this.fresh.takeAll();
     const log = await this.openLog();
     await log.truncate(0);

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { CopilotStoreProvider } from '../../renderer/src/store/copilot/CopilotStoreProvider';
 import { createCopilotStore } from '../../renderer/src/store/copilot/store';
-import { fakeVigilApi, hit } from './fakeVigilApi';
+import { fakeVigilApi, hit, sampleStatus } from './fakeVigilApi';
 
 let root: Root | null = null;
 
@@ -64,6 +64,19 @@ describe('App', () => {
     expect(status.textContent).toContain('1,234 entries');
     expect(status.textContent).toContain('Embedder: hashed-384 · 384 dimensions');
     expect(status.textContent).toContain('Retrieval-only mode: no local LLM configured');
+  });
+
+  it('alerts the analyst when the engine could not write to the knowledge folder', async () => {
+    const api = fakeVigilApi();
+    const problem = 'Could not write to the knowledge folder (disk full); 3 entries are kept in its write-ahead log and will be retried.';
+    api.status.mockResolvedValue({ ...sampleStatus, lastWriteError: problem });
+    const { container } = await mount(api);
+    expect([...container.querySelectorAll('[role="alert"]')].map((a) => a.textContent)).toContain(problem);
+  });
+
+  it('shows no alert while writes succeed', async () => {
+    const { container } = await mount();
+    expect(container.querySelectorAll('[role="alert"]')).toHaveLength(0);
   });
 
   it('gives the search box, the search button and Import accessible names', async () => {

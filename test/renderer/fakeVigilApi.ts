@@ -10,6 +10,7 @@ export const sampleStatus: ServiceStatus = {
   dimensions: 384,
   entries: 1234,
   byStatus: { proposed: 2, approved: 1230, retired: 2 },
+  lastWriteError: null,
   llm: { mode: 'retrieval-only', reason: 'No local LLM is configured yet; suggestions come from retrieval alone.' },
 };
 

@@ -12,6 +12,7 @@ export function StatusHeader() {
   const mode = useCopilotStore(statusSelectors.modeLabel);
   const reason = useCopilotStore(statusSelectors.modeReason);
   const error = useCopilotStore((state) => state.statusError);
+  const writeError = useCopilotStore(statusSelectors.writeError);
 
   return (
     <header className="app-header">
@@ -29,6 +30,11 @@ export function StatusHeader() {
       {error && (
         <p className="notice error" role="alert">
           {error}
+        </p>
+      )}
+      {writeError && (
+        <p className="notice error" role="alert">
+          {writeError}
         </p>
       )}
     </header>

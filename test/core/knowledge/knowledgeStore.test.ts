@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
@@ -107,6 +107,26 @@ describe('knowledge store', () => {
     expect((await large.search('PIN blocked after wrong attempts'))[0]?.entry.id).toBe('kb-pin');
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { tables: Record<string, { dimensions: number }> };
     expect(Object.values(meta.tables).map((t) => t.dimensions).sort()).toEqual([256, 512]);
+  });
+
+  it('keeps acknowledged entries searchable and reports the problem when a commit to LanceDB fails', async () => {
+    const store = await newStore();
+    // Failure injection: LanceDB refuses commits, as a full disk would, until the disk is "freed".
+    const table = (store as unknown as { table: { mergeInsert: () => unknown } }).table;
+    const spy = vi.spyOn(table, 'mergeInsert').mockImplementation(() => {
+      throw new Error('No space left on device');
+    });
+    await store.upsert(ARTICLES);
+    await expect(store.flush()).rejects.toThrow('No space left on device');
+    const failed = await store.status();
+    expect(failed.lastWriteError).toMatch(/No space left on device/);
+    expect(failed.pendingWrites).toBe(ARTICLES.length);
+    expect((await store.search('PIN blocked after wrong attempts'))[0]?.entry.id).toBe('kb-pin');
+
+    spy.mockRestore();
+    await store.flush();
+    const healed = await store.status();
+    expect(healed).toMatchObject({ entries: ARTICLES.length, pendingWrites: 0, lastWriteError: null });
   });
 
   it('refuses writes after close with a clear message', async () => {

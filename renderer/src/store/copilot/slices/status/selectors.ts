@@ -20,4 +20,8 @@ export const statusSelectors = {
   modeReason(state: CopilotState): string {
     return state.status?.llm.reason ?? '';
   },
+  /** A failed write to the knowledge folder, in the engine's words (what is kept, what to check), or ''. */
+  writeError(state: CopilotState): string {
+    return state.status?.lastWriteError ?? '';
+  },
 };
