@@ -20,9 +20,9 @@ export interface HashedEmbedderOptions {
 }
 
 /**
- * Chosen on BANKING77 (train queries as documents, test queries; hybrid Recall@1 with BM25 fused): 512 dimensions
- * with character n-grams at 0.4 scored 0.847, the same as 1,024 dimensions (0.844 at 0.25, 0.850 at 0.4) at half
- * the scan cost; 384 scored 0.844; n-gram weight 0.15 cost a point.
+ * Chosen on BANKING77 with `npm run bench:embedder-sweep` (BENCHMARKS.md): hybrid Recall@1 0.845 at 512 dimensions
+ * and n-gram weight 0.4, within noise of 1,024 dimensions (0.850) at half the scan cost; without character n-grams
+ * 0.831.
  */
 export const DEFAULT_HASHED_OPTIONS: HashedEmbedderOptions = {
   dimensions: 512,

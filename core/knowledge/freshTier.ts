@@ -1,7 +1,7 @@
 /**
  * The fresh tier: entries written since the last flush to LanceDB, held in memory (and in a write-ahead log on
  * disk) and searched by brute force. It exists because every LanceDB commit adds a fragment and every fragment
- * slows every query: 400 one-row commits made a 20k-row search 5-15x slower in our measurement (BENCHMARKS.md).
+ * slows every query: 400 one-row commits made searches 10-17x slower (`npm run bench:store-layout`, BENCHMARKS.md).
  * With this tier, a learned entry is searchable at once while LanceDB receives a few large commits.
  */
 import type { EntryStatus, StoredEntry } from './storedEntry';

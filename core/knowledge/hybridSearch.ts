@@ -17,10 +17,7 @@ export interface FusedResult {
   ranks: (number | null)[];
 }
 
-/**
- * RRF constant. 60 is the published default; on BANKING77 (see BENCHMARKS.md) values from 20 to 100 moved
- * Recall@1 by under half a point, so the default stands.
- */
+/** RRF constant: 60, the published default (Cormack et al.); not tuned here. */
 export const RRF_K = 60;
 
 /** Fuses ranked lists into one, best first; ties keep the order of first appearance. */

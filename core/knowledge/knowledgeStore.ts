@@ -33,7 +33,7 @@ const LOG_FILE = 'fresh-log.jsonl';
 
 /**
  * Fresh-tier size at which it is committed to LanceDB as one fragment. Brute force over 1,000 rows of 512
- * floats costs well under 1 ms per query, and a 20k-entry replay then makes 20 commits instead of 20,000.
+ * floats is half a million multiply-adds per query, and a 20k-entry replay then makes 20 commits, not 20,000.
  */
 const FLUSH_ROWS = 1000;
 /** After this long without writes the fresh tier is committed anyway, so an idle app holds nothing in memory. */
@@ -41,8 +41,8 @@ const IDLE_FLUSH_MS = 2000;
 /** Commits after which fragments are compacted and new rows folded into the full-text index. */
 const COMPACT_EVERY_FLUSHES = 8;
 /**
- * Weight of the vector leg against the full-text leg in rank fusion. 1.5: on BANKING77 the built-in embedder
- * alone beats BM25 (see BENCHMARKS.md), so its ranking counts more; 1.0 and 2.0 each cost about 0.2 points of Recall@1.
+ * Weight of the vector leg against the full-text leg in rank fusion. On BANKING77 the built-in embedder's ranking
+ * alone beats BM25's, so it counts more; 1.0 to 2.0 are within noise of each other (BENCHMARKS.md).
  */
 const VECTOR_WEIGHT = 1.5;
 /**
@@ -421,8 +421,8 @@ export class KnowledgeStore {
     this.flushesSinceCompaction++;
     if (!this.hasIndexes) {
       await this.table.createIndex('text', { config: ftsIndex(), replace: true });
-      // Without it every search pre-filters by scanning `status`: 80 ms instead of 26 ms per vector query on
-      // 20k rows of 1,024 floats in our measurement (BENCHMARKS.md).
+      // Without it every search pre-filters by scanning `status`: 53 ms instead of 17 ms per vector query on
+      // 20k rows of 512 floats (`npm run bench:store-layout`, BENCHMARKS.md).
       await this.table.createIndex('status', { config: lancedb.Index.bitmap(), replace: true });
       this.hasIndexes = true;
     } else if (this.flushesSinceCompaction >= COMPACT_EVERY_FLUSHES) {

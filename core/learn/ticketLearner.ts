@@ -15,8 +15,8 @@ export type LearnPolicy = 'auto' | 'review';
 const PROBLEM_MESSAGES = 3;
 
 /**
- * Answers that promise instead of resolve teach nothing; a Q&A is not extracted from them.
- * (The deployed system's review found these among the most common bad entries.)
+ * Answers that promise instead of resolve teach nothing ("we'll look into it", "contact someone", "maybe"): a Q&A
+ * is not extracted from them.
  */
 const NON_ANSWERS: readonly RegExp[] = [
   /\b(we('| wi)ll|i('| wi)ll) (look|check) into (it|this)\b/i,
