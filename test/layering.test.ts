@@ -139,3 +139,34 @@ describe('electron/ does not reach into renderer/', () => {
     expect(await layeringMessages(file, code)).toEqual([]);
   });
 });
+
+describe('core/ cannot use DOM types', () => {
+  /** Type errors of `code` compiled as a core file with the node program's settings (tsconfig.node.json). */
+  async function coreTypeErrors(code: string): Promise<string[]> {
+    const ts = (await import('typescript')).default;
+    const configPath = `${repoRoot}tsconfig.node.json`;
+    const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    if (!config) throw new Error('tsconfig.node.json could not be read');
+    const probe = `${repoRoot}core/app/domProbe.ts`;
+    const host = ts.createCompilerHost(config.options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (name) => (name === probe ? code : readFile(name));
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => name === probe || fileExists(name);
+    const program = ts.createProgram([probe], config.options, host);
+    return ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(probe))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  }
+
+  it('rejects document, window and HTMLElement in core code', async () => {
+    const errors = await coreTypeErrors('export const title = document.title;\nexport type E = HTMLElement;\nexport const w = window;');
+    expect(errors.join('\n')).toMatch(/Cannot find name 'document'/);
+    expect(errors.join('\n')).toMatch(/Cannot find name 'HTMLElement'/);
+    expect(errors.join('\n')).toMatch(/Cannot find name 'window'/);
+  }, 60_000);
+
+  it('accepts Node code', async () => {
+    expect(await coreTypeErrors("import { join } from 'node:path';\nexport const p = join('a', 'b');")).toEqual([]);
+  }, 60_000);
+});
