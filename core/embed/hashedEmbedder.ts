@@ -5,6 +5,7 @@
  */
 import type { EmbedMode, Embedder } from './embedder';
 import { STOPWORDS, tokenize } from '../text/tokenize';
+import { normalize } from './vectorMath';
 
 /** Feature weights of the built-in embedder. */
 export interface HashedEmbedderOptions {
@@ -94,15 +95,4 @@ export class HashedEmbedder implements Embedder {
     normalize(vector);
     return vector;
   }
-}
-
-/** Scales `vector` to unit length in place (a zero vector stays zero). */
-export function normalize(vector: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < vector.length; i++) sum += (vector[i] as number) ** 2;
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) * inv;
-  }
-  return vector;
 }

@@ -4,6 +4,7 @@
  * slows every query: 400 one-row commits made searches 10-17x slower (`npm run bench:store-layout`, BENCHMARKS.md).
  * With this tier, a learned entry is searchable at once while LanceDB receives a few large commits.
  */
+import { dot } from '../embed/vectorMath';
 import type { EntryStatus, StoredEntry } from './storedEntry';
 
 /** BM25 parameters of Lance's full-text search, so fresh-tier and indexed scores can be merged. */
@@ -55,11 +56,6 @@ export interface TierHit {
   score: number;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
 
 export function termCounts(terms: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();

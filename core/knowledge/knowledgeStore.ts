@@ -11,6 +11,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
 import { z } from 'zod';
 import type { Embedder } from '../embed/embedder';
+import { dot } from '../embed/vectorMath';
 import { tokenize } from '../text/tokenize';
 import { CorpusStats, FreshTier, termCounts } from './freshTier';
 import { fuseRankings } from './hybridSearch';
@@ -137,18 +138,13 @@ function schemaFor(dimensions: number): Schema {
   ]);
 }
 
+/** A vector as LanceDB returns it (an Arrow vector or a plain array) as a Float32Array. */
 function toFloat32(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value;
   if (value && typeof (value as { toArray?: unknown }).toArray === 'function') {
     return Float32Array.from((value as { toArray(): ArrayLike<number> }).toArray());
   }
   return Float32Array.from(value as ArrayLike<number>);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
 }
 
 export class KnowledgeStore {

@@ -9,8 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { foldBySourceTicket } from '../../core/assist/assistant';
-import { buildQuery } from '../../core/assist/assistant';
+import { buildQuery, foldBySourceTicket } from '../../core/assist/assistant';
 import { confidenceFeatures, type ConfidenceFeatures } from '../../core/assist/confidence';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../core/knowledge/knowledgeStore';
