@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Embedder } from '../embed/embedder';
 import { dot } from '../embed/vectorMath';
 import { tokenize } from '../text/tokenize';
+import { lockDataFolder, type FolderLock } from './folderLock';
 import { CorpusStats, FreshTier, termCounts } from './freshTier';
 import { fuseRankings } from './hybridSearch';
 import { WriteQueue } from './writeQueue';
@@ -163,10 +164,12 @@ export class KnowledgeStore {
     private readonly tableName: string,
     readonly embedder: Embedder,
     private readonly queue: WriteQueue,
+    private readonly lock: FolderLock,
   ) {}
 
   /**
-   * Opens (or creates) the store in `dataDir` for `embedder`. Entries left in the write-ahead log by a crash are
+   * Opens (or creates) the store in `dataDir` for `embedder`, taking the folder's writer lock (one process at a
+   * time; see folderLock.ts). Entries left in the write-ahead log by a crash are
    * committed first. When the folder was indexed by another embedder, its entries are re-embedded into a new table
    * and the switch is recorded only when that is complete, so an interrupted re-index leaves the old table in charge.
    */
@@ -176,6 +179,21 @@ export class KnowledgeStore {
     onProgress?: (message: string) => void,
   ): Promise<KnowledgeStore> {
     await mkdir(dataDir, { recursive: true });
+    const lock = await lockDataFolder(dataDir);
+    try {
+      return await KnowledgeStore.openLocked(dataDir, embedder, lock, onProgress);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  private static async openLocked(
+    dataDir: string,
+    embedder: Embedder,
+    lock: FolderLock,
+    onProgress?: (message: string) => void,
+  ): Promise<KnowledgeStore> {
     const db = await lancedb.connect(join(dataDir, 'lancedb'));
     const meta = await readMeta(dataDir);
     const tableName = tableNameFor(embedder.id);
@@ -187,7 +205,7 @@ export class KnowledgeStore {
       if (names.has(tableName)) await db.dropTable(tableName); // left by an interrupted re-index
       table = await db.createEmptyTable(tableName, schemaFor(embedder.dimensions));
     }
-    const store = new KnowledgeStore(dataDir, db, table, tableName, embedder, new WriteQueue());
+    const store = new KnowledgeStore(dataDir, db, table, tableName, embedder, new WriteQueue(), lock);
     const indexed = new Set((await table.listIndices()).flatMap((index) => index.columns));
     store.hasIndexes = indexed.has('text') && indexed.has('status');
     await store.loadStats();
@@ -355,11 +373,15 @@ export class KnowledgeStore {
   /** Commits everything written, then releases the folder; the store cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.idleFlush) clearTimeout(this.idleFlush);
-    await this.queue.close(() => this.flushNow());
-    await this.log?.close();
-    this.log = null;
-    this.table.close();
-    this.db.close();
+    try {
+      await this.queue.close(() => this.flushNow()); // on failure the entries stay in the log for the next open
+    } finally {
+      await this.log?.close();
+      this.log = null;
+      this.table.close();
+      this.db.close();
+      await this.lock.release();
+    }
   }
 
   private scheduleIdleFlush(): void {

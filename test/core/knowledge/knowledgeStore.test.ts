@@ -129,6 +129,24 @@ describe('knowledge store', () => {
     expect(healed).toMatchObject({ entries: ARTICLES.length, pendingWrites: 0, lastWriteError: null });
   });
 
+  it('lets one process at a time write to a data folder, and takes over the lock of a crashed one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-lock-'));
+    const first = await newStore(dir);
+    await expect(KnowledgeStore.open(dir, new HashedEmbedder())).rejects.toThrow(
+      new RegExp(`in use by another Vigil process \\(pid ${process.pid} `),
+    );
+    await first.close();
+    const second = await newStore(dir);
+    await second.close();
+
+    const { writeFile } = await import('node:fs/promises');
+    const { hostname } = await import('node:os');
+    // A lock left by a process that no longer exists (pid far above any live one).
+    await writeFile(join(dir, 'writer.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    const third = await newStore(dir);
+    expect(await third.count()).toBe(0);
+  });
+
   it('refuses writes after close with a clear message', async () => {
     const store = await KnowledgeStore.open(await mkdtemp(join(tmpdir(), 'vigil-store-')), new HashedEmbedder());
     await store.close();
