@@ -56,7 +56,7 @@ export interface TierHit {
   score: number;
 }
 
-
+/** How often each term occurs. */
 export function termCounts(terms: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);

@@ -169,9 +169,9 @@ export class KnowledgeStore {
 
   /**
    * Opens (or creates) the store in `dataDir` for `embedder`, taking the folder's writer lock (one process at a
-   * time; see folderLock.ts). Entries left in the write-ahead log by a crash are
-   * committed first. When the folder was indexed by another embedder, its entries are re-embedded into a new table
-   * and the switch is recorded only when that is complete, so an interrupted re-index leaves the old table in charge.
+   * time; see folderLock.ts). Entries left in the write-ahead log by a crash are committed first. When the folder
+   * was indexed by another embedder, its entries are re-embedded into a new table and the switch is recorded only
+   * when that is complete, so an interrupted re-index leaves the old table in charge.
    */
   static async open(
     dataDir: string,
@@ -195,30 +195,35 @@ export class KnowledgeStore {
     onProgress?: (message: string) => void,
   ): Promise<KnowledgeStore> {
     const db = await lancedb.connect(join(dataDir, 'lancedb'));
-    const meta = await readMeta(dataDir);
-    const tableName = tableNameFor(embedder.id);
-    const names = new Set(await db.tableNames());
-    let table: lancedb.Table;
-    if (names.has(tableName) && meta?.activeTable === tableName) {
-      table = await db.openTable(tableName);
-    } else {
-      if (names.has(tableName)) await db.dropTable(tableName); // left by an interrupted re-index
-      table = await db.createEmptyTable(tableName, schemaFor(embedder.dimensions));
-    }
-    const store = new KnowledgeStore(dataDir, db, table, tableName, embedder, new WriteQueue(), lock);
-    const indexed = new Set((await table.listIndices()).flatMap((index) => index.columns));
-    store.hasIndexes = indexed.has('text') && indexed.has('status');
-    await store.loadStats();
+    try {
+      const meta = await readMeta(dataDir);
+      const tableName = tableNameFor(embedder.id);
+      const names = new Set(await db.tableNames());
+      let table: lancedb.Table;
+      if (names.has(tableName) && meta?.activeTable === tableName) {
+        table = await db.openTable(tableName);
+      } else {
+        if (names.has(tableName)) await db.dropTable(tableName); // left by an interrupted re-index
+        table = await db.createEmptyTable(tableName, schemaFor(embedder.dimensions));
+      }
+      const store = new KnowledgeStore(dataDir, db, table, tableName, embedder, new WriteQueue(), lock);
+      const indexed = new Set((await table.listIndices()).flatMap((index) => index.columns));
+      store.hasIndexes = indexed.has('text') && indexed.has('status');
+      await store.loadStats();
 
-    if (meta?.activeTable !== tableName) {
-      const previous = meta && names.has(meta.activeTable) ? meta.activeTable : null;
-      if (previous) await store.copyFrom(await db.openTable(previous), onProgress);
-      const tables = { ...(meta?.tables ?? {}) };
-      tables[tableName] = { embedderId: embedder.id, dimensions: embedder.dimensions, createdAt: new Date().toISOString() };
-      await writeMeta(dataDir, { format: 1, activeTable: tableName, tables });
+      if (meta?.activeTable !== tableName) {
+        const previous = meta && names.has(meta.activeTable) ? meta.activeTable : null;
+        if (previous) await store.copyFrom(await db.openTable(previous), onProgress);
+        const tables = { ...(meta?.tables ?? {}) };
+        tables[tableName] = { embedderId: embedder.id, dimensions: embedder.dimensions, createdAt: new Date().toISOString() };
+        await writeMeta(dataDir, { format: 1, activeTable: tableName, tables });
+      }
+      await store.recoverLog();
+      return store;
+    } catch (err) {
+      db.close(); // a failed open leaves nothing open behind it
+      throw err;
     }
-    await store.recoverLog();
-    return store;
   }
 
   /**
