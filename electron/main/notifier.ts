@@ -30,6 +30,8 @@ export interface SuggestionNotice {
 /** Plain, short text: no markup characters, no control or zero-width characters, collapsed whitespace. */
 export function plainNotificationText(text: string, max = NOTIFICATION_BODY_CHARS): string {
   const flat = text
+    // Control characters, zero-width and bidirectional marks: nothing a notification should carry.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g, ' ')
     .replace(/[<>&]/g, (c) => ({ '<': '‹', '>': '›', '&': '+' })[c] ?? c)
     .replace(/\s+/g, ' ')
