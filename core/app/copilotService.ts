@@ -137,6 +137,11 @@ export class CopilotService {
     };
   }
 
+  /** When each stored entry was created (any status), for the knowledge-growth chart. */
+  async *entryCreationTimes(): AsyncGenerator<string> {
+    for await (const entry of this.store.entries()) yield entry.provenance.createdAt;
+  }
+
   /** The stored entries with these ids (any status); ids not found are left out. */
   async getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>> {
     const found = new Map<string, StoredEntry>();

@@ -7,6 +7,7 @@ import type { LearnPolicy } from '../learn/ticketLearner';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
+import { computeInsights, type Insights } from './insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface WorkspaceOptions {
@@ -63,6 +64,13 @@ export class Workspace {
 
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion> {
     return this.desk.feedback(request);
+  }
+
+  /** Suggestions shown and used, acceptance and knowledge growth over the last `days` days. */
+  async insights(days = 14): Promise<Insights> {
+    const created: string[] = [];
+    for await (const at of this.service.entryCreationTimes()) created.push(at);
+    return computeInsights(this.desk.allShown(), created, new Date(), days);
   }
 
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {

@@ -10,6 +10,7 @@
  * Responses are the engine's plain data types (core/app/serviceTypes), which survive structured cloning.
  */
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
@@ -57,6 +58,8 @@ export interface VigilApi {
   openTicket(request: OpenTicketRequest): Promise<TicketDetail | null>;
   /** Records what the analyst did with a suggestion (liked, disliked with a reason, dismissed, copied...). */
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
+  /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
+  insights(): Promise<Insights>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -88,6 +91,7 @@ export const IPC_CHANNELS = Object.freeze({
   listTickets: 'vigil:listTickets',
   openTicket: 'vigil:openTicket',
   sendFeedback: 'vigil:sendFeedback',
+  insights: 'vigil:insights',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

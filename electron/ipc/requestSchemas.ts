@@ -46,4 +46,5 @@ export const ipcRequestSchemas = {
   listTickets: NoRequestSchema,
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
+  insights: NoRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

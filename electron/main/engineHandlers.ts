@@ -34,5 +34,6 @@ export function createEngineHandlers(
       return host.use((service) => service.openTicket(ticketId));
     },
     sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
+    insights: () => host.use((service) => service.insights()),
   };
 }

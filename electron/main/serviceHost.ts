@@ -8,7 +8,15 @@ import type { Workspace } from '../../core/app/workspace';
 /** The part of the engine the desktop app uses. */
 export type DesktopService = Pick<
   Workspace,
-  'status' | 'searchKnowledge' | 'importEntries' | 'listTickets' | 'openTicket' | 'sendFeedback' | 'onDeskEvent' | 'close'
+    | 'status'
+  | 'searchKnowledge'
+  | 'importEntries'
+  | 'listTickets'
+  | 'openTicket'
+  | 'sendFeedback'
+  | 'insights'
+  | 'onDeskEvent'
+  | 'close'
 >;
 
 /** Lazily opened engine with a draining shutdown. */

@@ -30,6 +30,7 @@ const vigilApi = {
   listTickets: invoker('listTickets'),
   openTicket: invoker('openTicket'),
   sendFeedback: invoker('sendFeedback'),
+  insights: invoker('insights'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

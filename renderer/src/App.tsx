@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import { BubbleView } from './components/BubbleView';
 import { ImportReportView } from './components/ImportReportView';
+import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
 import { NavTabs } from './components/NavTabs';
 import { QueueList } from './components/QueueList';
@@ -39,10 +40,14 @@ export function App({ bubble = false }: { bubble?: boolean }) {
             <TicketView />
           </div>
         </main>
-      ) : (
+      ) : view === 'knowledge' ? (
         <main className="app-main">
           <ImportReportView />
           <KnowledgeSearch />
+        </main>
+      ) : (
+        <main className="app-main">
+          <InsightsView />
         </main>
       )}
       <Toasts />

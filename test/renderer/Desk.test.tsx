@@ -131,3 +131,21 @@ describe('citations on a suggestion', () => {
     expect(splitCitations([c('only', 0.05)]).sources.map((s) => s.entryId)).toEqual(['only']);
   });
 });
+
+describe('insights', () => {
+  it('shows totals, the acceptance rate and both charts with text alternatives', async () => {
+    const { container, api } = await mountApp(fakeVigilApi(), { view: 'insights' });
+    await act(async () => undefined);
+    expect(api.insights).toHaveBeenCalledOnce();
+    expect(container.querySelector('.insights h2')?.textContent).toBe('Insights');
+    const text = container.querySelector('.insights')!.textContent!;
+    expect(text).toContain('Suggestions shown10');
+    expect(text).toContain('Acceptance rate75%');
+    const charts = [...container.querySelectorAll('svg[role="img"]')].map((c) => c.getAttribute('aria-label'));
+    expect(charts).toEqual([
+      'Suggestions per day over 3 days: 10 shown, 6 used.',
+      'Knowledge entries grew from 1,203 to 1,234 over 3 days.',
+    ]);
+    expect(container.querySelectorAll('.insight-table tbody tr')).toHaveLength(3);
+  });
+});

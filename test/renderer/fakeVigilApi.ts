@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import type {
   DeskEvent,
   ImportReport,
+  Insights,
   KnowledgeHit,
   ServiceStatus,
   ShownSuggestion,
@@ -105,6 +106,20 @@ export const sampleDetail: TicketDetail = {
   suggestions: [sampleSuggestion],
 };
 
+export const sampleInsights: Insights = {
+  suggestions: [
+    { day: '2026-11-20', shown: 4, used: 2, rejected: 1 },
+    { day: '2026-11-21', shown: 0, used: 0, rejected: 0 },
+    { day: '2026-11-22', shown: 6, used: 4, rejected: 1 },
+  ],
+  totals: { shown: 10, used: 6, rejected: 2, acceptanceRate: 0.75 },
+  knowledge: [
+    { day: '2026-11-20', count: 3, total: 1203 },
+    { day: '2026-11-21', count: 0, total: 1203 },
+    { day: '2026-11-22', count: 31, total: 1234 },
+  ],
+};
+
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
 export function fakeVigilApi() {
   const listeners = new Set<(event: DeskEvent) => void>();
@@ -118,6 +133,7 @@ export function fakeVigilApi() {
       ...sampleSuggestion,
       feedback: [...sampleSuggestion.feedback, request.action],
     })),
+    insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -11,6 +11,7 @@ export type {
   TicketDetail,
   TicketSummary,
 } from '../../../core/app/deskTypes';
+export type { Insights } from '../../../core/app/insights';
 export type { ImportReport, KnowledgeHit, ServiceStatus } from '../../../core/app/serviceTypes';
 export type { Message, SuggestionKind, Ticket, TicketStatus } from '../../../core/formats/schemas';
 export type { SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';

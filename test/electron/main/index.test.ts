@@ -47,6 +47,7 @@ describe('main process start-up and shutdown', () => {
       listTickets: vi.fn(async () => []),
       openTicket: vi.fn(async () => null),
       sendFeedback: vi.fn(),
+      insights: vi.fn(),
       onDeskEvent: engine.onDeskEvent,
       close: engine.close,
     });

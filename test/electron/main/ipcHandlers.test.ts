@@ -17,6 +17,7 @@ function fakeService() {
     listTickets: vi.fn(async () => []),
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
+    insights: vi.fn(),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;

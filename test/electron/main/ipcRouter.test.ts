@@ -23,6 +23,7 @@ function fakeHandlers() {
     listTickets: vi.fn(async () => []),
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),
+    insights: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

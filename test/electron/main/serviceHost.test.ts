@@ -16,6 +16,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     listTickets: vi.fn(async () => []),
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
+    insights: vi.fn(),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => {
       log.push('close');

@@ -23,6 +23,7 @@ export interface DeskAction {
   openTicket(ticketId: string): Promise<void>;
   sendFeedback(suggestionId: string, action: FeedbackAction, reason?: string): Promise<void>;
   dismissToast(id: string): void;
+  loadInsights(): Promise<void>;
   /** Applies an event pushed by the main process. */
   handleDeskEvent(event: DeskEvent): void;
   /** Listens to the main process's desk events; returns the unsubscribe function. */
@@ -99,6 +100,13 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         // No preload: say so where the queue would be; the header's status call says the same.
         set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
         return () => undefined;
+      }
+    },
+    async loadInsights() {
+      try {
+        set({ insights: await api().insights(), insightsError: null });
+      } catch (error) {
+        set({ insightsError: errorMessage(error) });
       }
     },
     dismissToast(id) {

@@ -1,7 +1,7 @@
-import type { FeedbackAction, TicketDetail, TicketSummary } from '../../../../api/contractTypes';
+import type { FeedbackAction, Insights, TicketDetail, TicketSummary } from '../../../../api/contractTypes';
 
 /** Which screen the main window shows. */
-export type View = 'desk' | 'knowledge';
+export type View = 'desk' | 'knowledge' | 'insights';
 
 /** A proactive toast: a suggestion arrived for a ticket the analyst is not looking at. */
 export interface Toast {
@@ -24,6 +24,8 @@ export interface DeskState {
   pendingFeedback: Record<string, FeedbackAction>;
   feedbackError: string | null;
   toasts: Toast[];
+  insights: Insights | null;
+  insightsError: string | null;
 }
 
 export const initialDeskState: DeskState = {
@@ -37,4 +39,6 @@ export const initialDeskState: DeskState = {
   pendingFeedback: {},
   feedbackError: null,
   toasts: [],
+  insights: null,
+  insightsError: null,
 };
