@@ -269,7 +269,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
       throw new PackError('entries_changed', `${file}: pack ${label} has ${lines.length} entry lines but its signed manifest lists ${manifest.entries}: entries were added or removed after signing.`);
     }
     if (sha256Hex(text) !== expected) {
-      throw new PackError('entries_changed', `${file}:${lineNo}: entry ${describeLine(text)} was changed after pack ${label} was signed. Refused: nothing was installed.`);
+      throw new PackError('entries_changed', `${file}:${lineNo}: entry ${describeLine(text)} was changed after pack ${label} was signed: the file was altered. Ask its publisher for a fresh copy.`);
     }
   }
   if (sectionHash !== manifest.entriesSha256) {
