@@ -12,7 +12,7 @@ import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
 import { PackAdmin } from '../packs/packAdmin';
-import { PackLibrary, type PackHit } from '../packs/packLibrary';
+import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -117,12 +117,12 @@ export class CopilotService {
 
   /**
    * Searches approved knowledge, as the analyst does from the knowledge view: the team's own and its installed
-   * packs' (hits from a pack name it), merged by similarity; the team's own first on a tie.
+   * packs' (hits from a pack name it), merged rank by rank (`mergeHits`).
    */
   async searchKnowledge(query: string, limit = 10): Promise<KnowledgeHit[]> {
     const [own, fromPacks] = await Promise.all([this.store.search(query, { limit }), this.packs.library.search(query, { limit })]);
     const merged: (SearchHit & { pack?: PackHit['pack'] })[] = [...own, ...fromPacks];
-    const hits = merged.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+    const hits = mergeHits(merged, limit);
     return hits.map((hit) => ({
       id: hit.entry.id,
       kind: hit.entry.kind,

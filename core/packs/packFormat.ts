@@ -21,9 +21,9 @@ export const PACK_FORMAT = 1;
 /** File name extension of packs; the subscription watcher looks only at these. */
 export const PACK_EXTENSION = '.vpack';
 /**
- * Largest pack file read by default: 64 MiB holds about 30,000 long articles (the ABCD guidelines pack is
- * 60 kB for 55 articles). Anything bigger is refused before it is read, so a wrong file on a share cannot
- * exhaust memory.
+ * Largest pack file read by default: the ABCD guidelines pack is 88 kB for 55 articles (1.6 kB each, header
+ * included), so 64 MiB holds about 40,000 such articles. Anything bigger is refused before it is read, so a wrong
+ * file on a share cannot exhaust memory.
  */
 export const DEFAULT_MAX_PACK_BYTES = 64 * 1024 * 1024;
 /** Domain separation: these bytes are signed only as a pack manifest, never as anything else. */

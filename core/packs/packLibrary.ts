@@ -83,6 +83,15 @@ export interface VerifiedPack {
   trustedKey: TrustedKey | null;
 }
 
+/**
+ * Merges hits from several hybrid searches (packs, the team's own store) by reciprocal-rank-fusion score: each
+ * source keeps its own hybrid ranking (a re-sort by cosine alone would undo the full-text leg), and sources
+ * interleave rank by rank; a tie goes to the higher cosine.
+ */
+export function mergeHits<H extends SearchHit>(hits: readonly H[], limit: number): H[] {
+  return [...hits].sort((a, b) => b.fused - a.fused || b.similarity - a.similarity).slice(0, limit);
+}
+
 export class PackLibrary {
   readonly trust: TrustList;
   private readonly queue = new WriteQueue();
@@ -174,10 +183,7 @@ export class PackLibrary {
     });
   }
 
-  /**
-   * Hybrid search over every usable installed pack in parallel. Hits are merged by cosine similarity (comparable
-   * across packs, since one embedder indexed them all), best first.
-   */
+  /** Hybrid search over every usable installed pack in parallel, merged as `mergeHits` says. */
   async search(query: string, options: PackSearchOptions = {}): Promise<PackHit[]> {
     const limit = options.limit ?? 10;
     const usable = this.installed.filter((p) => this.problemOf(p) === null);
@@ -191,8 +197,7 @@ export class PackLibrary {
     );
     this.reading.add(job);
     try {
-      const all = (await job).flat();
-      return all.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+      return mergeHits((await job).flat(), limit);
     } finally {
       this.reading.delete(job);
     }
