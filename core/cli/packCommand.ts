@@ -243,6 +243,7 @@ async function onDataFolder(command: string, args: string[], out: Out): Promise<
           try {
             const r = await service.packs.install(file);
             if (r.outcome === 'unchanged') out.log(`${r.pack.name} ${r.pack.version} is already installed`);
+            else if (r.outcome === 'repaired') out.log(`reinstalled ${r.pack.name} ${r.pack.version}, whose installed copy was damaged`);
             else if (r.outcome === 'upgraded') out.log(`upgraded ${r.pack.name} ${r.previousVersion} → ${r.pack.version} (${r.pack.entries} entries, signed by ${r.pack.signer})`);
             else out.log(`installed ${r.pack.name} ${r.pack.version} (${r.pack.entries} entries, signed by ${r.pack.signer})`);
           } catch (err) {

@@ -8,7 +8,7 @@
  * open deletes; a crash after it leaves the new version. Nothing is ever half-installed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { Embedder } from '../embed/embedder';
@@ -64,8 +64,8 @@ export interface InstallOptions {
 }
 
 export interface InstallResult {
-  /** `unchanged`: this exact version was already installed, nothing was done. */
-  outcome: 'installed' | 'upgraded' | 'unchanged';
+  /** `unchanged`: this exact version was already installed, nothing was done; `repaired`: it was, but damaged. */
+  outcome: 'installed' | 'upgraded' | 'repaired' | 'unchanged';
   pack: InstalledPack;
   previousVersion: string | null;
 }
@@ -97,6 +97,8 @@ export class PackLibrary {
   private readonly queue = new WriteQueue();
   private readonly reading = new Set<Promise<unknown>>();
   private trustedKeys = new Set<string>();
+  /** Installed packs that could not be opened, with the reason, by name. */
+  private readonly broken = new Map<string, string>();
 
   private constructor(
     readonly dataDir: string,
@@ -128,10 +130,22 @@ export class PackLibrary {
     }
     const stores = new Map<string, KnowledgeStore>();
     const library = new PackLibrary(dataDir, embedder, index.packs, stores);
-    try {
-      for (const pack of index.packs) {
-        stores.set(pack.name, await KnowledgeStore.open(join(packsDir, pack.dir), embedder, onProgress));
+    for (const pack of index.packs) {
+      // One damaged pack must not keep the copilot from starting: it is listed with its problem and not searched.
+      const dir = join(packsDir, pack.dir);
+      try {
+        await access(join(dir, PACK_FILE));
+      } catch {
+        library.broken.set(pack.name, `its folder ${dir} is missing or incomplete; install the pack again`);
+        continue;
       }
+      try {
+        stores.set(pack.name, await KnowledgeStore.open(dir, embedder, onProgress));
+      } catch (err) {
+        library.broken.set(pack.name, `its table in ${dir} cannot be opened (${(err as Error).message}); install the pack again`);
+      }
+    }
+    try {
       await library.refreshTrust();
     } catch (err) {
       await library.close();
@@ -176,6 +190,7 @@ export class PackLibrary {
       const remaining = this.installed.filter((p) => p !== pack);
       await this.writeIndex(remaining);
       this.installed = remaining;
+      this.broken.delete(name);
       const store = this.stores.get(name);
       this.stores.delete(name);
       await this.retire(store, pack.dir);
@@ -212,6 +227,8 @@ export class PackLibrary {
   }
 
   private problemOf(pack: InstalledPack): string | null {
+    const broken = this.broken.get(pack.name);
+    if (broken) return broken;
     if (!this.stores.has(pack.name)) return 'its files are missing; install it again';
     if (!this.trustedKeys.has(pack.publicKey)) {
       return `its signer's key ${pack.keyId} is no longer in the trust list; it is not searched until the key is trusted again`;
@@ -245,8 +262,10 @@ export class PackLibrary {
           `${file}: pack ${manifest.name} ${manifest.version} is older than the installed ${previous.version}. Refused: installing an older version is a downgrade. Remove the pack first if you really want the older one.`,
         );
       }
-      if (order === 0) {
-        if (previous.entriesSha256 === manifest.entriesSha256) return { outcome: 'unchanged', pack: previous, previousVersion: previous.version };
+      if (order === 0 && previous.entriesSha256 === manifest.entriesSha256) {
+        // The same pack again: nothing to do, unless the installed copy is damaged, which is then rebuilt.
+        if (!this.broken.has(manifest.name)) return { outcome: 'unchanged', pack: previous, previousVersion: previous.version };
+      } else if (order === 0) {
         throw new PackError(
           'same_version_changed',
           `${file}: pack ${label} is already installed with different entries (entries sha256 ${previous.entriesSha256.slice(0, 12)}… installed, ${manifest.entriesSha256.slice(0, 12)}… in this file). Refused: a changed pack must carry a new version number.`,
@@ -303,11 +322,13 @@ export class PackLibrary {
       await this.writeIndex(next); // the install happens here
       committed = true;
       this.installed = next;
+      this.broken.delete(manifest.name);
       const old = this.stores.get(manifest.name);
       this.stores.set(manifest.name, store);
       await this.retire(old, previous?.dir);
       await options.onStage?.('committed');
-      return { outcome: previous ? 'upgraded' : 'installed', pack: record, previousVersion: previous?.version ?? null };
+      const outcome = !previous ? 'installed' : previous.version === record.version ? 'repaired' : 'upgraded';
+      return { outcome, pack: record, previousVersion: previous?.version ?? null };
     } catch (err) {
       if (!committed) {
         await store?.close().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -239,5 +239,20 @@ describe('installed knowledge packs', () => {
     await lib.refreshTrust();
     expect(lib.list()[0]?.problem).toMatch(/no longer in the trust list/);
     expect(await lib.search('vpn hotel mtu')).toEqual([]);
+  });
+
+  it('starts without a pack whose folder was deleted, says so, and rebuilds it from the same file', async () => {
+    const { dataDir, files, key, lib } = await setup();
+    const file = await writePack(files, 'v1.vpack', NETWORK_ENTRIES, {}, key.privateKey);
+    const { pack } = await lib.install(file);
+    await lib.close();
+    await rm(join(dataDir, 'packs', pack.dir), { recursive: true });
+
+    const after = await library(dataDir);
+    expect(after.list()[0]?.problem).toMatch(/folder .* is missing or incomplete; install the pack again/);
+    expect(await after.search('vpn hotel mtu')).toEqual([]);
+    expect(await after.install(file)).toMatchObject({ outcome: 'repaired', previousVersion: '1.0.0' });
+    expect(after.list()[0]?.problem).toBeNull();
+    expect((await after.search('vpn hotel mtu'))[0]?.entry.id).toBe('net-vpn-mtu');
   });
 });
