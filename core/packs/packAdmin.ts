@@ -41,6 +41,7 @@ export interface TeamExportResult {
 export class PackAdmin {
   private readonly subscriptions: Subscriptions;
   private watcher: PackFolderWatcher | null = null;
+  private watchOptions: WatcherOptions | null = null;
 
   constructor(
     readonly library: PackLibrary,
@@ -126,12 +127,17 @@ export class PackAdmin {
     return this.subscriptions.list();
   }
 
-  subscribe(folder: string, packs: readonly string[]): Promise<Subscription> {
-    return this.subscriptions.subscribe(folder, packs);
+  /** Subscribes to packs in a folder; a running watch starts watching it at once. */
+  async subscribe(folder: string, packs: readonly string[]): Promise<Subscription> {
+    const subscription = await this.subscriptions.subscribe(folder, packs);
+    if (this.watchOptions) await this.watchSubscriptions(this.watchOptions);
+    return subscription;
   }
 
-  unsubscribe(folder: string, packs: readonly string[] = []): Promise<Subscription | null> {
-    return this.subscriptions.unsubscribe(folder, packs);
+  async unsubscribe(folder: string, packs: readonly string[] = []): Promise<Subscription | null> {
+    const subscription = await this.subscriptions.unsubscribe(folder, packs);
+    if (this.watchOptions) await this.watchSubscriptions(this.watchOptions);
+    return subscription;
   }
 
   /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
@@ -142,6 +148,7 @@ export class PackAdmin {
   /** Watches the subscribed folders until `stopWatching` or `close` (the desktop app does this while it runs). */
   async watchSubscriptions(options: WatcherOptions): Promise<void> {
     await this.stopWatching();
+    this.watchOptions = options;
     this.watcher = new PackFolderWatcher(this.library, await this.subscriptions.list(), options);
     this.watcher.start();
   }
@@ -149,6 +156,7 @@ export class PackAdmin {
   async stopWatching(): Promise<void> {
     const watcher = this.watcher;
     this.watcher = null;
+    this.watchOptions = null;
     await watcher?.stop();
   }
 

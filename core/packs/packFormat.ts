@@ -169,6 +169,10 @@ export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_B
     throw new PackError('unreadable', `Cannot read the pack ${file}: ${(err as Error).message}`);
   }
   try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      throw new PackError('too_large', `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`);
+    }
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
