@@ -38,8 +38,8 @@ const InstalledPackSchema = z.object({
   publicKey: z.string(),
   /** The trust-list name of the signer's key when the pack was installed. */
   signer: z.string(),
-  /** Folder under `packs/` holding this version. */
-  dir: z.string(),
+  /** Folder under `packs/` holding this version (never a path elsewhere, even in an edited file). */
+  dir: z.string().regex(/^[a-z0-9][a-z0-9._-]*@[0-9.]+\.[0-9a-f]{8}$/, 'must be a pack folder name (name@version.random)'),
   installedAt: z.string(),
   /** The file it was installed from, for the admin's information. */
   sourceFile: z.string(),
@@ -127,6 +127,8 @@ export class PackLibrary {
       if (item.isDirectory() && item.name.includes('@') && !referenced.has(item.name)) {
         await rm(join(packsDir, item.name), { recursive: true, force: true });
       }
+      // An index replacement interrupted before its rename.
+      if (item.isFile() && item.name.startsWith(`${INDEX_FILE}.`) && item.name.endsWith('.tmp')) await rm(join(packsDir, item.name), { force: true });
     }
     const stores = new Map<string, KnowledgeStore>();
     const library = new PackLibrary(dataDir, embedder, index.packs, stores);

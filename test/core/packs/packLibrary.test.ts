@@ -255,4 +255,15 @@ describe('installed knowledge packs', () => {
     expect(after.list()[0]?.problem).toBeNull();
     expect((await after.search('vpn hotel mtu'))[0]?.entry.id).toBe('net-vpn-mtu');
   });
+
+  it('refuses to open an edited index that points outside the packs folder, naming the file and field', async () => {
+    const { dataDir, files, key, lib } = await setup();
+    await lib.install(await writePack(files, 'v1.vpack', NETWORK_ENTRIES, {}, key.privateKey));
+    await lib.close();
+    const indexFile = join(dataDir, 'packs', 'installed.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as { packs: { dir: string }[] };
+    index.packs[0]!.dir = '../../somewhere';
+    await writeFile(indexFile, JSON.stringify(index));
+    await expect(PackLibrary.open(dataDir, embedder)).rejects.toThrow(/installed\.json: packs\.0\.dir: must be a pack folder name/);
+  });
 });
