@@ -2,6 +2,7 @@ import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
+import { CitationSchema } from '../../../core/formats/schemas';
 import { writeKeyPair, readPrivateKey } from '../../../core/packs/packKeys';
 import type { ScanReport } from '../../../core/packs/packSubscriptions';
 import { NETWORK_ENTRIES, tempDir, writePack } from './packFixtures';
@@ -66,5 +67,12 @@ describe('packs through CopilotService', () => {
     await installed;
     expect(service.packs.list().map((p) => p.version)).toEqual(['1.0.0']);
     expect(reports.flatMap((r) => r.refused)).toEqual([expect.objectContaining({ file: huge, code: 'too_large' })]);
+  });
+
+  it('lets a citation name the pack it comes from, leaving the spec’s fields as they are', () => {
+    const base = { entryId: 'net-dns', kind: 'qa', sourceTicketId: null, score: 0.8 };
+    expect(CitationSchema.parse(base)).toEqual(base);
+    expect(CitationSchema.parse({ ...base, pack: { name: 'network-basics', version: '1.0.0' } }).pack).toEqual({ name: 'network-basics', version: '1.0.0' });
+    expect(() => CitationSchema.parse({ ...base, pack: { name: 'x' } })).toThrow();
   });
 });
