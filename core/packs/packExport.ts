@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Entry, EntryKind } from '../formats/schemas';
 import { toStoredEntry, type EntryStatus } from '../knowledge/storedEntry';
-import { encodePack, parseHeader, type PackInfo, type PackManifest } from './packFormat';
+import { DEFAULT_MAX_PACK_BYTES, encodePack, PackError, parseHeader, type PackInfo, type PackManifest } from './packFormat';
 import { redactEntry, type RedactionCounts } from './packRedaction';
 
 export interface ExportFilters {
@@ -28,6 +28,8 @@ export interface ExportOptions extends PackInfo {
   redactTerms?: readonly string[];
   /** Signs the pack when given; otherwise it is written unsigned, to be signed with `vigil pack sign`. */
   privateKey?: KeyObject;
+  /** Largest pack to make: the size every install accepts (64 MiB) unless told otherwise. */
+  maxBytes?: number;
 }
 
 export interface ExportResult {
@@ -89,5 +91,12 @@ export async function exportPack(source: AsyncIterable<Entry> | Iterable<Entry>,
   if (options.description) info.description = options.description;
   if (options.created) info.created = options.created;
   const bytes = encodePack(info, chosen, options.privateKey);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PACK_BYTES;
+  if (bytes.length > maxBytes) {
+    throw new PackError(
+      'too_large',
+      `Pack ${options.name} ${options.version} would be ${bytes.length} bytes (${chosen.length} entries), more than the ${maxBytes} an install accepts. Split it into several packs with --tag, --kind or --since.`,
+    );
+  }
   return { bytes, manifest: parseHeader(bytes, options.name).manifest, considered, selected: chosen.length, redacted };
 }

@@ -49,6 +49,7 @@ describe('packs through CopilotService', () => {
     let wake: () => void = () => undefined;
     await service.packs.watchSubscriptions({
       debounceMs: 50,
+      pollMs: 1000, // the fallback where a file system sends no change events
       onReport: (r) => {
         reports.push(r);
         wake();

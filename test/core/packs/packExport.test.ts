@@ -68,4 +68,11 @@ describe('exporting team knowledge as a pack', () => {
   it('leaves card-like numbers that fail the Luhn check alone', () => {
     expect(redactText('order 4111 1111 1111 1112 shipped')).toBe('order 4111 1111 1111 1112 shipped');
   });
+
+  it('refuses to make a pack larger than an install accepts', async () => {
+    await expect(exportPack(TEAM, { name: 'big', version: '1.0.0', team: 't', maxBytes: 500 })).rejects.toMatchObject({
+      code: 'too_large',
+      message: expect.stringMatching(/^Pack big 1\.0\.0 would be \d+ bytes \(2 entries\), more than the 500 an install accepts\. Split it/),
+    });
+  });
 });

@@ -97,6 +97,7 @@ describe('pack subscriptions', () => {
     let notify: () => void = () => undefined;
     const watcher = new PackFolderWatcher(lib, [{ folder: share, packs: ['network-basics'] }], {
       debounceMs: 50,
+      pollMs: 1000, // the fallback where a file system sends no change events
       onReport: (r) => {
         reports.push(r);
         notify();
