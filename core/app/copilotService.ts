@@ -8,9 +8,11 @@ import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
-import { KnowledgeStore } from '../knowledge/knowledgeStore';
+import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
+import { PackAdmin } from '../packs/packAdmin';
+import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -34,16 +36,27 @@ export interface LearnResult {
 
 export class CopilotService {
   private readonly assistant: Assistant;
+  /** Installed knowledge packs, the trust list, subscriptions and pack export (docs/packs.md). */
+  readonly packs: PackAdmin;
 
-  private constructor(private readonly store: KnowledgeStore) {
+  private constructor(
+    private readonly store: KnowledgeStore,
+    library: PackLibrary,
+  ) {
     this.assistant = new Assistant(store);
+    this.packs = new PackAdmin(library, () => store.entries());
   }
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
     const embedder = options.embedder ?? new HashedEmbedder();
     const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    return new CopilotService(store);
+    try {
+      return new CopilotService(store, await PackLibrary.open(options.dataDir, embedder, options.onProgress));
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
   }
 
   async status(): Promise<ServiceStatus> {
@@ -102,9 +115,14 @@ export class CopilotService {
     return { file, exported };
   }
 
-  /** Searches approved knowledge, as the analyst does from the knowledge view. */
+  /**
+   * Searches approved knowledge, as the analyst does from the knowledge view: the team's own and its installed
+   * packs' (hits from a pack name it), merged rank by rank (`mergeHits`).
+   */
   async searchKnowledge(query: string, limit = 10): Promise<KnowledgeHit[]> {
-    const hits = await this.store.search(query, { limit });
+    const [own, fromPacks] = await Promise.all([this.store.search(query, { limit }), this.packs.library.search(query, { limit })]);
+    const merged: (SearchHit & { pack?: PackHit['pack'] })[] = [...own, ...fromPacks];
+    const hits = mergeHits(merged, limit);
     return hits.map((hit) => ({
       id: hit.entry.id,
       kind: hit.entry.kind,
@@ -114,6 +132,7 @@ export class CopilotService {
       body: hit.entry.body,
       sourceTicketId: sourceTicketOf(hit.entry),
       score: Math.round(hit.similarity * 1000) / 1000,
+      ...(hit.pack ? { pack: hit.pack } : {}),
     }));
   }
 
@@ -154,6 +173,10 @@ export class CopilotService {
 
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
-    await this.store.close();
+    try {
+      await this.packs.close();
+    } finally {
+      await this.store.close();
+    }
   }
 }
