@@ -12,4 +12,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: readonly string[], mode: EmbedMode): Promise<Float32Array[]>;
+  /** Longest input in the model's own tokens; longer texts are truncated. Absent: no limit. */
+  readonly maxInputTokens?: number;
+  /** Releases what the embedder holds (an ONNX Runtime session, sockets). Absent: nothing to release. */
+  close?(): Promise<void>;
 }
