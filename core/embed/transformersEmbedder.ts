@@ -5,11 +5,12 @@
  * only. Pooling (mean over real tokens, or [CLS]) and normalisation are done here, as sentence-transformers does.
  */
 import { posix } from 'node:path';
+import type * as Transformers from '@huggingface/transformers';
 import type { EmbedMode, Embedder } from './embedder';
 import { checkModelFiles, modelFingerprint, type TransformersManifest } from './modelManifest';
 import { normalize } from './vectorMath';
 
-type TransformersLibrary = typeof import('@huggingface/transformers');
+type TransformersLibrary = typeof Transformers;
 type Tokenizer = Awaited<ReturnType<TransformersLibrary['AutoTokenizer']['from_pretrained']>>;
 type Model = Awaited<ReturnType<TransformersLibrary['AutoModel']['from_pretrained']>>;
 
