@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { Assistant } from '../assist/assistant';
 import type { Embedder } from '../embed/embedder';
-import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
@@ -16,7 +16,10 @@ import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
   dataDir: string;
-  /** Defaults to the built-in embedder, which needs no model files. */
+  /**
+   * Defaults to the embedder chosen for the data folder with `vigil models use` (its `settings.json`), else the
+   * built-in one, which needs no model files. An embedder passed here stays the caller's to close.
+   */
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
@@ -35,15 +38,26 @@ export interface LearnResult {
 export class CopilotService {
   private readonly assistant: Assistant;
 
-  private constructor(private readonly store: KnowledgeStore) {
+  private constructor(
+    private readonly store: KnowledgeStore,
+    /** The embedder `open` built (from the folder's settings), released on close. */
+    private readonly ownedEmbedder: Embedder | null = null,
+  ) {
     this.assistant = new Assistant(store);
   }
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
-    const embedder = options.embedder ?? new HashedEmbedder();
-    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    return new CopilotService(store);
+    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir);
+    const embedder = options.embedder ?? owned!;
+    let store: KnowledgeStore;
+    try {
+      store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+    } catch (err) {
+      await owned?.close?.();
+      throw err;
+    }
+    return new CopilotService(store, owned);
   }
 
   async status(): Promise<ServiceStatus> {
@@ -139,6 +153,10 @@ export class CopilotService {
 
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
-    await this.store.close();
+    try {
+      await this.store.close();
+    } finally {
+      await this.ownedEmbedder?.close?.();
+    }
   }
 }

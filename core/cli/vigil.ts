@@ -7,6 +7,7 @@ import { defaultDataDir } from '../app/dataDir';
 import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
@@ -17,9 +18,10 @@ Usage:
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR]
+${MODELS_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
-Formats: docs/formats.md.`;
+Formats: docs/formats.md. Embedding models: models/README.md.`;
 
 class UsageError extends Error {}
 
@@ -202,6 +204,10 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'models':
+        return await modelsCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;
+        });
       case undefined:
       case 'help':
       case '--help':
