@@ -124,22 +124,98 @@ function lineOfField(text: string, path: readonly PropertyKey[]): number {
   return text.slice(0, pos).split('\n').length;
 }
 
+/**
+ * Offset of the first syntax error in text that `JSON.parse` rejected. Node 20's messages do not always say where,
+ * so a minimal JSON scanner finds it; only the position matters, not the value.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = (): void => {
+    i++; // opening quote
+    while (i < text.length && text[i] !== '"') {
+      if (text[i]! < ' ') fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else {
+      const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!number) fail();
+      i += number![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return i; // trailing content, if any, starts here
+  } catch (offset) {
+    if (typeof offset === 'number') return Math.min(offset, text.length);
+    throw offset;
+  }
+}
+
 /** Parses one manifest's text; errors read `file:line: field: problem`. */
 export function parseManifest(text: string, file: string): ModelManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : 1;
-    throw new Error(`${file}:${line}: (file): not valid JSON (${message})`);
+    const line = text.slice(0, jsonErrorOffset(text)).split('\n').length;
+    throw new Error(`${file}:${line}: (file): not valid JSON (${(err as Error).message})`);
   }
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(file)';
-    throw new Error(`${file}:${lineOfField(text, issue.path)}: ${field}: ${issue.message}`);
+    // A misspelt field ("dimension") is named itself, so the line points at it.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const field = path.length > 0 ? path.map(String).join('.') : '(file)';
+    throw new Error(`${file}:${lineOfField(text, path)}: ${field}: ${issue.message}`);
   }
   return parsed.data;
 }
