@@ -385,6 +385,13 @@ function describeProblem(check: ModelCheck): string {
   const { manifest, folder } = check;
   const of = (state: FileState): FileCheck[] => check.files.filter((f) => f.state === state);
   const missing = of('missing');
+  if (missing.length === check.files.length) {
+    return (
+      `Model ${manifest.id} is not installed: none of its files is in ${folder}. Copy them there ` +
+      `(${manifest.files.map((f) => f.path).join(', ')}; from ${manifest.source}), then run \`vigil models verify ${manifest.id}\`. ` +
+      `Vigil never downloads model files itself (models/README.md).`
+    );
+  }
   if (missing.length > 0) {
     return (
       `Model ${manifest.id} is not installed: ${missing.map((f) => f.absolutePath).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ` +
