@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, posix, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { userDataDir } from '../app/dataDir';
@@ -83,9 +83,12 @@ export type ModelManifest = z.infer<typeof ManifestSchema>;
 /** A manifest with the file it was read from. */
 export type LoadedManifest = ModelManifest & { readonly manifestFile: string };
 
-/** The manifests shipped with Vigil (this repository's `models/` folder). */
+/**
+ * The manifests shipped with Vigil (this repository's `models/` folder). Two levels up from this module in the
+ * source tree (`core/embed/`) and from the bundled main process (`out/main/`) alike.
+ */
 export function bundledManifestDir(): string {
-  return fileURLToPath(new URL('../../models/', import.meta.url));
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
 }
 
 /**
