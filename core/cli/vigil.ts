@@ -7,6 +7,7 @@ import { defaultDataDir } from '../app/dataDir';
 import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 
@@ -14,6 +15,7 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
+               [--embedder ID|builtin [--models-dir DIR]]
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
@@ -80,12 +82,19 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: { type: 'string', default: 'auto' },
     out: { type: 'string' },
     'data-dir': { type: 'string' },
+    embedder: { type: 'string' },
+    'models-dir': { type: 'string' },
   });
   if (!values.tickets) throw new UsageError('replay needs --tickets FILE');
   if (!values.out) throw new UsageError('replay needs --out FILE');
   if (values.learn !== 'auto' && values.learn !== 'off') throw new UsageError('--learn must be auto or off');
   let lastReport = Date.now();
+  // A model to measure on the recorded queue (`builtin` or a manifest id); the embedder is checked before replaying.
+  const embedder = values.embedder
+    ? await createEmbedder(values.embedder, values['models-dir'] ? { modelsDir: values['models-dir'] } : {})
+    : undefined;
   const summary = await runReplay({
+    ...(embedder ? { embedder } : {}),
     tickets: values.tickets,
     knowledge: values.knowledge ?? [],
     learn: values.learn,
@@ -97,7 +106,7 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
         lastReport = Date.now();
       }
     },
-  });
+  }).finally(() => embedder?.close?.());
   for (const report of summary.imports) {
     printIssues(report.issues, out);
     out.log(`imported ${report.imported} entries from ${report.file}`);

@@ -113,6 +113,24 @@ describe('vigil models', () => {
     expect(ollama.requests.some((r) => r.path === '/api/pull')).toBe(false);
   });
 
+  it('replays a recorded queue with a chosen model, to measure it', async () => {
+    expect((await run('pin', 'tiny-bert')).code).toBe(0);
+    const tickets = join(root, 'tickets.jsonl');
+    const knowledge = join(root, 'entries.jsonl');
+    await writeFile(knowledge, `${JSON.stringify({ id: 'kb-card', kind: 'article', title: 'card has not arrived', body: 'the card has not arrived' })}\n`);
+    await writeFile(tickets, `${JSON.stringify({ id: 'T-1', status: 'open', messages: [{ id: '1', author: 'customer', text: 'my card has not arrived' }] })}\n`);
+    const c = capture();
+    const code = await main(
+      ['replay', '--tickets', tickets, '--knowledge', knowledge, '--out', join(root, 'out.jsonl'), '--embedder', 'tiny-bert', '--models-dir', modelsDir],
+      c.out,
+    );
+    expect(code).toBe(0);
+    expect(c.stdout).toContain('tickets: 1 (1 customer messages)');
+    const missing = capture();
+    expect(await main(['replay', '--tickets', tickets, '--out', join(root, 'out2.jsonl'), '--embedder', 'bge-small-en-v1.5', '--models-dir', modelsDir], missing.out)).toBe(1);
+    expect(missing.stderr.join('\n')).toMatch(/Model bge-small-en-v1\.5 is not installed/);
+  });
+
   it('explains usage mistakes with exit code 2 and unknown models with exit code 1', async () => {
     expect((await run('use')).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);

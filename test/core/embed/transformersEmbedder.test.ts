@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -167,9 +169,19 @@ describe('the transformers.js embedder', () => {
   });
 
   it('never makes a network request, even when transformers.js is asked for a Hub model it does not have', async () => {
+    // Three witnesses: the global fetch, the fetch transformers.js was given (it refuses and records), and a loopback
+    // "Hub" that any request to the configured remote host would reach, whatever HTTP client made it.
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const hubRequests: string[] = [];
+    const hub = createServer((req, res) => {
+      hubRequests.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
+    const t = await offlineTransformers(modelsDir);
+    const remoteHost = t.env.remoteHost;
+    t.env.remoteHost = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
     try {
-      const t = await offlineTransformers(modelsDir);
       expect(t.env.allowRemoteModels).toBe(false);
       // A valid Hub id: with remote loading on, transformers.js would download it from the Hub here.
       await expect(t.AutoTokenizer.from_pretrained('Xenova/all-MiniLM-L6-v2')).rejects.toThrow();
@@ -178,10 +190,24 @@ describe('the transformers.js embedder', () => {
       const manifest = await installTinyModel(modelsDir, { folder: 'no-tokenizer' });
       await rm(join(modelsDir, 'no-tokenizer', 'tokenizer.json'));
       await expect(loadLocalModel(join(modelsDir, 'no-tokenizer'), manifest.modelFile, modelsDir)).rejects.toThrow(/tokenizer\.json/);
+      // The whole production path, from hashes to vectors.
+      const embedder = await load(await installTinyModel(modelsDir, { folder: 'offline' }), { modelsDir });
+      expect(await embedder.embed(['hello world'], 'query')).toHaveLength(1);
       expect(fetchSpy).not.toHaveBeenCalled();
       expect(blockedTransformersRequests()).toEqual([]);
+      expect(hubRequests).toEqual([]);
+
+      // Control: with remote loading switched back on, the same call does reach the loopback Hub, so the witness sees.
+      t.env.allowRemoteModels = true;
+      t.env.fetch = (input: string | URL, init?: RequestInit) => fetch(input, init);
+      // (Another id: transformers.js remembers which files it found missing for the first one.)
+      await expect(t.AutoTokenizer.from_pretrained('Xenova/bge-small-en-v1.5')).rejects.toThrow();
+      expect(hubRequests.some((url) => url.startsWith('/Xenova/bge-small-en-v1.5/'))).toBe(true);
     } finally {
+      await offlineTransformers(modelsDir); // every switch back off for the other tests
+      t.env.remoteHost = remoteHost;
       fetchSpy.mockRestore();
+      await new Promise((r) => hub.close(r));
     }
   });
 });
