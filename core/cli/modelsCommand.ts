@@ -4,10 +4,11 @@
  * folder's embedder. Nothing here downloads anything.
  */
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting } from '../embed/embedderFactory';
-import { DEFAULT_HASHED_OPTIONS } from '../embed/hashedEmbedder';
+import { HashedEmbedder } from '../embed/hashedEmbedder';
 import {
   checkModelFiles,
   defaultModelsDir,
@@ -61,7 +62,7 @@ async function quickStatus(manifest: TransformersManifest, modelsDir: string, pi
   let missing = 0;
   for (const file of manifest.files) {
     try {
-      await stat(`${folder}/${file.path}`);
+      await stat(join(folder, ...file.path.split('/')));
     } catch {
       missing++;
     }
@@ -81,7 +82,7 @@ async function listModels(set: ManifestSet, modelsDir: string, dataDir: string, 
   const row = (mark: string, id: string, backend: string, dims: string, maxIn: string, licence: string, status: string): void =>
     out.log(`${mark} ${id.padEnd(26)} ${backend.padEnd(12)} ${dims.padStart(5)} ${maxIn.padStart(7)}  ${licence.padEnd(11)} ${status}`);
   row(' ', 'id', 'backend', 'dims', 'max in', 'licence', 'status');
-  row(chosen === BUILTIN_EMBEDDER ? '*' : ' ', BUILTIN_EMBEDDER, 'built-in', String(DEFAULT_HASHED_OPTIONS.dimensions), '-', '-', 'ready (needs no files)');
+  row(chosen === BUILTIN_EMBEDDER ? '*' : ' ', BUILTIN_EMBEDDER, 'built-in', String(new HashedEmbedder().dimensions), '-', '-', 'ready (needs no files)');
   for (const m of set.manifests) {
     const status =
       m.backend === 'transformers'
