@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import {
   createEmbedder,
@@ -11,6 +11,7 @@ import {
   writeEmbedderSetting,
 } from '../../../core/embed/embedderFactory';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
+import { TransformersEmbedder } from '../../../core/embed/transformersEmbedder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 
@@ -96,7 +97,10 @@ describe('choosing the embedder of a data folder', () => {
     expect(status.dimensions).toBe(6);
     expect(status.entries).toBe(3);
     expect((await service.searchKnowledge('my vpn drops', 3))[0]?.id).toBe('kb-vpn');
+    const release = vi.spyOn(TransformersEmbedder.prototype, 'close');
     await service.close();
+    expect(release).toHaveBeenCalledTimes(1); // the ONNX Runtime session the service opened is released with it
+    release.mockRestore();
 
     await writeEmbedderSetting(dataDir, { model: 'tiny-ollama', modelsDir, ollamaHost: ollama.url });
     service = await CopilotService.open({ dataDir });
