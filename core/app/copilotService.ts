@@ -48,7 +48,7 @@ export class CopilotService {
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
-    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir);
+    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
     const embedder = options.embedder ?? owned!;
     let store: KnowledgeStore;
     try {

@@ -114,9 +114,10 @@ export async function createEmbedder(choice: string, context: EmbedderContext = 
  * chosen model cannot be used (files missing or changed, Ollama down), this throws rather than falling back, because
  * the folder's index was built with that model: the message says what to fix, or how to go back to the built-in one.
  */
-export async function openConfiguredEmbedder(dataDir: string): Promise<Embedder> {
+export async function openConfiguredEmbedder(dataDir: string, onProgress?: (message: string) => void): Promise<Embedder> {
   const setting = await readEmbedderSetting(dataDir);
   if (!setting || setting.model === BUILTIN_EMBEDDER) return new HashedEmbedder();
+  onProgress?.(`Checking and loading the embedding model ${setting.model}…`);
   try {
     return await createEmbedder(setting.model, {
       ...(setting.modelsDir ? { modelsDir: setting.modelsDir } : {}),

@@ -192,7 +192,8 @@ export class TransformersEmbedder implements Embedder {
     const special = new Set(this.tokenizer.all_special_ids);
     let trailing = 0;
     while (trailing < 2 && special.has(full.input_ids[full.input_ids.length - 1 - trailing]!)) trailing++;
-    const cut = (values: number[]): number[] => [...values.slice(0, max - trailing), ...values.slice(values.length - trailing)];
+    const keep = Math.max(0, max - trailing);
+    const cut = (values: number[]): number[] => [...values.slice(0, keep), ...values.slice(values.length - trailing)];
     return {
       input_ids: cut(full.input_ids),
       attention_mask: cut(full.attention_mask),
