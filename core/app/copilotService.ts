@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { Assistant } from '../assist/assistant';
 import type { Embedder } from '../embed/embedder';
-import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
@@ -18,7 +18,10 @@ import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
   dataDir: string;
-  /** Defaults to the built-in embedder, which needs no model files. */
+  /**
+   * Defaults to the embedder chosen for the data folder with `vigil models use` (its `settings.json`), else the
+   * built-in one, which needs no model files. An embedder passed here stays the caller's to close.
+   */
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
@@ -42,6 +45,8 @@ export class CopilotService {
   private constructor(
     private readonly store: KnowledgeStore,
     library: PackLibrary,
+    /** The embedder `open` built (from the folder's settings), released on close. */
+    private readonly ownedEmbedder: Embedder | null = null,
   ) {
     this.assistant = new Assistant(store);
     this.packs = new PackAdmin(library, () => store.entries());
@@ -49,12 +54,18 @@ export class CopilotService {
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
-    const embedder = options.embedder ?? new HashedEmbedder();
-    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
+    const embedder = options.embedder ?? owned!;
+    let store: KnowledgeStore | null = null;
     try {
-      return new CopilotService(store, await PackLibrary.open(options.dataDir, embedder, options.onProgress));
+      store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+      return new CopilotService(store, await PackLibrary.open(options.dataDir, embedder, options.onProgress), owned);
     } catch (err) {
-      await store.close();
+      try {
+        await store?.close();
+      } finally {
+        await owned?.close?.();
+      }
       throw err;
     }
   }
@@ -176,7 +187,11 @@ export class CopilotService {
     try {
       await this.packs.close();
     } finally {
-      await this.store.close();
+      try {
+        await this.store.close();
+      } finally {
+        await this.ownedEmbedder?.close?.();
+      }
     }
   }
 }
