@@ -1,0 +1,132 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketEvent } from '../../../core/connectors/connector';
+import { ImapConnector, type ImapConnectorOptions } from '../../../core/connectors/imapConnector';
+import { EgressPolicy } from '../../../core/net/egress';
+import { Watcher } from '../../../core/watch/watcher';
+import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+
+const skip = dovecotSkipReason();
+if (skip) console.warn(skip);
+
+const USER = { user: 'support', password: 'imap-pass-7431' };
+
+function mail(headers: Record<string, string>, body: string): string {
+  const lines = Object.entries({ Date: 'Sun, 01 Mar 2026 09:00:00 +0000', 'Content-Type': 'text/plain; charset=utf-8', ...headers }).map(([k, v]) => `${k}: ${v}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}\r\n`;
+}
+
+class RecordingSink {
+  readonly events: TicketEvent[] = [];
+  async deliver(_id: string, events: readonly TicketEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+}
+
+describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', () => {
+  let server: DovecotServer;
+  let admin: ImapFlow;
+
+  const options = (extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => ({
+    id: 'mail',
+    host: server.host,
+    port: server.port,
+    tls: 'none',
+    user: USER.user,
+    password: USER.password,
+    mailbox: 'INBOX',
+    supportAddresses: ['@help.example.com'],
+    draftsMailbox: 'Drafts',
+    egress: new EgressPolicy({ offline: true }),
+    pageSize: 2,
+    ...extra,
+  });
+
+  const deliver = (raw: string) => admin.append('INBOX', raw);
+
+  beforeAll(async () => {
+    server = await startDovecot([USER]);
+    admin = new ImapFlow({ host: server.host, port: server.port, secure: false, doSTARTTLS: false, auth: { user: USER.user, pass: USER.password }, logger: false });
+    await admin.connect();
+    await admin.mailboxCreate('Drafts');
+  });
+
+  afterAll(async () => {
+    await admin?.logout().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('threads messages into tickets by References and In-Reply-To, pages by UID and drops a re-delivered copy', async () => {
+    await deliver(mail({ From: 'Ann <ann@customer.org>', To: 'help@help.example.com', Subject: 'VPN drops', 'Message-ID': '<a1@customer.org>' }, 'My VPN drops every ten minutes.'));
+    await deliver(mail({ From: 'Bob <bob@other.org>', Subject: 'Printer offline', 'Message-ID': '<b1@other.org>' }, 'The printer on floor 2 is offline.'));
+    await deliver(mail({ From: 'Help <help@help.example.com>', Subject: 'Re: VPN drops', 'Message-ID': '<h1@help.example.com>', 'In-Reply-To': '<a1@customer.org>', References: '<a1@customer.org>' }, 'Which client version do you use?'));
+    await deliver(mail({ From: 'Ann <ann@customer.org>', Subject: 'RE: Re: VPN drops', 'Message-ID': '<a2@customer.org>', 'In-Reply-To': '<h1@help.example.com>', References: '<a1@customer.org> <h1@help.example.com>' }, 'Version 5.2.\n\n> Which client version do you use?'));
+    // The same message again (a CC to the support address): same Message-ID.
+    await deliver(mail({ From: 'Ann <ann@customer.org>', Subject: 'RE: Re: VPN drops', 'Message-ID': '<a2@customer.org>', 'In-Reply-To': '<h1@help.example.com>', References: '<a1@customer.org> <h1@help.example.com>' }, 'Version 5.2.'));
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-'));
+    const sink = new RecordingSink();
+    const watcher = await Watcher.open({ dataDir, sink, connectors: [{ connector: new ImapConnector(options()), pollMs: 1000 }] });
+    const first = await watcher.syncPage('mail');
+    expect(first).toEqual({ delivered: 2, more: true });
+    expect(watcher.health()[0]!.backlog).toBe(3);
+    await watcher.catchUp('mail');
+
+    expect(sink.events.map((e) => [e.id, e.type, e.ticket.messages.length])).toEqual([
+      ['mail:a1@customer.org#opened', 'ticket_opened', 1],
+      ['mail:b1@other.org#opened', 'ticket_opened', 1],
+      ['mail:a1@customer.org#msg:h1@help.example.com', 'message_added', 2],
+      ['mail:a1@customer.org#msg:a2@customer.org', 'message_added', 3],
+    ]);
+    const last = sink.events[3]!;
+    expect(last.ticket).toMatchObject({ id: 'mail:a1@customer.org', subject: 'VPN drops', requester: 'ann@customer.org', status: 'open' });
+    expect(last.ticket.messages.map((m) => [m.author, m.text.split('\n')[0]])).toEqual([
+      ['customer', 'My VPN drops every ten minutes.'],
+      ['analyst', 'Which client version do you use?'],
+      ['customer', 'Version 5.2.'],
+    ]);
+    expect(watcher.health()[0]).toMatchObject({ backlog: 0, delivered: 4, lastError: null });
+
+    // A later message continues from the stored cursor, in a new process.
+    await deliver(mail({ From: 'Bob <bob@other.org>', Subject: 'Re: Printer offline', 'Message-ID': '<b2@other.org>', References: '<b1@other.org>' }, 'It is back, thanks.'));
+    const sink2 = new RecordingSink();
+    const again = await Watcher.open({ dataDir, sink: sink2, connectors: [{ connector: new ImapConnector(options()), pollMs: 1000 }] });
+    await again.catchUp('mail');
+    expect(sink2.events.map((e) => e.id)).toEqual(['mail:b1@other.org#msg:b2@other.org']);
+  });
+
+  it('posts a draft reply into the drafts mailbox, only when asked', async () => {
+    const connector = new ImapConnector(options());
+    await connector.postNote('mail:b1@other.org', 'Glad it works again.', new AbortController().signal);
+    const lock = await admin.getMailboxLock('Drafts');
+    try {
+      const drafts = await admin.fetchAll('1:*', { source: true, flags: true });
+      expect(drafts).toHaveLength(1);
+      const source = drafts[0]!.source!.toString();
+      expect(source).toContain('In-Reply-To: <b2@other.org>');
+      expect(source).toContain('To: bob@other.org');
+      expect(source).toContain('Glad it works again.');
+      expect([...drafts[0]!.flags!]).toContain('\\Draft');
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('explains a refused login and an unreachable server without revealing the password', async () => {
+    const signal = new AbortController().signal;
+    const wrong = new ImapConnector(options({ password: 'not-the-password' }));
+    const error = await wrong.fetchSince(null, signal).catch((e: Error) => e);
+    expect(error).toMatchObject({ kind: 'auth' });
+    expect((error as Error).message).toBe(`The mail server at 127.0.0.1:${server.port} refused the login of "support". Check the user name and the password in the secret store.`);
+    expect((error as Error).message).not.toContain('not-the-password');
+
+    const closed = new ImapConnector(options({ port: 1 }));
+    await expect(closed.fetchSince(null, signal)).rejects.toThrow('Cannot reach the mail server at 127.0.0.1:1: connection refused.');
+
+    const remote = new ImapConnector(options({ host: 'imap.example.com', tls: 'implicit' }));
+    await expect(remote.fetchSince(null, signal)).rejects.toThrow(/Blocked a connection to imap\.example\.com/);
+  });
+});
