@@ -8,6 +8,7 @@ import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { connectorsCommand, secretsCommand, watchCommand } from './watchCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -17,6 +18,8 @@ Usage:
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR]
+  vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
+  vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md.`;
@@ -202,6 +205,12 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'watch':
+        return await watchCommand(rest, out);
+      case 'connectors':
+        return await connectorsCommand(rest, out);
+      case 'secrets':
+        return await secretsCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -39,6 +39,8 @@ export interface ConnectorHealth {
   lastErrorAt: string | null;
   /** Problems with individual items of the source (malformed lines, events), newest last, at most 20. */
   issues: string[];
+  /** Issues reported since start (the list above keeps only the newest). */
+  issuesTotal: number;
   nextAttemptAt: string | null;
 }
 
@@ -139,6 +141,7 @@ export class Watcher {
           lastError: null,
           lastErrorAt: null,
           issues: [],
+          issuesTotal: 0,
           nextAttemptAt: null,
         },
       });
@@ -168,6 +171,7 @@ export class Watcher {
 
   private addIssue(slot: Slot, issue: string): void {
     slot.health.issues.push(this.redact(issue));
+    slot.health.issuesTotal++;
     if (slot.health.issues.length > MAX_ISSUES) slot.health.issues.splice(0, slot.health.issues.length - MAX_ISSUES);
   }
 
