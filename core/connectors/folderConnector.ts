@@ -10,11 +10,12 @@
  * after the events are committed; until then a restart resumes from baseline N and recomputes the same events
  * (same ids). Older baselines are deleted once a newer cursor comes back, i.e. once it was committed.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { createReadStream, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { readJsonl, describeZodError, formatLineIssue } from '../formats/jsonl';
+import { describeZodError, formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema, type Ticket, type TicketStatus } from '../formats/schemas';
 import { writeFileAtomic } from '../watch/durableFile';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
@@ -238,15 +239,43 @@ export class FolderConnector implements Connector {
     return changed;
   }
 
-  /** The valid tickets of a file with their line numbers; bad lines go to `issues` as `file:line: field: problem`. */
-  private async *tickets(name: string, issues: string[]): AsyncGenerator<TicketRecord> {
+  /**
+   * The valid tickets of a file after line `afterLine`, with their line numbers; bad lines go to `issues` as
+   * `file:line: field: problem`. Lines up to `afterLine` are skipped unparsed (resuming a file mid-way).
+   */
+  private async *tickets(name: string, issues: string[], afterLine = 0): AsyncGenerator<TicketRecord> {
     const file = join(this.dir, name);
     if (name.endsWith('.jsonl')) {
-      for await (const { line, value } of readJsonl(file, TicketSchema, (issue) => issues.push(formatLineIssue(issue)))) {
-        yield { line, ticket: value };
+      const input = createReadStream(file, { encoding: 'utf8' });
+      let lineNo = 0;
+      try {
+        for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+          lineNo++;
+          if (lineNo <= afterLine) continue;
+          const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+          if (text.trim() === '') continue;
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch (err) {
+            issues.push(formatLineIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${(err as Error).message})` }));
+            continue;
+          }
+          const result = TicketSchema.safeParse(parsed);
+          if (!result.success) {
+            issues.push(formatLineIssue({ file, line: lineNo, ...describeZodError(result.error) }));
+            continue;
+          }
+          yield { line: lineNo, ticket: result.data };
+        }
+      } catch (err) {
+        issues.push(`${file}: cannot be read (${(err as Error).message})`);
+      } finally {
+        input.destroy();
       }
       return;
     }
+    if (afterLine >= 1) return;
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -276,8 +305,7 @@ export class FolderConnector implements Connector {
     for (const { name, mark } of files) {
       if (from && name < from.file) continue;
       const fallbackAt = new Date(mark.mtimeMs).toISOString();
-      for await (const { line, ticket } of this.tickets(name, [])) {
-        if (from && name === from.file && line <= from.line) continue;
+      for await (const { ticket } of this.tickets(name, [], from && name === from.file ? from.line : 0)) {
         const key = ticket.id;
         const diff = diffTicket(this.id, marks.get(key) ?? baseline.tickets.get(key), ticket, fallbackAt);
         marks.set(key, diff.mark);
@@ -307,8 +335,7 @@ export class FolderConnector implements Connector {
       signal.throwIfAborted();
       const fallbackAt = new Date(mark.mtimeMs).toISOString();
       const resumeAfter = scan && scan.file === name ? scan.line : 0;
-      for await (const { line, ticket } of this.tickets(name, issues)) {
-        if (line <= resumeAfter) continue;
+      for await (const { line, ticket } of this.tickets(name, issues, resumeAfter)) {
         const diff = diffTicket(this.id, next.tickets.get(ticket.id), ticket, fallbackAt);
         next.tickets.set(ticket.id, diff.mark);
         events.push(...diff.events);
