@@ -98,7 +98,7 @@ function describeImapError(err: unknown, options: ImapConnectorOptions): Connect
     return new ConnectorError(`The mail server at ${where} did not answer in time.`, 'unavailable');
   }
   if (e.code === 'NoConnection' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
-    return new ConnectorError(`The connection to the mail server at ${where} was lost (${e.code}).`, 'network');
+    return new ConnectorError(`The connection to the mail server at ${where} was lost before it finished answering.`, 'network');
   }
   const detail = e.responseText ?? e.message ?? String(err);
   return new ConnectorError(`The mail server at ${where} failed: ${detail}`, 'unavailable');

@@ -8,6 +8,7 @@ import { ImapConnector, type ImapConnectorOptions } from '../../../core/connecto
 import { EgressPolicy } from '../../../core/net/egress';
 import { Watcher } from '../../../core/watch/watcher';
 import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+import { startFaultProxy } from './imapFaultProxy';
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(skip);
@@ -112,6 +113,43 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
       expect([...drafts[0]!.flags!]).toContain('\\Draft');
     } finally {
       lock.release();
+    }
+  });
+
+  it('recovers from a connection cut mid-page and from a server that goes silent, delivering each message once', async () => {
+    await admin.mailboxCreate('Faults');
+    for (let i = 1; i <= 6; i++) {
+      await admin.append('Faults', mail({ From: `c${i}@customer.org`, Subject: `Problem ${i}`, 'Message-ID': `<f${i}@customer.org>` }, `Problem number ${i} with a long enough body to span packets. ${'x'.repeat(2000)}`));
+    }
+    const proxy = await startFaultProxy(server.port);
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-'));
+      const sink = new RecordingSink();
+      const connector = new ImapConnector(options({ id: 'faults', port: proxy.port, mailbox: 'Faults', pageSize: 3 }));
+      const errors: string[] = [];
+      const watcher = await Watcher.open({
+        dataDir,
+        sink,
+        connectors: [{ connector, pollMs: 1000 }],
+        backoff: { baseMs: 1, maxMs: 2 },
+        fetchTimeoutMs: 1500,
+        onHealth: (h) => {
+          if (h.lastError && h.lastError !== errors.at(-1)) errors.push(h.lastError);
+        },
+      });
+      // The first page's fetch is cut once the server has sent a few kB: the login and part of the messages.
+      proxy.mode = { kind: 'cut', afterServerBytes: 4000 };
+      await expect(watcher.syncPage('faults')).rejects.toThrow(`The connection to the mail server at 127.0.0.1:${proxy.port} was lost before it finished answering.`);
+      expect(sink.events).toEqual([]);
+      // Then it goes silent in the middle of a page: the watcher's time limit aborts the fetch.
+      proxy.mode = { kind: 'stall', afterServerBytes: 4000 };
+      await expect(watcher.syncPage('faults')).rejects.toThrow('The source did not answer within 2 s.');
+      proxy.mode = { kind: 'pass' };
+      await watcher.catchUp('faults');
+      expect(sink.events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `faults:f${i}@customer.org#opened`));
+      expect(proxy.faults).toBe(2);
+    } finally {
+      await proxy.close();
     }
   });
 
