@@ -226,6 +226,11 @@ export interface BuiltConnectors {
   egress: EgressPolicy;
   /** Removes the values of every secret used from a text (errors, logs). */
   redact: (text: string) => string;
+  /**
+   * Posts `text` as an internal note on a ticket: call only on the analyst's click. Refused unless the connector's
+   * settings say `"writeBack": true` and its kind can write back.
+   */
+  postNote: (ticketId: string, text: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** Builds the enabled connectors (or those named in `only`), resolving their secrets. */
@@ -260,5 +265,23 @@ export async function buildConnectors(
     };
     connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
   }
-  return { connectors, egress, redact: (text) => redactSecrets(text, secretValues) };
+  const redact = (text: string): string => redactSecrets(text, secretValues);
+  const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
+    // Ticket ids are `<connector id>:<id at the source>`; connector ids cannot contain ":".
+    const connectorId = ticketId.slice(0, Math.max(0, ticketId.indexOf(':')));
+    const config = chosen.find((c) => c.id === connectorId);
+    const connector = connectors.find((c) => c.connector.id === connectorId)?.connector;
+    if (!config || !connector) throw new ConnectorError(`Ticket ${ticketId} does not come from a connector that is running.`, 'config');
+    if (!config.writeBack) {
+      throw new ConnectorError(`Posting notes is off for "${connectorId}". Set "writeBack": true for it in ${CONNECTORS_FILE} to allow it.`, 'config');
+    }
+    if (!connector.postNote) throw new ConnectorError(`A ${connector.kind} connector cannot post notes.`, 'config');
+    try {
+      await connector.postNote(ticketId, text, signal);
+    } catch (err) {
+      if (err instanceof ConnectorError) throw new ConnectorError(redact(err.message), err.kind, err.retryAfterMs);
+      throw new Error(redact(err instanceof Error ? err.message : String(err)));
+    }
+  };
+  return { connectors, egress, redact, postNote };
 }

@@ -24,6 +24,11 @@ describe('connector settings', () => {
     expect(() => built.egress.assertAllowed('imap.example.com')).not.toThrow();
     expect(() => built.egress.assertAllowed('evil.example.net')).toThrow(/not the host of a configured connector/);
     expect(built.redact('LOGIN support pa55-word-99 failed')).toBe('LOGIN support [secret] failed');
+    const signal = new AbortController().signal;
+    await expect(built.postNote('support-mail:a1@x', 'draft', signal)).rejects.toThrow('Posting notes is off for "support-mail". Set "writeBack": true for it in connectors.json to allow it.');
+    await expect(built.postNote('off:T-1', 'draft', signal)).rejects.toThrow('Ticket off:T-1 does not come from a connector that is running.');
+    const withWriteBack = await buildConnectors(parseConnectorsConfig({ connectors: [{ id: 'demo', kind: 'folder', path: 'tickets', writeBack: true }] }, 'c.json'), { dataDir, secrets });
+    await expect(withWriteBack.postNote('demo:T-1', 'draft', signal)).rejects.toThrow('A folder connector cannot post notes.');
   });
 
   it('names the file, the entry and the field of a mistake', async () => {
