@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { secretsCommand } from '../../../core/cli/watchCommand';
+import { runWatch, secretsCommand } from '../../../core/cli/watchCommand';
 import { main } from '../../../core/cli/vigil';
 
 function capture() {
@@ -42,6 +42,32 @@ describe('vigil watch', () => {
     expect(await main(['watch', '--folder', tickets, '--once', '--data-dir', dataDir], again.out)).toBe(0);
     expect(again.stdout).toEqual([]);
     expect(again.stderr).toContain('folder: 0 new events');
+  });
+
+  it('keeps watching: a ticket file written later is seen and answered, until stopped', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const dataDir = join(root, 'data');
+    const tickets = join(root, 'tickets');
+    await mkdir(tickets);
+    await writeFile(join(tickets, 'old.json'), ticket('T-1', 'closed', [{ id: '1', author: 'customer', text: 'Outlook asks for my password again and again every morning' }], 'Remove the stale credentials from Credential Manager.'));
+    const run = capture();
+    const stop = new AbortController();
+    const waitFor = (pred: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (pred()) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      });
+    const watching = runWatch({ dataDir, connectorIds: [], folder: tickets, once: false, all: false, json: false, learn: 'auto', offline: true }, run.out, stop.signal);
+    await waitFor(() => run.stderr.some((l) => l.startsWith('folder: caught up')));
+    await writeFile(join(tickets, 'new.json'), ticket('T-2', 'open', [{ id: '1', author: 'customer', text: 'Outlook keeps asking for my password every morning' }]));
+    await waitFor(() => run.stdout.some((l) => l.includes('folder:T-2 after message 1:')));
+    stop.abort();
+    expect(await watching).toBe(0);
+    expect(run.stdout.find((l) => l.includes('folder:T-2'))).toMatch(/Remove the stale credentials from Credential Manager\./);
   });
 
   it('explains a missing configuration and usage mistakes', async () => {
