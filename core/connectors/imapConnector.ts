@@ -117,7 +117,7 @@ export class ImapConnector implements Connector {
     }
   }
 
-  private async connect(signal: AbortSignal): Promise<ImapFlow> {
+  private async connect(signal: AbortSignal, idle = false): Promise<ImapFlow> {
     this.options.egress.assertAllowed(this.options.host);
     const client = new ImapFlow({
       host: this.options.host,
@@ -126,7 +126,9 @@ export class ImapConnector implements Connector {
       doSTARTTLS: this.options.tls === 'starttls' ? true : this.options.tls === 'none' ? false : undefined,
       auth: { user: this.options.user, pass: this.options.password },
       logger: false,
-      disableAutoIdle: true,
+      // Only the change-notification connection idles; sync connections log out after each page.
+      disableAutoIdle: !idle,
+      ...(idle ? { autoIdleDelay: 1_000, maxIdleTime: 5 * 60_000 } : {}),
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
       socketTimeout: this.options.socketTimeoutMs ?? 60_000,
@@ -280,6 +282,44 @@ export class ImapConnector implements Connector {
       const backlog = pending.length - uids.length;
       return { events, cursor: JSON.stringify(next), more: backlog > 0, backlog, issues };
     });
+  }
+
+  /**
+   * Keeps one connection open in IMAP IDLE on the mailbox and calls `onChange` when the server announces new mail,
+   * so the watcher polls at once. Reconnects after a minute when the connection drops; polling on the schedule
+   * continues regardless.
+   */
+  subscribe(onChange: () => void): () => void {
+    const abort = new AbortController();
+    let client: ImapFlow | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    const reconnectLater = (): void => {
+      client = null;
+      if (!abort.signal.aborted && !retry) retry = setTimeout(() => void open(), 60_000);
+    };
+    const open = async (): Promise<void> => {
+      retry = null;
+      if (abort.signal.aborted) return;
+      try {
+        const c = await this.connect(abort.signal, true);
+        client = c;
+        c.on('exists', () => onChange());
+        c.on('close', reconnectLater);
+        await c.mailboxOpen(this.options.mailbox, { readOnly: true });
+        if (abort.signal.aborted) c.close();
+      } catch {
+        reconnectLater(); // the sync itself reports what is wrong
+      }
+    };
+    void open();
+    return () => {
+      abort.abort();
+      if (retry) clearTimeout(retry);
+      retry = null;
+      const c = client;
+      client = null;
+      c?.logout().catch(() => c.close());
+    };
   }
 
   /** Appends `text` as a draft reply to the ticket's latest message, flagged `\Draft`; nothing is sent. */

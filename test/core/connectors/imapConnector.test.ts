@@ -99,6 +99,20 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     expect(sink2.events.map((e) => e.id)).toEqual(['mail:b1@other.org#msg:b2@other.org']);
   });
 
+  it('hears new mail at once over IMAP IDLE', async () => {
+    const connector = new ImapConnector(options());
+    let unsubscribe: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => {
+      unsubscribe = connector.subscribe(resolve);
+    });
+    // Deliver once the IDLE connection is in place; repeat until it is heard (the first may arrive before IDLE).
+    let n = 0;
+    const timer = setInterval(() => void deliver(mail({ From: 'z@customer.org', Subject: 'Ping', 'Message-ID': `<idle-${++n}@customer.org>` }, 'New mail')), 500);
+    await heard;
+    clearInterval(timer);
+    unsubscribe();
+  });
+
   it('posts a draft reply into the drafts mailbox, only when asked', async () => {
     const connector = new ImapConnector(options());
     await connector.postNote('mail:b1@other.org', 'Glad it works again.', new AbortController().signal);
