@@ -77,5 +77,5 @@ describe('a watcher killed with SIGKILL during a sync', () => {
     } finally {
       await service.close();
     }
-  });
+  }, 240_000); // four child processes, each opening the engine; slow on a busy 2-core CI machine
 });
