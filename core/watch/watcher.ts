@@ -82,6 +82,8 @@ interface Slot {
   loop: Promise<void> | null;
   fetchAbort: AbortController | null;
   unsubscribe: (() => void) | null;
+  /** The page in progress: pages of one connector never overlap (the schedule and a manual catch-up, say). */
+  busy: Promise<unknown>;
 }
 
 export interface PageResult {
@@ -126,6 +128,7 @@ export class Watcher {
         loop: null,
         fetchAbort: null,
         unsubscribe: null,
+        busy: Promise.resolve(),
         health: {
           id,
           kind,
@@ -179,8 +182,17 @@ export class Watcher {
    * Fetches one page and delivers it: validate, drop duplicates, sink, record, then store the cursor. Throws what
    * went wrong (nothing is stored then, so the page is fetched again).
    */
-  async syncPage(connectorId: string): Promise<PageResult> {
+  syncPage(connectorId: string): Promise<PageResult> {
     const slot = this.slot(connectorId);
+    const run = slot.busy.then(
+      () => this.syncPageNow(slot),
+      () => this.syncPageNow(slot),
+    );
+    slot.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async syncPageNow(slot: Slot): Promise<PageResult> {
     const { connector } = slot.watched;
     const startedAt = Date.now();
     slot.health.state = 'syncing';
@@ -208,15 +220,16 @@ export class Watcher {
     // Validate and de-duplicate before anything is delivered.
     const fresh: TicketEvent[] = [];
     const inPage = new Set<string>();
-    page.events.forEach((event, index) => {
-      const result = TicketEventSchema.safeParse(event);
+    page.events.forEach((raw, index) => {
+      const result = TicketEventSchema.safeParse(raw);
       if (!result.success) {
         const { field, message } = describeZodError(result.error);
-        const id = typeof (event as { id?: unknown })?.id === 'string' ? ` (${(event as { id: string }).id})` : '';
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? ` (${(raw as { id: string }).id})` : '';
         this.addIssue(slot, `${connector.id}: event ${index + 1} of a page${id}: ${field}: ${message}; skipped`);
         slot.health.invalidDropped++;
         return;
       }
+      const event: TicketEvent = result.data; // with the format's defaults applied (a ticket's status, say)
       if (inPage.has(event.id) || slot.state.hasDelivered(event.id)) {
         slot.health.duplicatesDropped++;
         return;

@@ -40,7 +40,22 @@ export class ScriptedSource implements Connector {
 
   async testConnection(): Promise<void> {}
 
+  /** Most fetches that were running at the same time. */
+  maxConcurrent = 0;
+  private running = 0;
+
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    this.running++;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.running);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      return await this.serve(cursor, signal);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async serve(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     this.calls++;
     this.cursorsSeen.push(cursor);
     const fault = this.faults.get(this.calls);

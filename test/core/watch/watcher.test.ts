@@ -145,6 +145,15 @@ describe('the watcher', () => {
     expect(backoffDelay(50, options, () => 0.999)).toBeLessThanOrEqual(60_000);
   });
 
+  it('never runs two pages of one connector at once', async () => {
+    const source = new ScriptedSource('src', range(9), 2);
+    const sink = new RecordingSink();
+    const { watcher } = await setup(source, sink);
+    await Promise.all([watcher.catchUp('src'), watcher.catchUp('src'), watcher.syncPage('src')]);
+    expect(source.maxConcurrent).toBe(1);
+    expect(sink.delivered).toEqual(range(9).map((e) => e.id));
+  });
+
   it('polls on its schedule until stopped', async () => {
     const source = new ScriptedSource('src', range(3), 2);
     const sink = new RecordingSink();
