@@ -16,7 +16,7 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Message, Ticket } from '../formats/schemas';
-import type { EgressPolicy } from '../net/egress';
+import { isLoopbackHost, type EgressPolicy } from '../net/egress';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
 
 export interface ImapConnectorOptions {
@@ -112,7 +112,7 @@ export class ImapConnector implements Connector {
   constructor(private readonly options: ImapConnectorOptions) {
     this.id = options.id;
     this.pageSize = Math.max(1, options.pageSize ?? 50);
-    if (options.tls === 'none' && !/^(127\.|localhost$|::1$)/.test(options.host)) {
+    if (options.tls === 'none' && !isLoopbackHost(options.host)) {
       throw new ConnectorError(`IMAP without TLS is allowed only to this machine (loopback); use tls "implicit" or "starttls" for ${options.host}.`, 'config');
     }
   }

@@ -53,6 +53,10 @@ describe('connector settings', () => {
     await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore() })).rejects.toThrow(
       'Connector "support-mail": password refers to the secret "support-mail", which is not in the secret store. Add it with `vigil secrets set support-mail`.',
     );
+    const secrets = new MemorySecretStore();
+    await secrets.set('support-mail', 'pw-12345');
+    const plain = parseConnectorsConfig({ connectors: [{ ...imap, tls: 'none' }] }, 'connectors.json');
+    await expect(buildConnectors(plain, { dataDir, secrets })).rejects.toThrow('IMAP without TLS is allowed only to this machine (loopback); use tls "implicit" or "starttls" for imap.example.com.');
     await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore(), only: ['nope'] })).rejects.toThrow(/No connector "nope" in .*connectors\.json \(configured: support-mail\)/);
   });
 });
