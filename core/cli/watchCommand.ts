@@ -21,6 +21,7 @@ import { Watcher, type ConnectorHealth } from '../watch/watcher';
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]
   vigil connectors list|test [ID ...] [--data-dir DIR]
+  vigil connectors note TICKET_ID   (posts standard input as an internal note; needs "writeBack": true)
   vigil secrets set NAME        (reads the value from standard input)
   vigil secrets list|delete NAME [--data-dir DIR]
 
@@ -231,8 +232,8 @@ function describeConfig(c: ConnectorConfig): string {
   return `${c.id}  ${c.kind}${where ? `  ${where}` : ''}${c.enabled ? '' : '  (disabled)'}`;
 }
 
-/** `vigil connectors list|test`. */
-export function connectorsCommand(args: string[], out: CliOut): Promise<number> {
+/** `vigil connectors list|test|note`. */
+export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
   return withUsage(out, async () => {
     const [sub, ...rest] = args;
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
@@ -259,6 +260,21 @@ export function connectorsCommand(args: string[], out: CliOut): Promise<number> 
       }
       return failed > 0 ? 1 : 0;
     }
-    throw new WatchUsageError(`unknown connectors command "${sub ?? ''}" (use list or test)`);
+    if (sub === 'note') {
+      const [ticketId] = positionals;
+      if (!ticketId) throw new WatchUsageError('connectors note needs a TICKET_ID (as printed by vigil watch)');
+      const text = (await readStdin(input)).trim();
+      if (!text) throw new WatchUsageError('connectors note reads the note from standard input, and it was empty');
+      const connectorId = ticketId.slice(0, Math.max(0, ticketId.indexOf(':')));
+      const built = await buildConnectors(configs, { dataDir, secrets: new FileSecretStore(dataDir), only: connectorId ? [connectorId] : [] });
+      try {
+        await built.postNote(ticketId, text, AbortSignal.timeout(60_000));
+      } finally {
+        for (const { connector } of built.connectors) await connector.close?.();
+      }
+      out.log(`posted a note on ${ticketId}`);
+      return 0;
+    }
+    throw new WatchUsageError(`unknown connectors command "${sub ?? ''}" (use list, test or note)`);
   });
 }

@@ -250,7 +250,10 @@ export class Watcher {
       for (const e of batch) if (!lastEventAt || Date.parse(e.at) > Date.parse(lastEventAt)) lastEventAt = e.at;
     }
     const syncedAt = new Date().toISOString();
-    await slot.state.commit(page.cursor, { syncedAt, lastEventAt, delivered: fresh.length });
+    // An empty poll that leaves the cursor where it was changes nothing on disk (a folder polled every 5 s).
+    if (fresh.length > 0 || page.cursor !== slot.state.cursor) {
+      await slot.state.commit(page.cursor, { syncedAt, lastEventAt, delivered: fresh.length });
+    }
 
     slot.health.backlog = waiting;
     slot.health.lastSyncAt = syncedAt;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runWatch, secretsCommand } from '../../../core/cli/watchCommand';
+import { connectorsCommand, runWatch, secretsCommand } from '../../../core/cli/watchCommand';
 import { main } from '../../../core/cli/vigil';
 
 function capture() {
@@ -78,6 +78,17 @@ describe('vigil watch', () => {
     const usage = capture();
     expect(await main(['watch', '--learn', 'never', '--data-dir', dataDir], usage.out)).toBe(2);
     expect(usage.stderr[0]).toMatch(/^vigil: --learn must be review or auto/);
+  });
+
+  it('lists connectors and posts a note only where write-back is allowed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }, { id: 'old', kind: 'folder', path: '/srv/old', enabled: false }] }));
+    const list = capture();
+    expect(await main(['connectors', 'list', '--data-dir', dataDir], list.out)).toBe(0);
+    expect(list.stdout).toEqual(['demo  folder  tickets', 'old  folder  /srv/old  (disabled)']);
+    await expect(connectorsCommand(['note', 'demo:T-1', '--data-dir', dataDir], capture().out, Readable.from(['Try the new driver.\n']))).rejects.toThrow(
+      'Posting notes is off for "demo". Set "writeBack": true for it in connectors.json to allow it.',
+    );
   });
 
   it('keeps secrets typed on standard input in the user-only store and lists only their names', async () => {
