@@ -18,9 +18,12 @@ export function findDovecot(): string | null {
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 
-/** Why the IMAP tests are skipped on this machine, or null when they can run. */
-export function dovecotSkipReason(): string | null {
-  if (findDovecot()) return null;
+/**
+ * Why the IMAP tests are skipped on this machine, or null when they must run. In CI (`CI` or
+ * `VIGIL_REQUIRE_DOVECOT` set) they always run, so a missing Dovecot fails them instead of skipping them unseen.
+ */
+export function dovecotSkipReason(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (findDovecot() || env['CI'] || env['VIGIL_REQUIRE_DOVECOT']) return null;
   return 'Dovecot is not installed here (install it with `apt-get install dovecot-imapd`); the IMAP tests need a real server and are skipped. CI installs it.';
 }
 
