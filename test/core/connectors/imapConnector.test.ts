@@ -1,9 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../core/cli/vigil';
 import type { TicketEvent } from '../../../core/connectors/connector';
+import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { ImapConnector, type ImapConnectorOptions } from '../../../core/connectors/imapConnector';
 import { EgressPolicy } from '../../../core/net/egress';
 import { Watcher } from '../../../core/watch/watcher';
@@ -165,6 +167,25 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     } finally {
       await proxy.close();
     }
+  });
+
+  it('runs end to end from settings: vigil watch reads the mailbox with the password from the secret store', async () => {
+    await admin.mailboxCreate('Queue');
+    await admin.append('Queue', mail({ From: 'dana@customer.org', Subject: 'Shared drive', 'Message-ID': '<d1@customer.org>' }, 'The shared drive S: is read-only since this morning for the whole finance team.'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-cli-'));
+    await new FileSecretStore(dataDir).set('queue-mail', USER.password);
+    const settings = { format: 1, connectors: [{ id: 'queue', kind: 'imap', host: '127.0.0.1', port: server.port, tls: 'none', user: USER.user, password: { secret: 'queue-mail' }, mailbox: 'Queue', supportAddresses: ['@help.example.com'] }] };
+    await writeFile(join(dataDir, 'connectors.json'), JSON.stringify(settings));
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const out = { log: (l: string) => stdout.push(l), error: (l: string) => stderr.push(l) };
+    expect(await main(['watch', '--once', '--json', '--offline', '--data-dir', dataDir], out)).toBe(0);
+    expect(stderr).toContain('queue: 1 new events');
+    const decision = JSON.parse(stdout[0]!) as { ticketId: string; suggestion: { afterMessageId: string; reason: string } };
+    expect(decision).toMatchObject({ ticketId: 'queue:d1@customer.org', suggestion: { afterMessageId: 'd1@customer.org', reason: 'no_match' } });
+    // The password is in the user-only secret store, not in the settings or anything Vigil wrote.
+    expect(await readFile(join(dataDir, 'connectors.json'), 'utf8')).not.toContain(USER.password);
+    expect([...stdout, ...stderr].join('\n')).not.toContain(USER.password);
   });
 
   it('explains a refused login and an unreachable server without revealing the password', async () => {
