@@ -8,7 +8,7 @@ import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
-import { connectorsCommand, secretsCommand, watchCommand } from './watchCommand';
+import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -187,6 +187,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
       out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
+      for (const line of await describeSyncStates(s.dataDir)) out.log(line);
       if (s.lastWriteError) out.error(s.lastWriteError);
       return 0;
     },

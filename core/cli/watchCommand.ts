@@ -16,6 +16,7 @@ import {
 } from '../connectors/registry';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
+import { savedSyncStates } from '../watch/syncState';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 
 export const WATCH_USAGE = `Usage:
@@ -277,4 +278,11 @@ export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.Rea
     }
     throw new WatchUsageError(`unknown connectors command "${sub ?? ''}" (use list, test or note)`);
   });
+}
+
+/** Lines for `vigil status`: each connector's last sync as saved in the data folder. */
+export async function describeSyncStates(dataDir: string): Promise<string[]> {
+  return (await savedSyncStates(dataDir)).map(
+    (s) => `connector ${s.connectorId}: last sync ${s.lastSyncAt ?? 'never'}, ${s.delivered} events delivered${s.lastEventAt ? `, newest from ${s.lastEventAt}` : ''}`,
+  );
 }

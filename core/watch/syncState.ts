@@ -8,7 +8,7 @@
  *   `DEDUPE_WINDOW` ids are kept, in memory and (after compaction) on disk, so memory stays bounded.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -155,4 +155,24 @@ export class SyncState {
     await writeFileAtomic(join(this.dir, 'state.json'), `${JSON.stringify(next, null, 2)}\n`);
     this.data = next;
   }
+}
+
+/** What was saved for each connector that has synced in this data folder (for `vigil status`), by id. */
+export async function savedSyncStates(dataDir: string): Promise<SyncStateData[]> {
+  let names: string[];
+  try {
+    names = (await readdir(join(dataDir, 'watch'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+  const states: SyncStateData[] = [];
+  for (const name of names.sort()) {
+    try {
+      const result = StateSchema.safeParse(JSON.parse(await readFile(join(dataDir, 'watch', name, 'state.json'), 'utf8')));
+      if (result.success) states.push(result.data);
+    } catch {
+      // never synced, or unreadable: `vigil watch` reports it when it opens the connector
+    }
+  }
+  return states;
 }

@@ -42,6 +42,10 @@ describe('vigil watch', () => {
     expect(await main(['watch', '--folder', tickets, '--once', '--data-dir', dataDir], again.out)).toBe(0);
     expect(again.stdout).toEqual([]);
     expect(again.stderr).toContain('folder: 0 new events');
+
+    const status = capture();
+    expect(await main(['status', '--data-dir', dataDir], status.out)).toBe(0);
+    expect(status.stdout.at(-1)).toMatch(/^connector folder: last sync 20\d\d-.*Z, 4 events delivered, newest from /);
   });
 
   it('keeps watching: a ticket file written later is seen and answered, until stopped', async () => {
