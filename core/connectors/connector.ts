@@ -35,7 +35,7 @@ export function qualifyTicketId(connectorId: string, sourceTicketId: string | nu
  * The watcher re-checks every event at its boundary: a connector that lets a malformed item through gets it
  * dropped and reported (with its position and field), not delivered.
  */
-export const TicketEventSchema = z.object({
+export const TicketEventSchema = z.looseObject({
   id: z.string().min(1, 'must not be empty'),
   type: z.enum(TICKET_EVENT_TYPES),
   ticketId: z.string().min(1, 'must not be empty'),
