@@ -154,6 +154,30 @@ describe('the watcher', () => {
     expect(sink.delivered).toEqual(range(9).map((e) => e.id));
   });
 
+  it('keeps the other connectors going while one keeps failing', async () => {
+    const down = { kind: 'error', error: new ConnectorError('The helpdesk is down.', 'unavailable') } as const;
+    const broken = new ScriptedSource('broken', range(2), 5, new Map(Array.from({ length: 1000 }, (_, i) => [i + 1, down] as const)));
+    const healthy = new ScriptedSource('healthy', range(4), 1);
+    const delivered: string[] = [];
+    const sink: EventSink = { deliver: async (id, events) => void delivered.push(...events.map((e) => `${id}/${e.id}`)) };
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-watch-'));
+    const watcher = await Watcher.open({ dataDir: dir, sink, connectors: [{ connector: broken, pollMs: 10 }, { connector: healthy, pollMs: 10 }], backoff: FAST });
+    watcher.start();
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (delivered.length === 4 && broken.calls >= 3) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    await watcher.stop();
+    expect(delivered).toEqual(['healthy/e1', 'healthy/e2', 'healthy/e3', 'healthy/e4']);
+    const [b, h] = watcher.health();
+    expect(b).toMatchObject({ id: 'broken', delivered: 0, lastError: expect.stringMatching(/^The helpdesk is down\. Retrying in/) });
+    expect(h).toMatchObject({ id: 'healthy', delivered: 4, lastError: null });
+  });
+
   it('polls on its schedule until stopped', async () => {
     const source = new ScriptedSource('src', range(3), 2);
     const sink = new RecordingSink();
