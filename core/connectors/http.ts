@@ -4,7 +4,7 @@
  * every way a helpdesk can fail into a `ConnectorError` whose message a person can act on. Credentials never
  * appear in a message: every text that leaves this module is passed through `redact`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EgressDeniedError, type EgressPolicy } from '../net/egress';
 import { ConnectorError } from './connector';
 

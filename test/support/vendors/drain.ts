@@ -7,7 +7,7 @@ export interface Drained {
   pages: number;
 }
 
-export async function drain(connector: Connector, cursor: string | null, signal = new AbortController().signal): Promise<Drained> {
+export async function drain(connector: Connector, cursor: string | null, signal: AbortSignal = new AbortController().signal): Promise<Drained> {
   const events: TicketEvent[] = [];
   let pages = 0;
   for (;;) {
