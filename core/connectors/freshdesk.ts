@@ -21,6 +21,7 @@ import {
   isoTime,
   lastByKey,
   nativeTicketId,
+  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -100,7 +101,7 @@ export class FreshdeskConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = FreshdeskConfigSchema.parse(config);
+    this.config = parseConfig(SERVICE, FreshdeskConfigSchema, config);
     this.id = this.config.id;
     this.warn = options.warn ?? defaultWarn;
     this.http = new JsonHttpClient({

@@ -216,3 +216,10 @@ export function advanceTimeCursor(
 export function toSecond(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** Validates a connector's settings; a `config` error names the field (`Zendesk settings: email: …`). */
+export function parseConfig<S extends z.ZodType>(service: string, schema: S, config: unknown): z.output<S> {
+  const parsed = schema.safeParse(config);
+  if (!parsed.success) throw new ConnectorError(`${service} settings: ${describeSchemaError(parsed.error)}.`, 'config');
+  return parsed.data;
+}

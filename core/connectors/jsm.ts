@@ -20,6 +20,7 @@ import {
   isoTime,
   lastByKey,
   nativeTicketId,
+  parseConfig,
   parseItem,
   ticketEvents,
   VendorTime,
@@ -142,7 +143,7 @@ export class JsmConnector implements Connector {
   private timeZone: string | undefined;
 
   constructor(config: JsmConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = JsmConfigSchema.parse(config);
+    this.config = parseConfig(SERVICE, JsmConfigSchema, config);
     this.id = this.config.id;
     this.warn = options.warn ?? defaultWarn;
     this.http = new JsonHttpClient({

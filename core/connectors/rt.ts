@@ -20,6 +20,7 @@ import {
   isoTime,
   lastByKey,
   nativeTicketId,
+  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -153,7 +154,7 @@ export class RtConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = RtConfigSchema.parse(config);
+    this.config = parseConfig(SERVICE, RtConfigSchema, config);
     this.id = this.config.id;
     this.warn = options.warn ?? defaultWarn;
     this.http = new JsonHttpClient({

@@ -20,6 +20,7 @@ import {
   isoTime,
   lastByKey,
   nativeTicketId,
+  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -101,7 +102,7 @@ export class ZammadConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = ZammadConfigSchema.parse(config);
+    this.config = parseConfig(SERVICE, ZammadConfigSchema, config);
     this.id = this.config.id;
     this.warn = options.warn ?? defaultWarn;
     this.http = new JsonHttpClient({

@@ -19,6 +19,7 @@ import {
   isoTime,
   lastByKey,
   nativeTicketId,
+  parseConfig,
   parseItem,
   ticketEvents,
   VendorTime,
@@ -106,7 +107,7 @@ export class ZendeskConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = ZendeskConfigSchema.parse(config);
+    this.config = parseConfig(SERVICE, ZendeskConfigSchema, config);
     this.id = this.config.id;
     this.warn = options.warn ?? defaultWarn;
     this.http = new JsonHttpClient({
