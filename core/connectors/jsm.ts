@@ -232,11 +232,22 @@ export class JsmConnector implements Connector {
     const description = adfToText(f.description).trim();
     if (description) messages.push({ id: 'description', author: 'customer', text: description, at: isoTime(f.created) });
     for (let start = 0; ; ) {
-      const { data } = await this.http.request(`/rest/servicedeskapi/request/${issue.key}/comment`, {
-        query: { public: true, internal: true, start, limit: 100 },
-        schema: CommentPage,
-        signal,
-      });
+      let data: z.infer<typeof CommentPage>;
+      try {
+        ({ data } = await this.http.request(`/rest/servicedeskapi/request/${issue.key}/comment`, {
+          query: { public: true, internal: true, start, limit: 100 },
+          schema: CommentPage,
+          signal,
+        }));
+      } catch (error) {
+        // An issue made in Jira itself, without a request type, is not a service request: the service desk API
+        // answers 404 for it. Its description still counts; failing the page would stop the sync for good.
+        if (error instanceof ConnectorError && error.kind === 'config' && start === 0) {
+          this.warn(`${SERVICE} ${issue.key} is not a service request; its comments are left out.`);
+          break;
+        }
+        throw error;
+      }
       data.values.forEach((item, i) => {
         const c = parseItem(Comment, item, `${SERVICE} ${issue.key} comments values.${i}`, this.warn);
         if (!c) return;

@@ -36,8 +36,8 @@ export interface Rt5Server {
   api(method: string, path: string, token: string, body?: unknown): Promise<unknown>;
   /** Creates a ticket as the customer in queue General; returns its id. */
   createTicket(subject: string, content: string): Promise<string>;
-  /** A reply: as the customer or as the analyst. */
-  correspond(id: string, content: string, as: 'customer' | 'analyst'): Promise<void>;
+  /** A reply: as the customer or as the analyst (plain text unless `contentType` says otherwise). */
+  correspond(id: string, content: string, as: 'customer' | 'analyst', contentType?: string): Promise<void>;
   /** An internal comment by the analyst. */
   comment(id: string, content: string): Promise<void>;
   setStatus(id: string, status: string): Promise<void>;
@@ -192,10 +192,10 @@ export async function startRt5(): Promise<Rt5Server> {
         })) as { id: string };
         return String(created.id);
       },
-      async correspond(id, content, as) {
+      async correspond(id, content, as, contentType = 'text/plain') {
         await api('POST', `/ticket/${id}/correspond`, as === 'customer' ? customerToken : analystToken, {
           Content: content,
-          ContentType: 'text/plain',
+          ContentType: contentType,
         });
       },
       async comment(id, content) {

@@ -123,6 +123,16 @@ describe('Jira Service Management connector', () => {
     expect(warnings).toEqual([expect.stringContaining('issues.0 skipped: fields.status:')]);
   });
 
+  it('reads an issue that is not a service request from its description, with a warning', async () => {
+    const key = jsm.raise('Made in Jira', 'Created by an agent without a request type.');
+    jsm.issues.get(key)!.isRequest = false;
+    const other = jsm.raise('Normal', 'A request.');
+    const { events } = await drain(connector(), null);
+    expect(events.filter((e) => e.ticketId === `jsm:${key}`).at(-1)!.ticket.messages.map((m) => m.text)).toEqual(['Created by an agent without a request type.']);
+    expect(events.map((e) => e.ticketId)).toContain(`jsm:${other}`);
+    expect(warnings).toEqual([`Jira Service Management ${key} is not a service request; its comments are left out.`]);
+  });
+
   it('posts a draft as an internal comment', async () => {
     const key = jsm.raise('Password', 'Reset link expired');
     await connector().postNote(`jsm:${key}`, 'Resend the link; it lasts 15 minutes.', signal);

@@ -43,6 +43,8 @@ export interface JsmIssue {
   reporter: string;
   labels: string[];
   comments: JsmComment[];
+  /** False for an issue made in Jira without a request type: the service desk API does not know it. */
+  isRequest: boolean;
 }
 
 /** `2026-03-01T09:00:00.000+0000`, Jira's date-time form. */
@@ -140,6 +142,7 @@ export class FakeJsm {
       reporter: JSM_CUSTOMER,
       labels: [],
       comments: [],
+      isRequest: true,
     });
     return key;
   }
@@ -215,7 +218,7 @@ export class FakeJsm {
 
   private comments(req: RecordedRequest, key: string): Reply {
     const issue = this.issues.get(key);
-    if (!issue) return { status: 404, body: { errorMessage: 'Request does not exist or you do not have permission to see it.', i18nErrorMessage: {} } };
+    if (!issue?.isRequest) return { status: 404, body: { errorMessage: 'Request does not exist or you do not have permission to see it.', i18nErrorMessage: {} } };
     const pub = req.query.get('public') !== 'false';
     const internal = req.query.get('internal') !== 'false';
     const start = Number(req.query.get('start') ?? 0);
