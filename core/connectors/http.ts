@@ -30,8 +30,8 @@ export interface HttpClientOptions {
 
 export interface RequestOptions<T> {
   method?: 'GET' | 'POST' | 'PUT';
-  /** Query parameters; undefined values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; undefined values are left out, arrays repeat the parameter. */
+  query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
   /** Sent as JSON. */
   body?: unknown;
   /** Validates the parsed body; a mismatch is a `bad_response` naming the field path. */
@@ -147,7 +147,9 @@ export class JsonHttpClient {
       );
     }
     for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (value === undefined) continue;
+      url.searchParams.delete(key);
+      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
     }
     return url;
   }

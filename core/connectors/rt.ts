@@ -49,7 +49,17 @@ export const RtConfigSchema = z.object({
    * The time zone RT reads TicketSQL dates in (the token user's preference, else RT's `$Timezone`); a wrong
    * zone shifts the search window. Default UTC.
    */
-  timezone: z.string().default('UTC'),
+  timezone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a time zone name such as Europe/Paris')
+    .default('UTC'),
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type RtConfig = z.input<typeof RtConfigSchema>;
@@ -185,8 +195,9 @@ export class RtConnector implements Connector {
     const { data } = await this.http.request('/REST/2.0/tickets', {
       query: {
         query: this.scope(`LastUpdated >= '${ticketSqlTime(since, this.config.timezone)}'`),
-        orderby: 'LastUpdated',
-        order: 'ASC',
+        // Ties within a second in a fixed order, so paging through one second neither skips nor repeats.
+        orderby: ['LastUpdated', 'id'],
+        order: ['ASC', 'ASC'],
         page: position.page,
         per_page: this.config.pageSize,
         fields: 'Subject,Status,Created,LastUpdated,Requestor,Queue',
@@ -207,10 +218,8 @@ export class RtConnector implements Connector {
     for (const t of live) {
       events.push(...this.ticketEvents(t, mapRtStatus(t.Status) as TicketStatus, history.get(t.id) ?? [], parts));
     }
-    const next = advanceTimeCursor(
-      { ...position, since },
-      tickets.map((t) => isoTime(t.LastUpdated)),
-      data.items.length >= this.config.pageSize, toSecond);
+    const updated = tickets.map((t) => isoTime(t.LastUpdated));
+    const next = advanceTimeCursor({ ...position, since }, updated, data.items.length >= this.config.pageSize, toSecond);
     return { events, cursor: JSON.stringify(next.cursor), more: next.more };
   }
 

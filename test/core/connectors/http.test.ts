@@ -137,6 +137,7 @@ describe('JSON over HTTP for the helpdesk connectors', () => {
     expect(() => client({ baseUrl: 'acme desk' })).toThrow(/is not a URL/);
     expect(() => client().url('https://evil.example/api')).toThrow(/another site/);
     expect(client({ baseUrl: `${server.url}/rt` }).url('/REST/2.0/rt').pathname).toBe('/rt/REST/2.0/rt');
+    expect(client().url('/x', { orderby: ['LastUpdated', 'id'], page: 2, skip: undefined }).search).toBe('?orderby=LastUpdated&orderby=id&page=2');
   });
 
   it('redacts secrets, raw and URL-encoded, and builds Basic credentials', () => {
