@@ -114,6 +114,18 @@ describe('Zendesk connector', () => {
     expect(events.map((e) => e.ticketId)).toContain(`zd:${id}`);
   });
 
+  it('gives up on a comments request that never answers, within its timeout', async () => {
+    const id = zd.open('Slow', 'The server hangs.');
+    zd.server.fail(/comments/, { stall: true });
+    const slow = createZendeskConnector(
+      { id: 'zd', baseUrl: zd.url, email: ZENDESK_EMAIL, token: ZENDESK_TOKEN, startAt: '2026-01-01T00:00:00Z' },
+      new EgressPolicy({ offline: true }),
+      { timeoutMs: 300 },
+    );
+    await expect(slow.fetchSince(null, signal)).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('did not answer') });
+    expect((await drain(connector(), null)).events.map((e) => e.ticketId)).toContain(`zd:${id}`);
+  });
+
   it('skips a malformed ticket with a warning naming the field, and keeps the others', async () => {
     const good = zd.open('Fine', 'A normal ticket.');
     zd.server.fail(/incremental/, {
