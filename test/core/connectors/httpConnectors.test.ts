@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../core/connectors/connector';
 import { advanceTimeCursor, nativeTicketId, ticketEvents, toSecond } from '../../../core/connectors/helpdeskEvents';
@@ -86,5 +87,33 @@ describe('ticket events shared by the HTTP connectors', () => {
       more: true,
     });
     expect(advanceTimeCursor({ ...start, page: 2 }, [], false, toSecond)).toEqual({ cursor: start, more: false });
+  });
+
+  it('delivers every ticket of an "updated at or after" search, whatever the page size and however many share a second', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (seconds, pageSize) => {
+          // A helpdesk whose search is `updated >= since ORDER BY updated, id`, paged by number.
+          const items = seconds
+            .map((s, id) => ({ id, updatedAt: new Date(Date.UTC(2026, 2, 1, 9, 0, s, 250)).toISOString() }))
+            .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id - b.id);
+          let cursor = { since: '2026-03-01T00:00:00Z', page: 1 };
+          const delivered = new Set<number>();
+          for (let calls = 0; ; calls++) {
+            expect(calls).toBeLessThan(200);
+            const matching = items.filter((i) => toSecond(i.updatedAt) >= cursor.since);
+            const page = matching.slice((cursor.page - 1) * pageSize, cursor.page * pageSize);
+            for (const i of page) delivered.add(i.id);
+            const next = advanceTimeCursor(cursor, page.map((i) => i.updatedAt), page.length === pageSize, toSecond);
+            cursor = next.cursor;
+            if (!next.more) break;
+          }
+          expect(delivered.size).toBe(items.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
