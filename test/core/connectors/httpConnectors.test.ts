@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../core/connectors/connector';
-import { advanceTimeCursor, nativeTicketId, ticketEvents, toSecond } from '../../../core/connectors/helpdeskEvents';
+import { advanceTimeCursor, nativeTicketId, ticketEvents, toSecond, type TimeCursor } from '../../../core/connectors/helpdeskEvents';
 import { connectorHost, HTTP_CONNECTORS } from '../../../core/connectors/httpConnectors';
 import { EgressPolicy } from '../../../core/net/egress';
 
@@ -99,11 +99,11 @@ describe('ticket events shared by the HTTP connectors', () => {
           const items = seconds
             .map((s, id) => ({ id, updatedAt: new Date(Date.UTC(2026, 2, 1, 9, 0, s, 250)).toISOString() }))
             .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id - b.id);
-          let cursor = { since: '2026-03-01T00:00:00Z', page: 1 };
+          let cursor: TimeCursor = { since: '2026-03-01T00:00:00Z', page: 1 };
           const delivered = new Set<number>();
           for (let calls = 0; ; calls++) {
             expect(calls).toBeLessThan(200);
-            const matching = items.filter((i) => toSecond(i.updatedAt) >= cursor.since);
+            const matching = items.filter((i) => toSecond(i.updatedAt) >= (cursor.since ?? ''));
             const page = matching.slice((cursor.page - 1) * pageSize, cursor.page * pageSize);
             for (const i of page) delivered.add(i.id);
             const next = advanceTimeCursor(cursor, page.map((i) => i.updatedAt), page.length === pageSize, toSecond);
