@@ -3,14 +3,21 @@
  * through this class, so every front door gets the same behaviour.
  */
 import { basename } from 'node:path';
-import { Assistant } from '../assist/assistant';
+import { Assistant, type AssistDecision, type AssistResult } from '../assist/assistant';
+import { askAboutTicket, summarizeTicket, type AskAnswer } from '../assist/explicitAsk';
+import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
+import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
-import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
+import { EntrySchema, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
+import type { CallOptions } from '../llm/languageModel';
+import { LlmMonitor, type LlmStatus, type MonitorOptions } from '../llm/llmMonitor';
+import { DEFAULT_OLLAMA_HOST, OllamaClient } from '../llm/ollamaClient';
+import { EgressPolicy } from '../net/egress';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -20,6 +27,15 @@ export interface CopilotOptions {
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
+  /**
+   * The local model for scope checks, answerability and drafts (Ollama). Absent: retrieval-only mode. When set but
+   * not reachable, the engine works retrieval-only, says why in `status().llm`, and checks again in the background.
+   */
+  llm?: { model: string; host?: string; jsonTimeoutMs?: number; monitor?: MonitorOptions };
+  /** Checks every outbound connection (the Ollama host must be loopback in offline mode). Default: offline. */
+  egress?: EgressPolicy;
+  /** Hosts whose links may appear in model answers although the cited entries do not contain them. */
+  allowLinkHosts?: readonly string[];
 }
 
 /** Entries written to the store per commit while importing. */
@@ -34,16 +50,67 @@ export interface LearnResult {
 
 export class CopilotService {
   private readonly assistant: Assistant;
+  private readonly sources: KnowledgeSource[];
 
-  private constructor(private readonly store: KnowledgeStore) {
-    this.assistant = new Assistant(store);
+  private constructor(
+    private readonly store: KnowledgeStore,
+    private readonly shownLog: ShownLog,
+    private readonly monitor: LlmMonitor,
+    private readonly allowLinkHosts: readonly string[],
+  ) {
+    this.sources = [storeSource(store)];
+    this.assistant = new Assistant({ sources: this.sources, shown: shownLog, llm: monitor, allowHosts: allowLinkHosts });
   }
 
-  /** Opens the engine on a team's data folder. */
+  /** Opens the engine on a team's data folder; with `llm`, checks the model once before returning. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
     const embedder = options.embedder ?? new HashedEmbedder();
     const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    return new CopilotService(store);
+    let shownLog: ShownLog;
+    try {
+      shownLog = await ShownLog.open(options.dataDir);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const egress = options.egress ?? new EgressPolicy({ offline: true });
+    const client = options.llm
+      ? new OllamaClient({
+          model: options.llm.model,
+          host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
+          fetch: egress.fetch,
+          ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
+        })
+      : null;
+    const monitor = new LlmMonitor(client, options.llm?.monitor);
+    await monitor.start();
+    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? []);
+  }
+
+  /** Whether the local model is in use, and why not; see also `onLlmStatus`. */
+  llmStatus(): LlmStatus {
+    return this.monitor.status();
+  }
+
+  /** Hears every change of the LLM mode (the status bar). Returns the unsubscribe function. */
+  onLlmStatus(listener: (status: LlmStatus) => void): () => void {
+    return this.monitor.onChange(listener);
+  }
+
+  /** Checks the local model now instead of waiting for the next background check. */
+  recheckLlm(): Promise<LlmStatus> {
+    return this.monitor.check();
+  }
+
+  /** Adds a knowledge source (an installed pack) to every later search of the pipeline. */
+  addKnowledgeSource(source: KnowledgeSource): void {
+    this.sources.push(source);
+  }
+
+  /** Removes a knowledge source by name. */
+  removeKnowledgeSource(name: string): void {
+    const i = this.sources.findIndex((s) => s.name === name);
+    if (i > 0) this.sources.splice(i, 1); // the team's own store (index 0) stays
   }
 
   async status(): Promise<ServiceStatus> {
@@ -57,7 +124,7 @@ export class CopilotService {
       lastWriteError: s.lastWriteError
         ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
         : null,
-      llm: { mode: 'retrieval-only', reason: 'No local LLM is configured yet; suggestions come from retrieval alone.' },
+      llm: this.monitor.status(),
     };
   }
 
@@ -121,13 +188,37 @@ export class CopilotService {
    * Runs the proactive pipeline after a customer message. `ticket` is a snapshot that holds the conversation at
    * least up to `messageIndex`; `arrivedAt` is when the message arrived (`performance.now()`), for latency.
    */
-  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<Suggestion> {
+  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistDecision> {
     return this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+  }
+
+  /**
+   * The same, with the LLM draft: `decision` is the retrieval result, to show at once; `draft`, when a local model
+   * is in use, resolves to the LLM's decision for the same message, which supersedes it.
+   */
+  assist(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistResult> {
+    return this.assistant.assist(ticket, messageIndex, arrivedAt);
+  }
+
+  /** The analyst's own question about a ticket, answered from knowledge (streamed when a local model runs). */
+  askAboutTicket(ticket: Ticket, question: string, options: CallOptions & { onText?: (text: string) => void } = {}): Promise<AskAnswer> {
+    return askAboutTicket(ticket, question, {
+      ...options,
+      llm: this.monitor.model(),
+      sources: this.sources,
+      allowHosts: this.allowLinkHosts,
+      onLlmError: (e) => this.monitor.reportFailure(e),
+    });
+  }
+
+  /** A summary of the ticket for the analyst (written by the local model, or extracted from the messages). */
+  summarizeTicket(ticket: Ticket, options: CallOptions & { onText?: (text: string) => void } = {}): Promise<AskAnswer> {
+    return summarizeTicket(ticket, { ...options, llm: this.monitor.model(), allowHosts: this.allowLinkHosts, onLlmError: (e) => this.monitor.reportFailure(e) });
   }
 
   /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */
   async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<LearnResult> {
-    this.assistant.onTicketClosed(ticket.id);
+    await this.assistant.onTicketClosed(ticket.id);
     const learned = learnFromTicket(ticket, policy);
     await this.store.upsert(learned.entries);
     return {
@@ -139,6 +230,11 @@ export class CopilotService {
 
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
-    await this.store.close();
+    this.monitor.stop();
+    try {
+      await this.shownLog.close();
+    } finally {
+      await this.store.close();
+    }
   }
 }

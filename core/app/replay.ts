@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Embedder } from '../embed/embedder';
 import { JsonlWriter, readJsonl, type LineIssue } from '../formats/jsonl';
-import { isClosedStatus, TicketSchema, type Suggestion } from '../formats/schemas';
-import { CopilotService } from './copilotService';
+import { isClosedStatus, TicketSchema } from '../formats/schemas';
+import type { AssistDecision } from '../assist/assistant';
+import type { LlmStatus } from '../llm/llmMonitor';
+import { CopilotService, type CopilotOptions } from './copilotService';
 import type { ImportReport } from './serviceTypes';
 
 export interface ReplayOptions {
@@ -21,16 +23,25 @@ export interface ReplayOptions {
   /** Data folder to use; a temporary one (removed afterwards) when absent. It must start empty. */
   dataDir?: string;
   embedder?: Embedder;
+  /**
+   * Use a local model (Ollama) as the app would. The retrieval decision is written at once and the LLM decision
+   * for the same message follows it (`"stage": "llm"`), so both are in the output.
+   */
+  llm?: CopilotOptions['llm'];
   /** Called after each ticket, for progress. */
-  onTicket?: (done: number, suggestion: Suggestion | null) => void;
+  onTicket?: (done: number, suggestion: AssistDecision | null) => void;
   /** Called with every decision as it is made (the CLI's live view, benchmarks). */
-  onDecision?: (suggestion: Suggestion) => void;
+  onDecision?: (suggestion: AssistDecision) => void;
 }
 
 export interface ReplaySummary {
   tickets: number;
   customerMessages: number;
+  /** Lines written: one per customer message, two when the LLM stage also decided. */
   decisions: number;
+  /** LLM-stage decisions among them. */
+  llmDecisions: number;
+  /** Final decisions (the LLM's when there is one) that were shown. */
   shown: number;
   suppressed: number;
   suppressedByReason: Record<string, number>;
@@ -40,6 +51,8 @@ export interface ReplaySummary {
   imports: ImportReport[];
   /** Ticket lines that were skipped, with file, line and field. */
   issues: LineIssue[];
+  /** The LLM mode at the end of the run, and why. */
+  llm: LlmStatus;
 }
 
 /** The q-th quantile (0..1) of `values` by the nearest-rank method. */
@@ -53,7 +66,11 @@ export function quantile(values: readonly number[], q: number): number {
 /** Runs a replay and returns its summary; decisions are written to `options.out` as JSON Lines. */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-replay-')));
-  const service = await CopilotService.open({ dataDir, ...(options.embedder ? { embedder: options.embedder } : {}) });
+  const service = await CopilotService.open({
+    dataDir,
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    ...(options.llm ? { llm: options.llm } : {}),
+  });
   const existing = (await service.status()).entries;
   if (existing > 0) {
     await service.close();
@@ -66,6 +83,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     tickets: 0,
     customerMessages: 0,
     decisions: 0,
+    llmDecisions: 0,
     shown: 0,
     suppressed: 0,
     suppressedByReason: {},
@@ -74,25 +92,35 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     latencyMs: { p50: 0, p95: 0, max: 0 },
     imports: [],
     issues: [],
+    llm: service.llmStatus(),
   };
   const latencies: number[] = [];
   try {
     for (const file of options.knowledge ?? []) summary.imports.push(await service.importEntries(file));
 
     for await (const { value: ticket } of readJsonl(options.tickets, TicketSchema, (i) => summary.issues.push(i))) {
-      let last: Suggestion | null = null;
+      let last: AssistDecision | null = null;
       // Deliver the conversation one message at a time, as a live queue would.
       for (let index = 0; index < ticket.messages.length; index++) {
         const arrivedAt = performance.now();
         if (ticket.messages[index]?.author !== 'customer') continue;
         summary.customerMessages++;
         const snapshot = { ...ticket, status: 'open' as const, messages: ticket.messages.slice(0, index + 1) };
-        const suggestion = await service.assistOnMessage(snapshot, index, arrivedAt);
-        await writer.write(suggestion);
-        options.onDecision?.(suggestion);
-        last = suggestion;
+        const { decision, draft } = await service.assist(snapshot, index, arrivedAt);
+        await writer.write(decision);
+        options.onDecision?.(decision);
         summary.decisions++;
-        latencies.push(suggestion.latencyMs);
+        latencies.push(decision.latencyMs);
+        let suggestion = decision;
+        if (draft) {
+          // A live queue would go on meanwhile; a replay waits, so that every run makes the same decisions.
+          suggestion = await draft;
+          await writer.write(suggestion);
+          options.onDecision?.(suggestion);
+          summary.decisions++;
+          summary.llmDecisions++;
+        }
+        last = suggestion;
         if (suggestion.shown) summary.shown++;
         else {
           summary.suppressed++;
@@ -107,6 +135,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       summary.tickets++;
       options.onTicket?.(summary.tickets, last);
     }
+    summary.llm = service.llmStatus();
   } finally {
     await writer.close();
     await service.close();

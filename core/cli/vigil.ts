@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
-import { CopilotService } from '../app/copilotService';
+import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -13,10 +13,11 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
+               [--llm MODEL [--ollama-host HOST:PORT]]
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
-  vigil status [--data-dir DIR]
+  vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md.`;
@@ -50,8 +51,22 @@ function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
   return statuses as EntryStatus[];
 }
 
-async function withService<T>(dataDir: string | undefined, run: (s: CopilotService) => Promise<T>, out: Out): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+/** `--llm MODEL [--ollama-host HOST]` as the service's LLM option. */
+function llmOption(model: string | undefined, host: string | undefined): { llm: { model: string; host?: string } } | Record<string, never> {
+  if (!model) {
+    if (host) throw new UsageError('--ollama-host needs --llm MODEL');
+    return {};
+  }
+  return { llm: { model, ...(host ? { host } : {}) } };
+}
+
+async function withService<T>(
+  dataDir: string | undefined,
+  run: (s: CopilotService) => Promise<T>,
+  out: Out,
+  extra: Partial<Pick<CopilotOptions, 'llm'>> = {},
+): Promise<T> {
+  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, ...extra });
   try {
     return await run(service);
   } finally {
@@ -65,9 +80,10 @@ function describeSummary(s: ReplaySummary): string[] {
     .join(', ');
   return [
     `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
-    `decisions: ${s.decisions}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
+    `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
     `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
+    `mode: ${s.llm.mode}: ${s.llm.reason}`,
   ];
 }
 
@@ -78,6 +94,8 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: { type: 'string', default: 'auto' },
     out: { type: 'string' },
     'data-dir': { type: 'string' },
+    llm: { type: 'string' },
+    'ollama-host': { type: 'string' },
   });
   if (!values.tickets) throw new UsageError('replay needs --tickets FILE');
   if (!values.out) throw new UsageError('replay needs --out FILE');
@@ -89,6 +107,7 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: values.learn,
     out: values.out,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...llmOption(values.llm, values['ollama-host']),
     onTicket: (done) => {
       if (Date.now() - lastReport > 2000) {
         out.error(`… ${done} tickets replayed`);
@@ -175,7 +194,8 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { 'data-dir': { type: 'string' } });
+  const { values } = parse(args, { 'data-dir': { type: 'string' }, llm: { type: 'string' }, 'ollama-host': { type: 'string' } });
+  const extra = llmOption(values.llm, values['ollama-host']);
   return withService(
     values['data-dir'],
     async (service) => {
@@ -188,6 +208,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       return 0;
     },
     out,
+    extra,
   );
 }
 
