@@ -37,7 +37,7 @@ export function checkScope(cleanedMessage: string): ScopeVerdict {
 
 /** Words that make a message a problem report or a request without a question mark. */
 const PROBLEM_WORDS =
-  /\b(error|errors|fail(s|ed|ing|ure)?|declined?|denied|not (work(ing)?|load(ing)?|show(ing)?|receive[d]?|arrive[d]?)|doesnt|dont|didnt|cant|cannot|can not|wont|unable|broken|crash(es|ed|ing)?|stuck|wrong|missing|lost|charged?|refund|cancel|blocked|locked|reset|how|why|where|when|what|which|help|issue|problem|need|want|would like|trying|tried)\b/;
+  /\b(error|errors|fail(s|ed|ing|ure)?|declined?|denied|not (work(ing)?|load(ing)?|show(ing)?|receive[d]?|arrive[d]?)|doesnt|dont|didnt|cant|cannot|can not|wont|unable|broken|crash(es|ed|ing)?|stuck|disconnect\w*|drop(s|ped|ping)?|slow|freez\w*|hang(s|ing)?|time(s|d)? out|timeout|reject\w*|expired?|invalid|late|delay\w*|pending|isnt|arent|hasnt|havent|never|still|keeps?|wrong|missing|lost|charged?|refund|cancel|blocked|locked|reset|how|why|where|when|what|which|help|issue|problem|need|want|would like|trying|tried)\b/;
 
 export type ScopeClass =
   | { verdict: 'out'; reason: 'out_of_scope'; detail: string }
