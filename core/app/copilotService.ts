@@ -4,7 +4,9 @@
  */
 import { basename } from 'node:path';
 import { Assistant, type AssistDecision, type AssistResult } from '../assist/assistant';
+import { AlertEngine, DEFAULT_ALERT_RULES, type AlertRule } from '../assist/alerts';
 import { askAboutTicket, summarizeTicket, type AskAnswer } from '../assist/explicitAsk';
+import { DEFAULT_FOLLOWUP_POLICY, FollowupTracker, type FollowupPolicy } from '../assist/followups';
 import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
 import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
@@ -18,6 +20,7 @@ import type { CallOptions } from '../llm/languageModel';
 import { LlmMonitor, type LlmStatus, type MonitorOptions } from '../llm/llmMonitor';
 import { DEFAULT_OLLAMA_HOST, OllamaClient } from '../llm/ollamaClient';
 import { EgressPolicy } from '../net/egress';
+import { cleanMessage } from '../text/queryCleaner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -36,6 +39,10 @@ export interface CopilotOptions {
   egress?: EgressPolicy;
   /** Hosts whose links may appear in model answers although the cited entries do not contain them. */
   allowLinkHosts?: readonly string[];
+  /** Interest rules for alerts; default DEFAULT_ALERT_RULES (same problem from several customers, business impact, anger). */
+  alertRules?: readonly AlertRule[];
+  /** When follow-up reminders fall due; default DEFAULT_FOLLOWUP_POLICY. */
+  followupPolicy?: FollowupPolicy;
 }
 
 /** Entries written to the store per commit while importing. */
@@ -51,13 +58,17 @@ export interface LearnResult {
 export class CopilotService {
   private readonly assistant: Assistant;
   private readonly sources: KnowledgeSource[];
+  private readonly followups: FollowupTracker;
 
   private constructor(
     private readonly store: KnowledgeStore,
     private readonly shownLog: ShownLog,
     private readonly monitor: LlmMonitor,
     private readonly allowLinkHosts: readonly string[],
+    private readonly alerts: AlertEngine,
+    followupPolicy: FollowupPolicy,
   ) {
+    this.followups = new FollowupTracker(followupPolicy);
     this.sources = [storeSource(store)];
     this.assistant = new Assistant({ sources: this.sources, shown: shownLog, llm: monitor, allowHosts: allowLinkHosts });
   }
@@ -84,7 +95,15 @@ export class CopilotService {
       : null;
     const monitor = new LlmMonitor(client, options.llm?.monitor);
     await monitor.start();
-    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? []);
+    let alerts: AlertEngine;
+    try {
+      alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
+    } catch (error) {
+      await shownLog.close();
+      await store.close();
+      throw error;
+    }
+    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? [], alerts, options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY);
   }
 
   /** Whether the local model is in use, and why not; see also `onLlmStatus`. */
@@ -214,6 +233,47 @@ export class CopilotService {
   /** A summary of the ticket for the analyst (written by the local model, or extracted from the messages). */
   summarizeTicket(ticket: Ticket, options: CallOptions & { onText?: (text: string) => void } = {}): Promise<AskAnswer> {
     return summarizeTicket(ticket, { ...options, llm: this.monitor.model(), allowHosts: this.allowLinkHosts, onLlmError: (e) => this.monitor.reportFailure(e) });
+  }
+
+  /**
+   * Alert rules on a customer message (`at`: its arrival, ms since epoch). Each raised alert is a shown `alert`
+   * decision whose `reason` is the rule id.
+   */
+  async checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<AssistDecision[]> {
+    const message = ticket.messages[messageIndex];
+    if (!message || message.author !== 'customer') return [];
+    const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at });
+    return raised.map((a) => ({
+      ticketId: a.ticketId,
+      afterMessageId: a.afterMessageId,
+      shown: true,
+      reason: a.ruleId,
+      kind: 'alert' as const,
+      text: a.text,
+      confidence: 1,
+      citations: [],
+      latencyMs: 0,
+      stage: 'rules' as const,
+      priority: a.priority,
+      gates: [{ gate: 'alert' as const, verdict: 'pass' as const, detail: `rule ${a.ruleId} (${a.priority}): tickets ${a.ticketIds.join(', ')}` }],
+    }));
+  }
+
+  /** Follow-up reminders newly due on `ticket` at `now` (ms since epoch), each raised once. */
+  pollFollowups(ticket: Ticket, now: number): AssistDecision[] {
+    return this.followups.poll(ticket, now).map((r) => ({
+      ticketId: r.ticketId,
+      afterMessageId: r.afterMessageId,
+      shown: true,
+      reason: r.reason,
+      kind: 'followup' as const,
+      text: r.text,
+      confidence: 1,
+      citations: [],
+      latencyMs: 0,
+      stage: 'rules' as const,
+      gates: [{ gate: 'followup' as const, verdict: 'pass' as const, detail: `due since ${new Date(r.dueAt).toISOString()}` }],
+    }));
   }
 
   /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */

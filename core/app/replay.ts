@@ -41,6 +41,9 @@ export interface ReplaySummary {
   decisions: number;
   /** LLM-stage decisions among them. */
   llmDecisions: number;
+  /** Follow-up reminders and alerts among them (raised only for messages that carry an `at` time). */
+  followups: number;
+  alerts: number;
   /** Final decisions (the LLM's when there is one) that were shown. */
   shown: number;
   suppressed: number;
@@ -84,6 +87,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     customerMessages: 0,
     decisions: 0,
     llmDecisions: 0,
+    followups: 0,
+    alerts: 0,
     shown: 0,
     suppressed: 0,
     suppressedByReason: {},
@@ -103,9 +108,29 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       // Deliver the conversation one message at a time, as a live queue would.
       for (let index = 0; index < ticket.messages.length; index++) {
         const arrivedAt = performance.now();
-        if (ticket.messages[index]?.author !== 'customer') continue;
+        const message = ticket.messages[index]!;
+        const at = message.at ? Date.parse(message.at) : null;
+        // Follow-ups that fell due before this message arrived, judged on the conversation so far.
+        if (at !== null && index > 0) {
+          const before = { ...ticket, status: 'open' as const, messages: ticket.messages.slice(0, index) };
+          for (const reminder of service.pollFollowups(before, at - 1)) {
+            await writer.write(reminder);
+            options.onDecision?.(reminder);
+            summary.decisions++;
+            summary.followups++;
+          }
+        }
+        if (message.author !== 'customer') continue;
         summary.customerMessages++;
         const snapshot = { ...ticket, status: 'open' as const, messages: ticket.messages.slice(0, index + 1) };
+        if (at !== null) {
+          for (const alert of await service.checkAlerts(snapshot, index, at)) {
+            await writer.write(alert);
+            options.onDecision?.(alert);
+            summary.decisions++;
+            summary.alerts++;
+          }
+        }
         const { decision, draft } = await service.assist(snapshot, index, arrivedAt);
         await writer.write(decision);
         options.onDecision?.(decision);

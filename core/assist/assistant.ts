@@ -30,7 +30,7 @@ const FETCH_HITS = 30;
 const EXCERPT_CHARS = 400;
 
 /** The gates a decision went through, in order. */
-export type GateName = 'scope' | 'llm_scope' | 'retrieval' | 'rewrite' | 'confidence' | 'answerability' | 'repeat' | 'llm';
+export type GateName = 'scope' | 'llm_scope' | 'retrieval' | 'rewrite' | 'confidence' | 'answerability' | 'repeat' | 'llm' | 'followup' | 'alert';
 
 export interface GateRecord {
   gate: GateName;
@@ -42,7 +42,14 @@ export interface GateRecord {
  * One decision: the spec's suggestion line plus how it was reached. `stage` is `retrieval` for the decision made at
  * once and `llm` for the LLM draft that follows and supersedes it (same ticket and message).
  */
-export type AssistDecision = Suggestion & { stage: 'retrieval' | 'llm'; gates: GateRecord[]; model?: string };
+export type AssistDecision = Suggestion & {
+  /** `retrieval` (at once), `llm` (the draft that supersedes it), `rules` (follow-ups and alerts). */
+  stage: 'retrieval' | 'llm' | 'rules';
+  gates: GateRecord[];
+  model?: string;
+  /** Alerts only. */
+  priority?: 'P0' | 'P1' | 'P2';
+};
 
 export interface AssistResult {
   /** The retrieval decision, available at once. */

@@ -81,6 +81,7 @@ function describeSummary(s: ReplaySummary): string[] {
   return [
     `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
     `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
+    ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
     `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
     `mode: ${s.llm.mode}: ${s.llm.reason}`,
