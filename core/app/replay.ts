@@ -107,7 +107,6 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       let last: AssistDecision | null = null;
       // Deliver the conversation one message at a time, as a live queue would.
       for (let index = 0; index < ticket.messages.length; index++) {
-        const arrivedAt = performance.now();
         const message = ticket.messages[index]!;
         const at = message.at ? Date.parse(message.at) : null;
         // Follow-ups that fell due before this message arrived, judged on the conversation so far.
@@ -123,6 +122,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         if (message.author !== 'customer') continue;
         summary.customerMessages++;
         const snapshot = { ...ticket, status: 'open' as const, messages: ticket.messages.slice(0, index + 1) };
+        // Alert rules run beside the pipeline in the app. Here they run first, and the message "arrives" for the
+        // pipeline after them, so they do not count in its latency, and a message's last line is its decision.
         if (at !== null) {
           for (const alert of await service.checkAlerts(snapshot, index, at)) {
             await writer.write(alert);
@@ -131,6 +132,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
             summary.alerts++;
           }
         }
+        const arrivedAt = performance.now();
         const { decision, draft } = await service.assist(snapshot, index, arrivedAt);
         await writer.write(decision);
         options.onDecision?.(decision);

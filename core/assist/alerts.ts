@@ -58,6 +58,8 @@ export interface RaisedAlert {
 }
 
 const MINUTE = 60_000;
+/** Recent messages kept for look-back windows: a busy helpdesk's two hours, and a bound on the work per message. */
+const MAX_RECENT = 500;
 const HOUR = 60 * MINUTE;
 
 /**
@@ -160,41 +162,40 @@ export class AlertEngine {
     return v ?? null;
   }
 
-  private async examples(rule: AlertRule & { match: { type: 'semantic' } }): Promise<Float32Array[]> {
-    let vectors = this.exampleVectors.get(rule.id);
-    if (!vectors) {
-      vectors = await this.embedder!.embed(rule.match.examples, 'document');
-      this.exampleVectors.set(rule.id, vectors);
+  /** Embeds the few-shot examples of semantic rules, once. */
+  private async ensureExamples(): Promise<void> {
+    for (const rule of this.rules) {
+      if (rule.match.type !== 'semantic' || this.exampleVectors.has(rule.id)) continue;
+      this.exampleVectors.set(rule.id, await this.embedder!.embed(rule.match.examples, 'document'));
     }
-    return vectors;
   }
 
-  private async matches(rule: AlertRule, seen: Seen): Promise<boolean> {
+  private matches(rule: AlertRule, seen: Seen): boolean {
     const m = rule.match;
     if (m.type === 'regex') return this.regexes.get(rule.id)!.test(seen.input.text);
     if (m.type === 'semantic') {
-      if (!seen.vector) return false;
-      const examples = await this.examples(rule as AlertRule & { match: { type: 'semantic' } });
-      return examples.some((e) => cosine(e, seen.vector!) >= m.threshold);
+      const vector = seen.vector;
+      return vector !== null && (this.exampleVectors.get(rule.id) ?? []).some((e) => cosine(e, vector) >= m.threshold);
     }
-    return true; // similar_reports: every message takes part; clustering happens in `evaluate`
+    return true; // similar_reports: every message takes part; clustering happens in `onCustomerMessage`
   }
 
   /** Evaluates a customer message; returns the alerts it raises (often none). */
   async onCustomerMessage(input: AlertInput): Promise<RaisedAlert[]> {
-    const seen: Seen = { input, vector: input.text.trim() ? await this.vectorOf(input.text) : null };
     if (!input.text.trim()) return [];
+    await this.ensureExamples();
+    const seen: Seen = { input, vector: await this.vectorOf(input.text) };
     for (const rule of this.rules.filter((r) => r.mode === 'filter')) {
-      if (await this.matches(rule, seen)) return [];
+      if (this.matches(rule, seen)) return [];
     }
     while (this.recent.length > 0 && this.recent[0]!.input.at < input.at - this.horizonMs) this.recent.shift();
+    // A burst (or a replay whose messages all carry one time) must not make every message scan all the others.
+    if (this.recent.length >= MAX_RECENT) this.recent.shift();
     this.recent.push(seen);
     const raised: RaisedAlert[] = [];
     for (const rule of this.rules.filter((r) => r.mode === 'detect')) {
-      if (!(await this.matches(rule, seen))) continue;
-      const window = this.recent.filter((s) => s.input.at >= input.at - rule.lookbackMs);
-      let group: Seen[] = [];
-      for (const s of window) if (await this.matches(rule, s)) group.push(s);
+      if (!this.matches(rule, seen)) continue;
+      let group = this.recent.filter((s) => s.input.at >= input.at - rule.lookbackMs && this.matches(rule, s));
       if (rule.match.type === 'similar_reports') {
         const threshold = rule.match.threshold;
         group = group.filter((s) => s === seen || (s.vector && seen.vector && cosine(s.vector, seen.vector) >= threshold));

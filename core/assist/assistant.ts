@@ -16,7 +16,7 @@ import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
-import { confidenceFeatures, confidenceOf, SHOW_THRESHOLD } from './confidence';
+import { calibratedConfidence, SHOW_THRESHOLD } from './confidence';
 import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
@@ -216,17 +216,17 @@ export class Assistant {
     const found = await searchSources(this.sources, [query], FETCH_HITS);
     const hits = foldBySourceTicket(found.hits);
     gates.push(retrievalGate(hits, found.failures, this.sources));
-    const features = confidenceFeatures(hits);
+    const calibrated = calibratedConfidence(hits);
     const best = hits[0];
-    if (!best || !features) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
+    if (!best || !calibrated) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
     const { kind, text } = presentHit(best);
-    const confidence = round3(confidenceOf(features));
+    const confidence = round3(calibrated.confidence);
     const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
     if (confidence < SHOW_THRESHOLD) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (top ${round3(features.top)}, margin ${round3(features.margin)}, agreement ${round3(features.agreement)})` });
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${calibrated.detail})` });
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
     }
-    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD}` });
+    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
     if (this.shown.gate.isRepeat(ticket.id, best.entry.id, text)) {
       gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
       return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
@@ -279,13 +279,13 @@ export class Assistant {
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
       const hits = foldBySourceTicket(found.hits);
       gates.push(retrievalGate(hits, found.failures, this.sources));
-      const features = confidenceFeatures(hits);
+      const calibrated = calibratedConfidence(hits);
       const best = hits[0];
-      if (!best || !features) {
+      if (!best || !calibrated) {
         this.llm?.reportSuccess();
         return decide(retrievalFallback);
       }
-      const retrievalConfidence = round3(confidenceOf(features));
+      const retrievalConfidence = round3(calibrated.confidence);
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
 
