@@ -8,12 +8,7 @@
  * The clock is each message's arrival time, passed in: no timers, so tests and replays are exact.
  */
 import type { Embedder } from '../embed/embedder';
-import { dot } from '../embed/vectorMath';
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  const norms = Math.sqrt(dot(a, a) * dot(b, b));
-  return norms === 0 ? 0 : dot(a, b) / norms;
-}
+import { dot, normalize } from '../embed/vectorMath';
 
 export type AlertPriority = 'P0' | 'P1' | 'P2';
 
@@ -159,14 +154,14 @@ export class AlertEngine {
   private async vectorOf(text: string): Promise<Float32Array | null> {
     if (!this.embedder) return null;
     const [v] = await this.embedder.embed([text], 'document');
-    return v ?? null;
+    return v ? normalize(v) : null; // unit length: cosine is a dot product
   }
 
   /** Embeds the few-shot examples of semantic rules, once. */
   private async ensureExamples(): Promise<void> {
     for (const rule of this.rules) {
       if (rule.match.type !== 'semantic' || this.exampleVectors.has(rule.id)) continue;
-      this.exampleVectors.set(rule.id, await this.embedder!.embed(rule.match.examples, 'document'));
+      this.exampleVectors.set(rule.id, (await this.embedder!.embed(rule.match.examples, 'document')).map(normalize));
     }
   }
 
@@ -175,7 +170,7 @@ export class AlertEngine {
     if (m.type === 'regex') return this.regexes.get(rule.id)!.test(seen.input.text);
     if (m.type === 'semantic') {
       const vector = seen.vector;
-      return vector !== null && (this.exampleVectors.get(rule.id) ?? []).some((e) => cosine(e, vector) >= m.threshold);
+      return vector !== null && (this.exampleVectors.get(rule.id) ?? []).some((e) => dot(e, vector) >= m.threshold);
     }
     return true; // similar_reports: every message takes part; clustering happens in `onCustomerMessage`
   }
@@ -198,7 +193,7 @@ export class AlertEngine {
       let group = this.recent.filter((s) => s.input.at >= input.at - rule.lookbackMs && this.matches(rule, s));
       if (rule.match.type === 'similar_reports') {
         const threshold = rule.match.threshold;
-        group = group.filter((s) => s === seen || (s.vector && seen.vector && cosine(s.vector, seen.vector) >= threshold));
+        group = group.filter((s) => s === seen || (s.vector && seen.vector && dot(s.vector, seen.vector) >= threshold));
       }
       const tickets = [...new Set(group.map((s) => s.input.ticketId))];
       if (tickets.length < rule.minTickets) continue;
