@@ -5,7 +5,7 @@
 import type { LineIssue } from '../formats/lineIssue';
 import type { Citation, EntryKind, Suggestion } from '../formats/schemas';
 import type { EntryStatus } from '../knowledge/storedEntry';
-import type { LlmStatus } from '../llm/llmMonitor';
+import type { LlmStatus } from '../llm/llmStatus';
 
 export interface ServiceStatus {
   dataDir: string;
@@ -19,7 +19,7 @@ export interface ServiceStatus {
    * Which generation mode the engine is in (`retrieval-only` until a local model is configured and answers) and
    * why, in words; with the model and when it was last and will next be checked.
    */
-  llm: LlmStatus;
+  llm: Pick<LlmStatus, 'mode' | 'reason'> & Partial<LlmStatus>;
 }
 
 export interface ImportReport {
