@@ -95,7 +95,7 @@ export async function summarizeTicket(ticket: Ticket, options: Omit<AskOptions, 
       customer[0] ? `Customer's request: ${customer[0]}` : null,
       customer.length > 1 ? `Latest from the customer: ${customer.at(-1)}` : null,
       last && last.author !== 'customer' ? `Last reply (${last.author}): ${cleanMessage(last.text)}` : null,
-      `${ticket.messages.length} messages, status ${ticket.status}.`,
+      `${ticket.messages.length} message${ticket.messages.length === 1 ? '' : 's'}, status ${ticket.status}.`,
     ].filter((l): l is string => l !== null);
     return { mode: 'retrieval', text: lines.join('\n'), citations: [], note };
   };

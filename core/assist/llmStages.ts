@@ -58,13 +58,29 @@ export interface Rewrite {
   subQueries: string[];
 }
 
-/** The conversation so far, cleaned message by message (history, signatures, identifiers removed). */
+/**
+ * Personal data the message cleaner (identifiers: e-mail, ticket and order numbers, long numbers, links) does not
+ * catch: phone numbers written in groups, and names or user names the customer states ("my name is …",
+ * "username: …"). Applied to everything the rewrite stage sees and to every query the model writes.
+ */
+const PERSONAL: ReadonlyArray<[RegExp, string]> = [
+  [/(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{2,4}[\s.-]\d{2,5}\b/g, '[phone]'],
+  [/\b([Mm]y name is|[Tt]his is|I am|I'm|[Nn]ame:)\s+[A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)?/gu, '$1 [name]'],
+  [/\b(user ?name|login|user id|account)\s*(?:is|:)\s*\S+/gi, '$1 [id]'],
+];
+
+/** Removes phone numbers and stated names or user names (see PERSONAL). */
+export function redactPersonal(text: string): string {
+  return PERSONAL.reduce((t, [re, by]) => t.replace(re, by), text);
+}
+
+/** The conversation so far, cleaned message by message (history, signatures, identifiers, personal data removed). */
 export function conversationText(ticket: Ticket, uptoIndex: number): string {
   const lines: string[] = [];
   if (ticket.subject) lines.push(`subject: ${cleanMessage(ticket.subject)}`);
   for (const message of ticket.messages.slice(0, uptoIndex + 1)) {
     if (message.internal || message.author === 'system') continue;
-    const text = cleanMessage(message.text);
+    const text = redactPersonal(cleanMessage(message.text));
     if (text) lines.push(`${message.author}: ${text}`);
   }
   const all = lines.join('\n');
@@ -73,7 +89,7 @@ export function conversationText(ticket: Ticket, uptoIndex: number): string {
 
 /** Code's last word on a query the model wrote: invisible characters and identifiers removed, whitespace folded. */
 function scrubQuery(text: string): string {
-  return removeIdentifiers(stripInvisible(text)).replace(/\s+/g, ' ').trim();
+  return redactPersonal(removeIdentifiers(stripInvisible(text))).replace(/\s+/g, ' ').trim();
 }
 
 /** Condenses the conversation into one self-contained query plus up to three sub-queries, without personal data. */

@@ -6,7 +6,8 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
-import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
+import { TicketSchema, type Ticket } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
@@ -18,6 +19,8 @@ Usage:
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
+  vigil ask --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR] QUESTION
+  vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md.`;
@@ -213,6 +216,42 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
   );
 }
 
+async function findTicket(file: string, id: string, out: Out): Promise<Ticket> {
+  const issues: LineIssue[] = [];
+  for await (const { value } of readJsonl(file, TicketSchema, (i) => issues.push(i))) {
+    if (value.id === id) return value;
+  }
+  printIssues(issues, out);
+  throw new Error(`Ticket ${id} is not in ${file}${issues.length ? ` (${issues.length} lines could not be read)` : ''}.`);
+}
+
+/** `vigil ask` and `vigil summary`: help on request about one ticket, streamed when a local model runs. */
+async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, {
+    tickets: { type: 'string' },
+    ticket: { type: 'string' },
+    'data-dir': { type: 'string' },
+    llm: { type: 'string' },
+    'ollama-host': { type: 'string' },
+  });
+  if (!values.tickets || !values.ticket) throw new UsageError(`${kind} needs --tickets FILE and --ticket ID`);
+  const question = positionals.join(' ').trim();
+  if (kind === 'ask' && !question) throw new UsageError('ask needs a QUESTION');
+  const ticket = await findTicket(values.tickets, values.ticket, out);
+  return withService(
+    values['data-dir'],
+    async (service) => {
+      const answer = kind === 'ask' ? await service.askAboutTicket(ticket, question) : await service.summarizeTicket(ticket);
+      out.log(answer.text);
+      for (const c of answer.citations) out.log(`  cites ${c.entryId} (${c.kind}${c.sourceTicketId ? `, from ${c.sourceTicketId}` : ''}, ${c.score})`);
+      if (answer.note) out.error(answer.note);
+      return 0;
+    },
+    out,
+    llmOption(values.llm, values['ollama-host']),
+  );
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
   const [command, ...rest] = argv;
@@ -224,6 +263,9 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'ask':
+      case 'summary':
+        return await askCommand(command, rest, out);
       case undefined:
       case 'help':
       case '--help':
