@@ -291,6 +291,7 @@ export class CopilotService {
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     this.monitor.stop();
+    await this.assistant.close();
     try {
       await this.shownLog.close();
     } finally {

@@ -148,6 +148,9 @@ export class Assistant {
   private readonly shown: ShownMemory;
   private readonly llm: LlmAccess | null;
   private readonly allowHosts: readonly string[];
+  /** LLM drafts still running; `close` cancels and waits for them. */
+  private readonly drafts = new Set<Promise<AssistDecision>>();
+  private readonly closing = new AbortController();
 
   /** `new Assistant(store)` searches the team's store only, remembers in memory and never uses an LLM. */
   constructor(storeOrOptions: KnowledgeStore | AssistantOptions) {
@@ -201,7 +204,12 @@ export class Assistant {
     const query = buildQuery(ticket, messageIndex);
     const decision = await this.retrieve(ticket, message.id, query, gates, decide);
     const model = this.llm?.model() ?? null;
-    const draft = model ? this.draft(model, ticket, messageIndex, arrivedAt, cleaned, scope, query, decision) : null;
+    let draft: Promise<AssistDecision> | null = null;
+    if (model && !this.closing.signal.aborted) {
+      const running = this.draft(model, ticket, messageIndex, arrivedAt, cleaned, scope, query, decision);
+      this.drafts.add(running);
+      draft = running.finally(() => this.drafts.delete(running));
+    }
     return { decision, draft };
   }
 
@@ -270,11 +278,11 @@ export class Assistant {
     gates.push(...immediate.gates.filter((g) => g.gate === 'scope'));
     try {
       if (scope.verdict === 'unsure') {
-        const judged = await judgeScope(model, cleaned);
+        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
         if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
       }
-      const rewrite = await rewriteQuery(model, ticket, messageIndex);
+      const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
       gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
       const hits = foldBySourceTicket(found.hits);
@@ -289,7 +297,7 @@ export class Assistant {
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
 
-      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts });
+      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal });
       this.llm?.reportSuccess();
       if (!verdict.answerable) {
         gates.push({ gate: 'answerability', verdict: 'stop', detail: `${verdict.reason}: ${verdict.detail}` });
@@ -319,6 +327,12 @@ export class Assistant {
       const { ticketId: _t, afterMessageId: _a, latencyMs: _l, stage: _s, gates: _g, model: _m, ...kept } = immediate;
       return decide(kept);
     }
+  }
+
+  /** Cancels the LLM drafts still running and waits until they have settled (closing the app). */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.drafts]);
   }
 
   /** Forgets per-ticket state once a ticket is closed. */

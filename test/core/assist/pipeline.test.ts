@@ -112,6 +112,17 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     expect((await service.assist(ticket('T-g4', 'The VPN disconnects every few minutes'), 0)).draft).toBeNull();
   });
 
+  it('cancels a draft still waiting for the model when the service closes, keeping the retrieval decision', async () => {
+    server = await startOllamaServer({ models: [{ name: 'llama3.2' }], reply: () => ({ stallMs: 120_000 }) });
+    ({ service } = await openService(server));
+    const { decision, draft } = await service.assist(ticket('T-c', 'The VPN disconnects every few minutes on hotel wifi'), 0);
+    await service.close();
+    service = undefined;
+    const llm = await draft!;
+    expect(llm).toMatchObject({ stage: 'llm', shown: decision.shown, reason: decision.reason });
+    expect(llm.gates.at(-1)).toMatchObject({ gate: 'llm', verdict: 'error', detail: 'The request to llama3.2 was cancelled.' });
+  });
+
   it('works retrieval-only, and says why, when Ollama is not running', async () => {
     const down = await startOllamaServer();
     const host = down.host;
