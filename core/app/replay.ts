@@ -50,7 +50,10 @@ export interface ReplaySummary {
   suppressedByReason: Record<string, number>;
   ticketsLearnedFrom: number;
   entriesLearned: number;
+  /** Retrieval decisions: from the message's arrival to the decision shown at once. */
   latencyMs: { p50: number; p95: number; max: number };
+  /** LLM decisions: from the message's arrival to the draft (null without one). */
+  llmLatencyMs: { p50: number; p95: number; max: number } | null;
   imports: ImportReport[];
   /** Ticket lines that were skipped, with file, line and field. */
   issues: LineIssue[];
@@ -95,11 +98,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     ticketsLearnedFrom: 0,
     entriesLearned: 0,
     latencyMs: { p50: 0, p95: 0, max: 0 },
+    llmLatencyMs: null,
     imports: [],
     issues: [],
     llm: service.llmStatus(),
   };
   const latencies: number[] = [];
+  const llmLatencies: number[] = [];
   try {
     for (const file of options.knowledge ?? []) summary.imports.push(await service.importEntries(file));
 
@@ -146,6 +151,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
           options.onDecision?.(suggestion);
           summary.decisions++;
           summary.llmDecisions++;
+          llmLatencies.push(suggestion.latencyMs);
         }
         last = suggestion;
         if (suggestion.shown) summary.shown++;
@@ -173,5 +179,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     p95: quantile(latencies, 0.95),
     max: quantile(latencies, 1),
   };
+  if (llmLatencies.length > 0) {
+    summary.llmLatencyMs = { p50: quantile(llmLatencies, 0.5), p95: quantile(llmLatencies, 0.95), max: quantile(llmLatencies, 1) };
+  }
   return summary;
 }

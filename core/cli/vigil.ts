@@ -87,6 +87,7 @@ function describeSummary(s: ReplaySummary): string[] {
     ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
     `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
+    ...(s.llmLatencyMs ? [`LLM draft latency: p50 ${s.llmLatencyMs.p50.toFixed(0)} ms, p95 ${s.llmLatencyMs.p95.toFixed(0)} ms`] : []),
     `mode: ${s.llm.mode}: ${s.llm.reason}`,
   ];
 }
