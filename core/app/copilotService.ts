@@ -16,9 +16,9 @@ import { EntrySchema, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
-import type { CallOptions } from '../llm/languageModel';
+import { LlmError, type CallOptions } from '../llm/languageModel';
 import { LlmMonitor, type LlmStatus, type MonitorOptions } from '../llm/llmMonitor';
-import { DEFAULT_OLLAMA_HOST, OllamaClient } from '../llm/ollamaClient';
+import { DEFAULT_OLLAMA_HOST, OllamaClient, type ModelInfo, type PullProgress } from '../llm/ollamaClient';
 import { EgressPolicy } from '../net/egress';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
@@ -67,6 +67,7 @@ export class CopilotService {
     private readonly allowLinkHosts: readonly string[],
     private readonly alerts: AlertEngine,
     followupPolicy: FollowupPolicy,
+    private readonly llmClient: OllamaClient | null,
   ) {
     this.followups = new FollowupTracker(followupPolicy);
     this.sources = [storeSource(store)];
@@ -103,7 +104,7 @@ export class CopilotService {
       await store.close();
       throw error;
     }
-    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? [], alerts, options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY);
+    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? [], alerts, options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY, client);
   }
 
   /** Whether the local model is in use, and why not; see also `onLlmStatus`. */
@@ -114,6 +115,22 @@ export class CopilotService {
   /** Hears every change of the LLM mode (the status bar). Returns the unsubscribe function. */
   onLlmStatus(listener: (status: LlmStatus) => void): () => void {
     return this.monitor.onChange(listener);
+  }
+
+  /** The models installed in Ollama (Settings → Models). Throws an LlmError saying why when Ollama cannot be asked. */
+  listLlmModels(options: CallOptions = {}): Promise<ModelInfo[]> {
+    if (!this.llmClient) return Promise.reject(new LlmError('model_missing', 'No local model is configured.'));
+    return this.llmClient.listModels(options);
+  }
+
+  /**
+   * Downloads the configured model into Ollama, on the user's request only, reporting progress; then checks the
+   * model again so the engine switches to LLM mode at once.
+   */
+  async pullLlmModel(onProgress: (progress: PullProgress) => void, options: CallOptions = {}): Promise<LlmStatus> {
+    if (!this.llmClient) throw new LlmError('model_missing', 'No local model is configured.');
+    await this.llmClient.pull(onProgress, options);
+    return this.monitor.check();
   }
 
   /** Checks the local model now instead of waiting for the next background check. */

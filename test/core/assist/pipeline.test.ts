@@ -123,6 +123,18 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     expect(llm.gates.at(-1)).toMatchObject({ gate: 'llm', verdict: 'error', detail: 'The request to llama3.2 was cancelled.' });
   });
 
+  it('pulls a missing model on request, with progress, and switches to LLM mode when it is there', async () => {
+    server = await startOllamaServer({ models: [], pullable: ['llama3.2'], reply: scripted({}) });
+    ({ service } = await openService(server));
+    expect((await service.status()).llm.mode).toBe('retrieval-only');
+    expect(await service.listLlmModels()).toEqual([]);
+    const statuses: string[] = [];
+    const after = await service.pullLlmModel((p) => statuses.push(p.status));
+    expect(statuses.at(-1)).toBe('success');
+    expect(after.mode).toBe('llm');
+    expect((await service.listLlmModels()).map((m) => m.name)).toEqual(['llama3.2:latest']);
+  });
+
   it('works retrieval-only, and says why, when Ollama is not running', async () => {
     const down = await startOllamaServer();
     const host = down.host;
