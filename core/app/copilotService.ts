@@ -10,23 +10,28 @@ import { DEFAULT_FOLLOWUP_POLICY, FollowupTracker, type FollowupPolicy } from '.
 import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
 import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
-import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Ticket } from '../formats/schemas';
-import { KnowledgeStore } from '../knowledge/knowledgeStore';
+import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
 import { LlmError, type CallOptions } from '../llm/languageModel';
 import { LlmMonitor, type LlmStatus, type MonitorOptions } from '../llm/llmMonitor';
 import { DEFAULT_OLLAMA_HOST, OllamaClient, type ModelInfo, type PullProgress } from '../llm/ollamaClient';
 import { EgressPolicy } from '../net/egress';
+import { PackAdmin } from '../packs/packAdmin';
+import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
   dataDir: string;
-  /** Defaults to the built-in embedder, which needs no model files. */
+  /**
+   * Defaults to the embedder chosen for the data folder with `vigil models use` (its `settings.json`), else the
+   * built-in one, which needs no model files. An embedder passed here stays the caller's to close.
+   */
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
@@ -59,9 +64,14 @@ export class CopilotService {
   private readonly assistant: Assistant;
   private readonly sources: KnowledgeSource[];
   private readonly followups: FollowupTracker;
+  /** Installed knowledge packs, the trust list, subscriptions and pack export (docs/packs.md). */
+  readonly packs: PackAdmin;
 
   private constructor(
     private readonly store: KnowledgeStore,
+    library: PackLibrary,
+    /** The embedder `open` built (from the folder's settings), released on close. */
+    private readonly ownedEmbedder: Embedder | null,
     private readonly shownLog: ShownLog,
     private readonly monitor: LlmMonitor,
     private readonly allowLinkHosts: readonly string[],
@@ -69,44 +79,48 @@ export class CopilotService {
     followupPolicy: FollowupPolicy,
     private readonly llmClient: OllamaClient | null,
   ) {
+    this.packs = new PackAdmin(library, () => store.entries());
     this.followups = new FollowupTracker(followupPolicy);
-    this.sources = [storeSource(store)];
+    // The team's own knowledge and every installed pack, searched in parallel by the pipeline.
+    this.sources = [storeSource(store), { name: 'packs', search: (query, o) => this.packs.library.search(query, { limit: o.limit }) }];
     this.assistant = new Assistant({ sources: this.sources, shown: shownLog, llm: monitor, allowHosts: allowLinkHosts });
   }
 
   /** Opens the engine on a team's data folder; with `llm`, checks the model once before returning. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
-    const embedder = options.embedder ?? new HashedEmbedder();
-    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    let shownLog: ShownLog;
+    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
+    const embedder = options.embedder ?? owned!;
+    let store: KnowledgeStore | null = null;
+    let library: PackLibrary | null = null;
+    let shownLog: ShownLog | null = null;
     try {
+      store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+      library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
       shownLog = await ShownLog.open(options.dataDir);
-    } catch (error) {
-      await store.close();
-      throw error;
+      const alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
+      const egress = options.egress ?? new EgressPolicy({ offline: true });
+      const client = options.llm
+        ? new OllamaClient({
+            model: options.llm.model,
+            host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
+            fetch: egress.fetch,
+            ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
+          })
+        : null;
+      const monitor = new LlmMonitor(client, options.llm?.monitor);
+      await monitor.start();
+      const followupPolicy = options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY;
+      return new CopilotService(store, library, owned, shownLog, monitor, options.allowLinkHosts ?? [], alerts, followupPolicy, client);
+    } catch (err) {
+      try {
+        await Promise.allSettled([shownLog?.close(), library?.close()]);
+        await store?.close();
+      } finally {
+        await owned?.close?.();
+      }
+      throw err;
     }
-    const egress = options.egress ?? new EgressPolicy({ offline: true });
-    const client = options.llm
-      ? new OllamaClient({
-          model: options.llm.model,
-          host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
-          fetch: egress.fetch,
-          ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
-        })
-      : null;
-    const monitor = new LlmMonitor(client, options.llm?.monitor);
-    await monitor.start();
-    let alerts: AlertEngine;
-    try {
-      alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
-    } catch (error) {
-      await shownLog.close();
-      await store.close();
-      throw error;
-    }
-    return new CopilotService(store, shownLog, monitor, options.allowLinkHosts ?? [], alerts, options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY, client);
   }
-
   /** Whether the local model is in use, and why not; see also `onLlmStatus`. */
   llmStatus(): LlmStatus {
     return this.monitor.status();
@@ -205,9 +219,14 @@ export class CopilotService {
     return { file, exported };
   }
 
-  /** Searches approved knowledge, as the analyst does from the knowledge view. */
+  /**
+   * Searches approved knowledge, as the analyst does from the knowledge view: the team's own and its installed
+   * packs' (hits from a pack name it), merged rank by rank (`mergeHits`).
+   */
   async searchKnowledge(query: string, limit = 10): Promise<KnowledgeHit[]> {
-    const hits = await this.store.search(query, { limit });
+    const [own, fromPacks] = await Promise.all([this.store.search(query, { limit }), this.packs.library.search(query, { limit })]);
+    const merged: (SearchHit & { pack?: PackHit['pack'] })[] = [...own, ...fromPacks];
+    const hits = mergeHits(merged, limit);
     return hits.map((hit) => ({
       id: hit.entry.id,
       kind: hit.entry.kind,
@@ -217,6 +236,7 @@ export class CopilotService {
       body: hit.entry.body,
       sourceTicketId: sourceTicketOf(hit.entry),
       score: Math.round(hit.similarity * 1000) / 1000,
+      ...(hit.pack ? { pack: hit.pack } : {}),
     }));
   }
 
@@ -305,14 +325,33 @@ export class CopilotService {
     };
   }
 
+  /** When each stored entry was created (any status), for the knowledge-growth chart. */
+  async *entryCreationTimes(): AsyncGenerator<string> {
+    for await (const entry of this.store.entries()) yield entry.provenance.createdAt;
+  }
+
+  /** The stored entries with these ids (any status); ids not found are left out. */
+  async getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
+    for (const id of new Set(ids)) {
+      const entry = await this.store.get(id);
+      if (entry) found.set(id, entry);
+    }
+    return found;
+  }
+
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     this.monitor.stop();
     await this.assistant.close();
     try {
-      await this.shownLog.close();
+      await this.packs.close();
     } finally {
-      await this.store.close();
+      try {
+        await this.shownLog.close().finally(() => this.store.close());
+      } finally {
+        await this.ownedEmbedder?.close?.();
+      }
     }
   }
 }
