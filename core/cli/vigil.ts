@@ -11,6 +11,7 @@ import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 
@@ -27,6 +28,7 @@ Usage:
   vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
   vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
 ${MODELS_USAGE}
+  vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
 
@@ -285,6 +287,10 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await askCommand(command, rest, out);
       case 'pack':
         return await packCommand(rest, out);
+      case 'llm':
+        return await llmCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof LlmUsageError ? new UsageError(err.message) : err;
+        });
       case 'models':
         return await modelsCommand(rest, out).catch((err: unknown) => {
           throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;
