@@ -46,7 +46,16 @@ export const HistoryRecordSchema = z.looseObject({
   restoredFrom: z.number().int().positive().optional(),
   entry: StoredEntrySchema,
 });
-export type HistoryRecord = Omit<z.infer<typeof HistoryRecordSchema>, 'entry'> & { entry: StoredEntry };
+export interface HistoryRecord {
+  entryId: string;
+  version: number;
+  at: string;
+  action: HistoryAction;
+  actor: string;
+  note?: string;
+  restoredFrom?: number;
+  entry: StoredEntry;
+}
 
 export interface ChangeOptions {
   at?: string;
@@ -92,6 +101,11 @@ export class EntryHistory {
   /** An entry's versions, oldest first. */
   versions(entryId: string): HistoryRecord[] {
     return [...(this.byEntry.get(entryId) ?? [])];
+  }
+
+  /** Every entry's versions (entry id → versions, oldest first). */
+  all(): ReadonlyMap<string, readonly HistoryRecord[]> {
+    return this.byEntry;
   }
 
   version(entryId: string, version: number): HistoryRecord | null {

@@ -120,12 +120,13 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
   const names = peopleNamesIn(ticket);
   const answered = options.answeredBySuggestion ?? new Set<string>();
   const tags = ticket.tags ?? [];
-  const title = ticket.subject ? scrubEntryText(cleanMessage(ticket.subject), names) : '';
   const candidates: EntryCandidate[] = [];
   const rejected: RejectedCandidate[] = [];
   const seenAnswers = new Set<string>();
 
-  const consider = (question: string, answer: string, confidence: number, askedIn: string | null, withTitle: boolean): void => {
+  // No title on rule-extracted entries: the subject is already the start of the question, and a title would
+  // count the subject twice in the match text.
+  const consider = (question: string, answer: string, confidence: number, askedIn: string | null): void => {
     const q = scrubEntryText(question, names);
     const a = scrubEntryText(answer, names);
     const issues = checkEntryQuality(q, a, names);
@@ -139,7 +140,6 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     candidates.push({
       question: q,
       answer: a,
-      ...(withTitle && title ? { title } : {}),
       tags,
       sourceTicketId: ticket.id,
       confidence: clamp01(confidence),
@@ -164,13 +164,13 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     if (confirmedAfter(ticket, resolution.fromClosingNote ? -1 : resolution.index)) confidence += CONFIRMED_BONUS;
     if (tokenize(problem).length > LONG_QUESTION_WORDS) confidence -= 0.1;
     const rejectedBefore = rejected.length;
-    consider(problem, resolution.text, confidence, firstAsked, true);
+    consider(problem, resolution.text, confidence, firstAsked);
     const problems = rejected.slice(rejectedBefore).flatMap((r) => r.issues.map((i) => i.problem));
     // A terse closing note ("Fixed.") says nothing reusable, but the analyst's last reply may; a promise in the
     // closing note ("we'll look into it") means the ticket was not resolved, so there is nothing to fall back on.
     if (resolution.fromClosingNote && problems.length > 0 && problems.every((p) => p === 'answer_too_short')) {
       const reply = resolutionMessage({ ...ticket, resolution: undefined });
-      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked, true);
+      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked);
     }
   }
 
@@ -185,7 +185,7 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     const reply = window[replyIndex];
     if (!reply) return;
     const confidence = BASE_CONFIDENCE + (confirmedAfter(ticket, index + 1 + replyIndex) ? CONFIRMED_BONUS : 0);
-    consider(message.text, stripForAnswer(reply.text), confidence, message.id, false);
+    consider(message.text, stripForAnswer(reply.text), confidence, message.id);
   });
 
   if (candidates.length === 0 && !skipped) {
