@@ -10,7 +10,7 @@ import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
-import { type LearnPolicy } from '../learn/ticketLearner';
+import type { LearnPolicy } from '../learn/ticketLearner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';

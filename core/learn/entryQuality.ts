@@ -67,10 +67,10 @@ const NAME_WORD = "[A-Z][a-z'’-]+";
 /** "Hi Ana", "Thanks, Ana", "Dear Mr Smith": the name after a greeting or thanks. */
 const NAME_AFTER_GREETING = new RegExp(
   `\\b(?:hi|hello|hey|dear|thanks|thank you|cheers|morning|afternoon)[,!]?\\s+(?:(?:mr|mrs|ms|dr)\\.?\\s+)?(${NAME_WORD}(?:\\s+${NAME_WORD})?)`,
-  'g',
+  'gi', // case-insensitive for the greeting; addName keeps only capitalised words
 );
-/** "my name is Ana Lopez", "this is Ana". */
-const NAME_INTRO = new RegExp(`\\b(?:my name is|this is|i am|i'm)\\s+(${NAME_WORD}(?:\\s+${NAME_WORD})?)\\b`, 'g');
+/** "my name is Ana Lopez" (not "this is …": "This is Windows 10" is not a name). */
+const NAME_INTRO = new RegExp(`\\b(?:my name is)\\s+(${NAME_WORD}(?:\\s+${NAME_WORD})?)\\b`, 'gi');
 /** Capitalised words after a greeting that are not names. */
 const NOT_NAMES = new Set(
   'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT'.split(
@@ -136,7 +136,7 @@ export function scrubEntryText(text: string, names: readonly string[] = []): str
       );
     }
     out = out.replace(TICKET_REFS, ' ');
-    for (const re of DATES) out = out.replace(re, ' ');
+    for (const re of DATES) out = out.replace(new RegExp(`(\\b(on|since|from|until|by|at|as of)\\s+)?(${re.source})`, re.flags), ' ');
     out = removeIdentifiers(out).replace(PHONE, ' ');
     return out;
   });

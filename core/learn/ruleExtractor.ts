@@ -150,7 +150,13 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
 
   const opening = problemMessages(ticket);
   const problem = [ticket.subject ?? '', ...opening.map((m) => m.text)].map(cleanMessage).filter(Boolean).join('\n');
-  const resolution = resolutionMessage(ticket);
+  // Without a closing note, the first problem's answer is the analyst's last substantive reply before the
+  // customer asked something new; later questions get their own entries below.
+  const openingIds = new Set(opening.map((m) => m.id));
+  const nextQuestion = ticket.messages.findIndex((m, i) => !openingIds.has(m.id) && asksSomething(ticket.messages, i));
+  const resolution =
+    (nextQuestion > 0 ? resolutionMessage({ ...ticket, messages: ticket.messages.slice(0, nextQuestion) }) : null) ??
+    resolutionMessage(ticket);
   const firstAsked = opening[0]?.id ?? null;
   const openingAnswered = opening.some((m) => answered.has(m.id));
 
@@ -175,7 +181,6 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
   }
 
   // Later questions that no suggestion answered: the analyst's next substantive reply is their answer.
-  const openingIds = new Set(opening.map((m) => m.id));
   ticket.messages.forEach((message, index) => {
     if (openingIds.has(message.id) || answered.has(message.id) || !asksSomething(ticket.messages, index)) return;
     const rest = ticket.messages.slice(index + 1);
