@@ -34,7 +34,7 @@ describe('the review queue and entry history', () => {
     expect(rejected.status).toBe('retired');
 
     expect((await s.reviewQueue()).map((i) => i.id)).toEqual(['case-T-1', 'case-T-2', 'case-T-3']);
-    expect((await s.searchKnowledge('card declined abroad')).map((h) => h.id)).toEqual(['qa-T-1']);
+    expect((await s.searchKnowledge('card declined abroad'))[0]?.id).toBe('qa-T-1');
     expect((await s.searchKnowledge('vpn drops hotel wifi')).map((h) => h.id)).not.toContain('qa-T-3');
     expect(s.entryHistory('qa-T-3').map((v) => `${v.version}:${v.action}:${v.actor}`)).toEqual(['1:created:learn', '2:rejected:maria']);
     expect(s.entryHistory('qa-T-3')[1]?.note).toBe('too vague');
