@@ -49,6 +49,8 @@ export interface LearnResult extends LearnOutcome {
 /** A delayed-review verdict on one cited entry of one ticket. */
 export interface DelayedReviewResult extends ReviewVerdict {
   ticketId: string;
+  /** The entry the suggestion cited; `entryId` is the one judged (a cited case's Q&A, when it has one). */
+  citedEntryId: string;
 }
 
 /** Parts of the learning loop (core/learn, core/feedback) the service holds. */
@@ -317,10 +319,14 @@ export class CopilotService {
     const results: DelayedReviewResult[] = [];
     for (const { ticketId, ticket } of scheduler.due(settings.delayedReviewMinutes)) {
       const events = feedback.eventsOf(ticketId);
-      const cited = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
-      for (const entryId of cited) {
-        const entry = await this.store.get(entryId);
-        if (!entry || entry.status === 'retired') continue;
+      const shownIds = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
+      for (const entryId of shownIds) {
+        const cited = await this.store.get(entryId);
+        if (!cited || cited.status === 'retired') continue;
+        // A cited case stands for its ticket's answer: the Q&A learned from the same ticket is what gets judged.
+        const source = cited.kind === 'case' ? sourceTicketOf(cited) : null;
+        const answerEntry = source ? await this.store.get(`qa-${source}`) : null;
+        const entry = answerEntry && answerEntry.status !== 'retired' ? answerEntry : cited;
         const about = events.filter((e) => e.entryIds[0] === entryId);
         if (about.every((e) => e.type === 'shown')) {
           const shown = about[0] as SuggestionEvent;
@@ -329,11 +335,12 @@ export class CopilotService {
         const verdict = model ? await judgeWithLlm(model, entry, ticket, about) : judgeByRules(entry, ticket, about);
         if (verdict.action === 'modify' && verdict.corrected) {
           const status = settings.review === 'always' ? 'proposed' : entry.status;
-          await desk.modify(entryId, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
         } else if (verdict.action === 'retire') {
-          await desk.retire(entryId, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          await desk.retire(entry.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          if (entry.id !== cited.id) await desk.retire(cited.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
         }
-        results.push({ ...verdict, ticketId });
+        results.push({ ...verdict, ticketId, citedEntryId: cited.id });
       }
       scheduler.done(ticketId);
       feedback.forgetTicket(ticketId);
