@@ -135,6 +135,8 @@ export function scrubEntryText(text: string, names: readonly string[] = []): str
         possessive ? "the customer's" : 'the customer',
       );
     }
+    // "Ana Lopez's" became "the customer the customer's": one customer.
+    out = out.replace(/\bthe customer\s+the customer('s)?/g, "the customer$1");
     out = out.replace(TICKET_REFS, ' ');
     for (const re of DATES) out = out.replace(new RegExp(`(\\b(on|since|from|until|by|at|as of)\\s+)?(${re.source})`, re.flags), ' ');
     out = removeIdentifiers(out).replace(PHONE, ' ');
@@ -142,6 +144,7 @@ export function scrubEntryText(text: string, names: readonly string[] = []): str
   });
   return sentences
     .join(' ')
+    .replace(/\(\s*\)|\[\s*\]/g, ' ') // brackets emptied by the removals above
     .replace(/\s+([,.!?;:])/g, '$1')
     .replace(/([,;:])(?=[.!?])/g, '')
     .replace(/^[\s,.;:-]+/, '')
