@@ -8,6 +8,7 @@ import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -16,6 +17,7 @@ Usage:
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
+${REVIEW_USAGE}
   vigil status [--data-dir DIR]
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
@@ -106,8 +108,9 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
-async function kbCommand(args: string[], out: Out): Promise<number> {
+async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
     if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
@@ -171,7 +174,7 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
       out,
     );
   }
-  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export or search)`);
+  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export, search, review, history or restore)`);
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
@@ -192,14 +195,14 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
+export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'replay':
         return await replayCommand(rest, out);
       case 'kb':
-        return await kbCommand(rest, out);
+        return await kbCommand(rest, out, input);
       case 'status':
         return await statusCommand(rest, out);
       case undefined:
