@@ -66,14 +66,14 @@ const PHONE = /\+?\d[\d ()-]{7,}\d/g;
 const NAME_WORD = "[A-Z][a-z'’-]+";
 /** "Hi Ana", "Thanks, Ana", "Dear Mr Smith": the name after a greeting or thanks. */
 const NAME_AFTER_GREETING = new RegExp(
-  `\\b(?:hi|hello|hey|dear|thanks|thank you|cheers|morning|afternoon)[,!]?\\s+(?:(?:mr|mrs|ms|dr)\\.?\\s+)?(${NAME_WORD}(?:\\s+${NAME_WORD})?)`,
+  `\\b(?:hi|hello|hey|dear|thanks|thank you|cheers|morning|afternoon)[,!]?[ \\t]+(?:(?:mr|mrs|ms|dr)\\.?[ \\t]+)?(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)`,
   'gi', // case-insensitive for the greeting; addName keeps only capitalised words
 );
 /** "my name is Ana Lopez" (not "this is …": "This is Windows 10" is not a name). */
 const NAME_INTRO = new RegExp(`\\b(?:my name is)\\s+(${NAME_WORD}(?:\\s+${NAME_WORD})?)\\b`, 'gi');
 /** Capitalised words after a greeting that are not names. */
 const NOT_NAMES = new Set(
-  'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT'.split(
+  'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT When What Why How Where Which Who Can Could Is Are Do Does My Our Please In Advance'.split(
     ' ',
   ),
 );
