@@ -349,6 +349,21 @@ export class CopilotService {
     return results;
   }
 
+  /** When each stored entry was created (any status), for the knowledge-growth chart. */
+  async *entryCreationTimes(): AsyncGenerator<string> {
+    for await (const entry of this.store.entries()) yield entry.provenance.createdAt;
+  }
+
+  /** The stored entries with these ids (any status); ids not found are left out. */
+  async getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
+    for (const id of new Set(ids)) {
+      const entry = await this.store.get(id);
+      if (entry) found.set(id, entry);
+    }
+    return found;
+  }
+
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     try {

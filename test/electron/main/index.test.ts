@@ -6,8 +6,9 @@ vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 const engine = vi.hoisted(() => ({
   open: vi.fn(),
   close: vi.fn(),
+  onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
 }));
-vi.mock('../../../core/app/copilotService', () => ({ CopilotService: { open: engine.open } }));
+vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: engine.open } }));
 
 type FakeElectron = typeof FakeElectronModule;
 interface Fake {
@@ -28,16 +29,26 @@ async function boot(arrange: (fake: Fake) => void = () => undefined): Promise<Fa
   arrange(fake);
   await import('../../../electron/main/index');
   await new Promise((r) => setTimeout(r, 0));
+  // Start-up ends by subscribing to the engine's desk events; wait for it so no step leaks into the next test.
+  if (fakeElectron.app.requestSingleInstanceLock.mock.results[0]?.value === true) {
+    await vi.waitFor(() => expect(engine.onDeskEvent).toHaveBeenCalled());
+  }
   return fake;
 }
 
 describe('main process start-up and shutdown', () => {
   beforeEach(() => {
     engine.close.mockReset().mockResolvedValue(undefined);
+    engine.onDeskEvent.mockClear();
     engine.open.mockReset().mockResolvedValue({
       status: vi.fn(),
       searchKnowledge: vi.fn(async () => []),
       importEntries: vi.fn(),
+      listTickets: vi.fn(async () => []),
+      openTicket: vi.fn(async () => null),
+      sendFeedback: vi.fn(),
+      insights: vi.fn(),
+      onDeskEvent: engine.onDeskEvent,
       close: engine.close,
     });
   });
@@ -103,5 +114,36 @@ describe('main process start-up and shutdown', () => {
     const secondQuit = { preventDefault: vi.fn() };
     fakeElectron.app.emit('before-quit', secondQuit);
     expect(secondQuit.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('puts Vigil in the tray with a global shortcut, opens the bubble from the tray, and cleans up on quit', async () => {
+    const { fakeElectron, FakeBrowserWindow } = await boot();
+    await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+    const tray = fakeElectron.Tray.created[0]!;
+    expect(tray.image).toEqual({ path: '/opt/vigil/resources/tray.png' });
+    expect(fakeElectron.globalShortcut.register).toHaveBeenCalledWith('CommandOrControl+Shift+Space', expect.any(Function));
+
+    const menu = tray.setContextMenu.mock.calls.at(-1)![0] as { template: Array<{ label?: string; click?: () => void }> };
+    menu.template.find((item) => item.label === 'Show assist bubble')!.click!();
+    expect(FakeBrowserWindow.created).toHaveLength(2);
+    expect(FakeBrowserWindow.created[1]!.options).toMatchObject({ alwaysOnTop: true });
+
+    fakeElectron.app.emit('will-quit');
+    expect(fakeElectron.globalShortcut.unregisterAll).toHaveBeenCalledOnce();
+    expect(tray.destroy).toHaveBeenCalledOnce();
+  });
+
+  it('pushes desk events to every window and notifies about a suggestion on another ticket', async () => {
+    const { fakeElectron, FakeBrowserWindow } = await boot();
+    await vi.waitFor(() => expect(engine.onDeskEvent).toHaveBeenCalledOnce());
+    const listener = engine.onDeskEvent.mock.calls[0]![0];
+    const event = { type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's1', kind: 'answer', text: 'Ask for a new card.' };
+    listener(event);
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenCalledWith('vigil:deskEvent', event);
+    expect(fakeElectron.Notification.created).toHaveLength(1);
+    expect(fakeElectron.Notification.created[0]!.options.title).toBe('Suggested answer · Card declined');
+    // Clicking it brings the window forward on that ticket.
+    fakeElectron.Notification.created[0]!.emit('click');
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenLastCalledWith('vigil:deskEvent', { type: 'open-ticket', ticketId: 'T-7' });
   });
 });
