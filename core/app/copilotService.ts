@@ -65,7 +65,7 @@ interface Learning {
   model: LanguageModel | null;
 }
 
-const LEARN_MODES: Record<LearnPolicy | 'team', LearnMode> = { auto: 'replay', review: 'review-all', team: 'live' };
+const LEARN_MODES: Record<LearnPolicy, LearnMode> = { auto: 'replay', review: 'review-all', team: 'live' };
 
 /** Entries restored after a retirement, with when: feedback before that no longer counts against them. */
 function reinstatedEntries(history: EntryHistory): Map<string, string> {
@@ -211,7 +211,7 @@ export class CopilotService {
    * twin, or flagged as a conflict). `auto` approves them (replay), `review` proposes them all, `team` follows
    * the team's learning settings (review always, or auto-approve above a confidence).
    */
-  async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy | 'team'): Promise<LearnResult> {
+  async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<LearnResult> {
     this.assistant.onTicketClosed(ticket.id);
     const { feedback, scheduler, loop, clock } = this.learning;
     const answered = new Set(

@@ -9,8 +9,11 @@ import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import { cleanMessage } from '../text/queryCleaner';
 import { extractWithRules, problemMessages, resolutionMessage, type EntryCandidate, type Extraction } from './ruleExtractor';
 
-/** How learned entries enter the knowledge base: `auto` approves them, `review` proposes them. */
-export type LearnPolicy = 'auto' | 'review';
+/**
+ * How learned entries enter the knowledge base: `auto` approves them (replay), `review` proposes them all,
+ * `team` follows the team's learning settings (learningSettings.ts). `learnFromTicket` treats `team` as `review`.
+ */
+export type LearnPolicy = 'auto' | 'review' | 'team';
 
 export interface LearnedEntries {
   entries: StoredEntry[];
