@@ -101,6 +101,7 @@ export class CopilotService {
       const history = await EntryHistory.open(options.dataDir);
       const feedback = await FeedbackCenter.open(options.dataDir, settings.demotion, reinstatedEntries(history));
       const scheduler = await DelayedReviewScheduler.open(options.dataDir, clock);
+      feedback.retainTickets(scheduler.pendingIds()); // older tickets' events are only in the log (and the stats)
       const model = options.learningModel ?? null;
       const loop = new LearningLoop(store, history, settings, model);
       const desk = new ReviewDesk(store, history, clock);

@@ -44,6 +44,11 @@ export class FeedbackCenter {
     return [...(this.byTicket.get(ticketId) ?? [])];
   }
 
+  /** Keeps in memory only the events of these tickets (those still waiting for their review). */
+  retainTickets(ticketIds: ReadonlySet<string>): void {
+    for (const id of [...this.byTicket.keys()]) if (!ticketIds.has(id)) this.byTicket.delete(id);
+  }
+
   /** Drops a reviewed ticket's events from memory (they stay in the log). */
   forgetTicket(ticketId: string): void {
     this.byTicket.delete(ticketId);

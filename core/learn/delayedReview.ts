@@ -98,6 +98,11 @@ export class DelayedReviewScheduler {
       .map((p) => ({ ticketId: p.ticketId, ticket: p.ticket }));
   }
 
+  /** Ids of the tickets waiting for their review. */
+  pendingIds(): Set<string> {
+    return new Set(this.pending.keys());
+  }
+
   isPending(ticketId: string): boolean {
     return this.pending.has(ticketId);
   }

@@ -47,6 +47,8 @@ const STATUS_SENTENCES: readonly RegExp[] = [
   /\b(marking|mark|set(ting)?) (this|it|the ticket) (as )?(solved|resolved|closed|pending)\b/i,
   /\b(let (me|us) know|feel free|don'?t hesitate|happy to help|glad (i|we) could help|hope (this|that) helps|have a (nice|good|great) (day|week|weekend))\b/i,
   /\b(any (update|news)|still waiting|following up|sorry for the (delay|wait)|thanks? (you )?for (your )?(patience|waiting|reaching out|contacting))\b/i,
+  // A sentence that is only a pleasantry: "Thanks.", "Thank you so much!", "OK.", "Great,".
+  /^\s*(thanks?|thank you|thx|cheers|ok(ay)?|great|perfect|cool|sure|hi|hello|hey)( (so|very) much)?( again)?\s*[.!,]*\s*$/i,
 ];
 
 const MONTHS = 'jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?';

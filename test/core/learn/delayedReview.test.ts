@@ -124,3 +124,25 @@ describe('the delayed review', () => {
     expect((await s.recordFeedback({ type: 'dismissed', ticketId: 'D-9', entryIds: [again] })).retired).toBeNull();
   });
 });
+
+describe('learning from a ticket a suggestion already answered', () => {
+  it('learns no new Q&A for a question the analyst answered with a suggestion, but still one for a later question', async () => {
+    const { s } = await serviceWithClock();
+    const ticket = openTicket('N-7', 'my vpn keeps disconnecting on the hotel wifi');
+    const cited = await showSuggestion(s, ticket);
+    await s.recordFeedback({ type: 'inserted', ticketId: 'N-7', afterMessageId: 'm1', entryIds: [cited] });
+    const closed: Ticket = {
+      ...ticket,
+      status: 'solved',
+      messages: [
+        ...ticket.messages,
+        { id: 'm2', author: 'analyst', text: VPN },
+        { id: 'm3', author: 'customer', text: 'Thanks. How do I make the VPN start automatically at login?' },
+        { id: 'm4', author: 'analyst', text: 'Open the VPN client settings and tick Connect at startup.' },
+      ],
+    };
+    const learned = await s.learnFromClosedTicket(closed, 'auto');
+    expect(learned.created).toEqual(['qa-N-7']);
+    expect(s.entryHistory('qa-N-7')[0]?.entry).toMatchObject({ question: 'How do I make the VPN start automatically at login?', body: 'Open the VPN client settings and tick Connect at startup.' });
+  });
+});
