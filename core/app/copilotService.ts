@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { Assistant } from '../assist/assistant';
 import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
-import { JsonlWriter, readJsonl } from '../formats/jsonl';
+import { formatLineIssue, JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
@@ -102,6 +102,9 @@ export class CopilotService {
       const feedback = await FeedbackCenter.open(options.dataDir, settings.demotion, reinstatedEntries(history));
       const scheduler = await DelayedReviewScheduler.open(options.dataDir, clock);
       feedback.retainTickets(scheduler.pendingIds()); // older tickets' events are only in the log (and the stats)
+      for (const issue of [...history.issues, ...feedback.issues]) {
+        options.onProgress?.(`Skipped a damaged line (the rest was loaded): ${formatLineIssue(issue)}`);
+      }
       const model = options.learningModel ?? null;
       const loop = new LearningLoop(store, history, settings, model);
       const desk = new ReviewDesk(store, history, clock);

@@ -4,11 +4,10 @@
  * one validated JSON object per line, fsynced before the call returns. The log is append-only: nothing in it is
  * ever rewritten, so per-entry statistics can always be recomputed from it.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { describeZodError, readJsonl } from '../formats/jsonl';
+import { AppendLog } from '../formats/appendLog';
+import { describeZodError } from '../formats/jsonl';
 import type { LineIssue } from '../formats/lineIssue';
 
 export const SUGGESTION_EVENT_TYPES = [
@@ -51,10 +50,9 @@ export function eventLogPath(dataDir: string): string {
   return join(dataDir, 'feedback', 'events.jsonl');
 }
 
-/** Append-only, fsynced JSONL log of suggestion events. One instance per open data folder. */
+/** Append-only, fsynced JSONL log of suggestion events (an AppendLog: torn last lines are ended, never fatal). */
 export class SuggestionEventLog {
-  private handle: FileHandle | null = null;
-  private tail: Promise<unknown> = Promise.resolve();
+  private log: Promise<AppendLog<SuggestionEvent>> | null = null;
 
   constructor(readonly file: string) {}
 
@@ -62,42 +60,25 @@ export class SuggestionEventLog {
    * Validates and appends one event; resolves once it is on disk. An invalid event is refused with the field
    * that is wrong, and nothing is written.
    */
-  append(event: unknown): Promise<SuggestionEvent> {
+  async append(event: unknown): Promise<SuggestionEvent> {
     const parsed = SuggestionEventSchema.safeParse(event);
     if (!parsed.success) {
       const { field, message } = describeZodError(parsed.error);
-      return Promise.reject(new Error(`Feedback event not recorded: ${field}: ${message}.`));
+      throw new Error(`Feedback event not recorded: ${field}: ${message}.`);
     }
-    const line = `${JSON.stringify(parsed.data)}\n`;
-    // Appends are serialised, so lines never interleave and the file order is the order of the calls.
-    const run = this.tail.then(async () => {
-      const handle = await this.open();
-      await handle.appendFile(line, 'utf8');
-      await handle.datasync();
-      return parsed.data;
-    });
-    this.tail = run.catch(() => undefined);
-    return run;
+    this.log ??= AppendLog.open<SuggestionEvent>(this.file);
+    await (await this.log).append(parsed.data);
+    return parsed.data;
   }
 
   /** Every event on disk in file order; bad lines (a torn last line after a crash, say) go to `onIssue`. */
   async *read(onIssue: (issue: LineIssue) => void = () => undefined): AsyncGenerator<SuggestionEvent> {
-    await this.tail;
-    if (!existsSync(this.file)) return;
-    for await (const { value } of readJsonl(this.file, SuggestionEventSchema, onIssue)) yield value;
+    for await (const { value } of AppendLog.read(this.file, SuggestionEventSchema, onIssue)) yield value;
   }
 
   async close(): Promise<void> {
-    await this.tail;
-    await this.handle?.close();
-    this.handle = null;
-  }
-
-  private async open(): Promise<FileHandle> {
-    if (!this.handle) {
-      await mkdir(dirname(this.file), { recursive: true });
-      this.handle = await open(this.file, 'a');
-    }
-    return this.handle;
+    const log = this.log;
+    this.log = null;
+    if (log) await (await log).close();
   }
 }

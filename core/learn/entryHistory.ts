@@ -7,11 +7,9 @@
  * When an entry that has no history yet (an import, say) is changed for the first time, its state before the
  * change is recorded first as version 1 (`baseline`), so nothing that was stored is ever lost.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonl } from '../formats/jsonl';
+import { AppendLog } from '../formats/appendLog';
 import type { LineIssue } from '../formats/lineIssue';
 import { EntrySchema } from '../formats/schemas';
 import { ENTRY_STATUSES, ProvenanceSchema, type StoredEntry } from '../knowledge/storedEntry';
@@ -77,7 +75,7 @@ export function historyPath(dataDir: string): string {
 
 export class EntryHistory {
   private readonly byEntry = new Map<string, HistoryRecord[]>();
-  private handle: FileHandle | null = null;
+  private log: AppendLog<HistoryRecord> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -90,11 +88,10 @@ export class EntryHistory {
   static async open(dataDir: string): Promise<EntryHistory> {
     const file = historyPath(dataDir);
     const history = new EntryHistory(file, []);
-    if (existsSync(file)) {
-      for await (const { value } of readJsonl(file, HistoryRecordSchema, (issue) => history.issues.push(issue))) {
-        history.index(value as HistoryRecord);
-      }
+    for await (const { value } of AppendLog.read(file, HistoryRecordSchema, (issue) => history.issues.push(issue))) {
+      history.index(value as HistoryRecord);
     }
+    history.log = await AppendLog.open<HistoryRecord>(file);
     return history;
   }
 
@@ -121,21 +118,32 @@ export class EntryHistory {
     return record as HistoryRecord;
   }
 
-  /** Records several changes with one write (one fsync), in order. */
-  async recordAll(changes: readonly Change[]): Promise<HistoryRecord[]> {
+  /**
+   * Records several changes with one write (one fsync), in order; the history changes only once it is on disk.
+   * Calls run one at a time, so version numbers never collide.
+   */
+  recordAll(changes: readonly Change[]): Promise<HistoryRecord[]> {
+    const run = this.tail.then(() => this.recordNow(changes));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recordNow(changes: readonly Change[]): Promise<HistoryRecord[]> {
+    if (!this.log) throw new Error(`The entry history (${this.file}) is closed; the change was not made.`);
     const lines: HistoryRecord[] = [];
     const records: HistoryRecord[] = [];
+    const known = new Map<string, number>();
+    const versionsOf = (id: string): number => known.get(id) ?? this.byEntry.get(id)?.length ?? 0;
     for (const change of changes) {
       const at = change.at ?? new Date().toISOString();
       const entry = change.entry;
-      if ((this.byEntry.get(entry.id)?.length ?? 0) === 0 && change.before) {
-        const baseline: HistoryRecord = { entryId: entry.id, version: 1, at, action: 'baseline', actor: 'store', entry: change.before };
-        this.index(baseline);
-        lines.push(baseline);
+      if (versionsOf(entry.id) === 0 && change.before) {
+        lines.push({ entryId: entry.id, version: 1, at, action: 'baseline', actor: 'store', entry: change.before });
+        known.set(entry.id, 1);
       }
       const record: HistoryRecord = {
         entryId: entry.id,
-        version: (this.byEntry.get(entry.id)?.length ?? 0) + 1,
+        version: versionsOf(entry.id) + 1,
         at,
         action: change.action,
         actor: change.actor,
@@ -143,39 +151,26 @@ export class EntryHistory {
         ...(change.restoredFrom ? { restoredFrom: change.restoredFrom } : {}),
         entry,
       };
-      this.index(record);
+      known.set(entry.id, record.version);
       lines.push(record);
       records.push(record);
     }
     if (lines.length === 0) return records;
-    const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
-    const run = this.tail.then(async () => {
-      const handle = await this.open();
-      await handle.appendFile(text, 'utf8');
-      await handle.datasync();
-    });
-    this.tail = run.catch(() => undefined);
-    await run;
+    await this.log.append(...lines);
+    for (const line of lines) this.index(line);
     return records;
   }
 
   async close(): Promise<void> {
     await this.tail;
-    await this.handle?.close();
-    this.handle = null;
+    const log = this.log;
+    this.log = null;
+    await log?.close();
   }
 
   private index(record: HistoryRecord): void {
     const list = this.byEntry.get(record.entryId) ?? [];
     list.push(record);
     this.byEntry.set(record.entryId, list);
-  }
-
-  private async open(): Promise<FileHandle> {
-    if (!this.handle) {
-      await mkdir(dirname(this.file), { recursive: true });
-      this.handle = await open(this.file, 'a');
-    }
-    return this.handle;
   }
 }

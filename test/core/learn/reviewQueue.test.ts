@@ -84,5 +84,25 @@ describe('the review queue and entry history', () => {
     expect(history.issues[0]).toMatchObject({ line: 3, field: 'version' });
     expect(history.issues[0]?.file).toMatch(/learn\/history\.jsonl$/);
     expect(history.versions('qa-T-1')).toHaveLength(1);
+    const warnings: string[] = [];
+    const reopened = await CopilotService.open({ dataDir, onProgress: (m) => warnings.push(m) });
+    open.push(reopened);
+    expect(warnings).toEqual([expect.stringMatching(/^Skipped a damaged line \(the rest was loaded\): .*learn\/history\.jsonl:3: version: /)]);
+    expect(reopened.entryHistory('qa-T-1')).toHaveLength(1);
+  });
+});
+
+describe('the entry history under concurrent changes', () => {
+  it('numbers versions without gaps or collisions when changes arrive at once', async () => {
+    const { EntryHistory } = await import('../../../core/learn/entryHistory');
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-history-'));
+    const history = await EntryHistory.open(dataDir);
+    const entry = { id: 'qa-1', kind: 'qa' as const, body: 'Lower the tunnel MTU to 1380.', status: 'approved' as const, provenance: { sourceTicketIds: ['T-1'], createdAt: '2026-03-01T00:00:00Z' } };
+    await Promise.all(Array.from({ length: 6 }, (_, i) => history.record('edited', { ...entry, body: `answer ${i}` }, 'maria')));
+    expect(history.versions('qa-1').map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    await history.close();
+    const reopened = await EntryHistory.open(dataDir);
+    expect(reopened.versions('qa-1').map((v) => `${v.version}:${v.entry.body}`)).toEqual(['1:answer 0', '2:answer 1', '3:answer 2', '4:answer 3', '5:answer 4', '6:answer 5']);
+    await reopened.close();
   });
 });
