@@ -14,7 +14,7 @@ import type { LearnPolicy } from '../learn/ticketLearner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';
-import type { SuggestionEvent } from '../feedback/suggestionEvents';
+import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
 import type { LanguageModel } from '../llm/languageModel';
 import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, type Clock, type ReviewVerdict } from '../learn/delayedReview';
 import { EntryHistory, type HistoryRecord } from '../learn/entryHistory';
@@ -235,7 +235,7 @@ export class CopilotService {
    * a reason, dismissed, ignored). Validated and fsynced; the ticket's quiet time restarts. An entry that keeps
    * being dismissed is retired (reversibly) by the dismissal rule.
    */
-  async recordFeedback(event: Omit<SuggestionEvent, 'at'> & { at?: string }): Promise<{ event: SuggestionEvent; retired: string | null }> {
+  async recordFeedback(event: FeedbackInput): Promise<{ event: SuggestionEvent; retired: string | null }> {
     const { feedback, scheduler, desk, clock } = this.learning;
     const stored = await feedback.record({ ...event, at: event.at ?? clock().toISOString() });
     if (scheduler.isPending(stored.ticketId) || stored.type !== 'shown') scheduler.noteActivity(stored.ticketId);

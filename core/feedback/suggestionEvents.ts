@@ -45,6 +45,17 @@ export const SuggestionEventSchema = z
   });
 export type SuggestionEvent = z.infer<typeof SuggestionEventSchema>;
 
+/** What a front end reports about a suggestion; `at` defaults to now. Validated by `SuggestionEventSchema`. */
+export interface FeedbackInput {
+  type: SuggestionEventType;
+  ticketId: string;
+  entryIds: string[];
+  afterMessageId?: string;
+  at?: string;
+  actor?: string;
+  reason?: string;
+}
+
 /** Where a team's event log lives inside its data folder. */
 export function eventLogPath(dataDir: string): string {
   return join(dataDir, 'feedback', 'events.jsonl');
