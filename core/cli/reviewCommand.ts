@@ -91,6 +91,14 @@ function describeItem(item: ReviewItem, index: number, total: number): string[] 
   ];
 }
 
+/** An entry of the queue; a conflict is shown beside the entry it contradicts, so the analyst can choose. */
+async function showItem(service: CopilotService, item: ReviewItem, index: number, total: number, out: Out): Promise<void> {
+  describeItem(item, index, total).forEach((l) => out.log(l));
+  if (!item.conflictsWith) return;
+  const existing = (await service.getEntries([item.conflictsWith])).get(item.conflictsWith);
+  if (existing) out.log(`  existing ${existing.id} [${existing.status}] A: ${oneLine(existing.body, 400)}`);
+}
+
 async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
   const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
   try {
@@ -105,7 +113,7 @@ async function interactiveReview(service: CopilotService, actor: string, out: Ou
   const counts = { approved: 0, edited: 0, rejected: 0, skipped: 0 };
   try {
     for (const [index, item] of queue.entries()) {
-      describeItem(item, index, queue.length).forEach((l) => out.log(l));
+      await showItem(service, item, index, queue.length, out);
       let done = false;
       while (!done) {
         const key = await input.key('  a approve · e edit · r reject · s skip · q quit > ');
@@ -220,7 +228,7 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
       }
       const queue = await service.reviewQueue();
       if (queue.length === 0) out.log('the review queue is empty');
-      queue.forEach((item, i) => describeItem(item, i, queue.length).forEach((l) => out.log(l)));
+      for (const [i, item] of queue.entries()) await showItem(service, item, i, queue.length, out);
       return 0;
     });
   } catch (err) {

@@ -35,6 +35,22 @@ async function dataDirWithProposals(): Promise<string> {
 }
 
 describe('vigil kb review, history and restore', () => {
+  it('shows a conflicting entry beside the one it contradicts', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'vigil-cli-review-')), 'data');
+    const s = await CopilotService.open({ dataDir });
+    await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', 'Turn on travel mode in the app under Card settings.'), 'auto');
+    await s.learnFromClosedTicket(closedTicket('T-2', 'My card is declined when I pay abroad', 'Order a replacement card: the chip is damaged.'), 'team');
+    await s.close();
+    const run = capture();
+    expect(await main(['kb', 'review', '--data-dir', dataDir], run.out, scripted(['q']))).toBe(0);
+    expect(run.stdout.slice(0, 4)).toEqual([
+      '[1/2] qa-T-2 (qa; confidence 0.60; from T-2; CONFLICTS with qa-T-1)',
+      '  Q: My card is declined when I pay abroad',
+      '  A: Order a replacement card: the chip is damaged.',
+      '  existing qa-T-1 [approved] A: Turn on travel mode in the app under Card settings.',
+    ]);
+  });
+
   it('reviews the queue with one key press per entry: approve, edit, reject, skip', async () => {
     const dataDir = await dataDirWithProposals();
     const input = scripted(['a', 'x', 'e', 'r', 's', 'q'], ['', 'Open Credential Manager, remove the Outlook entries, sign in again.']);
