@@ -5,20 +5,10 @@
  * picked up again once it recovers. The clock is injected: tests drive retries without waiting.
  */
 import type { LanguageModel, LlmError } from './languageModel';
-import type { LlmHealth } from './ollamaClient';
+import type { LlmStatus } from './llmStatus';
 
-/** What the status bar and `vigil status` show. */
-export interface LlmStatus {
-  mode: 'llm' | 'retrieval-only';
-  /** One sentence: what the engine is doing and, when degraded, why and what to do. */
-  reason: string;
-  /** `ollama:<model>` when one is configured. */
-  modelId: string | null;
-  /** When the last health check ran (ISO), or null before the first. */
-  checkedAt: string | null;
-  /** When the next background check is due (ISO), or null when none is scheduled. */
-  nextCheckAt: string | null;
-}
+export type { LlmStatus };
+import type { LlmHealth } from './ollamaClient';
 
 /** What the monitor needs from a model: the model itself and a health check that never throws. */
 export interface MonitoredModel extends LanguageModel {

@@ -145,6 +145,15 @@ export function sanitizeModelText(text: string, policy: UrlPolicy): { text: stri
   return { text: filtered.text.replace(/[ \t]{2,}/g, ' ').trim(), removed: filtered.removed };
 }
 
+/** A cited id as models tend to write it (`[kb-1]`, `entry kb-1`, `"kb-1"`) reduced to the id. */
+export function normalizeCitedId(id: string): string {
+  return id
+    .trim()
+    .replace(/^[[("'`]+|[\])"'`.,;]+$/g, '')
+    .replace(/^entry\s+/i, '')
+    .trim();
+}
+
 /**
  * Splits cited ids into those that were retrieved for this request and those that were not. Only the first can
  * be shown: a citation the model made up, or was told to make by a ticket, is rejected here.
@@ -152,17 +161,29 @@ export function sanitizeModelText(text: string, policy: UrlPolicy): { text: stri
 export function checkCitations(cited: readonly string[], retrievedIds: ReadonlySet<string>): { valid: string[]; rejected: string[] } {
   const valid: string[] = [];
   const rejected: string[] = [];
-  for (const id of cited) {
-    const trimmed = id.trim();
-    if (retrievedIds.has(trimmed)) {
-      if (!valid.includes(trimmed)) valid.push(trimmed);
-    } else rejected.push(trimmed);
+  for (const raw of cited) {
+    const id = normalizeCitedId(raw);
+    if (retrievedIds.has(id)) {
+      if (!valid.includes(id)) valid.push(id);
+    } else rejected.push(id);
   }
   return { valid, rejected };
 }
 
-/** Ids written inline as `[id]` in a draft that were not retrieved (the text must not cite them either). */
+/** An inline token that reads as an entry id: starts with a letter and has a `-`, `_` or `:` separator (kb-vpn-mtu, case-T-0977). */
+const ID_LIKE = /^[A-Za-z][\w]*[-_:][\w.:-]+$/;
+
+/**
+ * Ids written inline in a draft (`[kb-1]`, `[kb-1, kb-2]`, `[entry kb-1]`) that were not retrieved: the text must
+ * not cite them either. Markdown link labels and bracketed words without an id's shape are not citations.
+ */
 export function unknownInlineCitations(text: string, retrievedIds: ReadonlySet<string>): string[] {
-  const found = [...text.matchAll(/\[([A-Za-z0-9][\w.:-]{1,80})\]/g)].map((m) => m[1] as string);
-  return found.filter((id) => !retrievedIds.has(id) && /[-_:.\d]/.test(id));
+  const unknown: string[] = [];
+  for (const match of text.matchAll(/\[([^\]\n]{1,200})\](?!\()/g)) {
+    for (const token of (match[1] as string).replace(/\bentry\s+/gi, '').split(/[,;\s]+/)) {
+      const id = normalizeCitedId(token);
+      if (id && ID_LIKE.test(id) && !retrievedIds.has(id) && !unknown.includes(id)) unknown.push(id);
+    }
+  }
+  return unknown;
 }

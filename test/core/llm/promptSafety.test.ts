@@ -70,6 +70,8 @@ describe('prompt safety: output is checked by code', () => {
   it('accepts only citations of entries that were retrieved', () => {
     const retrieved = new Set(['kb-vpn-mtu', 'case-T-9']);
     expect(checkCitations(['kb-vpn-mtu', 'kb-made-up', 'kb-vpn-mtu'], retrieved)).toEqual({ valid: ['kb-vpn-mtu'], rejected: ['kb-made-up'] });
-    expect(unknownInlineCitations('Per [kb-vpn-mtu] and [kb-secret-1], do it [now].', retrieved)).toEqual(['kb-secret-1']);
+    expect(checkCitations(['[kb-vpn-mtu]', 'entry case-T-9', '"kb-vpn-mtu".'], retrieved)).toEqual({ valid: ['kb-vpn-mtu', 'case-T-9'], rejected: [] });
+    expect(unknownInlineCitations('Per [kb-vpn-mtu] and [kb-secret-1], do it [now] (step [2]).', retrieved)).toEqual(['kb-secret-1']);
+    expect(unknownInlineCitations('See [entry kb-vpn-mtu, kb-hidden:7] and [the docs](https://x.test/a-b).', retrieved)).toEqual(['kb-hidden:7']);
   });
 });
