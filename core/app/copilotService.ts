@@ -576,9 +576,8 @@ export class CopilotService {
     this.monitor.stop();
     await this.assistant.close();
     try {
-      await this.learning.scheduler.save();
-      await this.learning.history.close();
-      await this.learning.feedback.close();
+      // The learning loop's files first (each closes even if another fails), then the packs and the store.
+      await Promise.allSettled([this.learning.scheduler.save(), this.learning.history.close(), this.learning.feedback.close()]);
       await this.packs.close();
     } finally {
       try {
