@@ -20,6 +20,11 @@ export interface CopilotOptions {
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
+  /**
+   * After a change of embedder the knowledge is re-indexed: in the `background` (default, the app: the old
+   * index answers meanwhile) or before `open` resolves (`wait`, the CLI).
+   */
+  reindex?: 'background' | 'wait';
 }
 
 /** Entries written to the store per commit while importing. */
@@ -42,7 +47,12 @@ export class CopilotService {
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
     const embedder = options.embedder ?? new HashedEmbedder();
-    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+    const store = await KnowledgeStore.open(options.dataDir, embedder, {
+      onProgress: options.onProgress,
+      reindex: options.reindex,
+      // The embedder that wrote the folder's current table, so it stays searchable by vector while re-indexing.
+      resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
+    });
     return new CopilotService(store);
   }
 
@@ -58,7 +68,15 @@ export class CopilotService {
         ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
         : null,
       llm: { mode: 'retrieval-only', reason: 'No local LLM is configured yet; suggestions come from retrieval alone.' },
+      reindex: s.reindex,
+      vectorIndex: s.vectorIndex,
+      indexed: s.indexed,
     };
+  }
+
+  /** Stops a background re-index; the current index keeps answering. False when none was running. */
+  cancelReindex(): Promise<boolean> {
+    return this.store.cancelReindex();
   }
 
   /**

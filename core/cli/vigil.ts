@@ -51,7 +51,7 @@ function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
 }
 
 async function withService<T>(dataDir: string | undefined, run: (s: CopilotService) => Promise<T>, out: Out): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, reindex: 'wait' });
   try {
     return await run(service);
   } finally {

@@ -57,6 +57,18 @@ export class HashedEmbedder implements Embedder {
     this.id = `builtin-hash-v1:${o.dimensions}:${o.stopwordWeight}:${o.bigramWeight}:${o.charGramWeight}:${o.minCharGram}-${o.maxCharGram}`;
   }
 
+  /**
+   * The embedder an id names (ids encode every option), or null when `id` is not a built-in embedder's id. Lets
+   * the store keep searching a table written with other settings while it re-indexes.
+   */
+  static fromId(id: string): HashedEmbedder | null {
+    const match = /^builtin-hash-v1:(\d+):([\d.]+):([\d.]+):([\d.]+):(\d+)-(\d+)$/.exec(id);
+    if (!match) return null;
+    const [dimensions, stopwordWeight, bigramWeight, charGramWeight, minCharGram, maxCharGram] = match.slice(1).map(Number);
+    const embedder = new HashedEmbedder({ dimensions, stopwordWeight, bigramWeight, charGramWeight, minCharGram, maxCharGram });
+    return embedder.id === id ? embedder : null;
+  }
+
   /** The built-in model treats queries and documents alike. */
   async embed(texts: readonly string[], _mode: EmbedMode): Promise<Float32Array[]> {
     return texts.map((text) => this.embedOne(text));

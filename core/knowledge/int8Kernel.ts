@@ -95,10 +95,25 @@ export interface Int8Kernel {
 
 const PAGE = 65536;
 
+/**
+ * The slice of the WebAssembly JS API used here. Core's tsconfig has no DOM library, which is where TypeScript
+ * declares it; Node has it as a global.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
 class WasmKernel implements Int8Kernel {
   readonly kind = 'simd';
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     private readonly fn: (q: number, base: number, rows: number, blocks: number, out: number) => void,
   ) {}
   bytes(): Uint8Array {
@@ -140,11 +155,11 @@ class JsKernel implements Int8Kernel {
 
 /** The SIMD kernel when this runtime has WebAssembly SIMD, else the JS loop; `prefer: 'js'` forces the fallback. */
 export function createInt8Kernel(prefer: 'auto' | 'js' = 'auto'): Int8Kernel {
-  if (prefer === 'auto' && typeof WebAssembly === 'object') {
+  if (prefer === 'auto' && wasm) {
     const bytes = wasmModuleBytes();
-    if (WebAssembly.validate(bytes)) {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      const { memory, scan } = instance.exports as { memory: WebAssembly.Memory; scan: WasmKernel['scan'] };
+    if (wasm.validate(bytes)) {
+      const instance = new wasm.Instance(new wasm.Module(bytes));
+      const { memory, scan } = instance.exports as { memory: WasmMemory; scan: WasmKernel['scan'] };
       return new WasmKernel(memory, scan);
     }
   }
