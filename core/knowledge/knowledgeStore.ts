@@ -13,7 +13,6 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle 
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
-import { dot } from '../embed/vectorMath';
 import { tokenize } from '../text/tokenize';
 import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toRow } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
@@ -41,8 +40,15 @@ const FLUSH_ROWS = 1000;
 const MAX_FRESH_ROWS = 20_000;
 /** After this long without writes the fresh tier is committed anyway, so an idle app holds little in memory. */
 const IDLE_FLUSH_MS = 2000;
-/** Commits after which fragments are compacted and new rows folded into the full-text index. */
-const COMPACT_EVERY_FLUSHES = 8;
+/**
+ * Committed rows after which fragments are compacted and new rows folded into the indexes (`optimize`). Rows
+ * outside the indexes are scanned on every query: at 10k entries with 9,000 of them unindexed, a full-text query
+ * took 21 ms and fetching 30 hits by id 13 ms, against about 2 ms each when indexed (BENCHMARKS.md, store at scale).
+ * An idle moment folds in whatever is left.
+ */
+const REFRESH_INDEX_ROWS = 2000;
+/** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
+const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 /**
  * Weight of the vector leg against the full-text leg in rank fusion. On BANKING77 the built-in embedder's ranking
  * alone beats BM25's, so it counts more; 1.0 to 2.0 are within noise of each other (BENCHMARKS.md).
@@ -62,7 +68,10 @@ export interface SearchOptions {
 
 export interface SearchHit {
   entry: StoredEntry;
-  /** Cosine similarity between the query and the entry's match text, in [-1, 1]: the citation score. */
+  /**
+   * Cosine similarity between the query and the entry's match text, in [-1, 1]: the citation score. Computed on the
+   * in-memory int8 vectors (within 0.01 of the float cosine); 0 while the table's embedder is unavailable.
+   */
   similarity: number;
   /** Reciprocal-rank-fusion score; the order of hits. */
   fused: number;
@@ -113,7 +122,8 @@ interface Generation {
   embedder: Embedder | null;
   vectors: VectorIndex | null;
   indexed: boolean;
-  flushesSinceCompaction: number;
+  /** Committed rows not yet in the indexes. */
+  unindexedRows: number;
 }
 
 async function openGeneration(
@@ -132,7 +142,7 @@ async function openGeneration(
     embedder,
     vectors,
     indexed: await hasIndexes(table),
-    flushesSinceCompaction: 0,
+    unindexedRows: (await table.indexStats('text_idx').catch(() => undefined))?.numUnindexedRows ?? 0,
   };
 }
 
@@ -218,6 +228,7 @@ export class KnowledgeStore {
       }
       const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
       await store.recoverLog();
+      if (store.active.unindexedRows > 0) store.scheduleIdleFlush(); // folds them into the indexes soon
       if (previous) {
         store.startReindex();
         if (options.reindex === 'wait') await store.waitForReindex();
@@ -307,7 +318,7 @@ export class KnowledgeStore {
   /**
    * Hybrid search. The full-text leg merges LanceDB's BM25 hits with the fresh tier's by score; the vector leg
    * scans every vector in memory (int8); the legs are fused by weighted reciprocal rank, and the hits' documents
-   * and exact vectors are then read by id, so the similarity reported is the exact cosine.
+   * are then read by id.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = options.limit ?? 10;
@@ -345,26 +356,29 @@ export class KnowledgeStore {
       { ids: vectorLeg.map((h) => h.id), weight: options.vectorWeight ?? VECTOR_WEIGHT },
     ]).slice(0, limit);
 
+    // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
+    // comes from the in-memory int8 copy (within 0.01 of exact), which saves half of this read (BENCHMARKS.md).
     const indexedIds = fused.map((r) => r.id).filter((id) => !freshRows.has(id));
-    const indexed = new Map<string, { doc: string; vector: unknown }>();
+    const docs = new Map<string, string>();
     if (indexedIds.length > 0) {
       const rows = (await generation.table
         .query()
         .where(`id IN (${indexedIds.map(quote).join(', ')})`)
-        .select(['id', 'doc', ...(queryVector ? ['vector'] : [])])
+        .select(['id', 'doc'])
         .limit(indexedIds.length)
-        .toArray()) as { id: string; doc: string; vector: unknown }[];
-      for (const row of rows) indexed.set(row.id, row);
+        .toArray()) as { id: string; doc: string }[];
+      for (const row of rows) docs.set(row.id, row.doc);
     }
+    const similarities =
+      queryVector && generation.vectors ? generation.vectors.scores(queryVector, fused.map((r) => r.id)) : new Map<string, number>();
     const hits: SearchHit[] = [];
     for (const result of fused) {
       const fresh = freshRows.get(result.id);
-      const row = fresh ? null : indexed.get(result.id);
-      if (!fresh && !row) continue; // removed between the legs and the read
-      const vector = fresh ? fresh.vector : queryVector ? toFloat32(row!.vector) : null;
+      const doc = fresh ? null : docs.get(result.id);
+      if (!fresh && doc === undefined) continue; // removed between the legs and the read
       hits.push({
-        entry: fresh ? fresh.entry : parseStoredEntry(row!.doc),
-        similarity: queryVector && vector && vector.length === queryVector.length ? dot(queryVector, vector) : 0,
+        entry: fresh ? fresh.entry : parseStoredEntry(doc!),
+        similarity: similarities.get(result.id) ?? 0,
         fused: result.fused,
         textRank: result.ranks[0] ?? null,
         vectorRank: result.ranks[1] ?? null,
@@ -458,7 +472,12 @@ export class KnowledgeStore {
     if (this.idleFlush) clearTimeout(this.idleFlush);
     this.idleFlush = setTimeout(() => {
       this.idleFlush = null;
-      this.flush().catch(() => undefined); // the entries stay in the log and the fresh tier; the next flush retries
+      // A quiet moment: commit what is pending and fold it into the indexes. On failure the entries stay in the log
+      // and the fresh tier, and the next flush retries.
+      this.commits.run(async () => {
+        await this.flushNow();
+        await this.refreshIndexes(this.active);
+      }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
   }
@@ -523,13 +542,26 @@ export class KnowledgeStore {
     const rows = [...latest.values()].map(({ entry, vector }) => toRow(entry, vector));
     if (rows.length === 0) return;
     await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-    generation.flushesSinceCompaction++;
+    generation.unindexedRows += rows.length;
     if (!generation.indexed) {
       await buildIndexes(generation.table);
       generation.indexed = true;
-    } else if (generation.flushesSinceCompaction >= COMPACT_EVERY_FLUSHES) {
-      await generation.table.optimize();
-      generation.flushesSinceCompaction = 0;
+      generation.unindexedRows = 0;
+    } else if (generation.unindexedRows >= REFRESH_INDEX_ROWS) {
+      await this.refreshIndexes(generation);
+    }
+  }
+
+  /** Compacts fragments and folds unindexed rows into every index. Runs in the commit queue; writes go on. */
+  private async refreshIndexes(generation: Generation): Promise<void> {
+    if (generation.unindexedRows === 0) return;
+    const pending = generation.unindexedRows;
+    generation.unindexedRows = 0;
+    try {
+      await generation.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
+    } catch (err) {
+      generation.unindexedRows += pending; // still searchable (scanned); retried after the next commits
+      throw err;
     }
   }
 
@@ -622,7 +654,7 @@ export class KnowledgeStore {
       embedder: this.embedder,
       vectors: job.targetVectors,
       indexed: true,
-      flushesSinceCompaction: 0,
+      unindexedRows: 0,
     };
   }
 }
@@ -633,13 +665,4 @@ function metaFor(table: string, embedder: Embedder): StoreMeta {
     activeTable: table,
     tables: { [table]: { embedderId: embedder.id, dimensions: embedder.dimensions, createdAt: new Date().toISOString() } },
   };
-}
-
-/** A vector as LanceDB returns it (an Arrow vector or a plain array) as a Float32Array. */
-function toFloat32(value: unknown): Float32Array {
-  if (value instanceof Float32Array) return value;
-  if (value && typeof (value as { toArray?: unknown }).toArray === 'function') {
-    return Float32Array.from((value as { toArray(): ArrayLike<number> }).toArray());
-  }
-  return Float32Array.from(value as ArrayLike<number>);
 }

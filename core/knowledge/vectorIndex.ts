@@ -2,7 +2,7 @@
  * The vector leg of search: every entry's vector, quantised to int8 with a per-vector scale, held in memory and
  * scanned in full for each query by a SIMD kernel (int8Kernel.ts). An exhaustive scan has no index to build or
  * keep fresh, so a learned entry is searchable the moment it is written, and recall is that of brute force up to
- * the quantisation error (cosines off by about 0.003; the store reports exact cosines, see knowledgeStore.ts).
+ * the quantisation error (cosines within 0.01 of exact, recall@10 0.98 against an exact float scan on BANKING77).
  *
  * Memory: one byte per dimension per entry (300k x 512 = 154 MB), a quarter of float32.
  * Time: about 10 ms per query at 300k x 512 on one core of this machine (`npm run bench:scale`).
@@ -143,6 +143,25 @@ export class VectorIndex {
       hits.push({ id: this.ids[heapSlot[i] as number] as string, score: (heapScore[i] as number) * queryScale });
     }
     return hits.sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Approximate cosines (int8) of `query` with the rows of `ids`; ids not in the index are left out. For the hits
+   * of the full-text leg, which the vector scan may not have ranked.
+   */
+  scores(query: Float32Array, ids: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const queryScale = this.quantise(query, 0);
+    const memory = new Int8Array(this.kernel.bytes().buffer);
+    for (const id of ids) {
+      const slot = this.slots.get(id);
+      if (slot === undefined) continue;
+      const row = this.matrixOffset + slot * this.width;
+      let sum = 0;
+      for (let k = 0; k < this.width; k++) sum += (memory[k] as number) * (memory[row + k] as number);
+      out.set(id, sum * (this.inverseScales[slot] as number) * queryScale);
+    }
+    return out;
   }
 
   private get matrixOffset(): number {
