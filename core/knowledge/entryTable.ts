@@ -105,10 +105,15 @@ interface ArrowData {
 }
 
 /**
- * Reads every row's id, status, tokens and vector: vectors into `vectors`, term counts into `stats`. One pass,
+ * Reads every row's id, status, tokens and vector: vectors into `vectors`, term counts into `stats`, ids into `idSet`. One pass,
  * in Arrow batches, reading the vector column's float buffer directly (no per-row arrays).
  */
-export async function loadTable(table: lancedb.Table, vectors: VectorIndex | null, stats: CorpusStats | null): Promise<number> {
+export async function loadTable(
+  table: lancedb.Table,
+  vectors: VectorIndex | null,
+  stats: CorpusStats | null,
+  idSet: Set<string> | null = null,
+): Promise<number> {
   const columns = ['id', 'status', ...(stats ? ['text'] : []), ...(vectors ? ['vector'] : [])];
   let rows = 0;
   for await (const batch of table.query().select(columns)) {
@@ -116,6 +121,7 @@ export async function loadTable(table: lancedb.Table, vectors: VectorIndex | nul
     const statuses = batch.getChild('status');
     const texts = batch.getChild('text');
     const vectorColumn = batch.getChild('vector');
+    for (let i = 0; idSet && ids && i < batch.numRows; i++) idSet.add(ids.get(i) as string);
     if (stats && texts) {
       for (let i = 0; i < batch.numRows; i++) stats.add((texts.get(i) as string).split(' ').filter(Boolean));
     }

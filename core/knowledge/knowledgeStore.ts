@@ -41,12 +41,20 @@ const MAX_FRESH_ROWS = 20_000;
 /** After this long without writes the fresh tier is committed anyway, so an idle app holds little in memory. */
 const IDLE_FLUSH_MS = 2000;
 /**
- * Committed rows after which fragments are compacted and new rows folded into the indexes (`optimize`). Rows
- * outside the indexes are scanned on every query: at 10k entries with 9,000 of them unindexed, a full-text query
- * took 21 ms and fetching 30 hits by id 13 ms, against about 2 ms each when indexed (BENCHMARKS.md, store at scale).
- * An idle moment folds in whatever is left.
+ * Committed rows after which fragments are compacted and new rows folded into the indexes (`optimize`): 2,000, or
+ * a tenth of the table when that is more, because each refresh rewrites index segments in proportion to the table
+ * (a fixed step would make a bulk import quadratic). Rows outside the indexes are scanned on every query: at 10k
+ * entries with 9,000 of them unindexed, a full-text query took 21 ms and fetching 30 hits by id 13 ms, against about
+ * 2-3 ms each when indexed. An idle moment (2 s without writes) folds in whatever is left.
  */
 const REFRESH_INDEX_ROWS = 2000;
+const REFRESH_INDEX_FRACTION = 0.1;
+/**
+ * LanceDB's caches default to 6 GB (indexes) and 1 GB (metadata); bounded here so the desktop app's memory stays
+ * predictable. The indexes a search uses (full text, bitmap, btree) are small next to the vectors.
+ */
+const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
+const METADATA_CACHE_BYTES = 32n * 2n ** 20n;
 /** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
 const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 /**
@@ -124,6 +132,8 @@ interface Generation {
   indexed: boolean;
   /** Committed rows not yet in the indexes. */
   unindexedRows: number;
+  /** Ids committed to the table: new ids are appended (cheap), known ones merged (a join on `id`). */
+  ids: Set<string>;
 }
 
 async function openGeneration(
@@ -133,8 +143,10 @@ async function openGeneration(
   stats: CorpusStats | null,
 ): Promise<Generation> {
   const vectors = embedder ? new VectorIndex(info.dimensions) : null;
-  await loadTable(table, vectors, stats);
+  const ids = new Set<string>();
+  await loadTable(table, vectors, stats, ids);
   return {
+    ids,
     name: table.name,
     table,
     embedderId: info.embedderId,
@@ -198,7 +210,7 @@ export class KnowledgeStore {
   }
 
   private static async openLocked(dataDir: string, embedder: Embedder, lock: FolderLock, options: OpenOptions): Promise<KnowledgeStore> {
-    const db = await lancedb.connect(join(dataDir, 'lancedb'));
+    const db = await lancedb.connect(join(dataDir, 'lancedb'), {}, new lancedb.Session(INDEX_CACHE_BYTES, METADATA_CACHE_BYTES));
     try {
       const meta = await readMeta(dataDir);
       const target = tableNameFor(embedder.id);
@@ -279,6 +291,7 @@ export class KnowledgeStore {
         await this.flushLocked();
         await this.active.table.delete(`id IN (${ids.map(quote).join(', ')})`);
         for (const id of ids) {
+          this.active.ids.delete(id);
           this.active.vectors?.delete(id);
           this.reindex?.dirty.add(id);
         }
@@ -333,20 +346,22 @@ export class KnowledgeStore {
     // Everything read from memory is taken before the first await, so a commit or a switch cannot tear it.
     const freshRows = new Map<string, FreshRow>();
     for (const row of this.fresh.values()) freshRows.set(row.entry.id, row);
-    const freshText = this.fresh.searchText(new Set(terms), this.stats, statuses, candidates);
-    const vectorLeg =
-      queryVector && generation.vectors
-        ? generation.vectors.search(queryVector, new Set([...statuses].map(statusCode)), candidates)
-        : [];
     // Rows also present in the fresh tier are stale in LanceDB: ask for a few more to make up for them.
     const want = candidates + Math.min(freshRows.size, candidates);
-    const textRows = (await generation.table
+    // The full-text query runs on LanceDB's threads while this thread scans the vectors.
+    const textQuery = generation.table
       .query()
       .fullTextSearch(new lancedb.MatchQuery(terms.join(' '), 'text'))
       .where(filter)
       .select(['id', '_score'])
       .limit(want)
-      .toArray()) as { id: string; _score: number }[];
+      .toArray() as Promise<{ id: string; _score: number }[]>;
+    const freshText = this.fresh.searchText(new Set(terms), this.stats, statuses, candidates);
+    const vectorLeg =
+      queryVector && generation.vectors
+        ? generation.vectors.search(queryVector, new Set([...statuses].map(statusCode)), candidates)
+        : [];
+    const textRows = await textQuery;
     const textLeg = [...textRows.filter((row) => !freshRows.has(row.id)).map((row) => ({ id: row.id, score: row._score })), ...freshText]
       .sort((a, b) => b.score - a.score)
       .slice(0, candidates);
@@ -541,13 +556,17 @@ export class KnowledgeStore {
     for (const item of items) latest.set(item.entry.id, item); // the same id twice: the last write wins
     const rows = [...latest.values()].map(({ entry, vector }) => toRow(entry, vector));
     if (rows.length === 0) return;
-    await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+    const known = rows.filter((row) => generation.ids.has(row.id));
+    const added = rows.filter((row) => !generation.ids.has(row.id));
+    if (known.length > 0) await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(known);
+    if (added.length > 0) await generation.table.add(added);
+    for (const row of added) generation.ids.add(row.id);
     generation.unindexedRows += rows.length;
     if (!generation.indexed) {
       await buildIndexes(generation.table);
       generation.indexed = true;
       generation.unindexedRows = 0;
-    } else if (generation.unindexedRows >= REFRESH_INDEX_ROWS) {
+    } else if (generation.unindexedRows >= Math.max(REFRESH_INDEX_ROWS, generation.ids.size * REFRESH_INDEX_FRACTION)) {
       await this.refreshIndexes(generation);
     }
   }
@@ -655,6 +674,7 @@ export class KnowledgeStore {
       vectors: job.targetVectors,
       indexed: true,
       unindexedRows: 0,
+      ids: job.ids,
     };
   }
 }

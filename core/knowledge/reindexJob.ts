@@ -40,6 +40,8 @@ export class ReindexCancelled extends Error {
 export class ReindexJob {
   /** Ids written or removed since the job started; each is re-read and re-embedded before the switch. */
   readonly dirty = new Set<string>();
+  /** Ids in the new table. */
+  readonly ids = new Set<string>();
   readonly progress: ReindexProgress;
   private cancelled = false;
 
@@ -104,7 +106,10 @@ export class ReindexJob {
       const gone = slice.filter((id) => !present.has(id));
       if (gone.length > 0) {
         await this.target.delete(`id IN (${gone.map(quote).join(', ')})`);
-        for (const id of gone) this.targetVectors.delete(id);
+        for (const id of gone) {
+          this.targetVectors.delete(id);
+          this.ids.delete(id);
+        }
       }
       await this.write(rows.map((r) => parseStoredEntry(r.doc)), 'merge', false);
     }
@@ -132,7 +137,10 @@ export class ReindexJob {
     const rows = entries.map((entry, i) => toRow(entry, vectors[i] as Float32Array));
     if (how === 'add') await this.target.add(rows);
     else await this.target.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-    entries.forEach((entry, i) => this.targetVectors.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status)));
+    entries.forEach((entry, i) => {
+      this.targetVectors.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
+      this.ids.add(entry.id);
+    });
     if (counts) {
       this.progress.done += entries.length;
       this.report();

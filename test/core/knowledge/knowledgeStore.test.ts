@@ -90,25 +90,16 @@ describe('knowledge store', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-slow-'));
     const store = await newStore(dir);
     await store.upsert(ARTICLES.slice(0, 2));
-    const table = (store as unknown as { active: { table: { mergeInsert: (on: string) => unknown } } }).active.table;
-    const real = table.mergeInsert.bind(table);
+    const table = (store as unknown as { active: { table: { add: (rows: unknown) => Promise<unknown> } } }).active.table;
+    const real = table.add.bind(table);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const committing = new Promise<void>((resolve) => (entered = resolve));
-    const spy = vi.spyOn(table, 'mergeInsert').mockImplementation((on: string) => {
+    const spy = vi.spyOn(table, 'add').mockImplementation(async (rows: unknown) => {
       entered();
-      const builder = real(on) as { whenMatchedUpdateAll(): unknown };
-      return {
-        whenMatchedUpdateAll: () => ({
-          whenNotMatchedInsertAll: () => ({
-            execute: async (rows: unknown) => {
-              await gate; // a commit that takes as long as the test wants
-              return ((builder.whenMatchedUpdateAll() as { whenNotMatchedInsertAll(): { execute(r: unknown): Promise<unknown> } }).whenNotMatchedInsertAll()).execute(rows);
-            },
-          }),
-        }),
-      };
+      await gate; // a commit that takes as long as the test wants
+      return real(rows);
     });
     const flushing = store.flush();
     await committing;
@@ -139,10 +130,8 @@ describe('knowledge store', () => {
   it('keeps acknowledged entries searchable and reports the problem when a commit to LanceDB fails', async () => {
     const store = await newStore();
     // Failure injection: LanceDB refuses commits, as a full disk would, until the disk is "freed".
-    const table = (store as unknown as { active: { table: { mergeInsert: () => unknown } } }).active.table;
-    const spy = vi.spyOn(table, 'mergeInsert').mockImplementation(() => {
-      throw new Error('No space left on device');
-    });
+    const table = (store as unknown as { active: { table: { add: () => Promise<unknown> } } }).active.table;
+    const spy = vi.spyOn(table, 'add').mockRejectedValue(new Error('No space left on device'));
     await store.upsert(ARTICLES);
     await expect(store.flush()).rejects.toThrow('No space left on device');
     const failed = await store.status();
