@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbedMode, Embedder } from '../../../core/embed/embedder';
+import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type OpenOptions } from '../../../core/knowledge/knowledgeStore';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
@@ -156,5 +157,24 @@ describe('re-indexing after a change of embedder', () => {
     expect(hit?.entry.id).toBe('kb-new');
     expect(hit?.vectorRank).toBe(0);
     expect(hit?.similarity).toBeGreaterThan(0.5);
+  });
+
+  it('is visible and cancellable through the service, which resolves the built-in embedder from its id', async () => {
+    const dir = await folderWithOldEmbedder();
+    const embedder = new GatedEmbedder();
+    const service = await CopilotService.open({ dataDir: dir, embedder });
+    try {
+      await embedder.waiting;
+      const status = await service.status();
+      expect(status.reindex).toMatchObject({ state: 'running', toEmbedderId: embedder.id, total: ARTICLES.length });
+      expect(status.vectorIndex).toMatchObject({ entries: ARTICLES.length }); // the old table, searched by vector
+      expect((await service.searchKnowledge('PIN blocked after wrong attempts'))[0]?.id).toBe('kb-pin');
+      const cancelled = service.cancelReindex();
+      embedder.open();
+      expect(await cancelled).toBe(true);
+      expect((await service.status()).reindex).toMatchObject({ state: 'cancelled' });
+    } finally {
+      await service.close();
+    }
   });
 });
