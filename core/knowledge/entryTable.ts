@@ -117,15 +117,15 @@ export async function loadTable(
   const columns = ['id', 'status', ...(stats ? ['text'] : []), ...(vectors ? ['vector'] : [])];
   let rows = 0;
   for await (const batch of table.query().select(columns)) {
-    const ids = batch.getChild('id');
-    const statuses = batch.getChild('status');
+    const ids = (batch.getChild('id')?.toArray() ?? []) as string[];
+    const statuses = (batch.getChild('status')?.toArray() ?? []) as EntryStatus[];
     const texts = batch.getChild('text');
     const vectorColumn = batch.getChild('vector');
-    for (let i = 0; idSet && ids && i < batch.numRows; i++) idSet.add(ids.get(i) as string);
+    if (idSet) for (const id of ids) idSet.add(id);
     if (stats && texts) {
-      for (let i = 0; i < batch.numRows; i++) stats.add((texts.get(i) as string).split(' ').filter(Boolean));
+      for (const text of texts.toArray() as string[]) stats.add(text.split(' ').filter(Boolean));
     }
-    if (vectors && vectorColumn && ids && statuses) {
+    if (vectors && vectorColumn) {
       const dims = vectors.dimensions;
       let row = 0;
       for (const chunk of vectorColumn.data as unknown as ArrowData[]) {
@@ -133,7 +133,7 @@ export async function loadTable(
         const values = child.values as Float32Array;
         for (let i = 0; i < chunk.length; i++, row++) {
           const start = child.offset + (chunk.offset + i) * dims;
-          vectors.set(ids.get(row) as string, values.subarray(start, start + dims), statusCode(statuses.get(row) as EntryStatus));
+          vectors.set(ids[row] as string, values.subarray(start, start + dims), statusCode(statuses[row] as EntryStatus));
         }
       }
     }
