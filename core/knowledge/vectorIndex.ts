@@ -2,7 +2,7 @@
  * The vector leg of search: every entry's vector, quantised to int8 with a per-vector scale, held in memory and
  * scanned in full for each query by a SIMD kernel (int8Kernel.ts). An exhaustive scan has no index to build or
  * keep fresh, so a learned entry is searchable the moment it is written, and recall is that of brute force up to
- * the quantisation error (cosines within 0.01 of exact, recall@10 0.98 against an exact float scan on BANKING77).
+ * the quantisation error (cosines within 0.015 of exact, recall@10 0.98 against an exact float scan on BANKING77).
  *
  * Memory: one byte per dimension per entry (300k x 512 = 154 MB), a quarter of float32.
  * Time: about 10 ms per query at 300k x 512 on one core of this machine (`npm run bench:scale`).
@@ -70,12 +70,19 @@ export class VectorIndex {
     let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.used++;
-      if (slot >= this.capacity) this.reserve(Math.max(1024, this.capacity * 2));
+      // Doubling while small; then 25% steps, since WebAssembly memory never shrinks (doubling left 300k rows in
+      // room for 524k: 260 MB instead of 156).
+      if (slot >= this.capacity) this.reserve(Math.max(1024, this.capacity < 65536 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25)));
       this.slots.set(id, slot);
       this.ids[slot] = id;
     }
     this.inverseScales[slot] = this.quantise(vector, this.matrixOffset + slot * this.width);
     this.codes[slot] = status;
+  }
+
+  /** Makes room for `rows` rows at once (at open, where the table's size is known). */
+  reserveFor(rows: number): void {
+    if (rows > this.capacity) this.reserve(rows);
   }
 
   /** Changes a row's status without touching its vector. */
