@@ -105,6 +105,8 @@ export interface StoreStatus {
   vectorIndex: { entries: number; bytes: number; kernel: 'simd' | 'js' } | null;
   /** Whether the full-text, status and id indexes exist yet (built with the first commit). */
   indexed: boolean;
+  /** Committed entries not yet folded into the indexes (found by a slower scan until then). */
+  unindexedRows: number;
   /** The current or last re-index, or null when none ran since the store was opened. */
   reindex: ReindexProgress | null;
 }
@@ -424,8 +426,20 @@ export class KnowledgeStore {
       lastWriteError: this.lastFlushError,
       vectorIndex: vectors ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind } : null,
       indexed: generation.indexed,
+      unindexedRows: generation.unindexedRows,
       reindex: this.reindex ? { ...this.reindex.progress } : this.lastReindex,
     };
+  }
+
+  /**
+   * Commits the fresh tier and folds every committed entry into the indexes now (after a bulk import), instead of
+   * at the next quiet moment, when the app may be busy answering.
+   */
+  refreshIndexes(): Promise<void> {
+    return this.commits.run(async () => {
+      await this.flushNow();
+      await this.refreshIndexesOf(this.active);
+    });
   }
 
   /** The re-index in progress (or the last one), or null. */
@@ -492,7 +506,7 @@ export class KnowledgeStore {
       // and the fresh tier, and the next flush retries.
       this.commits.run(async () => {
         await this.flushNow();
-        await this.refreshIndexes(this.active);
+        await this.refreshIndexesOf(this.active);
       }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
@@ -568,12 +582,12 @@ export class KnowledgeStore {
       generation.indexed = true;
       generation.unindexedRows = 0;
     } else if (generation.unindexedRows >= Math.max(REFRESH_INDEX_ROWS, generation.ids.size * REFRESH_INDEX_FRACTION)) {
-      await this.refreshIndexes(generation);
+      await this.refreshIndexesOf(generation);
     }
   }
 
   /** Compacts fragments and folds unindexed rows into every index. Runs in the commit queue; writes go on. */
-  private async refreshIndexes(generation: Generation): Promise<void> {
+  private async refreshIndexesOf(generation: Generation): Promise<void> {
     if (generation.unindexedRows === 0) return;
     const pending = generation.unindexedRows;
     generation.unindexedRows = 0;

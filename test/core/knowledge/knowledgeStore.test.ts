@@ -163,6 +163,21 @@ describe('knowledge store', () => {
     expect(await third.count()).toBe(0);
   });
 
+  it('builds its indexes with the first commit and folds later entries into them on request', async () => {
+    const store = await newStore();
+    expect((await store.status()).indexed).toBe(false);
+    await store.upsert(ARTICLES.slice(0, 3));
+    await store.flush();
+    expect(await store.status()).toMatchObject({ indexed: true, unindexedRows: 0 });
+    await store.upsert(ARTICLES.slice(3));
+    await store.flush();
+    expect((await store.status()).unindexedRows).toBe(2); // still found, by a scan
+    expect((await store.search('getting E4031 when I log in'))[0]?.entry.id).toBe('kb-err-4031');
+    await store.refreshIndexes();
+    expect((await store.status()).unindexedRows).toBe(0);
+    expect((await store.search('getting E4031 when I log in'))[0]?.entry.id).toBe('kb-err-4031');
+  });
+
   it('refuses writes after close with a clear message', async () => {
     const store = await KnowledgeStore.open(await mkdtemp(join(tmpdir(), 'vigil-store-')), new HashedEmbedder());
     await store.close();
