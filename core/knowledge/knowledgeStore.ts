@@ -9,7 +9,7 @@
  * re-index switch) run one at a time in the commit queue; appends to the log have their own short queue, so a
  * long commit or compaction never delays a write.
  */
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
@@ -21,15 +21,11 @@ import { fuseRankings } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
 import { VectorIndex } from './vectorIndex';
+import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
 import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
 
 export type { ReindexProgress } from './reindexJob';
-
-/** The write-ahead log of the fresh tier: entries acknowledged but not yet committed to LanceDB. */
-const LOG_FILE = 'fresh-log.jsonl';
-/** A log segment being committed: `fresh-log.<n>.jsonl`, replayed (oldest first) before the live log. */
-const SEGMENT = /^fresh-log\.(\d+)\.jsonl$/;
 
 /**
  * Fresh-tier size at which it is committed to LanceDB as one fragment. Brute force BM25 over 1,000 rows is well
@@ -169,8 +165,7 @@ export class KnowledgeStore {
   private readonly appends = new WriteQueue();
   private idleFlush: NodeJS.Timeout | null = null;
   private pendingFlush: Promise<void> | null = null;
-  private log: FileHandle | null = null;
-  private segment = 0;
+  private readonly log: WriteAheadLog;
   private lastFlushError: string | null = null;
   private reindex: ReindexJob | null = null;
   private reindexRun: Promise<void> | null = null;
@@ -188,7 +183,9 @@ export class KnowledgeStore {
     /** BM25 statistics over every entry (the same text in every table). */
     private readonly stats: CorpusStats,
     private readonly onProgress?: (message: string) => void,
-  ) {}
+  ) {
+    this.log = new WriteAheadLog(dataDir);
+  }
 
   /**
    * Opens (or creates) the store in `dataDir` for `embedder`, taking the folder's writer lock (one process at a
@@ -269,9 +266,7 @@ export class KnowledgeStore {
         generation = this.active; // the re-index switched tables while these were being embedded
         vectors = await this.embedFor(generation, entries);
       }
-      const log = await this.openLog();
-      await log.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
-      await log.datasync();
+      await this.log.append(entries);
       entries.forEach((entry, i) => {
         const terms = tokenize(matchTextOf(entry));
         this.stats.add(terms);
@@ -475,8 +470,7 @@ export class KnowledgeStore {
       await this.appends.close();
       for (const name of this.retired.splice(0)) await this.db.dropTable(name).catch(() => undefined);
     } finally {
-      await this.log?.close();
-      this.log = null;
+      await this.log.close();
       this.active.table.close();
       this.db.close();
       await this.lock.release();
@@ -512,11 +506,6 @@ export class KnowledgeStore {
     this.idleFlush.unref();
   }
 
-  private async openLog(): Promise<FileHandle> {
-    this.log ??= await open(join(this.dataDir, LOG_FILE), 'a');
-    return this.log;
-  }
-
   /** Runs inside the commit queue; holds appends only while the log is rotated. */
   private async flushNow(): Promise<void> {
     if (this.fresh.size === 0) return;
@@ -532,17 +521,12 @@ export class KnowledgeStore {
   }
 
   /**
-   * Moves the live log aside as a numbered segment and snapshots the fresh tier: the snapshot is exactly what the
-   * segments up to `upTo` hold. Writes arriving during the commit go to a new live log.
+   * Moves the live log aside and snapshots the fresh tier: the snapshot is exactly what the log segments up to
+   * `upTo` hold. Writes arriving during the commit go to a new live log.
    */
   private async rotateLog(): Promise<{ rows: FreshRow[]; upTo: number }> {
-    await this.log?.close();
-    this.log = null;
-    this.segment++;
-    await rename(join(this.dataDir, LOG_FILE), join(this.dataDir, `fresh-log.${this.segment}.jsonl`)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
-    return { rows: this.fresh.snapshot(), upTo: this.segment };
+    const upTo = await this.log.rotate();
+    return { rows: this.fresh.snapshot(), upTo };
   }
 
   /**
@@ -559,10 +543,7 @@ export class KnowledgeStore {
       throw err;
     }
     this.fresh.dropCommitted(rows);
-    for (const file of await readdir(this.dataDir)) {
-      const match = SEGMENT.exec(file);
-      if (match && Number(match[1]) <= upTo) await rm(join(this.dataDir, file), { force: true });
-    }
+    await this.log.dropSegments(upTo);
   }
 
   /** The only place the active table receives rows. */
@@ -601,30 +582,7 @@ export class KnowledgeStore {
 
   /** Commits entries a crash left in the write-ahead log, oldest segment first (idempotent: merge-insert by id). */
   private async recoverLog(): Promise<void> {
-    const segments = (await readdir(this.dataDir))
-      .map((file) => ({ file, n: Number(SEGMENT.exec(file)?.[1] ?? NaN) }))
-      .filter((s) => Number.isFinite(s.n))
-      .sort((a, b) => a.n - b.n)
-      .map((s) => s.file);
-    this.segment = segments.length > 0 ? Number(SEGMENT.exec(segments.at(-1)!)?.[1]) : 0;
-    const entries: StoredEntry[] = [];
-    for (const file of [...segments, LOG_FILE]) {
-      let text: string;
-      try {
-        text = await readFile(join(this.dataDir, file), 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          entries.push(parseStoredEntry(line));
-        } catch {
-          // A torn last line from a crash mid-append: that write was never acknowledged, so nothing is lost.
-        }
-      }
-    }
+    const entries = await this.log.readAll();
     if (entries.length > 0) {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {
@@ -633,8 +591,7 @@ export class KnowledgeStore {
       });
       await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
     }
-    for (const file of segments) await rm(join(this.dataDir, file), { force: true });
-    await writeFile(join(this.dataDir, LOG_FILE), '');
+    await this.log.clear();
   }
 
   /** Starts re-embedding the active table into the opening embedder's table, in the background. */
