@@ -52,6 +52,17 @@ export interface FeedbackRequest {
   reason?: string;
 }
 
+export const REVIEW_DECISIONS = ['approve', 'edit', 'reject'] as const;
+
+/** The analyst's decision on a proposed entry; `edit` approves it with their changes. */
+export interface ReviewRequest {
+  entryId: string;
+  decision: (typeof REVIEW_DECISIONS)[number];
+  edit?: { title?: string; question?: string; answer?: string };
+  /** Why it was rejected. */
+  reason?: string;
+}
+
 /** Pushed to the app as things happen. */
 export type DeskEvent =
   | { type: 'suggestion'; ticketId: string; subject: string | null; suggestionId: string; kind: SuggestionKind; text: string }

@@ -11,7 +11,8 @@ import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
-import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
+import type { ReviewItem } from '../learn/reviewQueue';
+import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
@@ -19,6 +20,8 @@ export interface WorkspaceOptions {
   dataDir: string;
   embedder?: Embedder;
   learnPolicy?: LearnPolicy;
+  /** How often answered tickets that went quiet are reviewed (keep, modify, retire); default every minute; 0: never. */
+  delayedReviewEveryMs?: number;
   /** The local LLM; default the data folder's setting (`vigil llm use`); null forces retrieval-only. */
   llm?: { model: string; host?: string } | null;
   onProgress?: (message: string) => void;
@@ -37,6 +40,8 @@ export interface WatchOptions {
 export class Workspace {
   private watcher: Watcher | null = null;
   private connectors: BuiltConnectors | null = null;
+  private reviewTimer: NodeJS.Timeout | null = null;
+  private reviewing: Promise<void> | null = null;
 
   private constructor(
     readonly service: CopilotService,
@@ -58,7 +63,13 @@ export class Workspace {
         ...(options.learnPolicy ? { learnPolicy: options.learnPolicy } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       });
-      return new Workspace(service, desk, options.dataDir);
+      const workspace = new Workspace(service, desk, options.dataDir);
+      const every = options.delayedReviewEveryMs ?? 60_000;
+      if (every > 0) {
+        workspace.reviewTimer = setInterval(() => void workspace.runDelayedReview(), every);
+        workspace.reviewTimer.unref();
+      }
+      return workspace;
     } catch (error) {
       await service.close();
       throw error;
@@ -87,6 +98,20 @@ export class Workspace {
 
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion> {
     return this.desk.feedback(request);
+  }
+
+  /** Learned entries waiting for an analyst, oldest first. */
+  reviewQueue(): Promise<ReviewItem[]> {
+    return this.service.reviewQueue();
+  }
+
+  /** Approves, edits (and approves) or rejects one proposed entry as `actor`; returns the queue that remains. */
+  async reviewEntry(request: ReviewRequest, actor: string): Promise<ReviewItem[]> {
+    if (request.decision === 'approve') await this.service.approveEntry(request.entryId, actor);
+    else if (request.decision === 'reject') await this.service.rejectEntry(request.entryId, actor, request.reason);
+    else await this.service.editEntry(request.entryId, request.edit ?? {}, actor);
+    this.desk.announceKnowledgeChange([request.entryId]);
+    return this.service.reviewQueue();
   }
 
   /** Suggestions shown and used, acceptance and knowledge growth over the last `days` days. */
@@ -152,8 +177,29 @@ export class Workspace {
     await watcher?.stop();
   }
 
-  /** Stops the watcher, closes the desk's journal, then the engine (which drains its write queue). */
+  /**
+   * The delayed review (docs/learning.md): tickets answered and quiet for the team's delay get their cited
+   * knowledge kept, corrected (for review) or retired. One run at a time; a failure is logged and retried next time.
+   */
+  runDelayedReview(): Promise<void> {
+    this.reviewing ??= this.service
+      .runDelayedReview()
+      .then((results) => {
+        const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
+        if (changed.length > 0) this.desk.announceKnowledgeChange(changed);
+      })
+      .catch((error: unknown) => console.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
+      .finally(() => {
+        this.reviewing = null;
+      });
+    return this.reviewing;
+  }
+
+  /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */
   async close(): Promise<void> {
+    if (this.reviewTimer) clearInterval(this.reviewTimer);
+    this.reviewTimer = null;
+    await this.reviewing;
     try {
       await this.stopWatching();
     } finally {

@@ -9,7 +9,8 @@
  * schemas would add ~150 kB to it for nothing, since the main process is where requests are checked.
  * Responses are the engine's plain data types (core/app/serviceTypes), which survive structured cloning.
  */
-import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 
@@ -60,6 +61,10 @@ export interface VigilApi {
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
   /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
   insights(): Promise<Insights>;
+  /** Learned entries waiting for an analyst. */
+  reviewQueue(): Promise<ReviewItem[]>;
+  /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
+  reviewEntry(request: ReviewRequest): Promise<ReviewItem[]>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -92,6 +97,8 @@ export const IPC_CHANNELS = Object.freeze({
   openTicket: 'vigil:openTicket',
   sendFeedback: 'vigil:sendFeedback',
   insights: 'vigil:insights',
+  reviewQueue: 'vigil:reviewQueue',
+  reviewEntry: 'vigil:reviewEntry',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

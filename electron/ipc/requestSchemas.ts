@@ -4,7 +4,7 @@
  * `satisfies` clause still demands exactly one schema per contract method, producing that method's request.
  */
 import { z } from 'zod';
-import { FEEDBACK_ACTIONS } from '../../core/app/deskTypes';
+import { FEEDBACK_ACTIONS, REVIEW_DECISIONS } from '../../core/app/deskTypes';
 import { MAX_QUERY_CHARS, MAX_REASON_CHARS, MAX_SEARCH_LIMIT, MAX_TICKET_ID_CHARS, type IpcMethod, type IpcRequest } from './contract';
 
 const SearchKnowledgeRequestSchema = z.strictObject({
@@ -35,6 +35,20 @@ const FeedbackRequestSchema = z.strictObject({
   reason: z.string().trim().max(MAX_REASON_CHARS, `the reason is longer than ${MAX_REASON_CHARS} characters; shorten it`).optional(),
 });
 
+/** Longest edited question or answer: a long article still fits. */
+const MAX_ENTRY_TEXT = 20_000;
+const entryText = (what: string) =>
+  z.string().trim().min(1, `the ${what} is empty`).max(MAX_ENTRY_TEXT, `the ${what} is longer than ${MAX_ENTRY_TEXT} characters`);
+
+const ReviewRequestSchema = z
+  .strictObject({
+    entryId: z.string().min(1, 'the entry id is empty').max(MAX_TICKET_ID_CHARS, 'the entry id is too long'),
+    decision: z.enum(REVIEW_DECISIONS, `the decision must be one of ${REVIEW_DECISIONS.join(', ')}`),
+    edit: z.strictObject({ title: entryText('title').optional(), question: entryText('question').optional(), answer: entryText('answer').optional() }).optional(),
+    reason: z.string().trim().max(MAX_REASON_CHARS, `the reason is longer than ${MAX_REASON_CHARS} characters; shorten it`).optional(),
+  })
+  .refine((r) => r.decision !== 'edit' || r.edit !== undefined, { message: 'an edit needs the changed title, question or answer', path: ['edit'] });
+
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
@@ -47,4 +61,6 @@ export const ipcRequestSchemas = {
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
   insights: NoRequestSchema,
+  reviewQueue: NoRequestSchema,
+  reviewEntry: ReviewRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

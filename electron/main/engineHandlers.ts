@@ -3,6 +3,7 @@
  * runtime import either, so the browser-test bridge (test/e2e) serves the renderer with these very handlers.
  * The one native part, the file dialog, comes in as `pickEntriesFile`.
  */
+import { userInfo } from 'node:os';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
@@ -18,6 +19,7 @@ export function createEngineHandlers(
   host: ServiceHost,
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
+  actor: () => string = () => userInfo().username,
 ): IpcHandlers {
   return {
     status: () => host.use((service) => service.status()),
@@ -35,5 +37,8 @@ export function createEngineHandlers(
     },
     sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
     insights: () => host.use((service) => service.insights()),
+    reviewQueue: () => host.use((service) => service.reviewQueue()),
+    // Who decided is the signed-in user of this machine, never a name the page sends.
+    reviewEntry: (request) => host.use((service) => service.reviewEntry(request, actor())),
   };
 }

@@ -15,6 +15,8 @@ export type DesktopService = Pick<
   | 'openTicket'
   | 'sendFeedback'
   | 'insights'
+  | 'reviewQueue'
+  | 'reviewEntry'
   | 'onDeskEvent'
   | 'startWatching'
   | 'close'

@@ -31,6 +31,8 @@ const vigilApi = {
   openTicket: invoker('openTicket'),
   sendFeedback: invoker('sendFeedback'),
   insights: invoker('insights'),
+  reviewQueue: invoker('reviewQueue'),
+  reviewEntry: invoker('reviewEntry'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

@@ -9,6 +9,7 @@ import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
 import { NavTabs } from './components/NavTabs';
 import { QueueList } from './components/QueueList';
+import { ReviewQueue } from './components/ReviewQueue';
 import { StatusHeader } from './components/StatusHeader';
 import { TicketView } from './components/TicketView';
 import { Toasts } from './components/Toasts';
@@ -43,6 +44,7 @@ export function App({ bubble = false }: { bubble?: boolean }) {
       ) : view === 'knowledge' ? (
         <main className="app-main">
           <ImportReportView />
+          <ReviewQueue />
           <KnowledgeSearch />
         </main>
       ) : (

@@ -6,6 +6,7 @@ import type {
   DeskEvent,
   ImportReport,
   Insights,
+  ReviewItem,
   KnowledgeHit,
   ServiceStatus,
   ShownSuggestion,
@@ -106,6 +107,33 @@ export const sampleDetail: TicketDetail = {
   suggestions: [sampleSuggestion],
 };
 
+export const sampleReview: ReviewItem[] = [
+  {
+    id: 'qa-rt:4790',
+    kind: 'qa',
+    title: null,
+    question: 'The VPN drops every few minutes on hotel wifi',
+    answer: 'Set the VPN client MTU to 1380 and reconnect.',
+    confidence: 0.74,
+    sourceTicketIds: ['rt:4790'],
+    createdAt: '2026-11-22T09:00:00Z',
+    reason: null,
+    conflictsWith: null,
+  },
+  {
+    id: 'qa-rt:4791',
+    kind: 'qa',
+    title: null,
+    question: 'Two-factor codes do not arrive',
+    answer: 'Resync the phone clock in the authenticator app.',
+    confidence: 0.61,
+    sourceTicketIds: ['rt:4791'],
+    createdAt: '2026-11-22T09:10:00Z',
+    reason: 'conflict',
+    conflictsWith: 'kb-2fa',
+  },
+];
+
 export const sampleInsights: Insights = {
   suggestions: [
     { day: '2026-11-20', shown: 4, used: 2, rejected: 1 },
@@ -134,6 +162,8 @@ export function fakeVigilApi() {
       feedback: [...sampleSuggestion.feedback, request.action],
     })),
     insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
+    reviewQueue: vi.fn<VigilBridge['reviewQueue']>(async () => sampleReview),
+    reviewEntry: vi.fn<VigilBridge['reviewEntry']>(async (request) => sampleReview.filter((item) => item.id !== request.entryId)),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -50,6 +50,8 @@ describe('main process start-up and shutdown', () => {
       openTicket: vi.fn(async () => null),
       sendFeedback: vi.fn(),
       insights: vi.fn(),
+      reviewQueue: vi.fn(async () => []),
+      reviewEntry: vi.fn(async () => []),
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
       close: engine.close,

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
@@ -18,6 +19,8 @@ function fakeService() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => undefined),
@@ -54,5 +57,13 @@ describe('copilot IPC handlers', () => {
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
     expect(options.filters).toEqual([{ name: 'Knowledge entries (JSON Lines)', extensions: ['jsonl'] }]);
     expect(options.properties).toEqual(['openFile']);
+  });
+
+  it('decides a review as the signed-in user of this machine, never a name from the page', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), async () => null);
+    const request = { entryId: 'qa-T-1', decision: 'approve' as const };
+    await handlers.reviewEntry(request, event);
+    expect(service.reviewEntry).toHaveBeenCalledWith(request, userInfo().username);
   });
 });

@@ -24,6 +24,8 @@ function fakeHandlers() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),
     insights: vi.fn(async () => ({}) as never),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
   } satisfies IpcHandlers;
 }
 

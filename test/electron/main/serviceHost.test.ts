@@ -17,6 +17,8 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => {

@@ -119,6 +119,7 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           return;
         case 'knowledge-changed':
           void get().loadStatus();
+          void get().loadReview();
           return;
         case 'open-ticket':
           void get().openTicket(event.ticketId);
