@@ -9,6 +9,7 @@ import { Desk } from './desk';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
+import type { PackInstallReport, PacksOverview, PackSyncReport, SubscriptionView, TrustKeyReport, TrustedKeyView } from './settingsTypes';
 
 export interface WorkspaceOptions {
   dataDir: string;
@@ -22,6 +23,8 @@ export class Workspace {
   private constructor(
     readonly service: CopilotService,
     readonly desk: Desk,
+    /** The team's data folder this workspace holds. */
+    readonly dataDir: string,
   ) {}
 
   static async open(options: WorkspaceOptions): Promise<Workspace> {
@@ -35,7 +38,7 @@ export class Workspace {
         ...(options.learnPolicy ? { learnPolicy: options.learnPolicy } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       });
-      return new Workspace(service, desk);
+      return new Workspace(service, desk, options.dataDir);
     } catch (error) {
       await service.close();
       throw error;
@@ -73,6 +76,71 @@ export class Workspace {
     return computeInsights(this.desk.allShown(), created, new Date(), days);
   }
 
+  // ── Knowledge packs, for the app's settings (the same calls as `vigil pack …`) ─────────────────────────
+
+  /** Installed packs, trusted keys and subscriptions. */
+  async packsOverview(): Promise<PacksOverview> {
+    const packs = this.service.packs;
+    const [keys, subscriptions] = await Promise.all([packs.trustedKeys(), packs.listSubscriptions()]);
+    return {
+      packs: packs.list().map((p) => ({
+        name: p.name,
+        version: p.version,
+        team: p.team,
+        description: p.description ?? null,
+        entries: p.entries,
+        signer: p.signer,
+        keyId: p.keyId,
+        installedAt: p.installedAt,
+        problem: p.problem,
+      })),
+      trustedKeys: keys.map(keyView),
+      subscriptions: subscriptions.map((s) => ({ folder: s.folder, packs: [...s.packs] })),
+    };
+  }
+
+  /** Verifies and installs a pack file (refused unless its signer is trusted). */
+  async installPack(file: string): Promise<PackInstallReport> {
+    const { outcome, pack, previousVersion } = await this.service.packs.install(file);
+    return { outcome, name: pack.name, version: pack.version, previousVersion, entries: pack.entries, signer: pack.signer };
+  }
+
+  async removePack(name: string): Promise<{ name: string; version: string }> {
+    const pack = await this.service.packs.remove(name);
+    return { name: pack.name, version: pack.version };
+  }
+
+  /** Trusts the public key in `file` under `name`. */
+  async trustKeyFile(file: string, name: string): Promise<TrustKeyReport> {
+    const { key, added } = await this.service.packs.trustKeyFile(file, name);
+    return { key: keyView(key), added };
+  }
+
+  async untrustKey(id: string): Promise<TrustedKeyView> {
+    return keyView(await this.service.packs.untrustKey(id));
+  }
+
+  async subscribePacks(folder: string, packs: readonly string[]): Promise<SubscriptionView> {
+    const s = await this.service.packs.subscribe(folder, packs);
+    return { folder: s.folder, packs: [...s.packs] };
+  }
+
+  /** Drops the whole subscription to `folder`. */
+  async unsubscribePacks(folder: string): Promise<void> {
+    await this.service.packs.unsubscribe(folder);
+  }
+
+  /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
+  async syncPacks(): Promise<PackSyncReport[]> {
+    const reports = await this.service.packs.syncSubscriptions();
+    return reports.map((r) => ({
+      folder: r.folder,
+      unreachable: r.unreachable,
+      installed: r.installed.map((i) => ({ file: i.file, name: i.pack.name, version: i.pack.version, outcome: i.outcome })),
+      refused: r.refused.map((f) => ({ file: f.file, message: f.message })),
+    }));
+  }
+
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     return this.desk.onEvent(listener);
   }
@@ -85,4 +153,8 @@ export class Workspace {
       await this.service.close();
     }
   }
+}
+
+function keyView(key: { id: string; name: string; addedAt: string }): TrustedKeyView {
+  return { id: key.id, name: key.name, addedAt: key.addedAt };
 }

@@ -16,9 +16,10 @@ import { createAssistBubble } from './bubble';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
-import { registerShowShortcut, unregisterShortcuts } from './shortcut';
+import { PreferencesStore } from './preferencesStore';
+import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from './shortcut';
 import { VigilTray } from './tray';
-import { DEFAULT_UI_PREFERENCES, loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
+import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
 import { createMainWindow } from './window';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
@@ -41,11 +42,17 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const host = new ServiceHost(() => Workspace.open({ dataDir: defaultDataDir('default'), onWarning: (w) => console.warn(w) }));
+  const dataDir = defaultDataDir('default');
+  // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
+  const host = new ServiceHost(async () => {
+    const workspace = await Workspace.open({ dataDir, onWarning: (w) => console.warn(w), onProgress: (m) => console.info(m) });
+    workspace.onDeskEvent(onDeskEvent);
+    return workspace;
+  });
   let mainWindow: BrowserWindow | null = null;
   let bubble: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
-  let preferences: UiPreferences | null = null;
+  let preferences: PreferencesStore | null = null;
   let lastOpenedTicket: string | null = null;
   let drained = false;
 
@@ -67,7 +74,7 @@ function start(): void {
     mainWindow?.webContents.send(DESK_EVENT_CHANNEL, { type: 'open-ticket', ticketId } satisfies DeskEvent);
   };
   const notifier = new SuggestionNotifier(
-    () => preferences?.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
+    () => preferences?.preferences.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
     // Quiet about the ticket in view only while the analyst is actually looking at Vigil's window.
     () => (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused() ? lastOpenedTicket : null),
     openTicketInWindow,
@@ -88,12 +95,15 @@ function start(): void {
     if (event.type === 'tickets-changed') refreshWaiting();
   };
   const setDoNotDisturb = (on: boolean): void => {
-    if (!preferences) return;
-    preferences = { ...preferences, notifications: { ...preferences.notifications, doNotDisturb: on, dndUntil: null } };
-    tray?.update({ doNotDisturb: on });
-    saveUiPreferences(app.getPath('userData'), preferences).catch((error: unknown) =>
-      console.warn(`Vigil could not save your preferences: ${String(error)}`),
-    );
+    preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
+  };
+  /** Swaps the global shortcut; when the new one cannot be had, the previous one is registered again. */
+  const changeShortcut = (previous: string, next: string): string | null => {
+    unregisterShortcut(previous);
+    const result = registerShowShortcut(next, showWindow);
+    if (result.registered || next.trim() === '') return null;
+    if (previous.trim() !== '') registerShowShortcut(previous, showWindow);
+    return result.reason;
   };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
@@ -135,29 +145,32 @@ function start(): void {
     .then(async () => {
       denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
+      const store = await PreferencesStore.open(app.getPath('userData'), {
+        showDoNotDisturb: (on) => tray?.update({ doNotDisturb: on }),
+        changeShortcut,
+      });
+      preferences = store;
       registerIpcHandlers(
-        createCopilotHandlers(host, undefined, (ticketId) => {
+        createCopilotHandlers(host, { preferences: store, dataDir }, undefined, (ticketId) => {
           lastOpenedTicket = ticketId;
         }),
         appOriginOf(entryUrl),
       );
       mainWindow = createMainWindow({ preloadPath, entryUrl });
-      const loaded = await loadUiPreferences(app.getPath('userData'));
-      for (const warning of loaded.warnings) console.warn(warning);
-      preferences = loaded.preferences;
       tray = new VigilTray(join(app.getAppPath(), 'resources', 'tray.png'), {
         showWindow,
         showBubble,
         setDoNotDisturb,
         quit: () => app.quit(),
       });
-      tray.update({ doNotDisturb: preferences.notifications.doNotDisturb });
-      const shortcut = registerShowShortcut(preferences.showShortcut, showWindow);
-      if (!shortcut.registered) console.warn(shortcut.reason);
+      tray.update({ doNotDisturb: store.preferences.notifications.doNotDisturb });
+      const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
+      if (!shortcut.registered) {
+        console.warn(shortcut.reason);
+        if (store.preferences.showShortcut.trim() !== '') store.noteShortcutProblem(`showShortcut: ${shortcut.reason}`);
+      }
       // Open the engine now rather than on the first call: the desk's events start flowing at once.
-      await host.use(async (workspace) => {
-        workspace.onDeskEvent(onDeskEvent);
-      });
+      await host.use(async () => undefined);
       refreshWaiting();
     })
     .catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
+import { fakePackMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -49,6 +50,7 @@ describe('main process start-up and shutdown', () => {
       sendFeedback: vi.fn(),
       insights: vi.fn(),
       onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
       close: engine.close,
     });
   });

@@ -24,6 +24,19 @@ function fakeHandlers() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),
     insights: vi.fn(async () => ({}) as never),
+    getPreferences: vi.fn(async () => ({}) as never),
+    setPreferences: vi.fn(async () => ({}) as never),
+    packsOverview: vi.fn(async () => ({}) as never),
+    installPack: vi.fn(async () => null),
+    removePack: vi.fn(async () => ({}) as never),
+    trustKey: vi.fn(async () => null),
+    untrustKey: vi.fn(async () => ({}) as never),
+    subscribePacks: vi.fn(async () => null),
+    unsubscribePacks: vi.fn(async () => []),
+    syncPacks: vi.fn(async () => []),
+    modelsOverview: vi.fn(async () => ({}) as never),
+    useModel: vi.fn(async () => ({}) as never),
+    restartWorkspace: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

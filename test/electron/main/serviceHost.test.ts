@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
+import { fakePackMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -18,6 +19,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     sendFeedback: vi.fn(),
     insights: vi.fn(),
     onDeskEvent: vi.fn(() => () => undefined),
+    ...fakePackMethods(),
     close: vi.fn(async () => {
       log.push('close');
     }),

@@ -1,0 +1,19 @@
+/** The engine as the main process sees it (DesktopService), every method a vi.fn, for handler and host tests. */
+import { vi } from 'vitest';
+import type { DesktopService } from '../../../electron/main/serviceHost';
+
+const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
+
+/** Beside the desk methods a test lists itself: the Settings screen's pack methods, answering empty data. */
+export function fakePackMethods() {
+  return {
+    packsOverview: vi.fn(async () => emptyOverview),
+    installPack: vi.fn(async (_file: string) => ({ outcome: 'installed' as const, name: 'p', version: '1.0.0', previousVersion: null, entries: 0, signer: 's' })),
+    removePack: vi.fn(async (name: string) => ({ name, version: '1.0.0' })),
+    trustKeyFile: vi.fn(async (_file: string, name: string) => ({ key: { id: '0123456789abcdef', name, addedAt: '2026-11-22T00:00:00Z' }, added: true })),
+    untrustKey: vi.fn(async (id: string) => ({ id, name: 'k', addedAt: '2026-11-22T00:00:00Z' })),
+    subscribePacks: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
+    unsubscribePacks: vi.fn(async (_folder: string) => undefined),
+    syncPacks: vi.fn(async () => []),
+  } satisfies Partial<DesktopService>;
+}
