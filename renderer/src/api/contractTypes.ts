@@ -14,4 +14,18 @@ export type {
 export type { Insights } from '../../../core/app/insights';
 export type { ImportReport, KnowledgeHit, ServiceStatus } from '../../../core/app/serviceTypes';
 export type { Message, SuggestionKind, Ticket, TicketStatus } from '../../../core/formats/schemas';
-export type { SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
+export type {
+  ModelsOverview,
+  ModelState,
+  ModelView,
+  PackInstallReport,
+  PacksOverview,
+  PackSyncReport,
+  PackView,
+  SubscriptionView,
+  TrustedKeyView,
+  TrustKeyReport,
+  UseModelReport,
+} from '../../../core/app/settingsTypes';
+export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
+export type { UiPreferences } from '../../../electron/main/uiPreferences';
