@@ -45,7 +45,12 @@ function start(): void {
   const dataDir = defaultDataDir('default');
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
-    const workspace = await Workspace.open({ dataDir, onWarning: (w) => console.warn(w), onProgress: (m) => console.info(m) });
+    const workspace = await Workspace.open({
+      dataDir,
+      onWarning: (w) => console.warn(w),
+      // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
+      onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
+    });
     workspace.onDeskEvent(onDeskEvent);
     return workspace;
   });

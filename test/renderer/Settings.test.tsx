@@ -210,10 +210,16 @@ describe('the Settings screen', () => {
     await click(button(models, 'Restart and re-index'));
     expect(byName(models, 'Re-indexing the knowledge').tagName).toBe('PROGRESS');
     expect(models.textContent).toContain('Re-indexing the knowledge with all-minilm-l6-v2…');
+    // Indeterminate while the model loads, then how far the re-index is, as the engine reports it.
+    expect(byName<HTMLProgressElement>(models, 'Re-indexing the knowledge').hasAttribute('value')).toBe(false);
+    await act(async () => api.push({ type: 'workspace-progress', message: 'Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234' }));
+    expect(byName<HTMLProgressElement>(models, 'Re-indexing the knowledge').getAttribute('value')).toBe(String(300 / 1234));
+    expect(models.textContent).toContain('Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234');
     api.modelsOverview.mockResolvedValue({ ...sampleModels, choice: 'all-minilm-l6-v2', running: { embedderId: reindexed.embedderId, dimensions: 384 } });
     await act(async () => {
       finish();
     });
+    expect(models.querySelector('progress')).toBeNull();
     expect(models.querySelector('.settings-notice')?.textContent).toBe('Re-indexed: Vigil now uses all-minilm-l6-v2@0123abcd (384 dimensions).');
     expect(byName(container, 'Engine status').textContent).toContain('Embedder: all-minilm-l6-v2@0123abcd · 384 dimensions');
     expect(models.querySelector('progress')).toBeNull();

@@ -183,4 +183,14 @@ describe('main process start-up and shutdown', () => {
       expect(now.preferences.notifications.doNotDisturb).toBe(false);
     });
   });
+
+  it('tells the windows how far opening the workspace is (re-indexing after a change of embedder)', async () => {
+    const { FakeBrowserWindow } = await boot();
+    const options = engine.open.mock.calls[0]![0] as { onProgress: (message: string) => void };
+    options.onProgress('Re-indexing knowledge for tiny-bert@ab12: 500/1000');
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenCalledWith('vigil:deskEvent', {
+      type: 'workspace-progress',
+      message: 'Re-indexing knowledge for tiny-bert@ab12: 500/1000',
+    });
+  });
 });

@@ -4,7 +4,7 @@
  * saving the choice, and "Restart and re-index" reopens the workspace with it.
  */
 import type { ModelView } from '../../api/contractTypes';
-import { MODEL_STATE_LABELS, modelUsable } from '../../store/copilot/slices/settings/selectors';
+import { MODEL_STATE_LABELS, modelUsable, progressFraction } from '../../store/copilot/slices/settings/selectors';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 
 function ModelItem({ model, running }: { model: ModelView; running: boolean }) {
@@ -47,6 +47,8 @@ export function ModelSettings() {
   const notice = useCopilotStore((s) => s.modelsNotice);
   const busy = useCopilotStore((s) => s.modelsBusy);
   const restart = useCopilotStore((s) => s.restartWorkspace);
+  const progress = useCopilotStore((s) => s.workspaceProgress);
+  const fraction = progressFraction(progress);
 
   if (!models) {
     return error ? (
@@ -93,7 +95,8 @@ export function ModelSettings() {
       {busy === 'restarting' && (
         <div className="notice" role="status">
           <p>Re-indexing the knowledge with {models.choice}… Search and suggestions wait until it is done.</p>
-          <progress aria-label="Re-indexing the knowledge" />
+          {fraction === null ? <progress aria-label="Re-indexing the knowledge" /> : <progress aria-label="Re-indexing the knowledge" max={1} value={fraction} />}
+          {progress && <p className="settings-item-meta">{progress}</p>}
         </div>
       )}
       <p className="settings-notice" role="status">

@@ -123,6 +123,9 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         case 'open-ticket':
           void get().openTicket(event.ticketId);
           return;
+        case 'workspace-progress':
+          set({ workspaceProgress: event.message });
+          return;
         case 'suggestion': {
           const state = get();
           if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {

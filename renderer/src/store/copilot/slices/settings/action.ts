@@ -138,14 +138,14 @@ export function createSettingsSlice(api: VigilApiSource): StateCreator<CopilotSt
       },
       async restartWorkspace() {
         if (get().modelsBusy === 'restarting') return;
-        set({ modelsBusy: 'restarting', modelsError: null, modelsNotice: null });
+        set({ modelsBusy: 'restarting', modelsError: null, modelsNotice: null, workspaceProgress: null });
         try {
           const status = await api().restartWorkspace();
           set({ status, statusError: null, modelsNotice: `Re-indexed: Vigil now uses ${status.embedderId} (${status.dimensions} dimensions).` });
         } catch (error) {
           set({ modelsError: errorMessage(error) });
         } finally {
-          set({ modelsBusy: null });
+          set({ modelsBusy: null, workspaceProgress: null });
         }
         await Promise.all([get().loadModels(), get().loadPacks()]);
       },

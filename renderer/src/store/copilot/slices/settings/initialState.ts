@@ -25,6 +25,8 @@ export interface SettingsState {
   modelsError: string | null;
   modelsBusy: ModelsBusy | null;
   modelsNotice: string | null;
+  /** The engine's last word while the workspace reopens ("Re-indexing knowledge for …: 120/900"). */
+  workspaceProgress: string | null;
 }
 
 export const initialSettingsState: SettingsState = {
@@ -41,4 +43,5 @@ export const initialSettingsState: SettingsState = {
   modelsError: null,
   modelsBusy: null,
   modelsNotice: null,
+  workspaceProgress: null,
 };
