@@ -4,6 +4,7 @@
  */
 import type { Embedder } from '../embed/embedder';
 import type { LearnPolicy } from '../learn/ticketLearner';
+import type { ScanReport } from '../packs/packSubscriptions';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
@@ -132,13 +133,15 @@ export class Workspace {
 
   /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
   async syncPacks(): Promise<PackSyncReport[]> {
-    const reports = await this.service.packs.syncSubscriptions();
-    return reports.map((r) => ({
-      folder: r.folder,
-      unreachable: r.unreachable,
-      installed: r.installed.map((i) => ({ file: i.file, name: i.pack.name, version: i.pack.version, outcome: i.outcome })),
-      refused: r.refused.map((f) => ({ file: f.file, message: f.message })),
-    }));
+    return (await this.service.packs.syncSubscriptions()).map(syncReportView);
+  }
+
+  /**
+   * Watches the subscribed folders while the workspace is open (the desktop app does), installing newer versions
+   * as they appear; `onReport` hears what each scan installed or refused. Stops when the workspace closes.
+   */
+  watchPacks(onReport: (report: PackSyncReport) => void): Promise<void> {
+    return this.service.packs.watchSubscriptions({ onReport: (r) => onReport(syncReportView(r)) });
   }
 
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
@@ -157,4 +160,13 @@ export class Workspace {
 
 function keyView(key: { id: string; name: string; addedAt: string }): TrustedKeyView {
   return { id: key.id, name: key.name, addedAt: key.addedAt };
+}
+
+function syncReportView(r: ScanReport): PackSyncReport {
+  return {
+    folder: r.folder,
+    unreachable: r.unreachable,
+    installed: r.installed.map((i) => ({ file: i.file, name: i.pack.name, version: i.pack.version, outcome: i.outcome })),
+    refused: r.refused.map((f) => ({ file: f.file, message: f.message })),
+  };
 }

@@ -52,6 +52,17 @@ function start(): void {
       onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
     });
     workspace.onDeskEvent(onDeskEvent);
+    // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
+    try {
+      await workspace.watchPacks((report) => {
+        for (const done of report.installed) console.info(`Vigil installed pack ${done.name} ${done.version} from ${done.file}.`);
+        for (const refused of report.refused) console.warn(`Vigil refused pack file ${refused.file}: ${refused.message}`);
+        if (report.unreachable) console.warn(`Vigil cannot read the subscribed folder ${report.folder}: ${report.unreachable}`);
+      });
+    } catch (error) {
+      // A damaged subscriptions file must not keep the copilot from starting; Settings shows the same error.
+      console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
+    }
     return workspace;
   });
   let mainWindow: BrowserWindow | null = null;

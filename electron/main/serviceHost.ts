@@ -23,6 +23,7 @@ export type DesktopService = Pick<
   | 'subscribePacks'
   | 'unsubscribePacks'
   | 'syncPacks'
+  | 'watchPacks'
   | 'onDeskEvent'
   | 'close'
 >;

@@ -142,6 +142,7 @@ describe('the Settings screen', () => {
     await click(byName(packs, 'Remove network-basics'));
     const confirm = byName(packs, 'Confirm removing network-basics');
     expect(confirm.textContent).toContain('Remove network-basics 1.2.0? Its entries leave search.');
+    expect(document.activeElement?.textContent).toBe('Cancel');
     await click(button(confirm, 'Cancel'));
     expect(api.removePack).not.toHaveBeenCalled();
     await click(byName(packs, 'Remove network-basics'));

@@ -15,5 +15,6 @@ export function fakePackMethods() {
     subscribePacks: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
     unsubscribePacks: vi.fn(async (_folder: string) => undefined),
     syncPacks: vi.fn(async () => []),
+    watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
   } satisfies Partial<DesktopService>;
 }

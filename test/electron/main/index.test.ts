@@ -184,6 +184,12 @@ describe('main process start-up and shutdown', () => {
     });
   });
 
+  it('watches the subscribed pack folders while the workspace is open', async () => {
+    await boot();
+    const workspace = (await engine.open.mock.results[0]!.value) as { watchPacks: ReturnType<typeof vi.fn> };
+    expect(workspace.watchPacks).toHaveBeenCalledOnce();
+  });
+
   it('tells the windows how far opening the workspace is (re-indexing after a change of embedder)', async () => {
     const { FakeBrowserWindow } = await boot();
     const options = engine.open.mock.calls[0]![0] as { onProgress: (message: string) => void };

@@ -40,7 +40,8 @@ function PackItem({ pack }: { pack: PackView }) {
           >
             Yes, remove
           </button>
-          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+          {/* Focus lands on the safe choice, so Enter or Space right after "Remove…" removes nothing. */}
+          <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>
             Cancel
           </button>
         </div>
