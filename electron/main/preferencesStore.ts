@@ -64,7 +64,13 @@ export class PreferencesStore {
       }
     }
     const saved: UiPreferences = { ...next, showShortcut };
-    await saveUiPreferences(this.folder, saved);
+    try {
+      await saveUiPreferences(this.folder, saved);
+    } catch (error) {
+      // Not saved, so not applied: the shortcut goes back to the one the file still names.
+      if (showShortcut !== previous.showShortcut) this.effects.changeShortcut?.(showShortcut, previous.showShortcut);
+      throw new Error(`Vigil could not save your preferences in ${this.folder} (${(error as Error).message}); nothing was changed. Check that the folder is writable.`);
+    }
     this.current = saved;
     if (saved.notifications.doNotDisturb !== previous.notifications.doNotDisturb || saved.notifications.dndUntil !== previous.notifications.dndUntil) {
       this.effects.showDoNotDisturb?.(saved.notifications.doNotDisturb);

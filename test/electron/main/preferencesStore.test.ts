@@ -58,4 +58,19 @@ describe('PreferencesStore', () => {
     expect(store.preferences).toEqual(DEFAULT_UI_PREFERENCES);
     expect(warnings[0]).toContain('notifications.cooldownMinutes');
   });
+
+  it('changes nothing, the shortcut included, when the preferences cannot be saved', async () => {
+    const dir = await folder();
+    const changeShortcut = vi.fn((_previous: string, _next: string): string | null => null);
+    const store = await PreferencesStore.open(join(dir, 'not-a-folder'), { changeShortcut });
+    const { writeFile } = await import('node:fs/promises');
+    // A file where the folder should be: every save fails.
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    await expect(store.update({ ...DEFAULT_UI_PREFERENCES, showShortcut: 'Alt+Shift+V' })).rejects.toThrow(/could not save your preferences .*nothing was changed/);
+    expect(changeShortcut.mock.calls).toEqual([
+      ['CommandOrControl+Shift+Space', 'Alt+Shift+V'],
+      ['Alt+Shift+V', 'CommandOrControl+Shift+Space'],
+    ]);
+    expect(store.preferences).toEqual(DEFAULT_UI_PREFERENCES);
+  });
 });
