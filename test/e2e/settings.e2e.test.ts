@@ -75,7 +75,8 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await page.keyboard.press('Alt+4');
     expect(await page.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')).toBe('true');
     const data = page.getByRole('region', { name: 'Team data folder' });
-    await expect.poll(() => data.textContent()).toContain(dataDir);
+    // Playwright's waits (30 s at most) rather than expect.poll's 1 s: the engine may be slow on a busy machine.
+    await data.getByText(dataDir).waitFor();
     expect(await data.getByRole('definition').first().textContent()).toBe(String(ARTICLES.length));
     const models = page.getByRole('region', { name: 'Embedding model' });
     const builtin = models.getByRole('listitem', { name: 'Model builtin' });
@@ -98,12 +99,12 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await packs.getByLabel('Whose key is it?').fill('Network team');
     picked.keyFile = keys.publicKey;
     await packs.getByRole('button', { name: 'Choose key file…' }).click();
-    await expect.poll(() => packs.getByRole('list', { name: 'Trusted signing keys' }).textContent()).toContain(keys.keyId);
+    await packs.getByRole('list', { name: 'Trusted signing keys' }).filter({ hasText: keys.keyId }).waitFor();
 
     picked.packFile = pack;
     await packs.getByRole('button', { name: 'Install a pack…' }).click();
     const installed = packs.getByRole('list', { name: 'Installed packs' });
-    await expect.poll(() => installed.textContent().catch(() => '')).toContain('network-basics 1.0.0');
+    await installed.filter({ hasText: 'network-basics 1.0.0' }).waitFor();
     expect(await installed.textContent()).toContain(`2 entries · team network · signed by Network team (${keys.keyId})`);
     expect(await packs.getByRole('status').first().textContent()).toBe('Installed network-basics 1.0.0 (2 entries), signed by Network team.');
     await page.screenshot({ path: join(SCREENSHOTS, 'settings.png'), fullPage: true });
@@ -118,11 +119,11 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   it('switches to an installed model and restarts the workspace, re-indexing the knowledge with it', async () => {
     const models = page.getByRole('region', { name: 'Embedding model' });
     await models.getByRole('button', { name: 'Use tiny-bert' }).click();
-    await expect.poll(() => models.textContent()).toContain('Switching needs a restart of the workspace');
+    await models.getByText('Switching needs a restart of the workspace', { exact: false }).waitFor();
     await models.getByRole('button', { name: 'Restart and re-index' }).click();
-    await expect.poll(() => models.getByRole('status').filter({ hasText: 'Re-indexed' }).count()).toBe(1);
+    await models.getByRole('status').filter({ hasText: 'Re-indexed' }).waitFor({ timeout: 50_000 });
     expect(await page.getByRole('region', { name: 'Engine status' }).textContent()).toMatch(/Embedder: tiny-bert@[0-9a-f]+ · 6 dimensions/);
-    await expect.poll(() => models.getByRole('listitem', { name: 'Model tiny-bert' }).textContent()).toContain('in use');
+    await models.getByRole('listitem', { name: 'Model tiny-bert' }).filter({ hasText: 'in use' }).waitFor();
     expect((await host.use((w) => w.status())).entries).toBe(ARTICLES.length);
   });
 });
