@@ -5,12 +5,15 @@
  * turns into a badge, a toast or a notification). A closed ticket is handed to learning.
  *
  * Everything is kept in an append-only journal (`<dataDir>/desk/journal.jsonl`), fsynced per record, and
- * replayed at open, so a restart loses no ticket, suggestion or feedback, and an event read twice is applied
- * once.
+ * replayed at open, so a restart loses no ticket, suggestion or feedback. One event is one journal line (the
+ * ticket as it now stands and the suggestion it produced), written only after its effects: a crash before it
+ * leaves the event undelivered, so the watcher delivers it again, and an event already in the journal is
+ * applied once. The desk is the watcher's sink in the desktop app.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TicketEvent } from '../connectors/connector';
+import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
@@ -46,15 +49,21 @@ const CitationViewSchema = z.object({
   available: z.boolean(),
 });
 
+const ShownRecordSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  suggestion: SuggestionSchema,
+  citations: z.array(CitationViewSchema),
+});
+
 const RecordSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('ticket'), at: z.string(), eventId: z.string().nullable(), ticket: TicketSchema }),
   z.object({
-    t: z.literal('shown'),
-    ticketId: z.string(),
-    id: z.string(),
+    t: z.literal('event'),
+    /** `<ticket id>|<event id>`: ticket ids carry their connector, so keys are unique across connectors. */
+    key: z.string(),
     at: z.string(),
-    suggestion: SuggestionSchema,
-    citations: z.array(CitationViewSchema),
+    ticket: TicketSchema,
+    shown: ShownRecordSchema.nullable(),
   }),
   z.object({
     t: z.literal('feedback'),
@@ -88,7 +97,7 @@ export interface DeskOptions {
   now?: () => Date;
 }
 
-export class Desk {
+export class Desk implements EventSink {
   private readonly tickets = new Map<string, TicketState>();
   private readonly appliedEvents = new Set<string>();
   private readonly listeners = new Set<(event: DeskEvent) => void>();
@@ -124,26 +133,41 @@ export class Desk {
   }
 
   /**
-   * Applies one ticket event: records the ticket, lets the engine decide after a new customer message, and
-   * learns from a ticket that closed. An event id seen before is ignored.
+   * Applies one ticket event: lets the engine decide after a new customer message, or learns from a ticket that
+   * closed, then records the ticket and the suggestion in one journal line. An event seen before is ignored.
    */
   async ingest(event: TicketEvent): Promise<void> {
-    if (this.appliedEvents.has(event.id)) return;
+    const key = `${event.ticketId}|${event.id}`;
+    if (this.appliedEvents.has(key)) return;
     const arrivedAt = performance.now();
     const before = this.tickets.get(event.ticketId)?.ticket;
-    const record: JournalRecord = { t: 'ticket', at: this.now().toISOString(), eventId: event.id, ticket: event.ticket };
+    const ticket = event.ticket;
+    let shown: z.infer<typeof ShownRecordSchema> | null = null;
+    let learned: string[] = [];
+    if (isClosedStatus(ticket.status)) {
+      const wasClosed = before ? isClosedStatus(before.status) : false;
+      if (!wasClosed) learned = (await this.engine.learnFromClosedTicket(ticket, this.learnPolicy)).entryIds;
+    } else {
+      const index = this.newCustomerMessageIndex(event, before);
+      if (index !== null) shown = await this.assist(ticket, index, arrivedAt);
+    }
+    const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown };
     await this.journal.append(record);
     this.apply(record);
-    this.emit({ type: 'tickets-changed' });
-
-    const ticket = event.ticket;
-    const wasClosed = before ? isClosedStatus(before.status) : false;
-    if (isClosedStatus(ticket.status)) {
-      if (!wasClosed) await this.learn(ticket);
-      return;
+    if (shown) {
+      const s = shown.suggestion;
+      this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: shown.id, kind: s.kind, text: s.text });
     }
-    const index = this.newCustomerMessageIndex(event, before);
-    if (index !== null) await this.assist(ticket, index, arrivedAt);
+    this.emit({ type: 'tickets-changed' });
+    if (learned.length > 0) {
+      const entries = await this.engine.getEntries(learned);
+      this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
+    }
+  }
+
+  /** The watcher's sink: applies one connector's events in order; resolves once each is in the journal. */
+  async deliver(_connectorId: string, events: readonly TicketEvent[]): Promise<void> {
+    for (const event of events) await this.ingest(event);
   }
 
   listTickets(): TicketSummary[] {
@@ -193,18 +217,19 @@ export class Desk {
 
   private apply(record: JournalRecord): void {
     switch (record.t) {
-      case 'ticket': {
-        if (record.eventId) this.appliedEvents.add(record.eventId);
-        const state = this.tickets.get(record.ticket.id);
+      case 'event': {
+        this.appliedEvents.add(record.key);
+        let state = this.tickets.get(record.ticket.id);
         if (state) state.ticket = record.ticket;
-        else this.tickets.set(record.ticket.id, { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 });
-        return;
-      }
-      case 'shown': {
-        const state = this.tickets.get(record.ticketId);
-        if (!state || state.suggestions.some((s) => s.id === record.id)) return;
-        state.suggestions.push({ id: record.id, shownAt: record.at, suggestion: record.suggestion, citations: record.citations, feedback: [] });
-        state.waiting += 1;
+        else {
+          state = { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 };
+          this.tickets.set(record.ticket.id, state);
+        }
+        const shown = record.shown;
+        if (shown && !state.suggestions.some((s) => s.id === shown.id)) {
+          state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
+          state.waiting += 1;
+        }
         return;
       }
       case 'feedback': {
@@ -233,23 +258,11 @@ export class Desk {
     return null;
   }
 
-  private async assist(ticket: Ticket, index: number, arrivedAt: number): Promise<void> {
+  private async assist(ticket: Ticket, index: number, arrivedAt: number): Promise<z.infer<typeof ShownRecordSchema> | null> {
     const suggestion = await this.engine.assistOnMessage(ticket, index, arrivedAt);
-    if (!suggestion.shown) return;
+    if (!suggestion.shown) return null;
     const citations = await this.citationViews(suggestion);
-    const id = `${ticket.id}:${suggestion.afterMessageId}:${suggestion.kind}`;
-    const record: JournalRecord = { t: 'shown', ticketId: ticket.id, id, at: this.now().toISOString(), suggestion, citations };
-    await this.journal.append(record);
-    this.apply(record);
-    this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: suggestion.kind, text: suggestion.text });
-    this.emit({ type: 'tickets-changed' });
-  }
-
-  private async learn(ticket: Ticket): Promise<void> {
-    const learned = await this.engine.learnFromClosedTicket(ticket, this.learnPolicy);
-    if (learned.entryIds.length === 0) return;
-    const entries = await this.engine.getEntries(learned.entryIds);
-    this.emit({ type: 'knowledge-changed', entryIds: learned.entryIds, entryKinds: [...entries.values()].map((e) => e.kind) });
+    return { id: `${ticket.id}:${suggestion.afterMessageId}:${suggestion.kind}`, at: this.now().toISOString(), suggestion, citations };
   }
 
   private async citationViews(suggestion: Suggestion): Promise<CitationView[]> {

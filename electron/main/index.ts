@@ -13,6 +13,7 @@ import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
@@ -62,6 +63,17 @@ function start(): void {
     } catch (error) {
       // A damaged subscriptions file must not keep the copilot from starting; Settings shows the same error.
       console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
+    }
+    // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
+    try {
+      await workspace.startWatching({
+        secrets: new SafeStorageSecretStore(dataDir),
+        onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`Vigil is not watching any queue: ${message}`);
+      tray?.update({ problem: message });
     }
     return workspace;
   });

@@ -25,6 +25,7 @@ export type DesktopService = Pick<
   | 'syncPacks'
   | 'watchPacks'
   | 'onDeskEvent'
+  | 'startWatching'
   | 'close'
 >;
 

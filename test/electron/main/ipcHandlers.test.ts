@@ -23,6 +23,7 @@ function fakeService() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     ...fakePackMethods(),
     close: vi.fn(async () => undefined),

@@ -18,6 +18,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     ...fakePackMethods(),
     close: vi.fn(async () => {
