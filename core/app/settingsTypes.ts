@@ -4,6 +4,7 @@
  * here holds a function or a class instance, so it crosses IPC unchanged.
  */
 import type { ModelCatalog } from '../embed/modelCatalog';
+import type { LlmStatus } from '../llm/llmStatus';
 
 export type { ModelCatalog, ModelState, ModelView } from '../embed/modelCatalog';
 
@@ -76,4 +77,19 @@ export interface UseModelReport {
   embedderId: string;
   dimensions: number;
   restartNeeded: boolean;
+}
+
+/** The local LLM section: the engine's mode and the models Ollama has installed. */
+export interface LlmOverview {
+  status: LlmStatus;
+  /** Ollama's installed models (name, size); null when they could not be listed (`problem` says why). */
+  installed: { name: string; sizeBytes: number; parameterSize: string | null }[] | null;
+  problem: string | null;
+}
+
+/** How far a pull of the local model is, pushed while it runs. */
+export interface LlmPullProgress {
+  status: string;
+  /** completed / total when Ollama says both; null while it prepares. */
+  fraction: number | null;
 }

@@ -9,12 +9,22 @@ import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { ScanReport } from '../packs/packSubscriptions';
-import { CopilotService } from './copilotService';
+import type { LlmStatus } from '../llm/llmStatus';
+import { CopilotService, type CopilotOptions } from './copilotService';
 import { Desk } from './desk';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
-import type { PackInstallReport, PacksOverview, PackSyncReport, SubscriptionView, TrustKeyReport, TrustedKeyView } from './settingsTypes';
+import type {
+  LlmOverview,
+  LlmPullProgress,
+  PackInstallReport,
+  PacksOverview,
+  PackSyncReport,
+  SubscriptionView,
+  TrustKeyReport,
+  TrustedKeyView,
+} from './settingsTypes';
 
 export interface WorkspaceOptions {
   dataDir: string;
@@ -22,6 +32,8 @@ export interface WorkspaceOptions {
   learnPolicy?: LearnPolicy;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
+  /** The local model (Ollama), as `CopilotService.open` takes it; absent: retrieval-only. */
+  llm?: CopilotOptions['llm'];
 }
 
 export interface WatchOptions {
@@ -49,6 +61,7 @@ export class Workspace {
       dataDir: options.dataDir,
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.llm ? { llm: options.llm } : {}),
     });
     try {
       const desk = await Desk.open(options.dataDir, service, {
@@ -150,6 +163,29 @@ export class Workspace {
   /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
   async syncPacks(): Promise<PackSyncReport[]> {
     return (await this.service.packs.syncSubscriptions()).map(syncReportView);
+  }
+
+  // ── The local LLM, for the app's settings ────────────────────────────────────────────────────────────
+
+  /** The engine's LLM mode and the models Ollama has installed (or why they cannot be listed). */
+  async llmOverview(): Promise<LlmOverview> {
+    const status = this.service.llmStatus();
+    try {
+      const models = await this.service.listLlmModels();
+      return { status, installed: models.map((m) => ({ name: m.name, sizeBytes: m.sizeBytes, parameterSize: m.parameterSize })), problem: null };
+    } catch (error) {
+      return { status, installed: null, problem: (error as Error).message };
+    }
+  }
+
+  /** Downloads the configured model into Ollama (only ever on the analyst's click), reporting progress. */
+  pullLlmModel(onProgress: (progress: LlmPullProgress) => void): Promise<LlmStatus> {
+    return this.service.pullLlmModel((p) => onProgress({ status: p.status, fraction: p.fraction }));
+  }
+
+  /** Checks the local model now rather than at the next background check. */
+  recheckLlm(): Promise<LlmStatus> {
+    return this.service.recheckLlm();
   }
 
   /**

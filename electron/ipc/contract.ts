@@ -12,7 +12,9 @@
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
 import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
+import type { LlmStatus } from '../../core/llm/llmStatus';
 import type {
+  LlmOverview,
   ModelsOverview,
   PackInstallReport,
   PacksOverview,
@@ -143,6 +145,12 @@ export interface VigilApi {
   useModel(request: UseModelRequest): Promise<UseModelReport>;
   /** Closes and reopens the workspace, re-indexing with the chosen embedder; answers the new status. */
   restartWorkspace(): Promise<ServiceStatus>;
+  /** The local LLM's mode and the models Ollama has installed. */
+  llmOverview(): Promise<LlmOverview>;
+  /** Downloads the configured local model into Ollama (progress arrives as `llm-pull-progress` desk events). */
+  pullLlmModel(): Promise<LlmStatus>;
+  /** Checks the local model now. */
+  recheckLlm(): Promise<LlmStatus>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -188,6 +196,9 @@ export const IPC_CHANNELS = Object.freeze({
   modelsOverview: 'vigil:modelsOverview',
   useModel: 'vigil:useModel',
   restartWorkspace: 'vigil:restartWorkspace',
+  llmOverview: 'vigil:llmOverview',
+  pullLlmModel: 'vigil:pullLlmModel',
+  recheckLlm: 'vigil:recheckLlm',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

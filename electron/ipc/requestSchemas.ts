@@ -130,4 +130,7 @@ export const ipcRequestSchemas = {
   modelsOverview: NoRequestSchema,
   useModel: UseModelRequestSchema,
   restartWorkspace: NoRequestSchema,
+  llmOverview: NoRequestSchema,
+  pullLlmModel: NoRequestSchema,
+  recheckLlm: NoRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

@@ -179,9 +179,14 @@ function start(): void {
       });
       preferences = store;
       registerIpcHandlers(
-        createCopilotHandlers(host, { preferences: store, dataDir }, undefined, (ticketId) => {
-          lastOpenedTicket = ticketId;
-        }),
+        createCopilotHandlers(
+          host,
+          { preferences: store, dataDir, onLlmPullProgress: (p) => onDeskEvent({ type: 'llm-pull-progress', status: p.status, fraction: p.fraction }) },
+          undefined,
+          (ticketId) => {
+            lastOpenedTicket = ticketId;
+          },
+        ),
         appOriginOf(entryUrl),
       );
       mainWindow = createMainWindow({ preloadPath, entryUrl });

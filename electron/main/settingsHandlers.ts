@@ -7,6 +7,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { chooseModel, describeModels, runsChoice, type CatalogContext } from '../../core/embed/modelCatalog';
 import type { ServiceStatus } from '../../core/app/serviceTypes';
+import type { LlmPullProgress } from '../../core/app/settingsTypes';
 import type { IpcHandlers } from './ipcRouter';
 import type { PreferencesStore } from './preferencesStore';
 import type { ServiceHost } from './serviceHost';
@@ -28,7 +29,10 @@ export type SettingsMethod =
   | 'syncPacks'
   | 'modelsOverview'
   | 'useModel'
-  | 'restartWorkspace';
+  | 'restartWorkspace'
+  | 'llmOverview'
+  | 'pullLlmModel'
+  | 'recheckLlm';
 
 export interface SettingsDependencies {
   preferences: PreferencesStore;
@@ -39,6 +43,8 @@ export interface SettingsDependencies {
   pickPackFile: PathPicker;
   pickKeyFile: PathPicker;
   pickPackFolder: PathPicker;
+  /** Hears how far a pull of the local model is (the app pushes it to its windows). */
+  onLlmPullProgress?: (progress: LlmPullProgress) => void;
 }
 
 /** The handlers of the Settings screen's methods. */
@@ -95,5 +101,8 @@ export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependen
       await host.restart();
       return host.use((w) => w.status());
     },
+    llmOverview: () => host.use((w) => w.llmOverview()),
+    pullLlmModel: () => host.use((w) => w.pullLlmModel((progress) => deps.onLlmPullProgress?.(progress))),
+    recheckLlm: () => host.use((w) => w.recheckLlm()),
   };
 }

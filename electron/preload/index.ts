@@ -44,6 +44,9 @@ const vigilApi = {
   modelsOverview: invoker('modelsOverview'),
   useModel: invoker('useModel'),
   restartWorkspace: invoker('restartWorkspace'),
+  llmOverview: invoker('llmOverview'),
+  pullLlmModel: invoker('pullLlmModel'),
+  recheckLlm: invoker('recheckLlm'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
-import { fakeVigilApi, sampleModels, samplePreferences, sampleStatus } from './fakeVigilApi';
+import { fakeVigilApi, sampleLlm, sampleModels, samplePreferences, sampleStatus } from './fakeVigilApi';
 import { button, byName, click, mountApp, type } from './mountApp';
 
 const section = (container: HTMLElement, title: string): HTMLElement => {
@@ -224,5 +224,33 @@ describe('the Settings screen', () => {
     expect(models.querySelector('.settings-notice')?.textContent).toBe('Re-indexed: Vigil now uses all-minilm-l6-v2@0123abcd (384 dimensions).');
     expect(byName(container, 'Engine status').textContent).toContain('Embedder: all-minilm-l6-v2@0123abcd · 384 dimensions');
     expect(models.querySelector('progress')).toBeNull();
+  });
+
+  it('shows the local LLM, the models Ollama has, and pulls the configured model with a progress bar', async () => {
+    const api = fakeVigilApi();
+    const { container } = await openSettings(api);
+    const llm = section(container, 'Local LLM (Ollama)');
+    expect(llm.textContent).toContain('Retrieval-only mode: Ollama has no model llama3.2');
+    expect(llm.textContent).toContain('Model: llama3.2');
+    expect(byName(llm, 'Models installed in Ollama').textContent).toContain('nomic-embed-text:latest137M parameters · 274 MB');
+
+    let finish!: () => void;
+    api.pullLlmModel.mockImplementationOnce(
+      () => new Promise((resolve) => (finish = () => resolve({ ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' }))),
+    );
+    await click(button(llm, 'Pull llama3.2'));
+    expect(api.pullLlmModel).toHaveBeenCalledWith();
+    await act(async () => api.push({ type: 'llm-pull-progress', status: 'pulling aabbccdd', fraction: 0.25 }));
+    expect(byName<HTMLProgressElement>(llm, 'Pulling llama3.2').getAttribute('value')).toBe('0.25');
+    expect(llm.textContent).toContain('pulling aabbccdd · 25%');
+    api.llmOverview.mockResolvedValue({
+      ...sampleLlm,
+      status: { ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' },
+      installed: [...sampleLlm.installed!, { name: 'llama3.2:latest', sizeBytes: 2_000_000_000, parameterSize: '3.2B' }],
+    });
+    await act(async () => finish());
+    expect(llm.querySelector('progress')).toBeNull();
+    expect(llm.textContent).toContain('Local LLM ready: Drafting with llama3.2.');
+    expect(() => button(llm, 'Pull llama3.2')).toThrow();
   });
 });

@@ -7,6 +7,7 @@ import type {
   ImportReport,
   Insights,
   KnowledgeHit,
+  LlmOverview,
   ModelsOverview,
   PacksOverview,
   PreferencesView,
@@ -188,6 +189,18 @@ export const sampleModels: ModelsOverview = {
   ],
 };
 
+export const sampleLlm: LlmOverview = {
+  status: {
+    mode: 'retrieval-only',
+    reason: 'Ollama has no model llama3.2; pull it from Settings, or keep working in retrieval-only mode.',
+    modelId: 'ollama:llama3.2',
+    checkedAt: '2026-11-22T09:00:00Z',
+    nextCheckAt: null,
+  },
+  installed: [{ name: 'nomic-embed-text:latest', sizeBytes: 274_000_000, parameterSize: '137M' }],
+  problem: null,
+};
+
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
 export function fakeVigilApi() {
   const listeners = new Set<(event: DeskEvent) => void>();
@@ -223,6 +236,9 @@ export function fakeVigilApi() {
     ]),
     modelsOverview: vi.fn<VigilBridge['modelsOverview']>(async () => sampleModels),
     useModel: vi.fn<VigilBridge['useModel']>(async ({ id }) => ({ choice: id, embedderId: `${id}@0123abcd`, dimensions: 384, restartNeeded: true })),
+    llmOverview: vi.fn<VigilBridge['llmOverview']>(async () => sampleLlm),
+    pullLlmModel: vi.fn<VigilBridge['pullLlmModel']>(async () => ({ ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' })),
+    recheckLlm: vi.fn<VigilBridge['recheckLlm']>(async () => sampleLlm.status),
     restartWorkspace: vi.fn<VigilBridge['restartWorkspace']>(async () => ({ ...sampleStatus, embedderId: 'all-minilm-l6-v2@0123abcd', dimensions: 384 })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);

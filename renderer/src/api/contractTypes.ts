@@ -15,6 +15,8 @@ export type { Insights } from '../../../core/app/insights';
 export type { ImportReport, KnowledgeHit, ServiceStatus } from '../../../core/app/serviceTypes';
 export type { Message, SuggestionKind, Ticket, TicketStatus } from '../../../core/formats/schemas';
 export type {
+  LlmOverview,
+  LlmPullProgress,
   ModelsOverview,
   ModelState,
   ModelView,
@@ -29,3 +31,4 @@ export type {
 } from '../../../core/app/settingsTypes';
 export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
 export type { UiPreferences } from '../../../electron/main/uiPreferences';
+export type { LlmStatus } from '../../../core/llm/llmStatus';

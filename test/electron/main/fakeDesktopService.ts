@@ -3,8 +3,9 @@ import { vi } from 'vitest';
 import type { DesktopService } from '../../../electron/main/serviceHost';
 
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
+const llmStatus = { mode: 'retrieval-only' as const, reason: 'No local model is configured.', modelId: null, checkedAt: null, nextCheckAt: null };
 
-/** Beside the desk methods a test lists itself: the Settings screen's pack methods, answering empty data. */
+/** Beside the desk methods a test lists itself: the Settings screen's pack and LLM methods, answering empty data. */
 export function fakePackMethods() {
   return {
     packsOverview: vi.fn(async () => emptyOverview),
@@ -15,6 +16,9 @@ export function fakePackMethods() {
     subscribePacks: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
     unsubscribePacks: vi.fn(async (_folder: string) => undefined),
     syncPacks: vi.fn(async () => []),
+    llmOverview: vi.fn(async () => ({ status: llmStatus, installed: null, problem: 'No local model is configured.' })),
+    pullLlmModel: vi.fn(async (_onProgress: (progress: { status: string; fraction: number | null }) => void) => llmStatus),
+    recheckLlm: vi.fn(async () => llmStatus),
     watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
   } satisfies Partial<DesktopService>;
 }

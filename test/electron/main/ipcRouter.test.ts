@@ -37,6 +37,9 @@ function fakeHandlers() {
     modelsOverview: vi.fn(async () => ({}) as never),
     useModel: vi.fn(async () => ({}) as never),
     restartWorkspace: vi.fn(async () => ({}) as never),
+    llmOverview: vi.fn(async () => ({}) as never),
+    pullLlmModel: vi.fn(async () => ({}) as never),
+    recheckLlm: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

@@ -189,4 +189,34 @@ describe('Settings handlers on the real engine', () => {
     );
     expect(() => parseIpcRequest('setPreferences', [{ ...prefs, extra: 1 }])).toThrow(/malformed request/);
   });
+
+  it('lists what Ollama has and pulls the configured local model on request, reporting progress', async () => {
+    const dir = join(root, 'llm');
+    const local = await startOllamaServer({ models: [{ name: 'nomic-embed-text', parameterSize: '137M' }], pullable: ['llama3.2'] });
+    const host = new ServiceHost(() => Workspace.open({ dataDir: join(dir, 'data'), llm: { model: 'llama3.2', host: local.host } }));
+    hosts.push(host);
+    const progress: { status: string; fraction: number | null }[] = [];
+    const handlers = createSettingsHandlers(host, {
+      preferences: await PreferencesStore.open(dir),
+      dataDir: join(dir, 'data'),
+      pickPackFile: async () => null,
+      pickKeyFile: async () => null,
+      pickPackFolder: async () => null,
+      onLlmPullProgress: (p) => progress.push(p),
+    });
+    try {
+      const before = await handlers.llmOverview(undefined, event);
+      expect(before.status).toMatchObject({ mode: 'retrieval-only', modelId: 'ollama:llama3.2' });
+      expect(before.installed?.map((m) => m.name)).toEqual(['nomic-embed-text:latest']);
+
+      const after = await handlers.pullLlmModel(undefined, event);
+      expect(after.mode).toBe('llm');
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.some((p) => p.fraction !== null && p.fraction > 0)).toBe(true);
+      expect((await handlers.llmOverview(undefined, event)).installed?.map((m) => m.name)).toContain('llama3.2:latest');
+    } finally {
+      await host.close();
+      await local.close();
+    }
+  });
 });

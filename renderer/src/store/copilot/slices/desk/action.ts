@@ -126,6 +126,9 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         case 'workspace-progress':
           set({ workspaceProgress: event.message });
           return;
+        case 'llm-pull-progress':
+          if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
+          return;
         case 'suggestion': {
           const state = get();
           if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {

@@ -21,6 +21,10 @@ export interface SettingsAction {
   useModel(id: string): Promise<void>;
   /** Reopens the workspace with the chosen embedder (re-indexing); the header's status follows. */
   restartWorkspace(): Promise<void>;
+  loadLlm(): Promise<void>;
+  recheckLlm(): Promise<void>;
+  /** Downloads the configured local model; progress arrives as desk events. */
+  pullLlmModel(): Promise<void>;
 }
 
 export type SettingsSlice = SettingsState & SettingsAction;
@@ -135,6 +139,37 @@ export function createSettingsSlice(api: VigilApiSource): StateCreator<CopilotSt
           set({ modelsBusy: null });
         }
         await get().loadModels();
+      },
+      async loadLlm() {
+        try {
+          set({ llm: await api().llmOverview(), llmError: null });
+        } catch (error) {
+          set({ llmError: errorMessage(error) });
+        }
+      },
+      async recheckLlm() {
+        if (get().llmBusy) return;
+        set({ llmBusy: 'checking', llmError: null });
+        try {
+          await api().recheckLlm();
+        } catch (error) {
+          set({ llmError: errorMessage(error) });
+        } finally {
+          set({ llmBusy: null });
+        }
+        await Promise.all([get().loadLlm(), get().loadStatus()]);
+      },
+      async pullLlmModel() {
+        if (get().llmBusy) return;
+        set({ llmBusy: 'pulling', llmError: null, llmPull: { status: 'starting', fraction: null } });
+        try {
+          await api().pullLlmModel();
+        } catch (error) {
+          set({ llmError: errorMessage(error) });
+        } finally {
+          set({ llmBusy: null, llmPull: null });
+        }
+        await Promise.all([get().loadLlm(), get().loadStatus()]);
       },
       async restartWorkspace() {
         if (get().modelsBusy === 'restarting') return;

@@ -1,4 +1,4 @@
-import type { ModelsOverview, PacksOverview, PackSyncReport, PreferencesView } from '../../../../api/contractTypes';
+import type { LlmOverview, LlmPullProgress, ModelsOverview, PacksOverview, PackSyncReport, PreferencesView } from '../../../../api/contractTypes';
 
 /** What the Settings screen is waiting for in its packs section, so its buttons can say so. */
 export type PacksBusy = 'loading' | 'installing' | 'removing' | 'trusting' | 'untrusting' | 'subscribing' | 'unsubscribing' | 'syncing';
@@ -27,6 +27,12 @@ export interface SettingsState {
   modelsNotice: string | null;
   /** The engine's last word while the workspace reopens ("Re-indexing knowledge for …: 120/900"). */
   workspaceProgress: string | null;
+
+  llm: LlmOverview | null;
+  llmError: string | null;
+  llmBusy: 'checking' | 'pulling' | null;
+  /** How far the pull the analyst asked for is, while it runs. */
+  llmPull: LlmPullProgress | null;
 }
 
 export const initialSettingsState: SettingsState = {
@@ -44,4 +50,8 @@ export const initialSettingsState: SettingsState = {
   modelsBusy: null,
   modelsNotice: null,
   workspaceProgress: null,
+  llm: null,
+  llmError: null,
+  llmBusy: null,
+  llmPull: null,
 };
