@@ -31,7 +31,8 @@ import {
 
 /** The part of the engine the desk drives. */
 export interface DeskEngine {
-  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<Suggestion>;
+  /** The retrieval decision at once, and the local model's decision later when one is in use. */
+  assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
   learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
   getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
 }
@@ -74,6 +75,8 @@ const RecordSchema = z.discriminatedUnion('t', [
     at: z.string(),
   }),
   z.object({ t: z.literal('opened'), ticketId: z.string(), at: z.string() }),
+  /** The local model's decision for a message: replaces the retrieval suggestion (same id), or withdraws it. */
+  z.object({ t: z.literal('draft'), ticketId: z.string(), id: z.string(), shown: ShownRecordSchema.nullable() }),
 ]);
 type JournalRecord = z.infer<typeof RecordSchema>;
 
@@ -103,6 +106,7 @@ export class Desk implements EventSink {
   private readonly listeners = new Set<(event: DeskEvent) => void>();
   private readonly now: () => Date;
   private readonly learnPolicy: LearnPolicy;
+  private closing = false;
 
   private constructor(
     private readonly engine: DeskEngine,
@@ -143,13 +147,14 @@ export class Desk implements EventSink {
     const before = this.tickets.get(event.ticketId)?.ticket;
     const ticket = event.ticket;
     let shown: z.infer<typeof ShownRecordSchema> | null = null;
+    let draft: Promise<Suggestion> | null = null;
     let learned: string[] = [];
     if (isClosedStatus(ticket.status)) {
       const wasClosed = before ? isClosedStatus(before.status) : false;
       if (!wasClosed) learned = (await this.engine.learnFromClosedTicket(ticket, this.learnPolicy)).entryIds;
     } else {
       const index = this.newCustomerMessageIndex(event, before);
-      if (index !== null) shown = await this.assist(ticket, index, arrivedAt);
+      if (index !== null) ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
     }
     const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown };
     await this.journal.append(record);
@@ -159,6 +164,7 @@ export class Desk implements EventSink {
       this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: shown.id, kind: s.kind, text: s.text });
     }
     this.emit({ type: 'tickets-changed' });
+    if (draft) void this.applyDraft(ticket, draft);
     if (learned.length > 0) {
       const entries = await this.engine.getEntries(learned);
       this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
@@ -211,6 +217,8 @@ export class Desk implements EventSink {
   }
 
   async close(): Promise<void> {
+    // A model's draft still in flight is dropped: the retrieval suggestion stays, nothing half-written.
+    this.closing = true;
     this.listeners.clear();
     await this.journal.close();
   }
@@ -241,6 +249,26 @@ export class Desk implements EventSink {
         if (state) state.waiting = 0;
         return;
       }
+      case 'draft': {
+        const state = this.tickets.get(record.ticketId);
+        if (!state) return;
+        const at = state.suggestions.findIndex((s) => s.id === record.id);
+        const shown = record.shown;
+        if (!shown) {
+          if (at >= 0) {
+            state.suggestions.splice(at, 1);
+            state.waiting = Math.max(0, state.waiting - 1);
+          }
+          return;
+        }
+        const next = { id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: at >= 0 ? state.suggestions[at]!.feedback : [] };
+        if (at >= 0) state.suggestions[at] = next;
+        else {
+          state.suggestions.push(next);
+          state.waiting += 1;
+        }
+        return;
+      }
     }
   }
 
@@ -258,11 +286,41 @@ export class Desk implements EventSink {
     return null;
   }
 
-  private async assist(ticket: Ticket, index: number, arrivedAt: number): Promise<z.infer<typeof ShownRecordSchema> | null> {
-    const suggestion = await this.engine.assistOnMessage(ticket, index, arrivedAt);
-    if (!suggestion.shown) return null;
+  private async assist(
+    ticket: Ticket,
+    index: number,
+    arrivedAt: number,
+  ): Promise<{ shown: z.infer<typeof ShownRecordSchema> | null; draft: Promise<Suggestion> | null }> {
+    const { decision, draft } = await this.engine.assist(ticket, index, arrivedAt);
+    return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
+  }
+
+  /** One suggestion per customer message: the model's decision, when it comes, takes the retrieval one's place. */
+  private async shownRecord(ticket: Ticket, suggestion: Suggestion): Promise<z.infer<typeof ShownRecordSchema>> {
     const citations = await this.citationViews(suggestion);
-    return { id: `${ticket.id}:${suggestion.afterMessageId}:${suggestion.kind}`, at: this.now().toISOString(), suggestion, citations };
+    return { id: `${ticket.id}:${suggestion.afterMessageId}`, at: this.now().toISOString(), suggestion, citations };
+  }
+
+  /** Records the local model's decision once it arrives: a better suggestion, or the retrieval one withdrawn. */
+  private async applyDraft(ticket: Ticket, draft: Promise<Suggestion>): Promise<void> {
+    try {
+      const decision = await draft;
+      if (this.closing) return;
+      const id = `${ticket.id}:${decision.afterMessageId}`;
+      const had = this.tickets.get(ticket.id)?.suggestions.some((s) => s.id === id) ?? false;
+      if (!decision.shown && !had) return;
+      const shown = decision.shown ? await this.shownRecord(ticket, decision) : null;
+      if (this.closing) return;
+      const record: JournalRecord = { t: 'draft', ticketId: ticket.id, id, shown };
+      await this.journal.append(record);
+      this.apply(record);
+      if (shown) {
+        this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: decision.kind, text: decision.text });
+      }
+      this.emit({ type: 'tickets-changed' });
+    } catch (error) {
+      if (!this.closing) console.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`);
+    }
   }
 
   private async citationViews(suggestion: Suggestion): Promise<CitationView[]> {

@@ -5,6 +5,7 @@
  */
 import { buildConnectors, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
 import type { Embedder } from '../embed/embedder';
+import { readLlmSetting } from '../llm/llmSetting';
 import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -30,6 +31,8 @@ export interface WorkspaceOptions {
   dataDir: string;
   embedder?: Embedder;
   learnPolicy?: LearnPolicy;
+  /** The local LLM; default the data folder's setting (`vigil llm use`); null forces retrieval-only. */
+  llm?: { model: string; host?: string } | null;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
   /** The local model (Ollama), as `CopilotService.open` takes it; absent: retrieval-only. */
@@ -57,8 +60,11 @@ export class Workspace {
   ) {}
 
   static async open(options: WorkspaceOptions): Promise<Workspace> {
+    // The team's local model (`vigil llm use`), unless the caller chose one; none means retrieval-only.
+    const llm = options.llm === undefined ? await readLlmSetting(options.dataDir) : options.llm;
     const service = await CopilotService.open({
       dataDir: options.dataDir,
+      ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.llm ? { llm: options.llm } : {}),

@@ -11,8 +11,10 @@ import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
+import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -22,11 +24,13 @@ Usage:
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
+${REVIEW_USAGE}
   vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
   vigil ask --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR] QUESTION
   vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
   vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
 ${MODELS_USAGE}
+  vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
 
@@ -145,8 +149,9 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
-async function kbCommand(args: string[], out: Out): Promise<number> {
+async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
     if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
@@ -210,7 +215,7 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
       out,
     );
   }
-  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export or search)`);
+  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export, search, review, history or restore)`);
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
@@ -270,14 +275,14 @@ async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Pr
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
+export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'replay':
         return await replayCommand(rest, out);
       case 'kb':
-        return await kbCommand(rest, out);
+        return await kbCommand(rest, out, input);
       case 'status':
         return await statusCommand(rest, out);
       case 'ask':
@@ -285,6 +290,10 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await askCommand(command, rest, out);
       case 'pack':
         return await packCommand(rest, out);
+      case 'llm':
+        return await llmCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof LlmUsageError ? new UsageError(err.message) : err;
+        });
       case 'models':
         return await modelsCommand(rest, out).catch((err: unknown) => {
           throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;
