@@ -11,7 +11,7 @@ import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { ScanReport } from '../packs/packSubscriptions';
 import type { LlmStatus } from '../llm/llmStatus';
-import { CopilotService, type CopilotOptions } from './copilotService';
+import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
@@ -35,8 +35,6 @@ export interface WorkspaceOptions {
   llm?: { model: string; host?: string } | null;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
-  /** The local model (Ollama), as `CopilotService.open` takes it; absent: retrieval-only. */
-  llm?: CopilotOptions['llm'];
 }
 
 export interface WatchOptions {
@@ -67,7 +65,6 @@ export class Workspace {
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.llm ? { llm: options.llm } : {}),
     });
     try {
       const desk = await Desk.open(options.dataDir, service, {
