@@ -39,7 +39,7 @@ export function LlmSettings() {
         <strong>{status.mode === 'llm' ? 'Local LLM ready' : 'Retrieval-only mode'}</strong>: {status.reason}
       </p>
       <p className="settings-item-meta">
-        {model ? `Model: ${model}` : 'No local model is configured for this workspace.'}
+        {model ? `Model: ${model}` : 'No local model is chosen for this team; an admin chooses one with `vigil llm use MODEL`.'}
         {status.checkedAt && ` · checked ${new Date(status.checkedAt).toLocaleTimeString('en')}`}
       </p>
       {installed && (
