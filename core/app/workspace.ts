@@ -9,6 +9,7 @@ import { readLlmSetting } from '../llm/llmSetting';
 import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
+import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { ScanReport } from '../packs/packSubscriptions';
 import type { LlmStatus } from '../llm/llmStatus';
 import { CopilotService } from './copilotService';
@@ -166,6 +167,11 @@ export class Workspace {
   /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
   async syncPacks(): Promise<PackSyncReport[]> {
     return (await this.service.packs.syncSubscriptions()).map(syncReportView);
+  }
+
+  /** Resolves when a background re-index (after a change of embedder) has ended; its last progress, or null. */
+  waitForReindex(): Promise<ReindexProgress | null> {
+    return this.service.waitForReindex();
   }
 
   // ── The local LLM, for the app's settings ────────────────────────────────────────────────────────────

@@ -27,6 +27,7 @@ export type DesktopService = Pick<
   | 'llmOverview'
   | 'pullLlmModel'
   | 'recheckLlm'
+  | 'waitForReindex'
   | 'onDeskEvent'
   | 'startWatching'
   | 'close'

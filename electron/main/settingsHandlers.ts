@@ -99,6 +99,12 @@ export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependen
     },
     restartWorkspace: async () => {
       await host.restart();
+      // The engine re-indexes in the background (the current index answers meanwhile); the Settings screen
+      // waits for the switch, hearing its progress as `workspace-progress` events.
+      const reindex = await host.use((w) => w.waitForReindex());
+      if (reindex?.state === 'failed') {
+        throw new Error(`Re-indexing with ${reindex.toEmbedderId} failed (${reindex.error ?? 'no reason given'}); Vigil keeps using ${reindex.fromEmbedderId}.`);
+      }
       return host.use((w) => w.status());
     },
     llmOverview: () => host.use((w) => w.llmOverview()),

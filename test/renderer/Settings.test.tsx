@@ -213,9 +213,9 @@ describe('the Settings screen', () => {
     expect(models.textContent).toContain('Re-indexing the knowledge with all-minilm-l6-v2…');
     // Indeterminate while the model loads, then how far the re-index is, as the engine reports it.
     expect(byName<HTMLProgressElement>(models, 'Re-indexing the knowledge').hasAttribute('value')).toBe(false);
-    await act(async () => api.push({ type: 'workspace-progress', message: 'Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234' }));
+    await act(async () => api.push({ type: 'workspace-progress', message: 'Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234 (copying)' }));
     expect(byName<HTMLProgressElement>(models, 'Re-indexing the knowledge').getAttribute('value')).toBe(String(300 / 1234));
-    expect(models.textContent).toContain('Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234');
+    expect(models.textContent).toContain('Re-indexing knowledge for all-minilm-l6-v2@0123abcd: 300/1234 (copying)');
     api.modelsOverview.mockResolvedValue({ ...sampleModels, choice: 'all-minilm-l6-v2', running: { embedderId: reindexed.embedderId, dimensions: 384 } });
     await act(async () => {
       finish();

@@ -19,6 +19,7 @@ export function fakePackMethods() {
     llmOverview: vi.fn(async () => ({ status: llmStatus, installed: null, problem: 'No local model is configured.' })),
     pullLlmModel: vi.fn(async (_onProgress: (progress: { status: string; fraction: number | null }) => void) => llmStatus),
     recheckLlm: vi.fn(async () => llmStatus),
+    waitForReindex: vi.fn(async () => null),
     watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
   } satisfies Partial<DesktopService>;
 }

@@ -83,7 +83,7 @@ export function ModelSettings() {
           <p>
             This data folder is set to <strong>{models.choice}</strong>, but Vigil still runs on the embedder above. Switching needs a
             restart of the workspace: its knowledge is re-indexed with the new model (a few seconds to minutes, depending on how much
-            there is); search and suggestions wait until it is done.
+            there is); search and suggestions keep using the current index until the new one is complete.
           </p>
           <div className="settings-actions">
             <button type="button" onClick={() => void restart()}>
@@ -94,7 +94,7 @@ export function ModelSettings() {
       )}
       {busy === 'restarting' && (
         <div className="notice" role="status">
-          <p>Re-indexing the knowledge with {models.choice}… Search and suggestions wait until it is done.</p>
+          <p>Re-indexing the knowledge with {models.choice}… Search and suggestions keep using the current index until it is done.</p>
           {fraction === null ? <progress aria-label="Re-indexing the knowledge" /> : <progress aria-label="Re-indexing the knowledge" max={1} value={fraction} />}
           {progress && <p className="settings-item-meta">{progress}</p>}
         </div>

@@ -45,11 +45,11 @@ export function describeSync(reports: readonly PackSyncReport[]): string[] {
 }
 
 /**
- * How far a re-index is, from the engine's progress message ("…: 120/900"), as a fraction; null when the message
+ * How far a re-index is, from the engine's progress message ("…: 120/900 (copying)"), as a fraction; null when the message
  * gives no count (loading the model), for an indeterminate bar.
  */
 export function progressFraction(message: string | null): number | null {
-  const match = message ? /(\d+)\s*\/\s*(\d+)\s*$/.exec(message) : null;
+  const match = message ? /(\d+)\s*\/\s*(\d+)(?!.*\d+\s*\/\s*\d+)/.exec(message) : null;
   if (!match) return null;
   const total = Number(match[2]);
   return total > 0 ? Math.min(1, Number(match[1]) / total) : null;
