@@ -24,6 +24,7 @@ import { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { cleanMessage } from '../text/queryCleaner';
+import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';
@@ -265,6 +266,11 @@ export class CopilotService {
       vectorIndex: s.vectorIndex,
       indexed: s.indexed,
     };
+  }
+
+  /** Resolves when a background re-index has ended (done, failed or cancelled); its last progress, or null. */
+  waitForReindex(): Promise<ReindexProgress | null> {
+    return this.store.waitForReindex();
   }
 
   /** Stops a background re-index; the current index keeps answering. False when none was running. */

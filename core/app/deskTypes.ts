@@ -69,4 +69,8 @@ export type DeskEvent =
   | { type: 'tickets-changed' }
   | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] }
   /** From the desktop shell, not the desk: the analyst clicked a notification; show this ticket. */
-  | { type: 'open-ticket'; ticketId: string };
+  | { type: 'open-ticket'; ticketId: string }
+  /** From the desktop shell: what opening the workspace is doing (loading a model, re-indexing `done/total`). */
+  | { type: 'workspace-progress'; message: string }
+  /** From the desktop shell: how far the pull of the local model the analyst asked for is. */
+  | { type: 'llm-pull-progress'; status: string; fraction: number | null };

@@ -33,6 +33,22 @@ const vigilApi = {
   insights: invoker('insights'),
   reviewQueue: invoker('reviewQueue'),
   reviewEntry: invoker('reviewEntry'),
+  getPreferences: invoker('getPreferences'),
+  setPreferences: invoker('setPreferences'),
+  packsOverview: invoker('packsOverview'),
+  installPack: invoker('installPack'),
+  removePack: invoker('removePack'),
+  trustKey: invoker('trustKey'),
+  untrustKey: invoker('untrustKey'),
+  subscribePacks: invoker('subscribePacks'),
+  unsubscribePacks: invoker('unsubscribePacks'),
+  syncPacks: invoker('syncPacks'),
+  modelsOverview: invoker('modelsOverview'),
+  useModel: invoker('useModel'),
+  restartWorkspace: invoker('restartWorkspace'),
+  llmOverview: invoker('llmOverview'),
+  pullLlmModel: invoker('pullLlmModel'),
+  recheckLlm: invoker('recheckLlm'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
+import { PreferencesStore } from '../../electron/main/preferencesStore';
+import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
@@ -41,7 +43,17 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     browser = chromium;
     bridge = await startBridgeHost(
       rendererDir,
-      createEngineHandlers(host, async () => pickedFile),
+      {
+        ...createEngineHandlers(host, async () => pickedFile),
+        ...createSettingsHandlers(host, {
+          preferences: await PreferencesStore.open(work),
+          dataDir: join(work, 'data'),
+          models: { modelsDir: join(work, 'models') },
+          pickPackFile: async () => null,
+          pickKeyFile: async () => null,
+          pickPackFolder: async () => null,
+        }),
+      },
       (listener) => service.onDeskEvent(listener),
     );
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });

@@ -26,6 +26,22 @@ function fakeHandlers() {
     insights: vi.fn(async () => ({}) as never),
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
+    getPreferences: vi.fn(async () => ({}) as never),
+    setPreferences: vi.fn(async () => ({}) as never),
+    packsOverview: vi.fn(async () => ({}) as never),
+    installPack: vi.fn(async () => null),
+    removePack: vi.fn(async () => ({}) as never),
+    trustKey: vi.fn(async () => null),
+    untrustKey: vi.fn(async () => ({}) as never),
+    subscribePacks: vi.fn(async () => null),
+    unsubscribePacks: vi.fn(async () => []),
+    syncPacks: vi.fn(async () => []),
+    modelsOverview: vi.fn(async () => ({}) as never),
+    useModel: vi.fn(async () => ({}) as never),
+    restartWorkspace: vi.fn(async () => ({}) as never),
+    llmOverview: vi.fn(async () => ({}) as never),
+    pullLlmModel: vi.fn(async () => ({}) as never),
+    recheckLlm: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

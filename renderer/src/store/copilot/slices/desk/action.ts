@@ -124,6 +124,12 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         case 'open-ticket':
           void get().openTicket(event.ticketId);
           return;
+        case 'workspace-progress':
+          set({ workspaceProgress: event.message });
+          return;
+        case 'llm-pull-progress':
+          if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
+          return;
         case 'suggestion': {
           const state = get();
           if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {
