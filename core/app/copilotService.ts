@@ -571,8 +571,13 @@ export class CopilotService {
           const status = settings.review === 'always' ? 'proposed' : entry.status;
           await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
         } else if (verdict.action === 'retire') {
-          await desk.retire(entry.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
-          if (entry.id !== cited.id) await desk.retire(cited.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          // The precedent goes as a whole: its Q&A and its case carry the same outdated resolution.
+          const ticketOfEntry = sourceTicketOf(entry);
+          const related = ticketOfEntry ? [`qa-${ticketOfEntry}`, `case-${ticketOfEntry}`] : [];
+          for (const id of new Set([entry.id, cited.id, ...related])) {
+            const current = await this.store.get(id);
+            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          }
         }
         results.push({ ...verdict, ticketId, citedEntryId: cited.id });
       }
