@@ -31,6 +31,10 @@ import {
 
 /** The part of the engine the desk drives. */
 export interface DeskEngine {
+  /** Alert rules on a customer message (`at`: ms since epoch): each raised alert is a shown `alert` decision. */
+  checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<Suggestion[]>;
+  /** Follow-up reminders newly due on a ticket at `now` (ms since epoch). */
+  pollFollowups(ticket: Ticket, now: number): Suggestion[];
   /** The retrieval decision at once, and the local model's decision later when one is in use. */
   assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
   learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
@@ -77,7 +81,11 @@ const RecordSchema = z.discriminatedUnion('t', [
     at: z.string(),
     ticket: TicketSchema,
     shown: ShownRecordSchema.nullable(),
+    /** Alerts the message raised. */
+    alerts: z.array(ShownRecordSchema).default([]),
   }),
+  /** Follow-up reminders that fell due on a ticket. */
+  z.object({ t: z.literal('rules'), ticketId: z.string(), shown: z.array(ShownRecordSchema) }),
   z.object({
     t: z.literal('feedback'),
     ticketId: z.string(),
@@ -160,20 +168,27 @@ export class Desk implements EventSink {
     const ticket = event.ticket;
     let shown: z.infer<typeof ShownRecordSchema> | null = null;
     let draft: Promise<Suggestion> | null = null;
+    const alerts: Array<z.infer<typeof ShownRecordSchema>> = [];
     let learned: string[] = [];
     if (isClosedStatus(ticket.status)) {
       const wasClosed = before ? isClosedStatus(before.status) : false;
       if (!wasClosed) learned = (await this.engine.learnFromClosedTicket(ticket, this.learnPolicy)).entryIds;
     } else {
       const index = this.newCustomerMessageIndex(event, before);
-      if (index !== null) ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
+      if (index !== null) {
+        ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
+        const at = Date.parse(ticket.messages[index]!.at ?? event.at);
+        for (const alert of await this.engine.checkAlerts(ticket, index, Number.isNaN(at) ? this.now().getTime() : at)) {
+          alerts.push(await this.shownRecord(ticket, alert, `alert:${alert.reason}`));
+        }
+      }
     }
-    const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown };
+    const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown, alerts };
     await this.journal.append(record);
     this.apply(record);
-    if (shown) {
-      const s = shown.suggestion;
-      this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: shown.id, kind: s.kind, text: s.text });
+    for (const one of [...alerts, ...(shown ? [shown] : [])]) {
+      const s = one.suggestion;
+      this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: one.id, kind: s.kind, text: s.text });
     }
     this.emit({ type: 'tickets-changed' });
     if (draft) void this.applyDraft(ticket, draft);
@@ -264,11 +279,12 @@ export class Desk implements EventSink {
           state = { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 };
           this.tickets.set(record.ticket.id, state);
         }
-        const shown = record.shown;
-        if (shown && !state.suggestions.some((s) => s.id === shown.id)) {
-          state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
-          state.waiting += 1;
-        }
+        for (const shown of [...record.alerts, ...(record.shown ? [record.shown] : [])]) this.addShown(state, shown);
+        return;
+      }
+      case 'rules': {
+        const state = this.tickets.get(record.ticketId);
+        if (state) for (const shown of record.shown) this.addShown(state, shown);
         return;
       }
       case 'feedback': {
@@ -303,6 +319,38 @@ export class Desk implements EventSink {
     }
   }
 
+  private addShown(state: TicketState, shown: z.infer<typeof ShownRecordSchema>): void {
+    if (state.suggestions.some((s) => s.id === shown.id)) return;
+    state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
+    state.waiting += 1;
+  }
+
+  /**
+   * Raises the follow-up reminders due at `now` on open tickets (waiting customers, promises due, silence). A
+   * reminder already on the ticket, even from before a restart, is not raised again.
+   */
+  async pollFollowups(now: number = this.now().getTime()): Promise<number> {
+    let raised = 0;
+    for (const state of this.tickets.values()) {
+      if (isClosedStatus(state.ticket.status) || this.closing) continue;
+      const due: Array<z.infer<typeof ShownRecordSchema>> = [];
+      for (const reminder of this.engine.pollFollowups(state.ticket, now)) {
+        const shown = await this.shownRecord(state.ticket, reminder, `followup:${reminder.reason}`);
+        if (!state.suggestions.some((s) => s.id === shown.id)) due.push(shown);
+      }
+      if (due.length === 0) continue;
+      const record: JournalRecord = { t: 'rules', ticketId: state.ticket.id, shown: due };
+      await this.journal.append(record);
+      this.apply(record);
+      for (const one of due) {
+        this.emit({ type: 'suggestion', ticketId: state.ticket.id, subject: state.ticket.subject ?? null, suggestionId: one.id, kind: one.suggestion.kind, text: one.suggestion.text });
+      }
+      raised += due.length;
+    }
+    if (raised > 0) this.emit({ type: 'tickets-changed' });
+    return raised;
+  }
+
   /** The index of the customer message this event added, if it added one that was not there before. */
   private newCustomerMessageIndex(event: TicketEvent, before: Ticket | undefined): number | null {
     const messages = event.ticket.messages;
@@ -326,10 +374,14 @@ export class Desk implements EventSink {
     return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
   }
 
-  /** One suggestion per customer message: the model's decision, when it comes, takes the retrieval one's place. */
-  private async shownRecord(ticket: Ticket, suggestion: Suggestion): Promise<z.infer<typeof ShownRecordSchema>> {
+  /**
+   * One suggestion per customer message (the model's decision, when it comes, takes the retrieval one's place),
+   * plus one per alert rule or follow-up reason (`tag`).
+   */
+  private async shownRecord(ticket: Ticket, suggestion: Suggestion, tag?: string): Promise<z.infer<typeof ShownRecordSchema>> {
     const citations = await this.citationViews(suggestion);
-    return { id: `${ticket.id}:${suggestion.afterMessageId}`, at: this.now().toISOString(), suggestion, citations };
+    const id = `${ticket.id}:${suggestion.afterMessageId}${tag ? `:${tag}` : ''}`;
+    return { id, at: this.now().toISOString(), suggestion, citations };
   }
 
   /** Records the local model's decision once it arrives: a better suggestion, or the retrieval one withdrawn. */

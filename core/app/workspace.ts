@@ -33,7 +33,10 @@ export interface WorkspaceOptions {
   dataDir: string;
   embedder?: Embedder;
   learnPolicy?: LearnPolicy;
-  /** How often answered tickets that went quiet are reviewed (keep, modify, retire); default every minute; 0: never. */
+  /**
+   * How often answered tickets that went quiet are reviewed (keep, modify, retire) and follow-up reminders are
+   * checked; default every minute; 0: never.
+   */
   delayedReviewEveryMs?: number;
   /** The local LLM; default the data folder's setting (`vigil llm use`); null forces retrieval-only. */
   llm?: { model: string; host?: string } | null;
@@ -80,7 +83,10 @@ export class Workspace {
       const workspace = new Workspace(service, desk, options.dataDir);
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
-        workspace.reviewTimer = setInterval(() => void workspace.runDelayedReview(), every);
+        workspace.reviewTimer = setInterval(() => {
+          void workspace.runDelayedReview();
+          workspace.desk.pollFollowups().catch((error: unknown) => console.warn(`Follow-up reminders could not be checked: ${String(error)}`));
+        }, every);
         workspace.reviewTimer.unref();
       }
       return workspace;

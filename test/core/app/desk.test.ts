@@ -120,4 +120,30 @@ describe('the analyst’s desk', () => {
     expect(warnings).toHaveLength(2);
     expect(desk.listTickets()[0]!.preview).toBe('Still failing.');
   });
+
+  it('raises a business-impact alert with the message, and a follow-up when the customer waits, once each, across restarts', async () => {
+    const urgent: Ticket = {
+      id: 'folder:T-300',
+      subject: 'Checkout broken',
+      status: 'open',
+      messages: [{ id: 'm1', author: 'customer', text: 'We cannot process payments since noon, we are losing money!', at: '2026-11-22T12:00:00Z' }],
+    };
+    await desk.ingest(event('a1', 'ticket_opened', urgent, 'm1'));
+    const alerts = (await desk.openTicket('folder:T-300'))!.suggestions.filter((s) => s.suggestion.kind === 'alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.suggestion.reason).toBe('business-impact');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'suggestion', kind: 'alert', ticketId: 'folder:T-300' }));
+
+    // Five hours later nobody has answered: a follow-up reminder, raised once.
+    const later = Date.parse('2026-11-22T17:00:00Z');
+    expect(await desk.pollFollowups(later)).toBe(1);
+    expect(await desk.pollFollowups(later + 60_000)).toBe(0);
+    const followups = (await desk.openTicket('folder:T-300'))!.suggestions.filter((s) => s.suggestion.kind === 'followup');
+    expect(followups).toHaveLength(1);
+    await desk.close();
+    desk = await Desk.open(join(dir, 'data'), service);
+    // The desk's journal knows what it raised: a reopened desk does not raise it again.
+    expect(await desk.pollFollowups(later + 120_000)).toBe(0);
+    expect((await desk.openTicket('folder:T-300'))!.suggestions.map((s) => s.suggestion.kind).sort()).toEqual(['alert', 'followup']);
+  });
 });
