@@ -42,7 +42,7 @@ export interface MonitorOptions {
   timer?: Timer;
 }
 
-const NOT_CONFIGURED = 'No local model is configured; suggestions come from retrieval alone. Choose an Ollama model in Settings → Models to get drafted answers.';
+const NOT_CONFIGURED = 'No local model is configured; suggestions come from retrieval alone. To get drafted answers, an admin chooses an Ollama model with `vigil llm use MODEL`.';
 
 export class LlmMonitor {
   private available = false;

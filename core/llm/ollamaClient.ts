@@ -189,7 +189,7 @@ export class OllamaClient implements LanguageModel {
   private missingModel(detail: string): LlmError {
     return new LlmError(
       'model_missing',
-      `The model ${this.model} is not installed in Ollama at ${this.hostLabel}. Pull it (Settings → Models, or \`ollama pull ${this.model}\`), or keep working in retrieval-only mode.`,
+      `The model ${this.model} is not installed in Ollama at ${this.hostLabel}. Pull it (Settings → Local LLM, or \`ollama pull ${this.model}\`), or keep working in retrieval-only mode.`,
       detail,
     );
   }

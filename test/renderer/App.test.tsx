@@ -102,4 +102,14 @@ describe('App', () => {
       'vigil:searchKnowledge received a malformed request: query: the search query is longer than 2000 characters; shorten it.',
     );
   });
+
+  it('says when a configured local model is unavailable, with the reason on hover', async () => {
+    const api = fakeVigilApi();
+    const reason = 'Ollama is not running at 127.0.0.1:11434. Start it; Vigil checks again every 15 seconds.';
+    api.status.mockResolvedValue({ ...sampleStatus, llm: { mode: 'retrieval-only', reason, modelId: 'ollama:llama3.2' } });
+    const { container } = await mount(api);
+    const mode = container.querySelector('.status-item.mode')!;
+    expect(mode.textContent).toBe('Retrieval-only mode: local LLM unavailable');
+    expect(mode.getAttribute('title')).toBe(reason);
+  });
 });

@@ -15,7 +15,9 @@ export const statusSelectors = {
   modeLabel(state: CopilotState): string {
     const llm = state.status?.llm;
     if (!llm) return '';
-    return llm.mode === 'retrieval-only' ? 'Retrieval-only mode: no local LLM configured' : 'Local LLM ready';
+    if (llm.mode === 'llm') return 'Local LLM ready';
+    // A model is configured but not usable right now (Ollama down, model missing): say so, not "not configured".
+    return llm.modelId ? 'Retrieval-only mode: local LLM unavailable' : 'Retrieval-only mode: no local LLM configured';
   },
   modeReason(state: CopilotState): string {
     return state.status?.llm.reason ?? '';
