@@ -5,6 +5,20 @@ import type { DesktopService } from '../../../electron/main/serviceHost';
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
 const llmStatus = { mode: 'retrieval-only' as const, reason: 'No local model is configured.', modelId: null, checkedAt: null, nextCheckAt: null };
 
+/** The desk's methods (queue, tickets, feedback, insights, review, watching), answering empty data. */
+export function fakeDeskMethods() {
+  return {
+    listTickets: vi.fn(async () => []),
+    openTicket: vi.fn(async () => null),
+    sendFeedback: vi.fn(),
+    insights: vi.fn(),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
+    startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
+    onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
+  } satisfies Partial<DesktopService>;
+}
+
 /** Beside the desk methods a test lists itself: the Settings screen's pack and LLM methods, answering empty data. */
 export function fakePackMethods() {
   return {

@@ -7,7 +7,7 @@ import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -19,14 +19,7 @@ function fakeService() {
     status: vi.fn(),
     searchKnowledge: vi.fn(async () => []),
     importEntries: vi.fn(async () => report),
-    listTickets: vi.fn(async () => []),
-    openTicket: vi.fn(async () => null),
-    sendFeedback: vi.fn(),
-    insights: vi.fn(),
-    reviewQueue: vi.fn(async () => []),
-    reviewEntry: vi.fn(async () => []),
-    startWatching: vi.fn(async () => []),
-    onDeskEvent: vi.fn(() => () => undefined),
+    ...fakeDeskMethods(),
     ...fakePackMethods(),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;

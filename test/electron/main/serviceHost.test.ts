@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -14,14 +14,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     status: vi.fn(),
     searchKnowledge: vi.fn(async () => []),
     importEntries: vi.fn(),
-    listTickets: vi.fn(async () => []),
-    openTicket: vi.fn(async () => null),
-    sendFeedback: vi.fn(),
-    insights: vi.fn(),
-    reviewQueue: vi.fn(async () => []),
-    reviewEntry: vi.fn(async () => []),
-    startWatching: vi.fn(async () => []),
-    onDeskEvent: vi.fn(() => () => undefined),
+    ...fakeDeskMethods(),
     ...fakePackMethods(),
     close: vi.fn(async () => {
       log.push('close');

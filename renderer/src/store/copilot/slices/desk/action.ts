@@ -1,20 +1,12 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { DeskEvent, FeedbackAction } from '../../../../api/contractTypes';
 import { errorMessage } from '../../../../api/errorMessage';
+import { suggestionKindLabel } from '../../../../components/deskText';
 import type { CopilotState, VigilApiSource } from '../../store';
 import { initialDeskState, type DeskState, type View } from './initialState';
 
 /** Toasts kept on screen at once; older ones make room. */
 export const MAX_TOASTS = 3;
-
-const KIND_TOAST_TITLES: Record<string, string> = {
-  answer: 'Suggested answer',
-  similar_case: 'Similar resolved case',
-  article: 'Relevant article',
-  next_step: 'Next step',
-  followup: 'Follow-up due',
-  alert: 'Alert',
-};
 
 export interface DeskAction {
   setView(view: View): void;
@@ -140,7 +132,7 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           const toast = {
             id: event.suggestionId,
             ticketId: event.ticketId,
-            title: `${KIND_TOAST_TITLES[event.kind] ?? 'Suggestion'} · ${event.subject ?? event.ticketId}`,
+            title: `${suggestionKindLabel(event.kind)} · ${event.subject ?? event.ticketId}`,
             text: event.text,
           };
           const others = state.toasts.filter((t) => t.id !== toast.id);
