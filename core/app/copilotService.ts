@@ -164,7 +164,14 @@ export class CopilotService {
     this.followups = new FollowupTracker(followupPolicy);
     // The team's own knowledge and every installed pack, searched in parallel by the pipeline.
     this.sources = [storeSource(store), { name: 'packs', search: (query, o) => this.packs.library.search(query, { limit: o.limit }) }];
-    this.assistant = new Assistant({ sources: this.sources, shown: shownLog, llm: monitor, allowHosts: allowLinkHosts });
+    this.assistant = new Assistant({
+      sources: this.sources,
+      shown: shownLog,
+      llm: monitor,
+      allowHosts: allowLinkHosts,
+      // Entries analysts keep dismissing rank lower (and are retired by the dismissal rule).
+      rankFactor: (entryId) => this.learning.feedback.boost(entryId),
+    });
   }
 
   /** Opens the engine on a team's data folder; with `llm`, checks the model once before returning. */
@@ -197,7 +204,13 @@ export class CopilotService {
       await monitor.start();
       const followupPolicy = options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY;
       const learning = await openLearning(options, store);
-      return new CopilotService(store, library, owned, shownLog, monitor, options.allowLinkHosts ?? [], alerts, followupPolicy, client, learning);
+      const service = new CopilotService(store, library, owned, shownLog, monitor, options.allowLinkHosts ?? [], alerts, followupPolicy, client, learning);
+      // Unless a learning model was given, learning uses the pipeline's local model whenever it is usable.
+      if (options.learningModel === undefined && client) {
+        service.setLearningModel(monitor.model());
+        monitor.onChange(() => service.setLearningModel(monitor.model()));
+      }
+      return service;
     } catch (err) {
       try {
         await Promise.allSettled([shownLog?.close(), library?.close()]);

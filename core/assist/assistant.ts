@@ -87,6 +87,18 @@ export interface AssistantOptions {
   llm?: LlmAccess;
   /** Hosts whose links may appear in LLM answers even when the cited entries do not contain them. */
   allowHosts?: readonly string[];
+  /**
+   * How much analysts' feedback lets an entry rank: 1 neutral, below 1 for entries they keep dismissing
+   * (core/feedback). Hits are re-ordered by their fused score times this factor.
+   */
+  rankFactor?: (entryId: string) => number;
+}
+
+/** Re-orders hits by fused score × feedback factor (stable: equal products keep their order). */
+export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: ((entryId: string) => number) | null): H[] {
+  if (!factor) return [...hits];
+  const scored = hits.map((hit, i) => ({ hit, i, score: hit.fused * factor(hit.entry.id) }));
+  return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.hit);
 }
 
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
@@ -153,6 +165,7 @@ export class Assistant {
   private readonly shown: ShownMemory;
   private readonly llm: LlmAccess | null;
   private readonly allowHosts: readonly string[];
+  private readonly rankFactor: ((entryId: string) => number) | null;
   /** LLM drafts still running; `close` cancels and waits for them. */
   private readonly drafts = new Set<Promise<AssistDecision>>();
   private readonly closing = new AbortController();
@@ -164,6 +177,7 @@ export class Assistant {
     this.shown = options.shown ?? memoryShown();
     this.llm = options.llm ?? null;
     this.allowHosts = options.allowHosts ?? [];
+    this.rankFactor = options.rankFactor ?? null;
   }
 
   /** Adds a knowledge source (an installed pack); it is searched from the next message on. */
@@ -227,7 +241,7 @@ export class Assistant {
     decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>) => AssistDecision,
   ): Promise<AssistDecision> {
     const found = await searchSources(this.sources, [query], FETCH_HITS);
-    const hits = foldBySourceTicket(found.hits);
+    const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
     gates.push(retrievalGate(hits, found.failures, this.sources));
     const calibrated = calibratedConfidence(hits);
     const best = hits[0];
@@ -290,7 +304,7 @@ export class Assistant {
       const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
       gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
-      const hits = foldBySourceTicket(found.hits);
+      const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
       gates.push(retrievalGate(hits, found.failures, this.sources));
       const calibrated = calibratedConfidence(hits);
       const best = hits[0];
