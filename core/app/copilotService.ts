@@ -137,6 +137,16 @@ export class CopilotService {
     };
   }
 
+  /** The stored entries with these ids (any status); ids not found are left out. */
+  async getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const found = new Map<string, StoredEntry>();
+    for (const id of new Set(ids)) {
+      const entry = await this.store.get(id);
+      if (entry) found.set(id, entry);
+    }
+    return found;
+  }
+
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     await this.store.close();

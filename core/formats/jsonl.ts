@@ -16,7 +16,9 @@ export function describeZodError(error: z.ZodError): { field: string; message: s
   if (!first) return { field: '(line)', message: 'invalid' };
   const field = first.path.length > 0 ? first.path.map(String).join('.') : '(line)';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return { field, message: `${first.message}${more}` };
+  // zod says "is missing (expected string)" for a field that is simply not there.
+  const missing = first.code === 'invalid_type' && / received undefined$/.test(first.message);
+  return { field, message: `${missing ? `is missing (expected ${first.expected})` : first.message}${more}` };
 }
 
 /** One valid record with the line it came from. */

@@ -1,6 +1,7 @@
 /**
  * Entry of Vigil's main process: takes the single-instance lock, puts every page under the security rules,
- * serves the UI from `app://vigil/`, wires the IPC contract to the engine, and drains the engine on quit.
+ * serves the UI from `app://vigil/`, wires the IPC contract to the engine, puts Vigil in the tray with a
+ * global shortcut, and drains the engine on quit.
  */
 import { join } from 'node:path';
 import { app, session, type BrowserWindow } from 'electron';
@@ -9,8 +10,12 @@ import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
+import { createAssistBubble } from './bubble';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
+import { registerShowShortcut, unregisterShortcuts } from './shortcut';
+import { VigilTray } from './tray';
+import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
 import { createMainWindow } from './window';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
@@ -35,14 +40,44 @@ if (app.requestSingleInstanceLock()) {
 function start(): void {
   const host = new ServiceHost(() => CopilotService.open({ dataDir: defaultDataDir('default') }));
   let mainWindow: BrowserWindow | null = null;
+  let bubble: BrowserWindow | null = null;
+  let tray: VigilTray | null = null;
+  let preferences: UiPreferences | null = null;
   let drained = false;
+
+  const showWindow = (): void => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({ preloadPath, entryUrl });
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const showBubble = (): void => {
+    if (!bubble || bubble.isDestroyed()) bubble = createAssistBubble({ preloadPath, entryUrl });
+    else bubble.showInactive();
+  };
+  const setDoNotDisturb = (on: boolean): void => {
+    if (!preferences) return;
+    preferences = { ...preferences, notifications: { ...preferences.notifications, doNotDisturb: on, dndUntil: null } };
+    tray?.update({ doNotDisturb: on });
+    saveUiPreferences(app.getPath('userData'), preferences).catch((error: unknown) =>
+      console.warn(`Vigil could not save your preferences: ${String(error)}`),
+    );
+  };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
   app.on('second-instance', () => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    showWindow();
+  });
+
+  app.on('will-quit', () => {
+    unregisterShortcuts();
+    tray?.destroy();
+    tray = null;
   });
 
   app.on('before-quit', (event) => {
@@ -68,11 +103,23 @@ function start(): void {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       denyAllPermissions(session.defaultSession);
       serveAppScheme(rendererDir);
       registerIpcHandlers(createCopilotHandlers(host), appOriginOf(entryUrl));
       mainWindow = createMainWindow({ preloadPath, entryUrl });
+      const loaded = await loadUiPreferences(app.getPath('userData'));
+      for (const warning of loaded.warnings) console.warn(warning);
+      preferences = loaded.preferences;
+      tray = new VigilTray(join(app.getAppPath(), 'resources', 'tray.png'), {
+        showWindow,
+        showBubble,
+        setDoNotDisturb,
+        quit: () => app.quit(),
+      });
+      tray.update({ doNotDisturb: preferences.notifications.doNotDisturb });
+      const shortcut = registerShowShortcut(preferences.showShortcut, showWindow);
+      if (!shortcut.registered) console.warn(shortcut.reason);
     })
     .catch((error: unknown) => {
       console.error(`Vigil could not start: ${String(error)}`);

@@ -1,26 +1,15 @@
 /**
- * What each IPC method does in the main process: a thin hop to the engine, plus the native file dialog the
- * renderer is not allowed to open itself. No business logic lives here.
+ * The desktop app's handlers: the engine handlers (engineHandlers.ts) with the native open-file dialog the
+ * renderer is not allowed to open itself.
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
+import { createEngineHandlers, type EntriesFilePicker } from './engineHandlers';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 
-/** Asks the analyst for the file to import; `null` when they cancel. */
-export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
-
 /** The handlers of every contract method, backed by the engine in `host`. */
 export function createCopilotHandlers(host: ServiceHost, pickEntriesFile: EntriesFilePicker = showEntriesFileDialog): IpcHandlers {
-  return {
-    status: () => host.use((service) => service.status()),
-    searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),
-    importEntries: async (_request, event) => {
-      // The path comes from the dialog, never from the renderer, so a page cannot make Vigil read any file.
-      const file = await pickEntriesFile(event);
-      if (file === null) return null;
-      return host.use((service) => service.importEntries(file));
-    },
-  };
+  return createEngineHandlers(host, pickEntriesFile);
 }
 
 const ENTRIES_DIALOG: OpenDialogOptions = {

@@ -4,9 +4,8 @@
  * receive only typed, validated requests and can trust them.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { z } from 'zod';
 import { IPC_METHODS, ipcChannel, type IpcMethod, type IpcRequest, type IpcResponse } from '../ipc/contract';
-import { ipcRequestSchemas } from '../ipc/requestSchemas';
+import { parseIpcRequest } from '../ipc/parseRequest';
 import { describeSender, isTrustedSender, type AppOrigin } from './security';
 
 /** One implementation per contract method; the type makes a missing or extra method a compile error. */
@@ -24,7 +23,6 @@ export function createValidatedHandler<M extends IpcMethod>(
   origin: AppOrigin,
 ): (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<IpcResponse<M>> {
   const channel = ipcChannel(method);
-  const schema: z.ZodType = ipcRequestSchemas[method];
   // Not `async`: TypeScript would re-wrap the handler's promise and lose its response type. Refusals are
   // rejected promises either way, which is what `ipcRenderer.invoke` turns into an error for the renderer.
   return (event, ...args) => {
@@ -37,20 +35,13 @@ export function createValidatedHandler<M extends IpcMethod>(
         ),
       );
     }
-    if (args.length > 1) {
-      return Promise.reject(new Error(`${channel} received ${args.length} arguments but takes at most one request object.`));
+    let request: IpcRequest<M>;
+    try {
+      request = parseIpcRequest(method, args);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const parsed = schema.safeParse(args[0]);
-    if (!parsed.success) {
-      return Promise.reject(
-        new Error(
-          `${channel} received a malformed request: ${describeIssues(parsed.error)}. ` +
-            'Correct the request and try again; if you did not type it, restart Vigil (its window and engine may be out of step).',
-        ),
-      );
-    }
-    // The contract's `satisfies` clause ties each schema's output to its method's request type.
-    return handler(parsed.data as IpcRequest<M>, event);
+    return handler(request, event);
   };
 }
 
@@ -62,9 +53,4 @@ export function registerIpcHandlers(handlers: IpcHandlers, origin: AppOrigin): (
   return () => {
     for (const method of IPC_METHODS) ipcMain.removeHandler(ipcChannel(method));
   };
-}
-
-/** `query: the search query is empty; …` — each problem with the field it is in. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'request'}: ${issue.message}`).join('; ');
 }

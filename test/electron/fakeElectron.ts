@@ -20,6 +20,8 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly restore = vi.fn();
   readonly isMinimized = vi.fn(() => false);
   readonly isDestroyed = vi.fn(() => false);
+  readonly showInactive = vi.fn();
+  readonly setAlwaysOnTop = vi.fn((_flag: boolean, _level?: string) => undefined);
 
   constructor(readonly options: Record<string, unknown>) {
     super();
@@ -47,8 +49,33 @@ export class FakeSession {
   }
 }
 
+/** A recorded `new Tray(image)`. */
+export class FakeTray extends EventEmitter {
+  static created: FakeTray[] = [];
+  readonly setToolTip = vi.fn((_text: string) => undefined);
+  readonly setContextMenu = vi.fn((_menu: unknown) => undefined);
+  readonly destroy = vi.fn();
+  constructor(readonly image: unknown) {
+    super();
+    FakeTray.created.push(this);
+  }
+}
+
+/** A recorded `new Notification(options)`. */
+export class FakeNotification extends EventEmitter {
+  static created: FakeNotification[] = [];
+  static isSupported = vi.fn(() => true);
+  readonly show = vi.fn();
+  constructor(readonly options: { title: string; body: string; silent?: boolean }) {
+    super();
+    FakeNotification.created.push(this);
+  }
+}
+
 const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
+  getAppPath: vi.fn(() => '/opt/vigil'),
+  getPath: vi.fn((_name: string) => '/tmp/vigil-fake-user-data'),
   setPath: vi.fn(),
   quit: vi.fn(),
   exit: vi.fn(),
@@ -74,6 +101,14 @@ export const fakeElectron = {
   },
   ipcRenderer: { invoke: vi.fn((_channel: string, ..._args: unknown[]): Promise<unknown> => Promise.resolve(null)) },
   contextBridge: { exposeInMainWorld: vi.fn((_key: string, _api: unknown) => undefined) },
+  Tray: FakeTray,
+  Notification: FakeNotification,
+  Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) },
+  nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
+  globalShortcut: {
+    register: vi.fn((_accelerator: string, _callback: () => void) => true),
+    unregisterAll: vi.fn(),
+  },
   shell: { openExternal: vi.fn((_url: string) => Promise.resolve()) },
   dialog: {
     showOpenDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePaths: [] as string[] })),
@@ -96,6 +131,11 @@ export function resetFakeElectron(): void {
   app.requestSingleInstanceLock.mockImplementation(() => true);
   app.whenReady.mockImplementation(() => Promise.resolve());
   FakeBrowserWindow.created = [];
+  FakeTray.created = [];
+  FakeNotification.created = [];
+  FakeNotification.isSupported.mockImplementation(() => true);
+  fakeElectron.globalShortcut.register.mockImplementation(() => true);
+  app.getPath.mockImplementation(() => '/tmp/vigil-fake-user-data');
   FakeBrowserWindow.fromWebContents.mockImplementation(() => null);
   ipcMainHandlers.clear();
   fakeElectron.session.defaultSession = new FakeSession();

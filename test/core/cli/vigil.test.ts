@@ -26,7 +26,7 @@ describe('the vigil command', () => {
     const imp = capture();
     expect(await main(['kb', 'import', file, '--data-dir', dataDir], imp.out)).toBe(0);
     expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
-    expect(imp.stderr).toEqual([`skipped ${file}:3: body: Invalid input: expected string, received undefined`]);
+    expect(imp.stderr).toEqual([`skipped ${file}:3: body: is missing (expected string)`]);
 
     const search = capture();
     expect(await main(['kb', 'search', 'vpn', 'keeps', 'dropping', '--json', '--data-dir', dataDir], search.out)).toBe(0);

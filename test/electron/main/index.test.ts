@@ -104,4 +104,21 @@ describe('main process start-up and shutdown', () => {
     fakeElectron.app.emit('before-quit', secondQuit);
     expect(secondQuit.preventDefault).not.toHaveBeenCalled();
   });
+
+  it('puts Vigil in the tray with a global shortcut, opens the bubble from the tray, and cleans up on quit', async () => {
+    const { fakeElectron, FakeBrowserWindow } = await boot();
+    await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+    const tray = fakeElectron.Tray.created[0]!;
+    expect(tray.image).toEqual({ path: '/opt/vigil/resources/tray.png' });
+    expect(fakeElectron.globalShortcut.register).toHaveBeenCalledWith('CommandOrControl+Shift+Space', expect.any(Function));
+
+    const menu = tray.setContextMenu.mock.calls.at(-1)![0] as { template: Array<{ label?: string; click?: () => void }> };
+    menu.template.find((item) => item.label === 'Show assist bubble')!.click!();
+    expect(FakeBrowserWindow.created).toHaveLength(2);
+    expect(FakeBrowserWindow.created[1]!.options).toMatchObject({ alwaysOnTop: true });
+
+    fakeElectron.app.emit('will-quit');
+    expect(fakeElectron.globalShortcut.unregisterAll).toHaveBeenCalledOnce();
+    expect(tray.destroy).toHaveBeenCalledOnce();
+  });
 });

@@ -1,0 +1,287 @@
+/**
+ * The analyst's desk: the tickets Vigil watches, the suggestions it showed on each, and what the analyst did
+ * with them. Ticket events from the connectors come in through `ingest`; after a customer message the engine
+ * decides, and a shown decision becomes a suggestion on the ticket (and a `suggestion` event, which the app
+ * turns into a badge, a toast or a notification). A closed ticket is handed to learning.
+ *
+ * Everything is kept in an append-only journal (`<dataDir>/desk/journal.jsonl`), fsynced per record, and
+ * replayed at open, so a restart loses no ticket, suggestion or feedback, and an event read twice is applied
+ * once.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { TicketEvent } from '../connectors/connector';
+import { AppendLog } from '../formats/appendLog';
+import { formatLineIssue } from '../formats/jsonl';
+import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
+import type { StoredEntry } from '../knowledge/storedEntry';
+import type { LearnPolicy } from '../learn/ticketLearner';
+import {
+  FEEDBACK_ACTIONS,
+  type CitationView,
+  type DeskEvent,
+  type FeedbackRequest,
+  type ShownSuggestion,
+  type TicketDetail,
+  type TicketSummary,
+} from './deskTypes';
+
+/** The part of the engine the desk drives. */
+export interface DeskEngine {
+  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<Suggestion>;
+  learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
+  getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
+}
+
+const PREVIEW_CHARS = 160;
+const EXCERPT_CHARS = 280;
+
+const CitationViewSchema = z.object({
+  entryId: z.string(),
+  kind: z.enum(['article', 'qa', 'case']),
+  sourceTicketId: z.string().nullable(),
+  score: z.number(),
+  title: z.string().nullable(),
+  excerpt: z.string(),
+  available: z.boolean(),
+});
+
+const RecordSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('ticket'), at: z.string(), eventId: z.string().nullable(), ticket: TicketSchema }),
+  z.object({
+    t: z.literal('shown'),
+    ticketId: z.string(),
+    id: z.string(),
+    at: z.string(),
+    suggestion: SuggestionSchema,
+    citations: z.array(CitationViewSchema),
+  }),
+  z.object({
+    t: z.literal('feedback'),
+    ticketId: z.string(),
+    suggestionId: z.string(),
+    action: z.enum(FEEDBACK_ACTIONS),
+    reason: z.string().optional(),
+    at: z.string(),
+  }),
+  z.object({ t: z.literal('opened'), ticketId: z.string(), at: z.string() }),
+]);
+type JournalRecord = z.infer<typeof RecordSchema>;
+
+interface TicketState {
+  ticket: Ticket;
+  seenAt: string;
+  suggestions: ShownSuggestion[];
+  waiting: number;
+}
+
+function flatten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+export interface DeskOptions {
+  /** How learned entries from closed tickets enter the knowledge base; `review` by default. */
+  learnPolicy?: LearnPolicy;
+  /** Told about damaged journal lines at open (they are skipped). */
+  onWarning?: (message: string) => void;
+  now?: () => Date;
+}
+
+export class Desk {
+  private readonly tickets = new Map<string, TicketState>();
+  private readonly appliedEvents = new Set<string>();
+  private readonly listeners = new Set<(event: DeskEvent) => void>();
+  private readonly now: () => Date;
+  private readonly learnPolicy: LearnPolicy;
+
+  private constructor(
+    private readonly engine: DeskEngine,
+    private readonly journal: AppendLog<JournalRecord>,
+    options: DeskOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.learnPolicy = options.learnPolicy ?? 'review';
+  }
+
+  static async open(dataDir: string, engine: DeskEngine, options: DeskOptions = {}): Promise<Desk> {
+    const file = join(dataDir, 'desk', 'journal.jsonl');
+    const records: JournalRecord[] = [];
+    for await (const { value } of AppendLog.read(file, RecordSchema, (issue) =>
+      options.onWarning?.(`Skipped a damaged line of the desk journal: ${formatLineIssue(issue)}`),
+    )) {
+      records.push(value);
+    }
+    const desk = new Desk(engine, await AppendLog.open<JournalRecord>(file), options);
+    for (const record of records) desk.apply(record);
+    return desk;
+  }
+
+  /** Subscribes to desk events; returns the unsubscribe function. */
+  onEvent(listener: (event: DeskEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Applies one ticket event: records the ticket, lets the engine decide after a new customer message, and
+   * learns from a ticket that closed. An event id seen before is ignored.
+   */
+  async ingest(event: TicketEvent): Promise<void> {
+    if (this.appliedEvents.has(event.id)) return;
+    const arrivedAt = performance.now();
+    const before = this.tickets.get(event.ticketId)?.ticket;
+    const record: JournalRecord = { t: 'ticket', at: this.now().toISOString(), eventId: event.id, ticket: event.ticket };
+    await this.journal.append(record);
+    this.apply(record);
+    this.emit({ type: 'tickets-changed' });
+
+    const ticket = event.ticket;
+    const wasClosed = before ? isClosedStatus(before.status) : false;
+    if (isClosedStatus(ticket.status)) {
+      if (!wasClosed) await this.learn(ticket);
+      return;
+    }
+    const index = this.newCustomerMessageIndex(event, before);
+    if (index !== null) await this.assist(ticket, index, arrivedAt);
+  }
+
+  listTickets(): TicketSummary[] {
+    const list = [...this.tickets.values()].map((state) => this.summaryOf(state));
+    return list.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** One ticket with its suggestions; opening it clears its waiting badge. */
+  async openTicket(ticketId: string): Promise<TicketDetail | null> {
+    const state = this.tickets.get(ticketId);
+    if (!state) return null;
+    if (state.waiting > 0) {
+      const record: JournalRecord = { t: 'opened', ticketId, at: this.now().toISOString() };
+      await this.journal.append(record);
+      this.apply(record);
+      this.emit({ type: 'tickets-changed' });
+    }
+    return { ticket: state.ticket, suggestions: state.suggestions.map((s) => ({ ...s, feedback: [...s.feedback] })) };
+  }
+
+  /** Records what the analyst did with a suggestion. */
+  async feedback(request: FeedbackRequest): Promise<ShownSuggestion> {
+    const shown = this.tickets.get(request.ticketId)?.suggestions.find((s) => s.id === request.suggestionId);
+    if (!shown) throw new Error(`No suggestion ${request.suggestionId} on ticket ${request.ticketId}; it may have been removed. Reload the ticket.`);
+    const record: JournalRecord = {
+      t: 'feedback',
+      ticketId: request.ticketId,
+      suggestionId: request.suggestionId,
+      action: request.action,
+      ...(request.reason ? { reason: request.reason } : {}),
+      at: this.now().toISOString(),
+    };
+    await this.journal.append(record);
+    this.apply(record);
+    return { ...shown, feedback: [...shown.feedback] };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.journal.close();
+  }
+
+  private apply(record: JournalRecord): void {
+    switch (record.t) {
+      case 'ticket': {
+        if (record.eventId) this.appliedEvents.add(record.eventId);
+        const state = this.tickets.get(record.ticket.id);
+        if (state) state.ticket = record.ticket;
+        else this.tickets.set(record.ticket.id, { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 });
+        return;
+      }
+      case 'shown': {
+        const state = this.tickets.get(record.ticketId);
+        if (!state || state.suggestions.some((s) => s.id === record.id)) return;
+        state.suggestions.push({ id: record.id, shownAt: record.at, suggestion: record.suggestion, citations: record.citations, feedback: [] });
+        state.waiting += 1;
+        return;
+      }
+      case 'feedback': {
+        this.tickets.get(record.ticketId)?.suggestions.find((s) => s.id === record.suggestionId)?.feedback.push(record.action);
+        return;
+      }
+      case 'opened': {
+        const state = this.tickets.get(record.ticketId);
+        if (state) state.waiting = 0;
+        return;
+      }
+    }
+  }
+
+  /** The index of the customer message this event added, if it added one that was not there before. */
+  private newCustomerMessageIndex(event: TicketEvent, before: Ticket | undefined): number | null {
+    const messages = event.ticket.messages;
+    const known = new Set(before?.messages.map((m) => m.id) ?? []);
+    const wanted = event.messageId ?? null;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i]!;
+      if (wanted !== null && message.id !== wanted) continue;
+      if (known.has(message.id)) return null;
+      return message.author === 'customer' ? i : null;
+    }
+    return null;
+  }
+
+  private async assist(ticket: Ticket, index: number, arrivedAt: number): Promise<void> {
+    const suggestion = await this.engine.assistOnMessage(ticket, index, arrivedAt);
+    if (!suggestion.shown) return;
+    const citations = await this.citationViews(suggestion);
+    const id = `${ticket.id}:${suggestion.afterMessageId}:${suggestion.kind}`;
+    const record: JournalRecord = { t: 'shown', ticketId: ticket.id, id, at: this.now().toISOString(), suggestion, citations };
+    await this.journal.append(record);
+    this.apply(record);
+    this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: suggestion.kind, text: suggestion.text });
+    this.emit({ type: 'tickets-changed' });
+  }
+
+  private async learn(ticket: Ticket): Promise<void> {
+    const learned = await this.engine.learnFromClosedTicket(ticket, this.learnPolicy);
+    if (learned.entryIds.length === 0) return;
+    const entries = await this.engine.getEntries(learned.entryIds);
+    this.emit({ type: 'knowledge-changed', entryIds: learned.entryIds, entryKinds: [...entries.values()].map((e) => e.kind) });
+  }
+
+  private async citationViews(suggestion: Suggestion): Promise<CitationView[]> {
+    const entries = await this.engine.getEntries(suggestion.citations.map((c) => c.entryId));
+    return suggestion.citations.map((citation) => {
+      const entry = entries.get(citation.entryId);
+      const text = entry ? (typeof entry['resolution'] === 'string' ? entry['resolution'] : entry.body) : '';
+      return {
+        ...citation,
+        title: entry?.title ?? entry?.question ?? null,
+        excerpt: flatten(text, EXCERPT_CHARS),
+        available: entry !== undefined && entry.status !== 'retired',
+      };
+    });
+  }
+
+  private summaryOf(state: TicketState): TicketSummary {
+    const ticket = state.ticket;
+    const lastCustomer = [...ticket.messages].reverse().find((m) => m.author === 'customer');
+    return {
+      id: ticket.id,
+      subject: ticket.subject ?? null,
+      status: ticket.status,
+      requester: ticket.requester ?? null,
+      updatedAt: ticket.updatedAt ?? ticket.messages.at(-1)?.at ?? state.seenAt,
+      preview: flatten(lastCustomer?.text ?? '', PREVIEW_CHARS),
+      waiting: state.waiting,
+    };
+  }
+
+  private emit(event: DeskEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.warn(`A desk listener failed on ${event.type}: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Plain data of the analyst's desk: the watched tickets, the suggestions shown on them and the analyst's
+ * feedback. Like serviceTypes.ts, no functions or class instances, so they cross IPC and JSON unchanged.
+ */
+import type { Citation, EntryKind, Suggestion, SuggestionKind, Ticket, TicketStatus } from '../formats/schemas';
+
+/** What the analyst can do with a suggestion, as recorded in the feedback log (issue 5's event list). */
+export const FEEDBACK_ACTIONS = ['expanded', 'copied', 'inserted', 'published', 'liked', 'disliked', 'dismissed'] as const;
+export type FeedbackAction = (typeof FEEDBACK_ACTIONS)[number];
+
+export interface TicketSummary {
+  id: string;
+  subject: string | null;
+  status: TicketStatus;
+  requester: string | null;
+  /** When the ticket last changed (ISO), from the ticket or else from when Vigil saw it. */
+  updatedAt: string;
+  /** The customer's latest message, flattened and shortened, for the queue. */
+  preview: string;
+  /** Suggestions shown on this ticket that the analyst has not opened yet. */
+  waiting: number;
+}
+
+/** A cited entry as the suggestion panel shows it: where it comes from and what it says. */
+export interface CitationView extends Citation {
+  title: string | null;
+  excerpt: string;
+  /** False when the entry has since been retired or removed. */
+  available: boolean;
+}
+
+export interface ShownSuggestion {
+  /** Stable id: ticket, message and kind. */
+  id: string;
+  shownAt: string;
+  suggestion: Suggestion;
+  citations: CitationView[];
+  /** Feedback given so far, oldest first. */
+  feedback: FeedbackAction[];
+}
+
+export interface TicketDetail {
+  ticket: Ticket;
+  suggestions: ShownSuggestion[];
+}
+
+export interface FeedbackRequest {
+  ticketId: string;
+  suggestionId: string;
+  action: FeedbackAction;
+  /** Why a suggestion was disliked, in the analyst's words. */
+  reason?: string;
+}
+
+/** Pushed to the app as things happen. */
+export type DeskEvent =
+  | { type: 'suggestion'; ticketId: string; subject: string | null; suggestionId: string; kind: SuggestionKind; text: string }
+  | { type: 'tickets-changed' }
+  | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] };

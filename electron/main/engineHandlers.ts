@@ -1,0 +1,25 @@
+/**
+ * What each contract method does: a thin hop to the engine. No business logic lives here, and no Electron
+ * runtime import either, so the browser-test bridge (test/e2e) serves the renderer with these very handlers.
+ * The one native part, the file dialog, comes in as `pickEntriesFile`.
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import type { IpcHandlers } from './ipcRouter';
+import type { ServiceHost } from './serviceHost';
+
+/** Asks the analyst for the file to import; `null` when they cancel. */
+export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
+
+/** The handlers of every contract method, backed by the engine in `host`. */
+export function createEngineHandlers(host: ServiceHost, pickEntriesFile: EntriesFilePicker): IpcHandlers {
+  return {
+    status: () => host.use((service) => service.status()),
+    searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),
+    importEntries: async (_request, event) => {
+      // The path comes from the dialog, never from the renderer, so a page cannot make Vigil read any file.
+      const file = await pickEntriesFile(event);
+      if (file === null) return null;
+      return host.use((service) => service.importEntries(file));
+    },
+  };
+}

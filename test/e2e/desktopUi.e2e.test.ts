@@ -1,0 +1,102 @@
+/**
+ * The real renderer, built, in Debian's Chromium, against the real engine behind the IPC contract (bridgeHost).
+ * Screenshots of the screens go to `test-results/screenshots/` (`npm run screenshots` refreshes docs/screenshots).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CopilotService } from '../../core/app/copilotService';
+import { createEngineHandlers } from '../../electron/main/engineHandlers';
+import { ServiceHost } from '../../electron/main/serviceHost';
+import { ARTICLES } from '../fixtures/storeEntries';
+import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { browserAvailable, buildRenderer, launchChromium } from './browser';
+
+const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
+const HOSTILE_BODY = 'Reset the router. <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engine', () => {
+  let work: string;
+  let service: CopilotService;
+  let host: ServiceHost;
+  let bridge: BridgeHost;
+  let browser: Browser;
+  let page: Page;
+  let pickedFile: string | null = null;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-'));
+    const seed = join(work, 'seed.jsonl');
+    const hostile = { id: 'kb-router', kind: 'article', title: 'Router keeps rebooting', body: HOSTILE_BODY };
+    const articles = ARTICLES.map(({ id, kind, title, body }) => ({ id, kind, title, body }));
+    await writeFile(seed, [...articles, hostile].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    service = await CopilotService.open({ dataDir: join(work, 'data') });
+    await service.importEntries(seed);
+    host = new ServiceHost(async () => service);
+    const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
+    browser = chromium;
+    bridge = await startBridgeHost(rendererDir, createEngineHandlers(host, async () => pickedFile));
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    await page.addInitScript({ content: bridgeShimScript() });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.goto(bridge.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await host?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('shows what the engine holds in the header', async () => {
+    const status = page.getByRole('region', { name: 'Engine status' });
+    await expect.poll(() => status.textContent()).toContain('6 entries');
+    expect(await status.textContent()).toContain('Retrieval-only mode');
+  });
+
+  it('searches the knowledge and shows the best precedent first', async () => {
+    await page.getByLabel('Search approved knowledge').fill('VPN keeps disconnecting on the hotel wifi');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.waitFor();
+    const headings = await results.getByRole('heading').allTextContents();
+    expect(headings[0]).toBe('VPN drops on networks with small MTU');
+    await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-search.png') });
+  });
+
+  it('shows hostile entry text as text: no markup, no script runs', async () => {
+    await page.getByLabel('Search approved knowledge').fill('router reboot');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const entry = page.getByRole('article', { name: 'Router keeps rebooting' });
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('<img src=x onerror=');
+    expect(await entry.locator('img, script').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+  });
+
+  it('refuses a malformed request with the same words as the Electron main process', async () => {
+    // The page's own `window.vigil`, reached through a string so this Node-typed file needs no DOM types.
+    const message = await page.evaluate(
+      "window.vigil.searchKnowledge({ query: '   ' }).then(() => 'accepted', (error) => error.message)",
+    );
+    expect(message).toContain('vigil:searchKnowledge received a malformed request: query: the search query is empty');
+  });
+
+  it('imports a file picked in the dialog and names the bad line', async () => {
+    pickedFile = join(work, 'more.jsonl');
+    const good = { id: 'kb-2fa', kind: 'article', title: 'Two-factor codes not arriving', body: 'Resync the phone clock.' };
+    await writeFile(pickedFile, `${JSON.stringify(good)}\n{"id":"broken","kind":"article"}\n`);
+    await page.getByRole('button', { name: 'Import entries from a JSON Lines file' }).click();
+    const report = page.getByRole('status', { name: 'Import report' });
+    await report.waitFor();
+    const text = await report.textContent();
+    expect(text).toMatch(/1 entr/);
+    expect(text).toContain('Line 2, body: is missing (expected string)');
+    await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('7 entries');
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-report.png') });
+    expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
+  });
+});
