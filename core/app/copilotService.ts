@@ -11,6 +11,8 @@ import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
+import { AuditLog, suggestionAudit } from '../privacy/auditLog';
+import { securePrivateFolder } from '../privacy/dataFolder';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -35,15 +37,25 @@ export interface LearnResult {
 export class CopilotService {
   private readonly assistant: Assistant;
 
-  private constructor(private readonly store: KnowledgeStore) {
+  private constructor(
+    private readonly store: KnowledgeStore,
+    /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
+    readonly audit: AuditLog,
+  ) {
     this.assistant = new Assistant(store);
   }
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
+    const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
+    if (folder.warning) options.onProgress?.(folder.warning);
     const embedder = options.embedder ?? new HashedEmbedder();
     const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    return new CopilotService(store);
+    const audit = await AuditLog.open(options.dataDir).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    return new CopilotService(store, audit);
   }
 
   async status(): Promise<ServiceStatus> {
@@ -121,8 +133,10 @@ export class CopilotService {
    * Runs the proactive pipeline after a customer message. `ticket` is a snapshot that holds the conversation at
    * least up to `messageIndex`; `arrivedAt` is when the message arrived (`performance.now()`), for latency.
    */
-  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<Suggestion> {
-    return this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+  async assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<Suggestion> {
+    const suggestion = await this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+    await this.audit.append(suggestionAudit(suggestion));
+    return suggestion;
   }
 
   /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */
@@ -149,6 +163,10 @@ export class CopilotService {
 
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
-    await this.store.close();
+    try {
+      await this.store.close();
+    } finally {
+      await this.audit.close();
+    }
   }
 }
