@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
 import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
+import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 
@@ -17,6 +18,7 @@ Usage:
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR]
+${AUDIT_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md.`;
@@ -202,6 +204,8 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'audit':
+        return await auditCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
