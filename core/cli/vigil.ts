@@ -7,6 +7,7 @@ import { defaultDataDir } from '../app/dataDir';
 import { CopilotService } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
+import { STORE_USAGE, storeCommand } from './storeCommand';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 
@@ -19,6 +20,7 @@ Usage:
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR]
 ${AUDIT_USAGE}
+${STORE_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md.`;
@@ -206,6 +208,8 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await statusCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out);
+      case 'store':
+        return await storeCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -75,3 +75,35 @@ describe('vigil audit', () => {
     expect(await main(['audit', 'show', '--bogus'], capture().out)).toBe(2);
   });
 });
+
+describe('vigil store', () => {
+  it('tags, lists, rolls back and untags, with exit codes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-store-cli-'));
+    const data = join(dir, 'data');
+    const entries = join(dir, 'entries.jsonl');
+    await writeFile(entries, `${JSON.stringify({ id: 'kb-a', kind: 'article', body: 'First article.' })}\n`);
+    expect(await main(['kb', 'import', entries, '--data-dir', data], capture().out)).toBe(0);
+
+    const tag = capture();
+    expect(await main(['store', 'tag', 'before-pack', '--reason', 'before pack install', '--data-dir', data], tag.out)).toBe(0);
+    expect(tag.stdout[0]).toMatch(/tagged the store as "before-pack" \(1 table\(s\)\)/);
+
+    await writeFile(entries, `${JSON.stringify({ id: 'kb-b', kind: 'article', body: 'Second article.' })}\n`);
+    await main(['kb', 'import', entries, '--data-dir', data], capture().out);
+    const rollback = capture();
+    expect(await main(['store', 'rollback', 'before-pack', '--data-dir', data], rollback.out)).toBe(0);
+    expect(rollback.stdout[1]).toMatch(/kept as "before-rollback-before-pack-/);
+    const status = capture();
+    await main(['status', '--data-dir', data], status.out);
+    expect(status.stdout).toContainEqual(expect.stringMatching(/^entries: 1 /));
+
+    const tags = capture();
+    expect(await main(['store', 'tags', '--data-dir', data], tags.out)).toBe(0);
+    expect(tags.stdout[0]).toMatch(/^before-pack .* 1 table\(s\)  before pack install$/);
+    expect(await main(['store', 'untag', 'before-pack', '--data-dir', data], capture().out)).toBe(0);
+    expect(await main(['store', 'rollback', '--data-dir', data], capture().out)).toBe(2);
+    const missing = capture();
+    expect(await main(['store', 'rollback', 'before-pack', '--data-dir', data], missing.out)).toBe(1);
+    expect(missing.stderr[0]).toMatch(/no snapshot named "before-pack"/);
+  });
+});
