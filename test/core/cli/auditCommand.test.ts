@@ -99,7 +99,7 @@ describe('vigil store', () => {
 
     const tags = capture();
     expect(await main(['store', 'tags', '--data-dir', data], tags.out)).toBe(0);
-    expect(tags.stdout[0]).toMatch(/^before-pack .* 1 table\(s\)  before pack install$/);
+    expect(tags.stdout[0]).toMatch(/^before-pack .* 1 table\(s\) {2}before pack install$/);
     expect(await main(['store', 'untag', 'before-pack', '--data-dir', data], capture().out)).toBe(0);
     expect(await main(['store', 'rollback', '--data-dir', data], capture().out)).toBe(2);
     const missing = capture();
