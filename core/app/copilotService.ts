@@ -13,6 +13,7 @@ import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } fro
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
 import { AuditLog, suggestionAudit } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
+import { redactTicket } from '../privacy/redaction';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 
 export interface CopilotOptions {
@@ -22,6 +23,8 @@ export interface CopilotOptions {
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
+  /** Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. */
+  redactBeforeStorage?: boolean;
 }
 
 /** Entries written to the store per commit while importing. */
@@ -41,6 +44,7 @@ export class CopilotService {
     private readonly store: KnowledgeStore,
     /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
     readonly audit: AuditLog,
+    private readonly redactBeforeStorage = false,
   ) {
     this.assistant = new Assistant(store);
   }
@@ -55,7 +59,7 @@ export class CopilotService {
       await store.close();
       throw error;
     });
-    return new CopilotService(store, audit);
+    return new CopilotService(store, audit, options.redactBeforeStorage);
   }
 
   async status(): Promise<ServiceStatus> {
@@ -142,7 +146,7 @@ export class CopilotService {
   /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */
   async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<LearnResult> {
     this.assistant.onTicketClosed(ticket.id);
-    const learned = learnFromTicket(ticket, policy);
+    const learned = learnFromTicket(this.redactBeforeStorage ? redactTicket(ticket).ticket : ticket, policy);
     await this.store.upsert(learned.entries);
     return {
       entryIds: learned.entries.map((e) => e.id),

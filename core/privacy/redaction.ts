@@ -300,3 +300,34 @@ export function redactAll(texts: readonly string[], options: RedactOptions = {})
   });
   return { texts: out, counts };
 }
+
+/** The text fields of a ticket that can carry personal data. */
+interface RedactableTicket {
+  subject?: string | undefined;
+  requester?: string | undefined;
+  resolution?: string | undefined;
+  messages: readonly { text: string }[];
+}
+
+/**
+ * A copy of `ticket` with its subject, messages and resolution redacted, the requester's name (from
+ * `ticket.requester` and `options`) included. Used before a prompt is built, and before storage when the team
+ * turned that on. Ids, authors and times are kept; unknown fields are kept as they are.
+ */
+export function redactTicket<T extends RedactableTicket>(ticket: T, options: RedactOptions = {}): { ticket: T; counts: RedactionCounts } {
+  const names = [...(options.names ?? []), ...(ticket.requester ? [ticket.requester] : [])];
+  const opts: RedactOptions = { ...options, names };
+  const counts = emptyCounts();
+  const one = (text: string): string => {
+    const r = redact(text, opts);
+    addCounts(counts, r.counts);
+    return r.text;
+  };
+  const copy = {
+    ...ticket,
+    ...(ticket.subject !== undefined ? { subject: one(ticket.subject) } : {}),
+    ...(ticket.resolution !== undefined ? { resolution: one(ticket.resolution) } : {}),
+    messages: ticket.messages.map((m) => ({ ...m, text: one(m.text) })),
+  };
+  return { ticket: copy, counts };
+}
