@@ -48,6 +48,11 @@ export async function storeCommand(args: string[], out: Out): Promise<number> {
       const snapshots = await listSnapshots(dataDir);
       if (snapshots.length === 0) out.log('no snapshots');
       for (const s of snapshots) out.log(`${s.name}  ${s.createdAt}  ${Object.keys(s.tables).length} table(s)${s.reason ? `  ${s.reason}` : ''}`);
+      // LanceDB's default compaction cleans versions older than 7 days and fails on a tagged one (docs/privacy.md).
+      const old = snapshots.filter((s) => Date.now() - Date.parse(s.createdAt) > 6 * 24 * 3600 * 1000);
+      if (old.length > 0) {
+        out.error(`${old.length} snapshot(s) are about a week old or older; keep them only as long as you need them (\`vigil store untag NAME\`), as tagged versions are never cleaned up.`);
+      }
       return 0;
     }
     if (sub !== 'tag' && sub !== 'rollback' && sub !== 'untag') {
