@@ -5,12 +5,14 @@
 import { basename } from 'node:path';
 import { Assistant } from '../assist/assistant';
 import type { Embedder } from '../embed/embedder';
-import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
-import { KnowledgeStore } from '../knowledge/knowledgeStore';
+import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
+import { PackAdmin } from '../packs/packAdmin';
+import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { AuditLog, suggestionAudit } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
@@ -19,7 +21,10 @@ import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
   dataDir: string;
-  /** Defaults to the built-in embedder, which needs no model files. */
+  /**
+   * Defaults to the embedder chosen for the data folder with `vigil models use` (its `settings.json`), else the
+   * built-in one, which needs no model files. An embedder passed here stays the caller's to close.
+   */
   embedder?: Embedder;
   /** Reports long-running work (re-indexing) in words. */
   onProgress?: (message: string) => void;
@@ -39,27 +44,44 @@ export interface LearnResult {
 
 export class CopilotService {
   private readonly assistant: Assistant;
+  /** Installed knowledge packs, the trust list, subscriptions and pack export (docs/packs.md). */
+  readonly packs: PackAdmin;
 
   private constructor(
     private readonly store: KnowledgeStore,
+    library: PackLibrary,
     /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
     readonly audit: AuditLog,
+    /** The embedder `open` built (from the folder's settings), released on close. */
+    private readonly ownedEmbedder: Embedder | null = null,
     private readonly redactBeforeStorage = false,
   ) {
     this.assistant = new Assistant(store);
+    this.packs = new PackAdmin(library, () => store.entries());
   }
 
   /** Opens the engine on a team's data folder. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
     const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
     if (folder.warning) options.onProgress?.(folder.warning);
-    const embedder = options.embedder ?? new HashedEmbedder();
-    const store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
-    const audit = await AuditLog.open(options.dataDir).catch(async (error: unknown) => {
-      await store.close();
-      throw error;
-    });
-    return new CopilotService(store, audit, options.redactBeforeStorage);
+    const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
+    const embedder = options.embedder ?? owned!;
+    let store: KnowledgeStore | null = null;
+    let audit: AuditLog | null = null;
+    try {
+      store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+      audit = await AuditLog.open(options.dataDir);
+      const library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
+      return new CopilotService(store, library, audit, owned, options.redactBeforeStorage);
+    } catch (err) {
+      try {
+        await audit?.close();
+        await store?.close();
+      } finally {
+        await owned?.close?.();
+      }
+      throw err;
+    }
   }
 
   async status(): Promise<ServiceStatus> {
@@ -118,9 +140,14 @@ export class CopilotService {
     return { file, exported };
   }
 
-  /** Searches approved knowledge, as the analyst does from the knowledge view. */
+  /**
+   * Searches approved knowledge, as the analyst does from the knowledge view: the team's own and its installed
+   * packs' (hits from a pack name it), merged rank by rank (`mergeHits`).
+   */
   async searchKnowledge(query: string, limit = 10): Promise<KnowledgeHit[]> {
-    const hits = await this.store.search(query, { limit });
+    const [own, fromPacks] = await Promise.all([this.store.search(query, { limit }), this.packs.library.search(query, { limit })]);
+    const merged: (SearchHit & { pack?: PackHit['pack'] })[] = [...own, ...fromPacks];
+    const hits = mergeHits(merged, limit);
     return hits.map((hit) => ({
       id: hit.entry.id,
       kind: hit.entry.kind,
@@ -130,6 +157,7 @@ export class CopilotService {
       body: hit.entry.body,
       sourceTicketId: sourceTicketOf(hit.entry),
       score: Math.round(hit.similarity * 1000) / 1000,
+      ...(hit.pack ? { pack: hit.pack } : {}),
     }));
   }
 
@@ -155,6 +183,11 @@ export class CopilotService {
     };
   }
 
+  /** When each stored entry was created (any status), for the knowledge-growth chart. */
+  async *entryCreationTimes(): AsyncGenerator<string> {
+    for await (const entry of this.store.entries()) yield entry.provenance.createdAt;
+  }
+
   /** The stored entries with these ids (any status); ids not found are left out. */
   async getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>> {
     const found = new Map<string, StoredEntry>();
@@ -168,9 +201,17 @@ export class CopilotService {
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     try {
-      await this.store.close();
+      await this.packs.close();
     } finally {
-      await this.audit.close();
+      try {
+        await this.store.close();
+      } finally {
+        try {
+          await this.ownedEmbedder?.close?.();
+        } finally {
+          await this.audit.close();
+        }
+      }
     }
   }
 }

@@ -181,6 +181,11 @@ export class Desk {
     return { ...shown, feedback: [...shown.feedback] };
   }
 
+  /** Every suggestion shown on any ticket, with its feedback. */
+  *allShown(): Generator<ShownSuggestion> {
+    for (const state of this.tickets.values()) yield* state.suggestions;
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
     await this.journal.close();

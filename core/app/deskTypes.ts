@@ -56,4 +56,6 @@ export interface FeedbackRequest {
 export type DeskEvent =
   | { type: 'suggestion'; ticketId: string; subject: string | null; suggestionId: string; kind: SuggestionKind; text: string }
   | { type: 'tickets-changed' }
-  | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] };
+  | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] }
+  /** From the desktop shell, not the desk: the analyst clicked a notification; show this ticket. */
+  | { type: 'open-ticket'; ticketId: string };

@@ -35,6 +35,8 @@ export interface KnowledgeHit {
   sourceTicketId: string | null;
   /** Cosine similarity of the query to the entry, as cited in suggestions. */
   score: number;
+  /** Set when the entry comes from an installed knowledge pack (docs/packs.md). */
+  pack?: { name: string; version: string };
 }
 
 export type { Citation, Suggestion };

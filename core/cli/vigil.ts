@@ -9,21 +9,27 @@ import { runReplay, type ReplaySummary } from '../app/replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { createEmbedder } from '../embed/embedderFactory';
+import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { packCommand } from './packCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
+               [--embedder ID|builtin [--models-dir DIR]]
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
   vigil status [--data-dir DIR]
+  vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
+${MODELS_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
-Formats: docs/formats.md.`;
+Formats: docs/formats.md. Embedding models: models/README.md.`;
 
 class UsageError extends Error {}
 
@@ -82,12 +88,19 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: { type: 'string', default: 'auto' },
     out: { type: 'string' },
     'data-dir': { type: 'string' },
+    embedder: { type: 'string' },
+    'models-dir': { type: 'string' },
   });
   if (!values.tickets) throw new UsageError('replay needs --tickets FILE');
   if (!values.out) throw new UsageError('replay needs --out FILE');
   if (values.learn !== 'auto' && values.learn !== 'off') throw new UsageError('--learn must be auto or off');
   let lastReport = Date.now();
+  // A model to measure on the recorded queue (`builtin` or a manifest id); the embedder is checked before replaying.
+  const embedder = values.embedder
+    ? await createEmbedder(values.embedder, values['models-dir'] ? { modelsDir: values['models-dir'] } : {})
+    : undefined;
   const summary = await runReplay({
+    ...(embedder ? { embedder } : {}),
     tickets: values.tickets,
     knowledge: values.knowledge ?? [],
     learn: values.learn,
@@ -99,7 +112,7 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
         lastReport = Date.now();
       }
     },
-  });
+  }).finally(() => embedder?.close?.());
   for (const report of summary.imports) {
     printIssues(report.issues, out);
     out.log(`imported ${report.imported} entries from ${report.file}`);
@@ -206,6 +219,12 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'pack':
+        return await packCommand(rest, out);
+      case 'models':
+        return await modelsCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;
+        });
       case 'audit':
         return await auditCommand(rest, out);
       case 'store':

@@ -7,9 +7,17 @@
 export type EmbedMode = 'query' | 'document';
 
 export interface Embedder {
-  /** Stable identifier, stored with the table (`builtin-hash-v1`, `minilm-l6-v2@onnx`, `ollama:nomic-embed-text`). */
+  /**
+   * Stable identifier, stored with the table: it changes whenever the vectors would (`builtin-hash-v1:512:…`;
+   * `all-minilm-l6-v2@3f2a9c0d1e4b` and `nomic-embed-text@…`, a manifest id and a fingerprint of the model's files or
+   * Ollama digest, pooling and prefixes).
+   */
   readonly id: string;
   readonly dimensions: number;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: readonly string[], mode: EmbedMode): Promise<Float32Array[]>;
+  /** Longest input in the model's own tokens; longer texts are truncated. Absent: no limit. */
+  readonly maxInputTokens?: number;
+  /** Releases what the embedder holds (an ONNX Runtime session, sockets). Absent: nothing to release. */
+  close?(): Promise<void>;
 }

@@ -64,6 +64,8 @@ export const CitationSchema = z.object({
   kind: z.enum(ENTRY_KINDS),
   sourceTicketId: z.string().nullable(),
   score: z.number(),
+  /** Set when the cited entry comes from an installed knowledge pack (docs/packs.md); absent otherwise. */
+  pack: z.object({ name: z.string(), version: z.string() }).optional(),
 });
 export type Citation = z.infer<typeof CitationSchema>;
 

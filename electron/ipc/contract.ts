@@ -9,6 +9,8 @@
  * schemas would add ~150 kB to it for nothing, since the main process is where requests are checked.
  * Responses are the engine's plain data types (core/app/serviceTypes), which survive structured cloning.
  */
+import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
@@ -31,6 +33,17 @@ export interface SearchKnowledgeRequest {
   limit?: number;
 }
 
+/** Longest ticket id accepted from the page; connector-prefixed ids are far shorter. */
+export const MAX_TICKET_ID_CHARS = 512;
+
+/** Longest reason for a dislike: a sentence or two. */
+export const MAX_REASON_CHARS = 1_000;
+
+/** Request of `openTicket`. */
+export interface OpenTicketRequest {
+  ticketId: string;
+}
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -39,7 +52,26 @@ export interface VigilApi {
   searchKnowledge(request: SearchKnowledgeRequest): Promise<KnowledgeHit[]>;
   /** Asks the analyst for a `.jsonl` file of entries and imports it; `null` when they cancel the dialog. */
   importEntries(): Promise<ImportReport | null>;
+  /** The watched tickets, most recently changed first, with their waiting-suggestion badges. */
+  listTickets(): Promise<TicketSummary[]>;
+  /** One ticket's conversation and suggestions; opening it clears its badge. `null` for an unknown ticket. */
+  openTicket(request: OpenTicketRequest): Promise<TicketDetail | null>;
+  /** Records what the analyst did with a suggestion (liked, disliked with a reason, dismissed, copied...). */
+  sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
+  /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
+  insights(): Promise<Insights>;
 }
+
+/** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
+export const DESK_EVENT_CHANNEL = `${IPC_CHANNEL_PREFIX}deskEvent` as const;
+
+/** Subscriptions the preload adds beside the methods: each returns its unsubscribe function. */
+export interface VigilEvents {
+  onDeskEvent(listener: (event: DeskEvent) => void): () => void;
+}
+
+/** Everything `window.vigil` holds. */
+export type VigilBridge = VigilApi & VigilEvents;
 
 /** Name of one IPC method. */
 export type IpcMethod = keyof VigilApi;
@@ -56,6 +88,10 @@ export const IPC_CHANNELS = Object.freeze({
   status: 'vigil:status',
   searchKnowledge: 'vigil:searchKnowledge',
   importEntries: 'vigil:importEntries',
+  listTickets: 'vigil:listTickets',
+  openTicket: 'vigil:openTicket',
+  sendFeedback: 'vigil:sendFeedback',
+  insights: 'vigil:insights',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

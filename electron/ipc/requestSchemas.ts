@@ -4,7 +4,8 @@
  * `satisfies` clause still demands exactly one schema per contract method, producing that method's request.
  */
 import { z } from 'zod';
-import { MAX_QUERY_CHARS, MAX_SEARCH_LIMIT, type IpcMethod, type IpcRequest } from './contract';
+import { FEEDBACK_ACTIONS } from '../../core/app/deskTypes';
+import { MAX_QUERY_CHARS, MAX_REASON_CHARS, MAX_SEARCH_LIMIT, MAX_TICKET_ID_CHARS, type IpcMethod, type IpcRequest } from './contract';
 
 const SearchKnowledgeRequestSchema = z.strictObject({
   query: z
@@ -20,6 +21,20 @@ const SearchKnowledgeRequestSchema = z.strictObject({
     .optional(),
 });
 
+const TicketIdSchema = z
+  .string()
+  .min(1, 'the ticket id is empty')
+  .max(MAX_TICKET_ID_CHARS, `the ticket id is longer than ${MAX_TICKET_ID_CHARS} characters`);
+
+const OpenTicketRequestSchema = z.strictObject({ ticketId: TicketIdSchema });
+
+const FeedbackRequestSchema = z.strictObject({
+  ticketId: TicketIdSchema,
+  suggestionId: z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long'),
+  action: z.enum(FEEDBACK_ACTIONS, `the action must be one of ${FEEDBACK_ACTIONS.join(', ')}`),
+  reason: z.string().trim().max(MAX_REASON_CHARS, `the reason is longer than ${MAX_REASON_CHARS} characters; shorten it`).optional(),
+});
+
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
@@ -28,4 +43,8 @@ export const ipcRequestSchemas = {
   status: NoRequestSchema,
   searchKnowledge: SearchKnowledgeRequestSchema,
   importEntries: NoRequestSchema,
+  listTickets: NoRequestSchema,
+  openTicket: OpenTicketRequestSchema,
+  sendFeedback: FeedbackRequestSchema,
+  insights: NoRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

@@ -10,8 +10,15 @@ import type { ServiceHost } from './serviceHost';
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
 
+/** Told which ticket the analyst opened last, so notifications can stay quiet about the one in view. */
+export type TicketOpenedListener = (ticketId: string) => void;
+
 /** The handlers of every contract method, backed by the engine in `host`. */
-export function createEngineHandlers(host: ServiceHost, pickEntriesFile: EntriesFilePicker): IpcHandlers {
+export function createEngineHandlers(
+  host: ServiceHost,
+  pickEntriesFile: EntriesFilePicker,
+  onTicketOpened: TicketOpenedListener = () => undefined,
+): IpcHandlers {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),
@@ -21,5 +28,12 @@ export function createEngineHandlers(host: ServiceHost, pickEntriesFile: Entries
       if (file === null) return null;
       return host.use((service) => service.importEntries(file));
     },
+    listTickets: () => host.use((service) => service.listTickets()),
+    openTicket: ({ ticketId }) => {
+      onTicketOpened(ticketId);
+      return host.use((service) => service.openTicket(ticketId));
+    },
+    sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
+    insights: () => host.use((service) => service.insights()),
   };
 }

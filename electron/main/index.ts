@@ -4,18 +4,21 @@
  * global shortcut, and drains the engine on quit.
  */
 import { join } from 'node:path';
-import { app, session, type BrowserWindow } from 'electron';
-import { CopilotService } from '../../core/app/copilotService';
+import { app, BrowserWindow, session } from 'electron';
+import type { DeskEvent } from '../../core/app/deskTypes';
+import { Workspace } from '../../core/app/workspace';
 import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
+import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
+import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
 import { registerShowShortcut, unregisterShortcuts } from './shortcut';
 import { VigilTray } from './tray';
-import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
+import { DEFAULT_UI_PREFERENCES, loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
 import { createMainWindow } from './window';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
@@ -38,11 +41,12 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const host = new ServiceHost(() => CopilotService.open({ dataDir: defaultDataDir('default') }));
+  const host = new ServiceHost(() => Workspace.open({ dataDir: defaultDataDir('default'), onWarning: (w) => console.warn(w) }));
   let mainWindow: BrowserWindow | null = null;
   let bubble: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
   let preferences: UiPreferences | null = null;
+  let lastOpenedTicket: string | null = null;
   let drained = false;
 
   const showWindow = (): void => {
@@ -57,6 +61,31 @@ function start(): void {
   const showBubble = (): void => {
     if (!bubble || bubble.isDestroyed()) bubble = createAssistBubble({ preloadPath, entryUrl });
     else bubble.showInactive();
+  };
+  const openTicketInWindow = (ticketId: string): void => {
+    showWindow();
+    mainWindow?.webContents.send(DESK_EVENT_CHANNEL, { type: 'open-ticket', ticketId } satisfies DeskEvent);
+  };
+  const notifier = new SuggestionNotifier(
+    () => preferences?.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
+    // Quiet about the ticket in view only while the analyst is actually looking at Vigil's window.
+    () => (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused() ? lastOpenedTicket : null),
+    openTicketInWindow,
+  );
+  const refreshWaiting = (): void => {
+    host
+      .use((workspace) => workspace.listTickets())
+      .then((tickets) => tray?.update({ waiting: tickets.reduce((sum, t) => sum + t.waiting, 0) }))
+      .catch((error: unknown) => console.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
+  };
+  const onDeskEvent = (event: DeskEvent): void => {
+    for (const window of BrowserWindow.getAllWindows()) {
+      if (!window.isDestroyed()) window.webContents.send(DESK_EVENT_CHANNEL, event);
+    }
+    if (event.type === 'suggestion') {
+      notifier.offer({ ticketId: event.ticketId, kind: event.kind, subject: event.subject, text: event.text });
+    }
+    if (event.type === 'tickets-changed') refreshWaiting();
   };
   const setDoNotDisturb = (on: boolean): void => {
     if (!preferences) return;
@@ -104,9 +133,14 @@ function start(): void {
   app
     .whenReady()
     .then(async () => {
-      denyAllPermissions(session.defaultSession);
+      denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
-      registerIpcHandlers(createCopilotHandlers(host), appOriginOf(entryUrl));
+      registerIpcHandlers(
+        createCopilotHandlers(host, undefined, (ticketId) => {
+          lastOpenedTicket = ticketId;
+        }),
+        appOriginOf(entryUrl),
+      );
       mainWindow = createMainWindow({ preloadPath, entryUrl });
       const loaded = await loadUiPreferences(app.getPath('userData'));
       for (const warning of loaded.warnings) console.warn(warning);
@@ -120,6 +154,11 @@ function start(): void {
       tray.update({ doNotDisturb: preferences.notifications.doNotDisturb });
       const shortcut = registerShowShortcut(preferences.showShortcut, showWindow);
       if (!shortcut.registered) console.warn(shortcut.reason);
+      // Open the engine now rather than on the first call: the desk's events start flowing at once.
+      await host.use(async (workspace) => {
+        workspace.onDeskEvent(onDeskEvent);
+      });
+      refreshWaiting();
     })
     .catch((error: unknown) => {
       console.error(`Vigil could not start: ${String(error)}`);

@@ -3,13 +3,17 @@
  * renderer is not allowed to open itself.
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
-import { createEngineHandlers, type EntriesFilePicker } from './engineHandlers';
+import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 
 /** The handlers of every contract method, backed by the engine in `host`. */
-export function createCopilotHandlers(host: ServiceHost, pickEntriesFile: EntriesFilePicker = showEntriesFileDialog): IpcHandlers {
-  return createEngineHandlers(host, pickEntriesFile);
+export function createCopilotHandlers(
+  host: ServiceHost,
+  pickEntriesFile: EntriesFilePicker = showEntriesFileDialog,
+  onTicketOpened?: TicketOpenedListener,
+): IpcHandlers {
+  return createEngineHandlers(host, pickEntriesFile, onTicketOpened);
 }
 
 const ENTRIES_DIALOG: OpenDialogOptions = {

@@ -55,10 +55,25 @@ export function hardenWebContents(contents: WebContents): void {
   });
 }
 
-/** Refuses every permission (camera, notifications, geolocation...) a page asks for or checks. */
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * Refuses every permission (camera, notifications, geolocation, clipboard reading...) a page asks for or
+ * checks, with one exception: writing plain text to the clipboard (`clipboard-sanitized-write`), which the
+ * Copy button of a suggestion needs, and only for Vigil's own page.
+ */
+export function denyAllPermissions(session: Session, origin?: AppOrigin): void {
+  const allowed = (permission: string, requestingUrl: string | undefined): boolean => {
+    if (permission !== 'clipboard-sanitized-write' || !origin || !requestingUrl) return false;
+    try {
+      const url = new URL(requestingUrl);
+      return url.protocol === origin.protocol && url.host === origin.host;
+    } catch {
+      return false;
+    }
+  };
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details?.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowed(permission, requestingOrigin));
 }
 
 /** The address Vigil's UI is served from: `app://vigil/` when built, the Vite dev server in development. */

@@ -3,10 +3,21 @@
  * refuses new calls, waits for the running ones (an import may be half-way through its batches) and then
  * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
  */
-import type { CopilotService } from '../../core/app/copilotService';
+import type { Workspace } from '../../core/app/workspace';
 
 /** The part of the engine the desktop app uses. */
-export type DesktopService = Pick<CopilotService, 'status' | 'searchKnowledge' | 'importEntries' | 'close'>;
+export type DesktopService = Pick<
+  Workspace,
+    | 'status'
+  | 'searchKnowledge'
+  | 'importEntries'
+  | 'listTickets'
+  | 'openTicket'
+  | 'sendFeedback'
+  | 'insights'
+  | 'onDeskEvent'
+  | 'close'
+>;
 
 /** Lazily opened engine with a draining shutdown. */
 export class ServiceHost {

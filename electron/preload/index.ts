@@ -6,7 +6,15 @@
  * Built as a single CommonJS file: a sandboxed preload cannot be an ES module and has no node_modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { ipcChannel, type IpcMethod, type IpcRequest, type IpcResponse, type VigilApi } from '../ipc/contract';
+import type { DeskEvent } from '../../core/app/deskTypes';
+import {
+  DESK_EVENT_CHANNEL,
+  ipcChannel,
+  type IpcMethod,
+  type IpcRequest,
+  type IpcResponse,
+  type VigilBridge,
+} from '../ipc/contract';
 
 function invoker<M extends IpcMethod>(method: M): (request?: IpcRequest<M>) => Promise<IpcResponse<M>> {
   const channel = ipcChannel(method);
@@ -19,6 +27,18 @@ const vigilApi = {
   status: invoker('status'),
   searchKnowledge: invoker('searchKnowledge'),
   importEntries: invoker('importEntries'),
-} satisfies VigilApi;
+  listTickets: invoker('listTickets'),
+  openTicket: invoker('openTicket'),
+  sendFeedback: invoker('sendFeedback'),
+  insights: invoker('insights'),
+  onDeskEvent(listener: (event: DeskEvent) => void): () => void {
+    // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
+    const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);
+    ipcRenderer.on(DESK_EVENT_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(DESK_EVENT_CHANNEL, forward);
+    };
+  },
+} satisfies VigilBridge;
 
 contextBridge.exposeInMainWorld('vigil', vigilApi);

@@ -1,26 +1,56 @@
 /**
- * The whole skeleton screen: status header, last import report, knowledge search.
+ * Vigil's window: the header, then either the desk (queue, ticket and suggestions) or the knowledge view;
+ * proactive toasts on top. The assist bubble window loads the same page at `#bubble` and gets its compact view.
  */
 import { useEffect } from 'react';
+import { BubbleView } from './components/BubbleView';
 import { ImportReportView } from './components/ImportReportView';
+import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
+import { NavTabs } from './components/NavTabs';
+import { QueueList } from './components/QueueList';
 import { StatusHeader } from './components/StatusHeader';
+import { TicketView } from './components/TicketView';
+import { Toasts } from './components/Toasts';
 import { useCopilotStore } from './store/copilot/CopilotStoreProvider';
 
-/** Vigil's main window content. */
-export function App() {
+/** Vigil's main window content; `bubble` selects the assist bubble's compact view. */
+export function App({ bubble = false }: { bubble?: boolean }) {
   const loadStatus = useCopilotStore((state) => state.loadStatus);
-  useEffect(() => {
-    void loadStatus();
-  }, [loadStatus]);
+  const loadTickets = useCopilotStore((state) => state.loadTickets);
+  const subscribeToDesk = useCopilotStore((state) => state.subscribeToDesk);
+  const view = useCopilotStore((state) => state.view);
 
+  useEffect(() => {
+    const unsubscribe = subscribeToDesk();
+    void loadStatus();
+    void loadTickets();
+    return unsubscribe;
+  }, [loadStatus, loadTickets, subscribeToDesk]);
+
+  if (bubble) return <BubbleView />;
   return (
     <div className="app">
       <StatusHeader />
-      <main className="app-main">
-        <ImportReportView />
-        <KnowledgeSearch />
-      </main>
+      <NavTabs />
+      {view === 'desk' ? (
+        <main className="desk">
+          <QueueList />
+          <div className="desk-main">
+            <TicketView />
+          </div>
+        </main>
+      ) : view === 'knowledge' ? (
+        <main className="app-main">
+          <ImportReportView />
+          <KnowledgeSearch />
+        </main>
+      ) : (
+        <main className="app-main">
+          <InsightsView />
+        </main>
+      )}
+      <Toasts />
     </div>
   );
 }

@@ -15,7 +15,7 @@ if (!container) throw new Error('index.html has no #root element; rebuild the UI
 createRoot(container).render(
   <StrictMode>
     <CopilotStoreProvider store={createCopilotStore(getVigilApi)}>
-      <App />
+      <App bubble={window.location.hash === '#bubble'} />
     </CopilotStoreProvider>
   </StrictMode>,
 );

@@ -1,15 +1,17 @@
 /**
  * The test host of the browser tests: serves the built renderer over loopback HTTP and answers the IPC
  * contract at `POST /__vigil/<method>` with the desktop app's own request validation (parseIpcRequest) and
- * handlers (createEngineHandlers) over the real CopilotService. Only Electron's transport is replaced: in the
- * page, `window.vigil` is a shim with the preload's method names that posts to this host instead of calling
- * `ipcRenderer.invoke`. Chromium runs the real, built renderer against it.
+ * handlers (createEngineHandlers) over the real engine. Desk events are pushed as server-sent events on
+ * `GET /__vigil/events`. Only Electron's transport is replaced: in the page, `window.vigil` is a shim with the
+ * preload's method names that posts to this host instead of calling `ipcRenderer.invoke`, and listens with
+ * an EventSource instead of `ipcRenderer.on`. Chromium runs the real, built renderer against it.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
+import type { DeskEvent } from '../../core/app/deskTypes';
 import { IPC_METHODS, type IpcMethod } from '../../electron/ipc/contract';
 import { parseIpcRequest } from '../../electron/ipc/parseRequest';
 import type { IpcHandlers } from '../../electron/main/ipcRouter';
@@ -44,7 +46,12 @@ export function bridgeShimScript(): string {
       if (!body.ok) throw new Error(body.error);
       return body.value;
     };
-    Object.defineProperty(window, 'vigil', { value: Object.freeze({ ${methods.join(', ')} }) });
+    const onDeskEvent = (listener) => {
+      const source = new EventSource('/__vigil/events');
+      source.onmessage = (message) => listener(JSON.parse(message.data));
+      return () => source.close();
+    };
+    Object.defineProperty(window, 'vigil', { value: Object.freeze({ ${methods.join(', ')}, onDeskEvent }) });
   })();`;
 }
 
@@ -63,8 +70,15 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers): Promise<BridgeHost> {
+/** Where the host hears desk events from (the workspace's `onDeskEvent`). */
+export type DeskEventSource = (listener: (event: DeskEvent) => void) => () => void;
+
+export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers, events?: DeskEventSource): Promise<BridgeHost> {
   const calls: BridgeHost['calls'] = [];
+  const streams = new Set<ServerResponse>();
+  const unsubscribe = events?.((event) => {
+    for (const stream of streams) stream.write(`data: ${JSON.stringify(event)}\n\n`);
+  });
   const event = { sender: {}, senderFrame: null } as unknown as IpcMainInvokeEvent;
 
   async function invoke(method: IpcMethod, args: unknown[]): Promise<unknown> {
@@ -90,6 +104,13 @@ export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers
         return send(res, 200, 'application/json', JSON.stringify({ ok: false, error: message }));
       }
     }
+    if (req.method === 'GET' && path === '/__vigil/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
     const relative = normalize(path === '/' ? 'index.html' : path.slice(1));
     const file = join(rendererDir, relative);
@@ -111,6 +132,8 @@ export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers
     calls,
     close: () =>
       new Promise<void>((resolve) => {
+        unsubscribe?.();
+        for (const stream of streams) stream.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

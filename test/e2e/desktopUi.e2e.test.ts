@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CopilotService } from '../../core/app/copilotService';
+import { Workspace } from '../../core/app/workspace';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
+import type { Ticket } from '../../core/formats/schemas';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
@@ -19,7 +20,7 @@ const HOSTILE_BODY = 'Reset the router. <img src=x onerror="window.__pwned=1"><s
 
 describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engine', () => {
   let work: string;
-  let service: CopilotService;
+  let service: Workspace;
   let host: ServiceHost;
   let bridge: BridgeHost;
   let browser: Browser;
@@ -32,12 +33,16 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const hostile = { id: 'kb-router', kind: 'article', title: 'Router keeps rebooting', body: HOSTILE_BODY };
     const articles = ARTICLES.map(({ id, kind, title, body }) => ({ id, kind, title, body }));
     await writeFile(seed, [...articles, hostile].map((e) => JSON.stringify(e)).join('\n') + '\n');
-    service = await CopilotService.open({ dataDir: join(work, 'data') });
+    service = await Workspace.open({ dataDir: join(work, 'data') });
     await service.importEntries(seed);
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(rendererDir, createEngineHandlers(host, async () => pickedFile));
+    bridge = await startBridgeHost(
+      rendererDir,
+      createEngineHandlers(host, async () => pickedFile),
+      (listener) => service.onDeskEvent(listener),
+    );
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     await page.addInitScript({ content: bridgeShimScript() });
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -58,6 +63,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
   });
 
   it('searches the knowledge and shows the best precedent first', async () => {
+    await page.getByRole('tab', { name: 'Knowledge' }).click();
     await page.getByLabel('Search approved knowledge').fill('VPN keeps disconnecting on the hotel wifi');
     await page.getByRole('button', { name: 'Search' }).click();
     const results = page.getByRole('list', { name: 'Search results' });
@@ -98,5 +104,54 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('7 entries');
     await page.screenshot({ path: join(SCREENSHOTS, 'import-report.png') });
     expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
+  });
+
+  it('pops up help for a new customer message, cites the precedent, takes a like, and learns when the ticket closes', async () => {
+    await page.getByRole('tab', { name: 'Desk' }).click();
+    const queue = page.getByRole('navigation', { name: 'Ticket queue' });
+    await expect.poll(() => queue.textContent()).toContain('No watched tickets yet');
+
+    // What the queue watcher delivers when a customer writes (the connectors feed the same desk).
+    const ticket: Ticket = {
+      id: 'folder:T-200',
+      subject: 'VPN keeps dropping at the hotel',
+      status: 'open',
+      messages: [{ id: 'm1', author: 'customer', text: 'My VPN disconnects every few minutes on the hotel wifi. What can I do?' }],
+    };
+    await service.desk.ingest({ id: 'ev-1', type: 'ticket_opened', ticketId: ticket.id, at: new Date().toISOString(), ticket, messageId: 'm1' });
+
+    const toast = page.getByRole('region', { name: 'New suggestions' }).getByRole('status');
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('VPN keeps dropping at the hotel');
+    expect(await queue.getByLabel('1 suggestion waiting').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'desk-toast.png') });
+
+    await toast.getByRole('button', { name: 'Open ticket' }).click();
+    const card = page.getByRole('region', { name: 'Suggestions' }).getByRole('article').first();
+    await card.waitFor();
+    await card.locator('summary').first().click();
+    expect(await card.getByRole('list', { name: 'Cited knowledge' }).textContent()).toContain('VPN drops on networks with small MTU');
+    await card.getByRole('button', { name: 'Like', exact: true }).click();
+    await expect.poll(() => card.getByRole('button', { name: 'Like', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'desk-ticket.png') });
+    const stored = await service.desk.openTicket(ticket.id);
+    expect(stored!.suggestions[0]!.feedback).toEqual(['expanded', 'liked']);
+
+    const closed: Ticket = {
+      ...ticket,
+      status: 'closed',
+      messages: [...ticket.messages, { id: 'm2', author: 'analyst', text: 'Set the VPN client MTU to 1380 and reconnect; hotel networks often use a smaller MTU.' }],
+    };
+    const learned = new Promise<string[]>((resolve) => {
+      const off = service.onDeskEvent((event) => {
+        if (event.type === 'knowledge-changed') {
+          off();
+          resolve(event.entryIds);
+        }
+      });
+    });
+    await service.desk.ingest({ id: 'ev-2', type: 'ticket_closed', ticketId: ticket.id, at: new Date().toISOString(), ticket: closed });
+    const entries = await service.service.getEntries(await learned);
+    expect([...entries.values()].map((e) => e.status)).toEqual(expect.arrayContaining(['proposed']));
   });
 });

@@ -14,6 +14,9 @@ type Listener = (...args: unknown[]) => unknown;
 export class FakeBrowserWindow extends EventEmitter {
   static created: FakeBrowserWindow[] = [];
   static fromWebContents = vi.fn((_contents: unknown): FakeBrowserWindow | null => null);
+  static getAllWindows = vi.fn((): FakeBrowserWindow[] => FakeBrowserWindow.created);
+  readonly webContents = { send: vi.fn((_channel: string, ..._args: unknown[]) => undefined) };
+  readonly isFocused = vi.fn(() => true);
   readonly loadURL = vi.fn((_url: string) => Promise.resolve());
   readonly show = vi.fn();
   readonly focus = vi.fn();
@@ -99,7 +102,9 @@ export const fakeElectron = {
       ipcMainHandlers.delete(channel);
     }),
   },
-  ipcRenderer: { invoke: vi.fn((_channel: string, ..._args: unknown[]): Promise<unknown> => Promise.resolve(null)) },
+  ipcRenderer: Object.assign(new EventEmitter(), {
+    invoke: vi.fn((_channel: string, ..._args: unknown[]): Promise<unknown> => Promise.resolve(null)),
+  }),
   contextBridge: { exposeInMainWorld: vi.fn((_key: string, _api: unknown) => undefined) },
   Tray: FakeTray,
   Notification: FakeNotification,
@@ -137,6 +142,7 @@ export function resetFakeElectron(): void {
   fakeElectron.globalShortcut.register.mockImplementation(() => true);
   app.getPath.mockImplementation(() => '/tmp/vigil-fake-user-data');
   FakeBrowserWindow.fromWebContents.mockImplementation(() => null);
+  FakeBrowserWindow.getAllWindows.mockImplementation(() => FakeBrowserWindow.created);
   ipcMainHandlers.clear();
   fakeElectron.session.defaultSession = new FakeSession();
 }

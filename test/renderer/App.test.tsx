@@ -1,61 +1,11 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { App } from '../../renderer/src/App';
-import { CopilotStoreProvider } from '../../renderer/src/store/copilot/CopilotStoreProvider';
-import { createCopilotStore } from '../../renderer/src/store/copilot/store';
+import { describe, expect, it } from 'vitest';
 import { fakeVigilApi, hit, sampleStatus } from './fakeVigilApi';
+import { byName, mountApp, type } from './mountApp';
 
-let root: Root | null = null;
-
-beforeAll(() => {
-  // Tells React that updates are awaited with act(), as in a test renderer.
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-
-afterEach(() => {
-  act(() => root?.unmount());
-  root = null;
-  document.body.innerHTML = '';
-});
-
-/** Mounts the app on a fake API and waits for the first status load. */
-async function mount(api = fakeVigilApi()) {
-  const container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  const store = createCopilotStore(() => api);
-  await act(async () => {
-    root!.render(
-      <CopilotStoreProvider store={store}>
-        <App />
-      </CopilotStoreProvider>,
-    );
-  });
-  await vi.waitFor(() => expect(api.status).toHaveBeenCalled());
-  await act(async () => undefined);
-  return { container, api, store };
-}
-
-/** The control labelled `name`, by aria-label or by <label for>. */
-function byName<T extends HTMLElement>(container: HTMLElement, name: string): T {
-  const labelled = container.querySelector<T>(`[aria-label="${name}"]`);
-  if (labelled) return labelled;
-  const label = [...container.querySelectorAll('label')].find((l) => l.textContent === name);
-  const control = label ? container.ownerDocument.getElementById(label.htmlFor) : null;
-  if (!control) throw new Error(`No control named "${name}"`);
-  return control as T;
-}
-
-async function type(input: HTMLInputElement, text: string) {
-  // React tracks the value through the prototype's setter; set it there, then fire the input event.
-  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-  await act(async () => {
-    setValue.call(input, text);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
+/** The knowledge screen, where these tests work. */
+const mount = (api = fakeVigilApi()) => mountApp(api, { view: 'knowledge' });
 
 describe('App', () => {
   it('shows the engine status and says plainly that no local LLM is configured', async () => {

@@ -2,5 +2,16 @@
  * The one place the renderer reaches across the process boundary, and only for types: the IPC contract and
  * the engine's plain data. ESLint refuses a value import from core/ or electron/ anywhere in renderer/.
  */
+export type {
+  CitationView,
+  DeskEvent,
+  FeedbackAction,
+  FeedbackRequest,
+  ShownSuggestion,
+  TicketDetail,
+  TicketSummary,
+} from '../../../core/app/deskTypes';
+export type { Insights } from '../../../core/app/insights';
 export type { ImportReport, KnowledgeHit, ServiceStatus } from '../../../core/app/serviceTypes';
-export type { SearchKnowledgeRequest, VigilApi } from '../../../electron/ipc/contract';
+export type { Message, SuggestionKind, Ticket, TicketStatus } from '../../../core/formats/schemas';
+export type { SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';

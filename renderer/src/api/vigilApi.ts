@@ -1,10 +1,10 @@
 /**
  * The renderer's only way to the engine: the `window.vigil` object the preload exposes.
  */
-import type { VigilApi } from './contractTypes';
+import type { VigilBridge } from './contractTypes';
 
 /** Returns `window.vigil`, or throws an error that tells the analyst what to do when the preload is missing. */
-export function getVigilApi(): VigilApi {
+export function getVigilApi(): VigilBridge {
   const api = window.vigil;
   if (!api) {
     throw new Error(

@@ -6,8 +6,9 @@ vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 const engine = vi.hoisted(() => ({
   open: vi.fn(),
   close: vi.fn(),
+  onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
 }));
-vi.mock('../../../core/app/copilotService', () => ({ CopilotService: { open: engine.open } }));
+vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: engine.open } }));
 
 type FakeElectron = typeof FakeElectronModule;
 interface Fake {
@@ -28,16 +29,26 @@ async function boot(arrange: (fake: Fake) => void = () => undefined): Promise<Fa
   arrange(fake);
   await import('../../../electron/main/index');
   await new Promise((r) => setTimeout(r, 0));
+  // Start-up ends by subscribing to the engine's desk events; wait for it so no step leaks into the next test.
+  if (fakeElectron.app.requestSingleInstanceLock.mock.results[0]?.value === true) {
+    await vi.waitFor(() => expect(engine.onDeskEvent).toHaveBeenCalled());
+  }
   return fake;
 }
 
 describe('main process start-up and shutdown', () => {
   beforeEach(() => {
     engine.close.mockReset().mockResolvedValue(undefined);
+    engine.onDeskEvent.mockClear();
     engine.open.mockReset().mockResolvedValue({
       status: vi.fn(),
       searchKnowledge: vi.fn(async () => []),
       importEntries: vi.fn(),
+      listTickets: vi.fn(async () => []),
+      openTicket: vi.fn(async () => null),
+      sendFeedback: vi.fn(),
+      insights: vi.fn(),
+      onDeskEvent: engine.onDeskEvent,
       close: engine.close,
     });
   });
@@ -120,5 +131,19 @@ describe('main process start-up and shutdown', () => {
     fakeElectron.app.emit('will-quit');
     expect(fakeElectron.globalShortcut.unregisterAll).toHaveBeenCalledOnce();
     expect(tray.destroy).toHaveBeenCalledOnce();
+  });
+
+  it('pushes desk events to every window and notifies about a suggestion on another ticket', async () => {
+    const { fakeElectron, FakeBrowserWindow } = await boot();
+    await vi.waitFor(() => expect(engine.onDeskEvent).toHaveBeenCalledOnce());
+    const listener = engine.onDeskEvent.mock.calls[0]![0];
+    const event = { type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's1', kind: 'answer', text: 'Ask for a new card.' };
+    listener(event);
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenCalledWith('vigil:deskEvent', event);
+    expect(fakeElectron.Notification.created).toHaveLength(1);
+    expect(fakeElectron.Notification.created[0]!.options.title).toBe('Suggested answer · Card declined');
+    // Clicking it brings the window forward on that ticket.
+    fakeElectron.Notification.created[0]!.emit('click');
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenLastCalledWith('vigil:deskEvent', { type: 'open-ticket', ticketId: 'T-7' });
   });
 });

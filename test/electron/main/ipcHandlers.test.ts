@@ -14,6 +14,11 @@ function fakeService() {
     status: vi.fn(),
     searchKnowledge: vi.fn(async () => []),
     importEntries: vi.fn(async () => report),
+    listTickets: vi.fn(async () => []),
+    openTicket: vi.fn(async () => null),
+    sendFeedback: vi.fn(),
+    insights: vi.fn(),
+    onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;
 }

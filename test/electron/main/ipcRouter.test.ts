@@ -20,6 +20,10 @@ function fakeHandlers() {
     status: vi.fn(async () => ({ entries: 3 }) as never),
     searchKnowledge: vi.fn(async () => []),
     importEntries: vi.fn(async () => null),
+    listTickets: vi.fn(async () => []),
+    openTicket: vi.fn(async () => null),
+    sendFeedback: vi.fn(async () => ({}) as never),
+    insights: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

@@ -78,6 +78,20 @@ describe('permissions', () => {
       expect(session.checkHandler!({}, permission, 'app://vigil', {}), permission).toBe(false);
     }
   });
+
+  it('lets only Vigil’s own page write plain text to the clipboard (the Copy button)', () => {
+    const session = new FakeSession();
+    denyAllPermissions(session as unknown as Session, { protocol: 'app:', host: 'vigil' });
+    const ask = (url: string) => {
+      const callback = vi.fn();
+      session.requestHandler!({}, 'clipboard-sanitized-write', callback, { requestingUrl: url });
+      return callback.mock.calls[0]![0];
+    };
+    expect(ask('app://vigil/index.html')).toBe(true);
+    expect(ask('https://evil.example/')).toBe(false);
+    expect(session.checkHandler!({}, 'clipboard-sanitized-write', 'app://vigil', {})).toBe(true);
+    expect(session.checkHandler!({}, 'clipboard-read', 'app://vigil', {})).toBe(false);
+  });
 });
 
 describe('openExternalIfAllowed', () => {

@@ -13,6 +13,11 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     status: vi.fn(),
     searchKnowledge: vi.fn(async () => []),
     importEntries: vi.fn(),
+    listTickets: vi.fn(async () => []),
+    openTicket: vi.fn(async () => null),
+    sendFeedback: vi.fn(),
+    insights: vi.fn(),
+    onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => {
       log.push('close');
     }),

@@ -3,13 +3,14 @@
  * It holds UI state and calls the preload API; every domain rule stays in core/.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { VigilApi } from '../../api/contractTypes';
+import type { VigilBridge } from '../../api/contractTypes';
+import { createDeskSlice, type DeskSlice } from './slices/desk/action';
 import { createImporterSlice, type ImporterSlice } from './slices/importer/action';
 import { createSearchSlice, type SearchSlice } from './slices/search/action';
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
 
 /** Everything the store holds. */
-export type CopilotState = StatusSlice & SearchSlice & ImporterSlice;
+export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -18,7 +19,7 @@ export type CopilotStore = StoreApi<CopilotState>;
  * Where actions get the API from, called on each use: a missing preload then shows up as the error of the
  * first call, on screen, rather than as a blank window.
  */
-export type VigilApiSource = () => VigilApi;
+export type VigilApiSource = () => VigilBridge;
 
 /** Creates the store; tests pass a fake API. */
 export function createCopilotStore(api: VigilApiSource): CopilotStore {
@@ -26,5 +27,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createStatusSlice(api)(...args),
     ...createSearchSlice(api)(...args),
     ...createImporterSlice(api)(...args),
+    ...createDeskSlice(api)(...args),
   }));
 }

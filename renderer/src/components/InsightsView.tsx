@@ -1,0 +1,129 @@
+/**
+ * Insights: how often Vigil spoke and how often it helped, and how the team's knowledge grew, over the last
+ * two weeks. Charts are plain SVG (no chart library, nothing remote); each has a text summary for screen
+ * readers and the numbers in a table below.
+ */
+import { useEffect } from 'react';
+import type { Insights } from '../api/contractTypes';
+import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
+
+const WIDTH = 560;
+const HEIGHT = 140;
+
+function percent(rate: number | null): string {
+  return rate === null ? 'no feedback yet' : `${Math.round(rate * 100)}%`;
+}
+
+function SuggestionChart({ days }: { days: Insights['suggestions'] }) {
+  const max = Math.max(1, ...days.map((d) => d.shown));
+  const slot = WIDTH / Math.max(1, days.length);
+  const bar = Math.max(2, slot * 0.35);
+  const y = (n: number) => HEIGHT - (n / max) * (HEIGHT - 10);
+  const shown = days.reduce((s, d) => s + d.shown, 0);
+  const used = days.reduce((s, d) => s + d.used, 0);
+  return (
+    <svg
+      className="chart"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`Suggestions per day over ${days.length} days: ${shown} shown, ${used} used.`}
+    >
+      {days.map((d, i) => (
+        <g key={d.day}>
+          <rect className="bar-shown" x={i * slot + slot * 0.1} y={y(d.shown)} width={bar} height={HEIGHT - y(d.shown)} />
+          <rect className="bar-used" x={i * slot + slot * 0.1 + bar} y={y(d.used)} width={bar} height={HEIGHT - y(d.used)} />
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function GrowthChart({ days }: { days: Insights['knowledge'] }) {
+  const max = Math.max(1, ...days.map((d) => d.total));
+  const min = Math.min(...days.map((d) => d.total));
+  const span = Math.max(1, max - min);
+  const step = WIDTH / Math.max(1, days.length - 1);
+  const points = days.map((d, i) => `${(i * step).toFixed(1)},${(HEIGHT - 8 - ((d.total - min) / span) * (HEIGHT - 16)).toFixed(1)}`);
+  const first = days[0]?.total ?? 0;
+  const last = days.at(-1)?.total ?? 0;
+  return (
+    <svg
+      className="chart"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`Knowledge entries grew from ${first.toLocaleString('en')} to ${last.toLocaleString('en')} over ${days.length} days.`}
+    >
+      <polyline className="line-total" fill="none" points={points.join(' ')} />
+    </svg>
+  );
+}
+
+export function InsightsView() {
+  const insights = useCopilotStore((state) => state.insights);
+  const error = useCopilotStore((state) => state.insightsError);
+  const loadInsights = useCopilotStore((state) => state.loadInsights);
+  useEffect(() => {
+    void loadInsights();
+  }, [loadInsights]);
+
+  if (error) {
+    return (
+      <p className="notice error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!insights) return <p className="empty-state">Counting…</p>;
+  const { totals } = insights;
+  return (
+    <section className="insights" aria-labelledby="insights-heading">
+      <h2 id="insights-heading">Insights</h2>
+      <dl className="insight-totals">
+        <div>
+          <dt>Suggestions shown</dt>
+          <dd>{totals.shown}</dd>
+        </div>
+        <div>
+          <dt>Used (copied, inserted, published or liked)</dt>
+          <dd>{totals.used}</dd>
+        </div>
+        <div>
+          <dt>Acceptance rate</dt>
+          <dd>{percent(totals.acceptanceRate)}</dd>
+        </div>
+      </dl>
+      <h3>Suggestions per day</h3>
+      <p className="chart-legend">
+        <span className="key key-shown" /> shown <span className="key key-used" /> used
+      </p>
+      <SuggestionChart days={insights.suggestions} />
+      <h3>Knowledge growth</h3>
+      <GrowthChart days={insights.knowledge} />
+      <table className="insight-table">
+        <caption>Per day</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Shown</th>
+            <th scope="col">Used</th>
+            <th scope="col">Rejected</th>
+            <th scope="col">New entries</th>
+            <th scope="col">Entries in all</th>
+          </tr>
+        </thead>
+        <tbody>
+          {insights.suggestions.map((d, i) => (
+            <tr key={d.day}>
+              <th scope="row">{d.day}</th>
+              <td>{d.shown}</td>
+              <td>{d.used}</td>
+              <td>{d.rejected}</td>
+              <td>{insights.knowledge[i]?.count ?? 0}</td>
+              <td>{(insights.knowledge[i]?.total ?? 0).toLocaleString('en')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * One suggestion: what it says, how sure Vigil is, what it cites (expandable), and the analyst's actions.
+ * Keys on a focused card: C copy, L like, D dislike, X dismiss.
+ */
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { CitationView, FeedbackAction, ShownSuggestion } from '../api/contractTypes';
+import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
+import { confidenceLabel, suggestionKindLabel } from './deskText';
+
+const KEY_ACTIONS: Record<string, FeedbackAction> = { c: 'copied', l: 'liked', x: 'dismissed' };
+
+/**
+ * A decision carries every candidate it considered (spec: citations, best first). The card shows as sources
+ * those close to the best one, and keeps the rest one click further, so weak candidates never look like support.
+ */
+export function splitCitations(citations: readonly CitationView[]): { sources: CitationView[]; others: CitationView[] } {
+  const best = citations[0]?.score ?? 0;
+  const sources = citations.filter((c, i) => i === 0 || (c.score > 0 && c.score >= best * 0.6)).slice(0, 3);
+  return { sources, others: citations.filter((c) => !sources.includes(c)) };
+}
+
+function CitationList({ citations, label }: { citations: readonly CitationView[]; label: string }) {
+  return (
+    <ol aria-label={label}>
+      {citations.map((citation) => (
+        <li key={citation.entryId} className={citation.available ? undefined : 'unavailable'}>
+          <span className="citation-title">{citation.title ?? citation.entryId}</span>
+          <span className="citation-meta">
+            {citation.sourceTicketId ? `Ticket ${citation.sourceTicketId}` : citation.kind} · score {citation.score.toFixed(2)}
+            {citation.available ? '' : ' · retired'}
+          </span>
+          <span className="citation-excerpt">{citation.excerpt}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
+  const sendFeedback = useCopilotStore((state) => state.sendFeedback);
+  const pending = useCopilotStore((state) => state.pendingFeedback[shown.id]);
+  const [askingReason, setAskingReason] = useState(false);
+  const [reason, setReason] = useState('');
+  const { suggestion } = shown;
+  const given = new Set(shown.feedback);
+  const dismissed = given.has('dismissed');
+  const label = suggestionKindLabel(suggestion.kind);
+  const { sources, others } = splitCitations(shown.citations);
+
+  const act = async (action: FeedbackAction) => {
+    if (action === 'copied') {
+      try {
+        await navigator.clipboard.writeText(suggestion.text);
+      } catch {
+        // Copy may be refused (no focus, no permission); the feedback still records the intent.
+      }
+    }
+    await sendFeedback(shown.id, action);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.key.toLowerCase();
+    if (key === 'd') {
+      event.preventDefault();
+      setAskingReason(true);
+      return;
+    }
+    const action = KEY_ACTIONS[key];
+    if (action) {
+      event.preventDefault();
+      void act(action);
+    }
+  };
+
+  const submitDislike = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setAskingReason(false);
+    void sendFeedback(shown.id, 'disliked', reason.trim() || undefined);
+    setReason('');
+  };
+
+  return (
+    <article
+      className={`suggestion kind-${suggestion.kind}${dismissed ? ' dismissed' : ''}`}
+      aria-label={label}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div className="suggestion-meta">
+        <span className="kind">{label}</span>
+        <span>{confidenceLabel(suggestion.confidence)}</span>
+      </div>
+      <p className="suggestion-text">{suggestion.text}</p>
+      {sources.length > 0 && (
+        <details
+          className="citations"
+          onToggle={(event) => {
+            if ((event.currentTarget as HTMLDetailsElement).open && !given.has('expanded')) void sendFeedback(shown.id, 'expanded');
+          }}
+        >
+          <summary>
+            {sources.length} {sources.length === 1 ? 'source' : 'sources'}
+          </summary>
+          <CitationList citations={sources} label="Cited knowledge" />
+          {others.length > 0 && (
+            <details className="citations other-candidates">
+              <summary>{others.length} weaker candidates considered</summary>
+              <CitationList citations={others} label="Other candidates" />
+            </details>
+          )}
+        </details>
+      )}
+      <div className="suggestion-actions" role="group" aria-label={`Actions on this ${label.toLowerCase()}`}>
+        <button type="button" className="secondary" disabled={Boolean(pending)} onClick={() => void act('copied')}>
+          {given.has('copied') ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" className="secondary" aria-pressed={given.has('liked')} disabled={Boolean(pending)} onClick={() => void act('liked')}>
+          Like
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-pressed={given.has('disliked')}
+          disabled={Boolean(pending)}
+          onClick={() => setAskingReason(true)}
+        >
+          Dislike
+        </button>
+        <button type="button" className="secondary" disabled={Boolean(pending) || dismissed} onClick={() => void act('dismissed')}>
+          {dismissed ? 'Dismissed' : 'Dismiss'}
+        </button>
+      </div>
+      {askingReason && (
+        <form className="dislike-form" aria-label="Why is this suggestion wrong?" onSubmit={submitDislike}>
+          <label htmlFor={`reason-${shown.id}`}>What is wrong with it? (optional)</label>
+          <input
+            id={`reason-${shown.id}`}
+            value={reason}
+            maxLength={1000}
+            autoFocus
+            onChange={(event) => setReason(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setAskingReason(false);
+            }}
+          />
+          <button type="submit">Send dislike</button>
+        </form>
+      )}
+    </article>
+  );
+}

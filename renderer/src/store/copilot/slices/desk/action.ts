@@ -1,0 +1,146 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { DeskEvent, FeedbackAction } from '../../../../api/contractTypes';
+import { errorMessage } from '../../../../api/errorMessage';
+import type { CopilotState, VigilApiSource } from '../../store';
+import { initialDeskState, type DeskState, type View } from './initialState';
+
+/** Toasts kept on screen at once; older ones make room. */
+export const MAX_TOASTS = 3;
+
+const KIND_TOAST_TITLES: Record<string, string> = {
+  answer: 'Suggested answer',
+  similar_case: 'Similar resolved case',
+  article: 'Relevant article',
+  next_step: 'Next step',
+  followup: 'Follow-up due',
+  alert: 'Alert',
+};
+
+export interface DeskAction {
+  setView(view: View): void;
+  loadTickets(): Promise<void>;
+  /** Opens a ticket: its conversation and suggestions; clears its badge and its toasts. */
+  openTicket(ticketId: string): Promise<void>;
+  sendFeedback(suggestionId: string, action: FeedbackAction, reason?: string): Promise<void>;
+  dismissToast(id: string): void;
+  loadInsights(): Promise<void>;
+  /** Applies an event pushed by the main process. */
+  handleDeskEvent(event: DeskEvent): void;
+  /** Listens to the main process's desk events; returns the unsubscribe function. */
+  subscribeToDesk(): () => void;
+}
+
+export type DeskSlice = DeskState & DeskAction;
+
+export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState, [], [], DeskSlice> {
+  // Numbers each load, so a slow answer never replaces a newer one.
+  let latestTickets = 0;
+  let latestDetail = 0;
+  return (set, get) => ({
+    ...initialDeskState,
+    setView(view) {
+      set({ view });
+    },
+    async loadTickets() {
+      const ticket = ++latestTickets;
+      try {
+        const tickets = await api().listTickets();
+        if (ticket === latestTickets) set({ tickets, ticketsLoaded: true, ticketsError: null });
+      } catch (error) {
+        if (ticket === latestTickets) set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
+      }
+    },
+    async openTicket(ticketId) {
+      const ticket = ++latestDetail;
+      set({
+        view: 'desk',
+        selectedTicketId: ticketId,
+        detailError: null,
+        feedbackError: null,
+        toasts: get().toasts.filter((t) => t.ticketId !== ticketId),
+      });
+      try {
+        const detail = await api().openTicket({ ticketId });
+        if (ticket !== latestDetail) return;
+        if (!detail) {
+          set({ detail: null, detailError: `Ticket ${ticketId} is no longer watched; it may have been removed from its source.` });
+          return;
+        }
+        set({ detail, tickets: get().tickets.map((t) => (t.id === ticketId ? { ...t, waiting: 0 } : t)) });
+      } catch (error) {
+        if (ticket === latestDetail) set({ detailError: errorMessage(error) });
+      }
+    },
+    async sendFeedback(suggestionId, action, reason) {
+      const detail = get().detail;
+      if (!detail) return;
+      set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: action }, feedbackError: null });
+      try {
+        const updated = await api().sendFeedback({
+          ticketId: detail.ticket.id,
+          suggestionId,
+          action,
+          ...(reason ? { reason } : {}),
+        });
+        const current = get().detail;
+        if (current && current.ticket.id === detail.ticket.id) {
+          set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
+        }
+      } catch (error) {
+        set({ feedbackError: errorMessage(error) });
+      } finally {
+        const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
+        set({ pendingFeedback: rest });
+      }
+    },
+    subscribeToDesk() {
+      try {
+        return api().onDeskEvent((event) => get().handleDeskEvent(event));
+      } catch (error) {
+        // No preload: say so where the queue would be; the header's status call says the same.
+        set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
+        return () => undefined;
+      }
+    },
+    async loadInsights() {
+      try {
+        set({ insights: await api().insights(), insightsError: null });
+      } catch (error) {
+        set({ insightsError: errorMessage(error) });
+      }
+    },
+    dismissToast(id) {
+      set({ toasts: get().toasts.filter((t) => t.id !== id) });
+    },
+    handleDeskEvent(event) {
+      switch (event.type) {
+        case 'tickets-changed':
+          void get().loadTickets();
+          return;
+        case 'knowledge-changed':
+          void get().loadStatus();
+          return;
+        case 'open-ticket':
+          void get().openTicket(event.ticketId);
+          return;
+        case 'suggestion': {
+          const state = get();
+          if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {
+            // The analyst is looking at it: refresh in place, no toast.
+            void state.openTicket(event.ticketId);
+            return;
+          }
+          const toast = {
+            id: event.suggestionId,
+            ticketId: event.ticketId,
+            title: `${KIND_TOAST_TITLES[event.kind] ?? 'Suggestion'} · ${event.subject ?? event.ticketId}`,
+            text: event.text,
+          };
+          const others = state.toasts.filter((t) => t.id !== toast.id);
+          set({ toasts: [...others, toast].slice(-MAX_TOASTS) });
+          return;
+        }
+      }
+    },
+  });
+}

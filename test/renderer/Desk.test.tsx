@@ -1,0 +1,151 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { describe, expect, it } from 'vitest';
+import { fakeVigilApi, sampleDetail, sampleSuggestion } from './fakeVigilApi';
+import { button, byName, click, mountApp, type } from './mountApp';
+
+const queueItem = (container: HTMLElement, subject: string) =>
+  [...container.querySelectorAll<HTMLButtonElement>('button.queue-item')].find((b) => b.textContent?.includes(subject))!;
+
+describe('the desk', () => {
+  it('lists the watched tickets with status, id and a badge where help waits', async () => {
+    const { container } = await mountApp();
+    const queue = byName(container, 'Ticket queue');
+    expect(queue.querySelector('.queue-summary')?.textContent).toBe('2 watched tickets');
+    const vpn = queueItem(container, 'VPN drops after sleep');
+    expect(vpn.textContent).toContain('Open');
+    expect(vpn.textContent).toContain('rt:4821');
+    expect(vpn.querySelector('.badge')?.getAttribute('aria-label')).toBe('1 suggestion waiting');
+    expect(queueItem(container, 'Invoice copy').textContent).toContain('Waiting on customer');
+    expect(queueItem(container, 'Invoice copy').querySelector('.badge')).toBeNull();
+    // The Desk tab carries the total.
+    expect(container.querySelector('[role="tab"][aria-selected="true"]')?.textContent).toBe('Desk1');
+  });
+
+  it('opens a ticket: the conversation, then the suggestion with its cited precedent', async () => {
+    const { container, api } = await mountApp();
+    await click(queueItem(container, 'VPN drops after sleep'));
+    expect(api.openTicket).toHaveBeenCalledWith({ ticketId: 'rt:4821' });
+    expect(byName(container, 'Conversation').textContent).toContain('Every time my laptop wakes up');
+    const card = byName(container, 'Suggested answer');
+    expect(card.textContent).toContain('Turn off power saving for the Wi-Fi adapter');
+    expect(card.textContent).toContain('82% confident');
+    const cited = byName(card, 'Cited knowledge').textContent!;
+    expect(cited).toContain('VPN disconnects after the laptop wakes from sleep');
+    expect(cited).toContain('Ticket T-4100 · score 0.83');
+    expect(queueItem(container, 'VPN drops after sleep').querySelector('.badge')).toBeNull();
+  });
+
+  it('records like, dislike with a reason, and dismiss; keys work on a focused card', async () => {
+    const { container, api } = await mountApp();
+    await click(queueItem(container, 'VPN drops after sleep'));
+    const card = () => byName(container, 'Suggested answer');
+    await click(button(card(), 'Like'));
+    expect(api.sendFeedback).toHaveBeenLastCalledWith({ ticketId: 'rt:4821', suggestionId: sampleSuggestion.id, action: 'liked' });
+    expect(button(card(), 'Like').getAttribute('aria-pressed')).toBe('true');
+
+    await click(button(card(), 'Dislike'));
+    await type(byName<HTMLInputElement>(container, 'What is wrong with it? (optional)'), 'Wrong product: this is the mobile app');
+    await act(async () => {
+      byName<HTMLFormElement>(container, 'Why is this suggestion wrong?').requestSubmit();
+    });
+    expect(api.sendFeedback).toHaveBeenLastCalledWith({
+      ticketId: 'rt:4821',
+      suggestionId: sampleSuggestion.id,
+      action: 'disliked',
+      reason: 'Wrong product: this is the mobile app',
+    });
+
+    await act(async () => {
+      card().dispatchEvent(new KeyboardEvent('keydown', { key: 'x', bubbles: true }));
+    });
+    expect(api.sendFeedback).toHaveBeenLastCalledWith({ ticketId: 'rt:4821', suggestionId: sampleSuggestion.id, action: 'dismissed' });
+  });
+
+  it('says so when the engine refuses feedback', async () => {
+    const api = fakeVigilApi();
+    api.sendFeedback.mockRejectedValue(new Error('No suggestion x on ticket rt:4821; it may have been removed. Reload the ticket.'));
+    const { container } = await mountApp(api);
+    await click(queueItem(container, 'VPN drops after sleep'));
+    await click(button(byName(container, 'Suggested answer'), 'Like'));
+    expect(container.querySelector('.suggestions [role="alert"]')?.textContent).toContain('No suggestion x on ticket rt:4821');
+  });
+
+  it('pops a toast for a suggestion on another ticket, and opens that ticket from it', async () => {
+    const { container, api } = await mountApp();
+    await click(queueItem(container, 'Invoice copy'));
+    api.openTicket.mockResolvedValueOnce(sampleDetail);
+    await act(async () => {
+      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-9', kind: 'answer', text: 'Turn off power saving.' });
+    });
+    const toasts = byName(container, 'New suggestions');
+    expect(toasts.textContent).toContain('Suggested answer · VPN drops after sleep');
+    expect(toasts.textContent).toContain('Turn off power saving.');
+    await click(button(toasts, 'Open ticket'));
+    expect(api.openTicket).toHaveBeenLastCalledWith({ ticketId: 'rt:4821' });
+    expect(byName(container, 'New suggestions').children).toHaveLength(0);
+  });
+
+  it('refreshes the open ticket in place, without a toast, when help arrives for it', async () => {
+    const { container, api } = await mountApp();
+    await click(queueItem(container, 'VPN drops after sleep'));
+    const calls = api.openTicket.mock.calls.length;
+    await act(async () => {
+      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-2', kind: 'article', text: 'x' });
+    });
+    expect(api.openTicket.mock.calls.length).toBe(calls + 1);
+    expect(byName(container, 'New suggestions').children).toHaveLength(0);
+  });
+
+  it('reloads the queue when tickets change, and switches screens with Alt+1 / Alt+2', async () => {
+    const { container, api } = await mountApp();
+    await act(async () => api.push({ type: 'tickets-changed' }));
+    expect(api.listTickets).toHaveBeenCalledTimes(2);
+    await act(async () => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', altKey: true }));
+    });
+    expect(byName(container, 'Search knowledge')).toBeTruthy();
+    await act(async () => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: '1', altKey: true }));
+    });
+    expect(byName(container, 'Ticket queue')).toBeTruthy();
+  });
+
+  it('the assist bubble follows the ticket with help waiting', async () => {
+    const { container, api } = await mountApp(fakeVigilApi(), { bubble: true });
+    await act(async () => undefined);
+    expect(api.openTicket).toHaveBeenCalledWith({ ticketId: 'rt:4821' });
+    const bubble = byName(container, 'Vigil assist');
+    expect(bubble.querySelector('h1')?.textContent).toBe('VPN drops after sleep');
+    expect(byName(bubble, 'Suggested answer').textContent).toContain('Turn off power saving');
+  });
+});
+
+describe('citations on a suggestion', () => {
+  it('shows sources close to the best one and keeps weak candidates one click further', async () => {
+    const { splitCitations } = await import('../../renderer/src/components/SuggestionCard');
+    const c = (entryId: string, score: number) => ({ ...sampleSuggestion.citations[0]!, entryId, score });
+    const { sources, others } = splitCitations([c('a', 0.5), c('b', 0.35), c('c', 0.1), c('d', -0.02)]);
+    expect(sources.map((s) => s.entryId)).toEqual(['a', 'b']);
+    expect(others.map((s) => s.entryId)).toEqual(['c', 'd']);
+    expect(splitCitations([c('only', 0.05)]).sources.map((s) => s.entryId)).toEqual(['only']);
+  });
+});
+
+describe('insights', () => {
+  it('shows totals, the acceptance rate and both charts with text alternatives', async () => {
+    const { container, api } = await mountApp(fakeVigilApi(), { view: 'insights' });
+    await act(async () => undefined);
+    expect(api.insights).toHaveBeenCalledOnce();
+    expect(container.querySelector('.insights h2')?.textContent).toBe('Insights');
+    const text = container.querySelector('.insights')!.textContent!;
+    expect(text).toContain('Suggestions shown10');
+    expect(text).toContain('Acceptance rate75%');
+    const charts = [...container.querySelectorAll('svg[role="img"]')].map((c) => c.getAttribute('aria-label'));
+    expect(charts).toEqual([
+      'Suggestions per day over 3 days: 10 shown, 6 used.',
+      'Knowledge entries grew from 1,203 to 1,234 over 3 days.',
+    ]);
+    expect(container.querySelectorAll('.insight-table tbody tr')).toHaveLength(3);
+  });
+});
