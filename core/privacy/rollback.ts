@@ -4,8 +4,8 @@
  * `vigil store rollback NAME`.
  *
  * A snapshot is a LanceDB tag (`vigil-NAME`) on the current version of every table in `<dataDir>/lancedb`, plus a
- * copy of the small files that say which table is active and what was not yet committed (`meta.json`,
- * `fresh-log.jsonl`), in `<dataDir>/snapshots/NAME/`. It is written to a temporary folder and renamed into
+ * copy of the small files that say which table is active, which embedder the team chose and what was not yet
+ * committed (`meta.json`, `settings.json`, `fresh-log.jsonl`), in `<dataDir>/snapshots/NAME/`. It is written to a temporary folder and renamed into
  * place, so a crash never leaves a half-made snapshot that looks complete.
  *
  * Rolling back never destroys anything: the current state is first saved as a snapshot of its own
@@ -24,8 +24,12 @@ import { z } from 'zod';
 import { lockDataFolder } from '../knowledge/folderLock';
 import type { AuditLog } from './auditLog';
 
-/** Files of the data folder that belong to a snapshot, next to the LanceDB tables. */
-const SNAPSHOT_FILES = ['meta.json', 'fresh-log.jsonl'] as const;
+/**
+ * Files of the data folder that belong to a snapshot, next to the LanceDB tables: which table is active and which
+ * embedder wrote it (`meta.json`), what was not yet committed (`fresh-log.jsonl`), and the chosen embedder
+ * (`settings.json`, written by `vigil models use`), so rolling back a re-index also returns to the old model.
+ */
+const SNAPSHOT_FILES = ['meta.json', 'fresh-log.jsonl', 'settings.json'] as const;
 const TAG_PREFIX = 'vigil-';
 const SNAPSHOTS = 'snapshots';
 const MANIFEST = 'snapshot.json';

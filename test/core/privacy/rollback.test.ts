@@ -9,15 +9,19 @@ import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
 import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/privacy/rollback';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
 
-async function ids(dataDir: string): Promise<string[]> {
-  const store = await KnowledgeStore.open(dataDir, new HashedEmbedder());
+async function everyEntryWith(dataDir: string, embedder: HashedEmbedder): Promise<string[]> {
+  const store = await KnowledgeStore.open(dataDir, embedder);
   try {
     const found: string[] = [];
     for await (const entry of store.entries()) found.push(entry.id);
-    return found.sort();
+    return found;
   } finally {
     await store.close();
   }
+}
+
+async function ids(dataDir: string): Promise<string[]> {
+  return (await everyEntryWith(dataDir, new HashedEmbedder())).sort();
 }
 
 async function withStore(dataDir: string, run: (store: KnowledgeStore) => Promise<void>): Promise<void> {
@@ -58,6 +62,24 @@ describe('store snapshots and rollback', () => {
       'store_rollback',
       'store_rollback',
     ]);
+  });
+
+  it('rolls a re-index back: the old index is in charge again and nothing is re-embedded', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-rollback-'));
+    await withStore(dataDir, (store) => store.upsert(ARTICLES));
+    await createSnapshot(dataDir, 'before-reindex', { reason: 'before switching embedder' });
+    const small = new HashedEmbedder({ dimensions: 128 });
+    expect((await everyEntryWith(dataDir, small)).length).toBe(ARTICLES.length); // re-indexed into a new table
+
+    await rollbackToSnapshot(dataDir, 'before-reindex');
+    const progress: string[] = [];
+    const store = await KnowledgeStore.open(dataDir, new HashedEmbedder(), (m) => progress.push(m));
+    try {
+      expect(progress).toEqual([]); // the 512-dimension table is active again: no re-index
+      expect((await store.search('vpn disconnects on hotel wifi'))[0]?.entry.id).toBe('kb-vpn-mtu');
+    } finally {
+      await store.close();
+    }
   });
 
   it('waits for the folder to be free, and explains bad names and unknown snapshots', async () => {
