@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopilotService } from '../../../core/app/copilotService';
 import { runReplay } from '../../../core/app/replay';
+import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { loadBanking77, seededShuffle } from '../../bench/banking77Data';
 
 /** Hosts the tripwire lets through: this machine, spelled plainly. Anything cleverer is the policy's job. */
@@ -155,9 +156,27 @@ export const learningStep: CycleStep = {
   },
 };
 
+/** Knowledge packs: the team exports a signed pack, and the same copilot verifies, trusts and installs it. */
+export const packStep: CycleStep = {
+  name: 'knowledge pack export and install',
+  async run(context) {
+    const keys = await writeKeyPair(join(context.workDir, 'team-key'));
+    const file = join(context.workDir, 'team.vpack');
+    const service = await CopilotService.open({ dataDir: context.dataDir });
+    try {
+      const exported = await service.packs.exportTeamPack(file, { name: 'team-cycle', version: '1.0.0', team: 'support', privateKey: await readPrivateKey(keys.privateKey) });
+      await service.packs.trustKeyFile(keys.publicKey, 'Our team');
+      const installed = await service.packs.install(file);
+      context.results['pack'] = { exported, installed, listed: service.packs.list().map((p) => p.name) };
+    } finally {
+      await service.close();
+    }
+  },
+};
+
 /** Every step of the offline cycle, in order. Add the connector sync step here (see the file comment). */
 export function fullCycleSteps(): CycleStep[] {
-  return [replayStep, learningStep];
+  return [replayStep, learningStep, packStep];
 }
 
 /** Runs the steps in a fresh work folder and returns the context. */

@@ -32,7 +32,7 @@ function hasStrace(): boolean {
 }
 
 describe('no egress during a full cycle', () => {
-  it('replays, learns and serves suggestions with every outbound attempt refused and none made', async () => {
+  it('replays, learns, serves suggestions and installs a knowledge pack with every outbound attempt refused and none made', async () => {
     const tripwire = installTripwire();
     installed.push(tripwire);
     const guard = installEgressGuard(new EgressPolicy({ offline: true }));
@@ -46,6 +46,7 @@ describe('no egress during a full cycle', () => {
       learned: { entryIds: ['case-L-1', 'qa-L-1'], status: 'proposed' },
       suggestion: { ticketId: 'L-2' },
     });
+    expect(context.results['pack']).toMatchObject({ listed: ['team-cycle'] });
     expect(guard.denied()).toEqual([]);
     expect(guard.attempts.filter((a) => a.via !== 'dns' || a.host !== 'localhost')).toEqual([]);
     expect(tripwire.reached).toEqual([]);
@@ -64,8 +65,9 @@ describe('no egress during a full cycle', () => {
       ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg', '-e', 'signal=none', '-o', trace, process.execPath, '--import', 'tsx', 'test/core/net/cycleChild.ts', join(dir, 'work')],
       { maxBuffer: 16 * 1024 * 1024 },
     );
-    const summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as { controlPort: number; results: { replay: ReplaySummary } };
+    const summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as { controlPort: number; results: { replay: ReplaySummary; pack: { listed: string[] } } };
     expect(summary.results.replay.entriesLearned).toBe(40);
+    expect(summary.results.pack.listed).toEqual(['team-cycle']);
 
     const lines = (await readFile(trace, 'utf8')).split('\n');
     const destinations = lines
