@@ -12,6 +12,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { EgressDeniedError, type EgressPolicy } from './egress';
 
 /** One outbound attempt seen by the guard. */
@@ -150,7 +151,19 @@ export function installEgressGuard(policy: EgressPolicy, options: EgressGuardOpt
   );
 
   // DNS: a query for a name is itself a disclosure (the resolver learns the name), so refused names are not asked.
-  restores.push(replace(dns, 'lookup', (original) => guardedLookupOf(original, policy, record, true) as typeof dns.lookup));
+  restores.push(
+    replace(dns, 'lookup', (original) => {
+      const guarded = guardedLookupOf(original, policy, record, true);
+      // `util.promisify(dns.lookup)` resolves to {address, family} (or the list with `all`), as Node's own does.
+      Object.defineProperty(guarded, promisify.custom, {
+        value: (host: string, options: dns.LookupOptions = {}) =>
+          new Promise((resolve, reject) => {
+            guarded(host, options, (err: Error | null, address?: unknown, family?: number) => (err ? reject(err) : resolve(options.all ? address : { address, family })));
+          }),
+      });
+      return guarded as unknown as typeof dns.lookup;
+    }),
+  );
   restores.push(
     replace(dns.promises, 'lookup', (original) =>
       (async (host: string, ...rest: unknown[]) => {

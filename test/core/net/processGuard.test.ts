@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { get } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EgressDeniedError, EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
@@ -79,5 +80,13 @@ describe('the process egress guard', () => {
     connectorGuard.uninstall();
     expect(net.Socket.prototype.connect).toBe(before);
     guard = installEgressGuard(new EgressPolicy({ offline: true }));
+  });
+});
+
+describe('the guard keeps Node APIs working', () => {
+  it('leaves util.promisify(dns.lookup) with its usual result shape', async () => {
+    const lookup = promisify(dns.lookup); // the guard is installed (beforeEach)
+    expect(await lookup('127.0.0.1')).toEqual({ address: '127.0.0.1', family: 4 });
+    await expect(lookup('example.com')).rejects.toThrow(EgressDeniedError);
   });
 });
