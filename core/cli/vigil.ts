@@ -13,6 +13,7 @@ import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 import { packCommand } from './packCommand';
+import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -25,6 +26,8 @@ Usage:
   vigil status [--data-dir DIR]
   vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
 ${MODELS_USAGE}
+  vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
+  vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 
@@ -201,6 +204,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
       out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
+      for (const line of await describeSyncStates(s.dataDir)) out.log(line);
       if (s.lastWriteError) out.error(s.lastWriteError);
       return 0;
     },
@@ -225,6 +229,12 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await modelsCommand(rest, out).catch((err: unknown) => {
           throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;
         });
+      case 'watch':
+        return await watchCommand(rest, out);
+      case 'connectors':
+        return await connectorsCommand(rest, out);
+      case 'secrets':
+        return await secretsCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out);
       case 'store':

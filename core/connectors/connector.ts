@@ -3,7 +3,8 @@
  * source's own API into ticket events in the spec's ticket format; the watcher owns scheduling, cursors,
  * retries, de-duplication and health. Connectors never write anywhere unless the analyst clicks (`postNote`).
  */
-import type { Ticket } from '../formats/schemas';
+import { z } from 'zod';
+import { TicketSchema, type Ticket } from '../formats/schemas';
 
 export const TICKET_EVENT_TYPES = ['ticket_opened', 'message_added', 'status_changed', 'ticket_closed'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -25,12 +26,37 @@ export interface TicketEvent {
   messageId?: string;
 }
 
+/** The id a connector gives a source's ticket: `<connector id>:<id at the source>`, e.g. `rt-main:1042`. */
+export function qualifyTicketId(connectorId: string, sourceTicketId: string | number): string {
+  return `${connectorId}:${sourceTicketId}`;
+}
+
+/**
+ * The watcher re-checks every event at its boundary: a connector that lets a malformed item through gets it
+ * dropped and reported (with its position and field), not delivered.
+ */
+export const TicketEventSchema = z.looseObject({
+  id: z.string().min(1, 'must not be empty'),
+  type: z.enum(TICKET_EVENT_TYPES),
+  ticketId: z.string().min(1, 'must not be empty'),
+  at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time'),
+  ticket: TicketSchema,
+  messageId: z.string().optional(),
+});
+
 export interface FetchPage {
   events: TicketEvent[];
   /** Where the next call continues; stored by the watcher only after `events` are committed. */
   cursor: string | null;
   /** True when the source has more right now: the watcher calls again at once instead of waiting. */
   more: boolean;
+  /** Events known to be waiting at the source after this page, when the source can tell; shown as backlog. */
+  backlog?: number;
+  /**
+   * Items of the source that were skipped because they are malformed, each in plain words with where it is
+   * (`tickets.jsonl:4: messages.0.author: …`). The watcher reports them in the connector's health.
+   */
+  issues?: string[];
 }
 
 export interface Connector {
@@ -44,6 +70,11 @@ export interface Connector {
   testConnection(signal: AbortSignal): Promise<void>;
   /** Optional write-back, only ever on the analyst's click: posts `text` as an internal note on the ticket. */
   postNote?(ticketId: string, text: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional push: calls `onChange` when the source may have something new (a file changed, a mailbox got a
+   * message), so the watcher polls at once instead of waiting for the schedule. Returns an unsubscribe function.
+   */
+  subscribe?(onChange: () => void): () => void;
   close?(): Promise<void>;
 }
 

@@ -1,0 +1,218 @@
+/**
+ * Freshdesk through its API v2 (developers.freshdesk.com/api): `GET /api/v2/tickets` with `updated_since`,
+ * `order_by=updated_at&order_type=asc`, `include=description,stats`, then each ticket's
+ * `GET /api/v2/tickets/{id}/conversations` (pages linked by the `Link` header). Auth: the API key as the Basic
+ * user name with `X` as the password.
+ *
+ * The ticket's description is the customer's first message; conversations follow: `incoming: true` (or written
+ * by the requester) is the customer, `private: true` an internal note. Freshdesk lists at most 300 pages of a
+ * search, so the connector never pages far: it moves `updated_since` forward after every page instead
+ * (`TimeCursor`).
+ */
+import { z } from 'zod';
+import type { EgressPolicy } from '../net/egress';
+import type { Message, TicketStatus } from '../formats/schemas';
+import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import {
+  CONNECTOR_ID,
+  advanceTimeCursor,
+  decodeCursor,
+  defaultWarn,
+  isoTime,
+  lastByKey,
+  nativeTicketId,
+  parseConfig,
+  parseItem,
+  ticketEvents,
+  TimeCursorSchema,
+  toSecond,
+  VendorTime,
+  type HttpConnectorOptions,
+  type TimeCursor,
+} from './helpdeskEvents';
+import { basicAuth, JsonHttpClient } from './http';
+
+const SERVICE = 'Freshdesk';
+/** Freshdesk refuses `page` above 300 on list endpoints. */
+const MAX_PAGE = 300;
+
+export const FreshdeskConfigSchema = z.object({
+  id: CONNECTOR_ID,
+  kind: z.literal('freshdesk').default('freshdesk'),
+  /** `https://{domain}.freshdesk.com` */
+  baseUrl: z.url(),
+  /** The agent's API key (Profile settings → View API key). */
+  token: z.string().min(1, 'a Freshdesk API key is needed'),
+  /** Where a first sync starts (ISO 8601); default 30 days back (Freshdesk's own default window). */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  pageSize: z.number().int().min(1).max(100).default(100),
+  /** Group ids to team names (Freshdesk lists tickets with `group_id` only). */
+  groups: z.record(z.string(), z.string()).optional(),
+});
+export type FreshdeskConfig = z.input<typeof FreshdeskConfigSchema>;
+
+const FdId = z.number().int();
+
+const FdTicket = z.looseObject({
+  id: FdId,
+  subject: z.string().nullish(),
+  description_text: z.string().nullish(),
+  status: z.number().int(),
+  requester_id: FdId.nullish(),
+  group_id: FdId.nullish(),
+  tags: z.array(z.string()).nullish(),
+  created_at: VendorTime,
+  updated_at: VendorTime,
+  stats: z.looseObject({ status_updated_at: VendorTime.nullish() }).nullish(),
+});
+type FdTicket = z.infer<typeof FdTicket>;
+
+const Conversation = z.looseObject({
+  id: FdId,
+  body_text: z.string().nullish(),
+  body: z.string().nullish(),
+  incoming: z.boolean(),
+  private: z.boolean(),
+  user_id: FdId.nullish(),
+  created_at: VendorTime,
+});
+
+/** Freshdesk's built-in statuses; 6 and 7 are the usual "waiting on customer / third party" custom ones. */
+const STATUS: Record<number, TicketStatus> = { 2: 'open', 3: 'pending', 4: 'solved', 5: 'closed', 6: 'pending', 7: 'pending' };
+
+export function mapFreshdeskStatus(status: number): TicketStatus {
+  return STATUS[status] ?? 'open';
+}
+
+/** The `rel="next"` address of a `Link` header, if any. */
+export function nextLink(header: string | null): string | undefined {
+  for (const part of (header ?? '').split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export class FreshdeskConnector implements Connector {
+  readonly kind = 'freshdesk';
+  readonly id: string;
+  private readonly config: z.output<typeof FreshdeskConfigSchema>;
+  private readonly http: JsonHttpClient;
+  private readonly warn: (message: string) => void;
+
+  constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
+    this.config = parseConfig(SERVICE, FreshdeskConfigSchema, config);
+    this.id = this.config.id;
+    this.warn = options.warn ?? defaultWarn;
+    this.http = new JsonHttpClient({
+      service: SERVICE,
+      baseUrl: this.config.baseUrl,
+      policy,
+      authorization: basicAuth(this.config.token, 'X'),
+      secrets: [this.config.token],
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.http.request('/api/v2/agents/me', { schema: z.looseObject({ id: FdId }), signal });
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
+    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    if (position.page > MAX_PAGE) {
+      throw new ConnectorError(
+        `More than ${MAX_PAGE * this.config.pageSize} Freshdesk tickets were updated in the same second (${since}); Freshdesk cannot list past page ${MAX_PAGE}.`,
+        'bad_response',
+      );
+    }
+    const { data } = await this.http.request('/api/v2/tickets', {
+      query: {
+        updated_since: since,
+        order_by: 'updated_at',
+        order_type: 'asc',
+        include: 'description,stats',
+        per_page: this.config.pageSize,
+        page: position.page,
+      },
+      schema: z.array(z.unknown()),
+      signal,
+    });
+
+    const tickets: FdTicket[] = [];
+    data.forEach((item, i) => {
+      const t = parseItem(FdTicket, item, `${SERVICE} tickets list [${i}]`, this.warn);
+      if (t) tickets.push(t);
+    });
+    const events: TicketEvent[] = [];
+    for (const t of lastByKey(tickets, (t) => String(t.id))) {
+      const messages = await this.conversations(t, signal);
+      const status = t.stats?.status_updated_at;
+      events.push(
+        ...ticketEvents(this.id, {
+          nativeId: t.id,
+          subject: t.subject ?? undefined,
+          status: mapFreshdeskStatus(t.status),
+          statusSince: status ? isoTime(status) : undefined,
+          team: t.group_id != null ? (this.config.groups?.[String(t.group_id)] ?? `group-${t.group_id}`) : undefined,
+          requester: t.requester_id != null ? String(t.requester_id) : undefined,
+          tags: t.tags ?? undefined,
+          createdAt: isoTime(t.created_at),
+          updatedAt: isoTime(t.updated_at),
+          messages,
+        }),
+      );
+    }
+    const next = advanceTimeCursor(
+      { ...position, since },
+      tickets.map((t) => t.updated_at),
+      data.length >= this.config.pageSize,
+      toSecond,
+    );
+    return { events, cursor: JSON.stringify(next.cursor), more: next.more };
+  }
+
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
+    await this.http.request(`/api/v2/tickets/${id}/notes`, {
+      method: 'POST',
+      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'), private: true },
+      schema: z.looseObject({ id: FdId }),
+      signal,
+    });
+  }
+
+  private async conversations(t: FdTicket, signal: AbortSignal): Promise<Message[]> {
+    const messages: Message[] = [];
+    if (t.description_text?.trim()) {
+      // The description has no id of its own in Freshdesk; it is the ticket's opening message.
+      messages.push({ id: 'description', author: 'customer', text: t.description_text, at: isoTime(t.created_at) });
+    }
+    let next: string | undefined = `/api/v2/tickets/${t.id}/conversations`;
+    let query: Record<string, number> | undefined = { per_page: 100 };
+    while (next) {
+      const { data, headers } = await this.http.request(next, { query, schema: z.array(z.unknown()), signal });
+      data.forEach((item, i) => {
+        const c = parseItem(Conversation, item, `${SERVICE} ticket ${t.id} conversations [${i}]`, this.warn);
+        if (!c) return;
+        const customer = c.incoming || (c.user_id != null && c.user_id === t.requester_id && !c.private);
+        messages.push({
+          id: String(c.id),
+          author: customer ? 'customer' : 'analyst',
+          text: c.body_text ?? c.body ?? '',
+          at: isoTime(c.created_at),
+          ...(customer ? {} : { internal: c.private }),
+        });
+      });
+      next = nextLink(headers.get('link'));
+      query = undefined;
+    }
+    return messages;
+  }
+}
+
+export function createFreshdeskConnector(config: FreshdeskConfig, policy: EgressPolicy, options?: HttpConnectorOptions): FreshdeskConnector {
+  return new FreshdeskConnector(config, policy, options);
+}

@@ -1,0 +1,225 @@
+/**
+ * What the HTTP helpdesk connectors share once a vendor's payload is read: ticket ids prefixed by the connector,
+ * the spec's ticket built and checked, the ticket's events with stable ids, and cursors encoded as JSON.
+ *
+ * The connectors are stateless between calls: every time a ticket shows up as updated, all of its events are
+ * produced again with the same ids, and the watcher drops those it has already committed. Event ids:
+ * `<ticketId>/opened`, `<ticketId>/message/<messageId>`, `<ticketId>/status/<status>/<since>`,
+ * `<ticketId>/closed/<since>`, where `<since>` is when the ticket entered that status (the vendor's own
+ * timestamp where it has one, otherwise the ticket's last update).
+ */
+import { z } from 'zod';
+import { isClosedStatus, TicketSchema, type Message, type Ticket, type TicketStatus } from '../formats/schemas';
+import { ConnectorError, type TicketEvent } from './connector';
+import { describeSchemaError } from './http';
+
+/** Connector ids double as ticket id prefixes: `rt-main:42`. */
+export const CONNECTOR_ID = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use lower-case letters, digits, "-" and "_" (such as rt-main)');
+
+/** A time as a vendor writes it (ISO 8601, with or without zone); checked so a bad one names its field. */
+export const VendorTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
+
+/** `<connectorId>:<native id>` */
+export function prefixedTicketId(connectorId: string, nativeId: string | number): string {
+  return `${connectorId}:${nativeId}`;
+}
+
+/** The vendor's own id back from a prefixed ticket id; a `config` error when the ticket is another connector's. */
+export function nativeTicketId(connectorId: string, ticketId: string): string {
+  const prefix = `${connectorId}:`;
+  if (!ticketId.startsWith(prefix) || ticketId.length === prefix.length) {
+    throw new ConnectorError(`Ticket "${ticketId}" does not belong to the connector "${connectorId}".`, 'config');
+  }
+  return ticketId.slice(prefix.length);
+}
+
+export interface HelpdeskTicket {
+  nativeId: string | number;
+  subject?: string;
+  status: TicketStatus;
+  /** When the ticket entered `status`, if the helpdesk says; otherwise `updatedAt` stands in. */
+  statusSince?: string;
+  team?: string;
+  requester?: string;
+  tags?: string[];
+  createdAt: string;
+  updatedAt: string;
+  messages: Message[];
+  resolution?: string;
+  /** Vendor fields kept beside the spec's (unknown fields are allowed by the format). */
+  extra?: Record<string, unknown>;
+}
+
+/** ISO 8601 in UTC with seconds (`2026-03-01T09:00:00Z`, or with milliseconds when the source has them). */
+export function isoTime(value: string | number | Date): string {
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) throw new Error(`not a time: ${String(value)}`);
+  return d.toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The spec's ticket plus its events, oldest first: opened, one per message (each carrying the ticket as it stood
+ * after that message), then the current status. A ticket with no message at all gets its subject as the first
+ * customer message (a Jira request with only a summary), because the format needs one; with neither, no events.
+ */
+export function ticketEvents(connectorId: string, source: HelpdeskTicket): TicketEvent[] {
+  const ticketId = prefixedTicketId(connectorId, source.nativeId);
+  const seen = new Set<string>();
+  const messages = [...source.messages]
+    .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)))
+    .map((m, index) => ({ m, index }))
+    // Stable: messages with the same time (or none) keep the helpdesk's order.
+    .sort((a, b) => (Date.parse(a.m.at ?? '') || 0) - (Date.parse(b.m.at ?? '') || 0) || a.index - b.index)
+    .map(({ m }) => m);
+  if (messages.length === 0) {
+    if (!source.subject?.trim()) return [];
+    messages.push({ id: 'subject', author: 'customer', text: source.subject, at: source.createdAt });
+  }
+
+  const parsed = TicketSchema.safeParse({
+    ...source.extra,
+    id: ticketId,
+    subject: source.subject,
+    status: source.status,
+    team: source.team,
+    requester: source.requester,
+    tags: source.tags,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+    messages,
+    resolution: source.resolution,
+  });
+  if (!parsed.success) {
+    throw new ConnectorError(`Ticket ${ticketId} does not fit the ticket format: ${describeSchemaError(parsed.error)}.`, 'bad_response');
+  }
+  const ticket: Ticket = parsed.data;
+  const upTo = (count: number): Ticket => ({ ...ticket, messages: ticket.messages.slice(0, count) });
+
+  const events: TicketEvent[] = [
+    { id: `${ticketId}/opened`, type: 'ticket_opened', ticketId, at: source.createdAt, ticket: upTo(1), messageId: messages[0]!.id },
+  ];
+  messages.forEach((m, i) => {
+    events.push({
+      id: `${ticketId}/message/${m.id}`,
+      type: 'message_added',
+      ticketId,
+      at: m.at ?? source.updatedAt,
+      ticket: upTo(i + 1),
+      messageId: m.id,
+    });
+  });
+  const since = source.statusSince ?? source.updatedAt;
+  if (isClosedStatus(source.status)) {
+    events.push({ id: `${ticketId}/closed/${since}`, type: 'ticket_closed', ticketId, at: since, ticket });
+  } else if (source.status !== 'new') {
+    events.push({ id: `${ticketId}/status/${source.status}/${since}`, type: 'status_changed', ticketId, at: since, ticket });
+  }
+  return events;
+}
+
+/** Keeps the last copy of each item by key (a page that lists a ticket twice keeps its newest state). */
+export function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    map.delete(k);
+    map.set(k, item);
+  }
+  return [...map.values()];
+}
+
+/** Reads a cursor this connector wrote; anything else is a `config` error (the stored cursor is not ours). */
+export function decodeCursor<T>(service: string, cursor: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(cursor);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConnectorError(
+      `The saved position for ${service} ("${cursor.slice(0, 80)}") was not written by this connector. Reset the connector's sync position.`,
+      'config',
+    );
+  }
+  return parsed.data;
+}
+
+/** Parses one item of a page; on failure reports it (with `label` and the field path) and returns undefined. */
+export function parseItem<T>(
+  schema: z.ZodType<T>,
+  item: unknown,
+  label: string,
+  warn: (message: string) => void,
+): T | undefined {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  warn(`${label} skipped: ${describeSchemaError(parsed.error)}.`);
+  return undefined;
+}
+
+/** Options every HTTP connector factory takes besides its config and the egress policy. */
+export interface HttpConnectorOptions {
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /**
+   * Told about items skipped because they do not match the vendor's documented shape (one malformed ticket must
+   * not stop the others). Default: `console.warn`.
+   */
+  warn?: (message: string) => void;
+}
+
+export function defaultWarn(message: string): void {
+  console.warn(message);
+}
+
+/**
+ * A resumable position in a list ordered by last update, for helpdesks whose search takes "updated at or after"
+ * (RT, Freshdesk, Zammad). `since` is the newest update time seen, cut to the search's resolution. The next call
+ * asks for `>= since` again, not `> since`: a ticket updated again within the same second keeps the same time
+ * stamp, and "after" would lose that update. The tickets at `since` are therefore read once more (their events
+ * keep their ids, so the watcher drops them). `page` goes past pages that are entirely at `since` (more tickets
+ * updated in one second than a page holds).
+ */
+export const TimeCursorSchema = z.object({
+  since: z.string().nullable(),
+  page: z.number().int().min(1),
+});
+export type TimeCursor = z.infer<typeof TimeCursorSchema>;
+
+/**
+ * The cursor after a page of items with these update times (ISO 8601). `bucket` cuts a time to the search's
+ * resolution (an ISO string that sorts as text sorts in time); `full` says the page was as long as asked, so
+ * more may follow now.
+ */
+export function advanceTimeCursor(
+  cursor: TimeCursor,
+  updatedAts: readonly string[],
+  full: boolean,
+  bucket: (iso: string) => string,
+): { cursor: TimeCursor; more: boolean } {
+  let newest: string | null = null;
+  for (const at of updatedAts) {
+    const b = bucket(at);
+    if (newest === null || b > newest) newest = b;
+  }
+  if (newest !== null && (cursor.since === null || newest > cursor.since)) {
+    return { cursor: { since: newest, page: 1 }, more: full };
+  }
+  return { cursor: { since: cursor.since, page: full ? cursor.page + 1 : 1 }, more: full };
+}
+
+/** Cuts an ISO time to whole seconds, in UTC (`2026-03-01T09:00:07Z`). */
+export function toSecond(iso: string): string {
+  return new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Validates a connector's settings; a `config` error names the field (`Zendesk settings: email: …`). */
+export function parseConfig<S extends z.ZodType>(service: string, schema: S, config: unknown): z.output<S> {
+  const parsed = schema.safeParse(config);
+  if (!parsed.success) throw new ConnectorError(`${service} settings: ${describeSchemaError(parsed.error)}.`, 'config');
+  return parsed.data;
+}

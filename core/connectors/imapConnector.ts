@@ -1,0 +1,357 @@
+/**
+ * The IMAP connector: a support mailbox read as a helpdesk queue. Each message is threaded into a ticket by its
+ * `References` (the first id is the thread's root), else `In-Reply-To`, else its own `Message-ID`; the ticket's
+ * snapshot is the thread as it stands at that message (every message of the mailbox in the thread, up to it).
+ * Senders matching `supportAddresses` are analysts, everyone else a customer. Mail has no ticket status, so this
+ * connector opens tickets and adds messages; it never closes them.
+ *
+ * The cursor is the mailbox's UIDVALIDITY and the last UID delivered; pages are `pageSize` messages in UID order.
+ * Event ids come from Message-IDs, so a message delivered twice (a CC, a re-sent copy, a mailbox rebuilt with a new
+ * UIDVALIDITY) is the same event and the watcher drops the repeat. Every connection first passes the egress
+ * policy; credentials come from the secret store and are never put in errors.
+ *
+ * Write-back (`postNote`, only on the analyst's click) appends the draft as a reply in the drafts mailbox with the
+ * `\Draft` flag: nothing is sent; the analyst reviews and sends it from their mail client.
+ */
+import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { Message, Ticket } from '../formats/schemas';
+import { isLoopbackHost, type EgressPolicy } from '../net/egress';
+import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
+
+export interface ImapConnectorOptions {
+  id: string;
+  host: string;
+  port: number;
+  /** `implicit`: TLS from the start (port 993); `starttls`: upgrade a plain connection; `none`: loopback only. */
+  tls: 'implicit' | 'starttls' | 'none';
+  user: string;
+  password: string;
+  mailbox: string;
+  /** Addresses (`help@example.com`) or domains (`@example.com`) whose mail is written by analysts. */
+  supportAddresses: readonly string[];
+  /** Where `postNote` puts drafts. */
+  draftsMailbox: string;
+  egress: EgressPolicy;
+  /** Messages per page. Default 50. */
+  pageSize?: number;
+  /** Socket inactivity limit. Default 60 s. */
+  socketTimeoutMs?: number;
+}
+
+interface ImapCursor {
+  v: 1;
+  uidValidity: string;
+  lastUid: number;
+}
+
+interface MailItem {
+  uid: number;
+  messageId: string;
+  rootId: string;
+  message: Message;
+  subject: string;
+  from: string;
+  date: string;
+}
+
+/** `<abc@host>` → `abc@host`. */
+function bare(id: string): string {
+  return id.trim().replace(/^<|>$/g, '');
+}
+
+function firstReference(parsed: ParsedMail): string | null {
+  const refs = Array.isArray(parsed.references) ? parsed.references : parsed.references ? parsed.references.split(/\s+/) : [];
+  const first = refs.find((r) => r.trim().length > 0);
+  return first ? bare(first) : parsed.inReplyTo ? bare(parsed.inReplyTo.split(/\s+/)[0] ?? '') || null : null;
+}
+
+/** Subject without reply and forward prefixes (`Re: Fwd: AW: x` → `x`). */
+export function baseSubject(subject: string): string {
+  return subject.replace(/^(\s*(re|fw|fwd|aw|wg|sv|antw)(\[\d+\])?\s*:\s*)+/i, '').trim();
+}
+
+/** Whether `address` is one of the support team's (`help@example.com`) or in its domain (`@example.com`). */
+export function isSupportAddress(address: string, supportAddresses: readonly string[]): boolean {
+  const a = address.toLowerCase();
+  return supportAddresses.some((s) => {
+    const p = s.toLowerCase();
+    return p.startsWith('@') ? a.endsWith(p) : a === p;
+  });
+}
+
+/** Plain words for what went wrong talking to the server; never includes the password. */
+function describeImapError(err: unknown, options: ImapConnectorOptions): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const e = err as { code?: string; authenticationFailed?: boolean; message?: string; responseText?: string; name?: string; serverResponseCode?: string };
+  const where = `${options.host}:${options.port}`;
+  if (e.serverResponseCode === 'UNAVAILABLE') {
+    return new ConnectorError(`The mail server at ${where} cannot check logins right now (temporary failure on its side).`, 'unavailable');
+  }
+  if (e.name === 'EgressDeniedError') return new ConnectorError(e.message ?? 'Connection blocked.', 'config');
+  if (e.authenticationFailed || e.code === 'AUTHENTICATIONFAILED') {
+    return new ConnectorError(`The mail server at ${where} refused the login of "${options.user}". Check the user name and the password in the secret store.`, 'auth');
+  }
+  if (e.code === 'ECONNREFUSED') return new ConnectorError(`Cannot reach the mail server at ${where}: connection refused. Check the host and port, and that the server is running.`, 'unavailable');
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new ConnectorError(`The mail server's name ${options.host} cannot be resolved. Check the host name and the network.`, 'network');
+  if (e.code === 'ETIMEDOUT' || e.code === 'ConnectionTimeout' || e.code === 'GreetingTimeout') {
+    return new ConnectorError(`The mail server at ${where} did not answer in time.`, 'unavailable');
+  }
+  if (e.code === 'NoConnection' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+    return new ConnectorError(`The connection to the mail server at ${where} was lost before it finished answering.`, 'network');
+  }
+  const detail = e.responseText ?? e.message ?? String(err);
+  return new ConnectorError(`The mail server at ${where} failed: ${detail}`, 'unavailable');
+}
+
+export class ImapConnector implements Connector {
+  readonly kind = 'imap';
+  readonly id: string;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: ImapConnectorOptions) {
+    this.id = options.id;
+    this.pageSize = Math.max(1, options.pageSize ?? 50);
+    if (options.tls === 'none' && !isLoopbackHost(options.host)) {
+      throw new ConnectorError(`IMAP without TLS is allowed only to this machine (loopback); use tls "implicit" or "starttls" for ${options.host}.`, 'config');
+    }
+  }
+
+  private async connect(signal: AbortSignal, idle = false): Promise<ImapFlow> {
+    this.options.egress.assertAllowed(this.options.host);
+    const client = new ImapFlow({
+      host: this.options.host,
+      port: this.options.port,
+      secure: this.options.tls === 'implicit',
+      doSTARTTLS: this.options.tls === 'starttls' ? true : this.options.tls === 'none' ? false : undefined,
+      auth: { user: this.options.user, pass: this.options.password },
+      logger: false,
+      // Only the change-notification connection idles; sync connections log out after each page.
+      disableAutoIdle: !idle,
+      ...(idle ? { autoIdleDelay: 1_000, maxIdleTime: 5 * 60_000 } : {}),
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: this.options.socketTimeoutMs ?? 60_000,
+    });
+    client.on('error', () => undefined); // surfaced through the failing command instead
+    const onAbort = (): void => client.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await client.connect();
+    } catch (err) {
+      signal.removeEventListener('abort', onAbort);
+      client.close();
+      throw describeImapError(err, this.options);
+    }
+    return client;
+  }
+
+  private async withClient<T>(signal: AbortSignal, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connect(signal);
+    try {
+      return await work(client);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new ConnectorError('Cancelled.', 'unavailable');
+      throw describeImapError(err, this.options);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.withClient(signal, async (client) => {
+      const status = await client.status(this.options.mailbox, { messages: true }).catch(() => false as const);
+      if (!status) throw new ConnectorError(`The mailbox "${this.options.mailbox}" does not exist on ${this.options.host} for ${this.options.user}.`, 'config');
+    });
+  }
+
+  private parseCursor(cursor: string | null): ImapCursor | null {
+    if (cursor === null) return null;
+    try {
+      const c = JSON.parse(cursor) as Partial<ImapCursor>;
+      if (c.v === 1 && typeof c.uidValidity === 'string' && typeof c.lastUid === 'number') return c as ImapCursor;
+    } catch {
+      // fall through
+    }
+    throw new ConnectorError(`IMAP connector "${this.id}" got a cursor it did not write (${cursor.slice(0, 80)}).`, 'config');
+  }
+
+  private async toItem(msg: FetchMessageObject): Promise<MailItem> {
+    const parsed = msg.source ? await simpleParser(msg.source, { skipImageLinks: true, skipTextToHtml: true }) : ({} as ParsedMail);
+    const messageId = parsed.messageId ? bare(parsed.messageId) : `uid-${msg.uid}`;
+    const rootId = firstReference(parsed) ?? messageId;
+    const fromAddress = parsed.from?.value[0]?.address ?? '';
+    const date = (parsed.date ?? msg.internalDate ?? new Date()) as Date | string;
+    const at = new Date(date).toISOString();
+    const text = (parsed.text ?? '').trim();
+    return {
+      uid: msg.uid,
+      messageId,
+      rootId,
+      subject: parsed.subject ?? '',
+      from: fromAddress,
+      date: at,
+      message: {
+        id: messageId,
+        author: isSupportAddress(fromAddress, this.options.supportAddresses) ? 'analyst' : 'customer',
+        text,
+        at,
+        from: fromAddress,
+      },
+    };
+  }
+
+  /** The thread's messages in the mailbox with a UID up to `maxUid`, oldest first. */
+  private async thread(client: ImapFlow, rootId: string, maxUid: number): Promise<MailItem[]> {
+    const id = `<${rootId}>`;
+    const uids = await client.search(
+      { uid: `1:${maxUid}`, or: [{ header: { 'message-id': id } }, { header: { references: id } }, { header: { 'in-reply-to': id } }] },
+      { uid: true },
+    );
+    if (!uids || uids.length === 0) return [];
+    const items: MailItem[] = [];
+    for await (const msg of client.fetch(uids.filter((u) => u <= maxUid), { uid: true, source: true, internalDate: true }, { uid: true })) {
+      const item = await this.toItem(msg);
+      if (item.rootId === rootId || item.messageId === rootId) items.push(item);
+    }
+    return items.sort((a, b) => a.uid - b.uid);
+  }
+
+  private ticketOf(items: readonly MailItem[]): Ticket {
+    const first = items[0]!;
+    const requester = items.find((i) => i.message.author === 'customer')?.from;
+    return {
+      id: qualifyTicketId(this.id, first.rootId),
+      subject: baseSubject(first.subject),
+      status: 'open',
+      ...(requester ? { requester } : {}),
+      createdAt: first.date,
+      updatedAt: items[items.length - 1]!.date,
+      messages: items.map((i) => i.message),
+    };
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position = this.parseCursor(cursor);
+    return this.withClient(signal, async (client) => {
+      const box = await client.mailboxOpen(this.options.mailbox, { readOnly: true }).catch((err: unknown) => {
+        throw new ConnectorError(`Cannot open the mailbox "${this.options.mailbox}" on ${this.options.host}: ${(err as { responseText?: string }).responseText ?? (err as Error).message}`, 'config');
+      });
+      const uidValidity = String(box.uidValidity);
+      // A new UIDVALIDITY means the mailbox was rebuilt: UIDs start over, Message-ID based event ids stay.
+      const lastUid = position && position.uidValidity === uidValidity ? position.lastUid : 0;
+      const found = box.exists === 0 ? [] : ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []);
+      const pending = found.filter((uid) => uid > lastUid).sort((a, b) => a - b);
+      const uids = pending.slice(0, this.pageSize);
+      const events: TicketEvent[] = [];
+      const issues: string[] = [];
+      const threads = new Map<string, MailItem[]>();
+      if (uids.length > 0) {
+        const items: MailItem[] = [];
+        for await (const msg of client.fetch(uids, { uid: true, source: true, internalDate: true }, { uid: true })) {
+          signal.throwIfAborted();
+          try {
+            items.push(await this.toItem(msg));
+          } catch (err) {
+            issues.push(`${this.options.mailbox} UID ${msg.uid}: the message cannot be parsed (${(err as Error).message}); skipped`);
+          }
+        }
+        items.sort((a, b) => a.uid - b.uid);
+        for (const item of items) {
+          let thread = threads.get(item.rootId);
+          if (!thread) {
+            thread = (await this.thread(client, item.rootId, item.uid)).filter((t) => t.uid < item.uid);
+            threads.set(item.rootId, thread);
+          }
+          if (thread.some((t) => t.messageId === item.messageId)) continue; // the same message twice in one thread
+          thread.push(item);
+          const ticket = this.ticketOf(thread);
+          const opened = thread.length === 1;
+          events.push({
+            id: opened ? `${ticket.id}#opened` : `${ticket.id}#msg:${item.messageId}`,
+            type: opened ? 'ticket_opened' : 'message_added',
+            ticketId: ticket.id,
+            at: item.date,
+            ticket,
+            messageId: item.messageId,
+          });
+        }
+      }
+      const last = uids.length > 0 ? uids[uids.length - 1]! : lastUid;
+      const next: ImapCursor = { v: 1, uidValidity, lastUid: last };
+      const backlog = pending.length - uids.length;
+      return { events, cursor: JSON.stringify(next), more: backlog > 0, backlog, issues };
+    });
+  }
+
+  /**
+   * Keeps one connection open in IMAP IDLE on the mailbox and calls `onChange` when the server announces new mail,
+   * so the watcher polls at once. Reconnects after a minute when the connection drops; polling on the schedule
+   * continues regardless.
+   */
+  subscribe(onChange: () => void): () => void {
+    const abort = new AbortController();
+    let client: ImapFlow | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    const reconnectLater = (): void => {
+      client = null;
+      if (!abort.signal.aborted && !retry) retry = setTimeout(() => void open(), 60_000);
+    };
+    const open = async (): Promise<void> => {
+      retry = null;
+      if (abort.signal.aborted) return;
+      try {
+        const c = await this.connect(abort.signal, true);
+        client = c;
+        c.on('exists', () => onChange());
+        c.on('close', reconnectLater);
+        await c.mailboxOpen(this.options.mailbox, { readOnly: true });
+        if (abort.signal.aborted) c.close();
+      } catch {
+        reconnectLater(); // the sync itself reports what is wrong
+      }
+    };
+    void open();
+    return () => {
+      abort.abort();
+      if (retry) clearTimeout(retry);
+      retry = null;
+      const c = client;
+      client = null;
+      c?.logout().catch(() => c.close());
+    };
+  }
+
+  /** Appends `text` as a draft reply to the ticket's latest message, flagged `\Draft`; nothing is sent. */
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const prefix = `${this.id}:`;
+    if (!ticketId.startsWith(prefix)) throw new ConnectorError(`Ticket ${ticketId} does not belong to connector "${this.id}".`, 'config');
+    const rootId = ticketId.slice(prefix.length);
+    await this.withClient(signal, async (client) => {
+      const box = await client.mailboxOpen(this.options.mailbox, { readOnly: true });
+      const thread = box.exists === 0 ? [] : await this.thread(client, rootId, Number(box.uidNext) - 1);
+      const last = thread[thread.length - 1];
+      if (!last) throw new ConnectorError(`Ticket ${ticketId} is no longer in the mailbox "${this.options.mailbox}".`, 'config');
+      const customer = [...thread].reverse().find((i) => i.message.author === 'customer');
+      const references = [...new Set(thread.map((i) => `<${i.messageId}>`))].join(' ');
+      const lines = [
+        `From: ${this.options.user}`,
+        ...(customer ? [`To: ${customer.from}`] : []),
+        `Subject: Re: ${baseSubject(thread[0]!.subject)}`,
+        `In-Reply-To: <${last.messageId}>`,
+        `References: ${references}`,
+        `Date: ${new Date().toUTCString()}`,
+        `Message-ID: <vigil-draft-${Date.now()}-${Math.random().toString(36).slice(2)}@vigil.local>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        text,
+      ];
+      // Deselect first: imapflow keeps only the flags the selected (read-only) mailbox permits, i.e. none.
+      await client.mailboxClose();
+      const appended = await client.append(this.options.draftsMailbox, lines.join('\r\n'), ['\\Draft', '\\Seen']);
+      if (!appended) throw new ConnectorError(`The mail server did not accept the draft in "${this.options.draftsMailbox}". Check that this mailbox exists.`, 'config');
+    });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The part of mailparser 3.7 (which ships no types) the IMAP connector uses: `simpleParser` and its result.
+ * Written from lib/simple-parser.js and lib/mail-parser.js of the installed version.
+ */
+declare module 'mailparser' {
+  export interface AddressObject {
+    value: { address?: string; name?: string }[];
+    text: string;
+  }
+  export interface ParsedMail {
+    messageId?: string;
+    inReplyTo?: string;
+    references?: string | string[];
+    subject?: string;
+    date?: Date;
+    from?: AddressObject;
+    to?: AddressObject | AddressObject[];
+    text?: string;
+    html?: string | false;
+  }
+  export function simpleParser(source: Buffer | string, options?: { skipImageLinks?: boolean; skipTextToHtml?: boolean }): Promise<ParsedMail>;
+}

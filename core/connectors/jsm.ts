@@ -1,0 +1,287 @@
+/**
+ * Jira Service Management Cloud: issues from the enhanced JQL search (`GET /rest/api/3/search/jql`, pages linked
+ * by `nextPageToken`), comments from the service desk API (`GET /rest/servicedeskapi/request/{key}/comment`,
+ * where `public: false` is an internal comment). Auth: the account's e-mail and an API token as Basic
+ * credentials.
+ *
+ * JQL compares dates to the minute, in the time zone of the account that asks (`/rest/api/3/myself`), so the
+ * search is `updated >= "<minute in that zone>"` and the issues of the last minute are read once more on the next
+ * call; their events keep their ids, so the watcher drops them. The issue's description (Atlassian Document
+ * Format) is the customer's first message; a comment by the reporter is the customer's, any other an analyst's.
+ */
+import { z } from 'zod';
+import type { EgressPolicy } from '../net/egress';
+import type { Message, TicketStatus } from '../formats/schemas';
+import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import {
+  CONNECTOR_ID,
+  decodeCursor,
+  defaultWarn,
+  isoTime,
+  lastByKey,
+  nativeTicketId,
+  parseConfig,
+  parseItem,
+  ticketEvents,
+  VendorTime,
+  type HttpConnectorOptions,
+} from './helpdeskEvents';
+import { basicAuth, JsonHttpClient } from './http';
+
+const SERVICE = 'Jira Service Management';
+const FIELDS = 'summary,status,created,updated,reporter,labels,description,statuscategorychangedate,project';
+
+export const JsmConfigSchema = z.object({
+  id: CONNECTOR_ID,
+  kind: z.literal('jsm').default('jsm'),
+  /** `https://{site}.atlassian.net` */
+  baseUrl: z.url(),
+  /** The Atlassian account's e-mail address. */
+  email: z.string().min(3, 'the e-mail address of the Atlassian account that made the API token'),
+  token: z.string().min(1, 'an Atlassian API token is needed'),
+  /** The service project's key, such as `HELP`. */
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key is upper-case letters and digits, such as HELP'),
+  /** Where a first sync starts (ISO 8601); default 30 days back. */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  pageSize: z.number().int().min(1).max(100).default(50),
+});
+export type JsmConfig = z.input<typeof JsmConfigSchema>;
+
+const Cursor = z.object({
+  /** The minute (ISO, UTC) the search starts at. */
+  since: z.string(),
+  /** Set while paging through one search. */
+  token: z.string().nullable(),
+  /** The newest update seen in this search so far. */
+  newest: z.string().nullable(),
+});
+type Cursor = z.infer<typeof Cursor>;
+
+const Issue = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: z.looseObject({
+    summary: z.string().nullish(),
+    status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }).nullish() }),
+    created: VendorTime,
+    updated: VendorTime,
+    reporter: z.looseObject({ accountId: z.string() }).nullish(),
+    labels: z.array(z.string()).nullish(),
+    description: z.unknown().optional(),
+    statuscategorychangedate: VendorTime.nullish(),
+    project: z.looseObject({ key: z.string(), name: z.string().nullish() }).nullish(),
+  }),
+});
+type Issue = z.infer<typeof Issue>;
+
+const SearchPage = z.looseObject({
+  issues: z.array(z.unknown()),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().nullish(),
+});
+
+const Comment = z.looseObject({
+  id: z.string(),
+  body: z.string(),
+  public: z.boolean(),
+  author: z.looseObject({ accountId: z.string().nullish() }).nullish(),
+  created: z.looseObject({ iso8601: VendorTime }),
+});
+
+const CommentPage = z.looseObject({
+  values: z.array(z.unknown()),
+  isLastPage: z.boolean(),
+  start: z.number(),
+  size: z.number(),
+});
+
+/** JSM's default workflow statuses by name, then by status category. */
+export function mapJsmStatus(name: string, category: string | undefined): TicketStatus {
+  const n = name.toLowerCase();
+  if (n === 'closed' || n === 'canceled' || n === 'cancelled' || n === 'declined') return 'closed';
+  if (n === 'resolved' || n === 'done' || category === 'done') return 'solved';
+  if (n.startsWith('waiting for customer') || n === 'pending' || n.startsWith('waiting for approval')) return 'pending';
+  if (category === 'new') return 'new';
+  return 'open';
+}
+
+/** Plain text of an Atlassian Document Format node (the v3 API's rich text); a plain string passes through. */
+export function adfToText(node: unknown): string {
+  if (typeof node === 'string') return node;
+  if (!node || typeof node !== 'object') return '';
+  const n = node as { type?: string; text?: string; content?: unknown[]; attrs?: { text?: string } };
+  if (n.type === 'text') return n.text ?? '';
+  if (n.type === 'hardBreak') return '\n';
+  if (n.type === 'mention' || n.type === 'emoji') return n.attrs?.text ?? '';
+  const inner = (n.content ?? []).map(adfToText);
+  const block = ['doc', 'bulletList', 'orderedList', 'table', 'tableRow'].includes(n.type ?? '');
+  const text = inner.join(block ? '\n' : '');
+  if (n.type === 'listItem') return `- ${text}`;
+  return text;
+}
+
+/** `yyyy/MM/dd HH:mm` in `timeZone`: the form JQL compares dates in. */
+export function jqlTime(iso: string, timeZone: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}/${p.month}/${p.day} ${p.hour}:${p.minute}`;
+}
+
+function toMinute(iso: string): string {
+  return new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+}
+
+export class JsmConnector implements Connector {
+  readonly kind = 'jsm';
+  readonly id: string;
+  private readonly config: z.output<typeof JsmConfigSchema>;
+  private readonly http: JsonHttpClient;
+  private readonly warn: (message: string) => void;
+  private timeZone: string | undefined;
+
+  constructor(config: JsmConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
+    this.config = parseConfig(SERVICE, JsmConfigSchema, config);
+    this.id = this.config.id;
+    this.warn = options.warn ?? defaultWarn;
+    this.http = new JsonHttpClient({
+      service: SERVICE,
+      baseUrl: this.config.baseUrl,
+      policy,
+      authorization: basicAuth(this.config.email, this.config.token),
+      secrets: [this.config.token],
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.zone(signal);
+    await this.http.request(`/rest/api/3/project/${encodeURIComponent(this.config.projectKey)}`, {
+      schema: z.looseObject({ key: z.string() }),
+      signal,
+    });
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position: Cursor =
+      cursor === null
+        ? { since: toMinute(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString()), token: null, newest: null }
+        : decodeCursor(SERVICE, cursor, Cursor);
+    const timeZone = await this.zone(signal);
+    const jql = `project = "${this.config.projectKey}" AND updated >= "${jqlTime(position.since, timeZone)}" ORDER BY updated ASC, key ASC`;
+    const { data } = await this.http.request('/rest/api/3/search/jql', {
+      query: { jql, fields: FIELDS, maxResults: this.config.pageSize, nextPageToken: position.token ?? undefined },
+      schema: SearchPage,
+      signal,
+    });
+
+    const issues: Issue[] = [];
+    data.issues.forEach((item, i) => {
+      const issue = parseItem(Issue, item, `${SERVICE} search issues.${i}`, this.warn);
+      if (issue) issues.push(issue);
+    });
+    const events: TicketEvent[] = [];
+    let newest = position.newest;
+    for (const issue of lastByKey(issues, (i) => i.id)) {
+      const updated = isoTime(issue.fields.updated);
+      if (newest === null || Date.parse(updated) > Date.parse(newest)) newest = updated;
+      events.push(...(await this.issueEvents(issue, signal)));
+    }
+    if (data.nextPageToken && data.isLast !== true) {
+      return { events, cursor: JSON.stringify({ since: position.since, token: data.nextPageToken, newest }), more: true };
+    }
+    const since = newest !== null && toMinute(newest) > position.since ? toMinute(newest) : position.since;
+    return { events, cursor: JSON.stringify({ since, token: null, newest: null }), more: false };
+  }
+
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const key = nativeTicketId(this.id, ticketId);
+    if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(key)) throw new ConnectorError(`"${ticketId}" is not a Jira issue key.`, 'config');
+    await this.http.request(`/rest/servicedeskapi/request/${key}/comment`, {
+      method: 'POST',
+      body: { body: text, public: false },
+      schema: z.looseObject({ id: z.string() }),
+      signal,
+    });
+  }
+
+  /** The account's time zone, which JQL reads dates in; asked once. */
+  private async zone(signal: AbortSignal): Promise<string> {
+    if (this.timeZone) return this.timeZone;
+    const { data } = await this.http.request('/rest/api/3/myself', {
+      schema: z.looseObject({ accountId: z.string(), timeZone: z.string().nullish() }),
+      signal,
+    });
+    let zone = data.timeZone ?? 'UTC';
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+    } catch {
+      this.warn(`${SERVICE} gave the account the unknown time zone "${zone}"; using UTC.`);
+      zone = 'UTC';
+    }
+    this.timeZone = zone;
+    return zone;
+  }
+
+  private async issueEvents(issue: Issue, signal: AbortSignal): Promise<TicketEvent[]> {
+    const f = issue.fields;
+    const reporter = f.reporter?.accountId;
+    const messages: Message[] = [];
+    const description = adfToText(f.description).trim();
+    if (description) messages.push({ id: 'description', author: 'customer', text: description, at: isoTime(f.created) });
+    for (let start = 0; ; ) {
+      let data: z.infer<typeof CommentPage>;
+      try {
+        ({ data } = await this.http.request(`/rest/servicedeskapi/request/${issue.key}/comment`, {
+          query: { public: true, internal: true, start, limit: 100 },
+          schema: CommentPage,
+          signal,
+        }));
+      } catch (error) {
+        // An issue made in Jira itself, without a request type, is not a service request: the service desk API
+        // answers 404 for it. Its description still counts; failing the page would stop the sync for good.
+        if (error instanceof ConnectorError && error.kind === 'config' && start === 0) {
+          this.warn(`${SERVICE} ${issue.key} is not a service request; its comments are left out.`);
+          break;
+        }
+        throw error;
+      }
+      data.values.forEach((item, i) => {
+        const c = parseItem(Comment, item, `${SERVICE} ${issue.key} comments values.${i}`, this.warn);
+        if (!c) return;
+        const customer = reporter !== undefined && c.author?.accountId === reporter;
+        messages.push({
+          id: c.id,
+          author: customer ? 'customer' : 'analyst',
+          text: c.body,
+          at: isoTime(c.created.iso8601),
+          ...(customer ? {} : { internal: !c.public }),
+        });
+      });
+      if (data.isLastPage || data.values.length === 0) break;
+      start = data.start + data.size;
+    }
+    const status = mapJsmStatus(f.status.name, f.status.statusCategory?.key);
+    // The category change date is exact for a close (every closing status is in "done"); other moves within
+    // a category do not touch it, so those fall back to the issue's update time.
+    const closed = status === 'solved' || status === 'closed';
+    return ticketEvents(this.id, {
+      nativeId: issue.key,
+      subject: f.summary ?? undefined,
+      status,
+      statusSince: closed && f.statuscategorychangedate ? isoTime(f.statuscategorychangedate) : undefined,
+      team: f.project?.name ?? f.project?.key,
+      requester: reporter,
+      tags: f.labels ?? undefined,
+      createdAt: isoTime(f.created),
+      updatedAt: isoTime(f.updated),
+      messages,
+    });
+  }
+}
+
+export function createJsmConnector(config: JsmConfig, policy: EgressPolicy, options?: HttpConnectorOptions): JsmConnector {
+  return new JsmConnector(config, policy, options);
+}

@@ -1,0 +1,287 @@
+/**
+ * Connector settings → connector instances. The team's connectors are listed in `<data folder>/connectors.json`:
+ *
+ *   {"format": 1, "connectors": [
+ *     {"id": "demo", "kind": "folder", "path": "tickets"},
+ *     {"id": "support-mail", "kind": "imap", "host": "imap.example.com", "user": "support@example.com",
+ *      "password": {"secret": "support-mail"}, "supportAddresses": ["@example.com"]}]}
+ *
+ * Every entry is validated (zod) and an error names the file, the entry and the field. Credentials are never in
+ * this file: a credential field holds `{"secret": "NAME"}`, resolved from the `SecretStore` when the connector is
+ * built. Each kind is one `defineConnectorKind` call; the hosts it names are allowed by the egress policy.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { describeZodError } from '../formats/jsonl';
+import { EgressPolicy } from '../net/egress';
+import { redactSecrets, SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
+import { CONNECTOR_ID_PATTERN, connectorStateDir } from '../watch/syncState';
+import type { WatchedConnector } from '../watch/watcher';
+import { ConnectorError, type Connector } from './connector';
+import { FolderConnector } from './folderConnector';
+import { ImapConnector } from './imapConnector';
+
+export const CONNECTORS_FILE = 'connectors.json';
+
+/** A credential in settings: the name of a secret in the secret store, never the value. */
+export const SecretRefSchema = z.object(
+  { secret: z.string().regex(SECRET_NAME_PATTERN, 'must be a secret name (letters, digits, ".", "-", "_")') },
+  {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? 'credentials never go in settings files: store it with `vigil secrets set NAME` and write {"secret": "NAME"} here'
+        : 'expected {"secret": "NAME"}',
+  },
+);
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+/** Fields every connector has. */
+const baseShape = {
+  id: z.string().regex(CONNECTOR_ID_PATTERN, 'must be letters, digits, "-" and "_" (at most 64 characters)'),
+  kind: z.string(),
+  enabled: z.boolean().default(true),
+  /** Seconds between polls once caught up; each kind has its own default. */
+  pollSeconds: z.number().min(1).max(86_400).optional(),
+  /** Whether the analyst may post drafts back as internal notes (only ever on a click). */
+  writeBack: z.boolean().default(false),
+};
+
+export interface ConnectorContext {
+  /** The team's data folder; relative paths in settings are relative to it. */
+  dataDir: string;
+  /** A folder of the connector's own (inside the watcher's state for it). */
+  stateDir: string;
+  egress: EgressPolicy;
+  /** The value of a secret; `field` names the setting in the error when the secret is missing. */
+  secret(ref: SecretRef, field: string): Promise<string>;
+}
+
+/** A kind of connector as the registry knows it; build one with `defineConnectorKind`. */
+export interface ConnectorKind {
+  kind: string;
+  defaultPollSeconds: number;
+  schema: z.ZodType;
+  hosts(config: unknown): string[];
+  create(config: unknown, context: ConnectorContext): Promise<Connector>;
+}
+
+type BaseShape = typeof baseShape;
+
+/** Declares a connector kind: its own settings (beyond id, kind, enabled, pollSeconds, writeBack) and a factory. */
+export function defineConnectorKind<S extends z.ZodRawShape>(definition: {
+  kind: string;
+  defaultPollSeconds: number;
+  fields: S;
+  hosts: (config: z.output<z.ZodObject<BaseShape & S>>) => string[];
+  create: (config: z.output<z.ZodObject<BaseShape & S>>, context: ConnectorContext) => Promise<Connector>;
+}): ConnectorKind {
+  const schema = z.strictObject({ ...baseShape, ...definition.fields } as BaseShape & S);
+  type Config = z.output<typeof schema>;
+  return {
+    kind: definition.kind,
+    defaultPollSeconds: definition.defaultPollSeconds,
+    schema,
+    hosts: (config) => definition.hosts(config as Config),
+    create: (config, context) => definition.create(config as Config, context),
+  };
+}
+
+export const folderKind = defineConnectorKind({
+  kind: 'folder',
+  defaultPollSeconds: 5,
+  fields: {
+    /** The folder of ticket files; relative to the data folder when not absolute. */
+    path: z.string().min(1, 'must not be empty'),
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+  },
+  hosts: () => [],
+  create: async (config, context) =>
+    new FolderConnector({
+      id: config.id,
+      path: isAbsolute(config.path) ? config.path : resolve(context.dataDir, config.path),
+      stateDir: context.stateDir,
+      ...(config.pageSize ? { pageSize: config.pageSize } : {}),
+    }),
+});
+
+export const imapKind = defineConnectorKind({
+  kind: 'imap',
+  defaultPollSeconds: 60,
+  fields: {
+    host: z.string().min(1, 'must not be empty'),
+    port: z.number().int().min(1).max(65_535).optional(),
+    tls: z.enum(['implicit', 'starttls', 'none']).default('implicit'),
+    user: z.string().min(1, 'must not be empty'),
+    password: SecretRefSchema,
+    mailbox: z.string().min(1).default('INBOX'),
+    supportAddresses: z.array(z.string().regex(/^[^@\s]*@[^@\s]+$/, 'must be an address (help@example.com) or a domain (@example.com)')).min(1, 'name at least one address or @domain of the support team'),
+    draftsMailbox: z.string().min(1).default('Drafts'),
+    pageSize: z.number().int().min(1).max(1_000).optional(),
+  },
+  hosts: (config) => [config.host],
+  create: async (config, context) =>
+    new ImapConnector({
+      id: config.id,
+      host: config.host,
+      port: config.port ?? (config.tls === 'implicit' ? 993 : 143),
+      tls: config.tls,
+      user: config.user,
+      password: await context.secret(config.password, 'password'),
+      mailbox: config.mailbox,
+      supportAddresses: config.supportAddresses,
+      draftsMailbox: config.draftsMailbox,
+      egress: context.egress,
+      ...(config.pageSize ? { pageSize: config.pageSize } : {}),
+    }),
+});
+
+const kinds = new Map<string, ConnectorKind>();
+
+/** Makes a kind available to settings files. Kinds are registered once, at import. */
+export function registerConnectorKind(kind: ConnectorKind): void {
+  kinds.set(kind.kind, kind);
+}
+
+// Built-in kinds, one line each.
+registerConnectorKind(folderKind);
+registerConnectorKind(imapKind);
+
+export function connectorKinds(): string[] {
+  return [...kinds.keys()].sort();
+}
+
+/** One validated entry of the settings file. */
+export interface ConnectorConfig {
+  id: string;
+  kind: string;
+  enabled: boolean;
+  pollSeconds?: number;
+  writeBack: boolean;
+  [field: string]: unknown;
+}
+
+export class ConnectorConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectorConfigError';
+  }
+}
+
+/** The line of `text` at character `position`, for JSON syntax errors. */
+function lineAt(text: string, position: number): number {
+  return text.slice(0, position).split('\n').length;
+}
+
+/** Validates a parsed settings document; errors name `file`, the entry (index and id) and the field. */
+export function parseConnectorsConfig(value: unknown, file: string): ConnectorConfig[] {
+  const top = z.object({ format: z.literal(1).optional(), connectors: z.array(z.unknown()) }).safeParse(value);
+  if (!top.success) {
+    const { field, message } = describeZodError(top.error);
+    throw new ConnectorConfigError(`${file}: ${field}: ${message} (expected {"format": 1, "connectors": [...]})`);
+  }
+  const configs: ConnectorConfig[] = [];
+  top.data.connectors.forEach((entry, index) => {
+    const raw = (entry ?? {}) as { id?: unknown; kind?: unknown };
+    const label = `connectors.${index}${typeof raw.id === 'string' ? ` ("${raw.id}")` : ''}`;
+    const kind = typeof raw.kind === 'string' ? kinds.get(raw.kind) : undefined;
+    if (!kind) {
+      throw new ConnectorConfigError(`${file}: ${label}.kind: ${typeof raw.kind === 'string' ? `unknown kind "${raw.kind}"` : 'missing'}; use one of ${connectorKinds().join(', ')}`);
+    }
+    const result = kind.schema.safeParse(entry);
+    if (!result.success) {
+      const { field, message } = describeZodError(result.error);
+      throw new ConnectorConfigError(`${file}: ${label}.${field}: ${message}`);
+    }
+    const config = result.data as ConnectorConfig;
+    if (configs.some((c) => c.id === config.id)) throw new ConnectorConfigError(`${file}: ${label}.id: "${config.id}" is used by another connector; ids must be unique`);
+    configs.push(config);
+  });
+  return configs;
+}
+
+/** Reads `<data folder>/connectors.json`; no file means no connectors. */
+export async function loadConnectorsConfig(dataDir: string): Promise<ConnectorConfig[]> {
+  const file = join(dataDir, CONNECTORS_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConnectorConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const position = /position (\d+)/.exec((err as Error).message);
+    const line = position ? `:${lineAt(text, Number(position[1]))}` : '';
+    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseConnectorsConfig(value, file);
+}
+
+export interface BuiltConnectors {
+  connectors: WatchedConnector[];
+  egress: EgressPolicy;
+  /** Removes the values of every secret used from a text (errors, logs). */
+  redact: (text: string) => string;
+  /**
+   * Posts `text` as an internal note on a ticket: call only on the analyst's click. Refused unless the connector's
+   * settings say `"writeBack": true` and its kind can write back.
+   */
+  postNote: (ticketId: string, text: string, signal: AbortSignal) => Promise<void>;
+}
+
+/** Builds the enabled connectors (or those named in `only`), resolving their secrets. */
+export async function buildConnectors(
+  configs: readonly ConnectorConfig[],
+  options: { dataDir: string; secrets: SecretStore; offline?: boolean; only?: readonly string[] },
+): Promise<BuiltConnectors> {
+  const egress = new EgressPolicy({ offline: options.offline ?? false });
+  for (const name of options.only ?? []) {
+    if (!configs.some((c) => c.id === name)) {
+      throw new ConnectorConfigError(`No connector "${name}" in ${join(options.dataDir, CONNECTORS_FILE)}${configs.length ? ` (configured: ${configs.map((c) => c.id).join(', ')})` : ''}.`);
+    }
+  }
+  const chosen = configs.filter((c) => (options.only?.length ? options.only.includes(c.id) : c.enabled));
+  const secretValues: string[] = [];
+  const connectors: WatchedConnector[] = [];
+  for (const config of chosen) {
+    const kind = kinds.get(config.kind)!;
+    for (const host of kind.hosts(config)) egress.allow(host);
+    const context: ConnectorContext = {
+      dataDir: options.dataDir,
+      stateDir: connectorStateDir(options.dataDir, config.id),
+      egress,
+      secret: async (ref, field) => {
+        const value = await options.secrets.get(ref.secret);
+        if (value === null) {
+          throw new ConnectorError(`Connector "${config.id}": ${field} refers to the secret "${ref.secret}", which is not in the secret store. Add it with \`vigil secrets set ${ref.secret}\`.`, 'config');
+        }
+        secretValues.push(value);
+        return value;
+      },
+    };
+    connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
+  }
+  const redact = (text: string): string => redactSecrets(text, secretValues);
+  const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
+    // Ticket ids are `<connector id>:<id at the source>`; connector ids cannot contain ":".
+    const connectorId = ticketId.slice(0, Math.max(0, ticketId.indexOf(':')));
+    const config = chosen.find((c) => c.id === connectorId);
+    const connector = connectors.find((c) => c.connector.id === connectorId)?.connector;
+    if (!config || !connector) throw new ConnectorError(`Ticket ${ticketId} does not come from a connector that is running.`, 'config');
+    if (!config.writeBack) {
+      throw new ConnectorError(`Posting notes is off for "${connectorId}". Set "writeBack": true for it in ${CONNECTORS_FILE} to allow it.`, 'config');
+    }
+    if (!connector.postNote) throw new ConnectorError(`A ${connector.kind} connector cannot post notes.`, 'config');
+    try {
+      await connector.postNote(ticketId, text, signal);
+    } catch (err) {
+      if (err instanceof ConnectorError) throw new ConnectorError(redact(err.message), err.kind, err.retryAfterMs);
+      throw new Error(redact(err instanceof Error ? err.message : String(err)));
+    }
+  };
+  return { connectors, egress, redact, postNote };
+}

@@ -1,0 +1,365 @@
+/**
+ * Request Tracker 5 through its REST 2.0 API (docs.bestpractical.com/rt/5.0/RT/REST2.html), with an auth token
+ * (`Authorization: token …`, created under Logged in as → Settings → Auth Tokens).
+ *
+ * Polling: a TicketSQL search `LastUpdated >= since` ordered by `LastUpdated`; then, for the whole page at once,
+ * the tickets' transactions (a TransactionSQL search: who, what, when) and the text parts of their messages (a
+ * JSON search of attachments by transaction id), so a page costs three requests however many tickets it has. `Create` and
+ * `Correspond` transactions are messages, `Comment` ones internal notes; a message by one of the ticket's
+ * requestors is the customer's, by `RT_System` the system's, by anyone else an analyst's.
+ */
+import { z } from 'zod';
+import type { EgressPolicy } from '../net/egress';
+import type { TicketStatus, Message } from '../formats/schemas';
+import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import {
+  CONNECTOR_ID,
+  advanceTimeCursor,
+  decodeCursor,
+  defaultWarn,
+  isoTime,
+  lastByKey,
+  nativeTicketId,
+  parseConfig,
+  parseItem,
+  ticketEvents,
+  TimeCursorSchema,
+  VendorTime,
+  toSecond,
+  type HttpConnectorOptions,
+  type TimeCursor,
+} from './helpdeskEvents';
+import { JsonHttpClient } from './http';
+
+const SERVICE = 'Request Tracker';
+/** RT writes this for a date that was never set. */
+const UNSET_DATE = '1970-01-01T00:00:00Z';
+
+export const RtConfigSchema = z.object({
+  id: CONNECTOR_ID,
+  kind: z.literal('rt').default('rt'),
+  /** RT's web address, with its path if it has one: `https://rt.example.com` or `https://example.com/rt`. */
+  baseUrl: z.url(),
+  token: z.string().min(1, 'an RT auth token is needed'),
+  /** Only this queue (name); default every queue the token can see. */
+  queue: z.string().min(1).optional(),
+  /** Where a first sync starts (ISO 8601); default 30 days back. */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * The time zone RT reads TicketSQL dates in (the token user's preference, else RT's `$Timezone`); a wrong
+   * zone shifts the search window. Default UTC.
+   */
+  timezone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a time zone name such as Europe/Paris')
+    .default('UTC'),
+  pageSize: z.number().int().min(1).max(100).default(50),
+});
+export type RtConfig = z.input<typeof RtConfigSchema>;
+
+const UserRef = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
+const Id = z.union([z.string(), z.number()]).transform(String);
+
+const SearchItem = z.looseObject({
+  id: Id,
+  Subject: z.string().nullish(),
+  Status: z.string(),
+  Created: VendorTime,
+  LastUpdated: VendorTime,
+  Requestor: z.array(UserRef).default([]),
+  Queue: z.looseObject({ id: Id, Name: z.string().nullish() }).nullish(),
+});
+type SearchItem = z.infer<typeof SearchItem>;
+
+/** RT 5 collections: `{count, page, per_page, total, pages, items}` (`total`/`pages` absent on big searches). */
+const collection = z.looseObject({
+  items: z.array(z.unknown()),
+  page: z.coerce.number(),
+  per_page: z.coerce.number(),
+  pages: z.coerce.number().nullish(),
+  count: z.coerce.number(),
+});
+
+const Transaction = z.looseObject({
+  id: Id,
+  Type: z.string(),
+  Created: VendorTime,
+  Creator: UserRef,
+  Field: z.string().nullish(),
+  NewValue: z.string().nullish(),
+  ObjectId: Id,
+});
+/** Transactions that carry a message: the ticket's opening, replies, and comments (internal). */
+const MESSAGE_TYPES = new Set(['Create', 'Correspond', 'Comment']);
+type Transaction = z.infer<typeof Transaction>;
+
+const Attachment = z.looseObject({
+  id: Id,
+  TransactionId: z.union([Id, z.looseObject({ id: Id }).transform((o) => o.id)]),
+  ContentType: z.string().nullish(),
+  Content: z.string().nullish(),
+  Filename: z.string().nullish(),
+});
+type Attachment = z.infer<typeof Attachment>;
+
+const STATUS: Record<string, TicketStatus> = {
+  new: 'new',
+  open: 'open',
+  stalled: 'pending',
+  resolved: 'solved',
+  rejected: 'closed',
+};
+
+/** Lifecycle statuses outside RT's default lifecycle count as open: the ticket is still being worked on. */
+export function mapRtStatus(status: string): TicketStatus | 'deleted' {
+  const s = status.toLowerCase();
+  if (s === 'deleted') return 'deleted';
+  return STATUS[s] ?? 'open';
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in `timeZone`, the form TicketSQL reads. */
+export function ticketSqlTime(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(br|\/p|\/div|\/li)\s*\/?>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The connector for one RT instance. */
+export class RtConnector implements Connector {
+  readonly kind = 'rt';
+  readonly id: string;
+  private readonly config: z.output<typeof RtConfigSchema>;
+  private readonly http: JsonHttpClient;
+  private readonly warn: (message: string) => void;
+
+  constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
+    this.config = parseConfig(SERVICE, RtConfigSchema, config);
+    this.id = this.config.id;
+    this.warn = options.warn ?? defaultWarn;
+    this.http = new JsonHttpClient({
+      service: SERVICE,
+      baseUrl: this.config.baseUrl,
+      policy,
+      authorization: `token ${this.config.token}`,
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.http.request('/REST/2.0/rt', { schema: z.looseObject({ Version: z.string() }), signal });
+    // The system information needs no rights; a search proves the token may read tickets.
+    await this.http.request('/REST/2.0/tickets', {
+      query: { query: this.scope("id > 0"), per_page: 1, fields: 'id' },
+      schema: collection,
+      signal,
+    });
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position: TimeCursor =
+      cursor === null
+        ? { since: null, page: 1 }
+        : decodeCursor(SERVICE, cursor, TimeCursorSchema);
+    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    const { data } = await this.http.request('/REST/2.0/tickets', {
+      query: {
+        query: this.scope(`LastUpdated >= '${ticketSqlTime(since, this.config.timezone)}'`),
+        // Ties within a second in a fixed order, so paging through one second neither skips nor repeats.
+        orderby: ['LastUpdated', 'id'],
+        order: ['ASC', 'ASC'],
+        page: position.page,
+        per_page: this.config.pageSize,
+        fields: 'Subject,Status,Created,LastUpdated,Requestor,Queue',
+        'fields[Queue]': 'Name',
+      },
+      schema: collection,
+      signal,
+    });
+
+    const tickets: SearchItem[] = [];
+    data.items.forEach((item, i) => {
+      const t = parseItem(SearchItem, item, `${SERVICE} search result items.${i}`, this.warn);
+      if (t) tickets.push(t);
+    });
+    const live = lastByKey(tickets, (t) => t.id).filter((t) => mapRtStatus(t.Status) !== 'deleted');
+    const { history, parts } = await this.details(live.map((t) => t.id), signal);
+    const events: TicketEvent[] = [];
+    for (const t of live) {
+      events.push(...this.ticketEvents(t, mapRtStatus(t.Status) as TicketStatus, history.get(t.id) ?? [], parts));
+    }
+    const updated = tickets.map((t) => isoTime(t.LastUpdated));
+    const next = advanceTimeCursor({ ...position, since }, updated, data.items.length >= this.config.pageSize, toSecond);
+    return { events, cursor: JSON.stringify(next.cursor), more: next.more };
+  }
+
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
+    await this.http.request(`/REST/2.0/ticket/${id}/comment`, {
+      method: 'POST',
+      body: { Content: text, ContentType: 'text/plain' },
+      schema: z.unknown(),
+      signal,
+    });
+  }
+
+  private scope(query: string): string {
+    if (!this.config.queue) return query;
+    return `Queue = '${this.config.queue.replace(/'/g, "\\'")}' AND (${query})`;
+  }
+
+  /** Every page of an RT collection: a GET with `query`, or a POST with a JSON search. */
+  private async all<T>(
+    path: string,
+    request: { query?: Record<string, string>; body?: unknown },
+    schema: z.ZodType<T>,
+    label: string,
+    signal: AbortSignal,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.http.request(path, {
+        method: request.body === undefined ? 'GET' : 'POST',
+        query: { ...request.query, per_page: 100, page },
+        body: request.body,
+        schema: collection,
+        signal,
+      });
+      data.items.forEach((item, i) => {
+        const parsed = parseItem(schema, item, `${label} items.${i}`, this.warn);
+        if (parsed) out.push(parsed);
+      });
+      // RT 5.0 leaves out `pages` when counting is expensive; a short page is the last one then.
+      const last = data.pages != null ? page >= data.pages : data.items.length < data.per_page;
+      if (last || data.items.length === 0) return out;
+    }
+  }
+
+  /**
+   * The page's transactions (TransactionSQL over all its tickets at once) and the text parts of its messages
+   * (one JSON search by transaction id): two requests per page, not two per ticket.
+   */
+  private async details(
+    ids: string[],
+    signal: AbortSignal,
+  ): Promise<{ history: Map<string, Transaction[]>; parts: Map<string, Attachment[]> }> {
+    const history = new Map<string, Transaction[]>();
+    const parts = new Map<string, Attachment[]>();
+    if (ids.length === 0) return { history, parts };
+    const txs = await this.all(
+      '/REST/2.0/transactions',
+      {
+        query: {
+          query:
+            `ObjectType = 'RT::Ticket' AND (${ids.map((id) => `ObjectId = ${Number(id)}`).join(' OR ')}) AND ` +
+            "(Type = 'Create' OR Type = 'Correspond' OR Type = 'Comment' OR Type = 'Status' OR (Type = 'Set' AND Field = 'Status'))",
+          fields: 'Type,Creator,Created,Field,NewValue,ObjectId',
+          orderby: 'id',
+          order: 'ASC',
+        },
+      },
+      Transaction,
+      `${SERVICE} transactions`,
+      signal,
+    );
+    for (const tx of txs) history.set(tx.ObjectId, [...(history.get(tx.ObjectId) ?? []), tx]);
+    const messageTxs = txs.filter((tx) => MESSAGE_TYPES.has(tx.Type)).map((tx) => Number(tx.id));
+    // 200 ids per search keeps the request body small on pages full of long tickets.
+    for (let i = 0; i < messageTxs.length; i += 200) {
+      const found = await this.all(
+        '/REST/2.0/attachments',
+        {
+          query: { fields: 'TransactionId,ContentType,Content,Filename' },
+          body: [{ field: 'TransactionId', operator: 'IN', value: messageTxs.slice(i, i + 200) }],
+        },
+        Attachment,
+        `${SERVICE} attachments`,
+        signal,
+      );
+      for (const a of found) parts.set(a.TransactionId, [...(parts.get(a.TransactionId) ?? []), a]);
+    }
+    return { history, parts };
+  }
+
+  private ticketEvents(t: SearchItem, status: TicketStatus, history: Transaction[], parts: Map<string, Attachment[]>): TicketEvent[] {
+    const requestors = new Set(t.Requestor.map((r) => r.id.toLowerCase()));
+    // A ticket without requestors (made through the API) counts its creator as the customer, as mail would.
+    const create = history.find((tx) => tx.Type === 'Create');
+    if (requestors.size === 0 && create) requestors.add(create.Creator.id.toLowerCase());
+
+    const messages: Message[] = [];
+    let statusSince: string | undefined;
+    for (const tx of history) {
+      if (tx.Type === 'Status' || (tx.Type === 'Set' && tx.Field === 'Status')) statusSince = isoTime(tx.Created);
+      if (!MESSAGE_TYPES.has(tx.Type)) continue;
+      const text = messageText(parts.get(tx.id) ?? []);
+      if (text === undefined) continue;
+      const creator = tx.Creator.id.toLowerCase();
+      const author = requestors.has(creator) ? 'customer' : creator === 'rt_system' ? 'system' : 'analyst';
+      messages.push({
+        id: tx.id,
+        author,
+        text,
+        at: isoTime(tx.Created),
+        ...(tx.Type === 'Comment' ? { internal: true } : author === 'analyst' ? { internal: false } : {}),
+      });
+    }
+    return ticketEvents(this.id, {
+      nativeId: t.id,
+      subject: t.Subject ?? undefined,
+      status,
+      statusSince: statusSince && statusSince !== UNSET_DATE ? statusSince : undefined,
+      team: t.Queue?.Name ?? undefined,
+      requester: t.Requestor[0]?.id,
+      createdAt: isoTime(t.Created),
+      updatedAt: isoTime(t.LastUpdated),
+      messages,
+    });
+  }
+}
+
+/** The message's own text: its first plain-text part that is not a file, else its HTML part as text. */
+function messageText(parts: Attachment[]): string | undefined {
+  const body = parts.filter((p) => !p.Filename && p.Content);
+  const plain = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/plain'));
+  if (plain?.Content) return plain.Content.trimEnd();
+  const html = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/html'));
+  if (html?.Content) return htmlToText(html.Content).trim();
+  return undefined;
+}
+
+/** The factory the connector registry calls with a validated config. */
+export function createRtConnector(config: RtConfig, policy: EgressPolicy, options?: HttpConnectorOptions): RtConnector {
+  return new RtConnector(config, policy, options);
+}

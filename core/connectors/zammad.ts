@@ -1,0 +1,203 @@
+/**
+ * Zammad through its REST API (docs.zammad.org, "API"): the ticket search
+ * (`GET /api/v1/tickets/search?query=updated_at:[… TO *]&sort_by=updated_at&order_by=asc&expand=true`, which
+ * needs Zammad's Elasticsearch, as any production Zammad has) and each ticket's articles
+ * (`GET /api/v1/ticket_articles/by_ticket/{id}?expand=true`). Auth: an access token
+ * (`Authorization: Token token=…`, Profile → Token Access, permission `ticket.agent`).
+ *
+ * An article's `sender` says who wrote it (`Customer`, `Agent`, `System`) and `internal` marks notes.
+ * Merged and removed tickets are left out: their articles live on in the ticket they were merged into.
+ */
+import { z } from 'zod';
+import type { EgressPolicy } from '../net/egress';
+import type { Message, TicketStatus } from '../formats/schemas';
+import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import {
+  CONNECTOR_ID,
+  advanceTimeCursor,
+  decodeCursor,
+  defaultWarn,
+  isoTime,
+  lastByKey,
+  nativeTicketId,
+  parseConfig,
+  parseItem,
+  ticketEvents,
+  TimeCursorSchema,
+  toSecond,
+  VendorTime,
+  type HttpConnectorOptions,
+  type TimeCursor,
+} from './helpdeskEvents';
+import { JsonHttpClient } from './http';
+
+const SERVICE = 'Zammad';
+
+export const ZammadConfigSchema = z.object({
+  id: CONNECTOR_ID,
+  kind: z.literal('zammad').default('zammad'),
+  /** `https://support.example.com` */
+  baseUrl: z.url(),
+  token: z.string().min(1, 'a Zammad access token is needed'),
+  /** Where a first sync starts (ISO 8601); default 30 days back. */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  pageSize: z.number().int().min(1).max(100).default(50),
+});
+export type ZammadConfig = z.input<typeof ZammadConfigSchema>;
+
+const ZId = z.number().int();
+
+const ZTicket = z.looseObject({
+  id: ZId,
+  number: z.union([z.string(), z.number()]).transform(String).nullish(),
+  title: z.string().nullish(),
+  state: z.string(),
+  group: z.string().nullish(),
+  customer: z.string().nullish(),
+  customer_id: ZId.nullish(),
+  created_at: VendorTime,
+  updated_at: VendorTime,
+  close_at: VendorTime.nullish(),
+});
+type ZTicket = z.infer<typeof ZTicket>;
+
+const Article = z.looseObject({
+  id: ZId,
+  body: z.string(),
+  content_type: z.string().nullish(),
+  internal: z.boolean(),
+  sender: z.string(),
+  created_at: VendorTime,
+});
+
+/** Zammad's default states; anything else (a custom state) counts as open. */
+export function mapZammadState(state: string): TicketStatus | 'skip' {
+  const s = state.toLowerCase();
+  if (s === 'merged' || s === 'removed') return 'skip';
+  if (s === 'new') return 'new';
+  if (s === 'closed') return 'closed';
+  if (s.startsWith('pending')) return 'pending';
+  return 'open';
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(br|\/p|\/div|\/li|\/blockquote)\s*\/?>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export class ZammadConnector implements Connector {
+  readonly kind = 'zammad';
+  readonly id: string;
+  private readonly config: z.output<typeof ZammadConfigSchema>;
+  private readonly http: JsonHttpClient;
+  private readonly warn: (message: string) => void;
+
+  constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
+    this.config = parseConfig(SERVICE, ZammadConfigSchema, config);
+    this.id = this.config.id;
+    this.warn = options.warn ?? defaultWarn;
+    this.http = new JsonHttpClient({
+      service: SERVICE,
+      baseUrl: this.config.baseUrl,
+      policy,
+      authorization: `Token token=${this.config.token}`,
+      secrets: [this.config.token],
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.http.request('/api/v1/users/me', { schema: z.looseObject({ id: ZId }), signal });
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
+    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    const { data } = await this.http.request('/api/v1/tickets/search', {
+      query: {
+        query: `updated_at:["${since}" TO *]`,
+        sort_by: 'updated_at',
+        order_by: 'asc',
+        expand: true,
+        page: position.page,
+        per_page: this.config.pageSize,
+      },
+      schema: z.array(z.unknown()),
+      signal,
+    });
+    const tickets: ZTicket[] = [];
+    data.forEach((item, i) => {
+      const t = parseItem(ZTicket, item, `${SERVICE} search [${i}]`, this.warn);
+      if (t) tickets.push(t);
+    });
+    const events: TicketEvent[] = [];
+    for (const t of lastByKey(tickets, (t) => String(t.id))) {
+      const status = mapZammadState(t.state);
+      if (status === 'skip') continue;
+      const messages = await this.articles(t, signal);
+      events.push(
+        ...ticketEvents(this.id, {
+          nativeId: t.id,
+          subject: t.title ?? undefined,
+          status,
+          statusSince: status === 'closed' && t.close_at ? isoTime(t.close_at) : undefined,
+          team: t.group ?? undefined,
+          requester: t.customer ?? (t.customer_id != null ? String(t.customer_id) : undefined),
+          createdAt: isoTime(t.created_at),
+          updatedAt: isoTime(t.updated_at),
+          messages,
+          extra: t.number ? { number: t.number } : undefined,
+        }),
+      );
+    }
+    const next = advanceTimeCursor({ ...position, since }, tickets.map((t) => t.updated_at), data.length >= this.config.pageSize, toSecond);
+    return { events, cursor: JSON.stringify(next.cursor), more: next.more };
+  }
+
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
+    await this.http.request('/api/v1/ticket_articles', {
+      method: 'POST',
+      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: true, sender: 'Agent' },
+      schema: z.looseObject({ id: ZId }),
+      signal,
+    });
+  }
+
+  private async articles(t: ZTicket, signal: AbortSignal): Promise<Message[]> {
+    const { data } = await this.http.request(`/api/v1/ticket_articles/by_ticket/${t.id}`, {
+      query: { expand: true },
+      schema: z.array(z.unknown()),
+      signal,
+    });
+    const messages: Message[] = [];
+    data.forEach((item, i) => {
+      const a = parseItem(Article, item, `${SERVICE} ticket ${t.id} articles [${i}]`, this.warn);
+      if (!a) return;
+      const author = a.sender === 'Customer' ? 'customer' : a.sender === 'System' ? 'system' : 'analyst';
+      const html = (a.content_type ?? '').toLowerCase().includes('html');
+      messages.push({
+        id: String(a.id),
+        author,
+        text: html ? htmlToText(a.body) : a.body,
+        at: isoTime(a.created_at),
+        ...(author === 'analyst' ? { internal: a.internal } : a.internal ? { internal: true } : {}),
+      });
+    });
+    return messages;
+  }
+}
+
+export function createZammadConnector(config: ZammadConfig, policy: EgressPolicy, options?: HttpConnectorOptions): ZammadConnector {
+  return new ZammadConnector(config, policy, options);
+}

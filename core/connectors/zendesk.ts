@@ -1,0 +1,227 @@
+/**
+ * Zendesk Support through the cursor-based incremental ticket export
+ * (`GET /api/v2/incremental/tickets/cursor.json`, developer.zendesk.com "Incremental Exports") and the ticket
+ * comments list (`GET /api/v2/tickets/{id}/comments.json`, cursor pagination with `page[size]`). Auth: an API
+ * token as `{email}/token:{token}` in Basic credentials.
+ *
+ * The export's `after_cursor` is the connector's cursor, so a sync resumes exactly where the last page ended;
+ * `end_of_stream` says whether more is waiting now. Comments carry `public: false` for internal notes; their
+ * authors' roles come from the `users` side-load (`end-user` is the customer).
+ */
+import { z } from 'zod';
+import type { EgressPolicy } from '../net/egress';
+import type { Message, TicketStatus } from '../formats/schemas';
+import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import {
+  CONNECTOR_ID,
+  decodeCursor,
+  defaultWarn,
+  isoTime,
+  lastByKey,
+  nativeTicketId,
+  parseConfig,
+  parseItem,
+  ticketEvents,
+  VendorTime,
+  type HttpConnectorOptions,
+} from './helpdeskEvents';
+import { basicAuth, JsonHttpClient } from './http';
+
+const SERVICE = 'Zendesk';
+
+export const ZendeskConfigSchema = z.object({
+  id: CONNECTOR_ID,
+  kind: z.literal('zendesk').default('zendesk'),
+  /** `https://{subdomain}.zendesk.com` */
+  baseUrl: z.url(),
+  /** The agent's e-mail address the API token belongs to. */
+  email: z.string().min(3, 'the e-mail address of the agent who made the API token'),
+  token: z.string().min(1, 'a Zendesk API token is needed'),
+  /** Where a first sync starts (ISO 8601); default 30 days back. */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  /** Tickets per export page (Zendesk allows up to 1000; each ticket also costs one comments request). */
+  pageSize: z.number().int().min(1).max(1000).default(100),
+});
+export type ZendeskConfig = z.input<typeof ZendeskConfigSchema>;
+
+const ZendeskId = z.number().int();
+
+const ZendeskTicket = z.looseObject({
+  id: ZendeskId,
+  subject: z.string().nullish(),
+  description: z.string().nullish(),
+  status: z.string(),
+  requester_id: ZendeskId.nullish(),
+  group_id: ZendeskId.nullish(),
+  tags: z.array(z.string()).nullish(),
+  created_at: VendorTime,
+  updated_at: VendorTime,
+});
+type ZendeskTicket = z.infer<typeof ZendeskTicket>;
+
+const ExportPage = z.looseObject({
+  tickets: z.array(z.unknown()),
+  after_cursor: z.string().nullish(),
+  end_of_stream: z.boolean(),
+  groups: z.array(z.looseObject({ id: ZendeskId, name: z.string() })).nullish(),
+  metric_sets: z.array(z.looseObject({ ticket_id: ZendeskId, status_updated_at: VendorTime.nullish() })).nullish(),
+});
+
+const Comment = z.looseObject({
+  id: ZendeskId,
+  author_id: ZendeskId,
+  body: z.string().nullish(),
+  plain_body: z.string().nullish(),
+  public: z.boolean(),
+  created_at: VendorTime,
+});
+
+const CommentsPage = z.looseObject({
+  comments: z.array(z.unknown()),
+  users: z.array(z.looseObject({ id: ZendeskId, role: z.string() })).nullish(),
+  meta: z.looseObject({ has_more: z.boolean(), after_cursor: z.string().nullish() }).nullish(),
+});
+
+const CursorSchema = z.object({ after: z.string() });
+
+const STATUS: Record<string, TicketStatus> = {
+  new: 'new',
+  open: 'open',
+  pending: 'pending',
+  hold: 'pending',
+  solved: 'solved',
+  closed: 'closed',
+};
+
+/** Zendesk's statuses onto the spec's; `hold` (waiting on a third party) is `pending`. */
+export function mapZendeskStatus(status: string): TicketStatus | 'deleted' {
+  if (status === 'deleted') return 'deleted';
+  return STATUS[status] ?? 'open';
+}
+
+export class ZendeskConnector implements Connector {
+  readonly kind = 'zendesk';
+  readonly id: string;
+  private readonly config: z.output<typeof ZendeskConfigSchema>;
+  private readonly http: JsonHttpClient;
+  private readonly warn: (message: string) => void;
+
+  constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
+    this.config = parseConfig(SERVICE, ZendeskConfigSchema, config);
+    this.id = this.config.id;
+    this.warn = options.warn ?? defaultWarn;
+    this.http = new JsonHttpClient({
+      service: SERVICE,
+      baseUrl: this.config.baseUrl,
+      policy,
+      authorization: basicAuth(`${this.config.email}/token`, this.config.token),
+      secrets: [this.config.token],
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    const { data } = await this.http.request('/api/v2/users/me.json', {
+      schema: z.looseObject({ user: z.looseObject({ id: ZendeskId.nullish(), role: z.string() }) }),
+      signal,
+    });
+    // Zendesk answers an anonymous visitor with an end-user without id instead of a 401.
+    if (data.user.id == null || data.user.role === 'end-user') {
+      throw new ConnectorError(
+        `Zendesk at ${this.http.origin} did not sign Vigil in as an agent. Check the e-mail and API token in the connector settings.`,
+        'auth',
+      );
+    }
+  }
+
+  async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const query: Record<string, string | number | boolean> = {
+      per_page: this.config.pageSize,
+      exclude_deleted: true,
+      include: 'groups,metric_sets',
+    };
+    if (cursor === null) {
+      const start = this.config.startAt ? Date.parse(this.config.startAt) : Date.now() - 30 * 86_400_000;
+      query.start_time = Math.floor(start / 1000);
+    } else {
+      query.cursor = decodeCursor(SERVICE, cursor, CursorSchema).after;
+    }
+    const { data } = await this.http.request('/api/v2/incremental/tickets/cursor.json', { query, schema: ExportPage, signal });
+
+    const groups = new Map((data.groups ?? []).map((g) => [g.id, g.name]));
+    const statusSince = new Map((data.metric_sets ?? []).map((m) => [m.ticket_id, m.status_updated_at ?? undefined]));
+    const tickets: ZendeskTicket[] = [];
+    data.tickets.forEach((item, i) => {
+      const t = parseItem(ZendeskTicket, item, `${SERVICE} export tickets.${i}`, this.warn);
+      if (t) tickets.push(t);
+    });
+    const events: TicketEvent[] = [];
+    // The export may list a ticket more than once; its last copy is its newest state.
+    for (const t of lastByKey(tickets, (t) => String(t.id))) {
+      const status = mapZendeskStatus(t.status);
+      if (status === 'deleted') continue;
+      const messages = await this.comments(t, signal);
+      events.push(
+        ...ticketEvents(this.id, {
+          nativeId: t.id,
+          subject: t.subject ?? undefined,
+          status,
+          statusSince: statusSince.get(t.id) ? isoTime(statusSince.get(t.id)!) : undefined,
+          team: t.group_id != null ? groups.get(t.group_id) : undefined,
+          requester: t.requester_id != null ? String(t.requester_id) : undefined,
+          tags: t.tags ?? undefined,
+          createdAt: isoTime(t.created_at),
+          updatedAt: isoTime(t.updated_at),
+          messages,
+        }),
+      );
+    }
+    // With no new ticket Zendesk may leave the cursor out; the old one is still where to continue.
+    const after = data.after_cursor ?? (cursor === null ? null : decodeCursor(SERVICE, cursor, CursorSchema).after);
+    return { events, cursor: after === null ? cursor : JSON.stringify({ after }), more: !data.end_of_stream };
+  }
+
+  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
+    await this.http.request(`/api/v2/tickets/${id}.json`, {
+      method: 'PUT',
+      body: { ticket: { comment: { body: text, public: false } } },
+      schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
+      signal,
+    });
+  }
+
+  private async comments(t: ZendeskTicket, signal: AbortSignal): Promise<Message[]> {
+    const messages: Message[] = [];
+    const roles = new Map<number, string>();
+    let after: string | undefined;
+    for (;;) {
+      const { data } = await this.http.request(`/api/v2/tickets/${t.id}/comments.json`, {
+        query: { include: 'users', 'page[size]': 100, 'page[after]': after },
+        schema: CommentsPage,
+        signal,
+      });
+      for (const u of data.users ?? []) roles.set(u.id, u.role);
+      data.comments.forEach((item, i) => {
+        const c = parseItem(Comment, item, `${SERVICE} ticket ${t.id} comments.${i}`, this.warn);
+        if (!c) return;
+        const role = roles.get(c.author_id);
+        const customer = role ? role === 'end-user' : c.author_id === t.requester_id;
+        messages.push({
+          id: String(c.id),
+          author: customer ? 'customer' : 'analyst',
+          text: c.plain_body ?? c.body ?? '',
+          at: isoTime(c.created_at),
+          ...(customer ? {} : { internal: !c.public }),
+        });
+      });
+      if (!data.meta?.has_more || !data.meta.after_cursor) return messages;
+      after = data.meta.after_cursor;
+    }
+  }
+}
+
+export function createZendeskConnector(config: ZendeskConfig, policy: EgressPolicy, options?: HttpConnectorOptions): ZendeskConnector {
+  return new ZendeskConnector(config, policy, options);
+}

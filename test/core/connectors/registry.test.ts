@@ -1,0 +1,62 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FolderConnector } from '../../../core/connectors/folderConnector';
+import { ImapConnector } from '../../../core/connectors/imapConnector';
+import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
+import { MemorySecretStore } from '../../../core/secrets/secretStore';
+
+const imap = { id: 'support-mail', kind: 'imap', host: 'imap.example.com', user: 'support@example.com', password: { secret: 'support-mail' }, supportAddresses: ['@example.com'] };
+
+describe('connector settings', () => {
+  it('builds connectors from the settings file, resolving secrets by name and allowing their hosts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets', pollSeconds: 2 }, imap, { id: 'off', kind: 'folder', path: '/x', enabled: false }] }));
+    const configs = await loadConnectorsConfig(dataDir);
+    expect(configs.map((c) => [c.id, c.enabled])).toEqual([['demo', true], ['support-mail', true], ['off', false]]);
+    const secrets = new MemorySecretStore();
+    await secrets.set('support-mail', 'pa55-word-99');
+    const built = await buildConnectors(configs, { dataDir, secrets });
+    expect(built.connectors.map((c) => [c.connector.id, c.pollMs])).toEqual([['demo', 2000], ['support-mail', 60_000]]);
+    expect(built.connectors[0]!.connector).toBeInstanceOf(FolderConnector);
+    expect(built.connectors[1]!.connector).toBeInstanceOf(ImapConnector);
+    expect(() => built.egress.assertAllowed('imap.example.com')).not.toThrow();
+    expect(() => built.egress.assertAllowed('evil.example.net')).toThrow(/not the host of a configured connector/);
+    expect(built.redact('LOGIN support pa55-word-99 failed')).toBe('LOGIN support [secret] failed');
+    const signal = new AbortController().signal;
+    await expect(built.postNote('support-mail:a1@x', 'draft', signal)).rejects.toThrow('Posting notes is off for "support-mail". Set "writeBack": true for it in connectors.json to allow it.');
+    await expect(built.postNote('off:T-1', 'draft', signal)).rejects.toThrow('Ticket off:T-1 does not come from a connector that is running.');
+    const withWriteBack = await buildConnectors(parseConnectorsConfig({ connectors: [{ id: 'demo', kind: 'folder', path: 'tickets', writeBack: true }] }, 'c.json'), { dataDir, secrets });
+    await expect(withWriteBack.postNote('demo:T-1', 'draft', signal)).rejects.toThrow('A folder connector cannot post notes.');
+  });
+
+  it('names the file, the entry and the field of a mistake', async () => {
+    const file = 'connectors.json';
+    expect(() => parseConnectorsConfig({ connectors: [{ ...imap, port: 'nine' }] }, file)).toThrow('connectors.json: connectors.0 ("support-mail").port: Invalid input: expected number, received string');
+    expect(() => parseConnectorsConfig({ connectors: [{ ...imap, password: 'hunter2' }] }, file)).toThrow(
+      'connectors.json: connectors.0 ("support-mail").password: credentials never go in settings files: store it with `vigil secrets set NAME` and write {"secret": "NAME"} here',
+    );
+    expect(() => parseConnectorsConfig({ connectors: [{ id: 'x', kind: 'fax' }] }, file)).toThrow('connectors.json: connectors.0 ("x").kind: unknown kind "fax"; use one of folder, imap');
+    expect(() => parseConnectorsConfig({ connectors: [{ id: 'x', kind: 'folder', path: 'a', hots: 1 }] }, file)).toThrow(/connectors\.0 \("x"\)\.\(line\): Unrecognized key: "hots"|connectors\.0 \("x"\)\.hots/);
+    expect(() => parseConnectorsConfig({ connectors: [{ id: 'a b', kind: 'folder', path: 'a' }] }, file)).toThrow('connectors.0 ("a b").id: must be letters, digits');
+    expect(() => parseConnectorsConfig({ connectors: [{ id: 'a', kind: 'folder', path: 'x' }, { id: 'a', kind: 'folder', path: 'y' }] }, file)).toThrow('connectors.1 ("a").id: "a" is used by another connector');
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    await writeFile(join(dataDir, 'connectors.json'), '{"connectors": [\n  {"id": "a",}\n]}');
+    await expect(loadConnectorsConfig(dataDir)).rejects.toThrow(`${join(dataDir, 'connectors.json')}:2: not valid JSON`);
+  });
+
+  it('says which secret is missing and how to add it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    const configs = parseConnectorsConfig({ connectors: [imap] }, 'connectors.json');
+    await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore() })).rejects.toThrow(
+      'Connector "support-mail": password refers to the secret "support-mail", which is not in the secret store. Add it with `vigil secrets set support-mail`.',
+    );
+    const secrets = new MemorySecretStore();
+    await secrets.set('support-mail', 'pw-12345');
+    const plain = parseConnectorsConfig({ connectors: [{ ...imap, tls: 'none' }] }, 'connectors.json');
+    await expect(buildConnectors(plain, { dataDir, secrets })).rejects.toThrow('IMAP without TLS is allowed only to this machine (loopback); use tls "implicit" or "starttls" for imap.example.com.');
+    await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore(), only: ['nope'] })).rejects.toThrow(/No connector "nope" in .*connectors\.json \(configured: support-mail\)/);
+  });
+});

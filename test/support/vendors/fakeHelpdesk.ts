@@ -1,0 +1,171 @@
+/**
+ * The loopback HTTP server under the SaaS helpdesk fakes (Zendesk, Freshdesk, Jira Service Management, Zammad).
+ * None of those services can run here, so each fake answers the vendor's documented requests with the vendor's
+ * documented payloads; this file holds what they share: routing, the auth check, request records and faults a
+ * test can queue (HTTP errors with the vendor's headers, bodies that are not JSON, a connection dropped in the
+ * middle of a page, a stall until the client gives up).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+export type Fault =
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  /** 200 with this text as the body (not JSON, or JSON of the wrong shape). */
+  | { raw: string; status?: number }
+  /** Sends the headers and half of the real answer, then destroys the connection. */
+  | { dropMidBody: true }
+  /** Never answers (until the server closes). */
+  | { stall: true };
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type Handler = (req: RecordedRequest, params: Record<string, string>) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+export interface FakeHelpdeskOptions {
+  /** True when the request's credentials are good; a false gets the vendor's 401 (`unauthorized`). */
+  authorized: (req: RecordedRequest) => boolean;
+  unauthorized: Reply;
+  notFound?: Reply;
+}
+
+/** A routed loopback server; vendors add routes with `on`. */
+export class FakeHelpdesk {
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes: Route[] = [];
+  private readonly faults: Array<{ match: RegExp; fault: Fault }> = [];
+  private readonly server: Server;
+  private readonly stalled = new Set<ServerResponse>();
+  url = '';
+
+  constructor(private readonly options: FakeHelpdeskOptions) {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`fake helpdesk failed: ${(error as Error).stack}`);
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.stalled) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** `path` like `/api/v2/tickets/:id/comments.json`. */
+  on(method: string, path: string, handler: Handler): void {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      '^' +
+        path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
+          names.push(name);
+          return '([^/]+?)';
+        }) +
+        '$',
+    );
+    this.routes.push({ method, pattern, names, handler });
+  }
+
+  /** The next request whose path matches `match` gets `fault` instead of its answer (queued in order). */
+  fail(match: RegExp, fault: Fault, times = 1): void {
+    for (let i = 0; i < times; i++) this.faults.push({ match, fault });
+  }
+
+  /** Requests to paths matching `match`. */
+  requestsTo(match: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => match.test(r.path));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { __unparsable: text };
+      }
+    }
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    this.requests.push(recorded);
+
+    const faultIndex = this.faults.findIndex((f) => f.match.test(url.pathname));
+    const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0]!.fault : undefined;
+    if (fault && 'stall' in fault) {
+      this.stalled.add(res);
+      return;
+    }
+    if (fault && 'status' in fault && !('raw' in fault)) return this.send(res, { status: fault.status, headers: fault.headers, body: fault.body ?? '' });
+    if (fault && 'raw' in fault) {
+      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
+      res.end(fault.raw);
+      return;
+    }
+
+    if (!this.options.authorized(recorded)) return this.send(res, { status: 401, ...this.options.unauthorized });
+    let reply: Reply | undefined;
+    for (const route of this.routes) {
+      if (route.method !== recorded.method) continue;
+      const m = route.pattern.exec(url.pathname);
+      if (!m) continue;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      reply = await route.handler(recorded, params);
+      break;
+    }
+    reply ??= { status: 404, ...(this.options.notFound ?? { body: { error: 'Not found' } }) };
+
+    if (fault && 'dropMidBody' in fault) {
+      const payload = JSON.stringify(reply.body);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+      res.write(payload.slice(0, Math.floor(payload.length / 2)));
+      // Let the half reach the client before the connection goes.
+      setImmediate(() => res.destroy());
+      return;
+    }
+    this.send(res, reply);
+  }
+
+  private send(res: ServerResponse, reply: Reply): void {
+    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? null);
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+    res.end(payload);
+  }
+}
+
+/** `Basic` credentials from a request, or null. */
+export function basicCredentials(req: RecordedRequest): { user: string; password: string } | null {
+  const header = req.headers.authorization ?? '';
+  const m = /^Basic (.+)$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? null : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}

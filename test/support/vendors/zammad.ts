@@ -1,0 +1,158 @@
+/**
+ * A loopback Zammad that follows the documented REST API requests and payloads the connector uses
+ * (docs.zammad.org, "API": Ticket, Ticket Article, User; authentication by access token):
+ *
+ * - `GET /api/v1/tickets/search?query=…&sort_by=updated_at&order_by=asc&expand=true&page=…&per_page=…` → an
+ *   array of expanded tickets (`state`, `group`, `customer` by name, times with milliseconds); without
+ *   `expand` it answers `{tickets: [ids], tickets_count, assets}` as Zammad does. The query understood is the
+ *   connector's Elasticsearch range `updated_at:["<ISO>" TO *]`;
+ * - `GET /api/v1/ticket_articles/by_ticket/{id}?expand=true` → the ticket's articles (`sender`, `type`,
+ *   `internal`, `content_type`, `body`);
+ * - `POST /api/v1/ticket_articles` with `{ticket_id, body, content_type, type, internal}` → `201` and the article;
+ * - `GET /api/v1/users/me`;
+ * - `Authorization: Token token=…`; a bad token is `401 {"error": "Invalid token!", "error_human": …}`.
+ */
+import { FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
+
+export const ZAMMAD_TOKEN = 'zm-7hQ2xV9kLm3pR8tW';
+
+export interface ZammadArticle {
+  id: number;
+  sender: 'Customer' | 'Agent' | 'System';
+  type: string;
+  internal: boolean;
+  body: string;
+  content_type: string;
+  created_at: string;
+}
+
+export interface ZammadTicketRecord {
+  id: number;
+  number: string;
+  title: string;
+  state: string;
+  group: string;
+  customer: string;
+  customer_id: number;
+  created_at: string;
+  updated_at: string;
+  close_at: string | null;
+  articles: ZammadArticle[];
+}
+
+const RANGE = /^updated_at:\["([^"]+)" TO \*\]$/;
+
+export class FakeZammad {
+  readonly server: FakeHelpdesk;
+  readonly tickets = new Map<number, ZammadTicketRecord>();
+  private clock = Date.parse('2026-03-01T09:00:00.000Z');
+  private nextId = 1;
+  private nextArticle = 300;
+
+  constructor() {
+    this.server = new FakeHelpdesk({
+      authorized: (req) => req.headers.authorization === `Token token=${ZAMMAD_TOKEN}`,
+      unauthorized: { body: { error: 'Invalid token!', error_human: 'Invalid token!' } },
+      notFound: { body: { error: "Couldn't find Ticket", error_human: "Couldn't find Ticket" } },
+    });
+    this.server.on('GET', '/api/v1/users/me', () => ({ body: { id: 3, login: 'agent@acme.test', firstname: 'Ana', lastname: 'Agent', active: true } }));
+    this.server.on('GET', '/api/v1/tickets/search', (req) => this.search(req));
+    this.server.on('GET', '/api/v1/ticket_articles/by_ticket/:id', (_req, p) => this.articles(Number(p.id)));
+    this.server.on('POST', '/api/v1/ticket_articles', (req) => this.addArticle(req));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  private tick(): string {
+    this.clock += 1234;
+    return new Date(this.clock).toISOString();
+  }
+
+  open(title: string, body: string, options: { group?: string; html?: boolean } = {}): number {
+    const at = this.tick();
+    const id = this.nextId++;
+    this.tickets.set(id, {
+      id,
+      number: String(31000 + id),
+      title,
+      state: 'new',
+      group: options.group ?? 'Users',
+      customer: 'nicole.braun@zammad.org',
+      customer_id: 2,
+      created_at: at,
+      updated_at: at,
+      close_at: null,
+      articles: [
+        { id: this.nextArticle++, sender: 'Customer', type: 'email', internal: false, body, content_type: options.html ? 'text/html' : 'text/plain', created_at: at },
+      ],
+    });
+    return id;
+  }
+
+  article(id: number, sender: ZammadArticle['sender'], body: string, internal = false, type = internal ? 'note' : 'email'): void {
+    const t = this.tickets.get(id)!;
+    const at = this.tick();
+    t.articles.push({ id: this.nextArticle++, sender, type, internal, body, content_type: 'text/plain', created_at: at });
+    t.updated_at = at;
+  }
+
+  setState(id: number, state: string): void {
+    const t = this.tickets.get(id)!;
+    const at = this.tick();
+    t.state = state;
+    t.updated_at = at;
+    if (state === 'closed') t.close_at = at;
+  }
+
+  private ticketJson(t: ZammadTicketRecord): Record<string, unknown> {
+    const { articles, ...rest } = t;
+    return { ...rest, state_id: 2, group_id: 1, priority: '2 normal', priority_id: 2, owner: '-', owner_id: 1, organization: null, article_count: articles.length, pending_time: null };
+  }
+
+  private search(req: RecordedRequest): Reply {
+    const m = RANGE.exec(req.query.get('query') ?? '');
+    if (!m || Number.isNaN(Date.parse(m[1]!))) {
+      return { status: 422, body: { error: 'Unable to process search query.', error_human: 'Unable to process search query.' } };
+    }
+    const since = Date.parse(m[1]!);
+    const asc = req.query.get('order_by') === 'asc';
+    const perPage = Math.min(Number(req.query.get('per_page') ?? 50), 100);
+    const page = Number(req.query.get('page') ?? 1);
+    const ordered = [...this.tickets.values()]
+      .filter((t) => Date.parse(t.updated_at) >= since)
+      .sort((a, b) => (Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id) * (asc ? 1 : -1));
+    const slice = ordered.slice((page - 1) * perPage, page * perPage);
+    if (req.query.get('expand') !== 'true') {
+      return { body: { tickets: slice.map((t) => t.id), tickets_count: slice.length, assets: {} } };
+    }
+    return { body: slice.map((t) => this.ticketJson(t)) };
+  }
+
+  private articles(id: number): Reply {
+    const t = this.tickets.get(id);
+    if (!t) return { status: 404, body: { error: "Couldn't find Ticket with 'id'=" + id, error_human: 'Not found' } };
+    return {
+      body: t.articles.map((a) => ({ ...a, ticket_id: id, from: a.sender === 'Customer' ? 'Nicole Braun <nicole.braun@zammad.org>' : 'Ana Agent', to: null, subject: null, attachments: [], updated_at: a.created_at, created_by: a.sender === 'Customer' ? 'nicole.braun@zammad.org' : 'agent@acme.test' })),
+    };
+  }
+
+  private addArticle(req: RecordedRequest): Reply {
+    const body = req.body as { ticket_id?: number; body?: string; internal?: boolean; type?: string } | null;
+    const t = body?.ticket_id ? this.tickets.get(body.ticket_id) : undefined;
+    if (!t) return { status: 422, body: { error: 'Need ticket_id!', error_human: 'Need ticket_id!' } };
+    if (!body?.body) return { status: 422, body: { error: 'Need body!', error_human: 'Need body!' } };
+    this.article(t.id, 'Agent', body.body, body.internal ?? false, body.type ?? 'note');
+    return { status: 201, body: { ...t.articles.at(-1)!, ticket_id: t.id } };
+  }
+}
