@@ -4,10 +4,9 @@
  * - `installTripwire()` is the last line of defence under every network test: written independently of the code
  *   under test, it fails any TCP connection or DNS lookup whose target is not literally this machine, so a bug in
  *   the egress policy makes a test fail instead of sending a packet anywhere.
- * - `fullCycleSteps()` is the product's whole offline cycle, step by step, run by noEgress.test.ts once under the
- *   process guard and once in a child process under a system-call trace. **Connector sync joins here**: when
- *   core/watch exists, add a `sync` step that syncs from loopback fake helpdesks (their hosts allowed as connector
- *   hosts) and feeds the events to the service; both tests then cover it with no other change.
+ * - `fullCycleSteps()` is the product's whole offline cycle, step by step (replay with learning, the app's learning
+ *   loop, a knowledge pack, a connector sync), run by noEgress.test.ts once under the process guard and once in a
+ *   child process under a system-call trace. A new feature that should be covered adds its step here.
  */
 import dns from 'node:dns';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -17,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopilotService } from '../../../core/app/copilotService';
 import { runReplay } from '../../../core/app/replay';
+import { main } from '../../../core/cli/vigil';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { loadBanking77, seededShuffle } from '../../bench/banking77Data';
 
@@ -174,9 +174,28 @@ export const packStep: CycleStep = {
   },
 };
 
-/** Every step of the offline cycle, in order. Add the connector sync step here (see the file comment). */
+/**
+ * A connector sync through the real front door: `vigil watch --once` over a folder of ticket files (the folder
+ * connector, the sync engine, suggestions and learning on close). HTTP connectors (RT, Zendesk...) sync from their
+ * configured hosts only; their tests run against loopback servers (test/core/connectors).
+ */
+export const syncStep: CycleStep = {
+  name: 'connector sync (vigil watch --once)',
+  async run(context) {
+    const folder = join(context.workDir, 'queue');
+    await mkdir(folder, { recursive: true });
+    const tickets = bankingTickets(12).map((line) => JSON.parse(line) as { id: string });
+    for (const ticket of tickets) await writeFile(join(folder, `${ticket.id}.json`), JSON.stringify({ ...ticket, id: `W-${ticket.id}` }));
+    const lines: string[] = [];
+    const out = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
+    const code = await main(['watch', '--folder', folder, '--once', '--learn', 'auto', '--data-dir', context.dataDir], out);
+    context.results['sync'] = { code, lines };
+  },
+};
+
+/** Every step of the offline cycle, in order. */
 export function fullCycleSteps(): CycleStep[] {
-  return [replayStep, learningStep, packStep];
+  return [replayStep, learningStep, packStep, syncStep];
 }
 
 /** Runs the steps in a fresh work folder and returns the context. */
