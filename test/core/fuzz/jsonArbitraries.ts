@@ -55,7 +55,7 @@ export const validEntry = fc.record(
 );
 
 /** A path into a JSON value and a replacement: how a field gets the wrong type, goes missing, or turns odd. */
-function mutate(value: unknown, path: number[], replacement: unknown, drop: boolean): unknown {
+export function mutate(value: unknown, path: number[], replacement: unknown, drop: boolean): unknown {
   if (path.length === 0 || value === null || typeof value !== 'object') return replacement;
   const keys = Object.keys(value);
   if (keys.length === 0) return replacement;
@@ -87,3 +87,16 @@ export function jsonlLine(valid: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
     { weight: 1, arbitrary: fc.constantFrom('', '   ', '{}', '[]', 'null', '{"__proto__": {"polluted": true}, "id": "p", "messages": []}', `${'['.repeat(5000)}${']'.repeat(5000)}`) },
   );
 }
+
+/** One mutation to apply to a JSON document: where (indexes into its keys, level by level), what, or removal. */
+export interface JsonMutation {
+  path: number[];
+  replacement: unknown;
+  drop: boolean;
+}
+
+export const jsonMutation: fc.Arbitrary<JsonMutation> = fc.record({
+  path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+  replacement: fc.oneof(anyJson, nastyString),
+  drop: fc.boolean(),
+});
