@@ -5,12 +5,15 @@
  * turns into a badge, a toast or a notification). A closed ticket is handed to learning.
  *
  * Everything is kept in an append-only journal (`<dataDir>/desk/journal.jsonl`), fsynced per record, and
- * replayed at open, so a restart loses no ticket, suggestion or feedback, and an event read twice is applied
- * once.
+ * replayed at open, so a restart loses no ticket, suggestion or feedback. One event is one journal line (the
+ * ticket as it now stands and the suggestion it produced), written only after its effects: a crash before it
+ * leaves the event undelivered, so the watcher delivers it again, and an event already in the journal is
+ * applied once. The desk is the watcher's sink in the desktop app.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TicketEvent } from '../connectors/connector';
+import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
@@ -28,7 +31,8 @@ import {
 
 /** The part of the engine the desk drives. */
 export interface DeskEngine {
-  assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<Suggestion>;
+  /** The retrieval decision at once, and the local model's decision later when one is in use. */
+  assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
   learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
   getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
 }
@@ -46,15 +50,21 @@ const CitationViewSchema = z.object({
   available: z.boolean(),
 });
 
+const ShownRecordSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  suggestion: SuggestionSchema,
+  citations: z.array(CitationViewSchema),
+});
+
 const RecordSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('ticket'), at: z.string(), eventId: z.string().nullable(), ticket: TicketSchema }),
   z.object({
-    t: z.literal('shown'),
-    ticketId: z.string(),
-    id: z.string(),
+    t: z.literal('event'),
+    /** `<ticket id>|<event id>`: ticket ids carry their connector, so keys are unique across connectors. */
+    key: z.string(),
     at: z.string(),
-    suggestion: SuggestionSchema,
-    citations: z.array(CitationViewSchema),
+    ticket: TicketSchema,
+    shown: ShownRecordSchema.nullable(),
   }),
   z.object({
     t: z.literal('feedback'),
@@ -65,6 +75,8 @@ const RecordSchema = z.discriminatedUnion('t', [
     at: z.string(),
   }),
   z.object({ t: z.literal('opened'), ticketId: z.string(), at: z.string() }),
+  /** The local model's decision for a message: replaces the retrieval suggestion (same id), or withdraws it. */
+  z.object({ t: z.literal('draft'), ticketId: z.string(), id: z.string(), shown: ShownRecordSchema.nullable() }),
 ]);
 type JournalRecord = z.infer<typeof RecordSchema>;
 
@@ -88,12 +100,13 @@ export interface DeskOptions {
   now?: () => Date;
 }
 
-export class Desk {
+export class Desk implements EventSink {
   private readonly tickets = new Map<string, TicketState>();
   private readonly appliedEvents = new Set<string>();
   private readonly listeners = new Set<(event: DeskEvent) => void>();
   private readonly now: () => Date;
   private readonly learnPolicy: LearnPolicy;
+  private closing = false;
 
   private constructor(
     private readonly engine: DeskEngine,
@@ -124,26 +137,43 @@ export class Desk {
   }
 
   /**
-   * Applies one ticket event: records the ticket, lets the engine decide after a new customer message, and
-   * learns from a ticket that closed. An event id seen before is ignored.
+   * Applies one ticket event: lets the engine decide after a new customer message, or learns from a ticket that
+   * closed, then records the ticket and the suggestion in one journal line. An event seen before is ignored.
    */
   async ingest(event: TicketEvent): Promise<void> {
-    if (this.appliedEvents.has(event.id)) return;
+    const key = `${event.ticketId}|${event.id}`;
+    if (this.appliedEvents.has(key)) return;
     const arrivedAt = performance.now();
     const before = this.tickets.get(event.ticketId)?.ticket;
-    const record: JournalRecord = { t: 'ticket', at: this.now().toISOString(), eventId: event.id, ticket: event.ticket };
+    const ticket = event.ticket;
+    let shown: z.infer<typeof ShownRecordSchema> | null = null;
+    let draft: Promise<Suggestion> | null = null;
+    let learned: string[] = [];
+    if (isClosedStatus(ticket.status)) {
+      const wasClosed = before ? isClosedStatus(before.status) : false;
+      if (!wasClosed) learned = (await this.engine.learnFromClosedTicket(ticket, this.learnPolicy)).entryIds;
+    } else {
+      const index = this.newCustomerMessageIndex(event, before);
+      if (index !== null) ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
+    }
+    const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown };
     await this.journal.append(record);
     this.apply(record);
-    this.emit({ type: 'tickets-changed' });
-
-    const ticket = event.ticket;
-    const wasClosed = before ? isClosedStatus(before.status) : false;
-    if (isClosedStatus(ticket.status)) {
-      if (!wasClosed) await this.learn(ticket);
-      return;
+    if (shown) {
+      const s = shown.suggestion;
+      this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: shown.id, kind: s.kind, text: s.text });
     }
-    const index = this.newCustomerMessageIndex(event, before);
-    if (index !== null) await this.assist(ticket, index, arrivedAt);
+    this.emit({ type: 'tickets-changed' });
+    if (draft) void this.applyDraft(ticket, draft);
+    if (learned.length > 0) {
+      const entries = await this.engine.getEntries(learned);
+      this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
+    }
+  }
+
+  /** The watcher's sink: applies one connector's events in order; resolves once each is in the journal. */
+  async deliver(_connectorId: string, events: readonly TicketEvent[]): Promise<void> {
+    for (const event of events) await this.ingest(event);
   }
 
   listTickets(): TicketSummary[] {
@@ -187,24 +217,27 @@ export class Desk {
   }
 
   async close(): Promise<void> {
+    // A model's draft still in flight is dropped: the retrieval suggestion stays, nothing half-written.
+    this.closing = true;
     this.listeners.clear();
     await this.journal.close();
   }
 
   private apply(record: JournalRecord): void {
     switch (record.t) {
-      case 'ticket': {
-        if (record.eventId) this.appliedEvents.add(record.eventId);
-        const state = this.tickets.get(record.ticket.id);
+      case 'event': {
+        this.appliedEvents.add(record.key);
+        let state = this.tickets.get(record.ticket.id);
         if (state) state.ticket = record.ticket;
-        else this.tickets.set(record.ticket.id, { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 });
-        return;
-      }
-      case 'shown': {
-        const state = this.tickets.get(record.ticketId);
-        if (!state || state.suggestions.some((s) => s.id === record.id)) return;
-        state.suggestions.push({ id: record.id, shownAt: record.at, suggestion: record.suggestion, citations: record.citations, feedback: [] });
-        state.waiting += 1;
+        else {
+          state = { ticket: record.ticket, seenAt: record.at, suggestions: [], waiting: 0 };
+          this.tickets.set(record.ticket.id, state);
+        }
+        const shown = record.shown;
+        if (shown && !state.suggestions.some((s) => s.id === shown.id)) {
+          state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
+          state.waiting += 1;
+        }
         return;
       }
       case 'feedback': {
@@ -214,6 +247,26 @@ export class Desk {
       case 'opened': {
         const state = this.tickets.get(record.ticketId);
         if (state) state.waiting = 0;
+        return;
+      }
+      case 'draft': {
+        const state = this.tickets.get(record.ticketId);
+        if (!state) return;
+        const at = state.suggestions.findIndex((s) => s.id === record.id);
+        const shown = record.shown;
+        if (!shown) {
+          if (at >= 0) {
+            state.suggestions.splice(at, 1);
+            state.waiting = Math.max(0, state.waiting - 1);
+          }
+          return;
+        }
+        const next = { id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: at >= 0 ? state.suggestions[at]!.feedback : [] };
+        if (at >= 0) state.suggestions[at] = next;
+        else {
+          state.suggestions.push(next);
+          state.waiting += 1;
+        }
         return;
       }
     }
@@ -233,23 +286,41 @@ export class Desk {
     return null;
   }
 
-  private async assist(ticket: Ticket, index: number, arrivedAt: number): Promise<void> {
-    const suggestion = await this.engine.assistOnMessage(ticket, index, arrivedAt);
-    if (!suggestion.shown) return;
-    const citations = await this.citationViews(suggestion);
-    const id = `${ticket.id}:${suggestion.afterMessageId}:${suggestion.kind}`;
-    const record: JournalRecord = { t: 'shown', ticketId: ticket.id, id, at: this.now().toISOString(), suggestion, citations };
-    await this.journal.append(record);
-    this.apply(record);
-    this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: suggestion.kind, text: suggestion.text });
-    this.emit({ type: 'tickets-changed' });
+  private async assist(
+    ticket: Ticket,
+    index: number,
+    arrivedAt: number,
+  ): Promise<{ shown: z.infer<typeof ShownRecordSchema> | null; draft: Promise<Suggestion> | null }> {
+    const { decision, draft } = await this.engine.assist(ticket, index, arrivedAt);
+    return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
   }
 
-  private async learn(ticket: Ticket): Promise<void> {
-    const learned = await this.engine.learnFromClosedTicket(ticket, this.learnPolicy);
-    if (learned.entryIds.length === 0) return;
-    const entries = await this.engine.getEntries(learned.entryIds);
-    this.emit({ type: 'knowledge-changed', entryIds: learned.entryIds, entryKinds: [...entries.values()].map((e) => e.kind) });
+  /** One suggestion per customer message: the model's decision, when it comes, takes the retrieval one's place. */
+  private async shownRecord(ticket: Ticket, suggestion: Suggestion): Promise<z.infer<typeof ShownRecordSchema>> {
+    const citations = await this.citationViews(suggestion);
+    return { id: `${ticket.id}:${suggestion.afterMessageId}`, at: this.now().toISOString(), suggestion, citations };
+  }
+
+  /** Records the local model's decision once it arrives: a better suggestion, or the retrieval one withdrawn. */
+  private async applyDraft(ticket: Ticket, draft: Promise<Suggestion>): Promise<void> {
+    try {
+      const decision = await draft;
+      if (this.closing) return;
+      const id = `${ticket.id}:${decision.afterMessageId}`;
+      const had = this.tickets.get(ticket.id)?.suggestions.some((s) => s.id === id) ?? false;
+      if (!decision.shown && !had) return;
+      const shown = decision.shown ? await this.shownRecord(ticket, decision) : null;
+      if (this.closing) return;
+      const record: JournalRecord = { t: 'draft', ticketId: ticket.id, id, shown };
+      await this.journal.append(record);
+      this.apply(record);
+      if (shown) {
+        this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: decision.kind, text: decision.text });
+      }
+      this.emit({ type: 'tickets-changed' });
+    } catch (error) {
+      if (!this.closing) console.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`);
+    }
   }
 
   private async citationViews(suggestion: Suggestion): Promise<CitationView[]> {

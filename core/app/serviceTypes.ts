@@ -5,6 +5,7 @@
 import type { LineIssue } from '../formats/lineIssue';
 import type { Citation, EntryKind, Suggestion } from '../formats/schemas';
 import type { EntryStatus } from '../knowledge/storedEntry';
+import type { LlmStatus } from '../llm/llmStatus';
 
 export interface ServiceStatus {
   dataDir: string;
@@ -14,8 +15,11 @@ export interface ServiceStatus {
   byStatus: Record<EntryStatus, number>;
   /** The last failed write to the knowledge store, in words, or null. Nothing acknowledged is lost: it is retried. */
   lastWriteError: string | null;
-  /** Which generation mode the engine is in; `retrieval-only` until an LLM is configured and reachable. */
-  llm: { mode: 'retrieval-only' | 'llm'; reason: string };
+  /**
+   * Which generation mode the engine is in (`retrieval-only` until a local model is configured and answers) and
+   * why, in words; with the model and when it was last and will next be checked.
+   */
+  llm: Pick<LlmStatus, 'mode' | 'reason'> & Partial<LlmStatus>;
 }
 
 export interface ImportReport {
@@ -39,4 +43,4 @@ export interface KnowledgeHit {
   pack?: { name: string; version: string };
 }
 
-export type { Citation, Suggestion };
+export type { Citation, LlmStatus, Suggestion };

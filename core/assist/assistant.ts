@@ -1,15 +1,26 @@
 /**
- * The proactive pipeline in retrieval-only mode, run after every customer message: scope gate → query cleaning
- * → hybrid retrieval → confidence from the scores → repeat gate → one decision in the spec's suggestion shape,
- * shown or not. This is what the app falls back to when no LLM is running.
+ * The proactive pipeline, run after every customer message.
+ *
+ * At once (retrieval, always): scope gate → query cleaning → parallel retrieval over every knowledge source →
+ * confidence from the scores → repeat gate → one decision in the spec's suggestion shape, shown or not.
+ *
+ * Then, when a local model is usable (LLM draft, `draft` promise): the model's scope check if the rules were
+ * unsure → rewrite of the conversation into a self-contained query and sub-queries (identifiers removed) →
+ * retrieval again with them → answerability judged from the retrieved entries only, with a short cited answer →
+ * citations and URLs checked by code → repeat gate → a second decision that supersedes the first.
+ *
+ * Every decision carries `stage` and `gates` (each gate's verdict and reason) besides the spec's fields.
  */
 import type { Citation, Suggestion, SuggestionKind, Ticket } from '../formats/schemas';
 import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
+import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
-import { confidenceFeatures, confidenceOf, SHOW_THRESHOLD } from './confidence';
+import { calibratedConfidence, SHOW_THRESHOLD } from './confidence';
+import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
+import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
-import { checkScope } from './scopeGate';
+import { classifyScope, type ScopeClass } from './scopeGate';
 
 /** Citations kept per decision: the candidates considered, best first. */
 export const MAX_CITATIONS = 10;
@@ -17,6 +28,66 @@ export const MAX_CITATIONS = 10;
 const FETCH_HITS = 30;
 /** Longest excerpt of an article or case put in a suggestion's text. */
 const EXCERPT_CHARS = 400;
+
+/** The gates a decision went through, in order. */
+export type GateName = 'scope' | 'llm_scope' | 'retrieval' | 'rewrite' | 'confidence' | 'answerability' | 'repeat' | 'llm' | 'followup' | 'alert';
+
+export interface GateRecord {
+  gate: GateName;
+  verdict: 'pass' | 'stop' | 'error';
+  detail: string;
+}
+
+/**
+ * One decision: the spec's suggestion line plus how it was reached. `stage` is `retrieval` for the decision made at
+ * once and `llm` for the LLM draft that follows and supersedes it (same ticket and message).
+ */
+export type AssistDecision = Suggestion & {
+  /** `retrieval` (at once), `llm` (the draft that supersedes it), `rules` (follow-ups and alerts). */
+  stage: 'retrieval' | 'llm' | 'rules';
+  gates: GateRecord[];
+  model?: string;
+  /** Alerts only. */
+  priority?: 'P0' | 'P1' | 'P2';
+};
+
+export interface AssistResult {
+  /** The retrieval decision, available at once. */
+  decision: AssistDecision;
+  /** The LLM decision, when a model is usable and the message is not out of scope; never rejects. */
+  draft: Promise<AssistDecision> | null;
+}
+
+/** Access to the local model as the availability monitor (core/llm/llmMonitor.ts) gives it. */
+export interface LlmAccess {
+  model(): LanguageModel | null;
+  reportSuccess(): void;
+  reportFailure(error: LlmError): void;
+}
+
+/** Where shown suggestions are remembered (in memory, or durably: ShownLog). */
+export interface ShownMemory {
+  readonly gate: RepeatGate;
+  record(record: { ticketId: string; afterMessageId: string; topEntryId: string | null; text: string; kind: string; at: string }): Promise<void>;
+  forget(ticketId: string): Promise<void>;
+}
+
+/** Remembers shown suggestions for the life of the process only (tests, throw-away replays). */
+export function memoryShown(gate: RepeatGate = new RepeatGate()): ShownMemory {
+  return {
+    gate,
+    record: async (r) => gate.remember(r.ticketId, r.topEntryId, r.text, r.afterMessageId),
+    forget: async (ticketId) => gate.forget(ticketId),
+  };
+}
+
+export interface AssistantOptions {
+  sources: KnowledgeSource[];
+  shown?: ShownMemory;
+  llm?: LlmAccess;
+  /** Hosts whose links may appear in LLM answers even when the cited entries do not contain them. */
+  allowHosts?: readonly string[];
+}
 
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
 export function buildQuery(ticket: Ticket, uptoIndex: number): string {
@@ -28,9 +99,9 @@ export function buildQuery(ticket: Ticket, uptoIndex: number): string {
 }
 
 /** Keeps the best hit per source ticket: a case and the Q&A learned from one ticket are one precedent. */
-export function foldBySourceTicket(hits: readonly SearchHit[]): SearchHit[] {
+export function foldBySourceTicket<H extends SearchHit>(hits: readonly H[]): H[] {
   const seen = new Set<string>();
-  const kept: SearchHit[] = [];
+  const kept: H[] = [];
   for (const hit of hits) {
     const key = sourceTicketOf(hit.entry) ?? `entry:${hit.entry.id}`;
     if (seen.has(key)) continue;
@@ -70,52 +141,211 @@ function toCitation(hit: SearchHit): Citation {
   };
 }
 
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 export class Assistant {
-  constructor(
-    private readonly store: KnowledgeStore,
-    private readonly repeats: RepeatGate = new RepeatGate(),
-  ) {}
+  private readonly sources: KnowledgeSource[];
+  private readonly shown: ShownMemory;
+  private readonly llm: LlmAccess | null;
+  private readonly allowHosts: readonly string[];
+  /** LLM drafts still running; `close` cancels and waits for them. */
+  private readonly drafts = new Set<Promise<AssistDecision>>();
+  private readonly closing = new AbortController();
+
+  /** `new Assistant(store)` searches the team's store only, remembers in memory and never uses an LLM. */
+  constructor(storeOrOptions: KnowledgeStore | AssistantOptions) {
+    const options: AssistantOptions = 'sources' in storeOrOptions ? storeOrOptions : { sources: [storeSource(storeOrOptions)] };
+    this.sources = options.sources; // shared: sources added by the owner later are searched too
+    this.shown = options.shown ?? memoryShown();
+    this.llm = options.llm ?? null;
+    this.allowHosts = options.allowHosts ?? [];
+  }
+
+  /** Adds a knowledge source (an installed pack); it is searched from the next message on. */
+  addSource(source: KnowledgeSource): void {
+    this.sources.push(source);
+  }
+
+  /** Removes the source with this name (an uninstalled pack). */
+  removeSource(name: string): void {
+    const i = this.sources.findIndex((s) => s.name === name);
+    if (i >= 0) this.sources.splice(i, 1);
+  }
+
+  /** The retrieval decision only (what retrieval-only mode shows); see `assist` for the LLM draft. */
+  async onCustomerMessage(ticket: Ticket, messageIndex: number, arrivedAt: number): Promise<AssistDecision> {
+    return (await this.assist(ticket, messageIndex, arrivedAt)).decision;
+  }
 
   /**
-   * Decides what to do after the customer message at `messageIndex` of `ticket` (a snapshot holding at least
-   * the messages up to it). `arrivedAt` is the `performance.now()` at which the message arrived.
+   * Decides what to do after the customer message at `messageIndex` of `ticket` (a snapshot holding at least the
+   * messages up to it). `arrivedAt` is the `performance.now()` at which the message arrived.
    */
-  async onCustomerMessage(ticket: Ticket, messageIndex: number, arrivedAt: number): Promise<Suggestion> {
+  async assist(ticket: Ticket, messageIndex: number, arrivedAt: number): Promise<AssistResult> {
     const message = ticket.messages[messageIndex];
     if (!message) throw new Error(`Ticket ${ticket.id} has no message at position ${messageIndex}.`);
-    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): Suggestion => ({
+    const gates: GateRecord[] = [];
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
       ticketId: ticket.id,
       afterMessageId: message.id,
       ...fields,
       latencyMs: Math.round((performance.now() - arrivedAt) * 100) / 100,
+      stage: 'retrieval',
+      gates: [...gates],
     });
 
-    const scope = checkScope(cleanMessage(message.text));
-    if (!scope.inScope) {
-      return decide({ shown: false, reason: scope.reason, kind: 'answer', text: '', confidence: 0, citations: [] });
+    const cleaned = cleanMessage(message.text);
+    const scope = classifyScope(cleaned);
+    gates.push({ gate: 'scope', verdict: scope.verdict === 'out' ? 'stop' : 'pass', detail: `${scope.verdict}: ${scope.detail}` });
+    if (scope.verdict === 'out') {
+      return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] }), draft: null };
     }
 
-    const hits = foldBySourceTicket(await this.store.search(buildQuery(ticket, messageIndex), { limit: FETCH_HITS }));
-    const features = confidenceFeatures(hits);
-    const best = hits[0];
-    if (!best || !features) {
-      return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
+    const query = buildQuery(ticket, messageIndex);
+    const decision = await this.retrieve(ticket, message.id, query, gates, decide);
+    const model = this.llm?.model() ?? null;
+    let draft: Promise<AssistDecision> | null = null;
+    if (model && !this.closing.signal.aborted) {
+      const running = this.draft(model, ticket, messageIndex, arrivedAt, cleaned, scope, query, decision);
+      this.drafts.add(running);
+      draft = running.finally(() => this.drafts.delete(running));
     }
+    return { decision, draft };
+  }
+
+  /** Retrieval, confidence and repeat gates: the decision shown at once. */
+  private async retrieve(
+    ticket: Ticket,
+    messageId: string,
+    query: string,
+    gates: GateRecord[],
+    decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>) => AssistDecision,
+  ): Promise<AssistDecision> {
+    const found = await searchSources(this.sources, [query], FETCH_HITS);
+    const hits = foldBySourceTicket(found.hits);
+    gates.push(retrievalGate(hits, found.failures, this.sources));
+    const calibrated = calibratedConfidence(hits);
+    const best = hits[0];
+    if (!best || !calibrated) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
     const { kind, text } = presentHit(best);
-    const confidence = Math.round(confidenceOf(features) * 1000) / 1000;
+    const confidence = round3(calibrated.confidence);
     const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
     if (confidence < SHOW_THRESHOLD) {
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${calibrated.detail})` });
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
     }
-    if (this.repeats.isRepeat(ticket.id, best.entry.id, text)) {
+    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
+    if (this.shown.gate.isRepeat(ticket.id, best.entry.id, text)) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
       return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
     }
-    this.repeats.remember(ticket.id, best.entry.id, text);
+    gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
+    await this.shown.record({ ticketId: ticket.id, afterMessageId: messageId, topEntryId: best.entry.id, text, kind, at: new Date().toISOString() });
     return decide({ shown: true, reason: 'answerable', kind, text, confidence, citations });
   }
 
-  /** Forgets per-ticket state once a ticket is closed. */
-  onTicketClosed(ticketId: string): void {
-    this.repeats.forget(ticketId);
+  /** The LLM stage. Never rejects: a failing model yields a decision that says so and keeps the retrieval result. */
+  private async draft(
+    model: LanguageModel,
+    ticket: Ticket,
+    messageIndex: number,
+    arrivedAt: number,
+    cleaned: string,
+    scope: ScopeClass,
+    ruleQuery: string,
+    immediate: AssistDecision,
+  ): Promise<AssistDecision> {
+    const message = ticket.messages[messageIndex]!;
+    const gates: GateRecord[] = [];
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
+      ticketId: ticket.id,
+      afterMessageId: message.id,
+      ...fields,
+      latencyMs: Math.round((performance.now() - arrivedAt) * 100) / 100,
+      stage: 'llm',
+      gates: [...gates],
+      model: model.id,
+    });
+    let retrievalFallback: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> = {
+      shown: false,
+      reason: 'no_match',
+      kind: 'answer',
+      text: '',
+      confidence: 0,
+      citations: [],
+    };
+    // The scope and retrieval gates of the immediate decision come first in the draft's record.
+    gates.push(...immediate.gates.filter((g) => g.gate === 'scope'));
+    try {
+      if (scope.verdict === 'unsure') {
+        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal });
+        gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
+        if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
+      }
+      const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
+      gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });
+      const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
+      const hits = foldBySourceTicket(found.hits);
+      gates.push(retrievalGate(hits, found.failures, this.sources));
+      const calibrated = calibratedConfidence(hits);
+      const best = hits[0];
+      if (!best || !calibrated) {
+        this.llm?.reportSuccess();
+        return decide(retrievalFallback);
+      }
+      const retrievalConfidence = round3(calibrated.confidence);
+      const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
+      retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
+
+      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal });
+      this.llm?.reportSuccess();
+      if (!verdict.answerable) {
+        gates.push({ gate: 'answerability', verdict: 'stop', detail: `${verdict.reason}: ${verdict.detail}` });
+        return decide({ ...retrievalFallback, reason: verdict.reason });
+      }
+      const removed = verdict.removedUrls.length ? `; removed links: ${verdict.removedUrls.join(' ')}` : '';
+      gates.push({ gate: 'answerability', verdict: 'pass', detail: `cites ${verdict.citedIds.join(', ')}: ${verdict.reason.slice(0, 200)}${removed}` });
+      // Cited entries first, in rank order, then the other candidates.
+      const ordered = [...hits.filter((h) => verdict.citedIds.includes(h.entry.id)), ...hits.filter((h) => !verdict.citedIds.includes(h.entry.id))];
+      const answerCitations = ordered.slice(0, MAX_CITATIONS).map(toCitation);
+      // The model vouched for the entries: at least the show threshold; higher when retrieval is sure as well.
+      const confidence = Math.max(retrievalConfidence, SHOW_THRESHOLD);
+      const top = verdict.citedIds[0] ?? null;
+      const fields = { kind: verdict.kind, text: verdict.text, confidence, citations: answerCitations };
+      if (this.shown.gate.isRepeat(ticket.id, top, verdict.text, message.id)) {
+        gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
+        return decide({ shown: false, reason: 'duplicate', ...fields });
+      }
+      gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
+      await this.shown.record({ ticketId: ticket.id, afterMessageId: message.id, topEntryId: top, text: verdict.text, kind: verdict.kind, at: new Date().toISOString() });
+      return decide({ shown: true, reason: 'answerable', ...fields });
+    } catch (error) {
+      const failure = error instanceof LlmError ? error : null;
+      if (failure) this.llm?.reportFailure(failure);
+      gates.push({ gate: 'llm', verdict: 'error', detail: error instanceof Error ? error.message : String(error) });
+      // The retrieval decision stands: the model's failure neither shows nor hides anything.
+      const { ticketId: _t, afterMessageId: _a, latencyMs: _l, stage: _s, gates: _g, model: _m, ...kept } = immediate;
+      return decide(kept);
+    }
   }
+
+  /** Cancels the LLM drafts still running and waits until they have settled (closing the app). */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.drafts]);
+  }
+
+  /** Forgets per-ticket state once a ticket is closed. */
+  async onTicketClosed(ticketId: string): Promise<void> {
+    await this.shown.forget(ticketId);
+  }
+}
+
+function retrievalGate(hits: readonly SourceHit[], failures: ReadonlyArray<{ source: string; error: string }>, sources: readonly KnowledgeSource[]): GateRecord {
+  const failed = failures.length ? `; failed: ${failures.map((f) => `${f.source} (${f.error})`).join(', ')}` : '';
+  return {
+    gate: 'retrieval',
+    verdict: hits.length > 0 ? 'pass' : 'stop',
+    detail: `${hits.length} candidates from ${sources.map((s) => s.name).join(', ') || 'no source'}${failed}`,
+  };
 }

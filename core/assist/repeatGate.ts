@@ -1,6 +1,7 @@
 /**
  * The last gate: never say the same thing twice on one ticket. A suggestion is a repeat when it cites the same
  * best entry as one already shown on the ticket, or when its text is nearly the same (word-set Jaccard).
+ * The memory survives restarts through `ShownLog` (shownLog.ts), which replays its file into this gate.
  */
 import { tokenize } from '../text/tokenize';
 
@@ -13,6 +14,7 @@ export const REPEAT_JACCARD = 0.8;
 interface Shown {
   topEntryId: string | null;
   words: Set<string>;
+  afterMessageId: string | null;
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
@@ -26,18 +28,23 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 export class RepeatGate {
   private readonly shown = new Map<string, Shown[]>();
 
-  /** True when showing this on `ticketId` would repeat an earlier suggestion. */
-  isRepeat(ticketId: string, topEntryId: string | null, text: string): boolean {
+  /**
+   * True when showing this on `ticketId` would repeat an earlier suggestion. Suggestions shown after the message
+   * `sameMessageId` do not count: an LLM draft refines the retrieval suggestion for the same message.
+   */
+  isRepeat(ticketId: string, topEntryId: string | null, text: string, sameMessageId?: string): boolean {
     const words = new Set(tokenize(text));
     return (this.shown.get(ticketId) ?? []).some(
-      (s) => (topEntryId !== null && s.topEntryId === topEntryId) || jaccard(s.words, words) >= REPEAT_JACCARD,
+      (s) =>
+        (sameMessageId === undefined || s.afterMessageId !== sameMessageId) &&
+        ((topEntryId !== null && s.topEntryId === topEntryId) || jaccard(s.words, words) >= REPEAT_JACCARD),
     );
   }
 
   /** Records a suggestion that was shown. */
-  remember(ticketId: string, topEntryId: string | null, text: string): void {
+  remember(ticketId: string, topEntryId: string | null, text: string, afterMessageId: string | null = null): void {
     const list = this.shown.get(ticketId) ?? [];
-    list.push({ topEntryId, words: new Set(tokenize(text)) });
+    list.push({ topEntryId, words: new Set(tokenize(text)), afterMessageId });
     this.shown.set(ticketId, list);
   }
 

@@ -4,14 +4,16 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
-import { CopilotService } from '../app/copilotService';
+import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
-import { formatLineIssue, type LineIssue } from '../formats/jsonl';
+import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
+import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
+import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 
@@ -19,13 +21,16 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
-               [--embedder ID|builtin [--models-dir DIR]]
+               [--embedder ID|builtin [--models-dir DIR]] [--llm MODEL [--ollama-host HOST:PORT]]
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
-  vigil status [--data-dir DIR]
+  vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
+  vigil ask --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR] QUESTION
+  vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
   vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
 ${MODELS_USAGE}
+  vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
 ${AUDIT_USAGE}
@@ -63,8 +68,22 @@ function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
   return statuses as EntryStatus[];
 }
 
-async function withService<T>(dataDir: string | undefined, run: (s: CopilotService) => Promise<T>, out: Out): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+/** `--llm MODEL [--ollama-host HOST]` as the service's LLM option. */
+function llmOption(model: string | undefined, host: string | undefined): { llm: { model: string; host?: string } } | Record<string, never> {
+  if (!model) {
+    if (host) throw new UsageError('--ollama-host needs --llm MODEL');
+    return {};
+  }
+  return { llm: { model, ...(host ? { host } : {}) } };
+}
+
+async function withService<T>(
+  dataDir: string | undefined,
+  run: (s: CopilotService) => Promise<T>,
+  out: Out,
+  extra: Partial<Pick<CopilotOptions, 'llm'>> = {},
+): Promise<T> {
+  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, ...extra });
   try {
     return await run(service);
   } finally {
@@ -78,9 +97,12 @@ function describeSummary(s: ReplaySummary): string[] {
     .join(', ');
   return [
     `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
-    `decisions: ${s.decisions}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
+    `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
+    ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
     `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
+    ...(s.llmLatencyMs ? [`LLM draft latency: p50 ${s.llmLatencyMs.p50.toFixed(0)} ms, p95 ${s.llmLatencyMs.p95.toFixed(0)} ms`] : []),
+    `mode: ${s.llm.mode}: ${s.llm.reason}`,
   ];
 }
 
@@ -91,6 +113,8 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: { type: 'string', default: 'auto' },
     out: { type: 'string' },
     'data-dir': { type: 'string' },
+    llm: { type: 'string' },
+    'ollama-host': { type: 'string' },
     embedder: { type: 'string' },
     'models-dir': { type: 'string' },
   });
@@ -109,6 +133,7 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     learn: values.learn,
     out: values.out,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...llmOption(values.llm, values['ollama-host']),
     onTicket: (done) => {
       if (Date.now() - lastReport > 2000) {
         out.error(`… ${done} tickets replayed`);
@@ -195,7 +220,8 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { 'data-dir': { type: 'string' } });
+  const { values } = parse(args, { 'data-dir': { type: 'string' }, llm: { type: 'string' }, 'ollama-host': { type: 'string' } });
+  const extra = llmOption(values.llm, values['ollama-host']);
   return withService(
     values['data-dir'],
     async (service) => {
@@ -209,6 +235,43 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       return 0;
     },
     out,
+    extra,
+  );
+}
+
+async function findTicket(file: string, id: string, out: Out): Promise<Ticket> {
+  const issues: LineIssue[] = [];
+  for await (const { value } of readJsonl(file, TicketSchema, (i) => issues.push(i))) {
+    if (value.id === id) return value;
+  }
+  printIssues(issues, out);
+  throw new Error(`Ticket ${id} is not in ${file}${issues.length ? ` (${issues.length} lines could not be read)` : ''}.`);
+}
+
+/** `vigil ask` and `vigil summary`: help on request about one ticket, streamed when a local model runs. */
+async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Promise<number> {
+  const { values, positionals } = parse(args, {
+    tickets: { type: 'string' },
+    ticket: { type: 'string' },
+    'data-dir': { type: 'string' },
+    llm: { type: 'string' },
+    'ollama-host': { type: 'string' },
+  });
+  if (!values.tickets || !values.ticket) throw new UsageError(`${kind} needs --tickets FILE and --ticket ID`);
+  const question = positionals.join(' ').trim();
+  if (kind === 'ask' && !question) throw new UsageError('ask needs a QUESTION');
+  const ticket = await findTicket(values.tickets, values.ticket, out);
+  return withService(
+    values['data-dir'],
+    async (service) => {
+      const answer = kind === 'ask' ? await service.askAboutTicket(ticket, question) : await service.summarizeTicket(ticket);
+      out.log(answer.text);
+      for (const c of answer.citations) out.log(`  cites ${c.entryId} (${c.kind}${c.sourceTicketId ? `, from ${c.sourceTicketId}` : ''}, ${c.score})`);
+      if (answer.note) out.error(answer.note);
+      return 0;
+    },
+    out,
+    llmOption(values.llm, values['ollama-host']),
   );
 }
 
@@ -223,8 +286,15 @@ export async function main(argv: string[], out: Out = consoleOut): Promise<numbe
         return await kbCommand(rest, out);
       case 'status':
         return await statusCommand(rest, out);
+      case 'ask':
+      case 'summary':
+        return await askCommand(command, rest, out);
       case 'pack':
         return await packCommand(rest, out);
+      case 'llm':
+        return await llmCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof LlmUsageError ? new UsageError(err.message) : err;
+        });
       case 'models':
         return await modelsCommand(rest, out).catch((err: unknown) => {
           throw err instanceof ModelsUsageError ? new UsageError(err.message) : err;

@@ -14,6 +14,7 @@ import {
   parseConnectorsConfig,
   type ConnectorConfig,
 } from '../connectors/registry';
+import { readLlmSetting } from '../llm/llmSetting';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
 import { savedSyncStates } from '../watch/syncState';
@@ -102,7 +103,8 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
   if (configs.length === 0) {
     throw new Error(`No connectors are configured in ${resolve(options.dataDir, CONNECTORS_FILE)}. Add one (docs/connectors.md), or try a folder of ticket files with --folder PATH.`);
   }
-  const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error });
+  const llm = await readLlmSetting(options.dataDir);
+  const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error, ...(llm ? { llm } : {}) });
   let watcher: Watcher | null = null;
   try {
     const built = await buildConnectors(configs, { dataDir: options.dataDir, secrets: new FileSecretStore(options.dataDir), offline: options.offline, only });

@@ -4,7 +4,8 @@
  *   {"format": 1, "connectors": [
  *     {"id": "demo", "kind": "folder", "path": "tickets"},
  *     {"id": "support-mail", "kind": "imap", "host": "imap.example.com", "user": "support@example.com",
- *      "password": {"secret": "support-mail"}, "supportAddresses": ["@example.com"]}]}
+ *      "password": {"secret": "support-mail"}, "supportAddresses": ["@example.com"]},
+ *     {"id": "rt", "kind": "rt", "baseUrl": "https://rt.example.com", "token": {"secret": "rt-token"}}]}
  *
  * Every entry is validated (zod) and an error names the file, the entry and the field. Credentials are never in
  * this file: a credential field holds `{"secret": "NAME"}`, resolved from the `SecretStore` when the connector is
@@ -20,6 +21,7 @@ import { CONNECTOR_ID_PATTERN, connectorStateDir } from '../watch/syncState';
 import type { WatchedConnector } from '../watch/watcher';
 import { ConnectorError, type Connector } from './connector';
 import { FolderConnector } from './folderConnector';
+import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './httpConnectors';
 import { ImapConnector } from './imapConnector';
 
 export const CONNECTORS_FILE = 'connectors.json';
@@ -143,9 +145,33 @@ export function registerConnectorKind(kind: ConnectorKind): void {
   kinds.set(kind.kind, kind);
 }
 
+/**
+ * An HTTP helpdesk (core/connectors/httpConnectors.ts) as a registry kind: its own settings, with the API token
+ * as a secret reference, resolved from the secret store only when the connector is built.
+ */
+export function httpConnectorKind(name: HttpConnectorKindName): ConnectorKind {
+  const entry = HTTP_CONNECTORS[name];
+  // The vendor schema's own fields, minus those the registry owns (id, kind) and the token, which is a secret here.
+  const { id: _id, kind: _kind, token: _token, ...fields } = entry.schema.shape as z.ZodRawShape;
+  return defineConnectorKind({
+    kind: name,
+    defaultPollSeconds: 60,
+    fields: { ...fields, token: SecretRefSchema },
+    hosts: (config) => [connectorHost(config as unknown as { baseUrl: string })],
+    create: async (config, context) => {
+      const { enabled: _enabled, pollSeconds: _poll, writeBack: _writeBack, ...settings } = config;
+      const token = await context.secret(config.token as SecretRef, 'token');
+      const parsed = entry.schema.parse({ ...settings, kind: name, token });
+      const create = entry.create as (config: unknown, policy: EgressPolicy, options?: { warn?: (m: string) => void }) => Connector;
+      return create(parsed, context.egress, { warn: (message) => console.warn(`Connector "${config.id}": ${message}`) });
+    },
+  });
+}
+
 // Built-in kinds, one line each.
 registerConnectorKind(folderKind);
 registerConnectorKind(imapKind);
+for (const name of Object.keys(HTTP_CONNECTORS) as HttpConnectorKindName[]) registerConnectorKind(httpConnectorKind(name));
 
 export function connectorKinds(): string[] {
   return [...kinds.keys()].sort();

@@ -4,9 +4,8 @@
  * Every backend behind the one `Embedder` interface: the built-in hashed embedder (default, no files),
  * transformers.js on a verified local model folder, and a local Ollama.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { readSetting, settingsFile, writeSetting } from '../formats/settingsFile';
 import type { Embedder } from './embedder';
 import { HashedEmbedder } from './hashedEmbedder';
 import { defaultModelsDir, findManifest, loadManifests, manifestDirs, type LoadedManifest } from './modelManifest';
@@ -15,8 +14,6 @@ import { TransformersEmbedder } from './transformersEmbedder';
 
 /** The choice that needs no model files. */
 export const BUILTIN_EMBEDDER = 'builtin';
-
-const SETTINGS_FILE = 'settings.json';
 
 export const EmbedderSettingSchema = z.strictObject({
   /** `builtin` or a manifest id. */
@@ -28,59 +25,17 @@ export const EmbedderSettingSchema = z.strictObject({
 });
 export type EmbedderSetting = z.infer<typeof EmbedderSettingSchema>;
 
-export function settingsFile(dataDir: string): string {
-  return join(dataDir, SETTINGS_FILE);
-}
-
-/** The whole settings file as an object (other parts of the app keep their own keys in it). */
-async function readSettings(dataDir: string): Promise<{ file: string; settings: Record<string, unknown> }> {
-  const file = settingsFile(dataDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, settings: {} };
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}:1: (file): not valid JSON (${(err as Error).message}). Fix or delete the file (it holds the data folder's settings).`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error(`${file}:1: (file): must be a JSON object. Fix or delete the file (it holds the data folder's settings).`);
-  }
-  return { file, settings: json as Record<string, unknown> };
-}
-
 /** The data folder's embedder choice, or null when none was made (the built-in embedder). */
 export async function readEmbedderSetting(dataDir: string): Promise<EmbedderSetting | null> {
-  const { file, settings } = await readSettings(dataDir);
-  if (settings['embedder'] === undefined) return null;
-  const parsed = EmbedderSettingSchema.safeParse(settings['embedder']);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = ['embedder', ...issue.path.map(String)].join('.');
-    const line = lineOf(await readFile(file, 'utf8'), '"embedder"');
-    throw new Error(`${file}:${line}: ${field}: ${issue.message}. Set it again with \`vigil models use <id|builtin>\`.`);
-  }
-  return parsed.data;
-}
-
-function lineOf(text: string, needle: string): number {
-  const at = text.indexOf(needle);
-  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
+  return readSetting(dataDir, 'embedder', EmbedderSettingSchema, 'Set it again with `vigil models use <id|builtin>`.');
 }
 
 /** Records the embedder choice, keeping every other setting; atomic replace. */
 export async function writeEmbedderSetting(dataDir: string, setting: EmbedderSetting): Promise<void> {
-  const { file, settings } = await readSettings(dataDir);
-  settings['embedder'] = EmbedderSettingSchema.parse(setting);
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-  await rename(`${file}.tmp`, file);
+  await writeSetting(dataDir, 'embedder', EmbedderSettingSchema.parse(setting));
 }
+
+export { settingsFile };
 
 export interface EmbedderContext {
   /** Default: `VIGIL_MODELS_DIR` or the per-user models folder. */

@@ -13,6 +13,7 @@ import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
@@ -41,7 +42,8 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const host = new ServiceHost(() => Workspace.open({ dataDir: defaultDataDir('default'), onWarning: (w) => console.warn(w) }));
+  const dataDir = defaultDataDir('default');
+  const host = new ServiceHost(() => Workspace.open({ dataDir, onWarning: (w) => console.warn(w) }));
   let mainWindow: BrowserWindow | null = null;
   let bubble: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
@@ -157,6 +159,17 @@ function start(): void {
       // Open the engine now rather than on the first call: the desk's events start flowing at once.
       await host.use(async (workspace) => {
         workspace.onDeskEvent(onDeskEvent);
+        // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
+        try {
+          await workspace.startWatching({
+            secrets: new SafeStorageSecretStore(dataDir),
+            onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+          });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          console.warn(`Vigil is not watching any queue: ${message}`);
+          tray?.update({ problem: message });
+        }
       });
       refreshWaiting();
     })

@@ -11,6 +11,7 @@ import { Workspace } from '../../core/app/workspace';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
+import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
@@ -106,19 +107,23 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
   });
 
-  it('pops up help for a new customer message, cites the precedent, takes a like, and learns when the ticket closes', async () => {
+  it('a ticket file lands in a watched folder: a toast, the cited precedent, a like, and learning when it closes', async () => {
     await page.getByRole('tab', { name: 'Desk' }).click();
     const queue = page.getByRole('navigation', { name: 'Ticket queue' });
     await expect.poll(() => queue.textContent()).toContain('No watched tickets yet');
 
-    // What the queue watcher delivers when a customer writes (the connectors feed the same desk).
+    // The real path: a folder connector watched by the workspace's watcher, as configured in connectors.json.
+    const inbox = join(work, 'data', 'tickets');
+    await mkdir(inbox, { recursive: true });
+    await writeFile(join(work, 'data', 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }));
+    expect(await service.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
     const ticket: Ticket = {
-      id: 'folder:T-200',
+      id: 'T-200',
       subject: 'VPN keeps dropping at the hotel',
       status: 'open',
       messages: [{ id: 'm1', author: 'customer', text: 'My VPN disconnects every few minutes on the hotel wifi. What can I do?' }],
     };
-    await service.desk.ingest({ id: 'ev-1', type: 'ticket_opened', ticketId: ticket.id, at: new Date().toISOString(), ticket, messageId: 'm1' });
+    await writeFile(join(inbox, 'T-200.json'), JSON.stringify(ticket));
 
     const toast = page.getByRole('region', { name: 'New suggestions' }).getByRole('status');
     await toast.waitFor();
@@ -134,7 +139,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     await card.getByRole('button', { name: 'Like', exact: true }).click();
     await expect.poll(() => card.getByRole('button', { name: 'Like', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: join(SCREENSHOTS, 'desk-ticket.png') });
-    const stored = await service.desk.openTicket(ticket.id);
+    const stored = await service.desk.openTicket('demo:T-200');
     expect(stored!.suggestions[0]!.feedback).toEqual(['expanded', 'liked']);
 
     const closed: Ticket = {
@@ -150,7 +155,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
         }
       });
     });
-    await service.desk.ingest({ id: 'ev-2', type: 'ticket_closed', ticketId: ticket.id, at: new Date().toISOString(), ticket: closed });
+    await writeFile(join(inbox, 'T-200.json'), JSON.stringify(closed));
     const entries = await service.service.getEntries(await learned);
     expect([...entries.values()].map((e) => e.status)).toEqual(expect.arrayContaining(['proposed']));
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScope } from '../../../core/assist/scopeGate';
+import { checkScope, classifyScope } from '../../../core/assist/scopeGate';
 import { RepeatGate } from '../../../core/assist/repeatGate';
 import { confidenceOf } from '../../../core/assist/confidence';
 
@@ -16,6 +16,19 @@ describe('scope gate', () => {
   );
 });
 
+describe('scope gate certainty (what goes to the LLM)', () => {
+  it.each([
+    ['thanks!', 'out'],
+    ['Why is my transfer still pending?', 'in'],
+    ['My VPN keeps disconnecting at the hotel', 'in'],
+    ['card declined at the shop', 'in'],
+    ['lovely weather in Lisbon today', 'unsure'],
+    ['Crystal Minh', 'unsure'],
+  ])('"%s" is %s', (text, verdict) => {
+    expect(classifyScope(text).verdict).toBe(verdict);
+  });
+});
+
 describe('repeat gate', () => {
   it('suppresses the same entry or a near-identical text on the same ticket only', () => {
     const gate = new RepeatGate();
@@ -24,6 +37,10 @@ describe('repeat gate', () => {
     expect(gate.isRepeat('T-1', 'kb-other', 'Lower the tunnel MTU to 1380 in the client settings')).toBe(true);
     expect(gate.isRepeat('T-1', 'kb-pin', 'Unblock the PIN at any ATM.')).toBe(false);
     expect(gate.isRepeat('T-2', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.')).toBe(false);
+    // An LLM draft refining the suggestion shown after the same message is not a repeat of it.
+    gate.remember('T-3', 'kb-mtu', 'Lower the MTU.', 'msg-1');
+    expect(gate.isRepeat('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-1')).toBe(false);
+    expect(gate.isRepeat('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-2')).toBe(true);
     gate.forget('T-1');
     expect(gate.isRepeat('T-1', 'kb-mtu', 'x')).toBe(false);
   });

@@ -6,6 +6,7 @@ import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
 import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
 
 const imap = { id: 'support-mail', kind: 'imap', host: 'imap.example.com', user: 'support@example.com', password: { secret: 'support-mail' }, supportAddresses: ['@example.com'] };
 
@@ -37,7 +38,7 @@ describe('connector settings', () => {
     expect(() => parseConnectorsConfig({ connectors: [{ ...imap, password: 'hunter2' }] }, file)).toThrow(
       'connectors.json: connectors.0 ("support-mail").password: credentials never go in settings files: store it with `vigil secrets set NAME` and write {"secret": "NAME"} here',
     );
-    expect(() => parseConnectorsConfig({ connectors: [{ id: 'x', kind: 'fax' }] }, file)).toThrow('connectors.json: connectors.0 ("x").kind: unknown kind "fax"; use one of folder, imap');
+    expect(() => parseConnectorsConfig({ connectors: [{ id: 'x', kind: 'fax' }] }, file)).toThrow('connectors.json: connectors.0 ("x").kind: unknown kind "fax"; use one of folder, freshdesk, imap, jsm, rt, zammad, zendesk');
     expect(() => parseConnectorsConfig({ connectors: [{ id: 'x', kind: 'folder', path: 'a', hots: 1 }] }, file)).toThrow(/connectors\.0 \("x"\)\.\(line\): Unrecognized key: "hots"|connectors\.0 \("x"\)\.hots/);
     expect(() => parseConnectorsConfig({ connectors: [{ id: 'a b', kind: 'folder', path: 'a' }] }, file)).toThrow('connectors.0 ("a b").id: must be letters, digits');
     expect(() => parseConnectorsConfig({ connectors: [{ id: 'a', kind: 'folder', path: 'x' }, { id: 'a', kind: 'folder', path: 'y' }] }, file)).toThrow('connectors.1 ("a").id: "a" is used by another connector');
@@ -58,5 +59,30 @@ describe('connector settings', () => {
     const plain = parseConnectorsConfig({ connectors: [{ ...imap, tls: 'none' }] }, 'connectors.json');
     await expect(buildConnectors(plain, { dataDir, secrets })).rejects.toThrow('IMAP without TLS is allowed only to this machine (loopback); use tls "implicit" or "starttls" for imap.example.com.');
     await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore(), only: ['nope'] })).rejects.toThrow(/No connector "nope" in .*connectors\.json \(configured: support-mail\)/);
+  });
+
+  it('builds an HTTP helpdesk connector with its token from the secret store, and syncs from it', async () => {
+    const zammad = await new FakeZammad().start();
+    try {
+      zammad.open('Printer offline', 'The office printer shows offline since this morning.');
+      const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+      const entry = { id: 'zm', kind: 'zammad', baseUrl: zammad.url, token: { secret: 'zammad-token' }, startAt: '2026-01-01T00:00:00Z', pollSeconds: 30 };
+      const configs = parseConnectorsConfig({ connectors: [entry] }, 'connectors.json');
+      const secrets = new MemorySecretStore();
+      await secrets.set('zammad-token', ZAMMAD_TOKEN);
+      const built = await buildConnectors(configs, { dataDir, secrets });
+      expect(built.connectors.map((c) => [c.connector.id, c.connector.kind, c.pollMs])).toEqual([['zm', 'zammad', 30_000]]);
+      const page = await built.connectors[0]!.connector.fetchSince(null, new AbortController().signal);
+      expect(page.events.map((e) => [e.type, e.ticket.subject])).toContainEqual(['ticket_opened', 'Printer offline']);
+      expect(built.redact(`token ${ZAMMAD_TOKEN} refused`)).toBe('token [secret] refused');
+      expect(() => parseConnectorsConfig({ connectors: [{ ...entry, token: ZAMMAD_TOKEN }] }, 'connectors.json')).toThrow(
+        'connectors.json: connectors.0 ("zm").token: credentials never go in settings files',
+      );
+      expect(() => parseConnectorsConfig({ connectors: [{ ...entry, baseUrl: 'not a url' }] }, 'connectors.json')).toThrow(
+        /connectors\.0 \("zm"\)\.baseUrl/,
+      );
+    } finally {
+      await zammad.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ const engine = vi.hoisted(() => ({
   open: vi.fn(),
   close: vi.fn(),
   onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
+  startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
 }));
 vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: engine.open } }));
 
@@ -40,6 +41,7 @@ describe('main process start-up and shutdown', () => {
   beforeEach(() => {
     engine.close.mockReset().mockResolvedValue(undefined);
     engine.onDeskEvent.mockClear();
+    engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
       status: vi.fn(),
       searchKnowledge: vi.fn(async () => []),
@@ -48,6 +50,7 @@ describe('main process start-up and shutdown', () => {
       openTicket: vi.fn(async () => null),
       sendFeedback: vi.fn(),
       insights: vi.fn(),
+      startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
       close: engine.close,
     });
@@ -145,5 +148,17 @@ describe('main process start-up and shutdown', () => {
     // Clicking it brings the window forward on that ticket.
     fakeElectron.Notification.created[0]!.emit('click');
     expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenLastCalledWith('vigil:deskEvent', { type: 'open-ticket', ticketId: 'T-7' });
+  });
+
+  it('watches the team’s queues once the engine is open, and shows a broken connectors.json in the tray', async () => {
+    engine.startWatching.mockRejectedValueOnce(new Error('connectors.json: connectors.0 ("rt").token: credentials never go in settings files'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { fakeElectron } = await boot();
+    await vi.waitFor(() => expect(engine.startWatching).toHaveBeenCalledOnce());
+    expect(engine.startWatching.mock.calls[0]![0]).toMatchObject({ secrets: expect.objectContaining({ file: expect.stringContaining('teams') }) });
+    const tray = fakeElectron.Tray.created[0]!;
+    await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('needs attention: connectors.json: connectors.0 ("rt").token')));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Vigil is not watching any queue'));
+    warn.mockRestore();
   });
 });

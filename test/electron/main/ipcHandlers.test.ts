@@ -18,6 +18,7 @@ function fakeService() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;

@@ -17,6 +17,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
     close: vi.fn(async () => {
       log.push('close');

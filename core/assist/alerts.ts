@@ -1,0 +1,219 @@
+/**
+ * Alerts: interest rules that watch every customer message and raise an `alert` suggestion when something needs
+ * attention beyond the single ticket. A rule matches by regular expression or semantically (few-shot: similarity
+ * to example messages), either detects (raises an alert) or filters (the matching message is ignored by every
+ * rule: auto-replies, test tickets), counts matches over a look-back window (`minTickets` distinct tickets), and is
+ * then quiet for its suppression interval. Priority P0–P2.
+ *
+ * The clock is each message's arrival time, passed in: no timers, so tests and replays are exact.
+ */
+import type { Embedder } from '../embed/embedder';
+import { dot, normalize } from '../embed/vectorMath';
+
+export type AlertPriority = 'P0' | 'P1' | 'P2';
+
+export type AlertMatcher =
+  | { type: 'regex'; pattern: string; flags?: string }
+  /** Few-shot: the message is as close as `threshold` (cosine) to one of the examples. */
+  | { type: 'semantic'; examples: string[]; threshold: number }
+  /** Several tickets about the same thing: messages within `threshold` of each other, whatever they say. */
+  | { type: 'similar_reports'; threshold: number };
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  priority: AlertPriority;
+  mode: 'detect' | 'filter';
+  match: AlertMatcher;
+  /** Matches from this far back count towards `minTickets`. */
+  lookbackMs: number;
+  /** Distinct tickets that must match within the look-back window. */
+  minTickets: number;
+  /** After an alert, the same rule (for `similar_reports`, the same cluster) stays quiet this long. */
+  suppressMs: number;
+}
+
+export interface AlertInput {
+  ticketId: string;
+  messageId: string;
+  /** The cleaned message text. */
+  text: string;
+  /** Arrival time, ms since epoch. */
+  at: number;
+}
+
+export interface RaisedAlert {
+  ruleId: string;
+  priority: AlertPriority;
+  ticketId: string;
+  afterMessageId: string;
+  /** Every ticket that matched within the window, oldest first. */
+  ticketIds: string[];
+  text: string;
+}
+
+const MINUTE = 60_000;
+/** Recent messages kept for look-back windows: a busy helpdesk's two hours, and a bound on the work per message. */
+const MAX_RECENT = 500;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The default rules. Thresholds are for the built-in embedder (hashed words and character n-grams): three
+ * paraphrases of one crash report scored 0.49–0.68 with each other and unrelated messages below 0.1; two angry
+ * messages with few shared words 0.34 (the examples in test/core/assist/alerts.test.ts). Starting points for a
+ * team to tune, not fitted values.
+ */
+export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
+  {
+    id: 'auto-replies',
+    name: 'Automatic replies are not customer reports',
+    priority: 'P2',
+    mode: 'filter',
+    match: { type: 'regex', pattern: '^(auto(matic)?[ -]?reply|out of (the )?office|i am (currently )?away)\\b', flags: 'i' },
+    lookbackMs: 0,
+    minTickets: 1,
+    suppressMs: 0,
+  },
+  {
+    id: 'same-problem',
+    name: 'Several customers report the same problem',
+    priority: 'P1',
+    mode: 'detect',
+    match: { type: 'similar_reports', threshold: 0.45 },
+    lookbackMs: 2 * HOUR,
+    minTickets: 3,
+    suppressMs: 4 * HOUR,
+  },
+  {
+    id: 'business-impact',
+    name: 'Business impact',
+    priority: 'P0',
+    mode: 'detect',
+    match: {
+      type: 'regex',
+      pattern:
+        '\\b(production (is )?down|outage|(all|none of) (our|the) (users|customers|staff)|(cannot|can\'t|unable to) (process|take|accept) (any )?(payments|orders)|losing (money|revenue|sales)|revenue|sla (breach|violation)|whole (team|company|office))\\b',
+      flags: 'i',
+    },
+    lookbackMs: 0,
+    minTickets: 1,
+    suppressMs: 30 * MINUTE,
+  },
+  {
+    id: 'strongly-negative',
+    name: 'Strongly negative customer',
+    priority: 'P1',
+    mode: 'detect',
+    match: {
+      type: 'semantic',
+      threshold: 0.3,
+      examples: [
+        'This is absolutely unacceptable, I am furious',
+        'Worst service ever, I am extremely angry',
+        'I will cancel my account and tell everyone how terrible you are',
+        'I am going to contact my lawyer and file a complaint',
+        'You people are useless, this is a disgrace',
+      ],
+    },
+    lookbackMs: 0,
+    minTickets: 1,
+    suppressMs: 24 * HOUR,
+  },
+];
+
+interface Seen {
+  input: AlertInput;
+  vector: Float32Array | null;
+}
+
+/** Evaluates the rules on each customer message; keeps the recent messages and the suppression clocks. */
+export class AlertEngine {
+  private readonly recent: Seen[] = [];
+  private readonly quietUntil = new Map<string, number>();
+  private readonly exampleVectors = new Map<string, Float32Array[]>();
+  private readonly regexes = new Map<string, RegExp>();
+  private readonly horizonMs: number;
+
+  constructor(
+    private readonly rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
+    private readonly embedder: Embedder | null = null,
+  ) {
+    for (const rule of rules) {
+      if (rule.match.type === 'regex') {
+        try {
+          this.regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
+        } catch (error) {
+          throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${(error as Error).message}).`);
+        }
+      }
+      if (rule.match.type !== 'regex' && !embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);
+    }
+    this.horizonMs = Math.max(0, ...rules.map((r) => r.lookbackMs));
+  }
+
+  private async vectorOf(text: string): Promise<Float32Array | null> {
+    if (!this.embedder) return null;
+    const [v] = await this.embedder.embed([text], 'document');
+    return v ? normalize(v) : null; // unit length: cosine is a dot product
+  }
+
+  /** Embeds the few-shot examples of semantic rules, once. */
+  private async ensureExamples(): Promise<void> {
+    for (const rule of this.rules) {
+      if (rule.match.type !== 'semantic' || this.exampleVectors.has(rule.id)) continue;
+      this.exampleVectors.set(rule.id, (await this.embedder!.embed(rule.match.examples, 'document')).map(normalize));
+    }
+  }
+
+  private matches(rule: AlertRule, seen: Seen): boolean {
+    const m = rule.match;
+    if (m.type === 'regex') return this.regexes.get(rule.id)!.test(seen.input.text);
+    if (m.type === 'semantic') {
+      const vector = seen.vector;
+      return vector !== null && (this.exampleVectors.get(rule.id) ?? []).some((e) => dot(e, vector) >= m.threshold);
+    }
+    return true; // similar_reports: every message takes part; clustering happens in `onCustomerMessage`
+  }
+
+  /** Evaluates a customer message; returns the alerts it raises (often none). */
+  async onCustomerMessage(input: AlertInput): Promise<RaisedAlert[]> {
+    if (!input.text.trim()) return [];
+    await this.ensureExamples();
+    const seen: Seen = { input, vector: await this.vectorOf(input.text) };
+    for (const rule of this.rules.filter((r) => r.mode === 'filter')) {
+      if (this.matches(rule, seen)) return [];
+    }
+    while (this.recent.length > 0 && this.recent[0]!.input.at < input.at - this.horizonMs) this.recent.shift();
+    // A burst (or a replay whose messages all carry one time) must not make every message scan all the others.
+    if (this.recent.length >= MAX_RECENT) this.recent.shift();
+    this.recent.push(seen);
+    const raised: RaisedAlert[] = [];
+    for (const rule of this.rules.filter((r) => r.mode === 'detect')) {
+      if (!this.matches(rule, seen)) continue;
+      let group = this.recent.filter((s) => s.input.at >= input.at - rule.lookbackMs && this.matches(rule, s));
+      if (rule.match.type === 'similar_reports') {
+        const threshold = rule.match.threshold;
+        group = group.filter((s) => s === seen || (s.vector && seen.vector && dot(s.vector, seen.vector) >= threshold));
+      }
+      const tickets = [...new Set(group.map((s) => s.input.ticketId))];
+      if (tickets.length < rule.minTickets) continue;
+      // One quiet clock per rule; for clusters one per ticket, so a cluster of other tickets can still alert.
+      const keys = rule.match.type === 'similar_reports' ? tickets.map((t) => `${rule.id}#${t}`) : [rule.id];
+      if (keys.some((k) => (this.quietUntil.get(k) ?? -Infinity) > input.at)) continue;
+      for (const k of keys) this.quietUntil.set(k, input.at + rule.suppressMs);
+      const excerpt = input.text.length > 160 ? `${input.text.slice(0, 159)}…` : input.text;
+      raised.push({
+        ruleId: rule.id,
+        priority: rule.priority,
+        ticketId: input.ticketId,
+        afterMessageId: input.messageId,
+        ticketIds: tickets,
+        text:
+          rule.match.type === 'similar_reports'
+            ? `${rule.priority} ${rule.name}: ${tickets.length} tickets in the last ${Math.round(rule.lookbackMs / MINUTE)} min (${tickets.join(', ')}), e.g. "${excerpt}"`
+            : `${rule.priority} ${rule.name}: "${excerpt}"`,
+      });
+    }
+    return raised;
+  }
+}

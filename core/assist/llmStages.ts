@@ -1,0 +1,187 @@
+/**
+ * The pipeline's LLM stages: the scope check for messages the rules are unsure about, the rewrite of the
+ * conversation into a self-contained query, and the answerability judgement with its short cited answer.
+ * Every prompt fences ticket and knowledge text (promptSafety.ts); every answer is schema-validated by the client
+ * and then checked here by code: identifiers are removed from queries, citations must be entries that were
+ * retrieved for this very request, URLs must come from those entries.
+ */
+import { z } from 'zod';
+import type { Ticket } from '../formats/schemas';
+import type { CallOptions, LanguageModel } from '../llm/languageModel';
+import { buildSafePrompt, checkCitations, sanitizeModelText, stripInvisible, unknownInlineCitations, type PromptBlock } from '../llm/promptSafety';
+import { sourceTicketOf } from '../knowledge/storedEntry';
+import { cleanMessage, removeIdentifiers } from '../text/queryCleaner';
+import type { SourceHit } from './knowledgeSource';
+
+/** Entries shown to the model for the answerability check: the top of the fused ranking. */
+export const JUDGED_HITS = 5;
+/** Longest entry text put in a prompt; a small model's context is short (Llama 3.2 3B: 8k by default in Ollama). */
+const ENTRY_CHARS = 1_500;
+/** Longest conversation put in a prompt (the latest messages are kept). */
+const CONVERSATION_CHARS = 4_000;
+
+// ── Scope ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const ScopeAnswerSchema = z.object({
+  category: z.enum(['question', 'error_report', 'troubleshooting', 'request', 'thanks_or_chit_chat', 'status_ping', 'other']),
+  needsHelp: z.boolean(),
+});
+
+export interface ScopeJudgement {
+  inScope: boolean;
+  detail: string;
+}
+
+/** Asks the model whether a message the rules were unsure about is worth proactive help. */
+export async function judgeScope(llm: LanguageModel, message: string, call: CallOptions = {}): Promise<ScopeJudgement> {
+  const prompt = buildSafePrompt(
+    {
+      system: 'You triage customer messages for a helpdesk analyst.',
+      task: 'Classify the latest customer message. needsHelp is true only for a question, an error report, a troubleshooting or a service request that knowledge could help with; false for thanks, greetings, chit-chat and "any update?" pings.',
+    },
+    [{ label: 'message', text: message }],
+  );
+  const answer = await llm.generateJson({ ...prompt, schema: ScopeAnswerSchema, ...call });
+  const inScope = answer.needsHelp && !['thanks_or_chit_chat', 'status_ping'].includes(answer.category);
+  return { inScope, detail: `model: ${answer.category}${answer.needsHelp ? '' : ', no help needed'}` };
+}
+
+// ── Rewrite ────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const RewriteAnswerSchema = z.object({
+  query: z.string().max(600),
+  subQueries: z.array(z.string().max(300)).max(3),
+});
+
+export interface Rewrite {
+  query: string;
+  subQueries: string[];
+}
+
+/**
+ * Personal data the message cleaner (identifiers: e-mail, ticket and order numbers, long numbers, links) does not
+ * catch: phone numbers written in groups, and names or user names the customer states ("my name is …",
+ * "username: …"). Applied to everything the rewrite stage sees and to every query the model writes.
+ */
+const PERSONAL: ReadonlyArray<[RegExp, string]> = [
+  [/(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{2,4}[\s.-]\d{2,5}\b/g, '[phone]'],
+  [/\b([Mm]y name is|[Tt]his is|I am|I'm|[Nn]ame:)\s+[A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)?/gu, '$1 [name]'],
+  [/\b(user ?name|login|user id|account)\s*(?:is|:)\s*\S+/gi, '$1 [id]'],
+];
+
+/** Removes phone numbers and stated names or user names (see PERSONAL). */
+export function redactPersonal(text: string): string {
+  return PERSONAL.reduce((t, [re, by]) => t.replace(re, by), text);
+}
+
+/** The conversation so far, cleaned message by message (history, signatures, identifiers, personal data removed). */
+export function conversationText(ticket: Ticket, uptoIndex: number): string {
+  const lines: string[] = [];
+  if (ticket.subject) lines.push(`subject: ${cleanMessage(ticket.subject)}`);
+  for (const message of ticket.messages.slice(0, uptoIndex + 1)) {
+    if (message.internal || message.author === 'system') continue;
+    const text = redactPersonal(cleanMessage(message.text));
+    if (text) lines.push(`${message.author}: ${text}`);
+  }
+  const all = lines.join('\n');
+  return all.length <= CONVERSATION_CHARS ? all : all.slice(all.length - CONVERSATION_CHARS);
+}
+
+/** Code's last word on a query the model wrote: invisible characters and identifiers removed, whitespace folded. */
+function scrubQuery(text: string): string {
+  return redactPersonal(removeIdentifiers(stripInvisible(text))).replace(/\s+/g, ' ').trim();
+}
+
+/** Condenses the conversation into one self-contained query plus up to three sub-queries, without personal data. */
+export async function rewriteQuery(llm: LanguageModel, ticket: Ticket, uptoIndex: number, call: CallOptions = {}): Promise<Rewrite> {
+  const prompt = buildSafePrompt(
+    {
+      system: 'You turn a support conversation into search queries for a knowledge base.',
+      task:
+        "Write `query`: one self-contained sentence stating the customer's current problem (object, symptom, conditions), " +
+        'and `subQueries`: up to three shorter searches for distinct parts of it. Leave out names, e-mail addresses, ' +
+        'account, order and ticket numbers, and anything else that identifies a person.',
+    },
+    [{ label: 'conversation', text: conversationText(ticket, uptoIndex) }],
+  );
+  const answer = await llm.generateJson({ ...prompt, schema: RewriteAnswerSchema, ...call });
+  return { query: scrubQuery(answer.query), subQueries: answer.subQueries.map(scrubQuery).filter(Boolean) };
+}
+
+// ── Answerability ──────────────────────────────────────────────────────────────────────────────────────────
+
+export const AnswerabilitySchema = z.object({
+  objectMatches: z.boolean(),
+  symptomMatches: z.boolean(),
+  preconditionsMatch: z.boolean(),
+  answerable: z.boolean(),
+  reason: z.string().max(400),
+  kind: z.enum(['answer', 'next_step']),
+  answer: z.string().max(1_500),
+  citations: z.array(z.string()).max(5),
+});
+export type AnswerabilityAnswer = z.infer<typeof AnswerabilitySchema>;
+
+export type AnswerabilityVerdict =
+  | { answerable: true; kind: 'answer' | 'next_step'; text: string; citedIds: string[]; reason: string; removedUrls: string[] }
+  | { answerable: false; reason: 'not_answerable' | 'invalid_citation'; detail: string };
+
+function entryBlock(hit: SourceHit): PromptBlock {
+  const e = hit.entry;
+  const resolution = typeof e['resolution'] === 'string' ? `\nresolution: ${e['resolution']}` : '';
+  const parts = [e.title ? `title: ${e.title}` : '', e.question ? `question: ${e.question}` : '', `body: ${e.body}${resolution}`].filter(Boolean).join('\n');
+  const source = sourceTicketOf(e);
+  return {
+    label: `entry ${e.id} (${e.kind}${source ? `, from ticket ${source}` : ''})`,
+    text: parts.length <= ENTRY_CHARS ? parts : `${parts.slice(0, ENTRY_CHARS - 1)}…`,
+  };
+}
+
+/** The texts an answer may take URLs from: the entries it was shown. */
+export function sourceTexts(hits: readonly SourceHit[]): string[] {
+  return hits.map((h) => [h.entry.title, h.entry.question, h.entry.body, typeof h.entry['resolution'] === 'string' ? h.entry['resolution'] : ''].join('\n'));
+}
+
+/**
+ * Asks the model whether the retrieved entries answer this exact problem and, if so, for a short answer citing
+ * them. Code then rejects any citation (listed or inline) of an entry that was not among `hits`, requires at
+ * least one valid citation and all three matches, and filters URLs to those in the cited entries or the allowlist.
+ */
+export async function judgeAnswerability(
+  llm: LanguageModel,
+  problem: { query: string; latestMessage: string },
+  hits: readonly SourceHit[],
+  options: CallOptions & { allowHosts?: readonly string[] } = {},
+): Promise<AnswerabilityVerdict> {
+  const judged = hits.slice(0, JUDGED_HITS);
+  const prompt = buildSafePrompt(
+    {
+      system:
+        'You check whether a helpdesk knowledge base already answers a customer problem. Use only the entries given; never add facts of your own.',
+      task:
+        'Decide from the entries only. Set objectMatches, symptomMatches and preconditionsMatch: does an entry concern the same object ' +
+        '(product, feature, account item), the same symptom, and conditions that hold for this customer? answerable is true only if all three hold ' +
+        'for at least one entry. If answerable, write `answer`: at most three sentences the analyst could send, citing the entries used as [entry id], ' +
+        'and list their ids in `citations`. kind is "next_step" when the entries give a diagnostic step rather than the fix. If not answerable, ' +
+        'leave answer empty and citations empty, and say why in `reason`.',
+    },
+    [{ label: 'problem', text: `${problem.query}\nlatest message: ${problem.latestMessage}` }, ...judged.map(entryBlock)],
+  );
+  const answer = await llm.generateJson({ ...prompt, schema: AnswerabilitySchema, ...options });
+  const retrieved = new Set(judged.map((h) => h.entry.id));
+  const listed = checkCitations(answer.citations, retrieved);
+  const inline = unknownInlineCitations(answer.answer, retrieved);
+  if (listed.rejected.length > 0 || inline.length > 0) {
+    return { answerable: false, reason: 'invalid_citation', detail: `cited entries that were not retrieved: ${[...listed.rejected, ...inline].join(', ')}` };
+  }
+  const matches = answer.objectMatches && answer.symptomMatches && answer.preconditionsMatch;
+  if (!answer.answerable || !matches) {
+    const missing = [!answer.objectMatches && 'object', !answer.symptomMatches && 'symptom', !answer.preconditionsMatch && 'preconditions'].filter(Boolean);
+    return { answerable: false, reason: 'not_answerable', detail: `model: ${answer.reason.slice(0, 200)}${missing.length ? ` (no match: ${missing.join(', ')})` : ''}` };
+  }
+  if (listed.valid.length === 0) return { answerable: false, reason: 'invalid_citation', detail: 'the answer cites no retrieved entry' };
+  const cited = judged.filter((h) => listed.valid.includes(h.entry.id));
+  const safe = sanitizeModelText(answer.answer, { sources: sourceTexts(cited), ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}) });
+  if (!safe.text) return { answerable: false, reason: 'not_answerable', detail: 'the answer was empty' };
+  return { answerable: true, kind: answer.kind, text: safe.text, citedIds: listed.valid, reason: answer.reason, removedUrls: safe.removed };
+}

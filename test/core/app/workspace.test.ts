@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeskEvent } from '../../../core/app/deskTypes';
+import { Workspace } from '../../../core/app/workspace';
+import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import { ARTICLES } from '../../fixtures/storeEntries';
+
+describe('the workspace: connectors → watcher → desk → engine', () => {
+  let dir: string;
+  let data: string;
+  let workspace: Workspace;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-workspace-'));
+    data = join(dir, 'data');
+    await mkdir(join(data, 'tickets'), { recursive: true });
+    const kb = join(dir, 'kb.jsonl');
+    await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
+    workspace = await Workspace.open({ dataDir: data });
+    await workspace.importEntries(kb);
+  });
+
+  afterEach(async () => {
+    await workspace.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('watches nothing until connectors are configured', async () => {
+    expect(await workspace.startWatching({ secrets: new MemorySecretStore() })).toEqual([]);
+    expect(workspace.connectorHealth()).toEqual([]);
+  });
+
+  it('turns a ticket file landing in a watched folder into a cited suggestion on the desk, once', async () => {
+    await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }));
+    const events: DeskEvent[] = [];
+    workspace.onDeskEvent((e) => events.push(e));
+    expect(await workspace.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
+    const ticket = {
+      id: 'T-1',
+      subject: 'VPN keeps dropping',
+      status: 'open',
+      messages: [{ id: 'm1', author: 'customer', text: 'My VPN disconnects every few minutes when I work from the hotel network.' }],
+    };
+    await writeFile(join(data, 'tickets', 'T-1.json'), JSON.stringify(ticket));
+    await workspace.catchUp('demo');
+    await workspace.catchUp('demo');
+    const [summary] = await workspace.listTickets();
+    expect(summary).toMatchObject({ id: 'demo:T-1', subject: 'VPN keeps dropping', waiting: 1 });
+    const detail = await workspace.openTicket('demo:T-1');
+    expect(detail!.suggestions).toHaveLength(1);
+    expect(detail!.suggestions[0]!.citations[0]!.entryId).toBe('kb-vpn-mtu');
+    expect(events.filter((e) => e.type === 'suggestion')).toHaveLength(1);
+    expect(workspace.connectorHealth()[0]).toMatchObject({ id: 'demo', kind: 'folder', lastError: null });
+    await expect(workspace.publishSuggestion('demo:T-1', detail!.suggestions[0]!.id)).rejects.toThrow(
+      'Posting notes is off for "demo". Set "writeBack": true for it in connectors.json to allow it.',
+    );
+  });
+
+  it('names the field of a mistake in connectors.json', async () => {
+    await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder' }] }));
+    await expect(workspace.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
+  });
+});
