@@ -11,12 +11,12 @@ import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
 import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
-import { JsonlWriter, readJsonl } from '../formats/jsonl';
+import { formatLineIssue, JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Ticket } from '../formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
-import { learnFromTicket, type LearnPolicy } from '../learn/ticketLearner';
-import { LlmError, type CallOptions } from '../llm/languageModel';
+import type { LearnPolicy } from '../learn/ticketLearner';
+import { LlmError, type CallOptions, type LanguageModel } from '../llm/languageModel';
 import { LlmMonitor, type LlmStatus, type MonitorOptions } from '../llm/llmMonitor';
 import { DEFAULT_OLLAMA_HOST, OllamaClient, type ModelInfo, type PullProgress } from '../llm/ollamaClient';
 import { EgressPolicy } from '../net/egress';
@@ -27,6 +27,14 @@ import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
+import { FeedbackCenter } from '../feedback/feedbackCenter';
+import type { EntryFeedback } from '../feedback/feedbackStats';
+import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
+import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, type Clock, type ReviewVerdict } from '../learn/delayedReview';
+import { EntryHistory, type HistoryRecord } from '../learn/entryHistory';
+import { LearningLoop, type LearnOutcome } from '../learn/learningLoop';
+import { loadLearningSettings, saveLearningSettings, type LearnMode, type LearningSettings } from '../learn/learningSettings';
+import { ReviewDesk, type EntryEdit, type ReviewItem } from '../learn/reviewQueue';
 
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
@@ -51,6 +59,10 @@ export interface CopilotOptions {
   alertRules?: readonly AlertRule[];
   /** When follow-up reminders fall due; default DEFAULT_FOLLOWUP_POLICY. */
   followupPolicy?: FollowupPolicy;
+  /** The time source of learning and feedback (delayed review, history); tests move it by hand. */
+  clock?: Clock;
+  /** A local model for extracting and reviewing learned entries; without one, rules do it. */
+  learningModel?: LanguageModel | null;
   /** Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. */
   redactBeforeStorage?: boolean;
 }
@@ -58,11 +70,72 @@ export interface CopilotOptions {
 /** Entries written to the store per commit while importing. */
 const IMPORT_BATCH = 500;
 
-export interface LearnResult {
+export interface LearnResult extends LearnOutcome {
   /** Ids of the entries written (or updated). */
   entryIds: string[];
+  /** Status of the ticket's main entry (its first Q&A, else its case). */
   status: EntryStatus;
   skippedQa: string | null;
+}
+
+/** A delayed-review verdict on one cited entry of one ticket. */
+export interface DelayedReviewResult extends ReviewVerdict {
+  ticketId: string;
+  /** The entry the suggestion cited; `entryId` is the one judged (a cited case's Q&A, when it has one). */
+  citedEntryId: string;
+}
+
+/** Parts of the learning loop (core/learn, core/feedback) the service holds. */
+interface Learning {
+  history: EntryHistory;
+  feedback: FeedbackCenter;
+  scheduler: DelayedReviewScheduler;
+  loop: LearningLoop;
+  desk: ReviewDesk;
+  settings: LearningSettings;
+  clock: Clock;
+  model: LanguageModel | null;
+}
+
+const LEARN_MODES: Record<LearnPolicy, LearnMode> = { auto: 'replay', review: 'review-all', team: 'live' };
+
+/** Entries restored after a retirement, with when: feedback before that no longer counts against them. */
+function reinstatedEntries(history: EntryHistory): Map<string, string> {
+  const reinstated = new Map<string, string>();
+  for (const [entryId, records] of history.all()) {
+    records.forEach((record, i) => {
+      const previous = records[i - 1];
+      if (record.action === 'restored' && previous?.entry.status === 'retired' && record.entry.status !== 'retired') {
+        reinstated.set(entryId, record.at);
+      }
+    });
+  }
+  return reinstated;
+}
+
+/** Opens the learning loop's parts on the data folder (core/learn, core/feedback). */
+async function openLearning(options: CopilotOptions, store: KnowledgeStore): Promise<Learning> {
+  const settings = await loadLearningSettings(options.dataDir);
+  const clock = options.clock ?? (() => new Date());
+  const history = await EntryHistory.open(options.dataDir);
+  try {
+    const feedback = await FeedbackCenter.open(options.dataDir, settings.demotion, reinstatedEntries(history));
+    const scheduler = await DelayedReviewScheduler.open(options.dataDir, clock).catch(async (err: unknown) => {
+      await feedback.close();
+      throw err;
+    });
+    feedback.retainTickets(scheduler.pendingIds()); // older tickets' events are only in the log (and the stats)
+    for (const issue of [...history.issues, ...feedback.issues]) {
+      options.onProgress?.(`Skipped a damaged line (the rest was loaded): ${formatLineIssue(issue)}`);
+    }
+    const model = options.learningModel ?? null;
+    const loop = new LearningLoop(store, history, settings, model);
+    const desk = new ReviewDesk(store, history, clock);
+    return { history, feedback, scheduler, loop, desk, settings, clock, model };
+  } catch (err) {
+    await history.close();
+    throw err;
+  }
 }
 
 export class CopilotService {
@@ -85,6 +158,7 @@ export class CopilotService {
     private readonly alerts: AlertEngine,
     followupPolicy: FollowupPolicy,
     private readonly llmClient: OllamaClient | null,
+    private readonly learning: Learning,
     private readonly redactBeforeStorage = false,
   ) {
     this.packs = new PackAdmin(library, () => store.entries());
@@ -122,6 +196,7 @@ export class CopilotService {
       const monitor = new LlmMonitor(client, options.llm?.monitor);
       await monitor.start();
       const followupPolicy = options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY;
+      const learning = await openLearning(options, store);
       return new CopilotService(
         store,
         library,
@@ -133,6 +208,7 @@ export class CopilotService {
         alerts,
         followupPolicy,
         client,
+        learning,
         options.redactBeforeStorage,
       );
     } catch (err) {
@@ -270,6 +346,7 @@ export class CopilotService {
    */
   async assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistDecision> {
     const decision = await this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+    await this.noteDecision(ticket, decision);
     await this.audit.append(suggestionAudit(decision, { model: decision.model ?? null }));
     return decision;
   }
@@ -280,6 +357,7 @@ export class CopilotService {
    */
   async assist(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistResult> {
     const result = await this.assistant.assist(ticket, messageIndex, arrivedAt);
+    await this.noteDecision(ticket, result.decision);
     await this.audit.append(suggestionAudit(result.decision, { model: result.decision.model ?? null }));
     // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
     const draft = result.draft?.then(async (d) => {
@@ -287,6 +365,27 @@ export class CopilotService {
       return d;
     });
     return { ...result, draft: draft ?? null };
+  }
+
+  /**
+   * The engine records what it shows (a `shown` event for the delayed review and the feedback statistics); the
+   * front ends record what the analyst does with it.
+   */
+  private async noteDecision(ticket: Ticket, decision: AssistDecision): Promise<void> {
+    const shownEntry = decision.citations[0]?.entryId;
+    if (decision.shown && shownEntry) {
+      await this.learning.feedback.record({
+        type: 'shown',
+        ticketId: ticket.id,
+        afterMessageId: decision.afterMessageId,
+        entryIds: decision.citations.map((c) => c.entryId),
+        at: this.learning.clock().toISOString(),
+        actor: 'engine',
+      });
+      this.learning.scheduler.noteActivity(ticket.id, ticket);
+    } else if (this.learning.scheduler.isPending(ticket.id)) {
+      this.learning.scheduler.noteActivity(ticket.id, ticket);
+    }
   }
 
   /** The analyst's own question about a ticket, answered from knowledge (streamed when a local model runs). */
@@ -346,16 +445,148 @@ export class CopilotService {
     }));
   }
 
-  /** Learns from a closed ticket: its case and Q&A entries, approved or proposed per `policy`. */
+  /**
+   * Learns from a closed ticket: its case and Q&A entries, deduplicated against the knowledge (merged into a
+   * twin, or flagged as a conflict). `auto` approves them (replay), `review` proposes them all, `team` follows
+   * the team's learning settings (review always, or auto-approve above a confidence).
+   */
   async learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<LearnResult> {
     await this.assistant.onTicketClosed(ticket.id);
-    const learned = learnFromTicket(this.redactBeforeStorage ? redactTicket(ticket).ticket : ticket, policy);
-    await this.store.upsert(learned.entries);
-    return {
-      entryIds: learned.entries.map((e) => e.id),
-      status: policy === 'auto' ? 'approved' : 'proposed',
-      skippedQa: learned.skippedQa,
-    };
+    const { feedback, scheduler, loop, clock } = this.learning;
+    const answered = new Set(
+      feedback
+        .eventsOf(ticket.id)
+        .filter((e) => ['inserted', 'copied', 'published', 'liked'].includes(e.type) && e.afterMessageId)
+        .map((e) => e.afterMessageId as string),
+    );
+    const learnFrom = this.redactBeforeStorage ? redactTicket(ticket).ticket : ticket; // docs/privacy.md
+    const outcome = await loop.learn(learnFrom, LEARN_MODES[policy], { answeredBySuggestion: answered, now: clock() });
+    if (scheduler.isPending(ticket.id)) scheduler.noteActivity(ticket.id, ticket);
+    const main = outcome.created[0] ?? outcome.entryIds[0];
+    return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
+  }
+
+  /**
+   * Records what the analyst did with a suggestion (expanded, copied, inserted, published, liked, disliked with
+   * a reason, dismissed, ignored). Validated and fsynced; the ticket's quiet time restarts. An entry that keeps
+   * being dismissed is retired (reversibly) by the dismissal rule.
+   */
+  async recordFeedback(event: FeedbackInput): Promise<{ event: SuggestionEvent; retired: string | null }> {
+    const { feedback, scheduler, desk, clock } = this.learning;
+    const stored = await feedback.record({ ...event, at: event.at ?? clock().toISOString() });
+    if (scheduler.isPending(stored.ticketId) || stored.type !== 'shown') scheduler.noteActivity(stored.ticketId);
+    const entryId = stored.entryIds[0] as string;
+    if ((stored.type === 'dismissed' || stored.type === 'disliked') && feedback.stats.shouldRetire(entryId)) {
+      const entry = await this.store.get(entryId);
+      if (entry && entry.status === 'approved') {
+        const f = feedback.of(entryId);
+        await desk.retire(entryId, 'feedback:dismissals', `dismissed ${f.dismissed} and disliked ${f.disliked} times in ${f.shown} showings`);
+        return { event: stored, retired: entryId };
+      }
+    }
+    return { event: stored, retired: null };
+  }
+
+  /** Feedback counts of an entry. */
+  entryFeedback(entryId: string): EntryFeedback {
+    return this.learning.feedback.of(entryId);
+  }
+
+  /** The factor retrieval may multiply an entry's score by: below 1 for entries analysts keep dismissing. */
+  feedbackBoost(entryId: string): number {
+    return this.learning.feedback.boost(entryId);
+  }
+
+  /** Proposed entries waiting for an analyst. */
+  reviewQueue(): Promise<ReviewItem[]> {
+    return this.learning.desk.queue();
+  }
+
+  approveEntry(id: string, actor: string): Promise<StoredEntry> {
+    return this.learning.desk.approve(id, actor);
+  }
+
+  /** Approves an entry with the analyst's changes (checked against the quality rules). */
+  editEntry(id: string, edit: EntryEdit, actor: string): Promise<StoredEntry> {
+    return this.learning.desk.edit(id, edit, actor);
+  }
+
+  /** Rejects an entry: retired, never suggested, restorable from its history. */
+  rejectEntry(id: string, actor: string, reason?: string): Promise<StoredEntry> {
+    return this.learning.desk.reject(id, actor, reason);
+  }
+
+  /** An entry's versions, oldest first. */
+  entryHistory(id: string): HistoryRecord[] {
+    return this.learning.desk.versions(id);
+  }
+
+  /** Makes an earlier version of an entry current again (recorded as a new version). */
+  async restoreEntry(id: string, version: number, actor: string): Promise<StoredEntry> {
+    const before = await this.store.get(id);
+    const restored = await this.learning.desk.restore(id, version, actor);
+    if (before?.status === 'retired' && restored.status !== 'retired') {
+      this.learning.feedback.stats.reinstate(id, this.learning.clock().toISOString());
+    }
+    return restored;
+  }
+
+  learningSettings(): LearningSettings {
+    return this.learning.settings;
+  }
+
+  /** Changes the team's learning settings (saved in the data folder). */
+  async setLearningSettings(settings: Partial<LearningSettings>): Promise<LearningSettings> {
+    const saved = await saveLearningSettings(this.store.dataDir, { ...this.learning.settings, ...settings });
+    this.learning.settings = saved;
+    this.learning.loop.setSettings(saved);
+    return saved;
+  }
+
+  /** Uses a local model for extraction and the delayed review (null: rules). */
+  setLearningModel(model: LanguageModel | null): void {
+    this.learning.model = model;
+    this.learning.loop.setModel(model);
+  }
+
+  /**
+   * Judges the entries cited on every ticket that has been quiet for the team's delay (default 20 minutes):
+   * keep, modify (a corrected version) or retire. Shown suggestions the analyst never touched are recorded as
+   * `ignored`. Returns every verdict; the app calls this on a timer.
+   */
+  async runDelayedReview(): Promise<DelayedReviewResult[]> {
+    const { feedback, scheduler, desk, settings, clock, model } = this.learning;
+    const results: DelayedReviewResult[] = [];
+    for (const { ticketId, ticket } of scheduler.due(settings.delayedReviewMinutes)) {
+      const events = feedback.eventsOf(ticketId);
+      const shownIds = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
+      for (const entryId of shownIds) {
+        const cited = await this.store.get(entryId);
+        if (!cited || cited.status === 'retired') continue;
+        // A cited case stands for its ticket's answer: the Q&A learned from the same ticket is what gets judged.
+        const source = cited.kind === 'case' ? sourceTicketOf(cited) : null;
+        const answerEntry = source ? await this.store.get(`qa-${source}`) : null;
+        const entry = answerEntry && answerEntry.status !== 'retired' ? answerEntry : cited;
+        const about = events.filter((e) => e.entryIds[0] === entryId);
+        if (about.every((e) => e.type === 'shown')) {
+          const shown = about[0] as SuggestionEvent;
+          await feedback.record({ ...shown, type: 'ignored', at: clock().toISOString(), actor: 'engine' });
+        }
+        const verdict = model ? await judgeWithLlm(model, entry, ticket, about) : judgeByRules(entry, ticket, about);
+        if (verdict.action === 'modify' && verdict.corrected) {
+          const status = settings.review === 'always' ? 'proposed' : entry.status;
+          await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+        } else if (verdict.action === 'retire') {
+          await desk.retire(entry.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          if (entry.id !== cited.id) await desk.retire(cited.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+        }
+        results.push({ ...verdict, ticketId, citedEntryId: cited.id });
+      }
+      scheduler.done(ticketId);
+      feedback.forgetTicket(ticketId);
+    }
+    await scheduler.save();
+    return results;
   }
 
   /** When each stored entry was created (any status), for the knowledge-growth chart. */
@@ -378,6 +609,8 @@ export class CopilotService {
     this.monitor.stop();
     await this.assistant.close();
     try {
+      // The learning loop's files first (each closes even if another fails), then the packs and the store.
+      await Promise.allSettled([this.learning.scheduler.save(), this.learning.history.close(), this.learning.feedback.close()]);
       await this.packs.close();
     } finally {
       try {

@@ -16,6 +16,7 @@ import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
+import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -25,6 +26,7 @@ Usage:
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
+${REVIEW_USAGE}
   vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
   vigil ask --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR] QUESTION
   vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
@@ -151,8 +153,9 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
-async function kbCommand(args: string[], out: Out): Promise<number> {
+async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
     if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
@@ -216,7 +219,7 @@ async function kbCommand(args: string[], out: Out): Promise<number> {
       out,
     );
   }
-  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export or search)`);
+  throw new UsageError(`unknown kb command "${sub ?? ''}" (use import, export, search, review, history or restore)`);
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
@@ -276,14 +279,14 @@ async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Pr
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
+export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'replay':
         return await replayCommand(rest, out);
       case 'kb':
-        return await kbCommand(rest, out);
+        return await kbCommand(rest, out, input);
       case 'status':
         return await statusCommand(rest, out);
       case 'ask':

@@ -1,28 +1,19 @@
 /**
- * The first learning step, run when a ticket closes: keep the ticket as a `case` (a precedent with its
- * provenance) and extract a Q&A entry from it (the customer's problem, the analyst's resolution), so that the
- * next similar ticket can cite it. This is the rule-based extractor; an LLM extractor comes in a later issue.
+ * What a closed ticket teaches, as entries: the ticket kept as a `case` (a precedent with its provenance) and
+ * the Q&A entries an extractor found in it (rules here; the LLM extractor produces the same candidates). This is
+ * a pure function; deduplication against the store, review policy and history are the learning loop's
+ * (learningLoop.ts).
  */
-import type { Entry, Message, Ticket } from '../formats/schemas';
+import type { Entry, Ticket } from '../formats/schemas';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import { cleanMessage } from '../text/queryCleaner';
-import { tokenize } from '../text/tokenize';
-
-/** How learned entries enter the knowledge base. */
-export type LearnPolicy = 'auto' | 'review';
-
-/** Customer messages (from the first) that together state the problem. */
-const PROBLEM_MESSAGES = 3;
+import { extractWithRules, problemMessages, resolutionMessage, type EntryCandidate, type Extraction } from './ruleExtractor';
 
 /**
- * Answers that promise instead of resolve teach nothing ("we'll look into it", "contact someone", "maybe"): a Q&A
- * is not extracted from them.
+ * How learned entries enter the knowledge base: `auto` approves them (replay), `review` proposes them all,
+ * `team` follows the team's learning settings (learningSettings.ts). `learnFromTicket` treats `team` as `review`.
  */
-const NON_ANSWERS: readonly RegExp[] = [
-  /\b(we('| wi)ll|i('| wi)ll) (look|check) into (it|this)\b/i,
-  /\b(contact|reach out to|ask) (someone|support|the team|your (bank|admin|administrator))\b/i,
-  /^\s*(maybe|perhaps|not sure|no idea)\b/i,
-];
+export type LearnPolicy = 'auto' | 'review' | 'team';
 
 export interface LearnedEntries {
   entries: StoredEntry[];
@@ -30,29 +21,66 @@ export interface LearnedEntries {
   skippedQa: string | null;
 }
 
-/** The customer's problem: their first messages, cleaned of greetings, signatures and identifiers. */
+/** The customer's problem: their first messages (before the analyst replied), cleaned. */
 export function problemOf(ticket: Ticket): string {
-  const customer = ticket.messages.filter((m) => m.author === 'customer').slice(0, PROBLEM_MESSAGES);
-  const parts = [ticket.subject ?? '', ...customer.map((m) => m.text)].map(cleanMessage).filter(Boolean);
-  return parts.join('\n');
-}
-
-function isSubstantive(message: Message): boolean {
-  return message.author === 'analyst' && tokenize(cleanMessage(message.text)).length >= 3;
+  return [ticket.subject ?? '', ...problemMessages(ticket).map((m) => m.text)].map(cleanMessage).filter(Boolean).join('\n');
 }
 
 /** The resolution: the closing note if the analyst wrote one, else their last substantive message. */
 export function resolutionOf(ticket: Ticket): string | null {
-  if (ticket.resolution && ticket.resolution.trim()) return ticket.resolution.trim();
-  const last = [...ticket.messages].reverse().find(isSubstantive);
-  return last ? cleanMessage(last.text) : null;
+  return resolutionMessage(ticket)?.text ?? null;
+}
+
+/** The `case` entry of a closed ticket: the problem and its resolution, kept as a precedent. */
+export function caseEntryOf(ticket: Ticket, at: string): Entry | null {
+  const problem = problemOf(ticket);
+  const resolution = resolutionOf(ticket);
+  if (!problem && !resolution) return null;
+  const title = ticket.subject ? cleanMessage(ticket.subject) : undefined;
+  return {
+    id: `case-${ticket.id}`,
+    kind: 'case',
+    ...(title ? { title } : {}),
+    question: problem,
+    body: [problem, resolution ? `Resolution: ${resolution}` : ''].filter(Boolean).join('\n\n'),
+    tags: ticket.tags ?? [],
+    source: { type: 'ticket', ref: ticket.id },
+    updatedAt: at,
+    ...(resolution ? { resolution } : {}),
+  };
+}
+
+/** Id of the n-th (0-based) Q&A learned from a ticket: `qa-<ticket>`, then `qa-<ticket>-2`, … */
+export function qaIdFor(ticketId: string, n: number): string {
+  return n === 0 ? `qa-${ticketId}` : `qa-${ticketId}-${n + 1}`;
+}
+
+/** A candidate as a `qa` entry (status and provenance added by the caller). */
+export function qaEntryOf(candidate: EntryCandidate, id: string, at: string): Entry {
+  return {
+    id,
+    kind: 'qa',
+    ...(candidate.title ? { title: candidate.title } : {}),
+    question: candidate.question,
+    body: candidate.answer,
+    tags: candidate.tags,
+    source: { type: 'ticket', ref: candidate.sourceTicketId },
+    updatedAt: at,
+    learned: { origin: candidate.origin, confidence: candidate.confidence },
+  };
 }
 
 /**
- * The entries a closed ticket teaches. Their status follows `policy`: `auto` approves them at once (as the
- * replay and auto-approving teams do), `review` proposes them for the analyst's review queue.
+ * The entries a closed ticket teaches, without looking at the store. Their status follows `policy`: `auto`
+ * approves them at once (as the replay does), `review` proposes them for the analyst's review queue.
+ * `extraction` defaults to the rule-based extractor's.
  */
-export function learnFromTicket(ticket: Ticket, policy: LearnPolicy, now: Date = new Date()): LearnedEntries {
+export function learnFromTicket(
+  ticket: Ticket,
+  policy: LearnPolicy,
+  now: Date = new Date(),
+  extraction: Extraction = extractWithRules(ticket),
+): LearnedEntries {
   const at = now.toISOString();
   const status: EntryStatus = policy === 'auto' ? 'approved' : 'proposed';
   const provenance = {
@@ -61,45 +89,11 @@ export function learnFromTicket(ticket: Ticket, policy: LearnPolicy, now: Date =
     approvedBy: policy === 'auto' ? 'policy:auto' : null,
     approvedAt: policy === 'auto' ? at : null,
   };
-  const source = { type: 'ticket' as const, ref: ticket.id };
-  const problem = problemOf(ticket);
-  const resolution = resolutionOf(ticket);
-  const tags = ticket.tags ?? [];
-  const title = ticket.subject ? cleanMessage(ticket.subject) : undefined;
-
-  if (!problem && !resolution) {
-    return { entries: [], skippedQa: 'the ticket has neither a described problem nor a resolution' };
-  }
-  const caseBody = [problem, resolution ? `Resolution: ${resolution}` : ''].filter(Boolean).join('\n\n');
-  const caseEntry: Entry = {
-    id: `case-${ticket.id}`,
-    kind: 'case',
-    ...(title ? { title } : {}),
-    question: problem,
-    body: caseBody,
-    tags,
-    source,
-    updatedAt: at,
-    ...(resolution ? { resolution } : {}),
-  };
-  const entries: StoredEntry[] = [{ ...caseEntry, status, provenance }];
-
-  let skippedQa: string | null = null;
-  if (!problem) skippedQa = 'the customer never described a problem';
-  else if (!resolution) skippedQa = 'no resolution: no closing note and no substantive analyst reply';
-  else if (NON_ANSWERS.some((re) => re.test(resolution))) skippedQa = 'the resolution promises instead of resolving';
-  if (!skippedQa && resolution) {
-    entries.push({
-      id: `qa-${ticket.id}`,
-      kind: 'qa',
-      question: problem,
-      body: resolution,
-      tags,
-      source,
-      updatedAt: at,
-      status,
-      provenance,
-    });
-  }
-  return { entries, skippedQa };
+  const kase = caseEntryOf(ticket, at);
+  if (!kase) return { entries: [], skippedQa: 'the ticket has neither a described problem nor a resolution' };
+  const entries: StoredEntry[] = [{ ...kase, status, provenance }];
+  extraction.candidates.forEach((candidate, n) => {
+    entries.push({ ...qaEntryOf(candidate, qaIdFor(ticket.id, n), at), status, provenance });
+  });
+  return { entries, skippedQa: extraction.candidates.length > 0 ? null : extraction.skipped };
 }

@@ -1,0 +1,81 @@
+/**
+ * Feedback for one data folder: the append-only event log, the per-entry statistics folded from it, and the
+ * events of each ticket still waiting for its delayed review. Opening reads the whole log once; a bad line is
+ * reported (file, line, field) and skipped, the rest is loaded.
+ */
+import type { LineIssue } from '../formats/lineIssue';
+import { DEFAULT_DEMOTION_RULE, FeedbackStats, type DemotionRule, type EntryFeedback } from './feedbackStats';
+import { eventLogPath, SuggestionEventLog, type SuggestionEvent } from './suggestionEvents';
+
+export class FeedbackCenter {
+  private readonly byTicket = new Map<string, SuggestionEvent[]>();
+
+  private constructor(
+    private readonly log: SuggestionEventLog,
+    readonly stats: FeedbackStats,
+    /** Lines of the event log that could not be read; the others were loaded. */
+    readonly issues: LineIssue[],
+  ) {}
+
+  /**
+   * `reinstated` maps entries restored after a retirement to when that happened: feedback before it no longer
+   * counts towards demotion (see FeedbackStats.reinstate).
+   */
+  static async open(
+    dataDir: string,
+    rule: DemotionRule = DEFAULT_DEMOTION_RULE,
+    reinstated: ReadonlyMap<string, string> = new Map(),
+  ): Promise<FeedbackCenter> {
+    const center = new FeedbackCenter(new SuggestionEventLog(eventLogPath(dataDir)), new FeedbackStats(rule), []);
+    for (const [entryId, at] of reinstated) center.stats.reinstate(entryId, at);
+    for await (const event of center.log.read((issue) => center.issues.push(issue))) center.fold(event);
+    return center;
+  }
+
+  /** Validates, stores (fsynced) and counts one event. */
+  async record(event: unknown): Promise<SuggestionEvent> {
+    const stored = await this.log.append(event);
+    this.fold(stored);
+    return stored;
+  }
+
+  /** The events recorded for a ticket since it was last reviewed, in order. */
+  eventsOf(ticketId: string): SuggestionEvent[] {
+    return [...(this.byTicket.get(ticketId) ?? [])];
+  }
+
+  /** Keeps in memory only the events of these tickets (those still waiting for their review). */
+  retainTickets(ticketIds: ReadonlySet<string>): void {
+    for (const id of [...this.byTicket.keys()]) if (!ticketIds.has(id)) this.byTicket.delete(id);
+  }
+
+  /** Drops a reviewed ticket's events from memory (they stay in the log). */
+  forgetTicket(ticketId: string): void {
+    this.byTicket.delete(ticketId);
+  }
+
+  of(entryId: string): EntryFeedback {
+    return this.stats.of(entryId);
+  }
+
+  /** Score factor for retrieval (1 = neutral); see FeedbackStats.boost. */
+  boost(entryId: string): number {
+    return this.stats.boost(entryId);
+  }
+
+  /** Every event on disk, for audits and recomputation. */
+  events(onIssue?: (issue: LineIssue) => void): AsyncGenerator<SuggestionEvent> {
+    return this.log.read(onIssue);
+  }
+
+  close(): Promise<void> {
+    return this.log.close();
+  }
+
+  private fold(event: SuggestionEvent): void {
+    this.stats.add(event);
+    const list = this.byTicket.get(event.ticketId) ?? [];
+    list.push(event);
+    this.byTicket.set(event.ticketId, list);
+  }
+}

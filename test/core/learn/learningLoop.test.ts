@@ -1,0 +1,82 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CopilotService } from '../../../core/app/copilotService';
+import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
+
+const open: CopilotService[] = [];
+async function service(): Promise<CopilotService> {
+  const s = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-learn-')) });
+  open.push(s);
+  return s;
+}
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+describe('learning from closed tickets: deduplication, conflicts and review policy', () => {
+  it('merges a ticket that asks the same and answers alike into the existing entry, with both provenances', async () => {
+    const s = await service();
+    const first = await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad in Spain', TRAVEL_ANSWER), 'auto');
+    expect(first.created).toEqual(['qa-T-1']);
+    const second = await s.learnFromClosedTicket(
+      closedTicket('T-2', 'My card is declined when I pay abroad in Spain!', 'Turn on travel mode in the app under Card settings, then retry.'),
+      'auto',
+    );
+    expect(second).toMatchObject({ created: [], merged: ['qa-T-1'], entryIds: ['case-T-2', 'qa-T-1'] });
+    const qa = (await s.searchKnowledge('card declined abroad', 10)).filter((h) => h.kind === 'qa');
+    expect(qa.map((h) => h.id)).toEqual(['qa-T-1']); // no twin
+    const history = s.entryHistory('qa-T-1');
+    expect(history.map((v) => v.action)).toEqual(['created', 'merged']);
+    expect(history.at(-1)?.entry.provenance.sourceTicketIds).toEqual(['T-1', 'T-2']);
+    expect(history.at(-1)?.entry['variants']).toEqual(['My card is declined when I pay abroad in Spain!']);
+  });
+
+  it('sends an entry that answers the same question differently to review, beside the existing one', async () => {
+    const s = await service();
+    await s.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.5 });
+    await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad in Spain', TRAVEL_ANSWER), 'team');
+    const conflicting = await s.learnFromClosedTicket(
+      closedTicket('T-3', 'My card is declined when I pay abroad in Spain', 'Order a replacement card: the chip of this one is damaged.'),
+      'team',
+    );
+    expect(conflicting.conflicts).toEqual([{ entryId: 'qa-T-3', conflictsWith: 'qa-T-1' }]);
+    expect(conflicting.statusById['qa-T-3']).toBe('proposed'); // above the confidence threshold, but a conflict
+    const queue = await s.reviewQueue();
+    expect(queue.find((i) => i.id === 'qa-T-3')).toMatchObject({ reason: 'conflict', conflictsWith: 'qa-T-1' });
+    expect((await s.searchKnowledge('card declined abroad', 10)).map((h) => h.id)).not.toContain('qa-T-3');
+  });
+
+  it('follows the team policy: always review, auto-approve above a confidence, auto-approve in replay', async () => {
+    const s = await service();
+    const vpn = (id: string): ReturnType<typeof closedTicket> =>
+      closedTicket(id, `The VPN disconnects every ten minutes on hotel wifi (${id.slice(-1)})`, 'Lower the tunnel MTU to 1380 in the client settings.');
+    // Default: always review.
+    expect((await s.learnFromClosedTicket(vpn('A-1'), 'team')).statusById).toEqual({ 'case-A-1': 'proposed', 'qa-A-1': 'proposed' });
+    // Auto-approve above 0.65: a rule-extracted answer from the conversation scores 0.6, so it still waits...
+    await s.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.65 });
+    const email = closedTicket('B-1', 'Outlook keeps asking for my password every hour', 'Remove the saved credentials in Credential Manager and sign in again.');
+    expect((await s.learnFromClosedTicket(email, 'team')).statusById['qa-B-1']).toBe('proposed');
+    // ...one with a closing note scores 0.7 and is approved by the policy.
+    const noted = closedTicket('C-1', 'Teams shows a blank white window after the update', 'Clearing the cache should help.', {
+      resolution: 'Quit Teams, delete the Teams cache folder, then start Teams again.',
+    });
+    const approved = await s.learnFromClosedTicket(noted, 'team');
+    expect(approved.statusById['qa-C-1']).toBe('approved');
+    expect(s.entryHistory('qa-C-1')[0]).toMatchObject({ action: 'created', actor: 'policy:confidence' });
+    // Replay approves whatever it learns, as the replay contract says.
+    await s.setLearningSettings({ review: 'always' });
+    expect((await s.learnFromClosedTicket(vpn('D-2'), 'auto')).statusById).toMatchObject({ 'case-D-2': 'approved' });
+  });
+
+  it('keeps the quality rules: nothing is learned from a promise, and the reason is given', async () => {
+    const s = await service();
+    const result = await s.learnFromClosedTicket(
+      closedTicket('T-9', 'My refund has not arrived after two weeks', 'Thanks Ana, we will look into it and get back to you.'),
+      'auto',
+    );
+    expect(result.entryIds).toEqual(['case-T-9']);
+    expect(result.skippedQa).toMatch(/promises, hedges or hands off/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Ticket } from '../../../core/formats/schemas';
+import { extractWithRules } from '../../../core/learn/ruleExtractor';
+
+const printer: Ticket = {
+  id: 'T-300',
+  subject: 'Printer offline',
+  status: 'solved',
+  requester: 'Ben Ortiz',
+  messages: [
+    { id: '1', author: 'customer', text: 'Hello,\nthe office printer shows offline since 2026-03-02 on my laptop.\nRegards,\nBen' },
+    { id: '2', author: 'analyst', text: 'Which laptop model do you use?' },
+    { id: '3', author: 'customer', text: 'A ThinkPad T14.' },
+    { id: '4', author: 'analyst', text: 'Hi Ben, remove the printer under Settings > Printers, then add it again by its IP address. Let me know if it helps!' },
+    { id: '5', author: 'customer', text: 'That worked. Also, how do I print double-sided by default?' },
+    { id: '6', author: 'analyst', text: 'Open Printing preferences, choose the Layout tab and set Print on both sides as the default.' },
+    { id: '7', author: 'customer', text: 'Perfect, thanks!' },
+  ],
+};
+
+describe('the rule-based extractor', () => {
+  it('learns the problem with its resolution, clean of names, dates and pleasantries', () => {
+    const { candidates } = extractWithRules({ ...printer, messages: printer.messages.slice(0, 5) });
+    expect(candidates).toHaveLength(1);
+    const [main] = candidates;
+    expect(main?.question).toMatch(/printer shows offline/);
+    expect(main?.question).not.toMatch(/Ben|2026|Regards|Hello/);
+    // The customer's reply to the analyst's question is a detail, not the problem.
+    expect(main?.question).not.toMatch(/ThinkPad/);
+    expect(main?.answer).toBe('Remove the printer under Settings > Printers, then add it again by its IP address.');
+    // The customer confirmed it worked afterwards.
+    expect(main?.confidence).toBeCloseTo(0.7);
+    expect(main).toMatchObject({ sourceTicketId: 'T-300', origin: 'rules', askedInMessageId: '1' });
+  });
+
+  it('learns a later question no suggestion answered, with the analyst reply that answered it: one problem per entry', () => {
+    const { candidates } = extractWithRules(printer);
+    expect(candidates.map((c) => c.askedInMessageId)).toEqual(['1', '5']);
+    const later = candidates[1];
+    expect(later?.question).toMatch(/print double-sided by default/);
+    expect(later?.answer).toMatch(/^Open Printing preferences, choose the Layout tab/);
+    // Each problem keeps its own answer: the first one the reply before the new question.
+    expect(candidates[0]?.answer).toMatch(/^Remove the printer under Settings/);
+    const withNote = extractWithRules({ ...printer, resolution: 'Removed and re-added the printer by its IP address.' });
+    expect(withNote.candidates.map((c) => c.answer)).toEqual([
+      'Removed and re-added the printer by its IP address.',
+      'Open Printing preferences, choose the Layout tab and set Print on both sides as the default.',
+    ]);
+  });
+
+  it('skips questions a suggestion already answered (the analyst used it)', () => {
+    const { candidates } = extractWithRules(printer, { answeredBySuggestion: new Set(['5']) });
+    expect(candidates.map((c) => c.askedInMessageId)).toEqual(['1']);
+    const none = extractWithRules(printer, { answeredBySuggestion: new Set(['1', '5']) });
+    expect(none.candidates).toEqual([]);
+    expect(none.skipped).toMatch(/suggestion already answered/);
+  });
+
+  it('falls back from a terse closing note to the analyst reply, but never from a promise', () => {
+    const terse = extractWithRules({ ...printer, messages: printer.messages.slice(0, 4), resolution: 'Fixed.' });
+    expect(terse.candidates[0]?.answer).toMatch(/^Remove the printer/);
+    const promise = extractWithRules({ ...printer, messages: printer.messages.slice(0, 4), resolution: "We'll look into it." });
+    expect(promise.candidates).toEqual([]);
+    expect(promise.skipped).toMatch(/promises, hedges or hands off/);
+    expect(promise.rejected[0]?.issues.map((i) => i.problem)).toContain('non_answer');
+  });
+});
