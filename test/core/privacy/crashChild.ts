@@ -23,8 +23,8 @@ if (mode === 'ingest') {
       ],
       resolution: `Re-add printer ${i} by its IP address after the firmware update.`,
     };
-    await service.learnFromClosedTicket(ticket, 'auto');
-    process.stdout.write(`${ticket.id}\n`);
+    const learned = await service.learnFromClosedTicket(ticket, 'auto');
+    process.stdout.write(`${JSON.stringify(learned.entryIds)}\n`);
   }
 } else if (mode === 'reindex') {
   // Opening with another embedder re-embeds every entry into a new table before switching to it.

@@ -67,18 +67,17 @@ describe('crash safety (SIGKILL)', () => {
     for (const entry of entries) expect(entry.body).toBe(`How to fix problem number ${entry.id.slice(3)}.`);
   });
 
-  it('during learning: every acknowledged ticket has its case and Q&A, once', async () => {
+  it('during learning: every entry acknowledged as learned is there, once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
     const { lines: acks, killed } = await runAndKill(['learn', join(dir, 'data')], (l) => l.length >= 15);
     expect(killed).toBe(true);
     const entries = await everyEntry(join(dir, 'data'));
     expectOnceEach(entries);
     const ids = new Set(entries.map((e) => e.id));
-    for (const ticketId of acks) {
-      expect(ids.has(`case-${ticketId}`)).toBe(true);
-      expect(ids.has(`qa-${ticketId}`)).toBe(true);
-    }
-    for (const entry of entries) expect(entry.id).toMatch(/^(case|qa)-C-\d+$/);
+    const acknowledged = acks.flatMap((line) => JSON.parse(line) as string[]);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(15);
+    for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+    for (const entry of entries) expect(entry.body.length).toBeGreaterThan(0); // whole entries only
   });
 
   it('during re-indexing: the old index stays in charge, and the next open finishes the job', async () => {
