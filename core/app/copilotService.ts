@@ -10,6 +10,7 @@ import { DEFAULT_FOLLOWUP_POLICY, FollowupTracker, type FollowupPolicy } from '.
 import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
 import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
+import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { formatLineIssue, JsonlWriter, readJsonl } from '../formats/jsonl';
 import { EntrySchema, type Ticket } from '../formats/schemas';
@@ -63,6 +64,11 @@ export interface CopilotOptions {
   clock?: Clock;
   /** A local model for extracting and reviewing learned entries; without one, rules do it. */
   learningModel?: LanguageModel | null;
+  /**
+   * After a change of embedder the knowledge is re-indexed: in the `background` (default, the app: the old
+   * index answers meanwhile) or before `open` resolves (`wait`, the CLI).
+   */
+  reindex?: 'background' | 'wait';
   /** Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. */
   redactBeforeStorage?: boolean;
 }
@@ -179,7 +185,12 @@ export class CopilotService {
     let shownLog: ShownLog | null = null;
     let audit: AuditLog | null = null;
     try {
-      store = await KnowledgeStore.open(options.dataDir, embedder, options.onProgress);
+      store = await KnowledgeStore.open(options.dataDir, embedder, {
+        onProgress: options.onProgress,
+        reindex: options.reindex,
+        // The embedder that wrote the folder's current table, so it stays searchable by vector while re-indexing.
+        resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
+      });
       audit = await AuditLog.open(options.dataDir);
       library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
       shownLog = await ShownLog.open(options.dataDir);
@@ -275,7 +286,15 @@ export class CopilotService {
         ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
         : null,
       llm: this.monitor.status(),
+      reindex: s.reindex,
+      vectorIndex: s.vectorIndex,
+      indexed: s.indexed,
     };
+  }
+
+  /** Stops a background re-index; the current index keeps answering. False when none was running. */
+  cancelReindex(): Promise<boolean> {
+    return this.store.cancelReindex();
   }
 
   /**
@@ -300,6 +319,8 @@ export class CopilotService {
       if (batch.length >= IMPORT_BATCH) await flush();
     }
     await flush();
+    // A bulk import leaves up to a tenth of the table outside the indexes; fold it in now, not while answering.
+    if (report.imported > 0) await this.store.refreshIndexes();
     return report;
   }
 

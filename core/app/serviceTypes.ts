@@ -4,6 +4,7 @@
  */
 import type { LineIssue } from '../formats/lineIssue';
 import type { Citation, EntryKind, Suggestion } from '../formats/schemas';
+import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus } from '../knowledge/storedEntry';
 import type { LlmStatus } from '../llm/llmStatus';
 
@@ -20,7 +21,15 @@ export interface ServiceStatus {
    * why, in words; with the model and when it was last and will next be checked.
    */
   llm: Pick<LlmStatus, 'mode' | 'reason'> & Partial<LlmStatus>;
+  /** The re-index after a change of embedder, running or last finished (progress, cancelled, failed), or null. */
+  reindex?: ReindexProgress | null;
+  /** The in-memory vector index (null while the current table's embedder is unavailable: full text only). */
+  vectorIndex?: { entries: number; bytes: number; kernel: 'simd' | 'js' } | null;
+  /** Whether the full-text, status and id indexes have been built (with the first commit). */
+  indexed?: boolean;
 }
+
+export type { ReindexProgress };
 
 export interface ImportReport {
   file: string;

@@ -100,13 +100,18 @@ export function buildQuery(ticket: Ticket, uptoIndex: number): string {
 
 /** Keeps the best hit per source ticket: a case and the Q&A learned from one ticket are one precedent. */
 export function foldBySourceTicket<H extends SearchHit>(hits: readonly H[]): H[] {
-  const seen = new Set<string>();
+  const at = new Map<string, number>();
   const kept: H[] = [];
   for (const hit of hits) {
     const key = sourceTicketOf(hit.entry) ?? `entry:${hit.entry.id}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    kept.push(hit);
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, kept.length);
+      kept.push(hit);
+    } else if (kept[i]!.entry.kind === 'case' && hit.entry.kind === 'qa') {
+      // One precedent, at its best rank, said as its answer: the Q&A says what to do, the case only what happened.
+      kept[i] = hit;
+    }
   }
   return kept;
 }

@@ -85,7 +85,7 @@ async function withService<T>(
   out: Out,
   extra: Partial<Pick<CopilotOptions, 'llm'>> = {},
 ): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, ...extra });
+  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, reindex: 'wait', ...extra });
   try {
     return await run(service);
   } finally {
@@ -233,6 +233,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
       out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
+      if (s.vectorIndex) out.log(`vector index: ${s.vectorIndex.entries} in memory (${(s.vectorIndex.bytes / 2 ** 20).toFixed(1)} MB, ${s.vectorIndex.kernel} scan)`);
       for (const line of await describeSyncStates(s.dataDir)) out.log(line);
       if (s.lastWriteError) out.error(s.lastWriteError);
       return 0;

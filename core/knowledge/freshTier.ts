@@ -4,7 +4,6 @@
  * slows every query: 400 one-row commits made searches 10-17x slower (`npm run bench:store-layout`, BENCHMARKS.md).
  * With this tier, a learned entry is searchable at once while LanceDB receives a few large commits.
  */
-import { dot } from '../embed/vectorMath';
 import type { EntryStatus, StoredEntry } from './storedEntry';
 
 /** BM25 parameters of Lance's full-text search, so fresh-tier and indexed scores can be merged. */
@@ -86,24 +85,18 @@ export class FreshTier {
     this.rows.delete(id);
   }
 
-  /** Takes every row out (for a flush). */
-  takeAll(): FreshRow[] {
-    const all = [...this.rows.values()];
-    this.rows.clear();
-    return all;
+  /** The rows as they are now (for a flush, which commits them while new writes keep arriving). */
+  snapshot(): FreshRow[] {
+    return [...this.rows.values()];
+  }
+
+  /** Drops rows a flush committed, unless they were replaced since (the newer version stays). */
+  dropCommitted(committed: readonly FreshRow[]): void {
+    for (const row of committed) if (this.rows.get(row.entry.id) === row) this.rows.delete(row.entry.id);
   }
 
   values(): IterableIterator<FreshRow> {
     return this.rows.values();
-  }
-
-  /** Best `limit` rows by cosine similarity (vectors are unit length). */
-  searchVector(query: Float32Array, statuses: ReadonlySet<EntryStatus>, limit: number): TierHit[] {
-    const hits: TierHit[] = [];
-    for (const row of this.rows.values()) {
-      if (statuses.has(row.entry.status)) hits.push({ id: row.entry.id, score: dot(query, row.vector) });
-    }
-    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
   /** Best `limit` rows by BM25 over the whole store's statistics; rows sharing no term are left out. */

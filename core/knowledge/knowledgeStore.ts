@@ -1,67 +1,64 @@
 /**
  * The team's knowledge on disk: one LanceDB table per embedder inside the team's data directory, holding every
- * entry (articles, Q&A, cases) with a full-text index and a vector column. Reads run in parallel; every write
- * goes through one queue (see writeQueue.ts). `meta.json` records which embedder wrote which table, so vectors
- * of different dimensions are never mixed.
+ * entry (articles, Q&A, cases) with a full-text index and a vector column, plus every vector in memory as int8
+ * for the vector leg of search (vectorIndex.ts). `meta.json` records which embedder wrote which table, so vectors
+ * of different dimensions are never mixed; a change of embedder re-indexes in the background (reindexJob.ts).
+ *
+ * Writes: an upsert is appended to a write-ahead log (fsynced) and held in the fresh tier until it is committed to
+ * LanceDB in a batch; it is searchable as soon as the upsert resolves. Commits (and compaction, deletes, the
+ * re-index switch) run one at a time in the commit queue; appends to the log have their own short queue, so a
+ * long commit or compaction never delays a write.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
-import { z } from 'zod';
 import type { Embedder } from '../embed/embedder';
-import { dot } from '../embed/vectorMath';
 import { tokenize } from '../text/tokenize';
+import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toRow } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
-import { CorpusStats, FreshTier, termCounts } from './freshTier';
+import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
 import { fuseRankings } from './hybridSearch';
+import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
+import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
+import { VectorIndex } from './vectorIndex';
+import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
 import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
 
-const META_FILE = 'meta.json';
-const MetaSchema = z.object({
-  format: z.literal(1),
-  activeTable: z.string(),
-  tables: z.record(
-    z.string(),
-    z.object({ embedderId: z.string(), dimensions: z.number().int().positive(), createdAt: z.string() }),
-  ),
-});
-type StoreMeta = z.infer<typeof MetaSchema>;
-
-/** The write-ahead log of the fresh tier: entries acknowledged but not yet committed to LanceDB. */
-const LOG_FILE = 'fresh-log.jsonl';
+export type { ReindexProgress } from './reindexJob';
 
 /**
- * Fresh-tier size at which it is committed to LanceDB as one fragment. Brute force over 1,000 rows of 512
- * floats is half a million multiply-adds per query, and a 20k-entry replay then makes 20 commits, not 20,000.
+ * Fresh-tier size at which it is committed to LanceDB as one fragment. Brute force BM25 over 1,000 rows is well
+ * under a millisecond, and a 20k-entry replay then makes 20 commits, not 20,000.
  */
 const FLUSH_ROWS = 1000;
-/** After this long without writes the fresh tier is committed anyway, so an idle app holds nothing in memory. */
+/** Above this many uncommitted rows (commits falling behind a bulk import), a write waits for the commit. */
+const MAX_FRESH_ROWS = 20_000;
+/** After this long without writes the fresh tier is committed anyway, so an idle app holds little in memory. */
 const IDLE_FLUSH_MS = 2000;
-/** Commits after which fragments are compacted and new rows folded into the full-text index. */
-const COMPACT_EVERY_FLUSHES = 8;
+/**
+ * Committed rows after which fragments are compacted and new rows folded into the indexes (`optimize`): 2,000, or
+ * a tenth of the table when that is more, because each refresh rewrites index segments in proportion to the table
+ * (a fixed step would make a bulk import quadratic). Rows outside the indexes are scanned on every query: at 10k
+ * entries with 9,000 of them unindexed, a full-text query took 21 ms and fetching 30 hits by id 13 ms, against about
+ * 2-3 ms each when indexed. An idle moment (2 s without writes) folds in whatever is left.
+ */
+const REFRESH_INDEX_ROWS = 2000;
+const REFRESH_INDEX_FRACTION = 0.1;
+/**
+ * LanceDB's caches default to 6 GB (indexes) and 1 GB (metadata); bounded here so the desktop app's memory stays
+ * predictable. The indexes a search uses (full text, bitmap, btree) are small next to the vectors.
+ */
+const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
+const METADATA_CACHE_BYTES = 32n * 2n ** 20n;
+/** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
+const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 /**
  * Weight of the vector leg against the full-text leg in rank fusion. On BANKING77 the built-in embedder's ranking
- * alone beats BM25's, so it counts more; 1.0 to 2.0 are within noise of each other (BENCHMARKS.md).
+ * alone beats BM25's, so it counts more; 2.0 was best with the current n-grams on the dev split (1.5: 0.829, 2.0:
+ * 0.834, 2.5: 0.833; `npm run bench:fusion-sweep`, BENCHMARKS.md).
  */
-const VECTOR_WEIGHT = 1.5;
-/**
- * The `text` column holds the engine's own tokens joined by spaces, so Lance's "simple" tokenizer sees exactly
- * the tokens the fresh tier scores, and BM25 scores from both can be compared.
- */
-function ftsIndex(): lancedb.Index {
-  // A fresh Index each time: LanceDB consumes the object when it builds the index.
-  return lancedb.Index.fts({
-    withPosition: false,
-    baseTokenizer: 'whitespace',
-    lowercase: false,
-    stem: false,
-    removeStopWords: false,
-    asciiFolding: false,
-  });
-}
+const VECTOR_WEIGHT = 2;
 
 export interface SearchOptions {
   /** Hits to return after fusion. */
@@ -76,7 +73,10 @@ export interface SearchOptions {
 
 export interface SearchHit {
   entry: StoredEntry;
-  /** Cosine similarity between the query and the entry's match text, in [-1, 1]: the citation score. */
+  /**
+   * Cosine similarity between the query and the entry's match text, in [-1, 1]: the citation score. Computed on the
+   * in-memory int8 vectors (within 0.015 of the float cosine); 0 while the table's embedder is unavailable.
+   */
   similarity: number;
   /** Reciprocal-rank-fusion score; the order of hits. */
   fused: number;
@@ -87,6 +87,7 @@ export interface SearchHit {
 export interface StoreStatus {
   dataDir: string;
   table: string;
+  /** The embedder whose table answers searches now (during a re-index, the previous one). */
   embedderId: string;
   dimensions: number;
   /** Committed entries (entries still waiting in the fresh tier are counted in `pendingWrites`). */
@@ -96,129 +97,154 @@ export interface StoreStatus {
   pendingWrites: number;
   /** The last failed commit to LanceDB, with its time, or null. */
   lastWriteError: string | null;
+  /** The in-memory vector index: rows, bytes, and which scan runs (null: searching by full text only). */
+  vectorIndex: { entries: number; bytes: number; kernel: 'simd' | 'js' } | null;
+  /** Whether the full-text, status and id indexes exist yet (built with the first commit). */
+  indexed: boolean;
+  /** Committed entries not yet folded into the indexes (found by a slower scan until then). */
+  unindexedRows: number;
+  /** The current or last re-index, or null when none ran since the store was opened. */
+  reindex: ReindexProgress | null;
 }
 
-interface IndexedRow {
-  id: string;
-  doc: string;
-  vector: unknown;
+export interface OpenOptions {
+  /** Re-indexing progress, in words (the CLI prints it). */
+  onProgress?: (message: string) => void;
+  /**
+   * The embedder that wrote an existing table, from its id, so the old table stays searchable by vector while a
+   * new one is built. Without it (or when it returns null) the old table is searched by full text only meanwhile.
+   */
+  resolveEmbedder?: (id: string) => Embedder | null;
+  /** `wait`: finish a needed re-index before `open` resolves (the CLI); `background` (default): the app. */
+  reindex?: 'background' | 'wait';
 }
 
-type EntryRow = {
-  id: string;
-  kind: string;
-  status: string;
-  source_type: string;
-  source_ref: string;
-  updated_at: string;
-  text: string;
-  doc: string;
-  vector: number[];
-};
-
-function quote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+/** One table and what searches it: the embedder that wrote its vectors, and those vectors in memory. */
+interface Generation {
+  name: string;
+  table: lancedb.Table;
+  embedderId: string;
+  dimensions: number;
+  /** Null when the embedder that wrote the table is not available: then it is searched by full text only. */
+  embedder: Embedder | null;
+  vectors: VectorIndex | null;
+  indexed: boolean;
+  /** Committed rows not yet in the indexes. */
+  unindexedRows: number;
+  /** Ids committed to the table: new ids are appended (cheap), known ones merged (a join on `id`). */
+  ids: Set<string>;
 }
 
-function tableNameFor(embedderId: string): string {
-  return `entries_${createHash('sha256').update(embedderId).digest('hex').slice(0, 16)}`;
-}
-
-function schemaFor(dimensions: number): Schema {
-  const text = (name: string): Field => new Field(name, new Utf8(), false);
-  return new Schema([
-    text('id'),
-    text('kind'),
-    text('status'),
-    text('source_type'),
-    text('source_ref'),
-    text('updated_at'),
-    text('text'),
-    text('doc'),
-    new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
-  ]);
-}
-
-/** A vector as LanceDB returns it (an Arrow vector or a plain array) as a Float32Array. */
-function toFloat32(value: unknown): Float32Array {
-  if (value instanceof Float32Array) return value;
-  if (value && typeof (value as { toArray?: unknown }).toArray === 'function') {
-    return Float32Array.from((value as { toArray(): ArrayLike<number> }).toArray());
-  }
-  return Float32Array.from(value as ArrayLike<number>);
+async function openGeneration(
+  table: lancedb.Table,
+  info: { embedderId: string; dimensions: number },
+  embedder: Embedder | null,
+  stats: CorpusStats | null,
+): Promise<Generation> {
+  const vectors = embedder ? new VectorIndex(info.dimensions) : null;
+  const ids = new Set<string>();
+  await loadTable(table, vectors, stats, ids);
+  return {
+    ids,
+    name: table.name,
+    table,
+    embedderId: info.embedderId,
+    dimensions: info.dimensions,
+    embedder,
+    vectors,
+    indexed: await hasIndexes(table),
+    unindexedRows: (await table.indexStats('text_idx').catch(() => undefined))?.numUnindexedRows ?? 0,
+  };
 }
 
 export class KnowledgeStore {
   private readonly fresh = new FreshTier();
-  private readonly stats = new CorpusStats();
-  private flushesSinceCompaction = 0;
-  private hasIndexes = false;
+  /** LanceDB commits, deletes, compaction and the re-index switch, one at a time. */
+  private readonly commits = new WriteQueue();
+  /** Appends to the write-ahead log and its rotation, one at a time (short jobs). */
+  private readonly appends = new WriteQueue();
   private idleFlush: NodeJS.Timeout | null = null;
-  private log: FileHandle | null = null;
+  private pendingFlush: Promise<void> | null = null;
+  private readonly log: WriteAheadLog;
   private lastFlushError: string | null = null;
+  private reindex: ReindexJob | null = null;
+  private reindexRun: Promise<void> | null = null;
+  private lastReindex: ReindexProgress | null = null;
+  /** Tables replaced by a re-index, dropped at close (a search may still be reading one). */
+  private readonly retired: string[] = [];
 
   private constructor(
     readonly dataDir: string,
     private readonly db: lancedb.Connection,
-    private readonly table: lancedb.Table,
-    private readonly tableName: string,
+    private active: Generation,
+    /** The embedder the store was opened with: active now, or once the re-index is done. */
     readonly embedder: Embedder,
-    private readonly queue: WriteQueue,
     private readonly lock: FolderLock,
-  ) {}
+    /** BM25 statistics over every entry (the same text in every table). */
+    private readonly stats: CorpusStats,
+    private readonly onProgress?: (message: string) => void,
+  ) {
+    this.log = new WriteAheadLog(dataDir);
+  }
 
   /**
    * Opens (or creates) the store in `dataDir` for `embedder`, taking the folder's writer lock (one process at a
    * time; see folderLock.ts). Entries left in the write-ahead log by a crash are committed first. When the folder
-   * was indexed by another embedder, its entries are re-embedded into a new table and the switch is recorded only
-   * when that is complete, so an interrupted re-index leaves the old table in charge.
+   * was indexed by another embedder, the old table keeps answering searches while the entries are re-embedded
+   * into a new table in the background; the switch is recorded in meta.json only when that is complete.
    */
   static async open(
     dataDir: string,
     embedder: Embedder,
-    onProgress?: (message: string) => void,
+    options: OpenOptions | ((message: string) => void) = {},
   ): Promise<KnowledgeStore> {
+    const opts: OpenOptions = typeof options === 'function' ? { onProgress: options } : options;
     await mkdir(dataDir, { recursive: true });
     const lock = await lockDataFolder(dataDir);
     try {
-      return await KnowledgeStore.openLocked(dataDir, embedder, lock, onProgress);
+      return await KnowledgeStore.openLocked(dataDir, embedder, lock, opts);
     } catch (err) {
       await lock.release();
       throw err;
     }
   }
 
-  private static async openLocked(
-    dataDir: string,
-    embedder: Embedder,
-    lock: FolderLock,
-    onProgress?: (message: string) => void,
-  ): Promise<KnowledgeStore> {
-    const db = await lancedb.connect(join(dataDir, 'lancedb'));
+  private static async openLocked(dataDir: string, embedder: Embedder, lock: FolderLock, options: OpenOptions): Promise<KnowledgeStore> {
+    const db = await lancedb.connect(join(dataDir, 'lancedb'), {}, new lancedb.Session(INDEX_CACHE_BYTES, METADATA_CACHE_BYTES));
     try {
       const meta = await readMeta(dataDir);
-      const tableName = tableNameFor(embedder.id);
+      const target = tableNameFor(embedder.id);
       const names = new Set(await db.tableNames());
-      let table: lancedb.Table;
-      if (names.has(tableName) && meta?.activeTable === tableName) {
-        table = await db.openTable(tableName);
-      } else {
-        if (names.has(tableName)) await db.dropTable(tableName); // left by an interrupted re-index
-        table = await db.createEmptyTable(tableName, schemaFor(embedder.dimensions));
+      const previous = meta && meta.activeTable !== target && names.has(meta.activeTable) ? meta.activeTable : null;
+      // Tables that are neither active nor the target were retired by a finished re-index, or left by an
+      // interrupted one (which starts over).
+      for (const name of names) {
+        if (name.startsWith('entries_') && name !== meta?.activeTable) await db.dropTable(name);
       }
-      const store = new KnowledgeStore(dataDir, db, table, tableName, embedder, new WriteQueue(), lock);
-      const indexed = new Set((await table.listIndices()).flatMap((index) => index.columns));
-      store.hasIndexes = indexed.has('text') && indexed.has('status');
-      await store.loadStats();
 
-      if (meta?.activeTable !== tableName) {
-        const previous = meta && names.has(meta.activeTable) ? meta.activeTable : null;
-        if (previous) await store.copyFrom(await db.openTable(previous), onProgress);
-        const tables = { ...(meta?.tables ?? {}) };
-        tables[tableName] = { embedderId: embedder.id, dimensions: embedder.dimensions, createdAt: new Date().toISOString() };
-        await writeMeta(dataDir, { format: 1, activeTable: tableName, tables });
+      let active: Generation;
+      const stats = new CorpusStats();
+      if (previous && meta) {
+        const info = meta.tables[previous] ?? { embedderId: 'unknown', dimensions: 1, createdAt: '' };
+        const old = options.resolveEmbedder?.(info.embedderId) ?? null;
+        const usable = old && old.dimensions === info.dimensions ? old : null;
+        active = await openGeneration(await db.openTable(previous), info, usable, stats);
+      } else {
+        const info = { embedderId: embedder.id, dimensions: embedder.dimensions };
+        const table =
+          meta?.activeTable === target && names.has(target)
+            ? await db.openTable(target)
+            : await db.createEmptyTable(target, schemaFor(embedder.dimensions));
+        active = await openGeneration(table, info, embedder, stats);
+        if (meta?.activeTable !== target) await writeMeta(dataDir, metaFor(target, embedder));
       }
+      const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
       await store.recoverLog();
+      if (store.active.unindexedRows > 0) store.scheduleIdleFlush(); // folds them into the indexes soon
+      if (previous) {
+        store.startReindex();
+        if (options.reindex === 'wait') await store.waitForReindex();
+      }
       return store;
     } catch (err) {
       db.close(); // a failed open leaves nothing open behind it
@@ -228,43 +254,58 @@ export class KnowledgeStore {
 
   /**
    * Inserts or replaces entries by id. Resolves once they are durable (in the write-ahead log) and searchable;
-   * they reach LanceDB with the next flush.
+   * they reach LanceDB with the next commit.
    */
   async upsert(entries: readonly StoredEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const vectors = await this.embedder.embed(entries.map(matchTextOf), 'document');
-    await this.queue.run(async () => {
-      const log = await this.openLog();
-      await log.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
-      await log.datasync();
+    let generation = this.active;
+    let vectors = await this.embedFor(generation, entries);
+    if (this.fresh.size >= MAX_FRESH_ROWS) await this.flush(); // back-pressure when commits fall behind
+    await this.appends.run(async () => {
+      if (generation !== this.active) {
+        generation = this.active; // the re-index switched tables while these were being embedded
+        vectors = await this.embedFor(generation, entries);
+      }
+      await this.log.append(entries);
       entries.forEach((entry, i) => {
         const terms = tokenize(matchTextOf(entry));
         this.stats.add(terms);
-        this.fresh.set({ entry, vector: vectors[i] as Float32Array, counts: termCounts(terms), length: terms.length });
+        const vector = vectors[i] as Float32Array;
+        this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
+        generation.vectors?.set(entry.id, vector, statusCode(entry.status));
+        this.reindex?.dirty.add(entry.id);
       });
-      if (this.fresh.size >= FLUSH_ROWS) await this.flushNow().catch(() => undefined); // kept in the log; retried
     });
-    this.scheduleIdleFlush();
+    if (this.fresh.size >= FLUSH_ROWS) this.flushSoon();
+    else this.scheduleIdleFlush();
   }
 
   /** Permanently removes entries by id. */
   remove(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
-    return this.queue.run(async () => {
-      await this.flushNow(); // so the log cannot resurrect a removed entry
-      await this.table.delete(`id IN (${ids.map(quote).join(', ')})`);
-    });
+    // Appends are held too, so the log cannot resurrect a removed entry.
+    return this.commits.run(() =>
+      this.appends.run(async () => {
+        await this.flushLocked();
+        await this.active.table.delete(`id IN (${ids.map(quote).join(', ')})`);
+        for (const id of ids) {
+          this.active.ids.delete(id);
+          this.active.vectors?.delete(id);
+          this.reindex?.dirty.add(id);
+        }
+      }),
+    );
   }
 
   /** Commits the fresh tier to LanceDB now (normally done in batches, or after a quiet moment). */
   flush(): Promise<void> {
-    return this.queue.run(() => this.flushNow());
+    return this.commits.run(() => this.flushNow());
   }
 
   async get(id: string): Promise<StoredEntry | null> {
     const fresh = this.fresh.get(id);
     if (fresh) return fresh.entry;
-    const rows = await this.table.query().where(`id = ${quote(id)}`).select(['doc']).limit(1).toArray();
+    const rows = await this.active.table.query().where(`id = ${quote(id)}`).select(['doc']).limit(1).toArray();
     const row = rows[0] as { doc: string } | undefined;
     return row ? parseStoredEntry(row.doc) : null;
   }
@@ -272,13 +313,13 @@ export class KnowledgeStore {
   /** Number of entries, optionally of one status (flushes first, so the count is exact). */
   async count(status?: EntryStatus): Promise<number> {
     await this.flush();
-    return this.table.countRows(status ? `status = ${quote(status)}` : undefined);
+    return this.active.table.countRows(status ? `status = ${quote(status)}` : undefined);
   }
 
   /** Every stored entry, in batches, for export. */
   async *entries(): AsyncGenerator<StoredEntry> {
     await this.flush();
-    for await (const batch of this.table.query().select(['doc'])) {
+    for await (const batch of this.active.table.query().select(['doc'])) {
       const docs = batch.getChild('doc');
       if (!docs) continue;
       for (let i = 0; i < batch.numRows; i++) yield parseStoredEntry(docs.get(i) as string);
@@ -286,8 +327,9 @@ export class KnowledgeStore {
   }
 
   /**
-   * Hybrid search. A full-text (BM25) leg and a vector (cosine) leg each merge LanceDB's results with the fresh
-   * tier's by score, and the two legs are fused by weighted reciprocal rank.
+   * Hybrid search. The full-text leg merges LanceDB's BM25 hits with the fresh tier's by score; the vector leg
+   * scans every vector in memory (int8); the legs are fused by weighted reciprocal rank, and the hits' documents
+   * are then read by id.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = options.limit ?? 10;
@@ -296,243 +338,323 @@ export class KnowledgeStore {
     const filter = `status IN (${[...statuses].map(quote).join(', ')})`;
     const terms = tokenize(query);
     if (terms.length === 0) return [];
-    const [queryVector] = await this.embedder.embed([query], 'query');
-    if (!queryVector) return [];
+    const generation = this.active;
+    const queryVector = generation.embedder ? (await generation.embedder.embed([query], 'query'))[0] ?? null : null;
 
+    // Everything read from memory is taken before the first await, so a commit or a switch cannot tear it.
+    const freshRows = new Map<string, FreshRow>();
+    for (const row of this.fresh.values()) freshRows.set(row.entry.id, row);
     // Rows also present in the fresh tier are stale in LanceDB: ask for a few more to make up for them.
-    const want = candidates + Math.min(this.fresh.size, candidates);
-    const [textRows, vectorRows] = await Promise.all([
-      this.table
-        .query()
-        .fullTextSearch(new lancedb.MatchQuery(terms.join(' '), 'text'))
-        .where(filter)
-        .select(['id', 'doc', 'vector', '_score'])
-        .limit(want)
-        .toArray() as Promise<(IndexedRow & { _score: number })[]>,
-      this.table
-        .vectorSearch(queryVector)
-        .distanceType('cosine')
-        .where(filter)
-        .select(['id', 'doc', 'vector', '_distance'])
-        .limit(want)
-        .toArray() as Promise<(IndexedRow & { _distance: number })[]>,
-    ]);
-
-    const docs = new Map<string, { entry: () => StoredEntry; vector: Float32Array }>();
-    const indexed = (row: IndexedRow): boolean => {
-      if (this.fresh.has(row.id)) return false;
-      if (!docs.has(row.id)) docs.set(row.id, { entry: () => parseStoredEntry(row.doc), vector: toFloat32(row.vector) });
-      return true;
-    };
-    for (const row of this.fresh.values()) docs.set(row.entry.id, { entry: () => row.entry, vector: row.vector });
-
-    const textLeg = [
-      ...textRows.filter(indexed).map((row) => ({ id: row.id, score: row._score })),
-      ...this.fresh.searchText(new Set(terms), this.stats, statuses, candidates),
-    ]
-      .sort((a, b) => b.score - a.score)
-      .slice(0, candidates);
-    const vectorLeg = [
-      ...vectorRows.filter(indexed).map((row) => ({ id: row.id, score: 1 - row._distance })),
-      ...this.fresh.searchVector(queryVector, statuses, candidates),
-    ]
+    const want = candidates + Math.min(freshRows.size, candidates);
+    // The full-text query runs on LanceDB's threads while this thread scans the vectors.
+    const textQuery = generation.table
+      .query()
+      .fullTextSearch(new lancedb.MatchQuery(terms.join(' '), 'text'))
+      .where(filter)
+      .select(['id', '_score'])
+      .limit(want)
+      .toArray() as Promise<{ id: string; _score: number }[]>;
+    const freshText = this.fresh.searchText(new Set(terms), this.stats, statuses, candidates);
+    const vectorLeg =
+      queryVector && generation.vectors
+        ? generation.vectors.search(queryVector, new Set([...statuses].map(statusCode)), candidates)
+        : [];
+    const textRows = await textQuery;
+    const textLeg = [...textRows.filter((row) => !freshRows.has(row.id)).map((row) => ({ id: row.id, score: row._score })), ...freshText]
       .sort((a, b) => b.score - a.score)
       .slice(0, candidates);
 
     const fused = fuseRankings([
       { ids: textLeg.map((h) => h.id), weight: 1 },
       { ids: vectorLeg.map((h) => h.id), weight: options.vectorWeight ?? VECTOR_WEIGHT },
-    ]);
-    return fused.slice(0, limit).map((result) => {
-      const doc = docs.get(result.id)!;
-      return {
-        entry: doc.entry(),
-        similarity: dot(queryVector, doc.vector),
+    ]).slice(0, limit);
+
+    // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
+    // comes from the in-memory int8 copy (within 0.015 of exact), which saves half of this read (BENCHMARKS.md).
+    const indexedIds = fused.map((r) => r.id).filter((id) => !freshRows.has(id));
+    const docs = new Map<string, string>();
+    if (indexedIds.length > 0) {
+      const rows = (await generation.table
+        .query()
+        .where(`id IN (${indexedIds.map(quote).join(', ')})`)
+        .select(['id', 'doc'])
+        .limit(indexedIds.length)
+        .toArray()) as { id: string; doc: string }[];
+      for (const row of rows) docs.set(row.id, row.doc);
+    }
+    const similarities =
+      queryVector && generation.vectors ? generation.vectors.scores(queryVector, fused.map((r) => r.id)) : new Map<string, number>();
+    const hits: SearchHit[] = [];
+    for (const result of fused) {
+      const fresh = freshRows.get(result.id);
+      const doc = fresh ? null : docs.get(result.id);
+      if (!fresh && doc === undefined) continue; // removed between the legs and the read
+      hits.push({
+        entry: fresh ? fresh.entry : parseStoredEntry(doc!),
+        similarity: similarities.get(result.id) ?? 0,
         fused: result.fused,
         textRank: result.ranks[0] ?? null,
         vectorRank: result.ranks[1] ?? null,
-      };
-    });
+      });
+    }
+    return hits;
   }
 
   async status(): Promise<StoreStatus> {
     await this.flush().catch(() => undefined); // reported below as lastWriteError
+    const generation = this.active;
     const [entries, proposed, approved, retired] = await Promise.all([
-      this.table.countRows(),
-      this.table.countRows(`status = 'proposed'`),
-      this.table.countRows(`status = 'approved'`),
-      this.table.countRows(`status = 'retired'`),
+      generation.table.countRows(),
+      generation.table.countRows(`status = 'proposed'`),
+      generation.table.countRows(`status = 'approved'`),
+      generation.table.countRows(`status = 'retired'`),
     ]);
+    const vectors = generation.vectors;
     return {
       dataDir: this.dataDir,
-      table: this.tableName,
-      embedderId: this.embedder.id,
-      dimensions: this.embedder.dimensions,
+      table: generation.name,
+      embedderId: generation.embedderId,
+      dimensions: generation.dimensions,
       entries,
       byStatus: { proposed, approved, retired },
       pendingWrites: this.fresh.size,
       lastWriteError: this.lastFlushError,
+      vectorIndex: vectors ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind } : null,
+      indexed: generation.indexed,
+      unindexedRows: generation.unindexedRows,
+      reindex: this.reindex ? { ...this.reindex.progress } : this.lastReindex,
     };
+  }
+
+  /**
+   * Commits the fresh tier and folds every committed entry into the indexes now (after a bulk import), instead of
+   * at the next quiet moment, when the app may be busy answering.
+   */
+  refreshIndexes(): Promise<void> {
+    return this.commits.run(async () => {
+      await this.flushNow();
+      await this.refreshIndexesOf(this.active);
+    });
+  }
+
+  /** The re-index in progress (or the last one), or null. */
+  reindexProgress(): ReindexProgress | null {
+    return this.reindex ? { ...this.reindex.progress } : this.lastReindex;
+  }
+
+  /**
+   * Stops a re-index in progress: its partial table is dropped and the current table stays in charge (the next
+   * open with the new embedder starts it again). Resolves when it has stopped; false when none was running.
+   */
+  async cancelReindex(): Promise<boolean> {
+    const job = this.reindex;
+    if (!job) return false;
+    job.cancel();
+    await this.reindexRun;
+    return true;
+  }
+
+  /** Resolves when the re-index in progress (if any) has finished, switched or not. */
+  async waitForReindex(): Promise<ReindexProgress | null> {
+    await this.reindexRun;
+    return this.lastReindex;
   }
 
   /** Commits everything written, then releases the folder; the store cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.idleFlush) clearTimeout(this.idleFlush);
     try {
-      await this.queue.close(() => this.flushNow()); // on failure the entries stay in the log for the next open
+      await this.cancelReindex();
+      await this.pendingFlush?.catch(() => undefined);
+      await this.commits.close(() => this.flushNow()); // on failure the entries stay in the log for the next open
+      await this.appends.close();
+      for (const name of this.retired.splice(0)) await this.db.dropTable(name).catch(() => undefined);
     } finally {
-      await this.log?.close();
-      this.log = null;
-      this.table.close();
+      await this.log.close();
+      this.active.table.close();
       this.db.close();
       await this.lock.release();
     }
+  }
+
+  private async embedFor(generation: Generation, entries: readonly StoredEntry[]): Promise<Float32Array[]> {
+    if (generation.embedder) return generation.embedder.embed(entries.map(matchTextOf), 'document');
+    // The table's own embedder is unavailable (re-index in progress): the entry is found by full text until the
+    // switch, which re-embeds it; the zero vector never reaches the new table.
+    return entries.map(() => new Float32Array(generation.dimensions));
+  }
+
+  private flushSoon(): void {
+    this.pendingFlush ??= this.flush()
+      .catch(() => undefined) // kept in the log and the fresh tier; the next flush retries
+      .finally(() => {
+        this.pendingFlush = null;
+      });
   }
 
   private scheduleIdleFlush(): void {
     if (this.idleFlush) clearTimeout(this.idleFlush);
     this.idleFlush = setTimeout(() => {
       this.idleFlush = null;
-      this.flush().catch(() => undefined); // the entries stay in the log and the fresh tier; the next flush retries
+      // A quiet moment: commit what is pending and fold it into the indexes. On failure the entries stay in the log
+      // and the fresh tier, and the next flush retries.
+      this.commits.run(async () => {
+        await this.flushNow();
+        await this.refreshIndexesOf(this.active);
+      }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
   }
 
-  private async openLog(): Promise<FileHandle> {
-    this.log ??= await open(join(this.dataDir, LOG_FILE), 'a');
-    return this.log;
+  /** Runs inside the commit queue; holds appends only while the log is rotated. */
+  private async flushNow(): Promise<void> {
+    if (this.fresh.size === 0) return;
+    const { rows, upTo } = await this.appends.run(() => this.rotateLog());
+    await this.commitSnapshot(rows, upTo);
+  }
+
+  /** Runs with both queues held (remove, the re-index switch). */
+  private async flushLocked(): Promise<void> {
+    if (this.fresh.size === 0) return;
+    const { rows, upTo } = await this.rotateLog();
+    await this.commitSnapshot(rows, upTo);
   }
 
   /**
-   * Writes the fresh tier to LanceDB in one commit, then empties the log. Runs inside the write queue. On failure
-   * the rows stay in the fresh tier and the log (still searchable, still durable) and the next flush retries;
-   * the error is kept for `status()`.
+   * Moves the live log aside and snapshots the fresh tier: the snapshot is exactly what the log segments up to
+   * `upTo` hold. Writes arriving during the commit go to a new live log.
    */
-  private async flushNow(): Promise<void> {
-    if (this.fresh.size === 0) return;
-    const rows = [...this.fresh.values()];
+  private async rotateLog(): Promise<{ rows: FreshRow[]; upTo: number }> {
+    const upTo = await this.log.rotate();
+    return { rows: this.fresh.snapshot(), upTo };
+  }
+
+  /**
+   * Writes a snapshot of the fresh tier to LanceDB in one commit, then deletes the log segments it came from. On
+   * failure the rows stay in the fresh tier and the segments (still searchable, still durable) and the next flush
+   * retries; the error is kept for `status()`.
+   */
+  private async commitSnapshot(rows: FreshRow[], upTo: number): Promise<void> {
     try {
-      await this.commitRows(rows.map((r) => ({ entry: r.entry, vector: r.vector })));
+      await this.commitRows(this.active, rows.map((r) => ({ entry: r.entry, vector: r.vector })));
       this.lastFlushError = null;
     } catch (err) {
       this.lastFlushError = `${new Date().toISOString()}: ${(err as Error).message}`;
       throw err;
     }
-    this.fresh.takeAll();
-    const log = await this.openLog();
-    await log.truncate(0);
-    await log.datasync();
+    this.fresh.dropCommitted(rows);
+    await this.log.dropSegments(upTo);
   }
 
-  /** The only place rows reach LanceDB. */
-  private async commitRows(items: readonly { entry: StoredEntry; vector: Float32Array }[]): Promise<void> {
+  /** The only place the active table receives rows. */
+  private async commitRows(generation: Generation, items: readonly { entry: StoredEntry; vector: Float32Array }[]): Promise<void> {
     const latest = new Map<string, { entry: StoredEntry; vector: Float32Array }>();
     for (const item of items) latest.set(item.entry.id, item); // the same id twice: the last write wins
-    const rows: EntryRow[] = [...latest.values()].map(({ entry, vector }) => ({
-      id: entry.id,
-      kind: entry.kind,
-      status: entry.status,
-      source_type: entry.source?.type ?? 'import',
-      source_ref: entry.source?.ref ?? '',
-      updated_at: entry.updatedAt ?? '',
-      text: tokenize(matchTextOf(entry)).join(' '),
-      doc: JSON.stringify(entry),
-      vector: Array.from(vector),
-    }));
+    const rows = [...latest.values()].map(({ entry, vector }) => toRow(entry, vector));
     if (rows.length === 0) return;
-    await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-    this.flushesSinceCompaction++;
-    if (!this.hasIndexes) {
-      await this.table.createIndex('text', { config: ftsIndex(), replace: true });
-      // Without it every search pre-filters by scanning `status`: 53 ms instead of 17 ms per vector query on
-      // 20k rows of 512 floats (`npm run bench:store-layout`, BENCHMARKS.md).
-      await this.table.createIndex('status', { config: lancedb.Index.bitmap(), replace: true });
-      this.hasIndexes = true;
-    } else if (this.flushesSinceCompaction >= COMPACT_EVERY_FLUSHES) {
-      await this.table.optimize();
-      this.flushesSinceCompaction = 0;
+    const known = rows.filter((row) => generation.ids.has(row.id));
+    const added = rows.filter((row) => !generation.ids.has(row.id));
+    if (known.length > 0) await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(known);
+    if (added.length > 0) await generation.table.add(added);
+    for (const row of added) generation.ids.add(row.id);
+    generation.unindexedRows += rows.length;
+    if (!generation.indexed) {
+      await buildIndexes(generation.table);
+      generation.indexed = true;
+      generation.unindexedRows = 0;
+    } else if (generation.unindexedRows >= Math.max(REFRESH_INDEX_ROWS, generation.ids.size * REFRESH_INDEX_FRACTION)) {
+      await this.refreshIndexesOf(generation);
     }
   }
 
-  /** Commits entries a crash left in the write-ahead log (idempotent: merge-insert by id). */
-  private async recoverLog(): Promise<void> {
-    const file = join(this.dataDir, LOG_FILE);
-    let text: string;
+  /** Compacts fragments and folds unindexed rows into every index. Runs in the commit queue; writes go on. */
+  private async refreshIndexesOf(generation: Generation): Promise<void> {
+    if (generation.unindexedRows === 0) return;
+    const pending = generation.unindexedRows;
+    generation.unindexedRows = 0;
     try {
-      text = await readFile(file, 'utf8');
+      await generation.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      generation.unindexedRows += pending; // still searchable (scanned); retried after the next commits
       throw err;
     }
-    const entries: StoredEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
+  }
+
+  /** Commits entries a crash left in the write-ahead log, oldest segment first (idempotent: merge-insert by id). */
+  private async recoverLog(): Promise<void> {
+    const entries = await this.log.readAll();
+    if (entries.length > 0) {
+      const vectors = await this.embedFor(this.active, entries);
+      entries.forEach((entry, i) => {
+        this.stats.add(tokenize(matchTextOf(entry)));
+        this.active.vectors?.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
+      });
+      await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
+    }
+    await this.log.clear();
+  }
+
+  /** Starts re-embedding the active table into the opening embedder's table, in the background. */
+  private startReindex(): void {
+    const from = this.active;
+    const run = async (): Promise<void> => {
+      const target = await this.db.createEmptyTable(tableNameFor(this.embedder.id), schemaFor(this.embedder.dimensions));
+      const job = new ReindexJob(from.table, target, new VectorIndex(this.embedder.dimensions), this.embedder, from.embedderId, (p) =>
+        this.onProgress?.(`Re-indexing knowledge for ${p.toEmbedderId}: ${p.done}/${p.total} (${p.state})`),
+      );
+      this.reindex = job;
       try {
-        entries.push(parseStoredEntry(line));
-      } catch {
-        // A torn last line from a crash mid-append: that write was never acknowledged, so nothing is lost.
+        await job.copy();
+        await buildIndexes(target);
+        job.progress.state = 'switching';
+        await this.commits.run(() => this.appends.run(() => this.switchTo(job)));
+        job.finish('done');
+      } catch (err) {
+        const cancelled = err instanceof ReindexCancelled || job.isCancelled;
+        job.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : (err as Error).message);
+        target.close();
+        await this.db.dropTable(target.name).catch(() => undefined);
+      } finally {
+        this.lastReindex = { ...job.progress };
+        this.reindex = null;
       }
-    }
-    if (entries.length === 0) return;
-    const vectors = await this.embedder.embed(entries.map(matchTextOf), 'document');
-    for (const entry of entries) this.stats.add(tokenize(matchTextOf(entry)));
-    await this.commitRows(entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
-    await writeFile(file, '');
+    };
+    this.reindexRun = run();
   }
 
-  /** Reads the term statistics of every indexed row, for BM25 over the fresh tier. */
-  private async loadStats(): Promise<void> {
-    for await (const batch of this.table.query().select(['text'])) {
-      const texts = batch.getChild('text');
-      for (let i = 0; texts && i < batch.numRows; i++) this.stats.add((texts.get(i) as string).split(' ').filter(Boolean));
+  /**
+   * The switch, with commits and appends held: the fresh tier is committed to the old table, the last writes are
+   * caught up, the two tables must hold the same number of entries, then meta.json names the new table (atomic
+   * rename) and searches move to it.
+   */
+  private async switchTo(job: ReindexJob): Promise<void> {
+    await this.flushLocked();
+    await job.catchUp();
+    const [before, after] = await Promise.all([this.active.table.countRows(), job.target.countRows()]);
+    if (before !== after) {
+      throw new Error(`The new table holds ${after} entries where the current one holds ${before}; the re-index was not switched over.`);
     }
-  }
-
-  /** Re-embeds every entry of `source` into this (new) table, reporting progress. */
-  private async copyFrom(source: lancedb.Table, onProgress?: (message: string) => void): Promise<void> {
-    const total = await source.countRows();
-    let done = 0;
-    for await (const records of source.query().select(['doc'])) {
-      const docs = records.getChild('doc');
-      const batch: StoredEntry[] = [];
-      for (let i = 0; docs && i < records.numRows; i++) batch.push(parseStoredEntry(docs.get(i) as string));
-      const vectors = await this.embedder.embed(batch.map(matchTextOf), 'document');
-      await this.commitRows(batch.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
-      for (const entry of batch) this.stats.add(tokenize(matchTextOf(entry)));
-      done += batch.length;
-      onProgress?.(`Re-indexing knowledge for ${this.embedder.id}: ${done}/${total}`);
-    }
+    const meta: StoreMeta = metaFor(job.target.name, this.embedder);
+    await writeMeta(this.dataDir, meta);
+    this.retired.push(this.active.name);
+    this.active = {
+      name: job.target.name,
+      table: job.target,
+      embedderId: this.embedder.id,
+      dimensions: this.embedder.dimensions,
+      embedder: this.embedder,
+      vectors: job.targetVectors,
+      indexed: true,
+      unindexedRows: 0,
+      ids: job.ids,
+    };
   }
 }
 
-async function readMeta(dataDir: string): Promise<StoreMeta | null> {
-  const file = join(dataDir, META_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is damaged (${(err as Error).message}). Restore it from a backup or choose another data folder.`);
-  }
-  const parsed = MetaSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `${file} is not a Vigil data-folder description (${issue?.path.join('.') || 'file'}: ${issue?.message}). Restore it from a backup or choose another data folder.`,
-    );
-  }
-  return parsed.data;
-}
-
-/** Atomic replace: write a temporary file, then rename over the old one. */
-async function writeMeta(dataDir: string, meta: StoreMeta): Promise<void> {
-  const file = join(dataDir, META_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
-  await rename(`${file}.tmp`, file);
+function metaFor(table: string, embedder: Embedder): StoreMeta {
+  return {
+    format: 1,
+    activeTable: table,
+    tables: { [table]: { embedderId: embedder.id, dimensions: embedder.dimensions, createdAt: new Date().toISOString() } },
+  };
 }

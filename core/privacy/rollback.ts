@@ -5,7 +5,7 @@
  *
  * A snapshot is a LanceDB tag (`vigil-NAME`) on the current version of every table in `<dataDir>/lancedb`, plus a
  * copy of the small files that say which table is active, which embedder the team chose and what was not yet
- * committed (`meta.json`, `settings.json`, `fresh-log.jsonl`), in `<dataDir>/snapshots/NAME/`. It is written to a temporary folder and renamed into
+ * committed (`meta.json`, `settings.json`, the write-ahead log `fresh-log*.jsonl`), in `<dataDir>/snapshots/NAME/`. It is written to a temporary folder and renamed into
  * place, so a crash never leaves a half-made snapshot that looks complete.
  *
  * Rolling back never destroys anything: the current state is first saved as a snapshot of its own
@@ -29,7 +29,15 @@ import type { AuditLog } from './auditLog';
  * embedder wrote it (`meta.json`), what was not yet committed (`fresh-log.jsonl`), and the chosen embedder
  * (`settings.json`, written by `vigil models use`), so rolling back a re-index also returns to the old model.
  */
-const SNAPSHOT_FILES = ['meta.json', 'fresh-log.jsonl', 'settings.json'] as const;
+const SNAPSHOT_FILES = ['meta.json', 'settings.json'] as const;
+/** The write-ahead log: the live file and the numbered segments a commit in progress moved aside. */
+const LOG_FILES = /^fresh-log(\.\d+)?\.jsonl$/;
+
+/** The data folder's files that a snapshot copies: the fixed ones that exist, and every write-ahead log file. */
+async function snapshotFiles(dataDir: string): Promise<string[]> {
+  const present = new Set(await readdir(dataDir));
+  return [...SNAPSHOT_FILES.filter((f) => present.has(f)), ...[...present].filter((f) => LOG_FILES.test(f)).sort()];
+}
 const TAG_PREFIX = 'vigil-';
 const SNAPSHOTS = 'snapshots';
 const MANIFEST = 'snapshot.json';
@@ -131,8 +139,7 @@ async function takeSnapshot(dataDir: string, name: string, reason: string): Prom
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true, mode: 0o700 });
   const files: string[] = [];
-  for (const file of SNAPSHOT_FILES) {
-    if (!(await exists(join(dataDir, file)))) continue;
+  for (const file of await snapshotFiles(dataDir)) {
     await copyFile(join(dataDir, file), join(partial, file));
     await fsyncPath(join(partial, file));
     files.push(file);
@@ -234,7 +241,7 @@ export async function rollbackToSnapshot(dataDir: string, name: string, options:
       }
     });
     const folder = join(dataDir, SNAPSHOTS, name);
-    for (const file of SNAPSHOT_FILES) {
+    for (const file of new Set([...(await snapshotFiles(dataDir)), ...snapshot.files])) {
       if (snapshot.files.includes(file)) await replaceAtomically(join(folder, file), join(dataDir, file));
       else await rm(join(dataDir, file), { force: true }); // it did not exist then; its content is in the safety snapshot
     }

@@ -85,13 +85,13 @@ describe('choosing the embedder of a data folder', () => {
 
   it('opens the engine with the folder’s model, re-indexes on a change, and loses nothing going back', async () => {
     const dataDir = join(root, 'engine');
-    let service = await CopilotService.open({ dataDir });
+    let service = await CopilotService.open({ dataDir, reindex: 'wait' });
     expect((await service.status()).embedderId).toBe(new HashedEmbedder().id);
     expect((await service.importEntries(knowledge)).imported).toBe(3);
     await service.close();
 
     await writeEmbedderSetting(dataDir, { model: 'tiny-bert', modelsDir });
-    service = await CopilotService.open({ dataDir });
+    service = await CopilotService.open({ dataDir, reindex: 'wait' });
     const status = await service.status();
     expect(status.embedderId).toMatch(/^tiny-bert@[0-9a-f]{12}$/);
     expect(status.dimensions).toBe(6);
@@ -103,13 +103,13 @@ describe('choosing the embedder of a data folder', () => {
     release.mockRestore();
 
     await writeEmbedderSetting(dataDir, { model: 'tiny-ollama', modelsDir, ollamaHost: ollama.url });
-    service = await CopilotService.open({ dataDir });
+    service = await CopilotService.open({ dataDir, reindex: 'wait' });
     expect((await service.status()).embedderId).toMatch(/^tiny-ollama@/);
     expect((await service.status()).entries).toBe(3);
     await service.close();
 
     await writeEmbedderSetting(dataDir, { model: 'builtin' });
-    service = await CopilotService.open({ dataDir });
+    service = await CopilotService.open({ dataDir, reindex: 'wait' });
     expect((await service.status()).entries).toBe(3);
     expect((await service.searchKnowledge('card has not arrived', 1))[0]?.id).toBe('kb-card');
     await service.close();
@@ -123,10 +123,10 @@ describe('choosing the embedder of a data folder', () => {
     await rm(join(brokenModels, 'tiny-bert', 'tokenizer.json'));
 
     await expect(openConfiguredEmbedder(dataDir)).rejects.toThrow(/uses the embedder "tiny-bert".*tokenizer\.json is missing.*vigil models use builtin --data-dir/s);
-    await expect(CopilotService.open({ dataDir })).rejects.toThrow(/Copy the model's files/);
+    await expect(CopilotService.open({ dataDir, reindex: 'wait' })).rejects.toThrow(/Copy the model's files/);
 
     await writeEmbedderSetting(dataDir, { model: 'builtin' });
-    const service = await CopilotService.open({ dataDir });
+    const service = await CopilotService.open({ dataDir, reindex: 'wait' });
     await service.close();
   });
 });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
+import { dot } from '../../../core/embed/vectorMath';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
+import { matchTextOf } from '../../../core/knowledge/storedEntry';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
 
 const run = promisify(execFile);
@@ -78,7 +80,38 @@ describe('knowledge store', () => {
     const back = await second.get('kb-x');
     expect(back?.['x-owner']).toBe('netops');
     expect(back?.provenance.sourceTicketIds).toEqual(['T-9']);
-    expect((await second.search('vpn disconnects on hotel wifi'))[0]?.entry.id).toBe('kb-vpn-mtu');
+    const hit = (await second.search('vpn disconnects on hotel wifi'))[0];
+    expect(hit?.entry.id).toBe('kb-vpn-mtu');
+    expect(hit?.vectorRank).toBe(0); // the vectors were read back into memory
+    expect(hit?.similarity).toBeCloseTo(dot(new HashedEmbedder().embedOne('vpn disconnects on hotel wifi'), new HashedEmbedder().embedOne(matchTextOf(ARTICLES[0]!))), 2);
+  });
+
+  it('acknowledges writes while a slow commit runs, and keeps them across a crash-free restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-slow-'));
+    const store = await newStore(dir);
+    await store.upsert(ARTICLES.slice(0, 2));
+    const table = (store as unknown as { active: { table: { add: (rows: unknown) => Promise<unknown> } } }).active.table;
+    const real = table.add.bind(table);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const committing = new Promise<void>((resolve) => (entered = resolve));
+    const spy = vi.spyOn(table, 'add').mockImplementation(async (rows: unknown) => {
+      entered();
+      await gate; // a commit that takes as long as the test wants
+      return real(rows);
+    });
+    const flushing = store.flush();
+    await committing;
+    await store.upsert(ARTICLES.slice(2)); // resolves while the commit is still held
+    expect((await store.search('getting E4031 when I log in'))[0]?.entry.id).toBe('kb-err-4031');
+    release();
+    await flushing;
+    spy.mockRestore();
+    await store.close();
+    open.splice(0);
+    const again = await newStore(dir);
+    expect(await again.count()).toBe(ARTICLES.length);
   });
 
   it('loses no acknowledged write when the process is killed before a flush', async () => {
@@ -94,28 +127,11 @@ describe('knowledge store', () => {
     expect(await readFile(join(dir, 'fresh-log.jsonl'), 'utf8')).toBe('');
   });
 
-  it('re-indexes into a new table when the embedder changes, never mixing dimensions', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-reindex-'));
-    const small = await newStore(dir, new HashedEmbedder({ dimensions: 256 }));
-    await small.upsert(ARTICLES);
-    await small.close();
-
-    const large = await newStore(dir, new HashedEmbedder({ dimensions: 512 }));
-    const status = await large.status();
-    expect(status.dimensions).toBe(512);
-    expect(status.entries).toBe(ARTICLES.length);
-    expect((await large.search('PIN blocked after wrong attempts'))[0]?.entry.id).toBe('kb-pin');
-    const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { tables: Record<string, { dimensions: number }> };
-    expect(Object.values(meta.tables).map((t) => t.dimensions).sort()).toEqual([256, 512]);
-  });
-
   it('keeps acknowledged entries searchable and reports the problem when a commit to LanceDB fails', async () => {
     const store = await newStore();
     // Failure injection: LanceDB refuses commits, as a full disk would, until the disk is "freed".
-    const table = (store as unknown as { table: { mergeInsert: () => unknown } }).table;
-    const spy = vi.spyOn(table, 'mergeInsert').mockImplementation(() => {
-      throw new Error('No space left on device');
-    });
+    const table = (store as unknown as { active: { table: { add: () => Promise<unknown> } } }).active.table;
+    const spy = vi.spyOn(table, 'add').mockRejectedValue(new Error('No space left on device'));
     await store.upsert(ARTICLES);
     await expect(store.flush()).rejects.toThrow('No space left on device');
     const failed = await store.status();
@@ -145,6 +161,21 @@ describe('knowledge store', () => {
     await writeFile(join(dir, 'writer.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-01-01T00:00:00Z' }));
     const third = await newStore(dir);
     expect(await third.count()).toBe(0);
+  });
+
+  it('builds its indexes with the first commit and folds later entries into them on request', async () => {
+    const store = await newStore();
+    expect((await store.status()).indexed).toBe(false);
+    await store.upsert(ARTICLES.slice(0, 3));
+    await store.flush();
+    expect(await store.status()).toMatchObject({ indexed: true, unindexedRows: 0 });
+    await store.upsert(ARTICLES.slice(3));
+    await store.flush();
+    expect((await store.status()).unindexedRows).toBe(2); // still found, by a scan
+    expect((await store.search('getting E4031 when I log in'))[0]?.entry.id).toBe('kb-err-4031');
+    await store.refreshIndexes();
+    expect((await store.status()).unindexedRows).toBe(0);
+    expect((await store.search('getting E4031 when I log in'))[0]?.entry.id).toBe('kb-err-4031');
   });
 
   it('refuses writes after close with a clear message', async () => {

@@ -1,0 +1,86 @@
+/**
+ * The fresh tier's write-ahead log: every acknowledged write is appended (fsynced) to `fresh-log.jsonl` before it
+ * is searchable. A commit to LanceDB first moves the live log aside as a numbered segment (`fresh-log.<n>.jsonl`),
+ * so writes arriving during the commit go to a new live log; the segment is deleted once its rows are committed.
+ * On open, segments (oldest first) and then the live log are replayed. The caller serialises the calls.
+ */
+import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseStoredEntry, type StoredEntry } from './storedEntry';
+
+const LOG_FILE = 'fresh-log.jsonl';
+const SEGMENT = /^fresh-log\.(\d+)\.jsonl$/;
+
+export class WriteAheadLog {
+  private handle: FileHandle | null = null;
+  private segment = 0;
+
+  constructor(private readonly dir: string) {}
+
+  /** Appends entries, one JSON line each, and waits until they are on disk. */
+  async append(entries: readonly StoredEntry[]): Promise<void> {
+    this.handle ??= await open(join(this.dir, LOG_FILE), 'a');
+    await this.handle.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+    await this.handle.datasync();
+  }
+
+  /** Moves the live log aside as the next segment; returns its number (everything appended so far is in segments up to it). */
+  async rotate(): Promise<number> {
+    await this.handle?.close();
+    this.handle = null;
+    this.segment++;
+    await rename(join(this.dir, LOG_FILE), join(this.dir, `fresh-log.${this.segment}.jsonl`)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    return this.segment;
+  }
+
+  /** Deletes the segments up to `upTo`, whose rows are committed. */
+  async dropSegments(upTo: number): Promise<void> {
+    for (const file of await this.segments()) {
+      if (Number(SEGMENT.exec(file)?.[1]) <= upTo) await rm(join(this.dir, file), { force: true });
+    }
+  }
+
+  /** Every entry in the segments (oldest first) and the live log, for recovery at open. */
+  async readAll(): Promise<StoredEntry[]> {
+    const segments = await this.segments();
+    this.segment = segments.length > 0 ? Number(SEGMENT.exec(segments.at(-1)!)?.[1]) : 0;
+    const entries: StoredEntry[] = [];
+    for (const file of [...segments, LOG_FILE]) {
+      let text: string;
+      try {
+        text = await readFile(join(this.dir, file), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          entries.push(parseStoredEntry(line));
+        } catch {
+          // A torn last line from a crash mid-append: that write was never acknowledged, so nothing is lost.
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** Empties the log after recovery committed what `readAll` returned. */
+  async clear(): Promise<void> {
+    await this.dropSegments(Number.MAX_SAFE_INTEGER);
+    await writeFile(join(this.dir, LOG_FILE), '');
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  private async segments(): Promise<string[]> {
+    return (await readdir(this.dir))
+      .filter((file) => SEGMENT.test(file))
+      .sort((a, b) => Number(SEGMENT.exec(a)?.[1]) - Number(SEGMENT.exec(b)?.[1]));
+  }
+}
