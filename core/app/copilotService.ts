@@ -600,12 +600,6 @@ export class CopilotService {
         } else if (verdict.action === 'retire') {
           await desk.retire(entry.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
           if (entry.id !== cited.id) await desk.retire(cited.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
-          // Search now cites a precedent by its Q&A: the case learned from the same ticket holds the same outdated answer.
-          const from = entry.kind === 'qa' ? sourceTicketOf(entry) : null;
-          const sibling = from ? await this.store.get(`case-${from}`) : null;
-          if (sibling && sibling.status !== 'retired' && sibling.id !== cited.id) {
-            await desk.retire(sibling.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
-          }
         }
         results.push({ ...verdict, ticketId, citedEntryId: cited.id });
       }
