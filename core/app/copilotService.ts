@@ -27,6 +27,7 @@ import { AuditLog, suggestionAudit } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
 import { cleanMessage } from '../text/queryCleaner';
+import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';
@@ -290,6 +291,11 @@ export class CopilotService {
       vectorIndex: s.vectorIndex,
       indexed: s.indexed,
     };
+  }
+
+  /** Resolves when a background re-index has ended (done, failed or cancelled); its last progress, or null. */
+  waitForReindex(): Promise<ReindexProgress | null> {
+    return this.store.waitForReindex();
   }
 
   /** Stops a background re-index; the current index keeps answering. False when none was running. */
@@ -598,8 +604,13 @@ export class CopilotService {
           const status = settings.review === 'always' ? 'proposed' : entry.status;
           await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
         } else if (verdict.action === 'retire') {
-          await desk.retire(entry.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
-          if (entry.id !== cited.id) await desk.retire(cited.id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          // The precedent goes as a whole: its Q&A and its case carry the same outdated resolution.
+          const ticketOfEntry = sourceTicketOf(entry);
+          const related = ticketOfEntry ? [`qa-${ticketOfEntry}`, `case-${ticketOfEntry}`] : [];
+          for (const id of new Set([entry.id, cited.id, ...related])) {
+            const current = await this.store.get(id);
+            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          }
         }
         results.push({ ...verdict, ticketId, citedEntryId: cited.id });
       }

@@ -34,6 +34,18 @@ export interface DeskEngine {
   /** The retrieval decision at once, and the local model's decision later when one is in use. */
   assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
   learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
+  /**
+   * Feeds the analyst's action to learning (entry feedback stats, the dismissal rule, the delayed review).
+   * Returns the id of an entry the action retired, if any.
+   */
+  recordFeedback(event: {
+    type: FeedbackRequest['action'];
+    ticketId: string;
+    entryIds: string[];
+    afterMessageId?: string;
+    reason?: string;
+    actor?: string;
+  }): Promise<{ retired: string | null }>;
   getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
 }
 
@@ -194,10 +206,24 @@ export class Desk implements EventSink {
     return { ticket: state.ticket, suggestions: state.suggestions.map((s) => ({ ...s, feedback: [...s.feedback] })) };
   }
 
-  /** Records what the analyst did with a suggestion. */
+  /**
+   * Records what the analyst did with a suggestion, in the desk's journal and for learning: the entry the
+   * suggestion rests on (its first citation) gains or loses standing, and may be retired by the dismissal rule.
+   */
   async feedback(request: FeedbackRequest): Promise<ShownSuggestion> {
     const shown = this.tickets.get(request.ticketId)?.suggestions.find((s) => s.id === request.suggestionId);
     if (!shown) throw new Error(`No suggestion ${request.suggestionId} on ticket ${request.ticketId}; it may have been removed. Reload the ticket.`);
+    const cited = shown.suggestion.citations[0]?.entryId;
+    if (cited) {
+      const { retired } = await this.engine.recordFeedback({
+        type: request.action,
+        ticketId: request.ticketId,
+        entryIds: [cited],
+        afterMessageId: shown.suggestion.afterMessageId,
+        ...(request.reason ? { reason: request.reason } : {}),
+      });
+      if (retired) this.emit({ type: 'knowledge-changed', entryIds: [retired], entryKinds: [] });
+    }
     const record: JournalRecord = {
       t: 'feedback',
       ticketId: request.ticketId,
@@ -209,6 +235,11 @@ export class Desk implements EventSink {
     await this.journal.append(record);
     this.apply(record);
     return { ...shown, feedback: [...shown.feedback] };
+  }
+
+  /** Tells the app that knowledge changed outside a ticket event (review, the delayed review). */
+  announceKnowledgeChange(entryIds: string[]): void {
+    this.emit({ type: 'knowledge-changed', entryIds, entryKinds: [] });
   }
 
   /** Every suggestion shown on any ticket, with its feedback. */

@@ -52,10 +52,25 @@ export interface FeedbackRequest {
   reason?: string;
 }
 
+export const REVIEW_DECISIONS = ['approve', 'edit', 'reject'] as const;
+
+/** The analyst's decision on a proposed entry; `edit` approves it with their changes. */
+export interface ReviewRequest {
+  entryId: string;
+  decision: (typeof REVIEW_DECISIONS)[number];
+  edit?: { title?: string; question?: string; answer?: string };
+  /** Why it was rejected. */
+  reason?: string;
+}
+
 /** Pushed to the app as things happen. */
 export type DeskEvent =
   | { type: 'suggestion'; ticketId: string; subject: string | null; suggestionId: string; kind: SuggestionKind; text: string }
   | { type: 'tickets-changed' }
   | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] }
   /** From the desktop shell, not the desk: the analyst clicked a notification; show this ticket. */
-  | { type: 'open-ticket'; ticketId: string };
+  | { type: 'open-ticket'; ticketId: string }
+  /** From the desktop shell: what opening the workspace is doing (loading a model, re-indexing `done/total`). */
+  | { type: 'workspace-progress'; message: string }
+  /** From the desktop shell: how far the pull of the local model the analyst asked for is. */
+  | { type: 'llm-pull-progress'; status: string; fraction: number | null };

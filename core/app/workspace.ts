@@ -9,16 +9,32 @@ import { readLlmSetting } from '../llm/llmSetting';
 import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
+import type { ReindexProgress } from '../knowledge/reindexJob';
+import type { ScanReport } from '../packs/packSubscriptions';
+import type { LlmStatus } from '../llm/llmStatus';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
-import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
+import type { ReviewItem } from '../learn/reviewQueue';
+import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
+import type {
+  LlmOverview,
+  LlmPullProgress,
+  PackInstallReport,
+  PacksOverview,
+  PackSyncReport,
+  SubscriptionView,
+  TrustKeyReport,
+  TrustedKeyView,
+} from './settingsTypes';
 
 export interface WorkspaceOptions {
   dataDir: string;
   embedder?: Embedder;
   learnPolicy?: LearnPolicy;
+  /** How often answered tickets that went quiet are reviewed (keep, modify, retire); default every minute; 0: never. */
+  delayedReviewEveryMs?: number;
   /** The local LLM; default the data folder's setting (`vigil llm use`); null forces retrieval-only. */
   llm?: { model: string; host?: string } | null;
   onProgress?: (message: string) => void;
@@ -37,11 +53,14 @@ export interface WatchOptions {
 export class Workspace {
   private watcher: Watcher | null = null;
   private connectors: BuiltConnectors | null = null;
+  private reviewTimer: NodeJS.Timeout | null = null;
+  private reviewing: Promise<void> | null = null;
 
   private constructor(
     readonly service: CopilotService,
     readonly desk: Desk,
-    private readonly dataDir: string,
+    /** The team's data folder this workspace holds. */
+    readonly dataDir: string,
   ) {}
 
   static async open(options: WorkspaceOptions): Promise<Workspace> {
@@ -58,7 +77,13 @@ export class Workspace {
         ...(options.learnPolicy ? { learnPolicy: options.learnPolicy } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       });
-      return new Workspace(service, desk, options.dataDir);
+      const workspace = new Workspace(service, desk, options.dataDir);
+      const every = options.delayedReviewEveryMs ?? 60_000;
+      if (every > 0) {
+        workspace.reviewTimer = setInterval(() => void workspace.runDelayedReview(), every);
+        workspace.reviewTimer.unref();
+      }
+      return workspace;
     } catch (error) {
       await service.close();
       throw error;
@@ -89,11 +114,120 @@ export class Workspace {
     return this.desk.feedback(request);
   }
 
+  /** Learned entries waiting for an analyst, oldest first. */
+  reviewQueue(): Promise<ReviewItem[]> {
+    return this.service.reviewQueue();
+  }
+
+  /** Approves, edits (and approves) or rejects one proposed entry as `actor`; returns the queue that remains. */
+  async reviewEntry(request: ReviewRequest, actor: string): Promise<ReviewItem[]> {
+    if (request.decision === 'approve') await this.service.approveEntry(request.entryId, actor);
+    else if (request.decision === 'reject') await this.service.rejectEntry(request.entryId, actor, request.reason);
+    else await this.service.editEntry(request.entryId, request.edit ?? {}, actor);
+    this.desk.announceKnowledgeChange([request.entryId]);
+    return this.service.reviewQueue();
+  }
+
   /** Suggestions shown and used, acceptance and knowledge growth over the last `days` days. */
   async insights(days = 14): Promise<Insights> {
     const created: string[] = [];
     for await (const at of this.service.entryCreationTimes()) created.push(at);
     return computeInsights(this.desk.allShown(), created, new Date(), days);
+  }
+
+  // ── Knowledge packs, for the app's settings (the same calls as `vigil pack …`) ─────────────────────────
+
+  /** Installed packs, trusted keys and subscriptions. */
+  async packsOverview(): Promise<PacksOverview> {
+    const packs = this.service.packs;
+    const [keys, subscriptions] = await Promise.all([packs.trustedKeys(), packs.listSubscriptions()]);
+    return {
+      packs: packs.list().map((p) => ({
+        name: p.name,
+        version: p.version,
+        team: p.team,
+        description: p.description ?? null,
+        entries: p.entries,
+        signer: p.signer,
+        keyId: p.keyId,
+        installedAt: p.installedAt,
+        problem: p.problem,
+      })),
+      trustedKeys: keys.map(keyView),
+      subscriptions: subscriptions.map((s) => ({ folder: s.folder, packs: [...s.packs] })),
+    };
+  }
+
+  /** Verifies and installs a pack file (refused unless its signer is trusted). */
+  async installPack(file: string): Promise<PackInstallReport> {
+    const { outcome, pack, previousVersion } = await this.service.packs.install(file);
+    return { outcome, name: pack.name, version: pack.version, previousVersion, entries: pack.entries, signer: pack.signer };
+  }
+
+  async removePack(name: string): Promise<{ name: string; version: string }> {
+    const pack = await this.service.packs.remove(name);
+    return { name: pack.name, version: pack.version };
+  }
+
+  /** Trusts the public key in `file` under `name`. */
+  async trustKeyFile(file: string, name: string): Promise<TrustKeyReport> {
+    const { key, added } = await this.service.packs.trustKeyFile(file, name);
+    return { key: keyView(key), added };
+  }
+
+  async untrustKey(id: string): Promise<TrustedKeyView> {
+    return keyView(await this.service.packs.untrustKey(id));
+  }
+
+  async subscribePacks(folder: string, packs: readonly string[]): Promise<SubscriptionView> {
+    const s = await this.service.packs.subscribe(folder, packs);
+    return { folder: s.folder, packs: [...s.packs] };
+  }
+
+  /** Drops the whole subscription to `folder`. */
+  async unsubscribePacks(folder: string): Promise<void> {
+    await this.service.packs.unsubscribe(folder);
+  }
+
+  /** Scans every subscribed folder once and installs newer versions of subscribed packs. */
+  async syncPacks(): Promise<PackSyncReport[]> {
+    return (await this.service.packs.syncSubscriptions()).map(syncReportView);
+  }
+
+  /** Resolves when a background re-index (after a change of embedder) has ended; its last progress, or null. */
+  waitForReindex(): Promise<ReindexProgress | null> {
+    return this.service.waitForReindex();
+  }
+
+  // ── The local LLM, for the app's settings ────────────────────────────────────────────────────────────
+
+  /** The engine's LLM mode and the models Ollama has installed (or why they cannot be listed). */
+  async llmOverview(): Promise<LlmOverview> {
+    const status = this.service.llmStatus();
+    try {
+      const models = await this.service.listLlmModels();
+      return { status, installed: models.map((m) => ({ name: m.name, sizeBytes: m.sizeBytes, parameterSize: m.parameterSize })), problem: null };
+    } catch (error) {
+      return { status, installed: null, problem: (error as Error).message };
+    }
+  }
+
+  /** Downloads the configured model into Ollama (only ever on the analyst's click), reporting progress. */
+  pullLlmModel(onProgress: (progress: LlmPullProgress) => void): Promise<LlmStatus> {
+    return this.service.pullLlmModel((p) => onProgress({ status: p.status, fraction: p.fraction }));
+  }
+
+  /** Checks the local model now rather than at the next background check. */
+  recheckLlm(): Promise<LlmStatus> {
+    return this.service.recheckLlm();
+  }
+
+  /**
+   * Watches the subscribed folders while the workspace is open (the desktop app does), installing newer versions
+   * as they appear; `onReport` hears what each scan installed or refused. Stops when the workspace closes.
+   */
+  watchPacks(onReport: (report: PackSyncReport) => void): Promise<void> {
+    return this.service.packs.watchSubscriptions({ onReport: (r) => onReport(syncReportView(r)) });
   }
 
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
@@ -152,8 +286,29 @@ export class Workspace {
     await watcher?.stop();
   }
 
-  /** Stops the watcher, closes the desk's journal, then the engine (which drains its write queue). */
+  /**
+   * The delayed review (docs/learning.md): tickets answered and quiet for the team's delay get their cited
+   * knowledge kept, corrected (for review) or retired. One run at a time; a failure is logged and retried next time.
+   */
+  runDelayedReview(): Promise<void> {
+    this.reviewing ??= this.service
+      .runDelayedReview()
+      .then((results) => {
+        const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
+        if (changed.length > 0) this.desk.announceKnowledgeChange(changed);
+      })
+      .catch((error: unknown) => console.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
+      .finally(() => {
+        this.reviewing = null;
+      });
+    return this.reviewing;
+  }
+
+  /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */
   async close(): Promise<void> {
+    if (this.reviewTimer) clearInterval(this.reviewTimer);
+    this.reviewTimer = null;
+    await this.reviewing;
     try {
       await this.stopWatching();
     } finally {
@@ -164,4 +319,17 @@ export class Workspace {
       }
     }
   }
+}
+
+function keyView(key: { id: string; name: string; addedAt: string }): TrustedKeyView {
+  return { id: key.id, name: key.name, addedAt: key.addedAt };
+}
+
+function syncReportView(r: ScanReport): PackSyncReport {
+  return {
+    folder: r.folder,
+    unreachable: r.unreachable,
+    installed: r.installed.map((i) => ({ file: i.file, name: i.pack.name, version: i.pack.version, outcome: i.outcome })),
+    refused: r.refused.map((f) => ({ file: f.file, message: f.message })),
+  };
 }

@@ -9,9 +9,23 @@
  * schemas would add ~150 kB to it for nothing, since the main process is where requests are checked.
  * Responses are the engine's plain data types (core/app/serviceTypes), which survive structured cloning.
  */
-import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
+import type { LlmStatus } from '../../core/llm/llmStatus';
+import type {
+  LlmOverview,
+  ModelsOverview,
+  PackInstallReport,
+  PacksOverview,
+  PackSyncReport,
+  SubscriptionView,
+  TrustedKeyView,
+  TrustKeyReport,
+  UseModelReport,
+} from '../../core/app/settingsTypes';
+import type { UiPreferences } from '../main/uiPreferences';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
 export const IPC_CHANNEL_PREFIX = 'vigil:';
@@ -44,6 +58,52 @@ export interface OpenTicketRequest {
   ticketId: string;
 }
 
+/** Longest name for a trusted key ("Network team packs"). */
+export const MAX_KEY_NAME_CHARS = 200;
+
+/** Most pack names one subscription may list at once. */
+export const MAX_SUBSCRIBED_PACKS = 50;
+
+/** The analyst's preferences with the state of the global shortcut they chose. */
+export interface PreferencesView {
+  preferences: UiPreferences;
+  /**
+   * Why the chosen global shortcut is not working (another application owns it, not a valid key combination),
+   * in words naming the field; null when it works or is switched off.
+   */
+  shortcutProblem: string | null;
+}
+
+/** Request of `removePack`. */
+export interface RemovePackRequest {
+  name: string;
+}
+
+/** Request of `trustKey`: the name to trust the key under; the key file is chosen in the main process's dialog. */
+export interface TrustKeyRequest {
+  name: string;
+}
+
+/** Request of `untrustKey`: the key's id as `packsOverview` lists it. */
+export interface UntrustKeyRequest {
+  id: string;
+}
+
+/** Request of `subscribePacks`: the pack names to take; the folder is chosen in the main process's dialog. */
+export interface SubscribePacksRequest {
+  packs: string[];
+}
+
+/** Request of `unsubscribePacks`: one of the folders `packsOverview` lists. */
+export interface UnsubscribePacksRequest {
+  folder: string;
+}
+
+/** Request of `useModel`: `builtin` or a manifest id as `modelsOverview` lists it. */
+export interface UseModelRequest {
+  id: string;
+}
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -60,6 +120,42 @@ export interface VigilApi {
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
   /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
   insights(): Promise<Insights>;
+  /** Learned entries waiting for an analyst. */
+  reviewQueue(): Promise<ReviewItem[]>;
+  /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
+  reviewEntry(request: ReviewRequest): Promise<ReviewItem[]>;
+  /** The analyst's notification, do-not-disturb and shortcut preferences (kept by the main process). */
+  getPreferences(): Promise<PreferencesView>;
+  /** Saves them; do-not-disturb reaches the tray and a changed shortcut is registered at once. */
+  setPreferences(request: UiPreferences): Promise<PreferencesView>;
+  /** Installed knowledge packs, trusted keys and subscribed folders. */
+  packsOverview(): Promise<PacksOverview>;
+  /** Asks for a `.vpack` file in a dialog and installs it; `null` when the analyst cancels. */
+  installPack(): Promise<PackInstallReport | null>;
+  /** Uninstalls a pack by name. */
+  removePack(request: RemovePackRequest): Promise<{ name: string; version: string }>;
+  /** Asks for a public key file in a dialog and trusts it under `name`; `null` when cancelled. */
+  trustKey(request: TrustKeyRequest): Promise<TrustKeyReport | null>;
+  /** Stops trusting a key; packs it signed stay installed but leave search. */
+  untrustKey(request: UntrustKeyRequest): Promise<TrustedKeyView>;
+  /** Asks for a folder in a dialog and subscribes to the named packs there; `null` when cancelled. */
+  subscribePacks(request: SubscribePacksRequest): Promise<SubscriptionView | null>;
+  /** Drops the subscription to a folder; answers the subscriptions left. */
+  unsubscribePacks(request: UnsubscribePacksRequest): Promise<SubscriptionView[]>;
+  /** Scans every subscribed folder once and installs newer versions. */
+  syncPacks(): Promise<PackSyncReport[]>;
+  /** The embedder in use and every model the manifests describe, with its state on this machine. */
+  modelsOverview(): Promise<ModelsOverview>;
+  /** Loads a model and, only if that works, makes it the data folder's embedder (as `vigil models use`). */
+  useModel(request: UseModelRequest): Promise<UseModelReport>;
+  /** Closes and reopens the workspace, re-indexing with the chosen embedder; answers the new status. */
+  restartWorkspace(): Promise<ServiceStatus>;
+  /** The local LLM's mode and the models Ollama has installed. */
+  llmOverview(): Promise<LlmOverview>;
+  /** Downloads the configured local model into Ollama (progress arrives as `llm-pull-progress` desk events). */
+  pullLlmModel(): Promise<LlmStatus>;
+  /** Checks the local model now. */
+  recheckLlm(): Promise<LlmStatus>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -92,6 +188,24 @@ export const IPC_CHANNELS = Object.freeze({
   openTicket: 'vigil:openTicket',
   sendFeedback: 'vigil:sendFeedback',
   insights: 'vigil:insights',
+  reviewQueue: 'vigil:reviewQueue',
+  reviewEntry: 'vigil:reviewEntry',
+  getPreferences: 'vigil:getPreferences',
+  setPreferences: 'vigil:setPreferences',
+  packsOverview: 'vigil:packsOverview',
+  installPack: 'vigil:installPack',
+  removePack: 'vigil:removePack',
+  trustKey: 'vigil:trustKey',
+  untrustKey: 'vigil:untrustKey',
+  subscribePacks: 'vigil:subscribePacks',
+  unsubscribePacks: 'vigil:unsubscribePacks',
+  syncPacks: 'vigil:syncPacks',
+  modelsOverview: 'vigil:modelsOverview',
+  useModel: 'vigil:useModel',
+  restartWorkspace: 'vigil:restartWorkspace',
+  llmOverview: 'vigil:llmOverview',
+  pullLlmModel: 'vigil:pullLlmModel',
+  recheckLlm: 'vigil:recheckLlm',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

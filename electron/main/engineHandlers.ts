@@ -3,9 +3,11 @@
  * runtime import either, so the browser-test bridge (test/e2e) serves the renderer with these very handlers.
  * The one native part, the file dialog, comes in as `pickEntriesFile`.
  */
+import { userInfo } from 'node:os';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
+import type { SettingsMethod } from './settingsHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -13,12 +15,13 @@ export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | 
 /** Told which ticket the analyst opened last, so notifications can stay quiet about the one in view. */
 export type TicketOpenedListener = (ticketId: string) => void;
 
-/** The handlers of every contract method, backed by the engine in `host`. */
+/** The handlers of every contract method but the Settings screen's (settingsHandlers.ts), backed by `host`. */
 export function createEngineHandlers(
   host: ServiceHost,
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
-): IpcHandlers {
+  actor: () => string = () => userInfo().username,
+): Omit<IpcHandlers, SettingsMethod> {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),
@@ -35,5 +38,8 @@ export function createEngineHandlers(
     },
     sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
     insights: () => host.use((service) => service.insights()),
+    reviewQueue: () => host.use((service) => service.reviewQueue()),
+    // Who decided is the signed-in user of this machine, never a name the page sends.
+    reviewEntry: (request) => host.use((service) => service.reviewEntry(request, actor())),
   };
 }

@@ -17,9 +17,10 @@ import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
-import { registerShowShortcut, unregisterShortcuts } from './shortcut';
+import { PreferencesStore } from './preferencesStore';
+import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from './shortcut';
 import { VigilTray } from './tray';
-import { DEFAULT_UI_PREFERENCES, loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
+import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
 import { createMainWindow } from './window';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
@@ -43,11 +44,43 @@ if (app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = defaultDataDir('default');
-  const host = new ServiceHost(() => Workspace.open({ dataDir, onWarning: (w) => console.warn(w) }));
+  // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
+  const host = new ServiceHost(async () => {
+    const workspace = await Workspace.open({
+      dataDir,
+      onWarning: (w) => console.warn(w),
+      // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
+      onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
+    });
+    workspace.onDeskEvent(onDeskEvent);
+    // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
+    try {
+      await workspace.watchPacks((report) => {
+        for (const done of report.installed) console.info(`Vigil installed pack ${done.name} ${done.version} from ${done.file}.`);
+        for (const refused of report.refused) console.warn(`Vigil refused pack file ${refused.file}: ${refused.message}`);
+        if (report.unreachable) console.warn(`Vigil cannot read the subscribed folder ${report.folder}: ${report.unreachable}`);
+      });
+    } catch (error) {
+      // A damaged subscriptions file must not keep the copilot from starting; Settings shows the same error.
+      console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
+    }
+    // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
+    try {
+      await workspace.startWatching({
+        secrets: new SafeStorageSecretStore(dataDir),
+        onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`Vigil is not watching any queue: ${message}`);
+      tray?.update({ problem: message });
+    }
+    return workspace;
+  });
   let mainWindow: BrowserWindow | null = null;
   let bubble: BrowserWindow | null = null;
   let tray: VigilTray | null = null;
-  let preferences: UiPreferences | null = null;
+  let preferences: PreferencesStore | null = null;
   let lastOpenedTicket: string | null = null;
   let drained = false;
 
@@ -69,7 +102,7 @@ function start(): void {
     mainWindow?.webContents.send(DESK_EVENT_CHANNEL, { type: 'open-ticket', ticketId } satisfies DeskEvent);
   };
   const notifier = new SuggestionNotifier(
-    () => preferences?.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
+    () => preferences?.preferences.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
     // Quiet about the ticket in view only while the analyst is actually looking at Vigil's window.
     () => (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused() ? lastOpenedTicket : null),
     openTicketInWindow,
@@ -90,12 +123,15 @@ function start(): void {
     if (event.type === 'tickets-changed') refreshWaiting();
   };
   const setDoNotDisturb = (on: boolean): void => {
-    if (!preferences) return;
-    preferences = { ...preferences, notifications: { ...preferences.notifications, doNotDisturb: on, dndUntil: null } };
-    tray?.update({ doNotDisturb: on });
-    saveUiPreferences(app.getPath('userData'), preferences).catch((error: unknown) =>
-      console.warn(`Vigil could not save your preferences: ${String(error)}`),
-    );
+    preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
+  };
+  /** Swaps the global shortcut; when the new one cannot be had, the previous one is registered again. */
+  const changeShortcut = (previous: string, next: string): string | null => {
+    unregisterShortcut(previous);
+    const result = registerShowShortcut(next, showWindow);
+    if (result.registered || next.trim() === '') return null;
+    if (previous.trim() !== '') registerShowShortcut(previous, showWindow);
+    return result.reason;
   };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
@@ -137,40 +173,37 @@ function start(): void {
     .then(async () => {
       denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
+      const store = await PreferencesStore.open(app.getPath('userData'), {
+        showDoNotDisturb: (on) => tray?.update({ doNotDisturb: on }),
+        changeShortcut,
+      });
+      preferences = store;
       registerIpcHandlers(
-        createCopilotHandlers(host, undefined, (ticketId) => {
-          lastOpenedTicket = ticketId;
-        }),
+        createCopilotHandlers(
+          host,
+          { preferences: store, dataDir, onLlmPullProgress: (p) => onDeskEvent({ type: 'llm-pull-progress', status: p.status, fraction: p.fraction }) },
+          undefined,
+          (ticketId) => {
+            lastOpenedTicket = ticketId;
+          },
+        ),
         appOriginOf(entryUrl),
       );
       mainWindow = createMainWindow({ preloadPath, entryUrl });
-      const loaded = await loadUiPreferences(app.getPath('userData'));
-      for (const warning of loaded.warnings) console.warn(warning);
-      preferences = loaded.preferences;
       tray = new VigilTray(join(app.getAppPath(), 'resources', 'tray.png'), {
         showWindow,
         showBubble,
         setDoNotDisturb,
         quit: () => app.quit(),
       });
-      tray.update({ doNotDisturb: preferences.notifications.doNotDisturb });
-      const shortcut = registerShowShortcut(preferences.showShortcut, showWindow);
-      if (!shortcut.registered) console.warn(shortcut.reason);
+      tray.update({ doNotDisturb: store.preferences.notifications.doNotDisturb });
+      const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
+      if (!shortcut.registered) {
+        console.warn(shortcut.reason);
+        if (store.preferences.showShortcut.trim() !== '') store.noteShortcutProblem(`showShortcut: ${shortcut.reason}`);
+      }
       // Open the engine now rather than on the first call: the desk's events start flowing at once.
-      await host.use(async (workspace) => {
-        workspace.onDeskEvent(onDeskEvent);
-        // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
-        try {
-          await workspace.startWatching({
-            secrets: new SafeStorageSecretStore(dataDir),
-            onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
-          });
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          console.warn(`Vigil is not watching any queue: ${message}`);
-          tray?.update({ problem: message });
-        }
-      });
+      await host.use(async () => undefined);
       refreshWaiting();
     })
     .catch((error: unknown) => {

@@ -1,19 +1,33 @@
 /**
- * The desktop app's handlers: the engine handlers (engineHandlers.ts) with the native open-file dialog the
- * renderer is not allowed to open itself.
+ * The desktop app's handlers: the engine handlers (engineHandlers.ts) and the Settings screen's
+ * (settingsHandlers.ts), with the native dialogs the renderer is not allowed to open itself.
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
 import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
+import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
+
+/** What the Settings screen's handlers need beyond the host; the dialogs default to the native ones. */
+export type SettingsOptions = Omit<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'> &
+  Partial<Pick<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'>>;
 
 /** The handlers of every contract method, backed by the engine in `host`. */
 export function createCopilotHandlers(
   host: ServiceHost,
+  settings: SettingsOptions,
   pickEntriesFile: EntriesFilePicker = showEntriesFileDialog,
   onTicketOpened?: TicketOpenedListener,
 ): IpcHandlers {
-  return createEngineHandlers(host, pickEntriesFile, onTicketOpened);
+  return {
+    ...createEngineHandlers(host, pickEntriesFile, onTicketOpened),
+    ...createSettingsHandlers(host, {
+      pickPackFile: showPackFileDialog,
+      pickKeyFile: showKeyFileDialog,
+      pickPackFolder: showPackFolderDialog,
+      ...settings,
+    }),
+  };
 }
 
 const ENTRIES_DIALOG: OpenDialogOptions = {
@@ -23,10 +37,50 @@ const ENTRIES_DIALOG: OpenDialogOptions = {
   filters: [{ name: 'Knowledge entries (JSON Lines)', extensions: ['jsonl'] }],
 };
 
-/** Shows the open-file dialog for `.jsonl` entries, attached to the window that asked. */
-export async function showEntriesFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+const PACK_DIALOG: OpenDialogOptions = {
+  title: 'Install a knowledge pack',
+  buttonLabel: 'Install',
+  properties: ['openFile'],
+  filters: [{ name: 'Vigil knowledge pack', extensions: ['vpack'] }],
+};
+
+const KEY_DIALOG: OpenDialogOptions = {
+  title: 'Trust a pack signing key',
+  buttonLabel: 'Trust',
+  properties: ['openFile'],
+  filters: [{ name: 'Public key (PEM)', extensions: ['pem', 'pub'] }],
+};
+
+const FOLDER_DIALOG: OpenDialogOptions = {
+  title: 'Subscribe to packs in a folder',
+  buttonLabel: 'Subscribe',
+  properties: ['openDirectory'],
+};
+
+/** Shows an open dialog attached to the window that asked; the chosen path, or null when cancelled. */
+async function pickPath(event: IpcMainInvokeEvent, options: OpenDialogOptions): Promise<string | null> {
   const owner = BrowserWindow.fromWebContents(event.sender);
-  const result = owner ? await dialog.showOpenDialog(owner, ENTRIES_DIALOG) : await dialog.showOpenDialog(ENTRIES_DIALOG);
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
   if (result.canceled) return null;
   return result.filePaths[0] ?? null;
+}
+
+/** Shows the open-file dialog for `.jsonl` entries, attached to the window that asked. */
+export function showEntriesFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, ENTRIES_DIALOG);
+}
+
+/** Shows the open-file dialog for a `.vpack` knowledge pack. */
+export function showPackFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, PACK_DIALOG);
+}
+
+/** Shows the open-file dialog for a publisher's public key (`.public.pem`). */
+export function showKeyFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, KEY_DIALOG);
+}
+
+/** Shows the folder dialog for a pack subscription (a share, a USB stick). */
+export function showPackFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, FOLDER_DIALOG);
 }

@@ -8,13 +8,28 @@ import type { Workspace } from '../../core/app/workspace';
 /** The part of the engine the desktop app uses. */
 export type DesktopService = Pick<
   Workspace,
-    | 'status'
+  | 'status'
   | 'searchKnowledge'
   | 'importEntries'
   | 'listTickets'
   | 'openTicket'
   | 'sendFeedback'
   | 'insights'
+  | 'reviewQueue'
+  | 'reviewEntry'
+  | 'packsOverview'
+  | 'installPack'
+  | 'removePack'
+  | 'trustKeyFile'
+  | 'untrustKey'
+  | 'subscribePacks'
+  | 'unsubscribePacks'
+  | 'syncPacks'
+  | 'watchPacks'
+  | 'llmOverview'
+  | 'pullLlmModel'
+  | 'recheckLlm'
+  | 'waitForReindex'
   | 'onDeskEvent'
   | 'startWatching'
   | 'close'
@@ -25,6 +40,8 @@ export class ServiceHost {
   private opening: Promise<DesktopService> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
+  /** Set while `restart` drains and closes the engine; calls made meanwhile wait for the new one. */
+  private restarting: Promise<void> | null = null;
 
   /** `open` is called at most once, on the first use. */
   constructor(private readonly open: () => Promise<DesktopService>) {}
@@ -34,13 +51,38 @@ export class ServiceHost {
     if (this.closing) {
       return Promise.reject(new Error('Vigil is shutting down and no longer takes requests. Start it again to continue.'));
     }
-    const run = this.service().then(work);
+    const run = (this.restarting ?? Promise.resolve()).then(() => this.service()).then(work);
     this.inFlight.add(run);
     const forget = (): void => {
       this.inFlight.delete(run);
     };
     run.then(forget, forget);
     return run;
+  }
+
+  /**
+   * Closes the engine and opens it again (after the data folder's embedder changed: opening re-indexes into
+   * the new model's table). Calls in flight finish first; calls made meanwhile wait and then run on the new
+   * engine. Resolves once it is open; rejects, saying why, when it cannot be opened (the next call tries again).
+   */
+  async restart(): Promise<void> {
+    if (this.closing) throw new Error('Vigil is shutting down and cannot restart its workspace now.');
+    if (!this.restarting) {
+      const previous = this.opening;
+      const running = [...this.inFlight];
+      this.restarting = (async () => {
+        try {
+          await Promise.allSettled(running);
+          const service = await previous?.catch(() => null);
+          await service?.close();
+        } finally {
+          this.opening = null;
+          this.restarting = null;
+        }
+      })();
+    }
+    await this.restarting;
+    await this.service();
   }
 
   /** Waits for calls in flight, then closes the engine. Safe to call more than once. */
@@ -59,6 +101,7 @@ export class ServiceHost {
   }
 
   private async drainAndClose(): Promise<void> {
+    await this.restarting?.catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
     if (!this.opening) return;
     const service = await this.opening.catch(() => null);

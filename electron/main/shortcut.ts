@@ -20,6 +20,11 @@ export function registerShowShortcut(accelerator: string, onPress: () => void): 
   return { registered: true, accelerator };
 }
 
+/** Releases one shortcut Vigil registered ('' does nothing). */
+export function unregisterShortcut(accelerator: string): void {
+  if (accelerator.trim() !== '') globalShortcut.unregister(accelerator);
+}
+
 export function unregisterShortcuts(): void {
   globalShortcut.unregisterAll();
 }

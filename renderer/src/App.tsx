@@ -1,6 +1,6 @@
 /**
- * Vigil's window: the header, then either the desk (queue, ticket and suggestions) or the knowledge view;
- * proactive toasts on top. The assist bubble window loads the same page at `#bubble` and gets its compact view.
+ * Vigil's window: the header, then the desk (queue, ticket and suggestions), the knowledge view, insights or
+ * settings; proactive toasts on top. The assist bubble window loads the same page at `#bubble` and gets its compact view.
  */
 import { useEffect } from 'react';
 import { BubbleView } from './components/BubbleView';
@@ -9,6 +9,8 @@ import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
 import { NavTabs } from './components/NavTabs';
 import { QueueList } from './components/QueueList';
+import { ReviewQueue } from './components/ReviewQueue';
+import { SettingsView } from './components/settings/SettingsView';
 import { StatusHeader } from './components/StatusHeader';
 import { TicketView } from './components/TicketView';
 import { Toasts } from './components/Toasts';
@@ -43,11 +45,16 @@ export function App({ bubble = false }: { bubble?: boolean }) {
       ) : view === 'knowledge' ? (
         <main className="app-main">
           <ImportReportView />
+          <ReviewQueue />
           <KnowledgeSearch />
+        </main>
+      ) : view === 'insights' ? (
+        <main className="app-main">
+          <InsightsView />
         </main>
       ) : (
         <main className="app-main">
-          <InsightsView />
+          <SettingsView />
         </main>
       )}
       <Toasts />

@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
+import { PreferencesStore } from '../../electron/main/preferencesStore';
+import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
@@ -41,7 +43,17 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     browser = chromium;
     bridge = await startBridgeHost(
       rendererDir,
-      createEngineHandlers(host, async () => pickedFile),
+      {
+        ...createEngineHandlers(host, async () => pickedFile),
+        ...createSettingsHandlers(host, {
+          preferences: await PreferencesStore.open(work),
+          dataDir: join(work, 'data'),
+          models: { modelsDir: join(work, 'models') },
+          pickPackFile: async () => null,
+          pickKeyFile: async () => null,
+          pickPackFolder: async () => null,
+        }),
+      },
       (listener) => service.onDeskEvent(listener),
     );
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
@@ -107,7 +119,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
   });
 
-  it('a ticket file lands in a watched folder: a toast, the cited precedent, a like, and learning when it closes', async () => {
+  it('a ticket file lands in a watched folder: toast, cited precedent, like, close, review, approve, and the next ticket gets it', async () => {
     await page.getByRole('tab', { name: 'Desk' }).click();
     const queue = page.getByRole('navigation', { name: 'Ticket queue' });
     await expect.poll(() => queue.textContent()).toContain('No watched tickets yet');
@@ -158,5 +170,36 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     await writeFile(join(inbox, 'T-200.json'), JSON.stringify(closed));
     const entries = await service.service.getEntries(await learned);
     expect([...entries.values()].map((e) => e.status)).toEqual(expect.arrayContaining(['proposed']));
+
+    // The learned Q&A waits in the review queue; the analyst approves it with one key press.
+    await page.getByRole('tab', { name: 'Knowledge' }).click();
+    const review = page.getByRole('list', { name: 'Entries to review' });
+    const proposed = review.getByRole('article').filter({ hasText: 'Set the VPN client MTU to 1380' });
+    await proposed.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'review-queue.png') });
+    // What learning proposed from this ticket (the case, and a Q&A unless it merged into knowledge it repeats).
+    const waiting = (await service.reviewQueue()).filter((item) => item.sourceTicketIds.includes('demo:T-200'));
+    expect(waiting.length).toBeGreaterThan(0);
+    const reviewedId = waiting[0]!.id;
+    await review.getByRole('article', { name: waiting[0]!.question ?? waiting[0]!.title ?? reviewedId }).focus();
+    await page.keyboard.press('a');
+    await expect.poll(async () => (await service.service.getEntries([reviewedId])).get(reviewedId)?.status).toBe('approved');
+    await expect.poll(async () => (await service.reviewQueue()).some((item) => item.id === reviewedId)).toBe(false);
+
+    // A similar ticket now gets the approved answer, citing the ticket it was learned from.
+    const similar: Ticket = {
+      id: 'T-201',
+      subject: 'VPN drops on hotel wifi',
+      status: 'open',
+      messages: [{ id: 'm1', author: 'customer', text: 'The VPN keeps disconnecting every few minutes on the hotel wifi.' }],
+    };
+    await page.getByRole('tab', { name: 'Desk' }).click();
+    await writeFile(join(inbox, 'T-201.json'), JSON.stringify(similar));
+    await expect.poll(async () => (await service.desk.openTicket('demo:T-201'))?.suggestions.length ?? 0, { timeout: 30_000 }).toBe(1);
+    const suggestion = (await service.desk.openTicket('demo:T-201'))!.suggestions[0]!;
+    expect(suggestion.citations.map((c) => c.sourceTicketId)).toContain('demo:T-200');
+    await page.getByRole('navigation', { name: 'Ticket queue' }).getByRole('button', { name: /VPN drops on hotel wifi/ }).click();
+    await page.getByRole('region', { name: 'Suggestions' }).getByRole('article').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'desk-learned.png') });
   });
 });

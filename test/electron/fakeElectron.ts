@@ -112,6 +112,7 @@ export const fakeElectron = {
   nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
   globalShortcut: {
     register: vi.fn((_accelerator: string, _callback: () => void) => true),
+    unregister: vi.fn((_accelerator: string) => undefined),
     unregisterAll: vi.fn(),
   },
   shell: { openExternal: vi.fn((_url: string) => Promise.resolve()) },

@@ -6,7 +6,12 @@ import type {
   DeskEvent,
   ImportReport,
   Insights,
+  ReviewItem,
   KnowledgeHit,
+  LlmOverview,
+  ModelsOverview,
+  PacksOverview,
+  PreferencesView,
   ServiceStatus,
   ShownSuggestion,
   TicketDetail,
@@ -106,6 +111,33 @@ export const sampleDetail: TicketDetail = {
   suggestions: [sampleSuggestion],
 };
 
+export const sampleReview: ReviewItem[] = [
+  {
+    id: 'qa-rt:4790',
+    kind: 'qa',
+    title: null,
+    question: 'The VPN drops every few minutes on hotel wifi',
+    answer: 'Set the VPN client MTU to 1380 and reconnect.',
+    confidence: 0.74,
+    sourceTicketIds: ['rt:4790'],
+    createdAt: '2026-11-22T09:00:00Z',
+    reason: null,
+    conflictsWith: null,
+  },
+  {
+    id: 'qa-rt:4791',
+    kind: 'qa',
+    title: null,
+    question: 'Two-factor codes do not arrive',
+    answer: 'Resync the phone clock in the authenticator app.',
+    confidence: 0.61,
+    sourceTicketIds: ['rt:4791'],
+    createdAt: '2026-11-22T09:10:00Z',
+    reason: 'conflict',
+    conflictsWith: 'kb-2fa',
+  },
+];
+
 export const sampleInsights: Insights = {
   suggestions: [
     { day: '2026-11-20', shown: 4, used: 2, rejected: 1 },
@@ -118,6 +150,83 @@ export const sampleInsights: Insights = {
     { day: '2026-11-21', count: 0, total: 1203 },
     { day: '2026-11-22', count: 31, total: 1234 },
   ],
+};
+
+export const samplePreferences: PreferencesView = {
+  preferences: {
+    notifications: {
+      enabled: true,
+      doNotDisturb: false,
+      dndUntil: null,
+      kinds: { answer: true, similar_case: false, article: false, next_step: false, followup: true, alert: true },
+      cooldownMinutes: 10,
+    },
+    showShortcut: 'CommandOrControl+Shift+Space',
+  },
+  shortcutProblem: null,
+};
+
+export const samplePacks: PacksOverview = {
+  packs: [
+    {
+      name: 'network-basics',
+      version: '1.2.0',
+      team: 'network',
+      description: 'VPN, Wi-Fi and DNS answers',
+      entries: 42,
+      signer: 'Network team',
+      keyId: '3f2a9c1d0b7e6a55',
+      installedAt: '2026-11-20T08:00:00Z',
+      problem: null,
+    },
+    {
+      name: 'hr-policies',
+      version: '0.3.1',
+      team: 'hr',
+      description: null,
+      entries: 7,
+      signer: 'HR',
+      keyId: 'aa11bb22cc33dd44',
+      installedAt: '2026-11-19T08:00:00Z',
+      problem: 'its folder /data/packs/hr-policies@0.3.1.1a2b3c4d is missing or incomplete; install the pack again',
+    },
+  ],
+  trustedKeys: [{ id: '3f2a9c1d0b7e6a55', name: 'Network team', addedAt: '2026-11-18T08:00:00Z' }],
+  subscriptions: [{ folder: '/mnt/share/packs', packs: ['network-basics'] }],
+};
+
+export const sampleModels: ModelsOverview = {
+  modelsDir: '/home/ana/.config/Vigil Desktop/models',
+  choice: 'builtin',
+  running: { embedderId: 'builtin-hash-v1:512:0.3:0.5:0.4:3-5', dimensions: 512 },
+  restartNeeded: false,
+  problems: [],
+  models: [
+    { id: 'builtin', name: 'Built-in embedder (no model files)', backend: 'builtin', dimensions: 512, licence: 'MIT', state: 'ready', reason: null, chosen: true },
+    { id: 'all-minilm-l6-v2', name: 'sentence-transformers/all-MiniLM-L6-v2', backend: 'transformers', dimensions: 384, licence: 'Apache-2.0', state: 'pinned', reason: null, chosen: false },
+    {
+      id: 'bge-small-en-v1.5',
+      name: 'BAAI/bge-small-en-v1.5',
+      backend: 'transformers',
+      dimensions: 384,
+      licence: 'MIT',
+      state: 'missing',
+      reason: 'Model bge-small-en-v1.5 is not installed: none of its files is in /models/bge-small-en-v1.5. Copy them there.',
+      chosen: false,
+    },
+  ],
+};
+
+export const sampleLlm: LlmOverview = {
+  status: {
+    mode: 'retrieval-only',
+    reason: 'Ollama has no model llama3.2; pull it from Settings, or keep working in retrieval-only mode.',
+    modelId: 'ollama:llama3.2',
+    checkedAt: '2026-11-22T09:00:00Z',
+    nextCheckAt: null,
+  },
+  installed: [{ name: 'nomic-embed-text:latest', sizeBytes: 274_000_000, parameterSize: '137M' }],
+  problem: null,
 };
 
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
@@ -134,6 +243,33 @@ export function fakeVigilApi() {
       feedback: [...sampleSuggestion.feedback, request.action],
     })),
     insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
+    reviewQueue: vi.fn<VigilBridge['reviewQueue']>(async () => sampleReview),
+    reviewEntry: vi.fn<VigilBridge['reviewEntry']>(async (request) => sampleReview.filter((item) => item.id !== request.entryId)),
+    getPreferences: vi.fn<VigilBridge['getPreferences']>(async () => samplePreferences),
+    setPreferences: vi.fn<VigilBridge['setPreferences']>(async (preferences) => ({ preferences, shortcutProblem: null })),
+    packsOverview: vi.fn<VigilBridge['packsOverview']>(async () => samplePacks),
+    installPack: vi.fn<VigilBridge['installPack']>(async () => ({
+      outcome: 'installed',
+      name: 'dns-extra',
+      version: '1.0.0',
+      previousVersion: null,
+      entries: 3,
+      signer: 'Network team',
+    })),
+    removePack: vi.fn<VigilBridge['removePack']>(async ({ name }) => ({ name, version: '1.2.0' })),
+    trustKey: vi.fn<VigilBridge['trustKey']>(async ({ name }) => ({ key: { id: '0011223344556677', name, addedAt: '2026-11-22T10:00:00Z' }, added: true })),
+    untrustKey: vi.fn<VigilBridge['untrustKey']>(async ({ id }) => ({ id, name: 'Network team', addedAt: '2026-11-18T08:00:00Z' })),
+    subscribePacks: vi.fn<VigilBridge['subscribePacks']>(async ({ packs }) => ({ folder: '/media/usb', packs })),
+    unsubscribePacks: vi.fn<VigilBridge['unsubscribePacks']>(async () => []),
+    syncPacks: vi.fn<VigilBridge['syncPacks']>(async () => [
+      { folder: '/mnt/share/packs', unreachable: null, installed: [{ file: '/mnt/share/packs/network-basics-1.3.0.vpack', name: 'network-basics', version: '1.3.0', outcome: 'upgraded' }], refused: [] },
+    ]),
+    modelsOverview: vi.fn<VigilBridge['modelsOverview']>(async () => sampleModels),
+    useModel: vi.fn<VigilBridge['useModel']>(async ({ id }) => ({ choice: id, embedderId: `${id}@0123abcd`, dimensions: 384, restartNeeded: true })),
+    llmOverview: vi.fn<VigilBridge['llmOverview']>(async () => sampleLlm),
+    pullLlmModel: vi.fn<VigilBridge['pullLlmModel']>(async () => ({ ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' })),
+    recheckLlm: vi.fn<VigilBridge['recheckLlm']>(async () => sampleLlm.status),
+    restartWorkspace: vi.fn<VigilBridge['restartWorkspace']>(async () => ({ ...sampleStatus, embedderId: 'all-minilm-l6-v2@0123abcd', dimensions: 384 })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

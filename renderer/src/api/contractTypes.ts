@@ -12,6 +12,25 @@ export type {
   TicketSummary,
 } from '../../../core/app/deskTypes';
 export type { Insights } from '../../../core/app/insights';
+export type { ReviewRequest } from '../../../core/app/deskTypes';
+export type { ReviewItem } from '../../../core/learn/reviewQueue';
 export type { ImportReport, KnowledgeHit, ServiceStatus } from '../../../core/app/serviceTypes';
 export type { Message, SuggestionKind, Ticket, TicketStatus } from '../../../core/formats/schemas';
-export type { SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
+export type {
+  LlmOverview,
+  LlmPullProgress,
+  ModelsOverview,
+  ModelState,
+  ModelView,
+  PackInstallReport,
+  PacksOverview,
+  PackSyncReport,
+  PackView,
+  SubscriptionView,
+  TrustedKeyView,
+  TrustKeyReport,
+  UseModelReport,
+} from '../../../core/app/settingsTypes';
+export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
+export type { UiPreferences } from '../../../electron/main/uiPreferences';
+export type { LlmStatus } from '../../../core/llm/llmStatus';

@@ -1,5 +1,5 @@
 /**
- * The screens of the main window. Alt+1, Alt+2 and Alt+3 switch between them from anywhere.
+ * The screens of the main window. Alt+1 to Alt+4 switch between them from anywhere.
  */
 import { useEffect } from 'react';
 import { deskSelectors } from '../store/copilot/slices/desk/selectors';
@@ -10,6 +10,7 @@ const TABS: Array<{ view: View; label: string; key: string }> = [
   { view: 'desk', label: 'Desk', key: '1' },
   { view: 'knowledge', label: 'Knowledge', key: '2' },
   { view: 'insights', label: 'Insights', key: '3' },
+  { view: 'settings', label: 'Settings', key: '4' },
 ];
 
 export function NavTabs() {

@@ -1,5 +1,9 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
+import { fakePackMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -50,8 +54,11 @@ describe('main process start-up and shutdown', () => {
       openTicket: vi.fn(async () => null),
       sendFeedback: vi.fn(),
       insights: vi.fn(),
+      reviewQueue: vi.fn(async () => []),
+      reviewEntry: vi.fn(async () => []),
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
       close: engine.close,
     });
   });
@@ -148,6 +155,54 @@ describe('main process start-up and shutdown', () => {
     // Clicking it brings the window forward on that ticket.
     fakeElectron.Notification.created[0]!.emit('click');
     expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenLastCalledWith('vigil:deskEvent', { type: 'open-ticket', ticketId: 'T-7' });
+  });
+
+  it('applies preferences saved from the Settings screen: do-not-disturb in the tray, the new global shortcut', async () => {
+    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-prefs-'));
+    const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => fakeElectron.app.getPath.mockReturnValue(userData));
+    await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+    const tray = fakeElectron.Tray.created[0]!;
+    const own = { senderFrame: { url: 'app://vigil/index.html', parent: null } };
+    const view = (await ipcMainHandlers.get('vigil:getPreferences')!(own, undefined)) as { preferences: { notifications: object; showShortcut: string } };
+    const next = { ...view.preferences, notifications: { ...view.preferences.notifications, doNotDisturb: true }, showShortcut: 'Alt+Shift+V' };
+    await ipcMainHandlers.get('vigil:setPreferences')!(own, next);
+    expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('do not disturb'));
+    expect(fakeElectron.globalShortcut.unregister).toHaveBeenCalledWith('CommandOrControl+Shift+Space');
+    expect(fakeElectron.globalShortcut.register).toHaveBeenLastCalledWith('Alt+Shift+V', expect.any(Function));
+
+    // A shortcut another application owns is not taken: the previous one is registered again and kept.
+    fakeElectron.globalShortcut.register.mockImplementation((accelerator: string) => accelerator !== 'Alt+Tab');
+    const refused = (await ipcMainHandlers.get('vigil:setPreferences')!(own, { ...next, showShortcut: 'Alt+Tab' })) as {
+      preferences: { showShortcut: string };
+      shortcutProblem: string;
+    };
+    expect(refused.preferences.showShortcut).toBe('Alt+Shift+V');
+    expect(refused.shortcutProblem).toMatch(/^showShortcut: Another application already uses Alt\+Tab/);
+    expect(fakeElectron.globalShortcut.register).toHaveBeenLastCalledWith('Alt+Shift+V', expect.any(Function));
+
+    // The tray's own switch goes through the same preferences.
+    const menu = tray.setContextMenu.mock.calls.at(-1)![0] as { template: Array<{ label?: string; click?: (item: { checked: boolean }) => void }> };
+    menu.template.find((item) => item.label === 'Do not disturb')!.click!({ checked: false });
+    await vi.waitFor(async () => {
+      const now = (await ipcMainHandlers.get('vigil:getPreferences')!(own, undefined)) as { preferences: { notifications: { doNotDisturb: boolean } } };
+      expect(now.preferences.notifications.doNotDisturb).toBe(false);
+    });
+  });
+
+  it('watches the subscribed pack folders while the workspace is open', async () => {
+    await boot();
+    const workspace = (await engine.open.mock.results[0]!.value) as { watchPacks: ReturnType<typeof vi.fn> };
+    expect(workspace.watchPacks).toHaveBeenCalledOnce();
+  });
+
+  it('tells the windows how far opening the workspace is (re-indexing after a change of embedder)', async () => {
+    const { FakeBrowserWindow } = await boot();
+    const options = engine.open.mock.calls[0]![0] as { onProgress: (message: string) => void };
+    options.onProgress('Re-indexing knowledge for tiny-bert@ab12: 500/1000');
+    expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenCalledWith('vigil:deskEvent', {
+      type: 'workspace-progress',
+      message: 'Re-indexing knowledge for tiny-bert@ab12: 500/1000',
+    });
   });
 
   it('watches the team’s queues once the engine is open, and shows a broken connectors.json in the tray', async () => {

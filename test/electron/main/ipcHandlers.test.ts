@@ -1,8 +1,13 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
-import { createCopilotHandlers, showEntriesFileDialog } from '../../../electron/main/ipcHandlers';
+import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
+import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
+import { fakePackMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -18,10 +23,18 @@ function fakeService() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
+    ...fakePackMethods(),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;
+}
+
+async function settings(): Promise<SettingsOptions> {
+  const folder = await mkdtemp(join(tmpdir(), 'vigil-handlers-'));
+  return { preferences: await PreferencesStore.open(folder), dataDir: join(folder, 'data') };
 }
 
 describe('copilot IPC handlers', () => {
@@ -29,21 +42,21 @@ describe('copilot IPC handlers', () => {
 
   it('imports the file the analyst picked in the dialog', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), async () => '/tmp/kb.jsonl');
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => '/tmp/kb.jsonl');
     await expect(handlers.importEntries(undefined, event)).resolves.toEqual(report);
     expect(service.importEntries).toHaveBeenCalledWith('/tmp/kb.jsonl');
   });
 
   it('imports nothing and answers null when the dialog is cancelled', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), async () => null);
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
     await expect(handlers.importEntries(undefined, event)).resolves.toBeNull();
     expect(service.importEntries).not.toHaveBeenCalled();
   });
 
   it('passes the query and limit through to the engine', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), async () => null);
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
     await handlers.searchKnowledge({ query: 'vpn', limit: 3 }, event);
     expect(service.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
   });
@@ -54,5 +67,57 @@ describe('copilot IPC handlers', () => {
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
     expect(options.filters).toEqual([{ name: 'Knowledge entries (JSON Lines)', extensions: ['jsonl'] }]);
     expect(options.properties).toEqual(['openFile']);
+  });
+
+  it('decides a review as the signed-in user of this machine, never a name from the page', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const request = { entryId: 'qa-T-1', decision: 'approve' as const };
+    await handlers.reviewEntry(request, event);
+    expect(service.reviewEntry).toHaveBeenCalledWith(request, userInfo().username);
+  });
+
+  it('installs the pack file chosen in the native dialog, which offers only .vpack files', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network-basics-1.0.0.vpack'] });
+    await expect(handlers.installPack(undefined, event)).resolves.toMatchObject({ outcome: 'installed' });
+    expect(service.installPack).toHaveBeenCalledWith('/media/usb/network-basics-1.0.0.vpack');
+    const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
+    expect(options.filters).toEqual([{ name: 'Vigil knowledge pack', extensions: ['vpack'] }]);
+    expect(options.properties).toEqual(['openFile']);
+  });
+
+  it('installs nothing when the pack dialog is cancelled', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    await expect(handlers.installPack(undefined, event)).resolves.toBeNull();
+    expect(service.installPack).not.toHaveBeenCalled();
+  });
+
+  it('trusts the key file chosen in the dialog under the name the analyst typed', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network.public.pem'] });
+    await expect(handlers.trustKey({ name: 'Network team' }, event)).resolves.toMatchObject({ added: true });
+    expect(service.trustKeyFile).toHaveBeenCalledWith('/media/usb/network.public.pem', 'Network team');
+    const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown };
+    expect(options.filters).toEqual([{ name: 'Public key (PEM)', extensions: ['pem', 'pub'] }]);
+  });
+
+  it('subscribes to the folder chosen in a folder dialog', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/mnt/share/packs'] });
+    await expect(handlers.subscribePacks({ packs: ['network-basics'] }, event)).resolves.toEqual({ folder: '/mnt/share/packs', packs: ['network-basics'] });
+    const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { properties: string[] };
+    expect(options.properties).toEqual(['openDirectory']);
+  });
+
+  it('refuses to unsubscribe a folder that is not subscribed', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    await expect(handlers.unsubscribePacks({ folder: '/etc' }, event)).rejects.toThrow(/^folder: there is no subscription to \/etc/);
+    expect(service.unsubscribePacks).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
+import { fakePackMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -17,8 +18,11 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    reviewQueue: vi.fn(async () => []),
+    reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async () => []),
     onDeskEvent: vi.fn(() => () => undefined),
+    ...fakePackMethods(),
     close: vi.fn(async () => {
       log.push('close');
     }),
@@ -86,5 +90,51 @@ describe('ServiceHost', () => {
     );
     await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
     expect(open).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('ServiceHost.restart', () => {
+  it('lets calls in flight finish, closes the engine, and runs later calls on a freshly opened one', async () => {
+    const importDone = deferred<void>();
+    const first = fakeService({
+      importEntries: vi.fn(async (file: string) => {
+        await importDone.promise;
+        return { file, imported: 1, issues: [] };
+      }),
+    });
+    const second = fakeService();
+    const open = vi.fn<() => Promise<DesktopService>>().mockResolvedValueOnce(first.service).mockResolvedValueOnce(second.service);
+    const host = new ServiceHost(open);
+    const importing = host.use((s) => s.importEntries('/tmp/kb.jsonl'));
+    await Promise.resolve();
+
+    const restarting = host.restart();
+    const during = host.use((s) => s.searchKnowledge('asked during the restart'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(first.service.close).not.toHaveBeenCalled();
+
+    importDone.resolve();
+    await restarting;
+    await expect(importing).resolves.toMatchObject({ imported: 1 });
+    await during;
+    expect(first.service.close).toHaveBeenCalledOnce();
+    expect(open).toHaveBeenCalledTimes(2);
+    expect(first.service.searchKnowledge).not.toHaveBeenCalled();
+    expect(second.service.searchKnowledge).toHaveBeenCalledWith('asked during the restart');
+  });
+
+  it('says why the engine cannot be reopened, and tries again on the next call', async () => {
+    const first = fakeService();
+    const second = fakeService();
+    const open = vi
+      .fn<() => Promise<DesktopService>>()
+      .mockResolvedValueOnce(first.service)
+      .mockRejectedValueOnce(new Error('the embedding model tiny-bert cannot be loaded'))
+      .mockResolvedValueOnce(second.service);
+    const host = new ServiceHost(open);
+    await host.use((s) => s.searchKnowledge('warm up'));
+    await expect(host.restart()).rejects.toThrow(/could not open its knowledge store: the embedding model tiny-bert cannot be loaded/);
+    await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
+    expect(second.service.searchKnowledge).toHaveBeenCalled();
   });
 });

@@ -5,12 +5,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { VigilBridge } from '../../api/contractTypes';
 import { createDeskSlice, type DeskSlice } from './slices/desk/action';
+import { createReviewSlice, type ReviewSlice } from './slices/review/action';
 import { createImporterSlice, type ImporterSlice } from './slices/importer/action';
 import { createSearchSlice, type SearchSlice } from './slices/search/action';
+import { createSettingsSlice, type SettingsSlice } from './slices/settings/action';
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
 
 /** Everything the store holds. */
-export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice;
+export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -28,5 +30,7 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createSearchSlice(api)(...args),
     ...createImporterSlice(api)(...args),
     ...createDeskSlice(api)(...args),
+    ...createReviewSlice(api)(...args),
+    ...createSettingsSlice(api)(...args),
   }));
 }

@@ -119,9 +119,16 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           return;
         case 'knowledge-changed':
           void get().loadStatus();
+          void get().loadReview();
           return;
         case 'open-ticket':
           void get().openTicket(event.ticketId);
+          return;
+        case 'workspace-progress':
+          set({ workspaceProgress: event.message });
+          return;
+        case 'llm-pull-progress':
+          if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
           return;
         case 'suggestion': {
           const state = get();

@@ -1,7 +1,7 @@
 import type { FeedbackAction, Insights, TicketDetail, TicketSummary } from '../../../../api/contractTypes';
 
 /** Which screen the main window shows. */
-export type View = 'desk' | 'knowledge' | 'insights';
+export type View = 'desk' | 'knowledge' | 'insights' | 'settings';
 
 /** A proactive toast: a suggestion arrived for a ticket the analyst is not looking at. */
 export interface Toast {

@@ -1,0 +1,25 @@
+/** The engine as the main process sees it (DesktopService), every method a vi.fn, for handler and host tests. */
+import { vi } from 'vitest';
+import type { DesktopService } from '../../../electron/main/serviceHost';
+
+const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
+const llmStatus = { mode: 'retrieval-only' as const, reason: 'No local model is configured.', modelId: null, checkedAt: null, nextCheckAt: null };
+
+/** Beside the desk methods a test lists itself: the Settings screen's pack and LLM methods, answering empty data. */
+export function fakePackMethods() {
+  return {
+    packsOverview: vi.fn(async () => emptyOverview),
+    installPack: vi.fn(async (_file: string) => ({ outcome: 'installed' as const, name: 'p', version: '1.0.0', previousVersion: null, entries: 0, signer: 's' })),
+    removePack: vi.fn(async (name: string) => ({ name, version: '1.0.0' })),
+    trustKeyFile: vi.fn(async (_file: string, name: string) => ({ key: { id: '0123456789abcdef', name, addedAt: '2026-11-22T00:00:00Z' }, added: true })),
+    untrustKey: vi.fn(async (id: string) => ({ id, name: 'k', addedAt: '2026-11-22T00:00:00Z' })),
+    subscribePacks: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
+    unsubscribePacks: vi.fn(async (_folder: string) => undefined),
+    syncPacks: vi.fn(async () => []),
+    llmOverview: vi.fn(async () => ({ status: llmStatus, installed: null, problem: 'No local model is configured.' })),
+    pullLlmModel: vi.fn(async (_onProgress: (progress: { status: string; fraction: number | null }) => void) => llmStatus),
+    recheckLlm: vi.fn(async () => llmStatus),
+    waitForReindex: vi.fn(async () => null),
+    watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
+  } satisfies Partial<DesktopService>;
+}
