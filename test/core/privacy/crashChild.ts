@@ -27,7 +27,8 @@ if (mode === 'ingest') {
     process.stdout.write(`${JSON.stringify(learned.entryIds)}\n`);
   }
 } else if (mode === 'reindex') {
-  // Opening with another embedder re-embeds every entry into a new table before switching to it.
-  await CopilotService.open({ dataDir: dataDir!, embedder: new HashedEmbedder({ dimensions: 256 }), onProgress: (m) => process.stdout.write(`${m}\n`) });
+  // Opening with another embedder re-embeds every entry into a new table before switching to it ('wait': before
+  // open resolves, as the CLI does, so the kill lands in the middle of it).
+  await CopilotService.open({ dataDir: dataDir!, embedder: new HashedEmbedder({ dimensions: 256 }), reindex: 'wait', onProgress: (m) => process.stdout.write(`${m}\n`) });
   process.stdout.write('done\n');
 }
