@@ -23,6 +23,9 @@ import { DEFAULT_OLLAMA_HOST, OllamaClient, type ModelInfo, type PullProgress } 
 import { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
+import { AuditLog, suggestionAudit } from '../privacy/auditLog';
+import { securePrivateFolder } from '../privacy/dataFolder';
+import { redactTicket } from '../privacy/redaction';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
@@ -67,6 +70,8 @@ export interface CopilotOptions {
    * index answers meanwhile) or before `open` resolves (`wait`, the CLI).
    */
   reindex?: 'background' | 'wait';
+  /** Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. */
+  redactBeforeStorage?: boolean;
 }
 
 /** Entries written to the store per commit while importing. */
@@ -150,6 +155,8 @@ export class CopilotService {
   private constructor(
     private readonly store: KnowledgeStore,
     library: PackLibrary,
+    /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
+    readonly audit: AuditLog,
     /** The embedder `open` built (from the folder's settings), released on close. */
     private readonly ownedEmbedder: Embedder | null,
     private readonly shownLog: ShownLog,
@@ -159,6 +166,7 @@ export class CopilotService {
     followupPolicy: FollowupPolicy,
     private readonly llmClient: OllamaClient | null,
     private readonly learning: Learning,
+    private readonly redactBeforeStorage = false,
   ) {
     this.packs = new PackAdmin(library, () => store.entries());
     this.followups = new FollowupTracker(followupPolicy);
@@ -176,11 +184,14 @@ export class CopilotService {
 
   /** Opens the engine on a team's data folder; with `llm`, checks the model once before returning. */
   static async open(options: CopilotOptions): Promise<CopilotService> {
+    const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
+    if (folder.warning) options.onProgress?.(folder.warning);
     const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
     const embedder = options.embedder ?? owned!;
     let store: KnowledgeStore | null = null;
     let library: PackLibrary | null = null;
     let shownLog: ShownLog | null = null;
+    let audit: AuditLog | null = null;
     try {
       store = await KnowledgeStore.open(options.dataDir, embedder, {
         onProgress: options.onProgress,
@@ -188,6 +199,7 @@ export class CopilotService {
         // The embedder that wrote the folder's current table, so it stays searchable by vector while re-indexing.
         resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
       });
+      audit = await AuditLog.open(options.dataDir);
       library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
       shownLog = await ShownLog.open(options.dataDir);
       const alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
@@ -204,7 +216,20 @@ export class CopilotService {
       await monitor.start();
       const followupPolicy = options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY;
       const learning = await openLearning(options, store);
-      const service = new CopilotService(store, library, owned, shownLog, monitor, options.allowLinkHosts ?? [], alerts, followupPolicy, client, learning);
+      const service = new CopilotService(
+        store,
+        library,
+        audit,
+        owned,
+        shownLog,
+        monitor,
+        options.allowLinkHosts ?? [],
+        alerts,
+        followupPolicy,
+        client,
+        learning,
+        options.redactBeforeStorage,
+      );
       // Unless a learning model was given, learning uses the pipeline's local model whenever it is usable.
       if (options.learningModel === undefined && client) {
         service.setLearningModel(monitor.model());
@@ -213,7 +238,7 @@ export class CopilotService {
       return service;
     } catch (err) {
       try {
-        await Promise.allSettled([shownLog?.close(), library?.close()]);
+        await Promise.allSettled([shownLog?.close(), library?.close(), audit?.close()]);
         await store?.close();
       } finally {
         await owned?.close?.();
@@ -362,6 +387,7 @@ export class CopilotService {
   async assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistDecision> {
     const decision = await this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
     await this.noteDecision(ticket, decision);
+    await this.audit.append(suggestionAudit(decision, { model: decision.model ?? null }));
     return decision;
   }
 
@@ -372,7 +398,13 @@ export class CopilotService {
   async assist(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistResult> {
     const result = await this.assistant.assist(ticket, messageIndex, arrivedAt);
     await this.noteDecision(ticket, result.decision);
-    return result;
+    await this.audit.append(suggestionAudit(result.decision, { model: result.decision.model ?? null }));
+    // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
+    const draft = result.draft?.then(async (d) => {
+      await this.audit.append(suggestionAudit(d, { model: d.model ?? null })).catch(() => undefined);
+      return d;
+    });
+    return { ...result, draft: draft ?? null };
   }
 
   /**
@@ -467,7 +499,8 @@ export class CopilotService {
         .filter((e) => ['inserted', 'copied', 'published', 'liked'].includes(e.type) && e.afterMessageId)
         .map((e) => e.afterMessageId as string),
     );
-    const outcome = await loop.learn(ticket, LEARN_MODES[policy], { answeredBySuggestion: answered, now: clock() });
+    const learnFrom = this.redactBeforeStorage ? redactTicket(ticket).ticket : ticket; // docs/privacy.md
+    const outcome = await loop.learn(learnFrom, LEARN_MODES[policy], { answeredBySuggestion: answered, now: clock() });
     if (scheduler.isPending(ticket.id)) scheduler.noteActivity(ticket.id, ticket);
     const main = outcome.created[0] ?? outcome.entryIds[0];
     return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
@@ -628,7 +661,11 @@ export class CopilotService {
       try {
         await this.shownLog.close().finally(() => this.store.close());
       } finally {
-        await this.ownedEmbedder?.close?.();
+        try {
+          await this.ownedEmbedder?.close?.();
+        } finally {
+          await this.audit.close();
+        }
       }
     }
   }

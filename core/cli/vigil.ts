@@ -6,6 +6,8 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
+import { AUDIT_USAGE, auditCommand } from './auditCommand';
+import { STORE_USAGE, storeCommand } from './storeCommand';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
@@ -33,6 +35,8 @@ ${MODELS_USAGE}
   vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
+${AUDIT_USAGE}
+${STORE_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
 Formats: docs/formats.md. Embedding models: models/README.md.`;
@@ -305,6 +309,10 @@ export async function main(argv: string[], out: Out = consoleOut, input?: Review
         return await connectorsCommand(rest, out);
       case 'secrets':
         return await secretsCommand(rest, out);
+      case 'audit':
+        return await auditCommand(rest, out);
+      case 'store':
+        return await storeCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

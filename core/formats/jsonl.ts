@@ -51,6 +51,11 @@ export async function* readJsonl<S extends z.ZodType>(
         onIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${(err as Error).message})` });
         continue;
       }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+        onIssue({ file, line: lineNo, field: '(line)', message: `each line must be one JSON object ({...}), not ${kind}` });
+        continue;
+      }
       const result = schema.safeParse(parsed);
       if (!result.success) {
         onIssue({ file, line: lineNo, ...describeZodError(result.error) });

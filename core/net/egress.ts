@@ -2,66 +2,312 @@
  * The one place outbound connections of the engine are checked. Customer data must never leave the machine
  * except to loopback (the local Ollama) and the hosts of the connectors the team configured; in offline mode,
  * loopback only. Every HTTP call goes through `policy.fetch`; code that opens raw sockets (IMAP) calls
- * `policy.assertAllowed(host)` first.
+ * `policy.assertAllowed(host)` first and passes `policy.lookup` to `net.connect`/`tls.connect`, so the address
+ * the socket really dials is checked too. `installEgressGuard` (processGuard.ts) enforces the same policy for
+ * every socket of the process, which is how the tests prove that nothing else is ever tried.
+ *
+ * Host names are compared after normalisation: lower case, brackets and a trailing dot removed (`localhost.` is
+ * `localhost`), IPv4 shorthand (`0x7f.1`, `2130706433`) and IPv6 spellings (`0:0:0:0:0:0:0:1`, `::ffff:7f00:1`)
+ * reduced to one canonical form by the WHATWG URL parser, the same parser `fetch` uses.
  */
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 
 export class EgressDeniedError extends Error {
-  constructor(readonly host: string, reason: string) {
+  readonly code = 'EGRESS_DENIED';
+
+  constructor(
+    readonly host: string,
+    reason: string,
+  ) {
     super(`Blocked a connection to ${host}: ${reason}`);
     this.name = 'EgressDeniedError';
   }
 }
 
+/** Resolves a host name to every address, like `dns.lookup(host, {all: true})`. Replaceable in tests. */
+export type ResolveAll = (host: string) => Promise<LookupAddress[]>;
+
 export interface EgressOptions {
   /** Loopback only. */
   offline?: boolean;
-  /** Host names (lower case, no port) of configured connectors. */
+  /** Host names (no port) of configured connectors; compared after normalisation. */
   allowHosts?: Iterable<string>;
+  /** How names are resolved before a connection; defaults to the system resolver (`dns.lookup`). */
+  resolveAll?: ResolveAll;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
+/** Why a host is allowed: it is this machine, or it is a configured connector's host. */
+export type EgressRule = 'loopback' | 'connector';
+
+export type EgressDecision = { allowed: true; host: string; rule: EgressRule } | { allowed: false; host: string; reason: string };
+
+/** Redirects followed by `policy.fetch` before it gives up (the Fetch standard allows 20; helpdesk APIs use 1). */
+const MAX_REDIRECTS = 10;
+
+/** Headers that must not follow a redirect to another origin (they carry the connector's credentials). */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * The canonical form of a host as a URL would hold it: lower case, no brackets, no trailing dot, IPv4 shorthand
+ * expanded and IPv6 compressed. Returns null when it is not a host name at all (spaces, `/`, an empty string).
+ */
+export function normalizeHost(host: string): string | null {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  const zone = h.indexOf('%');
+  if (zone >= 0 && isIP(h) === 6) h = h.slice(0, zone); // fe80::1%eth0: the zone picks an interface, not a host
+  h = h.replace(/\.+$/, ''); // `localhost.` is the fully-qualified spelling of `localhost`
+  if (h === '') return null;
+  // Only a host: a scheme, port, path, user or whitespace means the caller passed something else (a URL, say).
+  if (isIP(h) !== 6 && /[\s/\\?#@:%]/.test(h)) return null;
+  try {
+    const parsed = new URL(`http://${isIP(h) === 6 ? `[${h}]` : h}/`).hostname;
+    return parsed.startsWith('[') ? parsed.slice(1, -1) : parsed.replace(/\.+$/, '');
+  } catch {
+    return null;
+  }
 }
+
+/** The eight 16-bit groups of an IPv6 address (dotted IPv4 tail allowed), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const fill = tail === undefined ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...Array<number>(fill).fill(0), ...right];
+  return groups.length === 8 ? groups : null;
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`), or null. */
+function mappedIpv4(groups: readonly number[]): string | null {
+  if (groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 0xffff) return null;
+  const hi = groups[6]!;
+  const lo = groups[7]!;
+  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+}
+
+/** Why an IP address can never be a destination, or null when it can. */
+function unusableAddress(address: string): string | null {
+  if (isIP(address) === 4) {
+    if (address.startsWith('0.')) {
+      return 'addresses in 0.0.0.0/8 mean "this host, any interface", not a destination; use 127.0.0.1 for this machine';
+    }
+    return null;
+  }
+  const groups = ipv6Groups(address);
+  if (!groups) return 'it is not an IP address';
+  if (groups.every((g) => g === 0)) return ':: is the unspecified address, not a destination; use ::1 for this machine';
+  const v4 = mappedIpv4(groups);
+  return v4 ? unusableAddress(v4) : null;
+}
+
+/** True for an IP address on this machine's loopback interface: 127.0.0.0/8, ::1, and IPv4-mapped 127.x. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = normalizeHost(address);
+  if (a === null) return false;
+  if (isIP(a) === 4) return a.startsWith('127.');
+  const groups = ipv6Groups(a);
+  if (!groups) return false;
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return true;
+  const v4 = mappedIpv4(groups);
+  return v4 !== null && v4.startsWith('127.');
+}
+
+/** `localhost` and the names under it (RFC 6761 §6.3), in any case, with or without the trailing dot. */
+function isLocalhostName(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost');
+}
+
+/**
+ * True when `host` names this machine: a loopback address in any spelling, or `localhost` (and its subdomains).
+ * A name is taken at its word here; `EgressPolicy.resolve` also checks what it resolves to.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = normalizeHost(host);
+  if (h === null) return false;
+  return isIP(h) ? isLoopbackAddress(h) : isLocalhostName(h);
+}
+
+const systemResolveAll: ResolveAll = (host) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+  });
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
+  private readonly resolveAll: ResolveAll;
   readonly offline: boolean;
 
   constructor(options: EgressOptions = {}) {
     this.offline = options.offline ?? false;
-    for (const h of options.allowHosts ?? []) this.allowHosts.add(h.toLowerCase());
+    this.resolveAll = options.resolveAll ?? systemResolveAll;
+    for (const h of options.allowHosts ?? []) this.allow(h);
   }
 
-  /** Allows a configured connector's host (ignored in offline mode). */
+  /** Allows a configured connector's host (it stays refused in offline mode). */
   allow(host: string): void {
-    this.allowHosts.add(host.toLowerCase());
+    const h = normalizeHost(host);
+    if (h === null) throw new Error(`"${host}" is not a host name; give a connector's host without scheme, path or port.`);
+    this.allowHosts.add(h);
   }
 
-  /** Throws `EgressDeniedError` unless a connection to `host` is allowed. */
-  assertAllowed(host: string): void {
-    if (isLoopbackHost(host)) return;
-    if (this.offline) throw new EgressDeniedError(host, 'offline mode allows only this machine (loopback)');
-    if (!this.allowHosts.has(host.replace(/^\[|\]$/g, '').toLowerCase())) {
-      throw new EgressDeniedError(host, 'it is not the host of a configured connector');
+  /** The hosts allowed besides loopback, normalised (empty in offline mode). */
+  allowedHosts(): string[] {
+    return this.offline ? [] : [...this.allowHosts].sort();
+  }
+
+  /** Decides on a host by its name or literal address, before any DNS lookup. */
+  check(host: string): EgressDecision {
+    const h = normalizeHost(host);
+    if (h === null) return { allowed: false, host, reason: 'it is not a valid host name' };
+    if (isIP(h)) {
+      const unusable = unusableAddress(h);
+      if (unusable) return { allowed: false, host, reason: unusable };
+      if (isLoopbackAddress(h)) return { allowed: true, host: h, rule: 'loopback' };
+    } else if (isLocalhostName(h)) {
+      return { allowed: true, host: h, rule: 'loopback' };
+    }
+    if (this.offline) return { allowed: false, host, reason: 'offline mode allows only this machine (loopback)' };
+    if (this.allowHosts.has(h)) return { allowed: true, host: h, rule: 'connector' };
+    return { allowed: false, host, reason: 'it is not the host of a configured connector' };
+  }
+
+  /** Throws `EgressDeniedError` unless a connection to `host` is allowed. Returns which rule allowed it. */
+  assertAllowed(host: string): EgressRule {
+    const decision = this.check(host);
+    if (!decision.allowed) throw new EgressDeniedError(host, decision.reason);
+    return decision.rule;
+  }
+
+  /**
+   * Checks `host` and every address it resolves to, and returns them. A loopback name must resolve to loopback
+   * only (a `localhost` mapped elsewhere in /etc/hosts is refused); names under `.localhost` are answered here as
+   * 127.0.0.1 without asking DNS (RFC 6761 §6.3), so they never leak to a resolver; no name resolves to 0.0.0.0.
+   */
+  async resolve(host: string): Promise<LookupAddress[]> {
+    this.assertAllowed(host);
+    const h = normalizeHost(host)!;
+    if (isIP(h)) return [{ address: h, family: isIP(h) }];
+    if (h !== 'localhost' && isLocalhostName(h)) return [{ address: '127.0.0.1', family: 4 }];
+    const addresses = await this.resolveAll(h);
+    this.assertAddresses(host, addresses);
+    return addresses;
+  }
+
+  /**
+   * Checks what an allowed `host` resolved to: never an unusable address (0.0.0.0, ::), and only loopback
+   * addresses for a name that claims to be this machine.
+   */
+  assertAddresses(host: string, addresses: readonly LookupAddress[]): void {
+    const rule = this.assertAllowed(host);
+    if (addresses.length === 0) throw new EgressDeniedError(host, 'it resolves to no address');
+    for (const { address } of addresses) {
+      const unusable = unusableAddress(address);
+      if (unusable) throw new EgressDeniedError(host, `it resolves to ${address}, and ${unusable}`);
+      if (rule === 'loopback' && !isLoopbackAddress(address)) {
+        throw new EgressDeniedError(
+          host,
+          `it should be this machine but resolves to ${address}; check the hosts file (/etc/hosts) or use 127.0.0.1`,
+        );
+      }
     }
   }
 
-  /** `fetch` that refuses destinations outside the policy before any connection is made, redirects included. */
-  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(input instanceof Request ? input.url : input.toString());
-    this.assertAllowed(url.hostname);
-    const response = await fetch(input, { ...init, redirect: 'manual' });
-    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-      const next = new URL(response.headers.get('location')!, url);
-      this.assertAllowed(next.hostname);
-      if (init?.redirect === 'manual') return response;
-      return this.fetch(next, init);
+  /**
+   * A `dns.lookup`-compatible function that applies `resolve`: pass it as `lookup` to `net.connect`,
+   * `tls.connect` or `http.request` so the socket dials only an address the policy accepted (no re-resolution
+   * between the check and the connection).
+   */
+  readonly lookup = (
+    hostname: string,
+    optionsOrCallback: LookupOptions | LookupAllOptions | number | LookupCallback,
+    maybeCallback?: LookupCallback,
+  ): void => {
+    const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback) as LookupCallback;
+    const options = typeof optionsOrCallback === 'object' ? optionsOrCallback : {};
+    const raw = typeof optionsOrCallback === 'number' ? optionsOrCallback : (options.family ?? 0);
+    const family = raw === 'IPv4' ? 4 : raw === 'IPv6' ? 6 : raw;
+    this.resolve(hostname).then(
+      (all) => {
+        const wanted = all.filter((a) => family === 0 || a.family === family);
+        if (wanted.length === 0) {
+          callback(Object.assign(new Error(`${hostname} has no IPv${String(family)} address`), { code: 'ENOTFOUND' }), '');
+          return;
+        }
+        if (options.all) callback(null, wanted);
+        else callback(null, wanted[0]!.address, wanted[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, ''),
+    );
+  };
+
+  /**
+   * `fetch` that refuses destinations outside the policy before any connection is made. Only http and https are
+   * allowed. Redirects are followed here, one hop at a time, each target checked first; credentials are dropped
+   * when a redirect leaves the origin; `redirect: 'manual'` returns the redirect for the caller to follow through
+   * this method again, and `redirect: 'error'` fails on one.
+   */
+  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (input instanceof Request) {
+      // A Request's body is a one-shot stream: read it once so a 307/308 redirect can resend it.
+      const body = input.body ? await input.arrayBuffer() : undefined;
+      init = {
+        method: input.method,
+        headers: input.headers,
+        ...(body ? { body } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...init,
+      };
+      input = input.url;
     }
-    return response;
+    let url = new URL(input.toString());
+    let current: RequestInit = { ...init };
+    for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new EgressDeniedError(url.hostname || url.href, `only http and https are allowed, not ${url.protocol}`);
+      }
+      await this.resolve(url.hostname);
+      const response = await globalThis.fetch(url, { ...current, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) return response;
+      if (init.redirect === 'manual') return response;
+      await response.body?.cancel();
+      if (init.redirect === 'error') throw new TypeError(`${url.href} redirected to ${location}, and redirects were refused`);
+      if (hop >= MAX_REDIRECTS) throw new TypeError(`${init.method ?? 'GET'} ${input.toString()}: more than ${MAX_REDIRECTS} redirects`);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new TypeError(`${url.href} redirected to "${location}", which is not a URL`);
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new EgressDeniedError(next.href, `a redirect from ${url.host} leads there, and only http and https are allowed`);
+      }
+      const decision = this.check(next.hostname);
+      if (!decision.allowed) throw new EgressDeniedError(next.hostname, `a redirect from ${url.host} leads there, and ${decision.reason}`);
+      const method = (current.method ?? 'GET').toUpperCase();
+      // As the Fetch standard does: 303 turns anything but HEAD into GET; 301 and 302 turn POST into GET.
+      const toGet = response.status === 303 ? method !== 'HEAD' : response.status <= 302 && method === 'POST';
+      if (toGet) {
+        current = { ...current, method: 'GET', body: null };
+      }
+      if (next.origin !== url.origin && current.headers) {
+        const headers = new Headers(current.headers);
+        for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+        current = { ...current, headers };
+      }
+      url = next;
+    }
   };
 }

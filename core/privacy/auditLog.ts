@@ -1,0 +1,330 @@
+/**
+ * The audit log: a local, append-only record of what each suggestion and each LLM call used (the knowledge
+ * entries cited, the model, how much personal data was redacted first), and of administrative actions (store
+ * tags and rollbacks, pack installs). It holds ids, counts and names, never customer text, so it can be handed
+ * to a security reviewer as it is.
+ *
+ * `<dataDir>/audit/audit-log.jsonl`, one record per line, each fsynced before it is acknowledged (AppendLog).
+ * Records are chained: each carries the SHA-256 of the previous record, so an edited, removed or reordered line
+ * is found by `verifyAuditLog` (an append-only file cannot stop an administrator with a text editor, but it can
+ * show that one was there). A torn last line left by a crash is reported and skipped, never fatal.
+ */
+import { createHash } from 'node:crypto';
+import { open as openFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppendLog } from '../formats/appendLog';
+import { JsonlWriter, type LineIssue } from '../formats/jsonl';
+import type { Suggestion } from '../formats/schemas';
+import { emptyCounts, REDACTION_KINDS, redact, type RedactionCounts } from './redaction';
+
+/** Where a data folder keeps its audit log. */
+export function auditLogFile(dataDir: string): string {
+  return join(dataDir, 'audit', 'audit-log.jsonl');
+}
+
+const CountsSchema = z.object(Object.fromEntries(REDACTION_KINDS.map((k) => [k, z.number().int().min(0)])) as Record<
+  (typeof REDACTION_KINDS)[number],
+  z.ZodNumber
+>);
+
+const Common = { seq: z.number().int().min(1), at: z.string(), prev: z.string(), hash: z.string() };
+
+export const AUDIT_TYPES = ['suggestion', 'llm_call', 'egress_denied', 'admin'] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+export const AuditRecordSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...Common,
+    type: z.literal('suggestion'),
+    ticketId: z.string(),
+    afterMessageId: z.string(),
+    shown: z.boolean(),
+    reason: z.string(),
+    kind: z.string(),
+    confidence: z.number(),
+    /** The knowledge entries the decision cited or considered, best first. */
+    entryIds: z.array(z.string()),
+    /** The LLM that drafted or checked it, or null in retrieval-only mode. */
+    model: z.string().nullable(),
+    redactions: CountsSchema,
+  }),
+  z.object({
+    ...Common,
+    type: z.literal('llm_call'),
+    /** What the call was for: `draft`, `answerability`, `rewrite`, `learn`... */
+    purpose: z.string(),
+    model: z.string(),
+    ticketId: z.string().nullable(),
+    entryIds: z.array(z.string()),
+    redactions: CountsSchema,
+    promptChars: z.number().int().min(0),
+    outcome: z.enum(['ok', 'error', 'timeout', 'cancelled']),
+    durationMs: z.number().min(0),
+    /** The error in words, with any personal data redacted. */
+    error: z.string().nullable(),
+  }),
+  z.object({
+    ...Common,
+    type: z.literal('egress_denied'),
+    host: z.string(),
+    via: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    ...Common,
+    type: z.literal('admin'),
+    /** `store_tag`, `store_rollback`, `pack_install`, `bulk_delete`, `permissions_repaired`... */
+    action: z.string(),
+    detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  }),
+]);
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+type Chain = 'seq' | 'at' | 'prev' | 'hash';
+type Input<T extends AuditType> = Omit<Extract<AuditRecord, { type: T }>, Chain> & { at?: string };
+export type AuditInput = { [T in AuditType]: Input<T> }[AuditType];
+
+/** The hash of the chain before the first record. */
+const GENESIS = '0'.repeat(64);
+
+function hashOf(record: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
+}
+
+/** The last complete, valid record of a log file (read from its end), or null for an empty or missing file. */
+async function lastRecord(file: string): Promise<AuditRecord | null> {
+  let handle;
+  try {
+    handle = await openFile(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    for (let window = 64 * 1024; ; window *= 4) {
+      const start = Math.max(0, size - window);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const lines = buffer.toString('utf8').split('\n');
+      if (start > 0) lines.shift(); // may start mid-line
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i]!.trim();
+        if (!line) continue;
+        try {
+          const parsed = AuditRecordSchema.safeParse(JSON.parse(line));
+          if (parsed.success) return parsed.data;
+        } catch {
+          // a torn line from a crash: look further back
+        }
+      }
+      if (start === 0) return null;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The audit log of one data folder, open for appending. */
+export class AuditLog {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    private readonly log: AppendLog<AuditRecord>,
+    private seq: number,
+    private prev: string,
+  ) {}
+
+  /** Opens (or creates, readable by the user only) the audit log of `dataDir`. */
+  static async open(dataDir: string): Promise<AuditLog> {
+    const file = auditLogFile(dataDir);
+    const last = await lastRecord(file);
+    const log = await AppendLog.open<AuditRecord>(file);
+    return new AuditLog(file, log, last?.seq ?? 0, last?.hash ?? GENESIS);
+  }
+
+  /** Appends one record; resolves with it (numbered, timed and chained) once it is on disk. */
+  append(input: AuditInput): Promise<AuditRecord> {
+    const run = this.tail.then(async () => {
+      const body = { ...input, seq: this.seq + 1, at: input.at ?? new Date().toISOString(), prev: this.prev };
+      if (body.type === 'llm_call' && body.error) body.error = redact(body.error).text; // errors can quote prompts
+      // Hash the record as the schema keeps it (its fields, its order), which is how verifyAuditLog reads it back.
+      const { hash: _unset, ...kept } = AuditRecordSchema.parse({ ...body, hash: '' });
+      const record = { ...kept, hash: hashOf(kept) } as AuditRecord;
+      await this.log.append(record);
+      this.seq = record.seq;
+      this.prev = record.hash;
+      return record;
+    });
+    this.tail = run.catch(() => undefined); // a failed append must not block the next; its caller sees the error
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.log.close();
+  }
+}
+
+/**
+ * The audit record of one decision of the proactive engine: the entries it cited (or considered, when it stayed
+ * silent), the model that drafted it (null in retrieval-only mode) and what was redacted before the model saw it.
+ */
+export function suggestionAudit(
+  suggestion: Suggestion,
+  used: { model?: string | null; redactions?: RedactionCounts } = {},
+): Extract<AuditInput, { type: 'suggestion' }> {
+  return {
+    type: 'suggestion',
+    ticketId: suggestion.ticketId,
+    afterMessageId: suggestion.afterMessageId,
+    shown: suggestion.shown,
+    reason: suggestion.reason,
+    kind: suggestion.kind,
+    confidence: suggestion.confidence,
+    entryIds: suggestion.citations.map((c) => c.entryId),
+    model: used.model ?? null,
+    redactions: used.redactions ?? emptyCounts(),
+  };
+}
+
+/**
+ * An `onAttempt` listener for the process egress guard (core/net/processGuard.ts) that records every refused
+ * connection in the audit log, so a reviewer sees what tried to leave the machine. Append failures are reported
+ * to `onError`, never thrown into the code that tried to connect.
+ */
+export function egressDenialRecorder(
+  audit: AuditLog,
+  onError: (error: unknown) => void = () => undefined,
+): (attempt: { allowed: boolean; host: string; via: string; reason: string | null }) => void {
+  return (attempt) => {
+    if (attempt.allowed) return;
+    audit.append({ type: 'egress_denied', host: attempt.host, via: attempt.via, reason: attempt.reason ?? 'refused' }).catch(onError);
+  };
+}
+
+export interface AuditFilter {
+  type?: AuditType;
+  ticketId?: string;
+  /** ISO times, inclusive. */
+  since?: string;
+  until?: string;
+  /** Keep only the last `limit` matching records. */
+  limit?: number;
+}
+
+function matches(record: AuditRecord, filter: AuditFilter): boolean {
+  if (filter.type && record.type !== filter.type) return false;
+  if (filter.ticketId && !('ticketId' in record && record.ticketId === filter.ticketId)) return false;
+  if (filter.since && record.at < filter.since) return false;
+  if (filter.until && record.at > filter.until) return false;
+  return true;
+}
+
+/** Reads the audit log of `dataDir` (no lock needed: the app can keep writing). Bad lines are reported. */
+export async function readAuditLog(dataDir: string, filter: AuditFilter = {}): Promise<{ records: AuditRecord[]; issues: LineIssue[] }> {
+  const records: AuditRecord[] = [];
+  const issues: LineIssue[] = [];
+  for await (const { value } of AppendLog.read(auditLogFile(dataDir), AuditRecordSchema, (i) => issues.push(i))) {
+    if (matches(value, filter)) records.push(value);
+  }
+  return { records: filter.limit !== undefined ? records.slice(-filter.limit) : records, issues };
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  records: number;
+  /** Each break in the chain or unreadable line, with its line number, in words. */
+  problems: string[];
+}
+
+/**
+ * Checks the chain: every record's hash matches its content and names the previous record's hash, and sequence
+ * numbers go up by one. A torn last line (a crash while appending, never acknowledged) is not a problem.
+ */
+export async function verifyAuditLog(dataDir: string): Promise<AuditVerification> {
+  const file = auditLogFile(dataDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, records: 0, problems: [] };
+    throw error;
+  }
+  const lines = text.split('\n');
+  const problems: string[] = [];
+  let prev = GENESIS;
+  let seq = 0;
+  let count = 0;
+  const lastNonEmpty = lines.reduce((last, line, i) => (line.trim() ? i : last), -1);
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    const where = `${file}:${i + 1}`;
+    let parsed;
+    try {
+      parsed = AuditRecordSchema.safeParse(JSON.parse(line));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      // A torn line is the crash signature: only ever the last line, or one followed by later appends.
+      if (!line.trimEnd().endsWith('}') || i === lastNonEmpty) return;
+      problems.push(`${where}: not a valid audit record (edited?)`);
+      return;
+    }
+    const record = parsed.data;
+    const { hash, ...body } = record;
+    count++;
+    if (hashOf(body) !== hash) problems.push(`${where}: record ${record.seq} does not match its hash (edited after it was written)`);
+    if (record.prev !== prev) problems.push(`${where}: record ${record.seq} does not follow the record before it (a record was removed, inserted or reordered)`);
+    if (record.seq !== seq + 1) problems.push(`${where}: sequence jumps from ${seq} to ${record.seq}`);
+    prev = hash;
+    seq = record.seq;
+  });
+  return { ok: problems.length === 0, records: count, problems };
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'type', 'ticketId', 'model', 'purpose', 'action', 'shown', 'reason', 'outcome', 'entryIds', 'redactions', 'detail', 'hash'] as const;
+
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'object' ? (Array.isArray(value) ? value.join(' ') : JSON.stringify(value)) : String(value);
+  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text; // =+-@: no formula injection in spreadsheets
+}
+
+/** Writes the (filtered) audit log to `out` as JSON Lines (every field) or CSV (one row per record). */
+export async function exportAuditLog(
+  dataDir: string,
+  out: string,
+  options: AuditFilter & { format?: 'jsonl' | 'csv' } = {},
+): Promise<{ file: string; exported: number; issues: LineIssue[] }> {
+  const { records, issues } = await readAuditLog(dataDir, options);
+  if (options.format === 'csv') {
+    const rows = records.map((r) => {
+      const flat = r as unknown as Record<string, unknown>;
+      return CSV_COLUMNS.map((c) => {
+        if (c === 'redactions' && flat['redactions']) {
+          const counts = flat['redactions'] as RedactionCounts;
+          return csvCell(REDACTION_KINDS.filter((k) => counts[k] > 0).map((k) => `${k}:${counts[k]}`));
+        }
+        return csvCell(flat[c]);
+      }).join(',');
+    });
+    const handle = await openFile(out, 'w', 0o600);
+    try {
+      await handle.writeFile(`${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`, 'utf8');
+    } finally {
+      await handle.close();
+    }
+  } else {
+    const writer = new JsonlWriter(out);
+    try {
+      for (const record of records) await writer.write(record);
+    } finally {
+      await writer.close();
+    }
+  }
+  return { file: out, exported: records.length, issues };
+}

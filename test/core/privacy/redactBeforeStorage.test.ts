@@ -1,0 +1,48 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CopilotService } from '../../../core/app/copilotService';
+import type { Ticket } from '../../../core/formats/schemas';
+import { redactTicket } from '../../../core/privacy/redaction';
+
+const ticket: Ticket = {
+  id: 'T-7',
+  status: 'closed',
+  subject: 'Refund for Jonas Berger',
+  requester: 'Jonas Berger',
+  messages: [
+    { id: '1', author: 'customer', text: 'Hi, Jonas here (jonas.berger@example.de). My card 5555 5555 5555 4444 was charged twice for the same order.' },
+    { id: '2', author: 'analyst', text: 'Refunded the duplicate charge; it reaches the card in 5 working days.' },
+  ],
+  resolution: 'Refunded the duplicate charge to the card; it arrives within 5 working days.',
+};
+
+describe('redaction before storage', () => {
+  it('redacts every text field of a ticket, the requester included, and keeps ids', () => {
+    const { ticket: clean, counts } = redactTicket(ticket);
+    expect(clean.subject).toBe('Refund for [NAME]');
+    expect(clean.messages[0]?.text).toBe('Hi, [NAME] here ([EMAIL]). My card [CARD] was charged twice for the same order.');
+    expect(clean.messages.map((m) => m.id)).toEqual(['1', '2']);
+    expect(counts).toMatchObject({ name: 2, email: 1, card: 1 });
+    expect(ticket.messages[0]?.text).toContain('jonas.berger@example.de'); // the original is untouched
+  });
+
+  it('learns without storing personal data when the team turns it on', async () => {
+    for (const redactBeforeStorage of [false, true]) {
+      const service = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-redact-store-')), redactBeforeStorage });
+      try {
+        const learned = await service.learnFromClosedTicket(ticket, 'auto');
+        const stored = JSON.stringify([...(await service.getEntries(learned.entryIds)).values()]);
+        // The learner's own cleaning drops e-mail addresses and long numbers, but not names or grouped card numbers.
+        expect(stored).not.toContain('jonas.berger@example.de');
+        expect(stored.includes('Jonas Berger')).toBe(!redactBeforeStorage);
+        expect(stored.includes('5555 5555 5555 4444')).toBe(!redactBeforeStorage);
+        if (redactBeforeStorage) expect(stored).toMatch(/\[NAME\][\s\S]*\[CARD\]/);
+        expect(learned.entryIds).toEqual(['case-T-7', 'qa-T-7']);
+      } finally {
+        await service.close();
+      }
+    }
+  });
+});
