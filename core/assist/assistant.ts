@@ -89,7 +89,7 @@ export interface AssistantOptions {
   allowHosts?: readonly string[];
   /**
    * How much analysts' feedback lets an entry rank: 1 neutral, below 1 for entries they keep dismissing
-   * (core/feedback). Hits are re-ordered by their fused score times this factor.
+   * (core/feedback). Hits are re-ordered by their fused score times this factor (capped at 1).
    */
   rankFactor?: (entryId: string) => number;
 }
@@ -97,7 +97,8 @@ export interface AssistantOptions {
 /** Re-orders hits by fused score × feedback factor (stable: equal products keep their order). */
 export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: ((entryId: string) => number) | null): H[] {
   if (!factor) return [...hits];
-  const scored = hits.map((hit, i) => ({ hit, i, score: hit.fused * factor(hit.entry.id) }));
+  // Only demotion: a liked entry is not pushed above a better match (likes keep knowledge; they do not rank it).
+  const scored = hits.map((hit, i) => ({ hit, i, score: hit.fused * Math.min(1, factor(hit.entry.id)) }));
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.hit);
 }
 

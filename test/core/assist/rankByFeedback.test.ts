@@ -12,5 +12,7 @@ describe('feedback in ranking', () => {
     expect(rankByFeedback(hits, factor).map((h) => h.entry.id)).toEqual(['b', 'c', 'dismissed-often']);
     expect(rankByFeedback(hits, () => 1).map((h) => h.entry.id)).toEqual(['dismissed-often', 'b', 'c']);
     expect(rankByFeedback(hits, null).map((h) => h.entry.id)).toEqual(['dismissed-often', 'b', 'c']);
+    // Likes do not push an entry above a better match.
+    expect(rankByFeedback(hits, (id) => (id === 'c' ? 1.1 : 1)).map((h) => h.entry.id)).toEqual(['dismissed-often', 'b', 'c']);
   });
 });
