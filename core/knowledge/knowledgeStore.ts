@@ -21,6 +21,7 @@ import { fuseRankings } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
 import { VectorIndex } from './vectorIndex';
+import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
 import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
@@ -573,7 +574,8 @@ export class KnowledgeStore {
     const pending = generation.unindexedRows;
     generation.unindexedRows = 0;
     try {
-      await generation.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
+      // Never older than a tagged version (a rollback snapshot), which LanceDB refuses to clean up.
+      await generation.table.optimize({ cleanupOlderThan: await cleanupCutoff(generation.table, KEEP_VERSIONS_MS) });
     } catch (err) {
       generation.unindexedRows += pending; // still searchable (scanned); retried after the next commits
       throw err;

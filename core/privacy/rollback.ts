@@ -15,13 +15,14 @@
  *
  * LanceDB refuses to clean up a tagged version: `table.optimize()`, whose default removes versions older than
  * 7 days, fails while a tag is older than that. `cleanupCutoff` gives the cutoff that keeps every tagged version;
- * the store's compaction must pass it (`optimize({ cleanupOlderThan: await cleanupCutoff(table) })`).
+ * the store's compaction passes it (core/knowledge/versionCleanup.ts).
  */
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { z } from 'zod';
 import { lockDataFolder } from '../knowledge/folderLock';
+import { cleanupCutoff as cleanupCutoffMs } from '../knowledge/versionCleanup';
 import type { AuditLog } from './auditLog';
 
 /**
@@ -277,14 +278,6 @@ export async function deleteSnapshot(dataDir: string, name: string, options: Omi
  * The `cleanupOlderThan` to pass to `table.optimize()` so that it keeps every tagged version: LanceDB's default
  * (7 days) unless a tag points at an older version, then just before that version.
  */
-export async function cleanupCutoff(table: lancedb.Table, keepDays = 7): Promise<Date> {
-  let cutoff = Date.now() - keepDays * 24 * 3600 * 1000;
-  const tags = await table.tags();
-  const tagged = new Set<number>();
-  for (const tag of Object.keys(await tags.list())) tagged.add(await tags.getVersion(tag));
-  if (tagged.size === 0) return new Date(cutoff);
-  for (const version of await table.listVersions()) {
-    if (tagged.has(version.version)) cutoff = Math.min(cutoff, version.timestamp.getTime() - 1);
-  }
-  return new Date(cutoff);
+export function cleanupCutoff(table: lancedb.Table, keepDays = 7): Promise<Date> {
+  return cleanupCutoffMs(table, keepDays * 24 * 3600 * 1000);
 }
