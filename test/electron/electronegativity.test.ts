@@ -3,7 +3,6 @@
  * UI page. Every finding must either disappear or be listed below with the reason it does not apply, and each
  * reason is checked against the code, so a justification cannot outlive the code that made it true.
  *
- * Enabled once `@doyensec/electronegativity` is a devDependency: rename this file to `electronegativity.test.ts`.
  * `ELECTRONEGATIVITY_FROM=/some/prefix` resolves the package from another install (`npm install --prefix`).
  * The scan runs under the egress guard in offline mode: Electronegativity tries to fetch Electron's release list
  * and its translations, and those attempts are refused instead of leaving the machine.
