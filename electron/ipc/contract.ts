@@ -53,6 +53,12 @@ export const MAX_TICKET_ID_CHARS = 512;
 /** Longest reason for a dislike: a sentence or two. */
 export const MAX_REASON_CHARS = 1_000;
 
+/** Request of `publishSuggestion`. */
+export interface PublishSuggestionRequest {
+  ticketId: string;
+  suggestionId: string;
+}
+
 /** Request of `openTicket`. */
 export interface OpenTicketRequest {
   ticketId: string;
@@ -120,6 +126,11 @@ export interface VigilApi {
   sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
   /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
   insights(): Promise<Insights>;
+  /**
+   * Posts a suggestion's text to its ticket at the source as an internal note (the analyst's click only; the
+   * connector must allow write-back) and records it as published.
+   */
+  publishSuggestion(request: PublishSuggestionRequest): Promise<ShownSuggestion>;
   /** Learned entries waiting for an analyst. */
   reviewQueue(): Promise<ReviewItem[]>;
   /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
@@ -188,6 +199,7 @@ export const IPC_CHANNELS = Object.freeze({
   openTicket: 'vigil:openTicket',
   sendFeedback: 'vigil:sendFeedback',
   insights: 'vigil:insights',
+  publishSuggestion: 'vigil:publishSuggestion',
   reviewQueue: 'vigil:reviewQueue',
   reviewEntry: 'vigil:reviewEntry',
   getPreferences: 'vigil:getPreferences',

@@ -131,6 +131,10 @@ export const ipcRequestSchemas = {
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
   insights: NoRequestSchema,
+  publishSuggestion: z.strictObject({
+    ticketId: TicketIdSchema,
+    suggestionId: z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long'),
+  }),
   reviewQueue: NoRequestSchema,
   reviewEntry: ReviewRequestSchema,
 

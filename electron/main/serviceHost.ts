@@ -16,6 +16,7 @@ export type DesktopService = Pick<
   | 'sendFeedback'
   | 'insights'
   | 'reviewQueue'
+  | 'publishSuggestion'
   | 'reviewEntry'
   | 'packsOverview'
   | 'installPack'

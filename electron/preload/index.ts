@@ -31,6 +31,7 @@ const vigilApi = {
   openTicket: invoker('openTicket'),
   sendFeedback: invoker('sendFeedback'),
   insights: invoker('insights'),
+  publishSuggestion: invoker('publishSuggestion'),
   reviewQueue: invoker('reviewQueue'),
   reviewEntry: invoker('reviewEntry'),
   getPreferences: invoker('getPreferences'),

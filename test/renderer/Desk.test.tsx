@@ -149,3 +149,18 @@ describe('insights', () => {
     expect(container.querySelectorAll('.insight-table tbody tr')).toHaveLength(3);
   });
 });
+
+describe('posting a suggestion to the helpdesk', () => {
+  it('posts only on a click, and says why when the connector does not allow it', async () => {
+    const api = fakeVigilApi();
+    const { container } = await mountApp(api);
+    await click(queueItem(container, 'VPN drops after sleep'));
+    expect(api.publishSuggestion).not.toHaveBeenCalled();
+    api.publishSuggestion.mockRejectedValueOnce(new Error('Posting notes is off for "rt". Set "writeBack": true for it in connectors.json to allow it.'));
+    await click(button(byName(container, 'Suggested answer'), 'Post as internal note'));
+    expect(api.publishSuggestion).toHaveBeenCalledWith({ ticketId: 'rt:4821', suggestionId: sampleSuggestion.id });
+    expect(container.querySelector('.suggestions [role="alert"]')?.textContent).toContain('Posting notes is off for "rt"');
+    await click(button(byName(container, 'Suggested answer'), 'Post as internal note'));
+    expect(button(byName(container, 'Suggested answer'), 'Posted as note').disabled).toBe(true);
+  });
+});

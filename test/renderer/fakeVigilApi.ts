@@ -243,6 +243,7 @@ export function fakeVigilApi() {
       feedback: [...sampleSuggestion.feedback, request.action],
     })),
     insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
+    publishSuggestion: vi.fn<VigilBridge['publishSuggestion']>(async () => ({ ...sampleSuggestion, feedback: ['published'] })),
     reviewQueue: vi.fn<VigilBridge['reviewQueue']>(async () => sampleReview),
     reviewEntry: vi.fn<VigilBridge['reviewEntry']>(async (request) => sampleReview.filter((item) => item.id !== request.entryId)),
     getPreferences: vi.fn<VigilBridge['getPreferences']>(async () => samplePreferences),

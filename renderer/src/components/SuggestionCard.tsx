@@ -38,6 +38,7 @@ function CitationList({ citations, label }: { citations: readonly CitationView[]
 
 export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const sendFeedback = useCopilotStore((state) => state.sendFeedback);
+  const publishSuggestion = useCopilotStore((state) => state.publishSuggestion);
   const pending = useCopilotStore((state) => state.pendingFeedback[shown.id]);
   const [askingReason, setAskingReason] = useState(false);
   const [reason, setReason] = useState('');
@@ -126,6 +127,15 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
           onClick={() => setAskingReason(true)}
         >
           Dislike
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          title="Post this text to the ticket in your helpdesk as an internal note"
+          disabled={Boolean(pending) || given.has('published')}
+          onClick={() => void publishSuggestion(shown.id)}
+        >
+          {given.has('published') ? 'Posted as note' : 'Post as internal note'}
         </button>
         <button type="button" className="secondary" disabled={Boolean(pending) || dismissed} onClick={() => void act('dismissed')}>
           {dismissed ? 'Dismissed' : 'Dismiss'}

@@ -6,6 +6,7 @@ import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
+import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
 
 describe('the workspace: connectors → watcher → desk → engine', () => {
   let dir: string;
@@ -61,5 +62,27 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
   it('names the field of a mistake in connectors.json', async () => {
     await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder' }] }));
     await expect(workspace.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
+  });
+
+  it('posts a suggestion to the helpdesk as an internal note when the analyst clicks, if the connector allows it', async () => {
+    const zammad = await new FakeZammad().start();
+    try {
+      const id = zammad.open('VPN keeps dropping', 'My VPN disconnects every few minutes when I work from the hotel network.');
+      const entry = { id: 'zm', kind: 'zammad', baseUrl: zammad.url, token: { secret: 'zm-token' }, startAt: '2026-01-01T00:00:00Z', writeBack: true };
+      await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [entry] }));
+      const secrets = new MemorySecretStore();
+      await secrets.set('zm-token', ZAMMAD_TOKEN);
+      expect(await workspace.startWatching({ secrets })).toEqual(['zm']);
+      await workspace.catchUp('zm');
+      const ticketId = `zm:${id}`;
+      const shown = (await workspace.openTicket(ticketId))!.suggestions[0]!;
+      expect(zammad.server.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+      const published = await workspace.publishSuggestion(ticketId, shown.id);
+      expect(published.feedback).toContain('published');
+      const note = zammad.tickets.get(id)!.articles.at(-1)!;
+      expect(note).toMatchObject({ internal: true, body: shown.suggestion.text });
+    } finally {
+      await zammad.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ export function fakeDeskMethods() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(),
     insights: vi.fn(),
+    publishSuggestion: vi.fn(),
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),

@@ -54,6 +54,7 @@ describe('main process start-up and shutdown', () => {
       openTicket: vi.fn(async () => null),
       sendFeedback: vi.fn(),
       insights: vi.fn(),
+      publishSuggestion: vi.fn(),
       reviewQueue: vi.fn(async () => []),
       reviewEntry: vi.fn(async () => []),
       startWatching: engine.startWatching,

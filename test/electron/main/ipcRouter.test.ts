@@ -24,6 +24,7 @@ function fakeHandlers() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),
     insights: vi.fn(async () => ({}) as never),
+    publishSuggestion: vi.fn(async () => ({}) as never),
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
     getPreferences: vi.fn(async () => ({}) as never),

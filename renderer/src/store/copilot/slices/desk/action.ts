@@ -14,6 +14,8 @@ export interface DeskAction {
   /** Opens a ticket: its conversation and suggestions; clears its badge and its toasts. */
   openTicket(ticketId: string): Promise<void>;
   sendFeedback(suggestionId: string, action: FeedbackAction, reason?: string): Promise<void>;
+  /** Posts the suggestion to its ticket at the source as an internal note (only on the analyst's click). */
+  publishSuggestion(suggestionId: string): Promise<void>;
   dismissToast(id: string): void;
   loadInsights(): Promise<void>;
   /** Applies an event pushed by the main process. */
@@ -99,6 +101,23 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         set({ insights: await api().insights(), insightsError: null });
       } catch (error) {
         set({ insightsError: errorMessage(error) });
+      }
+    },
+    async publishSuggestion(suggestionId) {
+      const detail = get().detail;
+      if (!detail) return;
+      set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: 'published' }, feedbackError: null });
+      try {
+        const updated = await api().publishSuggestion({ ticketId: detail.ticket.id, suggestionId });
+        const current = get().detail;
+        if (current && current.ticket.id === detail.ticket.id) {
+          set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
+        }
+      } catch (error) {
+        set({ feedbackError: errorMessage(error) });
+      } finally {
+        const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
+        set({ pendingFeedback: rest });
       }
     },
     dismissToast(id) {
