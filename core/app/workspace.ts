@@ -6,6 +6,7 @@
 import { buildConnectors, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
 import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
+import type { EgressPolicy } from '../net/egress';
 import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -51,6 +52,8 @@ export interface WatchOptions {
   offline?: boolean;
   /** Hears every change of a connector's health. */
   onHealth?: (health: ConnectorHealth) => void;
+  /** The process's egress policy: the connectors' hosts are allowed on it (the app guards every connection with it). */
+  egress?: EgressPolicy;
 }
 
 export class Workspace {
@@ -247,7 +250,12 @@ export class Workspace {
   async startWatching(options: WatchOptions): Promise<string[]> {
     await this.stopWatching();
     const configs = await loadConnectorsConfig(this.dataDir);
-    const built = await buildConnectors(configs, { dataDir: this.dataDir, secrets: options.secrets, offline: options.offline ?? false });
+    const built = await buildConnectors(configs, {
+      dataDir: this.dataDir,
+      secrets: options.secrets,
+      offline: options.offline ?? false,
+      ...(options.egress ? { egress: options.egress } : {}),
+    });
     if (built.connectors.length === 0) return [];
     this.connectors = built;
     this.watcher = await Watcher.open({

@@ -262,9 +262,16 @@ export interface BuiltConnectors {
 /** Builds the enabled connectors (or those named in `only`), resolving their secrets. */
 export async function buildConnectors(
   configs: readonly ConnectorConfig[],
-  options: { dataDir: string; secrets: SecretStore; offline?: boolean; only?: readonly string[] },
+  options: {
+    dataDir: string;
+    secrets: SecretStore;
+    offline?: boolean;
+    only?: readonly string[];
+    /** The policy to allow the connectors' hosts on (the app's process-wide one); a new one when absent. */
+    egress?: EgressPolicy;
+  },
 ): Promise<BuiltConnectors> {
-  const egress = new EgressPolicy({ offline: options.offline ?? false });
+  const egress = options.egress ?? new EgressPolicy({ offline: options.offline ?? false });
   for (const name of options.only ?? []) {
     if (!configs.some((c) => c.id === name)) {
       throw new ConnectorConfigError(`No connector "${name}" in ${join(options.dataDir, CONNECTORS_FILE)}${configs.length ? ` (configured: ${configs.map((c) => c.id).join(', ')})` : ''}.`);

@@ -11,6 +11,8 @@ import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
+import { EgressPolicy } from '../../core/net/egress';
+import { installEgressGuard } from '../../core/net/processGuard';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
@@ -44,6 +46,14 @@ if (app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = defaultDataDir('default');
+  // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
+  // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged.
+  const egress = new EgressPolicy();
+  installEgressGuard(egress, {
+    onAttempt: (attempt) => {
+      if (!attempt.allowed) console.warn(`Vigil blocked a connection to ${attempt.host}: ${attempt.reason ?? 'not allowed'}`);
+    },
+  });
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
     const workspace = await Workspace.open({
@@ -68,6 +78,7 @@ function start(): void {
     try {
       await workspace.startWatching({
         secrets: new SafeStorageSecretStore(dataDir),
+        egress,
         onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
       });
     } catch (error) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
 import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
+import { EgressPolicy } from '../../../core/net/egress';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
 
@@ -24,6 +25,11 @@ describe('connector settings', () => {
     expect(built.connectors[1]!.connector).toBeInstanceOf(ImapConnector);
     expect(() => built.egress.assertAllowed('imap.example.com')).not.toThrow();
     expect(() => built.egress.assertAllowed('evil.example.net')).toThrow(/not the host of a configured connector/);
+    // The app passes its process-wide policy: the connectors' hosts are allowed on that one.
+    const shared = new EgressPolicy();
+    await buildConnectors(configs, { dataDir, secrets, egress: shared });
+    expect(shared.check('imap.example.com').allowed).toBe(true);
+    expect(shared.check('evil.example.net').allowed).toBe(false);
     expect(built.redact('LOGIN support pa55-word-99 failed')).toBe('LOGIN support [secret] failed');
     const signal = new AbortController().signal;
     await expect(built.postNote('support-mail:a1@x', 'draft', signal)).rejects.toThrow('Posting notes is off for "support-mail". Set "writeBack": true for it in connectors.json to allow it.');

@@ -14,6 +14,9 @@ const engine = vi.hoisted(() => ({
   startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
 }));
 vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: engine.open } }));
+// The real guard patches Node's sockets for the whole process; here only its installation is checked.
+const guard = vi.hoisted(() => ({ install: vi.fn((_policy: unknown, _options?: unknown) => ({ attempts: [], denied: () => [], uninstall: () => undefined })) }));
+vi.mock('../../../core/net/processGuard', () => ({ installEgressGuard: guard.install }));
 
 type FakeElectron = typeof FakeElectronModule;
 interface Fake {
@@ -216,5 +219,16 @@ describe('main process start-up and shutdown', () => {
     await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('needs attention: connectors.json: connectors.0 ("rt").token')));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Vigil is not watching any queue'));
     warn.mockRestore();
+  });
+
+  it('guards every connection of the main process, with the connectors’ hosts allowed on the same policy', async () => {
+    guard.install.mockClear();
+    await boot();
+    expect(guard.install).toHaveBeenCalledOnce();
+    const policy = guard.install.mock.calls[0]![0] as { check(host: string): { allowed: boolean } };
+    expect(policy.check('127.0.0.1').allowed).toBe(true);
+    expect(policy.check('telemetry.example.com').allowed).toBe(false);
+    await vi.waitFor(() => expect(engine.startWatching).toHaveBeenCalled());
+    expect((engine.startWatching.mock.calls.at(-1)![0] as { egress: unknown }).egress).toBe(policy);
   });
 });
