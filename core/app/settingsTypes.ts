@@ -5,6 +5,7 @@
  */
 import type { ModelCatalog } from '../embed/modelCatalog';
 import type { LlmStatus } from '../llm/llmStatus';
+import type { ConnectorHealth } from '../watch/watcher';
 
 export type { ModelCatalog, ModelState, ModelView } from '../embed/modelCatalog';
 
@@ -93,3 +94,23 @@ export interface LlmPullProgress {
   /** completed / total when Ollama says both; null while it prepares. */
   fraction: number | null;
 }
+
+/** One connector of `connectors.json` as the Settings screen lists it (no secrets, only their names' use). */
+export interface ConnectorView {
+  id: string;
+  kind: string;
+  enabled: boolean;
+  writeBack: boolean;
+  /** Health while the app watches it; null when it is disabled or watching has not started. */
+  health: ConnectorHealth | null;
+}
+
+export interface ConnectorsOverview {
+  /** The settings file (edited by the admin; docs/connectors.md). */
+  file: string;
+  connectors: ConnectorView[];
+  /** Why the file cannot be used (named file, entry and field), or null. */
+  problem: string | null;
+}
+
+export type ConnectorTestResult = { id: string; ok: true } | { id: string; ok: false; message: string };

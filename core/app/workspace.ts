@@ -3,7 +3,8 @@
  * the analyst's desk and the queue watcher on one data folder, opened and closed together. The watcher feeds
  * the connectors' events to the desk, which decides and learns through the engine.
  */
-import { buildConnectors, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
+import { join } from 'node:path';
+import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
 import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
 import type { EgressPolicy } from '../net/egress';
@@ -28,6 +29,8 @@ import type {
   SubscriptionView,
   TrustKeyReport,
   TrustedKeyView,
+  ConnectorsOverview,
+  ConnectorTestResult,
 } from './settingsTypes';
 
 export interface WorkspaceOptions {
@@ -58,6 +61,7 @@ export interface WatchOptions {
 
 export class Workspace {
   private watcher: Watcher | null = null;
+  private secrets: SecretStore | null = null;
   private connectors: BuiltConnectors | null = null;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
@@ -249,6 +253,7 @@ export class Workspace {
    */
   async startWatching(options: WatchOptions): Promise<string[]> {
     await this.stopWatching();
+    this.secrets = options.secrets;
     const configs = await loadConnectorsConfig(this.dataDir);
     const built = await buildConnectors(configs, {
       dataDir: this.dataDir,
@@ -267,6 +272,39 @@ export class Workspace {
     });
     this.watcher.start();
     return built.connectors.map((c) => c.connector.id);
+  }
+
+  /** The configured connectors with their health, or why `connectors.json` cannot be used. */
+  async connectorsOverview(): Promise<ConnectorsOverview> {
+    const file = join(this.dataDir, CONNECTORS_FILE);
+    let configs;
+    try {
+      configs = await loadConnectorsConfig(this.dataDir);
+    } catch (error) {
+      return { file, connectors: [], problem: error instanceof Error ? error.message : String(error) };
+    }
+    const health = new Map(this.connectorHealth().map((h) => [h.id, h]));
+    return {
+      file,
+      connectors: configs.map((c) => ({ id: c.id, kind: c.kind, enabled: c.enabled, writeBack: c.writeBack, health: health.get(c.id) ?? null })),
+      problem: null,
+    };
+  }
+
+  /** Checks one connector's address and credentials now; the answer says what is wrong in plain words. */
+  async testConnector(id: string): Promise<ConnectorTestResult> {
+    if (!this.secrets) return { id, ok: false, message: 'Vigil has not started watching the queues yet; try again in a moment.' };
+    let built: BuiltConnectors | null = null;
+    try {
+      built = await buildConnectors(await loadConnectorsConfig(this.dataDir), { dataDir: this.dataDir, secrets: this.secrets, only: [id] });
+      await built.connectors[0]!.connector.testConnection(AbortSignal.timeout(30_000));
+      return { id, ok: true };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { id, ok: false, message: built ? built.redact(message) : message };
+    } finally {
+      for (const { connector } of built?.connectors ?? []) await connector.close?.().catch(() => undefined);
+    }
   }
 
   /** Each watched connector's health (state, last sync, lag, backlog, last error in words). */

@@ -15,6 +15,8 @@ import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 import type { LlmStatus } from '../../core/llm/llmStatus';
 import type {
+  ConnectorsOverview,
+  ConnectorTestResult,
   LlmOverview,
   ModelsOverview,
   PackInstallReport,
@@ -52,6 +54,11 @@ export const MAX_TICKET_ID_CHARS = 512;
 
 /** Longest reason for a dislike: a sentence or two. */
 export const MAX_REASON_CHARS = 1_000;
+
+/** Request of `testConnector`. */
+export interface TestConnectorRequest {
+  id: string;
+}
 
 /** Request of `publishSuggestion`. */
 export interface PublishSuggestionRequest {
@@ -131,6 +138,10 @@ export interface VigilApi {
    * connector must allow write-back) and records it as published.
    */
   publishSuggestion(request: PublishSuggestionRequest): Promise<ShownSuggestion>;
+  /** The team's connectors (connectors.json) with their health, or why the file cannot be used. */
+  connectorsOverview(): Promise<ConnectorsOverview>;
+  /** Checks one connector's address and credentials now. */
+  testConnector(request: TestConnectorRequest): Promise<ConnectorTestResult>;
   /** Learned entries waiting for an analyst. */
   reviewQueue(): Promise<ReviewItem[]>;
   /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
@@ -200,6 +211,8 @@ export const IPC_CHANNELS = Object.freeze({
   sendFeedback: 'vigil:sendFeedback',
   insights: 'vigil:insights',
   publishSuggestion: 'vigil:publishSuggestion',
+  connectorsOverview: 'vigil:connectorsOverview',
+  testConnector: 'vigil:testConnector',
   reviewQueue: 'vigil:reviewQueue',
   reviewEntry: 'vigil:reviewEntry',
   getPreferences: 'vigil:getPreferences',

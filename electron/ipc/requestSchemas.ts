@@ -135,6 +135,8 @@ export const ipcRequestSchemas = {
     ticketId: TicketIdSchema,
     suggestionId: z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long'),
   }),
+  connectorsOverview: NoRequestSchema,
+  testConnector: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connector id as the connectors list shows') }),
   reviewQueue: NoRequestSchema,
   reviewEntry: ReviewRequestSchema,
 

@@ -39,6 +39,8 @@ export function createEngineHandlers(
     sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
     insights: () => host.use((service) => service.insights()),
     publishSuggestion: ({ ticketId, suggestionId }) => host.use((service) => service.publishSuggestion(ticketId, suggestionId)),
+    connectorsOverview: () => host.use((service) => service.connectorsOverview()),
+    testConnector: ({ id }) => host.use((service) => service.testConnector(id)),
     reviewQueue: () => host.use((service) => service.reviewQueue()),
     // Who decided is the signed-in user of this machine, never a name the page sends.
     reviewEntry: (request) => host.use((service) => service.reviewEntry(request, actor())),

@@ -16,6 +16,8 @@ export type DesktopService = Pick<
   | 'sendFeedback'
   | 'insights'
   | 'reviewQueue'
+  | 'connectorsOverview'
+  | 'testConnector'
   | 'publishSuggestion'
   | 'reviewEntry'
   | 'packsOverview'

@@ -32,6 +32,8 @@ const vigilApi = {
   sendFeedback: invoker('sendFeedback'),
   insights: invoker('insights'),
   publishSuggestion: invoker('publishSuggestion'),
+  connectorsOverview: invoker('connectorsOverview'),
+  testConnector: invoker('testConnector'),
   reviewQueue: invoker('reviewQueue'),
   reviewEntry: invoker('reviewEntry'),
   getPreferences: invoker('getPreferences'),

@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import type {
   DeskEvent,
   ImportReport,
+  ConnectorsOverview,
   Insights,
   ReviewItem,
   KnowledgeHit,
@@ -109,6 +110,26 @@ export const sampleDetail: TicketDetail = {
     ],
   },
   suggestions: [sampleSuggestion],
+};
+
+export const sampleConnectors: ConnectorsOverview = {
+  file: '/home/ana/.config/Vigil Desktop/teams/default/connectors.json',
+  connectors: [
+    {
+      id: 'rt',
+      kind: 'rt',
+      enabled: true,
+      writeBack: true,
+      health: {
+        id: 'rt', kind: 'rt', state: 'retrying', lastSyncAt: '2026-11-22T09:50:00Z', lastEventAt: null, lagMs: 600_000, backlog: 12,
+        delivered: 40, duplicatesDropped: 0, invalidDropped: 0, consecutiveFailures: 2,
+        lastError: 'Request Tracker refused the token (HTTP 401): check it with `vigil secrets set rt-token`. Retrying in 30 s (attempt 3).',
+        lastErrorAt: '2026-11-22T10:00:00Z', issues: [], issuesTotal: 0, nextAttemptAt: '2026-11-22T10:00:30Z',
+      },
+    },
+    { id: 'mail', kind: 'imap', enabled: false, writeBack: false, health: null },
+  ],
+  problem: null,
 };
 
 export const sampleReview: ReviewItem[] = [
@@ -244,6 +265,8 @@ export function fakeVigilApi() {
     })),
     insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
     publishSuggestion: vi.fn<VigilBridge['publishSuggestion']>(async () => ({ ...sampleSuggestion, feedback: ['published'] })),
+    connectorsOverview: vi.fn<VigilBridge['connectorsOverview']>(async () => sampleConnectors),
+    testConnector: vi.fn<VigilBridge['testConnector']>(async ({ id }) => ({ id, ok: true })),
     reviewQueue: vi.fn<VigilBridge['reviewQueue']>(async () => sampleReview),
     reviewEntry: vi.fn<VigilBridge['reviewEntry']>(async (request) => sampleReview.filter((item) => item.id !== request.entryId)),
     getPreferences: vi.fn<VigilBridge['getPreferences']>(async () => samplePreferences),

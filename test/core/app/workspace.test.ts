@@ -59,9 +59,29 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
     );
   });
 
+  it('lists the connectors with their health, and tests one on request', async () => {
+    await writeFile(
+      join(data, 'connectors.json'),
+      JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }, { id: 'gone', kind: 'folder', path: 'nowhere', enabled: false }] }),
+    );
+    await workspace.startWatching({ secrets: new MemorySecretStore() });
+    await workspace.catchUp('demo');
+    const overview = await workspace.connectorsOverview();
+    expect(overview.problem).toBeNull();
+    expect(overview.connectors.map((c) => [c.id, c.enabled, c.health?.state ?? null])).toEqual([
+      ['demo', true, 'idle'],
+      ['gone', false, null],
+    ]);
+    expect(await workspace.testConnector('demo')).toEqual({ id: 'demo', ok: true });
+    const gone = await workspace.testConnector('gone');
+    expect(gone.ok).toBe(false);
+    expect(!gone.ok && gone.message).toMatch(/nowhere/);
+  });
+
   it('names the field of a mistake in connectors.json', async () => {
     await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder' }] }));
     await expect(workspace.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
+    expect((await workspace.connectorsOverview()).problem).toMatch(/connectors\.0 \("demo"\)\.path/);
   });
 
   it('posts a suggestion to the helpdesk as an internal note when the analyst clicks, if the connector allows it', async () => {

@@ -13,6 +13,8 @@ export function fakeDeskMethods() {
     sendFeedback: vi.fn(),
     insights: vi.fn(),
     publishSuggestion: vi.fn(),
+    connectorsOverview: vi.fn(async () => ({ file: 'connectors.json', connectors: [], problem: null })),
+    testConnector: vi.fn(async (id: string) => ({ id, ok: true as const })),
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),

@@ -58,6 +58,8 @@ describe('main process start-up and shutdown', () => {
       sendFeedback: vi.fn(),
       insights: vi.fn(),
       publishSuggestion: vi.fn(),
+      connectorsOverview: vi.fn(),
+      testConnector: vi.fn(),
       reviewQueue: vi.fn(async () => []),
       reviewEntry: vi.fn(async () => []),
       startWatching: engine.startWatching,

@@ -25,6 +25,8 @@ function fakeHandlers() {
     sendFeedback: vi.fn(async () => ({}) as never),
     insights: vi.fn(async () => ({}) as never),
     publishSuggestion: vi.fn(async () => ({}) as never),
+    connectorsOverview: vi.fn(async () => ({}) as never),
+    testConnector: vi.fn(async () => ({}) as never),
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
     getPreferences: vi.fn(async () => ({}) as never),

@@ -4,6 +4,7 @@
  */
 import { useEffect, type ReactNode } from 'react';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
+import { ConnectorSettings } from './ConnectorSettings';
 import { DataFolderSettings } from './DataFolderSettings';
 import { LlmSettings } from './LlmSettings';
 import { ModelSettings } from './ModelSettings';
@@ -24,15 +25,20 @@ export function SettingsView() {
   const loadPacks = useCopilotStore((s) => s.loadPacks);
   const loadModels = useCopilotStore((s) => s.loadModels);
   const loadStatus = useCopilotStore((s) => s.loadStatus);
+  const loadConnectors = useCopilotStore((s) => s.loadConnectors);
   useEffect(() => {
+    void loadConnectors();
     void loadPreferences();
     void loadPacks();
     void loadModels();
     void loadStatus();
-  }, [loadPreferences, loadPacks, loadModels, loadStatus]);
+  }, [loadPreferences, loadPacks, loadModels, loadStatus, loadConnectors]);
 
   return (
     <div className="settings">
+      <Section id="connectors" title="Connectors">
+        <ConnectorSettings />
+      </Section>
       <Section id="notifications" title="Notifications">
         <NotificationSettings />
       </Section>

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { VigilBridge } from '../../api/contractTypes';
 import { createDeskSlice, type DeskSlice } from './slices/desk/action';
+import { createConnectorsSlice, type ConnectorsSlice } from './slices/connectors/action';
 import { createReviewSlice, type ReviewSlice } from './slices/review/action';
 import { createImporterSlice, type ImporterSlice } from './slices/importer/action';
 import { createSearchSlice, type SearchSlice } from './slices/search/action';
@@ -12,7 +13,7 @@ import { createSettingsSlice, type SettingsSlice } from './slices/settings/actio
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
 
 /** Everything the store holds. */
-export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice;
+export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -31,6 +32,7 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createImporterSlice(api)(...args),
     ...createDeskSlice(api)(...args),
     ...createReviewSlice(api)(...args),
+    ...createConnectorsSlice(api)(...args),
     ...createSettingsSlice(api)(...args),
   }));
 }
