@@ -17,11 +17,9 @@ import {
   CONNECTOR_ID,
   advanceTimeCursor,
   decodeCursor,
-  defaultWarn,
   isoTime,
   lastByKey,
   nativeTicketId,
-  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -29,8 +27,10 @@ import {
   VendorTime,
   type HttpConnectorOptions,
   type TimeCursor,
+  firstSyncStart,
+  httpConnectorParts,
 } from './helpdeskEvents';
-import { basicAuth, JsonHttpClient } from './http';
+import { basicAuth, type JsonHttpClient } from './http';
 
 const SERVICE = 'Freshdesk';
 /** Freshdesk refuses `page` above 300 on list endpoints. */
@@ -101,17 +101,8 @@ export class FreshdeskConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = parseConfig(SERVICE, FreshdeskConfigSchema, config);
+    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] })));
     this.id = this.config.id;
-    this.warn = options.warn ?? defaultWarn;
-    this.http = new JsonHttpClient({
-      service: SERVICE,
-      baseUrl: this.config.baseUrl,
-      policy,
-      authorization: basicAuth(this.config.token, 'X'),
-      secrets: [this.config.token],
-      timeoutMs: options.timeoutMs,
-    });
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -120,7 +111,7 @@ export class FreshdeskConnector implements Connector {
 
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
-    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
     if (position.page > MAX_PAGE) {
       throw new ConnectorError(
         `More than ${MAX_PAGE * this.config.pageSize} Freshdesk tickets were updated in the same second (${since}); Freshdesk cannot list past page ${MAX_PAGE}.`,

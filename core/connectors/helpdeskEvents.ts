@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { isClosedStatus, TicketSchema, type Message, type Ticket, type TicketStatus } from '../formats/schemas';
 import { ConnectorError, type TicketEvent } from './connector';
-import { describeSchemaError } from './http';
+import type { EgressPolicy } from '../net/egress';
+import { describeSchemaError, JsonHttpClient } from './http';
 
 /** Connector ids double as ticket id prefixes: `rt-main:42`. */
 export const CONNECTOR_ID = z
@@ -215,6 +216,43 @@ export function advanceTimeCursor(
 /** Cuts an ISO time to whole seconds, in UTC (`2026-03-01T09:00:07Z`). */
 export function toSecond(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Where a first sync starts when the settings give no `startAt`: 30 days back. */
+export function firstSyncStart(startAt: string | undefined): string {
+  return startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
+}
+
+/** What every HTTP helpdesk connector starts from: its validated settings, its warning sink and its JSON client. */
+export interface HttpConnectorParts<C> {
+  config: C;
+  warn: (message: string) => void;
+  http: JsonHttpClient;
+}
+
+/**
+ * Validates the settings and builds the JSON client with the vendor's authorization header; `secrets` are the
+ * values the client removes from every message besides the header itself.
+ */
+export function httpConnectorParts<S extends z.ZodType<{ baseUrl: string }>>(
+  service: string,
+  schema: S,
+  raw: unknown,
+  policy: EgressPolicy,
+  options: HttpConnectorOptions,
+  auth: (config: z.output<S>) => { authorization: string; secrets?: string[] },
+): HttpConnectorParts<z.output<S>> {
+  const config = parseConfig(service, schema, raw);
+  const { authorization, secrets } = auth(config);
+  const http = new JsonHttpClient({
+    service,
+    baseUrl: config.baseUrl,
+    policy,
+    authorization,
+    ...(secrets ? { secrets } : {}),
+    timeoutMs: options.timeoutMs,
+  });
+  return { config, warn: options.warn ?? defaultWarn, http };
 }
 
 /** Validates a connector's settings; a `config` error names the field (`Zendesk settings: email: …`). */

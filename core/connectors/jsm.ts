@@ -16,17 +16,17 @@ import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from
 import {
   CONNECTOR_ID,
   decodeCursor,
-  defaultWarn,
   isoTime,
   lastByKey,
   nativeTicketId,
-  parseConfig,
   parseItem,
   ticketEvents,
   VendorTime,
   type HttpConnectorOptions,
+  firstSyncStart,
+  httpConnectorParts,
 } from './helpdeskEvents';
-import { basicAuth, JsonHttpClient } from './http';
+import { basicAuth, type JsonHttpClient } from './http';
 
 const SERVICE = 'Jira Service Management';
 const FIELDS = 'summary,status,created,updated,reporter,labels,description,statuscategorychangedate,project';
@@ -143,17 +143,8 @@ export class JsmConnector implements Connector {
   private timeZone: string | undefined;
 
   constructor(config: JsmConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = parseConfig(SERVICE, JsmConfigSchema, config);
+    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, JsmConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.email, c.token), secrets: [c.token] })));
     this.id = this.config.id;
-    this.warn = options.warn ?? defaultWarn;
-    this.http = new JsonHttpClient({
-      service: SERVICE,
-      baseUrl: this.config.baseUrl,
-      policy,
-      authorization: basicAuth(this.config.email, this.config.token),
-      secrets: [this.config.token],
-      timeoutMs: options.timeoutMs,
-    });
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -167,7 +158,7 @@ export class JsmConnector implements Connector {
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     const position: Cursor =
       cursor === null
-        ? { since: toMinute(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString()), token: null, newest: null }
+        ? { since: toMinute(firstSyncStart(this.config.startAt)), token: null, newest: null }
         : decodeCursor(SERVICE, cursor, Cursor);
     const timeZone = await this.zone(signal);
     const jql = `project = "${this.config.projectKey}" AND updated >= "${jqlTime(position.since, timeZone)}" ORDER BY updated ASC, key ASC`;

@@ -16,11 +16,9 @@ import {
   CONNECTOR_ID,
   advanceTimeCursor,
   decodeCursor,
-  defaultWarn,
   isoTime,
   lastByKey,
   nativeTicketId,
-  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -28,8 +26,10 @@ import {
   toSecond,
   type HttpConnectorOptions,
   type TimeCursor,
+  firstSyncStart,
+  httpConnectorParts,
 } from './helpdeskEvents';
-import { JsonHttpClient } from './http';
+import type { JsonHttpClient } from './http';
 
 const SERVICE = 'Request Tracker';
 /** RT writes this for a date that was never set. */
@@ -164,16 +164,8 @@ export class RtConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = parseConfig(SERVICE, RtConfigSchema, config);
+    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` })));
     this.id = this.config.id;
-    this.warn = options.warn ?? defaultWarn;
-    this.http = new JsonHttpClient({
-      service: SERVICE,
-      baseUrl: this.config.baseUrl,
-      policy,
-      authorization: `token ${this.config.token}`,
-      timeoutMs: options.timeoutMs,
-    });
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -191,7 +183,7 @@ export class RtConnector implements Connector {
       cursor === null
         ? { since: null, page: 1 }
         : decodeCursor(SERVICE, cursor, TimeCursorSchema);
-    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
     const { data } = await this.http.request('/REST/2.0/tickets', {
       query: {
         query: this.scope(`LastUpdated >= '${ticketSqlTime(since, this.config.timezone)}'`),

@@ -16,11 +16,9 @@ import {
   CONNECTOR_ID,
   advanceTimeCursor,
   decodeCursor,
-  defaultWarn,
   isoTime,
   lastByKey,
   nativeTicketId,
-  parseConfig,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -28,8 +26,10 @@ import {
   VendorTime,
   type HttpConnectorOptions,
   type TimeCursor,
+  firstSyncStart,
+  httpConnectorParts,
 } from './helpdeskEvents';
-import { JsonHttpClient } from './http';
+import type { JsonHttpClient } from './http';
 
 const SERVICE = 'Zammad';
 
@@ -102,17 +102,8 @@ export class ZammadConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = parseConfig(SERVICE, ZammadConfigSchema, config);
+    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] })));
     this.id = this.config.id;
-    this.warn = options.warn ?? defaultWarn;
-    this.http = new JsonHttpClient({
-      service: SERVICE,
-      baseUrl: this.config.baseUrl,
-      policy,
-      authorization: `Token token=${this.config.token}`,
-      secrets: [this.config.token],
-      timeoutMs: options.timeoutMs,
-    });
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -121,7 +112,7 @@ export class ZammadConnector implements Connector {
 
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
-    const since = position.since ?? toSecond(this.config.startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString());
+    const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
     const { data } = await this.http.request('/api/v1/tickets/search', {
       query: {
         query: `updated_at:["${since}" TO *]`,

@@ -15,17 +15,17 @@ import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from
 import {
   CONNECTOR_ID,
   decodeCursor,
-  defaultWarn,
   isoTime,
   lastByKey,
   nativeTicketId,
-  parseConfig,
   parseItem,
   ticketEvents,
   VendorTime,
   type HttpConnectorOptions,
+  firstSyncStart,
+  httpConnectorParts,
 } from './helpdeskEvents';
-import { basicAuth, JsonHttpClient } from './http';
+import { basicAuth, type JsonHttpClient } from './http';
 
 const SERVICE = 'Zendesk';
 
@@ -107,17 +107,8 @@ export class ZendeskConnector implements Connector {
   private readonly warn: (message: string) => void;
 
   constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    this.config = parseConfig(SERVICE, ZendeskConfigSchema, config);
+    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] })));
     this.id = this.config.id;
-    this.warn = options.warn ?? defaultWarn;
-    this.http = new JsonHttpClient({
-      service: SERVICE,
-      baseUrl: this.config.baseUrl,
-      policy,
-      authorization: basicAuth(`${this.config.email}/token`, this.config.token),
-      secrets: [this.config.token],
-      timeoutMs: options.timeoutMs,
-    });
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -141,7 +132,7 @@ export class ZendeskConnector implements Connector {
       include: 'groups,metric_sets',
     };
     if (cursor === null) {
-      const start = this.config.startAt ? Date.parse(this.config.startAt) : Date.now() - 30 * 86_400_000;
+      const start = Date.parse(firstSyncStart(this.config.startAt));
       query.start_time = Math.floor(start / 1000);
     } else {
       query.cursor = decodeCursor(SERVICE, cursor, CursorSchema).after;
