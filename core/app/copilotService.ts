@@ -24,6 +24,7 @@ import { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { AuditLog, suggestionAudit } from '../privacy/auditLog';
+import { llmCallAudit } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
 import { cleanMessage } from '../text/queryCleaner';
@@ -210,6 +211,11 @@ export class CopilotService {
             host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
             fetch: egress.fetch,
             ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
+            // Every generation call gets an `llm_call` audit record: model, purpose, entries, redaction counts, sizes.
+            onCall: (report) => {
+              const log = audit;
+              log?.append(llmCallAudit(report)).catch((error: unknown) => options.onProgress?.(`Could not record an LLM call in the audit log: ${(error as Error).message}`));
+            },
           })
         : null;
       const monitor = new LlmMonitor(client, options.llm?.monitor);
