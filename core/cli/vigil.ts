@@ -40,6 +40,8 @@ ${AUDIT_USAGE}
 ${STORE_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
+Every command connects only to this machine (Ollama) and the configured connectors' hosts; VIGIL_OFFLINE=1 (or
+watch --offline) allows this machine only. Refused connections are printed and kept in the audit log (docs/privacy.md).
 Formats: docs/formats.md. Embedding models: models/README.md.`;
 
 class UsageError extends Error {}

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { egressScope } from '../../../core/cli/cliEgress';
 import { main } from '../../../core/cli/vigil';
 import { readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
@@ -117,4 +118,11 @@ describe('the vigil command under the egress guard', () => {
     await new Promise<void>((resolve) => after.once('error', () => resolve()).once('connect', () => resolve()));
     after.destroy();
   }, 240_000);
+
+  it('guards the data folder the command names, and goes offline on --offline or VIGIL_OFFLINE=1', () => {
+    expect(egressScope(['--data-dir', '/srv/team', '--once'], '/default', {})).toEqual({ dataDir: '/srv/team', offline: false });
+    expect(egressScope(['--data-dir=/srv/a', '--offline'], '/default', {})).toEqual({ dataDir: '/srv/a', offline: true });
+    expect(egressScope(['QUESTION', '--', '--offline'], '/default', { VIGIL_OFFLINE: '1' })).toEqual({ dataDir: '/default', offline: true });
+    expect(egressScope(['--', '--offline'], '/default', {})).toEqual({ dataDir: '/default', offline: false });
+  });
 });
