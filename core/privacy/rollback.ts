@@ -16,8 +16,8 @@
  * A snapshot also keeps what a later operation would delete outright, so a rollback can bring it back: each table's
  * folder (`snapshots/NAME/lancedb/`: a finished re-index drops the old table when the store closes) and the installed
  * packs (`snapshots/NAME/packs/`: `installed.json` and each installed version's folder, which an upgrade deletes).
- * LanceDB's data, index, manifest and transaction files are never changed once written, so they are hard links (no
- * extra space, only files the tag keeps anyway); the small files that do change are copied.
+ * LanceDB's data, index, manifest and transaction files are never changed once written, so they are hard links, not
+ * copies (a snapshot holds on to the files its tables had, until it is deleted); the small files that change are copied.
  *
  * Automatic snapshots (`createAutomaticSnapshot`) are taken by the engine before a re-index, a pack install and a
  * bulk delete. Only the last `AUTOMATIC_SNAPSHOTS_KEPT` of them are kept; snapshots made by hand are never deleted.
