@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
 import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
+import type { EgressDenialLog } from '../privacy/egressDenials';
 import type { EgressPolicy } from '../net/egress';
 import type { SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
@@ -46,6 +47,11 @@ export interface WorkspaceOptions {
   llm?: { model: string; host?: string } | null;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
+  /**
+   * The process's record of refused connections (the app's egress guard): while this workspace is open, its
+   * refusals go into the data folder's audit log.
+   */
+  egressDenials?: EgressDenialLog;
 }
 
 export interface WatchOptions {
@@ -65,6 +71,7 @@ export class Workspace {
   private connectors: BuiltConnectors | null = null;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
+  private detachDenials: (() => Promise<void>) | null = null;
 
   private constructor(
     readonly service: CopilotService,
@@ -88,6 +95,7 @@ export class Workspace {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       });
       const workspace = new Workspace(service, desk, options.dataDir);
+      workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -367,6 +375,7 @@ export class Workspace {
       try {
         await this.desk.close();
       } finally {
+        await this.detachDenials?.();
         await this.service.close();
       }
     }

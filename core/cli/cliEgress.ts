@@ -13,19 +13,14 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { lockDataFolder } from '../knowledge/folderLock';
-import { EgressPolicy, observeEgressDenials } from '../net/egress';
-import { installEgressGuard, type EgressAttempt } from '../net/processGuard';
+import { EgressPolicy } from '../net/egress';
+import { installEgressGuard } from '../net/processGuard';
 import { AuditLog } from '../privacy/auditLog';
+import { EgressDenialLog } from '../privacy/egressDenials';
 
 let current: CliEgress | null = null;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
-
-interface Denial {
-  host: string;
-  via: string;
-  reason: string;
-}
 
 /** The egress state of one `vigil` run. */
 export class CliEgress {
@@ -33,11 +28,8 @@ export class CliEgress {
   readonly policy: EgressPolicy;
   /** For the local model (Ollama): loopback only, whatever the connectors allow. */
   readonly loopback = new EgressPolicy({ offline: true });
-  private readonly pending: Denial[] = [];
-  private readonly seen = new Set<string>();
-  private audit: AuditLog | null = null;
+  private readonly denials: EgressDenialLog;
   private readonly stops: Array<() => void> = [];
-  private appends: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataDir: string,
@@ -47,29 +39,14 @@ export class CliEgress {
     private readonly outer: CliEgress | null = null,
   ) {
     this.policy = new EgressPolicy({ offline });
-    const guard = installEgressGuard(this.policy, { onAttempt: (attempt) => this.onAttempt(attempt) });
-    this.stops.push(() => guard.uninstall());
-    this.stops.push(observeEgressDenials((denial) => this.record({ host: denial.host, via: 'policy', reason: denial.reason })));
-  }
-
-  private onAttempt(attempt: EgressAttempt): void {
-    if (!attempt.allowed) this.record({ host: attempt.host, via: attempt.via, reason: stripPrefix(attempt.reason ?? 'not allowed', attempt.host) });
-  }
-
-  private record(denial: Denial): void {
-    const key = `${denial.host}\u0000${denial.reason}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.out.error(`vigil: blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}. Vigil connects only to this machine and to the hosts of configured connectors (docs/privacy.md).`);
-    if (this.audit) this.append(this.audit, denial);
-    else this.pending.push(denial);
-  }
-
-  private append(audit: AuditLog, denial: Denial): void {
-    const appended = audit.append({ type: 'egress_denied', ...denial }).catch((error: unknown) => {
-      this.out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${(error as Error).message}`);
+    this.denials = new EgressDenialLog({
+      onDenial: (denial) =>
+        out.error(`vigil: blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}. Vigil connects only to this machine and to the hosts of configured connectors (docs/privacy.md).`),
+      onError: (denial, error) => out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${(error as Error).message}`),
     });
-    this.appends = Promise.all([this.appends, appended]);
+    const guard = installEgressGuard(this.policy, { onAttempt: this.denials.onAttempt });
+    this.stops.push(() => guard.uninstall());
+    this.stops.push(this.denials.observePolicies());
   }
 
   /**
@@ -77,21 +54,16 @@ export class CliEgress {
    * before are recorded now. Call the returned function before closing that log.
    */
   attach(audit: AuditLog): () => Promise<void> {
-    this.audit = audit;
-    for (const denial of this.pending.splice(0)) this.append(audit, denial);
-    return async () => {
-      if (this.audit === audit) this.audit = null;
-      await this.appends;
-    };
+    return this.denials.attach(audit);
   }
 
   /** Removes the guard and records refusals no open log took (under the folder's writer lock). */
   async finish(): Promise<void> {
     if (current === this) current = this.outer;
     for (const stop of this.stops.splice(0).reverse()) stop();
-    await this.appends;
-    if (this.pending.length === 0) return;
-    const denials = this.pending.splice(0);
+    await this.denials.settled();
+    const denials = this.denials.takePending();
+    if (denials.length === 0) return;
     try {
       await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
       const lock = await lockDataFolder(this.dataDir);
@@ -109,12 +81,6 @@ export class CliEgress {
       this.out.error(`vigil: ${denials.length} blocked connection(s) could not be recorded in the audit log of ${this.dataDir}: ${(error as Error).message}`);
     }
   }
-}
-
-/** `Blocked a connection to HOST: why` → `why` (the host is its own field). */
-function stripPrefix(message: string, host: string): string {
-  const prefix = `Blocked a connection to ${host}: `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 /** Installs the guard for one run of `vigil` (main() does, around every command). */

@@ -17,6 +17,7 @@ import { TicketSchema, type Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt } from '../llm/promptSafety';
+import { PromptRedactor } from '../privacy/promptRedaction';
 import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
 import { answerOverlap, SAME_ANSWER_OVERLAP } from './entryMerger';
 import { conversationText } from './llmExtractor';
@@ -214,11 +215,12 @@ export async function judgeWithLlm(
   if (decided) return decided;
   if (!ticket) return judgeByRules(entry, ticket, events);
   const feedback = events.map((e) => `${e.type}${e.reason ? ` (${e.reason})` : ''}`).join(', ') || 'none';
+  const redactor = new PromptRedactor(ticket, peopleNamesIn(ticket));
   const prompt = buildSafePrompt(
     { system: REVIEW_SYSTEM, task: `Review the entry against the ticket. Analyst feedback on the suggestion: ${feedback.replace(/[^\w ,()'-]/g, ' ')}.` },
     [
       { label: `entry ${entry.id}`, text: `question: ${entry.question ?? entry.title ?? ''}\nanswer: ${entry.body}` },
-      { label: 'ticket', text: conversationText(ticket) },
+      { label: 'ticket', text: conversationText(ticket, redactor) },
     ],
   );
   try {
@@ -226,6 +228,7 @@ export async function judgeWithLlm(
       system: prompt.system,
       prompt: prompt.prompt,
       schema: ReviewOutputSchema,
+      audit: redactor.auditInfo('review', [entry.id]),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });

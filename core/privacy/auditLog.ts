@@ -210,21 +210,6 @@ export function llmCallAudit(report: LlmCallReport): Extract<AuditInput, { type:
   };
 }
 
-/**
- * An `onAttempt` listener for the process egress guard (core/net/processGuard.ts) that records every refused
- * connection in the audit log, so a reviewer sees what tried to leave the machine. Append failures are reported
- * to `onError`, never thrown into the code that tried to connect.
- */
-export function egressDenialRecorder(
-  audit: AuditLog,
-  onError: (error: unknown) => void = () => undefined,
-): (attempt: { allowed: boolean; host: string; via: string; reason: string | null }) => void {
-  return (attempt) => {
-    if (attempt.allowed) return;
-    audit.append({ type: 'egress_denied', host: attempt.host, via: attempt.via, reason: attempt.reason ?? 'refused' }).catch(onError);
-  };
-}
-
 export interface AuditFilter {
   type?: AuditType;
   ticketId?: string;

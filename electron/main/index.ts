@@ -13,6 +13,7 @@ import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
+import { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
@@ -47,17 +48,20 @@ if (app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = defaultDataDir('default');
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
-  // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged.
+  // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
+  // folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
   const egress = new EgressPolicy();
-  installEgressGuard(egress, {
-    onAttempt: (attempt) => {
-      if (!attempt.allowed) console.warn(`Vigil blocked a connection to ${attempt.host}: ${attempt.reason ?? 'not allowed'}`);
-    },
+  const egressDenials = new EgressDenialLog({
+    onDenial: (denial) => console.warn(`Vigil blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}`),
+    onError: (denial, error) => console.warn(`Vigil could not record the blocked connection to ${denial.host} in the audit log: ${String(error)}`),
   });
+  installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
+  egressDenials.observePolicies();
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
     const workspace = await Workspace.open({
       dataDir,
+      egressDenials,
       onWarning: (w) => console.warn(w),
       // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
       onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
