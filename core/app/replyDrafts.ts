@@ -9,28 +9,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppendLog } from '../formats/appendLog';
 import { writeFileAtomic } from '../watch/durableFile';
+import type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply } from './connectorTypes';
+
+export type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply };
 
 /** Longest draft kept: a long reply with pasted steps still fits; the IPC schema refuses more. */
 export const MAX_DRAFT_CHARS = 20_000;
-
-export interface ReplyDraft {
-  ticketId: string;
-  text: string;
-  /** Suggestions the analyst inserted into this draft, oldest first: sending it counts as publishing them. */
-  insertedSuggestionIds: string[];
-  updatedAt: string;
-}
-
-/** How a reply left Vigil: an internal note, or a reply the customer receives. */
-export type ReplyVisibility = 'note' | 'public';
-
-export interface SentReply {
-  ticketId: string;
-  visibility: ReplyVisibility;
-  text: string;
-  suggestionIds: string[];
-  at: string;
-}
 
 const DraftSchema = z.object({
   ticketId: z.string().min(1),
@@ -48,19 +32,6 @@ const SentReplySchema = z.object({
   suggestionIds: z.array(z.string()),
   at: z.string(),
 });
-
-/** A ticket's draft as the reply box shows it, with what its source can take. */
-export interface ReplyDraftView {
-  ticketId: string;
-  text: string;
-  insertedSuggestionIds: string[];
-  updatedAt: string | null;
-  /** The ticket's connector can take internal notes / send public replies (and has write-back on). */
-  canPostNote: boolean;
-  canSendReply: boolean;
-  /** Why it cannot, in words; null when both work. */
-  writeProblem: string | null;
-}
 
 export const DRAFTS_FILE = join('desk', 'drafts.json');
 export const REPLIES_FILE = join('desk', 'replies.jsonl');

@@ -31,7 +31,7 @@ import {
   type ConnectorSaveResult,
   type SaveConnectorRequest,
 } from './connectorConfig';
-import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SentReply } from './replyDrafts';
+import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import type {
   LlmOverview,
@@ -471,7 +471,7 @@ export class Workspace {
    * as a reply to the customer; then records every suggestion inserted into it as published (the desk journal,
    * learning, Insights), appends the reply to `desk/replies.jsonl` and clears the draft.
    */
-  async sendReply(ticketId: string, text: string, visibility: ReplyVisibility): Promise<{ sent: SentReply; suggestions: ShownSuggestion[] }> {
+  async sendReply(ticketId: string, text: string, visibility: ReplyVisibility): Promise<SendReplyResult> {
     if (text.trim() === '') throw new Error('The reply is empty; write or insert something first.');
     if (!this.connectors) throw new Error(`Ticket ${ticketId} does not come from a connector that is running, so nothing can be posted to it; copy the reply instead.`);
     const signal = AbortSignal.timeout(30_000);
