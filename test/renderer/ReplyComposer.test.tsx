@@ -132,4 +132,12 @@ describe('the reply box', () => {
     expect(container.querySelector('.reply-box [role="alert"]')?.textContent).toBe('Zendesk refused the token (HTTP 401).');
     expect(replyBox(container).value).toBe('Keep this');
   });
+
+  it('offers no Insert in the assist bubble, which has no reply box', async () => {
+    const { container } = await mountApp(fakeVigilApi(), { bubble: true });
+    const bubble = byName(container, 'Vigil assist');
+    await vi.waitFor(() => expect(bubble.textContent).toContain('Turn off power saving'));
+    expect(() => button(bubble, 'Insert')).toThrow();
+    expect(() => button(bubble, 'Like')).not.toThrow();
+  });
 });

@@ -41,6 +41,8 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const sendFeedback = useCopilotStore((state) => state.sendFeedback);
   const publishSuggestion = useCopilotStore((state) => state.publishSuggestion);
   const insertSuggestion = useCopilotStore((state) => state.insertSuggestion);
+  // Only where this ticket's reply box is on screen (the main window, not the assist bubble).
+  const replyOpen = useCopilotStore((state) => state.replies[shown.suggestion.ticketId]?.loaded ?? false);
   const pending = useCopilotStore((state) => state.pendingFeedback[shown.id]);
   const [askingReason, setAskingReason] = useState(false);
   const [reason, setReason] = useState('');
@@ -70,7 +72,7 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key.toLowerCase();
-    if (key === 'i') {
+    if (key === 'i' && replyOpen) {
       event.preventDefault();
       void insert();
       return;
@@ -129,15 +131,17 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
         <button type="button" className="secondary" disabled={Boolean(pending)} onClick={() => void act('copied')}>
           {given.has('copied') ? 'Copied' : 'Copy'}
         </button>
-        <button
-          type="button"
-          className="secondary"
-          title="Put this text at the cursor of the reply box (I)"
-          disabled={Boolean(pending) || dismissed}
-          onClick={() => void insert()}
-        >
-          {given.has('inserted') ? 'Insert again' : 'Insert'}
-        </button>
+        {replyOpen && (
+          <button
+            type="button"
+            className="secondary"
+            title="Put this text at the cursor of the reply box (I)"
+            disabled={Boolean(pending) || dismissed}
+            onClick={() => void insert()}
+          >
+            {given.has('inserted') ? 'Insert again' : 'Insert'}
+          </button>
+        )}
         <button type="button" className="secondary" aria-pressed={given.has('liked')} disabled={Boolean(pending)} onClick={() => void act('liked')}>
           Like
         </button>
