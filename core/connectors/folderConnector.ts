@@ -158,11 +158,11 @@ export class FolderConnector implements Connector {
     return join(this.dir, FOLDER_OUTBOX, 'replies.jsonl');
   }
 
-  postNote(ticketId: string, text: string): Promise<void> {
+  postNote(ticketId: string, text: string, _signal?: AbortSignal): Promise<void> {
     return this.appendOutbox(ticketId, 'note', text);
   }
 
-  postReply(ticketId: string, text: string): Promise<void> {
+  postReply(ticketId: string, text: string, _signal?: AbortSignal): Promise<void> {
     return this.appendOutbox(ticketId, 'reply', text);
   }
 
