@@ -9,7 +9,7 @@ import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
 import type { EgressDenialLog } from '../privacy/egressDenials';
 import type { EgressPolicy } from '../net/egress';
-import type { SecretStore } from '../secrets/secretStore';
+import { redactSecrets, type SecretStore } from '../secrets/secretStore';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { ReindexProgress } from '../knowledge/reindexJob';
@@ -20,6 +20,19 @@ import { Desk } from './desk';
 import type { ReviewItem } from '../learn/reviewQueue';
 import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
+import {
+  checkConnectorDraft,
+  describeConnectorKinds,
+  readConnectorForEdit,
+  removeConnectorSettings,
+  saveConnectorSettings,
+  type ConnectorEditView,
+  type ConnectorKindForm,
+  type ConnectorRemoval,
+  type ConnectorSaveResult,
+  type SaveConnectorRequest,
+} from './connectorConfig';
+import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import type {
   LlmOverview,
@@ -72,6 +85,9 @@ export class Workspace {
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
+  /** How watching was last started, so a connector saved in Settings restarts it the same way. */
+  private watchOptions: WatchOptions | null = null;
+  private replyDrafts: Promise<ReplyDrafts> | null = null;
 
   private constructor(
     readonly service: CopilotService,
@@ -262,6 +278,7 @@ export class Workspace {
   async startWatching(options: WatchOptions): Promise<string[]> {
     await this.stopWatching();
     this.secrets = options.secrets;
+    this.watchOptions = options;
     const configs = await loadConnectorsConfig(this.dataDir);
     const built = await buildConnectors(configs, {
       dataDir: this.dataDir,
@@ -346,6 +363,143 @@ export class Workspace {
     await watcher?.stop();
   }
 
+  // ── Connectors from the Settings screen (core/app/connectorConfig.ts) ──────────────────────────────────
+
+  /** Every connector kind with its form, generated from the kind's settings schema. */
+  connectorForms(): ConnectorKindForm[] {
+    return describeConnectorKinds();
+  }
+
+  /** One connector's settings for the edit form; for secrets only whether one is stored. */
+  connectorForEdit(id: string, secrets: SecretStore): Promise<ConnectorEditView> {
+    return readConnectorForEdit(this.dataDir, id, secrets);
+  }
+
+  /**
+   * Checks an unsaved connector: the form's fields, then its address and credentials (the secrets typed in, else
+   * those stored), as `testConnector` does for a saved one. Nothing is written.
+   */
+  async testConnectorDraft(request: SaveConnectorRequest, secrets: SecretStore): Promise<ConnectorSaveResult> {
+    const checked = await checkConnectorDraft(this.dataDir, request);
+    if (!checked.ok) return checked;
+    const typed = checked.secrets;
+    const overlay: SecretStore = {
+      get: async (name) => typed.get(name) ?? (await secrets.get(name)),
+      set: () => Promise.reject(new Error('A connection test stores no secrets.')),
+      delete: async () => false,
+      list: async () => [...new Set([...typed.keys(), ...(await secrets.list())])].sort(),
+    };
+    let built: BuiltConnectors | null = null;
+    const id = checked.config.id;
+    try {
+      // The admin asked to reach this host: it is allowed on the app's policy, as saving would allow it.
+      built = await buildConnectors([checked.config], {
+        dataDir: this.dataDir,
+        secrets: overlay,
+        only: [id],
+        offline: this.watchOptions?.offline ?? false,
+        ...(this.watchOptions?.egress ? { egress: this.watchOptions.egress } : {}),
+      });
+      await built.connectors[0]!.connector.testConnection(AbortSignal.timeout(30_000));
+      return { ok: true, id };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, message: built ? built.redact(message) : redactSecrets(message, typed.values()), fieldErrors: {} };
+    } finally {
+      for (const { connector } of built?.connectors ?? []) await connector.close?.().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Adds or changes a connector in connectors.json (secrets to `secrets`), then restarts watching so the change is
+   * picked up at once and the connector's host is allowed. `watchProblem` says why watching could not restart.
+   */
+  async saveConnector(request: SaveConnectorRequest, secrets: SecretStore): Promise<ConnectorSaveResult & { watchProblem?: string | null }> {
+    const result = await saveConnectorSettings(this.dataDir, request, secrets);
+    if (!result.ok) return result;
+    return { ...result, watchProblem: await this.restartWatching() };
+  }
+
+  /** Removes a connector (its secrets deleted, its sync state kept) and restarts watching without it. */
+  async removeConnector(id: string, secrets: SecretStore): Promise<ConnectorRemoval & { watchProblem: string | null }> {
+    const removal = await removeConnectorSettings(this.dataDir, id, secrets);
+    return { ...removal, watchProblem: await this.restartWatching() };
+  }
+
+  /** Starts watching again with the options it was last started with; the problem in words, or null. */
+  private async restartWatching(): Promise<string | null> {
+    if (!this.watchOptions) return null;
+    try {
+      await this.startWatching(this.watchOptions);
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  // ── The reply box (core/app/replyDrafts.ts) ─────────────────────────────────────────────────────────
+
+  private drafts(): Promise<ReplyDrafts> {
+    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, { onWarning: (message) => console.warn(message) });
+    return this.replyDrafts;
+  }
+
+  private draftView(ticketId: string, drafts: ReplyDrafts): ReplyDraftView {
+    const draft = drafts.get(ticketId);
+    const can = this.connectors?.writeCapabilities(ticketId) ?? {
+      note: false,
+      reply: false,
+      reason: `Ticket ${ticketId} does not come from a connector that is running, so nothing can be posted to it; copy the reply instead.`,
+    };
+    return {
+      ticketId,
+      text: draft?.text ?? '',
+      insertedSuggestionIds: draft?.insertedSuggestionIds ?? [],
+      updatedAt: draft?.updatedAt ?? null,
+      canPostNote: can.note,
+      canSendReply: can.reply,
+      writeProblem: can.reason,
+    };
+  }
+
+  /** The ticket's reply draft (kept across restarts) and what its source can take. */
+  async replyDraft(ticketId: string): Promise<ReplyDraftView> {
+    return this.draftView(ticketId, await this.drafts());
+  }
+
+  /** Keeps the ticket's reply draft; `insertedSuggestionIds` are the suggestions inserted into it. */
+  async saveReplyDraft(ticketId: string, text: string, insertedSuggestionIds: readonly string[]): Promise<ReplyDraftView> {
+    const drafts = await this.drafts();
+    await drafts.save(ticketId, text, insertedSuggestionIds);
+    return this.draftView(ticketId, drafts);
+  }
+
+  /**
+   * Posts the analyst's reply to the ticket at its source, as an internal note or (after the analyst confirmed it)
+   * as a reply to the customer; then records every suggestion inserted into it as published (the desk journal,
+   * learning, Insights), appends the reply to `desk/replies.jsonl` and clears the draft.
+   */
+  async sendReply(ticketId: string, text: string, visibility: ReplyVisibility): Promise<SendReplyResult> {
+    if (text.trim() === '') throw new Error('The reply is empty; write or insert something first.');
+    if (!this.connectors) throw new Error(`Ticket ${ticketId} does not come from a connector that is running, so nothing can be posted to it; copy the reply instead.`);
+    const signal = AbortSignal.timeout(30_000);
+    if (visibility === 'public') await this.connectors.postReply(ticketId, text, signal);
+    else await this.connectors.postNote(ticketId, text, signal);
+    const drafts = await this.drafts();
+    const inserted = drafts.get(ticketId)?.insertedSuggestionIds ?? [];
+    const suggestions: ShownSuggestion[] = [];
+    for (const suggestionId of inserted) {
+      try {
+        suggestions.push(await this.desk.feedback({ ticketId, suggestionId, action: 'published' }));
+      } catch (error) {
+        // The reply is out; a suggestion withdrawn since it was inserted has nothing left to credit.
+        console.warn(`The reply on ${ticketId} was sent, but suggestion ${suggestionId} could not be marked as published: ${String(error)}`);
+      }
+    }
+    const sent = await drafts.recordSent({ ticketId, visibility, text, suggestionIds: suggestions.map((s) => s.id) });
+    return { sent, suggestions };
+  }
+
   /**
    * The delayed review (docs/learning.md): tickets answered and quiet for the team's delay get their cited
    * knowledge kept, corrected (for review) or retired. One run at a time; a failure is logged and retried next time.
@@ -369,6 +523,7 @@ export class Workspace {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
     this.reviewTimer = null;
     await this.reviewing;
+    await (await this.replyDrafts?.catch(() => null))?.close();
     try {
       await this.stopWatching();
     } finally {

@@ -71,6 +71,11 @@ export interface Connector {
   /** Optional write-back, only ever on the analyst's click: posts `text` as an internal note on the ticket. */
   postNote?(ticketId: string, text: string, signal: AbortSignal): Promise<void>;
   /**
+   * Optional public reply, only ever after the analyst confirmed it: sends `text` to the customer on the ticket
+   * (the helpdesk's own reply, which it e-mails or shows in its portal). Kinds whose API has no such call leave it out.
+   */
+  postReply?(ticketId: string, text: string, signal: AbortSignal): Promise<void>;
+  /**
    * Optional push: calls `onChange` when the source may have something new (a file changed, a mailbox got a
    * message), so the watcher polls at once instead of waiting for the schedule. Returns an unsubscribe function.
    */

@@ -9,6 +9,11 @@
  * the baseline after them is written as `<N+1>` before the page is returned. The watcher stores cursor N+1 only
  * after the events are committed; until then a restart resumes from baseline N and recomputes the same events
  * (same ids). Older baselines are deleted once a newer cursor comes back, i.e. once it was committed.
+ *
+ * Write-back (only on the analyst's click, and only with `"writeBack": true`): notes and replies are appended to
+ * `outbox/replies.jsonl` inside the folder, one JSON line each (`ticketId` as in the ticket files, `type` "note" or
+ * "reply", `text`, `at`), fsynced, for the script that feeds the folder to deliver. A subfolder, because the
+ * connector reads only the folder's own `*.json`/`*.jsonl` files: what it writes never comes back as a ticket.
  */
 import { createReadStream, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
@@ -17,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { describeZodError, formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema, type Ticket, type TicketStatus } from '../formats/schemas';
-import { writeFileAtomic } from '../watch/durableFile';
+import { appendDurable, writeFileAtomic } from '../watch/durableFile';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
 
 export interface FolderConnectorOptions {
@@ -116,6 +121,9 @@ interface TicketRecord {
 }
 
 /** The connector for a directory of ticket files. */
+/** The subfolder of the ticket folder that notes and replies go to (never read back as tickets). */
+export const FOLDER_OUTBOX = 'outbox';
+
 export class FolderConnector implements Connector {
   readonly kind = 'folder';
   readonly id: string;
@@ -143,6 +151,29 @@ export class FolderConnector implements Connector {
     await readdir(this.dir).catch((err: Error) => {
       throw new ConnectorError(`Cannot read the ticket folder ${this.dir}: ${err.message}`, 'config');
     });
+  }
+
+  /** The file notes and replies are appended to, for the script that feeds this folder. */
+  get outboxFile(): string {
+    return join(this.dir, FOLDER_OUTBOX, 'replies.jsonl');
+  }
+
+  postNote(ticketId: string, text: string, _signal?: AbortSignal): Promise<void> {
+    return this.appendOutbox(ticketId, 'note', text);
+  }
+
+  postReply(ticketId: string, text: string, _signal?: AbortSignal): Promise<void> {
+    return this.appendOutbox(ticketId, 'reply', text);
+  }
+
+  private async appendOutbox(ticketId: string, type: 'note' | 'reply', text: string): Promise<void> {
+    const prefix = `${this.id}:`;
+    if (!ticketId.startsWith(prefix) || ticketId.length === prefix.length) {
+      throw new ConnectorError(`Ticket "${ticketId}" does not belong to the connector "${this.id}".`, 'config');
+    }
+    await this.testConnection();
+    const line = JSON.stringify({ ticketId: ticketId.slice(prefix.length), type, text, at: new Date().toISOString() });
+    await appendDurable(this.outboxFile, `${line}\n`);
   }
 
   private baselineFile(gen: number): string {

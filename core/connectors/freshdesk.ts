@@ -175,6 +175,18 @@ export class FreshdeskConnector implements Connector {
     });
   }
 
+  /** Freshdesk's reply (`POST /api/v2/tickets/:id/reply`, HTML body), sent to the requester. */
+  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
+    await this.http.request(`/api/v2/tickets/${id}/reply`, {
+      method: 'POST',
+      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>') },
+      schema: z.looseObject({ id: FdId }),
+      signal,
+    });
+  }
+
   private async conversations(t: FdTicket, signal: AbortSignal): Promise<Message[]> {
     const messages: Message[] = [];
     if (t.description_text?.trim()) {

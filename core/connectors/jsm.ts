@@ -198,6 +198,18 @@ export class JsmConnector implements Connector {
     });
   }
 
+  /** A public comment on the customer request (`public: true`): the customer sees it in the portal and by e-mail. */
+  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const key = nativeTicketId(this.id, ticketId);
+    if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(key)) throw new ConnectorError(`"${ticketId}" is not a Jira issue key.`, 'config');
+    await this.http.request(`/rest/servicedeskapi/request/${key}/comment`, {
+      method: 'POST',
+      body: { body: text, public: true },
+      schema: z.looseObject({ id: z.string() }),
+      signal,
+    });
+  }
+
   /** The account's time zone, which JQL reads dates in; asked once. */
   private async zone(signal: AbortSignal): Promise<string> {
     if (this.timeZone) return this.timeZone;

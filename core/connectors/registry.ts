@@ -177,6 +177,11 @@ export function connectorKinds(): string[] {
   return [...kinds.keys()].sort();
 }
 
+/** The registered kind by name (its settings schema, hosts and factory), or undefined. */
+export function connectorKind(name: string): ConnectorKind | undefined {
+  return kinds.get(name);
+}
+
 /** One validated entry of the settings file. */
 export interface ConnectorConfig {
   id: string;
@@ -257,6 +262,20 @@ export interface BuiltConnectors {
    * settings say `"writeBack": true` and its kind can write back.
    */
   postNote: (ticketId: string, text: string, signal: AbortSignal) => Promise<void>;
+  /**
+   * Sends `text` to the customer as a public reply on a ticket: call only after the analyst confirmed it. Refused
+   * unless the connector's settings say `"writeBack": true` and its kind can send replies (`postReply`).
+   */
+  postReply: (ticketId: string, text: string, signal: AbortSignal) => Promise<void>;
+  /** What can be posted to a ticket's source: internal notes, public replies, and why not, in words. */
+  writeCapabilities: (ticketId: string) => WriteCapabilities;
+}
+
+/** Whether a ticket's connector takes internal notes and public replies; `reason` says why not. */
+export interface WriteCapabilities {
+  note: boolean;
+  reply: boolean;
+  reason: string | null;
 }
 
 /** Builds the enabled connectors (or those named in `only`), resolving their secrets. */
@@ -299,22 +318,48 @@ export async function buildConnectors(
     connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
   }
   const redact = (text: string): string => redactSecrets(text, secretValues);
-  const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
+  /** The running connector a ticket comes from, checked for write-back; throws in words when it cannot write. */
+  const writer = (ticketId: string, what: 'note' | 'reply'): Connector => {
     // Ticket ids are `<connector id>:<id at the source>`; connector ids cannot contain ":".
     const connectorId = ticketId.slice(0, Math.max(0, ticketId.indexOf(':')));
     const config = chosen.find((c) => c.id === connectorId);
     const connector = connectors.find((c) => c.connector.id === connectorId)?.connector;
     if (!config || !connector) throw new ConnectorError(`Ticket ${ticketId} does not come from a connector that is running.`, 'config');
     if (!config.writeBack) {
-      throw new ConnectorError(`Posting notes is off for "${connectorId}". Set "writeBack": true for it in ${CONNECTORS_FILE} to allow it.`, 'config');
+      throw new ConnectorError(`Posting ${what === 'note' ? 'notes' : 'replies'} is off for "${connectorId}". Set "writeBack": true for it in ${CONNECTORS_FILE} to allow it.`, 'config');
     }
-    if (!connector.postNote) throw new ConnectorError(`A ${connector.kind} connector cannot post notes.`, 'config');
+    if (what === 'note' && !connector.postNote) throw new ConnectorError(`A ${connector.kind} connector cannot post notes.`, 'config');
+    if (what === 'reply' && !connector.postReply) throw new ConnectorError(`The ${connector.kind} connector "${connectorId}" cannot send replies to the customer; copy the reply into your helpdesk instead.`, 'config');
+    return connector;
+  };
+  const redacted = async (work: () => Promise<void>): Promise<void> => {
     try {
-      await connector.postNote(ticketId, text, signal);
+      await work();
     } catch (err) {
       if (err instanceof ConnectorError) throw new ConnectorError(redact(err.message), err.kind, err.retryAfterMs);
       throw new Error(redact(err instanceof Error ? err.message : String(err)));
     }
   };
-  return { connectors, egress, redact, postNote };
+  const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
+    const connector = writer(ticketId, 'note');
+    await redacted(() => connector.postNote!(ticketId, text, signal));
+  };
+  const postReply = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
+    const connector = writer(ticketId, 'reply');
+    await redacted(() => connector.postReply!(ticketId, text, signal));
+  };
+  const writeCapabilities = (ticketId: string): WriteCapabilities => {
+    const can = (what: 'note' | 'reply'): string | null => {
+      try {
+        writer(ticketId, what);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const note = can('note');
+    const reply = can('reply');
+    return { note: note === null, reply: reply === null, reason: note ?? reply };
+  };
+  return { connectors, egress, redact, postNote, postReply, writeCapabilities };
 }

@@ -226,6 +226,18 @@ export class RtConnector implements Connector {
     });
   }
 
+  /** RT's reply to the requestors (REST 2.0 `POST /ticket/:id/correspond`), which RT e-mails to them. */
+  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
+    await this.http.request(`/REST/2.0/ticket/${id}/correspond`, {
+      method: 'POST',
+      body: { Content: text, ContentType: 'text/plain' },
+      schema: z.unknown(),
+      signal,
+    });
+  }
+
   private scope(query: string): string {
     if (!this.config.queue) return query;
     return `Queue = '${this.config.queue.replace(/'/g, "\\'")}' AND (${query})`;

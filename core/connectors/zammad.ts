@@ -165,6 +165,22 @@ export class ZammadConnector implements Connector {
     });
   }
 
+  /**
+   * A public article (`internal: false`) by the agent: the customer sees it on the ticket in Zammad's portal.
+   * It is a note, not an e-mail: sending mail would need the customer's address on every call, and Zammad then
+   * mails it through the group's channel only for `type: "email"`.
+   */
+  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
+    await this.http.request('/api/v1/ticket_articles', {
+      method: 'POST',
+      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: false, sender: 'Agent' },
+      schema: z.looseObject({ id: ZId }),
+      signal,
+    });
+  }
+
   private async articles(t: ZTicket, signal: AbortSignal): Promise<Message[]> {
     const { data } = await this.http.request(`/api/v1/ticket_articles/by_ticket/${t.id}`, {
       query: { expand: true },

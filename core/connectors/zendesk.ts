@@ -183,6 +183,18 @@ export class ZendeskConnector implements Connector {
     });
   }
 
+  /** A public comment (`public: true`), which Zendesk e-mails to the requester. */
+  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
+    const id = nativeTicketId(this.id, ticketId);
+    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
+    await this.http.request(`/api/v2/tickets/${id}.json`, {
+      method: 'PUT',
+      body: { ticket: { comment: { body: text, public: true } } },
+      schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
+      signal,
+    });
+  }
+
   private async comments(t: ZendeskTicket, signal: AbortSignal): Promise<Message[]> {
     const messages: Message[] = [];
     const roles = new Map<number, string>();

@@ -28,6 +28,16 @@ import type {
   UseModelReport,
 } from '../../core/app/settingsTypes';
 import type { UiPreferences } from '../main/uiPreferences';
+import type {
+  ConnectorEditView,
+  ConnectorKindForm,
+  ConnectorRemoval,
+  ConnectorSaveResult,
+  ReplyDraftView,
+  ReplyVisibility,
+  SaveConnectorRequest,
+  SendReplyResult,
+} from '../../core/app/connectorTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
 export const IPC_CHANNEL_PREFIX = 'vigil:';
@@ -117,6 +127,48 @@ export interface UseModelRequest {
   id: string;
 }
 
+/** Request of `connectorForEdit` and `removeConnector`: a connector id as `connectorsOverview` lists it. */
+export interface ConnectorIdRequest {
+  id: string;
+}
+
+/** What `saveConnector` answers: the save's outcome and why watching could not restart, if it could not. */
+export type SaveConnectorResponse = ConnectorSaveResult & { watchProblem?: string | null };
+
+/** What `removeConnector` answers. */
+export type RemoveConnectorResponse = ConnectorRemoval & { watchProblem: string | null };
+
+/** Longest reply the reply box keeps or sends (a long answer with pasted steps fits). */
+export const MAX_REPLY_CHARS = 20_000;
+
+/** Most suggestions one reply may credit. */
+export const MAX_INSERTED_SUGGESTIONS = 50;
+
+/** Request of `replyDraft`. */
+export interface ReplyDraftRequest {
+  ticketId: string;
+}
+
+/** Request of `saveReplyDraft`: the whole text of the box and the suggestions inserted into it. */
+export interface SaveReplyDraftRequest {
+  ticketId: string;
+  text: string;
+  insertedSuggestionIds: string[];
+}
+
+/**
+ * Request of `sendReply`. A public reply reaches the customer and cannot be taken back: the page must say the
+ * analyst confirmed it (`confirmed: true`), which the main process checks.
+ */
+export interface SendReplyRequest {
+  ticketId: string;
+  text: string;
+  visibility: ReplyVisibility;
+  confirmed?: boolean;
+}
+
+export type { ConnectorEditView, ConnectorKindForm, ConnectorSaveResult, ReplyDraftView, SaveConnectorRequest, SendReplyResult };
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -178,6 +230,24 @@ export interface VigilApi {
   pullLlmModel(): Promise<LlmStatus>;
   /** Checks the local model now. */
   recheckLlm(): Promise<LlmStatus>;
+  /** Every connector kind with its settings form (generated from the kind's schema). */
+  connectorForms(): Promise<ConnectorKindForm[]>;
+  /** One connector's settings for the edit form; for secrets only whether one is stored, never the value. */
+  connectorForEdit(request: ConnectorIdRequest): Promise<ConnectorEditView>;
+  /** Checks an unsaved connector's fields, address and credentials; writes nothing. */
+  testConnectorDraft(request: SaveConnectorRequest): Promise<ConnectorSaveResult>;
+  /** Adds or changes a connector (secrets to the keychain) and restarts watching with it. */
+  saveConnector(request: SaveConnectorRequest): Promise<SaveConnectorResponse>;
+  /** Removes a connector and its secrets; its sync state is kept. */
+  removeConnector(request: ConnectorIdRequest): Promise<RemoveConnectorResponse>;
+  /** Asks for a ticket folder in the main process's dialog; `null` when cancelled. */
+  pickConnectorFolder(): Promise<string | null>;
+  /** The ticket's reply draft and whether its source takes notes and replies. */
+  replyDraft(request: ReplyDraftRequest): Promise<ReplyDraftView>;
+  /** Keeps the ticket's reply draft (across ticket switches and restarts). */
+  saveReplyDraft(request: SaveReplyDraftRequest): Promise<ReplyDraftView>;
+  /** Posts the reply to the ticket's source as an internal note, or sends it to the customer (confirmed). */
+  sendReply(request: SendReplyRequest): Promise<SendReplyResult>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -231,6 +301,15 @@ export const IPC_CHANNELS = Object.freeze({
   llmOverview: 'vigil:llmOverview',
   pullLlmModel: 'vigil:pullLlmModel',
   recheckLlm: 'vigil:recheckLlm',
+  connectorForms: 'vigil:connectorForms',
+  connectorForEdit: 'vigil:connectorForEdit',
+  testConnectorDraft: 'vigil:testConnectorDraft',
+  saveConnector: 'vigil:saveConnector',
+  removeConnector: 'vigil:removeConnector',
+  pickConnectorFolder: 'vigil:pickConnectorFolder',
+  replyDraft: 'vigil:replyDraft',
+  saveReplyDraft: 'vigil:saveReplyDraft',
+  sendReply: 'vigil:sendReply',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FEEDBACK_ACTIONS, REVIEW_DECISIONS } from '../../core/app/deskTypes';
 import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { PackNameSchema } from '../../core/packs/packFormat';
+import { describeConnectorKinds } from '../../core/app/connectorConfig';
 import {
   MAX_KEY_NAME_CHARS,
   MAX_QUERY_CHARS,
@@ -14,6 +15,8 @@ import {
   MAX_SEARCH_LIMIT,
   MAX_SUBSCRIBED_PACKS,
   MAX_TICKET_ID_CHARS,
+  MAX_INSERTED_SUGGESTIONS,
+  MAX_REPLY_CHARS,
   type IpcMethod,
   type IpcRequest,
 } from './contract';
@@ -119,6 +122,94 @@ const UseModelRequestSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'must be "builtin" or a model id as the models list shows'),
 });
 
+// ── Connectors from the Settings screen, and the reply box ──────────────────────────────────────────────
+
+const CONNECTOR_FORMS = describeConnectorKinds();
+const CONNECTOR_KIND_NAMES = CONNECTOR_FORMS.map((k) => k.kind) as [string, ...string[]];
+
+/** Longest text field of a connector (a URL, a path, a mailbox name). */
+export const MAX_CONNECTOR_FIELD_CHARS = 2_048;
+/** Longest secret accepted (API tokens are ~40-200 characters; a long password still fits). */
+export const MAX_SECRET_CHARS = 4_096;
+
+const ConnectorIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a connector id: letters, digits, "-" and "_" (at most 64 characters)');
+const FieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'is not a connector setting');
+
+const ConnectorFieldValueSchema = z.union(
+  [
+    z.string().max(MAX_CONNECTOR_FIELD_CHARS, `is longer than ${MAX_CONNECTOR_FIELD_CHARS} characters`),
+    z.number().finite(),
+    z.boolean(),
+    z.array(z.string().max(512, 'has an item longer than 512 characters')).max(100, 'lists more than 100 items'),
+    z.null(),
+  ],
+  'must be text, a number, true/false or a list of text',
+);
+
+const ConnectorDraftSchema = z
+  .strictObject({
+    kind: z.enum(CONNECTOR_KIND_NAMES, `the kind must be one of ${CONNECTOR_KIND_NAMES.join(', ')}`),
+    id: ConnectorIdSchema,
+    values: z.record(FieldNameSchema, ConnectorFieldValueSchema).refine((v) => Object.keys(v).length <= 50, 'too many settings'),
+    secrets: z
+      .record(FieldNameSchema, z.string().max(MAX_SECRET_CHARS, `the secret is longer than ${MAX_SECRET_CHARS} characters`))
+      .refine((v) => Object.keys(v).length <= 10, 'too many secrets'),
+  })
+  .superRefine((draft, context) => {
+    // Address fields must be http(s): anything else (file:, javascript:, ftp:) is never a helpdesk.
+    const form = CONNECTOR_FORMS.find((k) => k.kind === draft.kind);
+    for (const field of form?.fields ?? []) {
+      const value = draft.values[field.name];
+      if (field.type === 'secret' && field.name in draft.values) {
+        context.addIssue({ code: 'custom', path: ['values', field.name], message: `${field.name} is a secret: send it in "secrets", never in "values"` });
+      }
+      if (field.type !== 'url' || typeof value !== 'string' || value === '') continue;
+      let protocol = '';
+      try {
+        protocol = new URL(value).protocol;
+      } catch {
+        protocol = '';
+      }
+      if (protocol !== 'http:' && protocol !== 'https:') {
+        context.addIssue({ code: 'custom', path: ['values', field.name], message: `${field.name} must be an http:// or https:// address` });
+      }
+    }
+    for (const name of Object.keys(draft.secrets)) {
+      if (!form?.fields.some((f) => f.name === name && f.type === 'secret')) {
+        context.addIssue({ code: 'custom', path: ['secrets', name], message: `a ${draft.kind} connector has no secret "${name}"` });
+      }
+    }
+  });
+
+const SaveConnectorRequestSchema = z.strictObject({
+  mode: z.enum(['add', 'edit'], 'the mode must be "add" or "edit"'),
+  draft: ConnectorDraftSchema,
+});
+
+const ConnectorIdRequestSchema = z.strictObject({ id: ConnectorIdSchema });
+
+const SuggestionIdSchema = z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long');
+
+const ReplyTextSchema = z.string().max(MAX_REPLY_CHARS, `the reply is longer than ${MAX_REPLY_CHARS} characters; shorten it`);
+
+const SaveReplyDraftRequestSchema = z.strictObject({
+  ticketId: TicketIdSchema,
+  text: ReplyTextSchema,
+  insertedSuggestionIds: z.array(SuggestionIdSchema).max(MAX_INSERTED_SUGGESTIONS, `at most ${MAX_INSERTED_SUGGESTIONS} inserted suggestions`),
+});
+
+const SendReplyRequestSchema = z
+  .strictObject({
+    ticketId: TicketIdSchema,
+    text: ReplyTextSchema.refine((t) => t.trim() !== '', 'the reply is empty; write or insert something first'),
+    visibility: z.enum(['note', 'public'], 'the visibility must be "note" or "public"'),
+    confirmed: z.boolean().optional(),
+  })
+  .refine((r) => r.visibility !== 'public' || r.confirmed === true, {
+    message: 'a reply to the customer must be confirmed by the analyst first',
+    path: ['confirmed'],
+  });
+
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
@@ -156,4 +247,13 @@ export const ipcRequestSchemas = {
   llmOverview: NoRequestSchema,
   pullLlmModel: NoRequestSchema,
   recheckLlm: NoRequestSchema,
+  connectorForms: NoRequestSchema,
+  connectorForEdit: ConnectorIdRequestSchema,
+  testConnectorDraft: SaveConnectorRequestSchema,
+  saveConnector: SaveConnectorRequestSchema,
+  removeConnector: ConnectorIdRequestSchema,
+  pickConnectorFolder: NoRequestSchema,
+  replyDraft: OpenTicketRequestSchema,
+  saveReplyDraft: SaveReplyDraftRequestSchema,
+  sendReply: SendReplyRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

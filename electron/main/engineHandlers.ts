@@ -8,6 +8,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 import type { SettingsMethod } from './settingsHandlers';
+import type { ConnectorMethod } from './connectorHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -15,13 +16,13 @@ export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | 
 /** Told which ticket the analyst opened last, so notifications can stay quiet about the one in view. */
 export type TicketOpenedListener = (ticketId: string) => void;
 
-/** The handlers of every contract method but the Settings screen's (settingsHandlers.ts), backed by `host`. */
+/** The handlers of every contract method but the Settings screen's (settingsHandlers.ts, connectorHandlers.ts), backed by `host`. */
 export function createEngineHandlers(
   host: ServiceHost,
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
-): Omit<IpcHandlers, SettingsMethod> {
+): Omit<IpcHandlers, SettingsMethod | ConnectorMethod> {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),

@@ -7,6 +7,8 @@ import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
+import { createConnectorHandlers, type ConnectorDependencies } from './connectorHandlers';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 
 /** What the Settings screen's handlers need beyond the host; the dialogs default to the native ones. */
 export type SettingsOptions = Omit<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'> &
@@ -18,6 +20,7 @@ export function createCopilotHandlers(
   settings: SettingsOptions,
   pickEntriesFile: EntriesFilePicker = showEntriesFileDialog,
   onTicketOpened?: TicketOpenedListener,
+  connectors: Partial<ConnectorDependencies> = {},
 ): IpcHandlers {
   return {
     ...createEngineHandlers(host, pickEntriesFile, onTicketOpened),
@@ -26,6 +29,11 @@ export function createCopilotHandlers(
       pickKeyFile: showKeyFileDialog,
       pickPackFolder: showPackFolderDialog,
       ...settings,
+    }),
+    // Connector secrets live in the OS keychain (the same store the watcher reads them from).
+    ...createConnectorHandlers(host, {
+      secrets: connectors.secrets ?? new SafeStorageSecretStore(settings.dataDir),
+      pickConnectorFolder: connectors.pickConnectorFolder ?? showConnectorFolderDialog,
     }),
   };
 }
@@ -57,6 +65,12 @@ const FOLDER_DIALOG: OpenDialogOptions = {
   properties: ['openDirectory'],
 };
 
+const CONNECTOR_FOLDER_DIALOG: OpenDialogOptions = {
+  title: 'Choose the folder of ticket files to watch',
+  buttonLabel: 'Watch this folder',
+  properties: ['openDirectory', 'createDirectory'],
+};
+
 /** Shows an open dialog attached to the window that asked; the chosen path, or null when cancelled. */
 async function pickPath(event: IpcMainInvokeEvent, options: OpenDialogOptions): Promise<string | null> {
   const owner = BrowserWindow.fromWebContents(event.sender);
@@ -83,4 +97,9 @@ export function showKeyFileDialog(event: IpcMainInvokeEvent): Promise<string | n
 /** Shows the folder dialog for a pack subscription (a share, a USB stick). */
 export function showPackFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
   return pickPath(event, FOLDER_DIALOG);
+}
+
+/** Shows the folder dialog for a folder connector's ticket files. */
+export function showConnectorFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, CONNECTOR_FOLDER_DIALOG);
 }

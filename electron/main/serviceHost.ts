@@ -36,6 +36,14 @@ export type DesktopService = Pick<
   | 'onDeskEvent'
   | 'startWatching'
   | 'close'
+  | 'connectorForms'
+  | 'connectorForEdit'
+  | 'testConnectorDraft'
+  | 'saveConnector'
+  | 'removeConnector'
+  | 'replyDraft'
+  | 'saveReplyDraft'
+  | 'sendReply'
 >;
 
 /** Lazily opened engine with a draining shutdown. */

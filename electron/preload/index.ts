@@ -52,6 +52,15 @@ const vigilApi = {
   llmOverview: invoker('llmOverview'),
   pullLlmModel: invoker('pullLlmModel'),
   recheckLlm: invoker('recheckLlm'),
+  connectorForms: invoker('connectorForms'),
+  connectorForEdit: invoker('connectorForEdit'),
+  testConnectorDraft: invoker('testConnectorDraft'),
+  saveConnector: invoker('saveConnector'),
+  removeConnector: invoker('removeConnector'),
+  pickConnectorFolder: invoker('pickConnectorFolder'),
+  replyDraft: invoker('replyDraft'),
+  saveReplyDraft: invoker('saveReplyDraft'),
+  sendReply: invoker('sendReply'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

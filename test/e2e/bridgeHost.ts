@@ -15,6 +15,10 @@ import type { DeskEvent } from '../../core/app/deskTypes';
 import { IPC_METHODS, type IpcMethod } from '../../electron/ipc/contract';
 import { parseIpcRequest } from '../../electron/ipc/parseRequest';
 import type { IpcHandlers } from '../../electron/main/ipcRouter';
+import type { ConnectorMethod } from '../../electron/main/connectorHandlers';
+
+/** The handlers a test serves: the connector and reply-box ones only when the test uses them. */
+export type BridgeHandlers = Omit<IpcHandlers, ConnectorMethod> & Partial<Pick<IpcHandlers, ConnectorMethod>>;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -73,7 +77,7 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 /** Where the host hears desk events from (the workspace's `onDeskEvent`). */
 export type DeskEventSource = (listener: (event: DeskEvent) => void) => () => void;
 
-export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers, events?: DeskEventSource): Promise<BridgeHost> {
+export async function startBridgeHost(rendererDir: string, handlers: BridgeHandlers, events?: DeskEventSource): Promise<BridgeHost> {
   const calls: BridgeHost['calls'] = [];
   const streams = new Set<ServerResponse>();
   const unsubscribe = events?.((event) => {
@@ -83,7 +87,8 @@ export async function startBridgeHost(rendererDir: string, handlers: IpcHandlers
 
   async function invoke(method: IpcMethod, args: unknown[]): Promise<unknown> {
     const request = parseIpcRequest(method, args);
-    const handler = handlers[method] as (request: unknown, event: IpcMainInvokeEvent) => Promise<unknown>;
+    const handler = handlers[method] as ((request: unknown, event: IpcMainInvokeEvent) => Promise<unknown>) | undefined;
+    if (!handler) throw new Error(`${method} is not served by this test host.`);
     return handler(request, event);
   }
 

@@ -18,6 +18,8 @@ import type {
   TicketDetail,
   TicketSummary,
   VigilBridge,
+  ConnectorKindForm,
+  ReplyDraftView,
 } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
@@ -250,6 +252,50 @@ export const sampleLlm: LlmOverview = {
   problem: null,
 };
 
+const field = (f: Partial<ConnectorKindForm['fields'][number]> & Pick<ConnectorKindForm['fields'][number], 'name' | 'label' | 'type'>) => ({
+  required: false,
+  defaultValue: null,
+  options: null,
+  min: null,
+  max: null,
+  help: null,
+  ...f,
+});
+
+/** Two kinds as core/app/connectorConfig.ts describes them (its tests check the real derivation). */
+export const sampleConnectorForms: ConnectorKindForm[] = [
+  {
+    kind: 'folder',
+    label: 'Folder of ticket files',
+    fileOnlyFields: [],
+    fields: [
+      field({ name: 'id', label: 'Connector id', type: 'text', required: true, help: 'Letters, digits, "-" and "_".' }),
+      field({ name: 'enabled', label: 'Watch this connector', type: 'boolean', defaultValue: true }),
+      field({ name: 'pollSeconds', label: 'Seconds between checks', type: 'number', min: 1, max: 86_400 }),
+      field({ name: 'writeBack', label: 'May post notes and replies', type: 'boolean', defaultValue: false }),
+      field({ name: 'path', label: 'Ticket folder', type: 'folder', required: true }),
+    ],
+  },
+  {
+    kind: 'rt',
+    label: 'Request Tracker 5',
+    fileOnlyFields: [],
+    fields: [
+      field({ name: 'id', label: 'Connector id', type: 'text', required: true }),
+      field({ name: 'enabled', label: 'Watch this connector', type: 'boolean', defaultValue: true }),
+      field({ name: 'writeBack', label: 'May post notes and replies', type: 'boolean', defaultValue: false }),
+      field({ name: 'baseUrl', label: 'Address (https://…)', type: 'url', required: true }),
+      field({ name: 'queue', label: 'Queue', type: 'text' }),
+      field({ name: 'pageSize', label: 'Tickets per page', type: 'number', defaultValue: 50, min: 1, max: 100 }),
+      field({ name: 'token', label: 'API token', type: 'secret', required: true, help: 'Saved in the system keychain, never in connectors.json.' }),
+    ],
+  },
+];
+
+export function sampleDraft(overrides: Partial<ReplyDraftView> = {}): ReplyDraftView {
+  return { ticketId: 'rt:4821', text: '', insertedSuggestionIds: [], updatedAt: null, canPostNote: true, canSendReply: true, writeProblem: null, ...overrides };
+}
+
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
 export function fakeVigilApi() {
   const listeners = new Set<(event: DeskEvent) => void>();
@@ -294,6 +340,23 @@ export function fakeVigilApi() {
     pullLlmModel: vi.fn<VigilBridge['pullLlmModel']>(async () => ({ ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' })),
     recheckLlm: vi.fn<VigilBridge['recheckLlm']>(async () => sampleLlm.status),
     restartWorkspace: vi.fn<VigilBridge['restartWorkspace']>(async () => ({ ...sampleStatus, embedderId: 'all-minilm-l6-v2@0123abcd', dimensions: 384 })),
+    connectorForms: vi.fn<VigilBridge['connectorForms']>(async () => sampleConnectorForms),
+    connectorForEdit: vi.fn<VigilBridge['connectorForEdit']>(async ({ id }) => ({
+      id,
+      kind: 'rt',
+      values: { id, enabled: true, writeBack: true, baseUrl: 'https://rt.example.com' },
+      secretsStored: { token: true },
+    })),
+    testConnectorDraft: vi.fn<VigilBridge['testConnectorDraft']>(async ({ draft }) => ({ ok: true, id: draft.id })),
+    saveConnector: vi.fn<VigilBridge['saveConnector']>(async ({ draft }) => ({ ok: true, id: draft.id, watchProblem: null })),
+    removeConnector: vi.fn<VigilBridge['removeConnector']>(async ({ id }) => ({ id, secretsDeleted: [`${id}.token`], syncStateKept: `/data/watch/${id}`, watchProblem: null })),
+    pickConnectorFolder: vi.fn<VigilBridge['pickConnectorFolder']>(async () => '/home/ana/tickets'),
+    replyDraft: vi.fn<VigilBridge['replyDraft']>(async ({ ticketId }) => sampleDraft({ ticketId })),
+    saveReplyDraft: vi.fn<VigilBridge['saveReplyDraft']>(async ({ ticketId, text, insertedSuggestionIds }) => sampleDraft({ ticketId, text, insertedSuggestionIds })),
+    sendReply: vi.fn<VigilBridge['sendReply']>(async ({ ticketId, text, visibility }) => ({
+      sent: { ticketId, text, visibility, suggestionIds: [sampleSuggestion.id], at: '2026-11-22T10:00:00Z' },
+      suggestions: [{ ...sampleSuggestion, feedback: ['inserted', 'published'] }],
+    })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -35,3 +35,18 @@ export type {
 export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
 export type { UiPreferences } from '../../../electron/main/uiPreferences';
 export type { LlmStatus } from '../../../core/llm/llmStatus';
+export type {
+  ConnectorDraft,
+  ConnectorEditView,
+  ConnectorFieldForm,
+  ConnectorFieldValue,
+  ConnectorKindForm,
+  ConnectorRemoval,
+  ConnectorSaveResult,
+  SaveConnectorRequest,
+  ReplyDraftView,
+  ReplyVisibility,
+  SendReplyResult,
+  SentReply,
+} from '../../../core/app/connectorTypes';
+export type { RemoveConnectorResponse, SaveConnectorResponse, SendReplyRequest } from '../../../electron/ipc/contract';

@@ -1,11 +1,12 @@
 /**
  * One suggestion: what it says, how sure Vigil is, what it cites (expandable), and the analyst's actions.
- * Keys on a focused card: C copy, L like, D dislike, X dismiss.
+ * Keys on a focused card: C copy, I insert into the reply box, L like, D dislike, X dismiss.
  */
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CitationView, FeedbackAction, ShownSuggestion } from '../api/contractTypes';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { confidenceLabel, suggestionKindLabel } from './deskText';
+import { REPLY_TEXT_ID } from './ReplyComposer';
 
 const KEY_ACTIONS: Record<string, FeedbackAction> = { c: 'copied', l: 'liked', x: 'dismissed' };
 
@@ -39,6 +40,9 @@ function CitationList({ citations, label }: { citations: readonly CitationView[]
 export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const sendFeedback = useCopilotStore((state) => state.sendFeedback);
   const publishSuggestion = useCopilotStore((state) => state.publishSuggestion);
+  const insertSuggestion = useCopilotStore((state) => state.insertSuggestion);
+  // Only where this ticket's reply box is on screen (the main window, not the assist bubble).
+  const replyOpen = useCopilotStore((state) => state.replies[shown.suggestion.ticketId]?.loaded ?? false);
   const pending = useCopilotStore((state) => state.pendingFeedback[shown.id]);
   const [askingReason, setAskingReason] = useState(false);
   const [reason, setReason] = useState('');
@@ -59,9 +63,20 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
     await sendFeedback(shown.id, action);
   };
 
+  /** Puts the text at the reply box's cursor and moves there, so the analyst can edit it at once. */
+  const insert = async () => {
+    await insertSuggestion(shown.id);
+    document.getElementById(REPLY_TEXT_ID)?.focus();
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key.toLowerCase();
+    if (key === 'i' && replyOpen) {
+      event.preventDefault();
+      void insert();
+      return;
+    }
     if (key === 'd') {
       event.preventDefault();
       setAskingReason(true);
@@ -116,6 +131,17 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
         <button type="button" className="secondary" disabled={Boolean(pending)} onClick={() => void act('copied')}>
           {given.has('copied') ? 'Copied' : 'Copy'}
         </button>
+        {replyOpen && (
+          <button
+            type="button"
+            className="secondary"
+            title="Put this text at the cursor of the reply box (I)"
+            disabled={Boolean(pending) || dismissed}
+            onClick={() => void insert()}
+          >
+            {given.has('inserted') ? 'Insert again' : 'Insert'}
+          </button>
+        )}
         <button type="button" className="secondary" aria-pressed={given.has('liked')} disabled={Boolean(pending)} onClick={() => void act('liked')}>
           Like
         </button>

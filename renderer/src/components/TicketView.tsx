@@ -1,8 +1,9 @@
 /**
- * One ticket: the conversation on the left, Vigil's suggestions beside it, newest first.
+ * One ticket: the conversation on the left with the reply box under it, Vigil's suggestions beside it, newest first.
  */
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { authorLabel, statusLabel } from './deskText';
+import { ReplyComposer } from './ReplyComposer';
 import { SuggestionCard } from './SuggestionCard';
 
 export function TicketView() {
@@ -38,6 +39,7 @@ export function TicketView() {
             </li>
           ))}
         </ol>
+        <ReplyComposer ticketId={ticket.id} />
       </section>
       <section className="suggestions" aria-label="Suggestions">
         <h2>Suggestions</h2>

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,24 @@ describe('the folder connector', () => {
 
     const missing = new FolderConnector({ id: 'demo', path: join(tickets, 'nope'), stateDir: connectorStateDir(dataDir, 'demo') });
     await expect(missing.testConnection()).rejects.toThrow(/The ticket folder .*nope does not exist\. Create it or correct "path"/);
+  });
+
+  it('writes notes and replies to its outbox, one JSON line each, and never reads them back as tickets', async () => {
+    const { tickets, open } = await setup();
+    await writeFile(join(tickets, 'T-1.json'), JSON.stringify({ id: 'T-1', status: 'open', messages: [msg('1', 'customer', 'Printer jams')] }));
+    const { connector, sink, watcher } = await open();
+    await watcher.catchUp('demo');
+    await connector.postNote('demo:T-1', 'Checked the fuser.', new AbortController().signal);
+    await connector.postReply('demo:T-1', 'Please replace the fuser unit.\nIt is worn out.', new AbortController().signal);
+    const lines = (await readFile(connector.outboxFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(connector.outboxFile).toBe(join(tickets, 'outbox', 'replies.jsonl'));
+    expect(lines.map((l) => [l.ticketId, l.type, l.text])).toEqual([
+      ['T-1', 'note', 'Checked the fuser.'],
+      ['T-1', 'reply', 'Please replace the fuser unit.\nIt is worn out.'],
+    ]);
+    await expect(connector.postReply('other:T-1', 'x', new AbortController().signal)).rejects.toMatchObject({ kind: 'config' });
+    const before = sink.events.length;
+    await watcher.catchUp('demo');
+    expect(sink.events.length).toBe(before);
   });
 });

@@ -127,6 +127,19 @@ describe('Freshdesk connector', () => {
     expect(events.at(-1)!.ticket.messages.at(-1)).toMatchObject({ author: 'analyst', internal: true, text: 'Resend the link <it lasts 15 min>.' });
   });
 
+  it('sends a reply to the requester through the reply endpoint, as a public message', async () => {
+    const id = fd.open('Password', 'Reset link expired');
+    await connector().postReply(`fd:${id}`, 'Here is a new link.\nIt lasts <15 min>.', signal);
+    const post = fd.server.requestsTo(/\/reply$/)[0]!;
+    expect(post.method).toBe('POST');
+    expect(post.body).toEqual({ body: 'Here is a new link.<br>It lasts &lt;15 min>.' });
+    const { events } = await drain(connector(), null);
+    const last = events.at(-1)!.ticket.messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'analyst', text: 'Here is a new link.\nIt lasts <15 min>.' });
+    expect(last.internal ?? false).toBe(false);
+    await expect(connector().postReply('fd:abc', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+
   it('maps statuses and reads Link headers', () => {
     expect([2, 3, 4, 5, 6, 7, 12].map(mapFreshdeskStatus)).toEqual(['open', 'pending', 'solved', 'closed', 'pending', 'pending', 'open']);
     expect(nextLink('<https://a.freshdesk.com/api/v2/tickets?page=2>; rel="next"')).toBe('https://a.freshdesk.com/api/v2/tickets?page=2');

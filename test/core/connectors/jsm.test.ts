@@ -142,6 +142,17 @@ describe('Jira Service Management connector', () => {
     await expect(connector().postNote('jsm:not a key', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
   });
 
+  it('sends a reply as a public comment on the customer request', async () => {
+    const key = jsm.raise('Password', 'Reset link expired');
+    await connector().postReply(`jsm:${key}`, 'Here is a new link; it lasts 15 minutes.', signal);
+    expect(jsm.server.requestsTo(/comment$/).filter((r) => r.method === 'POST').at(-1)!.body).toEqual({ body: 'Here is a new link; it lasts 15 minutes.', public: true });
+    const { events } = await drain(connector(), null);
+    const last = events.at(-1)!.ticket.messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'analyst', text: 'Here is a new link; it lasts 15 minutes.' });
+    expect(last.internal ?? false).toBe(false);
+    await expect(connector().postReply('jsm:not a key', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+
   it('maps statuses, reads ADF and formats JQL dates', () => {
     expect([
       mapJsmStatus('Waiting for support', 'new'),

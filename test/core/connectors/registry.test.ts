@@ -35,7 +35,12 @@ describe('connector settings', () => {
     await expect(built.postNote('support-mail:a1@x', 'draft', signal)).rejects.toThrow('Posting notes is off for "support-mail". Set "writeBack": true for it in connectors.json to allow it.');
     await expect(built.postNote('off:T-1', 'draft', signal)).rejects.toThrow('Ticket off:T-1 does not come from a connector that is running.');
     const withWriteBack = await buildConnectors(parseConnectorsConfig({ connectors: [{ id: 'demo', kind: 'folder', path: 'tickets', writeBack: true }] }, 'c.json'), { dataDir, secrets });
-    await expect(withWriteBack.postNote('demo:T-1', 'draft', signal)).rejects.toThrow('A folder connector cannot post notes.');
+    // The folder connector writes notes and replies to its outbox; the IMAP one saves drafts but sends no replies.
+    expect(withWriteBack.writeCapabilities('demo:T-1')).toEqual({ note: true, reply: true, reason: null });
+    const imapBack = await buildConnectors(parseConnectorsConfig({ connectors: [{ ...imap, writeBack: true }] }, 'c.json'), { dataDir, secrets });
+    expect(imapBack.writeCapabilities('support-mail:a1@x')).toEqual({ note: true, reply: false, reason: expect.stringContaining('cannot send replies') });
+    await expect(imapBack.postReply('support-mail:a1@x', 'draft', signal)).rejects.toThrow('The imap connector "support-mail" cannot send replies to the customer; copy the reply into your helpdesk instead.');
+    expect(built.writeCapabilities('support-mail:a1@x')).toMatchObject({ note: false, reply: false, reason: expect.stringContaining('Posting notes is off') });
   });
 
   it('names the file, the entry and the field of a mistake', async () => {

@@ -153,6 +153,19 @@ describe('RT connector against a real Request Tracker 5', { timeout: 240_000 }, 
     await expect(connector().postNote('other:1', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
   });
 
+  it('sends a reply to the requestors as correspondence the customer can read', async () => {
+    const id = await rt.createTicket('Printer jams', 'The printer jams on every page.');
+    await connector().postReply(`rt-main:${id}`, 'Please replace the fuser unit; it is worn out.', signal);
+    const { events } = await drain(connector(), null);
+    const last = forTicket(events, `rt-main:${id}`).at(-1)!.ticket.messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'analyst', text: 'Please replace the fuser unit; it is worn out.' });
+    expect(last.internal ?? false).toBe(false);
+    // RT keeps it as correspondence, which the customer's own token can read (a comment it could not).
+    const history = (await rt.api('GET', `/ticket/${id}/history?fields=Type`, rt.customerToken)) as { items: Array<{ Type: string }> };
+    expect(history.items.map((t) => t.Type)).toContain('Correspond');
+    await expect(connector().postReply('other:1', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+
   it('rejects a cursor it did not write', async () => {
     await expect(connector().fetchSince('{"page": "x"}', signal)).rejects.toMatchObject({ kind: 'config' });
   });

@@ -119,6 +119,17 @@ describe('Zammad connector', () => {
     expect(events.at(-1)!.ticket.messages.at(-1)).toMatchObject({ author: 'analyst', internal: true });
   });
 
+  it('sends a reply as a public article the customer sees', async () => {
+    const id = zm.open('Password', 'Reset link expired');
+    await connector().postReply(`zm:${id}`, 'Here is a new link; it lasts 15 minutes.', signal);
+    expect(zm.server.requestsTo(/ticket_articles$/).at(-1)!.body).toMatchObject({ ticket_id: id, internal: false, sender: 'Agent', body: 'Here is a new link; it lasts 15 minutes.' });
+    const { events } = await drain(connector(), null);
+    const last = events.at(-1)!.ticket.messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'analyst', text: 'Here is a new link; it lasts 15 minutes.' });
+    expect(last.internal ?? false).toBe(false);
+    await expect(connector().postReply('zm:abc', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+
   it('maps Zammad states', () => {
     expect(['new', 'open', 'pending reminder', 'pending close', 'closed', 'merged', 'removed', 'waiting'].map(mapZammadState)).toEqual([
       'new',

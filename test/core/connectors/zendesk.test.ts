@@ -167,6 +167,18 @@ describe('Zendesk connector', () => {
     await expect(connector().postNote('rt:1', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
   });
 
+  it('sends a reply as a public comment, which the requester sees', async () => {
+    const id = zd.open('Password reset', 'The link expired.');
+    await connector().postReply(`zd:${id}`, 'Here is a new link; it lasts 15 minutes.', signal);
+    const put = zd.server.requestsTo(new RegExp(`/tickets/${id}.json`)).find((r) => r.method === 'PUT')!;
+    expect(put.body).toEqual({ ticket: { comment: { body: 'Here is a new link; it lasts 15 minutes.', public: true } } });
+    const { events } = await drain(connector(), null);
+    const last = events.at(-1)!.ticket.messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'analyst', text: 'Here is a new link; it lasts 15 minutes.' });
+    expect(last.internal ?? false).toBe(false);
+    await expect(connector().postReply('rt:1', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+
   it('maps every Zendesk status', () => {
     expect(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted'].map(mapZendeskStatus)).toEqual([
       'new',

@@ -19,6 +19,7 @@ export function fakeDeskMethods() {
     reviewEntry: vi.fn(async () => []),
     startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
     onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
+    ...fakeConnectorMethods(),
   } satisfies Partial<DesktopService>;
 }
 
@@ -38,5 +39,21 @@ export function fakePackMethods() {
     recheckLlm: vi.fn(async () => llmStatus),
     waitForReindex: vi.fn(async () => null),
     watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
+  } satisfies Partial<DesktopService>;
+}
+
+const draftView = (ticketId: string) => ({ ticketId, text: '', insertedSuggestionIds: [], updatedAt: null, canPostNote: false, canSendReply: false, writeProblem: 'not watched' });
+
+/** Settings → Connectors and the reply box, answering empty data. */
+export function fakeConnectorMethods() {
+  return {
+    connectorForms: vi.fn(() => []),
+    connectorForEdit: vi.fn(async (id: string, _secrets: unknown) => ({ id, kind: 'folder', values: {}, secretsStored: {} })),
+    testConnectorDraft: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id })),
+    saveConnector: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id, watchProblem: null })),
+    removeConnector: vi.fn(async (id: string, _secrets: unknown) => ({ id, secretsDeleted: [], syncStateKept: `/data/watch/${id}`, watchProblem: null })),
+    replyDraft: vi.fn(async (ticketId: string) => draftView(ticketId)),
+    saveReplyDraft: vi.fn(async (ticketId: string, text: string, inserted: readonly string[]) => ({ ...draftView(ticketId), text, insertedSuggestionIds: [...inserted] })),
+    sendReply: vi.fn(async (ticketId: string, text: string, visibility: 'note' | 'public') => ({ sent: { ticketId, text, visibility, suggestionIds: [], at: '2026-11-22T10:00:00Z' }, suggestions: [] })),
   } satisfies Partial<DesktopService>;
 }

@@ -45,6 +45,15 @@ function fakeHandlers() {
     llmOverview: vi.fn(async () => ({}) as never),
     pullLlmModel: vi.fn(async () => ({}) as never),
     recheckLlm: vi.fn(async () => ({}) as never),
+    connectorForms: vi.fn(async () => []),
+    connectorForEdit: vi.fn(async () => ({}) as never),
+    testConnectorDraft: vi.fn(async () => ({}) as never),
+    saveConnector: vi.fn(async () => ({}) as never),
+    removeConnector: vi.fn(async () => ({}) as never),
+    pickConnectorFolder: vi.fn(async () => null),
+    replyDraft: vi.fn(async () => ({}) as never),
+    saveReplyDraft: vi.fn(async () => ({}) as never),
+    sendReply: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

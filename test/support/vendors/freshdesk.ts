@@ -64,6 +64,7 @@ export class FakeFreshdesk {
     this.server.on('GET', '/api/v2/tickets', (req) => this.list(req));
     this.server.on('GET', '/api/v2/tickets/:id/conversations', (req, p) => this.conversations(req, Number(p.id)));
     this.server.on('POST', '/api/v2/tickets/:id/notes', (req, p) => this.note(req, Number(p.id)));
+    this.server.on('POST', '/api/v2/tickets/:id/reply', (req, p) => this.reply(req, Number(p.id)));
   }
 
   async start(): Promise<this> {
@@ -197,5 +198,18 @@ export class FakeFreshdesk {
     this.add(id, body.private === false ? 'reply' : 'note', text);
     const c = t.conversations.at(-1)!;
     return { status: 201, body: { ...c, body: body.body, ticket_id: id } };
+  }
+
+  /** Freshdesk's reply to the requester: a public, outgoing conversation (HTML body). */
+  private reply(req: RecordedRequest, id: number): Reply {
+    const t = this.tickets.get(id);
+    if (!t) return { status: 404, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } };
+    const body = req.body as { body?: string } | null;
+    if (!body?.body) {
+      return { status: 400, body: { description: 'Validation failed', errors: [{ field: 'body', message: 'Mandatory attribute missing', code: 'missing_field' }] } };
+    }
+    this.add(id, 'reply', body.body.replace(/<br>/g, '\n').replace(/&lt;/g, '<').replace(/&amp;/g, '&'));
+    const c = t.conversations.at(-1)!;
+    return { status: 201, body: { ...c, body: body.body, ticket_id: id, from_email: 'support@acme.test', to_emails: ['dana@example.com'] } };
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The team's connectors: each one's kind, state, last sync, backlog and last error in words, with a button that
- * checks its address and credentials now. Connectors are added by an admin in `connectors.json` (secrets with
- * `vigil secrets set`), as docs/connectors.md describes; this section says where the file is.
+ * checks its address and credentials now; and adding, editing and removing connectors (ConnectorForm), which
+ * writes `connectors.json` and restarts watching at once. Secrets go to the system keychain, never to the file.
+ * When the file has a mistake, the section says where and offers nothing that would overwrite it.
  */
+import { useState } from 'react';
 import type { ConnectorView } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
+import { ConnectorForm } from '../connectors/ConnectorForm';
 import { ageLabel } from '../deskText';
 
 function healthLine(view: ConnectorView): string {
@@ -17,11 +20,19 @@ function healthLine(view: ConnectorView): string {
   return parts.join(' · ');
 }
 
+/** Which form is open: none, "add", or "edit" of one connector. */
+type Editing = null | { mode: 'add' } | { mode: 'edit'; id: string };
+
 export function ConnectorSettings() {
   const overview = useCopilotStore((s) => s.connectors);
   const error = useCopilotStore((s) => s.connectorsError);
   const tests = useCopilotStore((s) => s.connectorTests);
+  const notice = useCopilotStore((s) => s.connectorNotice);
   const testConnector = useCopilotStore((s) => s.testConnector);
+  const loadConnectors = useCopilotStore((s) => s.loadConnectors);
+  const removeConnector = useCopilotStore((s) => s.removeConnector);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
 
   if (error) {
     return (
@@ -31,15 +42,28 @@ export function ConnectorSettings() {
     );
   }
   if (!overview) return <p className="empty-state">Loading…</p>;
+  // A file Vigil cannot read is never rewritten from here: the admin fixes it first, so nothing in it is lost.
+  const locked = overview.problem !== null;
   return (
     <div>
       <p className="muted">
-        Configured in <span className="path">{overview.file}</span>; an admin adds connectors there and their secrets with{' '}
-        <code>vigil secrets set NAME</code> (see docs/connectors.md).
+        Saved in <span className="path">{overview.file}</span>; secrets go to the system keychain, never into that file.
       </p>
       {overview.problem && (
-        <p className="notice error" role="alert">
-          {overview.problem}
+        <div className="notice error" role="alert">
+          <p>{overview.problem}</p>
+          <p>
+            Vigil does not change connectors.json while it has a mistake, so nothing in it is lost. Fix the line or field named above in a text
+            editor, then reload.
+          </p>
+          <button type="button" className="secondary" onClick={() => void loadConnectors()}>
+            Reload connectors.json
+          </button>
+        </div>
+      )}
+      {notice && (
+        <p role="status" className="settings-notice">
+          {notice}
         </p>
       )}
       {overview.connectors.length === 0 && !overview.problem && <p className="empty-state">No connectors yet: Vigil is not watching any queue.</p>}
@@ -55,18 +79,56 @@ export function ConnectorSettings() {
                   {view.health.lastError}
                 </p>
               )}
-              <button type="button" className="secondary" disabled={test === 'testing'} onClick={() => void testConnector(view.id)}>
-                {test === 'testing' ? 'Testing…' : `Test ${view.id}`}
-              </button>
+              <div className="settings-actions">
+                <button type="button" className="secondary" disabled={test === 'testing'} onClick={() => void testConnector(view.id)}>
+                  {test === 'testing' ? 'Testing…' : `Test ${view.id}`}
+                </button>
+                <button type="button" className="secondary" disabled={locked || editing !== null} onClick={() => setEditing({ mode: 'edit', id: view.id })}>
+                  {`Edit ${view.id}`}
+                </button>
+                <button type="button" className="secondary" disabled={locked || editing !== null} onClick={() => setRemoving(view.id)}>
+                  {`Remove ${view.id}`}
+                </button>
+              </div>
               {test && test !== 'testing' && (
                 <p role="status" className={test.ok ? 'notice' : 'notice error'}>
                   {test.ok ? `${view.id}: connection and credentials work.` : test.message}
                 </p>
               )}
+              {removing === view.id && (
+                <div className="notice" role="alertdialog" aria-label={`Remove ${view.id}?`}>
+                  <p>
+                    Remove {view.id}? Vigil stops watching it and deletes its secret from the keychain. Its tickets stay on the desk and its sync state
+                    (watch/{view.id}) is kept, so adding it again under the same id resumes where it stopped.
+                  </p>
+                  <div className="settings-actions">
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setRemoving(null);
+                        void removeConnector(view.id);
+                      }}
+                    >
+                      {`Yes, remove ${view.id}`}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => setRemoving(null)}>
+                      Keep it
+                    </button>
+                  </div>
+                </div>
+              )}
+              {editing?.mode === 'edit' && editing.id === view.id && <ConnectorForm mode="edit" editId={view.id} onClose={() => setEditing(null)} />}
             </li>
           );
         })}
       </ul>
+      {editing?.mode === 'add' ? (
+        <ConnectorForm mode="add" onClose={() => setEditing(null)} />
+      ) : (
+        <button type="button" disabled={locked || editing !== null} onClick={() => setEditing({ mode: 'add' })}>
+          Add connector
+        </button>
+      )}
     </div>
   );
 }

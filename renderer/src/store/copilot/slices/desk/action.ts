@@ -4,6 +4,7 @@ import { errorMessage } from '../../../../api/errorMessage';
 import { suggestionKindLabel } from '../../../../components/deskText';
 import type { CopilotState, VigilApiSource } from '../../store';
 import { initialDeskState, type DeskState, type View } from './initialState';
+import { createReplyActions, type ReplyAction } from './replyActions';
 
 /** Toasts kept on screen at once; older ones make room. */
 export const MAX_TOASTS = 3;
@@ -24,7 +25,7 @@ export interface DeskAction {
   subscribeToDesk(): () => void;
 }
 
-export type DeskSlice = DeskState & DeskAction;
+export type DeskSlice = DeskState & DeskAction & ReplyAction;
 
 export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState, [], [], DeskSlice> {
   // Numbers each load, so a slow answer never replaces a newer one.
@@ -160,5 +161,6 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         }
       }
     },
+    ...createReplyActions(api, set, get),
   });
 }

@@ -11,6 +11,25 @@ export interface Toast {
   text: string;
 }
 
+/** One ticket's reply box: the draft (kept in the data folder), where the cursor is, and what its source takes. */
+export interface ReplyBox {
+  text: string;
+  /** Suggestions inserted into this draft: sending it counts as publishing them. */
+  insertedSuggestionIds: string[];
+  /** The selection in the text box, where "Insert" puts a suggestion. */
+  selection: { start: number; end: number };
+  loaded: boolean;
+  canPostNote: boolean;
+  canSendReply: boolean;
+  /** Why notes or replies cannot be posted, in words. */
+  writeProblem: string | null;
+  /** What is being sent right now. */
+  sending: 'note' | 'public' | null;
+  /** The last outcome, in words ("Posted as an internal note."), and the last failure. */
+  status: string | null;
+  error: string | null;
+}
+
 /** The analyst's desk as the window shows it. */
 export interface DeskState {
   view: View;
@@ -26,6 +45,8 @@ export interface DeskState {
   toasts: Toast[];
   insights: Insights | null;
   insightsError: string | null;
+  /** Reply boxes by ticket id. */
+  replies: Record<string, ReplyBox>;
 }
 
 export const initialDeskState: DeskState = {
@@ -41,4 +62,5 @@ export const initialDeskState: DeskState = {
   toasts: [],
   insights: null,
   insightsError: null,
+  replies: {},
 };
