@@ -36,6 +36,11 @@ export type DesktopService = Pick<
   | 'onDeskEvent'
   | 'startWatching'
   | 'close'
+  | 'listEntries'
+  | 'entryDetail'
+  | 'reviseEntry'
+  | 'setEntryStatus'
+  | 'restoreEntryVersion'
 >;
 
 /** Lazily opened engine with a draining shutdown. */

@@ -52,6 +52,11 @@ const vigilApi = {
   llmOverview: invoker('llmOverview'),
   pullLlmModel: invoker('pullLlmModel'),
   recheckLlm: invoker('recheckLlm'),
+  listEntries: invoker('listEntries'),
+  entryDetail: invoker('entryDetail'),
+  editEntry: invoker('editEntry'),
+  setEntryStatus: invoker('setEntryStatus'),
+  restoreEntryVersion: invoker('restoreEntryVersion'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

@@ -35,3 +35,4 @@ export type {
 export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
 export type { UiPreferences } from '../../../electron/main/uiPreferences';
 export type { LlmStatus } from '../../../core/llm/llmStatus';
+export type { EntryContent, EntryDetail, EntryListPage, EntryListRequest, EntryOrigin, EntryPatch, EntryProvenanceView, EntrySummary, EntryVersionView } from '../../../core/app/knowledgeBrowser';

@@ -45,6 +45,11 @@ function fakeHandlers() {
     llmOverview: vi.fn(async () => ({}) as never),
     pullLlmModel: vi.fn(async () => ({}) as never),
     recheckLlm: vi.fn(async () => ({}) as never),
+    listEntries: vi.fn(async () => ({}) as never),
+    entryDetail: vi.fn(async () => null),
+    editEntry: vi.fn(async () => ({}) as never),
+    setEntryStatus: vi.fn(async () => ({}) as never),
+    restoreEntryVersion: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 
