@@ -58,7 +58,7 @@ function History({ detail }: { detail: EntryDetail }) {
                 {viewed === v.version ? 'Hide' : 'View'}
               </button>
               {detail.readOnly === null && (
-                <button type="button" className="secondary" aria-label={`Restore version ${v.version}`} disabled={busy} onClick={() => void restore(v.version)}>
+                <button type="button" className="secondary" aria-label={`Restore version ${v.version}`} aria-disabled={busy} onClick={() => void restore(v.version)}>
                   Restore this version
                 </button>
               )}
@@ -83,6 +83,8 @@ export function EntryDetailPanel({ onClose }: { onClose: () => void }) {
   const setStatus = useCopilotStore((state) => state.setOpenEntryStatus);
   const viewVersion = useCopilotStore((state) => state.viewEntryVersion);
   const panel = useRef<HTMLElement>(null);
+  // Buttons are marked aria-disabled while a change is saved, not disabled: a disabled button loses the focus, and
+  // the keyboard user would land on the page's body (the store refuses a second change meanwhile anyway).
 
   // Opening an entry moves the focus here, so E and Escape work at once.
   useEffect(() => {
@@ -149,15 +151,15 @@ export function EntryDetailPanel({ onClose }: { onClose: () => void }) {
               )}
               {detail.readOnly === null && (
                 <div className="review-actions" role="group" aria-label="Entry actions">
-                  <button type="button" disabled={busy} title="E" onClick={() => setEditing(true)}>
+                  <button type="button" aria-disabled={busy} title="E" onClick={() => setEditing(true)}>
                     Edit
                   </button>
                   {detail.content.status === 'retired' ? (
-                    <button type="button" className="secondary" disabled={busy} onClick={() => void setStatus('approved')}>
+                    <button type="button" className="secondary" aria-disabled={busy} onClick={() => void setStatus('approved')}>
                       Approve again
                     </button>
                   ) : (
-                    <button type="button" className="secondary" disabled={busy} onClick={() => void setStatus('retired')}>
+                    <button type="button" className="secondary" aria-disabled={busy} onClick={() => void setStatus('retired')}>
                       Retire
                     </button>
                   )}

@@ -37,7 +37,7 @@ export function EntryEditor({ detail }: { detail: EntryDetail }) {
   const fieldId = (name: string) => `entry-edit-${name}`;
   return (
     <form
-      className="entry-editor"
+      className="kb-entry-editor"
       aria-label="Edit entry"
       onSubmit={(event) => {
         event.preventDefault();
