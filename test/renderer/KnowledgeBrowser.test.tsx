@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
-import { entrySummary, fakeVigilApi, sampleEntries, sampleEntryDetail } from './fakeVigilApi';
+import { entrySummary, fakeVigilApi, hit, sampleEntries, sampleEntryDetail } from './fakeVigilApi';
 import { button, byName, click, mountApp, type } from './mountApp';
 
 const key = async (element: HTMLElement, k: string, init: KeyboardEventInit = {}) =>
@@ -157,5 +157,17 @@ describe('the knowledge browser', () => {
     await key(detail, 'e');
     expect(container.querySelector('[aria-label="Edit entry"]')).toBeNull();
     expect(api.editEntry).not.toHaveBeenCalled();
+  });
+
+  it('opens a search result’s details and history in the browser', async () => {
+    const api = fakeVigilApi();
+    api.searchKnowledge.mockResolvedValueOnce([hit({ id: 'qa-rt:4100' }), hit({ id: 'kb-pack', title: 'From a pack', pack: { name: 'network-basics', version: '1.2.0' } })]);
+    const { container } = await mountKnowledge(api);
+    await type(byName<HTMLInputElement>(container, 'Search approved knowledge'), 'vpn after sleep');
+    await click(button(container, 'Search'));
+    expect(container.querySelector('[aria-label="Details of From a pack"]')).toBeNull(); // packs are read in the browser's word filter
+    await click(byName(container, 'Details of VPN disconnects after the laptop wakes from sleep'));
+    expect(api.entryDetail).toHaveBeenCalledWith({ entryId: 'qa-rt:4100' });
+    expect(byName(byName(container, 'Entry detail'), 'Provenance').textContent).toContain('Learned from ticket rt:4100');
   });
 });

@@ -15,8 +15,11 @@ export interface KnowledgeAction {
   loadEntries(): Promise<void>;
   /** Appends the next page. */
   loadMoreEntries(): Promise<void>;
-  /** Opens an entry in the detail panel (a pack's entry from its row, the others from the engine). */
-  openBrowseEntry(item: EntrySummary, options?: { edit?: boolean }): Promise<void>;
+  /**
+   * Opens an entry in the detail panel: a pack's entry from its row (`detail`), the others from the engine (a list
+   * row, or a search result by id).
+   */
+  openBrowseEntry(item: Pick<EntrySummary, 'id' | 'readOnly' | 'detail'>, options?: { edit?: boolean }): Promise<void>;
   closeBrowseEntry(): void;
   setEntryEditing(editing: boolean): void;
   /** Saves the analyst's change; true when saved. */
