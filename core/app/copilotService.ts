@@ -39,6 +39,23 @@ import { EntryHistory, type HistoryRecord } from '../learn/entryHistory';
 import { LearningLoop, type LearnOutcome } from '../learn/learningLoop';
 import { loadLearningSettings, saveLearningSettings, type LearnMode, type LearningSettings } from '../learn/learningSettings';
 import { ReviewDesk, type EntryEdit, type ReviewItem } from '../learn/reviewQueue';
+import { countByStatus, listEntryPage, type ListingFilter } from '../knowledge/entryListing';
+import { ENTRY_STATUSES } from '../knowledge/storedEntry';
+import {
+  applyPatch,
+  DEFAULT_PAGE_SIZE,
+  detailOf,
+  MAX_PAGE_SIZE,
+  ORIGIN_SOURCE_TYPES,
+  originOf,
+  readOnlyReason,
+  summaryOf,
+  type EntryDetail,
+  type EntryListPage,
+  type EntryListRequest,
+  type EntryPatch,
+  type EntrySummary,
+} from './knowledgeBrowser';
 
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
@@ -737,5 +754,94 @@ export class CopilotService {
         }
       }
     }
+  }
+
+  // ── The knowledge browser (core/app/knowledgeBrowser.ts; the desktop app's Knowledge screen) ──────────────
+
+  /**
+   * One page of stored entries, filtered by status, kind and origin: newest change first, filtered, ordered and
+   * paged by LanceDB (core/knowledge/entryListing.ts), so a page costs the same at 100k entries. With `text`, the
+   * page is the hybrid search's best matches of the asked statuses instead, with installed packs' approved entries
+   * when the origin allows them; `counts` are always the store's per status for the kind and origin.
+   */
+  async listEntries(request: EntryListRequest = {}): Promise<EntryListPage> {
+    const offset = Math.max(0, Math.floor(request.offset ?? 0));
+    const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(request.limit ?? DEFAULT_PAGE_SIZE)));
+    const filter: ListingFilter = {
+      statuses: request.status ? [request.status] : [],
+      kinds: request.kind ? [request.kind] : [],
+      sourceTypes: request.origin ? [ORIGIN_SOURCE_TYPES[request.origin]] : [],
+    };
+    const text = request.text?.trim() ?? '';
+    if (text === '') {
+      const [page, counts] = await this.store.readCommitted((table) => Promise.all([listEntryPage(table, filter, offset, limit), countByStatus(table, filter)]));
+      return { items: page.entries.map(summaryOf), offset, hasMore: page.hasMore, order: 'recent', counts };
+    }
+    const want = offset + limit + 1;
+    // Kind and origin are checked after the search, so it is asked for more when they will drop some hits.
+    const searchLimit = request.kind || request.origin ? want * 4 : want;
+    const withPacks = (!request.origin || request.origin === 'pack') && (!request.status || request.status === 'approved');
+    const [own, fromPacks, counts] = await Promise.all([
+      this.store.search(text, { limit: searchLimit, candidates: Math.max(50, searchLimit), statuses: request.status ? [request.status] : ENTRY_STATUSES }),
+      withPacks ? this.packs.library.search(text, { limit: searchLimit }) : Promise.resolve([]),
+      this.store.readCommitted((table) => countByStatus(table, filter)),
+    ]);
+    const merged = mergeHits([...own, ...fromPacks] as (SearchHit & { pack?: PackHit['pack'] })[], own.length + fromPacks.length);
+    const matching = merged.filter(
+      (hit) => (!request.kind || hit.entry.kind === request.kind) && (!request.origin || originOf(hit.entry) === request.origin),
+    );
+    const items = matching.slice(offset, offset + limit).map((hit): EntrySummary => {
+      const summary = summaryOf(hit.entry);
+      // Installed packs are searched, not read by id: their entry's detail travels with the hit.
+      return hit.pack ? { ...summary, readOnly: true, pack: hit.pack, detail: detailOf(hit.entry, [], null) } : summary;
+    });
+    return { items, offset, hasMore: matching.length > offset + limit, order: 'relevance', counts };
+  }
+
+  /** An entry with its provenance, every version of its history and its feedback counts; null when there is none. */
+  async entryDetail(id: string): Promise<EntryDetail | null> {
+    const entry = await this.store.get(id);
+    if (!entry) return null;
+    return detailOf(entry, this.learning.history.versions(id), this.learning.feedback.of(id));
+  }
+
+  /**
+   * An analyst's change to an entry's question, title, answer or tags, checked against the entry format (errors
+   * name the field), saved as a new version (`edited`, by `actor`) and searchable at once. The status stays as it
+   * was. Entries from knowledge packs are read-only.
+   */
+  async reviseEntry(id: string, patch: EntryPatch, actor: string): Promise<EntryDetail> {
+    const entry = await this.requireEditable(id);
+    const at = this.learning.clock().toISOString();
+    const next = applyPatch(entry, patch, at);
+    // History first, as every change in core/learn: a crash after it leaves a version that can be restored.
+    await this.learning.history.record('edited', next, actor, { at, before: entry, note: 'edited in the knowledge browser' });
+    await this.store.upsert([next]);
+    return (await this.entryDetail(id)) as EntryDetail;
+  }
+
+  /**
+   * Retires an entry (never suggested again, nothing deleted) or approves it again, as a new version by `actor`.
+   * Reinstating a retired entry starts a new feedback window, as `restoreEntry` does.
+   */
+  async setEntryStatus(id: string, status: 'approved' | 'retired', actor: string, note?: string): Promise<EntryDetail> {
+    const entry = await this.requireEditable(id);
+    if (entry.status !== status) {
+      if (status === 'retired') {
+        await this.learning.desk.retire(id, actor, note ?? 'retired in the knowledge browser');
+      } else {
+        await this.learning.desk.approve(id, actor);
+        if (entry.status === 'retired') this.learning.feedback.stats.reinstate(id, this.learning.clock().toISOString());
+      }
+    }
+    return (await this.entryDetail(id)) as EntryDetail;
+  }
+
+  private async requireEditable(id: string): Promise<StoredEntry> {
+    const entry = await this.store.get(id);
+    if (!entry) throw new Error(`No knowledge entry with id ${id}: it may have been deleted meanwhile. Reload the list.`);
+    const readOnly = readOnlyReason(entry);
+    if (readOnly) throw new Error(readOnly);
+    return entry;
   }
 }

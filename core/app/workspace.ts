@@ -34,6 +34,7 @@ import {
 } from './connectorConfig';
 import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
+import type { EntryDetail, EntryListPage, EntryListRequest, EntryPatch } from './knowledgeBrowser';
 import type {
   LlmOverview,
   LlmPullProgress,
@@ -534,6 +535,41 @@ export class Workspace {
         await this.service.close();
       }
     }
+  }
+
+  // ── The knowledge browser (core/app/knowledgeBrowser.ts) ───────────────────────────────────────────────
+
+  /** One page of entries; see `CopilotService.listEntries`. */
+  listEntries(request: EntryListRequest): Promise<EntryListPage> {
+    return this.service.listEntries(request);
+  }
+
+  /** One entry with provenance, history and feedback counts, or null. */
+  entryDetail(id: string): Promise<EntryDetail | null> {
+    return this.service.entryDetail(id);
+  }
+
+  /** Saves an analyst's edit as a new version and tells every window the knowledge changed. */
+  async reviseEntry(id: string, patch: EntryPatch, actor: string): Promise<EntryDetail> {
+    const detail = await this.service.reviseEntry(id, patch, actor);
+    this.desk.announceKnowledgeChange([id]);
+    return detail;
+  }
+
+  /** Retires an entry or approves it again, and tells every window. */
+  async setEntryStatus(id: string, status: 'approved' | 'retired', actor: string, note?: string): Promise<EntryDetail> {
+    const detail = await this.service.setEntryStatus(id, status, actor, note);
+    this.desk.announceKnowledgeChange([id]);
+    return detail;
+  }
+
+  /** Restores an earlier version of an entry (as a new version) and tells every window. */
+  async restoreEntryVersion(id: string, version: number, actor: string): Promise<EntryDetail> {
+    await this.service.restoreEntry(id, version, actor);
+    this.desk.announceKnowledgeChange([id]);
+    const detail = await this.service.entryDetail(id);
+    if (!detail) throw new Error(`Entry ${id} was restored but could not be read back; reload the knowledge list.`);
+    return detail;
   }
 }
 

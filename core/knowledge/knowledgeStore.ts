@@ -651,6 +651,16 @@ export class KnowledgeStore {
       ids: job.ids,
     };
   }
+
+  /**
+   * Runs read-only queries (`read`) on the table that answers searches, once every write acknowledged so far is
+   * committed to it: the knowledge browser's paged listing (entryListing.ts) filters, orders and pages in LanceDB
+   * rather than reading every entry.
+   */
+  async readCommitted<T>(read: (table: lancedb.Table) => Promise<T>): Promise<T> {
+    await this.flush();
+    return read(this.active.table);
+  }
 }
 
 function metaFor(table: string, embedder: Embedder): StoreMeta {

@@ -38,6 +38,7 @@ import type {
   SaveConnectorRequest,
   SendReplyResult,
 } from '../../core/app/connectorTypes';
+import type { EntryDetail, EntryListPage, EntryListRequest, EntryPatch } from '../../core/app/knowledgeBrowser';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
 export const IPC_CHANNEL_PREFIX = 'vigil:';
@@ -169,6 +170,34 @@ export interface SendReplyRequest {
 
 export type { ConnectorEditView, ConnectorKindForm, ConnectorSaveResult, ReplyDraftView, SaveConnectorRequest, SendReplyResult };
 
+/** Request of `listEntries`: filters (absent = any), the text filter and the page; see `EntryListRequest`. */
+export type ListEntriesRequest = EntryListRequest;
+
+/** Request of `entryDetail`. */
+export interface EntryDetailRequest {
+  entryId: string;
+}
+
+/** Request of `editEntry`: the changed fields of one entry (absent fields stay). */
+export interface EditEntryRequest {
+  entryId: string;
+  patch: EntryPatch;
+}
+
+/** Request of `setEntryStatus`: retire an entry (reversible) or approve it again. */
+export interface SetEntryStatusRequest {
+  entryId: string;
+  status: 'approved' | 'retired';
+  /** Why, for the history ("outdated since the new printers"). */
+  reason?: string;
+}
+
+/** Request of `restoreEntryVersion`: makes an earlier version of an entry current again. */
+export interface RestoreEntryVersionRequest {
+  entryId: string;
+  version: number;
+}
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -248,6 +277,16 @@ export interface VigilApi {
   saveReplyDraft(request: SaveReplyDraftRequest): Promise<ReplyDraftView>;
   /** Posts the reply to the ticket's source as an internal note, or sends it to the customer (confirmed). */
   sendReply(request: SendReplyRequest): Promise<SendReplyResult>;
+  /** One page of the knowledge browser: entries by status, kind and origin, newest change first, or matching words. */
+  listEntries(request: ListEntriesRequest): Promise<EntryListPage>;
+  /** One entry with its provenance, history and feedback counts; `null` when it no longer exists. */
+  entryDetail(request: EntryDetailRequest): Promise<EntryDetail | null>;
+  /** Saves the analyst's change to an entry as a new version (who: the signed-in user); answers the new detail. */
+  editEntry(request: EditEntryRequest): Promise<EntryDetail>;
+  /** Retires an entry or approves it again, as a new version; answers the new detail. */
+  setEntryStatus(request: SetEntryStatusRequest): Promise<EntryDetail>;
+  /** Restores an earlier version of an entry, as a new version; answers the new detail. */
+  restoreEntryVersion(request: RestoreEntryVersionRequest): Promise<EntryDetail>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -310,6 +349,11 @@ export const IPC_CHANNELS = Object.freeze({
   replyDraft: 'vigil:replyDraft',
   saveReplyDraft: 'vigil:saveReplyDraft',
   sendReply: 'vigil:sendReply',
+  listEntries: 'vigil:listEntries',
+  entryDetail: 'vigil:entryDetail',
+  editEntry: 'vigil:editEntry',
+  setEntryStatus: 'vigil:setEntryStatus',
+  restoreEntryVersion: 'vigil:restoreEntryVersion',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

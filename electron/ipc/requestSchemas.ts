@@ -8,6 +8,9 @@ import { FEEDBACK_ACTIONS, REVIEW_DECISIONS } from '../../core/app/deskTypes';
 import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { PackNameSchema } from '../../core/packs/packFormat';
 import { describeConnectorKinds } from '../../core/app/connectorConfig';
+import { ENTRY_KINDS } from '../../core/formats/schemas';
+import { ENTRY_ORIGINS, MAX_PAGE_SIZE, MAX_TAG_CHARS, MAX_TAGS } from '../../core/app/knowledgeBrowser';
+import { ENTRY_STATUSES } from '../../core/knowledge/storedEntry';
 import {
   MAX_KEY_NAME_CHARS,
   MAX_QUERY_CHARS,
@@ -209,6 +212,57 @@ const SendReplyRequestSchema = z
     message: 'a reply to the customer must be confirmed by the analyst first',
     path: ['confirmed'],
   });
+/** Deepest page offset accepted: far beyond any team's knowledge, a bound on a hostile caller's work. */
+const MAX_LIST_OFFSET = 1_000_000;
+
+const EntryIdSchema = z
+  .string('the entry id must be text')
+  .min(1, 'the entry id is empty')
+  .max(MAX_TICKET_ID_CHARS, `the entry id is longer than ${MAX_TICKET_ID_CHARS} characters`);
+
+const ListEntriesRequestSchema = z.strictObject({
+  status: z.enum(ENTRY_STATUSES, `the status must be one of ${ENTRY_STATUSES.join(', ')}`).optional(),
+  kind: z.enum(ENTRY_KINDS, `the kind must be one of ${ENTRY_KINDS.join(', ')}`).optional(),
+  origin: z.enum(ENTRY_ORIGINS, `the origin must be one of ${ENTRY_ORIGINS.join(', ')}`).optional(),
+  text: z.string('the text filter must be text').trim().max(MAX_QUERY_CHARS, `the text filter is longer than ${MAX_QUERY_CHARS} characters; shorten it`).optional(),
+  offset: z
+    .number('the offset must be a number')
+    .int('the offset must be a whole number')
+    .min(0, 'the offset cannot be negative')
+    .max(MAX_LIST_OFFSET, `the offset must be at most ${MAX_LIST_OFFSET}`)
+    .optional(),
+  limit: z
+    .number('the page size must be a number')
+    .int('the page size must be a whole number')
+    .min(1, 'the page size must be at least 1')
+    .max(MAX_PAGE_SIZE, `the page size must be at most ${MAX_PAGE_SIZE}`)
+    .optional(),
+});
+
+const EntryPatchSchema = z
+  .strictObject({
+    title: entryText('title').optional(),
+    question: entryText('question').optional(),
+    answer: entryText('answer').optional(),
+    tags: z
+      .array(z.string('each tag must be text').trim().min(1, 'a tag is empty').max(MAX_TAG_CHARS, `a tag is longer than ${MAX_TAG_CHARS} characters`))
+      .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
+      .optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'change at least one of title, question, answer or tags' });
+
+const EditEntryRequestSchema = z.strictObject({ entryId: EntryIdSchema, patch: EntryPatchSchema });
+
+const SetEntryStatusRequestSchema = z.strictObject({
+  entryId: EntryIdSchema,
+  status: z.enum(['approved', 'retired'], 'the status must be approved or retired'),
+  reason: z.string().trim().max(MAX_REASON_CHARS, `the reason is longer than ${MAX_REASON_CHARS} characters; shorten it`).optional(),
+});
+
+const RestoreEntryVersionRequestSchema = z.strictObject({
+  entryId: EntryIdSchema,
+  version: z.number('the version must be a number').int('the version must be a whole number').min(1, 'versions start at 1').max(1_000_000, 'no entry has that many versions'),
+});
 
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
@@ -256,4 +310,9 @@ export const ipcRequestSchemas = {
   replyDraft: OpenTicketRequestSchema,
   saveReplyDraft: SaveReplyDraftRequestSchema,
   sendReply: SendReplyRequestSchema,
+  listEntries: ListEntriesRequestSchema,
+  entryDetail: z.strictObject({ entryId: EntryIdSchema }),
+  editEntry: EditEntryRequestSchema,
+  setEntryStatus: SetEntryStatusRequestSchema,
+  restoreEntryVersion: RestoreEntryVersionRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

@@ -9,6 +9,7 @@ import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 import type { SettingsMethod } from './settingsHandlers';
 import type { ConnectorMethod } from './connectorHandlers';
+import { createKnowledgeHandlers } from './knowledgeHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -45,5 +46,6 @@ export function createEngineHandlers(
     reviewQueue: () => host.use((service) => service.reviewQueue()),
     // Who decided is the signed-in user of this machine, never a name the page sends.
     reviewEntry: (request) => host.use((service) => service.reviewEntry(request, actor())),
+    ...createKnowledgeHandlers(host, actor),
   };
 }

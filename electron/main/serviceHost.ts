@@ -44,6 +44,11 @@ export type DesktopService = Pick<
   | 'replyDraft'
   | 'saveReplyDraft'
   | 'sendReply'
+  | 'listEntries'
+  | 'entryDetail'
+  | 'reviseEntry'
+  | 'setEntryStatus'
+  | 'restoreEntryVersion'
 >;
 
 /** Lazily opened engine with a draining shutdown. */

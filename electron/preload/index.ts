@@ -61,6 +61,11 @@ const vigilApi = {
   replyDraft: invoker('replyDraft'),
   saveReplyDraft: invoker('saveReplyDraft'),
   sendReply: invoker('sendReply'),
+  listEntries: invoker('listEntries'),
+  entryDetail: invoker('entryDetail'),
+  editEntry: invoker('editEntry'),
+  setEntryStatus: invoker('setEntryStatus'),
+  restoreEntryVersion: invoker('restoreEntryVersion'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

@@ -7,6 +7,7 @@ import { BubbleView } from './components/BubbleView';
 import { ImportReportView } from './components/ImportReportView';
 import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
+import { KnowledgeBrowser } from './components/knowledge/KnowledgeBrowser';
 import { NavTabs } from './components/NavTabs';
 import { QueueList } from './components/QueueList';
 import { ReviewQueue } from './components/ReviewQueue';
@@ -47,6 +48,7 @@ export function App({ bubble = false }: { bubble?: boolean }) {
           <ImportReportView />
           <ReviewQueue />
           <KnowledgeSearch />
+          <KnowledgeBrowser />
         </main>
       ) : view === 'insights' ? (
         <main className="app-main">

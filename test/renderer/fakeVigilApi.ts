@@ -21,6 +21,7 @@ import type {
   ConnectorKindForm,
   ReplyDraftView,
 } from '../../renderer/src/api/contractTypes';
+import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -296,6 +297,78 @@ export function sampleDraft(overrides: Partial<ReplyDraftView> = {}): ReplyDraft
   return { ticketId: 'rt:4821', text: '', insertedSuggestionIds: [], updatedAt: null, canPostNote: true, canSendReply: true, writeProblem: null, ...overrides };
 }
 
+export function entrySummary(overrides: Partial<EntrySummary> = {}): EntrySummary {
+  return {
+    id: 'qa-rt:4100',
+    kind: 'qa',
+    status: 'approved',
+    title: null,
+    question: 'VPN disconnects after the laptop wakes from sleep',
+    excerpt: 'Turn off power saving for the Wi-Fi adapter, then reconnect.',
+    tags: ['vpn'],
+    origin: 'learned',
+    updatedAt: '2026-11-21T16:00:00Z',
+    readOnly: false,
+    ...overrides,
+  };
+}
+
+export const sampleEntries: EntryListPage = {
+  items: [
+    entrySummary(),
+    entrySummary({ id: 'kb-printer', kind: 'article', title: 'Printer jams on tray 2', question: null, excerpt: 'Open tray 2 and remove the torn sheet.', origin: 'imported', tags: [], updatedAt: null }),
+    entrySummary({ id: 'kb-dns', kind: 'article', title: 'Flush the DNS cache', question: null, excerpt: 'Run ipconfig /flushdns.', origin: 'pack', readOnly: true }),
+  ],
+  offset: 0,
+  hasMore: true,
+  order: 'recent',
+  counts: { approved: 1230, proposed: 2, retired: 2 },
+};
+
+export const sampleEntryDetail: EntryDetail = {
+  id: 'qa-rt:4100',
+  kind: 'qa',
+  content: {
+    title: null,
+    question: 'VPN disconnects after the laptop wakes from sleep',
+    body: 'Turn off power saving for the Wi-Fi adapter, then reconnect.',
+    tags: ['vpn'],
+    status: 'approved',
+  },
+  provenance: {
+    origin: 'learned',
+    tickets: [{ id: 'rt:4100', connector: 'rt' }],
+    importedFrom: null,
+    pack: null,
+    createdAt: '2026-11-20T10:00:00Z',
+    updatedAt: '2026-11-21T16:00:00Z',
+    approvedBy: 'maria',
+    approvedAt: '2026-11-20T11:00:00Z',
+  },
+  history: [
+    {
+      version: 1,
+      at: '2026-11-20T10:00:00Z',
+      action: 'created',
+      actor: 'learn',
+      note: null,
+      restoredFrom: null,
+      content: { title: null, question: 'VPN drops after sleep', body: 'Restart the VPN client.', tags: [], status: 'proposed' },
+    },
+    {
+      version: 2,
+      at: '2026-11-20T11:00:00Z',
+      action: 'edited',
+      actor: 'maria',
+      note: 'edited in the knowledge browser',
+      restoredFrom: null,
+      content: { title: null, question: 'VPN disconnects after the laptop wakes from sleep', body: 'Turn off power saving for the Wi-Fi adapter, then reconnect.', tags: ['vpn'], status: 'approved' },
+    },
+  ],
+  feedback: { shown: 7, copied: 1, inserted: 2, published: 0, liked: 3, disliked: 1, dismissed: 1, dislikeReasons: ['outdated'], lastEventAt: '2026-11-21T15:00:00Z' },
+  readOnly: null,
+};
+
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
 export function fakeVigilApi() {
   const listeners = new Set<(event: DeskEvent) => void>();
@@ -339,6 +412,19 @@ export function fakeVigilApi() {
     llmOverview: vi.fn<VigilBridge['llmOverview']>(async () => sampleLlm),
     pullLlmModel: vi.fn<VigilBridge['pullLlmModel']>(async () => ({ ...sampleLlm.status, mode: 'llm', reason: 'Drafting with llama3.2.' })),
     recheckLlm: vi.fn<VigilBridge['recheckLlm']>(async () => sampleLlm.status),
+    listEntries: vi.fn<VigilBridge['listEntries']>(async () => sampleEntries),
+    entryDetail: vi.fn<VigilBridge['entryDetail']>(async ({ entryId }) => (entryId === sampleEntryDetail.id ? sampleEntryDetail : null)),
+    editEntry: vi.fn<VigilBridge['editEntry']>(async ({ patch }) => ({
+      ...sampleEntryDetail,
+      content: {
+        ...sampleEntryDetail.content,
+        ...(patch.question !== undefined ? { question: patch.question } : {}),
+        ...(patch.answer !== undefined ? { body: patch.answer } : {}),
+        ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+      },
+    })),
+    setEntryStatus: vi.fn<VigilBridge['setEntryStatus']>(async ({ status }) => ({ ...sampleEntryDetail, content: { ...sampleEntryDetail.content, status } })),
+    restoreEntryVersion: vi.fn<VigilBridge['restoreEntryVersion']>(async () => sampleEntryDetail),
     restartWorkspace: vi.fn<VigilBridge['restartWorkspace']>(async () => ({ ...sampleStatus, embedderId: 'all-minilm-l6-v2@0123abcd', dimensions: 384 })),
     connectorForms: vi.fn<VigilBridge['connectorForms']>(async () => sampleConnectorForms),
     connectorForEdit: vi.fn<VigilBridge['connectorForEdit']>(async ({ id }) => ({

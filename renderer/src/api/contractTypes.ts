@@ -50,3 +50,4 @@ export type {
   SentReply,
 } from '../../../core/app/connectorTypes';
 export type { RemoveConnectorResponse, SaveConnectorResponse, SendReplyRequest } from '../../../electron/ipc/contract';
+export type { EntryContent, EntryDetail, EntryListPage, EntryListRequest, EntryOrigin, EntryPatch, EntryProvenanceView, EntrySummary, EntryVersionView } from '../../../core/app/knowledgeBrowser';

@@ -1,5 +1,6 @@
 /**
- * The knowledge search: a search box and the approved entries that match, best first.
+ * The knowledge search: a search box and the approved entries that match, best first. "Details and history" opens
+ * a team entry in the knowledge browser (components/knowledge/) below.
  */
 import type { FormEvent } from 'react';
 import type { KnowledgeHit } from '../api/contractTypes';
@@ -63,6 +64,7 @@ export function KnowledgeSearch() {
 
 function KnowledgeResult({ hit }: { hit: KnowledgeHit }) {
   const heading = hitHeading(hit);
+  const openEntry = useCopilotStore((state) => state.openBrowseEntry);
   return (
     <li className="result">
       <article aria-label={heading}>
@@ -75,6 +77,12 @@ function KnowledgeResult({ hit }: { hit: KnowledgeHit }) {
         <h3 className="result-heading">{heading}</h3>
         <p className="result-body">{hitExcerpt(hit)}</p>
         <p className="result-source">{sourceLabel(hit)}</p>
+        {!hit.pack && (
+          // Provenance, history and editing live in the browser below; packs' entries are read there from its word filter.
+          <button type="button" className="secondary" aria-label={`Details of ${heading}`} onClick={() => void openEntry({ id: hit.id, readOnly: false })}>
+            Details and history
+          </button>
+        )}
       </article>
     </li>
   );

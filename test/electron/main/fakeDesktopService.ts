@@ -20,6 +20,11 @@ export function fakeDeskMethods() {
     startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
     onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
     ...fakeConnectorMethods(),
+    listEntries: vi.fn(async (_request: unknown) => ({ items: [], offset: 0, hasMore: false, order: 'recent' as const, counts: { proposed: 0, approved: 0, retired: 0 } })),
+    entryDetail: vi.fn(async (_id: string) => null),
+    reviseEntry: vi.fn(),
+    setEntryStatus: vi.fn(),
+    restoreEntryVersion: vi.fn(),
   } satisfies Partial<DesktopService>;
 }
 

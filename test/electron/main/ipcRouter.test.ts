@@ -54,6 +54,11 @@ function fakeHandlers() {
     replyDraft: vi.fn(async () => ({}) as never),
     saveReplyDraft: vi.fn(async () => ({}) as never),
     sendReply: vi.fn(async () => ({}) as never),
+    listEntries: vi.fn(async () => ({}) as never),
+    entryDetail: vi.fn(async () => null),
+    editEntry: vi.fn(async () => ({}) as never),
+    setEntryStatus: vi.fn(async () => ({}) as never),
+    restoreEntryVersion: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 
