@@ -19,6 +19,28 @@ import { Desk } from './desk';
 import type { ReviewItem } from '../learn/reviewQueue';
 import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
+import { exportAuditLog, readAuditLogPage, AUDIT_TYPES, type AuditPageOptions, type AuditType } from '../privacy/auditLog';
+import { securePrivateFolder } from '../privacy/dataFolder';
+import { createSnapshot, listSnapshots, readSnapshot } from '../privacy/rollback';
+import {
+  dataFolderView,
+  networkView,
+  readPrivacySettings,
+  snapshotView,
+  verifyAuditView,
+  writePrivacySettings,
+  type EgressState,
+} from './privacySettings';
+import type {
+  AuditExportReport,
+  AuditPage,
+  AuditVerificationView,
+  DataFolderView,
+  PrivacyOverview,
+  PrivacySettings,
+  RollbackPreview,
+  SnapshotView,
+} from './privacyTypes';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import type {
   LlmOverview,
@@ -65,6 +87,8 @@ export class Workspace {
   private connectors: BuiltConnectors | null = null;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
+  /** The "redact before storage" setting as the engine was opened with (it is read at open only). */
+  private redactingBeforeStorage = false;
 
   private constructor(
     readonly service: CopilotService,
@@ -76,8 +100,14 @@ export class Workspace {
   static async open(options: WorkspaceOptions): Promise<Workspace> {
     // The team's local model (`vigil llm use`), unless the caller chose one; none means retrieval-only.
     const llm = options.llm === undefined ? await readLlmSetting(options.dataDir) : options.llm;
+    const privacy = await readPrivacySettings(options.dataDir).catch((error: unknown) => {
+      // A damaged "privacy" key must not keep the desk from opening; Settings → Privacy shows the same error.
+      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage until it is fixed.`);
+      return null;
+    });
     const service = await CopilotService.open({
       dataDir: options.dataDir,
+      redactBeforeStorage: privacy?.redactBeforeStorage ?? false,
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -88,6 +118,7 @@ export class Workspace {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       });
       const workspace = new Workspace(service, desk, options.dataDir);
+      workspace.redactingBeforeStorage = privacy?.redactBeforeStorage ?? false;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -354,6 +385,80 @@ export class Workspace {
         this.reviewing = null;
       });
     return this.reviewing;
+  }
+
+  // ── Privacy, for the app's settings and audit view (docs/privacy.md) ─────────────────────────────────
+
+  /**
+   * The Privacy section: the saved settings, what may leave the machine under `egress` (the process's policy in
+   * the app), the data folder's protection and the store snapshots, newest first.
+   */
+  async privacyOverview(egress: EgressState): Promise<PrivacyOverview> {
+    const [settings, network, dataFolder, snapshots] = await Promise.all([
+      readPrivacySettings(this.dataDir),
+      networkView(this.dataDir, egress),
+      dataFolderView(this.dataDir),
+      listSnapshots(this.dataDir),
+    ]);
+    return {
+      settings,
+      redactingBeforeStorage: this.redactingBeforeStorage,
+      network,
+      dataFolder,
+      snapshots: snapshots.map(snapshotView).reverse(),
+      auditFile: this.service.audit.file,
+    };
+  }
+
+  /**
+   * Saves privacy settings. Offline mode is the caller's to apply to its egress policy (`setOffline`); redaction
+   * before storage is read when the workspace opens, so it applies from the next open (ServiceHost.restart).
+   */
+  setPrivacySettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
+    return writePrivacySettings(this.dataDir, change);
+  }
+
+  /** Re-applies mode 0700 to the data folder (recorded in the audit log when it changed anything). */
+  async repairDataFolder(): Promise<DataFolderView> {
+    const result = await securePrivateFolder(this.dataDir);
+    if (result.repaired) {
+      const before = result.modeBefore === null ? 'unknown' : `0${(result.modeBefore & 0o777).toString(8)}`;
+      await this.service.audit.append({ type: 'admin', action: 'permissions_repaired', detail: { modeBefore: before, modeAfter: '0700' } });
+    }
+    if (!result.repaired && result.warning) throw new Error(result.warning);
+    return dataFolderView(this.dataDir);
+  }
+
+  /** Tags the store's current state as `name` (this workspace holds the folder's writer lock). */
+  async tagSnapshot(name: string, reason: string): Promise<SnapshotView> {
+    return snapshotView(await createSnapshot(this.dataDir, name, { lockHeld: true, reason, audit: this.service.audit }));
+  }
+
+  /** What rolling back to `name` would undo: entries created since, and newer snapshots left behind. */
+  async rollbackPreview(name: string): Promise<RollbackPreview> {
+    const snapshot = await readSnapshot(this.dataDir, name);
+    let entriesAddedSince = 0;
+    for await (const at of this.service.entryCreationTimes()) if (at > snapshot.createdAt) entriesAddedSince++;
+    const newerSnapshots = (await listSnapshots(this.dataDir)).filter((s) => s.createdAt > snapshot.createdAt).length;
+    return { snapshot: snapshotView(snapshot), entriesAddedSince, newerSnapshots };
+  }
+
+  /** One page of the audit log, newest first (see readAuditLogPage). */
+  auditPage(options: AuditPageOptions): Promise<AuditPage> {
+    return readAuditLogPage(this.dataDir, options);
+  }
+
+  /** Checks the audit log's hash chain, as `vigil audit verify`. */
+  verifyAudit(): Promise<AuditVerificationView> {
+    return verifyAuditView(this.dataDir);
+  }
+
+  /** Writes the audit log (or the records of one type) to `file`, in the format of `vigil audit export`. */
+  async exportAudit(file: string, options: { format: 'jsonl' | 'csv'; type?: string }): Promise<AuditExportReport> {
+    const type = options.type && (AUDIT_TYPES as readonly string[]).includes(options.type) ? (options.type as AuditType) : undefined;
+    if (options.type && !type) throw new Error(`type: "${options.type}" is not a record type this version can export (use ${AUDIT_TYPES.join(', ')}, or none for all).`);
+    const result = await exportAuditLog(this.dataDir, file, { format: options.format, ...(type ? { type } : {}) });
+    return { file: result.file, exported: result.exported, format: options.format };
   }
 
   /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */
