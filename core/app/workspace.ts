@@ -461,6 +461,14 @@ export class Workspace {
     return { file: result.file, exported: result.exported, format: options.format };
   }
 
+  /**
+   * Records a connection the process's egress guard refused in the audit log (the app's guard calls this), so
+   * Settings → Privacy and `vigil audit show --type egress_denied` list it.
+   */
+  async auditEgressRefusal(attempt: { host: string; via: string; reason: string | null }): Promise<void> {
+    await this.service.audit.append({ type: 'egress_denied', host: attempt.host, via: attempt.via, reason: attempt.reason ?? 'refused' });
+  }
+
   /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */
   async close(): Promise<void> {
     if (this.reviewTimer) clearInterval(this.reviewTimer);

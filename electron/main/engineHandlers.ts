@@ -8,6 +8,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 import type { SettingsMethod } from './settingsHandlers';
+import type { PrivacyMethod } from './privacyHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -21,7 +22,7 @@ export function createEngineHandlers(
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
-): Omit<IpcHandlers, SettingsMethod> {
+): Omit<IpcHandlers, SettingsMethod | PrivacyMethod> {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),

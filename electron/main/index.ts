@@ -12,7 +12,9 @@ import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { EgressPolicy } from '../../core/net/egress';
-import { installEgressGuard } from '../../core/net/processGuard';
+import { installEgressGuard, type EgressAttempt } from '../../core/net/processGuard';
+import { readPrivacySettings } from '../../core/app/privacySettings';
+import type { WatchOptions } from '../../core/app/workspace';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
@@ -49,13 +51,29 @@ function start(): void {
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
   // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged.
   const egress = new EgressPolicy();
+  /** Puts a refused attempt in the open workspace's audit log (Settings → Privacy lists them); null before it opens. */
+  let recordRefusal: ((attempt: EgressAttempt) => void) | null = null;
   installEgressGuard(egress, {
     onAttempt: (attempt) => {
       if (!attempt.allowed) console.warn(`Vigil blocked a connection to ${attempt.host}: ${attempt.reason ?? 'not allowed'}`);
+      if (!attempt.allowed) recordRefusal?.(attempt);
     },
+  });
+  /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
+  const watchOptions = (): WatchOptions => ({
+    secrets: new SafeStorageSecretStore(dataDir),
+    egress,
+    onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
   });
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
+    // Offline mode (Settings → Privacy) before any connector starts: read again at every open, since a rollback
+    // can bring back an older settings.json.
+    try {
+      egress.setOffline((await readPrivacySettings(dataDir)).offline);
+    } catch (error) {
+      console.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
+    }
     const workspace = await Workspace.open({
       dataDir,
       onWarning: (w) => console.warn(w),
@@ -63,6 +81,9 @@ function start(): void {
       onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
     });
     workspace.onDeskEvent(onDeskEvent);
+    recordRefusal = (attempt) => {
+      workspace.auditEgressRefusal(attempt).catch((error: unknown) => console.warn(`Vigil could not record a blocked connection in the audit log: ${String(error)}`));
+    };
     // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
     try {
       await workspace.watchPacks((report) => {
@@ -76,11 +97,7 @@ function start(): void {
     }
     // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
     try {
-      await workspace.startWatching({
-        secrets: new SafeStorageSecretStore(dataDir),
-        egress,
-        onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
-      });
+      await workspace.startWatching(watchOptions());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.warn(`Vigil is not watching any queue: ${message}`);
@@ -196,6 +213,20 @@ function start(): void {
           undefined,
           (ticketId) => {
             lastOpenedTicket = ticketId;
+          },
+          {
+            egress,
+            // Connectors restart at once, so one waiting out a back-off notices the change now.
+            onOfflineChanged: async () => {
+              try {
+                await host.use((workspace) => workspace.startWatching(watchOptions()));
+                tray?.update({ problem: null });
+              } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                console.warn(`Vigil is not watching any queue: ${message}`);
+                tray?.update({ problem: message });
+              }
+            },
           },
         ),
         appOriginOf(entryUrl),

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -16,6 +16,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     importEntries: vi.fn(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
+    ...fakePrivacyMethods(),
     close: vi.fn(async () => {
       log.push('close');
     }),
