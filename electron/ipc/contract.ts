@@ -35,7 +35,6 @@ import type {
   PrivacyOverview,
   RollbackPreview,
   RollbackReport,
-  SnapshotView,
 } from '../../core/app/privacyTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
