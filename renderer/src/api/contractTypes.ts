@@ -35,3 +35,19 @@ export type {
 export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
 export type { UiPreferences } from '../../../electron/main/uiPreferences';
 export type { LlmStatus } from '../../../core/llm/llmStatus';
+export type {
+  AllowedHostView,
+  AuditExportReport,
+  AuditPage,
+  AuditRecordView,
+  AuditValue,
+  AuditVerificationView,
+  DataFolderView,
+  EgressRefusalView,
+  NetworkView,
+  PrivacyOverview,
+  PrivacySettings,
+  RollbackPreview,
+  RollbackReport,
+  SnapshotView,
+} from '../../../core/app/privacyTypes';

@@ -11,9 +11,10 @@ import { createImporterSlice, type ImporterSlice } from './slices/importer/actio
 import { createSearchSlice, type SearchSlice } from './slices/search/action';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings/action';
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
+import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
 
 /** Everything the store holds. */
-export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice;
+export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice & PrivacySlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -34,5 +35,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createReviewSlice(api)(...args),
     ...createConnectorsSlice(api)(...args),
     ...createSettingsSlice(api)(...args),
+    ...createPrivacySlice(api)(...args),
   }));
 }
