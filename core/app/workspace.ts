@@ -410,6 +410,11 @@ export class Workspace {
     };
   }
 
+  /** Whether the running engine redacts tickets before learning from them (read from the settings at open). */
+  redactsBeforeStorage(): boolean {
+    return this.redactingBeforeStorage;
+  }
+
   /**
    * Saves privacy settings. Offline mode is the caller's to apply to its egress policy (`setOffline`); redaction
    * before storage is read when the workspace opens, so it applies from the next open (ServiceHost.restart).

@@ -57,11 +57,10 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
   return {
     privacyOverview: overview,
     setPrivacySettings: async (request) => {
-      const before = await host.use((w) => w.privacyOverview(egressState()));
-      const saved = await host.use((w) => w.setPrivacySettings(request));
+      const { saved, redacting } = await host.use(async (w) => ({ saved: await w.setPrivacySettings(request), redacting: w.redactsBeforeStorage() }));
       await applyOffline(saved.offline);
       // The engine reads "redact before storage" when it opens (CopilotService.open): reopen it to apply.
-      if (saved.redactBeforeStorage !== before.redactingBeforeStorage) await host.restart();
+      if (saved.redactBeforeStorage !== redacting) await host.restart();
       return overview();
     },
     repairDataFolder: async () => {

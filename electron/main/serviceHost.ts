@@ -44,6 +44,7 @@ export type DesktopService = Pick<
   | 'auditPage'
   | 'verifyAudit'
   | 'exportAudit'
+  | 'redactsBeforeStorage'
 >;
 
 /** Lazily opened engine with a draining shutdown. */

@@ -60,5 +60,6 @@ export function fakePrivacyMethods() {
     auditPage: vi.fn(async (_options: unknown) => ({ records: [], next: null, unreadable: 0 })),
     verifyAudit: vi.fn(async () => ({ ok: true, records: 0, problems: [], firstBrokenLine: null })),
     exportAudit: vi.fn(async (file: string, options: { format: 'jsonl' | 'csv'; type?: string }) => ({ file, exported: 0, format: options.format })),
+    redactsBeforeStorage: vi.fn(() => false),
   } satisfies Partial<DesktopService>;
 }
