@@ -1,7 +1,8 @@
 /**
  * The team's privacy choices and what the app's Settings → Privacy section shows about them (docs/privacy.md).
- * The choices live in the data folder's `settings.json` under `privacy`, so the app and `vigil` agree:
- * offline mode (loopback only) and redaction before storage. The rest is read from the parts that keep the
+ * The choices live in the data folder's `settings.json` under `privacy`, beside the team's other choices:
+ * offline mode (loopback only) and redaction before storage. The desktop app applies them; the `vigil` commands
+ * do not read them yet (`vigil watch --offline` is their offline mode). The rest is read from the parts that keep the
  * promise: the egress policy, the audit log, the data folder's permissions and the store snapshots.
  */
 import { z } from 'zod';
