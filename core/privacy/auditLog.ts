@@ -363,7 +363,10 @@ export interface AuditPage {
   records: AuditRecordView[];
   /** Pass as `before` for the next (older) page; null when the start of the log was reached. */
   next: number | null;
-  /** Lines in the range read that are not audit records (a torn last line, an edited line): `verify` names them. */
+  /**
+   * Lines in the range read that are not audit records (a torn last line, an edited line): `verify` names them.
+   * With a type filter, only lines that name a wanted type are examined.
+   */
   unreadable: number;
 }
 
@@ -399,6 +402,9 @@ function recordView(line: string, offset: number): AuditRecordView | null {
 export async function readAuditLogPage(dataDir: string, options: AuditPageOptions = {}): Promise<AuditPage> {
   const limit = options.limit ?? 50;
   const types = options.types && options.types.length > 0 ? new Set(options.types) : null;
+  // A line can only be of a wanted type if it names it: others are skipped unparsed (a filtered page over a
+  // large log costs a scan of bytes rather than of JSON).
+  const needles = types ? [...types].map((t) => Buffer.from(`"${t}"`)) : null;
   let handle;
   try {
     handle = await openFile(auditLogFile(dataDir), 'r');
@@ -419,23 +425,28 @@ export async function readAuditLogPage(dataDir: string, options: AuditPageOption
       if (chunk.length > 0) await handle.read(chunk, 0, chunk.length, start);
       const buffer = Buffer.concat([chunk, carry]);
       // Whole lines are those after the first newline; before it, unless at the file's start, is a partial line.
+      // Newlines are found by Buffer.lastIndexOf (native), not byte by byte: a count walks the whole log this way.
       let lineEnd = buffer.length;
-      for (let i = buffer.length - 1; i >= -1; i--) {
-        if (i >= 0 && buffer[i] !== 0x0a) continue;
-        if (i < 0 && start > 0) break; // the line's start is in the previous chunk
-        const lineStart = i + 1;
-        const text = buffer.subarray(lineStart, lineEnd).toString('utf8').trim();
-        lineEnd = i;
-        if (!text) continue;
-        const view = recordView(text, start + lineStart);
-        if (!view) {
-          unreadable++;
-          continue;
+      let newline = lineEnd > 0 ? buffer.lastIndexOf(0x0a, lineEnd - 1) : -1;
+      for (;;) {
+        if (newline < 0 && start > 0) break; // the line's start is in the previous chunk
+        const lineStart = newline + 1;
+        const bytes = buffer.subarray(lineStart, lineEnd);
+        lineEnd = Math.max(newline, 0);
+        const last = newline < 0;
+        newline = lineEnd > 0 ? buffer.lastIndexOf(0x0a, lineEnd - 1) : -1;
+        const mayMatch = !needles || needles.some((n) => bytes.includes(n));
+        if (mayMatch) {
+          const text = bytes.toString('utf8').trim();
+          const view = text ? recordView(text, start + lineStart) : null;
+          if (text && !view) unreadable++;
+          if (view && (!types || types.has(view.type))) {
+            view.known = AuditRecordSchema.safeParse(JSON.parse(text)).success;
+            records.push(view);
+            if (records.length >= limit) return { records, next: view.offset > 0 ? view.offset : null, unreadable };
+          }
         }
-        if (types && !types.has(view.type)) continue;
-        view.known = AuditRecordSchema.safeParse(JSON.parse(text)).success;
-        records.push(view);
-        if (records.length >= limit) return { records, next: view.offset > 0 ? view.offset : null, unreadable };
+        if (last) break;
       }
       carry = start > 0 ? buffer.subarray(0, Math.max(0, lineEnd)) : Buffer.alloc(0);
       end = start;

@@ -65,6 +65,37 @@ describe('reading the audit log a page at a time, from its end', () => {
     expect(await countAuditRecords(dir, 'future_kind')).toBe(Math.floor(LARGE / 7) - Math.floor(LARGE / 7000));
   });
 
+  it('reads every record once whether a 64 KiB read starts on a newline, just after one or mid-line', async () => {
+    // Lines of exactly 128 bytes: a 64 KiB read from the end starts `shift` bytes into a line when a torn line of
+    // `shift` bytes ends the file: at a line's start (0), inside it (1, 64), or on its newline (127).
+    for (const shift of [0, 1, 64, 127]) {
+      const other = await mkdtemp(join(tmpdir(), 'vigil-audit-edges-'));
+      try {
+        await mkdir(join(other, 'audit'));
+        const lines = Array.from({ length: 2_000 }, (_, i) => {
+          const body = JSON.stringify({ seq: i + 1, at: '2026-11-01T00:00:00.000Z', type: 'admin', hash: 'h', action: 'x', pad: '' });
+          return body.replace('"pad":""', `"pad":"${'p'.repeat(127 - body.length)}"`);
+        });
+        expect(lines.every((l) => l.length === 127)).toBe(true);
+        const torn = shift > 0 ? `{${'x'.repeat(shift - 1)}` : '';
+        await writeFile(auditLogFile(other), `${lines.join('\n')}\n${torn}`);
+        const whole = await readAuditLogPage(other, { limit: 5_000 });
+        expect(whole.records.map((r) => r.seq)).toEqual(Array.from({ length: 2_000 }, (_, i) => 2_000 - i));
+        expect(whole.unreadable).toBe(shift > 0 ? 1 : 0);
+        const seen: number[] = [];
+        let page = await readAuditLogPage(other, { limit: 300 });
+        seen.push(...page.records.map((r) => r.seq!));
+        while (page.next !== null) {
+          page = await readAuditLogPage(other, { before: page.next, limit: 300 });
+          seen.push(...page.records.map((r) => r.seq!));
+        }
+        expect(seen).toEqual(whole.records.map((r) => r.seq));
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('reads the records the engine writes, and a log that does not exist yet as empty', async () => {
     const other = await mkdtemp(join(tmpdir(), 'vigil-audit-pages-'));
     try {
