@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
+import { connectorHosts, type ConnectorConfig } from '../connectors/registry';
+import { isLoopbackHost } from '../net/egress';
 import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
 import type { EgressPolicy } from '../net/egress';
@@ -87,6 +89,8 @@ export class Workspace {
   private connectors: BuiltConnectors | null = null;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
+  /** Connectors offline mode holds back, with why (set by startWatching). */
+  private paused = new Map<string, string>();
   /** The "redact before storage" setting as the engine was opened with (it is read at open only). */
   private redactingBeforeStorage = false;
 
@@ -286,7 +290,10 @@ export class Workspace {
     await this.stopWatching();
     this.secrets = options.secrets;
     const configs = await loadConnectorsConfig(this.dataDir);
-    const built = await buildConnectors(configs, {
+    // Offline mode: connectors to other machines wait (paused, with the reason in their health) rather than
+    // retrying refusals; folder connectors and those on this machine keep going.
+    this.paused = options.offline || options.egress?.offline ? pausedOffline(configs) : new Map();
+    const built = await buildConnectors(configs.filter((c) => !this.paused.has(c.id)), {
       dataDir: this.dataDir,
       secrets: options.secrets,
       offline: options.offline ?? false,
@@ -317,7 +324,7 @@ export class Workspace {
     const health = new Map(this.connectorHealth().map((h) => [h.id, h]));
     return {
       file,
-      connectors: configs.map((c) => ({ id: c.id, kind: c.kind, enabled: c.enabled, writeBack: c.writeBack, health: health.get(c.id) ?? null })),
+      connectors: configs.map((c) => ({ id: c.id, kind: c.kind, enabled: c.enabled, writeBack: c.writeBack, health: health.get(c.id) ?? this.pausedHealth(c) })),
       problem: null,
     };
   }
@@ -466,6 +473,16 @@ export class Workspace {
     return { file: result.file, exported: result.exported, format: options.format };
   }
 
+  /** The health of a connector offline mode paused: stopped, with the reason as its last error; null otherwise. */
+  private pausedHealth(config: { id: string; kind: string }): ConnectorHealth | null {
+    const why = this.paused.get(config.id);
+    if (!why) return null;
+    return {
+      id: config.id, kind: config.kind, state: 'stopped', lastSyncAt: null, lastEventAt: null, lagMs: null, backlog: 0, delivered: 0,
+      duplicatesDropped: 0, invalidDropped: 0, consecutiveFailures: 0, lastError: why, lastErrorAt: null, issues: [], issuesTotal: 0, nextAttemptAt: null,
+    };
+  }
+
   /**
    * Records a connection the process's egress guard refused in the audit log (the app's guard calls this), so
    * Settings → Privacy and `vigil audit show --type egress_denied` list it.
@@ -489,6 +506,17 @@ export class Workspace {
       }
     }
   }
+}
+
+/** The enabled connectors that connect to another machine, each with why offline mode pauses it. */
+function pausedOffline(configs: readonly ConnectorConfig[]): Map<string, string> {
+  const paused = new Map<string, string>();
+  for (const config of configs) {
+    const remote = config.enabled ? connectorHosts(config).filter((h) => !isLoopbackHost(h)) : [];
+    if (remote.length === 0) continue;
+    paused.set(config.id, `Paused: offline mode allows only this machine, and ${config.id} connects to ${remote.join(', ')}. Switch offline mode off in Settings → Privacy to resume.`);
+  }
+  return paused;
 }
 
 function keyView(key: { id: string; name: string; addedAt: string }): TrustedKeyView {

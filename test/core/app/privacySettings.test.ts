@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { writeLlmSetting } from '../../../core/llm/llmSetting';
 import { EgressDeniedError, EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { AuditLog, egressDenialRecorder, readAuditLog } from '../../../core/privacy/auditLog';
+import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { installTripwire, type Tripwire } from '../net/egressHarness';
 
@@ -156,6 +157,28 @@ describe('the workspace privacy methods', () => {
       }
     } finally {
       if (!closed) await workspace.close();
+    }
+  });
+
+  it('pauses the connectors to other machines while offline, saying why in their health, and watches the rest', async () => {
+    const workspace = await openWith([]);
+    try {
+      await mkdir(join(dir, 'data', 'tickets'), { recursive: true });
+      await writeFile(
+        join(dir, 'data', 'connectors.json'),
+        JSON.stringify({ format: 1, connectors: [{ id: 'rt', kind: 'rt', baseUrl: 'https://rt.example.com', token: { secret: 'rt-token' } }, { id: 'drop', kind: 'folder', path: 'tickets' }] }),
+      );
+      const secrets = new MemorySecretStore();
+      await secrets.set('rt-token', 'not-used');
+      const egress = new EgressPolicy({ offline: true });
+      expect(await workspace.startWatching({ secrets, egress })).toEqual(['drop']);
+      const overview = await workspace.connectorsOverview();
+      const rt = overview.connectors.find((c) => c.id === 'rt')!;
+      expect(rt.health).toMatchObject({ state: 'stopped', lastError: 'Paused: offline mode allows only this machine, and rt connects to rt.example.com. Switch offline mode off in Settings → Privacy to resume.' });
+      expect(overview.connectors.find((c) => c.id === 'drop')!.health?.state).not.toBe('stopped');
+      expect(egress.check('rt.example.com').allowed).toBe(false);
+    } finally {
+      await workspace.close();
     }
   });
 

@@ -38,7 +38,7 @@ function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
       {network.pausedConnectors.length > 0 && (
         <p className="notice" role="note">
           Paused while offline:{' '}
-          {network.pausedConnectors.map((c) => `${c.id} (${c.hosts.join(', ')})`).join('; ')}. Settings → Connectors shows each one’s refusal.
+          {network.pausedConnectors.map((c) => `${c.id} (${c.hosts.join(', ')})`).join('; ')}. Settings → Connectors shows them as paused, and why.
         </p>
       )}
       <p aria-label="Refused connections">
