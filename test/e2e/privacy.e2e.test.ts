@@ -148,4 +148,23 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     expect(await verified.textContent()).toBe(`Chain intact: ${count} records, each chained to the one before.`);
     await audit.screenshot({ path: join(SCREENSHOTS, 'audit-log.png') });
   });
+
+  it('rolls back to the snapshot after a confirmation that says what will be lost, reopening the workspace', async () => {
+    const later = join(work, 'later.jsonl');
+    await writeFile(later, JSON.stringify({ id: 'kb-later', kind: 'article', title: 'Printer offline', body: 'Remove the printer and add it again.' }) + '\n');
+    await host.use((w) => w.importEntries(later));
+    const before = await host.use(async (w) => w);
+    const privacy = page.getByRole('region', { name: 'Privacy' });
+    await privacy.getByRole('button', { name: 'Roll back to before-cleanup' }).click();
+    const dialog = privacy.getByRole('alertdialog', { name: 'Confirm rolling back to before-cleanup' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('1 entry learned or imported since then will be gone');
+    await dialog.getByRole('button', { name: 'Yes, roll back' }).click();
+    await privacy.getByRole('status').filter({ hasText: 'Rolled back to before-cleanup' }).waitFor();
+    expect(await host.use(async (w) => w)).not.toBe(before); // the store was closed and opened again
+    expect((await host.use((w) => w.status())).entries).toBe(ARTICLES.length);
+    const safety = privacy.getByRole('listitem', { name: /^before-rollback-before-cleanup-/ });
+    await safety.waitFor();
+    expect(await safety.textContent()).toContain('automatic');
+  });
 });
