@@ -24,6 +24,8 @@ import { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { AuditLog, suggestionAudit } from '../privacy/auditLog';
+import { llmCallAudit } from '../privacy/auditLog';
+import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
 import { cleanMessage } from '../text/queryCleaner';
@@ -193,6 +195,8 @@ export class CopilotService {
     let shownLog: ShownLog | null = null;
     let audit: AuditLog | null = null;
     try {
+      // A change of embedder re-indexes on open: tag the store first, so it can be rolled back (docs/privacy.md).
+      const reindexSnapshot = await snapshotBeforeReindex(options.dataDir, embedder.id);
       store = await KnowledgeStore.open(options.dataDir, embedder, {
         onProgress: options.onProgress,
         reindex: options.reindex,
@@ -200,7 +204,18 @@ export class CopilotService {
         resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
       });
       audit = await AuditLog.open(options.dataDir);
+      if (reindexSnapshot) {
+        await audit.append({ type: 'admin', action: 'store_tag', detail: { name: reindexSnapshot.name, reason: reindexSnapshot.reason, automatic: true } });
+      }
       library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
+      // Every pack install is preceded by a snapshot of the data folder (`vigil store rollback` undoes it).
+      const installAudit = audit;
+      library.onBeforeInstall((pack) =>
+        createAutomaticSnapshot(options.dataDir, 'pack-install', `before installing pack ${pack.name} ${pack.version}${pack.previousVersion ? ` over ${pack.previousVersion}` : ''}`, {
+          lockHeld: true,
+          audit: installAudit,
+        }).then(() => undefined),
+      );
       shownLog = await ShownLog.open(options.dataDir);
       const alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
       const egress = options.egress ?? new EgressPolicy({ offline: true });
@@ -210,6 +225,11 @@ export class CopilotService {
             host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
             fetch: egress.fetch,
             ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
+            // Every generation call gets an `llm_call` audit record: model, purpose, entries, redaction counts, sizes.
+            onCall: (report) => {
+              const log = audit;
+              log?.append(llmCallAudit(report)).catch((error: unknown) => options.onProgress?.(`Could not record an LLM call in the audit log: ${(error as Error).message}`));
+            },
           })
         : null;
       const monitor = new LlmMonitor(client, options.llm?.monitor);
@@ -647,6 +667,55 @@ export class CopilotService {
       if (entry) found.set(id, entry);
     }
     return found;
+  }
+
+  /**
+   * Bulk delete: retires (default) or permanently deletes the entries `ids`, for the Knowledge browser's
+   * multi-select and for scripts. Before anything changes the data folder is tagged (an automatic snapshot,
+   * "before deleting N entries"), so `vigil store rollback <snapshot>` brings every entry back, whatever the mode.
+   *
+   * - `retire`: each entry stays stored with status `retired` (never suggested), gets a `retired` version in its
+   *   history, and can be brought back one by one with `restoreEntry`.
+   * - `delete`: each entry's last state is first written to its history (a `retired` version noting the deletion),
+   *   then the entries are removed from the store; only the snapshot (or the history) brings them back.
+   *
+   * Ids not in the store are listed in `missing` and otherwise ignored; an empty selection changes nothing (no
+   * snapshot). One `admin` audit record (`bulk_retire` or `bulk_delete`) names the actor, the count and the
+   * snapshot. Resolves once the change is durable.
+   */
+  async deleteEntries(
+    ids: readonly string[],
+    actor: string,
+    options: { mode?: 'retire' | 'delete'; reason?: string } = {},
+  ): Promise<{ mode: 'retire' | 'delete'; changed: string[]; missing: string[]; snapshot: string | null }> {
+    const mode = options.mode ?? 'retire';
+    if (!actor.trim()) throw new Error('deleteEntries needs the name of the person deleting (actor), for the entries’ history and the audit log.');
+    const found = await this.getEntries(ids);
+    const missing = [...new Set(ids)].filter((id) => !found.has(id));
+    const entries = [...found.values()].filter((e) => mode === 'delete' || e.status !== 'retired');
+    if (entries.length === 0) return { mode, changed: [], missing, snapshot: null };
+    // Commit what is waiting in the write-ahead log, so the tagged versions hold every acknowledged entry.
+    await this.store.flush();
+    const snapshot = await createAutomaticSnapshot(
+      this.store.dataDir,
+      'bulk-delete',
+      `before ${mode === 'delete' ? 'deleting' : 'retiring'} ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`,
+      { lockHeld: true, audit: this.audit },
+    );
+    const at = this.learning.clock().toISOString();
+    const note = [options.reason, mode === 'delete' ? `deleted permanently (bulk delete); \`vigil store rollback ${snapshot.name}\` brings it back` : `retired in a bulk action; snapshot ${snapshot.name}`]
+      .filter(Boolean)
+      .join('; ');
+    const after = entries.map((entry): StoredEntry => ({ ...entry, status: 'retired', updatedAt: at }));
+    await this.learning.history.recordAll(after.map((entry, i) => ({ action: 'retired' as const, entry, actor, at, note, before: entries[i]! })));
+    if (mode === 'delete') await this.store.remove(entries.map((e) => e.id));
+    else await this.store.upsert(after);
+    await this.audit.append({
+      type: 'admin',
+      action: mode === 'delete' ? 'bulk_delete' : 'bulk_retire',
+      detail: { actor, entries: entries.length, missing: missing.length, snapshot: snapshot.name },
+    });
+    return { mode, changed: entries.map((e) => e.id), missing, snapshot: snapshot.name };
   }
 
   /** Finishes queued writes and releases the data folder. */

@@ -298,7 +298,7 @@ export class Assistant {
     gates.push(...immediate.gates.filter((g) => g.gate === 'scope'));
     try {
       if (scope.verdict === 'unsure') {
-        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal });
+        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
         if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
       }
@@ -317,7 +317,7 @@ export class Assistant {
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
 
-      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal });
+      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket });
       this.llm?.reportSuccess();
       if (!verdict.answerable) {
         gates.push({ gate: 'answerability', verdict: 'stop', detail: `${verdict.reason}: ${verdict.detail}` });

@@ -11,7 +11,7 @@ import { buildSafePrompt, sanitizeModelText, unknownInlineCitations, type Prompt
 import { cleanMessage } from '../text/queryCleaner';
 import { buildQuery, foldBySourceTicket, presentHit } from './assistant';
 import { searchSources, type KnowledgeSource, type SourceHit } from './knowledgeSource';
-import { conversationText, JUDGED_HITS, sourceTexts } from './llmStages';
+import { conversationText, JUDGED_HITS, promptRedactorFor, sourceTexts } from './llmStages';
 
 export interface AskAnswer {
   /** `llm` when the model wrote it, `retrieval` otherwise. */
@@ -54,15 +54,26 @@ export async function askAboutTicket(ticket: Ticket, question: string, options: 
   });
   if (!options.llm) return fallback('No local model is running; these are the best matching entries.');
   if (hits.length === 0) return fallback(null);
+  // The analyst's question may quote the customer: it is redacted like the conversation.
+  const redactor = promptRedactorFor(ticket);
   const prompt = buildSafePrompt(
     {
       system: 'You help a helpdesk analyst. Answer only from the knowledge entries given; say so when they do not answer the question.',
       task: 'Answer the analyst\'s question about the ticket in at most five sentences, citing the entries used as [entry id].',
     },
-    [{ label: 'analyst question', text: question }, { label: 'ticket conversation', text: conversationText(ticket, ticket.messages.length - 1) }, ...entryBlocks(hits)],
+    [
+      { label: 'analyst question', text: redactor.redact(question) },
+      { label: 'ticket conversation', text: conversationText(ticket, ticket.messages.length - 1, redactor) },
+      ...entryBlocks(hits),
+    ],
   );
   try {
-    const raw = await options.llm.streamText({ ...prompt, ...callOf(options), ...(options.onText ? { onText: options.onText } : {}) });
+    const raw = await options.llm.streamText({
+      ...prompt,
+      ...callOf(options),
+      audit: redactor.auditInfo('ask', hits.map((h) => h.entry.id)),
+      ...(options.onText ? { onText: options.onText } : {}),
+    });
     const retrieved = new Set(hits.map((h) => h.entry.id));
     const unknown = unknownInlineCitations(raw, retrieved);
     if (unknown.length > 0) return fallback(`The model's answer cited entries that were not retrieved (${unknown.join(', ')}); it was discarded.`);
@@ -100,12 +111,13 @@ export async function summarizeTicket(ticket: Ticket, options: Omit<AskOptions, 
     return { mode: 'retrieval', text: lines.join('\n'), citations: [], note };
   };
   if (!options.llm) return extractive('No local model is running; this summary is extracted from the messages.');
+  const redactor = promptRedactorFor(ticket);
   const prompt = buildSafePrompt(
     { system: 'You summarise support tickets for a helpdesk analyst, factually and briefly.', task: 'Summarise the ticket in at most four bullet points: the problem, what was tried, what is pending and who is waiting on whom.' },
-    [{ label: 'ticket conversation', text: conversationText(ticket, ticket.messages.length - 1) }],
+    [{ label: 'ticket conversation', text: conversationText(ticket, ticket.messages.length - 1, redactor) }],
   );
   try {
-    const raw = await options.llm.streamText({ ...prompt, ...callOf(options), ...(options.onText ? { onText: options.onText } : {}) });
+    const raw = await options.llm.streamText({ ...prompt, ...callOf(options), audit: redactor.auditInfo('summary'), ...(options.onText ? { onText: options.onText } : {}) });
     const safe = sanitizeModelText(raw, { sources: ticket.messages.map((m) => m.text), ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}) });
     return { mode: 'llm', text: safe.text, citations: [], note: safe.removed.length ? `Removed from the summary: ${safe.removed.join(' ')}` : null };
   } catch (error) {

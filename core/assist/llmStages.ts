@@ -4,13 +4,20 @@
  * Every prompt fences ticket and knowledge text (promptSafety.ts); every answer is schema-validated by the client
  * and then checked here by code: identifiers are removed from queries, citations must be entries that were
  * retrieved for this very request, URLs must come from those entries.
+ *
+ * Ticket text reaches a prompt only through a `PromptRedactor` (core/privacy/promptRedaction.ts): every kind of
+ * personal data redaction.ts knows, the requester's name and the names the messages give, replaced by typed
+ * placeholders. Each call carries its audit info (purpose, ticket, entries shown, redaction counts), which the
+ * model client records as an `llm_call` audit record.
  */
 import { z } from 'zod';
 import type { Ticket } from '../formats/schemas';
 import type { CallOptions, LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, checkCitations, sanitizeModelText, stripInvisible, unknownInlineCitations, type PromptBlock } from '../llm/promptSafety';
 import { sourceTicketOf } from '../knowledge/storedEntry';
-import { cleanMessage, removeIdentifiers } from '../text/queryCleaner';
+import { peopleNamesIn } from '../learn/entryQuality';
+import { PromptRedactor } from '../privacy/promptRedaction';
+import { cleanMessage, removeIdentifiers, stripQuotedAndSignature } from '../text/queryCleaner';
 import type { SourceHit } from './knowledgeSource';
 
 /** Entries shown to the model for the answerability check: the top of the fused ranking. */
@@ -33,15 +40,17 @@ export interface ScopeJudgement {
 }
 
 /** Asks the model whether a message the rules were unsure about is worth proactive help. */
-export async function judgeScope(llm: LanguageModel, message: string, call: CallOptions = {}): Promise<ScopeJudgement> {
+export async function judgeScope(llm: LanguageModel, message: string, options: StageOptions = {}): Promise<ScopeJudgement> {
+  const { ticket, ...call } = options;
+  const redactor = promptRedactorFor(ticket ?? null);
   const prompt = buildSafePrompt(
     {
       system: 'You triage customer messages for a helpdesk analyst.',
       task: 'Classify the latest customer message. needsHelp is true only for a question, an error report, a troubleshooting or a service request that knowledge could help with; false for thanks, greetings, chit-chat and "any update?" pings.',
     },
-    [{ label: 'message', text: message }],
+    [{ label: 'message', text: redactor.redact(message) }],
   );
-  const answer = await llm.generateJson({ ...prompt, schema: ScopeAnswerSchema, ...call });
+  const answer = await llm.generateJson({ ...prompt, schema: ScopeAnswerSchema, ...call, audit: redactor.auditInfo('scope') });
   const inScope = answer.needsHelp && !['thanks_or_chit_chat', 'status_ping'].includes(answer.category);
   return { inScope, detail: `model: ${answer.category}${answer.needsHelp ? '' : ', no help needed'}` };
 }
@@ -58,42 +67,40 @@ export interface Rewrite {
   subQueries: string[];
 }
 
-/**
- * Personal data the message cleaner (identifiers: e-mail, ticket and order numbers, long numbers, links) does not
- * catch: phone numbers written in groups, and names or user names the customer states ("my name is …",
- * "username: …"). Applied to everything the rewrite stage sees and to every query the model writes.
- */
-const PERSONAL: ReadonlyArray<[RegExp, string]> = [
-  [/(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{2,4}[\s.-]\d{2,5}\b/g, '[phone]'],
-  [/\b([Mm]y name is|[Tt]his is|I am|I'm|[Nn]ame:)\s+[A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)?/gu, '$1 [name]'],
-  [/\b(user ?name|login|user id|account)\s*(?:is|:)\s*\S+/gi, '$1 [id]'],
-];
-
-/** Removes phone numbers and stated names or user names (see PERSONAL). */
-export function redactPersonal(text: string): string {
-  return PERSONAL.reduce((t, [re, by]) => t.replace(re, by), text);
+/** The redactor for prompts about `ticket`: its requester and the people its messages name (null: no ticket). */
+export function promptRedactorFor(ticket: Ticket | null): PromptRedactor {
+  return ticket ? new PromptRedactor(ticket, peopleNamesIn(ticket)) : new PromptRedactor(null);
 }
 
-/** The conversation so far, cleaned message by message (history, signatures, identifiers, personal data removed). */
-export function conversationText(ticket: Ticket, uptoIndex: number): string {
+/** Options of a stage call: the model call's, and the ticket the prompt is about (for redaction and the audit). */
+export type StageOptions = CallOptions & { ticket?: Ticket };
+
+/**
+ * The conversation so far, cleaned message by message (history, signatures, identifiers removed) and redacted
+ * through `redactor` (a new one for the ticket when not given).
+ */
+export function conversationText(ticket: Ticket, uptoIndex: number, redactor: PromptRedactor = promptRedactorFor(ticket)): string {
   const lines: string[] = [];
-  if (ticket.subject) lines.push(`subject: ${cleanMessage(ticket.subject)}`);
+  if (ticket.subject) lines.push(`subject: ${cleanMessage(redactor.redact(ticket.subject))}`);
   for (const message of ticket.messages.slice(0, uptoIndex + 1)) {
     if (message.internal || message.author === 'system') continue;
-    const text = redactPersonal(cleanMessage(message.text));
+    // Redacted before cleaning, so the placeholders say what was there ("[EMAIL]"), and only the text kept is counted.
+    const text = cleanMessage(redactor.redact(stripQuotedAndSignature(message.text)));
     if (text) lines.push(`${message.author}: ${text}`);
   }
   const all = lines.join('\n');
   return all.length <= CONVERSATION_CHARS ? all : all.slice(all.length - CONVERSATION_CHARS);
 }
 
-/** Code's last word on a query the model wrote: invisible characters and identifiers removed, whitespace folded. */
-function scrubQuery(text: string): string {
-  return redactPersonal(removeIdentifiers(stripInvisible(text))).replace(/\s+/g, ' ').trim();
+/** Code's last word on a query the model wrote: invisible characters, identifiers and personal data removed. */
+function scrubQuery(text: string, redactor: PromptRedactor): string {
+  return redactor.scrub(removeIdentifiers(stripInvisible(text))).replace(/\s+/g, ' ').trim();
 }
 
 /** Condenses the conversation into one self-contained query plus up to three sub-queries, without personal data. */
-export async function rewriteQuery(llm: LanguageModel, ticket: Ticket, uptoIndex: number, call: CallOptions = {}): Promise<Rewrite> {
+export async function rewriteQuery(llm: LanguageModel, ticket: Ticket, uptoIndex: number, options: StageOptions = {}): Promise<Rewrite> {
+  const { ticket: _same, ...call } = options;
+  const redactor = promptRedactorFor(ticket);
   const prompt = buildSafePrompt(
     {
       system: 'You turn a support conversation into search queries for a knowledge base.',
@@ -102,10 +109,10 @@ export async function rewriteQuery(llm: LanguageModel, ticket: Ticket, uptoIndex
         'and `subQueries`: up to three shorter searches for distinct parts of it. Leave out names, e-mail addresses, ' +
         'account, order and ticket numbers, and anything else that identifies a person.',
     },
-    [{ label: 'conversation', text: conversationText(ticket, uptoIndex) }],
+    [{ label: 'conversation', text: conversationText(ticket, uptoIndex, redactor) }],
   );
-  const answer = await llm.generateJson({ ...prompt, schema: RewriteAnswerSchema, ...call });
-  return { query: scrubQuery(answer.query), subQueries: answer.subQueries.map(scrubQuery).filter(Boolean) };
+  const answer = await llm.generateJson({ ...prompt, schema: RewriteAnswerSchema, ...call, audit: redactor.auditInfo('rewrite') });
+  return { query: scrubQuery(answer.query, redactor), subQueries: answer.subQueries.map((q) => scrubQuery(q, redactor)).filter(Boolean) };
 }
 
 // ── Answerability ──────────────────────────────────────────────────────────────────────────────────────────
@@ -151,8 +158,10 @@ export async function judgeAnswerability(
   llm: LanguageModel,
   problem: { query: string; latestMessage: string },
   hits: readonly SourceHit[],
-  options: CallOptions & { allowHosts?: readonly string[] } = {},
+  options: StageOptions & { allowHosts?: readonly string[] } = {},
 ): Promise<AnswerabilityVerdict> {
+  const { ticket, allowHosts, ...call } = options;
+  const redactor = promptRedactorFor(ticket ?? null);
   const judged = hits.slice(0, JUDGED_HITS);
   const prompt = buildSafePrompt(
     {
@@ -165,9 +174,14 @@ export async function judgeAnswerability(
         'and list their ids in `citations`. kind is "next_step" when the entries give a diagnostic step rather than the fix. If not answerable, ' +
         'leave answer empty and citations empty, and say why in `reason`.',
     },
-    [{ label: 'problem', text: `${problem.query}\nlatest message: ${problem.latestMessage}` }, ...judged.map(entryBlock)],
+    [{ label: 'problem', text: `${redactor.redact(problem.query)}\nlatest message: ${redactor.redact(problem.latestMessage)}` }, ...judged.map(entryBlock)],
   );
-  const answer = await llm.generateJson({ ...prompt, schema: AnswerabilitySchema, ...options });
+  const answer = await llm.generateJson({
+    ...prompt,
+    schema: AnswerabilitySchema,
+    ...call,
+    audit: redactor.auditInfo('answerability', judged.map((h) => h.entry.id)),
+  });
   const retrieved = new Set(judged.map((h) => h.entry.id));
   const listed = checkCitations(answer.citations, retrieved);
   const inline = unknownInlineCitations(answer.answer, retrieved);
@@ -181,7 +195,7 @@ export async function judgeAnswerability(
   }
   if (listed.valid.length === 0) return { answerable: false, reason: 'invalid_citation', detail: 'the answer cites no retrieved entry' };
   const cited = judged.filter((h) => listed.valid.includes(h.entry.id));
-  const safe = sanitizeModelText(answer.answer, { sources: sourceTexts(cited), ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}) });
+  const safe = sanitizeModelText(answer.answer, { sources: sourceTexts(cited), ...(allowHosts ? { allowHosts } : {}) });
   if (!safe.text) return { answerable: false, reason: 'not_answerable', detail: 'the answer was empty' };
   return { answerable: true, kind: answer.kind, text: safe.text, citedIds: listed.valid, reason: answer.reason, removedUrls: safe.removed };
 }

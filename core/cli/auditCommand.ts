@@ -52,7 +52,7 @@ export function describeAuditRecord(r: AuditRecord): string {
     case 'suggestion':
       return `${head} ${r.ticketId}/${r.afterMessageId} ${r.shown ? 'shown' : 'silent'} (${r.reason}) model: ${r.model ?? 'none (retrieval-only)'} entries: ${r.entryIds.join(', ') || 'none'}${redacted}`;
     case 'llm_call':
-      return `${head} ${r.purpose} ${r.model} ${r.outcome} ${Math.round(r.durationMs)} ms ticket: ${r.ticketId ?? '-'} entries: ${r.entryIds.join(', ') || 'none'} prompt: ${r.promptChars} chars${redacted}${r.error ? ` error: ${r.error}` : ''}`;
+      return `${head} ${r.purpose} ${r.model} ${r.outcome} ${Math.round(r.durationMs)} ms ticket: ${r.ticketId ?? '-'} entries: ${r.entryIds.join(', ') || 'none'} prompt: ${r.promptChars} chars${r.responseChars !== undefined ? `, answer: ${r.responseChars} chars` : ''}${redacted}${r.error ? ` error: ${r.error}` : ''}`;
     case 'egress_denied':
       return `${head} ${r.via} to ${r.host} refused: ${r.reason}`;
     case 'admin':

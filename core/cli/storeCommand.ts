@@ -47,7 +47,9 @@ export async function storeCommand(args: string[], out: Out): Promise<number> {
     if (sub === 'tags') {
       const snapshots = await listSnapshots(dataDir);
       if (snapshots.length === 0) out.log('no snapshots');
-      for (const s of snapshots) out.log(`${s.name}  ${s.createdAt}  ${Object.keys(s.tables).length} table(s)${s.reason ? `  ${s.reason}` : ''}`);
+      for (const s of snapshots) {
+        out.log(`${s.name}  ${s.createdAt}  ${Object.keys(s.tables).length} table(s)${s.automatic ? '  automatic' : ''}${s.reason ? `  ${s.reason}` : ''}`);
+      }
       // LanceDB's default compaction cleans versions older than 7 days and fails on a tagged one (docs/privacy.md).
       const old = snapshots.filter((s) => Date.now() - Date.parse(s.createdAt) > 6 * 24 * 3600 * 1000);
       if (old.length > 0) {

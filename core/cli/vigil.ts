@@ -8,6 +8,7 @@ import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
+import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
@@ -39,6 +40,8 @@ ${AUDIT_USAGE}
 ${STORE_USAGE}
 
 The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
+Every command connects only to this machine (Ollama) and the configured connectors' hosts; VIGIL_OFFLINE=1 (or
+watch --offline) allows this machine only. Refused connections are printed and kept in the audit log (docs/privacy.md).
 Formats: docs/formats.md. Embedding models: models/README.md.`;
 
 class UsageError extends Error {}
@@ -85,10 +88,20 @@ async function withService<T>(
   out: Out,
   extra: Partial<Pick<CopilotOptions, 'llm'>> = {},
 ): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error, reindex: 'wait', ...extra });
+  const egress = cliEgress();
+  const service = await CopilotService.open({
+    dataDir: dataDir ?? defaultDataDir(),
+    onProgress: out.error,
+    reindex: 'wait',
+    ...(egress ? { egress: egress.loopback } : {}),
+    ...extra,
+  });
+  // Refused connections go into the service's own audit log while it is open (one writer, one chain).
+  const detach = egress?.attach(service.audit);
   try {
     return await run(service);
   } finally {
+    await detach?.();
     await service.close();
   }
 }
@@ -279,8 +292,21 @@ async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Pr
   );
 }
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and script); returns the exit code. The whole command runs under the
+ * process egress guard (cliEgress.ts): loopback and the configured connectors' hosts only, refusals logged.
+ */
 export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
+  const scope = egressScope(argv.slice(1), defaultDataDir());
+  const egress = startCliEgress(scope.dataDir, scope.offline, out);
+  try {
+    return await runCommand(argv, out, input);
+  } finally {
+    await egress.finish();
+  }
+}
+
+async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -16,6 +16,8 @@ import {
 } from '../connectors/registry';
 import { readLlmSetting } from '../llm/llmSetting';
 import { FileSecretStore } from '../secrets/fileSecretStore';
+import type { EgressPolicy } from '../net/egress';
+import { cliEgress } from './cliEgress';
 import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
 import { savedSyncStates } from '../watch/syncState';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
@@ -104,10 +106,19 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
     throw new Error(`No connectors are configured in ${resolve(options.dataDir, CONNECTORS_FILE)}. Add one (docs/connectors.md), or try a folder of ticket files with --folder PATH.`);
   }
   const llm = await readLlmSetting(options.dataDir);
-  const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error, ...(llm ? { llm } : {}) });
+  const egress = cliEgress();
+  const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error, ...(llm ? { llm } : {}), ...(egress ? { egress: egress.loopback } : {}) });
+  const detach = egress?.attach(service.audit);
   let watcher: Watcher | null = null;
   try {
-    const built = await buildConnectors(configs, { dataDir: options.dataDir, secrets: new FileSecretStore(options.dataDir), offline: options.offline, only });
+    // The connectors' hosts are allowed on the process policy the guard enforces (as the app does).
+    const built = await buildConnectors(configs, {
+      dataDir: options.dataDir,
+      secrets: new FileSecretStore(options.dataDir),
+      offline: options.offline,
+      only,
+      ...(egress ? { egress: egress.policy } : {}),
+    });
     if (built.connectors.length === 0) throw new Error(`Every connector in ${CONNECTORS_FILE} is disabled; enable one or name it with --connector ID.`);
     const sink = await CopilotSink.open(service, {
       dataDir: options.dataDir,
@@ -152,8 +163,15 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
     return 0;
   } finally {
     await watcher?.stop();
+    await detach?.();
     await service.close();
   }
+}
+
+/** The process policy of the running command, for `buildConnectors` to allow the connectors' hosts on. */
+function egressOption(): { egress: EgressPolicy } | Record<string, never> {
+  const egress = cliEgress();
+  return egress ? { egress: egress.policy } : {};
 }
 
 /** `vigil watch …` */
@@ -248,7 +266,7 @@ export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.Rea
       return 0;
     }
     if (sub === 'test') {
-      const built = await buildConnectors(configs, { dataDir, secrets: new FileSecretStore(dataDir), only: positionals });
+      const built = await buildConnectors(configs, { dataDir, secrets: new FileSecretStore(dataDir), only: positionals, ...egressOption() });
       let failed = 0;
       for (const { connector } of built.connectors) {
         try {
@@ -269,7 +287,7 @@ export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.Rea
       const text = (await readStdin(input)).trim();
       if (!text) throw new WatchUsageError('connectors note reads the note from standard input, and it was empty');
       const connectorId = ticketId.slice(0, Math.max(0, ticketId.indexOf(':')));
-      const built = await buildConnectors(configs, { dataDir, secrets: new FileSecretStore(dataDir), only: connectorId ? [connectorId] : [] });
+      const built = await buildConnectors(configs, { dataDir, secrets: new FileSecretStore(dataDir), only: connectorId ? [connectorId] : [], ...egressOption() });
       try {
         await built.postNote(ticketId, text, AbortSignal.timeout(60_000));
       } finally {

@@ -8,7 +8,9 @@
  * The cursor is the mailbox's UIDVALIDITY and the last UID delivered; pages are `pageSize` messages in UID order.
  * Event ids come from Message-IDs, so a message delivered twice (a CC, a re-sent copy, a mailbox rebuilt with a new
  * UIDVALIDITY) is the same event and the watcher drops the repeat. Every connection first passes the egress
- * policy; credentials come from the secret store and are never put in errors.
+ * policy (the host by name before anything is opened, then the addresses it resolves to, through the policy's own
+ * `lookup`, so the socket dials exactly what was checked); credentials come from the secret store and are never put
+ * in errors.
  *
  * Write-back (`postNote`, only on the analyst's click) appends the draft as a reply in the drafts mailbox with the
  * `\Draft` flag: nothing is sent; the analyst reviews and sends it from their mail client.
@@ -118,10 +120,19 @@ export class ImapConnector implements Connector {
   }
 
   private async connect(signal: AbortSignal, idle = false): Promise<ImapFlow> {
-    this.options.egress.assertAllowed(this.options.host);
+    // A refused host fails here, before a socket or a DNS query exists.
+    try {
+      this.options.egress.assertAllowed(this.options.host);
+    } catch (err) {
+      throw describeImapError(err, this.options);
+    }
     const client = new ImapFlow({
       host: this.options.host,
       port: this.options.port,
+      // imapflow merges `tls` into the options of `net.connect`/`tls.connect` (imap-flow.js, connect()): the socket
+      // resolves the host with the egress policy's lookup, which refuses a name that resolves somewhere it may not
+      // go (a `localhost` mapped to another machine, 0.0.0.0). STARTTLS reuses that socket, so nothing is resolved again.
+      tls: { lookup: this.options.egress.lookup },
       secure: this.options.tls === 'implicit',
       doSTARTTLS: this.options.tls === 'starttls' ? true : this.options.tls === 'none' ? false : undefined,
       auth: { user: this.options.user, pass: this.options.password },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Ticket } from '../formats/schemas';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, sanitizeModelText } from '../llm/promptSafety';
+import { PromptRedactor } from '../privacy/promptRedaction';
 import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
 
@@ -36,11 +37,15 @@ export const EXTRACTION_SYSTEM = [
   'Answer only with JSON matching the schema.',
 ].join('\n');
 
-/** The conversation as the model sees it: authors and texts, internal notes marked; no ids, no requester. */
-export function conversationText(ticket: Ticket): string {
-  const lines = ticket.messages.map((m) => `${m.author}${m.internal ? ' (internal note)' : ''}: ${m.text}`);
-  if (ticket.resolution) lines.push(`closing note: ${ticket.resolution}`);
-  return [ticket.subject ? `subject: ${ticket.subject}` : '', ...lines].filter(Boolean).join('\n');
+/**
+ * The conversation as the model sees it: authors and texts, internal notes marked; no ids, no requester. Every
+ * text is redacted (core/privacy/promptRedaction.ts: the requester's name, the names the messages give, and every
+ * kind of personal data) through `redactor`, a new one for the ticket when not given.
+ */
+export function conversationText(ticket: Ticket, redactor: PromptRedactor = new PromptRedactor(ticket, peopleNamesIn(ticket))): string {
+  const lines = ticket.messages.map((m) => `${m.author}${m.internal ? ' (internal note)' : ''}: ${redactor.redact(m.text)}`);
+  if (ticket.resolution) lines.push(`closing note: ${redactor.redact(ticket.resolution)}`);
+  return [ticket.subject ? `subject: ${redactor.redact(ticket.subject)}` : '', ...lines].filter(Boolean).join('\n');
 }
 
 export interface LlmExtraction extends Extraction {
@@ -54,12 +59,14 @@ export async function extractWithLlm(
   ticket: Ticket,
   options: ExtractOptions & { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LlmExtraction> {
+  const redactor = new PromptRedactor(ticket, peopleNamesIn(ticket));
+  const conversation = conversationText(ticket, redactor);
   const prompt = buildSafePrompt(
     {
       system: EXTRACTION_SYSTEM,
       task: 'Extract knowledge entries from this resolved ticket.',
     },
-    [{ label: 'ticket', text: conversationText(ticket) }],
+    [{ label: 'ticket', text: conversation }],
   );
   let output: ExtractionOutput;
   try {
@@ -67,6 +74,7 @@ export async function extractWithLlm(
       system: prompt.system,
       prompt: prompt.prompt,
       schema: ExtractionOutputSchema,
+      audit: redactor.auditInfo('learn'),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
@@ -75,7 +83,7 @@ export async function extractWithLlm(
   }
 
   const names = peopleNamesIn(ticket);
-  const sources = [conversationText(ticket)];
+  const sources = [conversation];
   const candidates: EntryCandidate[] = [];
   const rejected: RejectedCandidate[] = [];
   for (const entry of output.entries) {

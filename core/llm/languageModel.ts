@@ -3,6 +3,9 @@
  * with a timeout and cancellation. `OllamaClient` implements it; the pipeline depends only on this interface.
  */
 import type { z } from 'zod';
+import type { LlmCallInfo } from '../privacy/promptRedaction';
+
+export type { LlmCallInfo };
 
 /** Why a model call failed, in categories the engine reacts to differently. */
 export type LlmErrorKind =
@@ -41,6 +44,24 @@ export interface CallOptions {
    * writing is not cut off, one that stalls is).
    */
   timeoutMs?: number;
+  /**
+   * For the call's `llm_call` audit record: its purpose, ticket, the entries shown and what was redacted
+   * (core/privacy/promptRedaction.ts). Never sent to the model.
+   */
+  audit?: LlmCallInfo;
+}
+
+/** What a model client reports about one finished call, for the audit log: sizes and counts, never the text. */
+export interface LlmCallReport extends LlmCallInfo {
+  model: string;
+  /** Characters of the system and user prompt sent. */
+  promptChars: number;
+  /** Characters of the answer received (0 when it failed). */
+  responseChars: number;
+  outcome: 'ok' | 'error' | 'timeout' | 'cancelled';
+  durationMs: number;
+  /** The failure in words, or null. */
+  error: string | null;
 }
 
 export interface JsonRequest<S extends z.ZodType> extends CallOptions {

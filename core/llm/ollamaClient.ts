@@ -7,7 +7,8 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
-import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type TextRequest } from './languageModel';
+import { emptyCounts } from '../privacy/redaction';
+import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type LlmCallReport, type TextRequest } from './languageModel';
 
 /** Where Ollama listens unless configured otherwise (its own default). */
 export const DEFAULT_OLLAMA_HOST = '127.0.0.1:11434';
@@ -32,6 +33,12 @@ export interface OllamaClientOptions {
   fetch?: Fetch;
   jsonTimeoutMs?: number;
   streamIdleMs?: number;
+  /**
+   * Hears every generation call when it ends (JSON answers and drafts; not health checks or model lists): the
+   * service appends it to the audit log as an `llm_call` record. A call without `audit` info is reported as
+   * purpose `unlabelled`.
+   */
+  onCall?: (report: LlmCallReport) => void;
 }
 
 export interface ModelInfo {
@@ -124,6 +131,7 @@ export class OllamaClient implements LanguageModel {
   private readonly fetchImpl: Fetch;
   private readonly jsonTimeoutMs: number;
   private readonly streamIdleMs: number;
+  private readonly onCall: ((report: LlmCallReport) => void) | undefined;
 
   constructor(options: OllamaClientOptions) {
     this.model = options.model;
@@ -133,6 +141,38 @@ export class OllamaClient implements LanguageModel {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.jsonTimeoutMs = options.jsonTimeoutMs ?? DEFAULT_JSON_TIMEOUT_MS;
     this.streamIdleMs = options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
+    this.onCall = options.onCall;
+  }
+
+  /** Runs one generation call and reports it (sizes, outcome, time; never the text) to `onCall`. */
+  private async reported<T>(request: CallOptions & { system: string; prompt: string }, run: () => Promise<T>, size: (result: T) => number): Promise<T> {
+    if (!this.onCall) return run();
+    const started = performance.now();
+    const info = request.audit ?? { purpose: 'unlabelled', ticketId: null, entryIds: [], redactions: emptyCounts() };
+    const report = (outcome: LlmCallReport['outcome'], responseChars: number, error: string | null): void => {
+      try {
+        this.onCall?.({
+          ...info,
+          model: this.model,
+          promptChars: request.system.length + request.prompt.length,
+          responseChars,
+          outcome,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          error,
+        });
+      } catch {
+        // the audit must never change what the call returns
+      }
+    };
+    try {
+      const result = await run();
+      report('ok', size(result), null);
+      return result;
+    } catch (error) {
+      const kind = error instanceof LlmError ? error.kind : null;
+      report(kind === 'timeout' ? 'timeout' : kind === 'aborted' ? 'cancelled' : 'error', 0, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
   }
 
   /** An `ollama` client whose every request carries `signal` (the package aborts only streams by itself). */
@@ -266,7 +306,20 @@ export class OllamaClient implements LanguageModel {
   }
 
   /** One JSON answer constrained by the schema (`format`), parsed and validated again here. */
-  async generateJson<S extends z.ZodType>(request: JsonRequest<S>): Promise<z.output<S>> {
+  generateJson<S extends z.ZodType>(request: JsonRequest<S>): Promise<z.output<S>> {
+    let answerChars = 0;
+    return this.reported(
+      request,
+      async () => {
+        const { value, chars } = await this.generateJsonNow(request);
+        answerChars = chars;
+        return value;
+      },
+      () => answerChars,
+    );
+  }
+
+  private async generateJsonNow<S extends z.ZodType>(request: JsonRequest<S>): Promise<{ value: z.output<S>; chars: number }> {
     const deadline = new Deadline(request.timeoutMs ?? this.jsonTimeoutMs, request.signal);
     let content: string;
     try {
@@ -288,11 +341,15 @@ export class OllamaClient implements LanguageModel {
     } finally {
       deadline.clear();
     }
-    return parseModelJson(content, request.schema, this.model);
+    return { value: parseModelJson(content, request.schema, this.model), chars: content.length };
   }
 
   /** Streams a free-text answer; `onText` hears the text so far. */
-  async streamText(request: TextRequest): Promise<string> {
+  streamText(request: TextRequest): Promise<string> {
+    return this.reported(request, () => this.streamTextNow(request), (text) => text.length);
+  }
+
+  private async streamTextNow(request: TextRequest): Promise<string> {
     const deadline = new Deadline(request.timeoutMs ?? this.streamIdleMs, request.signal);
     let text = '';
     try {

@@ -144,6 +144,36 @@ const systemResolveAll: ResolveAll = (host) =>
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** A connection an `EgressPolicy` refused before anything was opened. */
+export interface EgressDenial {
+  host: string;
+  reason: string;
+}
+
+const denialObservers = new Set<(denial: EgressDenial) => void>();
+
+/**
+ * Hears every refusal of every `EgressPolicy` in this process (policies are made in several places: the service's
+ * for Ollama, the connectors', the Ollama embedder's), so a front door can record them all in the audit log, as the
+ * process guard's `onAttempt` records what reaches a socket. Returns the function that stops listening.
+ */
+export function observeEgressDenials(listener: (denial: EgressDenial) => void): () => void {
+  denialObservers.add(listener);
+  return () => denialObservers.delete(listener);
+}
+
+/** Makes the refusal's error and tells the observers. */
+function denied(host: string, reason: string): EgressDeniedError {
+  for (const observer of denialObservers) {
+    try {
+      observer({ host, reason });
+    } catch {
+      // an observer's failure must not turn a refusal into something else
+    }
+  }
+  return new EgressDeniedError(host, reason);
+}
+
 export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
   private readonly resolveAll: ResolveAll;
@@ -200,7 +230,7 @@ export class EgressPolicy {
   /** Throws `EgressDeniedError` unless a connection to `host` is allowed. Returns which rule allowed it. */
   assertAllowed(host: string): EgressRule {
     const decision = this.check(host);
-    if (!decision.allowed) throw new EgressDeniedError(host, decision.reason);
+    if (!decision.allowed) throw denied(host, decision.reason);
     return decision.rule;
   }
 
@@ -225,12 +255,12 @@ export class EgressPolicy {
    */
   assertAddresses(host: string, addresses: readonly LookupAddress[]): void {
     const rule = this.assertAllowed(host);
-    if (addresses.length === 0) throw new EgressDeniedError(host, 'it resolves to no address');
+    if (addresses.length === 0) throw denied(host, 'it resolves to no address');
     for (const { address } of addresses) {
       const unusable = unusableAddress(address);
-      if (unusable) throw new EgressDeniedError(host, `it resolves to ${address}, and ${unusable}`);
+      if (unusable) throw denied(host, `it resolves to ${address}, and ${unusable}`);
       if (rule === 'loopback' && !isLoopbackAddress(address)) {
-        throw new EgressDeniedError(
+        throw denied(
           host,
           `it should be this machine but resolves to ${address}; check the hosts file (/etc/hosts) or use 127.0.0.1`,
         );
@@ -289,7 +319,7 @@ export class EgressPolicy {
     let current: RequestInit = { ...init };
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new EgressDeniedError(url.hostname || url.href, `only http and https are allowed, not ${url.protocol}`);
+        throw denied(url.hostname || url.href, `only http and https are allowed, not ${url.protocol}`);
       }
       await this.resolve(url.hostname);
       const response = await globalThis.fetch(url, { ...current, redirect: 'manual' });
@@ -306,10 +336,10 @@ export class EgressPolicy {
         throw new TypeError(`${url.href} redirected to "${location}", which is not a URL`);
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw new EgressDeniedError(next.href, `a redirect from ${url.host} leads there, and only http and https are allowed`);
+        throw denied(next.href, `a redirect from ${url.host} leads there, and only http and https are allowed`);
       }
       const decision = this.check(next.hostname);
-      if (!decision.allowed) throw new EgressDeniedError(next.hostname, `a redirect from ${url.host} leads there, and ${decision.reason}`);
+      if (!decision.allowed) throw denied(next.hostname, `a redirect from ${url.host} leads there, and ${decision.reason}`);
       const method = (current.method ?? 'GET').toUpperCase();
       // As the Fetch standard does: 303 turns anything but HEAD into GET; 301 and 302 turn POST into GET.
       const toGet = response.status === 303 ? method !== 'HEAD' : response.status <= 302 && method === 'POST';

@@ -99,6 +99,7 @@ export class PackLibrary {
   private trustedKeys = new Set<string>();
   /** Installed packs that could not be opened, with the reason, by name. */
   private readonly broken = new Map<string, string>();
+  private beforeInstall: ((pack: { name: string; version: string; previousVersion: string | null }) => Promise<void>) | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -154,6 +155,15 @@ export class PackLibrary {
       throw err;
     }
     return library;
+  }
+
+  /**
+   * Runs `hook` before each install changes anything, once the pack is verified and accepted (not for a refused
+   * or an unchanged one): the service tags the data folder there, so the install can be rolled back
+   * (core/privacy/rollback.ts). If the hook fails, nothing is installed.
+   */
+  onBeforeInstall(hook: ((pack: { name: string; version: string; previousVersion: string | null }) => Promise<void>) | null): void {
+    this.beforeInstall = hook;
   }
 
   /** Installed packs, by name. */
@@ -274,6 +284,7 @@ export class PackLibrary {
         );
       }
     }
+    await this.beforeInstall?.({ name: manifest.name, version: manifest.version, previousVersion: previous?.version ?? null });
     await options.onStage?.('verified');
 
     const dirName = `${manifest.name}@${manifest.version}.${randomBytes(4).toString('hex')}`;

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { AppendLog } from '../formats/appendLog';
 import { JsonlWriter, type LineIssue } from '../formats/jsonl';
 import type { Suggestion } from '../formats/schemas';
+import type { LlmCallReport } from '../llm/languageModel';
 import { emptyCounts, REDACTION_KINDS, redact, type RedactionCounts } from './redaction';
 
 /** Where a data folder keeps its audit log. */
@@ -59,6 +60,8 @@ export const AuditRecordSchema = z.discriminatedUnion('type', [
     entryIds: z.array(z.string()),
     redactions: CountsSchema,
     promptChars: z.number().int().min(0),
+    /** Characters of the model's answer; absent in records written before it was recorded. */
+    responseChars: z.number().int().min(0).optional(),
     outcome: z.enum(['ok', 'error', 'timeout', 'cancelled']),
     durationMs: z.number().min(0),
     /** The error in words, with any personal data redacted. */
@@ -190,6 +193,23 @@ export function suggestionAudit(
   };
 }
 
+/** The audit record of one LLM call, from the model client's report (core/llm/ollamaClient.ts `onCall`). */
+export function llmCallAudit(report: LlmCallReport): Extract<AuditInput, { type: 'llm_call' }> {
+  return {
+    type: 'llm_call',
+    purpose: report.purpose,
+    model: report.model,
+    ticketId: report.ticketId,
+    entryIds: report.entryIds,
+    redactions: report.redactions,
+    promptChars: report.promptChars,
+    responseChars: report.responseChars,
+    outcome: report.outcome,
+    durationMs: report.durationMs,
+    error: report.error,
+  };
+}
+
 /**
  * An `onAttempt` listener for the process egress guard (core/net/processGuard.ts) that records every refused
  * connection in the audit log, so a reviewer sees what tried to leave the machine. Append failures are reported
@@ -286,7 +306,8 @@ export async function verifyAuditLog(dataDir: string): Promise<AuditVerification
   return { ok: problems.length === 0, records: count, problems };
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'type', 'ticketId', 'model', 'purpose', 'action', 'shown', 'reason', 'outcome', 'entryIds', 'redactions', 'detail', 'hash'] as const;
+// New columns go at the end, so a spreadsheet or script that reads the first ones by position keeps working.
+const CSV_COLUMNS = ['seq', 'at', 'type', 'ticketId', 'model', 'purpose', 'action', 'shown', 'reason', 'outcome', 'entryIds', 'redactions', 'detail', 'hash', 'promptChars', 'responseChars', 'durationMs', 'host', 'via'] as const;
 
 function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';

@@ -224,6 +224,40 @@ const DETECTORS: readonly Detector[] = [
   },
 ];
 
+/**
+ * Capitalised words that follow "I am", "I'm", "this is" without being a name ("I am Unable to log in", "this is
+ * Urgent", "I'm Running Windows").
+ */
+const NOT_A_NAME = new Set(
+  'Not Unable Able Using Running Trying Getting Having Still Also Sure Sorry Urgent Afraid Back Here There Now Just Very So Really The A An In On At From With For It This That Your My Our Their Logged Locked Connected Stuck Working Waiting Writing Calling Contacting Following Windows Mac Linux Outlook Office Teams Chrome Firefox Safari Android iOS Ok OK Okay New Currently Again Unsure Happy Glad Confused Frustrated'.split(' '),
+);
+
+const NAME_WORD = String.raw`\p{Lu}[\p{Ll}'’-]+`;
+
+/**
+ * Personal data a sentence states without Vigil being told about it: a self-introduction ("my name is Crystal Minh",
+ * "I'm Alessandro", "this is Dana") and a user name or login given as one ("username: cminh730"). The label stays,
+ * the value becomes `[NAME]`. Run after the fixed detectors and before the names Vigil was given.
+ */
+const STATED: readonly Detector[] = [
+  {
+    kind: 'name',
+    pattern: new RegExp(String.raw`\b((?:[Mm]y name is|[Nn]ame:|I am|I'm|I’m|[Tt]his is)\s+)(${NAME_WORD}(?:\s+${NAME_WORD})?)` + NOT_WORD_AFTER, 'gu'),
+    replace: (m) => {
+      const words = m[2]!.split(/\s+/);
+      if (NOT_A_NAME.has(words[0]!)) return null;
+      // A second capitalised word that is not a name ("I am Dana Using…") stays.
+      const kept = words.length > 1 && NOT_A_NAME.has(words[1]!) ? ` ${words[1]}` : '';
+      return `${m[1]}${PLACEHOLDERS.name}${kept}`;
+    },
+  },
+  {
+    kind: 'name',
+    pattern: /\b((?:user ?name|user ?id|login|account)\s*:\s*|(?:user ?name|user ?id)\s+is\s+)([^\s,;]*[^\s,;.!?])/giu,
+    replace: (m) => (/^\[[A-Z]+\]$/.test(m[2]!) ? null : `${m[1]}${PLACEHOLDERS.name}`),
+  },
+];
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -285,6 +319,7 @@ export function redact(text: string, options: RedactOptions = {}): Redaction {
   const counts = emptyCounts();
   let result = text;
   for (const detector of DETECTORS) result = applyDetector(result, detector, counts);
+  for (const detector of STATED) result = applyDetector(result, detector, counts);
   const names = [...(options.requesterName ? [options.requesterName] : []), ...(options.names ?? [])];
   for (const pattern of namePatterns(names)) result = applyDetector(result, { kind: 'name', pattern }, counts);
   return { text: result, counts };

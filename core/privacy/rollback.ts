@@ -13,15 +13,26 @@
  * `checkout` + `restore`), and the files are put back atomically. Rolling back to the safety snapshot undoes it.
  * An interrupted rollback is finished by running it again.
  *
+ * A snapshot also keeps what a later operation would delete outright, so a rollback can bring it back: each table's
+ * folder (`snapshots/NAME/lancedb/`: a finished re-index drops the old table when the store closes) and the installed
+ * packs (`snapshots/NAME/packs/`: `installed.json` and each installed version's folder, which an upgrade deletes).
+ * LanceDB's data, index, manifest and transaction files are never changed once written, so they are hard links, not
+ * copies (a snapshot holds on to the files its tables had, until it is deleted); the small files that change are copied.
+ *
+ * Automatic snapshots (`createAutomaticSnapshot`) are taken by the engine before a re-index, a pack install and a
+ * bulk delete. Only the last `AUTOMATIC_SNAPSHOTS_KEPT` of them are kept; snapshots made by hand are never deleted.
+ *
  * LanceDB refuses to clean up a tagged version: `table.optimize()`, whose default removes versions older than
  * 7 days, fails while a tag is older than that. `cleanupCutoff` gives the cutoff that keeps every tagged version;
  * the store's compaction passes it (core/knowledge/versionCleanup.ts).
  */
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { z } from 'zod';
+import { tableNameFor } from '../knowledge/entryTable';
 import { lockDataFolder } from '../knowledge/folderLock';
+import { readMeta } from '../knowledge/storeMeta';
 import { cleanupCutoff as cleanupCutoffMs } from '../knowledge/versionCleanup';
 import type { AuditLog } from './auditLog';
 
@@ -52,6 +63,12 @@ const SnapshotSchema = z.object({
   tables: z.record(z.string(), z.number().int()),
   /** The snapshot files that existed (the others did not). */
   files: z.array(z.string()),
+  /** Taken by the engine before a risky operation; only the last few are kept. Absent: made by hand. */
+  automatic: z.boolean().optional(),
+  /** Whether the tables' folders were kept beside the tags (snapshots made before that was done lack them). */
+  tablesKept: z.boolean().optional(),
+  /** The installed packs' index and folders kept (`packs/`): the folder names, or absent when none were installed. */
+  packs: z.array(z.string()).optional(),
 });
 export type StoreSnapshot = z.infer<typeof SnapshotSchema>;
 
@@ -116,7 +133,53 @@ async function replaceAtomically(source: string, target: string): Promise<void> 
   await rename(`${target}.rollback-tmp`, target);
 }
 
-async function takeSnapshot(dataDir: string, name: string, reason: string): Promise<StoreSnapshot> {
+/** Files LanceDB never changes once written: linked into a snapshot, not copied. */
+const IMMUTABLE = /\.(lance|manifest|txn|arrow|bin)$/;
+/** Files never copied into a snapshot: a pack folder's writer lock belongs to the process that holds it. */
+const NEVER_KEPT = new Set(['writer.lock']);
+
+/**
+ * Copies the folder `source` to `target`: immutable LanceDB files as hard links (a copy where links are not
+ * possible: another file system, a file system without them), everything else as a copy.
+ */
+async function keepTree(source: string, target: string): Promise<void> {
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  for (const item of await readdir(source, { withFileTypes: true })) {
+    if (NEVER_KEPT.has(item.name)) continue;
+    const from = join(source, item.name);
+    const to = join(target, item.name);
+    if (item.isDirectory()) await keepTree(from, to);
+    else if (item.isFile()) {
+      if (IMMUTABLE.test(item.name)) {
+        try {
+          await link(from, to);
+          continue;
+        } catch {
+          // fall through to a copy
+        }
+      }
+      await copyFile(from, to);
+    }
+  }
+}
+
+const PACKS = 'packs';
+const PACK_INDEX = 'installed.json';
+
+/** The folders `packs/installed.json` names (pack folder names only, as the pack library writes them). */
+async function installedPackFolders(dataDir: string): Promise<string[] | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, PACKS, PACK_INDEX), 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = z.object({ packs: z.array(z.object({ dir: z.string().regex(/^[a-z0-9][a-z0-9._-]*@[0-9.]+\.[0-9a-f]{8}$/) })) }).safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${join(dataDir, PACKS, PACK_INDEX)} is damaged; the installed packs cannot be kept in a snapshot. Repair or remove it first.`);
+  return parsed.data.packs.map((p) => p.dir);
+}
+
+async function takeSnapshot(dataDir: string, name: string, reason: string, automatic = false): Promise<StoreSnapshot> {
   const folder = join(dataDir, SNAPSHOTS, name);
   if (await exists(folder)) throw new Error(`A snapshot named "${name}" already exists in ${dataDir}. Choose another name (see \`vigil store tags\`).`);
   const tables: Record<string, number> = {};
@@ -145,7 +208,29 @@ async function takeSnapshot(dataDir: string, name: string, reason: string): Prom
     await fsyncPath(join(partial, file));
     files.push(file);
   }
-  const snapshot: StoreSnapshot = { format: 1, name, createdAt: new Date().toISOString(), reason, tables, files };
+  // The tables' folders (tags included: they were made above), so a table dropped later can come back.
+  for (const tableName of Object.keys(tables)) {
+    await keepTree(join(dataDir, 'lancedb', `${tableName}.lance`), join(partial, 'lancedb', `${tableName}.lance`));
+  }
+  const packDirs = await installedPackFolders(dataDir);
+  if (packDirs) {
+    await mkdir(join(partial, PACKS), { mode: 0o700 });
+    await copyFile(join(dataDir, PACKS, PACK_INDEX), join(partial, PACKS, PACK_INDEX));
+    for (const dir of packDirs) {
+      if (await exists(join(dataDir, PACKS, dir))) await keepTree(join(dataDir, PACKS, dir), join(partial, PACKS, dir));
+    }
+  }
+  const snapshot: StoreSnapshot = {
+    format: 1,
+    name,
+    createdAt: new Date().toISOString(),
+    reason,
+    tables,
+    files,
+    tablesKept: true,
+    ...(automatic ? { automatic: true } : {}),
+    ...(packDirs ? { packs: packDirs } : {}),
+  };
   const handle = await open(join(partial, MANIFEST), 'w', 0o600);
   try {
     await handle.writeFile(`${JSON.stringify(snapshot, null, 2)}\n`);
@@ -211,6 +296,15 @@ export interface RollbackResult {
 export async function rollbackToSnapshot(dataDir: string, name: string, options: Omit<SnapshotOptions, 'reason'> = {}): Promise<RollbackResult> {
   const snapshot = await readSnapshot(dataDir, name);
   const result = await withLock(dataDir, options.lockHeld, async () => {
+    // A table dropped since (the old table of a finished re-index) comes back from the snapshot's copy of it.
+    const kept = join(dataDir, SNAPSHOTS, name, 'lancedb');
+    for (const tableName of Object.keys(snapshot.tables)) {
+      const live = join(dataDir, 'lancedb', `${tableName}.lance`);
+      if (snapshot.tablesKept && !(await exists(live)) && (await exists(join(kept, `${tableName}.lance`)))) {
+        await keepTree(join(kept, `${tableName}.lance`), `${live}.rollback-tmp`);
+        await rename(`${live}.rollback-tmp`, live);
+      }
+    }
     // Check first, change nothing until every table can be restored.
     await withDb(dataDir, async (db) => {
       const present = new Set(await db.tableNames());
@@ -246,6 +340,20 @@ export async function rollbackToSnapshot(dataDir: string, name: string, options:
       if (snapshot.files.includes(file)) await replaceAtomically(join(folder, file), join(dataDir, file));
       else await rm(join(dataDir, file), { force: true }); // it did not exist then; its content is in the safety snapshot
     }
+    if (snapshot.tablesKept) {
+      // The installed packs as they were: their folders first (an upgrade deleted the old one), then the index that
+      // names them, in one step. Folders of later versions are left to the pack library, which deletes unnamed ones
+      // at its next open; the safety snapshot keeps them.
+      for (const dir of snapshot.packs ?? []) {
+        const live = join(dataDir, PACKS, dir);
+        if (!(await exists(live)) && (await exists(join(folder, PACKS, dir)))) {
+          await keepTree(join(folder, PACKS, dir), `${live}.rollback-tmp`);
+          await rename(`${live}.rollback-tmp`, live);
+        }
+      }
+      if (snapshot.packs) await replaceAtomically(join(folder, PACKS, PACK_INDEX), join(dataDir, PACKS, PACK_INDEX));
+      else await rm(join(dataDir, PACKS, PACK_INDEX), { force: true });
+    }
     return { restored: snapshot, safety };
   });
   await options.audit?.append({ type: 'admin', action: 'store_rollback', detail: { name, safety: result.safety.name } });
@@ -280,4 +388,56 @@ export async function deleteSnapshot(dataDir: string, name: string, options: Omi
  */
 export function cleanupCutoff(table: lancedb.Table, keepDays = 7): Promise<Date> {
   return cleanupCutoffMs(table, keepDays * 24 * 3600 * 1000);
+}
+
+/** Automatic snapshots kept: the last five risky operations can be undone; older ones are deleted. */
+export const AUTOMATIC_SNAPSHOTS_KEPT = 5;
+
+/** What the engine is about to do, for the automatic snapshot's name. */
+export type RiskyOperation = 'reindex' | 'pack-install' | 'bulk-delete';
+
+export interface AutomaticSnapshotOptions extends Omit<SnapshotOptions, 'reason'> {
+  /** How many automatic snapshots to keep (default AUTOMATIC_SNAPSHOTS_KEPT). */
+  keep?: number;
+}
+
+/**
+ * Tags the store before a risky operation (`auto-<time>-<operation>`), with `reason` in words ("before re-index to
+ * bge-small", "before installing pack netops 1.2.0", "before deleting 12 entries"), then deletes the automatic
+ * snapshots beyond the last `keep`. Snapshots made by hand are never deleted.
+ */
+export async function createAutomaticSnapshot(dataDir: string, operation: RiskyOperation, reason: string, options: AutomaticSnapshotOptions = {}): Promise<StoreSnapshot> {
+  const keep = Math.max(1, options.keep ?? AUTOMATIC_SNAPSHOTS_KEPT);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
+  const { snapshot, removed } = await withLock(dataDir, options.lockHeld, async () => {
+    let name = checkSnapshotName(`auto-${stamp}-${operation}`);
+    for (let n = 2; await exists(join(dataDir, SNAPSHOTS, name)); n++) name = `auto-${stamp}-${operation}-${n}`;
+    const taken = await takeSnapshot(dataDir, name, reason, true);
+    const automatic = (await listSnapshots(dataDir)).filter((s) => s.automatic);
+    const old = automatic.slice(0, Math.max(0, automatic.length - keep));
+    for (const s of old) await deleteSnapshot(dataDir, s.name, { lockHeld: true });
+    return { snapshot: taken, removed: old.map((s) => s.name) };
+  });
+  await options.audit?.append({
+    type: 'admin',
+    action: 'store_tag',
+    detail: { name: snapshot.name, reason, automatic: true, tables: Object.keys(snapshot.tables).length, ...(removed.length ? { removedOldest: removed.join(' ') } : {}) },
+  });
+  return snapshot;
+}
+
+/**
+ * Before the store is opened with `embedderId`: if that starts a re-index (the folder's active table was written by
+ * another embedder), tags the store first, so the re-index can be rolled back, old model and index included. A
+ * re-index interrupted and started again does not take a second snapshot. Returns the snapshot, or null when no
+ * re-index is coming. Takes the writer lock for a moment: call it before the store is opened.
+ */
+export async function snapshotBeforeReindex(dataDir: string, embedderId: string, options: AutomaticSnapshotOptions = {}): Promise<StoreSnapshot | null> {
+  const meta = await readMeta(dataDir);
+  if (!meta || meta.activeTable === tableNameFor(embedderId)) return null;
+  if (!(await exists(join(dataDir, 'lancedb', `${meta.activeTable}.lance`)))) return null; // nothing to re-index from
+  const reason = `before re-index to ${embedderId}`;
+  const latest = (await listSnapshots(dataDir)).filter((s) => s.automatic).at(-1);
+  if (latest?.reason === reason && latest.tables[meta.activeTable] !== undefined) return null; // the same re-index, restarted
+  return createAutomaticSnapshot(dataDir, 'reindex', reason, options);
 }

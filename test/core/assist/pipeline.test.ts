@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
-import { redactPersonal } from '../../../core/assist/llmStages';
+import { conversationText } from '../../../core/assist/llmStages';
 import type { Ticket } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, promptsOf, scripted, stageOf } from './llmScript';
@@ -169,9 +169,10 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
 });
 
 describe('personal data in what the model sees', () => {
-  it('removes phone numbers, stated names and user names from the conversation and from model-written queries', () => {
-    expect(redactPersonal('Call me at (977) 625-2661 or +44 20 7946 0958. My name is Crystal Minh, username: cminh730. I am Alessandro. I am waiting for 3 days.')).toBe(
-      'Call me at [phone] or [phone]. My name is [name], username [id] I am [name]. I am waiting for 3 days.',
+  it('removes phone numbers, stated names and user names from the conversation, through the one redactor', () => {
+    const text = 'Call me at (977) 625-2661 or +44 20 7946 0958. My name is Crystal Minh, username: cminh730. I am Alessandro. I am waiting for 3 days.';
+    expect(conversationText(ticket('T-9', text), 0)).toBe(
+      'customer: Call me at [PHONE] or [PHONE]. My name is [NAME], username: [NAME]. I am [NAME]. I am waiting for 3 days.',
     );
   });
 });

@@ -135,7 +135,7 @@ describe('audit log', () => {
     const csv = join(dir, 'audit.csv');
     await exportAuditLog(dir, csv, { format: 'csv', type: 'admin' });
     const rows = (await readFile(csv, 'utf8')).trim().split('\r\n');
-    expect(rows[0]).toBe('seq,at,type,ticketId,model,purpose,action,shown,reason,outcome,entryIds,redactions,detail,hash');
+    expect(rows[0]).toBe('seq,at,type,ticketId,model,purpose,action,shown,reason,outcome,entryIds,redactions,detail,hash,promptChars,responseChars,durationMs,host,via');
     expect(rows).toHaveLength(2);
     expect(rows[1]).toContain('"{""tag"":""=cmd|calc"",""version"":3}"');
   });
