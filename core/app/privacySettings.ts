@@ -38,12 +38,11 @@ export async function writePrivacySettings(dataDir: string, change: Partial<Priv
 }
 
 /**
- * Whether a snapshot was made by Vigil rather than by a person: the safety snapshot of a rollback
- * (`before-rollback-…`, reason "automatic, …") and those taken before risky operations, whose reasons start
- * with "automatic" too.
+ * Whether a snapshot was made by Vigil rather than by a person: those taken before risky operations (marked
+ * `automatic`) and the safety snapshot of a rollback (`before-rollback-…`, reason "automatic, …").
  */
-export function isAutomaticSnapshot(snapshot: Pick<StoreSnapshot, 'name' | 'reason'>): boolean {
-  return /^automatic\b/i.test(snapshot.reason) || snapshot.name.startsWith('before-rollback-');
+export function isAutomaticSnapshot(snapshot: Pick<StoreSnapshot, 'name' | 'reason' | 'automatic'>): boolean {
+  return snapshot.automatic === true || /^automatic\b/i.test(snapshot.reason) || snapshot.name.startsWith('before-rollback-');
 }
 
 export function snapshotView(snapshot: StoreSnapshot): SnapshotView {

@@ -89,6 +89,8 @@ export class Workspace {
   private connectors: BuiltConnectors | null = null;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
+  /** Refused connections already in the audit log since this workspace opened (host, route, reason). */
+  private readonly refusalsRecorded = new Set<string>();
   /** Connectors offline mode holds back, with why (set by startWatching). */
   private paused = new Map<string, string>();
   /** The "redact before storage" setting as the engine was opened with (it is read at open only). */
@@ -488,7 +490,15 @@ export class Workspace {
    * Settings → Privacy and `vigil audit show --type egress_denied` list it.
    */
   async auditEgressRefusal(attempt: { host: string; via: string; reason: string | null }): Promise<void> {
-    await this.service.audit.append({ type: 'egress_denied', host: attempt.host, via: attempt.via, reason: attempt.reason ?? 'refused' });
+    // The guard's reason repeats the host ("Blocked a connection to x: why"); the record has the host already.
+    const prefix = `Blocked a connection to ${attempt.host}: `;
+    const reason = attempt.reason?.startsWith(prefix) ? attempt.reason.slice(prefix.length) : (attempt.reason ?? 'refused');
+    // Once per host, route and reason while the workspace is open, as `vigil` does per command: a library
+    // retrying a refused call every few seconds must not flood the log.
+    const key = `${attempt.host}\u0000${attempt.via}\u0000${reason}`;
+    if (this.refusalsRecorded.has(key)) return;
+    this.refusalsRecorded.add(key);
+    await this.service.audit.append({ type: 'egress_denied', host: attempt.host, via: attempt.via, reason });
   }
 
   /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */

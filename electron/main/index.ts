@@ -11,7 +11,7 @@ import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
-import { EgressPolicy } from '../../core/net/egress';
+import { EgressPolicy, observeEgressDenials } from '../../core/net/egress';
 import { installEgressGuard, type EgressAttempt } from '../../core/net/processGuard';
 import { readPrivacySettings } from '../../core/app/privacySettings';
 import type { WatchOptions } from '../../core/app/workspace';
@@ -52,12 +52,18 @@ function start(): void {
   // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged.
   const egress = new EgressPolicy();
   /** Puts a refused attempt in the open workspace's audit log (Settings → Privacy lists them); null before it opens. */
-  let recordRefusal: ((attempt: EgressAttempt) => void) | null = null;
+  let recordRefusal: ((attempt: Pick<EgressAttempt, 'host' | 'reason'> & { via: string }) => void) | null = null;
   installEgressGuard(egress, {
     onAttempt: (attempt) => {
       if (!attempt.allowed) console.warn(`Vigil blocked a connection to ${attempt.host}: ${attempt.reason ?? 'not allowed'}`);
       if (!attempt.allowed) recordRefusal?.(attempt);
     },
+  });
+  // Refusals a policy makes before any socket exists (a connector's or the embedder's `policy.fetch`) are recorded
+  // too, as `vigil` records them (core/cli/cliEgress.ts).
+  observeEgressDenials((denial) => {
+    console.warn(`Vigil blocked a connection to ${denial.host}: ${denial.reason}`);
+    recordRefusal?.({ via: 'policy', host: denial.host, reason: denial.reason });
   });
   /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
   const watchOptions = (): WatchOptions => ({

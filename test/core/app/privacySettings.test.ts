@@ -10,6 +10,7 @@ import { EgressDeniedError, EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { AuditLog, egressDenialRecorder, readAuditLog } from '../../../core/privacy/auditLog';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import { createAutomaticSnapshot } from '../../../core/privacy/rollback';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { installTripwire, type Tripwire } from '../net/egressHarness';
 
@@ -182,6 +183,38 @@ describe('the workspace privacy methods', () => {
     }
   });
 
+  it('lists the snapshots the engine takes before risky operations as automatic', async () => {
+    const workspace = await openWith(ARTICLES.slice(0, 1));
+    try {
+      await createAutomaticSnapshot(join(dir, 'data'), 'bulk-delete', 'before deleting 3 entries', { lockHeld: true });
+      await workspace.tagSnapshot('mine', '');
+      const overview = await workspace.privacyOverview({ offline: false, allowedHosts: [] });
+      expect(overview.snapshots.map((s) => [s.reason, s.automatic])).toEqual([
+        ['', false],
+        ['before deleting 3 entries', true],
+      ]);
+    } finally {
+      await workspace.close();
+    }
+  });
+
+  it('records a refused connection once while open, without repeating the host in the reason', async () => {
+    const workspace = await openWith([]);
+    try {
+      const attempt = { host: 'telemetry.example.net', via: 'fetch', reason: 'Blocked a connection to telemetry.example.net: it is not the host of a configured connector' };
+      await workspace.auditEgressRefusal(attempt);
+      await workspace.auditEgressRefusal(attempt); // a library retrying
+      await workspace.auditEgressRefusal({ ...attempt, via: 'policy', reason: 'it is not the host of a configured connector' });
+      const page = await workspace.auditPage({ types: ['egress_denied'] });
+      expect(page.records.map((r) => [r.fields['via'], r.fields['reason']])).toEqual([
+        ['policy', 'it is not the host of a configured connector'],
+        ['fetch', 'it is not the host of a configured connector'],
+      ]);
+    } finally {
+      await workspace.close();
+    }
+  });
+
   it('shows a data folder others can read, repairs it to 0700 and records that', async () => {
     const workspace = await openWith([]);
     try {
@@ -206,7 +239,7 @@ describe('the workspace privacy methods', () => {
       expect(await workspace.verifyAudit()).toMatchObject({ ok: true, records: 2, firstBrokenLine: null });
       const out = join(dir, 'audit.csv');
       expect(await workspace.exportAudit(out, { format: 'csv', type: 'admin' })).toEqual({ file: out, exported: 2, format: 'csv' });
-      expect((await readFile(out, 'utf8')).split('\r\n')[0]).toBe('seq,at,type,ticketId,model,purpose,action,shown,reason,outcome,entryIds,redactions,detail,hash');
+      expect((await readFile(out, 'utf8')).split('\r\n')[0]).toMatch(/^seq,at,type,ticketId,model,purpose,action,shown,reason,outcome,entryIds,redactions,detail,hash\b/);
       await expect(workspace.exportAudit(out, { format: 'jsonl', type: 'no_such_kind' })).rejects.toThrow('type: "no_such_kind" is not a record type');
 
       const file = workspace.service.audit.file;

@@ -266,6 +266,10 @@ describe('main process privacy wiring', () => {
       expect(auditEgressRefusal).toHaveBeenCalledOnce();
       expect(auditEgressRefusal).toHaveBeenCalledWith(attempt);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('Vigil blocked a connection to telemetry.example.net'));
+      // A refusal by a policy, before any socket (a connector's `policy.fetch`), is recorded as well.
+      const { EgressPolicy } = await import('../../../core/net/egress');
+      expect(() => new EgressPolicy({ offline: true }).assertAllowed('helpdesk.example.com')).toThrow();
+      expect(auditEgressRefusal).toHaveBeenLastCalledWith({ via: 'policy', host: 'helpdesk.example.com', reason: 'offline mode allows only this machine (loopback)' });
     } finally {
       warn.mockRestore();
       vi.unstubAllEnvs();

@@ -164,8 +164,8 @@ function SnapshotsPart({ privacy }: { privacy: PrivacyOverview }) {
     <div className="privacy-part" role="group" aria-label="Snapshots">
       <h3>Snapshots</h3>
       <p className="settings-item-meta">
-        A snapshot keeps the knowledge store as it is, so it can be rolled back. Vigil takes one by itself before a rollback; tag one by hand
-        before a change you may regret.
+        A snapshot keeps the knowledge store as it is, so it can be rolled back. Vigil takes one by itself before a re-index, a pack install, a
+        bulk delete and a rollback (keeping the last five); tag one by hand before a change you may regret.
       </p>
       <form className="field-row" aria-label="Tag a snapshot" onSubmit={onTag}>
         <label htmlFor={`${id}-name`}>Snapshot name</label>
