@@ -132,3 +132,27 @@ describe('ServiceHost.restart', () => {
     expect(second.service.searchKnowledge).toHaveBeenCalled();
   });
 });
+
+describe('ServiceHost.restart with work while closed', () => {
+  it('runs the work after the engine closed and before it opens again (a store rollback needs the folder)', async () => {
+    const log: string[] = [];
+    const first = fakeService({ close: vi.fn(async () => void log.push('close')) });
+    const second = fakeService();
+    const open = vi.fn().mockImplementationOnce(async () => (log.push('open 1'), first.service)).mockImplementationOnce(async () => (log.push('open 2'), second.service));
+    const host = new ServiceHost(open);
+    await host.use(async () => undefined);
+    await host.restart(async () => void log.push('rollback'));
+    expect(log).toEqual(['open 1', 'close', 'rollback', 'open 2']);
+  });
+
+  it('opens the engine again when the work fails, and rejects with the work’s error', async () => {
+    const second = fakeService();
+    const open = vi.fn().mockResolvedValueOnce(fakeService().service).mockResolvedValueOnce(second.service);
+    const host = new ServiceHost(open);
+    await host.use(async () => undefined);
+    await expect(host.restart(async () => Promise.reject(new Error('There is no snapshot named "x"')))).rejects.toThrow('There is no snapshot named "x"');
+    await host.use((s) => s.searchKnowledge('after'));
+    expect(open).toHaveBeenCalledTimes(2);
+    expect(second.service.searchKnowledge).toHaveBeenCalledWith('after');
+  });
+});

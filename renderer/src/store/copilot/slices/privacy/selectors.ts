@@ -70,6 +70,8 @@ export function describeAuditRow(record: AuditRecordView): AuditRow {
             detail('Entries', valueText(f['entryIds'])),
             detail('Redacted', redactionText(f['redactions'])),
             detail('Prompt', `${valueText(f['promptChars'])} characters`),
+            ...(typeof f['responseChars'] === 'number' ? [detail('Answer', `${f['responseChars']} characters`)] : []),
+            ...(typeof f['durationMs'] === 'number' ? [detail('Took', `${Math.round(f['durationMs'])} ms`)] : []),
             ...(f['error'] ? [detail('Error', valueText(f['error']))] : []),
           ],
         };

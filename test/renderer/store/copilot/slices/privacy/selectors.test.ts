@@ -17,6 +17,25 @@ describe('the audit view’s words', () => {
     ]);
   });
 
+  it('says what an LLM call used, without its prompt', () => {
+    const row = describeAuditRow(
+      record({
+        type: 'llm_call',
+        fields: { purpose: 'draft', model: 'llama3.2:3b', ticketId: 'T-9', entryIds: ['kb-1'], redactions: { email: 1 }, promptChars: 1800, responseChars: 240, outcome: 'ok', durationMs: 419.6, error: null },
+      }),
+    );
+    expect(row.title).toBe('LLM call for draft: ok');
+    expect(row.details).toEqual([
+      { label: 'Model', value: 'llama3.2:3b' },
+      { label: 'Ticket', value: 'T-9' },
+      { label: 'Entries', value: 'kb-1' },
+      { label: 'Redacted', value: 'email 1' },
+      { label: 'Prompt', value: '1800 characters' },
+      { label: 'Answer', value: '240 characters' },
+      { label: 'Took', value: '420 ms' },
+    ]);
+  });
+
   it('falls back to the fields when a known kind has an unexpected shape', () => {
     const row = describeAuditRow(record({ type: 'suggestion', known: false, fields: { ticketId: 'T-1', extra: 'x' } }));
     expect(row.title).toBe('suggestion (a kind this version does not describe)');
