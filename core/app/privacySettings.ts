@@ -26,7 +26,7 @@ export const DEFAULT_PRIVACY_SETTINGS: PrivacySettings = { offline: false, redac
 
 /** The saved privacy settings, the defaults (online, no redaction before storage) when none are saved. */
 export async function readPrivacySettings(dataDir: string): Promise<PrivacySettings> {
-  const saved = await readSetting(dataDir, PRIVACY_SETTING_KEY, PrivacySettingsSchema, 'Set it again in Settings → Privacy, or remove the "privacy" key.');
+  const saved = await readSetting(dataDir, PRIVACY_SETTING_KEY, PrivacySettingsSchema, 'Write true or false there, or remove the "privacy" key to return to the defaults (online, no redaction before storage).');
   return saved ?? { ...DEFAULT_PRIVACY_SETTINGS };
 }
 
