@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { buildConnectors, CONNECTORS_FILE, loadConnectorsConfig, type BuiltConnectors } from '../connectors/registry';
+import { connectorHosts, type ConnectorConfig } from '../connectors/registry';
+import { isLoopbackHost } from '../net/egress';
 import type { Embedder } from '../embed/embedder';
 import { readLlmSetting } from '../llm/llmSetting';
 import type { EgressDenialLog } from '../privacy/egressDenials';
@@ -33,6 +35,28 @@ import {
   type SaveConnectorRequest,
 } from './connectorConfig';
 import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
+import { exportAuditLog, readAuditLogPage, AUDIT_TYPES, type AuditPageOptions, type AuditType } from '../privacy/auditLog';
+import { securePrivateFolder } from '../privacy/dataFolder';
+import { createSnapshot, listSnapshots, readSnapshot } from '../privacy/rollback';
+import {
+  dataFolderView,
+  networkView,
+  readPrivacySettings,
+  snapshotView,
+  verifyAuditView,
+  writePrivacySettings,
+  type EgressState,
+} from './privacySettings';
+import type {
+  AuditExportReport,
+  AuditPage,
+  AuditVerificationView,
+  DataFolderView,
+  PrivacyOverview,
+  PrivacySettings,
+  RollbackPreview,
+  SnapshotView,
+} from './privacyTypes';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
 import type { EntryDetail, EntryListPage, EntryListRequest, EntryPatch } from './knowledgeBrowser';
 import type {
@@ -89,6 +113,10 @@ export class Workspace {
   /** How watching was last started, so a connector saved in Settings restarts it the same way. */
   private watchOptions: WatchOptions | null = null;
   private replyDrafts: Promise<ReplyDrafts> | null = null;
+  /** Connectors offline mode holds back, with why (set by startWatching). */
+  private paused = new Map<string, string>();
+  /** The "redact before storage" setting as the engine was opened with (it is read at open only). */
+  private redactingBeforeStorage = false;
 
   private constructor(
     readonly service: CopilotService,
@@ -100,8 +128,14 @@ export class Workspace {
   static async open(options: WorkspaceOptions): Promise<Workspace> {
     // The team's local model (`vigil llm use`), unless the caller chose one; none means retrieval-only.
     const llm = options.llm === undefined ? await readLlmSetting(options.dataDir) : options.llm;
+    const privacy = await readPrivacySettings(options.dataDir).catch((error: unknown) => {
+      // A damaged "privacy" key must not keep the desk from opening; Settings → Privacy shows the same error.
+      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage until it is fixed.`);
+      return null;
+    });
     const service = await CopilotService.open({
       dataDir: options.dataDir,
+      redactBeforeStorage: privacy?.redactBeforeStorage ?? false,
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -113,6 +147,7 @@ export class Workspace {
       });
       const workspace = new Workspace(service, desk, options.dataDir);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
+      workspace.redactingBeforeStorage = privacy?.redactBeforeStorage ?? false;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -281,7 +316,10 @@ export class Workspace {
     this.secrets = options.secrets;
     this.watchOptions = options;
     const configs = await loadConnectorsConfig(this.dataDir);
-    const built = await buildConnectors(configs, {
+    // Offline mode: connectors to other machines wait (paused, with the reason in their health) rather than
+    // retrying refusals; folder connectors and those on this machine keep going.
+    this.paused = options.offline || options.egress?.offline ? pausedOffline(configs) : new Map();
+    const built = await buildConnectors(configs.filter((c) => !this.paused.has(c.id)), {
       dataDir: this.dataDir,
       secrets: options.secrets,
       offline: options.offline ?? false,
@@ -312,7 +350,7 @@ export class Workspace {
     const health = new Map(this.connectorHealth().map((h) => [h.id, h]));
     return {
       file,
-      connectors: configs.map((c) => ({ id: c.id, kind: c.kind, enabled: c.enabled, writeBack: c.writeBack, health: health.get(c.id) ?? null })),
+      connectors: configs.map((c) => ({ id: c.id, kind: c.kind, enabled: c.enabled, writeBack: c.writeBack, health: health.get(c.id) ?? this.pausedHealth(c) })),
       problem: null,
     };
   }
@@ -519,6 +557,95 @@ export class Workspace {
     return this.reviewing;
   }
 
+  // ── Privacy, for the app's settings and audit view (docs/privacy.md) ─────────────────────────────────
+
+  /**
+   * The Privacy section: the saved settings, what may leave the machine under `egress` (the process's policy in
+   * the app), the data folder's protection and the store snapshots, newest first.
+   */
+  async privacyOverview(egress: EgressState): Promise<PrivacyOverview> {
+    const [settings, network, dataFolder, snapshots] = await Promise.all([
+      readPrivacySettings(this.dataDir),
+      networkView(this.dataDir, egress),
+      dataFolderView(this.dataDir),
+      listSnapshots(this.dataDir),
+    ]);
+    return {
+      settings,
+      redactingBeforeStorage: this.redactingBeforeStorage,
+      network,
+      dataFolder,
+      snapshots: snapshots.map(snapshotView).reverse(),
+      auditFile: this.service.audit.file,
+    };
+  }
+
+  /** Whether the running engine redacts tickets before learning from them (read from the settings at open). */
+  redactsBeforeStorage(): boolean {
+    return this.redactingBeforeStorage;
+  }
+
+  /**
+   * Saves privacy settings. Offline mode is the caller's to apply to its egress policy (`setOffline`); redaction
+   * before storage is read when the workspace opens, so it applies from the next open (ServiceHost.restart).
+   */
+  setPrivacySettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
+    return writePrivacySettings(this.dataDir, change);
+  }
+
+  /** Re-applies mode 0700 to the data folder (recorded in the audit log when it changed anything). */
+  async repairDataFolder(): Promise<DataFolderView> {
+    const result = await securePrivateFolder(this.dataDir);
+    if (result.repaired) {
+      const before = result.modeBefore === null ? 'unknown' : `0${(result.modeBefore & 0o777).toString(8)}`;
+      await this.service.audit.append({ type: 'admin', action: 'permissions_repaired', detail: { modeBefore: before, modeAfter: '0700' } });
+    }
+    if (!result.repaired && result.warning) throw new Error(result.warning);
+    return dataFolderView(this.dataDir);
+  }
+
+  /** Tags the store's current state as `name` (this workspace holds the folder's writer lock). */
+  async tagSnapshot(name: string, reason: string): Promise<SnapshotView> {
+    return snapshotView(await createSnapshot(this.dataDir, name, { lockHeld: true, reason, audit: this.service.audit }));
+  }
+
+  /** What rolling back to `name` would undo: entries created since, and newer snapshots left behind. */
+  async rollbackPreview(name: string): Promise<RollbackPreview> {
+    const snapshot = await readSnapshot(this.dataDir, name);
+    let entriesAddedSince = 0;
+    for await (const at of this.service.entryCreationTimes()) if (at > snapshot.createdAt) entriesAddedSince++;
+    const newerSnapshots = (await listSnapshots(this.dataDir)).filter((s) => s.createdAt > snapshot.createdAt).length;
+    return { snapshot: snapshotView(snapshot), entriesAddedSince, newerSnapshots };
+  }
+
+  /** One page of the audit log, newest first (see readAuditLogPage). */
+  auditPage(options: AuditPageOptions): Promise<AuditPage> {
+    return readAuditLogPage(this.dataDir, options);
+  }
+
+  /** Checks the audit log's hash chain, as `vigil audit verify`. */
+  verifyAudit(): Promise<AuditVerificationView> {
+    return verifyAuditView(this.dataDir);
+  }
+
+  /** Writes the audit log (or the records of one type) to `file`, in the format of `vigil audit export`. */
+  async exportAudit(file: string, options: { format: 'jsonl' | 'csv'; type?: string }): Promise<AuditExportReport> {
+    const type = options.type && (AUDIT_TYPES as readonly string[]).includes(options.type) ? (options.type as AuditType) : undefined;
+    if (options.type && !type) throw new Error(`type: "${options.type}" is not a record type this version can export (use ${AUDIT_TYPES.join(', ')}, or none for all).`);
+    const result = await exportAuditLog(this.dataDir, file, { format: options.format, ...(type ? { type } : {}) });
+    return { file: result.file, exported: result.exported, format: options.format };
+  }
+
+  /** The health of a connector offline mode paused: stopped, with the reason as its last error; null otherwise. */
+  private pausedHealth(config: { id: string; kind: string }): ConnectorHealth | null {
+    const why = this.paused.get(config.id);
+    if (!why) return null;
+    return {
+      id: config.id, kind: config.kind, state: 'stopped', lastSyncAt: null, lastEventAt: null, lagMs: null, backlog: 0, delivered: 0,
+      duplicatesDropped: 0, invalidDropped: 0, consecutiveFailures: 0, lastError: why, lastErrorAt: null, issues: [], issuesTotal: 0, nextAttemptAt: null,
+    };
+  }
+
   /** Stops the watcher and the review timer, closes the desk's journal, then the engine (which drains its writes). */
   async close(): Promise<void> {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
@@ -571,6 +698,17 @@ export class Workspace {
     if (!detail) throw new Error(`Entry ${id} was restored but could not be read back; reload the knowledge list.`);
     return detail;
   }
+}
+
+/** The enabled connectors that connect to another machine, each with why offline mode pauses it. */
+function pausedOffline(configs: readonly ConnectorConfig[]): Map<string, string> {
+  const paused = new Map<string, string>();
+  for (const config of configs) {
+    const remote = config.enabled ? connectorHosts(config).filter((h) => !isLoopbackHost(h)) : [];
+    if (remote.length === 0) continue;
+    paused.set(config.id, `Paused: offline mode allows only this machine, and ${config.id} connects to ${remote.join(', ')}. Switch offline mode off in Settings → Privacy to resume.`);
+  }
+  return paused;
 }
 
 function keyView(key: { id: string; name: string; addedAt: string }): TrustedKeyView {

@@ -363,3 +363,8 @@ export async function buildConnectors(
   };
   return { connectors, egress, redact, postNote, postReply, writeCapabilities };
 }
+
+/** The hosts a configured connector connects to: what the egress policy allows for it (none for a folder). */
+export function connectorHosts(config: ConnectorConfig): string[] {
+  return kinds.get(config.kind)?.hosts(config) ?? [];
+}

@@ -177,12 +177,26 @@ function denied(host: string, reason: string): EgressDeniedError {
 export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
   private readonly resolveAll: ResolveAll;
-  readonly offline: boolean;
+  private offlineMode: boolean;
 
   constructor(options: EgressOptions = {}) {
-    this.offline = options.offline ?? false;
+    this.offlineMode = options.offline ?? false;
     this.resolveAll = options.resolveAll ?? systemResolveAll;
     for (const h of options.allowHosts ?? []) this.allow(h);
+  }
+
+  /** Loopback only: connector hosts are refused while this is on. */
+  get offline(): boolean {
+    return this.offlineMode;
+  }
+
+  /**
+   * Switches offline mode on or off for every later decision, including those of a process guard installed on
+   * this policy (it asks `check` per connection): the app's Privacy setting applies at once, without a restart.
+   * Connections already open are not cut; connectors find the refusal at their next poll.
+   */
+  setOffline(offline: boolean): void {
+    this.offlineMode = offline;
   }
 
   /** Allows a configured connector's host (it stays refused in offline mode). */

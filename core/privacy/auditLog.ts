@@ -334,3 +334,144 @@ export async function exportAuditLog(
   }
   return { file: out, exported: records.length, issues };
 }
+
+/** A JSON value as an audit record holds it (records are JSON Lines). */
+export type AuditValue = string | number | boolean | null | AuditValue[] | { [key: string]: AuditValue };
+
+/**
+ * One record as the app's audit view shows it: read leniently, so record types this version does not know yet
+ * (a newer Vigil wrote them, or a type added since) are listed by their name and fields rather than dropped.
+ */
+export interface AuditRecordView {
+  /** Where the line starts in the file (bytes): pages are cut there. */
+  offset: number;
+  seq: number | null;
+  at: string | null;
+  type: string;
+  hash: string | null;
+  /** Every other field of the record (not `prev`): ids, counts, names, never customer text. */
+  fields: Record<string, AuditValue>;
+  /** False for a type or shape this version's schema does not know. */
+  known: boolean;
+}
+
+export interface AuditPageOptions {
+  /** Read records that start before this byte offset (a page's `next`); from the end of the log when absent. */
+  before?: number | null;
+  /** Records per page; default 50. */
+  limit?: number;
+  /** Keep only these record types (any name: unknown types can be asked for too). */
+  types?: readonly string[];
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  records: AuditRecordView[];
+  /** Pass as `before` for the next (older) page; null when the start of the log was reached. */
+  next: number | null;
+  /**
+   * Lines in the range read that are not audit records (a torn last line, an edited line): `verify` names them.
+   * With a type filter, only lines that name a wanted type are examined.
+   */
+  unreadable: number;
+}
+
+/** Bytes read per step from the end of the log: a page of 50 records is one or two steps. */
+const PAGE_CHUNK = 64 * 1024;
+
+function recordView(line: string, offset: number): AuditRecordView | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { seq, at, type, hash, prev: _prev, ...fields } = value as Record<string, AuditValue>;
+  if (typeof type !== 'string') return null;
+  return {
+    offset,
+    seq: typeof seq === 'number' ? seq : null,
+    at: typeof at === 'string' ? at : null,
+    type,
+    hash: typeof hash === 'string' ? hash : null,
+    fields,
+    known: false, // decided by the caller once the record passed its filter: the schema check is the costly part
+  };
+}
+
+/**
+ * One page of the audit log, newest first, read backwards from its end (or from `before`) in 64 KiB steps, so
+ * the app can page through a log of any size without reading it whole. No lock is needed: a record appended
+ * meanwhile is simply after the first page's start.
+ */
+export async function readAuditLogPage(dataDir: string, options: AuditPageOptions = {}): Promise<AuditPage> {
+  const limit = options.limit ?? 50;
+  const types = options.types && options.types.length > 0 ? new Set(options.types) : null;
+  // A line can only be of a wanted type if it names it: others are skipped unparsed (a filtered page over a
+  // large log costs a scan of bytes rather than of JSON).
+  const needles = types ? [...types].map((t) => Buffer.from(`"${t}"`)) : null;
+  let handle;
+  try {
+    handle = await openFile(auditLogFile(dataDir), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], next: null, unreadable: 0 };
+    throw error;
+  }
+  const records: AuditRecordView[] = [];
+  let unreadable = 0;
+  try {
+    const { size } = await handle.stat();
+    let end = Math.min(options.before ?? size, size);
+    /** Bytes from `end` onwards that belong to a line whose start is not read yet. */
+    let carry = Buffer.alloc(0);
+    while (end > 0 || carry.length > 0) {
+      const start = Math.max(0, end - PAGE_CHUNK);
+      const chunk = Buffer.alloc(end - start);
+      if (chunk.length > 0) await handle.read(chunk, 0, chunk.length, start);
+      const buffer = Buffer.concat([chunk, carry]);
+      // Whole lines are those after the first newline; before it, unless at the file's start, is a partial line.
+      // Newlines are found by Buffer.lastIndexOf (native), not byte by byte: a count walks the whole log this way.
+      let lineEnd = buffer.length;
+      let newline = lineEnd > 0 ? buffer.lastIndexOf(0x0a, lineEnd - 1) : -1;
+      for (;;) {
+        if (newline < 0 && start > 0) break; // the line's start is in the previous chunk
+        const lineStart = newline + 1;
+        const bytes = buffer.subarray(lineStart, lineEnd);
+        lineEnd = Math.max(newline, 0);
+        const last = newline < 0;
+        newline = lineEnd > 0 ? buffer.lastIndexOf(0x0a, lineEnd - 1) : -1;
+        const mayMatch = !needles || needles.some((n) => bytes.includes(n));
+        if (mayMatch) {
+          const text = bytes.toString('utf8').trim();
+          const view = text ? recordView(text, start + lineStart) : null;
+          if (text && !view) unreadable++;
+          if (view && (!types || types.has(view.type))) {
+            view.known = AuditRecordSchema.safeParse(JSON.parse(text)).success;
+            records.push(view);
+            if (records.length >= limit) return { records, next: view.offset > 0 ? view.offset : null, unreadable };
+          }
+        }
+        if (last) break;
+      }
+      carry = start > 0 ? buffer.subarray(0, Math.max(0, lineEnd)) : Buffer.alloc(0);
+      end = start;
+      if (start === 0) break;
+    }
+    return { records, next: null, unreadable };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How many records of `type` the audit log holds (read through once, line by line, without keeping them). */
+export async function countAuditRecords(dataDir: string, type: string): Promise<number> {
+  let count = 0;
+  let page: AuditPage = { records: [], next: null, unreadable: 0 };
+  // Reuse the backwards reader in large pages: memory stays bounded by one page.
+  do {
+    page = await readAuditLogPage(dataDir, { before: page.next, limit: 5_000, types: [type] });
+    count += page.records.length;
+  } while (page.next !== null);
+  return count;
+}

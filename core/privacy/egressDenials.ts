@@ -5,7 +5,7 @@
  * app's main process (electron/main/index.ts).
  *
  * The guard is installed before any data folder is open, so refusals heard while no audit log is attached wait and
- * are written when one is. Each host and reason is recorded once per run, so a retry loop cannot flood the log.
+ * are written when one is. Each host, route and reason is recorded once per run, so a retry loop cannot flood the log.
  */
 import { observeEgressDenials } from '../net/egress';
 import type { EgressAttempt } from '../net/processGuard';
@@ -44,9 +44,9 @@ export class EgressDenialLog {
     return observeEgressDenials((denial) => this.record({ host: denial.host, via: 'policy', reason: denial.reason }));
   }
 
-  /** Records one refusal (once per host and reason): at once into the attached log, else when one attaches. */
+  /** Records one refusal (once per host, route and reason): at once into the attached log, else when one attaches. */
   record(denial: EgressDenial): void {
-    const key = `${denial.host}\u0000${denial.reason}`;
+    const key = `${denial.host}\u0000${denial.via}\u0000${denial.reason}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.options.onDenial?.(denial);

@@ -39,6 +39,14 @@ import type {
   SendReplyResult,
 } from '../../core/app/connectorTypes';
 import type { EntryDetail, EntryListPage, EntryListRequest, EntryPatch } from '../../core/app/knowledgeBrowser';
+import type {
+  AuditExportReport,
+  AuditPage,
+  AuditVerificationView,
+  PrivacyOverview,
+  RollbackPreview,
+  RollbackReport,
+} from '../../core/app/privacyTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
 export const IPC_CHANNEL_PREFIX = 'vigil:';
@@ -198,6 +206,46 @@ export interface RestoreEntryVersionRequest {
   version: number;
 }
 
+/** Request of `setPrivacySettings`: the switches to change (the others keep their value). */
+export interface PrivacySettingsRequest {
+  offline?: boolean;
+  redactBeforeStorage?: boolean;
+}
+
+/** Longest reason a person may give for a snapshot. */
+export const MAX_SNAPSHOT_REASON_CHARS = 200;
+
+/** Request of `tagSnapshot`. */
+export interface TagSnapshotRequest {
+  /** Letters, digits, ".", "_" and "-", up to 64, starting with a letter or digit. */
+  name: string;
+  reason?: string;
+}
+
+/** Request of `rollbackPreview` and `rollbackSnapshot`: a snapshot's name as `privacyOverview` lists it. */
+export interface SnapshotNameRequest {
+  name: string;
+}
+
+/** Most audit records one page may hold. */
+export const MAX_AUDIT_PAGE = 200;
+
+/** Request of `auditPage`. */
+export interface AuditPageRequest {
+  /** The previous page's `next`; the newest records when absent or null. */
+  before?: number | null;
+  /** 1 to `MAX_AUDIT_PAGE`; 50 when left out. */
+  limit?: number;
+  /** Only this record type (`suggestion`, `llm_call`, `egress_denied`, `admin`, or any newer kind's name). */
+  type?: string;
+}
+
+/** Request of `exportAudit`: the format, and optionally one record type; the file is chosen in a save dialog. */
+export interface ExportAuditRequest {
+  format: 'jsonl' | 'csv';
+  type?: string;
+}
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -287,6 +335,27 @@ export interface VigilApi {
   setEntryStatus(request: SetEntryStatusRequest): Promise<EntryDetail>;
   /** Restores an earlier version of an entry, as a new version; answers the new detail. */
   restoreEntryVersion(request: RestoreEntryVersionRequest): Promise<EntryDetail>;
+  /** Settings → Privacy: the switches, what may leave the machine, the data folder's protection, the snapshots. */
+  privacyOverview(): Promise<PrivacyOverview>;
+  /**
+   * Saves privacy switches: offline mode applies to the running egress guard at once; "redact before storage"
+   * reopens the workspace, since the engine reads it when it opens. Answers the new overview.
+   */
+  setPrivacySettings(request: PrivacySettingsRequest): Promise<PrivacyOverview>;
+  /** Re-applies mode 0700 to the data folder; answers the new overview. */
+  repairDataFolder(): Promise<PrivacyOverview>;
+  /** Tags the store's current state; answers the new overview. */
+  tagSnapshot(request: TagSnapshotRequest): Promise<PrivacyOverview>;
+  /** What rolling back to a snapshot would undo, for the confirmation dialog. */
+  rollbackPreview(request: SnapshotNameRequest): Promise<RollbackPreview>;
+  /** Closes the workspace, rolls the store back to a snapshot (saving the current state first) and reopens it. */
+  rollbackSnapshot(request: SnapshotNameRequest): Promise<RollbackReport>;
+  /** One page of the audit log, newest first. */
+  auditPage(request: AuditPageRequest): Promise<AuditPage>;
+  /** Checks the audit log's hash chain (as `vigil audit verify`). */
+  verifyAudit(): Promise<AuditVerificationView>;
+  /** Asks for a file in a save dialog and writes the audit log there (as `vigil audit export`); null when cancelled. */
+  exportAudit(request: ExportAuditRequest): Promise<AuditExportReport | null>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -354,6 +423,15 @@ export const IPC_CHANNELS = Object.freeze({
   editEntry: 'vigil:editEntry',
   setEntryStatus: 'vigil:setEntryStatus',
   restoreEntryVersion: 'vigil:restoreEntryVersion',
+  privacyOverview: 'vigil:privacyOverview',
+  setPrivacySettings: 'vigil:setPrivacySettings',
+  repairDataFolder: 'vigil:repairDataFolder',
+  tagSnapshot: 'vigil:tagSnapshot',
+  rollbackPreview: 'vigil:rollbackPreview',
+  rollbackSnapshot: 'vigil:rollbackSnapshot',
+  auditPage: 'vigil:auditPage',
+  verifyAudit: 'vigil:verifyAudit',
+  exportAudit: 'vigil:exportAudit',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

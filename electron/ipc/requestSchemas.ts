@@ -12,6 +12,8 @@ import { ENTRY_KINDS } from '../../core/formats/schemas';
 import { ENTRY_ORIGINS, MAX_PAGE_SIZE, MAX_TAG_CHARS, MAX_TAGS } from '../../core/app/knowledgeBrowser';
 import { ENTRY_STATUSES } from '../../core/knowledge/storedEntry';
 import {
+  MAX_AUDIT_PAGE,
+  MAX_SNAPSHOT_REASON_CHARS,
   MAX_KEY_NAME_CHARS,
   MAX_QUERY_CHARS,
   MAX_REASON_CHARS,
@@ -264,6 +266,28 @@ const RestoreEntryVersionRequestSchema = z.strictObject({
   version: z.number('the version must be a number').int('the version must be a whole number').min(1, 'versions start at 1').max(1_000_000, 'no entry has that many versions'),
 });
 
+const PrivacySettingsRequestSchema = z
+  .strictObject({
+    offline: z.boolean('offline must be true or false').optional(),
+    redactBeforeStorage: z.boolean('redactBeforeStorage must be true or false').optional(),
+  })
+  .refine((r) => r.offline !== undefined || r.redactBeforeStorage !== undefined, { message: 'name the setting to change: offline or redactBeforeStorage' });
+
+/** The rule of core/privacy/rollback.ts's checkSnapshotName, checked here so a bad name never reaches the engine. */
+const SnapshotNameSchema = z
+  .string('the snapshot name must be text')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a snapshot name is 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .refine((name) => !name.includes('..'), 'a snapshot name cannot contain ".."');
+
+/** Audit record types are names like `egress_denied`; newer kinds are allowed, anything else is refused. */
+const AuditTypeSchema = z.string('the record type must be text').regex(/^[a-z][a-z0-9_]{0,63}$/, 'a record type is a name such as suggestion, llm_call, egress_denied or admin');
+
+const AuditPageRequestSchema = z.strictObject({
+  before: z.number('the page position must be a number').int('the page position must be a whole number').min(0, 'the page position cannot be negative').nullable().optional(),
+  limit: z.number('the page size must be a number').int('the page size must be a whole number').min(1, 'the page size must be at least 1').max(MAX_AUDIT_PAGE, `the page size must be at most ${MAX_AUDIT_PAGE}`).optional(),
+  type: AuditTypeSchema.optional(),
+});
+
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
@@ -315,4 +339,19 @@ export const ipcRequestSchemas = {
   editEntry: EditEntryRequestSchema,
   setEntryStatus: SetEntryStatusRequestSchema,
   restoreEntryVersion: RestoreEntryVersionRequestSchema,
+  privacyOverview: NoRequestSchema,
+  setPrivacySettings: PrivacySettingsRequestSchema,
+  repairDataFolder: NoRequestSchema,
+  tagSnapshot: z.strictObject({
+    name: SnapshotNameSchema,
+    reason: z.string('the reason must be text').trim().max(MAX_SNAPSHOT_REASON_CHARS, `the reason is longer than ${MAX_SNAPSHOT_REASON_CHARS} characters`).optional(),
+  }),
+  rollbackPreview: z.strictObject({ name: SnapshotNameSchema }),
+  rollbackSnapshot: z.strictObject({ name: SnapshotNameSchema }),
+  auditPage: AuditPageRequestSchema,
+  verifyAudit: NoRequestSchema,
+  exportAudit: z.strictObject({
+    format: z.enum(['jsonl', 'csv'], 'the format must be jsonl or csv'),
+    type: AuditTypeSchema.optional(),
+  }),
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

@@ -10,6 +10,7 @@ import type { ServiceHost } from './serviceHost';
 import type { SettingsMethod } from './settingsHandlers';
 import type { ConnectorMethod } from './connectorHandlers';
 import { createKnowledgeHandlers } from './knowledgeHandlers';
+import type { PrivacyMethod } from './privacyHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -23,7 +24,7 @@ export function createEngineHandlers(
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
-): Omit<IpcHandlers, SettingsMethod | ConnectorMethod> {
+): Omit<IpcHandlers, SettingsMethod | ConnectorMethod | PrivacyMethod> {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),

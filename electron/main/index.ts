@@ -14,6 +14,8 @@ import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
+import { readPrivacySettings } from '../../core/app/privacySettings';
+import type { WatchOptions } from '../../core/app/workspace';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
@@ -57,8 +59,21 @@ function start(): void {
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
+  /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
+  const watchOptions = (): WatchOptions => ({
+    secrets: new SafeStorageSecretStore(dataDir),
+    egress,
+    onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+  });
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
+    // Offline mode (Settings → Privacy) before any connector starts: read again at every open, since a rollback
+    // can bring back an older settings.json.
+    try {
+      egress.setOffline((await readPrivacySettings(dataDir)).offline);
+    } catch (error) {
+      console.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
+    }
     const workspace = await Workspace.open({
       dataDir,
       egressDenials,
@@ -80,11 +95,7 @@ function start(): void {
     }
     // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
     try {
-      await workspace.startWatching({
-        secrets: new SafeStorageSecretStore(dataDir),
-        egress,
-        onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
-      });
+      await workspace.startWatching(watchOptions());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.warn(`Vigil is not watching any queue: ${message}`);
@@ -200,6 +211,21 @@ function start(): void {
           undefined,
           (ticketId) => {
             lastOpenedTicket = ticketId;
+          },
+          {},
+          {
+            egress,
+            // Connectors restart at once, so one waiting out a back-off notices the change now.
+            onOfflineChanged: async () => {
+              try {
+                await host.use((workspace) => workspace.startWatching(watchOptions()));
+                tray?.update({ problem: null });
+              } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                console.warn(`Vigil is not watching any queue: ${message}`);
+                tray?.update({ problem: message });
+              }
+            },
           },
         ),
         appOriginOf(entryUrl),

@@ -2,13 +2,18 @@
  * The desktop app's handlers: the engine handlers (engineHandlers.ts) and the Settings screen's
  * (settingsHandlers.ts), with the native dialogs the renderer is not allowed to open itself.
  */
-import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
+import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
 import { createConnectorHandlers, type ConnectorDependencies } from './connectorHandlers';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
+import { EgressPolicy } from '../../core/net/egress';
+import { createPrivacyHandlers, type PrivacyDependencies } from './privacyHandlers';
+
+/** What the Privacy section's handlers need beyond the data folder; the app passes its guarded egress policy. */
+export type PrivacyOptions = Partial<Omit<PrivacyDependencies, 'dataDir'>>;
 
 /** What the Settings screen's handlers need beyond the host; the dialogs default to the native ones. */
 export type SettingsOptions = Omit<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'> &
@@ -21,8 +26,11 @@ export function createCopilotHandlers(
   pickEntriesFile: EntriesFilePicker = showEntriesFileDialog,
   onTicketOpened?: TicketOpenedListener,
   connectors: Partial<ConnectorDependencies> = {},
+  privacy: PrivacyOptions = {},
 ): IpcHandlers {
   return {
+    // Without the app's policy (tests), offline mode switches a policy of its own that no guard enforces.
+    ...createPrivacyHandlers(host, { dataDir: settings.dataDir, egress: new EgressPolicy(), pickExportFile: showAuditExportDialog, ...privacy }),
     ...createEngineHandlers(host, pickEntriesFile, onTicketOpened),
     ...createSettingsHandlers(host, {
       pickPackFile: showPackFileDialog,
@@ -102,4 +110,23 @@ export function showPackFolderDialog(event: IpcMainInvokeEvent): Promise<string 
 /** Shows the folder dialog for a folder connector's ticket files. */
 export function showConnectorFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
   return pickPath(event, CONNECTOR_FOLDER_DIALOG);
+}
+
+function auditExportDialog(format: 'jsonl' | 'csv'): SaveDialogOptions {
+  return {
+    title: 'Export the audit log',
+    buttonLabel: 'Export',
+    defaultPath: `vigil-audit-${new Date().toISOString().slice(0, 10)}.${format}`,
+    filters: format === 'csv' ? [{ name: 'CSV (one row per record)', extensions: ['csv'] }] : [{ name: 'JSON Lines (every field)', extensions: ['jsonl'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  };
+}
+
+/** Shows the save dialog for an audit export, attached to the window that asked; the path, or null when cancelled. */
+export async function showAuditExportDialog(event: IpcMainInvokeEvent, format: 'jsonl' | 'csv'): Promise<string | null> {
+  const owner = BrowserWindow.fromWebContents(event.sender);
+  const options = auditExportDialog(format);
+  const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+  if (result.canceled || !result.filePath) return null;
+  return result.filePath;
 }

@@ -49,6 +49,15 @@ export type DesktopService = Pick<
   | 'reviseEntry'
   | 'setEntryStatus'
   | 'restoreEntryVersion'
+  | 'privacyOverview'
+  | 'setPrivacySettings'
+  | 'repairDataFolder'
+  | 'tagSnapshot'
+  | 'rollbackPreview'
+  | 'auditPage'
+  | 'verifyAudit'
+  | 'exportAudit'
+  | 'redactsBeforeStorage'
 >;
 
 /** Lazily opened engine with a draining shutdown. */
@@ -80,8 +89,10 @@ export class ServiceHost {
    * Closes the engine and opens it again (after the data folder's embedder changed: opening re-indexes into
    * the new model's table). Calls in flight finish first; calls made meanwhile wait and then run on the new
    * engine. Resolves once it is open; rejects, saying why, when it cannot be opened (the next call tries again).
+   * `whileClosed` runs after the engine closed and before it opens again (a store rollback needs the folder's
+   * writer lock); if it fails the engine is opened again all the same, and `restart` rejects with its error.
    */
-  async restart(): Promise<void> {
+  async restart(whileClosed?: () => Promise<void>): Promise<void> {
     if (this.closing) throw new Error('Vigil is shutting down and cannot restart its workspace now.');
     if (!this.restarting) {
       const previous = this.opening;
@@ -91,14 +102,23 @@ export class ServiceHost {
           await Promise.allSettled(running);
           const service = await previous?.catch(() => null);
           await service?.close();
+          await whileClosed?.();
         } finally {
           this.opening = null;
           this.restarting = null;
         }
       })();
+    } else if (whileClosed) {
+      // Another restart is under way: run this one's work in a restart of its own once that one is done.
+      await this.restarting.catch(() => undefined);
+      return this.restart(whileClosed);
     }
-    await this.restarting;
-    await this.service();
+    const restarted = this.restarting;
+    try {
+      await restarted;
+    } finally {
+      await this.service();
+    }
   }
 
   /** Waits for calls in flight, then closes the engine. Safe to call more than once. */

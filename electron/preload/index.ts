@@ -66,6 +66,15 @@ const vigilApi = {
   editEntry: invoker('editEntry'),
   setEntryStatus: invoker('setEntryStatus'),
   restoreEntryVersion: invoker('restoreEntryVersion'),
+  privacyOverview: invoker('privacyOverview'),
+  setPrivacySettings: invoker('setPrivacySettings'),
+  repairDataFolder: invoker('repairDataFolder'),
+  tagSnapshot: invoker('tagSnapshot'),
+  rollbackPreview: invoker('rollbackPreview'),
+  rollbackSnapshot: invoker('rollbackSnapshot'),
+  auditPage: invoker('auditPage'),
+  verifyAudit: invoker('verifyAudit'),
+  exportAudit: invoker('exportAudit'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

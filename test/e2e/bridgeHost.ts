@@ -16,9 +16,10 @@ import { IPC_METHODS, type IpcMethod } from '../../electron/ipc/contract';
 import { parseIpcRequest } from '../../electron/ipc/parseRequest';
 import type { IpcHandlers } from '../../electron/main/ipcRouter';
 import type { ConnectorMethod } from '../../electron/main/connectorHandlers';
+import type { PrivacyMethod } from '../../electron/main/privacyHandlers';
 
 /** The handlers a test serves: the connector and reply-box ones only when the test uses them. */
-export type BridgeHandlers = Omit<IpcHandlers, ConnectorMethod> & Partial<Pick<IpcHandlers, ConnectorMethod>>;
+export type BridgeHandlers = Omit<IpcHandlers, ConnectorMethod | PrivacyMethod> & Partial<Pick<IpcHandlers, ConnectorMethod | PrivacyMethod>>;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

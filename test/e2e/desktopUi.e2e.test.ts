@@ -11,6 +11,8 @@ import { Workspace } from '../../core/app/workspace';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
+import { createPrivacyHandlers } from '../../electron/main/privacyHandlers';
+import { EgressPolicy } from '../../core/net/egress';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
@@ -53,6 +55,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
           pickKeyFile: async () => null,
           pickPackFolder: async () => null,
         }),
+        ...createPrivacyHandlers(host, { dataDir: join(work, 'data'), egress: new EgressPolicy(), pickExportFile: async () => null }),
       },
       (listener) => service.onDeskEvent(listener),
     );

@@ -15,6 +15,8 @@ import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
+import { createPrivacyHandlers } from '../../electron/main/privacyHandlers';
+import { EgressPolicy } from '../../core/net/egress';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
@@ -55,6 +57,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
         pickKeyFile: async () => picked.keyFile,
         pickPackFolder: async () => picked.folder,
       }),
+      ...createPrivacyHandlers(host, { dataDir, egress: new EgressPolicy(), pickExportFile: async () => null }),
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.addInitScript({ content: bridgeShimScript() });

@@ -118,6 +118,7 @@ export const fakeElectron = {
   shell: { openExternal: vi.fn((_url: string) => Promise.resolve()) },
   dialog: {
     showOpenDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePaths: [] as string[] })),
+    showSaveDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePath: '' })),
   },
   protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   net: { fetch: vi.fn((_url: string) => Promise.resolve(new Response('file'))) },

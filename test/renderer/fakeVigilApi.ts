@@ -20,6 +20,8 @@ import type {
   VigilBridge,
   ConnectorKindForm,
   ReplyDraftView,
+  PrivacyOverview,
+  AuditRecordView,
 } from '../../renderer/src/api/contractTypes';
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
 
@@ -369,6 +371,41 @@ export const sampleEntryDetail: EntryDetail = {
   readOnly: null,
 };
 
+export const samplePrivacy: PrivacyOverview = {
+  settings: { offline: false, redactBeforeStorage: false },
+  redactingBeforeStorage: false,
+  network: {
+    offline: false,
+    allowedHosts: [{ host: 'rt.example.com', connectors: ['rt'] }],
+    pausedConnectors: [],
+    refusals: {
+      total: 3,
+      recent: [{ seq: 41, at: '2026-11-22T09:58:00Z', host: 'telemetry.example.net', via: 'fetch', reason: 'Blocked a connection to telemetry.example.net: it is not the host of a configured connector' }],
+    },
+  },
+  dataFolder: { path: '/home/ana/.config/Vigil Desktop/teams/default', mode: '0700', private: true, warning: null },
+  snapshots: [
+    { name: 'before-cleanup', reason: 'before removing old VPN answers', createdAt: '2026-11-21T16:00:00Z', automatic: false, tables: 1 },
+    { name: 'before-rollback-x-20261120T100000Z', reason: 'automatic, before rolling back to x', createdAt: '2026-11-20T10:00:00Z', automatic: true, tables: 1 },
+  ],
+  auditFile: '/home/ana/.config/Vigil Desktop/teams/default/audit/audit-log.jsonl',
+};
+
+const counts = { email: 1, phone: 0, card: 0, iban: 0, ip: 0, secret: 0, name: 2 };
+
+export const sampleAuditRecords: AuditRecordView[] = [
+  { offset: 900, seq: 44, at: '2026-11-22T10:00:00Z', type: 'future_kind', hash: 'f'.repeat(64), fields: { widget: 'w-1', count: 3 }, known: false },
+  {
+    offset: 600, seq: 43, at: '2026-11-22T09:59:00Z', type: 'llm_call', hash: 'e'.repeat(64), known: true,
+    fields: { purpose: 'draft', model: 'llama3.2:3b', ticketId: 'rt:4821', entryIds: ['qa-T-4100'], redactions: counts, promptChars: 1800, outcome: 'ok', durationMs: 420, error: null },
+  },
+  {
+    offset: 300, seq: 42, at: '2026-11-22T09:58:30Z', type: 'suggestion', hash: 'd'.repeat(64), known: true,
+    fields: { ticketId: 'rt:4821', afterMessageId: 'm1', shown: true, reason: 'answerable', kind: 'answer', confidence: 0.82, entryIds: ['qa-T-4100', 'kb-vpn'], model: null, redactions: counts },
+  },
+  { offset: 0, seq: 41, at: '2026-11-22T09:58:00Z', type: 'admin', hash: 'c'.repeat(64), known: true, fields: { action: 'store_tag', detail: { name: 'before-cleanup', reason: '', tables: 1 } } },
+];
+
 /** A fake API whose methods resolve to the samples unless a test scripts them otherwise. */
 export function fakeVigilApi() {
   const listeners = new Set<(event: DeskEvent) => void>();
@@ -443,6 +480,40 @@ export function fakeVigilApi() {
       sent: { ticketId, text, visibility, suggestionIds: [sampleSuggestion.id], at: '2026-11-22T10:00:00Z' },
       suggestions: [{ ...sampleSuggestion, feedback: ['inserted', 'published'] }],
     })),
+    privacyOverview: vi.fn<VigilBridge['privacyOverview']>(async () => samplePrivacy),
+    setPrivacySettings: vi.fn<VigilBridge['setPrivacySettings']>(async (change) => {
+      const settings = { ...samplePrivacy.settings, ...change };
+      return {
+        ...samplePrivacy,
+        settings,
+        redactingBeforeStorage: settings.redactBeforeStorage,
+        network: settings.offline
+          ? { ...samplePrivacy.network, offline: true, allowedHosts: [], pausedConnectors: [{ id: 'rt', hosts: ['rt.example.com'] }] }
+          : samplePrivacy.network,
+      };
+    }),
+    repairDataFolder: vi.fn<VigilBridge['repairDataFolder']>(async () => samplePrivacy),
+    tagSnapshot: vi.fn<VigilBridge['tagSnapshot']>(async ({ name, reason }) => ({
+      ...samplePrivacy,
+      snapshots: [{ name, reason: reason ?? '', createdAt: '2026-11-22T10:05:00Z', automatic: false, tables: 1 }, ...samplePrivacy.snapshots],
+    })),
+    rollbackPreview: vi.fn<VigilBridge['rollbackPreview']>(async ({ name }) => ({
+      snapshot: samplePrivacy.snapshots.find((s) => s.name === name) ?? samplePrivacy.snapshots[0]!,
+      entriesAddedSince: 12,
+      newerSnapshots: 0,
+    })),
+    rollbackSnapshot: vi.fn<VigilBridge['rollbackSnapshot']>(async ({ name }) => ({
+      restored: samplePrivacy.snapshots.find((s) => s.name === name) ?? samplePrivacy.snapshots[0]!,
+      safety: { name: `before-rollback-${name}-20261122T100600Z`, reason: `automatic, before rolling back to ${name}`, createdAt: '2026-11-22T10:06:00Z', automatic: true, tables: 1 },
+    })),
+    auditPage: vi.fn<VigilBridge['auditPage']>(async ({ before, limit, type }) => {
+      const matching = sampleAuditRecords.filter((r) => (!type || r.type === type) && (before === undefined || before === null || r.offset < before));
+      const records = matching.slice(0, limit ?? 50);
+      const last = records.at(-1);
+      return { records, next: records.length < matching.length && last ? last.offset : null, unreadable: 0 };
+    }),
+    verifyAudit: vi.fn<VigilBridge['verifyAudit']>(async () => ({ ok: true, records: 44, problems: [], firstBrokenLine: null })),
+    exportAudit: vi.fn<VigilBridge['exportAudit']>(async ({ format }) => ({ file: `/home/ana/audit.${format}`, exported: 44, format })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

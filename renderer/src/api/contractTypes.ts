@@ -51,3 +51,19 @@ export type {
 } from '../../../core/app/connectorTypes';
 export type { RemoveConnectorResponse, SaveConnectorResponse, SendReplyRequest } from '../../../electron/ipc/contract';
 export type { EntryContent, EntryDetail, EntryListPage, EntryListRequest, EntryOrigin, EntryPatch, EntryProvenanceView, EntrySummary, EntryVersionView } from '../../../core/app/knowledgeBrowser';
+export type {
+  AllowedHostView,
+  AuditExportReport,
+  AuditPage,
+  AuditRecordView,
+  AuditValue,
+  AuditVerificationView,
+  DataFolderView,
+  EgressRefusalView,
+  NetworkView,
+  PrivacyOverview,
+  PrivacySettings,
+  RollbackPreview,
+  RollbackReport,
+  SnapshotView,
+} from '../../../core/app/privacyTypes';

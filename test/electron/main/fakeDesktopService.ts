@@ -62,3 +62,26 @@ export function fakeConnectorMethods() {
     sendReply: vi.fn(async (ticketId: string, text: string, visibility: 'note' | 'public') => ({ sent: { ticketId, text, visibility, suggestionIds: [], at: '2026-11-22T10:00:00Z' }, suggestions: [] })),
   } satisfies Partial<DesktopService>;
 }
+
+/** The Privacy section's and audit view's methods, answering an empty, online, private folder. */
+export function fakePrivacyMethods() {
+  const overview = {
+    settings: { offline: false, redactBeforeStorage: false },
+    redactingBeforeStorage: false,
+    network: { offline: false, allowedHosts: [], pausedConnectors: [], refusals: { total: 0, recent: [] } },
+    dataFolder: { path: '/data', mode: '0700', private: true, warning: null },
+    snapshots: [],
+    auditFile: '/data/audit/audit-log.jsonl',
+  };
+  return {
+    privacyOverview: vi.fn(async (_egress: { offline: boolean; allowedHosts: readonly string[] }) => overview),
+    setPrivacySettings: vi.fn(async (change: { offline?: boolean; redactBeforeStorage?: boolean }) => ({ ...overview.settings, ...change })),
+    repairDataFolder: vi.fn(async () => overview.dataFolder),
+    tagSnapshot: vi.fn(async (name: string, reason: string) => ({ name, reason, createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 })),
+    rollbackPreview: vi.fn(async (name: string) => ({ snapshot: { name, reason: '', createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 }, entriesAddedSince: 0, newerSnapshots: 0 })),
+    auditPage: vi.fn(async (_options: unknown) => ({ records: [], next: null, unreadable: 0 })),
+    verifyAudit: vi.fn(async () => ({ ok: true, records: 0, problems: [], firstBrokenLine: null })),
+    exportAudit: vi.fn(async (file: string, options: { format: 'jsonl' | 'csv'; type?: string }) => ({ file, exported: 0, format: options.format })),
+    redactsBeforeStorage: vi.fn(() => false),
+  } satisfies Partial<DesktopService>;
+}

@@ -234,3 +234,49 @@ describe('main process start-up and shutdown', () => {
     expect((engine.startWatching.mock.calls.at(-1)![0] as { egress: unknown }).egress).toBe(policy);
   });
 });
+
+describe('main process privacy wiring', () => {
+  it('applies the saved offline mode before the workspace opens and records each refused connection in its audit log', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-index-privacy-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ privacy: { offline: true, redactBeforeStorage: false } }));
+    const append = vi.fn(async (_record: unknown) => undefined);
+    engine.onDeskEvent.mockClear();
+    engine.startWatching.mockReset().mockResolvedValue([]);
+    engine.open.mockReset().mockResolvedValue({
+      status: vi.fn(),
+      listTickets: vi.fn(async () => []),
+      startWatching: engine.startWatching,
+      onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
+      close: vi.fn(async () => undefined),
+    });
+    guard.install.mockClear();
+    vi.stubEnv('VIGIL_DATA_DIR', dataDir);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await boot();
+      await vi.waitFor(() => expect(engine.startWatching).toHaveBeenCalled());
+      const [policy, options] = guard.install.mock.calls[0]! as [{ offline: boolean; check(host: string): { allowed: boolean } }, { onAttempt(a: unknown): void }];
+      expect(policy.offline).toBe(true);
+      // The workspace opened with the process's refusal log: attached to a log, it writes what the guard refused.
+      const { egressDenials } = engine.open.mock.calls.at(-1)![0] as { egressDenials: { attach(audit: unknown): () => Promise<void> } };
+      const detach = egressDenials.attach({ append });
+      const attempt = { via: 'fetch', host: 'telemetry.example.net', port: 443, allowed: false, reason: 'Blocked a connection to telemetry.example.net: offline mode allows only this machine (loopback)', origin: '' };
+      options.onAttempt(attempt);
+      options.onAttempt(attempt); // a library retrying: recorded once
+      options.onAttempt({ ...attempt, host: '127.0.0.1', allowed: true, reason: null });
+      expect(append).toHaveBeenCalledOnce();
+      expect(append).toHaveBeenCalledWith({ type: 'egress_denied', host: 'telemetry.example.net', via: 'fetch', reason: 'offline mode allows only this machine (loopback)' });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('Vigil blocked a connection to telemetry.example.net'));
+      // A refusal by a policy, before any socket (a connector's `policy.fetch`), is recorded as well.
+      const { EgressPolicy } = await import('../../../core/net/egress');
+      expect(() => new EgressPolicy({ offline: true }).assertAllowed('helpdesk.example.com')).toThrow();
+      expect(append).toHaveBeenLastCalledWith({ type: 'egress_denied', via: 'policy', host: 'helpdesk.example.com', reason: 'offline mode allows only this machine (loopback)' });
+      await detach();
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -21,6 +21,7 @@ function fakeService() {
     importEntries: vi.fn(async () => report),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
+    ...fakePrivacyMethods(),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;
 }

@@ -59,6 +59,15 @@ function fakeHandlers() {
     editEntry: vi.fn(async () => ({}) as never),
     setEntryStatus: vi.fn(async () => ({}) as never),
     restoreEntryVersion: vi.fn(async () => ({}) as never),
+    privacyOverview: vi.fn(async () => ({}) as never),
+    setPrivacySettings: vi.fn(async () => ({}) as never),
+    repairDataFolder: vi.fn(async () => ({}) as never),
+    tagSnapshot: vi.fn(async () => ({}) as never),
+    rollbackPreview: vi.fn(async () => ({}) as never),
+    rollbackSnapshot: vi.fn(async () => ({}) as never),
+    auditPage: vi.fn(async () => ({}) as never),
+    verifyAudit: vi.fn(async () => ({}) as never),
+    exportAudit: vi.fn(async () => null),
   } satisfies IpcHandlers;
 }
 

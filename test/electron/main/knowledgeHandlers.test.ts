@@ -2,7 +2,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { createKnowledgeHandlers } from '../../../electron/main/knowledgeHandlers';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
+import { fakeConnectorMethods, fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 const event = {} as IpcMainInvokeEvent;
 
@@ -13,6 +13,8 @@ function fakeService() {
     importEntries: vi.fn(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
+    ...fakeConnectorMethods(),
+    ...fakePrivacyMethods(),
     close: vi.fn(async () => undefined),
   } satisfies DesktopService;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -16,6 +16,7 @@ function fakeService(overrides: Partial<DesktopService> = {}) {
     importEntries: vi.fn(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
+    ...fakePrivacyMethods(),
     close: vi.fn(async () => {
       log.push('close');
     }),
@@ -129,5 +130,29 @@ describe('ServiceHost.restart', () => {
     await expect(host.restart()).rejects.toThrow(/could not open its knowledge store: the embedding model tiny-bert cannot be loaded/);
     await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
     expect(second.service.searchKnowledge).toHaveBeenCalled();
+  });
+});
+
+describe('ServiceHost.restart with work while closed', () => {
+  it('runs the work after the engine closed and before it opens again (a store rollback needs the folder)', async () => {
+    const log: string[] = [];
+    const first = fakeService({ close: vi.fn(async () => void log.push('close')) });
+    const second = fakeService();
+    const open = vi.fn().mockImplementationOnce(async () => (log.push('open 1'), first.service)).mockImplementationOnce(async () => (log.push('open 2'), second.service));
+    const host = new ServiceHost(open);
+    await host.use(async () => undefined);
+    await host.restart(async () => void log.push('rollback'));
+    expect(log).toEqual(['open 1', 'close', 'rollback', 'open 2']);
+  });
+
+  it('opens the engine again when the work fails, and rejects with the work’s error', async () => {
+    const second = fakeService();
+    const open = vi.fn().mockResolvedValueOnce(fakeService().service).mockResolvedValueOnce(second.service);
+    const host = new ServiceHost(open);
+    await host.use(async () => undefined);
+    await expect(host.restart(async () => Promise.reject(new Error('There is no snapshot named "x"')))).rejects.toThrow('There is no snapshot named "x"');
+    await host.use((s) => s.searchKnowledge('after'));
+    expect(open).toHaveBeenCalledTimes(2);
+    expect(second.service.searchKnowledge).toHaveBeenCalledWith('after');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Settings (Alt+4): notifications, knowledge packs, embedding models, the local LLM and the team's data folder,
- * one section each. Everything is read from and changed through `window.vigil`; nothing here decides a rule.
+ * Settings (Alt+4): notifications, knowledge packs, embedding models, the local LLM, privacy (with the audit log)
+ * and the team's data folder, one section each. Everything is read from and changed through `window.vigil`; nothing here decides a rule.
  */
 import { useEffect, type ReactNode } from 'react';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
@@ -10,6 +10,8 @@ import { LlmSettings } from './LlmSettings';
 import { ModelSettings } from './ModelSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { PackSettings } from './PackSettings';
+import { PrivacySettings } from './PrivacySettings';
+import { AuditView } from '../AuditView';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -26,6 +28,11 @@ export function SettingsView() {
   const loadModels = useCopilotStore((s) => s.loadModels);
   const loadStatus = useCopilotStore((s) => s.loadStatus);
   const loadConnectors = useCopilotStore((s) => s.loadConnectors);
+  const loadPrivacy = useCopilotStore((s) => s.loadPrivacy);
+  const auditOpen = useCopilotStore((s) => s.auditOpen);
+  useEffect(() => {
+    void loadPrivacy();
+  }, [loadPrivacy]);
   useEffect(() => {
     void loadConnectors();
     void loadPreferences();
@@ -51,6 +58,14 @@ export function SettingsView() {
       <Section id="llm" title="Local LLM (Ollama)">
         <LlmSettings />
       </Section>
+      <Section id="privacy" title="Privacy">
+        <PrivacySettings />
+      </Section>
+      {auditOpen && (
+        <Section id="audit" title="Audit log">
+          <AuditView />
+        </Section>
+      )}
       <Section id="data" title="Team data folder">
         <DataFolderSettings />
       </Section>

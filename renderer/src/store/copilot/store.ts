@@ -12,10 +12,11 @@ import { createSearchSlice, type SearchSlice } from './slices/search/action';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings/action';
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
 import { createKnowledgeSlice, type KnowledgeSlice } from './slices/knowledge/action';
+import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
 
 /** Everything the store holds. */
 export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice &
-  KnowledgeSlice;
+  KnowledgeSlice & PrivacySlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -37,5 +38,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createConnectorsSlice(api)(...args),
     ...createSettingsSlice(api)(...args),
     ...createKnowledgeSlice(api)(...args),
+    ...createPrivacySlice(api)(...args),
   }));
 }
