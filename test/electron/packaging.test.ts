@@ -60,7 +60,7 @@ function resolvePackage(files: ReadonlySet<string>, fromDir: string, name: strin
 /** Bare module names a built file imports (static, dynamic or require), without Node's built-ins and `electron`. */
 function bareImports(code: string): Set<string> {
   const names = new Set<string>();
-  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([a-z0-9@][^"'\s]*)["']/g)) {
     const spec = m[1] as string;
     const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
     if (name === 'electron' || name.startsWith('node:') || builtinModules.includes(name)) continue;
