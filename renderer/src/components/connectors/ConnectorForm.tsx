@@ -208,6 +208,24 @@ interface ConnectorFieldProps {
   onChooseFolder(): void;
 }
 
+/** A field's help and its error (naming the field), with the ids its control's aria-describedby points at. */
+function FieldNotes({ id, field, error }: { id: string; field: ConnectorFieldForm; error: string | null }) {
+  return (
+    <>
+      {field.help && (
+        <span className="muted" id={`${id}-help`}>
+          {field.help}
+        </span>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {field.label}: {error}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** One field: its label, the control for its type, its help, and its error under it naming it. */
 function ConnectorField({ field, value, error, locked, secretStored, secret, onChange, onSecret, onChooseFolder }: ConnectorFieldProps) {
   const id = `connector-field-${field.name}`;
@@ -224,16 +242,7 @@ function ConnectorField({ field, value, error, locked, secretStored, secret, onC
           <input {...common} type="checkbox" checked={value === true} onChange={(event) => onChange(event.target.checked)} />
           {field.label}
         </label>
-        {field.help && (
-          <span className="muted" id={`${id}-help`}>
-            {field.help}
-          </span>
-        )}
-        {error && (
-          <p className="field-error" id={`${id}-error`} role="alert">
-            {field.label}: {error}
-          </p>
-        )}
+          <FieldNotes id={id} field={field} error={error} />
       </div>
     );
   } else if (field.type === 'secret') {
@@ -289,16 +298,7 @@ function ConnectorField({ field, value, error, locked, secretStored, secret, onC
       <label htmlFor={id}>{label}</label>
       {control}
       {field.type === 'secret' && secretStored && secret === '' && <span className="muted">Saved in the keychain.</span>}
-      {field.help && (
-        <span className="muted" id={`${id}-help`}>
-          {field.help}
-        </span>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {field.label}: {error}
-        </p>
-      )}
+      <FieldNotes id={id} field={field} error={error} />
     </div>
   );
 }
