@@ -6,23 +6,19 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import type { Ticket } from '../../core/formats/schemas';
 import { EgressPolicy } from '../../core/net/egress';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
-import { createConnectorHandlers } from '../../electron/main/connectorHandlers';
-import { createEngineHandlers } from '../../electron/main/engineHandlers';
-import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
-import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
-const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
 
 describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on the real engine', () => {
   let work: string;
@@ -49,26 +45,10 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(
-      rendererDir,
-      {
-        ...createEngineHandlers(host, async () => null),
-        ...createSettingsHandlers(host, {
-          preferences: await PreferencesStore.open(work),
-          dataDir,
-          models: { modelsDir: join(work, 'models') },
-          pickPackFile: async () => null,
-          pickKeyFile: async () => null,
-          pickPackFolder: async () => null,
-        }),
-        ...createConnectorHandlers(host, { secrets, pickConnectorFolder: async () => inbox }),
-      },
-      (listener) => service.onDeskEvent(listener),
+    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir, connectors: { secrets, pickConnectorFolder: async () => inbox } }), (listener) =>
+      service.onDeskEvent(listener),
     );
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.addInitScript({ content: bridgeShimScript() });
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.goto(bridge.url);
+    page = await openAppPage(browser, bridge.url);
   });
 
   afterAll(async () => {

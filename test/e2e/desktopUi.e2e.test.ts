@@ -4,23 +4,18 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
-import { createEngineHandlers } from '../../electron/main/engineHandlers';
-import { PreferencesStore } from '../../electron/main/preferencesStore';
-import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
-import { createPrivacyHandlers } from '../../electron/main/privacyHandlers';
-import { EgressPolicy } from '../../core/net/egress';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
-const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
 const HOSTILE_BODY = 'Reset the router. <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
 describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engine', () => {
@@ -43,26 +38,10 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(
-      rendererDir,
-      {
-        ...createEngineHandlers(host, async () => pickedFile),
-        ...createSettingsHandlers(host, {
-          preferences: await PreferencesStore.open(work),
-          dataDir: join(work, 'data'),
-          models: { modelsDir: join(work, 'models') },
-          pickPackFile: async () => null,
-          pickKeyFile: async () => null,
-          pickPackFolder: async () => null,
-        }),
-        ...createPrivacyHandlers(host, { dataDir: join(work, 'data'), egress: new EgressPolicy(), pickExportFile: async () => null }),
-      },
-      (listener) => service.onDeskEvent(listener),
+    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), pickEntriesFile: async () => pickedFile }), (listener) =>
+      service.onDeskEvent(listener),
     );
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    await page.addInitScript({ content: bridgeShimScript() });
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.goto(bridge.url);
+    page = await openAppPage(browser, bridge.url, { width: 1100, height: 760 });
   });
 
   afterAll(async () => {

@@ -4,20 +4,19 @@
  * edit with the search. The screenshot `knowledge-browser.png` goes to `test-results/screenshots/`
  * (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
-import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { closedTicket } from '../core/learn/learnTickets';
-import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
-const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
 const LEARNED_QUESTION = 'The badge reader at the side door rejects my badge every morning';
 const EDITED_ANSWER = 'Re-enrol the badge at the security desk; the side door reader lost its sync with the badge server.';
 
@@ -48,13 +47,10 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     host = new ServiceHost(async () => workspace);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(rendererDir, createEngineHandlers(host, async () => null, () => undefined, () => 'omar') as never, (listener) =>
+    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), actor: () => 'omar' }), (listener) =>
       workspace.onDeskEvent(listener),
     );
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.addInitScript({ content: bridgeShimScript() });
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.goto(bridge.url);
+    page = await openAppPage(browser, bridge.url, { width: 1280, height: 900 });
   }, 120_000);
 
   afterAll(async () => {

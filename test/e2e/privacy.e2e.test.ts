@@ -7,23 +7,19 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import { EgressDeniedError, EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
-import { createEngineHandlers } from '../../electron/main/engineHandlers';
-import { PreferencesStore } from '../../electron/main/preferencesStore';
-import { createPrivacyHandlers } from '../../electron/main/privacyHandlers';
 import { ServiceHost } from '../../electron/main/serviceHost';
-import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
-const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
 
 describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Chromium, on the real engine', () => {
   let work: string;
@@ -64,22 +60,8 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
 
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(rendererDir, {
-      ...createEngineHandlers(host, async () => null),
-      ...createSettingsHandlers(host, {
-        preferences: await PreferencesStore.open(work),
-        dataDir,
-        models: { modelsDir: join(work, 'models') },
-        pickPackFile: async () => null,
-        pickKeyFile: async () => null,
-        pickPackFolder: async () => null,
-      }),
-      ...createPrivacyHandlers(host, { dataDir, egress, pickExportFile: async () => null }),
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.addInitScript({ content: bridgeShimScript() });
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.goto(bridge.url);
+    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir, egress }));
+    page = await openAppPage(browser, bridge.url);
   });
 
   afterAll(async () => {

@@ -3,27 +3,22 @@
  * (bridgeHost): the team data folder, the built-in embedder, a pack signed here installed from the "dialog" (the
  * one native part, scripted), and switching the embedding model with a restart of the workspace.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import { encodePack } from '../../core/packs/packFormat';
 import { readPrivateKey, writeKeyPair } from '../../core/packs/packKeys';
-import { createEngineHandlers } from '../../electron/main/engineHandlers';
-import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
-import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
-import { createPrivacyHandlers } from '../../electron/main/privacyHandlers';
-import { EgressPolicy } from '../../core/net/egress';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
-import { bridgeShimScript, startBridgeHost, type BridgeHost } from './bridgeHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
-const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
 
 describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real engine', () => {
   let work: string;
@@ -47,22 +42,19 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await host.use((w) => w.importEntries(seed));
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(rendererDir, {
-      ...createEngineHandlers(host, async () => null),
-      ...createSettingsHandlers(host, {
-        preferences: await PreferencesStore.open(work),
+    bridge = await startBridgeHost(
+      rendererDir,
+      await appHandlers(host, {
+        work,
         dataDir,
-        models: { modelsDir, ollamaHost: ollama.host },
+        modelsDir,
+        ollamaHost: ollama.host,
         pickPackFile: async () => picked.packFile,
         pickKeyFile: async () => picked.keyFile,
         pickPackFolder: async () => picked.folder,
       }),
-      ...createPrivacyHandlers(host, { dataDir, egress: new EgressPolicy(), pickExportFile: async () => null }),
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.addInitScript({ content: bridgeShimScript() });
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.goto(bridge.url);
+    );
+    page = await openAppPage(browser, bridge.url);
   });
 
   afterAll(async () => {

@@ -1,0 +1,70 @@
+/**
+ * The desktop app's IPC handlers over a test's engine, as the main process builds them (electron/main/ipcHandlers.ts),
+ * with the native dialogs replaced by the test's answers; and the page that opens the built renderer on the bridge.
+ * Every browser test starts the same way through these two, so a handler added to the app reaches them all.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { EgressPolicy } from '../../core/net/egress';
+import { createConnectorHandlers, type ConnectorDependencies } from '../../electron/main/connectorHandlers';
+import { createEngineHandlers } from '../../electron/main/engineHandlers';
+import { PreferencesStore } from '../../electron/main/preferencesStore';
+import { createPrivacyHandlers, type ExportPathPicker } from '../../electron/main/privacyHandlers';
+import type { ServiceHost } from '../../electron/main/serviceHost';
+import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
+import { bridgeShimScript, type BridgeHandlers } from './bridgeHost';
+
+/** Where the browser tests write their screenshots (`npm run screenshots` points it at docs/screenshots). */
+export const SCREENSHOTS = resolve(process.env['VIGIL_SCREENSHOT_DIR'] ?? 'test-results/screenshots');
+
+type Pick<T> = () => Promise<T | null>;
+
+export interface AppHandlerOptions {
+  /** The test's scratch folder: UI preferences and (unless `modelsDir`) the models folder live there. */
+  work: string;
+  dataDir: string;
+  modelsDir?: string;
+  /** The loopback "Ollama" the LLM settings talk to. */
+  ollamaHost?: string;
+  /** The process's egress policy (offline mode switches it). */
+  egress?: EgressPolicy;
+  /** What each dialog answers; null (cancelled) unless given. */
+  pickEntriesFile?: Pick<string>;
+  pickPackFile?: Pick<string>;
+  pickKeyFile?: Pick<string>;
+  pickPackFolder?: Pick<string>;
+  pickExportFile?: ExportPathPicker;
+  /** Connectors from Settings: their secret store and folder dialog; without it those methods are not served. */
+  connectors?: ConnectorDependencies;
+  /** Who the signed-in user is (the knowledge browser's edits); the machine's user unless given. */
+  actor?: () => string;
+}
+
+const cancelled = async (): Promise<null> => null;
+
+/** Every handler the app serves for the given engine, with the test's dialogs. */
+export async function appHandlers(host: ServiceHost, options: AppHandlerOptions): Promise<BridgeHandlers> {
+  return {
+    ...createEngineHandlers(host, options.pickEntriesFile ?? cancelled, undefined, options.actor),
+    ...createSettingsHandlers(host, {
+      preferences: await PreferencesStore.open(options.work),
+      dataDir: options.dataDir,
+      models: { modelsDir: options.modelsDir ?? join(options.work, 'models'), ...(options.ollamaHost ? { ollamaHost: options.ollamaHost } : {}) },
+      pickPackFile: options.pickPackFile ?? cancelled,
+      pickKeyFile: options.pickKeyFile ?? cancelled,
+      pickPackFolder: options.pickPackFolder ?? cancelled,
+    }),
+    ...createPrivacyHandlers(host, { dataDir: options.dataDir, egress: options.egress ?? new EgressPolicy(), pickExportFile: options.pickExportFile ?? cancelled }),
+    ...(options.connectors ? createConnectorHandlers(host, options.connectors) : {}),
+  };
+}
+
+/** A page of the built renderer on the bridge at `url`, with `window.vigil` shimmed; the screenshot folder exists. */
+export async function openAppPage(browser: Browser, url: string, viewport: { width: number; height: number } = { width: 1100, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.addInitScript({ content: bridgeShimScript() });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.goto(url);
+  return page;
+}
