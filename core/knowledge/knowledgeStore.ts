@@ -21,6 +21,7 @@ import { fuseRankings } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
 import { VectorIndex } from './vectorIndex';
+import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
@@ -52,6 +53,14 @@ const REFRESH_INDEX_FRACTION = 0.1;
  */
 const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
 const METADATA_CACHE_BYTES = 32n * 2n ** 20n;
+/**
+ * When the int8 snapshot (vectorSnapshot.ts) is rewritten at a quiet moment: once this many rows (or this fraction
+ * of the table) changed since the last one, or this long after a change. Always at close. A snapshot of 300k rows
+ * is 160 MB, so it is not rewritten for every learned ticket; after a crash, the next open reads the table instead.
+ */
+const SNAPSHOT_ROWS = 2000;
+const SNAPSHOT_FRACTION = 0.02;
+const SNAPSHOT_MAX_AGE_MS = 15 * 60 * 1000;
 /** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
 const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 /**
@@ -134,17 +143,41 @@ interface Generation {
   unindexedRows: number;
   /** Ids committed to the table: new ids are appended (cheap), known ones merged (a join on `id`). */
   ids: Set<string>;
+  /** The table version the snapshot file holds (null: none, or stale), rows changed since, and when it was written. */
+  snapshotVersion: number | null;
+  changedSinceSnapshot: number;
+  snapshotAt: number;
 }
 
+/**
+ * Opens a table's generation: its vectors, ids and BM25 statistics come from the int8 snapshot when it matches
+ * the table exactly, else from reading the whole table (then `snapshotVersion` is null and a new snapshot is
+ * written soon).
+ */
 async function openGeneration(
+  dataDir: string,
   table: lancedb.Table,
   info: { embedderId: string; dimensions: number },
   embedder: Embedder | null,
-  stats: CorpusStats | null,
+  stats: CorpusStats,
+  onProgress?: (message: string) => void,
 ): Promise<Generation> {
-  const vectors = embedder ? new VectorIndex(info.dimensions) : null;
-  const ids = new Set<string>();
-  await loadTable(table, vectors, stats, ids);
+  let vectors = embedder ? new VectorIndex(info.dimensions) : null;
+  let ids = new Set<string>();
+  let snapshotVersion: number | null = null;
+  if (embedder) {
+    const key = { table: table.name, tableVersion: await table.version(), rows: await table.countRows(), ...info };
+    const snapshot = await loadSnapshot(snapshotFile(dataDir, table.name), key, () => new VectorIndex(info.dimensions));
+    if (snapshot.ok) {
+      vectors = snapshot.vectors;
+      ids = new Set(snapshot.ids);
+      stats.importState(snapshot.stats);
+      snapshotVersion = key.tableVersion;
+    } else if (key.rows > 0) {
+      onProgress?.(`Reading the knowledge table ${table.name} (${key.rows} entries): its snapshot is not usable (${snapshot.reason}).`);
+    }
+  }
+  if (snapshotVersion === null) await loadTable(table, vectors, stats, ids);
   return {
     ids,
     name: table.name,
@@ -155,6 +188,9 @@ async function openGeneration(
     vectors,
     indexed: await hasIndexes(table),
     unindexedRows: (await table.indexStats('text_idx').catch(() => undefined))?.numUnindexedRows ?? 0,
+    snapshotVersion,
+    changedSinceSnapshot: 0,
+    snapshotAt: Date.now(),
   };
 }
 
@@ -229,19 +265,22 @@ export class KnowledgeStore {
         const info = meta.tables[previous] ?? { embedderId: 'unknown', dimensions: 1, createdAt: '' };
         const old = options.resolveEmbedder?.(info.embedderId) ?? null;
         const usable = old && old.dimensions === info.dimensions ? old : null;
-        active = await openGeneration(await db.openTable(previous), info, usable, stats);
+        active = await openGeneration(dataDir, await db.openTable(previous), info, usable, stats, options.onProgress);
       } else {
         const info = { embedderId: embedder.id, dimensions: embedder.dimensions };
         const table =
           meta?.activeTable === target && names.has(target)
             ? await db.openTable(target)
             : await db.createEmptyTable(target, schemaFor(embedder.dimensions));
-        active = await openGeneration(table, info, embedder, stats);
+        active = await openGeneration(dataDir, table, info, embedder, stats, options.onProgress);
         if (meta?.activeTable !== target) await writeMeta(dataDir, metaFor(target, embedder));
       }
+      await removeOtherSnapshots(dataDir, new Set([active.name]));
       const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
       await store.recoverLog();
-      if (store.active.unindexedRows > 0) store.scheduleIdleFlush(); // folds them into the indexes soon
+      if (store.active.unindexedRows > 0 || (store.active.snapshotVersion === null && store.active.ids.size > 0)) {
+        store.scheduleIdleFlush(); // folds them into the indexes, and writes the snapshot, soon
+      }
       if (previous) {
         store.startReindex();
         if (options.reindex === 'wait') await store.waitForReindex();
@@ -289,6 +328,7 @@ export class KnowledgeStore {
       this.appends.run(async () => {
         await this.flushLocked();
         await this.active.table.delete(`id IN (${ids.map(quote).join(', ')})`);
+        this.active.changedSinceSnapshot += ids.length;
         for (const id of ids) {
           this.active.ids.delete(id);
           this.active.vectors?.delete(id);
@@ -435,6 +475,7 @@ export class KnowledgeStore {
     return this.commits.run(async () => {
       await this.flushNow();
       await this.refreshIndexesOf(this.active);
+      await this.saveSnapshot(this.active, true);
     });
   }
 
@@ -467,7 +508,11 @@ export class KnowledgeStore {
     try {
       await this.cancelReindex();
       await this.pendingFlush?.catch(() => undefined);
-      await this.commits.close(() => this.flushNow()); // on failure the entries stay in the log for the next open
+      // On failure the entries stay in the log for the next open (which then reads the table: no snapshot).
+      await this.commits.close(async () => {
+        await this.flushNow();
+        await this.saveSnapshot(this.active, true).catch(() => undefined);
+      });
       await this.appends.close();
       for (const name of this.retired.splice(0)) await this.db.dropTable(name).catch(() => undefined);
     } finally {
@@ -502,6 +547,7 @@ export class KnowledgeStore {
       this.commits.run(async () => {
         await this.flushNow();
         await this.refreshIndexesOf(this.active);
+        await this.saveSnapshot(this.active, false);
       }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
@@ -559,6 +605,7 @@ export class KnowledgeStore {
     if (added.length > 0) await generation.table.add(added);
     for (const row of added) generation.ids.add(row.id);
     generation.unindexedRows += rows.length;
+    generation.changedSinceSnapshot += rows.length;
     if (!generation.indexed) {
       await buildIndexes(generation.table);
       generation.indexed = true;
@@ -579,6 +626,36 @@ export class KnowledgeStore {
     } catch (err) {
       generation.unindexedRows += pending; // still searchable (scanned); retried after the next commits
       throw err;
+    }
+  }
+
+  /**
+   * Writes the generation's int8 snapshot if the table changed since the last one (`always`), or enough to be
+   * worth 160 MB of writing at 300k rows (a quiet moment). Runs in the commit queue, so the table version cannot
+   * move; the state is taken with appends held and nothing uncommitted, so it is exactly that version. Writes made
+   * while the file is written discard it (the next quiet moment tries again).
+   */
+  private async saveSnapshot(generation: Generation, always: boolean): Promise<void> {
+    const vectors = generation.vectors;
+    if (!vectors || !generation.embedder || generation !== this.active) return;
+    const version = await generation.table.version();
+    if (generation.snapshotVersion === version) return;
+    const due =
+      generation.snapshotVersion === null ||
+      generation.changedSinceSnapshot >= Math.max(SNAPSHOT_ROWS, generation.ids.size * SNAPSHOT_FRACTION) ||
+      Date.now() - generation.snapshotAt >= SNAPSHOT_MAX_AGE_MS;
+    if (!always && !due) return;
+    const rows = await generation.table.countRows();
+    const key = { table: generation.name, tableVersion: version, rows, embedderId: generation.embedderId, dimensions: generation.dimensions };
+    const captured = await this.appends.run(async () =>
+      this.fresh.size === 0 && generation === this.active && rows === generation.ids.size ? captureSnapshot(key, vectors, this.stats) : null,
+    );
+    if (!captured) return;
+    const changed = generation.changedSinceSnapshot;
+    if (await captured.write(snapshotFile(this.dataDir, generation.name))) {
+      generation.snapshotVersion = version;
+      generation.changedSinceSnapshot -= changed;
+      generation.snapshotAt = Date.now();
     }
   }
 
@@ -649,6 +726,9 @@ export class KnowledgeStore {
       indexed: true,
       unindexedRows: 0,
       ids: job.ids,
+      snapshotVersion: null,
+      changedSinceSnapshot: 0,
+      snapshotAt: Date.now(),
     };
   }
 }
