@@ -147,6 +147,15 @@ interface Generation {
   snapshotVersion: number | null;
   changedSinceSnapshot: number;
   snapshotAt: number;
+  /** How the generation was opened: from its snapshot, or by reading the table (and why). */
+  openedFrom: OpenedFrom;
+}
+
+/** Where the in-memory part of the active table came from when the store was opened. */
+export interface OpenedFrom {
+  source: 'snapshot' | 'table';
+  /** Why the snapshot was not used (null when it was, or when the table was empty or had no vector index). */
+  reason: string | null;
 }
 
 /**
@@ -165,6 +174,7 @@ async function openGeneration(
   let vectors = embedder ? new VectorIndex(info.dimensions) : null;
   let ids = new Set<string>();
   let snapshotVersion: number | null = null;
+  let reason: string | null = null;
   if (embedder) {
     const key = { table: table.name, tableVersion: await table.version(), rows: await table.countRows(), ...info };
     const snapshot = await loadSnapshot(snapshotFile(dataDir, table.name), key, () => new VectorIndex(info.dimensions));
@@ -174,6 +184,7 @@ async function openGeneration(
       stats.importState(snapshot.stats);
       snapshotVersion = key.tableVersion;
     } else if (key.rows > 0) {
+      reason = snapshot.reason;
       onProgress?.(`Reading the knowledge table ${table.name} (${key.rows} entries): its snapshot is not usable (${snapshot.reason}).`);
     }
   }
@@ -191,6 +202,7 @@ async function openGeneration(
     snapshotVersion,
     changedSinceSnapshot: 0,
     snapshotAt: Date.now(),
+    openedFrom: { source: snapshotVersion === null ? 'table' : 'snapshot', reason },
   };
 }
 
@@ -479,6 +491,11 @@ export class KnowledgeStore {
     });
   }
 
+  /** Whether opening read the active table's vectors from its int8 snapshot or from the table (and why). */
+  openedFrom(): OpenedFrom {
+    return { ...this.active.openedFrom };
+  }
+
   /** The re-index in progress (or the last one), or null. */
   reindexProgress(): ReindexProgress | null {
     return this.reindex ? { ...this.reindex.progress } : this.lastReindex;
@@ -729,6 +746,7 @@ export class KnowledgeStore {
       snapshotVersion: null,
       changedSinceSnapshot: 0,
       snapshotAt: Date.now(),
+      openedFrom: { source: 'table', reason: 'new table from a re-index' },
     };
   }
 }
