@@ -44,7 +44,8 @@ const IDLE_FLUSH_MS = 2000;
  * a tenth of the table when that is more, because each refresh rewrites index segments in proportion to the table
  * (a fixed step would make a bulk import quadratic). Rows outside the indexes are scanned on every query: at 10k
  * entries with 9,000 of them unindexed, a full-text query took 21 ms and fetching 30 hits by id 13 ms, against about
- * 2-3 ms each when indexed. An idle moment (2 s without writes) folds in whatever is left.
+ * 2-3 ms each when indexed. An idle moment (2 s without writes) folds in whatever is left. Only when something read
+ * the table since the last refresh: otherwise the unindexed rows cost nothing yet (`readSinceRefresh`).
  */
 const REFRESH_INDEX_ROWS = 2000;
 const REFRESH_INDEX_FRACTION = 0.1;
@@ -226,6 +227,12 @@ export class KnowledgeStore {
   private reindex: ReindexJob | null = null;
   private reindexRun: Promise<void> | null = null;
   private lastReindex: ReindexProgress | null = null;
+  /**
+   * Whether anything read the table since the last index refresh. Unindexed rows only cost reads, so a bulk import
+   * that nobody searches meanwhile (`vigil kb import`) folds everything into the indexes once at its end instead
+   * of every tenth of the table (each refresh rewrites index segments in proportion to the table).
+   */
+  private readSinceRefresh = false;
   /** Tables replaced by a re-index, dropped at close (a search may still be reading one). */
   private readonly retired: string[] = [];
 
@@ -365,6 +372,7 @@ export class KnowledgeStore {
   async get(id: string): Promise<StoredEntry | null> {
     const fresh = this.fresh.get(id);
     if (fresh) return fresh.entry;
+    this.readSinceRefresh = true;
     const rows = await this.active.table.query().where(`id = ${quote(id)}`).select(['doc']).limit(1).toArray();
     const row = rows[0] as { doc: string } | undefined;
     return row ? parseStoredEntry(row.doc) : null;
@@ -398,6 +406,7 @@ export class KnowledgeStore {
     const filter = `status IN (${[...statuses].map(quote).join(', ')})`;
     const terms = tokenize(query);
     if (terms.length === 0) return [];
+    this.readSinceRefresh = true;
     const generation = this.active;
     const queryVector = generation.embedder ? (await generation.embedder.embed([query], 'query'))[0] ?? null : null;
 
@@ -634,7 +643,7 @@ export class KnowledgeStore {
       await buildIndexes(generation.table);
       generation.indexed = true;
       generation.unindexedRows = 0;
-    } else if (generation.unindexedRows >= Math.max(REFRESH_INDEX_ROWS, generation.ids.size * REFRESH_INDEX_FRACTION)) {
+    } else if (this.readSinceRefresh && generation.unindexedRows >= Math.max(REFRESH_INDEX_ROWS, generation.ids.size * REFRESH_INDEX_FRACTION)) {
       await this.refreshIndexesOf(generation);
     }
   }
@@ -644,6 +653,7 @@ export class KnowledgeStore {
     if (generation.unindexedRows === 0) return;
     const pending = generation.unindexedRows;
     generation.unindexedRows = 0;
+    this.readSinceRefresh = false;
     try {
       // Never older than a tagged version (a rollback snapshot), which LanceDB refuses to clean up.
       const cutoff = await cleanupCutoff(generation.table, KEEP_VERSIONS_MS);
