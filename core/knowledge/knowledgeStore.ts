@@ -17,6 +17,7 @@ import { tokenize } from '../text/tokenize';
 import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toRow } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
 import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
+import { DocCache } from './docCache';
 import { fuseRankings } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
@@ -69,6 +70,8 @@ const SNAPSHOT_MAX_AGE_MS = 15 * 60 * 1000;
  * than the refresh.
  */
 const CHILD_OPTIMIZE_ROWS = 20_000;
+/** Documents of recent hits kept in memory (docCache.ts): a few MB. */
+const DOC_CACHE_ENTRIES = 8192;
 /** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
 const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 /**
@@ -216,6 +219,7 @@ async function openGeneration(
 
 export class KnowledgeStore {
   private readonly fresh = new FreshTier();
+  private readonly docs = new DocCache(DOC_CACHE_ENTRIES);
   /** LanceDB commits, deletes, compaction and the re-index switch, one at a time. */
   private readonly commits = new WriteQueue();
   /** Appends to the write-ahead log and its rotation, one at a time (short jobs). */
@@ -338,6 +342,7 @@ export class KnowledgeStore {
         this.stats.add(terms);
         const vector = vectors[i] as Float32Array;
         this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
+        this.docs.invalidate(entry.id);
         generation.vectors?.set(entry.id, vector, statusCode(entry.status));
         this.reindex?.dirty.add(entry.id);
       });
@@ -356,6 +361,7 @@ export class KnowledgeStore {
         await this.active.table.delete(`id IN (${ids.map(quote).join(', ')})`);
         this.active.changedSinceSnapshot += ids.length;
         for (const id of ids) {
+          this.docs.invalidate(id);
           this.active.ids.delete(id);
           this.active.vectors?.delete(id);
           this.reindex?.dirty.add(id);
@@ -372,9 +378,13 @@ export class KnowledgeStore {
   async get(id: string): Promise<StoredEntry | null> {
     const fresh = this.fresh.get(id);
     if (fresh) return fresh.entry;
+    const cached = this.docs.get(id);
+    if (cached !== undefined) return parseStoredEntry(cached);
     this.readSinceRefresh = true;
+    const epoch = this.docs.epoch;
     const rows = await this.active.table.query().where(`id = ${quote(id)}`).select(['doc']).limit(1).toArray();
     const row = rows[0] as { doc: string } | undefined;
+    if (row) this.docs.putIfCurrent(id, row.doc, epoch);
     return row ? parseStoredEntry(row.doc) : null;
   }
 
@@ -408,6 +418,7 @@ export class KnowledgeStore {
     if (terms.length === 0) return [];
     this.readSinceRefresh = true;
     const generation = this.active;
+    const epoch = this.docs.epoch; // before anything is read: a write after this keeps this search's reads uncached
     const queryVector = generation.embedder ? (await generation.embedder.embed([query], 'query'))[0] ?? null : null;
 
     // Everything read from memory is taken before the first await, so a commit or a switch cannot tear it.
@@ -440,16 +451,27 @@ export class KnowledgeStore {
 
     // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
     // comes from the in-memory int8 copy (within 0.015 of exact), which saves half of this read (BENCHMARKS.md).
-    const indexedIds = fused.map((r) => r.id).filter((id) => !freshRows.has(id));
+    // Recently read documents come from the cache (docCache.ts); a write since this search began keeps what this
+    // read out of it.
     const docs = new Map<string, string>();
-    if (indexedIds.length > 0) {
+    const missing: string[] = [];
+    for (const { id } of fused) {
+      if (freshRows.has(id)) continue;
+      const cached = this.docs.get(id);
+      if (cached === undefined) missing.push(id);
+      else docs.set(id, cached);
+    }
+    if (missing.length > 0) {
       const rows = (await generation.table
         .query()
-        .where(`id IN (${indexedIds.map(quote).join(', ')})`)
+        .where(`id IN (${missing.map(quote).join(', ')})`)
         .select(['id', 'doc'])
-        .limit(indexedIds.length)
+        .limit(missing.length)
         .toArray()) as { id: string; doc: string }[];
-      for (const row of rows) docs.set(row.id, row.doc);
+      for (const row of rows) {
+        docs.set(row.id, row.doc);
+        this.docs.putIfCurrent(row.id, row.doc, epoch);
+      }
     }
     const similarities =
       queryVector && generation.vectors ? generation.vectors.scores(queryVector, fused.map((r) => r.id)) : new Map<string, number>();
