@@ -10,8 +10,12 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as lancedb from '@lancedb/lancedb';
+
+/** Niceness of the child (0 normal, 19 lowest): it yields the cores to the app's own work. */
+const MAINTENANCE_NICENESS = 10;
 
 /**
  * Where the worker script is: next to this module in a clone (core/knowledge/), next to the bundle's entry in a
@@ -44,6 +48,14 @@ export async function optimizeInChild(lancedbDir: string, table: lancedb.Table, 
         execArgv: [],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
+      // Background work: on a 2-core laptop the decisions being answered meanwhile come first.
+      if (child.pid !== undefined) {
+        try {
+          setPriority(child.pid, MAINTENANCE_NICENESS);
+        } catch {
+          // not permitted here: it runs at normal priority
+        }
+      }
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8');
