@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
 import { tokenize } from '../text/tokenize';
-import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toRow } from './entryTable';
+import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toArrowTable } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
 import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
 import { DocCache } from './docCache';
@@ -652,13 +652,15 @@ export class KnowledgeStore {
   private async commitRows(generation: Generation, items: readonly { entry: StoredEntry; vector: Float32Array }[]): Promise<void> {
     const latest = new Map<string, { entry: StoredEntry; vector: Float32Array }>();
     for (const item of items) latest.set(item.entry.id, item); // the same id twice: the last write wins
-    const rows = [...latest.values()].map(({ entry, vector }) => toRow(entry, vector));
+    const rows = [...latest.values()];
     if (rows.length === 0) return;
-    const known = rows.filter((row) => generation.ids.has(row.id));
-    const added = rows.filter((row) => !generation.ids.has(row.id));
-    if (known.length > 0) await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(known);
-    if (added.length > 0) await generation.table.add(added);
-    for (const row of added) generation.ids.add(row.id);
+    const known = rows.filter((row) => generation.ids.has(row.entry.id));
+    const added = rows.filter((row) => !generation.ids.has(row.entry.id));
+    if (known.length > 0) {
+      await generation.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(toArrowTable(known, generation.dimensions));
+    }
+    if (added.length > 0) await generation.table.add(toArrowTable(added, generation.dimensions));
+    for (const row of added) generation.ids.add(row.entry.id);
     generation.unindexedRows += rows.length;
     generation.changedSinceSnapshot += rows.length;
     if (!generation.indexed) {
