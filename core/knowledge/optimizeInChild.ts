@@ -18,11 +18,13 @@ import type * as lancedb from '@lancedb/lancedb';
 const MAINTENANCE_NICENESS = 10;
 
 /**
- * Where the worker script is: next to this module in a clone (core/knowledge/), next to the bundle's entry in a
- * build that ships it (out/main/optimizeWorker.js). Null when it is not there: the caller optimizes in process.
+ * Where the worker script is: next to this module when it runs from source (core/knowledge/, the CLI and tests),
+ * or from the built app's bundle (out/main/index.js) at ../../core/knowledge/, as the model manifests are found
+ * (core/embed/modelManifest.ts); a packaged app has it only if electron-builder's `files` include it. Null when
+ * it is not there: the caller optimizes in process.
  */
 function workerScript(): string | null {
-  for (const name of ['./optimizeWorker.mjs', './optimizeWorker.js']) {
+  for (const name of ['./optimizeWorker.mjs', '../../core/knowledge/optimizeWorker.mjs']) {
     const file = fileURLToPath(new URL(name, import.meta.url));
     if (existsSync(file)) return file;
   }
