@@ -181,7 +181,6 @@ async function openGeneration(
   info: { embedderId: string; dimensions: number },
   embedder: Embedder | null,
   stats: CorpusStats,
-  onProgress?: (message: string) => void,
 ): Promise<Generation> {
   let vectors = embedder ? new VectorIndex(info.dimensions) : null;
   let ids = new Set<string>();
@@ -196,8 +195,7 @@ async function openGeneration(
       stats.importState(snapshot.stats);
       snapshotVersion = key.tableVersion;
     } else if (key.rows > 0) {
-      reason = snapshot.reason;
-      onProgress?.(`Reading the knowledge table ${table.name} (${key.rows} entries): its snapshot is not usable (${snapshot.reason}).`);
+      reason = snapshot.reason; // reported by openedFrom(); onProgress is for re-indexing only
     }
   }
   if (snapshotVersion === null) await loadTable(table, vectors, stats, ids);
@@ -296,14 +294,14 @@ export class KnowledgeStore {
         const info = meta.tables[previous] ?? { embedderId: 'unknown', dimensions: 1, createdAt: '' };
         const old = options.resolveEmbedder?.(info.embedderId) ?? null;
         const usable = old && old.dimensions === info.dimensions ? old : null;
-        active = await openGeneration(dataDir, await db.openTable(previous), info, usable, stats, options.onProgress);
+        active = await openGeneration(dataDir, await db.openTable(previous), info, usable, stats);
       } else {
         const info = { embedderId: embedder.id, dimensions: embedder.dimensions };
         const table =
           meta?.activeTable === target && names.has(target)
             ? await db.openTable(target)
             : await db.createEmptyTable(target, schemaFor(embedder.dimensions));
-        active = await openGeneration(dataDir, table, info, embedder, stats, options.onProgress);
+        active = await openGeneration(dataDir, table, info, embedder, stats);
         if (meta?.activeTable !== target) await writeMeta(dataDir, metaFor(target, embedder));
       }
       await removeOtherSnapshots(dataDir, new Set([active.name]));
