@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, makeData, RecordBatch, Schema, Struct, Table as ArrowTable, Utf8, vectorFromArray } from 'apache-arrow';
 import { tokenize } from '../text/tokenize';
 import type { CorpusStats } from './freshTier';
 import { ENTRY_STATUSES, matchTextOf, type EntryStatus, type StoredEntry } from './storedEntry';
@@ -62,6 +62,46 @@ export function toRow(entry: StoredEntry, vector: Float32Array): EntryRow {
     doc: JSON.stringify(entry),
     vector: Array.from(vector),
   };
+}
+
+/**
+ * Entries and their vectors as one Arrow table in the table's schema, built column by column: the vectors are
+ * copied into one Float32Array that becomes the vector column's buffer. Handing LanceDB plain objects instead
+ * (`toRow`, vectors as JS number arrays that its converter copies value by value) was a quarter of an import's
+ * time at 100k entries, plus most of its garbage collection (BENCHMARKS.md, "the store at scale").
+ */
+export function toArrowTable(items: readonly { entry: StoredEntry; vector: Float32Array }[], dimensions: number): ArrowTable {
+  const schema = schemaFor(dimensions);
+  const length = items.length;
+  const flat = new Float32Array(length * dimensions);
+  items.forEach(({ vector }, i) => {
+    if (vector.length !== dimensions) throw new Error(`A vector of ${vector.length} dimensions cannot join a table of ${dimensions}.`);
+    flat.set(vector, i * dimensions);
+  });
+  const strings = (values: string[]) => {
+    const chunks = vectorFromArray(values, new Utf8()).data;
+    if (chunks.length !== 1) throw new Error(`Expected one Arrow chunk for ${values.length} strings, got ${chunks.length}.`);
+    return chunks[0]!;
+  };
+  const vectorType = schema.fields[8]!.type as FixedSizeList<Float32>;
+  const children = [
+    strings(items.map(({ entry }) => entry.id)),
+    strings(items.map(({ entry }) => entry.kind)),
+    strings(items.map(({ entry }) => entry.status)),
+    strings(items.map(({ entry }) => entry.source?.type ?? 'import')),
+    strings(items.map(({ entry }) => entry.source?.ref ?? '')),
+    strings(items.map(({ entry }) => entry.updatedAt ?? '')),
+    strings(items.map(({ entry }) => tokenize(matchTextOf(entry)).join(' '))),
+    strings(items.map(({ entry }) => JSON.stringify(entry))),
+    makeData({
+      type: vectorType,
+      length,
+      nullCount: 0,
+      child: makeData({ type: new Float32(), length: length * dimensions, nullCount: 0, data: flat }),
+    }),
+  ];
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
+  return new ArrowTable(schema, [new RecordBatch(schema, data)]);
 }
 
 /**

@@ -26,6 +26,19 @@ export class CorpusStats {
     for (const term of new Set(terms)) this.df.set(term, (this.df.get(term) ?? 0) + 1);
   }
 
+  /** The statistics as plain data, for the snapshot file (vectorSnapshot.ts). */
+  exportState(): { documents: number; totalLength: number; df: [string, number][] } {
+    return { documents: this.documents, totalLength: this.totalLength, df: [...this.df] };
+  }
+
+  /** Replaces the statistics with a snapshot's. */
+  importState(state: { documents: number; totalLength: number; df: readonly [string, number][] }): void {
+    this.df.clear();
+    for (const [term, count] of state.df) this.df.set(term, count);
+    this.documents = state.documents;
+    this.totalLength = state.totalLength;
+  }
+
   /** Okapi BM25 of a document (term counts and length) for the query terms. */
   score(queryTerms: ReadonlySet<string>, counts: ReadonlyMap<string, number>, length: number): number {
     const n = Math.max(1, this.documents);

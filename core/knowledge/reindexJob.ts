@@ -6,7 +6,7 @@
  */
 import type * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
-import { quote, statusCode, toRow } from './entryTable';
+import { quote, statusCode, toArrowTable } from './entryTable';
 import { matchTextOf, parseStoredEntry, type StoredEntry } from './storedEntry';
 import type { VectorIndex } from './vectorIndex';
 
@@ -134,7 +134,7 @@ export class ReindexJob {
     this.checkCancelled();
     if (entries.length === 0) return;
     const vectors = await this.embedder.embed(entries.map(matchTextOf), 'document');
-    const rows = entries.map((entry, i) => toRow(entry, vectors[i] as Float32Array));
+    const rows = toArrowTable(entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })), this.embedder.dimensions);
     if (how === 'add') await this.target.add(rows);
     else await this.target.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
     entries.forEach((entry, i) => {

@@ -32,6 +32,7 @@ export class VectorIndex {
   private codes = new Uint8Array(0);
   /** 1 / scale of each row: the int8 dot product times this (and the query's) is the cosine. */
   private inverseScales = new Float32Array(0);
+  private changes = 0;
 
   /** `kernel: 'js'` forces the JS scan (tests compare the two). */
   constructor(
@@ -62,6 +63,59 @@ export class VectorIndex {
     return this.slots.has(id);
   }
 
+  /** Bytes per row in the int8 matrix (dimensions padded to whole SIMD lanes). */
+  get rowBytes(): number {
+    return this.width;
+  }
+
+  /** Counts every change (set, status, delete): a snapshot being written is discarded if this moved meanwhile. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /**
+   * The index's state for a snapshot file (vectorSnapshot.ts): per slot its id (null: free), status code and
+   * 1 / scale (copies), and a way to read the int8 matrix in chunks straight from memory (no 150 MB copy). The
+   * chunks are views valid until the next change; check `revision` afterwards.
+   */
+  exportState(): { ids: (string | null)[]; codes: Uint8Array; inverseScales: Float32Array; matrixChunk: (start: number, end: number) => Uint8Array } {
+    return {
+      ids: this.ids.slice(0, this.used),
+      codes: this.codes.slice(0, this.used),
+      inverseScales: this.inverseScales.slice(0, this.used),
+      matrixChunk: (start, end) => new Uint8Array(this.kernel.bytes().buffer, this.matrixOffset + start, Math.min(end, this.used * this.width) - start),
+    };
+  }
+
+  /**
+   * Replaces the index's content with a snapshot's (an empty index only): ids, codes and scales per slot, and the
+   * int8 matrix, which `fillMatrix` writes into the returned memory view (`used` × `rowBytes` bytes).
+   */
+  async importState(
+    ids: readonly (string | null)[],
+    codes: Uint8Array,
+    inverseScales: Float32Array,
+    fillMatrix: (target: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    if (this.used !== 0) throw new Error('A snapshot can only be loaded into an empty vector index.');
+    const used = ids.length;
+    if (codes.length !== used || inverseScales.length !== used) throw new Error('The snapshot\'s ids, statuses and scales differ in length.');
+    this.reserve(Math.max(1024, Math.ceil(used * 1.05)));
+    await fillMatrix(new Uint8Array(this.kernel.bytes().buffer, this.matrixOffset, used * this.width));
+    this.codes.set(codes);
+    this.inverseScales.set(inverseScales);
+    this.ids = [...ids];
+    for (let slot = 0; slot < used; slot++) {
+      const id = ids[slot];
+      if (id === null || id === undefined) {
+        this.codes[slot] = FREE;
+        this.freeSlots.push(slot);
+      } else this.slots.set(id, slot);
+    }
+    this.used = used;
+    this.changes++;
+  }
+
   /** Adds or replaces the vector of `id`, with its status code (0-254). */
   set(id: string, vector: Float32Array, status: number): void {
     if (vector.length !== this.dimensions) {
@@ -78,6 +132,7 @@ export class VectorIndex {
     }
     this.inverseScales[slot] = this.quantise(vector, this.matrixOffset + slot * this.width);
     this.codes[slot] = status;
+    this.changes++;
   }
 
   /** Makes room for `rows` rows at once (at open, where the table's size is known). */
@@ -89,6 +144,7 @@ export class VectorIndex {
   setStatus(id: string, status: number): void {
     const slot = this.slots.get(id);
     if (slot !== undefined) this.codes[slot] = status;
+    this.changes++;
   }
 
   delete(id: string): void {
@@ -98,6 +154,7 @@ export class VectorIndex {
     this.ids[slot] = null;
     this.codes[slot] = FREE;
     this.freeSlots.push(slot);
+    this.changes++;
   }
 
   /** The best `limit` rows whose status code is in `statuses`, by approximate cosine, best first. */

@@ -8,7 +8,10 @@
  * in JS (the "plain scan"), and as LanceDB's flat vector search with the status filter (what the store did
  * before). Optionally (`--ivf-pq`) LanceDB's IVF-PQ index: build time and query time.
  *
- *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--json FILE]
+ *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE]
+ *
+ * `--arena-compare` runs the serving process a second time with MALLOC_ARENA_MAX=2 (as the CLI runs on Linux;
+ * the desktop app cannot set it for itself) and reports that peak RSS too.
  *
  * Entries: the 10,003 BANKING77 train queries as learned Q&A entries, then, beyond that, synthetic variants (one
  * train query followed by the end of another, seeded), so every entry's text is distinct; one in ten is
@@ -16,7 +19,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -32,6 +35,8 @@ const run = promisify(execFile);
 
 interface SizeResult {
   size: number;
+  /** 1-, 5- and 15-minute load averages when this size started and when it ended (the machine is shared). */
+  loadAverage: { start: number[]; end: number[] };
   dimensions: number;
   kernel: string;
   ingestSeconds: number;
@@ -50,6 +55,10 @@ interface SizeResult {
   decisionAfterLearnP95Ms: number;
   /** Peak RSS of the process that opened the folder and served decisions and learning. */
   peakRssMb: number;
+  /** The same serving run again with MALLOC_ARENA_MAX=2 (`--arena-compare`): what the CLI gets on Linux. */
+  peakRssArena2Mb?: number;
+  /** Whether the serving process read its vectors from the int8 snapshot or from the table. */
+  openedFrom: string;
   /** Peak RSS of the process that imported the entries. */
   ingestPeakRssMb: number;
   vectorIndexMb: number;
@@ -141,6 +150,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
   let started = performance.now();
   const service = await CopilotService.open({ dataDir: join(dir, 'data') });
   const openSeconds = (performance.now() - started) / 1000;
+  const openedFrom = openedFromOf(service);
   const status = await service.status();
   const queries = seededShuffle(loadBanking77('test'), 3).slice(0, queryCount + 20);
   const tickets: Ticket[] = queries.map((q, i) => toTicket(q, `new-${i}`, false));
@@ -165,6 +175,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
   await service.close();
   return {
     openSeconds,
+    openedFrom,
     kernel: status.vectorIndex?.kernel ?? 'none',
     vectorIndexMb: (status.vectorIndex?.bytes ?? 0) / 2 ** 20,
     decisionP50Ms: percentile(decisions, 0.5),
@@ -175,6 +186,13 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
     learnedFoundRate: found / learnCount,
     peakRssMb: serveRss,
   };
+}
+
+/** Where the service's store read its vectors from at open (the store is not part of the service's interface). */
+function openedFromOf(service: CopilotService): string {
+  const store = (service as unknown as { store?: { openedFrom?: () => { source: string; reason: string | null } } }).store;
+  const from = store?.openedFrom?.();
+  return from ? `${from.source}${from.reason ? ` (${from.reason})` : ''}` : 'unknown';
 }
 
 /**
@@ -262,26 +280,36 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
   };
 }
 
-async function child(mode: string, args: string[]): Promise<unknown> {
+async function child(mode: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   const script = fileURLToPath(import.meta.url);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, '--child', mode, ...args], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, '--child', mode, ...args], {
+    maxBuffer: 1 << 20,
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(stdout);
 }
 
-async function measureSize(size: number, queryCount: number, ivfPq: boolean): Promise<SizeResult> {
+async function measureSize(size: number, queryCount: number, ivfPq: boolean, arenaCompare: boolean): Promise<SizeResult> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-scale-'));
+  const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+  const loadAtStart = load();
   try {
     const common = ['--size', String(size), '--queries', String(queryCount), '--dir', dir, ...(ivfPq ? ['--ivf-pq'] : [])];
     const ingested = (await child('ingest', common)) as Awaited<ReturnType<typeof ingest>>;
+    // As the desktop app runs (glibc's default arenas, unless the user set MALLOC_ARENA_MAX)...
     const served = (await child('serve', common)) as Record<string, number | string>;
+    // ...and as the CLI runs on Linux (core/cli/bin.mjs), on the same folder.
+    const arena2 = arenaCompare ? ((await child('serve', common, { MALLOC_ARENA_MAX: '2' })) as { peakRssMb: number }) : null;
     const base = (await child('baselines', common)) as Record<string, unknown>;
     return {
       size,
+      loadAverage: { start: loadAtStart, end: load() },
       dimensions: new HashedEmbedder().dimensions,
       ingestSeconds: ingested.ingestSeconds,
       ingestPerSecond: ingested.ingestPerSecond,
       ingestPeakRssMb: ingested.peakRssMb,
       ...served,
+      ...(arena2 ? { peakRssArena2Mb: arena2.peakRssMb } : {}),
       ...base,
     } as unknown as SizeResult;
   } finally {
@@ -292,11 +320,11 @@ async function measureSize(size: number, queryCount: number, ivfPq: boolean): Pr
 function table(results: readonly SizeResult[]): string {
   const f = (n: number, digits = 1): string => n.toFixed(digits);
   const lines = [
-    '| entries | decision p50 / p95 (ms) | p95 right after learning (ms) | learn → searchable p50 / p95 (ms) | ingest (entries/s) | open (s) | index rebuild (s) | peak RSS serving / importing (MB) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| entries | decision p50 / p95 (ms) | p95 right after learning (ms) | learn → searchable p50 / p95 (ms) | ingest (entries/s) | open (s) | index rebuild (s) | peak RSS serving / importing (MB) | serving with MALLOC_ARENA_MAX=2 (MB) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.size.toLocaleString('en')} | ${f(r.decisionP50Ms)} / ${f(r.decisionP95Ms)} | ${f(r.decisionAfterLearnP95Ms)} | ${f(r.learnP50Ms)} / ${f(r.learnP95Ms)} (${f(r.learnedFoundRate * 100, 0)}% found) | ${f(r.ingestPerSecond, 0)} | ${f(r.openSeconds)} | ${f(r.indexBuildSeconds)} | ${f(r.peakRssMb, 0)} / ${f(r.ingestPeakRssMb, 0)} |`,
+        `| ${r.size.toLocaleString('en')} | ${f(r.decisionP50Ms)} / ${f(r.decisionP95Ms)} | ${f(r.decisionAfterLearnP95Ms)} | ${f(r.learnP50Ms)} / ${f(r.learnP95Ms)} (${f(r.learnedFoundRate * 100, 0)}% found) | ${f(r.ingestPerSecond, 0)} | ${f(r.openSeconds)} (${r.openedFrom.split(' ')[0]}) | ${f(r.indexBuildSeconds)} | ${f(r.peakRssMb, 0)} / ${f(r.ingestPeakRssMb, 0)} | ${r.peakRssArena2Mb === undefined ? '-' : f(r.peakRssArena2Mb, 0)} |`,
     ),
     '',
     '| entries | vector leg: engine int8 scan (ms) | float32 brute-force scan (ms) | LanceDB flat search (ms) | speed-up vs float scan / vs LanceDB flat | engine recall@10 vs exact | vector index (MB) |',
@@ -320,6 +348,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '10000,100000' },
       queries: { type: 'string', default: '300' },
       'ivf-pq': { type: 'boolean', default: false },
+      'arena-compare': { type: 'boolean', default: false },
       json: { type: 'string' },
       child: { type: 'string' },
       size: { type: 'string' },
@@ -341,7 +370,7 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const size of sizes) {
     console.log(`${size} entries ...`);
-    results.push(await measureSize(size, queries, values['ivf-pq']));
+    results.push(await measureSize(size, queries, values['ivf-pq'], values['arena-compare']));
     console.log(JSON.stringify(results.at(-1)));
   }
   console.log(table(results));
