@@ -18,17 +18,15 @@ import type * as lancedb from '@lancedb/lancedb';
 const MAINTENANCE_NICENESS = 10;
 
 /**
- * Where the worker script is: next to this module when it runs from source (core/knowledge/, the CLI and tests),
- * or from the built app's bundle (out/main/index.js) at ../../core/knowledge/, as the model manifests are found
- * (core/embed/modelManifest.ts); a packaged app has it only if electron-builder's `files` include it. Null when
- * it is not there: the caller optimizes in process.
+ * Where the worker script is: next to this module, when it runs from source (the `vigil` CLI, `vigil watch`,
+ * tests). Null inside the Electron app: `fork` there starts the Electron binary as Node only through
+ * ELECTRON_RUN_AS_NODE, which the packaged app's fuses switch off (electron-builder.yml), so a fork would start a
+ * second Vigil instead; the app optimizes in process. Null too when the script is missing.
  */
 function workerScript(): string | null {
-  for (const name of ['./optimizeWorker.mjs', '../../core/knowledge/optimizeWorker.mjs']) {
-    const file = fileURLToPath(new URL(name, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  return null;
+  if (process.versions.electron) return null;
+  const file = fileURLToPath(new URL('./optimizeWorker.mjs', import.meta.url));
+  return existsSync(file) ? file : null;
 }
 
 /**
@@ -40,7 +38,6 @@ export async function optimizeInChild(lancedbDir: string, table: lancedb.Table, 
   if (!script) return false;
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (process.platform === 'linux') env.MALLOC_ARENA_MAX ??= '2';
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'; // the Electron binary, as plain Node
   let failure: unknown = null;
   try {
     await new Promise<void>((resolve, reject) => {
