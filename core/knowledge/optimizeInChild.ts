@@ -17,16 +17,50 @@ import type * as lancedb from '@lancedb/lancedb';
 /** Niceness of the child (0 normal, 19 lowest): it yields the cores to the app's own work. */
 const MAINTENANCE_NICENESS = 10;
 
+/** A started maintenance process, as much of it as this module uses (a Node child or an Electron utility process). */
+export interface MaintenanceProcess {
+  readonly pid?: number | undefined;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  on(event: 'exit', listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 /**
- * Where the worker script is: next to this module, when it runs from source (the `vigil` CLI, `vigil watch`,
- * tests). Null inside the Electron app: `fork` there starts the Electron binary as Node only through
- * ELECTRON_RUN_AS_NODE, which the packaged app's fuses switch off (electron-builder.yml), so a fork would start a
- * second Vigil instead; the app optimizes in process. Null too when the script is missing.
+ * Starts `script` with `args` (also given as JSON in `VIGIL_OPTIMIZE_JOB` in `env`) as a process of its own. The
+ * desktop app sets one that uses Electron's utility processes (electron/main/maintenanceProcess.ts): there,
+ * `child_process.fork` would start the Electron binary as Node only through ELECTRON_RUN_AS_NODE, which the
+ * packaged app's fuses switch off (electron-builder.yml), so it would start a second Vigil instead.
+ */
+export type MaintenanceForker = (script: string, args: readonly string[], env: NodeJS.ProcessEnv) => MaintenanceProcess;
+
+let appForker: MaintenanceForker | null = null;
+
+/** Sets (or, with null, clears) how maintenance processes are started inside an Electron app. */
+export function useMaintenanceForker(forker: MaintenanceForker | null): void {
+  appForker = forker;
+}
+
+const nodeForker: MaintenanceForker = (script, args, env) =>
+  // No inherited flags (--import tsx, --cpu-prof, --inspect): the worker is plain JavaScript.
+  fork(script, [...args], { env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+
+/** How to start the worker here: Node's fork, or in Electron the app's forker (none set: optimize in process). */
+function forker(): MaintenanceForker | null {
+  return process.versions.electron ? appForker : nodeForker;
+}
+
+/**
+ * Where the worker script is: next to this module when it runs from source (core/knowledge/: the CLI, tests), or
+ * from the built app's bundle (out/main/index.js) at ../../core/knowledge/, which electron-builder.yml packs. Null
+ * when it is not there: the caller optimizes in process.
  */
 function workerScript(): string | null {
-  if (process.versions.electron) return null;
-  const file = fileURLToPath(new URL('./optimizeWorker.mjs', import.meta.url));
-  return existsSync(file) ? file : null;
+  for (const name of ['./optimizeWorker.mjs', '../../core/knowledge/optimizeWorker.mjs']) {
+    const file = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(file)) return file;
+  }
+  return null;
 }
 
 /**
@@ -34,19 +68,16 @@ function workerScript(): string | null {
  * Returns false, doing nothing, when the worker script is not available; throws what the child reported if it failed.
  */
 export async function optimizeInChild(lancedbDir: string, table: lancedb.Table, cleanupOlderThan: Date): Promise<boolean> {
+  const start = forker();
   const script = workerScript();
-  if (!script) return false;
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (!start || !script) return false;
+  const args = [lancedbDir, table.name, String(cleanupOlderThan.getTime())];
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_OPTIMIZE_JOB: JSON.stringify(args) };
   if (process.platform === 'linux') env.MALLOC_ARENA_MAX ??= '2';
   let failure: unknown = null;
   try {
     await new Promise<void>((resolve, reject) => {
-      // No inherited flags (--import tsx, --cpu-prof, --inspect): the worker is plain JavaScript.
-      const child = fork(script, [lancedbDir, table.name, String(cleanupOlderThan.getTime())], {
-        env,
-        execArgv: [],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
+      const child = start(script, args, env);
       // Background work: on a 2-core laptop the decisions being answered meanwhile come first.
       if (child.pid !== undefined) {
         try {

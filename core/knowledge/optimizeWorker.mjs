@@ -4,10 +4,12 @@
 // in the app's. The store holds its commit queue while this runs, so this process is the table's only writer.
 //
 //   node optimizeWorker.mjs LANCEDB_DIR TABLE CLEANUP_OLDER_THAN_MS
-// Prints the optimize statistics as one JSON line; on failure, the error on stderr and exit status 1.
+// or the same three in VIGIL_OPTIMIZE_JOB as a JSON array (an Electron utility process, whose argv layout is
+// Electron's). Prints the optimize statistics as one JSON line; on failure, the error on stderr and exit status 1.
 import * as lancedb from '@lancedb/lancedb';
 
-const [dir, name, cutoff] = process.argv.slice(2);
+const job = process.env.VIGIL_OPTIMIZE_JOB;
+const [dir, name, cutoff] = job ? JSON.parse(job) : process.argv.slice(2);
 try {
   if (!dir || !name || !Number.isFinite(Number(cutoff))) throw new Error('usage: optimizeWorker.mjs LANCEDB_DIR TABLE CLEANUP_OLDER_THAN_MS');
   // Small caches: this process reads each index once.

@@ -14,6 +14,8 @@ import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
+import { useMaintenanceForker } from '../../core/knowledge/optimizeInChild';
+import { utilityProcessForker } from './maintenanceProcess';
 import { readPrivacySettings } from '../../core/app/privacySettings';
 import type { WatchOptions } from '../../core/app/workspace';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
@@ -49,6 +51,8 @@ if (app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = defaultDataDir('default');
+  // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
+  useMaintenanceForker(utilityProcessForker());
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
   // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
   // folder's audit log (once per host and reason; those heard before the workspace opens wait for it).

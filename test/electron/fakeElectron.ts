@@ -5,6 +5,7 @@
  * Usage: `vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectron)` and
  * `resetFakeElectron()` in `beforeEach`.
  */
+import { fork as nodeFork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 
@@ -123,6 +124,15 @@ export const fakeElectron = {
   protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   net: { fetch: vi.fn((_url: string) => Promise.resolve(new Response('file'))) },
   session: { defaultSession: new FakeSession() },
+  /**
+   * A utility process cannot start without Electron; a Node child process running the same script with the same
+   * environment and piped output stands in for it (what the script sees of a utility process is Node's API).
+   */
+  utilityProcess: {
+    fork: vi.fn((modulePath: string, args: string[] = [], options: { env?: NodeJS.ProcessEnv } = {}) =>
+      nodeFork(modulePath, args, { env: options.env ?? process.env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
+    ),
+  },
   /**
    * Not part of Electron: lets a test that resets modules reach the instance the code under test got, via
    * `await import('electron')`.

@@ -26,6 +26,8 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const DISABLE = 0x30;
 const ENABLE = 0x31;
 const INHERIT = 0x90;
+/** The one source file the app runs as it is: the store's compaction worker, started as a utility process. */
+const MAINTENANCE_WORKER = 'core/knowledge/optimizeWorker.mjs';
 /** Positions on fuse wire version 1 (@electron/fuses FuseV1Options). */
 const FUSE = { runAsNode: 0, nodeOptions: 2, nodeCliInspect: 3, asarIntegrity: 4, onlyLoadAppFromAsar: 5 } as const;
 
@@ -99,20 +101,24 @@ afterAll(async () => {
 
 describe('the packaged app (electron-builder, Linux dir target)', () => {
   it('holds the three built processes, the model manifests and the icons', () => {
-    for (const file of ['package.json', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'models/all-minilm-l6-v2.json', 'resources/tray.png']) {
+    for (const file of ['package.json', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'models/all-minilm-l6-v2.json', 'resources/tray.png', MAINTENANCE_WORKER]) {
       expect(archive.files.has(file), file).toBe(true);
     }
   });
 
   it('holds every package the main process imports, and everything those depend on in turn', async () => {
     const files = new Set(archive.files.keys());
-    const main = await archive.readText('out/main/index.js');
-    const roots = bareImports(main);
+    const roots = bareImports(await archive.readText('out/main/index.js'));
     expect([...roots]).toEqual(expect.arrayContaining(['@lancedb/lancedb', 'zod', 'ollama', 'imapflow']));
+    const workerRoots = bareImports(await archive.readText(MAINTENANCE_WORKER));
+    expect([...workerRoots]).toEqual(['@lancedb/lancedb']);
 
     const missing: string[] = [];
     const seen = new Set<string>();
-    const queue = [...roots].map((name) => ({ name, from: '', via: 'out/main/index.js' }));
+    const queue = [
+      ...[...roots].map((name) => ({ name, from: '', via: 'out/main/index.js' })),
+      ...[...workerRoots].map((name) => ({ name, from: 'core/knowledge', via: MAINTENANCE_WORKER })),
+    ];
     while (queue.length > 0) {
       const { name, from, via } = queue.shift() as { name: string; from: string; via: string };
       if (NOT_SHIPPED[name]) continue;
@@ -151,7 +157,7 @@ describe('the packaged app (electron-builder, Linux dir target)', () => {
   it('carries nothing from development: no sources, tests, docs, dev tools or the CLI runner', () => {
     const paths = [...archive.files.keys()];
     for (const top of ['core/', 'electron/', 'renderer/', 'test/', 'docs/', '.ci/', 'README.md', 'node_modules/.bin/']) {
-      expect(paths.filter((p) => p.startsWith(top)).slice(0, 3), top).toEqual([]);
+      expect(paths.filter((p) => p.startsWith(top) && p !== MAINTENANCE_WORKER).slice(0, 3), top).toEqual([]);
     }
     for (const dev of ['vitest', 'playwright-core', 'electron', 'electron-builder', 'eslint', 'typescript', 'tsx', 'esbuild', 'happy-dom']) {
       expect(paths.some((p) => p.startsWith(`node_modules/${dev}/`)), dev).toBe(false);

@@ -52,23 +52,4 @@ describe('optimizing a table in a child process', () => {
     await expect(optimizeInChild(dir, table, new Date())).rejects.toThrow(/Compacting the knowledge table entries_gone failed \(exit 1\): .*not found/i);
     db.close();
   });
-
-  it('forks nothing inside Electron, where a fork would start a second app: the caller optimizes in process', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'vigil-optimize-')), 'lancedb');
-    const db = await lancedb.connect(dir);
-    const table = await db.createEmptyTable('entries_app', schemaFor(embedder.dimensions));
-    await table.add(rows(0, 5));
-    await table.add(rows(5, 5));
-    const before = await table.version();
-    Object.defineProperty(process.versions, 'electron', { value: '45.4.1', configurable: true, enumerable: true });
-    try {
-      expect(await optimizeInChild(dir, table, new Date())).toBe(false);
-    } finally {
-      delete (process.versions as Record<string, string | undefined>)['electron'];
-    }
-    expect(await table.version()).toBe(before);
-    expect((await table.stats()).fragmentStats.numFragments).toBe(2);
-    table.close();
-    db.close();
-  });
 });
