@@ -28,6 +28,7 @@ import { llmCallAudit } from '../privacy/auditLog';
 import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTicket } from '../privacy/redaction';
+import { readPrivacySettings } from './privacySettings';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from './serviceTypes';
@@ -89,7 +90,11 @@ export interface CopilotOptions {
    * index answers meanwhile) or before `open` resolves (`wait`, the CLI).
    */
   reindex?: 'background' | 'wait';
-  /** Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. */
+  /**
+   * Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. Default:
+   * the data folder's setting (Settings → Privacy, `privacy.redactBeforeStorage` in settings.json), so the CLI
+   * learns as the app does.
+   */
   redactBeforeStorage?: boolean;
 }
 
@@ -205,6 +210,8 @@ export class CopilotService {
   static async open(options: CopilotOptions): Promise<CopilotService> {
     const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
     if (folder.warning) options.onProgress?.(folder.warning);
+    // A damaged setting stops the open with the error naming it: learning must not store what the team redacts.
+    const redactBeforeStorage = options.redactBeforeStorage ?? (await readPrivacySettings(options.dataDir)).redactBeforeStorage;
     const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
     const embedder = options.embedder ?? owned!;
     let store: KnowledgeStore | null = null;
@@ -265,7 +272,7 @@ export class CopilotService {
         followupPolicy,
         client,
         learning,
-        options.redactBeforeStorage,
+        redactBeforeStorage,
       );
       // Unless a learning model was given, learning uses the pipeline's local model whenever it is usable.
       if (options.learningModel === undefined && client) {

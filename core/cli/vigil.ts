@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { defaultDataDir } from '../app/dataDir';
+import { readPrivacySettings } from '../app/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
@@ -298,7 +299,12 @@ async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Pr
  */
 export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
   const scope = egressScope(argv.slice(1), defaultDataDir());
-  const egress = startCliEgress(scope.dataDir, scope.offline, out);
+  // Offline mode switched on in the app (Settings → Privacy) holds for every `vigil` command on that folder too.
+  const saved = await readPrivacySettings(scope.dataDir).catch((error: unknown) => {
+    out.error(`vigil: ${(error as Error).message} Until it is fixed, offline mode is as --offline or VIGIL_OFFLINE say.`);
+    return null;
+  });
+  const egress = startCliEgress(scope.dataDir, scope.offline || saved?.offline === true, out);
   try {
     return await runCommand(argv, out, input);
   } finally {

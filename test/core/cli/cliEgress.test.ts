@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { egressScope } from '../../../core/cli/cliEgress';
 import { main } from '../../../core/cli/vigil';
 import { readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
+import { writePrivacySettings } from '../../../core/app/privacySettings';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 
@@ -75,6 +76,19 @@ describe('the vigil command under the egress guard', () => {
     expect(offline.stderr).not.toContain('not-used-7731');
     expect(await denials(dataDir)).toEqual([{ host: '192.0.2.1', via: 'policy', reason: 'offline mode allows only this machine (loopback)' }]);
     expect((await verifyAuditLog(dataDir)).ok).toBe(true);
+  }, 240_000);
+
+  it('keeps the offline mode the team switched on in the app (settings.json), without --offline', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-cli-offline-'));
+    const settings = { format: 1, connectors: [{ id: 'mail', kind: 'imap', host: '192.0.2.1', user: 'support', password: { secret: 'mail-pass' }, supportAddresses: ['@help.example.com'] }] };
+    await writeFile(join(dataDir, 'connectors.json'), JSON.stringify(settings));
+    await new FileSecretStore(dataDir).set('mail-pass', 'not-used-7731');
+    await writePrivacySettings(dataDir, { offline: true });
+
+    const run = await vigil(['connectors', 'test', 'mail', '--data-dir', dataDir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('mail: Blocked a connection to 192.0.2.1: offline mode allows only this machine (loopback)');
+    expect(await denials(dataDir)).toEqual([{ host: '192.0.2.1', via: 'policy', reason: 'offline mode allows only this machine (loopback)' }]);
   }, 240_000);
 
   it('stops what a dependency would open behind the engine’s back during a command, and records each host once', async () => {

@@ -1,8 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
+import { writePrivacySettings } from '../../../core/app/privacySettings';
 import type { Ticket } from '../../../core/formats/schemas';
 import { redactTicket } from '../../../core/privacy/redaction';
 
@@ -44,5 +45,25 @@ describe('redaction before storage', () => {
         await service.close();
       }
     }
+  });
+
+  it('follows the data folder\'s setting when not told, so `vigil watch` learns as the app does', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-redact-setting-'));
+    await writePrivacySettings(dataDir, { redactBeforeStorage: true });
+    const service = await CopilotService.open({ dataDir });
+    try {
+      const learned = await service.learnFromClosedTicket(ticket, 'auto');
+      const stored = JSON.stringify([...(await service.getEntries(learned.entryIds)).values()]);
+      expect(stored).not.toContain('Jonas Berger');
+      expect(stored).toMatch(/\[NAME\][\s\S]*\[CARD\]/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('refuses to open on a damaged setting, naming it, rather than learn unredacted', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-redact-setting-'));
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ privacy: { redactBeforeStorage: 'yes' } }));
+    await expect(CopilotService.open({ dataDir })).rejects.toThrow(/settings\.json.*privacy.*redactBeforeStorage/s);
   });
 });
