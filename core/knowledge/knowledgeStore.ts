@@ -430,17 +430,29 @@ export class KnowledgeStore {
       .query()
       .fullTextSearch(new lancedb.MatchQuery(terms.join(' '), 'text'))
       .where(filter)
-      .select(['id', '_score'])
+      .select(['id', 'text', '_score'])
       .limit(want)
-      .toArray() as Promise<{ id: string; _score: number }[]>;
-    const freshText = this.fresh.searchText(new Set(terms), this.stats, statuses, candidates);
+      .toArray() as Promise<{ id: string; text: string; _score: number }[]>;
+    const termSet = new Set(terms);
+    const freshText = this.fresh.searchText(termSet, this.stats, statuses, candidates);
     const vectorLeg =
       queryVector && generation.vectors
         ? generation.vectors.search(queryVector, new Set([...statuses].map(statusCode)), candidates)
         : [];
     const textRows = await textQuery;
-    const textLeg = [...textRows.filter((row) => !freshRows.has(row.id)).map((row) => ({ id: row.id, score: row._score })), ...freshText]
-      .sort((a, b) => b.score - a.score)
+    // LanceDB picks the candidates; they are scored here, with the same whole-store statistics as the fresh tier.
+    // Lance scores indexed rows with the index's statistics and rows written since the last refresh with the
+    // table's, so its scores for one entry change with commit and refresh timing (measured: 8.50 vs 8.20 for the
+    // same row); one scoring makes a ranking depend on the entries alone, and `vigil replay` repeatable.
+    const committedText = textRows
+      .filter((row) => !freshRows.has(row.id))
+      .map((row) => {
+        const tokens = row.text.split(' ').filter(Boolean);
+        return { id: row.id, score: this.stats.score(termSet, termCounts(tokens), tokens.length) };
+      });
+    // Equal scores (entries with the same words) in id order, not in the order the two sources happened to list them.
+    const textLeg = [...committedText, ...freshText]
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, candidates);
 
     const fused = fuseRankings([

@@ -34,6 +34,40 @@ describe('knowledge store', () => {
     expect(code[0]?.textRank).toBe(0);
   });
 
+  it('scores full-text hits by the entries alone, whether they wait in memory, are committed, or indexed', async () => {
+    // "refund" is rare among the entries indexed first and common among those written later. LanceDB scores
+    // indexed rows with the index's statistics (refund: rare, so worth much) and later rows with the table's, which
+    // used to put the old "refund" entry above the new "fee" entry until the next index refresh, and below it after.
+    const entry = (id: string, body: string) => stored({ id, title: '', body });
+    const first = [
+      entry('a-refund', 'refund'),
+      ...Array.from({ length: 4 }, (_, i) => entry(`f-fee-${i}`, 'fee atm cash shop')),
+      ...Array.from({ length: 75 }, (_, i) => entry(`f-${i}`, 'atm cash shop limit')),
+    ];
+    const later = [
+      entry('b-fee', 'fee'),
+      ...Array.from({ length: 30 }, (_, i) => entry(`l-refund-${i}`, 'refund pending transfer card')),
+      ...Array.from({ length: 9 }, (_, i) => entry(`l-${i}`, 'atm cash')),
+    ];
+    const order = async (store: KnowledgeStore): Promise<string[]> =>
+      (await store.search('refund fee', { limit: 10, vectorWeight: 0 })).map((h) => h.entry.id).filter((id) => id === 'a-refund' || id === 'b-fee');
+
+    const store = await newStore();
+    await store.upsert(first);
+    await store.flush();
+    await store.refreshIndexes();
+    await store.upsert(later);
+    const fresh = await order(store); // the later entries in memory
+    await store.flush();
+    const unindexed = await order(store); // committed since the index was built
+    await store.refreshIndexes();
+    const indexed = await order(store); // all indexed
+    // Over the whole store "refund" is common (31 of 120 entries) and "fee" rare (5): the "fee" entry ranks first.
+    expect(indexed).toEqual(['b-fee', 'a-refund']);
+    expect(unindexed).toEqual(indexed);
+    expect(fresh).toEqual(indexed);
+  });
+
   it('ranks the same way before and after the fresh tier is flushed to LanceDB', async () => {
     const store = await newStore();
     await store.upsert(ARTICLES);
