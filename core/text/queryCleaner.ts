@@ -21,8 +21,24 @@ const SIGNATURE_STARTS: readonly RegExp[] = [
   /^\s*sent from my \w+/i,
 ];
 
-/** A greeting at the very start ("Hi team,", "Hello support -", "Dear Sir or Madam,"). */
-const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^\n.!?,:;-]{0,30}[,.!:;-]*\s*/i;
+/** A greeting word at the very start of a message. */
+const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b/i;
+/**
+ * Who the greeting addresses, then its punctuation: " team,", " there!", " Sir or Madam,", " Ana -". Only words that
+ * address someone (a few common ones, or capitalised names) count, so "Hey I tried to get money out, ..." keeps
+ * "I tried to get money out": the customer's problem is never taken for an addressee.
+ */
+const ADDRESSEE =
+  /^(?:[ \t]+(?:[Tt]here|[Tt]eam|[Aa]ll|[Ee]veryone|[Ss]upport|[Ff]olks|[Gg]uys|[Ss]ir|[Mm]adam|[Mm]rs?\.?|[Mm]s\.?|[Dd]r\.?|or|and|\p{Lu}\p{Ll}[\p{L}'’-]*)){0,4}[ \t]*[,.!:;-]+/u;
+
+/** The message without its opening greeting, the addressee and the punctuation after them. */
+function dropGreeting(text: string): string {
+  const greeting = GREETING.exec(text);
+  if (!greeting) return text;
+  const rest = text.slice(greeting[0].length);
+  const addressee = ADDRESSEE.exec(rest);
+  return (addressee ? rest.slice(addressee[0].length) : rest).replace(/^\s+/, '');
+}
 
 const IDENTIFIERS: readonly RegExp[] = [
   /[\w.+-]+@[\w-]+(\.[\w-]+)+/g, // e-mail addresses
@@ -59,6 +75,6 @@ export function removeIdentifiers(text: string): string {
  * whitespace folded. May return an empty string (a message that was only a greeting, say).
  */
 export function cleanMessage(text: string): string {
-  const body = stripQuotedAndSignature(text).replace(GREETING, '');
+  const body = dropGreeting(stripQuotedAndSignature(text));
   return removeIdentifiers(body).replace(/\s+/g, ' ').trim();
 }

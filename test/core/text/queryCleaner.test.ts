@@ -24,6 +24,21 @@ describe('query cleaning', () => {
     expect(removeIdentifiers('client 5.2.1 fails with error 403 after 10 minutes')).toBe('client 5.2.1 fails with error 403 after 10 minutes');
   });
 
+  it('drops who a greeting addresses, and never the problem that follows a greeting without punctuation', () => {
+    expect(cleanMessage('Hi Ana, my card was declined')).toBe('my card was declined');
+    expect(cleanMessage('Dear Sir or Madam, my card was declined')).toBe('my card was declined');
+    expect(cleanMessage('Hello support team - the VPN drops')).toBe('the VPN drops');
+    expect(cleanMessage('Hi there! I need to cancel an order')).toBe('I need to cancel an order');
+    // BANKING77 test queries the greeting used to swallow up to 30 characters of (found by `vigil replay`):
+    expect(cleanMessage('Hey I tried to get some money out earlier but the machine did not work.')).toBe(
+      'I tried to get some money out earlier but the machine did not work.',
+    );
+    expect(cleanMessage('Hello I changed my mind and really need a refund')).toBe('I changed my mind and really need a refund');
+    expect(cleanMessage("Hi I'm a new customer and tried topping up, it is pending")).toBe("I'm a new customer and tried topping up, it is pending");
+    expect(cleanMessage('Hi Visa card declined, why?')).toBe('Visa card declined, why?');
+    expect(cleanMessage('Hi. Apple Pay is not working')).toBe('Apple Pay is not working');
+  });
+
   it('returns an empty query for a message that was only a greeting and a sign-off', () => {
     expect(cleanMessage('Hello,\nThanks')).toBe('');
   });
