@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, makeData, RecordBatch, Schema, Struct, Table as ArrowTable, Utf8, vectorFromArray } from 'apache-arrow';
+import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
 import type { CorpusStats } from './freshTier';
 import { ENTRY_STATUSES, matchTextOf, type EntryStatus, type StoredEntry } from './storedEntry';
@@ -165,7 +166,7 @@ export async function loadTable(
     const vectorColumn = batch.getChild('vector');
     if (idSet) for (const id of ids) idSet.add(id);
     if (stats && texts) {
-      for (const text of texts.toArray() as string[]) stats.add(text.split(' ').filter(Boolean));
+      for (const text of texts.toArray() as string[]) stats.add(stemsOf(text.split(' ').filter(Boolean)));
     }
     if (vectors && vectorColumn) {
       const dims = vectors.dimensions;

@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
+import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
 import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toArrowTable } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
@@ -337,7 +338,7 @@ export class KnowledgeStore {
       }
       await this.log.append(entries);
       entries.forEach((entry, i) => {
-        const terms = tokenize(matchTextOf(entry));
+        const terms = stemsOf(tokenize(matchTextOf(entry)));
         this.stats.add(terms);
         const vector = vectors[i] as Float32Array;
         this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
@@ -433,7 +434,8 @@ export class KnowledgeStore {
       .select(['id', 'text', '_score'])
       .limit(want)
       .toArray() as Promise<{ id: string; text: string; _score: number }[]>;
-    const termSet = new Set(terms);
+    // LanceDB's index holds plain tokens and picks candidates with them; every candidate is scored on stems.
+    const termSet = new Set(stemsOf(terms));
     const freshText = this.fresh.searchText(termSet, this.stats, statuses, candidates);
     const vectorLeg =
       queryVector && generation.vectors
@@ -447,7 +449,7 @@ export class KnowledgeStore {
     const committedText = textRows
       .filter((row) => !freshRows.has(row.id))
       .map((row) => {
-        const tokens = row.text.split(' ').filter(Boolean);
+        const tokens = stemsOf(row.text.split(' ').filter(Boolean));
         return { id: row.id, score: this.stats.score(termSet, termCounts(tokens), tokens.length) };
       });
     // Equal scores (entries with the same words) in id order, not in the order the two sources happened to list them.
@@ -736,7 +738,7 @@ export class KnowledgeStore {
     if (entries.length > 0) {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {
-        this.stats.add(tokenize(matchTextOf(entry)));
+        this.stats.add(stemsOf(tokenize(matchTextOf(entry))));
         this.active.vectors?.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
       });
       await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));

@@ -23,7 +23,8 @@ import type { VectorIndex } from './vectorIndex';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');
-const FORMAT = 1;
+/** 2: the statistics count word stems (core/text/stems.ts); a format-1 file counted plain tokens and is re-read. */
+const FORMAT = 2;
 /** The matrix is written and read in chunks of this size, straight from and into the index's memory. */
 const CHUNK = 8 * 2 ** 20;
 const SNAPSHOT_FILE = /^vectors\.(.+)\.snapshot$/;

@@ -5,9 +5,16 @@
  * embedderSweep.ts). Settings are chosen on the dev split (8,000 train queries as documents, the other 2,003 as
  * queries, seeded) and only then read on the test split (10,003 train as documents, 3,080 test as queries).
  *
+ * A second table compares full-text legs with the chosen embedder: the BM25 baseline, and the engine's own (its
+ * tokens and `CorpusStats`; candidates picked on plain tokens as LanceDB's index does, then scored on plain tokens or
+ * on word stems, as `KnowledgeStore.search` does).
+ *
  *   npm run bench:fusion-sweep      # a few minutes
  */
 import { HashedEmbedder, type HashedEmbedderOptions } from '../../core/embed/hashedEmbedder';
+import { CorpusStats, termCounts } from '../../core/knowledge/freshTier';
+import { stemsOf } from '../../core/text/stems';
+import { tokenize } from '../../core/text/tokenize';
 import { fuseRankings } from '../../core/knowledge/hybridSearch';
 import { VectorIndex } from '../../core/knowledge/vectorIndex';
 import { Bm25Index } from './bm25Baseline';
@@ -79,4 +86,63 @@ for (const options of variants) {
     );
   }
   console.log(`| ${JSON.stringify(options)} | ${cells.join(' | ')} |`);
+}
+
+/**
+ * The engine's full-text leg in memory: the `want` best documents by BM25 on plain tokens (what LanceDB's index
+ * returns), then the best `CANDIDATES` of them by BM25 on `scoreTerms` of the same tokens, over the same statistics.
+ */
+function engineTextLeg(s: Split, scoreTerms: (tokens: string[]) => string[], want = CANDIDATES): string[][] {
+  const plain = s.docs.map((d) => tokenize(d.text));
+  const scored = plain.map(scoreTerms);
+  const plainStats = new CorpusStats();
+  const scoredStats = new CorpusStats();
+  plain.forEach((t) => plainStats.add(t));
+  scored.forEach((t) => scoredStats.add(t));
+  const postings = new Map<string, number[]>();
+  plain.forEach((tokens, doc) => {
+    for (const t of new Set(tokens)) {
+      const list = postings.get(t);
+      if (list) list.push(doc);
+      else postings.set(t, [doc]);
+    }
+  });
+  const bestBy = (stats: CorpusStats, terms: Set<string>, docs: Iterable<number>, of: string[][], k: number): number[] =>
+    [...docs]
+      .map((doc) => ({ doc, score: stats.score(terms, termCounts(of[doc] as string[]), (of[doc] as string[]).length) }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
+      .slice(0, k)
+      .map((h) => h.doc);
+  return s.queries.map((q) => {
+    const tokens = tokenize(q.text);
+    const matching = new Set(tokens.flatMap((t) => postings.get(t) ?? []));
+    const picked = bestBy(plainStats, new Set(tokens), matching, plain, want);
+    return bestBy(scoredStats, new Set(scoreTerms(tokens)), picked, scored, CANDIDATES).map(String);
+  });
+}
+
+const textLegs: [string, Split[]][] = [
+  ['BM25 baseline', splits],
+  ['engine, plain tokens', splits.map((s) => ({ ...s, text: engineTextLeg(s, (t) => t) }))],
+  ['engine, scored on stems (default)', splits.map((s) => ({ ...s, text: engineTextLeg(s, stemsOf) }))],
+];
+const chosen = splits.map((s) => vectorRanking(s, {}));
+console.log(`\nFull-text legs with the default embedder, R@1 dev / test:`);
+console.log(`| full-text leg | alone | ${fusions.map((f) => `RRF k=${f.k} w=${f.w}`).join(' | ')} |`);
+console.log(`|---|---|${fusions.map(() => '---|').join('')}`);
+for (const [name, legSplits] of textLegs) {
+  const cells = [legSplits.map((s) => recallAt1(s, s.text).toFixed(3)).join(' / ')];
+  for (const { k, w } of fusions) {
+    cells.push(
+      legSplits
+        .map((s, i) =>
+          recallAt1(
+            s,
+            s.queries.map((_, qi) => fuseRankings([{ ids: s.text[qi]!, weight: 1 }, { ids: chosen[i]![qi]!, weight: w }], k).map((f) => f.id)),
+          ).toFixed(3),
+        )
+        .join(' / '),
+    );
+  }
+  console.log(`| ${name} | ${cells.join(' | ')} |`);
 }

@@ -68,6 +68,29 @@ describe('knowledge store', () => {
     expect(fresh).toEqual(indexed);
   });
 
+  it('scores words by their stems, so "charges refunded" matches "refund" and "charge" whether in memory or committed', async () => {
+    const entry = (id: string, body: string) => stored({ id, title: '', body });
+    const entries = [
+      // Shares the plain word "refunded" with the query, and "charge" only by its stem.
+      entry('inflected', 'refunded after the charge on my card statement'),
+      // Shares the plain word "charges", and nothing else.
+      entry('plain', 'charges'),
+      ...Array.from({ length: 20 }, (_, i) => entry(`other-${i}`, 'atm cash limit for my card')),
+    ];
+    const order = async (store: KnowledgeStore): Promise<string[]> =>
+      (await store.search('charges refunded', { limit: 5, vectorWeight: 0 })).map((h) => h.entry.id);
+    const store = await newStore();
+    await store.upsert(entries);
+    const fresh = await order(store);
+    await store.flush();
+    await store.refreshIndexes();
+    const indexed = await order(store);
+    // Plain tokens would put the one-word "charges" first (one match each, and it is far shorter); on stems the
+    // entry about a refunded charge matches both of the customer's words.
+    expect(fresh.slice(0, 2)).toEqual(['inflected', 'plain']);
+    expect(indexed).toEqual(fresh);
+  });
+
   it('ranks the same way before and after the fresh tier is flushed to LanceDB', async () => {
     const store = await newStore();
     await store.upsert(ARTICLES);
