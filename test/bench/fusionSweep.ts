@@ -66,6 +66,20 @@ const variants: Partial<HashedEmbedderOptions>[] = [
   { minCharGram: 2, charGramWeight: 0.5 },
   { minCharGram: 2, dimensions: 1024 },
 ];
+/** For each fusion setting, R@1 per split ("dev / test") of each split's full-text leg fused with `vectors`. */
+function fusedCells(legSplits: Split[], vectors: string[][][]): string[] {
+  return fusions.map(({ k, w }) =>
+    legSplits
+      .map((s, i) =>
+        recallAt1(
+          s,
+          s.queries.map((_, qi) => fuseRankings([{ ids: s.text[qi]!, weight: 1 }, { ids: vectors[i]![qi]!, weight: w }], k).map((f) => f.id)),
+        ).toFixed(3),
+      )
+      .join(' / '),
+  );
+}
+
 console.log(`BM25 alone R@1: ${splits.map((s) => `${s.name} ${recallAt1(s, s.text).toFixed(3)}`).join(', ')}`);
 console.log(`| embedder | vectors alone (dev / test) | ${fusions.map((f) => `RRF k=${f.k} w=${f.w}`).join(' | ')} |`);
 console.log(`|---|---|${fusions.map(() => '---|').join('')}`);
@@ -73,18 +87,7 @@ for (const options of variants) {
   const cells: string[] = [];
   const ranked = splits.map((s) => vectorRanking(s, options));
   cells.push(splits.map((s, i) => recallAt1(s, ranked[i]!).toFixed(3)).join(' / '));
-  for (const { k, w } of fusions) {
-    cells.push(
-      splits
-        .map((s, i) =>
-          recallAt1(
-            s,
-            s.queries.map((_, qi) => fuseRankings([{ ids: s.text[qi]!, weight: 1 }, { ids: ranked[i]![qi]!, weight: w }], k).map((f) => f.id)),
-          ).toFixed(3),
-        )
-        .join(' / '),
-    );
-  }
+  cells.push(...fusedCells(splits, ranked));
   console.log(`| ${JSON.stringify(options)} | ${cells.join(' | ')} |`);
 }
 
@@ -132,17 +135,6 @@ console.log(`| full-text leg | alone | ${fusions.map((f) => `RRF k=${f.k} w=${f.
 console.log(`|---|---|${fusions.map(() => '---|').join('')}`);
 for (const [name, legSplits] of textLegs) {
   const cells = [legSplits.map((s) => recallAt1(s, s.text).toFixed(3)).join(' / ')];
-  for (const { k, w } of fusions) {
-    cells.push(
-      legSplits
-        .map((s, i) =>
-          recallAt1(
-            s,
-            s.queries.map((_, qi) => fuseRankings([{ ids: s.text[qi]!, weight: 1 }, { ids: chosen[i]![qi]!, weight: w }], k).map((f) => f.id)),
-          ).toFixed(3),
-        )
-        .join(' / '),
-    );
-  }
+  cells.push(...fusedCells(legSplits, chosen));
   console.log(`| ${name} | ${cells.join(' | ')} |`);
 }
