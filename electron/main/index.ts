@@ -26,7 +26,7 @@ import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
 import { PreferencesStore } from './preferencesStore';
 import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from './shortcut';
-import { VigilTray } from './tray';
+import { INITIAL_TRAY_STATE, TrayProblems, trayIconPath, VigilTray, type TrayState } from './tray';
 import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
 import { createMainWindow } from './window';
 
@@ -63,14 +63,40 @@ function start(): void {
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
+  /**
+   * What the tray shows, kept here rather than in the tray so that what happens before the tray exists (the engine
+   * opening, a connector's first health) is shown once it does. Problems are gathered over every connector.
+   */
+  let trayState: TrayState = INITIAL_TRAY_STATE;
+  const problems = new TrayProblems();
+  const showInTray = (patch: Partial<TrayState> = {}): void => {
+    trayState = { ...trayState, ...patch, problem: problems.summary() };
+    tray?.update(trayState);
+  };
   /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
   const watchOptions = (): WatchOptions => ({
     secrets: new SafeStorageSecretStore(dataDir),
     egress,
-    onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+    onHealth: (health) => {
+      problems.connectorHealth(health);
+      showInTray();
+    },
   });
+  /** Starts (or restarts) watching the team's queues; a mistake in connectors.json is shown in the tray. */
+  const startWatching = async (workspace: Pick<Workspace, 'startWatching'>): Promise<void> => {
+    try {
+      await workspace.startWatching(watchOptions());
+      problems.setWatchProblem(null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`Vigil is not watching any queue: ${message}`);
+      problems.setWatchProblem(message);
+    }
+    showInTray();
+  };
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
+    showInTray({ mode: 'starting', modeReason: null });
     // Offline mode (Settings → Privacy) before any connector starts: read again at every open, since a rollback
     // can bring back an older settings.json.
     try {
@@ -78,13 +104,26 @@ function start(): void {
     } catch (error) {
       console.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
     }
-    const workspace = await Workspace.open({
-      dataDir,
-      egressDenials,
-      onWarning: (w) => console.warn(w),
-      // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
-      onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
-    });
+    showInTray({ offline: egress.offline });
+    let workspace: Workspace;
+    try {
+      workspace = await Workspace.open({
+        dataDir,
+        egressDenials,
+        onWarning: (w) => console.warn(w),
+        // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
+        onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
+      });
+    } catch (error) {
+      problems.setEngineProblem(`Vigil could not open the team’s data folder: ${error instanceof Error ? error.message : String(error)}`);
+      showInTray({ mode: 'stopped', modeReason: null });
+      throw error;
+    }
+    problems.setEngineProblem(null);
+    // The engine's mode follows its LLM monitor: ready with the local model, or retrieval-only and why.
+    const llm = workspace.service.llmStatus();
+    showInTray({ mode: llm.mode, modeReason: llm.reason });
+    workspace.service.onLlmStatus((status) => showInTray({ mode: status.mode, modeReason: status.reason }));
     workspace.onDeskEvent(onDeskEvent);
     // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
     try {
@@ -98,13 +137,7 @@ function start(): void {
       console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
     }
     // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
-    try {
-      await workspace.startWatching(watchOptions());
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      console.warn(`Vigil is not watching any queue: ${message}`);
-      tray?.update({ problem: message });
-    }
+    await startWatching(workspace);
     return workspace;
   });
   let mainWindow: BrowserWindow | null = null;
@@ -140,7 +173,7 @@ function start(): void {
   const refreshWaiting = (): void => {
     host
       .use((workspace) => workspace.listTickets())
-      .then((tickets) => tray?.update({ waiting: tickets.reduce((sum, t) => sum + t.waiting, 0) }))
+      .then((tickets) => showInTray({ waiting: tickets.filter((t) => t.waiting > 0).length }))
       .catch((error: unknown) => console.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
   };
   const onDeskEvent = (event: DeskEvent): void => {
@@ -150,7 +183,7 @@ function start(): void {
     if (event.type === 'suggestion') {
       notifier.offer({ ticketId: event.ticketId, kind: event.kind, subject: event.subject, text: event.text });
     }
-    if (event.type === 'tickets-changed') refreshWaiting();
+    if (event.type === 'tickets-changed' || event.type === 'suggestion') refreshWaiting();
   };
   const setDoNotDisturb = (on: boolean): void => {
     preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
@@ -204,7 +237,7 @@ function start(): void {
       denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
       const store = await PreferencesStore.open(app.getPath('userData'), {
-        showDoNotDisturb: (on) => tray?.update({ doNotDisturb: on }),
+        showDoNotDisturb: (on) => showInTray({ doNotDisturb: on }),
         changeShortcut,
       });
       preferences = store;
@@ -220,36 +253,35 @@ function start(): void {
           {
             egress,
             // Connectors restart at once, so one waiting out a back-off notices the change now.
-            onOfflineChanged: async () => {
-              try {
-                await host.use((workspace) => workspace.startWatching(watchOptions()));
-                tray?.update({ problem: null });
-              } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                console.warn(`Vigil is not watching any queue: ${message}`);
-                tray?.update({ problem: message });
-              }
+            onOfflineChanged: async (offline) => {
+              showInTray({ offline });
+              await host.use((workspace) => startWatching(workspace));
             },
           },
         ),
         appOriginOf(entryUrl),
       );
       mainWindow = createMainWindow({ preloadPath, entryUrl });
-      tray = new VigilTray(join(app.getAppPath(), 'resources', 'tray.png'), {
-        showWindow,
-        showBubble,
-        setDoNotDisturb,
-        quit: () => app.quit(),
-      });
-      tray.update({ doNotDisturb: store.preferences.notifications.doNotDisturb });
+      trayState = { ...trayState, doNotDisturb: store.preferences.notifications.doNotDisturb };
+      tray = new VigilTray(
+        (icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon),
+        { showWindow, showBubble, setDoNotDisturb, quit: () => app.quit() },
+        trayState,
+      );
       const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
       if (!shortcut.registered) {
         console.warn(shortcut.reason);
         if (store.preferences.showShortcut.trim() !== '') store.noteShortcutProblem(`showShortcut: ${shortcut.reason}`);
       }
-      // Open the engine now rather than on the first call: the desk's events start flowing at once.
-      await host.use(async () => undefined);
-      refreshWaiting();
+      // Open the engine now rather than on the first call: the desk's events start flowing at once. When it cannot
+      // be opened (the folder is locked by a `vigil` command, or missing), Vigil stays up and says so in the tray:
+      // the window's Settings can still choose another data folder, and the next call tries again.
+      try {
+        await host.use(async () => undefined);
+        refreshWaiting();
+      } catch (error) {
+        console.error(`Vigil started without its engine: ${error instanceof Error ? error.message : String(error)}`);
+      }
     })
     .catch((error: unknown) => {
       console.error(`Vigil could not start: ${String(error)}`);
