@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import type { DeskEvent } from '../../core/app/deskTypes';
 import { Workspace } from '../../core/app/workspace';
-import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
+import { userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
@@ -20,6 +20,7 @@ import { readPrivacySettings } from '../../core/app/privacySettings';
 import type { WatchOptions } from '../../core/app/workspace';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
+import { chosenFolderProblem, resolveDataFolder } from './dataFolderChoice';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
@@ -50,7 +51,10 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const dataDir = defaultDataDir('default');
+  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
+  const dataFolder = resolveDataFolder(app.getPath('userData'));
+  const dataDir = dataFolder.dataDir;
+  if (dataFolder.warning) console.warn(dataFolder.warning);
   // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
   useMaintenanceForker(utilityProcessForker());
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
@@ -107,6 +111,9 @@ function start(): void {
     showInTray({ offline: egress.offline });
     let workspace: Workspace;
     try {
+      // A chosen folder that has gone (its volume not mounted) is not created again on the wrong disk.
+      const unavailable = chosenFolderProblem(dataFolder);
+      if (unavailable) throw new Error(unavailable);
       workspace = await Workspace.open({
         dataDir,
         egressDenials,
@@ -185,6 +192,16 @@ function start(): void {
     }
     if (event.type === 'tickets-changed' || event.type === 'suggestion') refreshWaiting();
   };
+  /**
+   * Starts Vigil again on the data folder just chosen: the ordinary quit (the engine drained and closed, its folder
+   * lock released) and a new start. Deferred so that the answer to the Settings screen goes out first.
+   */
+  const restartOnChosenFolder = (): void => {
+    setImmediate(() => {
+      app.relaunch();
+      app.quit();
+    });
+  };
   const setDoNotDisturb = (on: boolean): void => {
     preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
   };
@@ -258,6 +275,7 @@ function start(): void {
               await host.use((workspace) => startWatching(workspace));
             },
           },
+          { userDataDir: app.getPath('userData'), current: dataFolder, restartApp: restartOnChosenFolder },
         ),
         appOriginOf(entryUrl),
       );

@@ -84,6 +84,7 @@ const app = Object.assign(new EventEmitter(), {
   setPath: vi.fn(),
   quit: vi.fn(),
   exit: vi.fn(),
+  relaunch: vi.fn(),
   requestSingleInstanceLock: vi.fn(() => true),
   whenReady: vi.fn(() => Promise.resolve()),
 });

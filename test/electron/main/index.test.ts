@@ -365,6 +365,88 @@ describe('the tray follows the engine, every connector and the queue', () => {
   });
 });
 
+describe('choosing the team data folder in the running app', () => {
+  beforeEach(() => {
+    llm.listeners.length = 0;
+    engine.onDeskEvent.mockClear();
+    engine.close.mockReset().mockResolvedValue(undefined);
+    engine.startWatching.mockReset().mockResolvedValue([]);
+    engine.open.mockReset().mockResolvedValue({
+      service: llm.service(),
+      status: vi.fn(),
+      listTickets: vi.fn(async () => []),
+      startWatching: engine.startWatching,
+      onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
+      close: engine.close,
+    });
+  });
+
+  it('picks the folder in the native dialog, closes the workspace, relaunches, and the next start opens that folder', async () => {
+    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const chosen = await mkdtemp(join(tmpdir(), 'vigil-index-team-'));
+    const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+    const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => {
+      fakeElectron.app.getPath.mockReturnValue(userData);
+      fakeElectron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [chosen] });
+    });
+    // The default: the team folder the CLI uses too (core/app/dataDir.ts).
+    const { defaultDataDir } = await import('../../../core/app/dataDir');
+    const defaultDir = defaultDataDir('default', { ...process.env, VIGIL_DATA_DIR: '' });
+    expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: defaultDir });
+
+    const result = (await ipcMainHandlers.get('vigil:chooseDataFolder')!(own, undefined)) as { found: string; restarting: boolean };
+    expect(result).toMatchObject({ found: 'empty', restarting: true });
+    // The native folder dialog, in the main process: the page sent no path.
+    expect(fakeElectron.dialog.showOpenDialog).toHaveBeenCalledWith(expect.objectContaining({ properties: ['openDirectory', 'createDirectory'] }));
+    // The relaunch is the ordinary quit: the workspace is closed (its writes committed, its lock released) first.
+    await vi.waitFor(() => expect(fakeElectron.app.relaunch).toHaveBeenCalledOnce());
+    const quit = { preventDefault: vi.fn() };
+    fakeElectron.app.emit('before-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(engine.close).toHaveBeenCalledOnce());
+    // A page asking for a path of its own is refused by the schema.
+    await expect(ipcMainHandlers.get('vigil:chooseDataFolder')!(own, { path: '/etc' })).rejects.toThrow();
+
+    // The new start reads the choice from the user's preferences and opens the chosen folder.
+    engine.open.mockClear();
+    const again = await boot(({ fakeElectron }) => fakeElectron.app.getPath.mockReturnValue(userData));
+    expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: chosen });
+    const view = await again.ipcMainHandlers.get('vigil:dataFolderOverview')!(own, undefined);
+    expect(view).toEqual({ inUse: chosen, source: 'chosen', defaultDir, next: null, problem: null });
+  });
+
+  it('does not open (or create) a chosen folder that has gone, says so in the tray, and can go back to the default', async () => {
+    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const gone = join(userData, 'not-mounted', 'vigil');
+    const { saveDataFolderChoice } = await import('../../../electron/main/dataFolderChoice');
+    await saveDataFolderChoice(userData, gone);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      vi.resetModules();
+      const fakeElectron = (await import('electron')) as unknown as FakeElectron;
+      fakeElectron.testing.reset();
+      fakeElectron.app.getPath.mockReturnValue(userData);
+      await import('../../../electron/main/index');
+      await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+      const tray = fakeElectron.Tray.created[0]!;
+      await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining(`needs attention: Vigil could not open the team’s data folder: The team data folder ${gone}`.slice(0, 60))));
+      expect(engine.open).not.toHaveBeenCalled();
+      const { existsSync } = await import('node:fs');
+      expect(existsSync(gone)).toBe(false);
+
+      const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+      const view = (await fakeElectron.testing.ipcMainHandlers.get('vigil:dataFolderOverview')!(own, undefined)) as { problem: string };
+      expect(view.problem).toContain(`The team data folder ${gone} is not there`);
+      const back = await fakeElectron.testing.ipcMainHandlers.get('vigil:useDefaultDataFolder')!(own, undefined);
+      expect(back).toMatchObject({ found: 'default', restarting: true });
+      await vi.waitFor(() => expect(fakeElectron.app.relaunch).toHaveBeenCalledOnce());
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
+
 describe('main process privacy wiring', () => {
   it('applies the saved offline mode before the workspace opens and records each refused connection in its audit log', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-index-privacy-'));
