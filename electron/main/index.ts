@@ -73,6 +73,8 @@ function start(): void {
    */
   let trayState: TrayState = INITIAL_TRAY_STATE;
   const problems = new TrayProblems();
+  /** Counts the workspaces opened, so a closed one's LLM monitor can never speak for the one open now. */
+  let opened = 0;
   const showInTray = (patch: Partial<TrayState> = {}): void => {
     trayState = { ...trayState, ...patch, problem: problems.summary() };
     tray?.update(trayState);
@@ -128,9 +130,12 @@ function start(): void {
     }
     problems.setEngineProblem(null);
     // The engine's mode follows its LLM monitor: ready with the local model, or retrieval-only and why.
+    const generation = ++opened;
     const llm = workspace.service.llmStatus();
     showInTray({ mode: llm.mode, modeReason: llm.reason });
-    workspace.service.onLlmStatus((status) => showInTray({ mode: status.mode, modeReason: status.reason }));
+    workspace.service.onLlmStatus((status) => {
+      if (generation === opened) showInTray({ mode: status.mode, modeReason: status.reason });
+    });
     workspace.onDeskEvent(onDeskEvent);
     // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
     try {

@@ -307,6 +307,28 @@ describe('the tray follows the engine, every connector and the queue', () => {
     expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
   });
 
+  it('shows "starting" while the workspace reopens, then the new engine’s mode; the closed one’s monitor no longer counts', async () => {
+    const { tray, ipcMainHandlers } = await bootTray();
+    const closedMonitor = llm.listeners[0]!;
+    const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+    // The reopened engine has its own monitor, with the local model ready.
+    const reopened = { mode: 'llm' as const, reason: 'Using llama3.2.', modelId: 'ollama:llama3.2', checkedAt: null, nextCheckAt: null };
+    let reopenedListener: ((status: typeof reopened) => void) | null = null;
+    const first = (await engine.open.mock.results[0]!.value) as Record<string, unknown>;
+    engine.open.mockResolvedValueOnce({
+      ...first,
+      service: { llmStatus: () => reopened, onLlmStatus: (listener: (status: typeof reopened) => void) => ((reopenedListener = listener), () => undefined) },
+    });
+    const tooltips = tray.setToolTip.mock.calls.length;
+    await ipcMainHandlers.get('vigil:restartWorkspace')!(own, undefined);
+    expect(tray.setToolTip.mock.calls.slice(tooltips).map(([t]) => t)).toContain('Vigil · no help waiting · starting');
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · ready with the local model');
+    closedMonitor({ ...llm.status, mode: 'retrieval-only', reason: 'stale' });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · ready with the local model');
+    reopenedListener!({ ...reopened, mode: 'retrieval-only', reason: 'Ollama stopped answering.' } as never);
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)');
+  });
+
   it('keeps one connector’s failure shown while another reports healthy, until that one recovers', async () => {
     const { tray, menuLines, image } = await bootTray();
     const { onHealth } = engine.startWatching.mock.calls.at(-1)![0] as { onHealth: (health: object) => void };
