@@ -22,6 +22,7 @@ import {
   type ResolvedDataFolder,
 } from './dataFolderChoice';
 import type { IpcHandlers } from './ipcRouter';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 /** The contract methods this file answers. */
@@ -49,6 +50,11 @@ const FOUND_WORDS: Record<FolderKind, string> = {
   prepared: 'It holds the team’s settings prepared by your admin; Vigil creates the knowledge store beside them.',
   empty: 'It was empty: Vigil made it readable by you only and creates the team’s knowledge store in it.',
 };
+
+/** The real path of `dir` (links resolved), or its absolute path when it does not exist. */
+async function canonical(dir: string): Promise<string> {
+  return realpath(dir).catch(() => resolve(dir));
+}
 
 /** The handlers of the Team data folder section. */
 export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<IpcHandlers, DataFolderMethod> {
@@ -96,14 +102,15 @@ export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<Ipc
       assertChangeable();
       const picked = await deps.pickFolder(event);
       if (picked === null) return null;
-      const folder = resolve(picked);
-      if (folder === resolve(current.dataDir) && chosenFolderProblem(current) === null) {
-        return switchTo(folder === resolve(current.defaultDir) ? null : folder, 'in-use', null);
-      }
-      const kind = await inspectDataFolder(folder, chosenFolderProblem(current) === null ? current.dataDir : null);
+      // Compared by their real paths: the folder in use reached through a link is still the folder in use (whose
+      // lock this process holds), not a folder "in use by another Vigil".
+      const [folder, inUse, defaultDir] = await Promise.all([picked, current.dataDir, current.defaultDir].map(canonical));
+      const isDefault = folder === defaultDir;
+      if (folder === inUse && chosenFolderProblem(current) === null) return switchTo(isDefault ? null : folder, 'in-use', null);
+      const kind = await inspectDataFolder(folder, chosenFolderProblem(current) === null ? inUse : null);
       const warning = await prepareDataFolder(folder, kind);
       // Choosing the default folder by hand is the same as "Use the default folder".
-      return switchTo(folder === resolve(current.defaultDir) ? null : folder, kind, warning);
+      return switchTo(isDefault ? null : folder, kind, warning);
     },
     useDefaultDataFolder: async () => {
       assertChangeable();

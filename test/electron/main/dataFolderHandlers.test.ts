@@ -125,6 +125,15 @@ describe('choosing the team data folder', () => {
     const same = handlers(defaultDir);
     expect(await same.chooseDataFolder(undefined, event)).toMatchObject({ found: 'in-use', restarting: false });
     expect(same.restartApp).not.toHaveBeenCalled();
+    // Reached through a link, it is still the folder in use (whose lock this process holds), not another Vigil's.
+    const { symlink } = await import('node:fs/promises');
+    const link = join(root, 'link-to-data');
+    await writeFile(join(defaultDir, 'writer.lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-22T08:00:00Z' }));
+    await writeFile(join(defaultDir, 'meta.json'), JSON.stringify(META));
+    await symlink(defaultDir, link);
+    const viaLink = handlers(link);
+    expect(await viaLink.chooseDataFolder(undefined, event)).toMatchObject({ found: 'in-use', restarting: false });
+    expect(viaLink.restartApp).not.toHaveBeenCalled();
   });
 
   it('goes back to the default folder, restarting only when another folder is in use', async () => {
