@@ -104,7 +104,9 @@ export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<Ipc
       if (picked === null) return null;
       // Compared by their real paths: the folder in use reached through a link is still the folder in use (whose
       // lock this process holds), not a folder "in use by another Vigil".
-      const [folder, inUse, defaultDir] = await Promise.all([picked, current.dataDir, current.defaultDir].map(canonical));
+      const folder = await canonical(picked);
+      const inUse = await canonical(current.dataDir);
+      const defaultDir = await canonical(current.defaultDir);
       const isDefault = folder === defaultDir;
       if (folder === inUse && chosenFolderProblem(current) === null) return switchTo(isDefault ? null : folder, 'in-use', null);
       const kind = await inspectDataFolder(folder, chosenFolderProblem(current) === null ? inUse : null);
