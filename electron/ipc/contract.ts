@@ -246,6 +246,43 @@ export interface ExportAuditRequest {
   type?: string;
 }
 
+/**
+ * Settings → Team data folder: which folder the workspace uses and how it was chosen. The choice is the
+ * analyst's own preference, kept by the main process in the per-user application folder (never in a data folder).
+ */
+export interface DataFolderChoiceView {
+  /** The folder this run of Vigil opened. */
+  inUse: string;
+  /**
+   * How it was chosen: the default, the analyst's choice, or the `VIGIL_DATA_DIR` environment variable (which wins
+   * over both and cannot be changed from the app).
+   */
+  source: 'default' | 'chosen' | 'environment';
+  /** The default folder, which "Use the default folder" goes back to. */
+  defaultDir: string;
+  /** The folder Vigil opens at its next start when that differs from `inUse` (a switch waiting for a restart); else null. */
+  next: string | null;
+  /**
+   * What stands in the way, in words naming the folder or file and what to do (the chosen folder is not there, the
+   * preference file is damaged, `VIGIL_DATA_DIR` decides); null when all is well.
+   */
+  problem: string | null;
+}
+
+/** What `chooseDataFolder` and `useDefaultDataFolder` answer. */
+export interface DataFolderSwitchResult {
+  view: DataFolderChoiceView;
+  /**
+   * What the folder held: an existing Vigil data folder (opened as it is), one an admin prepared (settings or
+   * connectors only), an empty folder (initialised), or the default folder.
+   */
+  found: 'existing' | 'prepared' | 'empty' | 'default' | 'in-use';
+  /** True when Vigil is restarting to open it: the old workspace is closed cleanly first, then the app starts again. */
+  restarting: boolean;
+  /** One or two sentences for the analyst. */
+  message: string;
+}
+
 /** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
 export interface VigilApi {
   /** Entry counts, embedder and generation mode, for the header. */
@@ -356,6 +393,16 @@ export interface VigilApi {
   verifyAudit(): Promise<AuditVerificationView>;
   /** Asks for a file in a save dialog and writes the audit log there (as `vigil audit export`); null when cancelled. */
   exportAudit(request: ExportAuditRequest): Promise<AuditExportReport | null>;
+  /** Settings → Team data folder: the folder in use, how it was chosen, and the default. */
+  dataFolderOverview(): Promise<DataFolderChoiceView>;
+  /**
+   * Asks for a folder in the main process's dialog, checks it (writable; an existing Vigil data folder, one an
+   * admin prepared, or empty; never someone else's files), records it as the analyst's choice and restarts Vigil on
+   * it. `null` when the analyst cancels; a refused folder rejects with why.
+   */
+  chooseDataFolder(): Promise<DataFolderSwitchResult | null>;
+  /** Goes back to the default data folder (restarting Vigil on it). */
+  useDefaultDataFolder(): Promise<DataFolderSwitchResult>;
 }
 
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
@@ -432,6 +479,9 @@ export const IPC_CHANNELS = Object.freeze({
   auditPage: 'vigil:auditPage',
   verifyAudit: 'vigil:verifyAudit',
   exportAudit: 'vigil:exportAudit',
+  dataFolderOverview: 'vigil:dataFolderOverview',
+  chooseDataFolder: 'vigil:chooseDataFolder',
+  useDefaultDataFolder: 'vigil:useDefaultDataFolder',
 } as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
 
 /** Every IPC method, in contract order. */

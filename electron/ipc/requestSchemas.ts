@@ -354,4 +354,8 @@ export const ipcRequestSchemas = {
     format: z.enum(['jsonl', 'csv'], 'the format must be jsonl or csv'),
     type: AuditTypeSchema.optional(),
   }),
+  // The folder is chosen in the main process's dialog: the page never sends a path.
+  dataFolderOverview: NoRequestSchema,
+  chooseDataFolder: NoRequestSchema,
+  useDefaultDataFolder: NoRequestSchema,
 } as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };

@@ -11,6 +11,7 @@ import type { SettingsMethod } from './settingsHandlers';
 import type { ConnectorMethod } from './connectorHandlers';
 import { createKnowledgeHandlers } from './knowledgeHandlers';
 import type { PrivacyMethod } from './privacyHandlers';
+import type { DataFolderMethod } from './dataFolderHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -24,7 +25,7 @@ export function createEngineHandlers(
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
-): Omit<IpcHandlers, SettingsMethod | ConnectorMethod | PrivacyMethod> {
+): Omit<IpcHandlers, SettingsMethod | ConnectorMethod | PrivacyMethod | DataFolderMethod> {
   return {
     status: () => host.use((service) => service.status()),
     searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import type { DeskEvent } from '../../core/app/deskTypes';
 import { Workspace } from '../../core/app/workspace';
-import { defaultDataDir, userDataDir } from '../../core/app/dataDir';
+import { userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
@@ -20,13 +20,14 @@ import { readPrivacySettings } from '../../core/app/privacySettings';
 import type { WatchOptions } from '../../core/app/workspace';
 import { DESK_EVENT_CHANNEL } from '../ipc/contract';
 import { createAssistBubble } from './bubble';
+import { chosenFolderProblem, resolveDataFolder } from './dataFolderChoice';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
 import { PreferencesStore } from './preferencesStore';
 import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from './shortcut';
-import { VigilTray } from './tray';
+import { INITIAL_TRAY_STATE, TrayProblems, trayIconPath, VigilTray, type TrayState } from './tray';
 import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
 import { createMainWindow } from './window';
 
@@ -50,7 +51,10 @@ if (app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  const dataDir = defaultDataDir('default');
+  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
+  const dataFolder = resolveDataFolder(app.getPath('userData'));
+  const dataDir = dataFolder.dataDir;
+  if (dataFolder.warning) console.warn(dataFolder.warning);
   // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
   useMaintenanceForker(utilityProcessForker());
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
@@ -63,14 +67,42 @@ function start(): void {
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
+  /**
+   * What the tray shows, kept here rather than in the tray so that what happens before the tray exists (the engine
+   * opening, a connector's first health) is shown once it does. Problems are gathered over every connector.
+   */
+  let trayState: TrayState = INITIAL_TRAY_STATE;
+  const problems = new TrayProblems();
+  /** Counts the workspaces opened, so a closed one's LLM monitor can never speak for the one open now. */
+  let opened = 0;
+  const showInTray = (patch: Partial<TrayState> = {}): void => {
+    trayState = { ...trayState, ...patch, problem: problems.summary() };
+    tray?.update(trayState);
+  };
   /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
   const watchOptions = (): WatchOptions => ({
     secrets: new SafeStorageSecretStore(dataDir),
     egress,
-    onHealth: (health) => tray?.update({ problem: health.lastError ? `${health.id}: ${health.lastError}` : null }),
+    onHealth: (health) => {
+      problems.connectorHealth(health);
+      showInTray();
+    },
   });
+  /** Starts (or restarts) watching the team's queues; a mistake in connectors.json is shown in the tray. */
+  const startWatching = async (workspace: Pick<Workspace, 'startWatching'>): Promise<void> => {
+    try {
+      await workspace.startWatching(watchOptions());
+      problems.setWatchProblem(null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`Vigil is not watching any queue: ${message}`);
+      problems.setWatchProblem(message);
+    }
+    showInTray();
+  };
   // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
   const host = new ServiceHost(async () => {
+    showInTray({ mode: 'starting', modeReason: null });
     // Offline mode (Settings → Privacy) before any connector starts: read again at every open, since a rollback
     // can bring back an older settings.json.
     try {
@@ -78,12 +110,31 @@ function start(): void {
     } catch (error) {
       console.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
     }
-    const workspace = await Workspace.open({
-      dataDir,
-      egressDenials,
-      onWarning: (w) => console.warn(w),
-      // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
-      onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
+    showInTray({ offline: egress.offline });
+    let workspace: Workspace;
+    try {
+      // A chosen folder that has gone (its volume not mounted) is not created again on the wrong disk.
+      const unavailable = chosenFolderProblem(dataFolder);
+      if (unavailable) throw new Error(unavailable);
+      workspace = await Workspace.open({
+        dataDir,
+        egressDenials,
+        onWarning: (w) => console.warn(w),
+        // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
+        onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
+      });
+    } catch (error) {
+      problems.setEngineProblem(`Vigil could not open the team’s data folder: ${error instanceof Error ? error.message : String(error)}`);
+      showInTray({ mode: 'stopped', modeReason: null });
+      throw error;
+    }
+    problems.setEngineProblem(null);
+    // The engine's mode follows its LLM monitor: ready with the local model, or retrieval-only and why.
+    const generation = ++opened;
+    const llm = workspace.service.llmStatus();
+    showInTray({ mode: llm.mode, modeReason: llm.reason });
+    workspace.service.onLlmStatus((status) => {
+      if (generation === opened) showInTray({ mode: status.mode, modeReason: status.reason });
     });
     workspace.onDeskEvent(onDeskEvent);
     // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
@@ -98,13 +149,7 @@ function start(): void {
       console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
     }
     // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
-    try {
-      await workspace.startWatching(watchOptions());
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      console.warn(`Vigil is not watching any queue: ${message}`);
-      tray?.update({ problem: message });
-    }
+    await startWatching(workspace);
     return workspace;
   });
   let mainWindow: BrowserWindow | null = null;
@@ -140,7 +185,7 @@ function start(): void {
   const refreshWaiting = (): void => {
     host
       .use((workspace) => workspace.listTickets())
-      .then((tickets) => tray?.update({ waiting: tickets.reduce((sum, t) => sum + t.waiting, 0) }))
+      .then((tickets) => showInTray({ waiting: tickets.filter((t) => t.waiting > 0).length }))
       .catch((error: unknown) => console.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
   };
   const onDeskEvent = (event: DeskEvent): void => {
@@ -150,7 +195,17 @@ function start(): void {
     if (event.type === 'suggestion') {
       notifier.offer({ ticketId: event.ticketId, kind: event.kind, subject: event.subject, text: event.text });
     }
-    if (event.type === 'tickets-changed') refreshWaiting();
+    if (event.type === 'tickets-changed' || event.type === 'suggestion') refreshWaiting();
+  };
+  /**
+   * Starts Vigil again on the data folder just chosen: the ordinary quit (the engine drained and closed, its folder
+   * lock released) and a new start. Deferred so that the answer to the Settings screen goes out first.
+   */
+  const restartOnChosenFolder = (): void => {
+    setImmediate(() => {
+      app.relaunch();
+      app.quit();
+    });
   };
   const setDoNotDisturb = (on: boolean): void => {
     preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
@@ -204,7 +259,7 @@ function start(): void {
       denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
       const store = await PreferencesStore.open(app.getPath('userData'), {
-        showDoNotDisturb: (on) => tray?.update({ doNotDisturb: on }),
+        showDoNotDisturb: (on) => showInTray({ doNotDisturb: on }),
         changeShortcut,
       });
       preferences = store;
@@ -220,36 +275,36 @@ function start(): void {
           {
             egress,
             // Connectors restart at once, so one waiting out a back-off notices the change now.
-            onOfflineChanged: async () => {
-              try {
-                await host.use((workspace) => workspace.startWatching(watchOptions()));
-                tray?.update({ problem: null });
-              } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                console.warn(`Vigil is not watching any queue: ${message}`);
-                tray?.update({ problem: message });
-              }
+            onOfflineChanged: async (offline) => {
+              showInTray({ offline });
+              await host.use((workspace) => startWatching(workspace));
             },
           },
+          { userDataDir: app.getPath('userData'), current: dataFolder, restartApp: restartOnChosenFolder },
         ),
         appOriginOf(entryUrl),
       );
       mainWindow = createMainWindow({ preloadPath, entryUrl });
-      tray = new VigilTray(join(app.getAppPath(), 'resources', 'tray.png'), {
-        showWindow,
-        showBubble,
-        setDoNotDisturb,
-        quit: () => app.quit(),
-      });
-      tray.update({ doNotDisturb: store.preferences.notifications.doNotDisturb });
+      trayState = { ...trayState, doNotDisturb: store.preferences.notifications.doNotDisturb };
+      tray = new VigilTray(
+        (icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon),
+        { showWindow, showBubble, setDoNotDisturb, quit: () => app.quit() },
+        trayState,
+      );
       const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
       if (!shortcut.registered) {
         console.warn(shortcut.reason);
         if (store.preferences.showShortcut.trim() !== '') store.noteShortcutProblem(`showShortcut: ${shortcut.reason}`);
       }
-      // Open the engine now rather than on the first call: the desk's events start flowing at once.
-      await host.use(async () => undefined);
-      refreshWaiting();
+      // Open the engine now rather than on the first call: the desk's events start flowing at once. When it cannot
+      // be opened (the folder is locked by a `vigil` command, or missing), Vigil stays up and says so in the tray:
+      // the window's Settings can still choose another data folder, and the next call tries again.
+      try {
+        await host.use(async () => undefined);
+        refreshWaiting();
+      } catch (error) {
+        console.error(`Vigil started without its engine: ${error instanceof Error ? error.message : String(error)}`);
+      }
     })
     .catch((error: unknown) => {
       console.error(`Vigil could not start: ${String(error)}`);

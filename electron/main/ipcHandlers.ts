@@ -11,6 +11,7 @@ import { createConnectorHandlers, type ConnectorDependencies } from './connector
 import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { EgressPolicy } from '../../core/net/egress';
 import { createPrivacyHandlers, type PrivacyDependencies } from './privacyHandlers';
+import { createDataFolderHandlers, fixedDataFolderHandlers, type DataFolderDependencies } from './dataFolderHandlers';
 
 /** What the Privacy section's handlers need beyond the data folder; the app passes its guarded egress policy. */
 export type PrivacyOptions = Partial<Omit<PrivacyDependencies, 'dataDir'>>;
@@ -27,6 +28,8 @@ export function createCopilotHandlers(
   onTicketOpened?: TicketOpenedListener,
   connectors: Partial<ConnectorDependencies> = {},
   privacy: PrivacyOptions = {},
+  /** Settings → Team data folder; without it the folder in `settings.dataDir` is shown and cannot be changed. */
+  dataFolder?: Omit<DataFolderDependencies, 'pickFolder'> & Partial<Pick<DataFolderDependencies, 'pickFolder'>>,
 ): IpcHandlers {
   return {
     // Without the app's policy (tests), offline mode switches a policy of its own that no guard enforces.
@@ -43,6 +46,7 @@ export function createCopilotHandlers(
       secrets: connectors.secrets ?? new SafeStorageSecretStore(settings.dataDir),
       pickConnectorFolder: connectors.pickConnectorFolder ?? showConnectorFolderDialog,
     }),
+    ...(dataFolder ? createDataFolderHandlers({ pickFolder: showDataFolderDialog, ...dataFolder }) : fixedDataFolderHandlers(settings.dataDir)),
   };
 }
 
@@ -129,4 +133,16 @@ export async function showAuditExportDialog(event: IpcMainInvokeEvent, format: '
   const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
   if (result.canceled || !result.filePath) return null;
   return result.filePath;
+}
+
+const DATA_FOLDER_DIALOG: OpenDialogOptions = {
+  title: 'Choose the team’s data folder',
+  buttonLabel: 'Use this folder',
+  message: 'An empty folder, or the Vigil data folder your admin set up (for example on an encrypted volume).',
+  properties: ['openDirectory', 'createDirectory'],
+};
+
+/** Shows the folder dialog for the team's data folder, attached to the window that asked. */
+export function showDataFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, DATA_FOLDER_DIALOG);
 }

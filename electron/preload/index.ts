@@ -75,6 +75,9 @@ const vigilApi = {
   auditPage: invoker('auditPage'),
   verifyAudit: invoker('verifyAudit'),
   exportAudit: invoker('exportAudit'),
+  dataFolderOverview: invoker('dataFolderOverview'),
+  chooseDataFolder: invoker('chooseDataFolder'),
+  useDefaultDataFolder: invoker('useDefaultDataFolder'),
   onDeskEvent(listener: (event: DeskEvent) => void): () => void {
     // The page gets the event's data only, never Electron's IpcRendererEvent (which holds `sender`).
     const forward = (_event: unknown, payload: DeskEvent): void => listener(payload);

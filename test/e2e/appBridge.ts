@@ -13,6 +13,7 @@ import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { createPrivacyHandlers, type ExportPathPicker } from '../../electron/main/privacyHandlers';
 import type { ServiceHost } from '../../electron/main/serviceHost';
 import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
+import { createDataFolderHandlers } from '../../electron/main/dataFolderHandlers';
 import { bridgeShimScript, type BridgeHandlers } from './bridgeHost';
 
 /** Where the browser tests write their screenshots (`npm run screenshots` points it at docs/screenshots). */
@@ -39,6 +40,9 @@ export interface AppHandlerOptions {
   connectors?: ConnectorDependencies;
   /** Who the signed-in user is (the knowledge browser's edits); the machine's user unless given. */
   actor?: () => string;
+  /** Settings → Team data folder: what its dialog answers, and what a restart does (nothing unless given). */
+  pickDataFolder?: Pick<string>;
+  restartApp?: () => void;
 }
 
 const cancelled = async (): Promise<null> => null;
@@ -57,6 +61,13 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
     }),
     ...createPrivacyHandlers(host, { dataDir: options.dataDir, egress: options.egress ?? new EgressPolicy(), pickExportFile: options.pickExportFile ?? cancelled }),
     ...(options.connectors ? createConnectorHandlers(host, options.connectors) : {}),
+    // The test's data folder stands for the default one; the choice is kept in the scratch folder, as in userData.
+    ...createDataFolderHandlers({
+      userDataDir: options.work,
+      current: { dataDir: options.dataDir, source: 'default', defaultDir: options.dataDir, warning: null },
+      pickFolder: options.pickDataFolder ?? cancelled,
+      restartApp: options.restartApp ?? (() => undefined),
+    }),
   };
 }
 

@@ -58,6 +58,7 @@ export class FakeTray extends EventEmitter {
   static created: FakeTray[] = [];
   readonly setToolTip = vi.fn((_text: string) => undefined);
   readonly setContextMenu = vi.fn((_menu: unknown) => undefined);
+  readonly setImage = vi.fn((_image: unknown) => undefined);
   readonly destroy = vi.fn();
   constructor(readonly image: unknown) {
     super();
@@ -83,6 +84,7 @@ const app = Object.assign(new EventEmitter(), {
   setPath: vi.fn(),
   quit: vi.fn(),
   exit: vi.fn(),
+  relaunch: vi.fn(),
   requestSingleInstanceLock: vi.fn(() => true),
   whenReady: vi.fn(() => Promise.resolve()),
 });

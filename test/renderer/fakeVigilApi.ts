@@ -24,6 +24,7 @@ import type {
   AuditRecordView,
 } from '../../renderer/src/api/contractTypes';
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
+import type { DataFolderChoiceView } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -514,6 +515,15 @@ export function fakeVigilApi() {
     }),
     verifyAudit: vi.fn<VigilBridge['verifyAudit']>(async () => ({ ok: true, records: 44, problems: [], firstBrokenLine: null })),
     exportAudit: vi.fn<VigilBridge['exportAudit']>(async ({ format }) => ({ file: `/home/ana/audit.${format}`, exported: 44, format })),
+    dataFolderOverview: vi.fn<VigilBridge['dataFolderOverview']>(async () => sampleDataFolder),
+    // The dialog is cancelled unless a test scripts a folder.
+    chooseDataFolder: vi.fn<VigilBridge['chooseDataFolder']>(async () => null),
+    useDefaultDataFolder: vi.fn<VigilBridge['useDefaultDataFolder']>(async () => ({
+      view: { ...sampleDataFolder, next: null },
+      found: 'in-use' as const,
+      restarting: false,
+      message: `${sampleDataFolder.defaultDir} is already the team’s data folder.`,
+    })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -524,3 +534,12 @@ export function fakeVigilApi() {
     },
   } satisfies VigilBridge & { push(event: DeskEvent): void };
 }
+
+/** Settings → Team data folder: the default folder in use. */
+export const sampleDataFolder: DataFolderChoiceView = {
+  inUse: '/home/ana/.config/Vigil Desktop/teams/default',
+  source: 'default',
+  defaultDir: '/home/ana/.config/Vigil Desktop/teams/default',
+  next: null,
+  problem: null,
+};

@@ -67,3 +67,4 @@ export type {
   RollbackReport,
   SnapshotView,
 } from '../../../core/app/privacyTypes';
+export type { DataFolderChoiceView, DataFolderSwitchResult } from '../../../electron/ipc/contract';

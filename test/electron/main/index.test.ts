@@ -14,6 +14,28 @@ const engine = vi.hoisted(() => ({
   startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
 }));
 vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: engine.open } }));
+/** The engine's LLM monitor: its status now, and the listeners the main process subscribed. */
+const llm = vi.hoisted(() => {
+  type Status = { mode: 'llm' | 'retrieval-only'; reason: string; modelId: string | null; checkedAt: string | null; nextCheckAt: string | null };
+  const monitor = {
+    status: { mode: 'retrieval-only', reason: 'Ollama is not running at 127.0.0.1:11434. Start it with `ollama serve`, or keep working in retrieval-only mode.', modelId: 'ollama:llama3.2', checkedAt: null, nextCheckAt: null } as Status,
+    listeners: [] as Array<(status: Status) => void>,
+    /** What `workspace.service` offers of the monitor. */
+    service: () => ({
+      llmStatus: () => monitor.status,
+      onLlmStatus: (listener: (status: Status) => void) => {
+        monitor.listeners.push(listener);
+        return () => undefined;
+      },
+    }),
+    /** The monitor re-checked the model and its status changed. */
+    change: (status: Partial<Status>) => {
+      monitor.status = { ...monitor.status, ...status };
+      for (const listener of monitor.listeners) listener(monitor.status);
+    },
+  };
+  return monitor;
+});
 // The real guard patches Node's sockets for the whole process; here only its installation is checked.
 const guard = vi.hoisted(() => ({ install: vi.fn((_policy: unknown, _options?: unknown) => ({ attempts: [], denied: () => [], uninstall: () => undefined })) }));
 vi.mock('../../../core/net/processGuard', () => ({ installEgressGuard: guard.install }));
@@ -50,6 +72,7 @@ describe('main process start-up and shutdown', () => {
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
+      service: llm.service(),
       status: vi.fn(),
       searchKnowledge: vi.fn(async () => []),
       importEntries: vi.fn(),
@@ -136,7 +159,8 @@ describe('main process start-up and shutdown', () => {
     const { fakeElectron, FakeBrowserWindow } = await boot();
     await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
     const tray = fakeElectron.Tray.created[0]!;
-    expect(tray.image).toEqual({ path: '/opt/vigil/resources/tray.png' });
+    // Drawn while the engine opens: greyed out ("starting").
+    expect(tray.image).toEqual({ path: '/opt/vigil/resources/tray/tray-starting.png' });
     expect(fakeElectron.globalShortcut.register).toHaveBeenCalledWith('CommandOrControl+Shift+Space', expect.any(Function));
 
     const menu = tray.setContextMenu.mock.calls.at(-1)![0] as { template: Array<{ label?: string; click?: () => void }> };
@@ -235,6 +259,216 @@ describe('main process start-up and shutdown', () => {
   });
 });
 
+describe('the tray follows the engine, every connector and the queue', () => {
+  const listTickets = vi.fn(async (): Promise<Array<{ id: string; waiting: number }>> => []);
+  beforeEach(() => {
+    llm.listeners.length = 0;
+    llm.status = { ...llm.status, mode: 'retrieval-only', reason: 'Ollama is not running at 127.0.0.1:11434. Start it with `ollama serve`, or keep working in retrieval-only mode.' };
+    listTickets.mockReset().mockResolvedValue([]);
+    engine.onDeskEvent.mockClear();
+    engine.startWatching.mockReset().mockResolvedValue(['rt', 'mail']);
+    engine.open.mockReset().mockResolvedValue({
+      service: llm.service(),
+      status: vi.fn(),
+      listTickets,
+      startWatching: engine.startWatching,
+      onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
+      close: vi.fn(async () => undefined),
+    });
+  });
+
+  /** Boots the app and answers its tray once the engine is open. */
+  async function bootTray() {
+    const fake = await boot();
+    const tray = fake.fakeElectron.Tray.created[0]!;
+    await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.not.stringContaining('starting')));
+    const menuLines = () =>
+      (tray.setContextMenu.mock.calls.at(-1)![0] as { template: Array<{ label?: string; enabled?: boolean }> }).template.filter((i) => i.enabled === false).map((i) => i.label);
+    const image = () => (tray.setImage.mock.calls.at(-1)?.[0] as { path: string } | undefined)?.path ?? (tray.image as { path: string }).path;
+    return { ...fake, tray, menuLines, image };
+  }
+
+  it('shows the LLM monitor’s mode, and changes tooltip, menu and icon when the monitor changes its mind', async () => {
+    const { tray, menuLines, image } = await bootTray();
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)');
+    expect(menuLines()).toContain('Retrieval-only: Ollama is not running at 127.0.0.1:11434');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
+
+    llm.change({ mode: 'llm', reason: 'Using llama3.2 for scope checks and drafts.' });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · ready with the local model');
+    expect(menuLines()).toContain('Ready with the local model');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-ready.png');
+
+    // Three unreadable answers in a row: the monitor sets the model aside.
+    llm.change({ mode: 'retrieval-only', reason: 'llama3.2 gave three unreadable answers in a row; Vigil set it aside for 5 minutes.' });
+    // Long reasons are shortened in the menu (Settings → Local LLM has the whole of it).
+    expect(menuLines()).toContain('Retrieval-only: llama3.2 gave three unreadable answers in a row; Vigil set it aside for 5…');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
+  });
+
+  it('shows "starting" while the workspace reopens, then the new engine’s mode; the closed one’s monitor no longer counts', async () => {
+    const { tray, ipcMainHandlers } = await bootTray();
+    const closedMonitor = llm.listeners[0]!;
+    const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+    // The reopened engine has its own monitor, with the local model ready.
+    const reopened = { mode: 'llm' as const, reason: 'Using llama3.2.', modelId: 'ollama:llama3.2', checkedAt: null, nextCheckAt: null };
+    let reopenedListener: ((status: typeof reopened) => void) | null = null;
+    const first = (await engine.open.mock.results[0]!.value) as Record<string, unknown>;
+    engine.open.mockResolvedValueOnce({
+      ...first,
+      service: { llmStatus: () => reopened, onLlmStatus: (listener: (status: typeof reopened) => void) => ((reopenedListener = listener), () => undefined) },
+    });
+    const tooltips = tray.setToolTip.mock.calls.length;
+    await ipcMainHandlers.get('vigil:restartWorkspace')!(own, undefined);
+    expect(tray.setToolTip.mock.calls.slice(tooltips).map(([t]) => t)).toContain('Vigil · no help waiting · starting');
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · ready with the local model');
+    closedMonitor({ ...llm.status, mode: 'retrieval-only', reason: 'stale' });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · ready with the local model');
+    reopenedListener!({ ...reopened, mode: 'retrieval-only', reason: 'Ollama stopped answering.' } as never);
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)');
+  });
+
+  it('keeps one connector’s failure shown while another reports healthy, until that one recovers', async () => {
+    const { tray, menuLines, image } = await bootTray();
+    const { onHealth } = engine.startWatching.mock.calls.at(-1)![0] as { onHealth: (health: object) => void };
+    const health = (id: string, lastError: string | null) => ({ id, kind: 'rt', state: lastError ? 'retrying' : 'idle', lastError });
+
+    onHealth(health('rt', 'RT refused the token (401). Check it in Settings → Connectors.'));
+    expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('needs attention: rt: RT refused the token (401)'));
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-problem.png');
+
+    onHealth(health('mail', null)); // the other connector syncs fine: the problem stays
+    expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('needs attention: rt: RT refused the token (401)'));
+    expect(menuLines()[0]).toBe('Problem: rt: RT refused the token (401). Check it in Settings → Connectors.');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-problem.png');
+
+    onHealth(health('rt', null)); // that one recovers
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
+  });
+
+  it('counts the tickets with help waiting when a suggestion arrives, and again when one is opened', async () => {
+    const { tray, menuLines, image } = await bootTray();
+    const listener = engine.onDeskEvent.mock.calls[0]![0];
+    listTickets.mockResolvedValue([
+      { id: 'T-7', waiting: 2 },
+      { id: 'T-8', waiting: 0 },
+    ]);
+    listener({ type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's2', kind: 'answer', text: 'Ask for a new card.' });
+    await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · 1 ticket with help waiting · retrieval-only (no local model)'));
+    expect(menuLines()).toContain('1 ticket with help waiting');
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-waiting.png');
+
+    listTickets.mockResolvedValue([{ id: 'T-7', waiting: 0 }]);
+    listener({ type: 'tickets-changed' });
+    await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)'));
+    expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
+  });
+
+  it('stays up and shows the problem in the tray when the data folder cannot be opened', async () => {
+    engine.open.mockReset().mockRejectedValue(new Error('The data folder /srv/team is in use by another Vigil process (pid 4242 on ws-7).'));
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      vi.resetModules();
+      const fakeElectron = (await import('electron')) as unknown as FakeElectron;
+      fakeElectron.testing.reset();
+      await import('../../../electron/main/index');
+      await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+      const tray = fakeElectron.Tray.created[0]!;
+      await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('needs attention: Vigil could not open the team’s data folder')));
+      expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('engine not running'));
+      expect(tray.setImage).toHaveBeenLastCalledWith({ path: '/opt/vigil/resources/tray/tray-problem.png' });
+      expect(fakeElectron.app.exit).not.toHaveBeenCalled();
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('Vigil started without its engine'));
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
+
+describe('choosing the team data folder in the running app', () => {
+  beforeEach(() => {
+    llm.listeners.length = 0;
+    engine.onDeskEvent.mockClear();
+    engine.close.mockReset().mockResolvedValue(undefined);
+    engine.startWatching.mockReset().mockResolvedValue([]);
+    engine.open.mockReset().mockResolvedValue({
+      service: llm.service(),
+      status: vi.fn(),
+      listTickets: vi.fn(async () => []),
+      startWatching: engine.startWatching,
+      onDeskEvent: engine.onDeskEvent,
+      ...fakePackMethods(),
+      close: engine.close,
+    });
+  });
+
+  it('picks the folder in the native dialog, closes the workspace, relaunches, and the next start opens that folder', async () => {
+    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const chosen = await mkdtemp(join(tmpdir(), 'vigil-index-team-'));
+    const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+    const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => {
+      fakeElectron.app.getPath.mockReturnValue(userData);
+      fakeElectron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [chosen] });
+    });
+    // The default: the team folder the CLI uses too (core/app/dataDir.ts).
+    const { defaultDataDir } = await import('../../../core/app/dataDir');
+    const defaultDir = defaultDataDir('default', { ...process.env, VIGIL_DATA_DIR: '' });
+    expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: defaultDir });
+
+    const result = (await ipcMainHandlers.get('vigil:chooseDataFolder')!(own, undefined)) as { found: string; restarting: boolean };
+    expect(result).toMatchObject({ found: 'empty', restarting: true });
+    // The native folder dialog, in the main process: the page sent no path.
+    expect(fakeElectron.dialog.showOpenDialog).toHaveBeenCalledWith(expect.objectContaining({ properties: ['openDirectory', 'createDirectory'] }));
+    // The relaunch is the ordinary quit: the workspace is closed (its writes committed, its lock released) first.
+    await vi.waitFor(() => expect(fakeElectron.app.relaunch).toHaveBeenCalledOnce());
+    const quit = { preventDefault: vi.fn() };
+    fakeElectron.app.emit('before-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(engine.close).toHaveBeenCalledOnce());
+    // A page asking for a path of its own is refused by the schema.
+    await expect(ipcMainHandlers.get('vigil:chooseDataFolder')!(own, { path: '/etc' })).rejects.toThrow();
+
+    // The new start reads the choice from the user's preferences and opens the chosen folder.
+    engine.open.mockClear();
+    const again = await boot(({ fakeElectron }) => fakeElectron.app.getPath.mockReturnValue(userData));
+    expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: chosen });
+    const view = await again.ipcMainHandlers.get('vigil:dataFolderOverview')!(own, undefined);
+    expect(view).toEqual({ inUse: chosen, source: 'chosen', defaultDir, next: null, problem: null });
+  });
+
+  it('does not open (or create) a chosen folder that has gone, says so in the tray, and can go back to the default', async () => {
+    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const gone = join(userData, 'not-mounted', 'vigil');
+    const { saveDataFolderChoice } = await import('../../../electron/main/dataFolderChoice');
+    await saveDataFolderChoice(userData, gone);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      vi.resetModules();
+      const fakeElectron = (await import('electron')) as unknown as FakeElectron;
+      fakeElectron.testing.reset();
+      fakeElectron.app.getPath.mockReturnValue(userData);
+      await import('../../../electron/main/index');
+      await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
+      const tray = fakeElectron.Tray.created[0]!;
+      await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining(`needs attention: Vigil could not open the team’s data folder: The team data folder ${gone}`.slice(0, 60))));
+      expect(engine.open).not.toHaveBeenCalled();
+      const { existsSync } = await import('node:fs');
+      expect(existsSync(gone)).toBe(false);
+
+      const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
+      const view = (await fakeElectron.testing.ipcMainHandlers.get('vigil:dataFolderOverview')!(own, undefined)) as { problem: string };
+      expect(view.problem).toContain(`The team data folder ${gone} is not there`);
+      const back = await fakeElectron.testing.ipcMainHandlers.get('vigil:useDefaultDataFolder')!(own, undefined);
+      expect(back).toMatchObject({ found: 'default', restarting: true });
+      await vi.waitFor(() => expect(fakeElectron.app.relaunch).toHaveBeenCalledOnce());
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
+
 describe('main process privacy wiring', () => {
   it('applies the saved offline mode before the workspace opens and records each refused connection in its audit log', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-index-privacy-'));
@@ -244,6 +478,7 @@ describe('main process privacy wiring', () => {
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
+      service: llm.service(),
       status: vi.fn(),
       listTickets: vi.fn(async () => []),
       startWatching: engine.startWatching,
@@ -255,8 +490,11 @@ describe('main process privacy wiring', () => {
     vi.stubEnv('VIGIL_DATA_DIR', dataDir);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      await boot();
+      const { fakeElectron } = await boot();
       await vi.waitFor(() => expect(engine.startWatching).toHaveBeenCalled());
+      // The tray says so too: connectors to other machines are paused.
+      expect(fakeElectron.Tray.created[0]!.setToolTip).toHaveBeenLastCalledWith(expect.stringContaining('offline mode'));
+      expect(fakeElectron.Tray.created[0]!.setImage).toHaveBeenLastCalledWith({ path: '/opt/vigil/resources/tray/tray-offline.png' });
       const [policy, options] = guard.install.mock.calls[0]! as [{ offline: boolean; check(host: string): { allowed: boolean } }, { onAttempt(a: unknown): void }];
       expect(policy.offline).toBe(true);
       // The workspace opened with the process's refusal log: attached to a log, it writes what the guard refused.

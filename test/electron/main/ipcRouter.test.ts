@@ -68,6 +68,9 @@ function fakeHandlers() {
     auditPage: vi.fn(async () => ({}) as never),
     verifyAudit: vi.fn(async () => ({}) as never),
     exportAudit: vi.fn(async () => null),
+    dataFolderOverview: vi.fn(async () => ({}) as never),
+    chooseDataFolder: vi.fn(async () => null),
+    useDefaultDataFolder: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

@@ -1,9 +1,86 @@
 /**
- * The team's data folder: where it is, how many entries it holds by status, and the last failed write.
+ * Settings → Team data folder: which folder the team's data is in and how it was chosen, a way to choose another
+ * (picked in the main process's folder dialog, checked there; the page never sends a path) or to go back to the
+ * default, and what the folder holds: entries by status and the last failed write. Whether only the analyst can
+ * read the folder is under Privacy → Data folder protection, for the same folder.
  */
+import { useEffect } from 'react';
+import type { DataFolderChoiceView } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 
-export function DataFolderSettings() {
+const SOURCE_WORDS: Record<DataFolderChoiceView['source'], string> = {
+  default: 'the default folder',
+  chosen: 'chosen by you',
+  environment: 'set by VIGIL_DATA_DIR',
+};
+
+function FolderChoice() {
+  const view = useCopilotStore((s) => s.dataFolder);
+  const error = useCopilotStore((s) => s.dataFolderError);
+  const busy = useCopilotStore((s) => s.dataFolderBusy);
+  const notice = useCopilotStore((s) => s.dataFolderNotice);
+  const restarting = useCopilotStore((s) => s.dataFolderRestarting);
+  const load = useCopilotStore((s) => s.loadDataFolder);
+  const choose = useCopilotStore((s) => s.chooseDataFolder);
+  const useDefault = useCopilotStore((s) => s.useDefaultDataFolder);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const fixed = view?.source === 'environment';
+  const disabled = !view || fixed || busy !== null || restarting;
+  // Offered whenever something other than the default is in use or due at the next start.
+  const offerDefault = view !== null && !fixed && (view.source === 'chosen' || view.next !== null);
+  return (
+    <div className="settings-form" role="group" aria-label="Folder in use">
+      {view ? (
+        <p>
+          <span className="muted">Folder: </span>
+          <span className="path">{view.inUse}</span> <span className="muted">({SOURCE_WORDS[view.source]})</span>
+        </p>
+      ) : (
+        !error && <p className="empty-state">Loading…</p>
+      )}
+      {view?.next && !restarting && (
+        <p className="notice" role="note">
+          Vigil opens <span className="path">{view.next}</span> when it next starts.
+        </p>
+      )}
+      {view?.problem && (
+        <p className="notice error" role="alert">
+          {view.problem}
+        </p>
+      )}
+      <div className="settings-actions">
+        <button type="button" onClick={() => void choose()} disabled={disabled}>
+          {busy === 'choosing' ? 'Checking the folder…' : 'Choose folder…'}
+        </button>
+        {offerDefault && (
+          <button type="button" className="secondary" onClick={() => void useDefault()} disabled={disabled}>
+            {busy === 'default' ? 'Switching…' : 'Use the default folder'}
+          </button>
+        )}
+      </div>
+      <p className="settings-item-meta">
+        An empty folder is set up for the team; a Vigil data folder (one your admin prepared on an encrypted volume, say) is opened as it is;
+        a folder holding other files is refused. Switching restarts Vigil, after it has saved everything in the current folder. The choice is
+        kept in your own preferences on this computer{view && !fixed ? <>; the default is <span className="path">{view.defaultDir}</span></> : null}.
+      </p>
+      {notice && (
+        <p className="settings-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function FolderContents() {
   const status = useCopilotStore((s) => s.status);
   const error = useCopilotStore((s) => s.statusError);
   if (!status) {
@@ -18,10 +95,6 @@ export function DataFolderSettings() {
   const count = (n: number) => n.toLocaleString('en');
   return (
     <div>
-      <p>
-        <span className="muted">Folder: </span>
-        <span className="path">{status.dataDir}</span>
-      </p>
       <dl className="settings-counts" aria-label="Entries by status">
         <div>
           <dt>Approved</dt>
@@ -47,6 +120,15 @@ export function DataFolderSettings() {
       ) : (
         <p className="settings-item-meta">No write errors since Vigil started.</p>
       )}
+    </div>
+  );
+}
+
+export function DataFolderSettings() {
+  return (
+    <div>
+      <FolderChoice />
+      <FolderContents />
     </div>
   );
 }

@@ -13,10 +13,11 @@ import { createSettingsSlice, type SettingsSlice } from './slices/settings/actio
 import { createStatusSlice, type StatusSlice } from './slices/status/action';
 import { createKnowledgeSlice, type KnowledgeSlice } from './slices/knowledge/action';
 import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
+import { createDataFolderSlice, type DataFolderSlice } from './slices/dataFolder/action';
 
 /** Everything the store holds. */
 export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice &
-  KnowledgeSlice & PrivacySlice;
+  KnowledgeSlice & PrivacySlice & DataFolderSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -39,5 +40,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createSettingsSlice(api)(...args),
     ...createKnowledgeSlice(api)(...args),
     ...createPrivacySlice(api)(...args),
+    ...createDataFolderSlice(api)(...args),
   }));
 }

@@ -1,0 +1,85 @@
+/**
+ * Settings → Team data folder, built, in Debian's Chromium, against the app's real handlers (the main process's
+ * checks on real folders) behind the IPC contract: a folder holding other files is refused with its names, an
+ * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from '../../core/app/workspace';
+import { DATA_FOLDER_CHOICE_FILE } from '../../electron/main/dataFolderChoice';
+import { ServiceHost } from '../../electron/main/serviceHost';
+import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { startBridgeHost, type BridgeHost } from './bridgeHost';
+import { browserAvailable, buildRenderer, launchChromium } from './browser';
+
+describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', () => {
+  let work: string;
+  let dataDir: string;
+  let documents: string;
+  let team: string;
+  let host: ServiceHost;
+  let bridge: BridgeHost;
+  let browser: Browser;
+  let page: Page;
+  /** What the folder dialog answers next. */
+  let picked: string | null = null;
+  let restarts = 0;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-datafolder-'));
+    dataDir = join(work, 'data');
+    documents = join(work, 'Documents');
+    team = join(work, 'encrypted', 'vigil-team');
+    await mkdir(documents, { recursive: true });
+    await writeFile(join(documents, 'holiday-plan.odt'), 'x');
+    await mkdir(team, { recursive: true });
+    host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
+    await host.use(async () => undefined);
+    const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
+    browser = chromium;
+    bridge = await startBridgeHost(
+      rendererDir,
+      await appHandlers(host, {
+        work,
+        dataDir,
+        pickDataFolder: async () => picked,
+        restartApp: () => {
+          restarts++;
+        },
+      }),
+    );
+    page = await openAppPage(browser, bridge.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await host?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('refuses a folder of other files, then takes an empty one and restarts on it', async () => {
+    await page.getByRole('region', { name: 'Engine status' }).waitFor();
+    await page.keyboard.press('Alt+4');
+    const section = page.getByRole('region', { name: 'Team data folder' });
+    const folder = section.getByRole('group', { name: 'Folder in use' });
+    await folder.filter({ hasText: `Folder: ${dataDir} (the default folder)` }).waitFor();
+
+    picked = documents;
+    await section.getByRole('button', { name: 'Choose folder…' }).click();
+    await folder.getByRole('alert').filter({ hasText: 'already holds other files ("holiday-plan.odt")' }).waitFor();
+    expect(restarts).toBe(0);
+
+    picked = team;
+    await section.getByRole('button', { name: 'Choose folder…' }).click();
+    await section.getByRole('status').filter({ hasText: `starts again on ${team}` }).waitFor();
+    expect(await section.getByRole('status').textContent()).toContain('It was empty');
+    expect(restarts).toBe(1);
+    expect(JSON.parse(await readFile(join(work, DATA_FOLDER_CHOICE_FILE), 'utf8'))).toMatchObject({ dataDir: team });
+    expect(await section.getByRole('button', { name: 'Choose folder…' }).isDisabled()).toBe(true);
+    await section.screenshot({ path: join(SCREENSHOTS, 'data-folder.png') });
+  });
+});
