@@ -157,9 +157,14 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     const list = page.getByRole('list', { name: 'Knowledge entries' });
     await list.getByRole('button').first().click();
     const detail = page.getByRole('region', { name: 'Entry detail' });
+    await detail.getByRole('list', { name: 'History' }).waitFor();
+    // Help arrives for another ticket meanwhile: its toast has buttons of its own.
+    await workspace.desk.ingest(opened('T-203', 'VPN drops at the airport hotel', 'My VPN disconnects every few minutes on the hotel wifi. What can I do?'));
+    await page.getByRole('region', { name: 'New suggestions' }).getByRole('button', { name: 'Open ticket' }).waitFor();
+    await expectEveryControlNamed(page, 'the knowledge screen (an entry with its history, a toast)', 20);
     await detail.getByRole('group', { name: 'Entry actions' }).getByRole('button', { name: 'Edit' }).click();
     await detail.getByRole('form', { name: 'Edit entry' }).waitFor();
-    await expectEveryControlNamed(page, 'the knowledge screen', 20);
+    await expectEveryControlNamed(page, 'the knowledge screen (editing an entry)', 20);
   });
 
   it('insights: totals and charts of suggestions and knowledge', async () => {
@@ -207,6 +212,9 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await privacy.getByLabel('Snapshot name').fill('before-cleanup');
     await privacy.getByRole('button', { name: 'Tag now' }).click();
     await privacy.getByRole('button', { name: 'Roll back to before-cleanup' }).waitFor();
+    const notifications = page.getByRole('region', { name: 'Notifications' });
+    await notifications.getByRole('checkbox', { name: 'Do not disturb' }).check();
+    await notifications.getByRole('combobox').first().waitFor();
     await expectEveryControlNamed(page, 'Settings with a connector and a snapshot', 35);
   });
 });
