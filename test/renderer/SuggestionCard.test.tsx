@@ -212,6 +212,10 @@ describe('every kind of suggestion on an open ticket', () => {
     expect(api.sendFeedback).toHaveBeenLastCalledWith(expected('disliked', { reason: 'Wrong customer: this one uses the mobile app' }));
     expect(button(own(), 'Dislike').getAttribute('aria-pressed')).toBe('true');
 
+    await click(button(own(), 'Insert'));
+    expect(api.sendFeedback).toHaveBeenLastCalledWith(expected('inserted'));
+    expect(byName<HTMLTextAreaElement>(container, 'Reply text').value).toContain(s.suggestion.text);
+
     await click(button(own(), 'Post as internal note'));
     expect(api.publishSuggestion).toHaveBeenLastCalledWith({ ticketId: TICKET, suggestionId: s.id });
     expect(button(own(), 'Posted as note').disabled).toBe(true);
