@@ -7,18 +7,11 @@ import type { CitationView, FeedbackAction, ShownSuggestion } from '../api/contr
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { confidenceLabel, suggestionKindLabel } from './deskText';
 import { REPLY_TEXT_ID } from './ReplyComposer';
+import { insertionText, splitCitations } from './replyText';
+
+export { splitCitations } from './replyText';
 
 const KEY_ACTIONS: Record<string, FeedbackAction> = { c: 'copied', l: 'liked', x: 'dismissed' };
-
-/**
- * A decision carries every candidate it considered (spec: citations, best first). The card shows as sources
- * those close to the best one, and keeps the rest one click further, so weak candidates never look like support.
- */
-export function splitCitations(citations: readonly CitationView[]): { sources: CitationView[]; others: CitationView[] } {
-  const best = citations[0]?.score ?? 0;
-  const sources = citations.filter((c, i) => i === 0 || (c.score > 0 && c.score >= best * 0.6)).slice(0, 3);
-  return { sources, others: citations.filter((c) => !sources.includes(c)) };
-}
 
 function CitationList({ citations, label }: { citations: readonly CitationView[]; label: string }) {
   return (
@@ -55,7 +48,8 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const act = async (action: FeedbackAction) => {
     if (action === 'copied') {
       try {
-        await navigator.clipboard.writeText(suggestion.text);
+        // The same text "Insert" gives, references included: pasted into the helpdesk, it still says what it rests on.
+        await navigator.clipboard.writeText(insertionText(shown));
       } catch {
         // Copy may be refused (no focus, no permission); the feedback still records the intent.
       }
@@ -128,7 +122,7 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
         </details>
       )}
       <div className="suggestion-actions" role="group" aria-label={`Actions on this ${label.toLowerCase()}`}>
-        <button type="button" className="secondary" disabled={Boolean(pending)} onClick={() => void act('copied')}>
+        <button type="button" className="secondary" aria-keyshortcuts="C" disabled={Boolean(pending)} onClick={() => void act('copied')}>
           {given.has('copied') ? 'Copied' : 'Copy'}
         </button>
         {replyOpen && (
@@ -136,19 +130,21 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
             type="button"
             className="secondary"
             title="Put this text at the cursor of the reply box (I)"
+            aria-keyshortcuts="I"
             disabled={Boolean(pending) || dismissed}
             onClick={() => void insert()}
           >
             {given.has('inserted') ? 'Insert again' : 'Insert'}
           </button>
         )}
-        <button type="button" className="secondary" aria-pressed={given.has('liked')} disabled={Boolean(pending)} onClick={() => void act('liked')}>
+        <button type="button" className="secondary" aria-pressed={given.has('liked')} aria-keyshortcuts="L" disabled={Boolean(pending)} onClick={() => void act('liked')}>
           Like
         </button>
         <button
           type="button"
           className="secondary"
           aria-pressed={given.has('disliked')}
+          aria-keyshortcuts="D"
           disabled={Boolean(pending)}
           onClick={() => setAskingReason(true)}
         >
@@ -163,7 +159,7 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
         >
           {given.has('published') ? 'Posted as note' : 'Post as internal note'}
         </button>
-        <button type="button" className="secondary" disabled={Boolean(pending) || dismissed} onClick={() => void act('dismissed')}>
+        <button type="button" className="secondary" aria-keyshortcuts="X" disabled={Boolean(pending) || dismissed} onClick={() => void act('dismissed')}>
           {dismissed ? 'Dismissed' : 'Dismiss'}
         </button>
       </div>
