@@ -1,10 +1,14 @@
 /**
  * Where a team's data lives by default. The desktop app and the CLI agree on it, so knowledge imported with
  * `vigil kb import` is what the app searches: Electron's userData folder for "Vigil Desktop", then
- * `teams/<team>`. `VIGIL_DATA_DIR` overrides it (tests, portable installs, encrypted volumes).
+ * `teams/<team>`. `VIGIL_DATA_DIR` overrides it (tests, portable installs, encrypted volumes), and so does the
+ * folder the analyst chose in the app (Settings → Team data folder, kept in `data-folder.json` in the per-user
+ * application folder; `electron/main/dataFolderChoice.ts`), which `appDataDir` honours for the CLI too.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
 
 export const APP_NAME = 'Vigil Desktop';
 
@@ -20,4 +24,61 @@ export function defaultDataDir(team = 'default', env: NodeJS.ProcessEnv = proces
   const override = env['VIGIL_DATA_DIR'];
   if (override) return override;
   return join(userDataDir(env), 'teams', team);
+}
+
+/** The analyst's choice, in the per-user application folder (Electron's userData). */
+export const DATA_FOLDER_CHOICE_FILE = 'data-folder.json';
+
+const ChoiceSchema = z.object({
+  dataDir: z
+    .string()
+    .min(1)
+    .refine((dir) => isAbsolute(dir), 'must be an absolute path')
+    .nullable(),
+  chosenAt: z.string().optional(),
+});
+
+/** The stored choice: a folder, or null for the default; `warning` when the file could not be used. */
+export interface DataFolderChoice {
+  dataDir: string | null;
+  warning: string | null;
+}
+
+/**
+ * Reads the choice synchronously: the main process needs it before anything opens, and it is a few bytes. A
+ * missing file is the default; a damaged one is the default too, with a warning naming the file and field.
+ */
+export function readDataFolderChoiceSync(userDataDir: string): DataFolderChoice {
+  const file = join(userDataDir, DATA_FOLDER_CHOICE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dataDir: null, warning: null };
+    return { dataDir: null, warning: `${file} cannot be read (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { dataDir: null, warning: `${file} is damaged (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
+  }
+  const parsed = ChoiceSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      dataDir: null,
+      warning: `${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.`,
+    };
+  }
+  return { dataDir: parsed.data.dataDir, warning: null };
+}
+
+/**
+ * The data folder the desktop app opens, for the CLI: `VIGIL_DATA_DIR`, else the folder the analyst chose in the
+ * app, else the default team folder. A damaged choice file gives the default, as in the app (which shows why).
+ */
+export function appDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['VIGIL_DATA_DIR']) return env['VIGIL_DATA_DIR'];
+  return readDataFolderChoiceSync(userDataDir(env)).dataDir ?? defaultDataDir('default', env);
 }

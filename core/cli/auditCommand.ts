@@ -3,7 +3,7 @@
  * Reading needs no lock, so it works while the desktop app is running.
  */
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { formatLineIssue } from '../formats/jsonl';
 import { AUDIT_TYPES, exportAuditLog, readAuditLog, verifyAuditLog, type AuditFilter, type AuditRecord, type AuditType } from '../privacy/auditLog';
 import { REDACTION_KINDS } from '../privacy/redaction';
@@ -68,7 +68,7 @@ export async function auditCommand(args: string[], out: Out): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { ...FILTER_OPTIONS, limit: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } }, strict: true });
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new AuditUsageError('--limit must be a whole number of at least 1');
-      const { records, issues } = await readAuditLog(values['data-dir'] ?? defaultDataDir(), { ...filterOf(values), limit });
+      const { records, issues } = await readAuditLog(values['data-dir'] ?? appDataDir(), { ...filterOf(values), limit });
       for (const issue of issues) out.error(`skipped ${formatLineIssue(issue)}`);
       if (records.length === 0) out.log('no audit records');
       for (const record of records) out.log(values.json ? JSON.stringify(record) : describeAuditRecord(record));
@@ -78,14 +78,14 @@ export async function auditCommand(args: string[], out: Out): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { ...FILTER_OPTIONS, out: { type: 'string' }, format: { type: 'string', default: 'jsonl' } }, strict: true });
       if (!values.out) throw new AuditUsageError('audit export needs --out FILE');
       if (values.format !== 'jsonl' && values.format !== 'csv') throw new AuditUsageError('--format must be jsonl or csv');
-      const result = await exportAuditLog(values['data-dir'] ?? defaultDataDir(), values.out, { ...filterOf(values), format: values.format });
+      const result = await exportAuditLog(values['data-dir'] ?? appDataDir(), values.out, { ...filterOf(values), format: values.format });
       for (const issue of result.issues) out.error(`skipped ${formatLineIssue(issue)}`);
       out.log(`exported ${result.exported} audit records to ${result.file}`);
       return 0;
     }
     if (sub === 'verify') {
       const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } }, strict: true });
-      const result = await verifyAuditLog(values['data-dir'] ?? defaultDataDir());
+      const result = await verifyAuditLog(values['data-dir'] ?? appDataDir());
       for (const problem of result.problems) out.error(problem);
       if (!result.ok) {
         out.error(`the audit log was changed after it was written (${result.problems.length} problem(s) in ${result.records} records)`);

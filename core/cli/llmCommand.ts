@@ -3,7 +3,7 @@
  * settings so the desktop app and `vigil watch` use it. Nothing is pulled: `ollama pull MODEL` is the admin's.
  */
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { readLlmSetting, writeLlmSetting } from '../llm/llmSetting';
 
 export class LlmUsageError extends Error {}
@@ -18,7 +18,7 @@ export async function llmCommand(args: string[], out: Out): Promise<number> {
     throw new LlmUsageError((err as Error).message);
   }
   const [sub, model, ...extra] = parsed.positionals;
-  const dataDir = parsed.values['data-dir'] ?? defaultDataDir();
+  const dataDir = parsed.values['data-dir'] ?? appDataDir();
   const host = parsed.values['ollama-host'];
   if (extra.length > 0) throw new LlmUsageError(`llm ${sub}: unexpected ${extra.join(' ')}`);
   switch (sub) {

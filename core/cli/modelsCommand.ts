@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting } from '../embed/embedderFactory';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import {
@@ -211,7 +211,7 @@ export async function modelsCommand(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parse(rest);
   const modelsDir = values['models-dir'] ?? defaultModelsDir();
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const dataDir = values['data-dir'] ?? appDataDir();
   const flags = { modelsDir, ollamaHost: values['ollama-host'] };
   const set = await loadManifests(manifestDirs(modelsDir));
   const one = (what: string): string => {

@@ -6,7 +6,7 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -62,7 +62,7 @@ function list<T extends string>(value: string | undefined, allowed: readonly T[]
 }
 
 async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
   try {
     return await run(service);
   } finally {

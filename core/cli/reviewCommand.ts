@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { emitKeypressEvents } from 'node:readline';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import type { ReviewItem } from '../learn/reviewQueue';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
@@ -100,7 +100,7 @@ async function showItem(service: CopilotService, item: ReviewItem, index: number
 }
 
 async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? defaultDataDir(), onProgress: out.error });
+  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
   try {
     return await run(service);
   } finally {

@@ -4,7 +4,7 @@
  * so the desktop app must be closed; every change is recorded in the audit log.
  */
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../privacy/rollback';
@@ -42,7 +42,7 @@ export async function storeCommand(args: string[], out: Out): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
-    const dataDir = values['data-dir'] ?? defaultDataDir();
+    const dataDir = values['data-dir'] ?? appDataDir();
     const name = positionals[0];
     if (sub === 'tags') {
       const snapshots = await listSnapshots(dataDir);

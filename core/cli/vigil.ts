@@ -3,7 +3,7 @@
  * CopilotService as the desktop app. Errors are printed as sentences, with the exit code 1; usage errors exit 2.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import { readPrivacySettings } from '../app/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';
@@ -40,7 +40,7 @@ ${MODELS_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 
-The data folder defaults to the desktop app's (${defaultDataDir()}); set VIGIL_DATA_DIR or --data-dir to change it.
+The data folder is the desktop app's (${appDataDir()}, as chosen in its Settings); set VIGIL_DATA_DIR or --data-dir to change it.
 Every command connects only to this machine (Ollama) and the configured connectors' hosts; VIGIL_OFFLINE=1 (or
 watch --offline) allows this machine only. Refused connections are printed and kept in the audit log (docs/privacy.md).
 Formats: docs/formats.md. Embedding models: models/README.md.`;
@@ -91,7 +91,7 @@ async function withService<T>(
 ): Promise<T> {
   const egress = cliEgress();
   const service = await CopilotService.open({
-    dataDir: dataDir ?? defaultDataDir(),
+    dataDir: dataDir ?? appDataDir(),
     onProgress: out.error,
     reindex: 'wait',
     ...(egress ? { egress: egress.loopback } : {}),
@@ -298,7 +298,7 @@ async function askCommand(kind: 'ask' | 'summary', args: string[], out: Out): Pr
  * process egress guard (cliEgress.ts): loopback and the configured connectors' hosts only, refusals logged.
  */
 export async function main(argv: string[], out: Out = consoleOut, input?: ReviewInput): Promise<number> {
-  const scope = egressScope(argv.slice(1), defaultDataDir());
+  const scope = egressScope(argv.slice(1), appDataDir());
   // Offline mode switched on in the app (Settings → Privacy) holds for every `vigil` command on that folder too.
   const saved = await readPrivacySettings(scope.dataDir).catch((error: unknown) => {
     out.error(`vigil: ${(error as Error).message} Until it is fixed, offline mode is as --offline or VIGIL_OFFLINE say.`);

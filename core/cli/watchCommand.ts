@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { defaultDataDir } from '../app/dataDir';
+import { appDataDir } from '../app/dataDir';
 import {
   buildConnectors,
   CONNECTORS_FILE,
@@ -195,7 +195,7 @@ export function watchCommand(args: string[], out: CliOut): Promise<number> {
     try {
       return await runWatch(
         {
-          dataDir: values['data-dir'] ?? defaultDataDir(),
+          dataDir: values['data-dir'] ?? appDataDir(),
           connectorIds: values.connector ?? [],
           ...(values.folder ? { folder: values.folder } : {}),
           once: values.once,
@@ -225,7 +225,7 @@ export function secretsCommand(args: string[], out: CliOut, input: NodeJS.Readab
   return withUsage(out, async () => {
     const [sub, ...rest] = args;
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
-    const store = new FileSecretStore(values['data-dir'] ?? defaultDataDir());
+    const store = new FileSecretStore(values['data-dir'] ?? appDataDir());
     if (sub === 'list') {
       const names = await store.list();
       if (names.length === 0) out.log('no secrets stored');
@@ -258,7 +258,7 @@ export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.Rea
   return withUsage(out, async () => {
     const [sub, ...rest] = args;
     const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
-    const dataDir = values['data-dir'] ?? defaultDataDir();
+    const dataDir = values['data-dir'] ?? appDataDir();
     const configs = await loadConnectorsConfig(dataDir);
     if (sub === 'list') {
       if (configs.length === 0) out.log(`no connectors in ${resolve(dataDir, CONNECTORS_FILE)}`);

@@ -12,63 +12,16 @@
  * team's tickets with other files, and never adopts a folder it did not make. No Electron import: the handlers'
  * tests run it on real folders.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { z } from 'zod';
-import { defaultDataDir } from '../../core/app/dataDir';
+import { DATA_FOLDER_CHOICE_FILE, defaultDataDir, readDataFolderChoiceSync } from '../../core/app/dataDir';
 import { lockDataFolder } from '../../core/knowledge/folderLock';
 import { readMeta } from '../../core/knowledge/storeMeta';
 import { securePrivateFolder } from '../../core/privacy/dataFolder';
 import type { DataFolderChoiceView } from '../ipc/contract';
 
-/** The analyst's choice, in the per-user application folder (Electron's userData). */
-export const DATA_FOLDER_CHOICE_FILE = 'data-folder.json';
-
-const ChoiceSchema = z.object({
-  dataDir: z
-    .string()
-    .min(1)
-    .refine((dir) => isAbsolute(dir), 'must be an absolute path')
-    .nullable(),
-  chosenAt: z.string().optional(),
-});
-
-/** The stored choice: a folder, or null for the default; `warning` when the file could not be used. */
-export interface DataFolderChoice {
-  dataDir: string | null;
-  warning: string | null;
-}
-
-/**
- * Reads the choice synchronously: the main process needs it before anything opens, and it is a few bytes. A
- * missing file is the default; a damaged one is the default too, with a warning naming the file and field.
- */
-export function readDataFolderChoiceSync(userDataDir: string): DataFolderChoice {
-  const file = join(userDataDir, DATA_FOLDER_CHOICE_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dataDir: null, warning: null };
-    return { dataDir: null, warning: `${file} cannot be read (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { dataDir: null, warning: `${file} is damaged (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
-  }
-  const parsed = ChoiceSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      dataDir: null,
-      warning: `${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}; Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.`,
-    };
-  }
-  return { dataDir: parsed.data.dataDir, warning: null };
-}
+export { DATA_FOLDER_CHOICE_FILE, readDataFolderChoiceSync, type DataFolderChoice } from '../../core/app/dataDir';
 
 /** Records the choice (null: the default), replacing the file atomically so a crash leaves the old or the new one. */
 export async function saveDataFolderChoice(userDataDir: string, dataDir: string | null, now: Date = new Date()): Promise<void> {
