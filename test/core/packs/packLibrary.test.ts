@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { access, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -336,6 +336,46 @@ describe('pack install killed (SIGKILL) at every stage', () => {
     }
   }
 
+  /**
+   * After a killed install of `file`: the new version whole (when `committed`) or the state before it, the team's
+   * entries untouched, and installing the file again ends with the new version whole.
+   */
+  async function expectAllOrNothing(dataDir: string, file: string, upgrade: boolean, committed: boolean): Promise<void> {
+    // The data folder was tagged before the install changed anything, so an admin can roll it back.
+    expect((await listSnapshots(dataDir)).map((s) => s.reason)).toContain(`before installing pack network-basics ${upgrade ? '1.1.0 over 1.0.0' : '1.0.0'}`);
+    const newVersion = upgrade ? '1.1.0' : '1.0.0';
+    const service = await CopilotService.open({ dataDir });
+    try {
+      const listed = service.packs.list().map((p) => [p.name, p.version, p.entries, p.problem]);
+      if (committed) {
+        expect(listed).toEqual([['network-basics', newVersion, PACK_ENTRIES.length, null]]);
+        await expectPackSearchable(service, newVersion);
+        expect((await service.searchKnowledge('internal sites do not open', 10)).map((h) => h.id)).not.toContain('net-dns');
+      } else {
+        expect(listed).toEqual(upgrade ? [['network-basics', '1.0.0', NETWORK_ENTRIES.length, null]] : []);
+        await expectNoPackEntryVisible(service);
+        if (upgrade) expect((await service.searchKnowledge('internal sites do not open', 5))[0]).toMatchObject({ id: 'net-dns', pack: { version: '1.0.0' } });
+      }
+      expect(await expectIndexMatchesFolders(dataDir)).toHaveLength(upgrade || committed ? 1 : 0);
+      expect((await service.searchKnowledge('own fix number 7 for the coffee machine', 3))[0]?.id).toBe('team-7');
+
+      // Installing the same file again finishes the job, or finds it already done.
+      const again = await service.packs.install(file);
+      expect(again.outcome).toBe(committed ? 'unchanged' : upgrade ? 'upgraded' : 'installed');
+      await expectPackSearchable(service, newVersion);
+    } finally {
+      await service.close();
+    }
+
+    const [dir] = await expectIndexMatchesFolders(dataDir);
+    const packEntries = await storedEntries(join(dataDir, 'packs', dir!));
+    expect(packEntries.map((e) => e.id).sort()).toEqual(PACK_ENTRIES.map((e) => e.id).sort()); // each once, no others
+    for (const entry of packEntries) expect(entry.body).toBe(PACK_ENTRIES[Number(entry.id.slice(3))]!.body);
+    const teamEntries = await storedEntries(dataDir);
+    expect(teamEntries.map((e) => e.id).sort()).toEqual(TEAM_ENTRIES.map((e) => e.id).sort());
+    for (const entry of teamEntries) expect(entry.body).toBe(TEAM_ENTRIES[Number(entry.id.slice(5))]!.body);
+  }
+
   describe.each([
     { scenario: 'a first install', upgrade: false },
     { scenario: 'an upgrade', upgrade: true },
@@ -344,40 +384,34 @@ describe('pack install killed (SIGKILL) at every stage', () => {
       const { dataDir, file } = await crashSetup(upgrade);
       const child = run(process.execPath, ['--import', 'tsx', 'test/core/packs/crashInstaller.ts', dataDir, file, stage], { cwd: process.cwd() });
       await expect(child).rejects.toMatchObject({ signal: 'SIGKILL' });
-      // The data folder was tagged before the install changed anything, so an admin can roll it back.
-      expect((await listSnapshots(dataDir)).map((s) => s.reason)).toContain(`before installing pack network-basics ${upgrade ? '1.1.0 over 1.0.0' : '1.0.0'}`);
-
-      const newVersion = upgrade ? '1.1.0' : '1.0.0';
-      const service = await CopilotService.open({ dataDir });
-      try {
-        const listed = service.packs.list().map((p) => [p.name, p.version, p.entries, p.problem]);
-        if (committed) {
-          expect(listed).toEqual([['network-basics', newVersion, PACK_ENTRIES.length, null]]);
-          await expectPackSearchable(service, newVersion);
-          expect((await service.searchKnowledge('internal sites do not open', 10)).map((h) => h.id)).not.toContain('net-dns');
-        } else {
-          expect(listed).toEqual(upgrade ? [['network-basics', '1.0.0', NETWORK_ENTRIES.length, null]] : []);
-          await expectNoPackEntryVisible(service);
-          if (upgrade) expect((await service.searchKnowledge('internal sites do not open', 5))[0]).toMatchObject({ id: 'net-dns', pack: { version: '1.0.0' } });
-        }
-        expect(await expectIndexMatchesFolders(dataDir)).toHaveLength(upgrade || committed ? 1 : 0);
-        expect((await service.searchKnowledge('own fix number 7 for the coffee machine', 3))[0]?.id).toBe('team-7');
-
-        // Installing the same file again finishes the job, or finds it already done.
-        const again = await service.packs.install(file);
-        expect(again.outcome).toBe(committed ? 'unchanged' : upgrade ? 'upgraded' : 'installed');
-        await expectPackSearchable(service, newVersion);
-      } finally {
-        await service.close();
-      }
-
-      const [dir] = await expectIndexMatchesFolders(dataDir);
-      const packEntries = await storedEntries(join(dataDir, 'packs', dir!));
-      expect(packEntries.map((e) => e.id).sort()).toEqual(PACK_ENTRIES.map((e) => e.id).sort()); // each once, no others
-      for (const entry of packEntries) expect(entry.body).toBe(PACK_ENTRIES[Number(entry.id.slice(3))]!.body);
-      const teamEntries = await storedEntries(dataDir);
-      expect(teamEntries.map((e) => e.id).sort()).toEqual(TEAM_ENTRIES.map((e) => e.id).sort());
-      for (const entry of teamEntries) expect(entry.body).toBe(TEAM_ENTRIES[Number(entry.id.slice(5))]!.body);
+      await expectAllOrNothing(dataDir, file, upgrade, committed);
     });
+  });
+
+  /**
+   * Killed from outside: the child reports each stage and the test kills it on hearing one, so the kill lands wherever
+   * the install has got to by then (inside LanceDB's writes, an fsync, between two stages), not at a point the
+   * install chose. Whether the new version made it is read from the index; either way it must be whole or absent.
+   */
+  it.each(['verified', 'copied', 'building', 'built'] as const)('killed from outside after "%s": all or nothing, whatever it was doing', async (trigger) => {
+    const { dataDir, file } = await crashSetup(true);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/core/packs/crashInstaller.ts', dataDir, file, trigger, 'report'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const heard: string[] = [];
+    const exit = new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (_code, signal) => resolve(signal));
+    });
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += String(chunk);
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      heard.push(...lines);
+      if (heard.includes(trigger)) child.kill('SIGKILL');
+    });
+    expect(await exit).toBe('SIGKILL');
+    expect(heard).toContain(trigger);
+    const index = JSON.parse(await readFile(join(dataDir, 'packs', 'installed.json'), 'utf8')) as { packs: { version: string }[] };
+    await expectAllOrNothing(dataDir, file, true, index.packs[0]?.version === '1.1.0');
   });
 });
