@@ -53,11 +53,29 @@ interface Baseline {
   tickets: Map<string, TicketMark>;
 }
 
+const FileMarkSchema = z.object({ mtimeMs: z.number(), size: z.number() });
+const TicketMarkSchema = z.object({ status: z.enum(['new', 'open', 'pending', 'solved', 'closed']), messageIds: z.array(z.string()), rev: z.number() });
 const BaselineFileSchema = z.object({
   format: z.literal(1),
-  files: z.record(z.string(), z.object({ mtimeMs: z.number(), size: z.number() })),
-  tickets: z.record(z.string(), z.object({ status: z.enum(['new', 'open', 'pending', 'solved', 'closed']), messageIds: z.array(z.string()), rev: z.number() })),
+  files: z.record(z.string(), FileMarkSchema),
+  tickets: z.record(z.string(), TicketMarkSchema),
 });
+
+/**
+ * The entries of a record read by JSON.parse, each value checked by `schema`. Not the record zod returns: zod
+ * copies a record by assignment, so a key `__proto__` (a ticket id from a file) would become the copy's prototype
+ * and vanish unchecked, and after a restart that ticket's baseline would be forgotten and its events sent again.
+ */
+function recordEntries<T>(file: string, name: string, record: unknown, schema: z.ZodType<T>): [string, T][] {
+  return Object.entries(record as Record<string, unknown>).map(([key, value]) => {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const { field, message } = describeZodError(result.error);
+      throw new ConnectorError(`${file}: ${name}.${key}${field === '(line)' ? '' : `.${field}`}: ${message}`, 'config');
+    }
+    return [key, result.data];
+  });
+}
 
 const CursorSchema = z.object({
   v: z.literal(1),
@@ -204,14 +222,21 @@ export class FolderConnector implements Connector {
     } catch {
       throw new ConnectorError(`The folder connector's baseline ${file} is missing; the watch folder was changed by hand. Delete the connector's watch folder to read the ticket folder again from the start.`, 'config');
     }
-    const result = BaselineFileSchema.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ConnectorError(`The folder connector's baseline ${file} is damaged (${(err as Error).message}). Delete the connector's watch folder to read the ticket folder again from the start.`, 'config');
+    }
+    const result = BaselineFileSchema.safeParse(json);
     if (!result.success) {
       const { field, message } = describeZodError(result.error);
       throw new ConnectorError(`${file}: ${field}: ${message}`, 'config');
     }
+    const raw = json as { files: unknown; tickets: unknown };
     const baseline: Baseline = {
-      files: new Map(Object.entries(result.data.files)),
-      tickets: new Map(Object.entries(result.data.tickets)),
+      files: new Map(recordEntries(file, 'files', raw.files, FileMarkSchema)),
+      tickets: new Map(recordEntries(file, 'tickets', raw.tickets, TicketMarkSchema)),
     };
     this.remember(gen, baseline);
     return baseline;

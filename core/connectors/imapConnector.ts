@@ -62,10 +62,12 @@ function bare(id: string): string {
   return id.trim().replace(/^<|>$/g, '');
 }
 
+/** The thread's root: the first non-empty References id, else In-Reply-To's; an empty `<>` is no id at all. */
 function firstReference(parsed: ParsedMail): string | null {
-  const refs = Array.isArray(parsed.references) ? parsed.references : parsed.references ? parsed.references.split(/\s+/) : [];
-  const first = refs.find((r) => r.trim().length > 0);
-  return first ? bare(first) : parsed.inReplyTo ? bare(parsed.inReplyTo.split(/\s+/)[0] ?? '') || null : null;
+  // mailparser gives a string or an array, with `false` for an empty id (`References: \uFEFF <a@x>`).
+  const refs = (Array.isArray(parsed.references) ? parsed.references : [parsed.references]).flatMap((r) => (typeof r === 'string' ? r.split(/\s+/) : []));
+  const first = refs.map(bare).find((r) => r.length > 0);
+  return first ?? (parsed.inReplyTo ? bare(parsed.inReplyTo.split(/\s+/)[0] ?? '') || null : null);
 }
 
 /** Subject without reply and forward prefixes (`Re: Fwd: AW: x` → `x`). */
@@ -189,7 +191,8 @@ export class ImapConnector implements Connector {
 
   private async toItem(msg: FetchMessageObject): Promise<MailItem> {
     const parsed = msg.source ? await simpleParser(msg.source, { skipImageLinks: true, skipTextToHtml: true }) : ({} as ParsedMail);
-    const messageId = parsed.messageId ? bare(parsed.messageId) : `uid-${msg.uid}`;
+    // `Message-ID: <>` (seen from broken mailers) leaves nothing: such a message is known by its UID, like one without.
+    const messageId = (parsed.messageId ? bare(parsed.messageId) : '') || `uid-${msg.uid}`;
     const rootId = firstReference(parsed) ?? messageId;
     const fromAddress = parsed.from?.value[0]?.address ?? '';
     const date = (parsed.date ?? msg.internalDate ?? new Date()) as Date | string;
@@ -214,7 +217,10 @@ export class ImapConnector implements Connector {
 
   /** The thread's messages in the mailbox with a UID up to `maxUid`, oldest first. */
   private async thread(client: ImapFlow, rootId: string, maxUid: number): Promise<MailItem[]> {
-    const id = `<${rootId}>`;
+    // The bare id, not `<id>`: IMAP's header search matches a substring, and some mailers write ids without the
+    // brackets; the search then found no thread, the reply opened the same ticket again and its message was lost.
+    // What the substring matches too widely is dropped below by comparing the parsed ids.
+    const id = rootId;
     const uids = await client.search(
       { uid: `1:${maxUid}`, or: [{ header: { 'message-id': id } }, { header: { references: id } }, { header: { 'in-reply-to': id } }] },
       { uid: true },
@@ -222,7 +228,13 @@ export class ImapConnector implements Connector {
     if (!uids || uids.length === 0) return [];
     const items: MailItem[] = [];
     for await (const msg of client.fetch(uids.filter((u) => u <= maxUid), { uid: true, source: true, internalDate: true }, { uid: true })) {
-      const item = await this.toItem(msg);
+      let item: MailItem;
+      try {
+        item = await this.toItem(msg);
+      } catch {
+        // Reported as an issue when it was synced; failing here would stop every later message of its thread.
+        continue;
+      }
       if (item.rootId === rootId || item.messageId === rootId) items.push(item);
     }
     return items.sort((a, b) => a.uid - b.uid);

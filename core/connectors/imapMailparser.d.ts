@@ -8,9 +8,11 @@ declare module 'mailparser' {
     text: string;
   }
   export interface ParsedMail {
-    messageId?: string;
-    inReplyTo?: string;
-    references?: string | string[];
+    /** `false` for an empty id (mail-parser.js, ensureMessageIDFormat); `<>` stays a string. */
+    messageId?: string | false;
+    inReplyTo?: string | false;
+    /** An array when there are several ids, with `false` for an empty one (`References: \uFEFF <a@x>`). */
+    references?: string | (string | false)[];
     subject?: string;
     date?: Date;
     from?: AddressObject;

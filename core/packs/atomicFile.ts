@@ -8,8 +8,11 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 
-/** Atomically replaces `file` with `value` as pretty-printed JSON. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+/**
+ * Atomically replaces `file` with `value` as pretty-printed JSON. `beforeRename` runs once the temporary file is on
+ * disk, just before it replaces the old one (tests crash there).
+ */
+export async function writeJsonAtomic(file: string, value: unknown, beforeRename?: () => void | Promise<void>): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   const handle = await open(temp, 'w');
   try {
@@ -19,6 +22,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
     await handle.close();
   }
   try {
+    await beforeRename?.();
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => undefined);

@@ -54,8 +54,15 @@ export interface InstalledPackInfo extends InstalledPack {
   problem: string | null;
 }
 
-/** Points an install goes through; tests use them to simulate a crash or failure at each. */
-export type InstallStage = 'verified' | 'built' | 'committed';
+/**
+ * Points an install goes through, in order; tests use them to simulate a crash or failure at each:
+ * `verified` (accepted, rollback snapshot taken, nothing written yet), `copying` (the version's folder and an empty
+ * pack file exist), `copied` (the pack file is on disk), `building` (after each batch of entries written to the new
+ * table), `built` (the table is complete and flushed), `index-staged` (the new `installed.json` is on disk under its
+ * temporary name, not yet renamed), `switched` (the index names the new version; the old one is not yet deleted),
+ * `committed` (done).
+ */
+export type InstallStage = 'verified' | 'copying' | 'copied' | 'building' | 'built' | 'index-staged' | 'switched' | 'committed';
 
 export interface InstallOptions {
   /** Largest pack file accepted (default 64 MiB). */
@@ -295,11 +302,13 @@ export class PackLibrary {
       await mkdir(dir);
       const handle = await open(join(dir, PACK_FILE), 'wx');
       try {
+        await options.onStage?.('copying');
         await handle.writeFile(checked.bytes);
         await handle.sync();
       } finally {
         await handle.close();
       }
+      await options.onStage?.('copied');
       store = await KnowledgeStore.open(dir, this.embedder);
       const installedAt = new Date().toISOString();
       const ref = `${manifest.name}@${manifest.version}`;
@@ -311,7 +320,10 @@ export class PackLibrary {
           provenance: { sourceTicketIds: [], createdAt: manifest.created, approvedBy: `pack ${ref} signed by ${trustedKey.name} (${signature.keyId})`, approvedAt: installedAt },
         };
       });
-      for (let i = 0; i < entries.length; i += BUILD_BATCH) await store.upsert(entries.slice(i, i + BUILD_BATCH));
+      for (let i = 0; i < entries.length; i += BUILD_BATCH) {
+        await store.upsert(entries.slice(i, i + BUILD_BATCH));
+        await options.onStage?.('building');
+      }
       await store.flush();
       await syncFolder(dir);
       await options.onStage?.('built');
@@ -332,12 +344,13 @@ export class PackLibrary {
         sourceFile: basename(file),
       };
       const next = [...this.installed.filter((p) => p.name !== manifest.name), record];
-      await this.writeIndex(next); // the install happens here
+      await this.writeIndex(next, () => options.onStage?.('index-staged')); // the install happens here
       committed = true;
       this.installed = next;
       this.broken.delete(manifest.name);
       const old = this.stores.get(manifest.name);
       this.stores.set(manifest.name, store);
+      await options.onStage?.('switched');
       await this.retire(old, previous?.dir);
       await options.onStage?.('committed');
       const outcome = !previous ? 'installed' : previous.version === record.version ? 'repaired' : 'upgraded';
@@ -351,8 +364,8 @@ export class PackLibrary {
     }
   }
 
-  private async writeIndex(packs: InstalledPack[]): Promise<void> {
-    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs });
+  private async writeIndex(packs: InstalledPack[], beforeRename?: () => void | Promise<void>): Promise<void> {
+    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs }, beforeRename);
   }
 
   /** Closes a replaced or removed version once searches already running on it have finished, then deletes it. */

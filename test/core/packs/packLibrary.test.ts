@@ -1,14 +1,18 @@
-import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { access, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry } from '../../../core/formats/schemas';
+import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
+import type { StoredEntry } from '../../../core/knowledge/storedEntry';
 import { PackError, encodePack } from '../../../core/packs/packFormat';
 import { keyIdOf } from '../../../core/packs/packKeys';
-import { PackLibrary } from '../../../core/packs/packLibrary';
+import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
+import { listSnapshots } from '../../../core/privacy/rollback';
 import { INFO, NETWORK_ENTRIES, newKey, tempDir, writePack } from './packFixtures';
 
 const run = promisify(execFile);
@@ -216,22 +220,6 @@ describe('installed knowledge packs', () => {
     expect(await packFolders(dataDir)).toEqual([expect.stringMatching(/^network-basics@1\.0\.0\./)]);
   });
 
-  it('after a crash mid-install (SIGKILL) the next open has the old version and no leftovers', async () => {
-    const { dataDir, files, key, lib } = await setup();
-    await lib.install(await writePack(files, 'v1.vpack', NETWORK_ENTRIES, {}, key.privateKey));
-    await lib.close();
-    const v2 = await writePack(files, 'v2.vpack', NETWORK_ENTRIES.slice(0, 1), { version: '1.1.0' }, key.privateKey);
-    const child = run(process.execPath, ['--import', 'tsx', 'test/core/packs/crashInstaller.ts', dataDir, v2, 'built'], { cwd: process.cwd() });
-    await expect(child).rejects.toMatchObject({ signal: 'SIGKILL' });
-    expect((await packFolders(dataDir)).length).toBe(2); // the half-made version is on disk…
-
-    const after = await library(dataDir);
-    expect(after.list().map((p) => p.version)).toEqual(['1.0.0']); // …but was never installed
-    expect((await after.search('internal sites do not open'))[0]).toMatchObject({ entry: { id: 'net-dns' }, pack: { version: '1.0.0' } });
-    expect(await packFolders(dataDir)).toEqual([expect.stringMatching(/^network-basics@1\.0\.0\./)]);
-    expect(JSON.parse(await readFile(join(dataDir, 'packs', 'installed.json'), 'utf8'))).toMatchObject({ packs: [{ version: '1.0.0' }] });
-  });
-
   it('stops searching a pack whose signer is removed from the trust list, and says why', async () => {
     const { files, key, lib } = await setup();
     await lib.install(await writePack(files, 'v1.vpack', NETWORK_ENTRIES, {}, key.privateKey));
@@ -265,5 +253,165 @@ describe('installed knowledge packs', () => {
     index.packs[0]!.dir = '../../somewhere';
     await writeFile(indexFile, JSON.stringify(index));
     await expect(PackLibrary.open(dataDir, embedder)).rejects.toThrow(/installed\.json: packs\.0\.dir: must be a pack folder name/);
+  });
+});
+
+/**
+ * Crash safety of a pack install: a child process opens the engine as the app does and installs a pack, killing
+ * itself with SIGKILL at one stage of the install (test/core/packs/crashInstaller.ts). After a restart the pack is
+ * either completely installed (every entry once, searchable) or not at all (nothing of it visible, no folder left,
+ * no index entry naming a missing folder); the team's own entries are untouched; installing again works.
+ */
+describe('pack install killed (SIGKILL) at every stage', () => {
+  /** Stages after which the new version is in charge: `installed.json` names it from `switched` on. */
+  const STAGES: { stage: InstallStage; committed: boolean }[] = [
+    { stage: 'verified', committed: false },
+    { stage: 'copying', committed: false },
+    { stage: 'copied', committed: false },
+    { stage: 'building', committed: false }, // after the first of three batches
+    { stage: 'built', committed: false },
+    { stage: 'index-staged', committed: false },
+    { stage: 'switched', committed: true },
+    { stage: 'committed', committed: true },
+  ];
+  /** More than two of the install's 500-entry batches, so `building` is hit with the table half-built. */
+  const PACK_ENTRIES: Entry[] = Array.from({ length: 1200 }, (_, i) => ({
+    id: `pk-${i}`,
+    kind: 'article',
+    title: `Badge reader error E${i}`,
+    body: `When the badge reader shows error E${i}, re-seat cable number ${i} and restart the controller.`,
+  }));
+  const TEAM_ENTRIES = Array.from({ length: 30 }, (_, i) => ({ id: `team-${i}`, kind: 'article', title: `Team note ${i}`, body: `Our own fix number ${i} for the coffee machine.` }));
+
+  /** A data folder with the team's own entries and a trusted key; v1 of the pack installed when `upgrade`. */
+  async function crashSetup(upgrade: boolean): Promise<{ dataDir: string; file: string }> {
+    const dataDir = await tempDir('vigil-packcrash-');
+    const files = await tempDir('vigil-packfiles-');
+    const key = newKey();
+    await new TrustList(dataDir).add(key.publicKey, 'Network team');
+    const teamFile = join(files, 'team.jsonl');
+    await writeFile(teamFile, `${TEAM_ENTRIES.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const service = await CopilotService.open({ dataDir });
+    try {
+      expect((await service.importEntries(teamFile)).imported).toBe(TEAM_ENTRIES.length);
+      if (upgrade) await service.packs.install(await writePack(files, 'v1.vpack', NETWORK_ENTRIES, {}, key.privateKey));
+    } finally {
+      await service.close();
+    }
+    return { dataDir, file: await writePack(files, 'big.vpack', PACK_ENTRIES, { version: upgrade ? '1.1.0' : '1.0.0' }, key.privateKey) };
+  }
+
+  /** Every entry of a store folder, read after the engine is closed. */
+  async function storedEntries(dir: string): Promise<StoredEntry[]> {
+    const store = await KnowledgeStore.open(dir, embedder);
+    try {
+      const all: StoredEntry[] = [];
+      for await (const entry of store.entries()) all.push(entry);
+      return all;
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** The index names only complete folders, and nothing else is left under packs/. */
+  async function expectIndexMatchesFolders(dataDir: string): Promise<string[]> {
+    const index = JSON.parse(await readFile(join(dataDir, 'packs', 'installed.json'), 'utf8').catch(() => '{"packs":[]}')) as { packs: { dir: string }[] };
+    const dirs = index.packs.map((p) => p.dir);
+    for (const dir of dirs) await expect(access(join(dataDir, 'packs', dir, 'pack.vpack'))).resolves.toBeUndefined();
+    expect(await packFolders(dataDir)).toEqual([...dirs].sort());
+    return dirs;
+  }
+
+  async function expectPackSearchable(service: CopilotService, version: string): Promise<void> {
+    for (const i of [0, 499, 500, 1199]) {
+      const hits = await service.searchKnowledge(`badge reader shows error E${i}`, 5);
+      expect(hits[0], `entry pk-${i}`).toMatchObject({ id: `pk-${i}`, pack: { name: 'network-basics', version } });
+    }
+  }
+
+  async function expectNoPackEntryVisible(service: CopilotService): Promise<void> {
+    for (const i of [0, 499, 500, 1199]) {
+      const hits = await service.searchKnowledge(`badge reader shows error E${i}`, 10);
+      expect(hits.filter((h) => h.id.startsWith('pk-')), `entry pk-${i}`).toEqual([]);
+    }
+  }
+
+  /**
+   * After a killed install of `file`: the new version whole (when `committed`) or the state before it, the team's
+   * entries untouched, and installing the file again ends with the new version whole.
+   */
+  async function expectAllOrNothing(dataDir: string, file: string, upgrade: boolean, committed: boolean): Promise<void> {
+    // The data folder was tagged before the install changed anything, so an admin can roll it back.
+    expect((await listSnapshots(dataDir)).map((s) => s.reason)).toContain(`before installing pack network-basics ${upgrade ? '1.1.0 over 1.0.0' : '1.0.0'}`);
+    const newVersion = upgrade ? '1.1.0' : '1.0.0';
+    const service = await CopilotService.open({ dataDir });
+    try {
+      const listed = service.packs.list().map((p) => [p.name, p.version, p.entries, p.problem]);
+      if (committed) {
+        expect(listed).toEqual([['network-basics', newVersion, PACK_ENTRIES.length, null]]);
+        await expectPackSearchable(service, newVersion);
+        expect((await service.searchKnowledge('internal sites do not open', 10)).map((h) => h.id)).not.toContain('net-dns');
+      } else {
+        expect(listed).toEqual(upgrade ? [['network-basics', '1.0.0', NETWORK_ENTRIES.length, null]] : []);
+        await expectNoPackEntryVisible(service);
+        if (upgrade) expect((await service.searchKnowledge('internal sites do not open', 5))[0]).toMatchObject({ id: 'net-dns', pack: { version: '1.0.0' } });
+      }
+      expect(await expectIndexMatchesFolders(dataDir)).toHaveLength(upgrade || committed ? 1 : 0);
+      expect((await service.searchKnowledge('own fix number 7 for the coffee machine', 3))[0]?.id).toBe('team-7');
+
+      // Installing the same file again finishes the job, or finds it already done.
+      const again = await service.packs.install(file);
+      expect(again.outcome).toBe(committed ? 'unchanged' : upgrade ? 'upgraded' : 'installed');
+      await expectPackSearchable(service, newVersion);
+    } finally {
+      await service.close();
+    }
+
+    const [dir] = await expectIndexMatchesFolders(dataDir);
+    const packEntries = await storedEntries(join(dataDir, 'packs', dir!));
+    expect(packEntries.map((e) => e.id).sort()).toEqual(PACK_ENTRIES.map((e) => e.id).sort()); // each once, no others
+    for (const entry of packEntries) expect(entry.body).toBe(PACK_ENTRIES[Number(entry.id.slice(3))]!.body);
+    const teamEntries = await storedEntries(dataDir);
+    expect(teamEntries.map((e) => e.id).sort()).toEqual(TEAM_ENTRIES.map((e) => e.id).sort());
+    for (const entry of teamEntries) expect(entry.body).toBe(TEAM_ENTRIES[Number(entry.id.slice(5))]!.body);
+  }
+
+  describe.each([
+    { scenario: 'a first install', upgrade: false },
+    { scenario: 'an upgrade', upgrade: true },
+  ])('$scenario', ({ upgrade }) => {
+    it.each(STAGES)('killed at $stage: all of the new version or none of it, the team\'s entries untouched', async ({ stage, committed }) => {
+      const { dataDir, file } = await crashSetup(upgrade);
+      const child = run(process.execPath, ['--import', 'tsx', 'test/core/packs/crashInstaller.ts', dataDir, file, stage], { cwd: process.cwd() });
+      await expect(child).rejects.toMatchObject({ signal: 'SIGKILL' });
+      await expectAllOrNothing(dataDir, file, upgrade, committed);
+    });
+  });
+
+  /**
+   * Killed from outside: the child reports each stage and the test kills it on hearing one, so the kill lands wherever
+   * the install has got to by then (inside LanceDB's writes, an fsync, between two stages), not at a point the
+   * install chose. Whether the new version made it is read from the index; either way it must be whole or absent.
+   */
+  it.each(['verified', 'copied', 'building', 'built'] as const)('killed from outside after "%s": all or nothing, whatever it was doing', async (trigger) => {
+    const { dataDir, file } = await crashSetup(true);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/core/packs/crashInstaller.ts', dataDir, file, trigger, 'report'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const heard: string[] = [];
+    const exit = new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (_code, signal) => resolve(signal));
+    });
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += String(chunk);
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      heard.push(...lines);
+      if (heard.includes(trigger)) child.kill('SIGKILL');
+    });
+    expect(await exit).toBe('SIGKILL');
+    expect(heard).toContain(trigger);
+    const index = JSON.parse(await readFile(join(dataDir, 'packs', 'installed.json'), 'utf8')) as { packs: { version: string }[] };
+    await expectAllOrNothing(dataDir, file, true, index.packs[0]?.version === '1.1.0');
   });
 });
