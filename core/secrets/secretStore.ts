@@ -21,7 +21,9 @@ export interface SecretStore {
 
 /** Throws unless `name` is a valid secret name. */
 export function assertSecretName(name: string): void {
-  if (!SECRET_NAME_PATTERN.test(name)) {
+  // "__proto__" fits the pattern but, as a key of the plain objects secrets are kept in, it sets the prototype
+  // instead of a value: the secret would vanish on the next save.
+  if (!SECRET_NAME_PATTERN.test(name) || name === '__proto__') {
     throw new Error(`"${name}" is not a valid secret name: use letters, digits, ".", "-" and "_" (at most 64 characters).`);
   }
 }

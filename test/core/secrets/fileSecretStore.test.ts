@@ -18,6 +18,9 @@ describe('the CLI secret store', () => {
     expect(await store.delete('rt-main')).toBe(true);
     expect(await store.delete('rt-main')).toBe(false);
     await expect(store.set('no spaces', 'x')).rejects.toThrow(/not a valid secret name/);
+    // A plain object's "__proto__" key is its prototype: stored there, the secret would vanish on the next save.
+    await expect(store.set('__proto__', 'hunter22')).rejects.toThrow(/not a valid secret name/);
+    expect(await store.list()).toEqual(['imap']);
   });
 
   it('refuses a file others can read, without quoting its content', async () => {
