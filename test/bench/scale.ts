@@ -132,10 +132,12 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Child 1: a fresh data folder receives `size` entries through the engine's import, until all is committed. */
+/**
+ * Child 1: a fresh data folder receives the `size` entries of `entries.jsonl` (written by the parent, so that building
+ * the file does not count in this process's peak memory) through the engine's import, until all is committed.
+ */
 async function ingest(size: number, dir: string): Promise<Pick<SizeResult, 'ingestSeconds' | 'ingestPerSecond'> & { peakRssMb: number }> {
   const file = join(dir, 'entries.jsonl');
-  await writeFile(file, entryFile(size));
   const started = performance.now();
   const service = await CopilotService.open({ dataDir: join(dir, 'data') });
   const report = await service.importEntries(file);
@@ -295,6 +297,7 @@ async function measureSize(size: number, queryCount: number, ivfPq: boolean, are
   const loadAtStart = load();
   try {
     const common = ['--size', String(size), '--queries', String(queryCount), '--dir', dir, ...(ivfPq ? ['--ivf-pq'] : [])];
+    await writeFile(join(dir, 'entries.jsonl'), entryFile(size));
     const ingested = (await child('ingest', common)) as Awaited<ReturnType<typeof ingest>>;
     // As the desktop app runs (glibc's default arenas, unless the user set MALLOC_ARENA_MAX)...
     const served = (await child('serve', common)) as Record<string, number | string>;
