@@ -16,6 +16,7 @@ import type { TicketEvent } from '../connectors/connector';
 import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
+import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -402,7 +403,7 @@ export class Desk implements EventSink {
       }
       this.emit({ type: 'tickets-changed' });
     } catch (error) {
-      if (!this.closing) console.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`);
+      if (!this.closing) log.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`);
     }
   }
 
@@ -439,7 +440,7 @@ export class Desk implements EventSink {
       try {
         listener(event);
       } catch (error) {
-        console.warn(`A desk listener failed on ${event.type}: ${String(error)}`);
+        log.warn(`A desk listener failed on ${event.type}: ${String(error)}`);
       }
     }
   }

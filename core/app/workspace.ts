@@ -37,6 +37,7 @@ import {
 import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
 import { exportAuditLog, readAuditLogPage, AUDIT_TYPES, type AuditPageOptions, type AuditType } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
+import { log } from '../privacy/redactingLogger';
 import { createSnapshot, listSnapshots, readSnapshot } from '../privacy/rollback';
 import {
   dataFolderView,
@@ -152,7 +153,7 @@ export class Workspace {
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
           void workspace.runDelayedReview();
-          workspace.desk.pollFollowups().catch((error: unknown) => console.warn(`Follow-up reminders could not be checked: ${String(error)}`));
+          workspace.desk.pollFollowups().catch((error: unknown) => log.warn(`Follow-up reminders could not be checked: ${String(error)}`));
         }, every);
         workspace.reviewTimer.unref();
       }
@@ -479,7 +480,7 @@ export class Workspace {
   // ── The reply box (core/app/replyDrafts.ts) ─────────────────────────────────────────────────────────
 
   private drafts(): Promise<ReplyDrafts> {
-    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, { onWarning: (message) => console.warn(message) });
+    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, { onWarning: (message) => log.warn(message) });
     return this.replyDrafts;
   }
 
@@ -532,7 +533,7 @@ export class Workspace {
         suggestions.push(await this.desk.feedback({ ticketId, suggestionId, action: 'published' }));
       } catch (error) {
         // The reply is out; a suggestion withdrawn since it was inserted has nothing left to credit.
-        console.warn(`The reply on ${ticketId} was sent, but suggestion ${suggestionId} could not be marked as published: ${String(error)}`);
+        log.warn(`The reply on ${ticketId} was sent, but suggestion ${suggestionId} could not be marked as published: ${String(error)}`);
       }
     }
     const sent = await drafts.recordSent({ ticketId, visibility, text, suggestionIds: suggestions.map((s) => s.id) });
@@ -550,7 +551,7 @@ export class Workspace {
         const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
         if (changed.length > 0) this.desk.announceKnowledgeChange(changed);
       })
-      .catch((error: unknown) => console.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
+      .catch((error: unknown) => log.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
       .finally(() => {
         this.reviewing = null;
       });
