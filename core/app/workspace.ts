@@ -145,6 +145,7 @@ export class Workspace {
       const desk = await Desk.open(options.dataDir, service, {
         ...(options.learnPolicy ? { learnPolicy: options.learnPolicy } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+        redactBeforeStorage: privacy?.redactBeforeStorage ?? false,
       });
       const workspace = new Workspace(service, desk, options.dataDir);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
@@ -480,7 +481,10 @@ export class Workspace {
   // ── The reply box (core/app/replyDrafts.ts) ─────────────────────────────────────────────────────────
 
   private drafts(): Promise<ReplyDrafts> {
-    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, { onWarning: (message) => log.warn(message) });
+    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, {
+      onWarning: (message) => log.warn(message),
+      storageText: (ticketId, text) => this.desk.storageText(ticketId, text), // redacted under "redact before storage"
+    });
     return this.replyDrafts;
   }
 
