@@ -447,7 +447,7 @@ export class CopilotService {
     // The redactions of the LLM calls made for this message (the draft's included) are summed for its audit records.
     const { result: running, tally } = withRedactionTally(() => this.assistant.assist(ticket, messageIndex, arrivedAt));
     const result = await running;
-    const redactions = tally.counts(); // the calls the retrieval decision rested on (the scope check), before the draft's
+    const redactions = tally.counts(); // the calls finished before the retrieval decision (none today), not the draft's
     await this.noteDecision(ticket, result.decision);
     await this.audit.append(suggestionAudit(result.decision, { model: result.decision.model ?? null, redactions }));
     // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
