@@ -17,9 +17,20 @@ const TICKET_STRUCTURE = new Set(['id', 'status', 'createdAt', 'updatedAt', 'mes
 /** Message fields that are structure: kept, so a message already seen is recognised after a restart. */
 const MESSAGE_STRUCTURE = new Set(['id', 'author', 'at', 'internal']);
 
-/** The names to remove from a ticket's text: its requester's and `names` (people the messages name). */
+/**
+ * The names to remove from a ticket's text: its requester's and `names` (people the messages name). A name given as
+ * a mail address (`"Jonas Berger" <jonas@example.de>`, as the IMAP connector has it) adds its display name, so the
+ * whole name becomes one `[NAME]` rather than one per part.
+ */
 function namesOf(ticket: { requester?: string | undefined }, names: readonly (string | null | undefined)[]): string[] {
-  return [ticket.requester, ...names].filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+  const out: string[] = [];
+  for (const name of [ticket.requester, ...names]) {
+    if (typeof name !== 'string' || name.trim() === '') continue;
+    const display = /^\s*"?([^"<]*?)"?\s*<[^>]*>\s*$/.exec(name)?.[1]?.trim();
+    if (display) out.push(display);
+    out.push(name);
+  }
+  return out;
 }
 
 function redactValue(value: unknown, names: readonly string[], counts: RedactionCounts): unknown {
