@@ -9,9 +9,16 @@
  */
 import { redact } from './redaction';
 
-/** Who a line may mention besides what the detectors find: the requester's name, a colleague's. */
+/** What a line holds besides what the detectors know about. */
 export interface LogContext {
+  /** People the line may mention (a ticket's requester, a colleague): removed too. */
   names?: readonly (string | null | undefined)[];
+  /**
+   * Values in the line that are the machine's own configuration, not anyone's data, and must stay readable: the host
+   * of a connection the egress guard refused (an IP address would otherwise be logged as `[IP]`, and the line
+   * would not say what was blocked). Only for values that never come from ticket text.
+   */
+  keep?: readonly (string | null | undefined)[];
 }
 
 export interface Logger {
@@ -27,15 +34,32 @@ export interface LogSink {
   error(line: string): void;
 }
 
-/** Redacts one log line; errors are logged by their message (a stack holds no customer data, but its message may). */
-export function redactForLog(message: unknown, names: readonly (string | null | undefined)[] = []): string {
-  const text = message instanceof Error ? `${message.name}: ${message.message}` : String(message);
-  return redact(text, { names: names.filter((n): n is string => typeof n === 'string' && n.trim() !== '') }).text;
+function present(values: readonly (string | null | undefined)[] | undefined): string[] {
+  return (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+}
+
+/**
+ * Redacts one log line; errors are logged by their message (a stack holds no customer data, but its message may).
+ * `context.keep` values are set aside first (as private-use characters no detector matches) and put back after.
+ */
+export function redactForLog(message: unknown, context: LogContext | readonly (string | null | undefined)[] = {}): string {
+  const { names, keep } = Array.isArray(context) ? { names: context as readonly string[], keep: [] } : (context as LogContext);
+  let text = message instanceof Error ? `${message.name}: ${message.message}` : String(message);
+  const kept = present(keep).sort((a, b) => b.length - a.length).slice(0, 256);
+  kept.forEach((value, i) => {
+    text = text.split(value).join(`\u{F0000}${String.fromCodePoint(0xf0001 + i)}`);
+  });
+  text = redact(text, { names: present(names) }).text;
+  kept.forEach((value, i) => {
+    text = text.split(`\u{F0000}${String.fromCodePoint(0xf0001 + i)}`).join(value);
+  });
+  return text;
 }
 
 /** A logger that redacts, then writes to `sink` (the console by default). `names` are removed from every line. */
 export function createRedactingLogger(sink: LogSink = console, names: readonly string[] = []): Logger {
-  const line = (message: unknown, context?: LogContext): string => redactForLog(message, [...names, ...(context?.names ?? [])]);
+  const line = (message: unknown, context?: LogContext): string =>
+    redactForLog(message, { names: [...names, ...(context?.names ?? [])], keep: context?.keep ?? [] });
   return {
     info: (message, context) => sink.log(line(message, context)),
     warn: (message, context) => sink.warn(line(message, context)),
