@@ -32,6 +32,10 @@ const ELECTRON_MESSAGE =
 
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 
+const CONSOLE_MESSAGE =
+  'Log through the redacting logger: `import { log } from core/privacy/redactingLogger` and call log.info/warn/error, ' +
+  'so customer data in the line (an e-mail, a card number, a token) is replaced before it is written (docs/privacy.md, "Logs").';
+
 export default defineConfig(
   {
     ignores: ['out/**', 'dist/**', 'coverage/**', '.vigil-data/**', 'bench-results/**', 'test-results/**'],
@@ -76,6 +80,16 @@ export default defineConfig(
         { patterns: [{ regex: relativeImportInto(['renderer']), message: ELECTRON_MESSAGE }] },
       ],
     },
+  },
+  // ── One logger ──────────────────────────────────────────────────────────────────────────────────────────
+  // Every log line of the engine and the main process goes through core/privacy/redactingLogger.ts, the one file
+  // that may touch the console. Any reference to `console` (a call, or `console.warn` passed as a callback) is
+  // reported; test/core/privacy/loggerGuard.test.ts proves the rule fires. core/cli/bin.mjs is left out: it runs
+  // before TypeScript can be loaded, and its one line says that a child process could not start.
+  {
+    files: ['core/**/*.ts', 'electron/main/**/*.ts'],
+    ignores: ['core/privacy/redactingLogger.ts'],
+    rules: { 'no-restricted-globals': ['error', { name: 'console', message: CONSOLE_MESSAGE }] },
   },
   {
     files: ['renderer/**'],

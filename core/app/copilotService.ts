@@ -13,7 +13,7 @@ import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { formatLineIssue, JsonlWriter, readJsonl } from '../formats/jsonl';
-import { EntrySchema, type Ticket } from '../formats/schemas';
+import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -27,7 +27,8 @@ import { AuditLog, suggestionAudit } from '../privacy/auditLog';
 import { llmCallAudit } from '../privacy/auditLog';
 import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
 import { securePrivateFolder } from '../privacy/dataFolder';
-import { redactTicket } from '../privacy/redaction';
+import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
+import { noteCallRedactions, withRedactionTally } from '../privacy/decisionRedactions';
 import { readPrivacySettings } from './privacySettings';
 import { cleanMessage } from '../text/queryCleaner';
 import type { ReindexProgress } from '../knowledge/reindexJob';
@@ -251,6 +252,7 @@ export class CopilotService {
             ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
             // Every generation call gets an `llm_call` audit record: model, purpose, entries, redaction counts, sizes.
             onCall: (report) => {
+              noteCallRedactions(report.redactions); // into the decision's `suggestion` record (decisionRedactions.ts)
               const log = audit;
               log?.append(llmCallAudit(report)).catch((error: unknown) => options.onProgress?.(`Could not record an LLM call in the audit log: ${(error as Error).message}`));
             },
@@ -429,9 +431,11 @@ export class CopilotService {
    * least up to `messageIndex`; `arrivedAt` is when the message arrived (`performance.now()`), for latency.
    */
   async assistOnMessage(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistDecision> {
-    const decision = await this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt);
+    const { result, tally } = withRedactionTally(() => this.assistant.onCustomerMessage(ticket, messageIndex, arrivedAt));
+    const decision = await result;
+    const redactions = tally.counts();
     await this.noteDecision(ticket, decision);
-    await this.audit.append(suggestionAudit(decision, { model: decision.model ?? null }));
+    await this.audit.append(suggestionAudit(decision, { model: decision.model ?? null, redactions }));
     return decision;
   }
 
@@ -440,12 +444,15 @@ export class CopilotService {
    * is in use, resolves to the LLM's decision for the same message, which supersedes it.
    */
   async assist(ticket: Ticket, messageIndex: number, arrivedAt: number = performance.now()): Promise<AssistResult> {
-    const result = await this.assistant.assist(ticket, messageIndex, arrivedAt);
+    // The redactions of the LLM calls made for this message (the draft's included) are summed for its audit records.
+    const { result: running, tally } = withRedactionTally(() => this.assistant.assist(ticket, messageIndex, arrivedAt));
+    const result = await running;
+    const redactions = tally.counts(); // the calls finished before the retrieval decision (none today), not the draft's
     await this.noteDecision(ticket, result.decision);
-    await this.audit.append(suggestionAudit(result.decision, { model: result.decision.model ?? null }));
+    await this.audit.append(suggestionAudit(result.decision, { model: result.decision.model ?? null, redactions }));
     // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
     const draft = result.draft?.then(async (d) => {
-      await this.audit.append(suggestionAudit(d, { model: d.model ?? null })).catch(() => undefined);
+      await this.audit.append(suggestionAudit(d, { model: d.model ?? null, redactions: tally.counts() })).catch(() => undefined);
       return d;
     });
     return { ...result, draft: draft ?? null };
@@ -466,10 +473,23 @@ export class CopilotService {
         at: this.learning.clock().toISOString(),
         actor: 'engine',
       });
-      this.learning.scheduler.noteActivity(ticket.id, ticket);
+      this.learning.scheduler.noteActivity(ticket.id, this.storable(ticket));
     } else if (this.learning.scheduler.isPending(ticket.id)) {
-      this.learning.scheduler.noteActivity(ticket.id, ticket);
+      this.learning.scheduler.noteActivity(ticket.id, this.storable(ticket));
     }
+  }
+
+  /** The ticket as the engine may write it to the data folder: redacted when the team asked for it (docs/privacy.md). */
+  private storable(ticket: Ticket): Ticket {
+    return this.redactBeforeStorage ? redactTicketForStorage(ticket).ticket : ticket;
+  }
+
+  /**
+   * Writes the `suggestion` audit records of rule-based suggestions a front end shows (follow-up reminders and
+   * alerts, which `pollFollowups` and `checkAlerts` only compute): no model, no prompt, so nothing redacted.
+   */
+  async auditShown(decisions: readonly Suggestion[]): Promise<void> {
+    for (const decision of decisions) await this.audit.append(suggestionAudit(decision, { model: null }));
   }
 
   /** The analyst's own question about a ticket, answered from knowledge (streamed when a local model runs). */
@@ -543,9 +563,9 @@ export class CopilotService {
         .filter((e) => ['inserted', 'copied', 'published', 'liked'].includes(e.type) && e.afterMessageId)
         .map((e) => e.afterMessageId as string),
     );
-    const learnFrom = this.redactBeforeStorage ? redactTicket(ticket).ticket : ticket; // docs/privacy.md
+    const learnFrom = this.storable(ticket); // docs/privacy.md
     const outcome = await loop.learn(learnFrom, LEARN_MODES[policy], { answeredBySuggestion: answered, now: clock() });
-    if (scheduler.isPending(ticket.id)) scheduler.noteActivity(ticket.id, ticket);
+    if (scheduler.isPending(ticket.id)) scheduler.noteActivity(ticket.id, learnFrom);
     const main = outcome.created[0] ?? outcome.entryIds[0];
     return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
   }
@@ -557,7 +577,9 @@ export class CopilotService {
    */
   async recordFeedback(event: FeedbackInput): Promise<{ event: SuggestionEvent; retired: string | null }> {
     const { feedback, scheduler, desk, clock } = this.learning;
-    const stored = await feedback.record({ ...event, at: event.at ?? clock().toISOString() });
+    // A dislike's reason is the analyst's free text and may quote the customer (feedback/events.jsonl keeps it).
+    const reason = event.reason !== undefined && this.redactBeforeStorage ? redactTextForStorage(event.reason) : event.reason;
+    const stored = await feedback.record({ ...event, ...(reason !== undefined ? { reason } : {}), at: event.at ?? clock().toISOString() });
     if (scheduler.isPending(stored.ticketId) || stored.type !== 'shown') scheduler.noteActivity(stored.ticketId);
     const entryId = stored.entryIds[0] as string;
     if ((stored.type === 'dismissed' || stored.type === 'disliked') && feedback.stats.shouldRetire(entryId)) {

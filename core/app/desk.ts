@@ -16,9 +16,12 @@ import type { TicketEvent } from '../connectors/connector';
 import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
+import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
+import { peopleNamesIn } from '../learn/entryQuality';
 import type { LearnPolicy } from '../learn/ticketLearner';
+import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import {
   FEEDBACK_ACTIONS,
   type CitationView,
@@ -51,6 +54,11 @@ export interface DeskEngine {
     actor?: string;
   }): Promise<{ retired: string | null }>;
   getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
+  /**
+   * Writes the audit record of rule-based suggestions the desk is about to show (follow-up reminders, alerts): the
+   * engine's own pipeline records its decisions itself, but only the desk knows which reminders are new.
+   */
+  auditShown(decisions: readonly Suggestion[]): Promise<void>;
 }
 
 const PREVIEW_CHARS = 160;
@@ -117,8 +125,16 @@ export interface DeskOptions {
   learnPolicy?: LearnPolicy;
   /** Told about damaged journal lines at open (they are skipped). */
   onWarning?: (message: string) => void;
+  /**
+   * The team's "redact before storage" setting: the journal then keeps a redacted copy of every ticket, suggestion
+   * and feedback reason (core/privacy/storageRedaction.ts), while the desk in memory keeps the live ticket for the
+   * analyst to work on. After a restart a ticket shows its redacted copy until its helpdesk sends it again.
+   */
+  redactBeforeStorage?: boolean;
   now?: () => Date;
 }
+
+type ShownRecord = z.infer<typeof ShownRecordSchema>;
 
 export class Desk implements EventSink {
   private readonly tickets = new Map<string, TicketState>();
@@ -126,6 +142,7 @@ export class Desk implements EventSink {
   private readonly listeners = new Set<(event: DeskEvent) => void>();
   private readonly now: () => Date;
   private readonly learnPolicy: LearnPolicy;
+  private readonly redactBeforeStorage: boolean;
   private closing = false;
 
   private constructor(
@@ -135,6 +152,7 @@ export class Desk implements EventSink {
   ) {
     this.now = options.now ?? (() => new Date());
     this.learnPolicy = options.learnPolicy ?? 'review';
+    this.redactBeforeStorage = options.redactBeforeStorage ?? false;
   }
 
   static async open(dataDir: string, engine: DeskEngine, options: DeskOptions = {}): Promise<Desk> {
@@ -166,9 +184,9 @@ export class Desk implements EventSink {
     const arrivedAt = performance.now();
     const before = this.tickets.get(event.ticketId)?.ticket;
     const ticket = event.ticket;
-    let shown: z.infer<typeof ShownRecordSchema> | null = null;
+    let shown: ShownRecord | null = null;
     let draft: Promise<Suggestion> | null = null;
-    const alerts: Array<z.infer<typeof ShownRecordSchema>> = [];
+    const alerts: Array<ShownRecord> = [];
     let learned: string[] = [];
     if (isClosedStatus(ticket.status)) {
       const wasClosed = before ? isClosedStatus(before.status) : false;
@@ -184,8 +202,8 @@ export class Desk implements EventSink {
       }
     }
     const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown, alerts };
-    await this.journal.append(record);
-    this.apply(record);
+    if (alerts.length > 0) await this.engine.auditShown(alerts.map((a) => a.suggestion));
+    await this.commit(record);
     for (const one of [...alerts, ...(shown ? [shown] : [])]) {
       const s = one.suggestion;
       this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: one.id, kind: s.kind, text: s.text });
@@ -214,8 +232,7 @@ export class Desk implements EventSink {
     if (!state) return null;
     if (state.waiting > 0) {
       const record: JournalRecord = { t: 'opened', ticketId, at: this.now().toISOString() };
-      await this.journal.append(record);
-      this.apply(record);
+      await this.commit(record);
       this.emit({ type: 'tickets-changed' });
     }
     return { ticket: state.ticket, suggestions: state.suggestions.map((s) => ({ ...s, feedback: [...s.feedback] })) };
@@ -235,7 +252,7 @@ export class Desk implements EventSink {
         ticketId: request.ticketId,
         entryIds: [cited],
         afterMessageId: shown.suggestion.afterMessageId,
-        ...(request.reason ? { reason: request.reason } : {}),
+        ...(request.reason ? { reason: this.storageText(request.ticketId, request.reason) } : {}),
       });
       if (retired) this.emit({ type: 'knowledge-changed', entryIds: [retired], entryKinds: [] });
     }
@@ -247,8 +264,7 @@ export class Desk implements EventSink {
       ...(request.reason ? { reason: request.reason } : {}),
       at: this.now().toISOString(),
     };
-    await this.journal.append(record);
-    this.apply(record);
+    await this.commit(record);
     return { ...shown, feedback: [...shown.feedback] };
   }
 
@@ -267,6 +283,56 @@ export class Desk implements EventSink {
     this.closing = true;
     this.listeners.clear();
     await this.journal.close();
+  }
+
+  /**
+   * `text` about a ticket as it may be written to the data folder: redacted (with the names the ticket gives) when the
+   * team asked for redaction before storage, else as it is. The reply drafts use it too.
+   */
+  storageText(ticketId: string, text: string): string {
+    if (!this.redactBeforeStorage) return text;
+    const ticket = this.tickets.get(ticketId)?.ticket;
+    return redactTextForStorage(text, ticket ? this.namesOf(ticket) : []);
+  }
+
+  /** The people a ticket names: its requester and those its messages introduce or sign with. */
+  private namesOf(ticket: Ticket): string[] {
+    return [...(ticket.requester ? [ticket.requester] : []), ...peopleNamesIn(ticket)];
+  }
+
+  /** Journals a record (redacted first when the team asked for it), then applies the live one in memory. */
+  private async commit(record: JournalRecord): Promise<void> {
+    await this.journal.append(this.redactBeforeStorage ? this.storable(record) : record);
+    this.apply(record);
+  }
+
+  /** The journal's copy of a record under "redact before storage": ids, times and actions stay, text is redacted. */
+  private storable(record: JournalRecord): JournalRecord {
+    const ticket = record.t === 'event' ? record.ticket : this.tickets.get(record.ticketId)?.ticket;
+    const names = ticket ? this.namesOf(ticket) : [];
+    const text = (value: string): string => redactTextForStorage(value, names);
+    const shown = (one: ShownRecord): ShownRecord => ({
+      ...one,
+      suggestion: { ...one.suggestion, text: text(one.suggestion.text) },
+      citations: one.citations.map((c) => ({ ...c, title: c.title === null ? null : text(c.title), excerpt: text(c.excerpt) })),
+    });
+    switch (record.t) {
+      case 'event':
+        return {
+          ...record,
+          ticket: redactTicketForStorage(record.ticket, names).ticket,
+          shown: record.shown ? shown(record.shown) : null,
+          alerts: record.alerts.map(shown),
+        };
+      case 'rules':
+        return { ...record, shown: record.shown.map(shown) };
+      case 'draft':
+        return { ...record, shown: record.shown ? shown(record.shown) : null };
+      case 'feedback':
+        return record.reason === undefined ? record : { ...record, reason: text(record.reason) };
+      case 'opened':
+        return record;
+    }
   }
 
   private apply(record: JournalRecord): void {
@@ -319,7 +385,7 @@ export class Desk implements EventSink {
     }
   }
 
-  private addShown(state: TicketState, shown: z.infer<typeof ShownRecordSchema>): void {
+  private addShown(state: TicketState, shown: ShownRecord): void {
     if (state.suggestions.some((s) => s.id === shown.id)) return;
     state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
     state.waiting += 1;
@@ -333,15 +399,17 @@ export class Desk implements EventSink {
     let raised = 0;
     for (const state of this.tickets.values()) {
       if (isClosedStatus(state.ticket.status) || this.closing) continue;
-      const due: Array<z.infer<typeof ShownRecordSchema>> = [];
+      const due: Array<ShownRecord> = [];
       for (const reminder of this.engine.pollFollowups(state.ticket, now)) {
         const shown = await this.shownRecord(state.ticket, reminder, `followup:${reminder.reason}`);
         if (!state.suggestions.some((s) => s.id === shown.id)) due.push(shown);
       }
       if (due.length === 0) continue;
       const record: JournalRecord = { t: 'rules', ticketId: state.ticket.id, shown: due };
-      await this.journal.append(record);
-      this.apply(record);
+      // Audit first: a crash between the two can leave a record of a reminder shown again after the restart,
+      // never a reminder shown without its record.
+      await this.engine.auditShown(due.map((d) => d.suggestion));
+      await this.commit(record);
       for (const one of due) {
         this.emit({ type: 'suggestion', ticketId: state.ticket.id, subject: state.ticket.subject ?? null, suggestionId: one.id, kind: one.suggestion.kind, text: one.suggestion.text });
       }
@@ -369,7 +437,7 @@ export class Desk implements EventSink {
     ticket: Ticket,
     index: number,
     arrivedAt: number,
-  ): Promise<{ shown: z.infer<typeof ShownRecordSchema> | null; draft: Promise<Suggestion> | null }> {
+  ): Promise<{ shown: ShownRecord | null; draft: Promise<Suggestion> | null }> {
     const { decision, draft } = await this.engine.assist(ticket, index, arrivedAt);
     return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
   }
@@ -378,7 +446,7 @@ export class Desk implements EventSink {
    * One suggestion per customer message (the model's decision, when it comes, takes the retrieval one's place),
    * plus one per alert rule or follow-up reason (`tag`).
    */
-  private async shownRecord(ticket: Ticket, suggestion: Suggestion, tag?: string): Promise<z.infer<typeof ShownRecordSchema>> {
+  private async shownRecord(ticket: Ticket, suggestion: Suggestion, tag?: string): Promise<ShownRecord> {
     const citations = await this.citationViews(suggestion);
     const id = `${ticket.id}:${suggestion.afterMessageId}${tag ? `:${tag}` : ''}`;
     return { id, at: this.now().toISOString(), suggestion, citations };
@@ -395,14 +463,13 @@ export class Desk implements EventSink {
       const shown = decision.shown ? await this.shownRecord(ticket, decision) : null;
       if (this.closing) return;
       const record: JournalRecord = { t: 'draft', ticketId: ticket.id, id, shown };
-      await this.journal.append(record);
-      this.apply(record);
+      await this.commit(record);
       if (shown) {
         this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: decision.kind, text: decision.text });
       }
       this.emit({ type: 'tickets-changed' });
     } catch (error) {
-      if (!this.closing) console.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`);
+      if (!this.closing) log.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`, { names: this.namesOf(ticket) });
     }
   }
 
@@ -439,7 +506,8 @@ export class Desk implements EventSink {
       try {
         listener(event);
       } catch (error) {
-        console.warn(`A desk listener failed on ${event.type}: ${String(error)}`);
+        const ticket = 'ticketId' in event ? this.tickets.get(event.ticketId)?.ticket : undefined;
+        log.warn(`A desk listener failed on ${event.type}: ${String(error)}`, { names: ticket ? this.namesOf(ticket) : [] });
       }
     }
   }

@@ -3,6 +3,10 @@
  * survives switching tickets and restarting the app. The file is replaced atomically (write, fsync, rename) on every
  * save; saves are queued so the last one wins. Sent replies are appended to `desk/replies.jsonl` (fsynced): what was
  * sent, where and when, beside the feedback lines the desk journal gets for the suggestions used in them.
+ *
+ * Under "redact before storage" (docs/privacy.md) both files hold the text as `storageText` gives it (redacted), while
+ * the draft in memory stays as the analyst typed it: switching tickets loses nothing; after a restart a draft comes
+ * back with placeholders (`[NAME]`, `[EMAIL]`) where personal data was.
  */
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,21 +40,34 @@ const SentReplySchema = z.object({
 export const DRAFTS_FILE = join('desk', 'drafts.json');
 export const REPLIES_FILE = join('desk', 'replies.jsonl');
 
+/** How a ticket's text is written to disk: as it is, or redacted (the desk's `storageText`). */
+export type StorageText = (ticketId: string, text: string) => string;
+
+export interface ReplyDraftsOptions {
+  onWarning?: (message: string) => void;
+  now?: () => Date;
+  /** Applied to every draft and sent reply before it is written; default: written as it is. */
+  storageText?: StorageText;
+}
+
 export class ReplyDrafts {
   private writing: Promise<void> = Promise.resolve();
+  /** Each draft's text as it is written to disk (computed once per save, not at every write of the file). */
+  private readonly storedText = new Map<string, string>();
 
   private constructor(
     private readonly file: string,
     private readonly drafts: Map<string, ReplyDraft>,
     private readonly sent: AppendLog<SentReply>,
     private readonly now: () => Date,
+    private readonly storageText: StorageText,
   ) {}
 
   /**
    * Reads the drafts of a data folder. A damaged drafts file is moved aside (`drafts.json.damaged-<time>`), never
    * overwritten, and `onWarning` says where it is.
    */
-  static async open(dataDir: string, options: { onWarning?: (message: string) => void; now?: () => Date } = {}): Promise<ReplyDrafts> {
+  static async open(dataDir: string, options: ReplyDraftsOptions = {}): Promise<ReplyDrafts> {
     const file = join(dataDir, DRAFTS_FILE);
     const now = options.now ?? (() => new Date());
     const drafts = new Map<string, ReplyDraft>();
@@ -76,7 +93,7 @@ export class ReplyDrafts {
       }
     }
     const sent = await AppendLog.open<SentReply>(join(dataDir, REPLIES_FILE));
-    return new ReplyDrafts(file, drafts, sent, now);
+    return new ReplyDrafts(file, drafts, sent, now, options.storageText ?? ((_ticketId, text) => text));
   }
 
   /** The draft of a ticket, or null. */
@@ -89,11 +106,13 @@ export class ReplyDrafts {
     if (text.length > MAX_DRAFT_CHARS) throw new Error(`The reply is longer than ${MAX_DRAFT_CHARS} characters; shorten it.`);
     if (text === '' && insertedSuggestionIds.length === 0) {
       this.drafts.delete(ticketId);
+      this.storedText.delete(ticketId);
       await this.persist();
       return null;
     }
     const draft: ReplyDraft = { ticketId, text, insertedSuggestionIds: [...new Set(insertedSuggestionIds)], updatedAt: this.now().toISOString() };
     this.drafts.set(ticketId, draft);
+    this.storedText.set(ticketId, this.storageText(ticketId, text));
     await this.persist();
     return draft;
   }
@@ -101,8 +120,9 @@ export class ReplyDrafts {
   /** Records a reply that left Vigil and drops the ticket's draft. */
   async recordSent(reply: Omit<SentReply, 'at'>): Promise<SentReply> {
     const record: SentReply = { ...reply, at: this.now().toISOString() };
-    await this.sent.append(record);
+    await this.sent.append({ ...record, text: this.storageText(reply.ticketId, reply.text) });
     this.drafts.delete(reply.ticketId);
+    this.storedText.delete(reply.ticketId);
     await this.persist();
     return record;
   }
@@ -123,7 +143,11 @@ export class ReplyDrafts {
     // Queued: each write takes the map as it is when it runs, so the file always ends with the latest state.
     this.writing = this.writing
       .catch(() => undefined)
-      .then(() => writeFileAtomic(this.file, `${JSON.stringify({ format: 1, drafts: [...this.drafts.values()] }, null, 2)}\n`, 0o600));
+      .then(() => {
+        // A draft read back from the file is already in its stored form.
+        const drafts = [...this.drafts.values()].map((d) => ({ ...d, text: this.storedText.get(d.ticketId) ?? d.text }));
+        return writeFileAtomic(this.file, `${JSON.stringify({ format: 1, drafts }, null, 2)}\n`, 0o600);
+      });
     return this.writing;
   }
 }

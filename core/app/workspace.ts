@@ -37,6 +37,7 @@ import {
 import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyResult } from './replyDrafts';
 import { exportAuditLog, readAuditLogPage, AUDIT_TYPES, type AuditPageOptions, type AuditType } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
+import { log } from '../privacy/redactingLogger';
 import { createSnapshot, listSnapshots, readSnapshot } from '../privacy/rollback';
 import {
   dataFolderView,
@@ -144,6 +145,7 @@ export class Workspace {
       const desk = await Desk.open(options.dataDir, service, {
         ...(options.learnPolicy ? { learnPolicy: options.learnPolicy } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+        redactBeforeStorage: privacy?.redactBeforeStorage ?? false,
       });
       const workspace = new Workspace(service, desk, options.dataDir);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
@@ -152,7 +154,7 @@ export class Workspace {
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
           void workspace.runDelayedReview();
-          workspace.desk.pollFollowups().catch((error: unknown) => console.warn(`Follow-up reminders could not be checked: ${String(error)}`));
+          workspace.desk.pollFollowups().catch((error: unknown) => log.warn(`Follow-up reminders could not be checked: ${String(error)}`));
         }, every);
         workspace.reviewTimer.unref();
       }
@@ -479,7 +481,10 @@ export class Workspace {
   // ── The reply box (core/app/replyDrafts.ts) ─────────────────────────────────────────────────────────
 
   private drafts(): Promise<ReplyDrafts> {
-    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, { onWarning: (message) => console.warn(message) });
+    this.replyDrafts ??= ReplyDrafts.open(this.dataDir, {
+      onWarning: (message) => log.warn(message),
+      storageText: (ticketId, text) => this.desk.storageText(ticketId, text), // redacted under "redact before storage"
+    });
     return this.replyDrafts;
   }
 
@@ -532,7 +537,7 @@ export class Workspace {
         suggestions.push(await this.desk.feedback({ ticketId, suggestionId, action: 'published' }));
       } catch (error) {
         // The reply is out; a suggestion withdrawn since it was inserted has nothing left to credit.
-        console.warn(`The reply on ${ticketId} was sent, but suggestion ${suggestionId} could not be marked as published: ${String(error)}`);
+        log.warn(`The reply on ${ticketId} was sent, but suggestion ${suggestionId} could not be marked as published: ${String(error)}`);
       }
     }
     const sent = await drafts.recordSent({ ticketId, visibility, text, suggestionIds: suggestions.map((s) => s.id) });
@@ -550,7 +555,7 @@ export class Workspace {
         const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
         if (changed.length > 0) this.desk.announceKnowledgeChange(changed);
       })
-      .catch((error: unknown) => console.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
+      .catch((error: unknown) => log.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
       .finally(() => {
         this.reviewing = null;
       });

@@ -17,10 +17,12 @@ import { EgressPolicy } from '../net/egress';
 import { installEgressGuard } from '../net/processGuard';
 import { AuditLog } from '../privacy/auditLog';
 import { EgressDenialLog } from '../privacy/egressDenials';
+import type { LogContext } from '../privacy/redactingLogger';
 
 let current: CliEgress | null = null;
 
-type Out = { log: (line: string) => void; error: (line: string) => void };
+/** `error` may take a log context: on a terminal stderr goes through the redacting logger (core/cli/vigil.ts). */
+type Out = { log: (line: string) => void; error: (line: string, context?: LogContext) => void };
 
 /** The egress state of one `vigil` run. */
 export class CliEgress {
@@ -41,8 +43,9 @@ export class CliEgress {
     this.policy = new EgressPolicy({ offline });
     this.denials = new EgressDenialLog({
       onDenial: (denial) =>
-        out.error(`vigil: blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}. Vigil connects only to this machine and to the hosts of configured connectors (docs/privacy.md).`),
-      onError: (denial, error) => out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${(error as Error).message}`),
+        // The host is where this process tried to connect (configuration or a dependency), not customer data: kept.
+        out.error(`vigil: blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}. Vigil connects only to this machine and to the hosts of configured connectors (docs/privacy.md).`, { keep: [denial.host] }),
+      onError: (denial, error) => out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${(error as Error).message}`, { keep: [denial.host] }),
     });
     const guard = installEgressGuard(this.policy, { onAttempt: this.denials.onAttempt });
     this.stops.push(() => guard.uninstall());

@@ -19,6 +19,7 @@ import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
+import { log, type LogContext } from '../privacy/redactingLogger';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -47,8 +48,11 @@ Formats: docs/formats.md. Embedding models: models/README.md.`;
 
 class UsageError extends Error {}
 
-type Out = { log: (line: string) => void; error: (line: string) => void };
-const consoleOut: Out = { log: (l) => console.log(l), error: (l) => console.error(l) };
+type Out = { log: (line: string) => void; error: (line: string, context?: LogContext) => void };
+// stdout carries the command's result (what the user asked for); stderr carries diagnostics, which can quote ticket
+// text or a connector's error body, so they go through the redacting logger like every other log line.
+// eslint-disable-next-line no-restricted-globals -- the one place the CLI prints its results
+const consoleOut: Out = { log: (l) => console.log(l), error: (l, context) => log.error(l, context) };
 
 function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
   try {

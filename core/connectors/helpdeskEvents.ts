@@ -13,6 +13,7 @@ import { isClosedStatus, TicketSchema, type Message, type Ticket, type TicketSta
 import { ConnectorError, type TicketEvent } from './connector';
 import type { EgressPolicy } from '../net/egress';
 import { describeSchemaError, JsonHttpClient } from './http';
+import { log } from '../privacy/redactingLogger';
 
 /** Connector ids double as ticket id prefixes: `rt-main:42`. */
 export const CONNECTOR_ID = z
@@ -168,13 +169,13 @@ export interface HttpConnectorOptions {
   timeoutMs?: number;
   /**
    * Told about items skipped because they do not match the vendor's documented shape (one malformed ticket must
-   * not stop the others). Default: `console.warn`.
+   * not stop the others). Default: the redacting `log.warn` (core/privacy/redactingLogger.ts).
    */
   warn?: (message: string) => void;
 }
 
 export function defaultWarn(message: string): void {
-  console.warn(message);
+  log.warn(message);
 }
 
 /**

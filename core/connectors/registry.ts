@@ -23,6 +23,7 @@ import { ConnectorError, type Connector } from './connector';
 import { FolderConnector } from './folderConnector';
 import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './httpConnectors';
 import { ImapConnector } from './imapConnector';
+import { log } from '../privacy/redactingLogger';
 
 export const CONNECTORS_FILE = 'connectors.json';
 
@@ -163,7 +164,7 @@ export function httpConnectorKind(name: HttpConnectorKindName): ConnectorKind {
       const token = await context.secret(config.token as SecretRef, 'token');
       const parsed = entry.schema.parse({ ...settings, kind: name, token });
       const create = entry.create as (config: unknown, policy: EgressPolicy, options?: { warn?: (m: string) => void }) => Connector;
-      return create(parsed, context.egress, { warn: (message) => console.warn(`Connector "${config.id}": ${message}`) });
+      return create(parsed, context.egress, { warn: (message) => log.warn(`Connector "${config.id}": ${message}`) });
     },
   });
 }

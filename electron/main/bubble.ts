@@ -5,6 +5,7 @@
  */
 import { BrowserWindow } from 'electron';
 import { secureWebPreferences } from './window';
+import { log } from '../../core/privacy/redactingLogger';
 
 export interface BubbleOptions {
   preloadPath: string;
@@ -37,7 +38,7 @@ export function createAssistBubble(options: BubbleOptions): BrowserWindow {
   bubble.setAlwaysOnTop(true, 'floating');
   bubble.once('ready-to-show', () => bubble.showInactive());
   bubble.loadURL(bubbleUrl(options.entryUrl)).catch((error: unknown) => {
-    console.error(`Vigil could not load the assist bubble: ${String(error)}`);
+    log.error(`Vigil could not load the assist bubble: ${String(error)}`);
   });
   return bubble;
 }

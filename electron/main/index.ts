@@ -14,6 +14,7 @@ import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
+import { log } from '../../core/privacy/redactingLogger';
 import { useMaintenanceForker } from '../../core/knowledge/optimizeInChild';
 import { utilityProcessForker } from './maintenanceProcess';
 import { readPrivacySettings } from '../../core/app/privacySettings';
@@ -54,7 +55,7 @@ function start(): void {
   // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
   const dataFolder = resolveDataFolder(app.getPath('userData'));
   const dataDir = dataFolder.dataDir;
-  if (dataFolder.warning) console.warn(dataFolder.warning);
+  if (dataFolder.warning) log.warn(dataFolder.warning);
   // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
   useMaintenanceForker(utilityProcessForker());
   // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
@@ -62,8 +63,8 @@ function start(): void {
   // folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
   const egress = new EgressPolicy();
   const egressDenials = new EgressDenialLog({
-    onDenial: (denial) => console.warn(`Vigil blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}`),
-    onError: (denial, error) => console.warn(`Vigil could not record the blocked connection to ${denial.host} in the audit log: ${String(error)}`),
+    onDenial: (denial) => log.warn(`Vigil blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}`, { keep: [denial.host] }),
+    onError: (denial, error) => log.warn(`Vigil could not record the blocked connection to ${denial.host} in the audit log: ${String(error)}`, { keep: [denial.host] }),
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
@@ -95,7 +96,7 @@ function start(): void {
       problems.setWatchProblem(null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      console.warn(`Vigil is not watching any queue: ${message}`);
+      log.warn(`Vigil is not watching any queue: ${message}`);
       problems.setWatchProblem(message);
     }
     showInTray();
@@ -108,7 +109,7 @@ function start(): void {
     try {
       egress.setOffline((await readPrivacySettings(dataDir)).offline);
     } catch (error) {
-      console.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
+      log.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
     }
     showInTray({ offline: egress.offline });
     let workspace: Workspace;
@@ -119,7 +120,7 @@ function start(): void {
       workspace = await Workspace.open({
         dataDir,
         egressDenials,
-        onWarning: (w) => console.warn(w),
+        onWarning: (w) => log.warn(w),
         // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
         onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
       });
@@ -140,13 +141,13 @@ function start(): void {
     // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
     try {
       await workspace.watchPacks((report) => {
-        for (const done of report.installed) console.info(`Vigil installed pack ${done.name} ${done.version} from ${done.file}.`);
-        for (const refused of report.refused) console.warn(`Vigil refused pack file ${refused.file}: ${refused.message}`);
-        if (report.unreachable) console.warn(`Vigil cannot read the subscribed folder ${report.folder}: ${report.unreachable}`);
+        for (const done of report.installed) log.info(`Vigil installed pack ${done.name} ${done.version} from ${done.file}.`);
+        for (const refused of report.refused) log.warn(`Vigil refused pack file ${refused.file}: ${refused.message}`);
+        if (report.unreachable) log.warn(`Vigil cannot read the subscribed folder ${report.folder}: ${report.unreachable}`);
       });
     } catch (error) {
       // A damaged subscriptions file must not keep the copilot from starting; Settings shows the same error.
-      console.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
+      log.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
     }
     // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
     await startWatching(workspace);
@@ -186,7 +187,7 @@ function start(): void {
     host
       .use((workspace) => workspace.listTickets())
       .then((tickets) => showInTray({ waiting: tickets.filter((t) => t.waiting > 0).length }))
-      .catch((error: unknown) => console.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
+      .catch((error: unknown) => log.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
   };
   const onDeskEvent = (event: DeskEvent): void => {
     for (const window of BrowserWindow.getAllWindows()) {
@@ -208,7 +209,7 @@ function start(): void {
     });
   };
   const setDoNotDisturb = (on: boolean): void => {
-    preferences?.setDoNotDisturb(on).catch((error: unknown) => console.warn(`Vigil could not save your preferences: ${String(error)}`));
+    preferences?.setDoNotDisturb(on).catch((error: unknown) => log.warn(`Vigil could not save your preferences: ${String(error)}`));
   };
   /** Swaps the global shortcut; when the new one cannot be had, the previous one is registered again. */
   const changeShortcut = (previous: string, next: string): string | null => {
@@ -238,7 +239,7 @@ function start(): void {
     event.preventDefault();
     host
       .close()
-      .catch((error: unknown) => console.error(`Vigil could not close its knowledge store cleanly: ${String(error)}`))
+      .catch((error: unknown) => log.error(`Vigil could not close its knowledge store cleanly: ${String(error)}`))
       .finally(() => {
         drained = true;
         app.quit();
@@ -293,7 +294,7 @@ function start(): void {
       );
       const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
       if (!shortcut.registered) {
-        console.warn(shortcut.reason);
+        log.warn(shortcut.reason);
         if (store.preferences.showShortcut.trim() !== '') store.noteShortcutProblem(`showShortcut: ${shortcut.reason}`);
       }
       // Open the engine now rather than on the first call: the desk's events start flowing at once. When it cannot
@@ -303,11 +304,11 @@ function start(): void {
         await host.use(async () => undefined);
         refreshWaiting();
       } catch (error) {
-        console.error(`Vigil started without its engine: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`Vigil started without its engine: ${error instanceof Error ? error.message : String(error)}`);
       }
     })
     .catch((error: unknown) => {
-      console.error(`Vigil could not start: ${String(error)}`);
+      log.error(`Vigil could not start: ${String(error)}`);
       app.exit(1);
     });
 }

@@ -7,6 +7,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { IPC_METHODS, ipcChannel, type IpcMethod, type IpcRequest, type IpcResponse } from '../ipc/contract';
 import { parseIpcRequest } from '../ipc/parseRequest';
 import { describeSender, isTrustedSender, type AppOrigin } from './security';
+import { log } from '../../core/privacy/redactingLogger';
 
 /** One implementation per contract method; the type makes a missing or extra method a compile error. */
 export type IpcHandlers = {
@@ -27,7 +28,7 @@ export function createValidatedHandler<M extends IpcMethod>(
   // rejected promises either way, which is what `ipcRenderer.invoke` turns into an error for the renderer.
   return (event, ...args) => {
     if (!isTrustedSender(event, origin)) {
-      console.warn(`Refused ${channel} from ${describeSender(event)}.`);
+      log.warn(`Refused ${channel} from ${describeSender(event)}.`);
       return Promise.reject(
         new Error(
           `${channel} refused a call from ${describeSender(event)}: only Vigil's own window may use the engine. ` +

@@ -6,6 +6,7 @@
  */
 import type { PreferencesView } from '../ipc/contract';
 import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
+import { log } from '../../core/privacy/redactingLogger';
 
 /** How the shell applies preferences; each part is optional (the browser tests have no tray or shortcuts). */
 export interface PreferenceEffects {
@@ -28,7 +29,7 @@ export class PreferencesStore {
   ) {}
 
   /** Loads the preferences from `folder`; a damaged file gives the defaults and a warning per bad field. */
-  static async open(folder: string, effects: PreferenceEffects = {}, onWarning: (message: string) => void = console.warn): Promise<PreferencesStore> {
+  static async open(folder: string, effects: PreferenceEffects = {}, onWarning: (message: string) => void = (message) => log.warn(message)): Promise<PreferencesStore> {
     const loaded = await loadUiPreferences(folder);
     for (const warning of loaded.warnings) onWarning(warning);
     return new PreferencesStore(folder, loaded.preferences, effects);

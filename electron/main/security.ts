@@ -4,6 +4,7 @@
  * `shell.openExternal` for an allowlisted https address.
  */
 import { shell, type Session, type WebContents, type WebFrameMain } from 'electron';
+import { log } from '../../core/privacy/redactingLogger';
 
 /**
  * Hosts that a link in Vigil may open in the system browser. Ollama's site is where the retrieval-only notice
@@ -30,7 +31,7 @@ export function openExternalIfAllowed(url: string, allowedHosts: readonly string
   if (!allowed) return false;
   // Fire and forget: a browser that fails to start must not take the renderer's event down with it.
   shell.openExternal(parsed.toString()).catch((error: unknown) => {
-    console.warn(`Could not open ${parsed.toString()} in the system browser: ${String(error)}`);
+    log.warn(`Could not open ${parsed.toString()} in the system browser: ${String(error)}`);
   });
   return true;
 }

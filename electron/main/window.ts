@@ -3,6 +3,7 @@
  * Electron's security checklist asks; what the page may do beyond that is set in security.ts.
  */
 import { BrowserWindow, nativeTheme, type WebPreferences } from 'electron';
+import { log } from '../../core/privacy/redactingLogger';
 
 /** Settings every Vigil page runs with. Exported so a test can hold them to the checklist. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -45,7 +46,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   window.loadURL(options.entryUrl).catch((error: unknown) => {
-    console.error(`Vigil could not load its UI from ${options.entryUrl}: ${String(error)}. Rebuild with \`npm run build\`.`);
+    log.error(`Vigil could not load its UI from ${options.entryUrl}: ${String(error)}. Rebuild with \`npm run build\`.`);
   });
   return window;
 }

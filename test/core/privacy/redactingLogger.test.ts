@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactingLogger, redactForLog } from '../../../core/privacy/redactingLogger';
+import { createRedactingLogger, log, redactForLog, setLogSink } from '../../../core/privacy/redactingLogger';
 
 describe('the redacting logger', () => {
   it('writes no personal data or secrets, whatever the message quotes', () => {
@@ -18,5 +18,22 @@ describe('the redacting logger', () => {
 
   it('logs errors by name and message', () => {
     expect(redactForLog(new TypeError('bad phone +44 20 7946 0958'))).toBe('TypeError: bad phone [PHONE]');
+  });
+
+  it('keeps a value the caller marks as configuration, and redacts the rest of the line', () => {
+    expect(redactForLog('blocked 192.0.2.10 while sending dana@example.org from 10.1.2.3', { keep: ['192.0.2.10'] })).toBe('blocked 192.0.2.10 while sending [EMAIL] from [IP]');
+  });
+
+  it('sends the process logger’s lines, redacted, wherever setLogSink says, and back', () => {
+    const lines: string[] = [];
+    const restore = setLogSink({ log: (l) => lines.push(`info ${l}`), warn: (l) => lines.push(`warn ${l}`), error: (l) => lines.push(`error ${l}`) });
+    try {
+      log.warn('Ticket of Ana Lopez: reply to ana@example.com failed', { names: ['Ana Lopez'] });
+      log.error(new Error('token=abcd1234efgh refused'));
+    } finally {
+      restore();
+    }
+    log.info('after restore'); // to the console again, not to `lines`
+    expect(lines).toEqual(['warn Ticket of [NAME]: reply to [EMAIL] failed', 'error Error: token=[SECRET] refused']);
   });
 });
