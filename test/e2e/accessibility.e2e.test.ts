@@ -6,7 +6,7 @@
  * privacy and the audit log, the data folder) and the assist bubble's page. The same run takes the screenshots
  * `insights.png`, `assist-bubble.png` and `settings-models.png` (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -21,7 +21,7 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
 import { auditAccessibleNames, describeUnnamed } from './accessibleNames';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -99,13 +99,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     );
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    await ollama?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, others: [ollama], work }));
 
   it('finds an unnamed control and says which and where (the check itself can fail)', async () => {
     const probe = await browser.newPage();

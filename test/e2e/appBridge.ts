@@ -3,7 +3,7 @@
  * with the native dialogs replaced by the test's answers; and the page that opens the built renderer on the bridge.
  * Every browser test starts the same way through these two, so a handler added to the app reaches them all.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { EgressPolicy } from '../../core/net/egress';
@@ -78,4 +78,18 @@ export async function openAppPage(browser: Browser, url: string, viewport: { wid
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.goto(url);
   return page;
+}
+
+/** Something a browser test opens and must close. */
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+/**
+ * Closes what a browser test opened, the page's side first (browser, bridge), then the engine (`host`) and anything
+ * else, and removes the test's work folder. Parts that never opened (a failed `beforeAll`) are skipped.
+ */
+export async function closeAppSession(parts: { browser?: Closable; bridge?: Closable; host?: Closable; others?: (Closable | undefined)[]; work?: string }): Promise<void> {
+  for (const part of [parts.browser, parts.bridge, parts.host, ...(parts.others ?? [])]) await part?.close();
+  if (parts.work) await rm(parts.work, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@
  * watched at once, a ticket file dropped in its folder becomes a ticket with a suggestion, the suggestion is
  * inserted into the reply box, edited, kept across a reload, and posted as an internal note to the folder's outbox.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import { EgressPolicy } from '../../core/net/egress';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -51,12 +51,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     page = await openAppPage(browser, bridge.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, work }));
 
   it('adds a folder connector through the form, tests it, saves it and sees it healthy', async () => {
     await page.getByRole('region', { name: 'Engine status' }).waitFor();

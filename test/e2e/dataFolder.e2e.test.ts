@@ -3,7 +3,7 @@
  * checks on real folders) behind the IPC contract: a folder holding other files is refused with its names, an
  * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/app/workspace';
 import { DATA_FOLDER_CHOICE_FILE } from '../../electron/main/dataFolderChoice';
 import { ServiceHost } from '../../electron/main/serviceHost';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -54,12 +54,7 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
     page = await openAppPage(browser, bridge.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, work }));
 
   it('refuses a folder of other files, then takes an empty one and restarts on it', async () => {
     await page.getByRole('region', { name: 'Engine status' }).waitFor();

@@ -2,7 +2,7 @@
  * The real renderer, built, in Debian's Chromium, against the real engine behind the IPC contract (bridgeHost).
  * Screenshots of the screens go to `test-results/screenshots/` (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -44,12 +44,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     page = await openAppPage(browser, bridge.url, { width: 1100, height: 760 });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, work }));
 
   it('shows what the engine holds in the header', async () => {
     const status = page.getByRole('region', { name: 'Engine status' });

@@ -4,7 +4,7 @@
  * edit with the search. The screenshot `knowledge-browser.png` goes to `test-results/screenshots/`
  * (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { closedTicket } from '../core/learn/learnTickets';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -53,12 +53,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     page = await openAppPage(browser, bridge.url, { width: 1280, height: 900 });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, work }));
 
   it('lists the knowledge newest first with counts per status, and filters by source', async () => {
     await page.getByRole('tab', { name: 'Knowledge' }).click();

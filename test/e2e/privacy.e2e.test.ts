@@ -5,7 +5,7 @@
  * here (to record one real refusal): Chromium and the bridge talk over loopback, which it allows anyway, but the
  * test runner's other work should not depend on it.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -64,12 +64,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     page = await openAppPage(browser, bridge.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, work }));
 
   it('shows what may leave the machine and switches offline mode on the running policy', async () => {
     await page.getByRole('region', { name: 'Engine status' }).waitFor();

@@ -3,7 +3,7 @@
  * (bridgeHost): the team data folder, the built-in embedder, a pack signed here installed from the "dialog" (the
  * one native part, scripted), and switching the embedding model with a restart of the workspace.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
-import { appHandlers, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -57,13 +57,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     page = await openAppPage(browser, bridge.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await host?.close();
-    await ollama?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => closeAppSession({ browser, bridge, host, others: [ollama], work }));
 
   it('opens Settings with Alt+4 and shows the data folder, its entries and the built-in embedder in use', async () => {
     await page.getByRole('region', { name: 'Engine status' }).waitFor();
