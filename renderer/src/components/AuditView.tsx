@@ -8,6 +8,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { AUDIT_KIND_LABELS, describeAuditRow, whenText } from '../store/copilot/slices/privacy/selectors';
+import { Notices } from './Notices';
 
 function Verification() {
   const result = useCopilotStore((s) => s.auditVerification);
@@ -90,16 +91,7 @@ export function AuditView() {
         </button>
       </div>
       <Verification />
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notices notice={notice} error={error} />
       {unreadable > 0 && (
         <p className="notice" role="note">
           {unreadable} line{unreadable === 1 ? ' is' : 's are'} not a record (a crash mid-write, or an edit): “Verify chain” names the line.

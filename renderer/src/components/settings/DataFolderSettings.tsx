@@ -7,6 +7,7 @@
 import { useEffect } from 'react';
 import type { DataFolderChoiceView } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
+import { Notices } from '../Notices';
 
 const SOURCE_WORDS: Record<DataFolderChoiceView['source'], string> = {
   default: 'the default folder',
@@ -66,16 +67,7 @@ function FolderChoice() {
         a folder holding other files is refused. Switching restarts Vigil, after it has saved everything in the current folder. The choice is
         kept in your own preferences on this computer{view && !fixed ? <>; the default is <span className="path">{view.defaultDir}</span></> : null}.
       </p>
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notices notice={notice} error={error} />
     </div>
   );
 }

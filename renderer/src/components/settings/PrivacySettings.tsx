@@ -8,6 +8,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { PrivacyOverview, SnapshotView } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { rollbackConsequences, whenText } from '../../store/copilot/slices/privacy/selectors';
+import { Notices } from '../Notices';
 
 function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
   const { network } = privacy;
@@ -201,16 +202,7 @@ export function PrivacySettings() {
 
   return (
     <div className="settings-privacy">
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notices notice={notice} error={error} />
       {!privacy ? (
         !error && <p className="empty-state">Loading…</p>
       ) : (
