@@ -54,6 +54,11 @@ export function totalRedactions(counts: RedactionCounts): number {
 
 // ── checks ───────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** Mixes upper case, lower case and digits, as generated keys do (and words, hex hashes and UUIDs do not). */
+function randomLooking(text: string): boolean {
+  return /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);
+}
+
 /** The Luhn (mod 10) check digit test used by every payment card number. */
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -175,10 +180,14 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     // Any other long random-looking token: 32+ characters mixing upper case, lower case and digits. Hex hashes,
-    // UUIDs and words stay (they lack a class).
+    // UUIDs and words stay (they lack a class). An absolute file path ("/home/Ana/Downloads/entries-2026") has
+    // that alphabet too; it is a token only if one of its parts is one, so an error naming a file keeps the name.
     kind: 'secret',
     pattern: new RegExp(NOT_WORD_BEFORE + String.raw`[A-Za-z0-9_+/=-]{32,}` + NOT_WORD_AFTER, 'gu'),
-    replace: (m) => (/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0]) && /\d/.test(m[0]) ? PLACEHOLDERS.secret : null),
+    replace: (m) => {
+      const parts = m[0].startsWith('/') ? m[0].split('/').filter(Boolean) : [m[0]];
+      return parts.some((part) => part.length >= 32 && randomLooking(part)) ? PLACEHOLDERS.secret : null;
+    },
   },
   {
     kind: 'email',

@@ -190,10 +190,20 @@ describe('redaction keeps what is not personal', () => {
     'Between 10 and 20 users see it on 3 of 4 servers',
     'the password reset link expired',
     'MAC 00:1A:2B:3C:4D:5E on the dock',
+    // File paths in error messages and logs: the file must stay named (its parts are words, not keys).
+    '/home/alice/Downloads/entries-2026.jsonl:3: question: Required',
+    '/tmp/vigil-cli-log-MIp32C/tickets/T-1042.json: not valid JSON',
+    '/srv/Vigil/Team-Packs/network-FAQ-v2.vpack: signature does not verify',
   ])('%s', (text) => {
     const result = redact(text);
     expect(result.text).toBe(text);
     expect(totalRedactions(result.counts)).toBe(0);
+  });
+
+  it('still removes a key inside a path, and a key that holds slashes', () => {
+    // The whole path goes: which part held the key is not worth the risk of leaving some of it.
+    expect(redact('read /srv/cache/Kq8ZrT2mXw9LpV4nB7cY1dF6gH3jS5aQ0eR/blob').text).toBe('read [SECRET]');
+    expect(redact('key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY9 leaked').text).toBe('key [SECRET] leaked');
   });
 
   it('keeps a label when it removes the secret after it', () => {
