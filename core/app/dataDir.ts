@@ -5,7 +5,7 @@
  * folder the analyst chose in the app (Settings → Team data folder, kept in `data-folder.json` in the per-user
  * application folder; `electron/main/dataFolderChoice.ts`), which `appDataDir` honours for the CLI too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -80,5 +80,13 @@ export function readDataFolderChoiceSync(userDataDir: string): DataFolderChoice 
  */
 export function appDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['VIGIL_DATA_DIR']) return env['VIGIL_DATA_DIR'];
-  return readDataFolderChoiceSync(userDataDir(env)).dataDir ?? defaultDataDir('default', env);
+  const chosen = readDataFolderChoiceSync(userDataDir(env)).dataDir;
+  if (chosen === null) return defaultDataDir('default', env);
+  // As the app does: a chosen folder that has gone (a volume not mounted) is never created on the local disk.
+  if (!existsSync(chosen)) {
+    throw new Error(
+      `The team data folder chosen in the app, ${chosen}, is not there (a volume not mounted, a share not connected?). Connect it, or pass --data-dir.`,
+    );
+  }
+  return chosen;
 }

@@ -22,7 +22,9 @@ export const MAX_DRAFT_CHARS = 20_000;
 
 const DraftSchema = z.object({
   ticketId: z.string().min(1),
-  text: z.string().max(MAX_DRAFT_CHARS),
+  // No length limit on what is stored: "redact before storage" may lengthen a draft ("Jo" → "[NAME]"), and one
+  // draft over a limit would make the whole file fail its check on the next start. `save` limits what is typed.
+  text: z.string(),
   insertedSuggestionIds: z.array(z.string()).default([]),
   updatedAt: z.string(),
 });

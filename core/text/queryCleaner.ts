@@ -29,7 +29,7 @@ const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greeti
  * "I tried to get money out": the customer's problem is never taken for an addressee.
  */
 const ADDRESSEE =
-  /^(?:[ \t]+(?:[Tt]here|[Tt]eam|[Aa]ll|[Ee]veryone|[Ss]upport|[Ff]olks|[Gg]uys|[Ss]ir|[Mm]adam|[Mm]rs?\.?|[Mm]s\.?|[Dd]r\.?|or|and|\p{Lu}\p{Ll}[\p{L}'’-]*)){0,4}[ \t]*[,.!:;-]+/u;
+  /^(?:[ \t]+(?:[Tt]here|[Tt]eam|[Aa]ll|[Ee]veryone|[Ss]upport|[Ff]olks|[Gg]uys|[Ss]ir|[Mm]adam|[Mm]rs?\.?|[Mm]s\.?|[Dd]r\.?|or|and|\p{Lu}\p{Ll}[\p{L}'’-]*)){0,4}(?:[ \t]*[,.!:;-]+|[ \t]*(?=\r?\n|$))/u;
 
 /** The message without its opening greeting, the addressee and the punctuation after them. */
 function dropGreeting(text: string): string {

@@ -204,7 +204,10 @@ function start(): void {
    */
   const restartOnChosenFolder = (): void => {
     setImmediate(() => {
-      app.relaunch();
+      // An AppImage runs from a mount that goes away when this process exits: start the AppImage file itself again.
+      const appImage = process.env['APPIMAGE'];
+      if (appImage) app.relaunch({ execPath: appImage, args: process.argv.slice(1) });
+      else app.relaunch();
       app.quit();
     });
   };

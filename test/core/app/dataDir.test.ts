@@ -24,8 +24,11 @@ describe('the data folder the CLI uses', () => {
   });
 
   it('follows the folder chosen in the app, so `vigil kb import` fills what the app searches', async () => {
-    await choose(JSON.stringify({ dataDir: '/srv/team-data', chosenAt: '2026-11-22T09:00:00Z' }));
-    expect(appDataDir(env)).toBe('/srv/team-data');
+    await choose(JSON.stringify({ dataDir: root, chosenAt: '2026-11-22T09:00:00Z' }));
+    expect(appDataDir(env)).toBe(root);
+    // A chosen folder that has gone is refused, never created on the local disk.
+    await choose(JSON.stringify({ dataDir: '/srv/team-data-not-mounted' }));
+    expect(() => appDataDir(env)).toThrow(/\/srv\/team-data-not-mounted, is not there/);
     await choose(JSON.stringify({ dataDir: null }));
     expect(appDataDir(env)).toBe(defaultDataDir('default', env));
   });

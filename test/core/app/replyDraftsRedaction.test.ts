@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRAFTS_FILE, REPLIES_FILE, ReplyDrafts } from '../../../core/app/replyDrafts';
+import { DRAFTS_FILE, MAX_DRAFT_CHARS, REPLIES_FILE, ReplyDrafts } from '../../../core/app/replyDrafts';
 import { redactTextForStorage } from '../../../core/privacy/storageRedaction';
 
 describe('reply drafts with redaction before storage', () => {
@@ -34,5 +34,21 @@ describe('reply drafts with redaction before storage', () => {
     expect(reopened.get('zendesk:43')?.text).toBe('Hi [NAME], call [PHONE].');
     await reopened.close();
     for (const file of [DRAFTS_FILE, REPLIES_FILE]) expect(await readFile(join(dir, file), 'utf8')).not.toMatch(/Ana|Lopez|4111|7946|@example/);
+  });
+
+  it('keeps every draft across a restart when redaction made a stored one longer than the typing limit', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-redacted-'));
+    const storageText = (_ticketId: string, text: string) => redactTextForStorage(text, ['Jo']);
+    const drafts = await ReplyDrafts.open(dir, { storageText });
+    const long = `Jo, ${'x'.repeat(MAX_DRAFT_CHARS - 10)} Jo.`; // within the limit as typed; "[NAME]" makes it longer
+    expect(long.length).toBeLessThanOrEqual(MAX_DRAFT_CHARS);
+    await drafts.save('zendesk:1', long, []);
+    await drafts.save('zendesk:2', 'Short reply', []);
+    await drafts.close();
+
+    const reopened = await ReplyDrafts.open(dir, { storageText });
+    expect(reopened.get('zendesk:2')?.text).toBe('Short reply');
+    expect(reopened.get('zendesk:1')?.text.startsWith('[NAME], ')).toBe(true);
+    await reopened.close();
   });
 });

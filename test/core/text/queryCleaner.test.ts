@@ -37,6 +37,9 @@ describe('query cleaning', () => {
     expect(cleanMessage("Hi I'm a new customer and tried topping up, it is pending")).toBe("I'm a new customer and tried topping up, it is pending");
     expect(cleanMessage('Hi Visa card declined, why?')).toBe('Visa card declined, why?');
     expect(cleanMessage('Hi. Apple Pay is not working')).toBe('Apple Pay is not working');
+    // E-mail style: the addressee on the greeting's own line.
+    expect(cleanMessage('Hi Ana\nMy card was declined')).toBe('My card was declined');
+    expect(cleanMessage('Hello team\n\nI cannot log in')).toBe('I cannot log in');
   });
 
   it('returns an empty query for a message that was only a greeting and a sign-off', () => {
