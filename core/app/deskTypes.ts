@@ -65,8 +65,20 @@ export interface ReviewRequest {
 
 /** Pushed to the app as things happen. */
 export type DeskEvent =
-  | { type: 'suggestion'; ticketId: string; subject: string | null; suggestionId: string; kind: SuggestionKind; text: string }
-  | { type: 'tickets-changed' }
+  | {
+      type: 'suggestion';
+      ticketId: string;
+      subject: string | null;
+      suggestionId: string;
+      kind: SuggestionKind;
+      text: string;
+      /** The ticket's summary after this suggestion (its `waiting` count included), so the queue updates without a pull. */
+      ticket?: TicketSummary;
+      /** The suggestion as the ticket view shows it, so an open ticket updates without a pull. */
+      shown?: ShownSuggestion;
+    }
+  /** `tickets`: the summaries of the tickets that changed (added or updated); the queue merges them without a pull. */
+  | { type: 'tickets-changed'; tickets?: TicketSummary[] }
   | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] }
   /** From the desktop shell, not the desk: the analyst clicked a notification; show this ticket. */
   | { type: 'open-ticket'; ticketId: string }
