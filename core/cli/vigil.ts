@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { appDataDir } from '../app/dataDir';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
-import { runReplay, type ReplaySummary } from '../app/replay';
+import { runReplay, type ReplaySummary } from './replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
