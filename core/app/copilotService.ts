@@ -35,6 +35,20 @@ import type { ImportReport, ServiceStatus } from './serviceTypes';
 
 export type { CopilotOptions, DelayedReviewResult, LearnResult };
 
+/** A decision with the stored entries (any status) its citations name. */
+export interface DecisionWithEntries {
+  decision: AssistDecision;
+  entries: Map<string, StoredEntry>;
+}
+
+/** What one customer message produced (CopilotService.onCustomerMessage). */
+export interface MessageOutcome extends DecisionWithEntries {
+  /** The local model's decision for the same message, when one runs; it supersedes `decision`. */
+  draft: Promise<DecisionWithEntries> | null;
+  /** Alerts the message raised, each a shown `alert` decision, already audited. */
+  alerts: AssistDecision[];
+}
+
 export class CopilotService {
   private readonly assistant: Assistant;
   private readonly sources: KnowledgeSource[];
@@ -197,6 +211,21 @@ export class CopilotService {
       return d;
     });
     return { ...result, draft: draft ?? null };
+  }
+
+  /**
+   * The pipeline on one customer message as the desk records it, in one call: the retrieval decision at once and
+   * the local model's later (`draft`), the alerts the message raised (`at`: its arrival, ms since epoch; audited
+   * here, before the desk journals them), and the stored entries every shown decision cites.
+   */
+  async onCustomerMessage(ticket: Ticket, messageIndex: number, at: number, arrivedAt: number = performance.now()): Promise<MessageOutcome> {
+    const { decision, draft } = await this.assist(ticket, messageIndex, arrivedAt);
+    const alerts = await this.checkAlerts(ticket, messageIndex, at);
+    await this.auditShown(alerts);
+    const cited = (d: AssistDecision): string[] => (d.shown ? d.citations.map((c) => c.entryId) : []);
+    const entries = await this.getEntries([...cited(decision), ...alerts.flatMap(cited)]);
+    const drafted = draft?.then(async (d) => ({ decision: d, entries: await this.getEntries(cited(d)) })) ?? null;
+    return { decision, draft: drafted, alerts, entries };
   }
 
   /**

@@ -22,7 +22,8 @@ import { peopleNamesIn } from '../learn/entryQuality';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage } from '../privacy/storageRedaction';
 import { RecordSchema, storableRecord, type JournalRecord, type ShownRecord } from './deskJournal';
-import type { DeskEngine, DeskOptions } from './deskEngine';
+import type { StoredEntry } from '../knowledge/storedEntry';
+import type { DeskDecision, DeskEngine, DeskOptions } from './deskEngine';
 import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
 import { citationViews, shownView, ticketSummary } from './deskViews';
 
@@ -84,7 +85,7 @@ export class Desk implements EventSink {
     const before = this.tickets.get(event.ticketId)?.ticket;
     const ticket = event.ticket;
     let shown: ShownRecord | null = null;
-    let draft: Promise<Suggestion> | null = null;
+    let draft: Promise<DeskDecision> | null = null;
     const alerts: Array<ShownRecord> = [];
     let learned: string[] = [];
     if (isClosedStatus(ticket.status)) {
@@ -93,15 +94,14 @@ export class Desk implements EventSink {
     } else {
       const index = this.newCustomerMessageIndex(event, before);
       if (index !== null) {
-        ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
         const at = Date.parse(ticket.messages[index]!.at ?? event.at);
-        for (const alert of await this.engine.checkAlerts(ticket, index, Number.isNaN(at) ? this.now().getTime() : at)) {
-          alerts.push(await this.shownRecord(ticket, alert, `alert:${alert.reason}`));
-        }
+        const outcome = await this.engine.onCustomerMessage(ticket, index, Number.isNaN(at) ? this.now().getTime() : at, arrivedAt);
+        shown = outcome.decision.shown ? this.shownRecord(ticket, outcome.decision, outcome.entries) : null;
+        for (const alert of outcome.alerts) alerts.push(this.shownRecord(ticket, alert, outcome.entries, `alert:${alert.reason}`));
+        draft = outcome.draft;
       }
     }
     const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown, alerts };
-    if (alerts.length > 0) await this.engine.auditShown(alerts.map((a) => a.suggestion));
     await this.commit(record);
     for (const one of [...alerts, ...(shown ? [shown] : [])]) this.emitSuggestion(ticket.id, one.id);
     this.emitTicketsChanged([ticket.id]);
@@ -274,7 +274,8 @@ export class Desk implements EventSink {
       if (isClosedStatus(state.ticket.status) || this.closing) continue;
       const due: Array<ShownRecord> = [];
       for (const reminder of this.engine.pollFollowups(state.ticket, now)) {
-        const shown = await this.shownRecord(state.ticket, reminder, `followup:${reminder.reason}`);
+        const entries = await this.engine.getEntries(reminder.citations.map((c) => c.entryId));
+        const shown = this.shownRecord(state.ticket, reminder, entries, `followup:${reminder.reason}`);
         if (!state.suggestions.some((s) => s.id === shown.id)) due.push(shown);
       }
       if (due.length === 0) continue;
@@ -305,34 +306,25 @@ export class Desk implements EventSink {
     return null;
   }
 
-  private async assist(
-    ticket: Ticket,
-    index: number,
-    arrivedAt: number,
-  ): Promise<{ shown: ShownRecord | null; draft: Promise<Suggestion> | null }> {
-    const { decision, draft } = await this.engine.assist(ticket, index, arrivedAt);
-    return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
-  }
-
   /**
    * One suggestion per customer message (the model's decision, when it comes, takes the retrieval one's place),
    * plus one per alert rule or follow-up reason (`tag`).
    */
-  private async shownRecord(ticket: Ticket, suggestion: Suggestion, tag?: string): Promise<ShownRecord> {
-    const citations = citationViews(suggestion, await this.engine.getEntries(suggestion.citations.map((c) => c.entryId)));
+  private shownRecord(ticket: Ticket, suggestion: Suggestion, entries: ReadonlyMap<string, StoredEntry>, tag?: string): ShownRecord {
+    const citations = citationViews(suggestion, entries);
     const id = `${ticket.id}:${suggestion.afterMessageId}${tag ? `:${tag}` : ''}`;
     return { id, at: this.now().toISOString(), suggestion, citations };
   }
 
   /** Records the local model's decision once it arrives: a better suggestion, or the retrieval one withdrawn. */
-  private async applyDraft(ticket: Ticket, draft: Promise<Suggestion>): Promise<void> {
+  private async applyDraft(ticket: Ticket, draft: Promise<DeskDecision>): Promise<void> {
     try {
-      const decision = await draft;
+      const { decision, entries } = await draft;
       if (this.closing) return;
       const id = `${ticket.id}:${decision.afterMessageId}`;
       const had = this.tickets.get(ticket.id)?.suggestions.some((s) => s.id === id) ?? false;
       if (!decision.shown && !had) return;
-      const shown = decision.shown ? await this.shownRecord(ticket, decision) : null;
+      const shown = decision.shown ? this.shownRecord(ticket, decision, entries) : null;
       if (this.closing) return;
       const record: JournalRecord = { t: 'draft', ticketId: ticket.id, id, shown };
       await this.commit(record);

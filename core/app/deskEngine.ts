@@ -6,14 +6,27 @@ import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { FeedbackRequest } from './deskTypes';
 
+/** A decision and the stored entries its citations name. */
+export interface DeskDecision {
+  decision: Suggestion;
+  entries: ReadonlyMap<string, StoredEntry>;
+}
+
+/** What one customer message produced, as the desk records it. */
+export interface DeskMessageOutcome extends DeskDecision {
+  draft: Promise<DeskDecision> | null;
+  alerts: Suggestion[];
+}
+
 /** The part of the engine the desk drives. */
 export interface DeskEngine {
-  /** Alert rules on a customer message (`at`: ms since epoch): each raised alert is a shown `alert` decision. */
-  checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<Suggestion[]>;
+  /**
+   * The pipeline on a new customer message (`at`: its arrival, ms since epoch): the decision, the local model's
+   * later, the alerts it raised (audited by the engine) and the entries they cite.
+   */
+  onCustomerMessage(ticket: Ticket, messageIndex: number, at: number, arrivedAt?: number): Promise<DeskMessageOutcome>;
   /** Follow-up reminders newly due on a ticket at `now` (ms since epoch). */
   pollFollowups(ticket: Ticket, now: number): Suggestion[];
-  /** The retrieval decision at once, and the local model's decision later when one is in use. */
-  assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
   learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
   /**
    * Feeds the analyst's action to learning (entry feedback stats, the dismissal rule, the delayed review).
@@ -29,8 +42,8 @@ export interface DeskEngine {
   }): Promise<{ retired: string | null }>;
   getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
   /**
-   * Writes the audit record of rule-based suggestions the desk is about to show (follow-up reminders, alerts): the
-   * engine's own pipeline records its decisions itself, but only the desk knows which reminders are new.
+   * Writes the audit record of follow-up reminders the desk is about to show: the engine records its other decisions
+   * itself, but only the desk knows which reminders are new.
    */
   auditShown(decisions: readonly Suggestion[]): Promise<void>;
 }
