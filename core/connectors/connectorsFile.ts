@@ -44,8 +44,11 @@ export function parseConnectorsText(text: string, file: string): { value: unknow
   const first = errors[0];
   if (first || !tree) {
     const offset = (first?.offset ?? 0) + bom;
-    const what = first ? printParseErrorCode(first.error) : 'empty file';
-    throw new ConnectorConfigError(`${file}:${lineAt(text, offset)}: not valid JSON (${what} at line ${lineAt(text, offset)})`);
+    const line = lineAt(text, offset);
+    const column = offset - text.lastIndexOf('\n', offset - 1);
+    // jsonc-parser names the mistake in CamelCase (PropertyNameExpected): said in words, with where it is.
+    const what = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'the file is empty';
+    throw new ConnectorConfigError(`${file}:${line}: not valid JSON (${what} at line ${line}, column ${column})`);
   }
   return { value: getNodeValue(tree) as unknown, layout: layoutOf(tree, bom) };
 }
