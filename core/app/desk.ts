@@ -2,7 +2,8 @@
  * The analyst's desk: the tickets Vigil watches, the suggestions it showed on each, and what the analyst did
  * with them. Ticket events from the connectors come in through `ingest`; after a customer message the engine
  * decides, and a shown decision becomes a suggestion on the ticket (and a `suggestion` event, which the app
- * turns into a badge, a toast or a notification). A closed ticket is handed to learning.
+ * turns into a badge, a toast or a notification). Every event carries what changed (the ticket's summary, the
+ * suggestion as shown), so a listener need not read the list again. A closed ticket is handed to learning.
  *
  * Everything is kept in an append-only journal (`<dataDir>/desk/journal.jsonl`), fsynced per record, and
  * replayed at open, so a restart loses no ticket, suggestion or feedback. One event is one journal line (the
@@ -11,102 +12,22 @@
  * applied once. The desk is the watcher's sink in the desktop app.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { TicketEvent } from '../connectors/connector';
 import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
-import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
-import type { StoredEntry } from '../knowledge/storedEntry';
+import { isClosedStatus, type Suggestion, type Ticket } from '../formats/schemas';
 import { peopleNamesIn } from '../learn/entryQuality';
 import type { LearnPolicy } from '../learn/ticketLearner';
-import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
-import {
-  FEEDBACK_ACTIONS,
-  type CitationView,
-  type DeskEvent,
-  type FeedbackRequest,
-  type ShownSuggestion,
-  type TicketDetail,
-  type TicketSummary,
-} from './deskTypes';
+import { redactTextForStorage } from '../privacy/storageRedaction';
+import { RecordSchema, storableRecord, type JournalRecord, type ShownRecord } from './deskJournal';
+import type { StoredEntry } from '../knowledge/storedEntry';
+import type { DeskDecision, DeskEngine, DeskOptions } from './deskEngine';
+import type { DeskEvent, FeedbackRequest, ShownSuggestion, TicketDetail, TicketSummary } from './deskTypes';
+import { citationViews, shownView, ticketSummary } from './deskViews';
 
-/** The part of the engine the desk drives. */
-export interface DeskEngine {
-  /** Alert rules on a customer message (`at`: ms since epoch): each raised alert is a shown `alert` decision. */
-  checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<Suggestion[]>;
-  /** Follow-up reminders newly due on a ticket at `now` (ms since epoch). */
-  pollFollowups(ticket: Ticket, now: number): Suggestion[];
-  /** The retrieval decision at once, and the local model's decision later when one is in use. */
-  assist(ticket: Ticket, messageIndex: number, arrivedAt?: number): Promise<{ decision: Suggestion; draft: Promise<Suggestion> | null }>;
-  learnFromClosedTicket(ticket: Ticket, policy: LearnPolicy): Promise<{ entryIds: string[] }>;
-  /**
-   * Feeds the analyst's action to learning (entry feedback stats, the dismissal rule, the delayed review).
-   * Returns the id of an entry the action retired, if any.
-   */
-  recordFeedback(event: {
-    type: FeedbackRequest['action'];
-    ticketId: string;
-    entryIds: string[];
-    afterMessageId?: string;
-    reason?: string;
-    actor?: string;
-  }): Promise<{ retired: string | null }>;
-  getEntries(ids: readonly string[]): Promise<Map<string, StoredEntry>>;
-  /**
-   * Writes the audit record of rule-based suggestions the desk is about to show (follow-up reminders, alerts): the
-   * engine's own pipeline records its decisions itself, but only the desk knows which reminders are new.
-   */
-  auditShown(decisions: readonly Suggestion[]): Promise<void>;
-}
-
-const PREVIEW_CHARS = 160;
-const EXCERPT_CHARS = 280;
-
-const CitationViewSchema = z.object({
-  entryId: z.string(),
-  kind: z.enum(['article', 'qa', 'case']),
-  sourceTicketId: z.string().nullable(),
-  score: z.number(),
-  title: z.string().nullable(),
-  excerpt: z.string(),
-  available: z.boolean(),
-});
-
-const ShownRecordSchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  suggestion: SuggestionSchema,
-  citations: z.array(CitationViewSchema),
-});
-
-const RecordSchema = z.discriminatedUnion('t', [
-  z.object({
-    t: z.literal('event'),
-    /** `<ticket id>|<event id>`: ticket ids carry their connector, so keys are unique across connectors. */
-    key: z.string(),
-    at: z.string(),
-    ticket: TicketSchema,
-    shown: ShownRecordSchema.nullable(),
-    /** Alerts the message raised. */
-    alerts: z.array(ShownRecordSchema).default([]),
-  }),
-  /** Follow-up reminders that fell due on a ticket. */
-  z.object({ t: z.literal('rules'), ticketId: z.string(), shown: z.array(ShownRecordSchema) }),
-  z.object({
-    t: z.literal('feedback'),
-    ticketId: z.string(),
-    suggestionId: z.string(),
-    action: z.enum(FEEDBACK_ACTIONS),
-    reason: z.string().optional(),
-    at: z.string(),
-  }),
-  z.object({ t: z.literal('opened'), ticketId: z.string(), at: z.string() }),
-  /** The local model's decision for a message: replaces the retrieval suggestion (same id), or withdraws it. */
-  z.object({ t: z.literal('draft'), ticketId: z.string(), id: z.string(), shown: ShownRecordSchema.nullable() }),
-]);
-type JournalRecord = z.infer<typeof RecordSchema>;
+export type { DeskEngine, DeskOptions };
 
 interface TicketState {
   ticket: Ticket;
@@ -114,27 +35,6 @@ interface TicketState {
   suggestions: ShownSuggestion[];
   waiting: number;
 }
-
-function flatten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
-}
-
-export interface DeskOptions {
-  /** How learned entries from closed tickets enter the knowledge base; `review` by default. */
-  learnPolicy?: LearnPolicy;
-  /** Told about damaged journal lines at open (they are skipped). */
-  onWarning?: (message: string) => void;
-  /**
-   * The team's "redact before storage" setting: the journal then keeps a redacted copy of every ticket, suggestion
-   * and feedback reason (core/privacy/storageRedaction.ts), while the desk in memory keeps the live ticket for the
-   * analyst to work on. After a restart a ticket shows its redacted copy until its helpdesk sends it again.
-   */
-  redactBeforeStorage?: boolean;
-  now?: () => Date;
-}
-
-type ShownRecord = z.infer<typeof ShownRecordSchema>;
 
 export class Desk implements EventSink {
   private readonly tickets = new Map<string, TicketState>();
@@ -185,7 +85,7 @@ export class Desk implements EventSink {
     const before = this.tickets.get(event.ticketId)?.ticket;
     const ticket = event.ticket;
     let shown: ShownRecord | null = null;
-    let draft: Promise<Suggestion> | null = null;
+    let draft: Promise<DeskDecision> | null = null;
     const alerts: Array<ShownRecord> = [];
     let learned: string[] = [];
     if (isClosedStatus(ticket.status)) {
@@ -194,21 +94,17 @@ export class Desk implements EventSink {
     } else {
       const index = this.newCustomerMessageIndex(event, before);
       if (index !== null) {
-        ({ shown, draft } = await this.assist(ticket, index, arrivedAt));
         const at = Date.parse(ticket.messages[index]!.at ?? event.at);
-        for (const alert of await this.engine.checkAlerts(ticket, index, Number.isNaN(at) ? this.now().getTime() : at)) {
-          alerts.push(await this.shownRecord(ticket, alert, `alert:${alert.reason}`));
-        }
+        const outcome = await this.engine.onCustomerMessage(ticket, index, Number.isNaN(at) ? this.now().getTime() : at, arrivedAt);
+        shown = outcome.decision.shown ? this.shownRecord(ticket, outcome.decision, outcome.entries) : null;
+        for (const alert of outcome.alerts) alerts.push(this.shownRecord(ticket, alert, outcome.entries, `alert:${alert.reason}`));
+        draft = outcome.draft;
       }
     }
     const record: JournalRecord = { t: 'event', key, at: this.now().toISOString(), ticket, shown, alerts };
-    if (alerts.length > 0) await this.engine.auditShown(alerts.map((a) => a.suggestion));
     await this.commit(record);
-    for (const one of [...alerts, ...(shown ? [shown] : [])]) {
-      const s = one.suggestion;
-      this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: one.id, kind: s.kind, text: s.text });
-    }
-    this.emit({ type: 'tickets-changed' });
+    for (const one of [...alerts, ...(shown ? [shown] : [])]) this.emitSuggestion(ticket.id, one.id);
+    this.emitTicketsChanged([ticket.id]);
     if (draft) void this.applyDraft(ticket, draft);
     if (learned.length > 0) {
       const entries = await this.engine.getEntries(learned);
@@ -222,7 +118,7 @@ export class Desk implements EventSink {
   }
 
   listTickets(): TicketSummary[] {
-    const list = [...this.tickets.values()].map((state) => this.summaryOf(state));
+    const list = [...this.tickets.values()].map((state) => ticketSummary(state.ticket, state.seenAt, state.waiting));
     return list.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
@@ -233,7 +129,7 @@ export class Desk implements EventSink {
     if (state.waiting > 0) {
       const record: JournalRecord = { t: 'opened', ticketId, at: this.now().toISOString() };
       await this.commit(record);
-      this.emit({ type: 'tickets-changed' });
+      this.emitTicketsChanged([ticketId]);
     }
     return { ticket: state.ticket, suggestions: state.suggestions.map((s) => ({ ...s, feedback: [...s.feedback] })) };
   }
@@ -302,37 +198,13 @@ export class Desk implements EventSink {
 
   /** Journals a record (redacted first when the team asked for it), then applies the live one in memory. */
   private async commit(record: JournalRecord): Promise<void> {
-    await this.journal.append(this.redactBeforeStorage ? this.storable(record) : record);
-    this.apply(record);
-  }
-
-  /** The journal's copy of a record under "redact before storage": ids, times and actions stay, text is redacted. */
-  private storable(record: JournalRecord): JournalRecord {
-    const ticket = record.t === 'event' ? record.ticket : this.tickets.get(record.ticketId)?.ticket;
-    const names = ticket ? this.namesOf(ticket) : [];
-    const text = (value: string): string => redactTextForStorage(value, names);
-    const shown = (one: ShownRecord): ShownRecord => ({
-      ...one,
-      suggestion: { ...one.suggestion, text: text(one.suggestion.text) },
-      citations: one.citations.map((c) => ({ ...c, title: c.title === null ? null : text(c.title), excerpt: text(c.excerpt) })),
-    });
-    switch (record.t) {
-      case 'event':
-        return {
-          ...record,
-          ticket: redactTicketForStorage(record.ticket, names).ticket,
-          shown: record.shown ? shown(record.shown) : null,
-          alerts: record.alerts.map(shown),
-        };
-      case 'rules':
-        return { ...record, shown: record.shown.map(shown) };
-      case 'draft':
-        return { ...record, shown: record.shown ? shown(record.shown) : null };
-      case 'feedback':
-        return record.reason === undefined ? record : { ...record, reason: text(record.reason) };
-      case 'opened':
-        return record;
+    if (this.redactBeforeStorage) {
+      const ticket = record.t === 'event' ? record.ticket : this.tickets.get(record.ticketId)?.ticket;
+      await this.journal.append(storableRecord(record, ticket ? this.namesOf(ticket) : []));
+    } else {
+      await this.journal.append(record);
     }
+    this.apply(record);
   }
 
   private apply(record: JournalRecord): void {
@@ -374,7 +246,7 @@ export class Desk implements EventSink {
           }
           return;
         }
-        const next = { id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: at >= 0 ? state.suggestions[at]!.feedback : [] };
+        const next = shownView(shown, at >= 0 ? state.suggestions[at]!.feedback : []);
         if (at >= 0) state.suggestions[at] = next;
         else {
           state.suggestions.push(next);
@@ -387,7 +259,7 @@ export class Desk implements EventSink {
 
   private addShown(state: TicketState, shown: ShownRecord): void {
     if (state.suggestions.some((s) => s.id === shown.id)) return;
-    state.suggestions.push({ id: shown.id, shownAt: shown.at, suggestion: shown.suggestion, citations: shown.citations, feedback: [] });
+    state.suggestions.push(shownView(shown));
     state.waiting += 1;
   }
 
@@ -397,11 +269,13 @@ export class Desk implements EventSink {
    */
   async pollFollowups(now: number = this.now().getTime()): Promise<number> {
     let raised = 0;
+    const changed: string[] = [];
     for (const state of this.tickets.values()) {
       if (isClosedStatus(state.ticket.status) || this.closing) continue;
       const due: Array<ShownRecord> = [];
       for (const reminder of this.engine.pollFollowups(state.ticket, now)) {
-        const shown = await this.shownRecord(state.ticket, reminder, `followup:${reminder.reason}`);
+        const entries = await this.engine.getEntries(reminder.citations.map((c) => c.entryId));
+        const shown = this.shownRecord(state.ticket, reminder, entries, `followup:${reminder.reason}`);
         if (!state.suggestions.some((s) => s.id === shown.id)) due.push(shown);
       }
       if (due.length === 0) continue;
@@ -410,12 +284,11 @@ export class Desk implements EventSink {
       // never a reminder shown without its record.
       await this.engine.auditShown(due.map((d) => d.suggestion));
       await this.commit(record);
-      for (const one of due) {
-        this.emit({ type: 'suggestion', ticketId: state.ticket.id, subject: state.ticket.subject ?? null, suggestionId: one.id, kind: one.suggestion.kind, text: one.suggestion.text });
-      }
+      for (const one of due) this.emitSuggestion(state.ticket.id, one.id);
       raised += due.length;
+      changed.push(state.ticket.id);
     }
-    if (raised > 0) this.emit({ type: 'tickets-changed' });
+    if (raised > 0) this.emitTicketsChanged(changed);
     return raised;
   }
 
@@ -433,72 +306,61 @@ export class Desk implements EventSink {
     return null;
   }
 
-  private async assist(
-    ticket: Ticket,
-    index: number,
-    arrivedAt: number,
-  ): Promise<{ shown: ShownRecord | null; draft: Promise<Suggestion> | null }> {
-    const { decision, draft } = await this.engine.assist(ticket, index, arrivedAt);
-    return { shown: decision.shown ? await this.shownRecord(ticket, decision) : null, draft };
-  }
-
   /**
    * One suggestion per customer message (the model's decision, when it comes, takes the retrieval one's place),
    * plus one per alert rule or follow-up reason (`tag`).
    */
-  private async shownRecord(ticket: Ticket, suggestion: Suggestion, tag?: string): Promise<ShownRecord> {
-    const citations = await this.citationViews(suggestion);
+  private shownRecord(ticket: Ticket, suggestion: Suggestion, entries: ReadonlyMap<string, StoredEntry>, tag?: string): ShownRecord {
+    const citations = citationViews(suggestion, entries);
     const id = `${ticket.id}:${suggestion.afterMessageId}${tag ? `:${tag}` : ''}`;
     return { id, at: this.now().toISOString(), suggestion, citations };
   }
 
   /** Records the local model's decision once it arrives: a better suggestion, or the retrieval one withdrawn. */
-  private async applyDraft(ticket: Ticket, draft: Promise<Suggestion>): Promise<void> {
+  private async applyDraft(ticket: Ticket, draft: Promise<DeskDecision>): Promise<void> {
     try {
-      const decision = await draft;
+      const { decision, entries } = await draft;
       if (this.closing) return;
       const id = `${ticket.id}:${decision.afterMessageId}`;
       const had = this.tickets.get(ticket.id)?.suggestions.some((s) => s.id === id) ?? false;
       if (!decision.shown && !had) return;
-      const shown = decision.shown ? await this.shownRecord(ticket, decision) : null;
+      const shown = decision.shown ? this.shownRecord(ticket, decision, entries) : null;
       if (this.closing) return;
       const record: JournalRecord = { t: 'draft', ticketId: ticket.id, id, shown };
       await this.commit(record);
-      if (shown) {
-        this.emit({ type: 'suggestion', ticketId: ticket.id, subject: ticket.subject ?? null, suggestionId: id, kind: decision.kind, text: decision.text });
-      }
-      this.emit({ type: 'tickets-changed' });
+      if (shown) this.emitSuggestion(ticket.id, id);
+      this.emitTicketsChanged([ticket.id]);
     } catch (error) {
       if (!this.closing) log.warn(`Vigil could not record the local model's suggestion for ${ticket.id}: ${String(error)}`, { names: this.namesOf(ticket) });
     }
   }
 
-  private async citationViews(suggestion: Suggestion): Promise<CitationView[]> {
-    const entries = await this.engine.getEntries(suggestion.citations.map((c) => c.entryId));
-    return suggestion.citations.map((citation) => {
-      const entry = entries.get(citation.entryId);
-      const text = entry ? (typeof entry['resolution'] === 'string' ? entry['resolution'] : entry.body) : '';
-      return {
-        ...citation,
-        title: entry?.title ?? entry?.question ?? null,
-        excerpt: flatten(text, EXCERPT_CHARS),
-        available: entry !== undefined && entry.status !== 'retired',
-      };
+  /** Tells the listeners about a suggestion now on a ticket, with the ticket's summary and the suggestion as shown. */
+  private emitSuggestion(ticketId: string, suggestionId: string): void {
+    const state = this.tickets.get(ticketId);
+    const shown = state?.suggestions.find((s) => s.id === suggestionId);
+    if (!state || !shown) return;
+    const s = shown.suggestion;
+    this.emit({
+      type: 'suggestion',
+      ticketId,
+      subject: state.ticket.subject ?? null,
+      suggestionId,
+      kind: s.kind,
+      text: s.text,
+      ticket: ticketSummary(state.ticket, state.seenAt, state.waiting),
+      shown: { ...shown, feedback: [...shown.feedback] },
     });
   }
 
-  private summaryOf(state: TicketState): TicketSummary {
-    const ticket = state.ticket;
-    const lastCustomer = [...ticket.messages].reverse().find((m) => m.author === 'customer');
-    return {
-      id: ticket.id,
-      subject: ticket.subject ?? null,
-      status: ticket.status,
-      requester: ticket.requester ?? null,
-      updatedAt: ticket.updatedAt ?? ticket.messages.at(-1)?.at ?? state.seenAt,
-      preview: flatten(lastCustomer?.text ?? '', PREVIEW_CHARS),
-      waiting: state.waiting,
-    };
+  /** Tells the listeners which tickets changed, with their summaries as they now stand. */
+  private emitTicketsChanged(ticketIds: readonly string[]): void {
+    const tickets: TicketSummary[] = [];
+    for (const id of new Set(ticketIds)) {
+      const state = this.tickets.get(id);
+      if (state) tickets.push(ticketSummary(state.ticket, state.seenAt, state.waiting));
+    }
+    this.emit({ type: 'tickets-changed', tickets });
   }
 
   private emit(event: DeskEvent): void {

@@ -27,6 +27,11 @@ export interface CitationView extends Citation {
   excerpt: string;
   /** False when the entry has since been retired or removed. */
   available: boolean;
+  /**
+   * One of the suggestion's sources (close to the best citation, deskViews.ts `markSources`): the card shows them
+   * and an inserted reply references them; the others stay one click further.
+   */
+  source: boolean;
 }
 
 export interface ShownSuggestion {
@@ -73,12 +78,12 @@ export type DeskEvent =
       kind: SuggestionKind;
       text: string;
       /** The ticket's summary after this suggestion (its `waiting` count included), so the queue updates without a pull. */
-      ticket?: TicketSummary;
+      ticket: TicketSummary;
       /** The suggestion as the ticket view shows it, so an open ticket updates without a pull. */
-      shown?: ShownSuggestion;
+      shown: ShownSuggestion;
     }
   /** `tickets`: the summaries of the tickets that changed (added or updated); the queue merges them without a pull. */
-  | { type: 'tickets-changed'; tickets?: TicketSummary[] }
+  | { type: 'tickets-changed'; tickets: TicketSummary[] }
   | { type: 'knowledge-changed'; entryIds: string[]; entryKinds: EntryKind[] }
   /** From the desktop shell, not the desk: the analyst clicked a notification; show this ticket. */
   | { type: 'open-ticket'; ticketId: string }

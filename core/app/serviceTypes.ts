@@ -2,8 +2,7 @@
  * Plain data types that cross from the engine to its front doors (CLI, desktop app over IPC, tests). They hold
  * no functions and no class instances, so they survive structured cloning and JSON unchanged.
  */
-import type { LineIssue } from '../formats/lineIssue';
-import type { Citation, EntryKind, Suggestion } from '../formats/schemas';
+import type { Citation, Suggestion } from '../formats/schemas';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus } from '../knowledge/storedEntry';
 import type { LlmStatus } from '../llm/llmStatus';
@@ -31,25 +30,7 @@ export interface ServiceStatus {
 
 export type { ReindexProgress };
 
-export interface ImportReport {
-  file: string;
-  imported: number;
-  /** Lines that were skipped, each naming the file, line and field. */
-  issues: LineIssue[];
-}
-
-export interface KnowledgeHit {
-  id: string;
-  kind: EntryKind;
-  status: EntryStatus;
-  title: string | null;
-  question: string | null;
-  body: string;
-  sourceTicketId: string | null;
-  /** Cosine similarity of the query to the entry, as cited in suggestions. */
-  score: number;
-  /** Set when the entry comes from an installed knowledge pack (docs/packs.md). */
-  pack?: { name: string; version: string };
-}
+export type { ImportReport } from '../knowledge/entryFiles';
+export type { KnowledgeHit } from '../knowledge/knowledgeBrowser';
 
 export type { Citation, LlmStatus, Suggestion };

@@ -9,6 +9,7 @@
  */
 import type { Embedder } from '../embed/embedder';
 import { dot, normalize } from '../embed/vectorMath';
+import type { AssistDecision } from './assistant';
 
 export type AlertPriority = 'P0' | 'P1' | 'P2';
 
@@ -216,4 +217,22 @@ export class AlertEngine {
     }
     return raised;
   }
+}
+
+/** A raised alert as a shown `alert` decision whose `reason` is the rule id (the desk shows it like a suggestion). */
+export function alertDecision(a: RaisedAlert): AssistDecision {
+  return {
+    ticketId: a.ticketId,
+    afterMessageId: a.afterMessageId,
+    shown: true,
+    reason: a.ruleId,
+    kind: 'alert' as const,
+    text: a.text,
+    confidence: 1,
+    citations: [],
+    latencyMs: 0,
+    stage: 'rules' as const,
+    priority: a.priority,
+    gates: [{ gate: 'alert' as const, verdict: 'pass' as const, detail: `rule ${a.ruleId} (${a.priority}): tickets ${a.ticketIds.join(', ')}` }],
+  };
 }

@@ -8,6 +8,7 @@
  */
 import type { Message, Ticket } from '../formats/schemas';
 import { isClosedStatus } from '../formats/schemas';
+import type { AssistDecision } from './assistant';
 
 export type ProgressState = 'waiting_on_analyst' | 'waiting_on_customer' | 'promised' | 'idle' | 'closed' | 'unknown';
 export type FollowupReason = 'promise_due' | 'customer_waiting' | 'customer_silent' | 'idle';
@@ -164,4 +165,21 @@ export class FollowupTracker {
     for (const r of fresh) this.raised.add(r.key);
     return fresh;
   }
+}
+
+/** A due reminder as a shown `followup` decision (the desk shows it like a suggestion). */
+export function followupDecision(r: FollowupReminder): AssistDecision {
+  return {
+    ticketId: r.ticketId,
+    afterMessageId: r.afterMessageId,
+    shown: true,
+    reason: r.reason,
+    kind: 'followup' as const,
+    text: r.text,
+    confidence: 1,
+    citations: [],
+    latencyMs: 0,
+    stage: 'rules' as const,
+    gates: [{ gate: 'followup' as const, verdict: 'pass' as const, detail: `due since ${new Date(r.dueAt).toISOString()}` }],
+  };
 }

@@ -109,7 +109,7 @@ async function withService<T>(dataDir: string | undefined, out: Out, run: (s: Co
 }
 
 async function interactiveReview(service: CopilotService, actor: string, out: Out, input: ReviewInput): Promise<void> {
-  const queue = await service.reviewQueue();
+  const queue = await service.learning.reviewQueue();
   const counts = { approved: 0, edited: 0, rejected: 0, skipped: 0 };
   try {
     for (const [index, item] of queue.entries()) {
@@ -119,14 +119,14 @@ async function interactiveReview(service: CopilotService, actor: string, out: Ou
         const key = await input.key('  a approve · e edit · r reject · s skip · q quit > ');
         done = true;
         if (key === 'a') {
-          await service.approveEntry(item.id, actor);
+          await service.learning.approveEntry(item.id, actor);
           counts.approved++;
           out.log(`  approved ${item.id}`);
         } else if (key === 'e') {
           const question = await input.line(`  question [${oneLine(item.question, 60)}]: `);
           const answer = await input.line(`  answer [${oneLine(item.answer, 60)}]: `);
           try {
-            await service.editEntry(item.id, { ...(question.trim() ? { question } : {}), ...(answer.trim() ? { answer } : {}) }, actor);
+            await service.learning.editEntry(item.id, { ...(question.trim() ? { question } : {}), ...(answer.trim() ? { answer } : {}) }, actor);
             counts.edited++;
             out.log(`  edited and approved ${item.id}`);
           } catch (err) {
@@ -134,7 +134,7 @@ async function interactiveReview(service: CopilotService, actor: string, out: Ou
             done = false;
           }
         } else if (key === 'r') {
-          await service.rejectEntry(item.id, actor);
+          await service.learning.rejectEntry(item.id, actor);
           counts.rejected++;
           out.log(`  rejected ${item.id} (restore it with \`vigil kb history ${item.id}\` and \`vigil kb restore\`)`);
         } else if (key === 's') {
@@ -164,7 +164,7 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
       const [id] = positionals;
       if (!id || positionals.length > 1) throw new ReviewUsage('kb history needs one entry ID');
       return await withService(values['data-dir'], out, async (service) => {
-        const versions = service.entryHistory(id);
+        const versions = service.learning.entryHistory(id);
         if (versions.length === 0) {
           out.error(`vigil: entry ${id} has no history (it was never learned, reviewed or changed here)`);
           return 1;
@@ -186,8 +186,8 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
       if (!id || !versionText || positionals.length > 2) throw new ReviewUsage('kb restore needs an entry ID and a VERSION');
       if (!Number.isInteger(version) || version < 1) throw new ReviewUsage(`VERSION must be a whole number from 1 (got "${versionText}")`);
       return await withService(values['data-dir'], out, async (service) => {
-        const restored = await service.restoreEntry(id, version, actorOf(values.as));
-        out.log(`restored ${id} to version ${version} (${restored.status}); this is version ${service.entryHistory(id).length}`);
+        const restored = await service.learning.restoreEntry(id, version, actorOf(values.as));
+        out.log(`restored ${id} to version ${version} (${restored.status}); this is version ${service.learning.entryHistory(id).length}`);
         return 0;
       });
     }
@@ -208,10 +208,10 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
       }
       const actor = actorOf(values.as);
       return await withService(values['data-dir'], out, async (service) => {
-        if (action === 'approve') await service.approveEntry(id, actor);
-        else if (action === 'reject') await service.rejectEntry(id, actor, values.reason);
+        if (action === 'approve') await service.learning.approveEntry(id, actor);
+        else if (action === 'reject') await service.learning.rejectEntry(id, actor, values.reason);
         else {
-          await service.editEntry(id, { ...(values.question !== undefined ? { question: values.question } : {}), ...(values.answer !== undefined ? { answer: values.answer } : {}) }, actor);
+          await service.learning.editEntry(id, { ...(values.question !== undefined ? { question: values.question } : {}), ...(values.answer !== undefined ? { answer: values.answer } : {}) }, actor);
         }
         out.log(`${action === 'edit' ? 'edited and approved' : `${action}d`} ${id}`);
         return 0;
@@ -226,7 +226,7 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
         await interactiveReview(service, actorOf(values.as), out, input ?? terminalInput());
         return 0;
       }
-      const queue = await service.reviewQueue();
+      const queue = await service.learning.reviewQueue();
       if (queue.length === 0) out.log('the review queue is empty');
       for (const [i, item] of queue.entries()) await showItem(service, item, i, queue.length, out);
       return 0;

@@ -4,9 +4,9 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { appDataDir } from '../app/dataDir';
-import { readPrivacySettings } from '../app/privacySettings';
+import { readPrivacySettings } from '../privacy/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
-import { runReplay, type ReplaySummary } from '../app/replay';
+import { runReplay, type ReplaySummary } from './replay';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
@@ -223,7 +223,7 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
     return withService(
       values['data-dir'],
       async (service) => {
-        const hits = await service.searchKnowledge(query, limit);
+        const hits = await service.knowledge.searchKnowledge(query, limit);
         if (values.json) hits.forEach((hit) => out.log(JSON.stringify(hit)));
         else if (hits.length === 0) out.log('no matching knowledge');
         else {

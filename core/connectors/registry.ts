@@ -24,6 +24,7 @@ import { FolderConnector } from './folderConnector';
 import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './httpConnectors';
 import { ImapConnector } from './imapConnector';
 import { log } from '../privacy/redactingLogger';
+import { ConnectorConfigError, parseConnectorsText, type ConnectorsLayout } from './connectorsFile';
 
 export const CONNECTORS_FILE = 'connectors.json';
 
@@ -193,17 +194,7 @@ export interface ConnectorConfig {
   [field: string]: unknown;
 }
 
-export class ConnectorConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectorConfigError';
-  }
-}
-
-/** The line of `text` at character `position`, for JSON syntax errors. */
-function lineAt(text: string, position: number): number {
-  return text.slice(0, position).split('\n').length;
-}
+export { ConnectorConfigError };
 
 /** Validates a parsed settings document; errors name `file`, the entry (index and id) and the field. */
 export function parseConnectorsConfig(value: unknown, file: string): ConnectorConfig[] {
@@ -232,25 +223,45 @@ export function parseConnectorsConfig(value: unknown, file: string): ConnectorCo
   return configs;
 }
 
-/** Reads `<data folder>/connectors.json`; no file means no connectors. */
-export async function loadConnectorsConfig(dataDir: string): Promise<ConnectorConfig[]> {
+/** connectors.json as read: the text, the validated configs and each entry as written (unknown fields and all). */
+export interface ConnectorsDocument {
+  file: string;
+  /** The file's text, or null when there is none yet. */
+  text: string | null;
+  configs: ConnectorConfig[];
+  /** Each entry as written, in file order. */
+  raw: Record<string, unknown>[];
+  /** Where the list and its entries are in `text`; null when there is no text or no `connectors` array. */
+  layout: ConnectorsLayout | null;
+}
+
+/**
+ * Reads and fully validates `<data folder>/connectors.json`, the one reader of the file (the watcher and Settings
+ * both use it); no file means no connectors. Errors name the file and line, or the entry and field.
+ */
+export async function readConnectorsDocument(dataDir: string): Promise<ConnectorsDocument> {
   const file = join(dataDir, CONNECTORS_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConnectorConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, text: null, configs: [], raw: [], layout: null };
+    throw new ConnectorConfigError(`Cannot read ${file}: ${(error as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const position = /position (\d+)/.exec((err as Error).message);
-    const line = position ? `:${lineAt(text, Number(position[1]))}` : '';
-    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseConnectorsConfig(value, file);
+  const { value, layout } = parseConnectorsText(text, file);
+  const configs = parseConnectorsConfig(value, file);
+  return { file, text, configs, raw: (value as { connectors: Record<string, unknown>[] }).connectors, layout };
+}
+
+/** The validated connector settings of `<data folder>/connectors.json`; no file means no connectors. */
+export async function loadConnectorsConfig(dataDir: string): Promise<ConnectorConfig[]> {
+  return (await readConnectorsDocument(dataDir)).configs;
+}
+
+/** The enabled connectors and the hosts each connects to; none when connectors.json cannot be read (Settings says why). */
+export async function enabledConnectorHosts(dataDir: string): Promise<{ id: string; hosts: string[] }[]> {
+  const configs = await loadConnectorsConfig(dataDir).catch(() => []);
+  return configs.filter((c) => c.enabled).map((c) => ({ id: c.id, hosts: connectorHosts(c) }));
 }
 
 export interface BuiltConnectors {

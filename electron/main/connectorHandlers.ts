@@ -1,6 +1,6 @@
 /**
  * The contract methods of Settings → Connectors (add, edit, test, remove) and of the reply box (drafts, notes and
- * replies sent to the ticket's source). Thin hops to the Workspace like engineHandlers.ts, with no Electron runtime
+ * replies sent to the ticket's source). Thin hops to the workspace's `connectors` and `replies` like engineHandlers.ts, with no Electron runtime
  * import: the secret store (safeStorage in the app) and the folder dialog come in as dependencies, so the
  * credentials an admin types reach the keychain from here and are never sent back to the page.
  */
@@ -31,15 +31,15 @@ export interface ConnectorDependencies {
 /** The handlers of the connector and reply-box methods, backed by the engine in `host`. */
 export function createConnectorHandlers(host: ServiceHost, deps: ConnectorDependencies): Pick<IpcHandlers, ConnectorMethod> {
   return {
-    connectorForms: () => host.use(async (w) => w.connectorForms()),
-    connectorForEdit: ({ id }) => host.use((w) => w.connectorForEdit(id, deps.secrets)),
-    testConnectorDraft: (request) => host.use((w) => w.testConnectorDraft(request, deps.secrets)),
-    saveConnector: (request) => host.use((w) => w.saveConnector(request, deps.secrets)),
-    removeConnector: ({ id }) => host.use((w) => w.removeConnector(id, deps.secrets)),
+    connectorForms: () => host.use(async (w) => w.connectors.forms()),
+    connectorForEdit: ({ id }) => host.use((w) => w.connectors.forEdit(id, deps.secrets)),
+    testConnectorDraft: (request) => host.use((w) => w.connectors.testDraft(request, deps.secrets)),
+    saveConnector: (request) => host.use((w) => w.connectors.save(request, deps.secrets)),
+    removeConnector: ({ id }) => host.use((w) => w.connectors.remove(id, deps.secrets)),
     pickConnectorFolder: (_request, event) => deps.pickConnectorFolder(event),
-    replyDraft: ({ ticketId }) => host.use((w) => w.replyDraft(ticketId)),
-    saveReplyDraft: ({ ticketId, text, insertedSuggestionIds }) => host.use((w) => w.saveReplyDraft(ticketId, text, insertedSuggestionIds)),
+    replyDraft: ({ ticketId }) => host.use((w) => w.replies.draft(ticketId)),
+    saveReplyDraft: ({ ticketId, text, insertedSuggestionIds }) => host.use((w) => w.replies.saveDraft(ticketId, text, insertedSuggestionIds)),
     // The schema has already refused a public reply without the analyst's confirmation.
-    sendReply: ({ ticketId, text, visibility }) => host.use((w) => w.sendReply(ticketId, text, visibility)),
+    sendReply: ({ ticketId, text, visibility }) => host.use((w) => w.replies.send(ticketId, text, visibility)),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What each contract method does: a thin hop to the engine. No business logic lives here, and no Electron
+ * What each contract method does: a thin hop to the workspace service that owns it. No business logic lives here, and no Electron
  * runtime import either, so the browser-test bridge (test/e2e) serves the renderer with these very handlers.
  * The one native part, the file dialog, comes in as `pickEntriesFile`.
  */
@@ -27,27 +27,27 @@ export function createEngineHandlers(
   actor: () => string = () => userInfo().username,
 ): Omit<IpcHandlers, SettingsMethod | ConnectorMethod | PrivacyMethod | DataFolderMethod> {
   return {
-    status: () => host.use((service) => service.status()),
-    searchKnowledge: ({ query, limit }) => host.use((service) => service.searchKnowledge(query, limit)),
+    status: () => host.use((w) => w.service.status()),
+    searchKnowledge: ({ query, limit }) => host.use((w) => w.knowledge.searchKnowledge(query, limit)),
     importEntries: async (_request, event) => {
       // The path comes from the dialog, never from the renderer, so a page cannot make Vigil read any file.
       const file = await pickEntriesFile(event);
       if (file === null) return null;
-      return host.use((service) => service.importEntries(file));
+      return host.use((w) => w.service.importEntries(file));
     },
-    listTickets: () => host.use((service) => service.listTickets()),
+    listTickets: () => host.use(async (w) => w.desk.listTickets()),
     openTicket: ({ ticketId }) => {
       onTicketOpened(ticketId);
-      return host.use((service) => service.openTicket(ticketId));
+      return host.use((w) => w.desk.openTicket(ticketId));
     },
-    sendFeedback: (request) => host.use((service) => service.sendFeedback(request)),
-    insights: () => host.use((service) => service.insights()),
-    publishSuggestion: ({ ticketId, suggestionId }) => host.use((service) => service.publishSuggestion(ticketId, suggestionId)),
-    connectorsOverview: () => host.use((service) => service.connectorsOverview()),
-    testConnector: ({ id }) => host.use((service) => service.testConnector(id)),
-    reviewQueue: () => host.use((service) => service.reviewQueue()),
+    sendFeedback: (request) => host.use((w) => w.desk.feedback(request)),
+    insights: () => host.use((w) => w.insights()),
+    publishSuggestion: ({ ticketId, suggestionId }) => host.use((w) => w.replies.publishSuggestion(ticketId, suggestionId)),
+    connectorsOverview: () => host.use((w) => w.connectors.overview()),
+    testConnector: ({ id }) => host.use((w) => w.connectors.test(id)),
+    reviewQueue: () => host.use((w) => w.learning.reviewQueue()),
     // Who decided is the signed-in user of this machine, never a name the page sends.
-    reviewEntry: (request) => host.use((service) => service.reviewEntry(request, actor())),
+    reviewEntry: (request) => host.use((w) => w.learning.reviewEntry(request, actor())),
     ...createKnowledgeHandlers(host, actor),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The knowledge browser's contract methods (browse, detail, edit, retire, restore): a thin hop to the workspace,
+ * The knowledge browser's contract methods (browse, detail, edit, retire, restore): a thin hop to the workspace's `knowledge` (core/knowledge/entryBrowser.ts),
  * with no Electron runtime import, so the browser-test bridge (test/e2e) serves them too.
  */
 import type { IpcHandlers } from './ipcRouter';
@@ -14,10 +14,10 @@ export type KnowledgeMethod = 'listEntries' | 'entryDetail' | 'editEntry' | 'set
  */
 export function createKnowledgeHandlers(host: ServiceHost, actor: () => string): Pick<IpcHandlers, KnowledgeMethod> {
   return {
-    listEntries: (request) => host.use((workspace) => workspace.listEntries(request)),
-    entryDetail: ({ entryId }) => host.use((workspace) => workspace.entryDetail(entryId)),
-    editEntry: ({ entryId, patch }) => host.use((workspace) => workspace.reviseEntry(entryId, patch, actor())),
-    setEntryStatus: ({ entryId, status, reason }) => host.use((workspace) => workspace.setEntryStatus(entryId, status, actor(), reason)),
-    restoreEntryVersion: ({ entryId, version }) => host.use((workspace) => workspace.restoreEntryVersion(entryId, version, actor())),
+    listEntries: (request) => host.use((w) => w.knowledge.listEntries(request)),
+    entryDetail: ({ entryId }) => host.use((w) => w.knowledge.entryDetail(entryId)),
+    editEntry: ({ entryId, patch }) => host.use((w) => w.knowledge.reviseEntry(entryId, patch, actor())),
+    setEntryStatus: ({ entryId, status, reason }) => host.use((w) => w.knowledge.setEntryStatus(entryId, status, actor(), reason)),
+    restoreEntryVersion: ({ entryId, version }) => host.use((w) => w.knowledge.restoreEntryVersion(entryId, version, actor())),
   };
 }

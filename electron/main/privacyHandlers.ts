@@ -7,8 +7,8 @@
  * Like settingsHandlers.ts, no Electron runtime import: the dialog is injected.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { readPrivacySettings, rollbackClosedStore, type EgressState } from '../../core/app/privacySettings';
-import type { PrivacyOverview, RollbackReport } from '../../core/app/privacyTypes';
+import { readPrivacySettings, rollbackClosedStore, type EgressState } from '../../core/privacy/privacySettings';
+import type { PrivacyOverview, RollbackReport } from '../../core/privacy/privacyTypes';
 import type { IpcHandlers } from './ipcRouter';
 import type { ServiceHost } from './serviceHost';
 
@@ -48,7 +48,7 @@ export interface PrivacyDependencies {
 /** The handlers of the Privacy section's and the audit view's methods. */
 export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependencies): Pick<IpcHandlers, PrivacyMethod> {
   const egressState = (): EgressState => ({ offline: deps.egress.offline, allowedHosts: deps.egress.allowedHosts() });
-  const overview = (): Promise<PrivacyOverview> => host.use((w) => w.privacyOverview(egressState()));
+  const overview = (): Promise<PrivacyOverview> => host.use((w) => w.privacy.overview(egressState()));
   const applyOffline = async (offline: boolean): Promise<void> => {
     if (deps.egress.offline === offline) return;
     deps.egress.setOffline(offline);
@@ -57,21 +57,21 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
   return {
     privacyOverview: overview,
     setPrivacySettings: async (request) => {
-      const { saved, redacting } = await host.use(async (w) => ({ saved: await w.setPrivacySettings(request), redacting: w.redactsBeforeStorage() }));
+      const { saved, redacting } = await host.use(async (w) => ({ saved: await w.privacy.setSettings(request), redacting: w.privacy.redactsBeforeStorage() }));
       await applyOffline(saved.offline);
       // The engine reads "redact before storage" when it opens (CopilotService.open): reopen it to apply.
       if (saved.redactBeforeStorage !== redacting) await host.restart();
       return overview();
     },
     repairDataFolder: async () => {
-      await host.use((w) => w.repairDataFolder());
+      await host.use((w) => w.privacy.repairDataFolder());
       return overview();
     },
     tagSnapshot: async ({ name, reason }) => {
-      await host.use((w) => w.tagSnapshot(name, reason ?? ''));
+      await host.use((w) => w.privacy.tagSnapshot(name, reason ?? ''));
       return overview();
     },
-    rollbackPreview: ({ name }) => host.use((w) => w.rollbackPreview(name)),
+    rollbackPreview: ({ name }) => host.use((w) => w.privacy.rollbackPreview(name)),
     rollbackSnapshot: async ({ name }) => {
       let report: RollbackReport | null = null;
       await host.restart(async () => {
@@ -82,12 +82,12 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
       return report!;
     },
     auditPage: ({ before, limit, type }) =>
-      host.use((w) => w.auditPage({ before: before ?? null, ...(limit !== undefined ? { limit } : {}), ...(type ? { types: [type] } : {}) })),
-    verifyAudit: () => host.use((w) => w.verifyAudit()),
+      host.use((w) => w.privacy.auditPage({ before: before ?? null, ...(limit !== undefined ? { limit } : {}), ...(type ? { types: [type] } : {}) })),
+    verifyAudit: () => host.use((w) => w.privacy.verifyAudit()),
     exportAudit: async ({ format, type }, event) => {
       const file = await deps.pickExportFile(event, format);
       if (file === null) return null;
-      return host.use((w) => w.exportAudit(file, { format, ...(type ? { type } : {}) }));
+      return host.use((w) => w.privacy.exportAudit(file, { format, ...(type ? { type } : {}) }));
     },
   };
 }

@@ -1,66 +1,37 @@
 /**
- * Owns the engine for the main process: opens `CopilotService` once, tracks every call in flight, and on quit
- * refuses new calls, waits for the running ones (an import may be half-way through its batches) and then
- * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
+ * Owns the workspace for the main process: opens it once (eagerly at start-up, electron/main/index.ts; again after
+ * a restart), tracks every call in flight, and on quit refuses new calls, waits for the running ones (an import may
+ * be half-way through its batches) and then closes the workspace, which drains LanceDB's write queue (Signal Desktop
+ * drains its SQL worker the same way).
  */
+import type { CopilotService } from '../../core/app/copilotService';
+import type { Desk } from '../../core/app/desk';
+import type { Replies } from '../../core/app/replies';
 import type { Workspace } from '../../core/app/workspace';
+import type { ConnectorService } from '../../core/connectors/connectorService';
+import type { EntryBrowser } from '../../core/knowledge/entryBrowser';
+import type { Learning } from '../../core/learn/learning';
+import type { LlmAdmin } from '../../core/llm/llmAdmin';
+import type { PackViews } from '../../core/packs/packViews';
+import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 
-/** The part of the engine the desktop app uses. */
-export type DesktopService = Pick<
-  Workspace,
-  | 'status'
-  | 'searchKnowledge'
-  | 'importEntries'
-  | 'listTickets'
-  | 'openTicket'
-  | 'sendFeedback'
-  | 'insights'
-  | 'reviewQueue'
-  | 'connectorsOverview'
-  | 'testConnector'
-  | 'publishSuggestion'
-  | 'reviewEntry'
-  | 'packsOverview'
-  | 'installPack'
-  | 'removePack'
-  | 'trustKeyFile'
-  | 'untrustKey'
-  | 'subscribePacks'
-  | 'unsubscribePacks'
-  | 'syncPacks'
-  | 'watchPacks'
-  | 'llmOverview'
-  | 'pullLlmModel'
-  | 'recheckLlm'
-  | 'waitForReindex'
-  | 'onDeskEvent'
-  | 'startWatching'
-  | 'close'
-  | 'connectorForms'
-  | 'connectorForEdit'
-  | 'testConnectorDraft'
-  | 'saveConnector'
-  | 'removeConnector'
-  | 'replyDraft'
-  | 'saveReplyDraft'
-  | 'sendReply'
-  | 'listEntries'
-  | 'entryDetail'
-  | 'reviseEntry'
-  | 'setEntryStatus'
-  | 'restoreEntryVersion'
-  | 'privacyOverview'
-  | 'setPrivacySettings'
-  | 'repairDataFolder'
-  | 'tagSnapshot'
-  | 'rollbackPreview'
-  | 'auditPage'
-  | 'verifyAudit'
-  | 'exportAudit'
-  | 'redactsBeforeStorage'
->;
+/** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
+export interface DesktopService extends Pick<Workspace, 'insights' | 'listTickets' | 'startWatching' | 'onDeskEvent' | 'watchPacks' | 'close'> {
+  service: Pick<CopilotService, 'status' | 'importEntries' | 'waitForReindex'>;
+  desk: Pick<Desk, 'listTickets' | 'openTicket' | 'feedback'>;
+  connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove'>;
+  replies: Pick<Replies, 'draft' | 'saveDraft' | 'send' | 'publishSuggestion'>;
+  learning: Pick<Learning, 'reviewQueue' | 'reviewEntry'>;
+  knowledge: Pick<EntryBrowser, 'searchKnowledge' | 'listEntries' | 'entryDetail' | 'reviseEntry' | 'setEntryStatus' | 'restoreEntryVersion'>;
+  packs: Pick<PackViews, 'overview' | 'install' | 'remove' | 'trustKeyFile' | 'untrustKey' | 'subscribe' | 'unsubscribe' | 'sync'>;
+  llm: Pick<LlmAdmin, 'overview' | 'pull' | 'recheck'>;
+  privacy: Pick<
+    PrivacyAdmin,
+    'overview' | 'redactsBeforeStorage' | 'setSettings' | 'repairDataFolder' | 'tagSnapshot' | 'rollbackPreview' | 'auditPage' | 'verifyAudit' | 'exportAudit'
+  >;
+}
 
-/** Lazily opened engine with a draining shutdown. */
+/** The workspace, opened once and reopened on `restart`, with a draining shutdown. */
 export class ServiceHost {
   private opening: Promise<DesktopService> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -68,7 +39,7 @@ export class ServiceHost {
   /** Set while `restart` drains and closes the engine; calls made meanwhile wait for the new one. */
   private restarting: Promise<void> | null = null;
 
-  /** `open` is called at most once, on the first use. */
+  /** `open` runs on the first use (the shell makes one at start-up) and again after a restart or a failed open. */
   constructor(private readonly open: () => Promise<DesktopService>) {}
 
   /** Runs `work` against the engine; refused once shutdown has begun. */

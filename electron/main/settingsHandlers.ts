@@ -1,6 +1,6 @@
 /**
  * The Settings screen's contract methods: the analyst's preferences (kept by the main process), knowledge
- * packs (the engine's PackAdmin, through the Workspace), and the embedding model (the data folder's settings).
+ * packs (the workspace's `packs`, core/packs/packViews.ts), the local LLM (its `llm`), and the embedding model (the data folder's settings).
  * Like engineHandlers.ts these are thin hops with no Electron runtime import; files and folders come from the
  * injected pickers (native dialogs in the app, scripted in the browser tests), never from the renderer.
  */
@@ -51,39 +51,39 @@ export interface SettingsDependencies {
 export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependencies): Pick<IpcHandlers, SettingsMethod> {
   const models = deps.models ?? {};
   /** The running engine's status, or null when it cannot be opened (the models section must still work then). */
-  const runningStatus = (): Promise<ServiceStatus | null> => host.use((w) => w.status()).catch(() => null);
+  const runningStatus = (): Promise<ServiceStatus | null> => host.use((w) => w.service.status()).catch(() => null);
   return {
     getPreferences: async () => deps.preferences.view(),
     setPreferences: (request) => deps.preferences.update(request),
-    packsOverview: () => host.use((w) => w.packsOverview()),
+    packsOverview: () => host.use((w) => w.packs.overview()),
     installPack: async (_request, event) => {
       const file = await deps.pickPackFile(event);
       if (file === null) return null;
-      return host.use((w) => w.installPack(file));
+      return host.use((w) => w.packs.install(file));
     },
-    removePack: ({ name }) => host.use((w) => w.removePack(name)),
+    removePack: ({ name }) => host.use((w) => w.packs.remove(name)),
     trustKey: async ({ name }, event) => {
       const file = await deps.pickKeyFile(event);
       if (file === null) return null;
-      return host.use((w) => w.trustKeyFile(file, name));
+      return host.use((w) => w.packs.trustKeyFile(file, name));
     },
-    untrustKey: ({ id }) => host.use((w) => w.untrustKey(id)),
+    untrustKey: ({ id }) => host.use((w) => w.packs.untrustKey(id)),
     subscribePacks: async ({ packs }, event) => {
       const folder = await deps.pickPackFolder(event);
       if (folder === null) return null;
-      return host.use((w) => w.subscribePacks(folder, packs));
+      return host.use((w) => w.packs.subscribe(folder, packs));
     },
     unsubscribePacks: ({ folder }) =>
       host.use(async (w) => {
         // The folder names one of the listed subscriptions; nothing is read from it, and any other is refused.
-        const known = (await w.packsOverview()).subscriptions;
+        const known = (await w.packs.overview()).subscriptions;
         if (!known.some((s) => s.folder === folder)) {
           throw new Error(`folder: there is no subscription to ${folder}; reload the settings to see the folders subscribed to.`);
         }
-        await w.unsubscribePacks(folder);
-        return (await w.packsOverview()).subscriptions;
+        await w.packs.unsubscribe(folder);
+        return (await w.packs.overview()).subscriptions;
       }),
-    syncPacks: () => host.use((w) => w.syncPacks()),
+    syncPacks: () => host.use((w) => w.packs.sync()),
     modelsOverview: async () => {
       const [catalog, status] = await Promise.all([describeModels(deps.dataDir, models), runningStatus()]);
       return {
@@ -101,14 +101,14 @@ export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependen
       await host.restart();
       // The engine re-indexes in the background (the current index answers meanwhile); the Settings screen
       // waits for the switch, hearing its progress as `workspace-progress` events.
-      const reindex = await host.use((w) => w.waitForReindex());
+      const reindex = await host.use((w) => w.service.waitForReindex());
       if (reindex?.state === 'failed') {
         throw new Error(`Re-indexing with ${reindex.toEmbedderId} failed (${reindex.error ?? 'no reason given'}); Vigil keeps using ${reindex.fromEmbedderId}.`);
       }
-      return host.use((w) => w.status());
+      return host.use((w) => w.service.status());
     },
-    llmOverview: () => host.use((w) => w.llmOverview()),
-    pullLlmModel: () => host.use((w) => w.pullLlmModel((progress) => deps.onLlmPullProgress?.(progress))),
-    recheckLlm: () => host.use((w) => w.recheckLlm()),
+    llmOverview: () => host.use((w) => w.llm.overview()),
+    pullLlmModel: () => host.use((w) => w.llm.pull((p) => deps.onLlmPullProgress?.({ status: p.status, fraction: p.fraction }))),
+    recheckLlm: () => host.use((w) => w.llm.recheck()),
   };
 }

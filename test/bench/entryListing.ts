@@ -46,11 +46,11 @@ async function main(): Promise<void> {
     await service.importEntries(file);
     console.log(`imported ${TOTAL} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const rows: Array<[string, () => Promise<unknown>]> = [
-      ['first page (50, newest first)', () => service.listEntries({})],
-      ['page at offset 50,000', () => service.listEntries({ offset: Math.min(50_000, TOTAL - 50) })],
-      ['proposed Q&A, first page', () => service.listEntries({ status: 'proposed', kind: 'qa' })],
-      ['words "badge reader", first page', () => service.listEntries({ text: 'badge reader' })],
-      ['entry detail', () => service.entryDetail(`e-${TOTAL - 1}`)],
+      ['first page (50, newest first)', () => service.knowledge.listEntries({})],
+      ['page at offset 50,000', () => service.knowledge.listEntries({ offset: Math.min(50_000, TOTAL - 50) })],
+      ['proposed Q&A, first page', () => service.knowledge.listEntries({ status: 'proposed', kind: 'qa' })],
+      ['words "badge reader", first page', () => service.knowledge.listEntries({ text: 'badge reader' })],
+      ['entry detail', () => service.knowledge.entryDetail(`e-${TOTAL - 1}`)],
     ];
     for (const [name, run] of rows) console.log(`${name}: ${(await median(run)).toFixed(1)} ms`);
     console.log(`heap used: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);

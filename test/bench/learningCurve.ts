@@ -28,7 +28,7 @@ import type { StoredEntry } from '../../core/knowledge/storedEntry';
 import { EntryHistory } from '../../core/learn/entryHistory';
 import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
-import { quantile } from '../../core/app/replay';
+import { quantile } from '../../core/cli/replay';
 import { loadBanking77, seededShuffle, type LabelledQuery } from './banking77Data';
 import { retrievalMetrics } from './retrievalMetrics';
 

@@ -167,7 +167,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
     const query = train[(i * 97) % train.length]!;
     const ticket = toTicket({ text: `${query.text} (ticket ${i})`, intent: query.intent }, `closed-${i}`, true);
     await service.learnFromClosedTicket(ticket, 'auto');
-    const hits = await service.searchKnowledge(`${query.text} (ticket ${i})`, 5);
+    const hits = await service.knowledge.searchKnowledge(`${query.text} (ticket ${i})`, 5);
     if (hits.some((h) => h.sourceTicketId === `closed-${i}`)) found++;
   });
   // Decisions again while the learned entries are still waiting to be committed and indexed.

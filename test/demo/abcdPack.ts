@@ -32,7 +32,7 @@ try {
     for (const ticket of abcdTickets()) {
       const first = ticket.messages.find((m) => m.author === 'customer' && m.text.split(/\s+/).length > 4);
       if (!first) continue;
-      const hits = await service.searchKnowledge(first.text, 3);
+      const hits = await service.knowledge.searchKnowledge(first.text, 3);
       console.log(`${ticket.id} (${ticket.tags?.[1] ?? '?'}) customer: ${first.text.slice(0, 70)}`);
       if (hits.length === 0) console.log('    nothing found');
       for (const hit of hits) {

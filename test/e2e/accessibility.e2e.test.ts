@@ -61,7 +61,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     // The team's model is not pulled yet: Settings offers "Pull", and suggestions come from retrieval meanwhile.
     workspace = await Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: { model: 'llama3.2:3b', host: ollama.host } });
-    await workspace.importEntries(seed);
+    await workspace.service.importEntries(seed);
     await mkdir(join(work, 'inbox'));
 
     // A precedent learned from a closed ticket and approved by a colleague, and one learned entry still waiting.
@@ -69,7 +69,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
       closedTicket('desk:T-150', 'My VPN disconnects every few minutes on the hotel wifi', 'Set the VPN client MTU to 1380 and reconnect; hotel networks often use a smaller MTU.'),
       'review',
     );
-    await workspace.service.approveEntry(learned.entryIds.find((id) => id.startsWith('qa-'))!, 'maria');
+    await workspace.service.learning.approveEntry(learned.entryIds.find((id) => id.startsWith('qa-'))!, 'maria');
     await workspace.service.learnFromClosedTicket(
       closedTicket('desk:T-160', 'The badge reader at the side door rejects my badge every morning', 'Ask the security desk to re-enrol the badge, then try the side door again.'),
       'review',
@@ -82,11 +82,11 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
       opened('T-202', 'Whole office cannot connect', 'The whole office cannot connect to the VPN since this morning; we are losing sales. Error E-4031 on login.'),
     );
     // What the analyst did with some of them, for Insights.
-    const vpn = (await workspace.openTicket('desk:T-200'))!.suggestions[0]!;
-    await workspace.sendFeedback({ ticketId: 'desk:T-200', suggestionId: vpn.id, action: 'expanded' });
-    await workspace.sendFeedback({ ticketId: 'desk:T-200', suggestionId: vpn.id, action: 'liked' });
-    const refund = (await workspace.openTicket('desk:T-201'))?.suggestions[0];
-    if (refund) await workspace.sendFeedback({ ticketId: 'desk:T-201', suggestionId: refund.id, action: 'copied' });
+    const vpn = (await workspace.desk.openTicket('desk:T-200'))!.suggestions[0]!;
+    await workspace.desk.feedback({ ticketId: 'desk:T-200', suggestionId: vpn.id, action: 'expanded' });
+    await workspace.desk.feedback({ ticketId: 'desk:T-200', suggestionId: vpn.id, action: 'liked' });
+    const refund = (await workspace.desk.openTicket('desk:T-201'))?.suggestions[0];
+    if (refund) await workspace.desk.feedback({ ticketId: 'desk:T-201', suggestionId: refund.id, action: 'copied' });
 
     host = new ServiceHost(async () => workspace);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);

@@ -38,7 +38,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     service = await Workspace.open({ dataDir, delayedReviewEveryMs: 0 });
-    await service.importEntries(seed);
+    await service.service.importEntries(seed);
     const secrets = new MemorySecretStore();
     // As the app starts: watching begins with no connectors.json, on the process's egress policy.
     expect(await service.startWatching({ secrets, egress: new EgressPolicy() })).toEqual([]);
@@ -78,7 +78,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     expect(written).toEqual({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: inbox, writeBack: true }] });
 
     // Watched without a restart: the first poll makes it healthy, and the list says so.
-    await service.catchUp('demo');
+    await service.connectors.catchUp('demo');
     await section.getByRole('button', { name: 'Test demo' }).click();
     const item = section.getByRole('list', { name: 'Connectors' }).getByRole('listitem').filter({ hasText: 'demo' });
     await item.getByText(/Up to date/).waitFor();

@@ -34,7 +34,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const articles = ARTICLES.map(({ id, kind, title, body }) => ({ id, kind, title, body }));
     await writeFile(seed, [...articles, hostile].map((e) => JSON.stringify(e)).join('\n') + '\n');
     service = await Workspace.open({ dataDir: join(work, 'data') });
-    await service.importEntries(seed);
+    await service.service.importEntries(seed);
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
@@ -155,13 +155,13 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     await proposed.waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'review-queue.png') });
     // What learning proposed from this ticket (the case, and a Q&A unless it merged into knowledge it repeats).
-    const waiting = (await service.reviewQueue()).filter((item) => item.sourceTicketIds.includes('demo:T-200'));
+    const waiting = (await service.learning.reviewQueue()).filter((item) => item.sourceTicketIds.includes('demo:T-200'));
     expect(waiting.length).toBeGreaterThan(0);
     const reviewedId = waiting[0]!.id;
     await review.getByRole('article', { name: waiting[0]!.question ?? waiting[0]!.title ?? reviewedId }).focus();
     await page.keyboard.press('a');
     await expect.poll(async () => (await service.service.getEntries([reviewedId])).get(reviewedId)?.status).toBe('approved');
-    await expect.poll(async () => (await service.reviewQueue()).some((item) => item.id === reviewedId)).toBe(false);
+    await expect.poll(async () => (await service.learning.reviewQueue()).some((item) => item.id === reviewedId)).toBe(false);
 
     // A similar ticket now gets the approved answer, citing the ticket it was learned from.
     const similar: Ticket = {

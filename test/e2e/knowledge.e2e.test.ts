@@ -34,7 +34,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     const seed = join(work, 'team-articles.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     workspace = await Workspace.open({ dataDir: join(work, 'data') });
-    await workspace.importEntries(seed);
+    await workspace.service.importEntries(seed);
     // A precedent learned from a ticket a connector delivered, approved by a colleague: provenance and history.
     const learned = await workspace.service.learnFromClosedTicket(
       closedTicket('desk:T-300', LEARNED_QUESTION, 'Ask the security desk to re-enrol the badge, then try the side door again.'),
@@ -42,7 +42,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     );
     learnedId = learned.entryIds.find((id) => id.startsWith('qa-')) as string;
     expect(learnedId).toBeDefined();
-    await workspace.service.approveEntry(learnedId, 'maria');
+    await workspace.service.learning.approveEntry(learnedId, 'maria');
 
     host = new ServiceHost(async () => workspace);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
@@ -92,7 +92,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     await expect.poll(() => detail.locator('.entry-body').textContent()).toBe(EDITED_ANSWER);
     expect(await detail.getByRole('list', { name: 'Tags' }).textContent()).toBe('badgeaccess');
     await expect.poll(() => detail.getByRole('list', { name: 'History' }).textContent()).toContain('v3 · edited by omar');
-    const stored = await workspace.service.entryDetail(learnedId);
+    const stored = await workspace.service.knowledge.entryDetail(learnedId);
     expect(stored?.content).toMatchObject({ body: EDITED_ANSWER, tags: ['badge', 'access'], status: 'approved' });
     await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-browser.png') });
 
@@ -134,9 +134,9 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     await list.locator(`button[data-entry-id="${learnedId}"]`).click();
     const actions = page.getByRole('region', { name: 'Entry detail' }).getByRole('group', { name: 'Entry actions' });
     await actions.getByRole('button', { name: 'Retire' }).click();
-    await expect.poll(async () => (await workspace.service.entryDetail(learnedId))?.content.status).toBe('retired');
+    await expect.poll(async () => (await workspace.service.knowledge.entryDetail(learnedId))?.content.status).toBe('retired');
     await actions.getByRole('button', { name: 'Approve again' }).click();
-    await expect.poll(async () => (await workspace.service.entryDetail(learnedId))?.content.status).toBe('approved');
+    await expect.poll(async () => (await workspace.service.knowledge.entryDetail(learnedId))?.content.status).toBe('approved');
     await page.keyboard.press('Escape');
     expect(await page.getByRole('region', { name: 'Entry detail' }).count()).toBe(0);
   });

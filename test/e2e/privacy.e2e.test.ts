@@ -38,7 +38,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'rt', kind: 'rt', baseUrl: 'https://rt.example.com', token: { secret: 'rt-token' } }] }));
     host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
-    await host.use((w) => w.importEntries(seed));
+    await host.use((w) => w.service.importEntries(seed));
     egress = new EgressPolicy({ allowHosts: ['rt.example.com'] });
 
     // One real refusal, recorded as the app records them: a library's telemetry call, stopped before DNS.
@@ -123,7 +123,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await audit.getByRole('button', { name: 'Verify chain' }).click();
     const verified = audit.getByRole('status').filter({ hasText: 'Chain intact' });
     await verified.waitFor();
-    const count = (await host.use((w) => w.verifyAudit())).records;
+    const count = (await host.use((w) => w.privacy.verifyAudit())).records;
     expect(await verified.textContent()).toBe(`Chain intact: ${count} records, each chained to the one before.`);
     await audit.screenshot({ path: join(SCREENSHOTS, 'audit-log.png') });
   });
@@ -131,7 +131,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
   it('rolls back to the snapshot after a confirmation that says what will be lost, reopening the workspace', async () => {
     const later = join(work, 'later.jsonl');
     await writeFile(later, JSON.stringify({ id: 'kb-later', kind: 'article', title: 'Printer offline', body: 'Remove the printer and add it again.' }) + '\n');
-    await host.use((w) => w.importEntries(later));
+    await host.use((w) => w.service.importEntries(later));
     const before = await host.use(async (w) => w);
     const privacy = page.getByRole('region', { name: 'Privacy' });
     await privacy.getByRole('button', { name: 'Roll back to before-cleanup' }).click();
@@ -141,7 +141,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await dialog.getByRole('button', { name: 'Yes, roll back' }).click();
     await privacy.getByRole('status').filter({ hasText: 'Rolled back to before-cleanup' }).waitFor();
     expect(await host.use(async (w) => w)).not.toBe(before); // the store was closed and opened again
-    expect((await host.use((w) => w.status())).entries).toBe(ARTICLES.length);
+    expect((await host.use((w) => w.service.status())).entries).toBe(ARTICLES.length);
     const safety = privacy.getByRole('listitem', { name: /^before-rollback-before-cleanup-/ });
     await safety.waitFor();
     expect(await safety.textContent()).toContain('automatic');

@@ -39,7 +39,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     host = new ServiceHost(() => Workspace.open({ dataDir }));
-    await host.use((w) => w.importEntries(seed));
+    await host.use((w) => w.service.importEntries(seed));
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
     bridge = await startBridgeHost(
@@ -101,7 +101,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
 
-    const [hit] = await host.use((w) => w.searchKnowledge('printer offline', 1));
+    const [hit] = await host.use((w) => w.knowledge.searchKnowledge('printer offline', 1));
     expect(hit).toMatchObject({ id: 'net-printer', pack: { name: 'network-basics', version: '1.0.0' } });
   });
 
@@ -113,6 +113,6 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await models.getByRole('status').filter({ hasText: 'Re-indexed' }).waitFor({ timeout: 50_000 });
     expect(await page.getByRole('region', { name: 'Engine status' }).textContent()).toMatch(/Embedder: tiny-bert@[0-9a-f]+ · 6 dimensions/);
     await models.getByRole('listitem', { name: 'Model tiny-bert' }).filter({ hasText: 'in use' }).waitFor();
-    expect((await host.use((w) => w.status())).entries).toBe(ARTICLES.length);
+    expect((await host.use((w) => w.service.status())).entries).toBe(ARTICLES.length);
   });
 });

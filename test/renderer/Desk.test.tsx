@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
-import { fakeVigilApi, sampleDetail, sampleSuggestion } from './fakeVigilApi';
+import { fakeVigilApi, sampleDetail, sampleSuggestion, sampleTickets } from './fakeVigilApi';
 import { button, byName, click, mountApp, type } from './mountApp';
 
 const queueItem = (container: HTMLElement, subject: string) =>
@@ -76,7 +76,7 @@ describe('the desk', () => {
     await click(queueItem(container, 'Invoice copy'));
     api.openTicket.mockResolvedValueOnce(sampleDetail);
     await act(async () => {
-      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-9', kind: 'answer', text: 'Turn off power saving.' });
+      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-9', kind: 'answer', text: 'Turn off power saving.', ticket: sampleTickets[0]!, shown: { ...sampleSuggestion, id: 's-9' } });
     });
     const toasts = byName(container, 'New suggestions');
     expect(toasts.textContent).toContain('Suggested answer · VPN drops after sleep');
@@ -91,7 +91,7 @@ describe('the desk', () => {
     await click(queueItem(container, 'VPN drops after sleep'));
     const calls = api.openTicket.mock.calls.length;
     await act(async () => {
-      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-2', kind: 'article', text: 'x' });
+      api.push({ type: 'suggestion', ticketId: 'rt:4821', subject: 'VPN drops after sleep', suggestionId: 's-2', kind: 'article', text: 'x', ticket: sampleTickets[0]!, shown: { ...sampleSuggestion, id: 's-2' } });
     });
     expect(api.openTicket.mock.calls.length).toBe(calls + 1);
     expect(byName(container, 'New suggestions').children).toHaveLength(0);
@@ -99,7 +99,7 @@ describe('the desk', () => {
 
   it('reloads the queue when tickets change, and switches screens with Alt+1 / Alt+2', async () => {
     const { container, api } = await mountApp();
-    await act(async () => api.push({ type: 'tickets-changed' }));
+    await act(async () => api.push({ type: 'tickets-changed', tickets: [sampleTickets[0]!] }));
     expect(api.listTickets).toHaveBeenCalledTimes(2);
     await act(async () => {
       window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', altKey: true }));
@@ -122,13 +122,12 @@ describe('the desk', () => {
 });
 
 describe('citations on a suggestion', () => {
-  it('shows sources close to the best one and keeps weak candidates one click further', async () => {
+  it('shows as sources the citations the engine marked, and keeps the others one click further', async () => {
     const { splitCitations } = await import('../../renderer/src/components/SuggestionCard');
-    const c = (entryId: string, score: number) => ({ ...sampleSuggestion.citations[0]!, entryId, score });
-    const { sources, others } = splitCitations([c('a', 0.5), c('b', 0.35), c('c', 0.1), c('d', -0.02)]);
+    const c = (entryId: string, source: boolean) => ({ ...sampleSuggestion.citations[0]!, entryId, source });
+    const { sources, others } = splitCitations([c('a', true), c('b', true), c('c', false), c('d', false)]);
     expect(sources.map((s) => s.entryId)).toEqual(['a', 'b']);
     expect(others.map((s) => s.entryId)).toEqual(['c', 'd']);
-    expect(splitCitations([c('only', 0.05)]).sources.map((s) => s.entryId)).toEqual(['only']);
   });
 });
 

@@ -6,17 +6,19 @@
  */
 import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CitationView, FeedbackRequest, ShownSuggestion, SuggestionKind, TicketDetail } from '../../renderer/src/api/contractTypes';
+import { markSources, type StoredCitation } from '../../core/app/deskViews';
+import type { FeedbackRequest, ShownSuggestion, SuggestionKind, TicketDetail } from '../../renderer/src/api/contractTypes';
 import { fakeVigilApi, sampleDetail } from './fakeVigilApi';
 import { button, byName, click, mountApp, type } from './mountApp';
 
 const TICKET = 'rt:4821';
 
-function citation(overrides: Partial<CitationView> & Pick<CitationView, 'entryId' | 'score'>): CitationView {
+function citation(overrides: Partial<StoredCitation> & Pick<StoredCitation, 'entryId' | 'score'>): StoredCitation {
   return { kind: 'qa', sourceTicketId: null, title: null, excerpt: '', available: true, ...overrides };
 }
 
-function shown(kind: SuggestionKind, text: string, confidence: number, citations: CitationView[], reason = 'answerable'): ShownSuggestion {
+/** A shown suggestion as the desk sends it: its citations marked as sources by the engine's rule (core/app/deskViews.ts). */
+function shown(kind: SuggestionKind, text: string, confidence: number, citations: StoredCitation[], reason = 'answerable'): ShownSuggestion {
   return {
     id: `${TICKET}:m1:${kind}`,
     shownAt: '2026-11-22T09:55:01Z',
@@ -31,7 +33,7 @@ function shown(kind: SuggestionKind, text: string, confidence: number, citations
       citations: citations.map(({ entryId, kind: entryKind, sourceTicketId, score }) => ({ entryId, kind: entryKind, sourceTicketId, score })),
       latencyMs: 18,
     },
-    citations,
+    citations: markSources(citations),
     feedback: [],
   };
 }

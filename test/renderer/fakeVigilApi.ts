@@ -100,6 +100,7 @@ export const sampleSuggestion: ShownSuggestion = {
       title: 'VPN disconnects after the laptop wakes from sleep',
       excerpt: 'Turn off "Allow the computer to turn off this device to save power" for the Wi-Fi adapter.',
       available: true,
+      source: true,
     },
   ],
   feedback: [],

@@ -1,18 +1,17 @@
 /**
  * What "Insert" puts into the reply box and "Copy" on the clipboard: the suggestion's text, then its sources as
  * plain references the analyst can keep, edit or delete (the reply goes to a helpdesk as plain text; nothing here
- * is HTML). Which citations count as sources is decided here too, so the card and the reply box agree.
+ * is HTML). Which citations count as sources is decided by the engine (core/app/deskViews.ts `markSources`) and
+ * carried on each citation, so the card and the reply box agree.
  */
 import type { CitationView, ShownSuggestion } from '../api/contractTypes';
 
 /**
- * A decision carries every candidate it considered (spec: citations, best first). The card shows as sources
- * those close to the best one, and keeps the rest one click further, so weak candidates never look like support.
+ * A decision carries every candidate it considered (spec: citations, best first). The card shows as sources those
+ * the engine marked (`source`), and keeps the rest one click further, so weak candidates never look like support.
  */
 export function splitCitations(citations: readonly CitationView[]): { sources: CitationView[]; others: CitationView[] } {
-  const best = citations[0]?.score ?? 0;
-  const sources = citations.filter((c, i) => i === 0 || (c.score > 0 && c.score >= best * 0.6)).slice(0, 3);
-  return { sources, others: citations.filter((c) => !sources.includes(c)) };
+  return { sources: citations.filter((c) => c.source), others: citations.filter((c) => !c.source) };
 }
 
 /** The suggestion's text with its cited sources (the strong ones the card shows, still available) as references. */

@@ -65,6 +65,18 @@ describe('the analyst’s desk', () => {
     expect(desk.listTickets()[0]!.waiting).toBe(0);
   });
 
+  it('pushes the ticket’s new summary and the suggestion as shown with each event, so a window need not pull the list', async () => {
+    await desk.ingest(event('e1', 'ticket_opened', vpnTicket(), 'm1'));
+    const pushed = events.find((e) => e.type === 'suggestion');
+    const changed = events.find((e) => e.type === 'tickets-changed');
+    const [summary] = desk.listTickets();
+    const detail = await desk.openTicket('folder:T-100');
+    expect(pushed).toMatchObject({ ticket: summary, shown: detail!.suggestions[0] });
+    expect(changed).toMatchObject({ tickets: [summary] });
+    // Opening the ticket clears its badge: the change pushed says so.
+    expect(events.at(-1)).toEqual({ type: 'tickets-changed', tickets: [{ ...summary, waiting: 0 }] });
+  });
+
   it('does not assist on the analyst’s own messages', async () => {
     await desk.ingest(event('e1', 'ticket_opened', vpnTicket(), 'm1'));
     const withReply = vpnTicket('open', [{ id: 'm2', author: 'analyst', text: 'Could you try lowering the MTU?' }]);

@@ -40,7 +40,7 @@ describe('the desk with a local model', () => {
     workspace = await Workspace.open({ dataDir: data });
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
-    await workspace.importEntries(kb);
+    await workspace.service.importEntries(kb);
     const events: DeskEvent[] = [];
     workspace.onDeskEvent((e) => events.push(e));
     return events;
@@ -48,17 +48,17 @@ describe('the desk with a local model', () => {
 
   it('shows the retrieval suggestion at once, then replaces it with the model’s cited draft, and keeps it across a restart', async () => {
     const events = await open(() => answerable(['kb-vpn-mtu'], 'Set the VPN tunnel MTU to 1380 and reconnect [kb-vpn-mtu].'));
-    expect((await workspace.status()).llm.mode).toBe('llm');
+    expect((await workspace.service.status()).llm.mode).toBe('llm');
     await workspace.desk.ingest({ id: 'e1', type: 'ticket_opened', ticketId: ticket.id, at: '2026-11-22T10:00:00Z', ticket, messageId: 'm1' });
     await vi.waitFor(() => expect(events.filter((e) => e.type === 'suggestion')).toHaveLength(2));
-    const detail = await workspace.openTicket(ticket.id);
+    const detail = await workspace.desk.openTicket(ticket.id);
     expect(detail!.suggestions).toHaveLength(1);
     expect(detail!.suggestions[0]!.suggestion.text).toBe('Set the VPN tunnel MTU to 1380 and reconnect [kb-vpn-mtu].');
     expect(detail!.suggestions[0]!.citations[0]).toMatchObject({ entryId: 'kb-vpn-mtu', title: 'VPN drops on networks with small MTU' });
 
     await workspace.close();
     workspace = await Workspace.open({ dataDir: join(dir, 'data') });
-    const again = await workspace.openTicket(ticket.id);
+    const again = await workspace.desk.openTicket(ticket.id);
     expect(again!.suggestions.map((s) => s.suggestion.text)).toEqual(['Set the VPN tunnel MTU to 1380 and reconnect [kb-vpn-mtu].']);
   });
 
@@ -66,7 +66,7 @@ describe('the desk with a local model', () => {
     const events = await open(() => notAnswerable);
     await workspace.desk.ingest({ id: 'e1', type: 'ticket_opened', ticketId: ticket.id, at: '2026-11-22T10:00:00Z', ticket, messageId: 'm1' });
     expect(events.filter((e) => e.type === 'suggestion')).toHaveLength(1);
-    await vi.waitFor(async () => expect((await workspace.openTicket(ticket.id))!.suggestions).toHaveLength(0));
+    await vi.waitFor(async () => expect((await workspace.desk.openTicket(ticket.id))!.suggestions).toHaveLength(0));
     expect((await workspace.listTickets())[0]!.waiting).toBe(0);
   });
 });

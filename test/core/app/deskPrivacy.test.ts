@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import { Desk } from '../../../core/app/desk';
-import { writePrivacySettings } from '../../../core/app/privacySettings';
+import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import { Workspace } from '../../../core/app/workspace';
 import type { Ticket } from '../../../core/formats/schemas';
 import { readAuditLog } from '../../../core/privacy/auditLog';
@@ -75,21 +75,21 @@ describe('the desk and the team’s privacy settings', () => {
     let liveText: string;
     let liveDraft: string;
     try {
-      await workspace.importEntries(kb);
+      await workspace.service.importEntries(kb);
       await workspace.startWatching({ secrets: new MemorySecretStore() });
       await writeFile(join(tickets, 'T-7.json'), JSON.stringify(customerTicket('open')));
-      await workspace.catchUp('demo');
-      const detail = (await workspace.openTicket('demo:T-7'))!;
+      await workspace.connectors.catchUp('demo');
+      const detail = (await workspace.desk.openTicket('demo:T-7'))!;
       liveText = detail.ticket.messages[0]!.text;
       const suggestion = detail.suggestions[0]!;
       expect(suggestion.citations[0]!.entryId).toBe('kb-vpn-mtu');
-      await workspace.sendFeedback({ ticketId: 'demo:T-7', suggestionId: suggestion.id, action: 'disliked', reason: 'Not for Jonas: jonas.berger@example.de is on the Android app' });
-      await workspace.saveReplyDraft('demo:T-7', 'Hi Jonas Berger,\n\nlower the MTU to 1380. The charge on 5555 5555 5555 4444 is refunded.', [suggestion.id]);
-      liveDraft = (await workspace.replyDraft('demo:T-7')).text;
+      await workspace.desk.feedback({ ticketId: 'demo:T-7', suggestionId: suggestion.id, action: 'disliked', reason: 'Not for Jonas: jonas.berger@example.de is on the Android app' });
+      await workspace.replies.saveDraft('demo:T-7', 'Hi Jonas Berger,\n\nlower the MTU to 1380. The charge on 5555 5555 5555 4444 is refunded.', [suggestion.id]);
+      liveDraft = (await workspace.replies.draft('demo:T-7')).text;
       const reply = { id: 'm2', author: 'analyst' as const, text: 'Hi Jonas, lower the MTU to 1380; the duplicate charge on 5555 5555 5555 4444 is refunded.', at: '2026-11-22T09:30:00Z' };
       await writeFile(join(tickets, 'T-7.json'), JSON.stringify(customerTicket('solved', [reply], 'Lowered the MTU to 1380 for Jonas Berger; refunded the card 5555 5555 5555 4444.')));
-      await workspace.catchUp('demo');
-      expect(workspace.connectorHealth()[0]).toMatchObject({ lastError: null });
+      await workspace.connectors.catchUp('demo');
+      expect(workspace.connectors.health()[0]).toMatchObject({ lastError: null });
     } finally {
       await workspace.close();
     }
@@ -107,7 +107,7 @@ describe('the desk and the team’s privacy settings', () => {
     // What comes back after a restart is the redacted copy, placeholders where the data was.
     const workspace = await Workspace.open({ dataDir: data, delayedReviewEveryMs: 0 });
     try {
-      const detail = (await workspace.openTicket('demo:T-7'))!;
+      const detail = (await workspace.desk.openTicket('demo:T-7'))!;
       expect(detail.ticket.requester).toBe('[NAME]');
       expect(detail.ticket.messages[0]!.text).toBe(
         'Hi, [NAME] here. My VPN disconnects every few minutes when I work from the hotel network. Also my card [CARD] was charged twice; phone [PHONE] or write to [EMAIL].',

@@ -20,7 +20,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     workspace = await Workspace.open({ dataDir: data });
-    await workspace.importEntries(kb);
+    await workspace.service.importEntries(kb);
   });
 
   afterEach(async () => {
@@ -30,7 +30,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
 
   it('watches nothing until connectors are configured', async () => {
     expect(await workspace.startWatching({ secrets: new MemorySecretStore() })).toEqual([]);
-    expect(workspace.connectorHealth()).toEqual([]);
+    expect(workspace.connectors.health()).toEqual([]);
   });
 
   it('turns a ticket file landing in a watched folder into a cited suggestion on the desk, once', async () => {
@@ -45,16 +45,16 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       messages: [{ id: 'm1', author: 'customer', text: 'My VPN disconnects every few minutes when I work from the hotel network.' }],
     };
     await writeFile(join(data, 'tickets', 'T-1.json'), JSON.stringify(ticket));
-    await workspace.catchUp('demo');
-    await workspace.catchUp('demo');
+    await workspace.connectors.catchUp('demo');
+    await workspace.connectors.catchUp('demo');
     const [summary] = await workspace.listTickets();
     expect(summary).toMatchObject({ id: 'demo:T-1', subject: 'VPN keeps dropping', waiting: 1 });
-    const detail = await workspace.openTicket('demo:T-1');
+    const detail = await workspace.desk.openTicket('demo:T-1');
     expect(detail!.suggestions).toHaveLength(1);
     expect(detail!.suggestions[0]!.citations[0]!.entryId).toBe('kb-vpn-mtu');
     expect(events.filter((e) => e.type === 'suggestion')).toHaveLength(1);
-    expect(workspace.connectorHealth()[0]).toMatchObject({ id: 'demo', kind: 'folder', lastError: null });
-    await expect(workspace.publishSuggestion('demo:T-1', detail!.suggestions[0]!.id)).rejects.toThrow(
+    expect(workspace.connectors.health()[0]).toMatchObject({ id: 'demo', kind: 'folder', lastError: null });
+    await expect(workspace.replies.publishSuggestion('demo:T-1', detail!.suggestions[0]!.id)).rejects.toThrow(
       'Posting notes is off for "demo". Set "writeBack": true for it in connectors.json to allow it.',
     );
   });
@@ -65,15 +65,15 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }, { id: 'gone', kind: 'folder', path: 'nowhere', enabled: false }] }),
     );
     await workspace.startWatching({ secrets: new MemorySecretStore() });
-    await workspace.catchUp('demo');
-    const overview = await workspace.connectorsOverview();
+    await workspace.connectors.catchUp('demo');
+    const overview = await workspace.connectors.overview();
     expect(overview.problem).toBeNull();
     expect(overview.connectors.map((c) => [c.id, c.enabled, c.health?.state ?? null])).toEqual([
       ['demo', true, 'idle'],
       ['gone', false, null],
     ]);
-    expect(await workspace.testConnector('demo')).toEqual({ id: 'demo', ok: true });
-    const gone = await workspace.testConnector('gone');
+    expect(await workspace.connectors.test('demo')).toEqual({ id: 'demo', ok: true });
+    const gone = await workspace.connectors.test('gone');
     expect(gone.ok).toBe(false);
     expect(!gone.ok && gone.message).toMatch(/nowhere/);
   });
@@ -81,7 +81,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
   it('names the field of a mistake in connectors.json', async () => {
     await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder' }] }));
     await expect(workspace.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
-    expect((await workspace.connectorsOverview()).problem).toMatch(/connectors\.0 \("demo"\)\.path/);
+    expect((await workspace.connectors.overview()).problem).toMatch(/connectors\.0 \("demo"\)\.path/);
   });
 
   it('posts a suggestion to the helpdesk as an internal note when the analyst clicks, if the connector allows it', async () => {
@@ -93,11 +93,11 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       const secrets = new MemorySecretStore();
       await secrets.set('zm-token', ZAMMAD_TOKEN);
       expect(await workspace.startWatching({ secrets })).toEqual(['zm']);
-      await workspace.catchUp('zm');
+      await workspace.connectors.catchUp('zm');
       const ticketId = `zm:${id}`;
-      const shown = (await workspace.openTicket(ticketId))!.suggestions[0]!;
+      const shown = (await workspace.desk.openTicket(ticketId))!.suggestions[0]!;
       expect(zammad.server.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
-      const published = await workspace.publishSuggestion(ticketId, shown.id);
+      const published = await workspace.replies.publishSuggestion(ticketId, shown.id);
       expect(published.feedback).toContain('published');
       const note = zammad.tickets.get(id)!.articles.at(-1)!;
       expect(note).toMatchObject({ internal: true, body: shown.suggestion.text });

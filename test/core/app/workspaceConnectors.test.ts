@@ -36,7 +36,7 @@ describe('connectors and replies from the app, on the workspace', () => {
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     workspace = await Workspace.open({ dataDir: data, delayedReviewEveryMs: 0 });
-    await workspace.importEntries(kb);
+    await workspace.service.importEntries(kb);
     secrets = new MemorySecretStore();
     egress = new EgressPolicy();
     expect(await workspace.startWatching({ secrets, egress })).toEqual([]);
@@ -49,66 +49,66 @@ describe('connectors and replies from the app, on the workspace', () => {
 
   it('tests an unsaved folder connector, saves it, and watches it without a restart', async () => {
     const draft = { kind: 'folder', id: 'demo', values: { path: join(dir, 'missing') }, secrets: {} };
-    const failed = await workspace.testConnectorDraft({ mode: 'add', draft }, secrets);
+    const failed = await workspace.connectors.testDraft({ mode: 'add', draft }, secrets);
     expect(failed).toMatchObject({ ok: false, message: expect.stringContaining(`The ticket folder ${join(dir, 'missing')} does not exist`) });
     const good = { ...draft, values: { path: tickets, writeBack: true } };
-    expect(await workspace.testConnectorDraft({ mode: 'add', draft: good }, secrets)).toEqual({ ok: true, id: 'demo' });
+    expect(await workspace.connectors.testDraft({ mode: 'add', draft: good }, secrets)).toEqual({ ok: true, id: 'demo' });
     // Testing wrote nothing.
     await expect(readFile(join(data, 'connectors.json'), 'utf8')).rejects.toThrow(/ENOENT/);
 
-    expect(await workspace.saveConnector({ mode: 'add', draft: good }, secrets)).toEqual({ ok: true, id: 'demo', watchProblem: null });
-    expect((await workspace.connectorsOverview()).connectors.map((c) => [c.id, c.kind, c.writeBack])).toEqual([['demo', 'folder', true]]);
+    expect(await workspace.connectors.save({ mode: 'add', draft: good }, secrets)).toEqual({ ok: true, id: 'demo', watchProblem: null });
+    expect((await workspace.connectors.overview()).connectors.map((c) => [c.id, c.kind, c.writeBack])).toEqual([['demo', 'folder', true]]);
     await writeFile(join(tickets, 'T-1.json'), JSON.stringify(TICKET));
-    await workspace.catchUp('demo');
+    await workspace.connectors.catchUp('demo');
     expect((await workspace.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
-    expect(workspace.connectorHealth()[0]).toMatchObject({ id: 'demo', lastError: null });
+    expect(workspace.connectors.health()[0]).toMatchObject({ id: 'demo', lastError: null });
   });
 
   it('allows a saved helpdesk\'s host on the app\'s egress policy, and keeps its token out of the file', async () => {
     expect(egress.check('rt.example.test').allowed).toBe(false);
     const draft = { kind: 'rt', id: 'rt-main', values: { baseUrl: 'https://rt.example.test', pollSeconds: 3600 }, secrets: { token: '1-14-abcdefabcdef' } };
-    const saved = await workspace.saveConnector({ mode: 'add', draft }, secrets);
+    const saved = await workspace.connectors.save({ mode: 'add', draft }, secrets);
     expect(saved.ok).toBe(true);
     expect(egress.check('rt.example.test').allowed).toBe(true);
     expect(await readFile(join(data, 'connectors.json'), 'utf8')).not.toContain('1-14-abcdefabcdef');
     expect(await secrets.get('rt-main.token')).toBe('1-14-abcdefabcdef');
-    const removed = await workspace.removeConnector('rt-main', secrets);
+    const removed = await workspace.connectors.remove('rt-main', secrets);
     expect(removed).toMatchObject({ id: 'rt-main', secretsDeleted: ['rt-main.token'], watchProblem: null });
-    expect((await workspace.connectorsOverview()).connectors).toEqual([]);
-    expect(workspace.connectorHealth()).toEqual([]);
+    expect((await workspace.connectors.overview()).connectors).toEqual([]);
+    expect(workspace.connectors.health()).toEqual([]);
   });
 
   it('keeps a reply draft, posts it as a note and then as a public reply, and counts the inserted suggestion as published', async () => {
-    await workspace.saveConnector({ mode: 'add', draft: { kind: 'folder', id: 'demo', values: { path: tickets, writeBack: true }, secrets: {} } }, secrets);
+    await workspace.connectors.save({ mode: 'add', draft: { kind: 'folder', id: 'demo', values: { path: tickets, writeBack: true }, secrets: {} } }, secrets);
     await writeFile(join(tickets, 'T-1.json'), JSON.stringify(TICKET));
-    await workspace.catchUp('demo');
-    const detail = (await workspace.openTicket('demo:T-1'))!;
+    await workspace.connectors.catchUp('demo');
+    const detail = (await workspace.desk.openTicket('demo:T-1'))!;
     const suggestion = detail.suggestions[0]!;
 
-    expect(await workspace.replyDraft('demo:T-1')).toEqual({
+    expect(await workspace.replies.draft('demo:T-1')).toEqual({
       ticketId: 'demo:T-1', text: '', insertedSuggestionIds: [], updatedAt: null, canPostNote: true, canSendReply: true, writeProblem: null,
     });
     const text = `Hello,\n\n${suggestion.suggestion.text}\n\nBest regards`;
-    const saved = await workspace.saveReplyDraft('demo:T-1', text, [suggestion.id]);
+    const saved = await workspace.replies.saveDraft('demo:T-1', text, [suggestion.id]);
     expect(saved).toMatchObject({ text, insertedSuggestionIds: [suggestion.id] });
 
-    const note = await workspace.sendReply('demo:T-1', text, 'note');
+    const note = await workspace.replies.send('demo:T-1', text, 'note');
     expect(note.suggestions.map((s) => [s.id, s.feedback.includes('published')])).toEqual([[suggestion.id, true]]);
-    expect((await workspace.replyDraft('demo:T-1')).text).toBe('');
-    await workspace.sendReply('demo:T-1', 'Is it working now?', 'public');
+    expect((await workspace.replies.draft('demo:T-1')).text).toBe('');
+    await workspace.replies.send('demo:T-1', 'Is it working now?', 'public');
 
     const outbox = (await readFile(join(tickets, 'outbox', 'replies.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(outbox.map((o) => [o.ticketId, o.type, o.text])).toEqual([['T-1', 'note', text], ['T-1', 'reply', 'Is it working now?']]);
     expect((await ReplyDrafts.readSent(data)).map((r) => [r.visibility, r.suggestionIds])).toEqual([['note', [suggestion.id]], ['public', []]]);
     expect((await workspace.insights()).totals.used).toBe(1);
     // The outbox is never read back as a ticket.
-    await workspace.catchUp('demo');
+    await workspace.connectors.catchUp('demo');
     expect((await workspace.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
   });
 
   it('says why a ticket cannot be posted to when its connector has write-back off', async () => {
-    await workspace.saveConnector({ mode: 'add', draft: { kind: 'folder', id: 'demo', values: { path: tickets }, secrets: {} } }, secrets);
-    expect(await workspace.replyDraft('demo:T-1')).toMatchObject({ canPostNote: false, canSendReply: false, writeProblem: expect.stringContaining('Posting notes is off for "demo"') });
-    await expect(workspace.sendReply('demo:T-1', 'Hi', 'public')).rejects.toThrow('Posting replies is off for "demo"');
+    await workspace.connectors.save({ mode: 'add', draft: { kind: 'folder', id: 'demo', values: { path: tickets }, secrets: {} } }, secrets);
+    expect(await workspace.replies.draft('demo:T-1')).toMatchObject({ canPostNote: false, canSendReply: false, writeProblem: expect.stringContaining('Posting notes is off for "demo"') });
+    await expect(workspace.replies.send('demo:T-1', 'Hi', 'public')).rejects.toThrow('Posting replies is off for "demo"');
   });
 });

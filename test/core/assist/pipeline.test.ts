@@ -127,12 +127,12 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     server = await startOllamaServer({ models: [], pullable: ['llama3.2'], reply: scripted({}) });
     ({ service } = await openService(server));
     expect((await service.status()).llm.mode).toBe('retrieval-only');
-    expect(await service.listLlmModels()).toEqual([]);
+    expect(await service.llm.listModels()).toEqual([]);
     const statuses: string[] = [];
-    const after = await service.pullLlmModel((p) => statuses.push(p.status));
+    const after = await service.llm.pull((p) => statuses.push(p.status));
     expect(statuses.at(-1)).toBe('success');
     expect(after.mode).toBe('llm');
-    expect((await service.listLlmModels()).map((m) => m.name)).toEqual(['llama3.2:latest']);
+    expect((await service.llm.listModels()).map((m) => m.name)).toEqual(['llama3.2:latest']);
   });
 
   it('works retrieval-only, and says why, when Ollama is not running', async () => {

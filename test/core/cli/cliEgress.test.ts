@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { egressScope } from '../../../core/cli/cliEgress';
 import { main } from '../../../core/cli/vigil';
 import { readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
-import { writePrivacySettings } from '../../../core/app/privacySettings';
+import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 

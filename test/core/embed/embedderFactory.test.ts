@@ -96,7 +96,7 @@ describe('choosing the embedder of a data folder', () => {
     expect(status.embedderId).toMatch(/^tiny-bert@[0-9a-f]{12}$/);
     expect(status.dimensions).toBe(6);
     expect(status.entries).toBe(3);
-    expect((await service.searchKnowledge('my vpn drops', 3))[0]?.id).toBe('kb-vpn');
+    expect((await service.knowledge.searchKnowledge('my vpn drops', 3))[0]?.id).toBe('kb-vpn');
     const release = vi.spyOn(TransformersEmbedder.prototype, 'close');
     await service.close();
     expect(release).toHaveBeenCalledTimes(1); // the ONNX Runtime session the service opened is released with it
@@ -111,7 +111,7 @@ describe('choosing the embedder of a data folder', () => {
     await writeEmbedderSetting(dataDir, { model: 'builtin' });
     service = await CopilotService.open({ dataDir, reindex: 'wait' });
     expect((await service.status()).entries).toBe(3);
-    expect((await service.searchKnowledge('card has not arrived', 1))[0]?.id).toBe('kb-card');
+    expect((await service.knowledge.searchKnowledge('card has not arrived', 1))[0]?.id).toBe('kb-card');
     await service.close();
   });
 

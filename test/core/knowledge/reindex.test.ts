@@ -168,7 +168,7 @@ describe('re-indexing after a change of embedder', () => {
       const status = await service.status();
       expect(status.reindex).toMatchObject({ state: 'running', toEmbedderId: embedder.id, total: ARTICLES.length });
       expect(status.vectorIndex).toMatchObject({ entries: ARTICLES.length }); // the old table, searched by vector
-      expect((await service.searchKnowledge('PIN blocked after wrong attempts'))[0]?.id).toBe('kb-pin');
+      expect((await service.knowledge.searchKnowledge('PIN blocked after wrong attempts'))[0]?.id).toBe('kb-pin');
       const cancelled = service.cancelReindex();
       embedder.open();
       expect(await cancelled).toBe(true);

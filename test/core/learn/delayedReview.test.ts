@@ -42,15 +42,15 @@ describe('the delayed review', () => {
     const cited = await showSuggestion(s, openTicket('N-1', 'my vpn keeps disconnecting on the hotel wifi'));
     expect(cited).toMatch(/K-1/);
     advance(19);
-    expect(await s.runDelayedReview()).toEqual([]);
+    expect(await s.learning.runDelayedReview()).toEqual([]);
     await s.recordFeedback({ type: 'expanded', ticketId: 'N-1', entryIds: [cited] });
     advance(19);
-    expect(await s.runDelayedReview()).toEqual([]);
+    expect(await s.learning.runDelayedReview()).toEqual([]);
     advance(1);
-    const verdicts = await s.runDelayedReview();
+    const verdicts = await s.learning.runDelayedReview();
     expect(verdicts).toEqual([expect.objectContaining({ ticketId: 'N-1', citedEntryId: cited, entryId: 'qa-K-1', action: 'keep' })]);
     advance(60);
-    expect(await s.runDelayedReview()).toEqual([]); // judged once
+    expect(await s.learning.runDelayedReview()).toEqual([]); // judged once
   });
 
   it('keeps liked or published answers even when the ticket was resolved differently', async () => {
@@ -62,9 +62,9 @@ describe('the delayed review', () => {
       'team',
     );
     advance(20);
-    const [verdict] = await s.runDelayedReview();
+    const [verdict] = await s.learning.runDelayedReview();
     expect(verdict).toMatchObject({ action: 'keep', judge: 'feedback', reason: 'the analyst liked it' });
-    expect(s.entryHistory(cited).map((v) => v.action)).toEqual(['created']);
+    expect(s.learning.entryHistory(cited).map((v) => v.action)).toEqual(['created']);
   });
 
   it('modifies a dismissed answer with the resolution the analyst used, as a new version waiting for review', async () => {
@@ -81,14 +81,14 @@ describe('the delayed review', () => {
     };
     await s.learnFromClosedTicket(closed, 'team');
     advance(20);
-    const [verdict] = await s.runDelayedReview();
+    const [verdict] = await s.learning.runDelayedReview();
     // The suggestion cited the precedent K-2; the Q&A learned from K-2 is what gets corrected.
     expect(cited).toMatch(/K-2$/);
     expect(verdict).toMatchObject({ entryId: 'qa-K-2', action: 'modify', corrected: { answer: 'Restart the Print Spooler service in Services, then print a test page.' } });
-    const versions = s.entryHistory('qa-K-2');
+    const versions = s.learning.entryHistory('qa-K-2');
     expect(versions.at(-1)).toMatchObject({ action: 'modified', actor: 'review:delayed', entry: { status: 'proposed', body: 'Restart the Print Spooler service in Services, then print a test page.' } });
     // The earlier answer is one restore away.
-    expect((await s.restoreEntry('qa-K-2', 1, 'maria')).body).toBe(PRINTER);
+    expect((await s.learning.restoreEntry('qa-K-2', 1, 'maria')).body).toBe(PRINTER);
   });
 
   it('retires an answer disliked as outdated, and records shown-but-untouched suggestions as ignored', async () => {
@@ -97,13 +97,13 @@ describe('the delayed review', () => {
     await s.recordFeedback({ type: 'disliked', reason: 'outdated: Credential Manager is gone', ticketId: 'N-4', entryIds: [outlook] });
     const vpn = await showSuggestion(s, openTicket('N-5', 'vpn disconnects on hotel wifi all the time'));
     advance(20);
-    const verdicts = await s.runDelayedReview();
+    const verdicts = await s.learning.runDelayedReview();
     expect(verdicts.map((v) => `${v.ticketId}:${v.action}`).sort()).toEqual(['N-4:retire', 'N-5:keep']);
-    const left = (await s.searchKnowledge('outlook password prompt every hour')).map((h) => h.id);
+    const left = (await s.knowledge.searchKnowledge('outlook password prompt every hour')).map((h) => h.id);
     expect(left).not.toContain('qa-K-3');
     expect(left).not.toContain('case-K-3');
-    expect(s.entryHistory(outlook).at(-1)).toMatchObject({ action: 'retired', actor: 'review:delayed' });
-    expect(s.entryFeedback(vpn)).toMatchObject({ shown: 1, ignored: 1 });
+    expect(s.learning.entryHistory(outlook).at(-1)).toMatchObject({ action: 'retired', actor: 'review:delayed' });
+    expect(s.learning.entryFeedback(vpn)).toMatchObject({ shown: 1, ignored: 1 });
   });
 
   it('retires an entry that keeps being dismissed, reversibly, and does not hold the old dismissals against it', async () => {
@@ -113,13 +113,13 @@ describe('the delayed review', () => {
       cited = await showSuggestion(s, openTicket(`D-${i}`, 'outlook keeps asking for my password'));
       const { retired } = await s.recordFeedback({ type: 'dismissed', ticketId: `D-${i}`, entryIds: [cited] });
       expect(retired).toBe(i === 4 ? cited : null);
-      if (i < 4) expect(s.feedbackBoost(cited)).toBeLessThan(1);
+      if (i < 4) expect(s.learning.feedbackBoost(cited)).toBeLessThan(1);
     }
-    expect((await s.searchKnowledge('outlook keeps asking for my password')).map((h) => h.id)).not.toContain(cited);
-    const versions = s.entryHistory(cited);
+    expect((await s.knowledge.searchKnowledge('outlook keeps asking for my password')).map((h) => h.id)).not.toContain(cited);
+    const versions = s.learning.entryHistory(cited);
     expect(versions.at(-1)).toMatchObject({ action: 'retired', actor: 'feedback:dismissals' });
-    await s.restoreEntry(cited, versions.length - 1, 'maria');
-    expect(s.feedbackBoost(cited)).toBe(1);
+    await s.learning.restoreEntry(cited, versions.length - 1, 'maria');
+    expect(s.learning.feedbackBoost(cited)).toBe(1);
     const again = await showSuggestion(s, openTicket('D-9', 'outlook keeps asking for my password'));
     expect((await s.recordFeedback({ type: 'dismissed', ticketId: 'D-9', entryIds: [again] })).retired).toBeNull();
   });
@@ -143,6 +143,6 @@ describe('learning from a ticket a suggestion already answered', () => {
     };
     const learned = await s.learnFromClosedTicket(closed, 'auto');
     expect(learned.created).toEqual(['qa-N-7']);
-    expect(s.entryHistory('qa-N-7')[0]?.entry).toMatchObject({ question: 'How do I make the VPN start automatically at login?', body: 'Open the VPN client settings and tick Connect at startup.' });
+    expect(s.learning.entryHistory('qa-N-7')[0]?.entry).toMatchObject({ question: 'How do I make the VPN start automatically at login?', body: 'Open the VPN client settings and tick Connect at startup.' });
   });
 });

@@ -25,9 +25,9 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
       'auto',
     );
     expect(second).toMatchObject({ created: [], merged: ['qa-T-1'], entryIds: ['case-T-2', 'qa-T-1'] });
-    const qa = (await s.searchKnowledge('card declined abroad', 10)).filter((h) => h.kind === 'qa');
+    const qa = (await s.knowledge.searchKnowledge('card declined abroad', 10)).filter((h) => h.kind === 'qa');
     expect(qa.map((h) => h.id)).toEqual(['qa-T-1']); // no twin
-    const history = s.entryHistory('qa-T-1');
+    const history = s.learning.entryHistory('qa-T-1');
     expect(history.map((v) => v.action)).toEqual(['created', 'merged']);
     expect(history.at(-1)?.entry.provenance.sourceTicketIds).toEqual(['T-1', 'T-2']);
     expect(history.at(-1)?.entry['variants']).toEqual(['My card is declined when I pay abroad in Spain!']);
@@ -35,7 +35,7 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
 
   it('sends an entry that answers the same question differently to review, beside the existing one', async () => {
     const s = await service();
-    await s.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.5 });
+    await s.learning.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.5 });
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad in Spain', TRAVEL_ANSWER), 'team');
     const conflicting = await s.learnFromClosedTicket(
       closedTicket('T-3', 'My card is declined when I pay abroad in Spain', 'Order a replacement card: the chip of this one is damaged.'),
@@ -43,9 +43,9 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
     );
     expect(conflicting.conflicts).toEqual([{ entryId: 'qa-T-3', conflictsWith: 'qa-T-1' }]);
     expect(conflicting.statusById['qa-T-3']).toBe('proposed'); // above the confidence threshold, but a conflict
-    const queue = await s.reviewQueue();
+    const queue = await s.learning.reviewQueue();
     expect(queue.find((i) => i.id === 'qa-T-3')).toMatchObject({ reason: 'conflict', conflictsWith: 'qa-T-1' });
-    expect((await s.searchKnowledge('card declined abroad', 10)).map((h) => h.id)).not.toContain('qa-T-3');
+    expect((await s.knowledge.searchKnowledge('card declined abroad', 10)).map((h) => h.id)).not.toContain('qa-T-3');
   });
 
   it('follows the team policy: always review, auto-approve above a confidence, auto-approve in replay', async () => {
@@ -55,7 +55,7 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
     // Default: always review.
     expect((await s.learnFromClosedTicket(vpn('A-1'), 'team')).statusById).toEqual({ 'case-A-1': 'proposed', 'qa-A-1': 'proposed' });
     // Auto-approve above 0.65: a rule-extracted answer from the conversation scores 0.6, so it still waits...
-    await s.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.65 });
+    await s.learning.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.65 });
     const email = closedTicket('B-1', 'Outlook keeps asking for my password every hour', 'Remove the saved credentials in Credential Manager and sign in again.');
     expect((await s.learnFromClosedTicket(email, 'team')).statusById['qa-B-1']).toBe('proposed');
     // ...one with a closing note scores 0.7 and is approved by the policy.
@@ -64,9 +64,9 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
     });
     const approved = await s.learnFromClosedTicket(noted, 'team');
     expect(approved.statusById['qa-C-1']).toBe('approved');
-    expect(s.entryHistory('qa-C-1')[0]).toMatchObject({ action: 'created', actor: 'policy:confidence' });
+    expect(s.learning.entryHistory('qa-C-1')[0]).toMatchObject({ action: 'created', actor: 'policy:confidence' });
     // Replay approves whatever it learns, as the replay contract says.
-    await s.setLearningSettings({ review: 'always' });
+    await s.learning.setLearningSettings({ review: 'always' });
     expect((await s.learnFromClosedTicket(vpn('D-2'), 'auto')).statusById).toMatchObject({ 'case-D-2': 'approved' });
   });
 

@@ -89,12 +89,12 @@ describe('learning with a local model (loopback Ollama API server)', () => {
     );
     const s = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-llm-learn-')), learningModel: client });
     open.push(s);
-    await s.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.9 });
+    await s.learning.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.9 });
     const first = await s.learnFromClosedTicket(ticket, 'team');
     expect(first).toMatchObject({ extractor: 'llm', created: ['qa-T-501'], statusById: { 'qa-T-501': 'approved' } });
     const second = await s.learnFromClosedTicket({ ...ticket, id: 'T-502' }, 'team');
     expect(second.merged).toEqual(['qa-T-501']);
-    expect(s.entryHistory('qa-T-501').at(-1)?.entry.provenance.sourceTicketIds).toEqual(['T-501', 'T-502']);
+    expect(s.learning.entryHistory('qa-T-501').at(-1)?.entry.provenance.sourceTicketIds).toEqual(['T-501', 'T-502']);
   });
 
   it('judges cited entries with the model, but liked answers are kept without asking it and bad corrections are refused', async () => {

@@ -22,39 +22,39 @@ describe('the review queue and entry history', () => {
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', TRAVEL_ANSWER), 'review');
     await s.learnFromClosedTicket(closedTicket('T-2', 'Outlook keeps asking for my password', 'Remove the saved credentials in Credential Manager.'), 'review');
     await s.learnFromClosedTicket(closedTicket('T-3', 'The VPN drops on hotel wifi every few minutes', 'Lower the tunnel MTU to 1380.'), 'review');
-    expect((await s.reviewQueue()).map((i) => i.id)).toEqual(['qa-T-1', 'qa-T-2', 'qa-T-3', 'case-T-1', 'case-T-2', 'case-T-3']);
-    expect(await s.searchKnowledge('card declined abroad')).toEqual([]); // proposed entries are never suggested
+    expect((await s.learning.reviewQueue()).map((i) => i.id)).toEqual(['qa-T-1', 'qa-T-2', 'qa-T-3', 'case-T-1', 'case-T-2', 'case-T-3']);
+    expect(await s.knowledge.searchKnowledge('card declined abroad')).toEqual([]); // proposed entries are never suggested
 
-    const approved = await s.approveEntry('qa-T-1', 'maria');
+    const approved = await s.learning.approveEntry('qa-T-1', 'maria');
     expect(approved).toMatchObject({ status: 'approved', provenance: { approvedBy: 'maria' } });
-    const edited = await s.editEntry('qa-T-2', { answer: 'Open Credential Manager, remove the Outlook entries, then sign in again.' }, 'maria');
+    const edited = await s.learning.editEntry('qa-T-2', { answer: 'Open Credential Manager, remove the Outlook entries, then sign in again.' }, 'maria');
     expect(edited).toMatchObject({ status: 'approved', body: 'Open Credential Manager, remove the Outlook entries, then sign in again.' });
-    await expect(s.editEntry('qa-T-3', { answer: 'Maybe ask someone.' }, 'maria')).rejects.toThrow(/not changed: answer/);
-    const rejected = await s.rejectEntry('qa-T-3', 'maria', 'too vague');
+    await expect(s.learning.editEntry('qa-T-3', { answer: 'Maybe ask someone.' }, 'maria')).rejects.toThrow(/not changed: answer/);
+    const rejected = await s.learning.rejectEntry('qa-T-3', 'maria', 'too vague');
     expect(rejected.status).toBe('retired');
 
-    expect((await s.reviewQueue()).map((i) => i.id)).toEqual(['case-T-1', 'case-T-2', 'case-T-3']);
-    expect((await s.searchKnowledge('card declined abroad'))[0]?.id).toBe('qa-T-1');
-    expect((await s.searchKnowledge('vpn drops hotel wifi')).map((h) => h.id)).not.toContain('qa-T-3');
-    expect(s.entryHistory('qa-T-3').map((v) => `${v.version}:${v.action}:${v.actor}`)).toEqual(['1:created:learn', '2:rejected:maria']);
-    expect(s.entryHistory('qa-T-3')[1]?.note).toBe('too vague');
+    expect((await s.learning.reviewQueue()).map((i) => i.id)).toEqual(['case-T-1', 'case-T-2', 'case-T-3']);
+    expect((await s.knowledge.searchKnowledge('card declined abroad'))[0]?.id).toBe('qa-T-1');
+    expect((await s.knowledge.searchKnowledge('vpn drops hotel wifi')).map((h) => h.id)).not.toContain('qa-T-3');
+    expect(s.learning.entryHistory('qa-T-3').map((v) => `${v.version}:${v.action}:${v.actor}`)).toEqual(['1:created:learn', '2:rejected:maria']);
+    expect(s.learning.entryHistory('qa-T-3')[1]?.note).toBe('too vague');
   });
 
   it('restores any version, as a new version, and the history survives a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-review-'));
     const s = await service(dataDir);
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', TRAVEL_ANSWER), 'auto');
-    await s.editEntry('qa-T-1', { answer: 'Call the card hotline to unblock payments abroad right away.' }, 'omar');
+    await s.learning.editEntry('qa-T-1', { answer: 'Call the card hotline to unblock payments abroad right away.' }, 'omar');
     await s.close();
     open.pop();
 
     const again = await service(dataDir);
-    expect(again.entryHistory('qa-T-1').map((v) => v.action)).toEqual(['created', 'edited']);
-    const restored = await again.restoreEntry('qa-T-1', 1, 'maria');
+    expect(again.learning.entryHistory('qa-T-1').map((v) => v.action)).toEqual(['created', 'edited']);
+    const restored = await again.learning.restoreEntry('qa-T-1', 1, 'maria');
     expect(restored.body).toBe(TRAVEL_ANSWER);
-    expect(again.entryHistory('qa-T-1').at(-1)).toMatchObject({ version: 3, action: 'restored', restoredFrom: 1, actor: 'maria' });
-    expect((await again.searchKnowledge('card declined abroad')).find((h) => h.id === 'qa-T-1')?.body).toBe(TRAVEL_ANSWER);
-    await expect(again.restoreEntry('qa-T-1', 9, 'maria')).rejects.toThrow(/versions 1 to 3; there is no version 9/);
+    expect(again.learning.entryHistory('qa-T-1').at(-1)).toMatchObject({ version: 3, action: 'restored', restoredFrom: 1, actor: 'maria' });
+    expect((await again.knowledge.searchKnowledge('card declined abroad')).find((h) => h.id === 'qa-T-1')?.body).toBe(TRAVEL_ANSWER);
+    await expect(again.learning.restoreEntry('qa-T-1', 9, 'maria')).rejects.toThrow(/versions 1 to 3; there is no version 9/);
   });
 
   it('keeps an imported entry as version 1 before its first change, so nothing stored is lost', async () => {
@@ -63,11 +63,11 @@ describe('the review queue and entry history', () => {
     await writeFile(file, `${JSON.stringify({ id: 'kb-travel', kind: 'qa', question: 'Card declined abroad?', body: TRAVEL_ANSWER })}\n`);
     const s = await service(join(dir, 'data'));
     await s.importEntries(file);
-    await s.editEntry('kb-travel', { answer: 'Enable travel mode under Card settings in the app, then pay again.' }, 'omar');
-    const versions = s.entryHistory('kb-travel');
+    await s.learning.editEntry('kb-travel', { answer: 'Enable travel mode under Card settings in the app, then pay again.' }, 'omar');
+    const versions = s.learning.entryHistory('kb-travel');
     expect(versions.map((v) => v.action)).toEqual(['baseline', 'edited']);
     expect(versions[0]?.entry.body).toBe(TRAVEL_ANSWER);
-    expect((await s.restoreEntry('kb-travel', 1, 'omar')).body).toBe(TRAVEL_ANSWER);
+    expect((await s.learning.restoreEntry('kb-travel', 1, 'omar')).body).toBe(TRAVEL_ANSWER);
   });
 
   it('names the file, line and field of a damaged history line, and loads the rest', async () => {
@@ -88,7 +88,7 @@ describe('the review queue and entry history', () => {
     const reopened = await CopilotService.open({ dataDir, onProgress: (m) => warnings.push(m) });
     open.push(reopened);
     expect(warnings).toEqual([expect.stringMatching(/^Skipped a damaged line \(the rest was loaded\): .*learn\/history\.jsonl:3: version: /)]);
-    expect(reopened.entryHistory('qa-T-1')).toHaveLength(1);
+    expect(reopened.learning.entryHistory('qa-T-1')).toHaveLength(1);
   });
 });
 

@@ -16,7 +16,7 @@ describe('the ABCD example pack', () => {
     try {
       await service.packs.trustKeyFile(pack.publicKey, 'Retail guidelines team');
       expect(await service.packs.install(pack.file)).toMatchObject({ outcome: 'installed', pack: { entries: 55 } });
-      const hits = await service.searchKnowledge('just wanted to check on the status of a refund', 3);
+      const hits = await service.knowledge.searchKnowledge('just wanted to check on the status of a refund', 3);
       expect(hits.map((h) => h.id)).toContain('abcd-refund-status');
       expect(hits.every((h) => h.pack?.name === 'abcd-retail' && h.pack.version === '1.0.0')).toBe(true);
       expect((await service.status()).entries).toBe(0); // the team's own knowledge is untouched

@@ -35,7 +35,7 @@ describe('packs through CopilotService', () => {
     await analyst.packs.trustKeyFile(keys.publicKey, 'Network team');
     expect((await analyst.packs.verify(file)).trustedAs).toBe('Network team');
     await analyst.packs.install(file);
-    const [hit] = await analyst.searchKnowledge('vpn disconnects at the hotel', 1);
+    const [hit] = await analyst.knowledge.searchKnowledge('vpn disconnects at the hotel', 1);
     expect(hit).toMatchObject({ id: 'net-vpn-mtu', pack: { name: 'network-basics', version: '1.0.0' } });
   });
 

@@ -324,14 +324,14 @@ describe('pack install killed (SIGKILL) at every stage', () => {
 
   async function expectPackSearchable(service: CopilotService, version: string): Promise<void> {
     for (const i of [0, 499, 500, 1199]) {
-      const hits = await service.searchKnowledge(`badge reader shows error E${i}`, 5);
+      const hits = await service.knowledge.searchKnowledge(`badge reader shows error E${i}`, 5);
       expect(hits[0], `entry pk-${i}`).toMatchObject({ id: `pk-${i}`, pack: { name: 'network-basics', version } });
     }
   }
 
   async function expectNoPackEntryVisible(service: CopilotService): Promise<void> {
     for (const i of [0, 499, 500, 1199]) {
-      const hits = await service.searchKnowledge(`badge reader shows error E${i}`, 10);
+      const hits = await service.knowledge.searchKnowledge(`badge reader shows error E${i}`, 10);
       expect(hits.filter((h) => h.id.startsWith('pk-')), `entry pk-${i}`).toEqual([]);
     }
   }
@@ -350,14 +350,14 @@ describe('pack install killed (SIGKILL) at every stage', () => {
       if (committed) {
         expect(listed).toEqual([['network-basics', newVersion, PACK_ENTRIES.length, null]]);
         await expectPackSearchable(service, newVersion);
-        expect((await service.searchKnowledge('internal sites do not open', 10)).map((h) => h.id)).not.toContain('net-dns');
+        expect((await service.knowledge.searchKnowledge('internal sites do not open', 10)).map((h) => h.id)).not.toContain('net-dns');
       } else {
         expect(listed).toEqual(upgrade ? [['network-basics', '1.0.0', NETWORK_ENTRIES.length, null]] : []);
         await expectNoPackEntryVisible(service);
-        if (upgrade) expect((await service.searchKnowledge('internal sites do not open', 5))[0]).toMatchObject({ id: 'net-dns', pack: { version: '1.0.0' } });
+        if (upgrade) expect((await service.knowledge.searchKnowledge('internal sites do not open', 5))[0]).toMatchObject({ id: 'net-dns', pack: { version: '1.0.0' } });
       }
       expect(await expectIndexMatchesFolders(dataDir)).toHaveLength(upgrade || committed ? 1 : 0);
-      expect((await service.searchKnowledge('own fix number 7 for the coffee machine', 3))[0]?.id).toBe('team-7');
+      expect((await service.knowledge.searchKnowledge('own fix number 7 for the coffee machine', 3))[0]?.id).toBe('team-7');
 
       // Installing the same file again finishes the job, or finds it already done.
       const again = await service.packs.install(file);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runReplay } from '../../../core/app/replay';
+import { runReplay } from '../../../core/cli/replay';
 import { auditLogFile, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
-import { runReplay } from '../../../core/app/replay';
+import { runReplay } from '../../../core/cli/replay';
 import { AuditLog, auditLogFile, exportAuditLog, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { emptyCounts, redact } from '../../../core/privacy/redaction';
 

@@ -75,7 +75,7 @@ describe('automatic snapshots before risky operations', () => {
     const status = await back.status();
     expect(status).toMatchObject({ embedderId: builtin.id, entries: NETWORK_ENTRIES.length });
     expect(progress.filter((m) => /re-?index/i.test(m))).toEqual([]); // the old index is in charge, nothing re-embedded
-    expect((await back.searchKnowledge('vpn disconnects at the hotel', 1))[0]?.id).toBe('net-vpn-mtu');
+    expect((await back.knowledge.searchKnowledge('vpn disconnects at the hotel', 1))[0]?.id).toBe('net-vpn-mtu');
     await closeAll();
     const admin = (await readAuditLog(dataDir, { type: 'admin' })).records.map((r) => (r.type === 'admin' ? [r.action, r.detail['automatic'] ?? null] : []));
     expect(admin).toEqual([['store_tag', true], ['store_rollback', null]]);
@@ -102,7 +102,7 @@ describe('automatic snapshots before risky operations', () => {
 
     const back = await open(dataDir);
     expect(back.packs.list().map((p) => [p.name, p.version, p.entries, p.problem])).toEqual([['network-basics', '1.0.0', 2, null]]);
-    const [hit] = await back.searchKnowledge('vpn disconnects at the hotel', 1);
+    const [hit] = await back.knowledge.searchKnowledge('vpn disconnects at the hotel', 1);
     expect(hit).toMatchObject({ id: 'net-vpn-mtu', pack: { name: 'network-basics', version: '1.0.0' } });
     await closeAll();
 
@@ -116,16 +116,16 @@ describe('automatic snapshots before risky operations', () => {
     const dataDir = join(await tempDir('vigil-auto-delete-'), 'data');
     await withEntries(dataDir);
     const service = await open(dataDir);
-    const retired = await service.deleteEntries(['net-dns', 'no-such-entry'], 'Ana');
+    const retired = await service.learning.deleteEntries(['net-dns', 'no-such-entry'], 'Ana');
     expect(retired).toMatchObject({ mode: 'retire', changed: ['net-dns'], missing: ['no-such-entry'] });
     expect((await service.getEntries(['net-dns'])).get('net-dns')?.status).toBe('retired');
-    expect(service.entryHistory('net-dns').at(-1)).toMatchObject({ action: 'retired', actor: 'Ana' });
+    expect(service.learning.entryHistory('net-dns').at(-1)).toMatchObject({ action: 'retired', actor: 'Ana' });
 
-    const deleted = await service.deleteEntries(['net-vpn-mtu', 'net-wifi-cert'], 'Ana', { mode: 'delete', reason: 'outdated' });
+    const deleted = await service.learning.deleteEntries(['net-vpn-mtu', 'net-wifi-cert'], 'Ana', { mode: 'delete', reason: 'outdated' });
     expect(deleted.changed.sort()).toEqual(['net-vpn-mtu', 'net-wifi-cert']);
     expect((await service.status()).entries).toBe(1);
-    expect(service.entryHistory('net-vpn-mtu').at(-1)?.note).toMatch(/^outdated; deleted permanently .*vigil store rollback auto-/);
-    expect(await service.deleteEntries([], 'Ana')).toMatchObject({ changed: [], snapshot: null });
+    expect(service.learning.entryHistory('net-vpn-mtu').at(-1)?.note).toMatch(/^outdated; deleted permanently .*vigil store rollback auto-/);
+    expect(await service.learning.deleteEntries([], 'Ana')).toMatchObject({ changed: [], snapshot: null });
     await closeAll();
 
     const snapshots = await listSnapshots(dataDir);
@@ -155,10 +155,10 @@ describe('automatic snapshots before risky operations', () => {
     for (let i = 0; i < 7; i++) {
       // Alternate retire and restore so each call changes something and takes a snapshot.
       const id = ids[i % 3]!;
-      const result = await service.deleteEntries([id], 'Ana');
+      const result = await service.learning.deleteEntries([id], 'Ana');
       made.push(result.snapshot!);
-      const history = service.entryHistory(id);
-      await service.restoreEntry(id, history.at(-2)!.version, 'Ana');
+      const history = service.learning.entryHistory(id);
+      await service.learning.restoreEntry(id, history.at(-2)!.version, 'Ana');
     }
     await closeAll();
     const names = (await listSnapshots(dataDir)).map((s) => s.name);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
-import { writePrivacySettings } from '../../../core/app/privacySettings';
+import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import type { Ticket } from '../../../core/formats/schemas';
 import { redactTicket } from '../../../core/privacy/redaction';
 

@@ -71,7 +71,7 @@ describe('a watcher killed with SIGKILL during a sync', () => {
 
     const service = await CopilotService.open({ dataDir });
     try {
-      const learned = await service.searchKnowledge('printer jams on duplex, paper crumples', 30);
+      const learned = await service.knowledge.searchKnowledge('printer jams on duplex, paper crumples', 30);
       const cases = learned.filter((h) => h.kind === 'case').map((h) => h.id).sort();
       expect(cases).toEqual(['case-demo:T-0', 'case-demo:T-10', 'case-demo:T-2', 'case-demo:T-4', 'case-demo:T-6', 'case-demo:T-8']);
     } finally {

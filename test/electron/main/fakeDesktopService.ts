@@ -1,48 +1,69 @@
 /** The engine as the main process sees it (DesktopService), every method a vi.fn, for handler and host tests. */
 import { vi } from 'vitest';
+import type { ImportReport } from '../../../core/app/serviceTypes';
 import type { DesktopService } from '../../../electron/main/serviceHost';
 
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
 const llmStatus = { mode: 'retrieval-only' as const, reason: 'No local model is configured.', modelId: null, checkedAt: null, nextCheckAt: null };
 
-/** The desk's methods (queue, tickets, feedback, insights, review, watching), answering empty data. */
+/**
+ * The desk and the services beside it (tickets, feedback, insights, review, knowledge browsing, connectors and the
+ * reply box, watching), answering empty data.
+ */
 export function fakeDeskMethods() {
   return {
     listTickets: vi.fn(async () => []),
-    openTicket: vi.fn(async () => null),
-    sendFeedback: vi.fn(),
+    desk: {
+      listTickets: vi.fn(() => []),
+      openTicket: vi.fn(async () => null),
+      feedback: vi.fn(),
+    },
     insights: vi.fn(),
-    publishSuggestion: vi.fn(),
-    connectorsOverview: vi.fn(async () => ({ file: 'connectors.json', connectors: [], problem: null })),
-    testConnector: vi.fn(async (id: string) => ({ id, ok: true as const })),
-    reviewQueue: vi.fn(async () => []),
-    reviewEntry: vi.fn(async () => []),
+    learning: {
+      reviewQueue: vi.fn(async () => []),
+      reviewEntry: vi.fn(async () => []),
+    },
     startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
     onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
     ...fakeConnectorMethods(),
-    listEntries: vi.fn(async (_request: unknown) => ({ items: [], offset: 0, hasMore: false, order: 'recent' as const, counts: { proposed: 0, approved: 0, retired: 0 } })),
-    entryDetail: vi.fn(async (_id: string) => null),
-    reviseEntry: vi.fn(),
-    setEntryStatus: vi.fn(),
-    restoreEntryVersion: vi.fn(),
+    knowledge: {
+      searchKnowledge: vi.fn(async () => []),
+      listEntries: vi.fn(async (_request: unknown) => ({ items: [], offset: 0, hasMore: false, order: 'recent' as const, counts: { proposed: 0, approved: 0, retired: 0 } })),
+      entryDetail: vi.fn(async (_id: string) => null),
+      reviseEntry: vi.fn(),
+      setEntryStatus: vi.fn(),
+      restoreEntryVersion: vi.fn(),
+    },
   } satisfies Partial<DesktopService>;
+}
+
+/** The engine's own methods the handlers call (status, import, the re-index wait). */
+export function fakeEngineMethods(importReport?: ImportReport) {
+  return {
+    status: vi.fn(),
+    importEntries: vi.fn(async (file: string): Promise<ImportReport> => importReport ?? { file, imported: 0, issues: [] }),
+    waitForReindex: vi.fn(async () => null),
+  };
 }
 
 /** Beside the desk methods a test lists itself: the Settings screen's pack and LLM methods, answering empty data. */
 export function fakePackMethods() {
   return {
-    packsOverview: vi.fn(async () => emptyOverview),
-    installPack: vi.fn(async (_file: string) => ({ outcome: 'installed' as const, name: 'p', version: '1.0.0', previousVersion: null, entries: 0, signer: 's' })),
-    removePack: vi.fn(async (name: string) => ({ name, version: '1.0.0' })),
-    trustKeyFile: vi.fn(async (_file: string, name: string) => ({ key: { id: '0123456789abcdef', name, addedAt: '2026-11-22T00:00:00Z' }, added: true })),
-    untrustKey: vi.fn(async (id: string) => ({ id, name: 'k', addedAt: '2026-11-22T00:00:00Z' })),
-    subscribePacks: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
-    unsubscribePacks: vi.fn(async (_folder: string) => undefined),
-    syncPacks: vi.fn(async () => []),
-    llmOverview: vi.fn(async () => ({ status: llmStatus, installed: null, problem: 'No local model is configured.' })),
-    pullLlmModel: vi.fn(async (_onProgress: (progress: { status: string; fraction: number | null }) => void) => llmStatus),
-    recheckLlm: vi.fn(async () => llmStatus),
-    waitForReindex: vi.fn(async () => null),
+    packs: {
+      overview: vi.fn(async () => emptyOverview),
+      install: vi.fn(async (_file: string) => ({ outcome: 'installed' as const, name: 'p', version: '1.0.0', previousVersion: null, entries: 0, signer: 's' })),
+      remove: vi.fn(async (name: string) => ({ name, version: '1.0.0' })),
+      trustKeyFile: vi.fn(async (_file: string, name: string) => ({ key: { id: '0123456789abcdef', name, addedAt: '2026-11-22T00:00:00Z' }, added: true })),
+      untrustKey: vi.fn(async (id: string) => ({ id, name: 'k', addedAt: '2026-11-22T00:00:00Z' })),
+      subscribe: vi.fn(async (folder: string, packs: readonly string[]) => ({ folder, packs: [...packs] })),
+      unsubscribe: vi.fn(async (_folder: string) => undefined),
+      sync: vi.fn(async () => []),
+    },
+    llm: {
+      overview: vi.fn(async () => ({ status: llmStatus, installed: null, problem: 'No local model is configured.' })),
+      pull: vi.fn(async (_onProgress: (progress: { status: string; completed: number | null; total: number | null; fraction: number | null }) => void) => llmStatus),
+      recheck: vi.fn(async () => llmStatus),
+    },
     watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
   } satisfies Partial<DesktopService>;
 }
@@ -52,14 +73,21 @@ const draftView = (ticketId: string) => ({ ticketId, text: '', insertedSuggestio
 /** Settings → Connectors and the reply box, answering empty data. */
 export function fakeConnectorMethods() {
   return {
-    connectorForms: vi.fn(() => []),
-    connectorForEdit: vi.fn(async (id: string, _secrets: unknown) => ({ id, kind: 'folder', values: {}, secretsStored: {} })),
-    testConnectorDraft: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id })),
-    saveConnector: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id, watchProblem: null })),
-    removeConnector: vi.fn(async (id: string, _secrets: unknown) => ({ id, secretsDeleted: [], syncStateKept: `/data/watch/${id}`, watchProblem: null })),
-    replyDraft: vi.fn(async (ticketId: string) => draftView(ticketId)),
-    saveReplyDraft: vi.fn(async (ticketId: string, text: string, inserted: readonly string[]) => ({ ...draftView(ticketId), text, insertedSuggestionIds: [...inserted] })),
-    sendReply: vi.fn(async (ticketId: string, text: string, visibility: 'note' | 'public') => ({ sent: { ticketId, text, visibility, suggestionIds: [], at: '2026-11-22T10:00:00Z' }, suggestions: [] })),
+    connectors: {
+      overview: vi.fn(async () => ({ file: 'connectors.json', connectors: [], problem: null })),
+      test: vi.fn(async (id: string) => ({ id, ok: true as const })),
+      forms: vi.fn(() => []),
+      forEdit: vi.fn(async (id: string, _secrets: unknown) => ({ id, kind: 'folder', values: {}, secretsStored: {} })),
+      testDraft: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id })),
+      save: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id, watchProblem: null })),
+      remove: vi.fn(async (id: string, _secrets: unknown) => ({ id, secretsDeleted: [], syncStateKept: `/data/watch/${id}`, watchProblem: null })),
+    },
+    replies: {
+      draft: vi.fn(async (ticketId: string) => draftView(ticketId)),
+      saveDraft: vi.fn(async (ticketId: string, text: string, inserted: readonly string[]) => ({ ...draftView(ticketId), text, insertedSuggestionIds: [...inserted] })),
+      send: vi.fn(async (ticketId: string, text: string, visibility: 'note' | 'public') => ({ sent: { ticketId, text, visibility, suggestionIds: [], at: '2026-11-22T10:00:00Z' }, suggestions: [] })),
+      publishSuggestion: vi.fn(),
+    },
   } satisfies Partial<DesktopService>;
 }
 
@@ -74,14 +102,16 @@ export function fakePrivacyMethods() {
     auditFile: '/data/audit/audit-log.jsonl',
   };
   return {
-    privacyOverview: vi.fn(async (_egress: { offline: boolean; allowedHosts: readonly string[] }) => overview),
-    setPrivacySettings: vi.fn(async (change: { offline?: boolean; redactBeforeStorage?: boolean }) => ({ ...overview.settings, ...change })),
-    repairDataFolder: vi.fn(async () => overview.dataFolder),
-    tagSnapshot: vi.fn(async (name: string, reason: string) => ({ name, reason, createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 })),
-    rollbackPreview: vi.fn(async (name: string) => ({ snapshot: { name, reason: '', createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 }, entriesAddedSince: 0, newerSnapshots: 0 })),
-    auditPage: vi.fn(async (_options: unknown) => ({ records: [], next: null, unreadable: 0 })),
-    verifyAudit: vi.fn(async () => ({ ok: true, records: 0, problems: [], firstBrokenLine: null })),
-    exportAudit: vi.fn(async (file: string, options: { format: 'jsonl' | 'csv'; type?: string }) => ({ file, exported: 0, format: options.format })),
-    redactsBeforeStorage: vi.fn(() => false),
+    privacy: {
+      overview: vi.fn(async (_egress: { offline: boolean; allowedHosts: readonly string[] }) => overview),
+      setSettings: vi.fn(async (change: { offline?: boolean; redactBeforeStorage?: boolean }) => ({ ...overview.settings, ...change })),
+      repairDataFolder: vi.fn(async () => overview.dataFolder),
+      tagSnapshot: vi.fn(async (name: string, reason: string) => ({ name, reason, createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 })),
+      rollbackPreview: vi.fn(async (name: string) => ({ snapshot: { name, reason: '', createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 }, entriesAddedSince: 0, newerSnapshots: 0 })),
+      auditPage: vi.fn(async (_options: unknown) => ({ records: [], next: null, unreadable: 0 })),
+      verifyAudit: vi.fn(async () => ({ ok: true, records: 0, problems: [], firstBrokenLine: null })),
+      exportAudit: vi.fn(async (file: string, options: { format: 'jsonl' | 'csv'; type?: string }) => ({ file, exported: 0, format: options.format })),
+      redactsBeforeStorage: vi.fn(() => false),
+    },
   } satisfies Partial<DesktopService>;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
-import { fakePackMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakeEngineMethods, fakePackMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -72,19 +72,8 @@ describe('main process start-up and shutdown', () => {
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
-      service: llm.service(),
-      status: vi.fn(),
-      searchKnowledge: vi.fn(async () => []),
-      importEntries: vi.fn(),
-      listTickets: vi.fn(async () => []),
-      openTicket: vi.fn(async () => null),
-      sendFeedback: vi.fn(),
-      insights: vi.fn(),
-      publishSuggestion: vi.fn(),
-      connectorsOverview: vi.fn(),
-      testConnector: vi.fn(),
-      reviewQueue: vi.fn(async () => []),
-      reviewEntry: vi.fn(async () => []),
+      service: { ...llm.service(), ...fakeEngineMethods() },
+      ...fakeDeskMethods(),
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
       ...fakePackMethods(),
@@ -268,8 +257,7 @@ describe('the tray follows the engine, every connector and the queue', () => {
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue(['rt', 'mail']);
     engine.open.mockReset().mockResolvedValue({
-      service: llm.service(),
-      status: vi.fn(),
+      service: { ...llm.service(), ...fakeEngineMethods() },
       listTickets,
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
@@ -317,7 +305,7 @@ describe('the tray follows the engine, every connector and the queue', () => {
     const first = (await engine.open.mock.results[0]!.value) as Record<string, unknown>;
     engine.open.mockResolvedValueOnce({
       ...first,
-      service: { llmStatus: () => reopened, onLlmStatus: (listener: (status: typeof reopened) => void) => ((reopenedListener = listener), () => undefined) },
+      service: { ...fakeEngineMethods(), llmStatus: () => reopened, onLlmStatus: (listener: (status: typeof reopened) => void) => ((reopenedListener = listener), () => undefined) },
     });
     const tooltips = tray.setToolTip.mock.calls.length;
     await ipcMainHandlers.get('vigil:restartWorkspace')!(own, undefined);
@@ -394,8 +382,7 @@ describe('choosing the team data folder in the running app', () => {
     engine.close.mockReset().mockResolvedValue(undefined);
     engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
-      service: llm.service(),
-      status: vi.fn(),
+      service: { ...llm.service(), ...fakeEngineMethods() },
       listTickets: vi.fn(async () => []),
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,
@@ -478,8 +465,7 @@ describe('main process privacy wiring', () => {
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
     engine.open.mockReset().mockResolvedValue({
-      service: llm.service(),
-      status: vi.fn(),
+      service: { ...llm.service(), ...fakeEngineMethods() },
       listTickets: vi.fn(async () => []),
       startWatching: engine.startWatching,
       onDeskEvent: engine.onDeskEvent,

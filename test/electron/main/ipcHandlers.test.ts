@@ -7,7 +7,7 @@ import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -16,9 +16,7 @@ const report = { file: '/tmp/kb.jsonl', imported: 2, issues: [] };
 
 function fakeService() {
   return {
-    status: vi.fn(),
-    searchKnowledge: vi.fn(async () => []),
-    importEntries: vi.fn(async () => report),
+    service: fakeEngineMethods(report),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
     ...fakePrivacyMethods(),
@@ -38,21 +36,21 @@ describe('copilot IPC handlers', () => {
     const service = fakeService();
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => '/tmp/kb.jsonl');
     await expect(handlers.importEntries(undefined, event)).resolves.toEqual(report);
-    expect(service.importEntries).toHaveBeenCalledWith('/tmp/kb.jsonl');
+    expect(service.service.importEntries).toHaveBeenCalledWith('/tmp/kb.jsonl');
   });
 
   it('imports nothing and answers null when the dialog is cancelled', async () => {
     const service = fakeService();
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
     await expect(handlers.importEntries(undefined, event)).resolves.toBeNull();
-    expect(service.importEntries).not.toHaveBeenCalled();
+    expect(service.service.importEntries).not.toHaveBeenCalled();
   });
 
   it('passes the query and limit through to the engine', async () => {
     const service = fakeService();
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
     await handlers.searchKnowledge({ query: 'vpn', limit: 3 }, event);
-    expect(service.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
+    expect(service.knowledge.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
   });
 
   it('offers only .jsonl files in the open dialog', async () => {
@@ -68,7 +66,7 @@ describe('copilot IPC handlers', () => {
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
     const request = { entryId: 'qa-T-1', decision: 'approve' as const };
     await handlers.reviewEntry(request, event);
-    expect(service.reviewEntry).toHaveBeenCalledWith(request, userInfo().username);
+    expect(service.learning.reviewEntry).toHaveBeenCalledWith(request, userInfo().username);
   });
 
   it('installs the pack file chosen in the native dialog, which offers only .vpack files', async () => {
@@ -76,7 +74,7 @@ describe('copilot IPC handlers', () => {
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network-basics-1.0.0.vpack'] });
     await expect(handlers.installPack(undefined, event)).resolves.toMatchObject({ outcome: 'installed' });
-    expect(service.installPack).toHaveBeenCalledWith('/media/usb/network-basics-1.0.0.vpack');
+    expect(service.packs.install).toHaveBeenCalledWith('/media/usb/network-basics-1.0.0.vpack');
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
     expect(options.filters).toEqual([{ name: 'Vigil knowledge pack', extensions: ['vpack'] }]);
     expect(options.properties).toEqual(['openFile']);
@@ -86,7 +84,7 @@ describe('copilot IPC handlers', () => {
     const service = fakeService();
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
     await expect(handlers.installPack(undefined, event)).resolves.toBeNull();
-    expect(service.installPack).not.toHaveBeenCalled();
+    expect(service.packs.install).not.toHaveBeenCalled();
   });
 
   it('trusts the key file chosen in the dialog under the name the analyst typed', async () => {
@@ -94,7 +92,7 @@ describe('copilot IPC handlers', () => {
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network.public.pem'] });
     await expect(handlers.trustKey({ name: 'Network team' }, event)).resolves.toMatchObject({ added: true });
-    expect(service.trustKeyFile).toHaveBeenCalledWith('/media/usb/network.public.pem', 'Network team');
+    expect(service.packs.trustKeyFile).toHaveBeenCalledWith('/media/usb/network.public.pem', 'Network team');
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown };
     expect(options.filters).toEqual([{ name: 'Public key (PEM)', extensions: ['pem', 'pub'] }]);
   });
@@ -112,6 +110,6 @@ describe('copilot IPC handlers', () => {
     const service = fakeService();
     const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
     await expect(handlers.unsubscribePacks({ folder: '/etc' }, event)).rejects.toThrow(/^folder: there is no subscription to \/etc/);
-    expect(service.unsubscribePacks).not.toHaveBeenCalled();
+    expect(service.packs.unsubscribe).not.toHaveBeenCalled();
   });
 });

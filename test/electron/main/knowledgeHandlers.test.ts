@@ -2,15 +2,13 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { createKnowledgeHandlers } from '../../../electron/main/knowledgeHandlers';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeConnectorMethods, fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { fakeConnectorMethods, fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 const event = {} as IpcMainInvokeEvent;
 
 function fakeService() {
   return {
-    status: vi.fn(),
-    searchKnowledge: vi.fn(async () => []),
-    importEntries: vi.fn(),
+    service: fakeEngineMethods(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
     ...fakeConnectorMethods(),
@@ -24,13 +22,13 @@ describe('the knowledge browser handlers', () => {
     const service = fakeService();
     const handlers = createKnowledgeHandlers(new ServiceHost(async () => service), () => 'maria');
     await handlers.listEntries({ status: 'approved', offset: 50 }, event);
-    expect(service.listEntries).toHaveBeenCalledWith({ status: 'approved', offset: 50 });
+    expect(service.knowledge.listEntries).toHaveBeenCalledWith({ status: 'approved', offset: 50 });
     await expect(handlers.entryDetail({ entryId: 'qa-1' }, event)).resolves.toBeNull();
     await handlers.editEntry({ entryId: 'qa-1', patch: { answer: 'Do X.' } }, event);
-    expect(service.reviseEntry).toHaveBeenCalledWith('qa-1', { answer: 'Do X.' }, 'maria');
+    expect(service.knowledge.reviseEntry).toHaveBeenCalledWith('qa-1', { answer: 'Do X.' }, 'maria');
     await handlers.setEntryStatus({ entryId: 'qa-1', status: 'retired', reason: 'outdated' }, event);
-    expect(service.setEntryStatus).toHaveBeenCalledWith('qa-1', 'retired', 'maria', 'outdated');
+    expect(service.knowledge.setEntryStatus).toHaveBeenCalledWith('qa-1', 'retired', 'maria', 'outdated');
     await handlers.restoreEntryVersion({ entryId: 'qa-1', version: 2 }, event);
-    expect(service.restoreEntryVersion).toHaveBeenCalledWith('qa-1', 2, 'maria');
+    expect(service.knowledge.restoreEntryVersion).toHaveBeenCalledWith('qa-1', 2, 'maria');
   });
 });

@@ -67,7 +67,7 @@ describe('privacy handlers on the real engine', () => {
     const seed = join(dataDir, '..', `${Math.random().toString(36).slice(2)}.jsonl`);
     await writeFile(seed, ARTICLES.slice(0, 2).map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
-    await host.use((w) => w.importEntries(seed));
+    await host.use((w) => w.service.importEntries(seed));
     egress = new EgressPolicy({ allowHosts: ['rt.example.com'] });
     picked = null;
     offlineChanges.length = 0;
@@ -119,16 +119,16 @@ describe('privacy handlers on the real engine', () => {
     await h.setPrivacySettings({ offline: true }, event);
     const seed = join(dataDir, '..', 'more.jsonl');
     await writeFile(seed, ARTICLES.slice(2, 4).map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
-    await host.use((w) => w.importEntries(seed));
+    await host.use((w) => w.service.importEntries(seed));
     expect(await h.rollbackPreview({ name: 'before-cleanup' }, event)).toMatchObject({ entriesAddedSince: 2 });
 
     const report = await h.rollbackSnapshot({ name: 'before-cleanup' }, event);
     expect(report.restored.name).toBe('before-cleanup');
     expect(report.safety.name).toMatch(/^before-rollback-before-cleanup-/);
-    expect((await host.use((w) => w.status())).entries).toBe(2);
+    expect((await host.use((w) => w.service.status())).entries).toBe(2);
     expect(egress.offline).toBe(false); // settings.json as it was when tagged
     await expect(h.rollbackSnapshot({ name: 'no-such-snapshot' }, event)).rejects.toThrow('There is no snapshot named "no-such-snapshot"');
-    expect((await host.use((w) => w.status())).entries).toBe(2); // the workspace was opened again all the same
+    expect((await host.use((w) => w.service.status())).entries).toBe(2); // the workspace was opened again all the same
 
     const admin = await h.auditPage({ type: 'admin' }, event);
     expect(admin.records.map((r) => r.fields['action'])).toEqual(['store_rollback', 'store_tag']);

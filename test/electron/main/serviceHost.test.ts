@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -11,9 +11,7 @@ function deferred<T>() {
 function fakeService(overrides: Partial<DesktopService> = {}) {
   const log: string[] = [];
   const service = {
-    status: vi.fn(),
-    searchKnowledge: vi.fn(async () => []),
-    importEntries: vi.fn(),
+    service: fakeEngineMethods(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
     ...fakePrivacyMethods(),
@@ -31,21 +29,24 @@ describe('ServiceHost', () => {
     const open = vi.fn(async () => service);
     const host = new ServiceHost(open);
     expect(open).not.toHaveBeenCalled();
-    await Promise.all([host.use((s) => s.searchKnowledge('a')), host.use((s) => s.searchKnowledge('b'))]);
+    await Promise.all([host.use((s) => s.knowledge.searchKnowledge('a')), host.use((s) => s.knowledge.searchKnowledge('b'))]);
     expect(open).toHaveBeenCalledOnce();
   });
 
   it('waits for an import in flight before closing the engine on quit', async () => {
     const importDone = deferred<void>();
     const { service, log } = fakeService({
-      importEntries: vi.fn(async (file: string) => {
-        await importDone.promise;
-        log.push('import finished');
-        return { file, imported: 1, issues: [] };
-      }),
+      service: {
+        ...fakeEngineMethods(),
+        importEntries: vi.fn(async (file: string) => {
+          await importDone.promise;
+          log.push('import finished');
+          return { file, imported: 1, issues: [] };
+        }),
+      },
     });
     const host = new ServiceHost(async () => service);
-    const importing = host.use((s) => s.importEntries('/tmp/kb.jsonl'));
+    const importing = host.use((s) => s.service.importEntries('/tmp/kb.jsonl'));
     await Promise.resolve();
 
     const closing = host.close();
@@ -61,9 +62,9 @@ describe('ServiceHost', () => {
   it('refuses new work once shutdown has begun', async () => {
     const { service } = fakeService();
     const host = new ServiceHost(async () => service);
-    await host.use((s) => s.searchKnowledge('warm up'));
+    await host.use((s) => s.knowledge.searchKnowledge('warm up'));
     await host.close();
-    await expect(host.use((s) => s.searchKnowledge('late'))).rejects.toThrow(/shutting down/);
+    await expect(host.use((s) => s.knowledge.searchKnowledge('late'))).rejects.toThrow(/shutting down/);
     expect(service.close).toHaveBeenCalledOnce();
   });
 
@@ -79,10 +80,10 @@ describe('ServiceHost', () => {
       .mockRejectedValueOnce(new Error('lock held'))
       .mockResolvedValueOnce(service);
     const host = new ServiceHost(open);
-    await expect(host.use((s) => s.searchKnowledge('x'))).rejects.toThrow(
+    await expect(host.use((s) => s.knowledge.searchKnowledge('x'))).rejects.toThrow(
       /could not open its knowledge store: lock held\. Close other Vigil windows/,
     );
-    await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
+    await expect(host.use((s) => s.knowledge.searchKnowledge('x'))).resolves.toEqual([]);
     expect(open).toHaveBeenCalledTimes(2);
   });
 });
@@ -91,19 +92,22 @@ describe('ServiceHost.restart', () => {
   it('lets calls in flight finish, closes the engine, and runs later calls on a freshly opened one', async () => {
     const importDone = deferred<void>();
     const first = fakeService({
-      importEntries: vi.fn(async (file: string) => {
-        await importDone.promise;
-        return { file, imported: 1, issues: [] };
-      }),
+      service: {
+        ...fakeEngineMethods(),
+        importEntries: vi.fn(async (file: string) => {
+          await importDone.promise;
+          return { file, imported: 1, issues: [] };
+        }),
+      },
     });
     const second = fakeService();
     const open = vi.fn<() => Promise<DesktopService>>().mockResolvedValueOnce(first.service).mockResolvedValueOnce(second.service);
     const host = new ServiceHost(open);
-    const importing = host.use((s) => s.importEntries('/tmp/kb.jsonl'));
+    const importing = host.use((s) => s.service.importEntries('/tmp/kb.jsonl'));
     await Promise.resolve();
 
     const restarting = host.restart();
-    const during = host.use((s) => s.searchKnowledge('asked during the restart'));
+    const during = host.use((s) => s.knowledge.searchKnowledge('asked during the restart'));
     await new Promise((r) => setTimeout(r, 10));
     expect(first.service.close).not.toHaveBeenCalled();
 
@@ -113,8 +117,8 @@ describe('ServiceHost.restart', () => {
     await during;
     expect(first.service.close).toHaveBeenCalledOnce();
     expect(open).toHaveBeenCalledTimes(2);
-    expect(first.service.searchKnowledge).not.toHaveBeenCalled();
-    expect(second.service.searchKnowledge).toHaveBeenCalledWith('asked during the restart');
+    expect(first.service.knowledge.searchKnowledge).not.toHaveBeenCalled();
+    expect(second.service.knowledge.searchKnowledge).toHaveBeenCalledWith('asked during the restart');
   });
 
   it('says why the engine cannot be reopened, and tries again on the next call', async () => {
@@ -126,10 +130,10 @@ describe('ServiceHost.restart', () => {
       .mockRejectedValueOnce(new Error('the embedding model tiny-bert cannot be loaded'))
       .mockResolvedValueOnce(second.service);
     const host = new ServiceHost(open);
-    await host.use((s) => s.searchKnowledge('warm up'));
+    await host.use((s) => s.knowledge.searchKnowledge('warm up'));
     await expect(host.restart()).rejects.toThrow(/could not open its knowledge store: the embedding model tiny-bert cannot be loaded/);
-    await expect(host.use((s) => s.searchKnowledge('x'))).resolves.toEqual([]);
-    expect(second.service.searchKnowledge).toHaveBeenCalled();
+    await expect(host.use((s) => s.knowledge.searchKnowledge('x'))).resolves.toEqual([]);
+    expect(second.service.knowledge.searchKnowledge).toHaveBeenCalled();
   });
 });
 
@@ -151,8 +155,8 @@ describe('ServiceHost.restart with work while closed', () => {
     const host = new ServiceHost(open);
     await host.use(async () => undefined);
     await expect(host.restart(async () => Promise.reject(new Error('There is no snapshot named "x"')))).rejects.toThrow('There is no snapshot named "x"');
-    await host.use((s) => s.searchKnowledge('after'));
+    await host.use((s) => s.knowledge.searchKnowledge('after'));
     expect(open).toHaveBeenCalledTimes(2);
-    expect(second.service.searchKnowledge).toHaveBeenCalledWith('after');
+    expect(second.service.knowledge.searchKnowledge).toHaveBeenCalledWith('after');
   });
 });

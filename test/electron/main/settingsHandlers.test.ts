@@ -82,7 +82,7 @@ describe('Settings handlers on the real engine', () => {
     const overview = await handlers.packsOverview(undefined, event);
     expect(overview.packs).toEqual([expect.objectContaining({ name: 'network-basics', entries: 3, signer: 'Network team', keyId: keys.keyId, problem: null })]);
     expect(overview.trustedKeys).toEqual([expect.objectContaining({ id: keys.keyId, name: 'Network team' })]);
-    const [hit] = await host.use((w) => w.searchKnowledge('vpn disconnects at the hotel', 1));
+    const [hit] = await host.use((w) => w.knowledge.searchKnowledge('vpn disconnects at the hotel', 1));
     expect(hit).toMatchObject({ id: 'net-vpn-mtu', pack: { name: 'network-basics', version: '1.0.0' } });
 
     // A cancelled dialog changes nothing.
@@ -146,7 +146,7 @@ describe('Settings handlers on the real engine', () => {
     await installTinyModel(modelsDir, { writeManifest: true });
     const entries = join(dataDir, '..', 'entries.jsonl');
     await writeFile(entries, NETWORK_ENTRIES.map((e) => JSON.stringify(e)).join('\n'));
-    await host.use((w) => w.importEntries(entries));
+    await host.use((w) => w.service.importEntries(entries));
 
     const used = await handlers.useModel({ id: 'tiny-bert' }, event);
     expect(used).toMatchObject({ choice: 'tiny-bert', dimensions: 6, restartNeeded: true });
@@ -158,7 +158,7 @@ describe('Settings handlers on the real engine', () => {
     expect(status).toMatchObject({ embedderId: used.embedderId, dimensions: 6, entries: 3 });
     expect(await handlers.modelsOverview(undefined, event)).toMatchObject({ restartNeeded: false, running: { embedderId: used.embedderId } });
     // The knowledge was re-indexed into the new model's table and is searchable through it.
-    expect((await host.use((w) => w.searchKnowledge('dns cache', 3))).map((h) => h.id)).toContain('net-dns');
+    expect((await host.use((w) => w.knowledge.searchKnowledge('dns cache', 3))).map((h) => h.id)).toContain('net-dns');
     const meta = JSON.parse(await readFile(join(dataDir, 'meta.json'), 'utf8')) as { tables: Record<string, { embedderId: string }>; activeTable: string };
     expect(meta.tables[meta.activeTable]?.embedderId).toBe(used.embedderId);
   });

@@ -52,10 +52,10 @@ afterAll(async () => {
   await service?.close();
 });
 
-async function allPages(request: Parameters<CopilotService['listEntries']>[0]): Promise<EntrySummary[]> {
+async function allPages(request: Parameters<CopilotService['knowledge']['listEntries']>[0]): Promise<EntrySummary[]> {
   const items: EntrySummary[] = [];
   for (let offset = 0; ; ) {
-    const page = await service.listEntries({ ...request, offset });
+    const page = await service.knowledge.listEntries({ ...request, offset });
     items.push(...page.items);
     if (!page.hasMore) return items;
     offset += page.items.length;
@@ -64,7 +64,7 @@ async function allPages(request: Parameters<CopilotService['listEntries']>[0]): 
 
 describe('browsing the knowledge', () => {
   it('pages through every entry newest change first, 50 at a time, with counts per status', async () => {
-    const first = await service.listEntries({});
+    const first = await service.knowledge.listEntries({});
     expect(first.order).toBe('recent');
     expect(first.items).toHaveLength(50);
     expect(first.hasMore).toBe(true);
@@ -85,22 +85,22 @@ describe('browsing the knowledge', () => {
     expect(learnedQa.map((i) => i.id)).toEqual(want);
     expect(learnedQa.every((i) => i.kind === 'qa' && i.status === 'approved' && i.origin === 'learned')).toBe(true);
 
-    const articles = await service.listEntries({ kind: 'article', origin: 'imported' });
+    const articles = await service.knowledge.listEntries({ kind: 'article', origin: 'imported' });
     const importedArticles = lines.filter((l) => l['kind'] === 'article' && !l['source']);
     expect(articles.counts.approved + articles.counts.proposed + articles.counts.retired).toBe(importedArticles.length);
     expect(articles.counts.retired).toBe(importedArticles.filter((l) => l['status'] === 'retired').length);
 
-    const pack = await service.listEntries({ origin: 'pack', limit: 5 });
+    const pack = await service.knowledge.listEntries({ origin: 'pack', limit: 5 });
     expect(pack.items.every((i) => i.origin === 'pack' && i.readOnly)).toBe(true);
   });
 
   it('filters by words with the search, over the statuses asked for', async () => {
-    const page = await service.listEntries({ text: 'badge reader', status: 'proposed', limit: 20 });
+    const page = await service.knowledge.listEntries({ text: 'badge reader', status: 'proposed', limit: 20 });
     expect(page.order).toBe('relevance');
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((i) => i.status === 'proposed')).toBe(true);
     expect(page.items[0]?.question ?? page.items[0]?.title).toContain('badge reader');
-    const articles = await service.listEntries({ text: 'mailbox full', kind: 'article' });
+    const articles = await service.knowledge.listEntries({ text: 'mailbox full', kind: 'article' });
     expect(articles.items.length).toBeGreaterThan(0);
     expect(articles.items.every((i) => i.kind === 'article')).toBe(true);
   });
@@ -111,60 +111,60 @@ describe('an entry in detail', () => {
     const id = 'e-00010'; // article, learned from rt-main:10
     await service.recordFeedback({ type: 'shown', ticketId: 'rt-main:900', entryIds: [id], actor: 'engine' });
     await service.recordFeedback({ type: 'liked', ticketId: 'rt-main:900', entryIds: [id], actor: 'ana' });
-    const detail = await service.entryDetail(id);
+    const detail = await service.knowledge.entryDetail(id);
     expect(detail?.provenance).toMatchObject({ origin: 'learned', tickets: [{ id: 'rt-main:10', connector: 'rt-main' }], importedFrom: null });
     expect(detail?.feedback).toMatchObject({ shown: 1, liked: 1, disliked: 0 });
     expect(detail?.history).toEqual([]);
     expect(detail?.readOnly).toBeNull();
 
-    const imported = await service.entryDetail('e-00001');
+    const imported = await service.knowledge.entryDetail('e-00001');
     expect(imported?.provenance).toMatchObject({ origin: 'imported', importedFrom: 'team-kb.jsonl', tickets: [] });
     expect(imported?.feedback).toBeNull();
-    const pack = await service.entryDetail('e-00013');
+    const pack = await service.knowledge.entryDetail('e-00013');
     expect(pack?.provenance.pack).toEqual({ name: 'network-basics', version: '1.2.0' });
     expect(pack?.readOnly).toContain('network-basics 1.2.0 and is read-only');
-    expect(await service.entryDetail('no-such-entry')).toBeNull();
+    expect(await service.knowledge.entryDetail('no-such-entry')).toBeNull();
   });
 
   it('saves an edit as a new version by the analyst, searchable at once, and lists it first', async () => {
     const id = 'e-00002';
-    const detail = await service.reviseEntry(id, { question: 'Toner smudges on every printed page', answer: 'Replace the fuser unit; the toner is fine.', tags: ['printer', 'hardware', 'printer'] }, 'ana');
+    const detail = await service.knowledge.reviseEntry(id, { question: 'Toner smudges on every printed page', answer: 'Replace the fuser unit; the toner is fine.', tags: ['printer', 'hardware', 'printer'] }, 'ana');
     expect(detail.content).toMatchObject({ question: 'Toner smudges on every printed page', body: 'Replace the fuser unit; the toner is fine.', tags: ['printer', 'hardware'], status: 'approved' });
     expect(detail.history.map((v) => `${v.version}:${v.action}:${v.actor}`)).toEqual(['1:baseline:store', '2:edited:ana']);
     expect(detail.history[0]?.content.question).toBe('Question 2: password expired again');
-    const hits = await service.searchKnowledge('toner smudges printed page');
+    const hits = await service.knowledge.searchKnowledge('toner smudges printed page');
     expect(hits[0]?.id).toBe(id);
-    expect((await service.listEntries({ limit: 1 })).items[0]?.id).toBe(id);
+    expect((await service.knowledge.listEntries({ limit: 1 })).items[0]?.id).toBe(id);
   });
 
   it('refuses an edit that breaks the entry format, naming the field, and changes nothing', async () => {
     const id = 'e-00004';
-    const before = await service.entryDetail(id);
-    await expect(service.reviseEntry(id, { answer: '   ' }, 'ana')).rejects.toThrow(/Entry e-00004 was not changed: answer: must not be empty/);
-    await expect(service.reviseEntry(id, { tags: ['x'.repeat(61)] }, 'ana')).rejects.toThrow(/tags: .* longer than 60 characters/);
-    await expect(service.reviseEntry('e-00013', { answer: 'New text' }, 'ana')).rejects.toThrow(/knowledge pack network-basics 1.2.0 and is read-only/);
-    expect(await service.entryDetail(id)).toEqual(before);
+    const before = await service.knowledge.entryDetail(id);
+    await expect(service.knowledge.reviseEntry(id, { answer: '   ' }, 'ana')).rejects.toThrow(/Entry e-00004 was not changed: answer: must not be empty/);
+    await expect(service.knowledge.reviseEntry(id, { tags: ['x'.repeat(61)] }, 'ana')).rejects.toThrow(/tags: .* longer than 60 characters/);
+    await expect(service.knowledge.reviseEntry('e-00013', { answer: 'New text' }, 'ana')).rejects.toThrow(/knowledge pack network-basics 1.2.0 and is read-only/);
+    expect(await service.knowledge.entryDetail(id)).toEqual(before);
   });
 
   it('retires an entry out of search, approves it again, and restores an earlier version', async () => {
     const id = 'e-00008'; // qa about printer jams
     const query = 'Question 8: printer jams again';
-    expect((await service.searchKnowledge(query)).map((h) => h.id)).toContain(id);
-    const retired = await service.setEntryStatus(id, 'retired', 'ana', 'outdated since the new printers');
+    expect((await service.knowledge.searchKnowledge(query)).map((h) => h.id)).toContain(id);
+    const retired = await service.knowledge.setEntryStatus(id, 'retired', 'ana', 'outdated since the new printers');
     expect(retired.content.status).toBe('retired');
     expect(retired.history.at(-1)).toMatchObject({ action: 'retired', actor: 'ana', note: 'outdated since the new printers' });
-    expect((await service.searchKnowledge(query)).map((h) => h.id)).not.toContain(id);
-    expect((await service.listEntries({ status: 'retired', limit: 1 })).items[0]?.id).toBe(id);
+    expect((await service.knowledge.searchKnowledge(query)).map((h) => h.id)).not.toContain(id);
+    expect((await service.knowledge.listEntries({ status: 'retired', limit: 1 })).items[0]?.id).toBe(id);
 
-    const back = await service.setEntryStatus(id, 'approved', 'omar');
+    const back = await service.knowledge.setEntryStatus(id, 'approved', 'omar');
     expect(back.content.status).toBe('approved');
     expect(back.provenance.approvedBy).toBe('omar');
-    expect((await service.searchKnowledge(query)).map((h) => h.id)).toContain(id);
+    expect((await service.knowledge.searchKnowledge(query)).map((h) => h.id)).toContain(id);
 
-    const edited = await service.reviseEntry(id, { answer: 'Open tray 2 and remove the torn sheet.' }, 'ana');
+    const edited = await service.knowledge.reviseEntry(id, { answer: 'Open tray 2 and remove the torn sheet.' }, 'ana');
     const beforeEdit = edited.history.at(-2)!;
-    await service.restoreEntry(id, beforeEdit.version, 'ana');
-    const restored = await service.entryDetail(id);
+    await service.learning.restoreEntry(id, beforeEdit.version, 'ana');
+    const restored = await service.knowledge.entryDetail(id);
     expect(restored?.content.body).toBe('Answer 8: the usual fix for printer jams.');
     expect(restored?.history.at(-1)).toMatchObject({ action: 'restored', restoredFrom: beforeEdit.version });
   });

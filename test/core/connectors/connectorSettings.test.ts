@@ -9,7 +9,7 @@ import {
   removeConnectorSettings,
   saveConnectorSettings,
   type ConnectorDraft,
-} from '../../../core/app/connectorConfig';
+} from '../../../core/connectors/connectorSettings';
 import { loadConnectorsConfig } from '../../../core/connectors/registry';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 

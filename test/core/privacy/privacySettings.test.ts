@@ -3,8 +3,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { networkView, readPrivacySettings, rollbackClosedStore, writePrivacySettings } from '../../../core/app/privacySettings';
+import { networkView, readPrivacySettings, rollbackClosedStore, writePrivacySettings } from '../../../core/privacy/privacySettings';
 import { Workspace } from '../../../core/app/workspace';
+import { enabledConnectorHosts } from '../../../core/connectors/registry';
 import { writeLlmSetting } from '../../../core/llm/llmSetting';
 import { EgressDeniedError, EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard, type EgressAttempt, type EgressGuard } from '../../../core/net/processGuard';
@@ -84,7 +85,7 @@ describe('offline mode on the running egress guard', () => {
     expect(guard.denied()).toMatchObject([{ via: 'tcp', host: '198.51.100.7', port: 443 }]);
 
     await writeFile(join(dir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'rt', kind: 'rt', baseUrl: 'https://RT.example.com', token: { secret: 'rt-token' } }, { id: 'drop', kind: 'folder', path: 'tickets' }] }));
-    const offline = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() });
+    const offline = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir));
     expect(offline).toMatchObject({
       offline: true,
       allowedHosts: [],
@@ -94,7 +95,7 @@ describe('offline mode on the running egress guard', () => {
 
     policy.setOffline(false);
     expect(policy.check('198.51.100.7')).toMatchObject({ allowed: true });
-    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() });
+    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir));
     expect(online.allowedHosts).toEqual([
       { host: '198.51.100.7', connectors: [] },
       { host: 'rt.example.com', connectors: ['rt'] },
@@ -108,15 +109,15 @@ describe('the workspace privacy methods', () => {
     const workspace = await Workspace.open({ dataDir: join(dir, 'data'), delayedReviewEveryMs: 0, llm: null });
     const seed = join(dir, `seed-${entries.length}.jsonl`);
     await writeFile(seed, entries.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
-    await workspace.importEntries(seed);
+    await workspace.service.importEntries(seed);
     return workspace;
   }
 
   it('reads "redact before storage" when it opens, and says so until it is opened again', async () => {
     let workspace = await openWith(ARTICLES.slice(0, 1));
     try {
-      await workspace.setPrivacySettings({ redactBeforeStorage: true });
-      const overview = await workspace.privacyOverview({ offline: false, allowedHosts: [] });
+      await workspace.privacy.setSettings({ redactBeforeStorage: true });
+      const overview = await workspace.privacy.overview({ offline: false, allowedHosts: [] });
       expect(overview.settings.redactBeforeStorage).toBe(true);
       expect(overview.redactingBeforeStorage).toBe(false);
     } finally {
@@ -124,7 +125,7 @@ describe('the workspace privacy methods', () => {
     }
     workspace = await Workspace.open({ dataDir: join(dir, 'data'), delayedReviewEveryMs: 0, llm: null });
     try {
-      expect((await workspace.privacyOverview({ offline: false, allowedHosts: [] })).redactingBeforeStorage).toBe(true);
+      expect((await workspace.privacy.overview({ offline: false, allowedHosts: [] })).redactingBeforeStorage).toBe(true);
     } finally {
       await workspace.close();
     }
@@ -134,13 +135,13 @@ describe('the workspace privacy methods', () => {
     const workspace = await openWith(ARTICLES.slice(0, 2));
     let closed = false;
     try {
-      const tagged = await workspace.tagSnapshot('before-cleanup', 'by hand, before a cleanup');
+      const tagged = await workspace.privacy.tagSnapshot('before-cleanup', 'by hand, before a cleanup');
       expect(tagged).toMatchObject({ name: 'before-cleanup', reason: 'by hand, before a cleanup', automatic: false });
-      await expect(workspace.tagSnapshot('before-cleanup', '')).rejects.toThrow('A snapshot named "before-cleanup" already exists');
+      await expect(workspace.privacy.tagSnapshot('before-cleanup', '')).rejects.toThrow('A snapshot named "before-cleanup" already exists');
       const seed = join(dir, 'later.jsonl');
       await writeFile(seed, ARTICLES.slice(2, 5).map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
-      await workspace.importEntries(seed);
-      expect(await workspace.rollbackPreview('before-cleanup')).toMatchObject({ snapshot: { name: 'before-cleanup' }, entriesAddedSince: 3, newerSnapshots: 0 });
+      await workspace.service.importEntries(seed);
+      expect(await workspace.privacy.rollbackPreview('before-cleanup')).toMatchObject({ snapshot: { name: 'before-cleanup' }, entriesAddedSince: 3, newerSnapshots: 0 });
       await workspace.close();
       closed = true;
 
@@ -149,13 +150,13 @@ describe('the workspace privacy methods', () => {
       expect(report.safety).toMatchObject({ automatic: true });
       const reopened = await Workspace.open({ dataDir: join(dir, 'data'), delayedReviewEveryMs: 0, llm: null });
       try {
-        expect((await reopened.status()).entries).toBe(2);
-        const overview = await reopened.privacyOverview({ offline: false, allowedHosts: [] });
+        expect((await reopened.service.status()).entries).toBe(2);
+        const overview = await reopened.privacy.overview({ offline: false, allowedHosts: [] });
         expect(overview.snapshots.map((s) => [s.name === report.safety.name ? 'safety' : s.name, s.automatic])).toEqual([
           ['safety', true],
           ['before-cleanup', false],
         ]);
-        const page = await reopened.auditPage({ types: ['admin'] });
+        const page = await reopened.privacy.auditPage({ types: ['admin'] });
         expect(page.records.map((r) => r.fields['action'])).toEqual(['store_rollback', 'store_tag']);
       } finally {
         await reopened.close();
@@ -177,7 +178,7 @@ describe('the workspace privacy methods', () => {
       await secrets.set('rt-token', 'not-used');
       const egress = new EgressPolicy({ offline: true });
       expect(await workspace.startWatching({ secrets, egress })).toEqual(['drop']);
-      const overview = await workspace.connectorsOverview();
+      const overview = await workspace.connectors.overview();
       const rt = overview.connectors.find((c) => c.id === 'rt')!;
       expect(rt.health).toMatchObject({ state: 'stopped', lastError: 'Paused: offline mode allows only this machine, and rt connects to rt.example.com. Switch offline mode off in Settings → Privacy to resume.' });
       expect(overview.connectors.find((c) => c.id === 'drop')!.health?.state).not.toBe('stopped');
@@ -191,8 +192,8 @@ describe('the workspace privacy methods', () => {
     const workspace = await openWith(ARTICLES.slice(0, 1));
     try {
       await createAutomaticSnapshot(join(dir, 'data'), 'bulk-delete', 'before deleting 3 entries', { lockHeld: true });
-      await workspace.tagSnapshot('mine', '');
-      const overview = await workspace.privacyOverview({ offline: false, allowedHosts: [] });
+      await workspace.privacy.tagSnapshot('mine', '');
+      const overview = await workspace.privacy.overview({ offline: false, allowedHosts: [] });
       expect(overview.snapshots.map((s) => [s.reason, s.automatic])).toEqual([
         ['', false],
         ['before deleting 3 entries', true],
@@ -213,7 +214,7 @@ describe('the workspace privacy methods', () => {
       denials.onAttempt({ ...attempt, port: 443, allowed: false, origin: '' } as EgressAttempt); // a library retrying
       denials.record({ host: attempt.host, via: 'policy', reason: 'it is not the host of a configured connector' });
       await detach();
-      const page = await workspace.auditPage({ types: ['egress_denied'] });
+      const page = await workspace.privacy.auditPage({ types: ['egress_denied'] });
       expect(page.records.map((r) => [r.fields['via'], r.fields['reason']])).toEqual([
         ['policy', 'it is not the host of a configured connector'],
         ['fetch', 'it is not the host of a configured connector'],
@@ -227,10 +228,10 @@ describe('the workspace privacy methods', () => {
     const workspace = await openWith([]);
     try {
       await chmod(join(dir, 'data'), 0o755);
-      const before = (await workspace.privacyOverview({ offline: false, allowedHosts: [] })).dataFolder;
+      const before = (await workspace.privacy.overview({ offline: false, allowedHosts: [] })).dataFolder;
       expect(before).toMatchObject({ mode: '0755', private: false });
       expect(before.warning).toContain('can be read by every user of this machine (mode 0755)');
-      expect(await workspace.repairDataFolder()).toMatchObject({ mode: '0700', private: true, warning: null });
+      expect(await workspace.privacy.repairDataFolder()).toMatchObject({ mode: '0700', private: true, warning: null });
       expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700);
       const { records } = await readAuditLog(join(dir, 'data'), { type: 'admin' });
       expect(records.at(-1)).toMatchObject({ action: 'permissions_repaired', detail: { modeBefore: '0755', modeAfter: '0700' } });
@@ -242,19 +243,19 @@ describe('the workspace privacy methods', () => {
   it('verifies the chain and names the line of an edited record, and exports as `vigil audit export` does', async () => {
     const workspace = await openWith([]);
     try {
-      await workspace.tagSnapshot('one', '');
-      await workspace.tagSnapshot('two', '');
-      expect(await workspace.verifyAudit()).toMatchObject({ ok: true, records: 2, firstBrokenLine: null });
+      await workspace.privacy.tagSnapshot('one', '');
+      await workspace.privacy.tagSnapshot('two', '');
+      expect(await workspace.privacy.verifyAudit()).toMatchObject({ ok: true, records: 2, firstBrokenLine: null });
       const out = join(dir, 'audit.csv');
-      expect(await workspace.exportAudit(out, { format: 'csv', type: 'admin' })).toEqual({ file: out, exported: 2, format: 'csv' });
+      expect(await workspace.privacy.exportAudit(out, { format: 'csv', type: 'admin' })).toEqual({ file: out, exported: 2, format: 'csv' });
       expect((await readFile(out, 'utf8')).split('\r\n')[0]).toMatch(/^seq,at,type,ticketId,model,purpose,action,shown,reason,outcome,entryIds,redactions,detail,hash\b/);
-      await expect(workspace.exportAudit(out, { format: 'jsonl', type: 'no_such_kind' })).rejects.toThrow('type: "no_such_kind" is not a record type');
+      await expect(workspace.privacy.exportAudit(out, { format: 'jsonl', type: 'no_such_kind' })).rejects.toThrow('type: "no_such_kind" is not a record type');
 
       const file = workspace.service.audit.file;
       const lines = (await readFile(file, 'utf8')).split('\n');
       lines[0] = lines[0]!.replace('"one"', '"uno"');
       await writeFile(file, lines.join('\n'));
-      const broken = await workspace.verifyAudit();
+      const broken = await workspace.privacy.verifyAudit();
       expect(broken).toMatchObject({ ok: false, firstBrokenLine: 1 });
       expect(broken.problems[0]).toContain('does not match its hash');
     } finally {

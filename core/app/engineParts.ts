@@ -1,0 +1,146 @@
+/**
+ * Opening the engine's parts on a data folder, in order and with everything closed again if one fails: the
+ * folder's protection, the knowledge store (re-indexed after a change of embedder, tagged first), the audit log,
+ * the installed packs, the log of shown suggestions, the local model and its monitor, and the learning loop.
+ * copilotService.ts runs the pipeline on them.
+ */
+import { AlertEngine, DEFAULT_ALERT_RULES, type AlertRule } from '../assist/alerts';
+import type { FollowupPolicy } from '../assist/followups';
+import { ShownLog } from '../assist/shownLog';
+import type { Embedder } from '../embed/embedder';
+import { openConfiguredEmbedder } from '../embed/embedderFactory';
+import { HashedEmbedder } from '../embed/hashedEmbedder';
+import { KnowledgeStore } from '../knowledge/knowledgeStore';
+import type { Clock } from '../learn/delayedReview';
+import { Learning } from '../learn/learning';
+import type { LanguageModel } from '../llm/languageModel';
+import { LlmMonitor, type MonitorOptions } from '../llm/llmMonitor';
+import { DEFAULT_OLLAMA_HOST, OllamaClient } from '../llm/ollamaClient';
+import { EgressPolicy } from '../net/egress';
+import { PackLibrary } from '../packs/packLibrary';
+import { AuditLog, llmCallAudit } from '../privacy/auditLog';
+import { securePrivateFolder } from '../privacy/dataFolder';
+import { noteCallRedactions } from '../privacy/decisionRedactions';
+import { readPrivacySettings } from '../privacy/privacySettings';
+import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
+
+export interface CopilotOptions {
+  /** The team's data folder; created when missing. */
+  dataDir: string;
+  /**
+   * Defaults to the embedder chosen for the data folder with `vigil models use` (its `settings.json`), else the
+   * built-in one, which needs no model files. An embedder passed here stays the caller's to close.
+   */
+  embedder?: Embedder;
+  /** Reports long-running work (re-indexing) in words. */
+  onProgress?: (message: string) => void;
+  /**
+   * The local model for scope checks, answerability and drafts (Ollama). Absent: retrieval-only mode. When set but
+   * not reachable, the engine works retrieval-only, says why in `status().llm`, and checks again in the background.
+   */
+  llm?: { model: string; host?: string; jsonTimeoutMs?: number; monitor?: MonitorOptions };
+  /** Checks every outbound connection (the Ollama host must be loopback in offline mode). Default: offline. */
+  egress?: EgressPolicy;
+  /** Hosts whose links may appear in model answers although the cited entries do not contain them. */
+  allowLinkHosts?: readonly string[];
+  /** Interest rules for alerts; default DEFAULT_ALERT_RULES (same problem from several customers, business impact, anger). */
+  alertRules?: readonly AlertRule[];
+  /** When follow-up reminders fall due; default DEFAULT_FOLLOWUP_POLICY. */
+  followupPolicy?: FollowupPolicy;
+  /** The time source of learning and feedback (delayed review, history); tests move it by hand. */
+  clock?: Clock;
+  /** A local model for extracting and reviewing learned entries; without one, rules do it. */
+  learningModel?: LanguageModel | null;
+  /**
+   * After a change of embedder the knowledge is re-indexed: in the `background` (default, the app: the old
+   * index answers meanwhile) or before `open` resolves (`wait`, the CLI).
+   */
+  reindex?: 'background' | 'wait';
+  /**
+   * Redact personal data from tickets before anything is learned (stored) from them; see docs/privacy.md. Default:
+   * the data folder's setting (Settings → Privacy, `privacy.redactBeforeStorage` in settings.json), so the CLI
+   * learns as the app does.
+   */
+  redactBeforeStorage?: boolean;
+}
+
+/** The engine's open parts; `CopilotService` owns and closes them. */
+export interface EngineParts {
+  store: KnowledgeStore;
+  library: PackLibrary;
+  audit: AuditLog;
+  shownLog: ShownLog;
+  alerts: AlertEngine;
+  monitor: LlmMonitor;
+  llmClient: OllamaClient | null;
+  learning: Learning;
+  /** The embedder opened here (from the folder's settings), released on close; null when the caller gave one. */
+  ownedEmbedder: Embedder | null;
+  redactBeforeStorage: boolean;
+}
+
+/** Opens the engine's parts on `options.dataDir`; with `llm`, checks the model once before returning. */
+export async function openEngineParts(options: CopilotOptions): Promise<EngineParts> {
+  const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
+  if (folder.warning) options.onProgress?.(folder.warning);
+  // A damaged setting stops the open with the error naming it: learning must not store what the team redacts.
+  const redactBeforeStorage = options.redactBeforeStorage ?? (await readPrivacySettings(options.dataDir)).redactBeforeStorage;
+  const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
+  const embedder = options.embedder ?? owned!;
+  let store: KnowledgeStore | null = null;
+  let library: PackLibrary | null = null;
+  let shownLog: ShownLog | null = null;
+  let audit: AuditLog | null = null;
+  try {
+    // A change of embedder re-indexes on open: tag the store first, so it can be rolled back (docs/privacy.md).
+    const reindexSnapshot = await snapshotBeforeReindex(options.dataDir, embedder.id);
+    store = await KnowledgeStore.open(options.dataDir, embedder, {
+      onProgress: options.onProgress,
+      reindex: options.reindex,
+      // The embedder that wrote the folder's current table, so it stays searchable by vector while re-indexing.
+      resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
+    });
+    audit = await AuditLog.open(options.dataDir);
+    if (reindexSnapshot) {
+      await audit.append({ type: 'admin', action: 'store_tag', detail: { name: reindexSnapshot.name, reason: reindexSnapshot.reason, automatic: true } });
+    }
+    library = await PackLibrary.open(options.dataDir, embedder, options.onProgress);
+    // Every pack install is preceded by a snapshot of the data folder (`vigil store rollback` undoes it).
+    const installAudit = audit;
+    library.onBeforeInstall((pack) =>
+      createAutomaticSnapshot(options.dataDir, 'pack-install', `before installing pack ${pack.name} ${pack.version}${pack.previousVersion ? ` over ${pack.previousVersion}` : ''}`, {
+        lockHeld: true,
+        audit: installAudit,
+      }).then(() => undefined),
+    );
+    shownLog = await ShownLog.open(options.dataDir);
+    const alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
+    const egress = options.egress ?? new EgressPolicy({ offline: true });
+    const client = options.llm
+      ? new OllamaClient({
+          model: options.llm.model,
+          host: options.llm.host ?? DEFAULT_OLLAMA_HOST,
+          fetch: egress.fetch,
+          ...(options.llm.jsonTimeoutMs ? { jsonTimeoutMs: options.llm.jsonTimeoutMs } : {}),
+          // Every generation call gets an `llm_call` audit record: model, purpose, entries, redaction counts, sizes.
+          onCall: (report) => {
+            noteCallRedactions(report.redactions); // into the decision's `suggestion` record (decisionRedactions.ts)
+            const log = audit;
+            log?.append(llmCallAudit(report)).catch((error: unknown) => options.onProgress?.(`Could not record an LLM call in the audit log: ${(error as Error).message}`));
+          },
+        })
+      : null;
+    const monitor = new LlmMonitor(client, options.llm?.monitor);
+    await monitor.start();
+    const learning = await Learning.open(options, store, audit);
+    return { store, library, audit, shownLog, alerts, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage };
+  } catch (err) {
+    try {
+      await Promise.allSettled([shownLog?.close(), library?.close(), audit?.close()]);
+      await store?.close();
+    } finally {
+      await owned?.close?.();
+    }
+    throw err;
+  }
+}
