@@ -4,7 +4,7 @@
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
-import type { IpcHandlers } from './ipcRouter';
+import type { IpcHandlers } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
 import { createConnectorHandlers, type ConnectorDependencies } from './connectorHandlers';
