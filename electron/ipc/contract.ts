@@ -38,7 +38,6 @@ import type {
   ConnectorRemoval,
   ConnectorSaveResult,
   ReplyDraftView,
-  ReplyVisibility,
   SaveConnectorRequest,
   SendReplyResult,
 } from '../../core/app/connectorTypes';

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { FEEDBACK_ACTIONS, REVIEW_DECISIONS } from '../../core/app/deskTypes';
-import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { PackNameSchema } from '../../core/packs/packFormat';
 import { describeConnectorKinds } from '../../core/app/connectorConfig';
 import { ENTRY_KINDS } from '../../core/formats/schemas';
