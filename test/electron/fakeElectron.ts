@@ -124,7 +124,7 @@ export const fakeElectron = {
     showSaveDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePath: '' })),
   },
   protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-  net: { fetch: vi.fn((_url: string) => Promise.resolve(new Response('file'))) },
+  net: { fetch: vi.fn((_url: string): Promise<globalThis.Response> => Promise.resolve(new Response('file'))) },
   session: { defaultSession: new FakeSession() },
   /**
    * A utility process cannot start without Electron; a Node child process running the same script with the same

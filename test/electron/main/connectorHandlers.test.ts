@@ -49,7 +49,7 @@ describe('connector handlers in the main process', () => {
       return workspace;
     });
     // The defaults the app uses: the safeStorage store of the data folder and the native folder dialog.
-    handlers = createCopilotHandlers(host, { preferences: await PreferencesStore.open(work), dataDir });
+    handlers = createCopilotHandlers({ host, settings: { preferences: await PreferencesStore.open(work), dataDir } });
   });
 
   afterAll(async () => {
