@@ -2,11 +2,11 @@
  * Entry of Vigil's main process: takes the single-instance lock, puts every page under the security rules,
  * serves the UI from `app://vigil/`, wires the IPC contract to the engine, puts Vigil in the tray with a
  * global shortcut, and drains the engine on quit. The parts live beside it: the tray's state
- * (trayController.ts), where desk events go (deskEventRouter.ts) and how the workspace opens (workspaceOpener.ts).
+ * (trayController.ts), where desk events go (deskEventRouter.ts), how the workspace opens (workspaceOpener.ts)
+ * and the windows (appWindows.ts).
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
-import type { DeskEvent } from '../../core/app/deskTypes';
+import { app, session } from 'electron';
 import { userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
@@ -17,8 +17,7 @@ import { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { log } from '../../core/privacy/redactingLogger';
 import { useMaintenanceForker } from '../../core/knowledge/optimizeInChild';
 import { utilityProcessForker } from './maintenanceProcess';
-import { DESK_EVENT_CHANNEL } from '../ipc/contract';
-import { createAssistBubble } from './bubble';
+import { AppWindows } from './appWindows';
 import { resolveDataFolder } from './dataFolderChoice';
 import { createDeskEventRouter, type DeskEventRouter } from './deskEventRouter';
 import { SuggestionNotifier } from './notifier';
@@ -29,7 +28,6 @@ import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from '.
 import { trayIconPath, VigilTray } from './tray';
 import { TrayController } from './trayController';
 import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
-import { createMainWindow } from './window';
 import { createWorkspaceOpener } from './workspaceOpener';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
@@ -51,16 +49,12 @@ if (app.requestSingleInstanceLock()) {
   app.quit();
 }
 
-function start(): void {
-  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
-  const dataFolder = resolveDataFolder(app.getPath('userData'));
-  const dataDir = dataFolder.dataDir;
-  if (dataFolder.warning) log.warn(dataFolder.warning);
-  // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
-  useMaintenanceForker(utilityProcessForker());
-  // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
-  // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
-  // folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
+/**
+ * Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
+ * (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
+ * folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
+ */
+function guardEgress(): { egress: EgressPolicy; egressDenials: EgressDenialLog } {
   const egress = new EgressPolicy();
   const egressDenials = new EgressDenialLog({
     onDenial: (denial) => log.warn(`Vigil blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}`, { keep: [denial.host] }),
@@ -68,44 +62,33 @@ function start(): void {
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
+  return { egress, egressDenials };
+}
+
+function start(): void {
+  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
+  const dataFolder = resolveDataFolder(app.getPath('userData'));
+  const dataDir = dataFolder.dataDir;
+  if (dataFolder.warning) log.warn(dataFolder.warning);
+  // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
+  useMaintenanceForker(utilityProcessForker());
+  const { egress, egressDenials } = guardEgress();
 
   const tray = new TrayController();
-  let mainWindow: BrowserWindow | null = null;
-  let bubble: BrowserWindow | null = null;
+  const windows = new AppWindows({ preloadPath, entryUrl });
   let preferences: PreferencesStore | null = null;
   let lastOpenedTicket: string | null = null;
   let drained = false;
 
-  const showWindow = (): void => {
-    if (!mainWindow || mainWindow.isDestroyed()) {
-      mainWindow = createMainWindow({ preloadPath, entryUrl });
-      return;
-    }
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.show();
-    mainWindow.focus();
-  };
-  const showBubble = (): void => {
-    if (!bubble || bubble.isDestroyed()) bubble = createAssistBubble({ preloadPath, entryUrl });
-    else bubble.showInactive();
-  };
-  const openTicketInWindow = (ticketId: string): void => {
-    showWindow();
-    mainWindow?.webContents.send(DESK_EVENT_CHANNEL, { type: 'open-ticket', ticketId } satisfies DeskEvent);
-  };
   const notifier = new SuggestionNotifier(
     () => preferences?.preferences.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
     // Quiet about the ticket in view only while the analyst is actually looking at Vigil's window.
-    () => (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused() ? lastOpenedTicket : null),
-    openTicketInWindow,
+    () => (windows.mainFocused() ? lastOpenedTicket : null),
+    (ticketId) => windows.openTicket(ticketId),
   );
   // Declared before the host that it lists tickets through; it routes the events of every workspace the host opens.
   const desk: DeskEventRouter = createDeskEventRouter({
-    broadcast: (event) => {
-      for (const window of BrowserWindow.getAllWindows()) {
-        if (!window.isDestroyed()) window.webContents.send(DESK_EVENT_CHANNEL, event);
-      }
-    },
+    broadcast: (event) => windows.broadcast(event),
     notify: (notice) => notifier.offer(notice),
     tray,
     listTickets: () => host.use((workspace) => workspace.listTickets()),
@@ -129,6 +112,7 @@ function start(): void {
   const setDoNotDisturb = (on: boolean): void => {
     preferences?.setDoNotDisturb(on).catch((error: unknown) => log.warn(`Vigil could not save your preferences: ${String(error)}`));
   };
+  const showWindow = (): void => windows.showMain();
   /** Swaps the global shortcut; when the new one cannot be had, the previous one is registered again. */
   const changeShortcut = (previous: string, next: string): string | null => {
     unregisterShortcut(previous);
@@ -140,10 +124,7 @@ function start(): void {
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
-  app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
-    showWindow();
-  });
+  app.on('second-instance', () => windows.showMainIfOpen());
 
   app.on('will-quit', () => {
     unregisterShortcuts();
@@ -167,9 +148,7 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow({ preloadPath, entryUrl });
-  });
+  app.on('activate', () => windows.openMain());
 
   app
     .whenReady()
@@ -200,10 +179,10 @@ function start(): void {
         }),
         appOriginOf(entryUrl),
       );
-      mainWindow = createMainWindow({ preloadPath, entryUrl });
+      windows.openMain();
       tray.attach(
         (state) =>
-          new VigilTray((icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon), { showWindow, showBubble, setDoNotDisturb, quit: () => app.quit() }, state),
+          new VigilTray((icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon), { showWindow, showBubble: () => windows.showBubble(), setDoNotDisturb, quit: () => app.quit() }, state),
         { doNotDisturb: store.preferences.notifications.doNotDisturb },
       );
       const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
