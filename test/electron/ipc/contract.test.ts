@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { IPC_CHANNEL_PREFIX, IPC_CHANNELS, IPC_METHODS, ipcChannel } from '../../../electron/ipc/contract';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { ImportReport } from '../../../core/app/serviceTypes';
+import { IPC_CHANNEL_PREFIX, IPC_CHANNELS, IPC_METHODS, ipcChannel, type IpcParsedRequest, type IpcRequest, type IpcResponse, type VigilApi } from '../../../electron/ipc/contract';
 import { ipcRequestSchemas, ipcRequestSchemaTable } from '../../../electron/ipc/requestSchemas';
 
 describe('IPC contract', () => {
@@ -21,5 +22,14 @@ describe('IPC contract', () => {
       expect(ipcRequestSchemas[method].safeParse(undefined).success, method).toBe(true);
       expect(ipcRequestSchemas[method].safeParse({}).success, method).toBe(false);
     }
+  });
+
+  it('types each request as its schema takes it, and each response as the table gives it (checked by the compiler)', () => {
+    expectTypeOf<IpcRequest<'searchKnowledge'>>().toEqualTypeOf<{ query: string; limit?: number | undefined }>();
+    expectTypeOf<IpcParsedRequest<'untrustKey'>>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<IpcRequest<'status'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<IpcResponse<'importEntries'>>().toEqualTypeOf<ImportReport | null>();
+    expectTypeOf<VigilApi['status']>().toEqualTypeOf<() => Promise<IpcResponse<'status'>>>();
+    expectTypeOf<Parameters<VigilApi['auditPage']>[0]>().toHaveProperty('before');
   });
 });
