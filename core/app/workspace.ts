@@ -21,14 +21,13 @@ import type { Learning } from '../learn/learning';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { LlmAdmin } from '../llm/llmAdmin';
 import { readLlmSetting } from '../llm/llmSetting';
-import { PackViews, type PackSyncReport } from '../packs/packViews';
+import { PackViews } from '../packs/packViews';
 import type { EgressDenialLog } from '../privacy/egressDenials';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
-import type { DeskEvent, TicketSummary } from './deskTypes';
 import { computeInsights, type Insights } from './insights';
 import { Replies } from './replies';
 
@@ -135,28 +134,6 @@ export class Workspace {
     const created: string[] = [];
     for await (const at of this.service.entryCreationTimes()) created.push(at);
     return computeInsights(this.desk.allShown(), created, new Date(), days);
-  }
-
-  // ── What the desktop shell (electron/main/index.ts) calls on the workspace it opened ──────────────────────
-
-  /** Subscribes the shell to the desk's events. */
-  onDeskEvent(listener: (event: DeskEvent) => void): () => void {
-    return this.desk.onEvent(listener);
-  }
-
-  /** The desk's tickets (the shell counts those waiting for the tray). */
-  async listTickets(): Promise<TicketSummary[]> {
-    return this.desk.listTickets();
-  }
-
-  /** Starts (or restarts) watching the configured connectors; see ConnectorService.startWatching. */
-  startWatching(options: WatchOptions): Promise<string[]> {
-    return this.connectors.startWatching(options);
-  }
-
-  /** Installs newer versions of subscribed packs as they appear while the workspace is open. */
-  watchPacks(onReport: (report: PackSyncReport) => void): Promise<void> {
-    return this.packs.watch(onReport);
   }
 
   /**

@@ -1,15 +1,19 @@
 /**
  * The one typed contract between Vigil's renderer and its main process (Signal Desktop's pattern): every IPC
- * method is named here once, with its channel and the types of its request and response. The preload API
- * (`satisfies VigilApi`), the main-process handlers (`IpcHandlers`) and the run-time request schemas
- * (requestSchemas.ts, `satisfies` a schema per method) are all typed from it, so a method cannot exist on one
- * side only.
+ * method is listed once, in `IPC_METHOD_TABLE`, with the type of its response. Everything else is derived from
+ * that table: the channel names, the preload's `window.vigil` object, `VigilApi`, and the handler map the main
+ * process must fill (`IpcHandlers`). A method's request is its run-time schema in requestSchemas.ts (no schema =
+ * the method takes nothing), and its request type is that schema's `z.input`, so a type and its check cannot
+ * drift apart. Adding a method is one entry here (plus its schema, if it takes a request) and its handler.
  *
  * This file imports no runtime code on purpose: the sandboxed preload bundles what it imports, and the zod
- * schemas would add ~150 kB to it for nothing, since the main process is where requests are checked.
+ * schemas would add ~150 kB to it for nothing, since the main process is where requests are checked. The
+ * schemas are reached through `import type` only, which the bundler erases.
  * Responses are the engine's plain data types (core/app/serviceTypes), which survive structured cloning.
  */
-import type { DeskEvent, FeedbackRequest, ReviewRequest, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
+import type { z } from 'zod';
+import type { ipcRequestSchemaTable } from './requestSchemas';
+import type { DeskEvent, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
 import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
 import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
@@ -34,11 +38,10 @@ import type {
   ConnectorRemoval,
   ConnectorSaveResult,
   ReplyDraftView,
-  ReplyVisibility,
   SaveConnectorRequest,
   SendReplyResult,
 } from '../../core/app/connectorTypes';
-import type { EntryDetail, EntryListPage, EntryListRequest, EntryPatch } from '../../core/app/knowledgeBrowser';
+import type { EntryDetail, EntryListPage } from '../../core/knowledge/knowledgeBrowser';
 import type {
   AuditExportReport,
   AuditPage,
@@ -46,7 +49,7 @@ import type {
   PrivacyOverview,
   RollbackPreview,
   RollbackReport,
-} from '../../core/app/privacyTypes';
+} from '../../core/privacy/privacyTypes';
 
 /** Prefix of every Vigil channel, so ours never collide with Electron's or a library's (VS Code's `vscode:`). */
 export const IPC_CHANNEL_PREFIX = 'vigil:';
@@ -60,35 +63,11 @@ export const MAX_QUERY_CHARS = 2_000;
 /** Most results one search may ask for: one screen of the knowledge view, and a bound on the work per call. */
 export const MAX_SEARCH_LIMIT = 50;
 
-/** Request of `searchKnowledge`. */
-export interface SearchKnowledgeRequest {
-  /** 1 to `MAX_QUERY_CHARS` characters after trimming. */
-  query: string;
-  /** 1 to `MAX_SEARCH_LIMIT`; the engine's default (10) when left out. */
-  limit?: number;
-}
-
 /** Longest ticket id accepted from the page; connector-prefixed ids are far shorter. */
 export const MAX_TICKET_ID_CHARS = 512;
 
 /** Longest reason for a dislike: a sentence or two. */
 export const MAX_REASON_CHARS = 1_000;
-
-/** Request of `testConnector`. */
-export interface TestConnectorRequest {
-  id: string;
-}
-
-/** Request of `publishSuggestion`. */
-export interface PublishSuggestionRequest {
-  ticketId: string;
-  suggestionId: string;
-}
-
-/** Request of `openTicket`. */
-export interface OpenTicketRequest {
-  ticketId: string;
-}
 
 /** Longest name for a trusted key ("Network team packs"). */
 export const MAX_KEY_NAME_CHARS = 200;
@@ -106,46 +85,13 @@ export interface PreferencesView {
   shortcutProblem: string | null;
 }
 
-/** Request of `removePack`. */
-export interface RemovePackRequest {
-  name: string;
-}
-
-/** Request of `trustKey`: the name to trust the key under; the key file is chosen in the main process's dialog. */
-export interface TrustKeyRequest {
-  name: string;
-}
-
-/** Request of `untrustKey`: the key's id as `packsOverview` lists it. */
-export interface UntrustKeyRequest {
-  id: string;
-}
-
-/** Request of `subscribePacks`: the pack names to take; the folder is chosen in the main process's dialog. */
-export interface SubscribePacksRequest {
-  packs: string[];
-}
-
-/** Request of `unsubscribePacks`: one of the folders `packsOverview` lists. */
-export interface UnsubscribePacksRequest {
-  folder: string;
-}
-
-/** Request of `useModel`: `builtin` or a manifest id as `modelsOverview` lists it. */
-export interface UseModelRequest {
-  id: string;
-}
-
-/** Request of `connectorForEdit` and `removeConnector`: a connector id as `connectorsOverview` lists it. */
-export interface ConnectorIdRequest {
-  id: string;
-}
-
 /** What `saveConnector` answers: the save's outcome and why watching could not restart, if it could not. */
 export type SaveConnectorResponse = ConnectorSaveResult & { watchProblem?: string | null };
 
 /** What `removeConnector` answers. */
 export type RemoveConnectorResponse = ConnectorRemoval & { watchProblem: string | null };
+
+export type { ConnectorEditView, ConnectorKindForm, ConnectorSaveResult, ReplyDraftView, SaveConnectorRequest, SendReplyResult };
 
 /** Longest reply the reply box keeps or sends (a long answer with pasted steps fits). */
 export const MAX_REPLY_CHARS = 20_000;
@@ -153,98 +99,11 @@ export const MAX_REPLY_CHARS = 20_000;
 /** Most suggestions one reply may credit. */
 export const MAX_INSERTED_SUGGESTIONS = 50;
 
-/** Request of `replyDraft`. */
-export interface ReplyDraftRequest {
-  ticketId: string;
-}
-
-/** Request of `saveReplyDraft`: the whole text of the box and the suggestions inserted into it. */
-export interface SaveReplyDraftRequest {
-  ticketId: string;
-  text: string;
-  insertedSuggestionIds: string[];
-}
-
-/**
- * Request of `sendReply`. A public reply reaches the customer and cannot be taken back: the page must say the
- * analyst confirmed it (`confirmed: true`), which the main process checks.
- */
-export interface SendReplyRequest {
-  ticketId: string;
-  text: string;
-  visibility: ReplyVisibility;
-  confirmed?: boolean;
-}
-
-export type { ConnectorEditView, ConnectorKindForm, ConnectorSaveResult, ReplyDraftView, SaveConnectorRequest, SendReplyResult };
-
-/** Request of `listEntries`: filters (absent = any), the text filter and the page; see `EntryListRequest`. */
-export type ListEntriesRequest = EntryListRequest;
-
-/** Request of `entryDetail`. */
-export interface EntryDetailRequest {
-  entryId: string;
-}
-
-/** Request of `editEntry`: the changed fields of one entry (absent fields stay). */
-export interface EditEntryRequest {
-  entryId: string;
-  patch: EntryPatch;
-}
-
-/** Request of `setEntryStatus`: retire an entry (reversible) or approve it again. */
-export interface SetEntryStatusRequest {
-  entryId: string;
-  status: 'approved' | 'retired';
-  /** Why, for the history ("outdated since the new printers"). */
-  reason?: string;
-}
-
-/** Request of `restoreEntryVersion`: makes an earlier version of an entry current again. */
-export interface RestoreEntryVersionRequest {
-  entryId: string;
-  version: number;
-}
-
-/** Request of `setPrivacySettings`: the switches to change (the others keep their value). */
-export interface PrivacySettingsRequest {
-  offline?: boolean;
-  redactBeforeStorage?: boolean;
-}
-
 /** Longest reason a person may give for a snapshot. */
 export const MAX_SNAPSHOT_REASON_CHARS = 200;
 
-/** Request of `tagSnapshot`. */
-export interface TagSnapshotRequest {
-  /** Letters, digits, ".", "_" and "-", up to 64, starting with a letter or digit. */
-  name: string;
-  reason?: string;
-}
-
-/** Request of `rollbackPreview` and `rollbackSnapshot`: a snapshot's name as `privacyOverview` lists it. */
-export interface SnapshotNameRequest {
-  name: string;
-}
-
 /** Most audit records one page may hold. */
 export const MAX_AUDIT_PAGE = 200;
-
-/** Request of `auditPage`. */
-export interface AuditPageRequest {
-  /** The previous page's `next`; the newest records when absent or null. */
-  before?: number | null;
-  /** 1 to `MAX_AUDIT_PAGE`; 50 when left out. */
-  limit?: number;
-  /** Only this record type (`suggestion`, `llm_call`, `egress_denied`, `admin`, or any newer kind's name). */
-  type?: string;
-}
-
-/** Request of `exportAudit`: the format, and optionally one record type; the file is chosen in a save dialog. */
-export interface ExportAuditRequest {
-  format: 'jsonl' | 'csv';
-  type?: string;
-}
 
 /**
  * Settings → Team data folder: which folder the workspace uses and how it was chosen. The choice is the
@@ -283,128 +142,6 @@ export interface DataFolderSwitchResult {
   message: string;
 }
 
-/** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
-export interface VigilApi {
-  /** Entry counts, embedder and generation mode, for the header. */
-  status(): Promise<ServiceStatus>;
-  /** Searches approved knowledge, best match first. */
-  searchKnowledge(request: SearchKnowledgeRequest): Promise<KnowledgeHit[]>;
-  /** Asks the analyst for a `.jsonl` file of entries and imports it; `null` when they cancel the dialog. */
-  importEntries(): Promise<ImportReport | null>;
-  /** The watched tickets, most recently changed first, with their waiting-suggestion badges. */
-  listTickets(): Promise<TicketSummary[]>;
-  /** One ticket's conversation and suggestions; opening it clears its badge. `null` for an unknown ticket. */
-  openTicket(request: OpenTicketRequest): Promise<TicketDetail | null>;
-  /** Records what the analyst did with a suggestion (liked, disliked with a reason, dismissed, copied...). */
-  sendFeedback(request: FeedbackRequest): Promise<ShownSuggestion>;
-  /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
-  insights(): Promise<Insights>;
-  /**
-   * Posts a suggestion's text to its ticket at the source as an internal note (the analyst's click only; the
-   * connector must allow write-back) and records it as published.
-   */
-  publishSuggestion(request: PublishSuggestionRequest): Promise<ShownSuggestion>;
-  /** The team's connectors (connectors.json) with their health, or why the file cannot be used. */
-  connectorsOverview(): Promise<ConnectorsOverview>;
-  /** Checks one connector's address and credentials now. */
-  testConnector(request: TestConnectorRequest): Promise<ConnectorTestResult>;
-  /** Learned entries waiting for an analyst. */
-  reviewQueue(): Promise<ReviewItem[]>;
-  /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
-  reviewEntry(request: ReviewRequest): Promise<ReviewItem[]>;
-  /** The analyst's notification, do-not-disturb and shortcut preferences (kept by the main process). */
-  getPreferences(): Promise<PreferencesView>;
-  /** Saves them; do-not-disturb reaches the tray and a changed shortcut is registered at once. */
-  setPreferences(request: UiPreferences): Promise<PreferencesView>;
-  /** Installed knowledge packs, trusted keys and subscribed folders. */
-  packsOverview(): Promise<PacksOverview>;
-  /** Asks for a `.vpack` file in a dialog and installs it; `null` when the analyst cancels. */
-  installPack(): Promise<PackInstallReport | null>;
-  /** Uninstalls a pack by name. */
-  removePack(request: RemovePackRequest): Promise<{ name: string; version: string }>;
-  /** Asks for a public key file in a dialog and trusts it under `name`; `null` when cancelled. */
-  trustKey(request: TrustKeyRequest): Promise<TrustKeyReport | null>;
-  /** Stops trusting a key; packs it signed stay installed but leave search. */
-  untrustKey(request: UntrustKeyRequest): Promise<TrustedKeyView>;
-  /** Asks for a folder in a dialog and subscribes to the named packs there; `null` when cancelled. */
-  subscribePacks(request: SubscribePacksRequest): Promise<SubscriptionView | null>;
-  /** Drops the subscription to a folder; answers the subscriptions left. */
-  unsubscribePacks(request: UnsubscribePacksRequest): Promise<SubscriptionView[]>;
-  /** Scans every subscribed folder once and installs newer versions. */
-  syncPacks(): Promise<PackSyncReport[]>;
-  /** The embedder in use and every model the manifests describe, with its state on this machine. */
-  modelsOverview(): Promise<ModelsOverview>;
-  /** Loads a model and, only if that works, makes it the data folder's embedder (as `vigil models use`). */
-  useModel(request: UseModelRequest): Promise<UseModelReport>;
-  /** Closes and reopens the workspace, re-indexing with the chosen embedder; answers the new status. */
-  restartWorkspace(): Promise<ServiceStatus>;
-  /** The local LLM's mode and the models Ollama has installed. */
-  llmOverview(): Promise<LlmOverview>;
-  /** Downloads the configured local model into Ollama (progress arrives as `llm-pull-progress` desk events). */
-  pullLlmModel(): Promise<LlmStatus>;
-  /** Checks the local model now. */
-  recheckLlm(): Promise<LlmStatus>;
-  /** Every connector kind with its settings form (generated from the kind's schema). */
-  connectorForms(): Promise<ConnectorKindForm[]>;
-  /** One connector's settings for the edit form; for secrets only whether one is stored, never the value. */
-  connectorForEdit(request: ConnectorIdRequest): Promise<ConnectorEditView>;
-  /** Checks an unsaved connector's fields, address and credentials; writes nothing. */
-  testConnectorDraft(request: SaveConnectorRequest): Promise<ConnectorSaveResult>;
-  /** Adds or changes a connector (secrets to the keychain) and restarts watching with it. */
-  saveConnector(request: SaveConnectorRequest): Promise<SaveConnectorResponse>;
-  /** Removes a connector and its secrets; its sync state is kept. */
-  removeConnector(request: ConnectorIdRequest): Promise<RemoveConnectorResponse>;
-  /** Asks for a ticket folder in the main process's dialog; `null` when cancelled. */
-  pickConnectorFolder(): Promise<string | null>;
-  /** The ticket's reply draft and whether its source takes notes and replies. */
-  replyDraft(request: ReplyDraftRequest): Promise<ReplyDraftView>;
-  /** Keeps the ticket's reply draft (across ticket switches and restarts). */
-  saveReplyDraft(request: SaveReplyDraftRequest): Promise<ReplyDraftView>;
-  /** Posts the reply to the ticket's source as an internal note, or sends it to the customer (confirmed). */
-  sendReply(request: SendReplyRequest): Promise<SendReplyResult>;
-  /** One page of the knowledge browser: entries by status, kind and origin, newest change first, or matching words. */
-  listEntries(request: ListEntriesRequest): Promise<EntryListPage>;
-  /** One entry with its provenance, history and feedback counts; `null` when it no longer exists. */
-  entryDetail(request: EntryDetailRequest): Promise<EntryDetail | null>;
-  /** Saves the analyst's change to an entry as a new version (who: the signed-in user); answers the new detail. */
-  editEntry(request: EditEntryRequest): Promise<EntryDetail>;
-  /** Retires an entry or approves it again, as a new version; answers the new detail. */
-  setEntryStatus(request: SetEntryStatusRequest): Promise<EntryDetail>;
-  /** Restores an earlier version of an entry, as a new version; answers the new detail. */
-  restoreEntryVersion(request: RestoreEntryVersionRequest): Promise<EntryDetail>;
-  /** Settings → Privacy: the switches, what may leave the machine, the data folder's protection, the snapshots. */
-  privacyOverview(): Promise<PrivacyOverview>;
-  /**
-   * Saves privacy switches: offline mode applies to the running egress guard at once; "redact before storage"
-   * reopens the workspace, since the engine reads it when it opens. Answers the new overview.
-   */
-  setPrivacySettings(request: PrivacySettingsRequest): Promise<PrivacyOverview>;
-  /** Re-applies mode 0700 to the data folder; answers the new overview. */
-  repairDataFolder(): Promise<PrivacyOverview>;
-  /** Tags the store's current state; answers the new overview. */
-  tagSnapshot(request: TagSnapshotRequest): Promise<PrivacyOverview>;
-  /** What rolling back to a snapshot would undo, for the confirmation dialog. */
-  rollbackPreview(request: SnapshotNameRequest): Promise<RollbackPreview>;
-  /** Closes the workspace, rolls the store back to a snapshot (saving the current state first) and reopens it. */
-  rollbackSnapshot(request: SnapshotNameRequest): Promise<RollbackReport>;
-  /** One page of the audit log, newest first. */
-  auditPage(request: AuditPageRequest): Promise<AuditPage>;
-  /** Checks the audit log's hash chain (as `vigil audit verify`). */
-  verifyAudit(): Promise<AuditVerificationView>;
-  /** Asks for a file in a save dialog and writes the audit log there (as `vigil audit export`); null when cancelled. */
-  exportAudit(request: ExportAuditRequest): Promise<AuditExportReport | null>;
-  /** Settings → Team data folder: the folder in use, how it was chosen, and the default. */
-  dataFolderOverview(): Promise<DataFolderChoiceView>;
-  /**
-   * Asks for a folder in the main process's dialog, checks it (writable; an existing Vigil data folder, one an
-   * admin prepared, or empty; never someone else's files), records it as the analyst's choice and restarts Vigil on
-   * it. `null` when the analyst cancels; a refused folder rejects with why.
-   */
-  chooseDataFolder(): Promise<DataFolderSwitchResult | null>;
-  /** Goes back to the default data folder (restarting Vigil on it). */
-  useDefaultDataFolder(): Promise<DataFolderSwitchResult>;
-}
-
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
 export const DESK_EVENT_CHANNEL = `${IPC_CHANNEL_PREFIX}deskEvent` as const;
 
@@ -416,78 +153,181 @@ export interface VigilEvents {
 /** Everything `window.vigil` holds. */
 export type VigilBridge = VigilApi & VigilEvents;
 
-/** Name of one IPC method. */
-export type IpcMethod = keyof VigilApi;
-/** The request a method takes (`undefined` for methods without one). */
-export type IpcRequest<M extends IpcMethod> = Parameters<VigilApi[M]>[0];
-/** What a method resolves to. */
-export type IpcResponse<M extends IpcMethod> = Awaited<ReturnType<VigilApi[M]>>;
+/**
+ * A method's entry in `IPC_METHOD_TABLE`. Only its type matters (the response the method resolves to); the
+ * value is an empty object, so the table costs the preload nothing but the method names.
+ */
+export interface IpcMethodSpec<Response> {
+  /** Never set: carries the response type. */
+  readonly response?: Response;
+}
+
+/** The table entry of a method that resolves to `Response`. */
+function answers<Response>(): IpcMethodSpec<Response> {
+  return {};
+}
 
 /**
- * The channel of each method, spelled out so it can be searched for in logs. The type demands exactly one
- * entry per method, named `vigil:<method>`.
+ * Every IPC method, once, in contract order, with what it resolves to. What it takes is its schema in
+ * requestSchemas.ts; each method's JSDoc here is what `window.vigil.<method>` shows in the renderer.
  */
-export const IPC_CHANNELS = Object.freeze({
-  status: 'vigil:status',
-  searchKnowledge: 'vigil:searchKnowledge',
-  importEntries: 'vigil:importEntries',
-  listTickets: 'vigil:listTickets',
-  openTicket: 'vigil:openTicket',
-  sendFeedback: 'vigil:sendFeedback',
-  insights: 'vigil:insights',
-  publishSuggestion: 'vigil:publishSuggestion',
-  connectorsOverview: 'vigil:connectorsOverview',
-  testConnector: 'vigil:testConnector',
-  reviewQueue: 'vigil:reviewQueue',
-  reviewEntry: 'vigil:reviewEntry',
-  getPreferences: 'vigil:getPreferences',
-  setPreferences: 'vigil:setPreferences',
-  packsOverview: 'vigil:packsOverview',
-  installPack: 'vigil:installPack',
-  removePack: 'vigil:removePack',
-  trustKey: 'vigil:trustKey',
-  untrustKey: 'vigil:untrustKey',
-  subscribePacks: 'vigil:subscribePacks',
-  unsubscribePacks: 'vigil:unsubscribePacks',
-  syncPacks: 'vigil:syncPacks',
-  modelsOverview: 'vigil:modelsOverview',
-  useModel: 'vigil:useModel',
-  restartWorkspace: 'vigil:restartWorkspace',
-  llmOverview: 'vigil:llmOverview',
-  pullLlmModel: 'vigil:pullLlmModel',
-  recheckLlm: 'vigil:recheckLlm',
-  connectorForms: 'vigil:connectorForms',
-  connectorForEdit: 'vigil:connectorForEdit',
-  testConnectorDraft: 'vigil:testConnectorDraft',
-  saveConnector: 'vigil:saveConnector',
-  removeConnector: 'vigil:removeConnector',
-  pickConnectorFolder: 'vigil:pickConnectorFolder',
-  replyDraft: 'vigil:replyDraft',
-  saveReplyDraft: 'vigil:saveReplyDraft',
-  sendReply: 'vigil:sendReply',
-  listEntries: 'vigil:listEntries',
-  entryDetail: 'vigil:entryDetail',
-  editEntry: 'vigil:editEntry',
-  setEntryStatus: 'vigil:setEntryStatus',
-  restoreEntryVersion: 'vigil:restoreEntryVersion',
-  privacyOverview: 'vigil:privacyOverview',
-  setPrivacySettings: 'vigil:setPrivacySettings',
-  repairDataFolder: 'vigil:repairDataFolder',
-  tagSnapshot: 'vigil:tagSnapshot',
-  rollbackPreview: 'vigil:rollbackPreview',
-  rollbackSnapshot: 'vigil:rollbackSnapshot',
-  auditPage: 'vigil:auditPage',
-  verifyAudit: 'vigil:verifyAudit',
-  exportAudit: 'vigil:exportAudit',
-  dataFolderOverview: 'vigil:dataFolderOverview',
-  chooseDataFolder: 'vigil:chooseDataFolder',
-  useDefaultDataFolder: 'vigil:useDefaultDataFolder',
-} as const satisfies { readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}` });
+export const IPC_METHOD_TABLE = Object.freeze({
+  /** Entry counts, embedder and generation mode, for the header. */
+  status: answers<ServiceStatus>(),
+  /** Searches approved knowledge, best match first. */
+  searchKnowledge: answers<KnowledgeHit[]>(),
+  /** Asks the analyst for a `.jsonl` file of entries and imports it; `null` when they cancel the dialog. */
+  importEntries: answers<ImportReport | null>(),
+  /** The watched tickets, most recently changed first, with their waiting-suggestion badges. */
+  listTickets: answers<TicketSummary[]>(),
+  /** One ticket's conversation and suggestions; opening it clears its badge. `null` for an unknown ticket. */
+  openTicket: answers<TicketDetail | null>(),
+  /** Records what the analyst did with a suggestion (liked, disliked with a reason, dismissed, copied...). */
+  sendFeedback: answers<ShownSuggestion>(),
+  /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
+  insights: answers<Insights>(),
+  /**
+   * Posts a suggestion's text to its ticket at the source as an internal note (the analyst's click only; the
+   * connector must allow write-back) and records it as published.
+   */
+  publishSuggestion: answers<ShownSuggestion>(),
+  /** The team's connectors (connectors.json) with their health, or why the file cannot be used. */
+  connectorsOverview: answers<ConnectorsOverview>(),
+  /** Checks one connector's address and credentials now. */
+  testConnector: answers<ConnectorTestResult>(),
+  /** Learned entries waiting for an analyst. */
+  reviewQueue: answers<ReviewItem[]>(),
+  /** Approves, edits or rejects one proposed entry; resolves to the queue that remains. */
+  reviewEntry: answers<ReviewItem[]>(),
+  /** The analyst's notification, do-not-disturb and shortcut preferences (kept by the main process). */
+  getPreferences: answers<PreferencesView>(),
+  /** Saves them; do-not-disturb reaches the tray and a changed shortcut is registered at once. */
+  setPreferences: answers<PreferencesView>(),
+  /** Installed knowledge packs, trusted keys and subscribed folders. */
+  packsOverview: answers<PacksOverview>(),
+  /** Asks for a `.vpack` file in a dialog and installs it; `null` when the analyst cancels. */
+  installPack: answers<PackInstallReport | null>(),
+  /** Uninstalls a pack by name. */
+  removePack: answers<{ name: string; version: string }>(),
+  /** Asks for a public key file in a dialog and trusts it under `name`; `null` when cancelled. */
+  trustKey: answers<TrustKeyReport | null>(),
+  /** Stops trusting a key; packs it signed stay installed but leave search. */
+  untrustKey: answers<TrustedKeyView>(),
+  /** Asks for a folder in a dialog and subscribes to the named packs there; `null` when cancelled. */
+  subscribePacks: answers<SubscriptionView | null>(),
+  /** Drops the subscription to a folder; answers the subscriptions left. */
+  unsubscribePacks: answers<SubscriptionView[]>(),
+  /** Scans every subscribed folder once and installs newer versions. */
+  syncPacks: answers<PackSyncReport[]>(),
+  /** The embedder in use and every model the manifests describe, with its state on this machine. */
+  modelsOverview: answers<ModelsOverview>(),
+  /** Loads a model and, only if that works, makes it the data folder's embedder (as `vigil models use`). */
+  useModel: answers<UseModelReport>(),
+  /** Closes and reopens the workspace, re-indexing with the chosen embedder; answers the new status. */
+  restartWorkspace: answers<ServiceStatus>(),
+  /** The local LLM's mode and the models Ollama has installed. */
+  llmOverview: answers<LlmOverview>(),
+  /** Downloads the configured local model into Ollama (progress arrives as `llm-pull-progress` desk events). */
+  pullLlmModel: answers<LlmStatus>(),
+  /** Checks the local model now. */
+  recheckLlm: answers<LlmStatus>(),
+  /** Every connector kind with its settings form (generated from the kind's schema). */
+  connectorForms: answers<ConnectorKindForm[]>(),
+  /** One connector's settings for the edit form; for secrets only whether one is stored, never the value. */
+  connectorForEdit: answers<ConnectorEditView>(),
+  /** Checks an unsaved connector's fields, address and credentials; writes nothing. */
+  testConnectorDraft: answers<ConnectorSaveResult>(),
+  /** Adds or changes a connector (secrets to the keychain) and restarts watching with it. */
+  saveConnector: answers<SaveConnectorResponse>(),
+  /** Removes a connector and its secrets; its sync state is kept. */
+  removeConnector: answers<RemoveConnectorResponse>(),
+  /** Asks for a ticket folder in the main process's dialog; `null` when cancelled. */
+  pickConnectorFolder: answers<string | null>(),
+  /** The ticket's reply draft and whether its source takes notes and replies. */
+  replyDraft: answers<ReplyDraftView>(),
+  /** Keeps the ticket's reply draft (across ticket switches and restarts). */
+  saveReplyDraft: answers<ReplyDraftView>(),
+  /** Posts the reply to the ticket's source as an internal note, or sends it to the customer (confirmed). */
+  sendReply: answers<SendReplyResult>(),
+  /** One page of the knowledge browser: entries by status, kind and origin, newest change first, or matching words. */
+  listEntries: answers<EntryListPage>(),
+  /** One entry with its provenance, history and feedback counts; `null` when it no longer exists. */
+  entryDetail: answers<EntryDetail | null>(),
+  /** Saves the analyst's change to an entry as a new version (who: the signed-in user); answers the new detail. */
+  editEntry: answers<EntryDetail>(),
+  /** Retires an entry or approves it again, as a new version; answers the new detail. */
+  setEntryStatus: answers<EntryDetail>(),
+  /** Restores an earlier version of an entry, as a new version; answers the new detail. */
+  restoreEntryVersion: answers<EntryDetail>(),
+  /** Settings → Privacy: the switches, what may leave the machine, the data folder's protection, the snapshots. */
+  privacyOverview: answers<PrivacyOverview>(),
+  /**
+   * Saves privacy switches: offline mode applies to the running egress guard at once; "redact before storage"
+   * reopens the workspace, since the engine reads it when it opens. Answers the new overview.
+   */
+  setPrivacySettings: answers<PrivacyOverview>(),
+  /** Re-applies mode 0700 to the data folder; answers the new overview. */
+  repairDataFolder: answers<PrivacyOverview>(),
+  /** Tags the store's current state; answers the new overview. */
+  tagSnapshot: answers<PrivacyOverview>(),
+  /** What rolling back to a snapshot would undo, for the confirmation dialog. */
+  rollbackPreview: answers<RollbackPreview>(),
+  /** Closes the workspace, rolls the store back to a snapshot (saving the current state first) and reopens it. */
+  rollbackSnapshot: answers<RollbackReport>(),
+  /** One page of the audit log, newest first. */
+  auditPage: answers<AuditPage>(),
+  /** Checks the audit log's hash chain (as `vigil audit verify`). */
+  verifyAudit: answers<AuditVerificationView>(),
+  /** Asks for a file in a save dialog and writes the audit log there (as `vigil audit export`); null when cancelled. */
+  exportAudit: answers<AuditExportReport | null>(),
+  /** Settings → Team data folder: the folder in use, how it was chosen, and the default. */
+  dataFolderOverview: answers<DataFolderChoiceView>(),
+  /**
+   * Asks for a folder in the main process's dialog, checks it (writable; an existing Vigil data folder, one an
+   * admin prepared, or empty; never someone else's files), records it as the analyst's choice and restarts Vigil on
+   * it. `null` when the analyst cancels; a refused folder rejects with why.
+   */
+  chooseDataFolder: answers<DataFolderSwitchResult | null>(),
+  /** Goes back to the default data folder (restarting Vigil on it). */
+  useDefaultDataFolder: answers<DataFolderSwitchResult>(),
+});
+
+/** The method table's type. */
+export type IpcMethodTable = typeof IPC_METHOD_TABLE;
+/** Name of one IPC method. */
+export type IpcMethod = keyof IpcMethodTable;
+
+/** The request schemas, by method (only the methods that take a request). */
+type RequestSchemas = typeof ipcRequestSchemaTable;
+
+/** What the renderer may send to `M`: its schema's input (`undefined` for methods that take nothing). */
+export type IpcRequest<M extends IpcMethod> = M extends keyof RequestSchemas ? z.input<RequestSchemas[M]> : undefined;
+/** What `M`'s handler receives: the request after its schema checked (and trimmed) it. */
+export type IpcParsedRequest<M extends IpcMethod> = M extends keyof RequestSchemas ? z.output<RequestSchemas[M]> : undefined;
+/** What a method resolves to. */
+export type IpcResponse<M extends IpcMethod> = IpcMethodTable[M] extends IpcMethodSpec<infer Response> ? Response : never;
+
+/** What the renderer may ask of the main process; exposed in the renderer as `window.vigil`. */
+export type VigilApi = {
+  readonly [M in keyof IpcMethodTable]: M extends keyof RequestSchemas
+    ? (request: IpcRequest<M>) => Promise<IpcResponse<M>>
+    : () => Promise<IpcResponse<M>>;
+};
 
 /** Every IPC method, in contract order. */
-export const IPC_METHODS: readonly IpcMethod[] = Object.freeze(Object.keys(IPC_CHANNELS) as IpcMethod[]);
+export const IPC_METHODS: readonly IpcMethod[] = Object.freeze(Object.keys(IPC_METHOD_TABLE) as IpcMethod[]);
 
 /** The channel a method travels on, e.g. `vigil:status`. */
-export function ipcChannel<M extends IpcMethod>(method: M): (typeof IPC_CHANNELS)[M] {
-  return IPC_CHANNELS[method];
+export function ipcChannel<M extends IpcMethod>(method: M): `${typeof IPC_CHANNEL_PREFIX}${M}` {
+  return `${IPC_CHANNEL_PREFIX}${method}`;
 }
+
+/** The channel of each method (`vigil:<method>`), derived from the table. */
+export const IPC_CHANNELS = Object.freeze(Object.fromEntries(IPC_METHODS.map((m) => [m, ipcChannel(m)]))) as {
+  readonly [M in IpcMethod]: `${typeof IPC_CHANNEL_PREFIX}${M}`;
+};
+
+/** Request of `searchKnowledge` (the renderer's search box builds it). */
+export type SearchKnowledgeRequest = IpcRequest<'searchKnowledge'>;
+/** Request of `sendReply`. A public reply must say the analyst confirmed it (`confirmed: true`). */
+export type SendReplyRequest = IpcRequest<'sendReply'>;

@@ -3,11 +3,11 @@
  * router and the browser-test bridge (test/e2e) refuse exactly the same calls with exactly the same words.
  */
 import type { z } from 'zod';
-import { ipcChannel, type IpcMethod, type IpcRequest } from './contract';
+import { ipcChannel, type IpcMethod, type IpcParsedRequest } from './contract';
 import { ipcRequestSchemas } from './requestSchemas';
 
 /** The validated request of `method`, or an error that names the channel, each bad field and what to do. */
-export function parseIpcRequest<M extends IpcMethod>(method: M, args: readonly unknown[]): IpcRequest<M> {
+export function parseIpcRequest<M extends IpcMethod>(method: M, args: readonly unknown[]): IpcParsedRequest<M> {
   const channel = ipcChannel(method);
   if (args.length > 1) {
     throw new Error(`${channel} received ${args.length} arguments but takes at most one request object.`);
@@ -20,8 +20,8 @@ export function parseIpcRequest<M extends IpcMethod>(method: M, args: readonly u
         'Correct the request and try again; if you did not type it, restart Vigil (its window and engine may be out of step).',
     );
   }
-  // The contract's `satisfies` clause ties each schema's output to its method's request type.
-  return parsed.data as IpcRequest<M>;
+  // The method's request type is this very schema's output (contract.ts derives it from the schema table).
+  return parsed.data as IpcParsedRequest<M>;
 }
 
 /** `query: the search query is empty; …` — each problem with the field it is in. */

@@ -1,15 +1,14 @@
 /**
- * Run-time schemas of the contract's requests; the main process refuses any call that does not match. Kept
- * beside contract.ts rather than in it so the sandboxed preload does not bundle zod (see contract.ts); the
- * `satisfies` clause still demands exactly one schema per contract method, producing that method's request.
+ * Run-time schemas of the contract's requests; the main process refuses any call that does not match. Each
+ * schema is also its request's only type: contract.ts takes `z.input` of it through `import type`, so the
+ * sandboxed preload does not bundle zod. Kept beside contract.ts rather than in it for that reason.
  */
 import { z } from 'zod';
 import { FEEDBACK_ACTIONS, REVIEW_DECISIONS } from '../../core/app/deskTypes';
-import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { PackNameSchema } from '../../core/packs/packFormat';
-import { describeConnectorKinds } from '../../core/app/connectorConfig';
+import { describeConnectorKinds } from '../../core/connectors/connectorSettings';
 import { ENTRY_KINDS } from '../../core/formats/schemas';
-import { ENTRY_ORIGINS, MAX_PAGE_SIZE, MAX_TAG_CHARS, MAX_TAGS } from '../../core/app/knowledgeBrowser';
+import { ENTRY_ORIGINS, MAX_PAGE_SIZE, MAX_TAG_CHARS, MAX_TAGS } from '../../core/knowledge/knowledgeBrowser';
 import { ENTRY_STATUSES } from '../../core/knowledge/storedEntry';
 import {
   MAX_AUDIT_PAGE,
@@ -22,9 +21,10 @@ import {
   MAX_TICKET_ID_CHARS,
   MAX_INSERTED_SUGGESTIONS,
   MAX_REPLY_CHARS,
+  IPC_METHODS,
   type IpcMethod,
-  type IpcRequest,
 } from './contract';
+import { UiPreferencesSchema } from '../main/uiPreferences';
 
 const SearchKnowledgeRequestSchema = z.strictObject({
   query: z
@@ -67,34 +67,6 @@ const ReviewRequestSchema = z
     reason: z.string().trim().max(MAX_REASON_CHARS, `the reason is longer than ${MAX_REASON_CHARS} characters; shorten it`).optional(),
   })
   .refine((r) => r.decision !== 'edit' || r.edit !== undefined, { message: 'an edit needs the changed title, question or answer', path: ['edit'] });
-
-/** Longest global shortcut accepted ("CommandOrControl+Alt+Shift+Space" is 32). */
-export const MAX_SHORTCUT_CHARS = 64;
-
-const PreferencesSchema = z.strictObject({
-  notifications: z.strictObject({
-    enabled: z.boolean('notifications.enabled must be true or false'),
-    doNotDisturb: z.boolean('notifications.doNotDisturb must be true or false'),
-    dndUntil: z.iso.datetime({ offset: true, message: 'the do-not-disturb end must be an ISO 8601 time, or null for "until I switch it off"' }).nullable(),
-    kinds: z.strictObject(
-      Object.fromEntries(SUGGESTION_KINDS.map((kind) => [kind, z.boolean(`the switch for ${kind} suggestions must be true or false`)])) as Record<
-        (typeof SUGGESTION_KINDS)[number],
-        z.ZodBoolean
-      >,
-    ),
-    cooldownMinutes: z
-      .number('the cool-down must be a number of minutes')
-      .int('the cool-down must be a whole number of minutes')
-      .min(0, 'the cool-down cannot be negative')
-      .max(24 * 60, 'the cool-down must be at most 1440 minutes (a day)'),
-  }),
-  showShortcut: z
-    .string()
-    .trim()
-    .max(MAX_SHORTCUT_CHARS, `the shortcut is longer than ${MAX_SHORTCUT_CHARS} characters`)
-    // Electron accelerators are printable ASCII ("CommandOrControl+Shift+Space"); anything else is never valid.
-    .regex(/^[\x20-\x7E]*$/, 'the shortcut may hold only keys such as CommandOrControl+Shift+Space'),
-});
 
 const PackNameRequestSchema = z.string('the pack name must be text').pipe(PackNameSchema);
 
@@ -291,46 +263,32 @@ const AuditPageRequestSchema = z.strictObject({
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
-/** The request schema of each contract method. */
-export const ipcRequestSchemas = {
-  status: NoRequestSchema,
+/**
+ * The request schema of each contract method that takes a request; a method not listed here takes nothing.
+ * `satisfies` refuses a schema for a method the contract does not have.
+ */
+export const ipcRequestSchemaTable = {
   searchKnowledge: SearchKnowledgeRequestSchema,
-  importEntries: NoRequestSchema,
-  listTickets: NoRequestSchema,
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
-  insights: NoRequestSchema,
   publishSuggestion: z.strictObject({
     ticketId: TicketIdSchema,
     suggestionId: z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long'),
   }),
-  connectorsOverview: NoRequestSchema,
   testConnector: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connector id as the connectors list shows') }),
-  reviewQueue: NoRequestSchema,
   reviewEntry: ReviewRequestSchema,
 
-  getPreferences: NoRequestSchema,
-  setPreferences: PreferencesSchema,
-  packsOverview: NoRequestSchema,
-  installPack: NoRequestSchema,
+  setPreferences: UiPreferencesSchema,
   removePack: RemovePackRequestSchema,
   trustKey: TrustKeyRequestSchema,
   untrustKey: UntrustKeyRequestSchema,
   subscribePacks: SubscribePacksRequestSchema,
   unsubscribePacks: UnsubscribePacksRequestSchema,
-  syncPacks: NoRequestSchema,
-  modelsOverview: NoRequestSchema,
   useModel: UseModelRequestSchema,
-  restartWorkspace: NoRequestSchema,
-  llmOverview: NoRequestSchema,
-  pullLlmModel: NoRequestSchema,
-  recheckLlm: NoRequestSchema,
-  connectorForms: NoRequestSchema,
   connectorForEdit: ConnectorIdRequestSchema,
   testConnectorDraft: SaveConnectorRequestSchema,
   saveConnector: SaveConnectorRequestSchema,
   removeConnector: ConnectorIdRequestSchema,
-  pickConnectorFolder: NoRequestSchema,
   replyDraft: OpenTicketRequestSchema,
   saveReplyDraft: SaveReplyDraftRequestSchema,
   sendReply: SendReplyRequestSchema,
@@ -339,9 +297,7 @@ export const ipcRequestSchemas = {
   editEntry: EditEntryRequestSchema,
   setEntryStatus: SetEntryStatusRequestSchema,
   restoreEntryVersion: RestoreEntryVersionRequestSchema,
-  privacyOverview: NoRequestSchema,
   setPrivacySettings: PrivacySettingsRequestSchema,
-  repairDataFolder: NoRequestSchema,
   tagSnapshot: z.strictObject({
     name: SnapshotNameSchema,
     reason: z.string('the reason must be text').trim().max(MAX_SNAPSHOT_REASON_CHARS, `the reason is longer than ${MAX_SNAPSHOT_REASON_CHARS} characters`).optional(),
@@ -349,13 +305,18 @@ export const ipcRequestSchemas = {
   rollbackPreview: z.strictObject({ name: SnapshotNameSchema }),
   rollbackSnapshot: z.strictObject({ name: SnapshotNameSchema }),
   auditPage: AuditPageRequestSchema,
-  verifyAudit: NoRequestSchema,
   exportAudit: z.strictObject({
     format: z.enum(['jsonl', 'csv'], 'the format must be jsonl or csv'),
     type: AuditTypeSchema.optional(),
   }),
-  // The folder is chosen in the main process's dialog: the page never sends a path.
-  dataFolderOverview: NoRequestSchema,
-  chooseDataFolder: NoRequestSchema,
-  useDefaultDataFolder: NoRequestSchema,
-} as const satisfies { readonly [M in IpcMethod]: z.ZodType<IpcRequest<M>> };
+} as const satisfies { readonly [M in IpcMethod]?: z.ZodType };
+
+/**
+ * The schema of every contract method, the table's or, for a method that takes nothing, one that accepts nothing.
+ * The folder and file pickers are such methods: the path comes from the main process's dialog, never the page.
+ */
+export const ipcRequestSchemas: { readonly [M in IpcMethod]: z.ZodType } = Object.freeze(
+  Object.fromEntries(IPC_METHODS.map((method) => [method, (ipcRequestSchemaTable as Partial<Record<IpcMethod, z.ZodType>>)[method] ?? NoRequestSchema])) as {
+    [M in IpcMethod]: z.ZodType;
+  },
+);

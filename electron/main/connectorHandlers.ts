@@ -5,21 +5,12 @@
  * credentials an admin types reach the keychain from here and are never sent back to the page.
  */
 import type { SecretStore } from '../../core/secrets/secretStore';
-import type { IpcHandlers } from './ipcRouter';
+import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 import type { PathPicker } from './settingsHandlers';
 
 /** The contract methods this file answers. */
-export type ConnectorMethod =
-  | 'connectorForms'
-  | 'connectorForEdit'
-  | 'testConnectorDraft'
-  | 'saveConnector'
-  | 'removeConnector'
-  | 'pickConnectorFolder'
-  | 'replyDraft'
-  | 'saveReplyDraft'
-  | 'sendReply';
+export type ConnectorMethod = keyof ReturnType<typeof createConnectorHandlers>;
 
 export interface ConnectorDependencies {
   /** Where connector credentials are kept: the OS keychain through safeStorage in the app. */
@@ -29,8 +20,8 @@ export interface ConnectorDependencies {
 }
 
 /** The handlers of the connector and reply-box methods, backed by the engine in `host`. */
-export function createConnectorHandlers(host: ServiceHost, deps: ConnectorDependencies): Pick<IpcHandlers, ConnectorMethod> {
-  return {
+export function createConnectorHandlers(host: ServiceHost, deps: ConnectorDependencies) {
+  return ipcHandlerGroup({
     connectorForms: () => host.use(async (w) => w.connectors.forms()),
     connectorForEdit: ({ id }) => host.use((w) => w.connectors.forEdit(id, deps.secrets)),
     testConnectorDraft: (request) => host.use((w) => w.connectors.testDraft(request, deps.secrets)),
@@ -41,5 +32,5 @@ export function createConnectorHandlers(host: ServiceHost, deps: ConnectorDepend
     saveReplyDraft: ({ ticketId, text, insertedSuggestionIds }) => host.use((w) => w.replies.saveDraft(ticketId, text, insertedSuggestionIds)),
     // The schema has already refused a public reply without the analyst's confirmation.
     sendReply: ({ ticketId, text, visibility }) => host.use((w) => w.replies.send(ticketId, text, visibility)),
-  };
+  });
 }

@@ -21,12 +21,12 @@ import {
   type FolderKind,
   type ResolvedDataFolder,
 } from './dataFolderChoice';
-import type { IpcHandlers } from './ipcRouter';
+import { ipcHandlerGroup } from './ipcHandlerGroup';
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 /** The contract methods this file answers. */
-export type DataFolderMethod = 'dataFolderOverview' | 'chooseDataFolder' | 'useDefaultDataFolder';
+export type DataFolderMethod = keyof ReturnType<typeof createDataFolderHandlers>;
 
 /** Asks for a folder; null when the analyst cancels. */
 export type DataFolderPicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -57,7 +57,7 @@ async function canonical(dir: string): Promise<string> {
 }
 
 /** The handlers of the Team data folder section. */
-export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<IpcHandlers, DataFolderMethod> {
+export function createDataFolderHandlers(deps: DataFolderDependencies) {
   const { current } = deps;
   /** Refuses a change while `VIGIL_DATA_DIR` decides, since the app's choice would be ignored. */
   const assertChangeable = (): void => {
@@ -96,7 +96,7 @@ export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<Ipc
       message: `${what} Vigil now closes the current folder (saving everything) and starts again on ${target}.${warning ? ` ${warning}` : ''}`,
     };
   };
-  return {
+  return ipcHandlerGroup({
     dataFolderOverview: async () => overview(),
     chooseDataFolder: async (_request, event) => {
       assertChangeable();
@@ -118,19 +118,19 @@ export function createDataFolderHandlers(deps: DataFolderDependencies): Pick<Ipc
       assertChangeable();
       return switchTo(null, 'default', null);
     },
-  };
+  });
 }
 
 /**
  * The section's handlers for a process whose data folder is fixed by its caller (tests, tools that serve the
  * handlers without the app's preferences): it shows the folder and refuses to change it, saying why.
  */
-export function fixedDataFolderHandlers(dataDir: string): Pick<IpcHandlers, DataFolderMethod> {
+export function fixedDataFolderHandlers(dataDir: string) {
   const refuse = (): Promise<never> =>
     Promise.reject(new Error(`This Vigil was started on the data folder ${dataDir} by its caller and cannot choose another one. Start the desktop app to choose the team's folder.`));
-  return {
+  return ipcHandlerGroup({
     dataFolderOverview: async () => ({ inUse: dataDir, source: 'default', defaultDir: dataDir, next: null, problem: null }),
     chooseDataFolder: refuse,
     useDefaultDataFolder: refuse,
-  };
+  });
 }

@@ -5,13 +5,9 @@
  */
 import { userInfo } from 'node:os';
 import type { IpcMainInvokeEvent } from 'electron';
-import type { IpcHandlers } from './ipcRouter';
+import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
-import type { SettingsMethod } from './settingsHandlers';
-import type { ConnectorMethod } from './connectorHandlers';
 import { createKnowledgeHandlers } from './knowledgeHandlers';
-import type { PrivacyMethod } from './privacyHandlers';
-import type { DataFolderMethod } from './dataFolderHandlers';
 
 /** Asks the analyst for the file to import; `null` when they cancel. */
 export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
@@ -25,8 +21,8 @@ export function createEngineHandlers(
   pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
-): Omit<IpcHandlers, SettingsMethod | ConnectorMethod | PrivacyMethod | DataFolderMethod> {
-  return {
+) {
+  return ipcHandlerGroup({
     status: () => host.use((w) => w.service.status()),
     searchKnowledge: ({ query, limit }) => host.use((w) => w.knowledge.searchKnowledge(query, limit)),
     importEntries: async (_request, event) => {
@@ -49,5 +45,5 @@ export function createEngineHandlers(
     // Who decided is the signed-in user of this machine, never a name the page sends.
     reviewEntry: (request) => host.use((w) => w.learning.reviewEntry(request, actor())),
     ...createKnowledgeHandlers(host, actor),
-  };
+  });
 }

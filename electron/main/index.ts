@@ -1,12 +1,12 @@
 /**
  * Entry of Vigil's main process: takes the single-instance lock, puts every page under the security rules,
  * serves the UI from `app://vigil/`, wires the IPC contract to the engine, puts Vigil in the tray with a
- * global shortcut, and drains the engine on quit.
+ * global shortcut, and drains the engine on quit. The parts live beside it: the tray's state
+ * (trayController.ts), where desk events go (deskEventRouter.ts), how the workspace opens (workspaceOpener.ts)
+ * and the windows (appWindows.ts).
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
-import type { DeskEvent } from '../../core/app/deskTypes';
-import { Workspace } from '../../core/app/workspace';
+import { app, session } from 'electron';
 import { userDataDir } from '../../core/app/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
@@ -17,20 +17,18 @@ import { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { log } from '../../core/privacy/redactingLogger';
 import { useMaintenanceForker } from '../../core/knowledge/optimizeInChild';
 import { utilityProcessForker } from './maintenanceProcess';
-import { readPrivacySettings } from '../../core/app/privacySettings';
-import type { WatchOptions } from '../../core/app/workspace';
-import { DESK_EVENT_CHANNEL } from '../ipc/contract';
-import { createAssistBubble } from './bubble';
-import { chosenFolderProblem, resolveDataFolder } from './dataFolderChoice';
-import { SafeStorageSecretStore } from './safeStorageSecrets';
+import { AppWindows } from './appWindows';
+import { resolveDataFolder } from './dataFolderChoice';
+import { createDeskEventRouter, type DeskEventRouter } from './deskEventRouter';
 import { SuggestionNotifier } from './notifier';
 import { appOriginOf, denyAllPermissions, hardenWebContents } from './security';
 import { ServiceHost } from './serviceHost';
 import { PreferencesStore } from './preferencesStore';
 import { registerShowShortcut, unregisterShortcut, unregisterShortcuts } from './shortcut';
-import { INITIAL_TRAY_STATE, TrayProblems, trayIconPath, VigilTray, type TrayState } from './tray';
+import { trayIconPath, VigilTray } from './tray';
+import { TrayController } from './trayController';
 import { DEFAULT_UI_PREFERENCES } from './uiPreferences';
-import { createMainWindow } from './window';
+import { createWorkspaceOpener } from './workspaceOpener';
 
 // Built layout: out/main/index.js next to out/preload/index.cjs and out/renderer/.
 const outDir = join(import.meta.dirname, '..');
@@ -51,16 +49,12 @@ if (app.requestSingleInstanceLock()) {
   app.quit();
 }
 
-function start(): void {
-  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
-  const dataFolder = resolveDataFolder(app.getPath('userData'));
-  const dataDir = dataFolder.dataDir;
-  if (dataFolder.warning) log.warn(dataFolder.warning);
-  // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
-  useMaintenanceForker(utilityProcessForker());
-  // Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
-  // (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
-  // folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
+/**
+ * Every connection this process makes is checked: loopback (Ollama) and the hosts of configured connectors only
+ * (docs/privacy.md). A refused attempt fails like an unreachable host, and is logged and written to the data
+ * folder's audit log (once per host and reason; those heard before the workspace opens wait for it).
+ */
+function guardEgress(): { egress: EgressPolicy; egressDenials: EgressDenialLog } {
   const egress = new EgressPolicy();
   const egressDenials = new EgressDenialLog({
     onDenial: (denial) => log.warn(`Vigil blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}`, { keep: [denial.host] }),
@@ -68,136 +62,40 @@ function start(): void {
   });
   installEgressGuard(egress, { onAttempt: egressDenials.onAttempt });
   egressDenials.observePolicies();
-  /**
-   * What the tray shows, kept here rather than in the tray so that what happens before the tray exists (the engine
-   * opening, a connector's first health) is shown once it does. Problems are gathered over every connector.
-   */
-  let trayState: TrayState = INITIAL_TRAY_STATE;
-  const problems = new TrayProblems();
-  /** Counts the workspaces opened, so a closed one's LLM monitor can never speak for the one open now. */
-  let opened = 0;
-  const showInTray = (patch: Partial<TrayState> = {}): void => {
-    trayState = { ...trayState, ...patch, problem: problems.summary() };
-    tray?.update(trayState);
-  };
-  /** How the workspace watches the team's queues: through the guarded policy, reporting health to the tray. */
-  const watchOptions = (): WatchOptions => ({
-    secrets: new SafeStorageSecretStore(dataDir),
-    egress,
-    onHealth: (health) => {
-      problems.connectorHealth(health);
-      showInTray();
-    },
-  });
-  /** Starts (or restarts) watching the team's queues; a mistake in connectors.json is shown in the tray. */
-  const startWatching = async (workspace: Pick<Workspace, 'startWatching'>): Promise<void> => {
-    try {
-      await workspace.startWatching(watchOptions());
-      problems.setWatchProblem(null);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn(`Vigil is not watching any queue: ${message}`);
-      problems.setWatchProblem(message);
-    }
-    showInTray();
-  };
-  // Every workspace the host opens (again after a restart from the Settings screen) sends its desk events here.
-  const host = new ServiceHost(async () => {
-    showInTray({ mode: 'starting', modeReason: null });
-    // Offline mode (Settings → Privacy) before any connector starts: read again at every open, since a rollback
-    // can bring back an older settings.json.
-    try {
-      egress.setOffline((await readPrivacySettings(dataDir)).offline);
-    } catch (error) {
-      log.warn(`Vigil cannot read its privacy settings, so offline mode stays as it was: ${String(error)}`);
-    }
-    showInTray({ offline: egress.offline });
-    let workspace: Workspace;
-    try {
-      // A chosen folder that has gone (its volume not mounted) is not created again on the wrong disk.
-      const unavailable = chosenFolderProblem(dataFolder);
-      if (unavailable) throw new Error(unavailable);
-      workspace = await Workspace.open({
-        dataDir,
-        egressDenials,
-        onWarning: (w) => log.warn(w),
-        // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
-        onProgress: (message) => onDeskEvent({ type: 'workspace-progress', message }),
-      });
-    } catch (error) {
-      problems.setEngineProblem(`Vigil could not open the team’s data folder: ${error instanceof Error ? error.message : String(error)}`);
-      showInTray({ mode: 'stopped', modeReason: null });
-      throw error;
-    }
-    problems.setEngineProblem(null);
-    // The engine's mode follows its LLM monitor: ready with the local model, or retrieval-only and why.
-    const generation = ++opened;
-    const llm = workspace.service.llmStatus();
-    showInTray({ mode: llm.mode, modeReason: llm.reason });
-    workspace.service.onLlmStatus((status) => {
-      if (generation === opened) showInTray({ mode: status.mode, modeReason: status.reason });
-    });
-    workspace.onDeskEvent(onDeskEvent);
-    // New versions of subscribed packs (a share, a USB stick) are installed while Vigil runs.
-    try {
-      await workspace.watchPacks((report) => {
-        for (const done of report.installed) log.info(`Vigil installed pack ${done.name} ${done.version} from ${done.file}.`);
-        for (const refused of report.refused) log.warn(`Vigil refused pack file ${refused.file}: ${refused.message}`);
-        if (report.unreachable) log.warn(`Vigil cannot read the subscribed folder ${report.folder}: ${report.unreachable}`);
-      });
-    } catch (error) {
-      // A damaged subscriptions file must not keep the copilot from starting; Settings shows the same error.
-      log.warn(`Vigil cannot watch the subscribed pack folders: ${String(error)}`);
-    }
-    // Watch the team's queues (connectors.json); a mistake there is shown, and the rest of Vigil works on.
-    await startWatching(workspace);
-    return workspace;
-  });
-  let mainWindow: BrowserWindow | null = null;
-  let bubble: BrowserWindow | null = null;
-  let tray: VigilTray | null = null;
+  return { egress, egressDenials };
+}
+
+function start(): void {
+  // VIGIL_DATA_DIR, else the folder the analyst chose in Settings → Team data folder, else the default team folder.
+  const dataFolder = resolveDataFolder(app.getPath('userData'));
+  const dataDir = dataFolder.dataDir;
+  if (dataFolder.warning) log.warn(dataFolder.warning);
+  // The knowledge store's compaction runs in a utility process, so its native memory leaves with it.
+  useMaintenanceForker(utilityProcessForker());
+  const { egress, egressDenials } = guardEgress();
+
+  const tray = new TrayController();
+  const windows = new AppWindows({ preloadPath, entryUrl });
   let preferences: PreferencesStore | null = null;
   let lastOpenedTicket: string | null = null;
   let drained = false;
 
-  const showWindow = (): void => {
-    if (!mainWindow || mainWindow.isDestroyed()) {
-      mainWindow = createMainWindow({ preloadPath, entryUrl });
-      return;
-    }
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.show();
-    mainWindow.focus();
-  };
-  const showBubble = (): void => {
-    if (!bubble || bubble.isDestroyed()) bubble = createAssistBubble({ preloadPath, entryUrl });
-    else bubble.showInactive();
-  };
-  const openTicketInWindow = (ticketId: string): void => {
-    showWindow();
-    mainWindow?.webContents.send(DESK_EVENT_CHANNEL, { type: 'open-ticket', ticketId } satisfies DeskEvent);
-  };
   const notifier = new SuggestionNotifier(
     () => preferences?.preferences.notifications ?? { ...DEFAULT_UI_PREFERENCES.notifications, enabled: false },
     // Quiet about the ticket in view only while the analyst is actually looking at Vigil's window.
-    () => (mainWindow && !mainWindow.isDestroyed() && mainWindow.isFocused() ? lastOpenedTicket : null),
-    openTicketInWindow,
+    () => (windows.mainFocused() ? lastOpenedTicket : null),
+    (ticketId) => windows.openTicket(ticketId),
   );
-  const refreshWaiting = (): void => {
-    host
-      .use((workspace) => workspace.listTickets())
-      .then((tickets) => showInTray({ waiting: tickets.filter((t) => t.waiting > 0).length }))
-      .catch((error: unknown) => log.warn(`Vigil could not count waiting suggestions: ${String(error)}`));
-  };
-  const onDeskEvent = (event: DeskEvent): void => {
-    for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.webContents.send(DESK_EVENT_CHANNEL, event);
-    }
-    if (event.type === 'suggestion') {
-      notifier.offer({ ticketId: event.ticketId, kind: event.kind, subject: event.subject, text: event.text });
-    }
-    if (event.type === 'tickets-changed' || event.type === 'suggestion') refreshWaiting();
-  };
+  // Declared before the host that it lists tickets through; it routes the events of every workspace the host opens.
+  const desk: DeskEventRouter = createDeskEventRouter({
+    broadcast: (event) => windows.broadcast(event),
+    notify: (notice) => notifier.offer(notice),
+    tray,
+    listTickets: () => host.use(async (workspace) => workspace.desk.listTickets()),
+  });
+  const opener = createWorkspaceOpener({ dataFolder, egress, egressDenials, tray, onDeskEvent: desk.route });
+  const host = new ServiceHost(opener.open);
+
   /**
    * Starts Vigil again on the data folder just chosen: the ordinary quit (the engine drained and closed, its folder
    * lock released) and a new start. Deferred so that the answer to the Settings screen goes out first.
@@ -214,6 +112,7 @@ function start(): void {
   const setDoNotDisturb = (on: boolean): void => {
     preferences?.setDoNotDisturb(on).catch((error: unknown) => log.warn(`Vigil could not save your preferences: ${String(error)}`));
   };
+  const showWindow = (): void => windows.showMain();
   /** Swaps the global shortcut; when the new one cannot be had, the previous one is registered again. */
   const changeShortcut = (previous: string, next: string): string | null => {
     unregisterShortcut(previous);
@@ -225,15 +124,11 @@ function start(): void {
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
-  app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
-    showWindow();
-  });
+  app.on('second-instance', () => windows.showMainIfOpen());
 
   app.on('will-quit', () => {
     unregisterShortcuts();
-    tray?.destroy();
-    tray = null;
+    tray.destroy();
   });
 
   app.on('before-quit', (event) => {
@@ -253,9 +148,7 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow({ preloadPath, entryUrl });
-  });
+  app.on('activate', () => windows.openMain());
 
   app
     .whenReady()
@@ -263,37 +156,34 @@ function start(): void {
       denyAllPermissions(session.defaultSession, appOriginOf(entryUrl));
       serveAppScheme(rendererDir);
       const store = await PreferencesStore.open(app.getPath('userData'), {
-        showDoNotDisturb: (on) => showInTray({ doNotDisturb: on }),
+        showDoNotDisturb: (on) => tray.show({ doNotDisturb: on }),
         changeShortcut,
       });
       preferences = store;
       registerIpcHandlers(
-        createCopilotHandlers(
+        createCopilotHandlers({
           host,
-          { preferences: store, dataDir, onLlmPullProgress: (p) => onDeskEvent({ type: 'llm-pull-progress', status: p.status, fraction: p.fraction }) },
-          undefined,
-          (ticketId) => {
+          settings: { preferences: store, dataDir, onLlmPullProgress: (p) => desk.route({ type: 'llm-pull-progress', status: p.status, fraction: p.fraction }) },
+          onTicketOpened: (ticketId) => {
             lastOpenedTicket = ticketId;
           },
-          {},
-          {
+          privacy: {
             egress,
             // Connectors restart at once, so one waiting out a back-off notices the change now.
             onOfflineChanged: async (offline) => {
-              showInTray({ offline });
-              await host.use((workspace) => startWatching(workspace));
+              tray.show({ offline });
+              await host.use((workspace) => opener.startWatching(workspace));
             },
           },
-          { userDataDir: app.getPath('userData'), current: dataFolder, restartApp: restartOnChosenFolder },
-        ),
+          dataFolder: { userDataDir: app.getPath('userData'), current: dataFolder, restartApp: restartOnChosenFolder },
+        }),
         appOriginOf(entryUrl),
       );
-      mainWindow = createMainWindow({ preloadPath, entryUrl });
-      trayState = { ...trayState, doNotDisturb: store.preferences.notifications.doNotDisturb };
-      tray = new VigilTray(
-        (icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon),
-        { showWindow, showBubble, setDoNotDisturb, quit: () => app.quit() },
-        trayState,
+      windows.openMain();
+      tray.attach(
+        (state) =>
+          new VigilTray((icon) => trayIconPath(join(app.getAppPath(), 'resources'), icon), { showWindow, showBubble: () => windows.showBubble(), setDoNotDisturb, quit: () => app.quit() }, state),
+        { doNotDisturb: store.preferences.notifications.doNotDisturb },
       );
       const shortcut = registerShowShortcut(store.preferences.showShortcut, showWindow);
       if (!shortcut.registered) {
@@ -305,7 +195,7 @@ function start(): void {
       // the window's Settings can still choose another data folder, and the next call tries again.
       try {
         await host.use(async () => undefined);
-        refreshWaiting();
+        desk.refreshWaiting();
       } catch (error) {
         log.error(`Vigil started without its engine: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -4,7 +4,7 @@
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
-import type { IpcHandlers } from './ipcRouter';
+import type { IpcHandlers } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
 import { createConnectorHandlers, type ConnectorDependencies } from './connectorHandlers';
@@ -20,21 +20,31 @@ export type PrivacyOptions = Partial<Omit<PrivacyDependencies, 'dataDir'>>;
 export type SettingsOptions = Omit<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'> &
   Partial<Pick<SettingsDependencies, 'pickPackFile' | 'pickKeyFile' | 'pickPackFolder'>>;
 
-/** The handlers of every contract method, backed by the engine in `host`. */
-export function createCopilotHandlers(
-  host: ServiceHost,
-  settings: SettingsOptions,
-  pickEntriesFile: EntriesFilePicker = showEntriesFileDialog,
-  onTicketOpened?: TicketOpenedListener,
-  connectors: Partial<ConnectorDependencies> = {},
-  privacy: PrivacyOptions = {},
+/** What `createCopilotHandlers` needs; everything but the host and the Settings screen's has a default. */
+export interface CopilotHandlerOptions {
+  /** The engine the handlers call. */
+  host: ServiceHost;
+  /** The Settings screen's preferences, data folder and pickers (the native dialogs by default). */
+  settings: SettingsOptions;
+  /** Asks for the entries file to import; the native dialog by default. */
+  pickEntriesFile?: EntriesFilePicker;
+  /** Told which ticket the analyst opened last (notifications stay quiet about it). */
+  onTicketOpened?: TicketOpenedListener;
+  /** The connector secret store (the keychain by default) and the folder picker. */
+  connectors?: Partial<ConnectorDependencies>;
+  /** The app's guarded egress policy and what to do when offline mode changes. */
+  privacy?: PrivacyOptions;
   /** Settings → Team data folder; without it the folder in `settings.dataDir` is shown and cannot be changed. */
-  dataFolder?: Omit<DataFolderDependencies, 'pickFolder'> & Partial<Pick<DataFolderDependencies, 'pickFolder'>>,
-): IpcHandlers {
+  dataFolder?: Omit<DataFolderDependencies, 'pickFolder'> & Partial<Pick<DataFolderDependencies, 'pickFolder'>>;
+}
+
+/** The handlers of every contract method, backed by the engine in `options.host`. */
+export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandlers {
+  const { host, settings, connectors = {}, privacy = {}, dataFolder } = options;
   return {
     // Without the app's policy (tests), offline mode switches a policy of its own that no guard enforces.
     ...createPrivacyHandlers(host, { dataDir: settings.dataDir, egress: new EgressPolicy(), pickExportFile: showAuditExportDialog, ...privacy }),
-    ...createEngineHandlers(host, pickEntriesFile, onTicketOpened),
+    ...createEngineHandlers(host, options.pickEntriesFile ?? showEntriesFileDialog, options.onTicketOpened),
     ...createSettingsHandlers(host, {
       pickPackFile: showPackFileDialog,
       pickKeyFile: showKeyFileDialog,

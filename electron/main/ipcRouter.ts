@@ -4,15 +4,13 @@
  * receive only typed, validated requests and can trust them.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { IPC_METHODS, ipcChannel, type IpcMethod, type IpcRequest, type IpcResponse } from '../ipc/contract';
+import { IPC_METHODS, ipcChannel, type IpcMethod, type IpcParsedRequest, type IpcResponse } from '../ipc/contract';
+import type { IpcHandlers } from './ipcHandlerGroup';
 import { parseIpcRequest } from '../ipc/parseRequest';
 import { describeSender, isTrustedSender, type AppOrigin } from './security';
 import { log } from '../../core/privacy/redactingLogger';
 
-/** One implementation per contract method; the type makes a missing or extra method a compile error. */
-export type IpcHandlers = {
-  readonly [M in IpcMethod]: (request: IpcRequest<M>, event: IpcMainInvokeEvent) => Promise<IpcResponse<M>>;
-};
+export type { IpcHandlers } from './ipcHandlerGroup';
 
 /**
  * Wraps one handler with the sender check and the request validation. Both failures reject with an error
@@ -36,7 +34,7 @@ export function createValidatedHandler<M extends IpcMethod>(
         ),
       );
     }
-    let request: IpcRequest<M>;
+    let request: IpcParsedRequest<M>;
     try {
       request = parseIpcRequest(method, args);
     } catch (error) {

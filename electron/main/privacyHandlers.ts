@@ -9,20 +9,11 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { readPrivacySettings, rollbackClosedStore, type EgressState } from '../../core/privacy/privacySettings';
 import type { PrivacyOverview, RollbackReport } from '../../core/privacy/privacyTypes';
-import type { IpcHandlers } from './ipcRouter';
+import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 
 /** The contract methods this file answers. */
-export type PrivacyMethod =
-  | 'privacyOverview'
-  | 'setPrivacySettings'
-  | 'repairDataFolder'
-  | 'tagSnapshot'
-  | 'rollbackPreview'
-  | 'rollbackSnapshot'
-  | 'auditPage'
-  | 'verifyAudit'
-  | 'exportAudit';
+export type PrivacyMethod = keyof ReturnType<typeof createPrivacyHandlers>;
 
 /** The part of the process's egress policy (core/net/egress.ts) these handlers read and switch. */
 export interface EgressSwitch {
@@ -46,7 +37,7 @@ export interface PrivacyDependencies {
 }
 
 /** The handlers of the Privacy section's and the audit view's methods. */
-export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependencies): Pick<IpcHandlers, PrivacyMethod> {
+export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependencies) {
   const egressState = (): EgressState => ({ offline: deps.egress.offline, allowedHosts: deps.egress.allowedHosts() });
   const overview = (): Promise<PrivacyOverview> => host.use((w) => w.privacy.overview(egressState()));
   const applyOffline = async (offline: boolean): Promise<void> => {
@@ -54,7 +45,7 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
     deps.egress.setOffline(offline);
     await deps.onOfflineChanged?.(offline);
   };
-  return {
+  return ipcHandlerGroup({
     privacyOverview: overview,
     setPrivacySettings: async (request) => {
       const { saved, redacting } = await host.use(async (w) => ({ saved: await w.privacy.setSettings(request), redacting: w.privacy.redactsBeforeStorage() }));
@@ -89,5 +80,5 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
       if (file === null) return null;
       return host.use((w) => w.privacy.exportAudit(file, { format, ...(type ? { type } : {}) }));
     },
-  };
+  });
 }

@@ -16,10 +16,10 @@ import type { PackViews } from '../../core/packs/packViews';
 import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 
 /** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
-export interface DesktopService extends Pick<Workspace, 'insights' | 'listTickets' | 'startWatching' | 'onDeskEvent' | 'watchPacks' | 'close'> {
+export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
   service: Pick<CopilotService, 'status' | 'importEntries' | 'waitForReindex'>;
   desk: Pick<Desk, 'listTickets' | 'openTicket' | 'feedback'>;
-  connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove'>;
+  connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove' | 'startWatching'>;
   replies: Pick<Replies, 'draft' | 'saveDraft' | 'send' | 'publishSuggestion'>;
   learning: Pick<Learning, 'reviewQueue' | 'reviewEntry'>;
   knowledge: Pick<EntryBrowser, 'searchKnowledge' | 'listEntries' | 'entryDetail' | 'reviseEntry' | 'setEntryStatus' | 'restoreEntryVersion'>;

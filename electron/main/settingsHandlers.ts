@@ -8,7 +8,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { chooseModel, describeModels, runsChoice, type CatalogContext } from '../../core/embed/modelCatalog';
 import type { ServiceStatus } from '../../core/app/serviceTypes';
 import type { LlmPullProgress } from '../../core/app/settingsTypes';
-import type { IpcHandlers } from './ipcRouter';
+import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { PreferencesStore } from './preferencesStore';
 import type { ServiceHost } from './serviceHost';
 
@@ -16,23 +16,7 @@ import type { ServiceHost } from './serviceHost';
 export type PathPicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
 
 /** The contract methods this file answers. */
-export type SettingsMethod =
-  | 'getPreferences'
-  | 'setPreferences'
-  | 'packsOverview'
-  | 'installPack'
-  | 'removePack'
-  | 'trustKey'
-  | 'untrustKey'
-  | 'subscribePacks'
-  | 'unsubscribePacks'
-  | 'syncPacks'
-  | 'modelsOverview'
-  | 'useModel'
-  | 'restartWorkspace'
-  | 'llmOverview'
-  | 'pullLlmModel'
-  | 'recheckLlm';
+export type SettingsMethod = keyof ReturnType<typeof createSettingsHandlers>;
 
 export interface SettingsDependencies {
   preferences: PreferencesStore;
@@ -48,11 +32,11 @@ export interface SettingsDependencies {
 }
 
 /** The handlers of the Settings screen's methods. */
-export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependencies): Pick<IpcHandlers, SettingsMethod> {
+export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependencies) {
   const models = deps.models ?? {};
   /** The running engine's status, or null when it cannot be opened (the models section must still work then). */
   const runningStatus = (): Promise<ServiceStatus | null> => host.use((w) => w.service.status()).catch(() => null);
-  return {
+  return ipcHandlerGroup({
     getPreferences: async () => deps.preferences.view(),
     setPreferences: (request) => deps.preferences.update(request),
     packsOverview: () => host.use((w) => w.packs.overview()),
@@ -110,5 +94,5 @@ export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependen
     llmOverview: () => host.use((w) => w.llm.overview()),
     pullLlmModel: () => host.use((w) => w.llm.pull((p) => deps.onLlmPullProgress?.({ status: p.status, fraction: p.fraction }))),
     recheckLlm: () => host.use((w) => w.llm.recheck()),
-  };
+  });
 }

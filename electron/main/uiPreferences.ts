@@ -12,28 +12,60 @@ import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from './notificati
 /** Brings Vigil forward from anywhere. */
 export const DEFAULT_SHOW_SHORTCUT = 'CommandOrControl+Shift+Space';
 
-export interface UiPreferences {
-  notifications: NotificationPrefs;
-  /** Electron accelerator of the global "bring Vigil forward" shortcut; empty to switch it off. */
-  showShortcut: string;
-}
+/** Longest global shortcut accepted ("CommandOrControl+Alt+Shift+Space" is 32). */
+export const MAX_SHORTCUT_CHARS = 64;
+
+/** The switches of the suggestion kinds, one per kind; each must be true or false. */
+const kindSwitches = Object.fromEntries(SUGGESTION_KINDS.map((kind) => [kind, z.boolean(`the switch for ${kind} suggestions must be true or false`)])) as Record<
+  (typeof SUGGESTION_KINDS)[number],
+  z.ZodBoolean
+>;
+
+const NotificationsSchema = z.strictObject({
+  enabled: z.boolean('notifications.enabled must be true or false'),
+  doNotDisturb: z.boolean('notifications.doNotDisturb must be true or false'),
+  dndUntil: z.iso.datetime({ offset: true, message: 'the do-not-disturb end must be an ISO 8601 time, or null for "until I switch it off"' }).nullable(),
+  kinds: z.strictObject(kindSwitches),
+  cooldownMinutes: z
+    .number('the cool-down must be a number of minutes')
+    .int('the cool-down must be a whole number of minutes')
+    .min(0, 'the cool-down cannot be negative')
+    .max(24 * 60, 'the cool-down must be at most 1440 minutes (a day)'),
+});
+
+/**
+ * The one schema of the analyst's preferences: the whole of a `setPreferences` request (strict), and field by
+ * field the check of the stored file (see `parseUiPreferences`).
+ */
+export const UiPreferencesSchema = z.strictObject({
+  notifications: NotificationsSchema,
+  showShortcut: z
+    .string()
+    .trim()
+    .max(MAX_SHORTCUT_CHARS, `the shortcut is longer than ${MAX_SHORTCUT_CHARS} characters`)
+    // Electron accelerators are printable ASCII ("CommandOrControl+Shift+Space"); anything else is never valid.
+    .regex(/^[\x20-\x7E]*$/, 'the shortcut may hold only keys such as CommandOrControl+Shift+Space'),
+});
+
+/** The analyst's preferences for the desktop shell. */
+export type UiPreferences = z.output<typeof UiPreferencesSchema>;
 
 export const DEFAULT_UI_PREFERENCES: UiPreferences = {
   notifications: DEFAULT_NOTIFICATION_PREFS,
   showShortcut: DEFAULT_SHOW_SHORTCUT,
 };
 
-const KindsSchema = z.object(
-  Object.fromEntries(SUGGESTION_KINDS.map((k) => [k, z.boolean().optional()])) as Record<(typeof SUGGESTION_KINDS)[number], z.ZodOptional<z.ZodBoolean>>,
-);
+// A stored file may predate a suggestion kind or name one no longer known: each kind is optional and unknown
+// ones are ignored, where a request must name every kind and no other.
+const StoredKindsSchema = z.object(kindSwitches).partial();
 
 const FIELDS = {
-  'notifications.enabled': z.boolean(),
-  'notifications.doNotDisturb': z.boolean(),
-  'notifications.dndUntil': z.iso.datetime({ offset: true }).nullable(),
-  'notifications.kinds': KindsSchema,
-  'notifications.cooldownMinutes': z.number().int().min(0).max(24 * 60),
-  showShortcut: z.string().max(64),
+  'notifications.enabled': NotificationsSchema.shape.enabled,
+  'notifications.doNotDisturb': NotificationsSchema.shape.doNotDisturb,
+  'notifications.dndUntil': NotificationsSchema.shape.dndUntil,
+  'notifications.kinds': StoredKindsSchema,
+  'notifications.cooldownMinutes': NotificationsSchema.shape.cooldownMinutes,
+  showShortcut: UiPreferencesSchema.shape.showShortcut,
 } as const;
 
 export const UI_PREFERENCES_FILE = 'ui-preferences.json';

@@ -95,7 +95,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     bridge = await startBridgeHost(
       rendererDir,
       await appHandlers(host, { work, dataDir, modelsDir, ollamaHost: ollama.host, connectors: { secrets, pickConnectorFolder: async () => join(work, 'inbox') } }),
-      (listener) => workspace.onDeskEvent(listener),
+      (listener) => workspace.desk.onEvent(listener),
     );
   }, 120_000);
 

@@ -41,12 +41,12 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     await service.service.importEntries(seed);
     const secrets = new MemorySecretStore();
     // As the app starts: watching begins with no connectors.json, on the process's egress policy.
-    expect(await service.startWatching({ secrets, egress: new EgressPolicy() })).toEqual([]);
+    expect(await service.connectors.startWatching({ secrets, egress: new EgressPolicy() })).toEqual([]);
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
     bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir, connectors: { secrets, pickConnectorFolder: async () => inbox } }), (listener) =>
-      service.onDeskEvent(listener),
+      service.desk.onEvent(listener),
     );
     page = await openAppPage(browser, bridge.url);
   });

@@ -39,7 +39,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
     bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), pickEntriesFile: async () => pickedFile }), (listener) =>
-      service.onDeskEvent(listener),
+      service.desk.onEvent(listener),
     );
     page = await openAppPage(browser, bridge.url, { width: 1100, height: 760 });
   });
@@ -105,7 +105,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const inbox = join(work, 'data', 'tickets');
     await mkdir(inbox, { recursive: true });
     await writeFile(join(work, 'data', 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }));
-    expect(await service.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
+    expect(await service.connectors.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
     const ticket: Ticket = {
       id: 'T-200',
       subject: 'VPN keeps dropping at the hotel',
@@ -137,7 +137,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
       messages: [...ticket.messages, { id: 'm2', author: 'analyst', text: 'Set the VPN client MTU to 1380 and reconnect; hotel networks often use a smaller MTU.' }],
     };
     const learned = new Promise<string[]>((resolve) => {
-      const off = service.onDeskEvent((event) => {
+      const off = service.desk.onEvent((event) => {
         if (event.type === 'knowledge-changed') {
           off();
           resolve(event.entryIds);

@@ -48,7 +48,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
     bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), actor: () => 'omar' }), (listener) =>
-      workspace.onDeskEvent(listener),
+      workspace.desk.onEvent(listener),
     );
     page = await openAppPage(browser, bridge.url, { width: 1280, height: 900 });
   }, 120_000);

@@ -50,7 +50,7 @@ export type {
   SentReply,
 } from '../../../core/app/connectorTypes';
 export type { RemoveConnectorResponse, SaveConnectorResponse, SendReplyRequest } from '../../../electron/ipc/contract';
-export type { EntryContent, EntryDetail, EntryListPage, EntryListRequest, EntryOrigin, EntryPatch, EntryProvenanceView, EntrySummary, EntryVersionView } from '../../../core/app/knowledgeBrowser';
+export type { EntryContent, EntryDetail, EntryListPage, EntryListRequest, EntryOrigin, EntryPatch, EntryProvenanceView, EntrySummary, EntryVersionView } from '../../../core/knowledge/knowledgeBrowser';
 export type {
   AllowedHostView,
   AuditExportReport,
@@ -66,5 +66,5 @@ export type {
   RollbackPreview,
   RollbackReport,
   SnapshotView,
-} from '../../../core/app/privacyTypes';
+} from '../../../core/privacy/privacyTypes';
 export type { DataFolderChoiceView, DataFolderSwitchResult } from '../../../electron/ipc/contract';

@@ -42,7 +42,7 @@ describe('the desk with a local model', () => {
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     await workspace.service.importEntries(kb);
     const events: DeskEvent[] = [];
-    workspace.onDeskEvent((e) => events.push(e));
+    workspace.desk.onEvent((e) => events.push(e));
     return events;
   }
 
@@ -67,6 +67,6 @@ describe('the desk with a local model', () => {
     await workspace.desk.ingest({ id: 'e1', type: 'ticket_opened', ticketId: ticket.id, at: '2026-11-22T10:00:00Z', ticket, messageId: 'm1' });
     expect(events.filter((e) => e.type === 'suggestion')).toHaveLength(1);
     await vi.waitFor(async () => expect((await workspace.desk.openTicket(ticket.id))!.suggestions).toHaveLength(0));
-    expect((await workspace.listTickets())[0]!.waiting).toBe(0);
+    expect((await workspace.desk.listTickets())[0]!.waiting).toBe(0);
   });
 });

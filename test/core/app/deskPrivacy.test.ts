@@ -76,7 +76,7 @@ describe('the desk and the team’s privacy settings', () => {
     let liveDraft: string;
     try {
       await workspace.service.importEntries(kb);
-      await workspace.startWatching({ secrets: new MemorySecretStore() });
+      await workspace.connectors.startWatching({ secrets: new MemorySecretStore() });
       await writeFile(join(tickets, 'T-7.json'), JSON.stringify(customerTicket('open')));
       await workspace.connectors.catchUp('demo');
       const detail = (await workspace.desk.openTicket('demo:T-7'))!;

@@ -29,15 +29,15 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
   });
 
   it('watches nothing until connectors are configured', async () => {
-    expect(await workspace.startWatching({ secrets: new MemorySecretStore() })).toEqual([]);
+    expect(await workspace.connectors.startWatching({ secrets: new MemorySecretStore() })).toEqual([]);
     expect(workspace.connectors.health()).toEqual([]);
   });
 
   it('turns a ticket file landing in a watched folder into a cited suggestion on the desk, once', async () => {
     await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }));
     const events: DeskEvent[] = [];
-    workspace.onDeskEvent((e) => events.push(e));
-    expect(await workspace.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
+    workspace.desk.onEvent((e) => events.push(e));
+    expect(await workspace.connectors.startWatching({ secrets: new MemorySecretStore() })).toEqual(['demo']);
     const ticket = {
       id: 'T-1',
       subject: 'VPN keeps dropping',
@@ -47,7 +47,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
     await writeFile(join(data, 'tickets', 'T-1.json'), JSON.stringify(ticket));
     await workspace.connectors.catchUp('demo');
     await workspace.connectors.catchUp('demo');
-    const [summary] = await workspace.listTickets();
+    const [summary] = await workspace.desk.listTickets();
     expect(summary).toMatchObject({ id: 'demo:T-1', subject: 'VPN keeps dropping', waiting: 1 });
     const detail = await workspace.desk.openTicket('demo:T-1');
     expect(detail!.suggestions).toHaveLength(1);
@@ -64,7 +64,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       join(data, 'connectors.json'),
       JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }, { id: 'gone', kind: 'folder', path: 'nowhere', enabled: false }] }),
     );
-    await workspace.startWatching({ secrets: new MemorySecretStore() });
+    await workspace.connectors.startWatching({ secrets: new MemorySecretStore() });
     await workspace.connectors.catchUp('demo');
     const overview = await workspace.connectors.overview();
     expect(overview.problem).toBeNull();
@@ -80,7 +80,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
 
   it('names the field of a mistake in connectors.json', async () => {
     await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder' }] }));
-    await expect(workspace.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
+    await expect(workspace.connectors.startWatching({ secrets: new MemorySecretStore() })).rejects.toThrow(/connectors\.json: connectors\.0 \("demo"\)\.path/);
     expect((await workspace.connectors.overview()).problem).toMatch(/connectors\.0 \("demo"\)\.path/);
   });
 
@@ -92,7 +92,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [entry] }));
       const secrets = new MemorySecretStore();
       await secrets.set('zm-token', ZAMMAD_TOKEN);
-      expect(await workspace.startWatching({ secrets })).toEqual(['zm']);
+      expect(await workspace.connectors.startWatching({ secrets })).toEqual(['zm']);
       await workspace.connectors.catchUp('zm');
       const ticketId = `zm:${id}`;
       const shown = (await workspace.desk.openTicket(ticketId))!.suggestions[0]!;

@@ -39,7 +39,7 @@ describe('connectors and replies from the app, on the workspace', () => {
     await workspace.service.importEntries(kb);
     secrets = new MemorySecretStore();
     egress = new EgressPolicy();
-    expect(await workspace.startWatching({ secrets, egress })).toEqual([]);
+    expect(await workspace.connectors.startWatching({ secrets, egress })).toEqual([]);
   });
 
   afterEach(async () => {
@@ -60,7 +60,7 @@ describe('connectors and replies from the app, on the workspace', () => {
     expect((await workspace.connectors.overview()).connectors.map((c) => [c.id, c.kind, c.writeBack])).toEqual([['demo', 'folder', true]]);
     await writeFile(join(tickets, 'T-1.json'), JSON.stringify(TICKET));
     await workspace.connectors.catchUp('demo');
-    expect((await workspace.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
+    expect((await workspace.desk.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
     expect(workspace.connectors.health()[0]).toMatchObject({ id: 'demo', lastError: null });
   });
 
@@ -103,7 +103,7 @@ describe('connectors and replies from the app, on the workspace', () => {
     expect((await workspace.insights()).totals.used).toBe(1);
     // The outbox is never read back as a ticket.
     await workspace.connectors.catchUp('demo');
-    expect((await workspace.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
+    expect((await workspace.desk.listTickets()).map((t) => t.id)).toEqual(['demo:T-1']);
   });
 
   it('says why a ticket cannot be posted to when its connector has write-back off', async () => {

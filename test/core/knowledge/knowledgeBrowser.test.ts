@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
-import type { EntrySummary } from '../../../core/app/knowledgeBrowser';
+import type { EntrySummary } from '../../../core/knowledge/knowledgeBrowser';
 
 /** 3,000 entries: mixed kinds, statuses and origins, each changed at its own minute (entry i at minute i). */
 const TOTAL = 3000;

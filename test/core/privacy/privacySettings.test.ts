@@ -177,7 +177,7 @@ describe('the workspace privacy methods', () => {
       const secrets = new MemorySecretStore();
       await secrets.set('rt-token', 'not-used');
       const egress = new EgressPolicy({ offline: true });
-      expect(await workspace.startWatching({ secrets, egress })).toEqual(['drop']);
+      expect(await workspace.connectors.startWatching({ secrets, egress })).toEqual(['drop']);
       const overview = await workspace.connectors.overview();
       const rt = overview.connectors.find((c) => c.id === 'rt')!;
       expect(rt.health).toMatchObject({ state: 'stopped', lastError: 'Paused: offline mode allows only this machine, and rt connects to rt.example.com. Switch offline mode off in Settings → Privacy to resume.' });

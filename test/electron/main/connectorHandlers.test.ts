@@ -45,11 +45,11 @@ describe('connector handlers in the main process', () => {
     dataDir = join(work, 'data');
     host = new ServiceHost(async () => {
       const workspace = await Workspace.open({ dataDir, delayedReviewEveryMs: 0 });
-      await workspace.startWatching({ secrets: new SafeStorageSecretStore(dataDir), egress: new EgressPolicy() });
+      await workspace.connectors.startWatching({ secrets: new SafeStorageSecretStore(dataDir), egress: new EgressPolicy() });
       return workspace;
     });
     // The defaults the app uses: the safeStorage store of the data folder and the native folder dialog.
-    handlers = createCopilotHandlers(host, { preferences: await PreferencesStore.open(work), dataDir });
+    handlers = createCopilotHandlers({ host, settings: { preferences: await PreferencesStore.open(work), dataDir } });
   });
 
   afterAll(async () => {

@@ -12,7 +12,6 @@ const llmStatus = { mode: 'retrieval-only' as const, reason: 'No local model is 
  */
 export function fakeDeskMethods() {
   return {
-    listTickets: vi.fn(async () => []),
     desk: {
       listTickets: vi.fn(() => []),
       openTicket: vi.fn(async () => null),
@@ -23,8 +22,6 @@ export function fakeDeskMethods() {
       reviewQueue: vi.fn(async () => []),
       reviewEntry: vi.fn(async () => []),
     },
-    startWatching: vi.fn(async (_options: unknown): Promise<string[]> => []),
-    onDeskEvent: vi.fn((_listener: (event: unknown) => void) => () => undefined),
     ...fakeConnectorMethods(),
     knowledge: {
       searchKnowledge: vi.fn(async () => []),
@@ -64,7 +61,6 @@ export function fakePackMethods() {
       pull: vi.fn(async (_onProgress: (progress: { status: string; completed: number | null; total: number | null; fraction: number | null }) => void) => llmStatus),
       recheck: vi.fn(async () => llmStatus),
     },
-    watchPacks: vi.fn(async (_onReport: (report: unknown) => void) => undefined),
   } satisfies Partial<DesktopService>;
 }
 
@@ -81,6 +77,7 @@ export function fakeConnectorMethods() {
       testDraft: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id })),
       save: vi.fn(async (request: { draft: { id: string } }, _secrets: unknown) => ({ ok: true as const, id: request.draft.id, watchProblem: null })),
       remove: vi.fn(async (id: string, _secrets: unknown) => ({ id, secretsDeleted: [], syncStateKept: `/data/watch/${id}`, watchProblem: null })),
+      startWatching: vi.fn(async () => []),
     },
     replies: {
       draft: vi.fn(async (ticketId: string) => draftView(ticketId)),

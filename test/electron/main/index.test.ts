@@ -354,6 +354,22 @@ describe('the tray follows the engine, every connector and the queue', () => {
     expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
   });
 
+  it('counts waiting tickets from the summaries the desk events carry, without listing the tickets again', async () => {
+    const { tray, menuLines } = await bootTray();
+    await vi.waitFor(() => expect(listTickets).toHaveBeenCalled());
+    const listed = listTickets.mock.calls.length;
+    const listener = engine.onDeskEvent.mock.calls[0]![0];
+    const summary = (id: string, waiting: number) => ({ id, subject: 'Card declined', status: 'open', requester: null, updatedAt: '2026-11-22T10:00:00Z', preview: '', waiting });
+
+    listener({ type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's2', kind: 'answer', text: 'Ask for a new card.', ticket: summary('T-7', 1) });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · 1 ticket with help waiting · retrieval-only (no local model)');
+    listener({ type: 'tickets-changed', tickets: [summary('T-8', 2)] });
+    expect(menuLines()).toContain('2 tickets with help waiting');
+    listener({ type: 'tickets-changed', tickets: [summary('T-7', 0), summary('T-8', 0)] });
+    expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)');
+    expect(listTickets).toHaveBeenCalledTimes(listed);
+  });
+
   it('stays up and shows the problem in the tray when the data folder cannot be opened', async () => {
     engine.open.mockReset().mockRejectedValue(new Error('The data folder /srv/team is in use by another Vigil process (pid 4242 on ws-7).'));
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -34,21 +34,21 @@ describe('copilot IPC handlers', () => {
 
   it('imports the file the analyst picked in the dialog', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => '/tmp/kb.jsonl');
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => '/tmp/kb.jsonl' });
     await expect(handlers.importEntries(undefined, event)).resolves.toEqual(report);
     expect(service.service.importEntries).toHaveBeenCalledWith('/tmp/kb.jsonl');
   });
 
   it('imports nothing and answers null when the dialog is cancelled', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => null });
     await expect(handlers.importEntries(undefined, event)).resolves.toBeNull();
     expect(service.service.importEntries).not.toHaveBeenCalled();
   });
 
   it('passes the query and limit through to the engine', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings(), async () => null);
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => null });
     await handlers.searchKnowledge({ query: 'vpn', limit: 3 }, event);
     expect(service.knowledge.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
   });
@@ -63,7 +63,7 @@ describe('copilot IPC handlers', () => {
 
   it('decides a review as the signed-in user of this machine, never a name from the page', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     const request = { entryId: 'qa-T-1', decision: 'approve' as const };
     await handlers.reviewEntry(request, event);
     expect(service.learning.reviewEntry).toHaveBeenCalledWith(request, userInfo().username);
@@ -71,7 +71,7 @@ describe('copilot IPC handlers', () => {
 
   it('installs the pack file chosen in the native dialog, which offers only .vpack files', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network-basics-1.0.0.vpack'] });
     await expect(handlers.installPack(undefined, event)).resolves.toMatchObject({ outcome: 'installed' });
     expect(service.packs.install).toHaveBeenCalledWith('/media/usb/network-basics-1.0.0.vpack');
@@ -82,14 +82,14 @@ describe('copilot IPC handlers', () => {
 
   it('installs nothing when the pack dialog is cancelled', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await expect(handlers.installPack(undefined, event)).resolves.toBeNull();
     expect(service.packs.install).not.toHaveBeenCalled();
   });
 
   it('trusts the key file chosen in the dialog under the name the analyst typed', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network.public.pem'] });
     await expect(handlers.trustKey({ name: 'Network team' }, event)).resolves.toMatchObject({ added: true });
     expect(service.packs.trustKeyFile).toHaveBeenCalledWith('/media/usb/network.public.pem', 'Network team');
@@ -99,7 +99,7 @@ describe('copilot IPC handlers', () => {
 
   it('subscribes to the folder chosen in a folder dialog', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/mnt/share/packs'] });
     await expect(handlers.subscribePacks({ packs: ['network-basics'] }, event)).resolves.toEqual({ folder: '/mnt/share/packs', packs: ['network-basics'] });
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { properties: string[] };
@@ -108,7 +108,7 @@ describe('copilot IPC handlers', () => {
 
   it('refuses to unsubscribe a folder that is not subscribed', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers(new ServiceHost(async () => service), await settings());
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await expect(handlers.unsubscribePacks({ folder: '/etc' }, event)).rejects.toThrow(/^folder: there is no subscription to \/etc/);
     expect(service.packs.unsubscribe).not.toHaveBeenCalled();
   });

@@ -159,7 +159,7 @@ describe('privacy handlers on the real engine', () => {
     await expect(showAuditExportDialog(event, 'jsonl')).resolves.toBeNull(); // cancelled
 
     // The app's handlers use that dialog: a cancelled one exports nothing.
-    const all = createCopilotHandlers(host, { preferences: await PreferencesStore.open(root), dataDir }, async () => null, undefined, {}, { egress });
+    const all = createCopilotHandlers({ host, settings: { preferences: await PreferencesStore.open(root), dataDir }, pickEntriesFile: async () => null, privacy: { egress } });
     await expect(all.exportAudit({ format: 'csv' }, event)).resolves.toBeNull();
     expect(fakeElectron.dialog.showSaveDialog).toHaveBeenCalledTimes(3);
   });

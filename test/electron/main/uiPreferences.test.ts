@@ -8,6 +8,7 @@ import {
   saveUiPreferences,
   UI_PREFERENCES_FILE,
 } from '../../../electron/main/uiPreferences';
+import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 
 describe('the analyst’s UI preferences file', () => {
   let folder: string;
@@ -39,6 +40,19 @@ describe('the analyst’s UI preferences file', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain(`${file}: notifications.doNotDisturb:`);
     expect(warnings[1]).toContain(`${file}: showShortcut:`);
+  });
+
+  it('holds a saved request and the stored file to the same limits, in the same words', async () => {
+    const file = join(folder, UI_PREFERENCES_FILE);
+    const tooLong = { ...DEFAULT_UI_PREFERENCES, notifications: { ...DEFAULT_UI_PREFERENCES.notifications, cooldownMinutes: 2000 }, showShortcut: 'Ctrl+é' };
+    expect(() => parseIpcRequest('setPreferences', [tooLong])).toThrow('notifications.cooldownMinutes: the cool-down must be at most 1440 minutes (a day)');
+    expect(() => parseIpcRequest('setPreferences', [tooLong])).toThrow('showShortcut: the shortcut may hold only keys such as CommandOrControl+Shift+Space');
+    await writeFile(file, JSON.stringify(tooLong));
+    const { warnings } = await loadUiPreferences(folder);
+    expect(warnings).toEqual([
+      `${file}: notifications.cooldownMinutes: the cool-down must be at most 1440 minutes (a day); using the default.`,
+      `${file}: showShortcut: the shortcut may hold only keys such as CommandOrControl+Shift+Space; using the default.`,
+    ]);
   });
 
   it('falls back to the defaults when the file is not JSON, and says so', async () => {

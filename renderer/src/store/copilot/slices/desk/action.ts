@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { DeskEvent, FeedbackAction } from '../../../../api/contractTypes';
+import type { DeskEvent, FeedbackAction, TicketSummary } from '../../../../api/contractTypes';
 import { errorMessage } from '../../../../api/errorMessage';
 import { suggestionKindLabel } from '../../../../components/deskText';
 import type { CopilotState, VigilApiSource } from '../../store';
 import { initialDeskState, type DeskState, type View } from './initialState';
+import { mergeShownSuggestion, mergeTicketSummaries } from './merge';
 import { createReplyActions, type ReplyAction } from './replyActions';
 
 /** Toasts kept on screen at once; older ones make room. */
@@ -31,136 +32,168 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
   // Numbers each load, so a slow answer never replaces a newer one.
   let latestTickets = 0;
   let latestDetail = 0;
-  return (set, get) => ({
-    ...initialDeskState,
-    setView(view) {
-      set({ view });
-    },
-    async loadTickets() {
-      const ticket = ++latestTickets;
-      try {
-        const tickets = await api().listTickets();
-        if (ticket === latestTickets) set({ tickets, ticketsLoaded: true, ticketsError: null });
-      } catch (error) {
-        if (ticket === latestTickets) set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
+  /**
+   * Ticket summaries pushed while a load of the queue is under way: the load's answer may predate them, so they
+   * are merged into it. Null when no load is under way.
+   */
+  let pushedDuringLoad: TicketSummary[] | null = null;
+  return (set, get) => {
+    /** Takes pushed summaries into the queue; before the queue has loaded, they wait for the load's answer. */
+    const takeTickets = (changed: readonly TicketSummary[]): void => {
+      if (pushedDuringLoad) pushedDuringLoad.push(...changed);
+      if (!get().ticketsLoaded) {
+        if (!pushedDuringLoad) void get().loadTickets();
+        return;
       }
-    },
-    async openTicket(ticketId) {
-      const ticket = ++latestDetail;
-      set({
-        view: 'desk',
-        selectedTicketId: ticketId,
-        detailError: null,
-        feedbackError: null,
-        toasts: get().toasts.filter((t) => t.ticketId !== ticketId),
-      });
-      try {
-        const detail = await api().openTicket({ ticketId });
-        if (ticket !== latestDetail) return;
-        if (!detail) {
-          set({ detail: null, detailError: `Ticket ${ticketId} is no longer watched; it may have been removed from its source.` });
-          return;
+      set({ tickets: mergeTicketSummaries(get().tickets, changed) });
+    };
+    return {
+      ...initialDeskState,
+      setView(view) {
+        set({ view });
+      },
+      async loadTickets() {
+        const ticket = ++latestTickets;
+        pushedDuringLoad = [];
+        try {
+          const tickets = await api().listTickets();
+          if (ticket === latestTickets) set({ tickets: mergeTicketSummaries(tickets, pushedDuringLoad ?? []), ticketsLoaded: true, ticketsError: null });
+        } catch (error) {
+          if (ticket === latestTickets) set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
+        } finally {
+          if (ticket === latestTickets) pushedDuringLoad = null;
         }
-        set({ detail, tickets: get().tickets.map((t) => (t.id === ticketId ? { ...t, waiting: 0 } : t)) });
-      } catch (error) {
-        if (ticket === latestDetail) set({ detailError: errorMessage(error) });
-      }
-    },
-    async sendFeedback(suggestionId, action, reason) {
-      const detail = get().detail;
-      if (!detail) return;
-      set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: action }, feedbackError: null });
-      try {
-        const updated = await api().sendFeedback({
-          ticketId: detail.ticket.id,
-          suggestionId,
-          action,
-          ...(reason ? { reason } : {}),
+      },
+      async openTicket(ticketId) {
+        const ticket = ++latestDetail;
+        set({
+          view: 'desk',
+          selectedTicketId: ticketId,
+          detailError: null,
+          feedbackError: null,
+          toasts: get().toasts.filter((t) => t.ticketId !== ticketId),
         });
-        const current = get().detail;
-        if (current && current.ticket.id === detail.ticket.id) {
-          set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
-        }
-      } catch (error) {
-        set({ feedbackError: errorMessage(error) });
-      } finally {
-        const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
-        set({ pendingFeedback: rest });
-      }
-    },
-    subscribeToDesk() {
-      try {
-        return api().onDeskEvent((event) => get().handleDeskEvent(event));
-      } catch (error) {
-        // No preload: say so where the queue would be; the header's status call says the same.
-        set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
-        return () => undefined;
-      }
-    },
-    async loadInsights() {
-      try {
-        set({ insights: await api().insights(), insightsError: null });
-      } catch (error) {
-        set({ insightsError: errorMessage(error) });
-      }
-    },
-    async publishSuggestion(suggestionId) {
-      const detail = get().detail;
-      if (!detail) return;
-      set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: 'published' }, feedbackError: null });
-      try {
-        const updated = await api().publishSuggestion({ ticketId: detail.ticket.id, suggestionId });
-        const current = get().detail;
-        if (current && current.ticket.id === detail.ticket.id) {
-          set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
-        }
-      } catch (error) {
-        set({ feedbackError: errorMessage(error) });
-      } finally {
-        const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
-        set({ pendingFeedback: rest });
-      }
-    },
-    dismissToast(id) {
-      set({ toasts: get().toasts.filter((t) => t.id !== id) });
-    },
-    handleDeskEvent(event) {
-      switch (event.type) {
-        case 'tickets-changed':
-          void get().loadTickets();
-          return;
-        case 'knowledge-changed':
-          void get().loadStatus();
-          void get().loadReview();
-          return;
-        case 'open-ticket':
-          void get().openTicket(event.ticketId);
-          return;
-        case 'workspace-progress':
-          set({ workspaceProgress: event.message });
-          return;
-        case 'llm-pull-progress':
-          if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
-          return;
-        case 'suggestion': {
-          const state = get();
-          if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {
-            // The analyst is looking at it: refresh in place, no toast.
-            void state.openTicket(event.ticketId);
+        try {
+          const detail = await api().openTicket({ ticketId });
+          if (ticket !== latestDetail) return;
+          if (!detail) {
+            set({ detail: null, detailError: `Ticket ${ticketId} is no longer watched; it may have been removed from its source.` });
             return;
           }
-          const toast = {
-            id: event.suggestionId,
-            ticketId: event.ticketId,
-            title: `${suggestionKindLabel(event.kind)} · ${event.subject ?? event.ticketId}`,
-            text: event.text,
-          };
-          const others = state.toasts.filter((t) => t.id !== toast.id);
-          set({ toasts: [...others, toast].slice(-MAX_TOASTS) });
-          return;
+          set({ detail, tickets: get().tickets.map((t) => (t.id === ticketId ? { ...t, waiting: 0 } : t)) });
+        } catch (error) {
+          if (ticket === latestDetail) set({ detailError: errorMessage(error) });
         }
-      }
-    },
-    ...createReplyActions(api, set, get),
-  });
+      },
+      async sendFeedback(suggestionId, action, reason) {
+        const detail = get().detail;
+        if (!detail) return;
+        set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: action }, feedbackError: null });
+        try {
+          const updated = await api().sendFeedback({
+            ticketId: detail.ticket.id,
+            suggestionId,
+            action,
+            ...(reason ? { reason } : {}),
+          });
+          const current = get().detail;
+          if (current && current.ticket.id === detail.ticket.id) {
+            set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
+          }
+        } catch (error) {
+          set({ feedbackError: errorMessage(error) });
+        } finally {
+          const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
+          set({ pendingFeedback: rest });
+        }
+      },
+      subscribeToDesk() {
+        try {
+          return api().onDeskEvent((event) => get().handleDeskEvent(event));
+        } catch (error) {
+          // No preload: say so where the queue would be; the header's status call says the same.
+          set({ ticketsLoaded: true, ticketsError: errorMessage(error) });
+          return () => undefined;
+        }
+      },
+      async loadInsights() {
+        try {
+          set({ insights: await api().insights(), insightsError: null });
+        } catch (error) {
+          set({ insightsError: errorMessage(error) });
+        }
+      },
+      async publishSuggestion(suggestionId) {
+        const detail = get().detail;
+        if (!detail) return;
+        set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: 'published' }, feedbackError: null });
+        try {
+          const updated = await api().publishSuggestion({ ticketId: detail.ticket.id, suggestionId });
+          const current = get().detail;
+          if (current && current.ticket.id === detail.ticket.id) {
+            set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
+          }
+        } catch (error) {
+          set({ feedbackError: errorMessage(error) });
+        } finally {
+          const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
+          set({ pendingFeedback: rest });
+        }
+      },
+      dismissToast(id) {
+        set({ toasts: get().toasts.filter((t) => t.id !== id) });
+      },
+      handleDeskEvent(event) {
+        switch (event.type) {
+          case 'tickets-changed':
+            // The event says which tickets changed: no reload of the whole queue.
+            takeTickets(event.tickets);
+            return;
+          case 'knowledge-changed':
+            void get().loadStatus();
+            void get().loadReview();
+            return;
+          case 'open-ticket':
+            void get().openTicket(event.ticketId);
+            return;
+          case 'workspace-progress':
+            set({ workspaceProgress: event.message });
+            return;
+          case 'llm-pull-progress':
+            if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
+            return;
+          case 'suggestion': {
+            const state = get();
+            takeTickets([event.ticket]);
+            if (state.view === 'desk' && state.selectedTicketId === event.ticketId) {
+              // The analyst is looking at it: show it in place, no toast.
+              const detail = state.detail;
+              if (detail?.ticket.id !== event.ticketId) {
+                void state.openTicket(event.ticketId);
+                return;
+              }
+              set({
+                detail: mergeShownSuggestion(detail, event.shown),
+                tickets: get().tickets.map((t) => (t.id === event.ticketId ? { ...t, waiting: 0 } : t)),
+              });
+              // Seen as it arrived: the engine clears the ticket's badge only when the ticket is opened (no other
+              // call records it), so it is opened once more for that, and its answer is the detail just shown.
+              if (event.ticket.waiting > 0) void state.openTicket(event.ticketId);
+              return;
+            }
+            const toast = {
+              id: event.suggestionId,
+              ticketId: event.ticketId,
+              title: `${suggestionKindLabel(event.kind)} · ${event.subject ?? event.ticketId}`,
+              text: event.text,
+            };
+            const others = state.toasts.filter((t) => t.id !== toast.id);
+            set({ toasts: [...others, toast].slice(-MAX_TOASTS) });
+            return;
+          }
+        }
+      },
+      ...createReplyActions(api, set, get),
+    };
+  };
 }
