@@ -28,7 +28,7 @@ import {
   type ConnectorConfig,
 } from '../connectors/registry';
 import { SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
-import { writeFileAtomic } from '../watch/durableFile';
+import { writeFileAtomic } from '../formats/durableFile';
 import type {
   ConnectorDraft,
   ConnectorEditView,

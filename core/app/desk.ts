@@ -19,7 +19,7 @@ import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
-import { peopleNamesIn } from '../learn/entryQuality';
+import { peopleNamesIn } from '../text/peopleNames';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import {

@@ -3,7 +3,7 @@
  * settings so the desktop app and `vigil watch` use it. Nothing is pulled: `ollama pull MODEL` is the admin's.
  */
 import { parseArgs } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { readLlmSetting, writeLlmSetting } from '../llm/llmSetting';
 
 export class LlmUsageError extends Error {}

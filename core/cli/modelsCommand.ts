@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting } from '../embed/embedderFactory';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import {

@@ -3,10 +3,9 @@
  * from entry files, sign, inspect) need no data folder; the others go through CopilotService on the team's data
  * folder, like the desktop app's settings. Usage mistakes exit 2 with the pack usage; refusals throw (exit 1).
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -15,6 +14,7 @@ import { checkPack, DEFAULT_MAX_PACK_BYTES, parseHeader, PackError, readPackFile
 import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../packs/packKeys';
 import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
+import { writeFileAtomic } from '../formats/durableFile';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -67,18 +67,6 @@ async function withService<T>(dataDir: string | undefined, out: Out, run: (s: Co
     return await run(service);
   } finally {
     await service.close();
-  }
-}
-
-/** Replaces `file` with `bytes` so that a reader never sees half a pack. */
-async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
   }
 }
 
@@ -153,7 +141,7 @@ async function build(args: string[], out: Out): Promise<number> {
     }
     for (const issue of issues) out.error(`skipped ${formatLineIssue(issue)}`);
     const result = await exportPack(entries, options);
-    await writeAtomic(file, result.bytes);
+    await writeFileAtomic(file, result.bytes);
     return report({ entries: result.selected, considered: result.considered, redacted: result.redacted, signed: options.privateKey ? keyIdOf(options.privateKey) : null });
   }
   return withService(values['data-dir'], out, async (service) => {
@@ -312,7 +300,7 @@ export async function packCommand(args: string[], out: Out): Promise<number> {
         const file = required(positionals[0], 'pack sign needs a FILE');
         const key = await readPrivateKey(required(values.key, 'pack sign needs --key PRIVATE.pem'));
         const target = values.out ?? file;
-        await writeAtomic(target, resignPack(await readPackFile(file), file, key));
+        await writeFileAtomic(target, resignPack(await readPackFile(file), file, key));
         out.log(`signed ${target} with key ${keyIdOf(key)}`);
         return 0;
       }

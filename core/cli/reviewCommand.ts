@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { emitKeypressEvents } from 'node:readline';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import type { ReviewItem } from '../learn/reviewQueue';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit

@@ -3,7 +3,7 @@
  * CopilotService as the desktop app. Errors are printed as sentences, with the exit code 1; usage errors exit 2.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { readPrivacySettings } from '../app/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from '../app/replay';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import {
   buildConnectors,
   CONNECTORS_FILE,
@@ -18,7 +18,7 @@ import { readLlmSetting } from '../llm/llmSetting';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import type { EgressPolicy } from '../net/egress';
 import { cliEgress } from './cliEgress';
-import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
+import { CopilotSink, type DecisionRecord } from './copilotSink';
 import { savedSyncStates } from '../watch/syncState';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
 

@@ -3,6 +3,7 @@
  * source's own API into ticket events in the spec's ticket format; the watcher owns scheduling, cursors,
  * retries, de-duplication and health. Connectors never write anywhere unless the analyst clicks (`postNote`).
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 
@@ -95,4 +96,22 @@ export class ConnectorError extends Error {
     super(message);
     this.name = 'ConnectorError';
   }
+}
+
+/** A connector id is also a folder name: letters, digits, `-` and `_`. */
+export const CONNECTOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The folder where the watcher keeps a connector's state; connectors may keep their own files under it too. */
+export function connectorStateDir(dataDir: string, connectorId: string): string {
+  if (!CONNECTOR_ID_PATTERN.test(connectorId)) {
+    throw new Error(`Connector id "${connectorId}" may contain only letters, digits, "-" and "_" (at most 64 characters).`);
+  }
+  return join(dataDir, 'watch', connectorId);
+}
+
+/** A configured connector as the watcher drives it. */
+export interface WatchedConnector {
+  connector: Connector;
+  /** Time between polls once caught up. */
+  pollMs: number;
 }

@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { describeZodError, formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema, type Ticket, type TicketStatus } from '../formats/schemas';
-import { appendDurable, writeFileAtomic } from '../watch/durableFile';
+import { appendDurable, writeFileAtomic } from '../formats/durableFile';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
 
 export interface FolderConnectorOptions {

@@ -9,11 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { userDataDir } from '../app/dataDir';
+import { userDataDir } from '../formats/dataDir';
+import { writeJsonAtomic } from '../formats/durableFile';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256: 64 lower-case hexadecimal digits (or null until pinned)');
 
@@ -318,10 +319,7 @@ export async function writePin(modelsDir: string, id: string, record: PinRecord 
   const pins = await readPins(modelsDir);
   if (record) pins.models[id] = record;
   else delete pins.models[id];
-  await mkdir(modelsDir, { recursive: true });
-  const file = pinsFile(modelsDir);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(pins, null, 2)}\n`, 'utf8');
-  await rename(`${file}.tmp`, file);
+  await writeJsonAtomic(pinsFile(modelsDir), pins);
 }
 
 // ── File checks ───────────────────────────────────────────────────────────────────────────────────────────────

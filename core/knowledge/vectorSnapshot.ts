@@ -15,11 +15,12 @@
  * (f32 per slot), ids (JSON array, null for a free slot), statistics (JSON), the int8 matrix (slots x rowBytes),
  * and a trailer: the CRC-32 of everything after the header (u32 LE) and the end magic.
  */
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { CorpusStats } from './freshTier';
 import type { VectorIndex } from './vectorIndex';
+import { renameDurable } from '../formats/durableFile';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');
@@ -111,7 +112,7 @@ export function captureSnapshot(key: SnapshotKey, vectors: VectorIndex, stats: C
         return complete;
       } finally {
         await handle.close();
-        if (complete) await rename(temporary, file);
+        if (complete) await renameDurable(temporary, file);
         else await rm(temporary, { force: true });
       }
     },

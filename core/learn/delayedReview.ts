@@ -8,8 +8,8 @@
  * the clock.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { SuggestionEvent } from '../feedback/suggestionEvents';
 import { describeZodError } from '../formats/jsonl';
@@ -18,10 +18,12 @@ import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
+import { peopleNamesIn } from '../text/peopleNames';
+import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { answerOverlap, SAME_ANSWER_OVERLAP } from './entryMerger';
 import { conversationText } from './llmExtractor';
 import { resolutionMessage } from './ruleExtractor';
+import { writeFileAtomic } from '../formats/durableFile';
 
 export type Clock = () => Date;
 
@@ -117,10 +119,7 @@ export class DelayedReviewScheduler {
   }
 
   async save(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const body = JSON.stringify({ format: 1, pending: [...this.pending.values()] });
-    await writeFile(`${this.file}.tmp`, body);
-    await rename(`${this.file}.tmp`, this.file);
+    await writeFileAtomic(this.file, JSON.stringify({ format: 1, pending: [...this.pending.values()] }));
   }
 }
 

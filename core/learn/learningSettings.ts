@@ -4,11 +4,12 @@
  * delayed review runs. A bad file is an error naming the file and the field; a missing file means the defaults.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
+import { writeJsonAtomic } from '../formats/durableFile';
 
 export const LearningSettingsSchema = z.object({
   /** `always`: every learned entry waits in the review queue; `auto-above-confidence`: confident ones are approved. */
@@ -58,9 +59,7 @@ export async function loadLearningSettings(dataDir: string): Promise<LearningSet
 export async function saveLearningSettings(dataDir: string, settings: Partial<LearningSettings>): Promise<LearningSettings> {
   const valid = LearningSettingsSchema.parse(settings);
   const file = settingsPath(dataDir);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(valid, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeJsonAtomic(file, valid);
   return valid;
 }
 

@@ -10,7 +10,8 @@ import type { Ticket } from '../formats/schemas';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, sanitizeModelText } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
+import { peopleNamesIn } from '../text/peopleNames';
+import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
 
 /** What the model must answer: at most five entries, one problem each. */

@@ -5,10 +5,11 @@
  * and checked against the quality rules (entryQuality.ts); what fails is returned with its reasons.
  */
 import type { Message, Ticket } from '../formats/schemas';
-import { checkScope } from '../assist/scopeGate';
+import { checkScope } from '../text/scope';
 import { cleanMessage } from '../text/queryCleaner';
 import { tokenize } from '../text/tokenize';
-import { checkEntryQuality, describeQualityIssues, peopleNamesIn, scrubEntryText, type QualityIssue } from './entryQuality';
+import { peopleNamesIn } from '../text/peopleNames';
+import { checkEntryQuality, describeQualityIssues, scrubEntryText, type QualityIssue } from './entryQuality';
 
 /** A proposed knowledge entry, before deduplication and review. */
 export interface EntryCandidate {

@@ -8,7 +8,8 @@ import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 import { emptyCounts } from '../privacy/redaction';
-import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type LlmCallReport, type TextRequest } from './languageModel';
+import type { LlmCallReport } from '../privacy/llmCallReport';
+import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type TextRequest } from './languageModel';
 
 /** Where Ollama listens unless configured otherwise (its own default). */
 export const DEFAULT_OLLAMA_HOST = '127.0.0.1:11434';

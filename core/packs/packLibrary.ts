@@ -15,7 +15,7 @@ import type { Embedder } from '../embed/embedder';
 import { KnowledgeStore, type SearchHit, type SearchOptions } from '../knowledge/knowledgeStore';
 import { toStoredEntry, type StoredEntry } from '../knowledge/storedEntry';
 import { WriteQueue } from '../knowledge/writeQueue';
-import { readJsonFile, syncFolder, writeJsonAtomic } from './atomicFile';
+import { readJsonFile, syncFolder, writeJsonAtomic } from '../formats/durableFile';
 import { PackError } from './packError';
 import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, type CheckedPack } from './packFormat';
 import { TrustList, type TrustedKey } from './trustList';
@@ -365,7 +365,7 @@ export class PackLibrary {
   }
 
   private async writeIndex(packs: InstalledPack[], beforeRename?: () => void | Promise<void>): Promise<void> {
-    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs }, beforeRename);
+    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs }, { beforeRename });
   }
 
   /** Closes a replaced or removed version once searches already running on it have finished, then deletes it. */

@@ -8,7 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from './atomicFile';
+import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
 import { PackError, type PackErrorCode } from './packError';
 import { compareVersions, DEFAULT_MAX_PACK_BYTES, PACK_EXTENSION, PackNameSchema, readPackHeader } from './packFormat';
 import type { InstallResult, PackLibrary } from './packLibrary';

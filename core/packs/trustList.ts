@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from './atomicFile';
+import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw } from './packKeys';
 

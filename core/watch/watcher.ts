@@ -5,7 +5,7 @@
  * a fetch that hangs is aborted after `fetchTimeoutMs`. Each connector's health says, in plain words, how it is
  * doing. Memory is bounded by one page per connector: the next page is fetched only after the last is committed.
  */
-import { ConnectorError, TicketEventSchema, type Connector, type FetchPage, type TicketEvent } from '../connectors/connector';
+import { ConnectorError, TicketEventSchema, type FetchPage, type TicketEvent, type WatchedConnector } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
 import type { EventSink } from './eventSink';
@@ -42,12 +42,6 @@ export interface ConnectorHealth {
   /** Issues reported since start (the list above keeps only the newest). */
   issuesTotal: number;
   nextAttemptAt: string | null;
-}
-
-export interface WatchedConnector {
-  connector: Connector;
-  /** Time between polls once caught up. */
-  pollMs: number;
 }
 
 export interface WatcherOptions {

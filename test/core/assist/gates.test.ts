@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkScope, classifyScope } from '../../../core/assist/scopeGate';
+import { classifyScope } from '../../../core/assist/scopeGate';
+import { checkScope } from '../../../core/text/scope';
 import { RepeatGate } from '../../../core/assist/repeatGate';
 import { confidenceOf } from '../../../core/assist/confidence';
 

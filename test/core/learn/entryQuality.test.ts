@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../core/formats/schemas';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from '../../../core/learn/entryQuality';
+import { checkEntryQuality, scrubEntryText } from '../../../core/learn/entryQuality';
+import { peopleNamesIn } from '../../../core/text/peopleNames';
 
 const problems = (question: string, answer: string, names: string[] = []): string[] =>
   checkEntryQuality(question, answer, names).map((i) => `${i.field}:${i.problem}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Connector, FetchPage, TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
-import { connectorStateDir } from '../../../core/watch/syncState';
+import { connectorStateDir } from '../../../core/connectors/connector';
 import { Watcher } from '../../../core/watch/watcher';
 
 const BURST = 10_000;

@@ -413,7 +413,7 @@ describe('choosing the team data folder in the running app', () => {
       fakeElectron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [chosen] });
     });
     // The default: the team folder the CLI uses too (core/app/dataDir.ts).
-    const { defaultDataDir } = await import('../../../core/app/dataDir');
+    const { defaultDataDir } = await import('../../../core/formats/dataDir');
     const defaultDir = defaultDataDir('default', { ...process.env, VIGIL_DATA_DIR: '' });
     expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: defaultDir });
 

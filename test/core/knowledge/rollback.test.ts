@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
-import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/privacy/rollback';
+import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/knowledge/rollback';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
 
 async function everyEntryWith(dataDir: string, embedder: HashedEmbedder): Promise<string[]> {

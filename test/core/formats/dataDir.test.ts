@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/app/dataDir';
+import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/formats/dataDir';
 
 describe('the data folder the CLI uses', () => {
   let root: string;
