@@ -6,8 +6,7 @@
  * privacy and the audit log, the data folder) and the assist bubble's page. The same run takes the screenshots
  * `insights.png`, `assist-bubble.png` and `settings-models.png` (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { auditAccessibleNames, describeUnnamed } from './accessibleNames';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
+import { tempFolder } from '../support/tempFolder';
 
 /** A customer's first message on a new ticket, as the folder connector delivers it. */
 function opened(id: string, subject: string, text: string): TicketEvent {
@@ -51,7 +51,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
   let page: Page;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-a11y-'));
+    work = await tempFolder('vigil-e2e-a11y-');
     dataDir = join(work, 'data');
     const modelsDir = join(work, 'models');
     await installTinyModel(modelsDir, { writeManifest: true });

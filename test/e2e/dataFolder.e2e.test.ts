@@ -3,8 +3,7 @@
  * checks on real folders) behind the IPC contract: a folder holding other files is refused with its names, an
  * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
+import { tempFolder } from '../support/tempFolder';
 
 describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', () => {
   let work: string;
@@ -29,7 +29,7 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
   let restarts = 0;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-datafolder-'));
+    work = await tempFolder('vigil-e2e-datafolder-');
     dataDir = join(work, 'data');
     documents = join(work, 'Documents');
     team = join(work, 'encrypted', 'vigil-team');

@@ -4,8 +4,7 @@
  * edit with the search. The screenshot `knowledge-browser.png` goes to `test-results/screenshots/`
  * (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { closedTicket } from '../core/learn/learnTickets';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
+import { tempFolder } from '../support/tempFolder';
 
 const LEARNED_QUESTION = 'The badge reader at the side door rejects my badge every morning';
 const EDITED_ANSWER = 'Re-enrol the badge at the security desk; the side door reader lost its sync with the badge server.';
@@ -30,7 +30,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
   let learnedId: string;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-knowledge-'));
+    work = await tempFolder('vigil-e2e-knowledge-');
     const seed = join(work, 'team-articles.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     workspace = await Workspace.open({ dataDir: join(work, 'data') });

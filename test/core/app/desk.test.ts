@@ -1,5 +1,4 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
@@ -8,6 +7,7 @@ import type { DeskEvent } from '../../../core/app/deskTypes';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import type { Ticket } from '../../../core/formats/schemas';
 import { ARTICLES } from '../../fixtures/storeEntries';
+import { tempFolder } from '../../support/tempFolder';
 
 function vpnTicket(status: Ticket['status'] = 'open', extra: Ticket['messages'] = []): Ticket {
   return {
@@ -32,7 +32,7 @@ describe('the analyst’s desk', () => {
   let events: DeskEvent[];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-desk-'));
+    dir = await tempFolder('vigil-desk-');
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     service = await CopilotService.open({ dataDir: join(dir, 'data') });

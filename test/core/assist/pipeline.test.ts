@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
@@ -7,6 +6,7 @@ import { conversationText } from '../../../core/assist/llmStages';
 import type { Ticket } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, promptsOf, scripted, stageOf } from './llmScript';
+import { tempFolder } from '../../support/tempFolder';
 
 const ENTRIES = [
   { id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel or mobile networks. Steps: https://docs.example.com/vpn#mtu' },
@@ -19,7 +19,7 @@ function ticket(id: string, ...texts: string[]): Ticket {
 }
 
 async function openService(server: FakeOllama | null, dataDir?: string): Promise<{ service: CopilotService; dataDir: string }> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-pipeline-')));
+  const dir = dataDir ?? (await tempFolder('vigil-pipeline-'));
   const service = await CopilotService.open({ dataDir: dir, ...(server ? { llm: { model: 'llama3.2', host: server.host } } : {}) });
   if (!dataDir) {
     const file = join(dir, 'entries.jsonl');
@@ -139,7 +139,7 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     const down = await startOllamaServer();
     const host = down.host;
     await down.close();
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-pipeline-'));
+    const dir = await tempFolder('vigil-pipeline-');
     service = await CopilotService.open({ dataDir: dir, llm: { model: 'llama3.2', host } });
     const status = await service.status();
     expect(status.llm).toMatchObject({ mode: 'retrieval-only' });

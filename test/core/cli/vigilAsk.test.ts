@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../core/cli/vigil';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
+import { tempFolder } from '../../support/tempFolder';
 
 const ticket = { id: 'T-1', subject: 'VPN drops', status: 'open', messages: [{ id: '1', author: 'customer', text: 'My VPN disconnects every few minutes at the hotel.' }] };
 const entry = { id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380.' };
@@ -19,7 +19,7 @@ describe('vigil ask and vigil summary', () => {
   afterEach(async () => server?.close());
 
   it('answers a question about a ticket with the local model, citing the knowledge, and summarises without one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-ask-'));
+    const dir = await tempFolder('vigil-ask-');
     const dataDir = join(dir, 'data');
     await writeFile(join(dir, 'tickets.jsonl'), JSON.stringify(ticket));
     await writeFile(join(dir, 'entries.jsonl'), JSON.stringify(entry));

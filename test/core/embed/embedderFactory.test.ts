@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
@@ -14,6 +13,7 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { TransformersEmbedder } from '../../../core/embed/transformersEmbedder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
+import { tempFolder } from '../../support/tempFolder';
 
 const ENTRIES = [
   { id: 'kb-vpn', kind: 'article', title: 'vpn drops', body: 'my vpn drops every ten minutes' },
@@ -28,7 +28,7 @@ describe('choosing the embedder of a data folder', () => {
   let ollama: FakeOllama;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-factory-'));
+    root = await tempFolder('vigil-factory-');
     modelsDir = join(root, 'models');
     await installTinyModel(modelsDir, { writeManifest: true });
     // An admin's Ollama manifest, at the fake server's 8 dimensions.

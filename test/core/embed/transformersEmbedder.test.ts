@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkModelFiles, pinModelFiles } from '../../../core/embed/modelManifest';
@@ -14,6 +13,7 @@ import {
 } from '../../../core/embed/transformersEmbedder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { referenceHiddenStates, tokenId } from '../../fixtures/tinyOnnx/tinyModel';
+import { tempFolder } from '../../support/tempFolder';
 
 /** Token ids of a text as the tiny WordPiece vocabulary splits it, with [CLS] and [SEP] around. */
 function ids(...tokens: string[]): number[] {
@@ -51,7 +51,7 @@ describe('the transformers.js embedder', () => {
   };
 
   beforeAll(async () => {
-    modelsDir = await mkdtemp(join(tmpdir(), 'vigil-models-'));
+    modelsDir = await tempFolder('vigil-models-');
   });
   afterAll(async () => {
     for (const embedder of loaded) await embedder.close();

@@ -13,7 +13,8 @@ import { keyIdOf } from '../../../core/packs/packKeys';
 import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
 import { listSnapshots } from '../../../core/knowledge/rollback';
-import { INFO, NETWORK_ENTRIES, newKey, tempDir, writePack } from './packFixtures';
+import { tempFolder } from '../../support/tempFolder';
+import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const run = promisify(execFile);
 const embedder = new HashedEmbedder();
@@ -31,8 +32,8 @@ afterEach(async () => {
 
 /** A data folder trusting one key, and a folder with that key's packs. */
 async function setup(): Promise<{ dataDir: string; files: string; key: ReturnType<typeof newKey>; lib: PackLibrary }> {
-  const dataDir = await tempDir('vigil-packdata-');
-  const files = await tempDir('vigil-packfiles-');
+  const dataDir = await tempFolder('vigil-packdata-');
+  const files = await tempFolder('vigil-packfiles-');
   const key = newKey();
   await new TrustList(dataDir).add(key.publicKey, 'Network team');
   return { dataDir, files, key, lib: await library(dataDir) };
@@ -285,8 +286,8 @@ describe('pack install killed (SIGKILL) at every stage', () => {
 
   /** A data folder with the team's own entries and a trusted key; v1 of the pack installed when `upgrade`. */
   async function crashSetup(upgrade: boolean): Promise<{ dataDir: string; file: string }> {
-    const dataDir = await tempDir('vigil-packcrash-');
-    const files = await tempDir('vigil-packfiles-');
+    const dataDir = await tempFolder('vigil-packcrash-');
+    const files = await tempFolder('vigil-packfiles-');
     const key = newKey();
     await new TrustList(dataDir).add(key.publicKey, 'Network team');
     const teamFile = join(files, 'team.jsonl');

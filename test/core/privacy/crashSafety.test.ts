@@ -4,14 +4,14 @@
  * stored entry parses and is one the work meant to write).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
+import { tempFolder } from '../../support/tempFolder';
 
 /** Runs the child until `enough(lines)` says so, then kills it with SIGKILL; returns what it had acknowledged. */
 function runAndKill(args: string[], enough: (lines: string[]) => boolean): Promise<{ lines: string[]; killed: boolean }> {
@@ -52,7 +52,7 @@ function expectOnceEach(entries: StoredEntry[]): void {
 
 describe('crash safety (SIGKILL)', () => {
   it('during an import: every acknowledged batch is there once, and nothing else', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const file = join(dir, 'entries.jsonl');
     const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: `kb-${i}`, kind: 'article', title: `Article ${i}`, body: `How to fix problem number ${i}.` }));
     await writeFile(file, `${lines.join('\n')}\n`);
@@ -68,7 +68,7 @@ describe('crash safety (SIGKILL)', () => {
   });
 
   it('during learning: every entry acknowledged as learned is there, once', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const { lines: acks, killed } = await runAndKill(['learn', join(dir, 'data')], (l) => l.length >= 15);
     expect(killed).toBe(true);
     const entries = await everyEntry(join(dir, 'data'));
@@ -81,7 +81,7 @@ describe('crash safety (SIGKILL)', () => {
   });
 
   it('during re-indexing: the old index stays in charge, and the next open finishes the job', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const dataDir = join(dir, 'data');
     const file = join(dir, 'entries.jsonl');
     await writeFile(file, `${Array.from({ length: 2500 }, (_, i) => JSON.stringify({ id: `kb-${i}`, kind: 'article', body: `Fix for issue ${i}.` })).join('\n')}\n`);

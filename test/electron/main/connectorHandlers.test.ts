@@ -3,8 +3,7 @@
  * the token an admin types goes to the keychain (safeStorage, faked here reversibly), never into connectors.json,
  * and never back to the page in any answer.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,6 +11,7 @@ import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
+import { tempFolder } from '../../support/tempFolder';
 
 /** A reversible stand-in for the OS keychain, as in safeStorageSecrets.test.ts. */
 const keychain = {
@@ -41,7 +41,7 @@ describe('connector handlers in the main process', () => {
 
   beforeAll(async () => {
     zammad = await new FakeZammad().start();
-    work = await mkdtemp(join(tmpdir(), 'vigil-connector-handlers-'));
+    work = await tempFolder('vigil-connector-handlers-');
     dataDir = join(work, 'data');
     host = new ServiceHost(async () => {
       const workspace = await Workspace.open({ dataDir, delayedReviewEveryMs: 0 });

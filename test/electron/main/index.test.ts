@@ -1,9 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
 import { fakePackMethods } from './fakeDesktopService';
+import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -188,7 +187,7 @@ describe('main process start-up and shutdown', () => {
   });
 
   it('applies preferences saved from the Settings screen: do-not-disturb in the tray, the new global shortcut', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-prefs-'));
+    const userData = await tempFolder('vigil-index-prefs-');
     const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => fakeElectron.app.getPath.mockReturnValue(userData));
     await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
     const tray = fakeElectron.Tray.created[0]!;
@@ -405,8 +404,8 @@ describe('choosing the team data folder in the running app', () => {
   });
 
   it('picks the folder in the native dialog, closes the workspace, relaunches, and the next start opens that folder', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
-    const chosen = await mkdtemp(join(tmpdir(), 'vigil-index-team-'));
+    const userData = await tempFolder('vigil-index-userdata-');
+    const chosen = await tempFolder('vigil-index-team-');
     const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
     const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => {
       fakeElectron.app.getPath.mockReturnValue(userData);
@@ -439,7 +438,7 @@ describe('choosing the team data folder in the running app', () => {
   });
 
   it('does not open (or create) a chosen folder that has gone, says so in the tray, and can go back to the default', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const userData = await tempFolder('vigil-index-userdata-');
     const gone = join(userData, 'not-mounted', 'vigil');
     const { saveDataFolderChoice } = await import('../../../electron/main/dataFolderChoice');
     await saveDataFolderChoice(userData, gone);
@@ -471,7 +470,7 @@ describe('choosing the team data folder in the running app', () => {
 
 describe('main process privacy wiring', () => {
   it('applies the saved offline mode before the workspace opens and records each refused connection in its audit log', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-index-privacy-'));
+    const dataDir = await tempFolder('vigil-index-privacy-');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ privacy: { offline: true, redactBeforeStorage: false } }));
     const append = vi.fn(async (_record: unknown) => undefined);

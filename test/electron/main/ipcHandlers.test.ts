@@ -1,5 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
@@ -8,6 +7,7 @@ import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } fr
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
 import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -27,7 +27,7 @@ function fakeService() {
 }
 
 async function settings(): Promise<SettingsOptions> {
-  const folder = await mkdtemp(join(tmpdir(), 'vigil-handlers-'));
+  const folder = await tempFolder('vigil-handlers-');
   return { preferences: await PreferencesStore.open(folder), dataDir: join(folder, 'data') };
 }
 

@@ -4,8 +4,6 @@
  * is played by a Node child running the same worker with the same environment (test/electron/fakeElectron.ts), so
  * the worker's real work on a real table is checked, and the arguments the app gives Electron.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,13 +13,14 @@ import { optimizeInChild, useMaintenanceForker } from '../../../core/knowledge/o
 import { utilityProcessForker } from '../../../electron/main/maintenanceProcess';
 import { stored } from '../../fixtures/storeEntries';
 import { fakeElectron } from '../fakeElectron';
+import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
 const embedder = new HashedEmbedder();
 
 async function fragmentedTable(name: string): Promise<{ dir: string; db: lancedb.Connection; table: lancedb.Table }> {
-  const dir = join(await mkdtemp(join(tmpdir(), 'vigil-maintenance-')), 'lancedb');
+  const dir = join(await tempFolder('vigil-maintenance-'), 'lancedb');
   const db = await lancedb.connect(dir);
   const table = await db.createEmptyTable(name, schemaFor(embedder.dimensions));
   for (let i = 0; i < 3; i++) {

@@ -3,7 +3,6 @@
  * and the real egress policy; Electron is mocked (test/electron/fakeElectron.ts) for the native save dialog.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +15,7 @@ import { createPrivacyHandlers } from '../../../electron/main/privacyHandlers';
 import { ServiceHost } from '../../../electron/main/serviceHost';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
+import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
@@ -56,7 +56,7 @@ describe('privacy handlers on the real engine', () => {
   const offlineChanges: boolean[] = [];
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-privacy-handlers-'));
+    root = await tempFolder('vigil-privacy-handlers-');
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

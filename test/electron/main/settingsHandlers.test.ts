@@ -3,8 +3,7 @@
  * packs, a real (tiny) ONNX model and a loopback Ollama. Only the native dialogs are replaced, by pickers that
  * answer what the analyst would choose.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { NETWORK_ENTRIES, writePack } from '../../core/packs/packFixtures';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
+import { tempFolder } from '../../support/tempFolder';
 
 const event = { sender: {} } as unknown as IpcMainInvokeEvent;
 
@@ -29,7 +29,7 @@ describe('Settings handlers on the real engine', () => {
   const picked: { packFile: string | null; keyFile: string | null; folder: string | null } = { packFile: null, keyFile: null, folder: null };
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-settings-'));
+    root = await tempFolder('vigil-settings-');
     ollama = await startOllamaServer({ models: [] });
   });
   afterEach(async () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -8,11 +7,12 @@ import {
   saveUiPreferences,
   UI_PREFERENCES_FILE,
 } from '../../../electron/main/uiPreferences';
+import { tempFolder } from '../../support/tempFolder';
 
 describe('the analyst’s UI preferences file', () => {
   let folder: string;
   beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'vigil-prefs-'));
+    folder = await tempFolder('vigil-prefs-');
   });
   afterEach(() => rm(folder, { recursive: true, force: true }));
 
