@@ -9,6 +9,7 @@
  */
 import type { Embedder } from '../embed/embedder';
 import { dot, normalize } from '../embed/vectorMath';
+import { errorMessage } from '../formats/errorMessage';
 
 export type AlertPriority = 'P0' | 'P1' | 'P2';
 
@@ -143,7 +144,7 @@ export class AlertEngine {
         try {
           this.regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
         } catch (error) {
-          throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${(error as Error).message}).`);
+          throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${errorMessage(error)}).`);
         }
       }
       if (rule.match.type !== 'regex' && !embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);

@@ -21,6 +21,7 @@ import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
 import { classifyScope, type ScopeClass } from './scopeGate';
+import { errorMessage } from '../formats/errorMessage';
 
 /** Citations kept per decision: the candidates considered, best first. */
 export const MAX_CITATIONS = 10;
@@ -342,7 +343,7 @@ export class Assistant {
     } catch (error) {
       const failure = error instanceof LlmError ? error : null;
       if (failure) this.llm?.reportFailure(failure);
-      gates.push({ gate: 'llm', verdict: 'error', detail: error instanceof Error ? error.message : String(error) });
+      gates.push({ gate: 'llm', verdict: 'error', detail: errorMessage(error) });
       // The retrieval decision stands: the model's failure neither shows nor hides anything.
       const { ticketId: _t, afterMessageId: _a, latencyMs: _l, stage: _s, gates: _g, model: _m, ...kept } = immediate;
       return decide(kept);

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { appDataDir } from '../formats/dataDir';
 import { readLlmSetting, writeLlmSetting } from '../llm/llmSetting';
+import { errorMessage } from '../formats/errorMessage';
 
 export class LlmUsageError extends Error {}
 
@@ -15,7 +16,7 @@ export async function llmCommand(args: string[], out: Out): Promise<number> {
   try {
     parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'ollama-host': { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new LlmUsageError((err as Error).message);
+    throw new LlmUsageError(errorMessage(err));
   }
   const [sub, model, ...extra] = parsed.positionals;
   const dataDir = parsed.values['data-dir'] ?? appDataDir();

@@ -27,6 +27,7 @@ import {
   type TransformersManifest,
 } from '../embed/modelManifest';
 import { OllamaEmbedder } from '../embed/ollamaEmbedder';
+import { errorMessage } from '../formats/errorMessage';
 
 /** The command line was wrong; the CLI prints usage and exits 2. */
 export class ModelsUsageError extends Error {}
@@ -50,7 +51,7 @@ function parse(args: string[]) {
   try {
     return parseArgs({ args, options: COMMON, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new ModelsUsageError((err as Error).message);
+    throw new ModelsUsageError(errorMessage(err));
   }
 }
 
@@ -132,7 +133,7 @@ async function verifyOne(m: LoadedManifest, flags: Flags, out: Out): Promise<{ r
     return { ready: true, installed: true };
   } catch (err) {
     out.log(`${m.id}: not available (Ollama ${m.tag})`);
-    out.log(`  → ${(err as Error).message}`);
+    out.log(`  → ${errorMessage(err)}`);
     return { ready: false, installed: false };
   }
 }

@@ -15,6 +15,7 @@ import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../packs/p
 import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
 import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -43,7 +44,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new PackUsageError((err as Error).message);
+    throw new PackUsageError(errorMessage(err));
   }
 }
 

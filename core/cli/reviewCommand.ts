@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
 import { appDataDir } from '../formats/dataDir';
 import type { ReviewItem } from '../learn/reviewQueue';
+import { errorMessage } from '../formats/errorMessage';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
   vigil kb review approve|reject ID [--as NAME] [--reason TEXT] [--data-dir DIR]
@@ -65,7 +66,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new ReviewUsage((err as Error).message);
+    throw new ReviewUsage(errorMessage(err));
   }
 }
 
@@ -130,7 +131,7 @@ async function interactiveReview(service: CopilotService, actor: string, out: Ou
             counts.edited++;
             out.log(`  edited and approved ${item.id}`);
           } catch (err) {
-            out.error(`  ${(err as Error).message}`);
+            out.error(`  ${errorMessage(err)}`);
             done = false;
           }
         } else if (key === 'r') {

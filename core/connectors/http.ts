@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { EgressDeniedError, type EgressPolicy } from '../net/egress';
 import { ConnectorError } from './connector';
+import { errorMessage } from '../formats/errorMessage';
 
 /** 30 s: a page of 100 tickets from a busy SaaS helpdesk takes a few seconds; a minute means something is stuck. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -192,7 +193,7 @@ export class JsonHttpClient {
     } catch (error) {
       throw new ConnectorError(
         this.clean(
-          `${this.service} sent a reply to ${what} that is not JSON (${(error as Error).message}): "${quote(text)}". ` +
+          `${this.service} sent a reply to ${what} that is not JSON (${errorMessage(error)}): "${quote(text)}". ` +
             'Check that the address points at the helpdesk itself, not a login page or proxy.',
         ),
         'bad_response',
@@ -229,7 +230,7 @@ export class JsonHttpClient {
       );
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const detail = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+    const detail = cause?.code ?? cause?.message ?? errorMessage(error) ?? String(error);
     return new ConnectorError(
       this.clean(
         `Could not reach ${this.service} at ${this.origin} (${what}: ${detail}). Check the address and the network; Vigil will try again.`,

@@ -22,6 +22,7 @@ import { FolderConnector } from './folderConnector';
 import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './httpConnectors';
 import { ImapConnector } from './imapConnector';
 import { log } from '../privacy/redactingLogger';
+import { errorMessage } from '../formats/errorMessage';
 
 export const CONNECTORS_FILE = 'connectors.json';
 
@@ -238,15 +239,15 @@ export async function loadConnectorsConfig(dataDir: string): Promise<ConnectorCo
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConnectorConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new ConnectorConfigError(`Cannot read ${file}: ${errorMessage(err)}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    const position = /position (\d+)/.exec((err as Error).message);
+    const position = /position (\d+)/.exec(errorMessage(err));
     const line = position ? `:${lineAt(text, Number(position[1]))}` : '';
-    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${(err as Error).message})`);
+    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${errorMessage(err)})`);
   }
   return parseConnectorsConfig(value, file);
 }
@@ -336,7 +337,7 @@ export async function buildConnectors(
       await work();
     } catch (err) {
       if (err instanceof ConnectorError) throw new ConnectorError(redact(err.message), err.kind, err.retryAfterMs);
-      throw new Error(redact(err instanceof Error ? err.message : String(err)));
+      throw new Error(redact(errorMessage(err)));
     }
   };
   const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
@@ -353,7 +354,7 @@ export async function buildConnectors(
         writer(ticketId, what);
         return null;
       } catch (err) {
-        return (err as Error).message;
+        return errorMessage(err);
       }
     };
     const note = can('note');

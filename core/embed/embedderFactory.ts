@@ -11,6 +11,7 @@ import { HashedEmbedder } from './hashedEmbedder';
 import { defaultModelsDir, findManifest, loadManifests, manifestDirs, type LoadedManifest } from './modelManifest';
 import { OllamaEmbedder } from './ollamaEmbedder';
 import { TransformersEmbedder } from './transformersEmbedder';
+import { errorMessage } from '../formats/errorMessage';
 
 /** The choice that needs no model files. */
 export const BUILTIN_EMBEDDER = 'builtin';
@@ -80,7 +81,7 @@ export async function openConfiguredEmbedder(dataDir: string, onProgress?: (mess
     });
   } catch (err) {
     throw new Error(
-      `This data folder uses the embedder "${setting.model}" (${settingsFile(dataDir)}), which cannot be used now: ${(err as Error).message} ` +
+      `This data folder uses the embedder "${setting.model}" (${settingsFile(dataDir)}), which cannot be used now: ${errorMessage(err)} ` +
         `To go back to the built-in embedder instead, run \`vigil models use builtin --data-dir ${dataDir}\`.`,
     );
   }

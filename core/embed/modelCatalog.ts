@@ -6,6 +6,7 @@
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting, type EmbedderContext } from './embedderFactory';
 import { HashedEmbedder } from './hashedEmbedder';
 import { checkModelFiles, defaultModelsDir, findManifest, loadManifests, manifestDirs, readPins, type LoadedManifest } from './modelManifest';
+import { errorMessage } from '../formats/errorMessage';
 
 /**
  * `verified`: every file matches the manifest's sha256 (or, for Ollama, the tag answers with vectors of the
@@ -68,7 +69,7 @@ async function viewOf(manifest: LoadedManifest, context: EmbedderContext & { mod
     await embedder.close?.();
     return { ...base, state: 'verified', reason: null };
   } catch (err) {
-    return { ...base, state: 'missing', reason: (err as Error).message };
+    return { ...base, state: 'missing', reason: errorMessage(err) };
   }
 }
 

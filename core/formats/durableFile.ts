@@ -10,6 +10,7 @@ import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { describeZodError } from './jsonl';
+import { errorMessage } from './errorMessage';
 
 /** How a whole-file replacement is made. */
 export interface AtomicWriteOptions {
@@ -100,13 +101,13 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${errorMessage(err)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is damaged (${(err as Error).message}). Restore it from a backup, or delete it to start again.`);
+    throw new Error(`${file} is damaged (${errorMessage(err)}). Restore it from a backup, or delete it to start again.`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

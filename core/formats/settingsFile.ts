@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { writeJsonAtomic } from './durableFile';
+import { errorMessage } from './errorMessage';
 
 const SETTINGS_FILE = 'settings.json';
 
@@ -27,7 +28,7 @@ async function readSettings(dataDir: string): Promise<{ file: string; text: stri
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}:1: (file): not valid JSON (${(err as Error).message}). Fix or delete the file (it holds the data folder's settings).`);
+    throw new Error(`${file}:1: (file): not valid JSON (${errorMessage(err)}). Fix or delete the file (it holds the data folder's settings).`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new Error(`${file}:1: (file): must be a JSON object. Fix or delete the file (it holds the data folder's settings).`);

@@ -29,6 +29,7 @@ import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
 import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
+import { errorMessage } from '../formats/errorMessage';
 
 export type { ReindexProgress } from './reindexJob';
 
@@ -654,7 +655,7 @@ export class KnowledgeStore {
       await this.commitRows(this.active, rows.map((r) => ({ entry: r.entry, vector: r.vector })));
       this.lastFlushError = null;
     } catch (err) {
-      this.lastFlushError = `${new Date().toISOString()}: ${(err as Error).message}`;
+      this.lastFlushError = `${new Date().toISOString()}: ${errorMessage(err)}`;
       throw err;
     }
     this.fresh.dropCommitted(rows);
@@ -763,7 +764,7 @@ export class KnowledgeStore {
         job.finish('done');
       } catch (err) {
         const cancelled = err instanceof ReindexCancelled || job.isCancelled;
-        job.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : (err as Error).message);
+        job.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : errorMessage(err));
         target.close();
         await this.db.dropTable(target.name).catch(() => undefined);
       } finally {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 const META_FILE = 'meta.json';
 
@@ -33,7 +34,7 @@ export async function readMeta(dataDir: string): Promise<StoreMeta | null> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is damaged (${(err as Error).message}). Restore it from a backup or choose another data folder.`);
+    throw new Error(`${file} is damaged (${errorMessage(err)}). Restore it from a backup or choose another data folder.`);
   }
   const parsed = MetaSchema.safeParse(json);
   if (!parsed.success) {

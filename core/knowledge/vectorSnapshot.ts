@@ -21,6 +21,7 @@ import { crc32 } from 'node:zlib';
 import type { CorpusStats } from './freshTier';
 import type { VectorIndex } from './vectorIndex';
 import { renameDurable } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');
@@ -133,7 +134,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    return { ok: false, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : (err as Error).message };
+    return { ok: false, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : errorMessage(err) };
   }
   try {
     const size = (await handle.stat()).size;
@@ -203,7 +204,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
     if (!trailer.subarray(4).equals(END) || trailer.readUInt32LE(0) !== checksum) return { ok: false, reason: 'its checksum does not match (damaged)' };
     return { ok: true, vectors: index, stats, ids: live };
   } catch (err) {
-    return { ok: false, reason: (err as Error).message };
+    return { ok: false, reason: errorMessage(err) };
   } finally {
     await handle.close();
   }

@@ -24,6 +24,7 @@ import { answerOverlap, SAME_ANSWER_OVERLAP } from './entryMerger';
 import { conversationText } from './llmExtractor';
 import { resolutionMessage } from './ruleExtractor';
 import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 export type Clock = () => Date;
 
@@ -70,7 +71,7 @@ export class DelayedReviewScheduler {
       try {
         raw = JSON.parse(await readFile(scheduler.file, 'utf8'));
       } catch (err) {
-        throw new Error(`${scheduler.file}: not valid JSON (${(err as Error).message}). Delete it to drop the pending reviews.`);
+        throw new Error(`${scheduler.file}: not valid JSON (${errorMessage(err)}). Delete it to drop the pending reviews.`);
       }
       const parsed = PendingFileSchema.safeParse(raw);
       if (!parsed.success) {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
 import { writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 export const LearningSettingsSchema = z.object({
   /** `always`: every learned entry waits in the review queue; `auto-above-confidence`: confident ones are approved. */
@@ -45,7 +46,7 @@ export async function loadLearningSettings(dataDir: string): Promise<LearningSet
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}). Fix the file or delete it to use the defaults.`);
+    throw new Error(`${file}: not valid JSON (${errorMessage(err)}). Fix the file or delete it to use the defaults.`);
   }
   const parsed = LearningSettingsSchema.safeParse(raw);
   if (!parsed.success) {

@@ -13,6 +13,7 @@ import { PromptRedactor } from '../privacy/promptRedaction';
 import { peopleNamesIn } from '../text/peopleNames';
 import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
+import { errorMessage } from '../formats/errorMessage';
 
 /** What the model must answer: at most five entries, one problem each. */
 export const ExtractionOutputSchema = z.object({
@@ -80,7 +81,7 @@ export async function extractWithLlm(
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
   } catch (err) {
-    return { ...extractWithRules(ticket, options), fallback: `the model could not be used (${(err as Error).message}); rules were used instead` };
+    return { ...extractWithRules(ticket, options), fallback: `the model could not be used (${errorMessage(err)}); rules were used instead` };
   }
 
   const names = peopleNamesIn(ticket);

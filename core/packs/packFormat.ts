@@ -13,6 +13,7 @@ import { describeZodError } from '../formats/jsonl';
 import { EntrySchema, type Entry } from '../formats/schemas';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw, rawPublicKey } from './packKeys';
+import { errorMessage } from '../formats/errorMessage';
 
 export { PackError, type PackErrorCode } from './packError';
 
@@ -124,7 +125,7 @@ export async function readPackFile(file: string, maxBytes = DEFAULT_MAX_PACK_BYT
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    throw new PackError('unreadable', `Cannot read the pack ${file}: ${(err as Error).message}`);
+    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
   }
   try {
     const { size } = await handle.stat();
@@ -166,7 +167,7 @@ export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_B
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    throw new PackError('unreadable', `Cannot read the pack ${file}: ${(err as Error).message}`);
+    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
   }
   try {
     const { size } = await handle.stat();
@@ -202,7 +203,7 @@ export function parseHeader(bytes: Buffer, file: string): { manifest: PackManife
   try {
     json = JSON.parse(bytes.subarray(0, newline).toString('utf8'));
   } catch (err) {
-    throw new PackError('malformed', `${file}:1: the header is not valid JSON (${(err as Error).message}); this is not a Vigil pack.`);
+    throw new PackError('malformed', `${file}:1: the header is not valid JSON (${errorMessage(err)}); this is not a Vigil pack.`);
   }
   const header = HeaderSchema.safeParse(json);
   if (!header.success) {
@@ -231,7 +232,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
     try {
       key = publicKeyFromRaw(signature.publicKey);
     } catch (err) {
-      throw new PackError('bad_signature', `${file}:1: signature.publicKey is not an Ed25519 public key (${(err as Error).message}).`);
+      throw new PackError('bad_signature', `${file}:1: signature.publicKey is not an Ed25519 public key (${errorMessage(err)}).`);
     }
     if (keyIdOf(key) !== signature.keyId) {
       throw new PackError('bad_signature', `${file}:1: signature.keyId ${signature.keyId} does not belong to the public key in the header: the header was edited.`);
@@ -287,7 +288,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new PackError('bad_entry', `${file}:${lineNo}: not valid JSON (${(err as Error).message}).`);
+      throw new PackError('bad_entry', `${file}:${lineNo}: not valid JSON (${errorMessage(err)}).`);
     }
     const parsed = EntrySchema.safeParse(json);
     if (!parsed.success) {

@@ -19,6 +19,7 @@ import { readJsonFile, syncFolder, writeJsonAtomic } from '../formats/durableFil
 import { PackError } from './packError';
 import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, type CheckedPack } from './packFormat';
 import { TrustList, type TrustedKey } from './trustList';
+import { errorMessage } from '../formats/errorMessage';
 
 export const PACKS_DIR = 'packs';
 const INDEX_FILE = 'installed.json';
@@ -152,7 +153,7 @@ export class PackLibrary {
       try {
         stores.set(pack.name, await KnowledgeStore.open(dir, embedder, onProgress));
       } catch (err) {
-        library.broken.set(pack.name, `its table in ${dir} cannot be opened (${(err as Error).message}); install the pack again`);
+        library.broken.set(pack.name, `its table in ${dir} cannot be opened (${errorMessage(err)}); install the pack again`);
       }
     }
     try {

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { connectorStateDir } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
 import { appendDurable, writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 
 /**
  * Event ids remembered per connector. Duplicates come from overlapping pages and re-sent items, which are at most
@@ -80,7 +81,7 @@ export class SyncState {
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        throw new Error(`${file}: not valid JSON (${(err as Error).message}). Restore it from a backup, or delete it to sync ${connectorId} again from the start.`);
+        throw new Error(`${file}: not valid JSON (${errorMessage(err)}). Restore it from a backup, or delete it to sync ${connectorId} again from the start.`);
       }
       const result = StateSchema.safeParse(parsed);
       if (!result.success) {

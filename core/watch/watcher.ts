@@ -10,6 +10,7 @@ import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
 import type { EventSink } from './eventSink';
 import { SyncState } from './syncState';
+import { errorMessage } from '../formats/errorMessage';
 
 export type ConnectorState = 'starting' | 'syncing' | 'idle' | 'retrying' | 'stopped';
 
@@ -85,9 +86,6 @@ export interface PageResult {
   more: boolean;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Polls connectors and delivers their events to a sink, once each. */
 export class Watcher {
@@ -269,10 +267,10 @@ export class Watcher {
     const seconds = delay >= 10_000 ? `${Math.round(delay / 1000)} s` : `${(delay / 1000).toFixed(1)} s`;
     const what =
       err instanceof ConnectorError && err.kind === 'rate_limited'
-        ? `The source asked Vigil to slow down (rate limited): ${errorText(err)}`
+        ? `The source asked Vigil to slow down (rate limited): ${errorMessage(err)}`
         : err instanceof ConnectorError || (err instanceof Error && err.name === 'EgressDeniedError')
-          ? errorText(err)
-          : `Unexpected error while syncing: ${errorText(err)}`;
+          ? errorMessage(err)
+          : `Unexpected error while syncing: ${errorMessage(err)}`;
     const sentence = /[.!?]$/.test(what) ? what : `${what}.`;
     slot.health.lastError = this.redact(`${sentence} Retrying in ${seconds} (attempt ${slot.health.consecutiveFailures + 1}).`);
     slot.health.lastErrorAt = new Date().toISOString();
@@ -296,7 +294,7 @@ export class Watcher {
         if (!page.more) return delivered;
       } catch (err) {
         const delay = this.recordFailure(slot, err);
-        if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorText(err));
+        if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorMessage(err));
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

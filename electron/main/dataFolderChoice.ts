@@ -21,6 +21,7 @@ import { readMeta } from '../../core/knowledge/storeMeta';
 import { securePrivateFolder } from '../../core/privacy/dataFolder';
 import type { DataFolderChoiceView } from '../ipc/contract';
 import { writeJsonAtomic } from '../../core/formats/durableFile';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 export { DATA_FOLDER_CHOICE_FILE, readDataFolderChoiceSync, type DataFolderChoice } from '../../core/formats/dataDir';
 
@@ -114,7 +115,7 @@ export async function inspectDataFolder(dir: string, inUse: string | null = null
   try {
     info = await stat(folder);
   } catch (error) {
-    throw new Error(`Vigil cannot open ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose a folder that exists and that you can open.`);
+    throw new Error(`Vigil cannot open ${folder} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). Choose a folder that exists and that you can open.`);
   }
   if (!info.isDirectory()) throw new Error(`${folder} is a file, not a folder. Choose a folder.`);
   if (inUse && (isInside(folder, resolve(inUse)) || isInside(resolve(inUse), folder))) {
@@ -127,7 +128,7 @@ export async function inspectDataFolder(dir: string, inUse: string | null = null
     await unlink(probe);
   } catch (error) {
     throw new Error(
-      `Vigil cannot write to ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose a folder you can write to, or ask your admin for write access.`,
+      `Vigil cannot write to ${folder} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). Choose a folder you can write to, or ask your admin for write access.`,
     );
   }
   const entries = (await readdir(folder)).filter((name) => !SYSTEM_ENTRIES.has(name) && !name.startsWith('.Trash-'));

@@ -7,6 +7,7 @@
 import type { PreferencesView } from '../ipc/contract';
 import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
 import { log } from '../../core/privacy/redactingLogger';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 /** How the shell applies preferences; each part is optional (the browser tests have no tray or shortcuts). */
 export interface PreferenceEffects {
@@ -70,7 +71,7 @@ export class PreferencesStore {
     } catch (error) {
       // Not saved, so not applied: the shortcut goes back to the one the file still names.
       if (showShortcut !== previous.showShortcut) this.effects.changeShortcut?.(showShortcut, previous.showShortcut);
-      throw new Error(`Vigil could not save your preferences in ${this.folder} (${(error as Error).message}); nothing was changed. Check that the folder is writable.`);
+      throw new Error(`Vigil could not save your preferences in ${this.folder} (${errorMessage(error)}); nothing was changed. Check that the folder is writable.`);
     }
     this.current = saved;
     if (saved.notifications.doNotDisturb !== previous.notifications.doNotDisturb || saved.notifications.dndUntil !== previous.notifications.dndUntil) {

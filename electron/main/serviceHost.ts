@@ -4,6 +4,7 @@
  * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
  */
 import type { Workspace } from '../../core/app/workspace';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 /** The part of the engine the desktop app uses. */
 export type DesktopService = Pick<
@@ -145,6 +146,3 @@ export class ServiceHost {
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from './notificationPolicy';
 import { writeJsonAtomic } from '../../core/formats/durableFile';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 /** Brings Vigil forward from anywhere. */
 export const DEFAULT_SHOW_SHORTCUT = 'CommandOrControl+Shift+Space';
@@ -89,7 +90,7 @@ export async function loadUiPreferences(folder: string): Promise<{ preferences: 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { preferences: DEFAULT_UI_PREFERENCES, warnings: [`${file}: not valid JSON (${(error as Error).message}); using the defaults.`] };
+    return { preferences: DEFAULT_UI_PREFERENCES, warnings: [`${file}: not valid JSON (${errorMessage(error)}); using the defaults.`] };
   }
   return parseUiPreferences(raw, file);
 }

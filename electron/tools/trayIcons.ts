@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import type { TrayIconState } from '../main/tray';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 /**
  * The states to draw: tray.ts's `TRAY_ICON_STATES`, repeated because tray.ts imports Electron, which this script
@@ -250,7 +251,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   writeTrayIcons(resources).then(
     (files) => console.log(`Wrote ${files.length} tray icons to ${join(resources, 'tray')}.`),
     (error: unknown) => {
-      console.error(`Could not draw the tray icons: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`Could not draw the tray icons: ${errorMessage(error)}`);
       process.exitCode = 1;
     },
   );

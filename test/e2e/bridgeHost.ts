@@ -17,6 +17,7 @@ import { parseIpcRequest } from '../../electron/ipc/parseRequest';
 import type { IpcHandlers } from '../../electron/main/ipcRouter';
 import type { ConnectorMethod } from '../../electron/main/connectorHandlers';
 import type { PrivacyMethod } from '../../electron/main/privacyHandlers';
+import { errorMessage } from '../../core/formats/errorMessage';
 
 /** The handlers a test serves: the connector and reply-box ones only when the test uses them. */
 export type BridgeHandlers = Omit<IpcHandlers, ConnectorMethod | PrivacyMethod> & Partial<Pick<IpcHandlers, ConnectorMethod | PrivacyMethod>>;
@@ -106,7 +107,7 @@ export async function startBridgeHost(rendererDir: string, handlers: BridgeHandl
         return send(res, 200, 'application/json', JSON.stringify({ ok: true, value: value ?? null }));
       } catch (error) {
         calls.push({ method, ok: false });
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         return send(res, 200, 'application/json', JSON.stringify({ ok: false, error: message }));
       }
     }
