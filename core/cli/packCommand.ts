@@ -4,8 +4,6 @@
  * folder, like the desktop app's settings. Usage mistakes exit 2 with the pack usage; refusals throw (exit 1).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -16,6 +14,7 @@ import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
 import { writeFileAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import { withService } from './withService';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -60,15 +59,6 @@ function list<T extends string>(value: string | undefined, allowed: readonly T[]
     if (!(allowed as readonly string[]).includes(item)) throw new PackUsageError(`${flag}: unknown value "${item}" (use ${allowed.join(', ')})`);
   }
   return items as T[];
-}
-
-async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
-  try {
-    return await run(service);
-  } finally {
-    await service.close();
-  }
 }
 
 function describeCounts(counts: RedactionCounts): string {

@@ -6,10 +6,10 @@
 import { createInterface } from 'node:readline';
 import { emitKeypressEvents } from 'node:readline';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../formats/dataDir';
+import type { CopilotService } from '../app/copilotService';
 import type { ReviewItem } from '../learn/reviewQueue';
 import { errorMessage } from '../formats/errorMessage';
+import { withService } from './withService';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
   vigil kb review approve|reject ID [--as NAME] [--reason TEXT] [--data-dir DIR]
@@ -98,15 +98,6 @@ async function showItem(service: CopilotService, item: ReviewItem, index: number
   if (!item.conflictsWith) return;
   const existing = (await service.getEntries([item.conflictsWith])).get(item.conflictsWith);
   if (existing) out.log(`  existing ${existing.id} [${existing.status}] A: ${oneLine(existing.body, 400)}`);
-}
-
-async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
-  try {
-    return await run(service);
-  } finally {
-    await service.close();
-  }
 }
 
 async function interactiveReview(service: CopilotService, actor: string, out: Out, input: ReviewInput): Promise<void> {

@@ -7,7 +7,7 @@
  * This module reads, checks and writes those bytes; it knows nothing of trust lists or installed packs.
  */
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 import { EntrySchema, type Entry } from '../formats/schemas';
@@ -121,20 +121,8 @@ export function compareVersions(a: string, b: string): number {
  * being read: a copy still in progress).
  */
 export async function readPackFile(file: string, maxBytes = DEFAULT_MAX_PACK_BYTES): Promise<Buffer> {
-  let handle;
+  const { handle, size } = await openPack(file, maxBytes);
   try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) {
-      throw new PackError(
-        'too_large',
-        `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`,
-      );
-    }
     const buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
     let length = 0;
     for (;;) {
@@ -152,6 +140,26 @@ export async function readPackFile(file: string, maxBytes = DEFAULT_MAX_PACK_BYT
   }
 }
 
+/** Opens a pack file for reading, refusing one larger than `maxBytes`; the caller closes the handle. */
+async function openPack(file: string, maxBytes: number): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      throw new PackError('too_large', `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`);
+    }
+    return { handle, size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
@@ -163,17 +171,8 @@ function formatBytes(n: number): string {
  * packs can be scanned for names and versions without reading every entry.
  */
 export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_BYTES): Promise<ReturnType<typeof parseHeader>> {
-  let handle;
+  const { handle } = await openPack(file, maxBytes);
   try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) {
-      throw new PackError('too_large', `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`);
-    }
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {

@@ -6,13 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry } from '../../../core/formats/schemas';
-import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
-import type { StoredEntry } from '../../../core/knowledge/storedEntry';
 import { PackError, encodePack } from '../../../core/packs/packFormat';
 import { keyIdOf } from '../../../core/packs/packKeys';
 import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
 import { listSnapshots } from '../../../core/knowledge/rollback';
+import { everyStoredEntry } from '../../support/storedEntries';
 import { tempFolder } from '../../support/tempFolder';
 import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
@@ -302,17 +301,6 @@ describe('pack install killed (SIGKILL) at every stage', () => {
     return { dataDir, file: await writePack(files, 'big.vpack', PACK_ENTRIES, { version: upgrade ? '1.1.0' : '1.0.0' }, key.privateKey) };
   }
 
-  /** Every entry of a store folder, read after the engine is closed. */
-  async function storedEntries(dir: string): Promise<StoredEntry[]> {
-    const store = await KnowledgeStore.open(dir, embedder);
-    try {
-      const all: StoredEntry[] = [];
-      for await (const entry of store.entries()) all.push(entry);
-      return all;
-    } finally {
-      await store.close();
-    }
-  }
 
   /** The index names only complete folders, and nothing else is left under packs/. */
   async function expectIndexMatchesFolders(dataDir: string): Promise<string[]> {
@@ -369,10 +357,10 @@ describe('pack install killed (SIGKILL) at every stage', () => {
     }
 
     const [dir] = await expectIndexMatchesFolders(dataDir);
-    const packEntries = await storedEntries(join(dataDir, 'packs', dir!));
+    const packEntries = await everyStoredEntry(join(dataDir, 'packs', dir!), embedder);
     expect(packEntries.map((e) => e.id).sort()).toEqual(PACK_ENTRIES.map((e) => e.id).sort()); // each once, no others
     for (const entry of packEntries) expect(entry.body).toBe(PACK_ENTRIES[Number(entry.id.slice(3))]!.body);
-    const teamEntries = await storedEntries(dataDir);
+    const teamEntries = await everyStoredEntry(dataDir, embedder);
     expect(teamEntries.map((e) => e.id).sort()).toEqual(TEAM_ENTRIES.map((e) => e.id).sort());
     for (const entry of teamEntries) expect(entry.body).toBe(TEAM_ENTRIES[Number(entry.id.slice(5))]!.body);
   }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
-import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
+import { everyStoredEntry } from '../../support/storedEntries';
 import { tempFolder } from '../../support/tempFolder';
 
 /** Runs the child until `enough(lines)` says so, then kills it with SIGKILL; returns what it had acknowledged. */
@@ -34,16 +34,6 @@ function runAndKill(args: string[], enough: (lines: string[]) => boolean): Promi
   });
 }
 
-async function everyEntry(dataDir: string, embedder = new HashedEmbedder()): Promise<StoredEntry[]> {
-  const store = await KnowledgeStore.open(dataDir, embedder);
-  try {
-    const all: StoredEntry[] = [];
-    for await (const entry of store.entries()) all.push(entry);
-    return all;
-  } finally {
-    await store.close();
-  }
-}
 
 function expectOnceEach(entries: StoredEntry[]): void {
   const ids = entries.map((e) => e.id);
@@ -60,7 +50,7 @@ describe('crash safety (SIGKILL)', () => {
     expect(killed).toBe(true);
     const acknowledged = Math.max(...acks.map(Number));
 
-    const entries = await everyEntry(join(dir, 'data'));
+    const entries = await everyStoredEntry(join(dir, 'data'));
     expectOnceEach(entries);
     expect(entries.length).toBeGreaterThanOrEqual(acknowledged);
     for (let i = 0; i < acknowledged; i++) expect(entries.some((e) => e.id === `kb-${i}`)).toBe(true);
@@ -71,7 +61,7 @@ describe('crash safety (SIGKILL)', () => {
     const dir = await tempFolder('vigil-crash-');
     const { lines: acks, killed } = await runAndKill(['learn', join(dir, 'data')], (l) => l.length >= 15);
     expect(killed).toBe(true);
-    const entries = await everyEntry(join(dir, 'data'));
+    const entries = await everyStoredEntry(join(dir, 'data'));
     expectOnceEach(entries);
     const ids = new Set(entries.map((e) => e.id));
     const acknowledged = acks.flatMap((line) => JSON.parse(line) as string[]);
@@ -92,10 +82,10 @@ describe('crash safety (SIGKILL)', () => {
     const reindex = await runAndKill(['reindex', dataDir], (l) => l.some((line) => line.startsWith('Re-indexing')));
     expect(reindex.lines).not.toContain('done'); // killed before the switch to the new index
 
-    const before = await everyEntry(dataDir);
+    const before = await everyStoredEntry(dataDir);
     expect(before).toHaveLength(2500);
     expectOnceEach(before);
-    const after = await everyEntry(dataDir, new HashedEmbedder({ dimensions: 256 }));
+    const after = await everyStoredEntry(dataDir, new HashedEmbedder({ dimensions: 256 }));
     expect(after).toHaveLength(2500);
     expectOnceEach(after);
   });
