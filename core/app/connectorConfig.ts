@@ -53,7 +53,6 @@ export type {
   SaveConnectorRequest,
 };
 
-
 const KIND_LABELS: Record<string, string> = {
   folder: 'Folder of ticket files',
   imap: 'Mailbox (IMAP)',

@@ -86,7 +86,6 @@ export interface PageResult {
   more: boolean;
 }
 
-
 /** Polls connectors and delivers their events to a sink, once each. */
 export class Watcher {
   private readonly slots = new Map<string, Slot>();

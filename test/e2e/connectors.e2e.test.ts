@@ -19,7 +19,6 @@ import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 import { tempFolder } from '../support/tempFolder';
 
-
 describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on the real engine', () => {
   let work: string;
   let dataDir: string;

@@ -20,7 +20,6 @@ import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 import { tempFolder } from '../support/tempFolder';
 
-
 describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Chromium, on the real engine', () => {
   let work: string;
   let dataDir: string;

@@ -301,7 +301,6 @@ describe('pack install killed (SIGKILL) at every stage', () => {
     return { dataDir, file: await writePack(files, 'big.vpack', PACK_ENTRIES, { version: upgrade ? '1.1.0' : '1.0.0' }, key.privateKey) };
   }
 
-
   /** The index names only complete folders, and nothing else is left under packs/. */
   async function expectIndexMatchesFolders(dataDir: string): Promise<string[]> {
     const index = JSON.parse(await readFile(join(dataDir, 'packs', 'installed.json'), 'utf8').catch(() => '{"packs":[]}')) as { packs: { dir: string }[] };

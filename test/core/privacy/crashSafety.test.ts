@@ -34,7 +34,6 @@ function runAndKill(args: string[], enough: (lines: string[]) => boolean): Promi
   });
 }
 
-
 function expectOnceEach(entries: StoredEntry[]): void {
   const ids = entries.map((e) => e.id);
   expect(new Set(ids).size).toBe(ids.length);
