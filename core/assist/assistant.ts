@@ -160,29 +160,6 @@ function toCitation(hit: SearchHit): Citation {
   };
 }
 
-/**
- * Makes the decisions about one message: its ids, the milliseconds since it arrived (at the moment of deciding),
- * the stage, a copy of the gates passed so far and, for the LLM stage, the model.
- */
-function decider(
-  ticketId: string,
-  afterMessageId: string,
-  arrivedAt: number,
-  gates: readonly GateRecord[],
-  stage: 'retrieval' | 'llm',
-  model?: string,
-): (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>) => AssistDecision {
-  return (fields) => ({
-    ticketId,
-    afterMessageId,
-    ...fields,
-    latencyMs: Math.round((performance.now() - arrivedAt) * 100) / 100,
-    stage,
-    gates: [...gates],
-    ...(model === undefined ? {} : { model }),
-  });
-}
-
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class Assistant {
@@ -229,7 +206,14 @@ export class Assistant {
     const message = ticket.messages[messageIndex];
     if (!message) throw new Error(`Ticket ${ticket.id} has no message at position ${messageIndex}.`);
     const gates: GateRecord[] = [];
-    const decide = decider(ticket.id, message.id, arrivedAt, gates, 'retrieval');
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
+      ticketId: ticket.id,
+      afterMessageId: message.id,
+      ...fields,
+      latencyMs: Math.round((performance.now() - arrivedAt) * 100) / 100,
+      stage: 'retrieval',
+      gates: [...gates],
+    });
 
     const cleaned = cleanMessage(message.text);
     const scope = classifyScope(cleaned);
@@ -294,7 +278,15 @@ export class Assistant {
   ): Promise<AssistDecision> {
     const message = ticket.messages[messageIndex]!;
     const gates: GateRecord[] = [];
-    const decide = decider(ticket.id, message.id, arrivedAt, gates, 'llm', model.id);
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
+      ticketId: ticket.id,
+      afterMessageId: message.id,
+      ...fields,
+      latencyMs: Math.round((performance.now() - arrivedAt) * 100) / 100,
+      stage: 'llm',
+      gates: [...gates],
+      model: model.id,
+    });
     let retrievalFallback: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> = {
       shown: false,
       reason: 'no_match',

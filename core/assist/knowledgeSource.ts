@@ -5,7 +5,6 @@
  * A source that fails is skipped and named in the decision's gate record; the others still answer.
  */
 import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
-import { errorMessage } from '../formats/errorMessage';
 
 /** A hit, optionally from an installed knowledge pack. */
 export type SourceHit = SearchHit & { pack?: { name: string; version: string } };
@@ -46,7 +45,7 @@ export async function searchSources(sources: readonly KnowledgeSource[], queries
     sources.flatMap((source) =>
       usable.map((query) =>
         source.search(query, { limit }).catch((error: unknown) => {
-          failures.push({ source: source.name, error: errorMessage(error) });
+          failures.push({ source: source.name, error: error instanceof Error ? error.message : String(error) });
           return [] as SourceHit[];
         }),
       ),

@@ -65,7 +65,7 @@ export async function* readJsonl<S extends z.ZodType>(
       yield { line: lineNo, value: result.data };
     }
   } catch (err) {
-    throw new Error(`Cannot read ${file}: ${errorMessage(err)}`);
+    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
   } finally {
     lines.close();
     input.destroy();

@@ -18,10 +18,10 @@
 import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { CorpusStats } from './freshTier';
-import type { VectorIndex } from './vectorIndex';
 import { renameDurable } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import type { CorpusStats } from './freshTier';
+import type { VectorIndex } from './vectorIndex';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');

@@ -15,7 +15,7 @@
  *
  * Issue descriptions are Atlassian Document Format, as in API v3.
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply, FakeVendor } from './fakeHelpdesk';
+import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const JSM_EMAIL = 'ana@acme.test';
 export const JSM_TOKEN = 'ATATT3xFfGF0-jsm-token-a8d2';
@@ -74,7 +74,7 @@ function jqlDateToUtc(text: string, timeZone: string): number {
 
 const JQL = /^project = "([A-Z][A-Z0-9_]+)" AND updated >= "([^"]+)" ORDER BY updated ASC, key ASC$/;
 
-export class FakeJsm extends FakeVendor {
+export class FakeJsm {
   readonly server: FakeHelpdesk;
   readonly issues = new Map<string, JsmIssue>();
   /** The account's time zone (JQL dates are read in it). */
@@ -85,7 +85,6 @@ export class FakeJsm extends FakeVendor {
   private nextComment = 10_000;
 
   constructor() {
-    super();
     this.server = new FakeHelpdesk({
       authorized: (req) => {
         const c = basicCredentials(req);
@@ -105,6 +104,19 @@ export class FakeJsm extends FakeVendor {
     this.server.on('GET', '/rest/api/3/search/jql', (req) => this.search(req));
     this.server.on('GET', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.comments(req, p.key!));
     this.server.on('POST', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.addComment(req, p.key!));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   /** Advances the fake's clock (Jira dates have milliseconds; JQL compares minutes). */
