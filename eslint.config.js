@@ -42,16 +42,17 @@ const ELECTRON_MESSAGE =
  * The order of core/'s folders, bottom up (ARCHITECTURE.md, "The order of core/"). A folder may import the folders
  * of the tiers below its own and nothing beside or above it, so each tier can be read, tested and changed without
  * the ones above. Why each folder sits where it does:
- *  - formats, text, net: file formats and the durable write, text handling, the egress policy; they need no other
- *    part of core.
+ *  - formats, text, net: file formats, the data folder, the durable write and error text; text handling (the scope
+ *    check, people's names); the egress policy. They need no other part of core.
  *  - privacy, secrets, embed: redaction and the redacting logger (which every later tier logs through), the audit
- *    log; secret stores; embedders.
+ *    log and the report of a model call; secret stores; embedders.
  *  - llm (redacts prompts through privacy), knowledge (stores embedded entries; its rollback writes to the audit
  *    log), feedback.
- *  - packs, assist, learn: share and use the knowledge; assist and learn are independent of each other.
- *  - connectors: helpdesk adapters (they log, read secrets, pass the egress policy).
+ *  - packs, assist, learn: share, use and grow the knowledge; assist and learn are independent of each other.
+ *  - connectors: helpdesk adapters and the Connector interface (they log, read secrets, pass the egress policy).
  *  - watch: the polling loop that drives connectors.
- *  - app: builds the engine from all of the above; cli: the `vigil` commands, which may also drive app.
+ *  - app: builds the engine from all of the above; cli: the `vigil` commands (and vigil watch's sink), which may
+ *    also drive app.
  */
 const CORE_TIERS = [
   ['formats', 'text', 'net'],
