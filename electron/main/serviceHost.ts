@@ -61,7 +61,7 @@ export type DesktopService = Pick<
   | 'redactsBeforeStorage'
 >;
 
-/** Lazily opened engine with a draining shutdown. */
+/** The engine, opened once and shared by every call, with a draining shutdown. */
 export class ServiceHost {
   private opening: Promise<DesktopService> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -69,7 +69,10 @@ export class ServiceHost {
   /** Set while `restart` drains and closes the engine; calls made meanwhile wait for the new one. */
   private restarting: Promise<void> | null = null;
 
-  /** `open` is called at most once, on the first use. */
+  /**
+   * `open` runs on the first `use`, which the shell makes at start-up (the engine opens eagerly, as a `Workspace`);
+   * again only after a failed open or a `restart`.
+   */
   constructor(private readonly open: () => Promise<DesktopService>) {}
 
   /** Runs `work` against the engine; refused once shutdown has begun. */
