@@ -6,9 +6,8 @@ import { main } from '../../../core/cli/vigil';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { ImapConnector, type ImapConnectorOptions } from '../../../core/connectors/imapConnector';
-import { EgressPolicy } from '../../../core/net/egress';
 import { Watcher } from '../../../core/watch/watcher';
-import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+import { dovecotSkipReason, imapTestOptions, startDovecot, type DovecotServer } from '../../support/dovecot';
 import { startFaultProxy } from './imapFaultProxy';
 import { tempFolder } from '../../support/tempFolder';
 
@@ -33,20 +32,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
   let server: DovecotServer;
   let admin: ImapFlow;
 
-  const options = (extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => ({
-    id: 'mail',
-    host: server.host,
-    port: server.port,
-    tls: 'none',
-    user: USER.user,
-    password: USER.password,
-    mailbox: 'INBOX',
-    supportAddresses: ['@help.example.com'],
-    draftsMailbox: 'Drafts',
-    egress: new EgressPolicy({ offline: true }),
-    pageSize: 2,
-    ...extra,
-  });
+  const options = (extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => imapTestOptions(server, USER, { pageSize: 2, ...extra });
 
   const deliver = (raw: string) => admin.append('INBOX', raw);
 
