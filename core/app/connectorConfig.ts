@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
+import { writeFileAtomic } from '../formats/durableFile';
 import { HTTP_CONNECTORS } from '../connectors/httpConnectors';
 import {
   CONNECTORS_FILE,
@@ -28,7 +29,6 @@ import {
   type ConnectorConfig,
 } from '../connectors/registry';
 import { SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
-import { writeFileAtomic } from '../formats/durableFile';
 import type {
   ConnectorDraft,
   ConnectorEditView,

@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
 import type { TicketEvent } from '../connectors/connector';
 import type { EventSink } from '../watch/eventSink';
 import { AppendLog } from '../formats/appendLog';
@@ -19,7 +20,6 @@ import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, SuggestionSchema, TicketSchema, type Suggestion, type Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
-import { peopleNamesIn } from '../text/peopleNames';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import {

@@ -11,10 +11,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppendLog } from '../formats/appendLog';
 import { writeJsonAtomic } from '../formats/durableFile';
-import type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply } from './connectorTypes';
 import { renameDurable } from '../formats/durableFile';
+import { AppendLog } from '../formats/appendLog';
+import type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply } from './connectorTypes';
 
 export type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply };
 

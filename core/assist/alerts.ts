@@ -7,9 +7,9 @@
  *
  * The clock is each message's arrival time, passed in: no timers, so tests and replays are exact.
  */
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { dot, normalize } from '../embed/vectorMath';
-import { errorMessage } from '../formats/errorMessage';
 
 export type AlertPriority = 'P0' | 'P1' | 'P2';
 

@@ -11,6 +11,7 @@
  *
  * Every decision carries `stage` and `gates` (each gate's verdict and reason) besides the spec's fields.
  */
+import { errorMessage } from '../formats/errorMessage';
 import type { Citation, Suggestion, SuggestionKind, Ticket } from '../formats/schemas';
 import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
@@ -21,7 +22,6 @@ import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
 import { classifyScope, type ScopeClass } from './scopeGate';
-import { errorMessage } from '../formats/errorMessage';
 
 /** Citations kept per decision: the candidates considered, best first. */
 export const MAX_CITATIONS = 10;

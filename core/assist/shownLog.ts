@@ -7,9 +7,9 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../formats/durableFile';
 import type { LineIssue } from '../formats/lineIssue';
 import { RepeatGate } from './repeatGate';
-import { writeFileAtomic } from '../formats/durableFile';
 
 const ShownSchema = z.object({
   ticketId: z.string(),

@@ -3,11 +3,11 @@
  * Reading needs no lock, so it works while the desktop app is running.
  */
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue } from '../formats/jsonl';
 import { AUDIT_TYPES, exportAuditLog, readAuditLog, verifyAuditLog, type AuditFilter, type AuditRecord, type AuditType } from '../privacy/auditLog';
 import { REDACTION_KINDS } from '../privacy/redaction';
-import { errorMessage } from '../formats/errorMessage';
 
 export const AUDIT_USAGE = `  vigil audit show [--type TYPE] [--ticket ID] [--since TIME] [--until TIME] [--limit N] [--json] [--data-dir DIR]
   vigil audit export --out FILE [--format jsonl|csv] [--type TYPE] [--ticket ID] [--since TIME] [--until TIME] [--data-dir DIR]

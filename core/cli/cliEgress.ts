@@ -12,13 +12,13 @@
  * the log.
  */
 import { mkdir } from 'node:fs/promises';
+import { errorMessage } from '../formats/errorMessage';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { EgressPolicy } from '../net/egress';
 import { installEgressGuard } from '../net/processGuard';
 import { AuditLog } from '../privacy/auditLog';
 import { EgressDenialLog } from '../privacy/egressDenials';
 import type { LogContext } from '../privacy/redactingLogger';
-import { errorMessage } from '../formats/errorMessage';
 
 let current: CliEgress | null = null;
 

@@ -8,11 +8,11 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { appendDurable } from '../formats/durableFile';
 import type { CopilotService, LearnResult } from '../app/copilotService';
 import type { TicketEvent } from '../connectors/connector';
 import type { Suggestion } from '../formats/schemas';
 import type { LearnPolicy } from '../learn/ticketLearner';
-import { appendDurable } from '../formats/durableFile';
 import type { EventSink } from '../watch/eventSink';
 
 /**

@@ -3,9 +3,9 @@
  * settings so the desktop app and `vigil watch` use it. Nothing is pulled: `ollama pull MODEL` is the admin's.
  */
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { readLlmSetting, writeLlmSetting } from '../llm/llmSetting';
-import { errorMessage } from '../formats/errorMessage';
 
 export class LlmUsageError extends Error {}
 

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting } from '../embed/embedderFactory';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
@@ -27,7 +28,6 @@ import {
   type TransformersManifest,
 } from '../embed/modelManifest';
 import { OllamaEmbedder } from '../embed/ollamaEmbedder';
-import { errorMessage } from '../formats/errorMessage';
 
 /** The command line was wrong; the CLI prints usage and exits 2. */
 export class ModelsUsageError extends Error {}

@@ -4,6 +4,9 @@
  * folder, like the desktop app's settings. Usage mistakes exit 2 with the pack usage; refusals throw (exit 1).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
+import { withService } from './withService';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -12,9 +15,6 @@ import { checkPack, DEFAULT_MAX_PACK_BYTES, parseHeader, PackError, readPackFile
 import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../packs/packKeys';
 import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
-import { writeFileAtomic } from '../formats/durableFile';
-import { errorMessage } from '../formats/errorMessage';
-import { withService } from './withService';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 

@@ -6,10 +6,10 @@
 import { createInterface } from 'node:readline';
 import { emitKeypressEvents } from 'node:readline';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import type { CopilotService } from '../app/copilotService';
-import type { ReviewItem } from '../learn/reviewQueue';
 import { errorMessage } from '../formats/errorMessage';
 import { withService } from './withService';
+import type { CopilotService } from '../app/copilotService';
+import type { ReviewItem } from '../learn/reviewQueue';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
   vigil kb review approve|reject ID [--as NAME] [--reason TEXT] [--data-dir DIR]

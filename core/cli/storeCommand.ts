@@ -4,11 +4,11 @@
  * so the desktop app must be closed; every change is recorded in the audit log.
  */
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../knowledge/rollback';
-import { errorMessage } from '../formats/errorMessage';
 
 export const STORE_USAGE = `  vigil store tag NAME [--reason TEXT] [--data-dir DIR]
   vigil store tags [--data-dir DIR]

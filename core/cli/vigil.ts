@@ -3,6 +3,7 @@
  * CopilotService as the desktop app. Errors are printed as sentences, with the exit code 1; usage errors exit 2.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { readPrivacySettings } from '../app/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
@@ -20,7 +21,6 @@ import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
-import { errorMessage } from '../formats/errorMessage';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 

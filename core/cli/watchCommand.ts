@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { CopilotService } from '../app/copilotService';
 import { appDataDir } from '../formats/dataDir';
 import {
@@ -21,7 +22,6 @@ import { cliEgress } from './cliEgress';
 import { CopilotSink, type DecisionRecord } from './copilotSink';
 import { savedSyncStates } from '../watch/syncState';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
-import { errorMessage } from '../formats/errorMessage';
 
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]

@@ -20,11 +20,11 @@ import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { appendDurable, writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError, formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema, type Ticket, type TicketStatus } from '../formats/schemas';
-import { appendDurable, writeFileAtomic } from '../formats/durableFile';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
-import { errorMessage } from '../formats/errorMessage';
 
 export interface FolderConnectorOptions {
   id: string;

@@ -5,9 +5,9 @@
  * appear in a message: every text that leaves this module is passed through `redact`.
  */
 import type { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { EgressDeniedError, type EgressPolicy } from '../net/egress';
 import { ConnectorError } from './connector';
-import { errorMessage } from '../formats/errorMessage';
 
 /** 30 s: a page of 100 tickets from a busy SaaS helpdesk takes a few seconds; a minute means something is stuck. */
 export const DEFAULT_TIMEOUT_MS = 30_000;

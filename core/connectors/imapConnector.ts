@@ -17,10 +17,10 @@
  */
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { errorMessage } from '../formats/errorMessage';
 import type { Message, Ticket } from '../formats/schemas';
 import { isLoopbackHost, type EgressPolicy } from '../net/egress';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
-import { errorMessage } from '../formats/errorMessage';
 
 export interface ImapConnectorOptions {
   id: string;

@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { EgressPolicy } from '../net/egress';
 import { redactSecrets, SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
@@ -22,7 +23,6 @@ import { FolderConnector } from './folderConnector';
 import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './httpConnectors';
 import { ImapConnector } from './imapConnector';
 import { log } from '../privacy/redactingLogger';
-import { errorMessage } from '../formats/errorMessage';
 
 export const CONNECTORS_FILE = 'connectors.json';
 

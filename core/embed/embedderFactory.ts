@@ -5,13 +5,13 @@
  * transformers.js on a verified local model folder, and a local Ollama.
  */
 import { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { readSetting, settingsFile, writeSetting } from '../formats/settingsFile';
 import type { Embedder } from './embedder';
 import { HashedEmbedder } from './hashedEmbedder';
 import { defaultModelsDir, findManifest, loadManifests, manifestDirs, type LoadedManifest } from './modelManifest';
 import { OllamaEmbedder } from './ollamaEmbedder';
 import { TransformersEmbedder } from './transformersEmbedder';
-import { errorMessage } from '../formats/errorMessage';
 
 /** The choice that needs no model files. */
 export const BUILTIN_EMBEDDER = 'builtin';

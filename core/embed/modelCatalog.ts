@@ -3,10 +3,10 @@
  * plain words, and choosing one for a data folder (loaded first, exactly as `vigil models use` does, so a
  * choice that cannot work is never saved). Nothing here downloads anything.
  */
+import { errorMessage } from '../formats/errorMessage';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting, type EmbedderContext } from './embedderFactory';
 import { HashedEmbedder } from './hashedEmbedder';
 import { checkModelFiles, defaultModelsDir, findManifest, loadManifests, manifestDirs, readPins, type LoadedManifest } from './modelManifest';
-import { errorMessage } from '../formats/errorMessage';
 
 /**
  * `verified`: every file matches the manifest's sha256 (or, for Ollama, the tag answers with vectors of the

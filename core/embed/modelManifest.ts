@@ -13,9 +13,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { userDataDir } from '../formats/dataDir';
 import { writeJsonAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import { userDataDir } from '../formats/dataDir';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256: 64 lower-case hexadecimal digits (or null until pinned)');
 

@@ -6,10 +6,10 @@
  */
 import { posix } from 'node:path';
 import type * as Transformers from '@huggingface/transformers';
+import { errorMessage } from '../formats/errorMessage';
 import type { EmbedMode, Embedder } from './embedder';
 import { checkModelFiles, modelFingerprint, type TransformersManifest } from './modelManifest';
 import { normalize } from './vectorMath';
-import { errorMessage } from '../formats/errorMessage';
 
 type TransformersLibrary = typeof Transformers;
 type Tokenizer = Awaited<ReturnType<TransformersLibrary['AutoTokenizer']['from_pretrained']>>;

@@ -12,6 +12,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
@@ -29,7 +30,6 @@ import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
 import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
-import { errorMessage } from '../formats/errorMessage';
 
 export type { ReindexProgress } from './reindexJob';
 

@@ -30,12 +30,12 @@ import { copyFile, link, mkdir, open, readdir, readFile, rm, stat } from 'node:f
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { z } from 'zod';
+import { renameDurable } from '../formats/durableFile';
 import { tableNameFor } from './entryTable';
 import { lockDataFolder } from './folderLock';
 import { readMeta } from './storeMeta';
 import { cleanupCutoff as cleanupCutoffMs } from './versionCleanup';
 import type { AuditLog } from '../privacy/auditLog';
-import { renameDurable } from '../formats/durableFile';
 
 /**
  * Files of the data folder that belong to a snapshot, next to the LanceDB tables: which table is active and which

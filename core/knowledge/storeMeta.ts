@@ -3,10 +3,10 @@
  * active. Replaced atomically (write a temporary file, rename), so a switch of embedder is all or nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { writeJsonAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import { join } from 'node:path';
+import { z } from 'zod';
 
 const META_FILE = 'meta.json';
 

@@ -11,6 +11,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
+import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import type { SuggestionEvent } from '../feedback/suggestionEvents';
 import { describeZodError } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
@@ -18,13 +21,10 @@ import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { peopleNamesIn } from '../text/peopleNames';
 import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { answerOverlap, SAME_ANSWER_OVERLAP } from './entryMerger';
 import { conversationText } from './llmExtractor';
 import { resolutionMessage } from './ruleExtractor';
-import { writeFileAtomic } from '../formats/durableFile';
-import { errorMessage } from '../formats/errorMessage';
 
 export type Clock = () => Date;
 

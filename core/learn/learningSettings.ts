@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { describeZodError } from '../formats/jsonl';
-import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
 import { writeJsonAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import { describeZodError } from '../formats/jsonl';
+import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
 
 export const LearningSettingsSchema = z.object({
   /** `always`: every learned entry waits in the review queue; `auto-above-confidence`: confident ones are approved. */

@@ -6,14 +6,14 @@
  * rule-based extractor's. If the model cannot be reached or answers badly, the rule-based extractor is used.
  */
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
+import { errorMessage } from '../formats/errorMessage';
 import type { Ticket } from '../formats/schemas';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, sanitizeModelText } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { peopleNamesIn } from '../text/peopleNames';
 import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
-import { errorMessage } from '../formats/errorMessage';
 
 /** What the model must answer: at most five entries, one problem each. */
 export const ExtractionOutputSchema = z.object({

@@ -6,11 +6,11 @@
  */
 import { Ollama } from 'ollama';
 import { z } from 'zod';
+import type { LlmCallReport } from '../privacy/llmCallReport';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { emptyCounts } from '../privacy/redaction';
-import type { LlmCallReport } from '../privacy/llmCallReport';
 import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type TextRequest } from './languageModel';
-import { errorMessage } from '../formats/errorMessage';
 
 /** Where Ollama listens unless configured otherwise (its own default). */
 export const DEFAULT_OLLAMA_HOST = '127.0.0.1:11434';

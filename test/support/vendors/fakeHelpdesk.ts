@@ -169,22 +169,3 @@ export function basicCredentials(req: RecordedRequest): { user: string; password
   const i = decoded.indexOf(':');
   return i < 0 ? null : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
-
-/** What every vendor fake shares: its loopback `FakeHelpdesk`, started and closed, and its URL. */
-export abstract class FakeVendor {
-  /** Built in the vendor's constructor, where its routes are added. */
-  abstract readonly server: FakeHelpdesk;
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-}

@@ -13,7 +13,7 @@
  * - Basic auth `{api key}:X`; a 401 is `{"code": "invalid_credentials", "message": …}`; rate limits are `429`
  *   with `Retry-After` and `X-RateLimit-Total/Remaining` headers.
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply, FakeVendor } from './fakeHelpdesk';
+import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const FRESHDESK_KEY = 'fd-key-Q3m9ZtW2pLx7';
 export const FD_AGENT = 9001;
@@ -42,7 +42,7 @@ export interface FdTicketRecord {
   conversations: FdConversation[];
 }
 
-export class FakeFreshdesk extends FakeVendor {
+export class FakeFreshdesk {
   readonly server: FakeHelpdesk;
   readonly tickets = new Map<number, FdTicketRecord>();
   /** When true, changes keep the same time stamp (many updates in one second). */
@@ -52,7 +52,6 @@ export class FakeFreshdesk extends FakeVendor {
   private nextConversationId = 70_000;
 
   constructor() {
-    super();
     this.server = new FakeHelpdesk({
       authorized: (req) => {
         const c = basicCredentials(req);
@@ -66,6 +65,19 @@ export class FakeFreshdesk extends FakeVendor {
     this.server.on('GET', '/api/v2/tickets/:id/conversations', (req, p) => this.conversations(req, Number(p.id)));
     this.server.on('POST', '/api/v2/tickets/:id/notes', (req, p) => this.note(req, Number(p.id)));
     this.server.on('POST', '/api/v2/tickets/:id/reply', (req, p) => this.reply(req, Number(p.id)));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   private tick(): string {

@@ -12,7 +12,7 @@
  * - `GET /api/v1/users/me`;
  * - `Authorization: Token token=…`; a bad token is `401 {"error": "Invalid token!", "error_human": …}`.
  */
-import { FakeHelpdesk, type RecordedRequest, type Reply, FakeVendor } from './fakeHelpdesk';
+import { FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const ZAMMAD_TOKEN = 'zm-7hQ2xV9kLm3pR8tW';
 
@@ -42,7 +42,7 @@ export interface ZammadTicketRecord {
 
 const RANGE = /^updated_at:\["([^"]+)" TO \*\]$/;
 
-export class FakeZammad extends FakeVendor {
+export class FakeZammad {
   readonly server: FakeHelpdesk;
   readonly tickets = new Map<number, ZammadTicketRecord>();
   private clock = Date.parse('2026-03-01T09:00:00.000Z');
@@ -50,7 +50,6 @@ export class FakeZammad extends FakeVendor {
   private nextArticle = 300;
 
   constructor() {
-    super();
     this.server = new FakeHelpdesk({
       authorized: (req) => req.headers.authorization === `Token token=${ZAMMAD_TOKEN}`,
       unauthorized: { body: { error: 'Invalid token!', error_human: 'Invalid token!' } },
@@ -60,6 +59,19 @@ export class FakeZammad extends FakeVendor {
     this.server.on('GET', '/api/v1/tickets/search', (req) => this.search(req));
     this.server.on('GET', '/api/v1/ticket_articles/by_ticket/:id', (_req, p) => this.articles(Number(p.id)));
     this.server.on('POST', '/api/v1/ticket_articles', (req) => this.addArticle(req));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   private tick(): string {

@@ -12,7 +12,7 @@
  * - Basic auth `{email}/token:{token}`; a 401 is `{"error": "Couldn't authenticate you"}`;
  *   rate limiting is `429` with `Retry-After` (seconds) and `{"error": "APIRateLimitExceeded", …}`.
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest, FakeVendor } from './fakeHelpdesk';
+import { basicCredentials, FakeHelpdesk, type RecordedRequest } from './fakeHelpdesk';
 
 export interface ZendeskUser {
   id: number;
@@ -54,7 +54,7 @@ function decodeCursor(cursor: string): { ts: number; id: number } | null {
   return m ? { ts: Number(m[1]) * 1000, id: Number(m[2]) } : null;
 }
 
-export class FakeZendesk extends FakeVendor {
+export class FakeZendesk {
   readonly server: FakeHelpdesk;
   readonly users = new Map<number, ZendeskUser>([
     [1, { id: 1, name: 'Ana Agent', email: ZENDESK_EMAIL, role: 'agent' }],
@@ -70,7 +70,6 @@ export class FakeZendesk extends FakeVendor {
   private clock = Date.parse('2026-03-01T09:00:00Z');
 
   constructor() {
-    super();
     this.server = new FakeHelpdesk({
       authorized: (req) => {
         const c = basicCredentials(req);
@@ -83,6 +82,19 @@ export class FakeZendesk extends FakeVendor {
     this.server.on('GET', '/api/v2/incremental/tickets/cursor.json', (req) => this.exportPage(req));
     this.server.on('GET', '/api/v2/tickets/:id/comments.json', (req, p) => this.commentsPage(req, Number(p.id)));
     this.server.on('PUT', '/api/v2/tickets/:id.json', (req, p) => this.update(req, Number(p.id)));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   private tick(): string {
