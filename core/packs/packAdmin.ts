@@ -3,6 +3,7 @@
  * `vigil pack` commands, the app's settings over IPC): install, remove and list packs, manage the trust list and
  * subscriptions, and export the team's own knowledge as a pack. CopilotService exposes one as `packs`.
  */
+import { writeFileAtomic } from '../formats/durableFile';
 import type { Entry } from '../formats/schemas';
 import { exportPack, type ExportOptions } from './packExport';
 import { PackError } from './packError';
@@ -11,7 +12,6 @@ import type { InstallResult, InstalledPack, InstalledPackInfo, PackLibrary } fro
 import { PackFolderWatcher, Subscriptions, type ScanReport, type Subscription, type WatcherOptions } from './packSubscriptions';
 import type { TrustedKey } from './trustList';
 import type { RedactionCounts } from './packRedaction';
-import { writeFileAtomic } from '../formats/durableFile';
 
 /** A verified pack file, described for a person. */
 export interface PackFileSummary {

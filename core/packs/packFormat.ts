@@ -9,11 +9,11 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { EntrySchema, type Entry } from '../formats/schemas';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw, rawPublicKey } from './packKeys';
-import { errorMessage } from '../formats/errorMessage';
 
 export { PackError, type PackErrorCode } from './packError';
 

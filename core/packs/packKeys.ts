@@ -6,8 +6,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { PackError } from './packError';
 import { errorMessage } from '../formats/errorMessage';
+import { PackError } from './packError';
 
 /** The raw 32-byte public key (of a public or private key), base64. */
 export function rawPublicKey(key: KeyObject): string {

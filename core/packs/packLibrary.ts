@@ -11,15 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile, syncFolder, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { KnowledgeStore, type SearchHit, type SearchOptions } from '../knowledge/knowledgeStore';
 import { toStoredEntry, type StoredEntry } from '../knowledge/storedEntry';
 import { WriteQueue } from '../knowledge/writeQueue';
-import { readJsonFile, syncFolder, writeJsonAtomic } from '../formats/durableFile';
 import { PackError } from './packError';
 import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, type CheckedPack } from './packFormat';
 import { TrustList, type TrustedKey } from './trustList';
-import { errorMessage } from '../formats/errorMessage';
 
 export const PACKS_DIR = 'packs';
 const INDEX_FILE = 'installed.json';

@@ -9,10 +9,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { PackError, type PackErrorCode } from './packError';
 import { compareVersions, DEFAULT_MAX_PACK_BYTES, PACK_EXTENSION, PackNameSchema, readPackHeader } from './packFormat';
 import type { InstallResult, PackLibrary } from './packLibrary';
-import { errorMessage } from '../formats/errorMessage';
 
 export const SUBSCRIPTIONS_FILE = 'pack-subscriptions.json';
 

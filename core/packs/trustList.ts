@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw } from './packKeys';
-import { errorMessage } from '../formats/errorMessage';
 
 export const TRUST_FILE = 'trusted-keys.json';
 

@@ -12,10 +12,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { connectorStateDir } from '../connectors/connector';
-import { describeZodError } from '../formats/jsonl';
 import { appendDurable, writeFileAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
+import { connectorStateDir } from '../connectors/connector';
+import { describeZodError } from '../formats/jsonl';
 
 /**
  * Event ids remembered per connector. Duplicates come from overlapping pages and re-sent items, which are at most

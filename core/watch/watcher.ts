@@ -5,12 +5,12 @@
  * a fetch that hangs is aborted after `fetchTimeoutMs`. Each connector's health says, in plain words, how it is
  * doing. Memory is bounded by one page per connector: the next page is fetched only after the last is committed.
  */
+import { errorMessage } from '../formats/errorMessage';
 import { ConnectorError, TicketEventSchema, type FetchPage, type TicketEvent, type WatchedConnector } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
 import type { EventSink } from './eventSink';
 import { SyncState } from './syncState';
-import { errorMessage } from '../formats/errorMessage';
 
 export type ConnectorState = 'starting' | 'syncing' | 'idle' | 'retrying' | 'stopped';
 

@@ -15,13 +15,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { writeJsonAtomic } from '../../core/formats/durableFile';
+import { errorMessage } from '../../core/formats/errorMessage';
 import { DATA_FOLDER_CHOICE_FILE, defaultDataDir, readDataFolderChoiceSync } from '../../core/formats/dataDir';
 import { lockDataFolder } from '../../core/knowledge/folderLock';
 import { readMeta } from '../../core/knowledge/storeMeta';
 import { securePrivateFolder } from '../../core/privacy/dataFolder';
 import type { DataFolderChoiceView } from '../ipc/contract';
-import { writeJsonAtomic } from '../../core/formats/durableFile';
-import { errorMessage } from '../../core/formats/errorMessage';
 
 export { DATA_FOLDER_CHOICE_FILE, readDataFolderChoiceSync, type DataFolderChoice } from '../../core/formats/dataDir';
 

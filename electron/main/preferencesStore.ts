@@ -4,10 +4,10 @@
  * (the tray's do-not-disturb mark, the global shortcut) applied through injected functions. No Electron
  * import, so the browser-test bridge serves the Settings screen with this very class.
  */
+import { errorMessage } from '../../core/formats/errorMessage';
 import type { PreferencesView } from '../ipc/contract';
 import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
 import { log } from '../../core/privacy/redactingLogger';
-import { errorMessage } from '../../core/formats/errorMessage';
 
 /** How the shell applies preferences; each part is optional (the browser tests have no tray or shortcuts). */
 export interface PreferenceEffects {

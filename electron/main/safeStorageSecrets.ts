@@ -5,8 +5,8 @@
  * (`basic_text`), which protects nothing: the store refuses it and says what to install.
  */
 import { join } from 'node:path';
-import { safeStorage } from 'electron';
 import { SecretMapFile, type SecretFileDamage } from '../../core/secrets/secretMapFile';
+import { safeStorage } from 'electron';
 
 export const SAFE_SECRETS_FILE = 'secrets.safe.json';
 

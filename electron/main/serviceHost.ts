@@ -3,8 +3,8 @@
  * refuses new calls, waits for the running ones (an import may be half-way through its batches) and then
  * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
  */
-import type { Workspace } from '../../core/app/workspace';
 import { errorMessage } from '../../core/formats/errorMessage';
+import type { Workspace } from '../../core/app/workspace';
 
 /** The part of the engine the desktop app uses. */
 export type DesktopService = Pick<

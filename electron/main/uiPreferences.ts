@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SUGGESTION_KINDS } from '../../core/formats/schemas';
-import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from './notificationPolicy';
 import { writeJsonAtomic } from '../../core/formats/durableFile';
 import { errorMessage } from '../../core/formats/errorMessage';
+import { SUGGESTION_KINDS } from '../../core/formats/schemas';
+import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from './notificationPolicy';
 
 /** Brings Vigil forward from anywhere. */
 export const DEFAULT_SHOW_SHORTCUT = 'CommandOrControl+Shift+Space';

@@ -14,8 +14,8 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
-import type { TrayIconState } from '../main/tray';
 import { errorMessage } from '../../core/formats/errorMessage';
+import type { TrayIconState } from '../main/tray';
 
 /**
  * The states to draw: tray.ts's `TRAY_ICON_STATES`, repeated because tray.ts imports Electron, which this script

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import type { TicketEvent } from '../../core/connectors/connector';
 import type { Ticket } from '../../core/formats/schemas';
@@ -23,7 +24,6 @@ import { auditAccessibleNames, describeUnnamed } from './accessibleNames';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 /** A customer's first message on a new ticket, as the folder connector delivers it. */
 function opened(id: string, subject: string, text: string): TicketEvent {

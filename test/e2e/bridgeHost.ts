@@ -11,13 +11,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
+import { errorMessage } from '../../core/formats/errorMessage';
 import type { DeskEvent } from '../../core/app/deskTypes';
 import { IPC_METHODS, type IpcMethod } from '../../electron/ipc/contract';
 import { parseIpcRequest } from '../../electron/ipc/parseRequest';
 import type { IpcHandlers } from '../../electron/main/ipcRouter';
 import type { ConnectorMethod } from '../../electron/main/connectorHandlers';
 import type { PrivacyMethod } from '../../electron/main/privacyHandlers';
-import { errorMessage } from '../../core/formats/errorMessage';
 
 /** The handlers a test serves: the connector and reply-box ones only when the test uses them. */
 export type BridgeHandlers = Omit<IpcHandlers, ConnectorMethod | PrivacyMethod> & Partial<Pick<IpcHandlers, ConnectorMethod | PrivacyMethod>>;

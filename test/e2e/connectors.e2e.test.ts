@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import type { Ticket } from '../../core/formats/schemas';
 import { EgressPolicy } from '../../core/net/egress';
@@ -17,7 +18,6 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on the real engine', () => {
   let work: string;

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
@@ -14,7 +15,6 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 const HOSTILE_BODY = 'Reset the router. <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
@@ -15,7 +16,6 @@ import { closedTicket } from '../core/learn/learnTickets';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 const LEARNED_QUESTION = 'The badge reader at the side door rejects my badge every morning';
 const EDITED_ANSWER = 'Re-enrol the badge at the security desk; the side door reader lost its sync with the badge server.';

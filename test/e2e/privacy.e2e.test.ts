@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { EgressDeniedError, EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
@@ -18,7 +19,6 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Chromium, on the real engine', () => {
   let work: string;

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { encodePack } from '../../core/packs/packFormat';
 import { readPrivateKey, writeKeyPair } from '../../core/packs/packKeys';
@@ -17,7 +18,6 @@ import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-import { tempFolder } from '../support/tempFolder';
 
 describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real engine', () => {
   let work: string;

@@ -11,9 +11,9 @@ import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
-import { tempFolder } from '../support/tempFolder';
 
 interface Finding {
   id: string;

@@ -16,8 +16,8 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAsar, type AsarArchive } from '../support/asarArchive';
 import { tempFolder } from '../support/tempFolder';
+import { openAsar, type AsarArchive } from '../support/asarArchive';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;

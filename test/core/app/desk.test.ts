@@ -1,13 +1,13 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { Desk } from '../../../core/app/desk';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import type { Ticket } from '../../../core/formats/schemas';
 import { ARTICLES } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 function vpnTicket(status: Ticket['status'] = 'open', extra: Ticket['messages'] = []): Ticket {
   return {

@@ -2,6 +2,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import type { Ticket } from '../../../core/formats/schemas';
@@ -9,7 +10,6 @@ import { writeLlmSetting } from '../../../core/llm/llmSetting';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { answerable, json, notAnswerable, scripted } from '../assist/llmScript';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 const ticket: Ticket = {
   id: 'demo:T-9',

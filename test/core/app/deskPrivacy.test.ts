@@ -8,6 +8,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { Desk } from '../../../core/app/desk';
 import { writePrivacySettings } from '../../../core/app/privacySettings';
@@ -17,7 +18,6 @@ import { readAuditLog } from '../../../core/privacy/auditLog';
 import { setLogSink } from '../../../core/privacy/redactingLogger';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const PERSONAL = ['jonas.berger@example.de', '5555 5555 5555 4444', '+49 30 12345678', 'Jonas', 'Berger'];
 

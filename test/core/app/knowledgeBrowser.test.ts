@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { EntrySummary } from '../../../core/app/knowledgeBrowser';
-import { tempFolder } from '../../support/tempFolder';
 
 /** 3,000 entries: mixed kinds, statuses and origins, each changed at its own minute (entry i at minute i). */
 const TOTAL = 3000;

@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReplyDrafts } from '../../../core/app/replyDrafts';
 import { tempFolder } from '../../support/tempFolder';
+import { ReplyDrafts } from '../../../core/app/replyDrafts';
 
 describe('reply drafts', () => {
   it('keeps each ticket\'s draft across a restart, in a file only the user can read', async () => {

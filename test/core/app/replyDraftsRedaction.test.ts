@@ -5,9 +5,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { DRAFTS_FILE, MAX_DRAFT_CHARS, REPLIES_FILE, ReplyDrafts } from '../../../core/app/replyDrafts';
 import { redactTextForStorage } from '../../../core/privacy/storageRedaction';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('reply drafts with redaction before storage', () => {
   let dir: string;

@@ -1,12 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('the workspace: connectors → watcher → desk → engine', () => {
   let dir: string;

@@ -6,12 +6,12 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ReplyDrafts } from '../../../core/app/replyDrafts';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const TICKET = {
   id: 'T-1',

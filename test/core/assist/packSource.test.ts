@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
-import { tempFolder } from '../../support/tempFolder';
 import { NETWORK_ENTRIES } from '../packs/packFixtures';
 
 describe('installed knowledge packs in the proactive pipeline', () => {

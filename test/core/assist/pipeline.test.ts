@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { conversationText } from '../../../core/assist/llmStages';
 import type { Ticket } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, promptsOf, scripted, stageOf } from './llmScript';
-import { tempFolder } from '../../support/tempFolder';
 
 const ENTRIES = [
   { id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel or mobile networks. Steps: https://docs.example.com/vpn#mtu' },

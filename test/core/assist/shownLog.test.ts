@@ -1,8 +1,8 @@
 import { appendFile, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ShownLog } from '../../../core/assist/shownLog';
 import { tempFolder } from '../../support/tempFolder';
+import { ShownLog } from '../../../core/assist/shownLog';
 
 const record = (ticketId: string, afterMessageId: string, topEntryId: string, text: string) => ({ ticketId, afterMessageId, topEntryId, text, kind: 'answer', at: '2026-03-02T09:00:00Z' });
 

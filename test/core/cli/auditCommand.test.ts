@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { AuditLog, auditLogFile } from '../../../core/privacy/auditLog';
 import { emptyCounts } from '../../../core/privacy/redaction';
-import { tempFolder } from '../../support/tempFolder';
 
 function capture() {
   const stdout: string[] = [];

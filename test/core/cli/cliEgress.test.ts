@@ -10,13 +10,13 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { egressScope } from '../../../core/cli/cliEgress';
 import { main } from '../../../core/cli/vigil';
 import { readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { writePrivacySettings } from '../../../core/app/privacySettings';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'core', 'cli', 'bin.mjs');

@@ -1,11 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { readEmbedderSetting } from '../../../core/embed/embedderFactory';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[]; text: () => string } {
   const stdout: string[] = [];

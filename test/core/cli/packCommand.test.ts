@@ -1,8 +1,8 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../core/cli/vigil';
 import { tempFolder } from '../../support/tempFolder';
+import { main } from '../../../core/cli/vigil';
 import { NETWORK_ENTRIES } from '../packs/packFixtures';
 
 function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[] } {

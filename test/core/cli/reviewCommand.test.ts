@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { ReviewInput } from '../../../core/cli/reviewCommand';
 import { main } from '../../../core/cli/vigil';
 import { closedTicket } from '../learn/learnTickets';
-import { tempFolder } from '../../support/tempFolder';
 
 function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

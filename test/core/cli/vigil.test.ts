@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { EntrySchema } from '../../../core/formats/schemas';
-import { tempFolder } from '../../support/tempFolder';
 
 function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

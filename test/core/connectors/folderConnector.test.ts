@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { connectorStateDir } from '../../../core/connectors/connector';
 import { Watcher } from '../../../core/watch/watcher';
-import { tempFolder } from '../../support/tempFolder';
 
 class RecordingSink {
   readonly events: TicketEvent[] = [];

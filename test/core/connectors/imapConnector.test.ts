@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
@@ -9,7 +10,6 @@ import { ImapConnector, type ImapConnectorOptions } from '../../../core/connecto
 import { Watcher } from '../../../core/watch/watcher';
 import { dovecotSkipReason, imapTestOptions, startDovecot, type DovecotServer } from '../../support/dovecot';
 import { startFaultProxy } from './imapFaultProxy';
-import { tempFolder } from '../../support/tempFolder';
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(skip);

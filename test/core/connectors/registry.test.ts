@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
 import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
 import { EgressPolicy } from '../../../core/net/egress';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
-import { tempFolder } from '../../support/tempFolder';
 
 const imap = { id: 'support-mail', kind: 'imap', host: 'imap.example.com', user: 'support@example.com', password: { secret: 'support-mail' }, supportAddresses: ['@example.com'] };
 

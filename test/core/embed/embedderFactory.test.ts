@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import {
   createEmbedder,
@@ -13,7 +14,6 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { TransformersEmbedder } from '../../../core/embed/transformersEmbedder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 const ENTRIES = [
   { id: 'kb-vpn', kind: 'article', title: 'vpn drops', body: 'my vpn drops every ten minutes' },

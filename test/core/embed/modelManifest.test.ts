@@ -11,8 +11,8 @@ import {
   readPins,
   type TransformersManifest,
 } from '../../../core/embed/modelManifest';
-import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { tempFolder } from '../../support/tempFolder';
+import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 
 describe('model manifests', () => {
   it('ship for MiniLM, bge-small, multilingual-e5-small and nomic-embed-text with the models’ published facts', async () => {

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { OllamaManifest } from '../../../core/embed/modelManifest';
 import { writePin } from '../../../core/embed/modelManifest';
 import { ollamaBaseUrl, OllamaEmbedder, OllamaModelMissingError } from '../../../core/embed/ollamaEmbedder';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 /** nomic-embed-text's manifest facts, at the fake server's 8 dimensions. */
 function manifest(overrides: Partial<OllamaManifest> = {}): OllamaManifest {

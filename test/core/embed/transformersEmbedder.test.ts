@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { checkModelFiles, pinModelFiles } from '../../../core/embed/modelManifest';
 import {
   blockedTransformersRequests,
@@ -13,7 +14,6 @@ import {
 } from '../../../core/embed/transformersEmbedder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { referenceHiddenStates, tokenId } from '../../fixtures/tinyOnnx/tinyModel';
-import { tempFolder } from '../../support/tempFolder';
 
 /** Token ids of a text as the tiny WordPiece vocabulary splits it, with [CLS] and [SEP] around. */
 function ids(...tokens: string[]): number[] {

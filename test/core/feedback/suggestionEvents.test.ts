@@ -1,8 +1,8 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FeedbackCenter } from '../../../core/feedback/feedbackCenter';
 import { eventLogPath, SUGGESTION_EVENT_TYPES, SuggestionEventLog } from '../../../core/feedback/suggestionEvents';
-import { tempFolder } from '../../support/tempFolder';
 
 const at = '2026-03-01T10:00:00.000Z';
 

@@ -1,8 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/formats/dataDir';
 import { tempFolder } from '../../support/tempFolder';
+import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/formats/dataDir';
 
 describe('the data folder the CLI uses', () => {
   let root: string;

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendDurable, readJsonFile, renameDurable, writeFileAtomic, writeJsonAtomic } from '../../../core/formats/durableFile';
+import { tempFolder } from '../../support/tempFolder';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { appendDurable, readJsonFile, renameDurable, writeFileAtomic, writeJsonAtomic } from '../../../core/formats/durableFile';
-import { tempFolder } from '../../support/tempFolder';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const HELPER = 'core/formats/durableFile.ts';

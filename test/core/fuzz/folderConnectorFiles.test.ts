@@ -12,11 +12,11 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { TicketEventSchema, type FetchPage, type TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { TicketSchema } from '../../../core/formats/schemas';
 import { anyJson, brokenRecord, jsonlLine, nastyString, validTicket } from './jsonArbitraries';
-import { tempFolder } from '../../support/tempFolder';
 
 /** Valid tickets, some with ids that are also names of Object.prototype's members. */
 const ticket = fc

@@ -7,11 +7,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { readJsonlAll } from '../../../core/formats/jsonl';
 import { EntrySchema, TicketSchema } from '../../../core/formats/schemas';
 import { jsonlLine, validEntry, validTicket } from './jsonArbitraries';
-import { tempFolder } from '../../support/tempFolder';
 
 let dir: string;
 async function file(content: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { DocCache } from '../../../core/knowledge/docCache';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('document cache of search hits', () => {
   it('drops the least recently used document beyond its capacity', () => {

@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { dot } from '../../../core/embed/vectorMath';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { matchTextOf } from '../../../core/knowledge/storedEntry';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const run = promisify(execFile);
 const open: KnowledgeStore[] = [];

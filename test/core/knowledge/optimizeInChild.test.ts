@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { buildIndexes, schemaFor, toRow } from '../../../core/knowledge/entryTable';
 import { optimizeInChild } from '../../../core/knowledge/optimizeInChild';
 import { stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const embedder = new HashedEmbedder();
 

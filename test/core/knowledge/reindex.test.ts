@@ -1,12 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { EmbedMode, Embedder } from '../../../core/embed/embedder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type OpenOptions } from '../../../core/knowledge/knowledgeStore';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const open: KnowledgeStore[] = [];
 afterEach(async () => {

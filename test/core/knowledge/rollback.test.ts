@@ -1,11 +1,11 @@
 import * as lancedb from '@lancedb/lancedb';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
 import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/knowledge/rollback';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 async function everyEntryWith(dataDir: string, embedder: HashedEmbedder): Promise<string[]> {
   const store = await KnowledgeStore.open(dataDir, embedder);

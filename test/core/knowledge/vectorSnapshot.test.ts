@@ -1,11 +1,11 @@
 import { copyFile, open as openFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type SearchHit } from '../../../core/knowledge/knowledgeStore';
 import { snapshotFile } from '../../../core/knowledge/vectorSnapshot';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 const opened: KnowledgeStore[] = [];
 

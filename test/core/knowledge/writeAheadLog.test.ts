@@ -1,11 +1,11 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { WriteAheadLog } from '../../../core/knowledge/writeAheadLog';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('write-ahead log', () => {
   it('replays segments oldest first, then the live log, and drops only committed segments', async () => {

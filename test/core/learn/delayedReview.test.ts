@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import { closedTicket } from './learnTickets';
-import { tempFolder } from '../../support/tempFolder';
 
 const open: CopilotService[] = [];
 afterEach(async () => {

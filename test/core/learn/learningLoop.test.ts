@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
-import { tempFolder } from '../../support/tempFolder';
 
 const open: CopilotService[] = [];
 async function service(): Promise<CopilotService> {

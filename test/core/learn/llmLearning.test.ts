@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
@@ -6,7 +7,6 @@ import { judgeWithLlm } from '../../../core/learn/delayedReview';
 import { extractWithLlm } from '../../../core/learn/llmExtractor';
 import { OllamaClient } from '../../../core/llm/ollamaClient';
 import { startOllamaServer, type ChatRequestBody, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 let server: FakeOllama | undefined;
 const open: CopilotService[] = [];

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
-import { tempFolder } from '../../support/tempFolder';
 
 const open: CopilotService[] = [];
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { checkPack, readPackFile } from '../../../core/packs/packFormat';
 import { buildAbcdPack } from '../../demo/abcdPackBuilder';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('the ABCD example pack', () => {
   it('holds one signed article per subflow and answers a real customer from an analyst copilot that installed it', async () => {

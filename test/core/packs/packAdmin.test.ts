@@ -1,11 +1,11 @@
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { CitationSchema } from '../../../core/formats/schemas';
 import { writeKeyPair, readPrivateKey } from '../../../core/packs/packKeys';
 import type { ScanReport } from '../../../core/packs/packSubscriptions';
-import { tempFolder } from '../../support/tempFolder';
 import { NETWORK_ENTRIES, writePack } from './packFixtures';
 
 const services: CopilotService[] = [];

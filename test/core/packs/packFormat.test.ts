@@ -12,8 +12,8 @@ import {
   readPackHeader,
   resignPack,
 } from '../../../core/packs/packFormat';
-import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { tempFolder } from '../../support/tempFolder';
+import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { INFO, NETWORK_ENTRIES, newKey } from './packFixtures';
 
 function refusal(run: () => unknown): PackError {

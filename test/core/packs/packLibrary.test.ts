@@ -3,6 +3,8 @@ import { access, readdir, readFile, rm, truncate, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { everyStoredEntry } from '../../support/storedEntries';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry } from '../../../core/formats/schemas';
@@ -11,8 +13,6 @@ import { keyIdOf } from '../../../core/packs/packKeys';
 import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
 import { listSnapshots } from '../../../core/knowledge/rollback';
-import { everyStoredEntry } from '../../support/storedEntries';
-import { tempFolder } from '../../support/tempFolder';
 import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const run = promisify(execFile);

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { encodePack } from '../../../core/packs/packFormat';
 import { PackLibrary } from '../../../core/packs/packLibrary';
 import { PackFolderWatcher, Subscriptions, type ScanReport } from '../../../core/packs/packSubscriptions';
 import { TrustList } from '../../../core/packs/trustList';
-import { tempFolder } from '../../support/tempFolder';
 import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const cleanup: (() => Promise<void>)[] = [];

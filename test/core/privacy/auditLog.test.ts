@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { runReplay } from '../../../core/app/replay';
 import { AuditLog, auditLogFile, exportAuditLog, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { emptyCounts, redact } from '../../../core/privacy/redaction';
-import { tempFolder } from '../../support/tempFolder';
 
 async function dataDir(): Promise<string> {
   return tempFolder('vigil-audit-');

@@ -1,9 +1,9 @@
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { AuditLog, auditLogFile, countAuditRecords, readAuditLogPage } from '../../../core/privacy/auditLog';
 import { emptyCounts } from '../../../core/privacy/redaction';
-import { tempFolder } from '../../support/tempFolder';
 
 /** 30,000 records (about 7 MB): far more than one 64 KiB read, so paging must walk back across many of them. */
 const LARGE = 30_000;

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { main } from '../../../core/cli/vigil';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
@@ -14,7 +15,6 @@ import { tableNameFor } from '../../../core/knowledge/entryTable';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { readAuditLog } from '../../../core/privacy/auditLog';
 import { AUTOMATIC_SNAPSHOTS_KEPT, createSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/knowledge/rollback';
-import { tempFolder } from '../../support/tempFolder';
 import { NETWORK_ENTRIES, writePack } from '../packs/packFixtures';
 
 const services: CopilotService[] = [];

@@ -5,9 +5,9 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { setLogSink } from '../../../core/privacy/redactingLogger';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('vigil on a terminal', () => {
   let root: string;

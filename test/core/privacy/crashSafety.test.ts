@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { everyStoredEntry } from '../../support/storedEntries';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
-import { everyStoredEntry } from '../../support/storedEntries';
-import { tempFolder } from '../../support/tempFolder';
 
 /** Runs the child until `enough(lines)` says so, then kills it with SIGKILL; returns what it had acknowledged. */
 function runAndKill(args: string[], enough: (lines: string[]) => boolean): Promise<{ lines: string[]; killed: boolean }> {

@@ -1,9 +1,9 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { securePrivateFolder } from '../../../core/privacy/dataFolder';
-import { tempFolder } from '../../support/tempFolder';
 
 const modeOf = async (dir: string): Promise<number> => (await stat(dir)).mode & 0o777;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard } from '../../../core/net/processGuard';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
 import { EgressDenialLog, type EgressDenial } from '../../../core/privacy/egressDenials';
-import { tempFolder } from '../../support/tempFolder';
 
 const dataDir = (): Promise<string> => tempFolder('vigil-denials-');
 

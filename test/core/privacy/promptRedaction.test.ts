@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { judgeScope } from '../../../core/assist/llmStages';
 import { main } from '../../../core/cli/vigil';
@@ -16,7 +17,6 @@ import { auditLogFile, readAuditLog, verifyAuditLog, type AuditRecord } from '..
 import { PLACEHOLDERS, REDACTION_KINDS, type RedactionKind } from '../../../core/privacy/redaction';
 import { startOllamaServer, type ChatRequestBody, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, promptsOf } from '../assist/llmScript';
-import { tempFolder } from '../../support/tempFolder';
 
 /** Personal data in the ticket, and what must never reach the model. */
 const PERSONAL = {

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { writePrivacySettings } from '../../../core/app/privacySettings';
 import type { Ticket } from '../../../core/formats/schemas';
 import { redactTicket } from '../../../core/privacy/redaction';
-import { tempFolder } from '../../support/tempFolder';
 
 const ticket: Ticket = {
   id: 'T-7',

@@ -7,13 +7,13 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import { auditLogFile, readAuditLog, type AuditRecord } from '../../../core/privacy/auditLog';
 import { addCounts, emptyCounts, type RedactionCounts } from '../../../core/privacy/redaction';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';
-import { tempFolder } from '../../support/tempFolder';
 
 const dana: Ticket = {
   id: 'T-1',

@@ -1,8 +1,8 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { redactSecrets } from '../../../core/secrets/secretStore';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('the CLI secret store', () => {
   it('stores secrets in a file only its user can read', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '../../../core/formats/schemas';
 import { peopleNamesIn } from '../../../core/text/peopleNames';
+import type { Ticket } from '../../../core/formats/schemas';
 
 describe('the people named in a ticket', () => {
   it('finds the people of a ticket: requester, greetings, sign-offs, introductions', () => {

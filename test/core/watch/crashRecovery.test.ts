@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { diffTicket } from '../../../core/connectors/folderConnector';
 import { TicketSchema } from '../../../core/formats/schemas';
-import { tempFolder } from '../../support/tempFolder';
 
 const FIXTURE = 'test/core/watch/fixtures/crashWatcher.ts';
 

@@ -1,8 +1,8 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEDUPE_WINDOW, SyncState } from '../../../core/watch/syncState';
 import { tempFolder } from '../../support/tempFolder';
+import { DEDUPE_WINDOW, SyncState } from '../../../core/watch/syncState';
 
 describe('the sync state of a connector', () => {
   it('remembers delivered ids across restarts, ignoring a torn last line, within a bounded window', async () => {

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { connectorsCommand, runWatch, secretsCommand } from '../../../core/cli/watchCommand';
 import { main } from '../../../core/cli/vigil';
-import { tempFolder } from '../../support/tempFolder';
 
 function capture() {
   const stdout: string[] = [];

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ConnectorError, type TicketEvent } from '../../../core/connectors/connector';
 import { backoffDelay, retryDelay } from '../../../core/watch/backoff';
 import type { EventSink } from '../../../core/watch/eventSink';
 import { Watcher, type ConnectorHealth } from '../../../core/watch/watcher';
 import { event, ScriptedSource, type Fault } from './scriptedSource';
-import { tempFolder } from '../../support/tempFolder';
 
 const FAST = { baseMs: 1, maxMs: 4 };
 

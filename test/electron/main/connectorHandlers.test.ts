@@ -7,11 +7,11 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
-import { tempFolder } from '../../support/tempFolder';
 
 /** A reversible stand-in for the OS keychain, as in safeStorageSecrets.test.ts. */
 const keychain = {

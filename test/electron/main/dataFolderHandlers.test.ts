@@ -4,10 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { chosenFolderProblem, DATA_FOLDER_CHOICE_FILE, inspectDataFolder, readDataFolderChoiceSync, resolveDataFolder, saveDataFolderChoice } from '../../../electron/main/dataFolderChoice';
 import { createDataFolderHandlers, fixedDataFolderHandlers } from '../../../electron/main/dataFolderHandlers';
 import type { ResolvedDataFolder } from '../../../electron/main/dataFolderChoice';
-import { tempFolder } from '../../support/tempFolder';
 
 const event = {} as IpcMainInvokeEvent;
 const META = { format: 1, activeTable: 'entries_abc', tables: { entries_abc: { embedderId: 'hashed-384', dimensions: 384, createdAt: '2026-11-01T00:00:00Z' } } };

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
 import { fakePackMethods } from './fakeDesktopService';
-import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 

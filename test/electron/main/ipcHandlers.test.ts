@@ -2,12 +2,12 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
+import { tempFolder } from '../../support/tempFolder';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
 import { fakeDeskMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
-import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 

@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { schemaFor, toRow } from '../../../core/knowledge/entryTable';
 import { optimizeInChild, useMaintenanceForker } from '../../../core/knowledge/optimizeInChild';
 import { utilityProcessForker } from '../../../electron/main/maintenanceProcess';
 import { stored } from '../../fixtures/storeEntries';
 import { fakeElectron } from '../fakeElectron';
-import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { DEFAULT_UI_PREFERENCES, loadUiPreferences, UI_PREFERENCES_FILE } from '../../../electron/main/uiPreferences';
-import { tempFolder } from '../../support/tempFolder';
 
 async function folder(): Promise<string> {
   return tempFolder('vigil-prefs-store-');

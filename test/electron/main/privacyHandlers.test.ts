@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
@@ -15,7 +16,6 @@ import { createPrivacyHandlers } from '../../../electron/main/privacyHandlers';
 import { ServiceHost } from '../../../electron/main/serviceHost';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
-import { tempFolder } from '../../support/tempFolder';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 

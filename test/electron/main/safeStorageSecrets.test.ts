@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** A reversible stand-in for the OS keychain: enough to prove nothing is written in the clear. */
 const keychain = {

@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { readEmbedderSetting } from '../../../core/embed/embedderFactory';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
@@ -17,7 +18,6 @@ import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { NETWORK_ENTRIES, writePack } from '../../core/packs/packFixtures';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
-import { tempFolder } from '../../support/tempFolder';
 
 const event = { sender: {} } as unknown as IpcMainInvokeEvent;
 

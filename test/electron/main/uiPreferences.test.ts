@@ -1,4 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tempFolder } from '../../support/tempFolder';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -7,7 +8,6 @@ import {
   saveUiPreferences,
   UI_PREFERENCES_FILE,
 } from '../../../electron/main/uiPreferences';
-import { tempFolder } from '../../support/tempFolder';
 
 describe('the analyst’s UI preferences file', () => {
   let folder: string;
