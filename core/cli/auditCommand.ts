@@ -3,7 +3,6 @@
  * Reading needs no lock, so it works while the desktop app is running.
  */
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue } from '../formats/jsonl';
 import { AUDIT_TYPES, exportAuditLog, readAuditLog, verifyAuditLog, type AuditFilter, type AuditRecord, type AuditType } from '../privacy/auditLog';
@@ -98,7 +97,7 @@ export async function auditCommand(args: string[], out: Out): Promise<number> {
     throw new AuditUsageError(`unknown audit command "${sub ?? ''}" (use show, export or verify)`);
   } catch (error) {
     if (error instanceof AuditUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(`vigil audit: ${errorMessage(error)}\n\nUsage:\n${AUDIT_USAGE}`);
+      out.error(`vigil audit: ${(error as Error).message}\n\nUsage:\n${AUDIT_USAGE}`);
       return 2;
     }
     throw error;

@@ -4,7 +4,6 @@
  * so the desktop app must be closed; every change is recorded in the audit log.
  */
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../formats/errorMessage';
 import { appDataDir } from '../formats/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
@@ -78,7 +77,7 @@ export async function storeCommand(args: string[], out: Out): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof StoreUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(`vigil store: ${errorMessage(error)}\n\nUsage:\n${STORE_USAGE}`);
+      out.error(`vigil store: ${(error as Error).message}\n\nUsage:\n${STORE_USAGE}`);
       return 2;
     }
     throw error;

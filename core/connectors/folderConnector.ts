@@ -278,7 +278,7 @@ export class FolderConnector implements Connector {
     try {
       names = (await readdir(this.dir)).filter(isTicketFile).sort();
     } catch (err) {
-      throw new ConnectorError(`Cannot read the ticket folder ${this.dir}: ${errorMessage(err)}. Check that it exists and that Vigil may read it.`, 'unavailable');
+      throw new ConnectorError(`Cannot read the ticket folder ${this.dir}: ${(err as Error).message}. Check that it exists and that Vigil may read it.`, 'unavailable');
     }
     const changed: { name: string; mark: FileMark }[] = [];
     for (const name of names) {

@@ -6,8 +6,8 @@
  */
 import { open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renameDurable } from '../formats/durableFile';
 import { parseStoredEntry, type StoredEntry } from './storedEntry';
+import { renameDurable } from '../formats/durableFile';
 
 const LOG_FILE = 'fresh-log.jsonl';
 const SEGMENT = /^fresh-log\.(\d+)\.jsonl$/;

@@ -5,7 +5,6 @@
  * a fetch that hangs is aborted after `fetchTimeoutMs`. Each connector's health says, in plain words, how it is
  * doing. Memory is bounded by one page per connector: the next page is fetched only after the last is committed.
  */
-import { errorMessage } from '../formats/errorMessage';
 import { ConnectorError, TicketEventSchema, type FetchPage, type TicketEvent, type WatchedConnector } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
@@ -84,6 +83,10 @@ interface Slot {
 export interface PageResult {
   delivered: number;
   more: boolean;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Polls connectors and delivers their events to a sink, once each. */
@@ -266,10 +269,10 @@ export class Watcher {
     const seconds = delay >= 10_000 ? `${Math.round(delay / 1000)} s` : `${(delay / 1000).toFixed(1)} s`;
     const what =
       err instanceof ConnectorError && err.kind === 'rate_limited'
-        ? `The source asked Vigil to slow down (rate limited): ${errorMessage(err)}`
+        ? `The source asked Vigil to slow down (rate limited): ${errorText(err)}`
         : err instanceof ConnectorError || (err instanceof Error && err.name === 'EgressDeniedError')
-          ? errorMessage(err)
-          : `Unexpected error while syncing: ${errorMessage(err)}`;
+          ? errorText(err)
+          : `Unexpected error while syncing: ${errorText(err)}`;
     const sentence = /[.!?]$/.test(what) ? what : `${what}.`;
     slot.health.lastError = this.redact(`${sentence} Retrying in ${seconds} (attempt ${slot.health.consecutiveFailures + 1}).`);
     slot.health.lastErrorAt = new Date().toISOString();
@@ -293,7 +296,7 @@ export class Watcher {
         if (!page.more) return delivered;
       } catch (err) {
         const delay = this.recordFailure(slot, err);
-        if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorMessage(err));
+        if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorText(err));
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

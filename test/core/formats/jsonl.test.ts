@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder } from '../../support/tempFolder';
 import { formatLineIssue, readJsonlAll } from '../../../core/formats/jsonl';
 import { EntrySchema, SuggestionSchema, TicketSchema } from '../../../core/formats/schemas';
+import { tempFolder } from '../../support/tempFolder';
 
 async function fileWith(lines: string[]): Promise<string> {
   const dir = await tempFolder('vigil-jsonl-');
