@@ -14,7 +14,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { EgressPolicy } from '../net/egress';
 import { redactSecrets, SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
@@ -239,15 +238,15 @@ export async function loadConnectorsConfig(dataDir: string): Promise<ConnectorCo
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConnectorConfigError(`Cannot read ${file}: ${errorMessage(err)}`);
+    throw new ConnectorConfigError(`Cannot read ${file}: ${(err as Error).message}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    const position = /position (\d+)/.exec(errorMessage(err));
+    const position = /position (\d+)/.exec((err as Error).message);
     const line = position ? `:${lineAt(text, Number(position[1]))}` : '';
-    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${errorMessage(err)})`);
+    throw new ConnectorConfigError(`${file}${line}: not valid JSON (${(err as Error).message})`);
   }
   return parseConnectorsConfig(value, file);
 }
@@ -337,7 +336,7 @@ export async function buildConnectors(
       await work();
     } catch (err) {
       if (err instanceof ConnectorError) throw new ConnectorError(redact(err.message), err.kind, err.retryAfterMs);
-      throw new Error(redact(errorMessage(err)));
+      throw new Error(redact(err instanceof Error ? err.message : String(err)));
     }
   };
   const postNote = async (ticketId: string, text: string, signal: AbortSignal): Promise<void> => {
@@ -354,7 +353,7 @@ export async function buildConnectors(
         writer(ticketId, what);
         return null;
       } catch (err) {
-        return errorMessage(err);
+        return (err as Error).message;
       }
     };
     const note = can('note');

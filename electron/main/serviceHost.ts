@@ -3,7 +3,6 @@
  * refuses new calls, waits for the running ones (an import may be half-way through its batches) and then
  * closes the service, which drains LanceDB's write queue (Signal Desktop drains its SQL worker the same way).
  */
-import { errorMessage } from '../../core/formats/errorMessage';
 import type { Workspace } from '../../core/app/workspace';
 
 /** The part of the engine the desktop app uses. */
@@ -61,7 +60,7 @@ export type DesktopService = Pick<
   | 'redactsBeforeStorage'
 >;
 
-/** The engine, opened once and shared by every call, with a draining shutdown. */
+/** Lazily opened engine with a draining shutdown. */
 export class ServiceHost {
   private opening: Promise<DesktopService> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -69,10 +68,7 @@ export class ServiceHost {
   /** Set while `restart` drains and closes the engine; calls made meanwhile wait for the new one. */
   private restarting: Promise<void> | null = null;
 
-  /**
-   * `open` runs on the first `use`, which the shell makes at start-up (the engine opens eagerly, as a `Workspace`);
-   * again only after a failed open or a `restart`.
-   */
+  /** `open` is called at most once, on the first use. */
   constructor(private readonly open: () => Promise<DesktopService>) {}
 
   /** Runs `work` against the engine; refused once shutdown has begun. */
@@ -149,3 +145,6 @@ export class ServiceHost {
   }
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -9,9 +9,9 @@ import {
   saveConnectorSettings,
   type ConnectorDraft,
 } from '../../../core/app/connectorConfig';
-import { tempFolder } from '../../support/tempFolder';
 import { loadConnectorsConfig } from '../../../core/connectors/registry';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import { tempFolder } from '../../support/tempFolder';
 
 /** A file as an admin writes it: their own layout, a field Vigil does not know, and a connector of the CLI's. */
 const HAND_WRITTEN = `{

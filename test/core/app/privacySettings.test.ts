@@ -2,7 +2,6 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempFolder } from '../../support/tempFolder';
 import { networkView, readPrivacySettings, rollbackClosedStore, writePrivacySettings } from '../../../core/app/privacySettings';
 import { Workspace } from '../../../core/app/workspace';
 import { writeLlmSetting } from '../../../core/llm/llmSetting';
@@ -14,6 +13,7 @@ import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { createAutomaticSnapshot } from '../../../core/knowledge/rollback';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { installTripwire, type Tripwire } from '../net/egressHarness';
+import { tempFolder } from '../../support/tempFolder';
 
 let dir: string;
 

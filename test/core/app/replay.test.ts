@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder } from '../../support/tempFolder';
 import { runReplay } from '../../../core/app/replay';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
+import { tempFolder } from '../../support/tempFolder';
 
 async function workDir(): Promise<string> {
   return tempFolder('vigil-replay-test-');

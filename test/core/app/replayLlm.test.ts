@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolder } from '../../support/tempFolder';
 import { runReplay } from '../../../core/app/replay';
 import { main } from '../../../core/cli/vigil';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';
+import { tempFolder } from '../../support/tempFolder';
 
 const knowledge = [{ id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel networks.' }];
 const at = (minutes: number): string => new Date(Date.parse('2026-03-02T09:00:00Z') + minutes * 60_000).toISOString();

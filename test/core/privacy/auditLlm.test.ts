@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolder } from '../../support/tempFolder';
 import { runReplay } from '../../../core/app/replay';
 import { auditLogFile, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';
+import { tempFolder } from '../../support/tempFolder';
 
 describe('audit of LLM drafts', () => {
   let server: FakeOllama | undefined;
