@@ -44,10 +44,11 @@ const ELECTRON_MESSAGE =
  * the ones above. Why each folder sits where it does:
  *  - formats, text, net: file formats, the data folder, the durable write and error text; text handling (the scope
  *    check, people's names); the egress policy. They need no other part of core.
- *  - privacy, secrets, embed: redaction and the redacting logger (which every later tier logs through), the audit
- *    log and the report of a model call; secret stores; embedders.
- *  - llm (redacts prompts through privacy), knowledge (stores embedded entries; its rollback writes to the audit
- *    log), feedback.
+ *  - secrets, embed: secret stores (they need only the durable write); embedders.
+ *  - knowledge, feedback: the store of embedded entries; what analysts did with suggestions.
+ *  - privacy: redaction, the redacting logger, the audit log, store snapshots and rollback (which rewinds the
+ *    knowledge store, so privacy sits above it; the tiers below do not log).
+ *  - llm: the model client, which redacts prompts and reports each call for the audit log through privacy.
  *  - packs, assist, learn: share, use and grow the knowledge; assist and learn are independent of each other.
  *  - connectors: helpdesk adapters and the Connector interface (they log, read secrets, pass the egress policy).
  *  - watch: the polling loop that drives connectors.
@@ -56,8 +57,10 @@ const ELECTRON_MESSAGE =
  */
 const CORE_TIERS = [
   ['formats', 'text', 'net'],
-  ['privacy', 'secrets', 'embed'],
-  ['llm', 'knowledge', 'feedback'],
+  ['secrets', 'embed'],
+  ['knowledge', 'feedback'],
+  ['privacy'],
+  ['llm'],
   ['packs', 'assist', 'learn'],
   ['connectors'],
   ['watch'],

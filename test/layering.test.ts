@@ -69,7 +69,7 @@ describe('core/ stays plain TypeScript on Node', () => {
  * The order of core/'s folders, bottom up, as ARCHITECTURE.md draws it. Written out here rather than read from
  * eslint.config.js, so a change to the config's order fails this test until the documented order changes too.
  */
-const CORE_ORDER: readonly (readonly string[])[] = 'formats text net | privacy secrets embed | llm knowledge feedback | packs assist learn | connectors | watch | app | cli'
+const CORE_ORDER: readonly (readonly string[])[] = 'formats text net | secrets embed | knowledge feedback | privacy | llm | packs assist learn | connectors | watch | app | cli'
   .split(' | ')
   .map((tier) => tier.split(' '));
 
@@ -78,11 +78,11 @@ const FILE_IN: Record<string, string> = {
   formats: 'core/formats/jsonl.ts',
   text: 'core/text/tokenize.ts',
   net: 'core/net/egress.ts',
-  privacy: 'core/privacy/auditLog.ts',
+  privacy: 'core/privacy/rollback.ts',
   secrets: 'core/secrets/fileSecretStore.ts',
   embed: 'core/embed/modelManifest.ts',
   llm: 'core/llm/ollamaClient.ts',
-  knowledge: 'core/knowledge/rollback.ts',
+  knowledge: 'core/knowledge/knowledgeStore.ts',
   feedback: 'core/feedback/feedbackStats.ts',
   packs: 'core/packs/packLibrary.ts',
   assist: 'core/assist/llmStages.ts',

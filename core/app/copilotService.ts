@@ -25,7 +25,7 @@ import { PackAdmin } from '../packs/packAdmin';
 import { mergeHits, PackLibrary, type PackHit } from '../packs/packLibrary';
 import { AuditLog, suggestionAudit } from '../privacy/auditLog';
 import { llmCallAudit } from '../privacy/auditLog';
-import { createAutomaticSnapshot, snapshotBeforeReindex } from '../knowledge/rollback';
+import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import { noteCallRedactions, withRedactionTally } from '../privacy/decisionRedactions';

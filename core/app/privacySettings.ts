@@ -11,7 +11,7 @@ import { readSetting, writeSetting } from '../formats/settingsFile';
 import { normalizeHost } from '../net/egress';
 import { AuditLog, auditLogFile, countAuditRecords, readAuditLogPage, verifyAuditLog } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
-import { rollbackToSnapshot, type StoreSnapshot } from '../knowledge/rollback';
+import { rollbackToSnapshot, type StoreSnapshot } from '../privacy/rollback';
 import type { AuditVerificationView, DataFolderView, NetworkView, PrivacySettings, RollbackReport, SnapshotView } from './privacyTypes';
 
 /** The key of settings.json this file owns. */

@@ -38,7 +38,7 @@ import { ReplyDrafts, type ReplyDraftView, type ReplyVisibility, type SendReplyR
 import { exportAuditLog, readAuditLogPage, AUDIT_TYPES, type AuditPageOptions, type AuditType } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { log } from '../privacy/redactingLogger';
-import { createSnapshot, listSnapshots, readSnapshot } from '../knowledge/rollback';
+import { createSnapshot, listSnapshots, readSnapshot } from '../privacy/rollback';
 import {
   dataFolderView,
   networkView,

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { appDataDir } from '../formats/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
-import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../knowledge/rollback';
+import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../privacy/rollback';
 
 export const STORE_USAGE = `  vigil store tag NAME [--reason TEXT] [--data-dir DIR]
   vigil store tags [--data-dir DIR]

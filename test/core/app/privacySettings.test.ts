@@ -10,7 +10,7 @@ import { installEgressGuard, type EgressAttempt, type EgressGuard } from '../../
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
 import { EgressDenialLog } from '../../../core/privacy/egressDenials';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
-import { createAutomaticSnapshot } from '../../../core/knowledge/rollback';
+import { createAutomaticSnapshot } from '../../../core/privacy/rollback';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { installTripwire, type Tripwire } from '../net/egressHarness';
 import { tempFolder } from '../../support/tempFolder';

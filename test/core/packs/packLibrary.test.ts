@@ -12,7 +12,7 @@ import { PackError, encodePack } from '../../../core/packs/packFormat';
 import { keyIdOf } from '../../../core/packs/packKeys';
 import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
-import { listSnapshots } from '../../../core/knowledge/rollback';
+import { listSnapshots } from '../../../core/privacy/rollback';
 import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const run = promisify(execFile);

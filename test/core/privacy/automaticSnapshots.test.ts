@@ -14,7 +14,7 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { tableNameFor } from '../../../core/knowledge/entryTable';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { readAuditLog } from '../../../core/privacy/auditLog';
-import { AUTOMATIC_SNAPSHOTS_KEPT, createSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/knowledge/rollback';
+import { AUTOMATIC_SNAPSHOTS_KEPT, createSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/privacy/rollback';
 import { NETWORK_ENTRIES, writePack } from '../packs/packFixtures';
 
 const services: CopilotService[] = [];

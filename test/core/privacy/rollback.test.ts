@@ -4,7 +4,7 @@ import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
-import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/knowledge/rollback';
+import { cleanupCutoff, createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/privacy/rollback';
 import { ARTICLES, stored } from '../../fixtures/storeEntries';
 
 async function everyEntryWith(dataDir: string, embedder: HashedEmbedder): Promise<string[]> {

@@ -31,11 +31,11 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { z } from 'zod';
 import { renameDurable } from '../formats/durableFile';
-import { tableNameFor } from './entryTable';
-import { lockDataFolder } from './folderLock';
-import { readMeta } from './storeMeta';
-import { cleanupCutoff as cleanupCutoffMs } from './versionCleanup';
-import type { AuditLog } from '../privacy/auditLog';
+import { tableNameFor } from '../knowledge/entryTable';
+import { lockDataFolder } from '../knowledge/folderLock';
+import { readMeta } from '../knowledge/storeMeta';
+import { cleanupCutoff as cleanupCutoffMs } from '../knowledge/versionCleanup';
+import type { AuditLog } from './auditLog';
 
 /**
  * Files of the data folder that belong to a snapshot, next to the LanceDB tables: which table is active and which
