@@ -7,9 +7,8 @@
  * This module reads, checks and writes those bytes; it knows nothing of trust lists or installed packs.
  */
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { EntrySchema, type Entry } from '../formats/schemas';
 import { PackError } from './packError';
@@ -121,8 +120,20 @@ export function compareVersions(a: string, b: string): number {
  * being read: a copy still in progress).
  */
 export async function readPackFile(file: string, maxBytes = DEFAULT_MAX_PACK_BYTES): Promise<Buffer> {
-  const { handle, size } = await openPack(file, maxBytes);
+  let handle;
   try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw new PackError('unreadable', `Cannot read the pack ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      throw new PackError(
+        'too_large',
+        `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`,
+      );
+    }
     const buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
     let length = 0;
     for (;;) {
@@ -140,26 +151,6 @@ export async function readPackFile(file: string, maxBytes = DEFAULT_MAX_PACK_BYT
   }
 }
 
-/** Opens a pack file for reading, refusing one larger than `maxBytes`; the caller closes the handle. */
-async function openPack(file: string, maxBytes: number): Promise<{ handle: FileHandle; size: number }> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new PackError('unreadable', `Cannot read the pack ${file}: ${errorMessage(err)}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) {
-      throw new PackError('too_large', `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`);
-    }
-    return { handle, size };
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
-}
-
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
@@ -171,8 +162,17 @@ function formatBytes(n: number): string {
  * packs can be scanned for names and versions without reading every entry.
  */
 export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_BYTES): Promise<ReturnType<typeof parseHeader>> {
-  const { handle } = await openPack(file, maxBytes);
+  let handle;
   try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw new PackError('unreadable', `Cannot read the pack ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      throw new PackError('too_large', `${file} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} a pack may be. It is not a Vigil pack, or it must be split into smaller packs.`);
+    }
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
@@ -202,7 +202,7 @@ export function parseHeader(bytes: Buffer, file: string): { manifest: PackManife
   try {
     json = JSON.parse(bytes.subarray(0, newline).toString('utf8'));
   } catch (err) {
-    throw new PackError('malformed', `${file}:1: the header is not valid JSON (${errorMessage(err)}); this is not a Vigil pack.`);
+    throw new PackError('malformed', `${file}:1: the header is not valid JSON (${(err as Error).message}); this is not a Vigil pack.`);
   }
   const header = HeaderSchema.safeParse(json);
   if (!header.success) {
@@ -231,7 +231,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
     try {
       key = publicKeyFromRaw(signature.publicKey);
     } catch (err) {
-      throw new PackError('bad_signature', `${file}:1: signature.publicKey is not an Ed25519 public key (${errorMessage(err)}).`);
+      throw new PackError('bad_signature', `${file}:1: signature.publicKey is not an Ed25519 public key (${(err as Error).message}).`);
     }
     if (keyIdOf(key) !== signature.keyId) {
       throw new PackError('bad_signature', `${file}:1: signature.keyId ${signature.keyId} does not belong to the public key in the header: the header was edited.`);
@@ -287,7 +287,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new PackError('bad_entry', `${file}:${lineNo}: not valid JSON (${errorMessage(err)}).`);
+      throw new PackError('bad_entry', `${file}:${lineNo}: not valid JSON (${(err as Error).message}).`);
     }
     const parsed = EntrySchema.safeParse(json);
     if (!parsed.success) {
