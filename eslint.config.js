@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Lint rules, including the layering that keeps the code's arrows pointing one way (VS Code's "Bad layering"
- * rule): core ← electron ← renderer, where the renderer may take only types from the layers below it.
+ * rule): core ← electron ← renderer, where the renderer may take only types from the layers below it; inside core/,
+ * the folders are ordered in tiers (CORE_TIERS).
  * test/layering.test.ts proves each layering rule fires on a violation and stays quiet on allowed code.
  */
 import { builtinModules } from 'node:module';
@@ -19,6 +20,13 @@ const CORE_MESSAGE =
   'Bad layering: core/ is plain TypeScript on Node and must not depend on Electron, React, zustand, electron/ or renderer/. ' +
   'Move the code to electron/ or renderer/, or pass what core needs in as a parameter.';
 
+/** What no core/ file may import: Electron, React, zustand and the layers above core. */
+const CORE_BASE_PATHS = ['electron', 'react', 'react-dom', 'zustand'].map((name) => ({ name, message: CORE_MESSAGE }));
+const CORE_BASE_PATTERNS = [
+  { regex: '^(?:electron|react|react-dom|zustand)/', message: CORE_MESSAGE },
+  { regex: relativeImportInto(['electron', 'renderer']), message: CORE_MESSAGE },
+];
+
 const RENDERER_UP_MESSAGE =
   'Bad layering: renderer/ may take only types from core/ and electron/ (`import type`). ' +
   'Reach the engine through window.vigil (the IPC contract), never by importing it.';
@@ -29,6 +37,66 @@ const RENDERER_NODE_MESSAGE =
 
 const ELECTRON_MESSAGE =
   'Bad layering: electron/ must not import from renderer/. Shared types belong in electron/ipc/contract.ts or core/.';
+
+/**
+ * The order of core/'s folders, bottom up (ARCHITECTURE.md, "The order of core/"). A folder may import the folders
+ * of the tiers below its own and nothing beside or above it, so each tier can be read, tested and changed without
+ * the ones above. Why each folder sits where it does:
+ *  - formats, text, net: file formats, the data folder, the durable write and error text; text handling (the scope
+ *    check, people's names); the egress policy. They need no other part of core.
+ *  - secrets, embed, feedback: secret stores (they need only the durable write); embedders; what analysts did
+ *    with suggestions (a log of events and its counts).
+ *  - knowledge: the store of embedded entries, each entry's version history, and entry browsing (which shows an
+ *    entry's feedback counts beside its history, so feedback sits below it).
+ *  - privacy: redaction, the redacting logger, the audit log, store snapshots and rollback (which rewinds the
+ *    knowledge store, so privacy sits above it; the tiers below do not log).
+ *  - llm: the model client, which redacts prompts and reports each call for the audit log through privacy.
+ *  - packs, assist, learn: share, use and grow the knowledge; assist and learn are independent of each other.
+ *  - connectors: helpdesk adapters, the Connector interface with its health, and connectors.json (they log,
+ *    read secrets, pass the egress policy).
+ *  - watch: the polling loop that drives connectors, and the connectors' lifecycle (start, restart, stop, test),
+ *    which builds watchers.
+ *  - app: builds the engine from all of the above; cli: the `vigil` commands (and vigil watch's sink), which may
+ *    also drive app.
+ */
+const CORE_TIERS = [
+  ['formats', 'text', 'net'],
+  ['secrets', 'embed', 'feedback'],
+  ['knowledge'],
+  ['privacy'],
+  ['llm'],
+  ['packs', 'assist', 'learn'],
+  ['connectors'],
+  ['watch'],
+  ['app'],
+  ['cli'],
+];
+
+/** One layering config per core/ folder: the base core restrictions, plus every core folder not below it. */
+function coreFolderLayering() {
+  return CORE_TIERS.flatMap((tier, level) => {
+    const allowed = CORE_TIERS.slice(0, level).flat();
+    const forbidden = CORE_TIERS.flat().filter((name) => !allowed.includes(name));
+    return tier.map((folder) => {
+      const others = forbidden.filter((name) => name !== folder);
+      const message =
+        `Bad layering: core/${folder} may import only ${allowed.length > 0 ? allowed.map((name) => `core/${name}`).join(', ') : 'no other core/ folder'} ` +
+        '(the order of core/ in ARCHITECTURE.md). Move the shared code down, or pass what is needed in as a parameter.';
+      return {
+        files: [`core/${folder}/**`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              paths: CORE_BASE_PATHS,
+              patterns: [...CORE_BASE_PATTERNS, { regex: `^\\.\\./(?:${others.join('|')})(?:/|$)`, message }],
+            },
+          ],
+        },
+      };
+    });
+  });
+}
 
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 
@@ -59,19 +127,10 @@ export default defineConfig(
   // ── Layering ────────────────────────────────────────────────────────────────────────────────────────────
   {
     files: ['core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['electron', 'react', 'react-dom', 'zustand'].map((name) => ({ name, message: CORE_MESSAGE })),
-          patterns: [
-            { regex: '^(?:electron|react|react-dom|zustand)/', message: CORE_MESSAGE },
-            { regex: relativeImportInto(['electron', 'renderer']), message: CORE_MESSAGE },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: CORE_BASE_PATHS, patterns: CORE_BASE_PATTERNS }] },
   },
+  // A later config replaces a rule's options rather than adding to them, so each folder's config repeats the base.
+  ...coreFolderLayering(),
   {
     files: ['electron/**'],
     rules: {

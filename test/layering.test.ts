@@ -1,8 +1,10 @@
 /**
- * Proves the layering rules of eslint.config.js (core ← electron ← renderer, renderer takes types only): each
+ * Proves the layering rules of eslint.config.js (core ← electron ← renderer, renderer takes types only, and the
+ * order of core/'s folders): each
  * rule reports a synthetic violation placed at a real path, and stays quiet on the imports the design allows.
  * If a rule is dropped or its pattern stops matching, the "reports" cases fail.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +62,80 @@ describe('core/ stays plain TypeScript on Node', () => {
       'export const all = [z, join, readJsonl];',
     ].join('\n');
     expect(await layeringMessages(file, code)).toEqual([]);
+  });
+});
+
+/**
+ * The order of core/'s folders, bottom up, as ARCHITECTURE.md draws it. Written out here rather than read from
+ * eslint.config.js, so a change to the config's order fails this test until the documented order changes too.
+ */
+const CORE_ORDER: readonly (readonly string[])[] = 'formats text net | secrets embed | knowledge feedback | privacy | llm | packs assist learn | connectors | watch | app | cli'
+  .split(' | ')
+  .map((tier) => tier.split(' '));
+
+/** A real file in each core/ folder, where the planted imports are linted. */
+const FILE_IN: Record<string, string> = {
+  formats: 'core/formats/jsonl.ts',
+  text: 'core/text/tokenize.ts',
+  net: 'core/net/egress.ts',
+  privacy: 'core/privacy/rollback.ts',
+  secrets: 'core/secrets/fileSecretStore.ts',
+  embed: 'core/embed/modelManifest.ts',
+  llm: 'core/llm/ollamaClient.ts',
+  knowledge: 'core/knowledge/knowledgeStore.ts',
+  feedback: 'core/feedback/feedbackStats.ts',
+  packs: 'core/packs/packLibrary.ts',
+  assist: 'core/assist/llmStages.ts',
+  learn: 'core/learn/ruleExtractor.ts',
+  connectors: 'core/connectors/registry.ts',
+  watch: 'core/watch/watcher.ts',
+  app: 'core/app/workspace.ts',
+  cli: 'core/cli/vigil.ts',
+};
+
+describe('core/ folders import only the tiers below them', () => {
+  const tiers = CORE_ORDER.map((tier, level) => ({ tier, level, below: CORE_ORDER.slice(0, level).flat() }));
+  const folders = tiers.flatMap(({ tier, level, below }) => tier.map((folder) => ({ folder, level, below })));
+
+  it('has one probe file per core/ folder, and the probe files exist', () => {
+    expect(Object.keys(FILE_IN).sort()).toEqual(CORE_ORDER.flat().sort());
+    for (const file of Object.values(FILE_IN)) expect(existsSync(`${repoRoot}${file}`), file).toBe(true);
+  });
+
+  /** Every folder a folder must not import: its own tier's other folders and every tier above. */
+  const wrongWay = folders.flatMap(({ folder, level }) =>
+    CORE_ORDER.slice(level)
+      .flat()
+      .filter((other) => other !== folder)
+      .map((other) => [folder, other] as const),
+  );
+
+  it.each(wrongWay)('reports core/%s importing core/%s, naming what it may import', async (folder, other) => {
+    const { below } = folders.find((f) => f.folder === folder)!;
+    const messages = await layeringMessages(FILE_IN[folder]!, `import type { X } from '../${other}/probe';\nexport type Y = X;`);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ruleId: 'no-restricted-imports', severity: 2 });
+    const allowed = below.length > 0 ? below.map((name) => `core/${name}`).join(', ') : 'no other core/ folder';
+    expect(messages[0]!.message).toContain(`Bad layering: core/${folder} may import only ${allowed} `);
+  });
+
+  it.each(folders.filter((f) => f.level > 0).map((f) => [f.folder, f.below] as const))(
+    'allows core/%s to import every folder below it',
+    async (folder, below) => {
+      const code = [...below.map((other, i) => `import { x${i} } from '../${other}/probe';`), `export const all = [${below.map((_, i) => `x${i}`).join(', ')}];`].join('\n');
+      expect(await layeringMessages(FILE_IN[folder]!, code)).toEqual([]);
+    },
+  );
+
+  it('still applies the rules for all of core/ inside each folder', async () => {
+    const messages = await layeringMessages(FILE_IN.knowledge!, "import { app } from 'electron';\nexport const x = app;");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.message).toMatch(/Bad layering: core\/ is plain TypeScript on Node/);
+  });
+
+  it('reports a re-export from above, and allows a file its own folder', async () => {
+    expect(await layeringMessages(FILE_IN.embed!, "export { appDataDir } from '../app/probe';")).toHaveLength(1);
+    expect(await layeringMessages(FILE_IN.embed!, "import { x } from './embedder';\nexport const y = x;")).toEqual([]);
   });
 });
 

@@ -18,7 +18,7 @@ import { AppendLog } from '../formats/appendLog';
 import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, type Suggestion, type Ticket } from '../formats/schemas';
-import { peopleNamesIn } from '../learn/entryQuality';
+import { peopleNamesIn } from '../text/peopleNames';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage } from '../privacy/storageRedaction';
 import { RecordSchema, storableRecord, type JournalRecord, type ShownRecord } from './deskJournal';

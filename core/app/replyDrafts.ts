@@ -8,11 +8,12 @@
  * the draft in memory stays as the analyst typed it: switching tickets loses nothing; after a restart a draft comes
  * back with placeholders (`[NAME]`, `[EMAIL]`) where personal data was.
  */
-import { readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeJsonAtomic } from '../formats/durableFile';
+import { renameDurable } from '../formats/durableFile';
 import { AppendLog } from '../formats/appendLog';
-import { writeFileAtomic } from '../watch/durableFile';
 import type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply } from './connectorTypes';
 
 export type { ReplyDraft, ReplyDraftView, ReplyVisibility, SendReplyResult, SentReply };
@@ -90,7 +91,7 @@ export class ReplyDrafts {
       if (parsed) for (const draft of parsed.drafts) drafts.set(draft.ticketId, draft);
       else {
         const aside = `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`;
-        await rename(file, aside);
+        await renameDurable(file, aside);
         options.onWarning?.(`The reply drafts in ${file} could not be read; the file was kept as ${aside} and Vigil starts with no drafts.`);
       }
     }
@@ -148,7 +149,7 @@ export class ReplyDrafts {
       .then(() => {
         // A draft read back from the file is already in its stored form.
         const drafts = [...this.drafts.values()].map((d) => ({ ...d, text: this.storedText.get(d.ticketId) ?? d.text }));
-        return writeFileAtomic(this.file, `${JSON.stringify({ format: 1, drafts }, null, 2)}\n`, 0o600);
+        return writeJsonAtomic(this.file, { format: 1, drafts }, { mode: 0o600 });
       });
     return this.writing;
   }

@@ -15,7 +15,7 @@
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
  */
 import type { Embedder } from '../embed/embedder';
-import { ConnectorService, type WatchOptions } from '../connectors/connectorService';
+import { ConnectorService, type WatchOptions } from '../watch/connectorService';
 import type { EntryBrowser } from '../knowledge/entryBrowser';
 import type { Learning } from '../learn/learning';
 import type { LearnPolicy } from '../learn/ticketLearner';

@@ -7,6 +7,7 @@
  *
  * The clock is each message's arrival time, passed in: no timers, so tests and replays are exact.
  */
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { dot, normalize } from '../embed/vectorMath';
 import type { AssistDecision } from './assistant';
@@ -144,7 +145,7 @@ export class AlertEngine {
         try {
           this.regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
         } catch (error) {
-          throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${(error as Error).message}).`);
+          throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${errorMessage(error)}).`);
         }
       }
       if (rule.match.type !== 'regex' && !embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);

@@ -11,6 +11,7 @@
  *
  * Every decision carries `stage` and `gates` (each gate's verdict and reason) besides the spec's fields.
  */
+import { errorMessage } from '../formats/errorMessage';
 import type { Citation, Suggestion, SuggestionKind, Ticket } from '../formats/schemas';
 import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
@@ -342,7 +343,7 @@ export class Assistant {
     } catch (error) {
       const failure = error instanceof LlmError ? error : null;
       if (failure) this.llm?.reportFailure(failure);
-      gates.push({ gate: 'llm', verdict: 'error', detail: error instanceof Error ? error.message : String(error) });
+      gates.push({ gate: 'llm', verdict: 'error', detail: errorMessage(error) });
       // The retrieval decision stands: the model's failure neither shows nor hides anything.
       const { ticketId: _t, afterMessageId: _a, latencyMs: _l, stage: _s, gates: _g, model: _m, ...kept } = immediate;
       return decide(kept);

@@ -11,11 +11,11 @@
  * model client records as an `llm_call` audit record.
  */
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
 import type { Ticket } from '../formats/schemas';
 import type { CallOptions, LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, checkCitations, sanitizeModelText, stripInvisible, unknownInlineCitations, type PromptBlock } from '../llm/promptSafety';
 import { sourceTicketOf } from '../knowledge/storedEntry';
-import { peopleNamesIn } from '../learn/entryQuality';
 import { PromptRedactor } from '../privacy/promptRedaction';
 import { cleanMessage, removeIdentifiers, stripQuotedAndSignature } from '../text/queryCleaner';
 import type { SourceHit } from './knowledgeSource';

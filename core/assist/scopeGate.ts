@@ -4,36 +4,8 @@
  * pre-filter that runs on every message. `classifyScope` also says when the rules are sure: only the unsure
  * messages (no question, no problem words) are put to the LLM, when one is running.
  */
-import { STOPWORDS, tokenize } from '../text/tokenize';
-
-export type ScopeVerdict = { inScope: true } | { inScope: false; reason: 'out_of_scope'; detail: string };
-
-/** Whole messages that never need help, after cleaning (compared without punctuation, lower-case). */
-const SMALL_TALK: readonly RegExp[] = [
-  /^(ok(ay)?|k|sure|great|perfect|cool|nice|awesome|fine|got it|understood|noted|yes|yeah|yep|no|nope)( thanks?( you)?)?( so much)?$/,
-  /^(thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it)( (so|very) much)?( for (your|the) help)?( again)?$/,
-  /^(hi|hello|hey|good (morning|afternoon|evening))( there| team| all)?$/,
-  /^(bye|goodbye|have a (nice|good|great) day|see you)$/,
-  /^(any (update|news)s?|(is there )?(an )?update( on this)?|following up|just following up|bump|still waiting)$/,
-];
-
-/** A message needs at least this many content words to describe a problem: "card declined" does, "ok" not. */
-const MIN_CONTENT_WORDS = 2;
-
-/** Decides whether a cleaned customer message is in scope for proactive help. */
-export function checkScope(cleanedMessage: string): ScopeVerdict {
-  const words = tokenize(cleanedMessage);
-  const plain = words.join(' ');
-  if (words.length === 0) return { inScope: false, reason: 'out_of_scope', detail: 'empty after cleaning' };
-  if (SMALL_TALK.some((re) => re.test(plain))) {
-    return { inScope: false, reason: 'out_of_scope', detail: 'small talk or a status ping' };
-  }
-  const content = words.filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w));
-  if (content.length < MIN_CONTENT_WORDS && !cleanedMessage.includes('?')) {
-    return { inScope: false, reason: 'out_of_scope', detail: 'too short to describe a problem' };
-  }
-  return { inScope: true };
-}
+import { checkScope } from '../text/scope';
+import { tokenize } from '../text/tokenize';
 
 /** Words that make a message a problem report or a request without a question mark. */
 const PROBLEM_WORDS =

@@ -4,9 +4,10 @@
  * appends a tombstone; on open, closed tickets are dropped and the file is rewritten (atomically) without them.
  * A torn last line (a crash mid-write) was never acknowledged and is ignored; other bad lines are reported.
  */
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../formats/durableFile';
 import type { LineIssue } from '../formats/lineIssue';
 import { RepeatGate } from './repeatGate';
 
@@ -74,15 +75,7 @@ export class ShownLog {
     // Rewrite without closed tickets (and without a torn tail), keeping unreadable lines' neighbours intact.
     const rewrite = (tombstones > 0 || torn) && issues.length === 0;
     if (rewrite) {
-      const temp = `${file}.tmp`;
-      const out = await open(temp, 'w');
-      try {
-        await out.writeFile(kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        await out.sync();
-      } finally {
-        await out.close();
-      }
-      await rename(temp, file);
+      await writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
     const gate = new RepeatGate();
     for (const r of kept) gate.remember(r.ticketId, r.topEntryId, r.text, r.afterMessageId);

@@ -3,7 +3,7 @@
  * Reading needs no lock, so it works while the desktop app is running.
  */
 import { parseArgs } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue } from '../formats/jsonl';
 import { AUDIT_TYPES, exportAuditLog, readAuditLog, verifyAuditLog, type AuditFilter, type AuditRecord, type AuditType } from '../privacy/auditLog';
 import { REDACTION_KINDS } from '../privacy/redaction';

@@ -12,6 +12,7 @@
  * the log.
  */
 import { mkdir } from 'node:fs/promises';
+import { errorMessage } from '../formats/errorMessage';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { EgressPolicy } from '../net/egress';
 import { installEgressGuard } from '../net/processGuard';
@@ -45,7 +46,7 @@ export class CliEgress {
       onDenial: (denial) =>
         // The host is where this process tried to connect (configuration or a dependency), not customer data: kept.
         out.error(`vigil: blocked a connection to ${denial.host} (${denial.via}): ${denial.reason}. Vigil connects only to this machine and to the hosts of configured connectors (docs/privacy.md).`, { keep: [denial.host] }),
-      onError: (denial, error) => out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${(error as Error).message}`, { keep: [denial.host] }),
+      onError: (denial, error) => out.error(`vigil: could not record the blocked connection to ${denial.host} in the audit log: ${errorMessage(error)}`, { keep: [denial.host] }),
     });
     const guard = installEgressGuard(this.policy, { onAttempt: this.denials.onAttempt });
     this.stops.push(() => guard.uninstall());
@@ -81,7 +82,7 @@ export class CliEgress {
         await lock.release();
       }
     } catch (error) {
-      this.out.error(`vigil: ${denials.length} blocked connection(s) could not be recorded in the audit log of ${this.dataDir}: ${(error as Error).message}`);
+      this.out.error(`vigil: ${denials.length} blocked connection(s) could not be recorded in the audit log of ${this.dataDir}: ${errorMessage(error)}`);
     }
   }
 }

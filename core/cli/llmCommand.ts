@@ -3,7 +3,8 @@
  * settings so the desktop app and `vigil watch` use it. Nothing is pulled: `ollama pull MODEL` is the admin's.
  */
 import { parseArgs } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { errorMessage } from '../formats/errorMessage';
+import { appDataDir } from '../formats/dataDir';
 import { readLlmSetting, writeLlmSetting } from '../llm/llmSetting';
 
 export class LlmUsageError extends Error {}
@@ -15,7 +16,7 @@ export async function llmCommand(args: string[], out: Out): Promise<number> {
   try {
     parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'ollama-host': { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new LlmUsageError((err as Error).message);
+    throw new LlmUsageError(errorMessage(err));
   }
   const [sub, model, ...extra] = parsed.positionals;
   const dataDir = parsed.values['data-dir'] ?? appDataDir();

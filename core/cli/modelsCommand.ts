@@ -6,7 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { errorMessage } from '../formats/errorMessage';
+import { appDataDir } from '../formats/dataDir';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting } from '../embed/embedderFactory';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import {
@@ -50,7 +51,7 @@ function parse(args: string[]) {
   try {
     return parseArgs({ args, options: COMMON, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new ModelsUsageError((err as Error).message);
+    throw new ModelsUsageError(errorMessage(err));
   }
 }
 
@@ -132,7 +133,7 @@ async function verifyOne(m: LoadedManifest, flags: Flags, out: Out): Promise<{ r
     return { ready: true, installed: true };
   } catch (err) {
     out.log(`${m.id}: not available (Ollama ${m.tag})`);
-    out.log(`  → ${(err as Error).message}`);
+    out.log(`  → ${errorMessage(err)}`);
     return { ready: false, installed: false };
   }
 }

@@ -3,10 +3,10 @@
  * from entry files, sign, inspect) need no data folder; the others go through CopilotService on the team's data
  * folder, like the desktop app's settings. Usage mistakes exit 2 with the pack usage; refusals throw (exit 1).
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
+import { withService } from './withService';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
@@ -43,7 +43,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new PackUsageError((err as Error).message);
+    throw new PackUsageError(errorMessage(err));
   }
 }
 
@@ -59,27 +59,6 @@ function list<T extends string>(value: string | undefined, allowed: readonly T[]
     if (!(allowed as readonly string[]).includes(item)) throw new PackUsageError(`${flag}: unknown value "${item}" (use ${allowed.join(', ')})`);
   }
   return items as T[];
-}
-
-async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
-  try {
-    return await run(service);
-  } finally {
-    await service.close();
-  }
-}
-
-/** Replaces `file` with `bytes` so that a reader never sees half a pack. */
-async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
 }
 
 function describeCounts(counts: RedactionCounts): string {
@@ -153,7 +132,7 @@ async function build(args: string[], out: Out): Promise<number> {
     }
     for (const issue of issues) out.error(`skipped ${formatLineIssue(issue)}`);
     const result = await exportPack(entries, options);
-    await writeAtomic(file, result.bytes);
+    await writeFileAtomic(file, result.bytes);
     return report({ entries: result.selected, considered: result.considered, redacted: result.redacted, signed: options.privateKey ? keyIdOf(options.privateKey) : null });
   }
   return withService(values['data-dir'], out, async (service) => {
@@ -312,7 +291,7 @@ export async function packCommand(args: string[], out: Out): Promise<number> {
         const file = required(positionals[0], 'pack sign needs a FILE');
         const key = await readPrivateKey(required(values.key, 'pack sign needs --key PRIVATE.pem'));
         const target = values.out ?? file;
-        await writeAtomic(target, resignPack(await readPackFile(file), file, key));
+        await writeFileAtomic(target, resignPack(await readPackFile(file), file, key));
         out.log(`signed ${target} with key ${keyIdOf(key)}`);
         return 0;
       }

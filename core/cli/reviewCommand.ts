@@ -6,8 +6,9 @@
 import { createInterface } from 'node:readline';
 import { emitKeypressEvents } from 'node:readline';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { errorMessage } from '../formats/errorMessage';
+import { withService } from './withService';
+import type { CopilotService } from '../app/copilotService';
 import type { ReviewItem } from '../learn/reviewQueue';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
@@ -65,7 +66,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new ReviewUsage((err as Error).message);
+    throw new ReviewUsage(errorMessage(err));
   }
 }
 
@@ -99,15 +100,6 @@ async function showItem(service: CopilotService, item: ReviewItem, index: number
   if (existing) out.log(`  existing ${existing.id} [${existing.status}] A: ${oneLine(existing.body, 400)}`);
 }
 
-async function withService<T>(dataDir: string | undefined, out: Out, run: (s: CopilotService) => Promise<T>): Promise<T> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? appDataDir(), onProgress: out.error });
-  try {
-    return await run(service);
-  } finally {
-    await service.close();
-  }
-}
-
 async function interactiveReview(service: CopilotService, actor: string, out: Out, input: ReviewInput): Promise<void> {
   const queue = await service.learning.reviewQueue();
   const counts = { approved: 0, edited: 0, rejected: 0, skipped: 0 };
@@ -130,7 +122,7 @@ async function interactiveReview(service: CopilotService, actor: string, out: Ou
             counts.edited++;
             out.log(`  edited and approved ${item.id}`);
           } catch (err) {
-            out.error(`  ${(err as Error).message}`);
+            out.error(`  ${errorMessage(err)}`);
             done = false;
           }
         } else if (key === 'r') {

@@ -4,7 +4,7 @@
  * so the desktop app must be closed; every change is recorded in the audit log.
  */
 import { parseArgs } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../privacy/rollback';

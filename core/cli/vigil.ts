@@ -3,7 +3,8 @@
  * CopilotService as the desktop app. Errors are printed as sentences, with the exit code 1; usage errors exit 2.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { appDataDir } from '../app/dataDir';
+import { errorMessage } from '../formats/errorMessage';
+import { appDataDir } from '../formats/dataDir';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from './replay';
@@ -58,7 +59,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorMessage(err));
   }
 }
 
@@ -305,7 +306,7 @@ export async function main(argv: string[], out: Out = consoleOut, input?: Review
   const scope = egressScope(argv.slice(1), appDataDir());
   // Offline mode switched on in the app (Settings → Privacy) holds for every `vigil` command on that folder too.
   const saved = await readPrivacySettings(scope.dataDir).catch((error: unknown) => {
-    out.error(`vigil: ${(error as Error).message} Until it is fixed, offline mode is as --offline or VIGIL_OFFLINE say.`);
+    out.error(`vigil: ${errorMessage(error)} Until it is fixed, offline mode is as --offline or VIGIL_OFFLINE say.`);
     return null;
   });
   const egress = startCliEgress(scope.dataDir, scope.offline || saved?.offline === true, out);
@@ -363,7 +364,7 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
       out.error(`vigil: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    out.error(`vigil: ${(err as Error).message}`);
+    out.error(`vigil: ${errorMessage(err)}`);
     return 1;
   }
 }

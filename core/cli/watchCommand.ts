@@ -5,8 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { errorMessage } from '../formats/errorMessage';
 import { CopilotService } from '../app/copilotService';
-import { appDataDir } from '../app/dataDir';
+import { appDataDir } from '../formats/dataDir';
 import {
   buildConnectors,
   CONNECTORS_FILE,
@@ -18,9 +19,10 @@ import { readLlmSetting } from '../llm/llmSetting';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import type { EgressPolicy } from '../net/egress';
 import { cliEgress } from './cliEgress';
-import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
+import { CopilotSink, type DecisionRecord } from './copilotSink';
 import { savedSyncStates } from '../watch/syncState';
-import { Watcher, type ConnectorHealth } from '../watch/watcher';
+import type { ConnectorHealth } from '../connectors/connector';
+import { Watcher } from '../watch/watcher';
 
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]
@@ -42,7 +44,7 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new WatchUsageError((err as Error).message);
+    throw new WatchUsageError(errorMessage(err));
   }
 }
 
@@ -150,7 +152,7 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
           out.error(`${connector.id}: ${delivered} new events`);
         } catch (err) {
           failed++;
-          out.error(`${connector.id}: gave up: ${built.redact((err as Error).message)}`);
+          out.error(`${connector.id}: gave up: ${built.redact(errorMessage(err))}`);
         }
       }
       return failed > 0 ? 1 : 0;
@@ -274,7 +276,7 @@ export function connectorsCommand(args: string[], out: CliOut, input: NodeJS.Rea
           out.log(`${connector.id}: ok`);
         } catch (err) {
           failed++;
-          out.log(`${connector.id}: ${built.redact((err as Error).message)}`);
+          out.log(`${connector.id}: ${built.redact(errorMessage(err))}`);
         } finally {
           await connector.close?.();
         }

@@ -3,6 +3,7 @@
  * source's own API into ticket events in the spec's ticket format; the watcher owns scheduling, cursors,
  * retries, de-duplication and health. Connectors never write anywhere unless the analyst clicks (`postNote`).
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 
@@ -95,4 +96,55 @@ export class ConnectorError extends Error {
     super(message);
     this.name = 'ConnectorError';
   }
+}
+
+/** A connector id is also a folder name: letters, digits, `-` and `_`. */
+export const CONNECTOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The folder where the watcher keeps a connector's state; connectors may keep their own files under it too. */
+export function connectorStateDir(dataDir: string, connectorId: string): string {
+  if (!CONNECTOR_ID_PATTERN.test(connectorId)) {
+    throw new Error(`Connector id "${connectorId}" may contain only letters, digits, "-" and "_" (at most 64 characters).`);
+  }
+  return join(dataDir, 'watch', connectorId);
+}
+
+/** A configured connector as the watcher drives it. */
+export interface WatchedConnector {
+  connector: Connector;
+  /** Time between polls once caught up. */
+  pollMs: number;
+}
+
+export type ConnectorState = 'starting' | 'syncing' | 'idle' | 'retrying' | 'stopped';
+
+/** A connector's health as the desktop app and `vigil watch` show it. Plain data. */
+export interface ConnectorHealth {
+  id: string;
+  kind: string;
+  state: ConnectorState;
+  /** When a page was last fetched and committed. */
+  lastSyncAt: string | null;
+  /** Source time of the newest event delivered. */
+  lastEventAt: string | null;
+  /**
+   * How far behind the source Vigil may be: since the last time it had seen everything (when caught up), or since
+   * the newest delivered event (while paging through a backlog). Null before the first sync.
+   */
+  lagMs: number | null;
+  /** Events known to be waiting: the rest of the page being delivered plus what the source says it still has. */
+  backlog: number;
+  /** Events delivered by this process, duplicates dropped, malformed events dropped. */
+  delivered: number;
+  duplicatesDropped: number;
+  invalidDropped: number;
+  consecutiveFailures: number;
+  /** The last error in plain words (never a secret), with when it happened; cleared by the next success. */
+  lastError: string | null;
+  lastErrorAt: string | null;
+  /** Problems with individual items of the source (malformed lines, events), newest last, at most 20. */
+  issues: string[];
+  /** Issues reported since start (the list above keeps only the newest). */
+  issuesTotal: number;
+  nextAttemptAt: string | null;
 }

@@ -17,6 +17,7 @@
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
+import { writeFileAtomic } from '../formats/durableFile';
 import { HTTP_CONNECTORS } from './httpConnectors';
 import { parseConnectorsText } from './connectorsFile';
 import {
@@ -30,7 +31,6 @@ import {
   type ConnectorsDocument,
 } from './registry';
 import { SECRET_NAME_PATTERN, type SecretStore } from '../secrets/secretStore';
-import { writeFileAtomic } from '../watch/durableFile';
 import type {
   ConnectorDraft,
   ConnectorEditView,
@@ -54,7 +54,6 @@ export type {
   ConnectorSaveResult,
   SaveConnectorRequest,
 };
-
 
 const KIND_LABELS: Record<string, string> = {
   folder: 'Folder of ticket files',

@@ -3,7 +3,7 @@
  * and gets back. Types only, so the renderer and the preload can use them without the code that reads
  * connectors.json.
  */
-import type { ConnectorHealth } from '../watch/watcher';
+import type { ConnectorHealth } from '../connectors/connector';
 
 /** How a field is entered in the form. */
 export type ConnectorFieldType = 'text' | 'url' | 'datetime' | 'number' | 'boolean' | 'choice' | 'list' | 'secret' | 'folder';

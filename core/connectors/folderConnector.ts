@@ -20,9 +20,10 @@ import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { appendDurable, writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError, formatLineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema, type Ticket, type TicketStatus } from '../formats/schemas';
-import { appendDurable, writeFileAtomic } from '../watch/durableFile';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
 
 export interface FolderConnectorOptions {
@@ -226,7 +227,7 @@ export class FolderConnector implements Connector {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new ConnectorError(`The folder connector's baseline ${file} is damaged (${(err as Error).message}). Delete the connector's watch folder to read the ticket folder again from the start.`, 'config');
+      throw new ConnectorError(`The folder connector's baseline ${file} is damaged (${errorMessage(err)}). Delete the connector's watch folder to read the ticket folder again from the start.`, 'config');
     }
     const result = BaselineFileSchema.safeParse(json);
     if (!result.success) {
@@ -314,7 +315,7 @@ export class FolderConnector implements Connector {
           try {
             parsed = JSON.parse(text);
           } catch (err) {
-            issues.push(formatLineIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${(err as Error).message})` }));
+            issues.push(formatLineIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${errorMessage(err)})` }));
             continue;
           }
           const result = TicketSchema.safeParse(parsed);
@@ -325,7 +326,7 @@ export class FolderConnector implements Connector {
           yield { line: lineNo, ticket: result.data };
         }
       } catch (err) {
-        issues.push(`${file}: cannot be read (${(err as Error).message})`);
+        issues.push(`${file}: cannot be read (${errorMessage(err)})`);
       } finally {
         input.destroy();
       }
@@ -336,14 +337,14 @@ export class FolderConnector implements Connector {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      issues.push(`${file}: cannot be read (${(err as Error).message})`);
+      issues.push(`${file}: cannot be read (${errorMessage(err)})`);
       return;
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {
-      issues.push(formatLineIssue({ file, line: 1, field: '(file)', message: `not valid JSON (${(err as Error).message})` }));
+      issues.push(formatLineIssue({ file, line: 1, field: '(file)', message: `not valid JSON (${errorMessage(err)})` }));
       return;
     }
     const result = TicketSchema.safeParse(parsed);

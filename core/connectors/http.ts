@@ -5,6 +5,7 @@
  * appear in a message: every text that leaves this module is passed through `redact`.
  */
 import type { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { EgressDeniedError, type EgressPolicy } from '../net/egress';
 import { ConnectorError } from './connector';
 
@@ -192,7 +193,7 @@ export class JsonHttpClient {
     } catch (error) {
       throw new ConnectorError(
         this.clean(
-          `${this.service} sent a reply to ${what} that is not JSON (${(error as Error).message}): "${quote(text)}". ` +
+          `${this.service} sent a reply to ${what} that is not JSON (${errorMessage(error)}): "${quote(text)}". ` +
             'Check that the address points at the helpdesk itself, not a login page or proxy.',
         ),
         'bad_response',
@@ -229,7 +230,7 @@ export class JsonHttpClient {
       );
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const detail = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+    const detail = cause?.code ?? cause?.message ?? errorMessage(error) ?? String(error);
     return new ConnectorError(
       this.clean(
         `Could not reach ${this.service} at ${this.origin} (${what}: ${detail}). Check the address and the network; Vigil will try again.`,

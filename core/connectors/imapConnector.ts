@@ -17,6 +17,7 @@
  */
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { errorMessage } from '../formats/errorMessage';
 import type { Message, Ticket } from '../formats/schemas';
 import { isLoopbackHost, type EgressPolicy } from '../net/egress';
 import { ConnectorError, qualifyTicketId, type Connector, type FetchPage, type TicketEvent } from './connector';
@@ -258,7 +259,7 @@ export class ImapConnector implements Connector {
     const position = this.parseCursor(cursor);
     return this.withClient(signal, async (client) => {
       const box = await client.mailboxOpen(this.options.mailbox, { readOnly: true }).catch((err: unknown) => {
-        throw new ConnectorError(`Cannot open the mailbox "${this.options.mailbox}" on ${this.options.host}: ${(err as { responseText?: string }).responseText ?? (err as Error).message}`, 'config');
+        throw new ConnectorError(`Cannot open the mailbox "${this.options.mailbox}" on ${this.options.host}: ${(err as { responseText?: string }).responseText ?? errorMessage(err)}`, 'config');
       });
       const uidValidity = String(box.uidValidity);
       // A new UIDVALIDITY means the mailbox was rebuilt: UIDs start over, Message-ID based event ids stay.
@@ -276,7 +277,7 @@ export class ImapConnector implements Connector {
           try {
             items.push(await this.toItem(msg));
           } catch (err) {
-            issues.push(`${this.options.mailbox} UID ${msg.uid}: the message cannot be parsed (${(err as Error).message}); skipped`);
+            issues.push(`${this.options.mailbox} UID ${msg.uid}: the message cannot be parsed (${errorMessage(err)}); skipped`);
           }
         }
         items.sort((a, b) => a.uid - b.uid);

@@ -5,6 +5,7 @@
  * transformers.js on a verified local model folder, and a local Ollama.
  */
 import { z } from 'zod';
+import { errorMessage } from '../formats/errorMessage';
 import { readSetting, settingsFile, writeSetting } from '../formats/settingsFile';
 import type { Embedder } from './embedder';
 import { HashedEmbedder } from './hashedEmbedder';
@@ -80,7 +81,7 @@ export async function openConfiguredEmbedder(dataDir: string, onProgress?: (mess
     });
   } catch (err) {
     throw new Error(
-      `This data folder uses the embedder "${setting.model}" (${settingsFile(dataDir)}), which cannot be used now: ${(err as Error).message} ` +
+      `This data folder uses the embedder "${setting.model}" (${settingsFile(dataDir)}), which cannot be used now: ${errorMessage(err)} ` +
         `To go back to the built-in embedder instead, run \`vigil models use builtin --data-dir ${dataDir}\`.`,
     );
   }

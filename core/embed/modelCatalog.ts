@@ -3,6 +3,7 @@
  * plain words, and choosing one for a data folder (loaded first, exactly as `vigil models use` does, so a
  * choice that cannot work is never saved). Nothing here downloads anything.
  */
+import { errorMessage } from '../formats/errorMessage';
 import { BUILTIN_EMBEDDER, embedderFromManifest, readEmbedderSetting, writeEmbedderSetting, type EmbedderContext } from './embedderFactory';
 import { HashedEmbedder } from './hashedEmbedder';
 import { checkModelFiles, defaultModelsDir, findManifest, loadManifests, manifestDirs, readPins, type LoadedManifest } from './modelManifest';
@@ -68,7 +69,7 @@ async function viewOf(manifest: LoadedManifest, context: EmbedderContext & { mod
     await embedder.close?.();
     return { ...base, state: 'verified', reason: null };
   } catch (err) {
-    return { ...base, state: 'missing', reason: (err as Error).message };
+    return { ...base, state: 'missing', reason: errorMessage(err) };
   }
 }
 

@@ -9,11 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { userDataDir } from '../app/dataDir';
+import { writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
+import { userDataDir } from '../formats/dataDir';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256: 64 lower-case hexadecimal digits (or null until pinned)');
 
@@ -210,7 +212,7 @@ export function parseManifest(text: string, file: string): ModelManifest {
     json = JSON.parse(text);
   } catch (err) {
     const line = text.slice(0, jsonErrorOffset(text)).split('\n').length;
-    throw new Error(`${file}:${line}: (file): not valid JSON (${(err as Error).message})`);
+    throw new Error(`${file}:${line}: (file): not valid JSON (${errorMessage(err)})`);
   }
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
@@ -255,7 +257,7 @@ export async function loadManifests(dirs: readonly string[]): Promise<ManifestSe
         }
         manifests.push({ ...manifest, manifestFile: file });
       } catch (err) {
-        problems.push((err as Error).message);
+        problems.push(errorMessage(err));
       }
     }
   }
@@ -303,7 +305,7 @@ export async function readPins(modelsDir: string): Promise<Pins> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}:1: (file): not valid JSON (${(err as Error).message}). Restore it from a backup, or delete it and pin the models again.`);
+    throw new Error(`${file}:1: (file): not valid JSON (${errorMessage(err)}). Restore it from a backup, or delete it and pin the models again.`);
   }
   const parsed = PinsSchema.safeParse(json);
   if (!parsed.success) {
@@ -318,10 +320,7 @@ export async function writePin(modelsDir: string, id: string, record: PinRecord 
   const pins = await readPins(modelsDir);
   if (record) pins.models[id] = record;
   else delete pins.models[id];
-  await mkdir(modelsDir, { recursive: true });
-  const file = pinsFile(modelsDir);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(pins, null, 2)}\n`, 'utf8');
-  await rename(`${file}.tmp`, file);
+  await writeJsonAtomic(pinsFile(modelsDir), pins);
 }
 
 // ── File checks ───────────────────────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type * as Transformers from '@huggingface/transformers';
+import { errorMessage } from '../formats/errorMessage';
 import type { EmbedMode, Embedder } from './embedder';
 import { checkModelFiles, modelFingerprint, type TransformersManifest } from './modelManifest';
 import { normalize } from './vectorMath';
@@ -132,7 +133,7 @@ export class TransformersEmbedder implements Embedder {
       loaded = await loadLocalModel(check.folder, manifest.modelFile, options.modelsDir);
     } catch (err) {
       throw new Error(
-        `Could not load model ${manifest.id} from ${check.folder}: ${(err as Error).message}. The files match their hashes, so ` +
+        `Could not load model ${manifest.id} from ${check.folder}: ${errorMessage(err)}. The files match their hashes, so ` +
           `the manifest may not describe this model correctly (modelFile, files); see models/README.md.`,
       );
     }

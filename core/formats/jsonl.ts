@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import type { LineIssue } from './lineIssue';
+import { errorMessage } from './errorMessage';
 
 export { formatLineIssue, type LineIssue } from './lineIssue';
 
@@ -48,7 +49,7 @@ export async function* readJsonl<S extends z.ZodType>(
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        onIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${(err as Error).message})` });
+        onIssue({ file, line: lineNo, field: '(line)', message: `not valid JSON (${errorMessage(err)})` });
         continue;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -2,9 +2,11 @@
  * The data folder's `settings.json`: the team's choices that every front door must agree on (the embedder, the
  * local LLM). Each part owns one top-level key and keeps the others untouched; writes replace the file atomically.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { writeJsonAtomic } from './durableFile';
+import { errorMessage } from './errorMessage';
 
 const SETTINGS_FILE = 'settings.json';
 
@@ -26,7 +28,7 @@ async function readSettings(dataDir: string): Promise<{ file: string; text: stri
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}:1: (file): not valid JSON (${(err as Error).message}). Fix or delete the file (it holds the data folder's settings).`);
+    throw new Error(`${file}:1: (file): not valid JSON (${errorMessage(err)}). Fix or delete the file (it holds the data folder's settings).`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new Error(`${file}:1: (file): must be a JSON object. Fix or delete the file (it holds the data folder's settings).`);
@@ -60,8 +62,5 @@ export async function writeSetting(dataDir: string, key: string, value: unknown)
   const { file, settings } = await readSettings(dataDir);
   if (value === undefined) delete settings[key];
   else settings[key] = value;
-  await mkdir(dataDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-  await rename(temporary, file);
+  await writeJsonAtomic(file, settings);
 }

@@ -5,7 +5,7 @@
  * entries into what the screen shows are in knowledgeBrowser.ts.
  */
 import type { EntryFeedback } from '../feedback/feedbackStats';
-import type { HistoryRecord } from '../learn/entryHistory';
+import type { HistoryRecord } from './entryHistory';
 import { countByStatus, listEntryPage, type ListingFilter } from './entryListing';
 import type { KnowledgeStore, SearchHit } from './knowledgeStore';
 import {

@@ -7,7 +7,7 @@
 import type { EntryFeedback } from '../feedback/feedbackStats';
 import { EntrySchema, type EntryKind } from '../formats/schemas';
 import type { EntryStatus, StoredEntry } from './storedEntry';
-import type { HistoryAction, HistoryRecord } from '../learn/entryHistory';
+import type { HistoryAction, HistoryRecord } from './entryHistory';
 
 /** Where entries come from, as the browser filters them. */
 export const ENTRY_ORIGINS = ['learned', 'imported', 'pack'] as const;

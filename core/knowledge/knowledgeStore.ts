@@ -12,6 +12,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
@@ -654,7 +655,7 @@ export class KnowledgeStore {
       await this.commitRows(this.active, rows.map((r) => ({ entry: r.entry, vector: r.vector })));
       this.lastFlushError = null;
     } catch (err) {
-      this.lastFlushError = `${new Date().toISOString()}: ${(err as Error).message}`;
+      this.lastFlushError = `${new Date().toISOString()}: ${errorMessage(err)}`;
       throw err;
     }
     this.fresh.dropCommitted(rows);
@@ -763,7 +764,7 @@ export class KnowledgeStore {
         job.finish('done');
       } catch (err) {
         const cancelled = err instanceof ReindexCancelled || job.isCancelled;
-        job.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : (err as Error).message);
+        job.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : errorMessage(err));
         target.close();
         await this.db.dropTable(target.name).catch(() => undefined);
       } finally {

@@ -2,7 +2,9 @@
  * `meta.json` in a team's data folder: which LanceDB table holds which embedder's vectors, and which table is
  * active. Replaced atomically (write a temporary file, rename), so a switch of embedder is all or nothing.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -32,7 +34,7 @@ export async function readMeta(dataDir: string): Promise<StoreMeta | null> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is damaged (${(err as Error).message}). Restore it from a backup or choose another data folder.`);
+    throw new Error(`${file} is damaged (${errorMessage(err)}). Restore it from a backup or choose another data folder.`);
   }
   const parsed = MetaSchema.safeParse(json);
   if (!parsed.success) {
@@ -44,9 +46,8 @@ export async function readMeta(dataDir: string): Promise<StoreMeta | null> {
   return parsed.data;
 }
 
-/** Atomic replace: write a temporary file, then rename over the old one. */
+/** Replaces the description atomically and durably (core/formats/durableFile.ts). */
 export async function writeMeta(dataDir: string, meta: StoreMeta): Promise<void> {
   const file = join(dataDir, META_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
-  await rename(`${file}.tmp`, file);
+  await writeJsonAtomic(file, meta);
 }

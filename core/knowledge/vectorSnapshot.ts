@@ -15,9 +15,11 @@
  * (f32 per slot), ids (JSON array, null for a free slot), statistics (JSON), the int8 matrix (slots x rowBytes),
  * and a trailer: the CRC-32 of everything after the header (u32 LE) and the end magic.
  */
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { renameDurable } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import type { CorpusStats } from './freshTier';
 import type { VectorIndex } from './vectorIndex';
 
@@ -111,7 +113,7 @@ export function captureSnapshot(key: SnapshotKey, vectors: VectorIndex, stats: C
         return complete;
       } finally {
         await handle.close();
-        if (complete) await rename(temporary, file);
+        if (complete) await renameDurable(temporary, file);
         else await rm(temporary, { force: true });
       }
     },
@@ -132,7 +134,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    return { ok: false, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : (err as Error).message };
+    return { ok: false, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no snapshot yet' : errorMessage(err) };
   }
   try {
     const size = (await handle.stat()).size;
@@ -202,7 +204,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
     if (!trailer.subarray(4).equals(END) || trailer.readUInt32LE(0) !== checksum) return { ok: false, reason: 'its checksum does not match (damaged)' };
     return { ok: true, vectors: index, stats, ids: live };
   } catch (err) {
-    return { ok: false, reason: (err as Error).message };
+    return { ok: false, reason: errorMessage(err) };
   } finally {
     await handle.close();
   }

@@ -4,9 +4,10 @@
  * so writes arriving during the commit go to a new live log; the segment is deleted once its rows are committed.
  * On open, segments (oldest first) and then the live log are replayed. The caller serialises the calls.
  */
-import { open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStoredEntry, type StoredEntry } from './storedEntry';
+import { renameDurable } from '../formats/durableFile';
 
 const LOG_FILE = 'fresh-log.jsonl';
 const SEGMENT = /^fresh-log\.(\d+)\.jsonl$/;
@@ -29,7 +30,7 @@ export class WriteAheadLog {
     await this.handle?.close();
     this.handle = null;
     this.segment++;
-    await rename(join(this.dir, LOG_FILE), join(this.dir, `fresh-log.${this.segment}.jsonl`)).catch((err: NodeJS.ErrnoException) => {
+    await renameDurable(join(this.dir, LOG_FILE), join(this.dir, `fresh-log.${this.segment}.jsonl`)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
     return this.segment;

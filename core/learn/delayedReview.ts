@@ -8,9 +8,12 @@
  * the clock.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
+import { writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import type { SuggestionEvent } from '../feedback/suggestionEvents';
 import { describeZodError } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
@@ -18,7 +21,7 @@ import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
+import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { answerOverlap, SAME_ANSWER_OVERLAP } from './entryMerger';
 import { conversationText } from './llmExtractor';
 import { resolutionMessage } from './ruleExtractor';
@@ -68,7 +71,7 @@ export class DelayedReviewScheduler {
       try {
         raw = JSON.parse(await readFile(scheduler.file, 'utf8'));
       } catch (err) {
-        throw new Error(`${scheduler.file}: not valid JSON (${(err as Error).message}). Delete it to drop the pending reviews.`);
+        throw new Error(`${scheduler.file}: not valid JSON (${errorMessage(err)}). Delete it to drop the pending reviews.`);
       }
       const parsed = PendingFileSchema.safeParse(raw);
       if (!parsed.success) {
@@ -117,10 +120,7 @@ export class DelayedReviewScheduler {
   }
 
   async save(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const body = JSON.stringify({ format: 1, pending: [...this.pending.values()] });
-    await writeFile(`${this.file}.tmp`, body);
-    await rename(`${this.file}.tmp`, this.file);
+    await writeFileAtomic(this.file, JSON.stringify({ format: 1, pending: [...this.pending.values()] }));
   }
 }
 

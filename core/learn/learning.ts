@@ -15,7 +15,7 @@ import type { LanguageModel } from '../llm/languageModel';
 import type { AuditLog } from '../privacy/auditLog';
 import { createAutomaticSnapshot } from '../privacy/rollback';
 import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, type Clock, type ReviewVerdict } from './delayedReview';
-import { EntryHistory, type HistoryRecord } from './entryHistory';
+import { EntryHistory, type HistoryRecord } from '../knowledge/entryHistory';
 import { LearningLoop, type LearnOutcome } from './learningLoop';
 import { loadLearningSettings, saveLearningSettings, type LearnMode, type LearningSettings } from './learningSettings';
 import { ReviewDesk, type EntryEdit, type ReviewItem } from './reviewQueue';

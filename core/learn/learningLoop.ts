@@ -8,7 +8,7 @@ import type { Ticket } from '../formats/schemas';
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { LanguageModel } from '../llm/languageModel';
-import type { Change, EntryHistory } from './entryHistory';
+import type { Change, EntryHistory } from '../knowledge/entryHistory';
 import { findTwin, mergeInto } from './entryMerger';
 import { decideStatus, type LearnMode, type LearningSettings } from './learningSettings';
 import { extractWithLlm } from './llmExtractor';

@@ -4,9 +4,11 @@
  * delayed review runs. A bad file is an error naming the file and the field; a missing file means the defaults.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
 
@@ -44,7 +46,7 @@ export async function loadLearningSettings(dataDir: string): Promise<LearningSet
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}). Fix the file or delete it to use the defaults.`);
+    throw new Error(`${file}: not valid JSON (${errorMessage(err)}). Fix the file or delete it to use the defaults.`);
   }
   const parsed = LearningSettingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -58,9 +60,7 @@ export async function loadLearningSettings(dataDir: string): Promise<LearningSet
 export async function saveLearningSettings(dataDir: string, settings: Partial<LearningSettings>): Promise<LearningSettings> {
   const valid = LearningSettingsSchema.parse(settings);
   const file = settingsPath(dataDir);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(valid, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeJsonAtomic(file, valid);
   return valid;
 }
 

@@ -6,11 +6,13 @@
  * rule-based extractor's. If the model cannot be reached or answers badly, the rule-based extractor is used.
  */
 import { z } from 'zod';
+import { peopleNamesIn } from '../text/peopleNames';
+import { errorMessage } from '../formats/errorMessage';
 import type { Ticket } from '../formats/schemas';
 import type { LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, sanitizeModelText } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from './entryQuality';
+import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
 
 /** What the model must answer: at most five entries, one problem each. */
@@ -79,7 +81,7 @@ export async function extractWithLlm(
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
   } catch (err) {
-    return { ...extractWithRules(ticket, options), fallback: `the model could not be used (${(err as Error).message}); rules were used instead` };
+    return { ...extractWithRules(ticket, options), fallback: `the model could not be used (${errorMessage(err)}); rules were used instead` };
   }
 
   const names = peopleNamesIn(ticket);

@@ -6,7 +6,7 @@
  */
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
-import type { EntryHistory, HistoryAction, HistoryRecord } from './entryHistory';
+import type { EntryHistory, HistoryAction, HistoryRecord } from '../knowledge/entryHistory';
 import { checkEntryQuality, describeQualityIssues } from './entryQuality';
 import { learnedConfidence } from './entryMerger';
 

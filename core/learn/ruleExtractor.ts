@@ -4,11 +4,12 @@
  * question that no suggestion answered, with the analyst's reply that answered it. Each candidate is scrubbed
  * and checked against the quality rules (entryQuality.ts); what fails is returned with its reasons.
  */
+import { checkScope } from '../text/scope';
+import { peopleNamesIn } from '../text/peopleNames';
 import type { Message, Ticket } from '../formats/schemas';
-import { checkScope } from '../assist/scopeGate';
 import { cleanMessage } from '../text/queryCleaner';
 import { tokenize } from '../text/tokenize';
-import { checkEntryQuality, describeQualityIssues, peopleNamesIn, scrubEntryText, type QualityIssue } from './entryQuality';
+import { checkEntryQuality, describeQualityIssues, scrubEntryText, type QualityIssue } from './entryQuality';
 
 /** A proposed knowledge entry, before deduplication and review. */
 export interface EntryCandidate {

@@ -51,19 +51,6 @@ export interface CallOptions {
   audit?: LlmCallInfo;
 }
 
-/** What a model client reports about one finished call, for the audit log: sizes and counts, never the text. */
-export interface LlmCallReport extends LlmCallInfo {
-  model: string;
-  /** Characters of the system and user prompt sent. */
-  promptChars: number;
-  /** Characters of the answer received (0 when it failed). */
-  responseChars: number;
-  outcome: 'ok' | 'error' | 'timeout' | 'cancelled';
-  durationMs: number;
-  /** The failure in words, or null. */
-  error: string | null;
-}
-
 export interface JsonRequest<S extends z.ZodType> extends CallOptions {
   system: string;
   prompt: string;

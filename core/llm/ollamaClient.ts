@@ -6,9 +6,11 @@
  */
 import { Ollama } from 'ollama';
 import { z } from 'zod';
+import type { LlmCallReport } from '../privacy/llmCallReport';
+import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { emptyCounts } from '../privacy/redaction';
-import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type LlmCallReport, type TextRequest } from './languageModel';
+import { LlmError, type CallOptions, type JsonRequest, type LanguageModel, type TextRequest } from './languageModel';
 
 /** Where Ollama listens unless configured otherwise (its own default). */
 export const DEFAULT_OLLAMA_HOST = '127.0.0.1:11434';
@@ -170,7 +172,7 @@ export class OllamaClient implements LanguageModel {
       return result;
     } catch (error) {
       const kind = error instanceof LlmError ? error.kind : null;
-      report(kind === 'timeout' ? 'timeout' : kind === 'aborted' ? 'cancelled' : 'error', 0, error instanceof Error ? error.message : String(error));
+      report(kind === 'timeout' ? 'timeout' : kind === 'aborted' ? 'cancelled' : 'error', 0, errorMessage(error));
       throw error;
     }
   }
@@ -297,7 +299,7 @@ export class OllamaClient implements LanguageModel {
     } catch (error) {
       const failure = this.describeFailure(error, deadline, 'the download');
       if (failure.kind === 'server_error' || failure.kind === 'bad_output') {
-        throw new LlmError('server_error', `Ollama could not download ${model}: ${(error as Error).message}. Check the model name and the network.`, failure.detail);
+        throw new LlmError('server_error', `Ollama could not download ${model}: ${errorMessage(error)}. Check the model name and the network.`, failure.detail);
       }
       throw failure;
     } finally {
@@ -387,7 +389,7 @@ export function parseModelJson<S extends z.ZodType>(content: string, schema: S, 
   try {
     raw = JSON.parse(content);
   } catch (error) {
-    throw new LlmError('bad_output', `The local model ${model} answered with text that is not JSON; this suggestion comes from retrieval alone.`, `${(error as Error).message}: ${content.slice(0, 200)}`);
+    throw new LlmError('bad_output', `The local model ${model} answered with text that is not JSON; this suggestion comes from retrieval alone.`, `${errorMessage(error)}: ${content.slice(0, 200)}`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

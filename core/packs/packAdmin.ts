@@ -3,7 +3,7 @@
  * `vigil pack` commands, the app's settings over IPC): install, remove and list packs, manage the trust list and
  * subscriptions, and export the team's own knowledge as a pack. CopilotService exposes one as `packs`.
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../formats/durableFile';
 import type { Entry } from '../formats/schemas';
 import { exportPack, type ExportOptions } from './packExport';
 import { PackError } from './packError';
@@ -104,14 +104,7 @@ export class PackAdmin {
    */
   async exportTeamPack(file: string, options: ExportOptions): Promise<TeamExportResult> {
     const result = await exportPack(this.teamEntries(), options);
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-      await writeFile(temp, result.bytes);
-      await rename(temp, file);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
+    await writeFileAtomic(file, result.bytes);
     return {
       file,
       name: result.manifest.name,

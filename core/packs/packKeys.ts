@@ -6,6 +6,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
+import { errorMessage } from '../formats/errorMessage';
 import { PackError } from './packError';
 
 /** The raw 32-byte public key (of a public or private key), base64. */
@@ -71,13 +72,13 @@ export async function readPrivateKey(file: string): Promise<KeyObject> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new PackError('bad_key', `Cannot read the signing key ${file}: ${(err as Error).message}`);
+    throw new PackError('bad_key', `Cannot read the signing key ${file}: ${errorMessage(err)}`);
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(text);
   } catch (err) {
-    throw new PackError('bad_key', `${file} is not a private key in PEM format (${(err as Error).message}). Use the .private.pem file made by \`vigil pack keygen\`.`);
+    throw new PackError('bad_key', `${file} is not a private key in PEM format (${errorMessage(err)}). Use the .private.pem file made by \`vigil pack keygen\`.`);
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new PackError('bad_key', `${file} holds a ${key.asymmetricKeyType} key; packs are signed with Ed25519 keys (\`vigil pack keygen\`).`);
   return key;
@@ -92,7 +93,7 @@ export async function readPublicKey(file: string): Promise<string> {
   try {
     text = (await readFile(file, 'utf8')).trim();
   } catch (err) {
-    throw new PackError('bad_key', `Cannot read the public key ${file}: ${(err as Error).message}`);
+    throw new PackError('bad_key', `Cannot read the public key ${file}: ${errorMessage(err)}`);
   }
   if (text.includes('PRIVATE KEY')) {
     throw new PackError('bad_key', `${file} is a private key. Share and trust only the .public.pem file; keep the private key secret.`);
@@ -105,6 +106,6 @@ export async function readPublicKey(file: string): Promise<string> {
     }
     return rawPublicKey(publicKeyFromRaw(text));
   } catch (err) {
-    throw new PackError('bad_key', `${file} is not an Ed25519 public key (${(err as Error).message}). Use the .public.pem file made by \`vigil pack keygen\`.`);
+    throw new PackError('bad_key', `${file} is not an Ed25519 public key (${errorMessage(err)}). Use the .public.pem file made by \`vigil pack keygen\`.`);
   }
 }

@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile, syncFolder, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import type { Embedder } from '../embed/embedder';
 import { KnowledgeStore, type SearchHit, type SearchOptions } from '../knowledge/knowledgeStore';
 import { toStoredEntry, type StoredEntry } from '../knowledge/storedEntry';
 import { WriteQueue } from '../knowledge/writeQueue';
-import { readJsonFile, syncFolder, writeJsonAtomic } from './atomicFile';
 import { PackError } from './packError';
 import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, type CheckedPack } from './packFormat';
 import { TrustList, type TrustedKey } from './trustList';
@@ -152,7 +153,7 @@ export class PackLibrary {
       try {
         stores.set(pack.name, await KnowledgeStore.open(dir, embedder, onProgress));
       } catch (err) {
-        library.broken.set(pack.name, `its table in ${dir} cannot be opened (${(err as Error).message}); install the pack again`);
+        library.broken.set(pack.name, `its table in ${dir} cannot be opened (${errorMessage(err)}); install the pack again`);
       }
     }
     try {
@@ -365,7 +366,7 @@ export class PackLibrary {
   }
 
   private async writeIndex(packs: InstalledPack[], beforeRename?: () => void | Promise<void>): Promise<void> {
-    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs }, beforeRename);
+    await writeJsonAtomic(join(this.packsDir, INDEX_FILE), { format: 1, packs }, { beforeRename });
   }
 
   /** Closes a replaced or removed version once searches already running on it have finished, then deletes it. */

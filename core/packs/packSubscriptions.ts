@@ -8,7 +8,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from './atomicFile';
+import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { PackError, type PackErrorCode } from './packError';
 import { compareVersions, DEFAULT_MAX_PACK_BYTES, PACK_EXTENSION, PackNameSchema, readPackHeader } from './packFormat';
 import type { InstallResult, PackLibrary } from './packLibrary';
@@ -193,7 +194,7 @@ export class PackFolderWatcher {
     try {
       names = (await readdir(subscription.folder)).filter((n) => n.endsWith(PACK_EXTENSION)).sort();
     } catch (err) {
-      report.unreachable = `Cannot read the subscribed folder ${subscription.folder}: ${(err as Error).message}`;
+      report.unreachable = `Cannot read the subscribed folder ${subscription.folder}: ${errorMessage(err)}`;
       return report;
     }
     const wanted = new Set(subscription.packs);
@@ -248,6 +249,6 @@ export class PackFolderWatcher {
     if (!RETRIED.has(code)) this.refusedStates.add(state);
     if (this.reportedStates.has(state)) return;
     this.reportedStates.add(state);
-    report.refused.push({ file, code, message: (err as Error).message });
+    report.refused.push({ file, code, message: errorMessage(err) });
   }
 }

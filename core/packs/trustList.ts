@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from './atomicFile';
+import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw } from './packKeys';
 
@@ -46,7 +47,7 @@ export class TrustList {
     try {
       publicKeyFromRaw(publicKey);
     } catch (err) {
-      throw new PackError('bad_key', `Not an Ed25519 public key: ${(err as Error).message}.`);
+      throw new PackError('bad_key', `Not an Ed25519 public key: ${errorMessage(err)}.`);
     }
     const keys = await this.list();
     const existing = keys.find((k) => k.publicKey === publicKey);

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { AppendLog } from '../formats/appendLog';
 import { JsonlWriter, type LineIssue } from '../formats/jsonl';
 import type { Suggestion } from '../formats/schemas';
-import type { LlmCallReport } from '../llm/languageModel';
+import type { LlmCallReport } from './llmCallReport';
 import { emptyCounts, REDACTION_KINDS, redact, type RedactionCounts } from './redaction';
 
 /** Where a data folder keeps its audit log. */

@@ -6,6 +6,7 @@
  * operating system's job: docs/privacy.md says how to put the folder on an encrypted volume.
  */
 import { chmod, mkdir, stat } from 'node:fs/promises';
+import { errorMessage } from '../formats/errorMessage';
 
 export interface FolderSecurity {
   dir: string;
@@ -83,7 +84,7 @@ export async function securePrivateFolder(
       created,
       modeBefore: mode,
       repaired: false,
-      warning: `The data folder ${dir} can be read by ${who} (mode ${octal(mode)}) and could not be changed (${(error as Error).message}). Run \`chmod 700 "${dir}"\`.`,
+      warning: `The data folder ${dir} can be read by ${who} (mode ${octal(mode)}) and could not be changed (${errorMessage(error)}). Run \`chmod 700 "${dir}"\`.`,
     };
   }
   return {

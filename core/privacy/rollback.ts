@@ -26,10 +26,11 @@
  * 7 days, fails while a tag is older than that. `cleanupCutoff` gives the cutoff that keeps every tagged version;
  * the store's compaction passes it (core/knowledge/versionCleanup.ts).
  */
-import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { z } from 'zod';
+import { renameDurable } from '../formats/durableFile';
 import { tableNameFor } from '../knowledge/entryTable';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { readMeta } from '../knowledge/storeMeta';
@@ -130,7 +131,7 @@ async function fsyncPath(path: string): Promise<void> {
 async function replaceAtomically(source: string, target: string): Promise<void> {
   await copyFile(source, `${target}.rollback-tmp`);
   await fsyncPath(`${target}.rollback-tmp`);
-  await rename(`${target}.rollback-tmp`, target);
+  await renameDurable(`${target}.rollback-tmp`, target);
 }
 
 /** Files LanceDB never changes once written: linked into a snapshot, not copied. */
@@ -238,7 +239,7 @@ async function takeSnapshot(dataDir: string, name: string, reason: string, autom
   } finally {
     await handle.close();
   }
-  await rename(partial, folder); // the moment the snapshot exists
+  await renameDurable(partial, folder); // the moment the snapshot exists
   await fsyncPath(join(dataDir, SNAPSHOTS));
   return snapshot;
 }
@@ -302,7 +303,7 @@ export async function rollbackToSnapshot(dataDir: string, name: string, options:
       const live = join(dataDir, 'lancedb', `${tableName}.lance`);
       if (snapshot.tablesKept && !(await exists(live)) && (await exists(join(kept, `${tableName}.lance`)))) {
         await keepTree(join(kept, `${tableName}.lance`), `${live}.rollback-tmp`);
-        await rename(`${live}.rollback-tmp`, live);
+        await renameDurable(`${live}.rollback-tmp`, live);
       }
     }
     // Check first, change nothing until every table can be restored.
@@ -348,7 +349,7 @@ export async function rollbackToSnapshot(dataDir: string, name: string, options:
         const live = join(dataDir, PACKS, dir);
         if (!(await exists(live)) && (await exists(join(folder, PACKS, dir)))) {
           await keepTree(join(folder, PACKS, dir), `${live}.rollback-tmp`);
-          await rename(`${live}.rollback-tmp`, live);
+          await renameDurable(`${live}.rollback-tmp`, live);
         }
       }
       if (snapshot.packs) await replaceAtomically(join(folder, PACKS, PACK_INDEX), join(dataDir, PACKS, PACK_INDEX));

@@ -12,17 +12,16 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { appendDurable, writeFileAtomic } from '../formats/durableFile';
+import { errorMessage } from '../formats/errorMessage';
+import { connectorStateDir } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
-import { appendDurable, writeFileAtomic } from './durableFile';
 
 /**
  * Event ids remembered per connector. Duplicates come from overlapping pages and re-sent items, which are at most
  * a few pages apart; 50,000 covers several full bursts of the largest page while costing a few MB.
  */
 export const DEDUPE_WINDOW = 50_000;
-
-/** A connector id is also a folder name: letters, digits, `-` and `_`. */
-export const CONNECTOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const StateSchema = z.object({
   format: z.literal(1),
@@ -33,14 +32,6 @@ const StateSchema = z.object({
   delivered: z.number().int().min(0),
 });
 export type SyncStateData = z.infer<typeof StateSchema>;
-
-/** The folder where the watcher keeps a connector's state; connectors may keep their own files under it too. */
-export function connectorStateDir(dataDir: string, connectorId: string): string {
-  if (!CONNECTOR_ID_PATTERN.test(connectorId)) {
-    throw new Error(`Connector id "${connectorId}" may contain only letters, digits, "-" and "_" (at most 64 characters).`);
-  }
-  return join(dataDir, 'watch', connectorId);
-}
 
 async function readIds(file: string): Promise<string[]> {
   const ids: string[] = [];
@@ -90,7 +81,7 @@ export class SyncState {
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        throw new Error(`${file}: not valid JSON (${(err as Error).message}). Restore it from a backup, or delete it to sync ${connectorId} again from the start.`);
+        throw new Error(`${file}: not valid JSON (${errorMessage(err)}). Restore it from a backup, or delete it to sync ${connectorId} again from the start.`);
       }
       const result = StateSchema.safeParse(parsed);
       if (!result.success) {

@@ -5,50 +5,12 @@
  * a fetch that hangs is aborted after `fetchTimeoutMs`. Each connector's health says, in plain words, how it is
  * doing. Memory is bounded by one page per connector: the next page is fetched only after the last is committed.
  */
-import { ConnectorError, TicketEventSchema, type Connector, type FetchPage, type TicketEvent } from '../connectors/connector';
+import { ConnectorError, TicketEventSchema, type ConnectorHealth, type FetchPage, type TicketEvent, type WatchedConnector } from '../connectors/connector';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
 import type { EventSink } from './eventSink';
 import { SyncState } from './syncState';
 
-export type ConnectorState = 'starting' | 'syncing' | 'idle' | 'retrying' | 'stopped';
-
-/** A connector's health as the desktop app and `vigil watch` show it. Plain data. */
-export interface ConnectorHealth {
-  id: string;
-  kind: string;
-  state: ConnectorState;
-  /** When a page was last fetched and committed. */
-  lastSyncAt: string | null;
-  /** Source time of the newest event delivered. */
-  lastEventAt: string | null;
-  /**
-   * How far behind the source Vigil may be: since the last time it had seen everything (when caught up), or since
-   * the newest delivered event (while paging through a backlog). Null before the first sync.
-   */
-  lagMs: number | null;
-  /** Events known to be waiting: the rest of the page being delivered plus what the source says it still has. */
-  backlog: number;
-  /** Events delivered by this process, duplicates dropped, malformed events dropped. */
-  delivered: number;
-  duplicatesDropped: number;
-  invalidDropped: number;
-  consecutiveFailures: number;
-  /** The last error in plain words (never a secret), with when it happened; cleared by the next success. */
-  lastError: string | null;
-  lastErrorAt: string | null;
-  /** Problems with individual items of the source (malformed lines, events), newest last, at most 20. */
-  issues: string[];
-  /** Issues reported since start (the list above keeps only the newest). */
-  issuesTotal: number;
-  nextAttemptAt: string | null;
-}
-
-export interface WatchedConnector {
-  connector: Connector;
-  /** Time between polls once caught up. */
-  pollMs: number;
-}
 
 export interface WatcherOptions {
   dataDir: string;

@@ -13,29 +13,22 @@
  * tests run it on real folders.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { DATA_FOLDER_CHOICE_FILE, defaultDataDir, readDataFolderChoiceSync } from '../../core/app/dataDir';
+import { writeJsonAtomic } from '../../core/formats/durableFile';
+import { errorMessage } from '../../core/formats/errorMessage';
+import { DATA_FOLDER_CHOICE_FILE, defaultDataDir, readDataFolderChoiceSync } from '../../core/formats/dataDir';
 import { lockDataFolder } from '../../core/knowledge/folderLock';
 import { readMeta } from '../../core/knowledge/storeMeta';
 import { securePrivateFolder } from '../../core/privacy/dataFolder';
 import type { DataFolderChoiceView } from '../ipc/contract';
 
-export { DATA_FOLDER_CHOICE_FILE, readDataFolderChoiceSync, type DataFolderChoice } from '../../core/app/dataDir';
+export { DATA_FOLDER_CHOICE_FILE, readDataFolderChoiceSync, type DataFolderChoice } from '../../core/formats/dataDir';
 
 /** Records the choice (null: the default), replacing the file atomically so a crash leaves the old or the new one. */
 export async function saveDataFolderChoice(userDataDir: string, dataDir: string | null, now: Date = new Date()): Promise<void> {
   const file = join(userDataDir, DATA_FOLDER_CHOICE_FILE);
-  await mkdir(userDataDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify({ dataDir, chosenAt: now.toISOString() }, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, file);
+  await writeJsonAtomic(file, { dataDir, chosenAt: now.toISOString() }, { mode: 0o600 });
 }
 
 /** The folder this run opens and how it was chosen. */
@@ -122,7 +115,7 @@ export async function inspectDataFolder(dir: string, inUse: string | null = null
   try {
     info = await stat(folder);
   } catch (error) {
-    throw new Error(`Vigil cannot open ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose a folder that exists and that you can open.`);
+    throw new Error(`Vigil cannot open ${folder} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). Choose a folder that exists and that you can open.`);
   }
   if (!info.isDirectory()) throw new Error(`${folder} is a file, not a folder. Choose a folder.`);
   if (inUse && (isInside(folder, resolve(inUse)) || isInside(resolve(inUse), folder))) {
@@ -135,7 +128,7 @@ export async function inspectDataFolder(dir: string, inUse: string | null = null
     await unlink(probe);
   } catch (error) {
     throw new Error(
-      `Vigil cannot write to ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Choose a folder you can write to, or ask your admin for write access.`,
+      `Vigil cannot write to ${folder} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). Choose a folder you can write to, or ask your admin for write access.`,
     );
   }
   const entries = (await readdir(folder)).filter((name) => !SYSTEM_ENTRIES.has(name) && !name.startsWith('.Trash-'));

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { app, session } from 'electron';
-import { userDataDir } from '../../core/app/dataDir';
+import { userDataDir } from '../../core/formats/dataDir';
 import { createCopilotHandlers } from './ipcHandlers';
 import { registerIpcHandlers } from './ipcRouter';
 import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';

@@ -4,6 +4,7 @@
  * (the tray's do-not-disturb mark, the global shortcut) applied through injected functions. No Electron
  * import, so the browser-test bridge serves the Settings screen with this very class.
  */
+import { errorMessage } from '../../core/formats/errorMessage';
 import type { PreferencesView } from '../ipc/contract';
 import { loadUiPreferences, saveUiPreferences, type UiPreferences } from './uiPreferences';
 import { log } from '../../core/privacy/redactingLogger';
@@ -70,7 +71,7 @@ export class PreferencesStore {
     } catch (error) {
       // Not saved, so not applied: the shortcut goes back to the one the file still names.
       if (showShortcut !== previous.showShortcut) this.effects.changeShortcut?.(showShortcut, previous.showShortcut);
-      throw new Error(`Vigil could not save your preferences in ${this.folder} (${(error as Error).message}); nothing was changed. Check that the folder is writable.`);
+      throw new Error(`Vigil could not save your preferences in ${this.folder} (${errorMessage(error)}); nothing was changed. Check that the folder is writable.`);
     }
     this.current = saved;
     if (saved.notifications.doNotDisturb !== previous.notifications.doNotDisturb || saved.notifications.dndUntil !== previous.notifications.dndUntil) {

@@ -8,7 +8,7 @@ import type { CopilotService } from '../../core/app/copilotService';
 import type { Desk } from '../../core/app/desk';
 import type { Replies } from '../../core/app/replies';
 import type { Workspace } from '../../core/app/workspace';
-import type { ConnectorService } from '../../core/connectors/connectorService';
+import type { ConnectorService } from '../../core/watch/connectorService';
 import type { EntryBrowser } from '../../core/knowledge/entryBrowser';
 import type { Learning } from '../../core/learn/learning';
 import type { LlmAdmin } from '../../core/llm/llmAdmin';

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
-import type { ConnectorHealth } from '../../core/watch/watcher';
+import type { ConnectorHealth } from '../../core/connectors/connector';
 
 export interface TrayState {
   /** Tickets with at least one suggestion the analyst has not opened yet. */

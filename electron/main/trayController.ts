@@ -5,7 +5,7 @@
  * without listing every ticket again.
  */
 import type { TicketSummary } from '../../core/app/deskTypes';
-import type { ConnectorHealth } from '../../core/watch/watcher';
+import type { ConnectorHealth } from '../../core/connectors/connector';
 import { INITIAL_TRAY_STATE, TrayProblems, type TrayState, type VigilTray } from './tray';
 
 /** The part of a ticket summary the tray counts. */

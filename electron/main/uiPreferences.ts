@@ -3,9 +3,11 @@
  * Electron's userData folder as `ui-preferences.json`. Team settings live in the team's data folder instead.
  * A damaged file never stops the app: each bad field falls back to its default and is named in a warning.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeJsonAtomic } from '../../core/formats/durableFile';
+import { errorMessage } from '../../core/formats/errorMessage';
 import { SUGGESTION_KINDS } from '../../core/formats/schemas';
 import { DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs } from './notificationPolicy';
 
@@ -120,16 +122,13 @@ export async function loadUiPreferences(folder: string): Promise<{ preferences: 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { preferences: DEFAULT_UI_PREFERENCES, warnings: [`${file}: not valid JSON (${(error as Error).message}); using the defaults.`] };
+    return { preferences: DEFAULT_UI_PREFERENCES, warnings: [`${file}: not valid JSON (${errorMessage(error)}); using the defaults.`] };
   }
   return parseUiPreferences(raw, file);
 }
 
-/** Writes preferences atomically (temporary file, then rename), so a crash never leaves half a file. */
+/** Writes preferences atomically and durably (core/formats/durableFile.ts), so a crash never leaves half a file. */
 export async function saveUiPreferences(folder: string, preferences: UiPreferences): Promise<void> {
   const file = join(folder, UI_PREFERENCES_FILE);
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(preferences, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, file);
+  await writeJsonAtomic(file, preferences, { mode: 0o600 });
 }

@@ -7,7 +7,7 @@
 import type { DeskEvent } from '../../core/app/deskTypes';
 import { readPrivacySettings } from '../../core/privacy/privacySettings';
 import { Workspace, type WatchOptions } from '../../core/app/workspace';
-import type { ConnectorService } from '../../core/connectors/connectorService';
+import type { ConnectorService } from '../../core/watch/connectorService';
 import type { EgressPolicy } from '../../core/net/egress';
 import type { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { log } from '../../core/privacy/redactingLogger';

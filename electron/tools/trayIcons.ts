@@ -14,6 +14,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { errorMessage } from '../../core/formats/errorMessage';
 import type { TrayIconState } from '../main/tray';
 
 /**
@@ -250,7 +251,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   writeTrayIcons(resources).then(
     (files) => console.log(`Wrote ${files.length} tray icons to ${join(resources, 'tray')}.`),
     (error: unknown) => {
-      console.error(`Could not draw the tray icons: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`Could not draw the tray icons: ${errorMessage(error)}`);
       process.exitCode = 1;
     },
   );

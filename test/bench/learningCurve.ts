@@ -25,7 +25,8 @@ import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../core/formats/schemas';
 import { KnowledgeStore } from '../../core/knowledge/knowledgeStore';
 import type { StoredEntry } from '../../core/knowledge/storedEntry';
-import { EntryHistory } from '../../core/learn/entryHistory';
+import { closedTicket } from '../core/learn/learnTickets';
+import { EntryHistory } from '../../core/knowledge/entryHistory';
 import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
 import { quantile } from '../../core/cli/replay';
@@ -69,14 +70,7 @@ export function benchTicket(query: LabelledQuery, id: string, dressed: boolean, 
   const name = NAMES[seed % NAMES.length] as string;
   const customer = dressed ? `Hello,\n${query.text}\nThanks,\n${name}` : query.text;
   const analyst = `${dressed ? `Hi ${name}, t` : 'T'}his is about ${intentWords(query.intent)}.`;
-  return {
-    id,
-    status: 'closed',
-    messages: [
-      { id: '1', author: 'customer', text: customer },
-      { id: '2', author: 'analyst', text: analyst },
-    ],
-  };
+  return closedTicket(id, customer, analyst, { status: 'closed' });
 }
 
 /** The raw-cases baseline's entry: the conversation stored as it is. */

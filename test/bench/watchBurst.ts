@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CopilotService } from '../../core/app/copilotService';
 import { FolderConnector } from '../../core/connectors/folderConnector';
-import { CopilotSink } from '../../core/watch/copilotSink';
-import { connectorStateDir } from '../../core/watch/syncState';
+import { CopilotSink } from '../../core/cli/copilotSink';
+import { connectorStateDir } from '../../core/connectors/connector';
 import { Watcher } from '../../core/watch/watcher';
 import { loadBanking77 } from './banking77Data';
 

@@ -6,11 +6,11 @@
  * privacy and the audit log, the data folder) and the assist bubble's page. The same run takes the screenshots
  * `insights.png`, `assist-bubble.png` and `settings-models.png` (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import type { TicketEvent } from '../../core/connectors/connector';
 import type { Ticket } from '../../core/formats/schemas';
@@ -51,7 +51,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
   let page: Page;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-a11y-'));
+    work = await tempFolder('vigil-e2e-a11y-');
     dataDir = join(work, 'data');
     const modelsDir = join(work, 'models');
     await installTinyModel(modelsDir, { writeManifest: true });

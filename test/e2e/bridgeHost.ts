@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
+import { errorMessage } from '../../core/formats/errorMessage';
 import type { DeskEvent } from '../../core/app/deskTypes';
 import { IPC_METHODS, type IpcMethod } from '../../electron/ipc/contract';
 import { parseIpcRequest } from '../../electron/ipc/parseRequest';
@@ -106,7 +107,7 @@ export async function startBridgeHost(rendererDir: string, handlers: BridgeHandl
         return send(res, 200, 'application/json', JSON.stringify({ ok: true, value: value ?? null }));
       } catch (error) {
         calls.push({ method, ok: false });
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         return send(res, 200, 'application/json', JSON.stringify({ ok: false, error: message }));
       }
     }

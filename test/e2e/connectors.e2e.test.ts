@@ -4,11 +4,11 @@
  * watched at once, a ticket file dropped in its folder becomes a ticket with a suggestion, the suggestion is
  * inserted into the reply box, edited, kept across a reload, and posted as an internal note to the folder's outbox.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import type { Ticket } from '../../core/formats/schemas';
 import { EgressPolicy } from '../../core/net/egress';
@@ -18,7 +18,6 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-
 
 describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on the real engine', () => {
   let work: string;
@@ -31,7 +30,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
   let page: Page;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-connectors-'));
+    work = await tempFolder('vigil-e2e-connectors-');
     dataDir = join(work, 'data');
     inbox = join(work, 'inbox');
     await mkdir(inbox, { recursive: true });

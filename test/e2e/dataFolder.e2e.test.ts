@@ -3,11 +3,11 @@
  * checks on real folders) behind the IPC contract: a folder holding other files is refused with its names, an
  * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { DATA_FOLDER_CHOICE_FILE } from '../../electron/main/dataFolderChoice';
 import { ServiceHost } from '../../electron/main/serviceHost';
@@ -29,7 +29,7 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
   let restarts = 0;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-datafolder-'));
+    work = await tempFolder('vigil-e2e-datafolder-');
     dataDir = join(work, 'data');
     documents = join(work, 'Documents');
     team = join(work, 'encrypted', 'vigil-team');

@@ -2,11 +2,11 @@
  * The real renderer, built, in Debian's Chromium, against the real engine behind the IPC contract (bridgeHost).
  * Screenshots of the screens go to `test-results/screenshots/` (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
@@ -28,7 +28,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
   let pickedFile: string | null = null;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-'));
+    work = await tempFolder('vigil-e2e-');
     const seed = join(work, 'seed.jsonl');
     const hostile = { id: 'kb-router', kind: 'article', title: 'Router keeps rebooting', body: HOSTILE_BODY };
     const articles = ARTICLES.map(({ id, kind, title, body }) => ({ id, kind, title, body }));

@@ -4,11 +4,11 @@
  * edit with the search. The screenshot `knowledge-browser.png` goes to `test-results/screenshots/`
  * (`npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
@@ -30,7 +30,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
   let learnedId: string;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-knowledge-'));
+    work = await tempFolder('vigil-e2e-knowledge-');
     const seed = join(work, 'team-articles.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     workspace = await Workspace.open({ dataDir: join(work, 'data') });

@@ -5,11 +5,11 @@
  * here (to record one real refusal): Chromium and the bridge talk over loopback, which it allows anyway, but the
  * test runner's other work should not depend on it.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { EgressDeniedError, EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
@@ -19,7 +19,6 @@ import { ARTICLES } from '../fixtures/storeEntries';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-
 
 describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Chromium, on the real engine', () => {
   let work: string;
@@ -31,7 +30,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
   let egress: EgressPolicy;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-privacy-'));
+    work = await tempFolder('vigil-e2e-privacy-');
     dataDir = join(work, 'data');
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');

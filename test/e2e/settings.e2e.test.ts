@@ -3,11 +3,11 @@
  * (bridgeHost): the team data folder, the built-in embedder, a pack signed here installed from the "dialog" (the
  * one native part, scripted), and switching the embedding model with a restart of the workspace.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { encodePack } from '../../core/packs/packFormat';
 import { readPrivateKey, writeKeyPair } from '../../core/packs/packKeys';
@@ -18,7 +18,6 @@ import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
 import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
-
 
 describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real engine', () => {
   let work: string;
@@ -31,7 +30,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   const picked: { packFile: string | null; keyFile: string | null; folder: string | null } = { packFile: null, keyFile: null, folder: null };
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'vigil-e2e-settings-'));
+    work = await tempFolder('vigil-e2e-settings-');
     dataDir = join(work, 'data');
     const modelsDir = join(work, 'models');
     await installTinyModel(modelsDir, { writeManifest: true });

@@ -7,11 +7,11 @@
  * The scan runs under the egress guard in offline mode: Electronegativity tries to fetch Electron's release list
  * and its translations, and those attempts are refused instead of leaving the machine.
  */
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { EgressPolicy } from '../../core/net/egress';
 import { installEgressGuard } from '../../core/net/processGuard';
 
@@ -72,7 +72,7 @@ describe('Electron security scan (Electronegativity)', () => {
   it('finds nothing that is not justified, and every justification still holds', async () => {
     const run = loadElectronegativity();
     // The shell, the page and the manifest (for the Electron version), without node_modules or build output.
-    const input = await mkdtemp(join(tmpdir(), 'vigil-eneg-'));
+    const input = await tempFolder('vigil-eneg-');
     for (const part of ['electron', 'renderer', 'package.json']) await cp(join(ROOT, part), join(input, part), { recursive: true });
 
     const guard = installEgressGuard(new EgressPolicy({ offline: true }));

@@ -11,12 +11,12 @@
  * fetched at package time and are built on a release machine with `npm run dist`.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/tempFolder';
 import { openAsar, type AsarArchive } from '../support/asarArchive';
 
 const run = promisify(execFile);
@@ -72,7 +72,7 @@ function bareImports(code: string): Set<string> {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vigil-package-'));
+  work = await tempFolder('vigil-package-');
   // The same build `npm run build` makes; electron-builder packs out/.
   await run(join(ROOT, 'node_modules/.bin/electron-vite'), ['build'], { cwd: ROOT });
 

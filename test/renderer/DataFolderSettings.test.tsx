@@ -4,13 +4,7 @@ import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { DataFolderSwitchResult } from '../../renderer/src/api/contractTypes';
 import { fakeVigilApi, sampleDataFolder } from './fakeVigilApi';
-import { button, byName, click, mountApp } from './mountApp';
-
-const section = (container: HTMLElement, title: string): HTMLElement => {
-  const heading = [...container.querySelectorAll('h2')].find((h) => h.textContent === title);
-  if (!heading) throw new Error(`No section "${title}"`);
-  return heading.closest('section')!;
-};
+import { button, byName, click, mountApp, section } from './mountApp';
 
 async function openDataFolder(api = fakeVigilApi()) {
   const mounted = await mountApp(api, { view: 'settings' });

@@ -2,20 +2,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { fakeVigilApi, sampleLlm, sampleModels, samplePreferences, sampleStatus } from './fakeVigilApi';
-import { button, byName, click, mountApp, type } from './mountApp';
-
-const section = (container: HTMLElement, title: string): HTMLElement => {
-  const heading = [...container.querySelectorAll('h2')].find((h) => h.textContent === title);
-  if (!heading) throw new Error(`No section "${title}"`);
-  return heading.closest('section')!;
-};
-
-const checkbox = (container: HTMLElement, label: string): HTMLInputElement => {
-  const found = [...container.querySelectorAll('label')].find((l) => l.textContent?.trim() === label);
-  const input = found?.querySelector('input');
-  if (!input) throw new Error(`No checkbox "${label}"`);
-  return input;
-};
+import { button, byName, checkbox, click, mountApp, section, type } from './mountApp';
 
 async function choose(select: HTMLSelectElement, value: string) {
   const setValue = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!;

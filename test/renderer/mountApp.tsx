@@ -74,3 +74,18 @@ export async function click(element: HTMLElement) {
     element.click();
   });
 }
+
+/** The <section> headed by an <h2> reading `title`. */
+export function section(container: HTMLElement, title: string): HTMLElement {
+  const heading = [...container.querySelectorAll('h2')].find((h) => h.textContent === title);
+  if (!heading) throw new Error(`No section "${title}"`);
+  return heading.closest('section')!;
+}
+
+/** The checkbox inside the <label> reading `label`. */
+export function checkbox(container: HTMLElement, label: string): HTMLInputElement {
+  const found = [...container.querySelectorAll('label')].find((l) => l.textContent?.trim() === label);
+  const input = found?.querySelector('input');
+  if (!input) throw new Error(`No checkbox "${label}"`);
+  return input;
+}

@@ -10,6 +10,8 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { ImapConnectorOptions } from '../../core/connectors/imapConnector';
+import { EgressPolicy } from '../../core/net/egress';
 
 const CANDIDATES = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot', '/opt/homebrew/sbin/dovecot'];
 
@@ -161,5 +163,25 @@ service stats {
       }
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The options of an `ImapConnector` on `server` as `user`, for the team address `@help.example.com`, offline
+ * (loopback only) unless `extra` says otherwise.
+ */
+export function imapTestOptions(server: DovecotServer, user: DovecotUser, extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions {
+  return {
+    id: 'mail',
+    host: server.host,
+    port: server.port,
+    tls: 'none',
+    user: user.user,
+    password: user.password,
+    mailbox: 'INBOX',
+    supportAddresses: ['@help.example.com'],
+    draftsMailbox: 'Drafts',
+    egress: new EgressPolicy({ offline: true }),
+    ...extra,
   };
 }

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { Desk } from '../../../core/app/desk';
 import type { DeskEvent } from '../../../core/app/deskTypes';
@@ -32,7 +32,7 @@ describe('the analyst’s desk', () => {
   let events: DeskEvent[];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-desk-'));
+    dir = await tempFolder('vigil-desk-');
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     service = await CopilotService.open({ dataDir: join(dir, 'data') });

@@ -1,8 +1,8 @@
 /** The desk with a local model: Ollama's REST API from the loopback server (Ollama cannot be installed here). */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import type { Ticket } from '../../../core/formats/schemas';
@@ -29,7 +29,7 @@ describe('the desk with a local model', () => {
   });
 
   async function open(answerability: () => string): Promise<DeskEvent[]> {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-desk-llm-'));
+    dir = await tempFolder('vigil-desk-llm-');
     server = await startOllamaServer({
       models: [{ name: 'llama3.2' }],
       reply: scripted({ rewrite: () => json({ query: 'VPN drops on hotel wifi', subQueries: [] }), answerability }),

@@ -5,10 +5,10 @@
  * data folder holds any of them, while the analyst saw the live ticket and draft throughout. Also: what the desk
  * logs is redacted, and the suggestions it raises by rule (follow-ups, alerts) are in the audit log once each.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { Desk } from '../../../core/app/desk';
 import { writePrivacySettings } from '../../../core/privacy/privacySettings';
@@ -61,7 +61,7 @@ describe('the desk and the team’s privacy settings', () => {
   });
 
   async function runDesk(redactBeforeStorage: boolean): Promise<{ data: string; liveText: string; liveDraft: string }> {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-desk-privacy-'));
+    dir = await tempFolder('vigil-desk-privacy-');
     const data = join(dir, 'data');
     const tickets = join(dir, 'tickets'); // the helpdesk's side: outside the data folder
     await mkdir(tickets, { recursive: true });
@@ -138,7 +138,7 @@ describe('what the desk logs and audits', () => {
   });
 
   async function openDesk(): Promise<void> {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-desk-log-'));
+    dir = await tempFolder('vigil-desk-log-');
     const kb = join(dir, 'kb.jsonl');
     await writeFile(kb, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n'));
     service = await CopilotService.open({ dataDir: join(dir, 'data') });

@@ -1,12 +1,12 @@
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ReplyDrafts } from '../../../core/app/replyDrafts';
 
 describe('reply drafts', () => {
   it('keeps each ticket\'s draft across a restart, in a file only the user can read', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-'));
+    const dir = await tempFolder('vigil-drafts-');
     const drafts = await ReplyDrafts.open(dir);
     await drafts.save('demo:T-1', 'Hello Dana,\n\nturn off power saving.', ['demo:T-1:m1:answer']);
     await drafts.save('demo:T-2', 'Second ticket', []);
@@ -24,7 +24,7 @@ describe('reply drafts', () => {
   });
 
   it('records a sent reply and clears the draft', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-'));
+    const dir = await tempFolder('vigil-drafts-');
     const drafts = await ReplyDrafts.open(dir, { now: () => new Date('2026-11-22T10:00:00Z') });
     await drafts.save('demo:T-1', 'Reply text', ['s1']);
     await drafts.recordSent({ ticketId: 'demo:T-1', visibility: 'public', text: 'Reply text', suggestionIds: ['s1'] });
@@ -35,7 +35,7 @@ describe('reply drafts', () => {
   });
 
   it('moves a damaged drafts file aside instead of overwriting it, and says where', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-'));
+    const dir = await tempFolder('vigil-drafts-');
     await mkdir(join(dir, 'desk'));
     await writeFile(join(dir, 'desk', 'drafts.json'), '{"format": 1, "drafts": [ broken');
     const warnings: string[] = [];
@@ -48,7 +48,7 @@ describe('reply drafts', () => {
   });
 
   it('refuses a draft longer than the limit', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-'));
+    const dir = await tempFolder('vigil-drafts-');
     const drafts = await ReplyDrafts.open(dir);
     await expect(drafts.save('t', 'x'.repeat(20_001), [])).rejects.toThrow('The reply is longer than 20000 characters; shorten it.');
     await drafts.close();

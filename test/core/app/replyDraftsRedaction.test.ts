@@ -2,10 +2,10 @@
  * Reply drafts under "redact before storage": the files hold the text as the desk's `storageText` gives it, the
  * draft in memory stays as typed, and a sent reply's record is redacted too.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { DRAFTS_FILE, MAX_DRAFT_CHARS, REPLIES_FILE, ReplyDrafts } from '../../../core/app/replyDrafts';
 import { redactTextForStorage } from '../../../core/privacy/storageRedaction';
 
@@ -16,7 +16,7 @@ describe('reply drafts with redaction before storage', () => {
   });
 
   it('writes drafts and sent replies redacted and keeps the typed text for the session', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-redacted-'));
+    dir = await tempFolder('vigil-drafts-redacted-');
     const storageText = (_ticketId: string, text: string) => redactTextForStorage(text, ['Ana Lopez']);
     const drafts = await ReplyDrafts.open(dir, { storageText });
     const typed = 'Hi Ana Lopez, we refunded card 4111 1111 1111 1111; questions to ana.lopez@example.com.';
@@ -37,7 +37,7 @@ describe('reply drafts with redaction before storage', () => {
   });
 
   it('keeps every draft across a restart when redaction made a stored one longer than the typing limit', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-drafts-redacted-'));
+    dir = await tempFolder('vigil-drafts-redacted-');
     const storageText = (_ticketId: string, text: string) => redactTextForStorage(text, ['Jo']);
     const drafts = await ReplyDrafts.open(dir, { storageText });
     const long = `Jo, ${'x'.repeat(MAX_DRAFT_CHARS - 10)} Jo.`; // within the limit as typed; "[NAME]" makes it longer

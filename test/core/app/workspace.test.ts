@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
@@ -14,7 +14,7 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
   let workspace: Workspace;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-workspace-'));
+    dir = await tempFolder('vigil-workspace-');
     data = join(dir, 'data');
     await mkdir(join(data, 'tickets'), { recursive: true });
     const kb = join(dir, 'kb.jsonl');

@@ -3,10 +3,10 @@
  * watched at once (no restart), its host allowed; a reply written in the box goes to the ticket's source and
  * credits the suggestion inserted into it.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ReplyDrafts } from '../../../core/app/replyDrafts';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
@@ -29,7 +29,7 @@ describe('connectors and replies from the app, on the workspace', () => {
   let egress: EgressPolicy;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-ws-connectors-'));
+    dir = await tempFolder('vigil-ws-connectors-');
     data = join(dir, 'data');
     tickets = join(dir, 'tickets');
     await mkdir(tickets, { recursive: true });

@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
-import { NETWORK_ENTRIES, tempDir } from '../packs/packFixtures';
+import { NETWORK_ENTRIES } from '../packs/packFixtures';
 
 describe('installed knowledge packs in the proactive pipeline', () => {
   it('cites an entry of an installed pack after a customer message, in a copilot whose own knowledge is empty', async () => {
-    const dir = await tempDir('vigil-pack-src-');
+    const dir = await tempFolder('vigil-pack-src-');
     const keys = await writeKeyPair(join(dir, 'net'));
     const publisher = await CopilotService.open({ dataDir: join(dir, 'publisher') });
     const analyst = await CopilotService.open({ dataDir: join(dir, 'analyst') });

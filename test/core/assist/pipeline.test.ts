@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { conversationText } from '../../../core/assist/llmStages';
 import type { Ticket } from '../../../core/formats/schemas';
@@ -19,7 +19,7 @@ function ticket(id: string, ...texts: string[]): Ticket {
 }
 
 async function openService(server: FakeOllama | null, dataDir?: string): Promise<{ service: CopilotService; dataDir: string }> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-pipeline-')));
+  const dir = dataDir ?? (await tempFolder('vigil-pipeline-'));
   const service = await CopilotService.open({ dataDir: dir, ...(server ? { llm: { model: 'llama3.2', host: server.host } } : {}) });
   if (!dataDir) {
     const file = join(dir, 'entries.jsonl');
@@ -139,7 +139,7 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     const down = await startOllamaServer();
     const host = down.host;
     await down.close();
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-pipeline-'));
+    const dir = await tempFolder('vigil-pipeline-');
     service = await CopilotService.open({ dataDir: dir, llm: { model: 'llama3.2', host } });
     const status = await service.status();
     expect(status.llm).toMatchObject({ mode: 'retrieval-only' });

@@ -1,14 +1,14 @@
-import { appendFile, mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ShownLog } from '../../../core/assist/shownLog';
 
 const record = (ticketId: string, afterMessageId: string, topEntryId: string, text: string) => ({ ticketId, afterMessageId, topEntryId, text, kind: 'answer', at: '2026-03-02T09:00:00Z' });
 
 describe('the repeat gate\'s memory on disk', () => {
   it('survives a restart, ignores a torn last line, and drops closed tickets when it reopens', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-shown-'));
+    const dir = await tempFolder('vigil-shown-');
     const log = await ShownLog.open(dir);
     await log.record(record('T-1', '1', 'kb-mtu', 'Lower the MTU to 1380'));
     await log.record(record('T-2', '1', 'kb-pin', 'Unblock the PIN at an ATM'));
@@ -27,7 +27,7 @@ describe('the repeat gate\'s memory on disk', () => {
   });
 
   it('reports an unreadable line with file and line, and keeps every other line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-shown-'));
+    const dir = await tempFolder('vigil-shown-');
     await mkdir(join(dir, 'assist'));
     const file = join(dir, 'assist', 'shown.jsonl');
     await writeFile(file, `${JSON.stringify(record('T-1', '1', 'kb-a', 'a'))}\nnot json\n${JSON.stringify({ ticketId: 'T-2' })}\n`);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { AuditLog, auditLogFile } from '../../../core/privacy/auditLog';
 import { emptyCounts } from '../../../core/privacy/redaction';
@@ -13,7 +13,7 @@ function capture() {
 }
 
 async function folderWithAudit(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-audit-cli-'));
+  const dir = await tempFolder('vigil-audit-cli-');
   const log = await AuditLog.open(dir);
   await log.append({
     type: 'suggestion', ticketId: 'T-1', afterMessageId: '1', shown: true, reason: 'answerable', kind: 'answer', confidence: 0.8,
@@ -78,7 +78,7 @@ describe('vigil audit', () => {
 
 describe('vigil store', () => {
   it('tags, lists, rolls back and untags, with exit codes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-store-cli-'));
+    const dir = await tempFolder('vigil-store-cli-');
     const data = join(dir, 'data');
     const entries = join(dir, 'entries.jsonl');
     await writeFile(entries, `${JSON.stringify({ id: 'kb-a', kind: 'article', body: 'First article.' })}\n`);

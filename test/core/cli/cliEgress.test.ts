@@ -5,12 +5,12 @@
  * routed, so nothing could leave even if the guard failed open.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { egressScope } from '../../../core/cli/cliEgress';
 import { main } from '../../../core/cli/vigil';
 import { readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
@@ -45,7 +45,7 @@ describe('the vigil command under the egress guard', () => {
   });
 
   it('refuses an Ollama host that is not this machine, says so, and records it; a loopback Ollama works', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-cli-egress-'));
+    const dataDir = await tempFolder('vigil-cli-egress-');
     const refused = await vigil(['status', '--data-dir', dataDir, '--llm', 'llama3.2', '--ollama-host', '192.0.2.1:11434']);
     expect(refused.code).toBe(0); // the engine keeps working, retrieval-only
     expect(refused.stdout).toMatch(/mode: retrieval-only: Vigil will not send ticket text to 192\.0\.2\.1:11434: Blocked a connection to 192\.0\.2\.1: offline mode allows only this machine \(loopback\)/);
@@ -63,7 +63,7 @@ describe('the vigil command under the egress guard', () => {
   }, 240_000);
 
   it('in offline mode refuses a configured connector that is not on this machine, before connecting', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-cli-offline-'));
+    const dataDir = await tempFolder('vigil-cli-offline-');
     const settings = { format: 1, connectors: [{ id: 'mail', kind: 'imap', host: '192.0.2.1', user: 'support', password: { secret: 'mail-pass' }, supportAddresses: ['@help.example.com'] }] };
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify(settings));
     await new FileSecretStore(dataDir).set('mail-pass', 'not-used-7731');
@@ -79,7 +79,7 @@ describe('the vigil command under the egress guard', () => {
   }, 240_000);
 
   it('keeps the offline mode the team switched on in the app (settings.json), without --offline', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-cli-offline-'));
+    const dataDir = await tempFolder('vigil-cli-offline-');
     const settings = { format: 1, connectors: [{ id: 'mail', kind: 'imap', host: '192.0.2.1', user: 'support', password: { secret: 'mail-pass' }, supportAddresses: ['@help.example.com'] }] };
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify(settings));
     await new FileSecretStore(dataDir).set('mail-pass', 'not-used-7731');
@@ -92,7 +92,7 @@ describe('the vigil command under the egress guard', () => {
   }, 240_000);
 
   it('stops what a dependency would open behind the engine’s back during a command, and records each host once', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-guard-'));
+    const dir = await tempFolder('vigil-cli-guard-');
     const dataDir = join(dir, 'data');
     const entries = join(dir, 'entries.jsonl');
     await writeFile(entries, `${JSON.stringify({ id: 'kb-vpn', kind: 'article', title: 'VPN drops on hotel wifi', body: 'Lower the tunnel MTU to 1380 when the VPN drops on hotel wifi.' })}\n`);

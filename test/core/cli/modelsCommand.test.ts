@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { readEmbedderSetting } from '../../../core/embed/embedderFactory';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
@@ -25,7 +25,7 @@ describe('vigil models', () => {
   };
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-models-cli-'));
+    root = await tempFolder('vigil-models-cli-');
     modelsDir = join(root, 'models');
     dataDir = join(root, 'data');
     // As the shipped manifests are: no hashes known in advance.

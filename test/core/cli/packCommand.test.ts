@@ -1,8 +1,9 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
-import { NETWORK_ENTRIES, tempDir } from '../packs/packFixtures';
+import { NETWORK_ENTRIES } from '../packs/packFixtures';
 
 function capture(): { out: { log: (l: string) => void; error: (l: string) => void }; stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -18,7 +19,7 @@ async function vigil(...args: string[]): Promise<{ code: number; stdout: string[
 
 describe('vigil pack', () => {
   it('publishes a pack on one machine and installs it on another that trusts the key, offline', async () => {
-    const dir = await tempDir('vigil-packcli-');
+    const dir = await tempFolder('vigil-packcli-');
     const entries = join(dir, 'entries.jsonl');
     await writeFile(entries, `${NETWORK_ENTRIES.map((e) => JSON.stringify(e)).join('\n')}\n{"id":"broken","kind":"article"}\n`);
     const base = join(dir, 'keys', 'network');
@@ -87,7 +88,7 @@ describe('vigil pack', () => {
   });
 
   it('exports the team’s approved knowledge with filters and redaction', async () => {
-    const dir = await tempDir('vigil-packcli-');
+    const dir = await tempFolder('vigil-packcli-');
     const dataDir = join(dir, 'team');
     const entries = join(dir, 'team.jsonl');
     await writeFile(
@@ -118,7 +119,7 @@ describe('vigil pack', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr[0]).toMatch(/^vigil: unknown pack command "frobnicate"/);
 
-    const dir = await tempDir('vigil-packcli-');
+    const dir = await tempFolder('vigil-packcli-');
     await vigil('pack', 'keygen', '--out', join(dir, 'k'));
     const entries = join(dir, 'e.jsonl');
     await writeFile(entries, NETWORK_ENTRIES.map((e) => JSON.stringify(e)).join('\n'));

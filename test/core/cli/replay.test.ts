@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../../core/cli/replay';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
+import { tempFolder } from '../../support/tempFolder';
 
 async function workDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'vigil-replay-test-'));
+  return tempFolder('vigil-replay-test-');
 }
 
 const vpnClosed = {

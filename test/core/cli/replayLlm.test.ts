@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReplay } from '../../../core/cli/replay';
@@ -7,6 +6,7 @@ import { main } from '../../../core/cli/vigil';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';
+import { tempFolder } from '../../support/tempFolder';
 
 const knowledge = [{ id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel networks.' }];
 const at = (minutes: number): string => new Date(Date.parse('2026-03-02T09:00:00Z') + minutes * 60_000).toISOString();
@@ -23,7 +23,7 @@ const tickets = [
 ];
 
 async function files(): Promise<{ dir: string; ticketsFile: string; knowledgeFile: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-replay-llm-'));
+  const dir = await tempFolder('vigil-replay-llm-');
   const ticketsFile = join(dir, 'tickets.jsonl');
   const knowledgeFile = join(dir, 'entries.jsonl');
   await writeFile(ticketsFile, tickets.map((t) => JSON.stringify(t)).join('\n'));

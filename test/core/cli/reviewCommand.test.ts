@@ -1,7 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { ReviewInput } from '../../../core/cli/reviewCommand';
 import { main } from '../../../core/cli/vigil';
@@ -25,7 +24,7 @@ function scripted(keys: string[], lines: string[] = []): ReviewInput & { prompts
 }
 
 async function dataDirWithProposals(): Promise<string> {
-  const dataDir = join(await mkdtemp(join(tmpdir(), 'vigil-cli-review-')), 'data');
+  const dataDir = join(await tempFolder('vigil-cli-review-'), 'data');
   const s = await CopilotService.open({ dataDir });
   await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', 'Turn on travel mode in the app under Card settings.'), 'review');
   await s.learnFromClosedTicket(closedTicket('T-2', 'Outlook keeps asking for my password', 'Remove the saved credentials in Credential Manager.'), 'review');
@@ -36,7 +35,7 @@ async function dataDirWithProposals(): Promise<string> {
 
 describe('vigil kb review, history and restore', () => {
   it('shows a conflicting entry beside the one it contradicts', async () => {
-    const dataDir = join(await mkdtemp(join(tmpdir(), 'vigil-cli-review-')), 'data');
+    const dataDir = join(await tempFolder('vigil-cli-review-'), 'data');
     const s = await CopilotService.open({ dataDir });
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', 'Turn on travel mode in the app under Card settings.'), 'auto');
     await s.learnFromClosedTicket(closedTicket('T-2', 'My card is declined when I pay abroad', 'Order a replacement card: the chip is damaged.'), 'team');

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { EntrySchema } from '../../../core/formats/schemas';
 
@@ -18,7 +18,7 @@ const entries = [
 
 describe('the vigil command', () => {
   it('imports, searches and exports knowledge, keeping unknown fields and naming bad lines', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const dir = await tempFolder('vigil-cli-');
     const dataDir = join(dir, 'data');
     const file = join(dir, 'entries.jsonl');
     await writeFile(file, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n{"id": "x", "kind": "article"}\n`);
@@ -44,7 +44,7 @@ describe('the vigil command', () => {
   });
 
   it('runs a replay and prints its summary', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const dir = await tempFolder('vigil-cli-');
     const tickets = join(dir, 'tickets.jsonl');
     await writeFile(tickets, JSON.stringify({ id: 'T-1', status: 'solved', messages: [{ id: '1', author: 'customer', text: 'card payment declined abroad' }], resolution: 'Enable travel mode.' }));
     const run = capture();
@@ -62,7 +62,7 @@ describe('the vigil command', () => {
     expect(await main(['kb', 'search', 'x', '--limit', 'many'], capture().out)).toBe(2);
     expect(await main(['frobnicate'], capture().out)).toBe(2);
 
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const dir = await tempFolder('vigil-cli-');
     const failure = capture();
     expect(await main(['replay', '--tickets', join(dir, 'missing.jsonl'), '--out', join(dir, 'o.jsonl')], failure.out)).toBe(1);
     expect(failure.stderr[0]).toMatch(/missing\.jsonl/);

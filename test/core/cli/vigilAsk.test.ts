@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 
@@ -19,7 +19,7 @@ describe('vigil ask and vigil summary', () => {
   afterEach(async () => server?.close());
 
   it('answers a question about a ticket with the local model, citing the knowledge, and summarises without one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-ask-'));
+    const dir = await tempFolder('vigil-ask-');
     const dataDir = join(dir, 'data');
     await writeFile(join(dir, 'tickets.jsonl'), JSON.stringify(ticket));
     await writeFile(join(dir, 'entries.jsonl'), JSON.stringify(entry));

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../../core/connectors/connectorSettings';
 import { loadConnectorsConfig } from '../../../core/connectors/registry';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import { tempFolder } from '../../support/tempFolder';
 
 /** A file as an admin writes it: their own layout, a field Vigil does not know, and a connector of the CLI's. */
 const HAND_WRITTEN = `{
@@ -48,7 +48,7 @@ describe('connectors.json edited from the app', () => {
   let secrets: MemorySecretStore;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'vigil-connector-config-'));
+    dataDir = await tempFolder('vigil-connector-config-');
     file = join(dataDir, 'connectors.json');
     secrets = new MemorySecretStore();
     await secrets.set('fd-token', 'fd-secret-value');

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
-import { connectorStateDir } from '../../../core/watch/syncState';
+import { connectorStateDir } from '../../../core/connectors/connector';
 import { Watcher } from '../../../core/watch/watcher';
 
 class RecordingSink {
@@ -17,7 +17,7 @@ class RecordingSink {
 const msg = (id: string, author: string, text: string) => ({ id, author, text, at: `2026-03-01T09:0${id}:00Z` });
 
 async function setup(pageSize = 200) {
-  const root = await mkdtemp(join(tmpdir(), 'vigil-folder-'));
+  const root = await tempFolder('vigil-folder-');
   const tickets = join(root, 'tickets');
   const dataDir = join(root, 'data');
   await mkdir(tickets);

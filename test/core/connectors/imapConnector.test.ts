@@ -1,15 +1,14 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { ImapConnector, type ImapConnectorOptions } from '../../../core/connectors/imapConnector';
-import { EgressPolicy } from '../../../core/net/egress';
 import { Watcher } from '../../../core/watch/watcher';
-import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+import { dovecotSkipReason, imapTestOptions, startDovecot, type DovecotServer } from '../../support/dovecot';
 import { startFaultProxy } from './imapFaultProxy';
 
 const skip = dovecotSkipReason();
@@ -33,20 +32,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
   let server: DovecotServer;
   let admin: ImapFlow;
 
-  const options = (extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => ({
-    id: 'mail',
-    host: server.host,
-    port: server.port,
-    tls: 'none',
-    user: USER.user,
-    password: USER.password,
-    mailbox: 'INBOX',
-    supportAddresses: ['@help.example.com'],
-    draftsMailbox: 'Drafts',
-    egress: new EgressPolicy({ offline: true }),
-    pageSize: 2,
-    ...extra,
-  });
+  const options = (extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => imapTestOptions(server, USER, { pageSize: 2, ...extra });
 
   const deliver = (raw: string) => admin.append('INBOX', raw);
 
@@ -70,7 +56,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     // The same message again (a CC to the support address): same Message-ID.
     await deliver(mail({ From: 'Ann <ann@customer.org>', Subject: 'RE: Re: VPN drops', 'Message-ID': '<a2@customer.org>', 'In-Reply-To': '<h1@help.example.com>', References: '<a1@customer.org> <h1@help.example.com>' }, 'Version 5.2.'));
 
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-'));
+    const dataDir = await tempFolder('vigil-imap-');
     const sink = new RecordingSink();
     const watcher = await Watcher.open({ dataDir, sink, connectors: [{ connector: new ImapConnector(options()), pollMs: 1000 }] });
     const first = await watcher.syncPage('mail');
@@ -139,7 +125,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     }
     const proxy = await startFaultProxy(server.port);
     try {
-      const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-'));
+      const dataDir = await tempFolder('vigil-imap-');
       const sink = new RecordingSink();
       const connector = new ImapConnector(options({ id: 'faults', port: proxy.port, mailbox: 'Faults', pageSize: 3 }));
       const errors: string[] = [];
@@ -172,7 +158,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
   it('runs end to end from settings: vigil watch reads the mailbox with the password from the secret store', async () => {
     await admin.mailboxCreate('Queue');
     await admin.append('Queue', mail({ From: 'dana@customer.org', Subject: 'Shared drive', 'Message-ID': '<d1@customer.org>' }, 'The shared drive S: is read-only since this morning for the whole finance team.'));
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-cli-'));
+    const dataDir = await tempFolder('vigil-imap-cli-');
     await new FileSecretStore(dataDir).set('queue-mail', USER.password);
     const settings = { format: 1, connectors: [{ id: 'queue', kind: 'imap', host: '127.0.0.1', port: server.port, tls: 'none', user: USER.user, password: { secret: 'queue-mail' }, mailbox: 'Queue', supportAddresses: ['@help.example.com'] }] };
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify(settings));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapConnector, type ImapConnectorOptions } from '../../../core/connectors/imapConnector';
 import { EgressPolicy, type ResolveAll } from '../../../core/net/egress';
 import { installEgressGuard } from '../../../core/net/processGuard';
-import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+import { dovecotSkipReason, imapTestOptions, startDovecot, type DovecotServer } from '../../support/dovecot';
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(skip);
@@ -17,19 +17,7 @@ const USER = { user: 'support', password: 'imap-egress-5520' };
 describe.skipIf(skip !== null)('the IMAP connector under the egress policy (real Dovecot on loopback)', () => {
   let server: DovecotServer;
 
-  const options = (egress: EgressPolicy, extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => ({
-    id: 'mail',
-    host: server.host,
-    port: server.port,
-    tls: 'none',
-    user: USER.user,
-    password: USER.password,
-    mailbox: 'INBOX',
-    supportAddresses: ['@help.example.com'],
-    draftsMailbox: 'Drafts',
-    egress,
-    ...extra,
-  });
+  const options = (egress: EgressPolicy, extra: Partial<ImapConnectorOptions> = {}): ImapConnectorOptions => imapTestOptions(server, USER, { egress, ...extra });
 
   beforeAll(async () => {
     server = await startDovecot([USER]);

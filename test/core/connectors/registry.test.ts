@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
 import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
@@ -13,7 +13,7 @@ const imap = { id: 'support-mail', kind: 'imap', host: 'imap.example.com', user:
 
 describe('connector settings', () => {
   it('builds connectors from the settings file, resolving secrets by name and allowing their hosts', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    const dataDir = await tempFolder('vigil-registry-');
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets', pollSeconds: 2 }, imap, { id: 'off', kind: 'folder', path: '/x', enabled: false }] }));
     const configs = await loadConnectorsConfig(dataDir);
     expect(configs.map((c) => [c.id, c.enabled])).toEqual([['demo', true], ['support-mail', true], ['off', false]]);
@@ -54,13 +54,13 @@ describe('connector settings', () => {
     expect(() => parseConnectorsConfig({ connectors: [{ id: 'a b', kind: 'folder', path: 'a' }] }, file)).toThrow('connectors.0 ("a b").id: must be letters, digits');
     expect(() => parseConnectorsConfig({ connectors: [{ id: 'a', kind: 'folder', path: 'x' }, { id: 'a', kind: 'folder', path: 'y' }] }, file)).toThrow('connectors.1 ("a").id: "a" is used by another connector');
 
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    const dataDir = await tempFolder('vigil-registry-');
     await writeFile(join(dataDir, 'connectors.json'), '{"connectors": [\n  {"id": "a",}\n]}');
     await expect(loadConnectorsConfig(dataDir)).rejects.toThrow(`${join(dataDir, 'connectors.json')}:2: not valid JSON`);
   });
 
   it('says which secret is missing and how to add it', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+    const dataDir = await tempFolder('vigil-registry-');
     const configs = parseConnectorsConfig({ connectors: [imap] }, 'connectors.json');
     await expect(buildConnectors(configs, { dataDir, secrets: new MemorySecretStore() })).rejects.toThrow(
       'Connector "support-mail": password refers to the secret "support-mail", which is not in the secret store. Add it with `vigil secrets set support-mail`.',
@@ -76,7 +76,7 @@ describe('connector settings', () => {
     const zammad = await new FakeZammad().start();
     try {
       zammad.open('Printer offline', 'The office printer shows offline since this morning.');
-      const dataDir = await mkdtemp(join(tmpdir(), 'vigil-registry-'));
+      const dataDir = await tempFolder('vigil-registry-');
       const entry = { id: 'zm', kind: 'zammad', baseUrl: zammad.url, token: { secret: 'zammad-token' }, startAt: '2026-01-01T00:00:00Z', pollSeconds: 30 };
       const configs = parseConnectorsConfig({ connectors: [entry] }, 'connectors.json');
       const secrets = new MemorySecretStore();

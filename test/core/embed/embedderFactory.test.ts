@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import {
   createEmbedder,
@@ -28,7 +28,7 @@ describe('choosing the embedder of a data folder', () => {
   let ollama: FakeOllama;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-factory-'));
+    root = await tempFolder('vigil-factory-');
     modelsDir = join(root, 'models');
     await installTinyModel(modelsDir, { writeManifest: true });
     // An admin's Ollama manifest, at the fake server's 8 dimensions.

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
   readPins,
   type TransformersManifest,
 } from '../../../core/embed/modelManifest';
+import { tempFolder } from '../../support/tempFolder';
 import { installTinyModel } from '../../fixtures/tinyOnnx/tinyManifest';
 
 describe('model manifests', () => {
@@ -56,7 +56,7 @@ describe('model manifests', () => {
   });
 
   it('reports a bad admin manifest and still loads the others', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-manifests-'));
+    const dir = await tempFolder('vigil-manifests-');
     await writeFile(join(dir, 'broken.json'), '{"format": 1, "id": "Broken Id"}');
     await writeFile(join(dir, 'copy.json'), await readFile(join(bundledManifestDir(), 'all-minilm-l6-v2.json')));
     const { manifests, problems } = await loadManifests([bundledManifestDir(), dir, join(dir, 'missing')]);
@@ -67,7 +67,7 @@ describe('model manifests', () => {
   });
 
   it('checks each file’s sha256 and pins unpinned files once (trust on first use)', async () => {
-    const modelsDir = await mkdtemp(join(tmpdir(), 'vigil-models-'));
+    const modelsDir = await tempFolder('vigil-models-');
     const manifest = await installTinyModel(modelsDir, { unpinned: true });
     const before = await checkModelFiles(manifest, modelsDir);
     expect(before.files.map((f) => f.state)).toEqual(['unpinned', 'unpinned', 'unpinned', 'unpinned']);

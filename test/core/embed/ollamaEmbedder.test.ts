@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { OllamaManifest } from '../../../core/embed/modelManifest';
 import { writePin } from '../../../core/embed/modelManifest';
 import { ollamaBaseUrl, OllamaEmbedder, OllamaModelMissingError } from '../../../core/embed/ollamaEmbedder';
@@ -128,7 +126,7 @@ describe('the Ollama embedder', () => {
 
   it('carries the model’s digest in its id, and refuses a digest other than the pinned one', async () => {
     const server = await ollama();
-    const modelsDir = await mkdtemp(join(tmpdir(), 'vigil-models-'));
+    const modelsDir = await tempFolder('vigil-models-');
     const a = await OllamaEmbedder.connect(manifest(), { host: server.url, fetch: withDigest('a'.repeat(64)) });
     const b = await OllamaEmbedder.connect(manifest(), { host: server.url, fetch: withDigest('b'.repeat(64)) });
     expect(a.id).toMatch(/^nomic-embed-text@[0-9a-f]{12}$/);

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { checkModelFiles, pinModelFiles } from '../../../core/embed/modelManifest';
 import {
   blockedTransformersRequests,
@@ -51,7 +51,7 @@ describe('the transformers.js embedder', () => {
   };
 
   beforeAll(async () => {
-    modelsDir = await mkdtemp(join(tmpdir(), 'vigil-models-'));
+    modelsDir = await tempFolder('vigil-models-');
   });
   afterAll(async () => {
     for (const embedder of loaded) await embedder.close();

@@ -1,7 +1,6 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFile, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FeedbackCenter } from '../../../core/feedback/feedbackCenter';
 import { eventLogPath, SUGGESTION_EVENT_TYPES, SuggestionEventLog } from '../../../core/feedback/suggestionEvents';
 
@@ -9,7 +8,7 @@ const at = '2026-03-01T10:00:00.000Z';
 
 describe('the suggestion event log', () => {
   it('appends every kind of event as one validated JSON line, in call order', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-events-'));
+    const dir = await tempFolder('vigil-events-');
     const log = new SuggestionEventLog(eventLogPath(dir));
     await Promise.all(
       SUGGESTION_EVENT_TYPES.map((type) =>
@@ -22,7 +21,7 @@ describe('the suggestion event log', () => {
   });
 
   it('refuses an invalid event, naming the field, and writes nothing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-events-'));
+    const dir = await tempFolder('vigil-events-');
     const log = new SuggestionEventLog(eventLogPath(dir));
     await expect(log.append({ type: 'disliked', ticketId: 'T-1', entryIds: ['qa-1'], at })).rejects.toThrow(/reason: a dislike needs a reason/);
     await expect(log.append({ type: 'clicked', ticketId: 'T-1', entryIds: ['qa-1'], at })).rejects.toThrow(/^Feedback event not recorded: type:/);
@@ -33,7 +32,7 @@ describe('the suggestion event log', () => {
   });
 
   it('reports a torn or damaged line with its file and line, and keeps every other event', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-events-'));
+    const dir = await tempFolder('vigil-events-');
     const center = await FeedbackCenter.open(dir);
     await center.record({ type: 'shown', ticketId: 'T-1', entryIds: ['qa-1'], at });
     await center.close();

@@ -1,12 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLineIssue, readJsonlAll } from '../../../core/formats/jsonl';
 import { EntrySchema, SuggestionSchema, TicketSchema } from '../../../core/formats/schemas';
+import { tempFolder } from '../../support/tempFolder';
 
 async function fileWith(lines: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-jsonl-'));
+  const dir = await tempFolder('vigil-jsonl-');
   const file = join(dir, 'input.jsonl');
   await writeFile(file, lines.join('\n'));
   return file;

@@ -8,11 +8,11 @@
  * The expectations come from the spec (docs/formats.md): a `.json` file is one ticket, a `.jsonl` file one ticket per
  * non-blank line, both checked with the spec's schema.
  */
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { TicketEventSchema, type FetchPage, type TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { TicketSchema } from '../../../core/formats/schemas';
@@ -108,7 +108,7 @@ async function syncAll(make: () => FolderConnector, restart: boolean, cursor: st
 
 describe('fuzzing the folder connector with arbitrary ticket files', () => {
   it('reads every valid ticket, names every bad file and line, and never throws', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-fuzz-folder-'));
+    const root = await tempFolder('vigil-fuzz-folder-');
     let run = 0;
     let validRead = 0;
     let badNamed = 0;
@@ -160,7 +160,7 @@ describe('fuzzing the folder connector with arbitrary ticket files', () => {
   // Found by the property above (seed 1438960802): zod copies a record by assignment, so the baseline of a ticket
   // whose id is "__proto__" vanished when the baseline was read back after a restart, and its events came again.
   it('remembers a ticket whose id is "__proto__" across a restart: a rewritten file yields only the new message', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-fuzz-folder-'));
+    const root = await tempFolder('vigil-fuzz-folder-');
     const dir = join(root, 'tickets');
     await mkdir(dir);
     const make = (): FolderConnector => new FolderConnector({ id: 'fz', path: dir, stateDir: join(root, 'state') });
@@ -178,7 +178,7 @@ describe('fuzzing the folder connector with arbitrary ticket files', () => {
   });
 
   it('reads the good files when others are a folder, a dangling link or unreadable bytes, naming the bad one', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-fuzz-folder-'));
+    const root = await tempFolder('vigil-fuzz-folder-');
     const dir = join(root, 'tickets');
     await mkdir(join(dir, 'sub.json'), { recursive: true }); // a folder named like a ticket file
     await symlink(join(root, 'nowhere.json'), join(dir, 'dangling.json'));

@@ -3,11 +3,11 @@
  * either a record or an issue naming its line and field in words, valid lines come back unchanged, and nothing
  * pollutes shared prototypes.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { readJsonlAll } from '../../../core/formats/jsonl';
 import { EntrySchema, TicketSchema } from '../../../core/formats/schemas';
@@ -15,7 +15,7 @@ import { jsonlLine, validEntry, validTicket } from './jsonArbitraries';
 
 let dir: string;
 async function file(content: string): Promise<string> {
-  dir ??= await mkdtemp(join(tmpdir(), 'vigil-fuzz-'));
+  dir ??= await tempFolder('vigil-fuzz-');
   const path = join(dir, `f-${Math.random().toString(36).slice(2)}.jsonl`);
   await writeFile(path, content);
   return path;
@@ -70,7 +70,7 @@ describe.each([
 
 describe('fuzzed knowledge files through the real engine', () => {
   it('imports the good lines, names the bad ones, and exports what it stored', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-fuzz-store-'));
+    const dataDir = await tempFolder('vigil-fuzz-store-');
     const service = await CopilotService.open({ dataDir });
     try {
       await fc.assert(

@@ -10,8 +10,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TicketEventSchema, type TicketEvent } from '../../../core/connectors/connector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
-import { EgressPolicy } from '../../../core/net/egress';
-import { dovecotSkipReason, startDovecot, type DovecotServer } from '../../support/dovecot';
+import { dovecotSkipReason, imapTestOptions, startDovecot, type DovecotServer } from '../../support/dovecot';
 import { nastyString } from './jsonArbitraries';
 
 const skip = dovecotSkipReason();
@@ -117,19 +116,7 @@ describe.skipIf(skip !== null)('fuzzing the IMAP connector with malformed mail (
   });
 
   const connector = (mailbox: string, pageSize: number): ImapConnector =>
-    new ImapConnector({
-      id: 'mail',
-      host: server.host,
-      port: server.port,
-      tls: 'none',
-      user: USER.user,
-      password: USER.password,
-      mailbox,
-      supportAddresses: ['@help.example.com'],
-      draftsMailbox: 'Drafts',
-      egress: new EgressPolicy({ offline: true }),
-      pageSize,
-    });
+    new ImapConnector(imapTestOptions(server, USER, { mailbox, pageSize }));
 
   /** Syncs the mailbox until it says there is no more. */
   async function syncAll(c: ImapConnector, cursor: string | null = null): Promise<{ events: TicketEvent[]; issues: string[]; cursor: string | null }> {

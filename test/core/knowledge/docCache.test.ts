@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { DocCache } from '../../../core/knowledge/docCache';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
@@ -29,7 +27,7 @@ describe('document cache of search hits', () => {
   });
 
   it('never lets the store answer with the old version of an edited or removed entry', async () => {
-    const store = await KnowledgeStore.open(await mkdtemp(join(tmpdir(), 'vigil-doccache-')), new HashedEmbedder());
+    const store = await KnowledgeStore.open(await tempFolder('vigil-doccache-'), new HashedEmbedder());
     try {
       await store.upsert(ARTICLES);
       await store.flush();

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { EntrySummary } from '../../../core/knowledge/knowledgeBrowser';
 
@@ -39,7 +39,7 @@ let service: CopilotService;
 let dataDir: string;
 
 beforeAll(async () => {
-  const work = await mkdtemp(join(tmpdir(), 'vigil-kbrowse-'));
+  const work = await tempFolder('vigil-kbrowse-');
   dataDir = join(work, 'data');
   const file = join(work, 'team-kb.jsonl');
   await writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');

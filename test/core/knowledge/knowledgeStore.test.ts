@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { dot } from '../../../core/embed/vectorMath';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const open: KnowledgeStore[] = [];
 
 async function newStore(dir?: string, embedder = new HashedEmbedder()): Promise<KnowledgeStore> {
-  const store = await KnowledgeStore.open(dir ?? (await mkdtemp(join(tmpdir(), 'vigil-store-'))), embedder);
+  const store = await KnowledgeStore.open(dir ?? (await tempFolder('vigil-store-')), embedder);
   open.push(store);
   return store;
 }
@@ -126,7 +126,7 @@ describe('knowledge store', () => {
   });
 
   it('keeps everything, including unknown fields and provenance, across a restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-store-'));
+    const dir = await tempFolder('vigil-store-');
     const first = await newStore(dir);
     const custom = stored({ id: 'kb-x', body: 'Restart the sync agent.', 'x-owner': 'netops', provenance: { sourceTicketIds: ['T-9'], createdAt: '2026-02-02T00:00:00Z' } });
     await first.upsert([...ARTICLES, custom]);
@@ -144,7 +144,7 @@ describe('knowledge store', () => {
   });
 
   it('acknowledges writes while a slow commit runs, and keeps them across a crash-free restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-slow-'));
+    const dir = await tempFolder('vigil-slow-');
     const store = await newStore(dir);
     await store.upsert(ARTICLES.slice(0, 2));
     const table = (store as unknown as { active: { table: { add: (rows: unknown) => Promise<unknown> } } }).active.table;
@@ -172,7 +172,7 @@ describe('knowledge store', () => {
   });
 
   it('loses no acknowledged write when the process is killed before a flush', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const child = run(process.execPath, ['--import', 'tsx', 'test/fixtures/crashWriter.ts', dir, '25'], { cwd: process.cwd() });
     await expect(child).rejects.toMatchObject({ signal: 'SIGKILL', stdout: 'acknowledged\n' });
     const log = await readFile(join(dir, 'fresh-log.jsonl'), 'utf8');
@@ -203,7 +203,7 @@ describe('knowledge store', () => {
   });
 
   it('lets one process at a time write to a data folder, and takes over the lock of a crashed one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-lock-'));
+    const dir = await tempFolder('vigil-lock-');
     const first = await newStore(dir);
     await expect(KnowledgeStore.open(dir, new HashedEmbedder())).rejects.toThrow(
       new RegExp(`in use by another Vigil process \\(pid ${process.pid} `),
@@ -236,13 +236,13 @@ describe('knowledge store', () => {
   });
 
   it('refuses writes after close with a clear message', async () => {
-    const store = await KnowledgeStore.open(await mkdtemp(join(tmpdir(), 'vigil-store-')), new HashedEmbedder());
+    const store = await KnowledgeStore.open(await tempFolder('vigil-store-'), new HashedEmbedder());
     await store.close();
     await expect(store.upsert(ARTICLES)).rejects.toThrow(/closed/);
   });
 
   it('explains a damaged data-folder description instead of overwriting it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-meta-'));
+    const dir = await tempFolder('vigil-meta-');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'meta.json'), '{"format": 9}');
     await expect(KnowledgeStore.open(dir, new HashedEmbedder())).rejects.toThrow(/meta\.json.*backup/);

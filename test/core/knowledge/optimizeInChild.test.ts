@@ -1,8 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { buildIndexes, schemaFor, toRow } from '../../../core/knowledge/entryTable';
 import { optimizeInChild } from '../../../core/knowledge/optimizeInChild';
@@ -19,7 +18,7 @@ function rows(from: number, count: number): ReturnType<typeof toRow>[] {
 
 describe('optimizing a table in a child process', () => {
   it('compacts fragments and folds new rows into the indexes, and the parent then reads the new version', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'vigil-optimize-')), 'lancedb');
+    const dir = join(await tempFolder('vigil-optimize-'), 'lancedb');
     const db = await lancedb.connect(dir);
     const table = await db.createEmptyTable('entries_test', schemaFor(embedder.dimensions));
     await table.add(rows(0, 50));
@@ -44,7 +43,7 @@ describe('optimizing a table in a child process', () => {
   });
 
   it("reports the child's error, naming the table", async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'vigil-optimize-')), 'lancedb');
+    const dir = join(await tempFolder('vigil-optimize-'), 'lancedb');
     const db = await lancedb.connect(dir);
     const table = await db.createEmptyTable('entries_gone', schemaFor(embedder.dimensions));
     await table.add(rows(0, 5));

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { EmbedMode, Embedder } from '../../../core/embed/embedder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
@@ -21,7 +21,7 @@ async function openStore(dir: string, embedder: Embedder, options: OpenOptions =
 
 /** A folder holding ARTICLES, written with a 256-dimension built-in embedder, then closed. */
 async function folderWithOldEmbedder(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-reindex-'));
+  const dir = await tempFolder('vigil-reindex-');
   const store = await KnowledgeStore.open(dir, new HashedEmbedder({ dimensions: 256 }));
   await store.upsert(ARTICLES);
   await store.close();

@@ -1,7 +1,7 @@
-import { copyFile, mkdtemp, open as openFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, open as openFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type SearchHit } from '../../../core/knowledge/knowledgeStore';
 import { snapshotFile } from '../../../core/knowledge/vectorSnapshot';
@@ -41,7 +41,7 @@ async function answers(store: KnowledgeStore): Promise<unknown[]> {
 
 /** A folder with the fixture articles (one proposed) committed, closed (which writes the snapshot). */
 async function filledFolder(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-snapshot-'));
+  const dir = await tempFolder('vigil-snapshot-');
   const store = await openStore(dir);
   await store.upsert(ARTICLES.map((a, i) => (i === 1 ? { ...a, status: 'proposed' as const } : a)));
   await closeAll();

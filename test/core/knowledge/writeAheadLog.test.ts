@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { WriteAheadLog } from '../../../core/knowledge/writeAheadLog';
@@ -9,7 +9,7 @@ import { ARTICLES, stored } from '../../fixtures/storeEntries';
 
 describe('write-ahead log', () => {
   it('replays segments oldest first, then the live log, and drops only committed segments', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-wal-'));
+    const dir = await tempFolder('vigil-wal-');
     const log = new WriteAheadLog(dir);
     await log.append([ARTICLES[0]!]);
     const first = await log.rotate();
@@ -31,7 +31,7 @@ describe('write-ahead log', () => {
   });
 
   it('recovers a commit interrupted by a crash: the segment and the live log, the later write winning', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-wal-crash-'));
+    const dir = await tempFolder('vigil-wal-crash-');
     // As a crash during a commit leaves them: a segment being committed, and writes made meanwhile.
     await writeFile(join(dir, 'fresh-log.4.jsonl'), `${JSON.stringify(stored({ id: 'kb-a', body: 'first version' }))}\n`);
     await writeFile(

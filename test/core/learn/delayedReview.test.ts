@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import { closedTicket } from './learnTickets';
@@ -18,7 +16,7 @@ const OUTLOOK = 'Remove the saved Outlook credentials in Credential Manager, the
 /** A service whose clock the test moves, with three learned answers. */
 async function serviceWithClock(): Promise<{ s: CopilotService; advance: (minutes: number) => void }> {
   let now = Date.parse('2026-03-01T09:00:00Z');
-  const s = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-delayed-')), clock: () => new Date(now) });
+  const s = await CopilotService.open({ dataDir: await tempFolder('vigil-delayed-'), clock: () => new Date(now) });
   open.push(s);
   await s.learnFromClosedTicket(closedTicket('K-1', 'The VPN disconnects every ten minutes on hotel wifi', VPN), 'auto');
   await s.learnFromClosedTicket(closedTicket('K-2', 'The office printer shows as offline on my laptop', PRINTER), 'auto');

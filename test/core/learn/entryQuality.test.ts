@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '../../../core/formats/schemas';
-import { checkEntryQuality, peopleNamesIn, scrubEntryText } from '../../../core/learn/entryQuality';
+import { checkEntryQuality, scrubEntryText } from '../../../core/learn/entryQuality';
 
 const problems = (question: string, answer: string, names: string[] = []): string[] =>
   checkEntryQuality(question, answer, names).map((i) => `${i.field}:${i.problem}`);
@@ -35,18 +34,5 @@ describe('quality rules of learned entries', () => {
     const scrubbed = scrubEntryText(text, ['Ana']);
     expect(scrubbed).toBe('I checked. Turn on travel mode in the app, then retry.');
     expect(checkEntryQuality('Why is my card declined abroad?', scrubbed, ['Ana']).filter((i) => i.problem !== 'answer_too_short')).toEqual([]);
-  });
-
-  it('finds the people of a ticket: requester, greetings, sign-offs, introductions', () => {
-    const ticket: Ticket = {
-      id: 'T-1',
-      status: 'closed',
-      requester: 'Ana Lopez',
-      messages: [
-        { id: '1', author: 'customer', text: 'My name is Carla Diaz and my card is blocked.\nThanks,\nCarla' },
-        { id: '2', author: 'analyst', text: 'Hi Carla, unblock it under Card settings.' },
-      ],
-    };
-    expect(peopleNamesIn(ticket).sort()).toEqual(['Ana', 'Carla', 'Diaz', 'Lopez']);
   });
 });

@@ -1,13 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
 
 const open: CopilotService[] = [];
 async function service(): Promise<CopilotService> {
-  const s = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-learn-')) });
+  const s = await CopilotService.open({ dataDir: await tempFolder('vigil-learn-') });
   open.push(s);
   return s;
 }

@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
@@ -87,7 +85,7 @@ describe('learning with a local model (loopback Ollama API server)', () => {
     const client = await model(() =>
       JSON.stringify({ entries: [{ question: 'Why is my card declined when paying abroad?', answer: 'Turn on travel mode in the app under Card settings, then retry.', confidence: 0.92 }] }),
     );
-    const s = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-llm-learn-')), learningModel: client });
+    const s = await CopilotService.open({ dataDir: await tempFolder('vigil-llm-learn-'), learningModel: client });
     open.push(s);
     await s.learning.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.9 });
     const first = await s.learnFromClosedTicket(ticket, 'team');

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
 
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function service(dataDir?: string): Promise<CopilotService> {
-  const s = await CopilotService.open({ dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-review-'))) });
+  const s = await CopilotService.open({ dataDir: dataDir ?? (await tempFolder('vigil-review-')) });
   open.push(s);
   return s;
 }
@@ -41,7 +41,7 @@ describe('the review queue and entry history', () => {
   });
 
   it('restores any version, as a new version, and the history survives a restart', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-review-'));
+    const dataDir = await tempFolder('vigil-review-');
     const s = await service(dataDir);
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', TRAVEL_ANSWER), 'auto');
     await s.learning.editEntry('qa-T-1', { answer: 'Call the card hotline to unblock payments abroad right away.' }, 'omar');
@@ -58,7 +58,7 @@ describe('the review queue and entry history', () => {
   });
 
   it('keeps an imported entry as version 1 before its first change, so nothing stored is lost', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-review-'));
+    const dir = await tempFolder('vigil-review-');
     const file = join(dir, 'kb.jsonl');
     await writeFile(file, `${JSON.stringify({ id: 'kb-travel', kind: 'qa', question: 'Card declined abroad?', body: TRAVEL_ANSWER })}\n`);
     const s = await service(join(dir, 'data'));
@@ -71,14 +71,14 @@ describe('the review queue and entry history', () => {
   });
 
   it('names the file, line and field of a damaged history line, and loads the rest', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-review-'));
+    const dataDir = await tempFolder('vigil-review-');
     const s = await service(dataDir);
     await s.learnFromClosedTicket(closedTicket('T-1', 'My card is declined when I pay abroad', TRAVEL_ANSWER), 'auto');
     await s.close();
     open.pop();
     const { appendFile } = await import('node:fs/promises');
     await appendFile(join(dataDir, 'learn', 'history.jsonl'), '{"entryId":"x","version":"one"}\n');
-    const { EntryHistory } = await import('../../../core/learn/entryHistory');
+    const { EntryHistory } = await import('../../../core/knowledge/entryHistory');
     const history = await EntryHistory.open(dataDir);
     expect(history.issues).toHaveLength(1);
     expect(history.issues[0]).toMatchObject({ line: 3, field: 'version' });
@@ -94,8 +94,8 @@ describe('the review queue and entry history', () => {
 
 describe('the entry history under concurrent changes', () => {
   it('numbers versions without gaps or collisions when changes arrive at once', async () => {
-    const { EntryHistory } = await import('../../../core/learn/entryHistory');
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-history-'));
+    const { EntryHistory } = await import('../../../core/knowledge/entryHistory');
+    const dataDir = await tempFolder('vigil-history-');
     const history = await EntryHistory.open(dataDir);
     const entry = { id: 'qa-1', kind: 'qa' as const, body: 'Lower the tunnel MTU to 1380.', status: 'approved' as const, provenance: { sourceTicketIds: ['T-1'], createdAt: '2026-03-01T00:00:00Z' } };
     await Promise.all(Array.from({ length: 6 }, (_, i) => history.record('edited', { ...entry, body: `answer ${i}` }, 'maria')));

@@ -4,8 +4,7 @@
  * child process under a system-call trace (which also sees native code: LanceDB, onnxruntime, esbuild).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { ReplaySummary } from '../../../core/cli/replay';
 import { EgressDeniedError, EgressPolicy, isLoopbackAddress } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { fullCycleSteps, installTripwire, runCycle, type Tripwire } from './egressHarness';
+import { tempFolder } from '../../support/tempFolder';
 
 const run = promisify(execFile);
 const installed: Array<EgressGuard | Tripwire> = [];
@@ -64,7 +64,7 @@ describe('no egress during a full cycle', () => {
   const strace = hasStrace();
   it.skipIf(!strace && process.env['VIGIL_REQUIRE_STRACE'] !== '1')('makes no connection but to loopback, native code included (system-call trace)', async () => {
     if (!strace) throw new Error('strace is not installed (Debian: apt-get install strace); VIGIL_REQUIRE_STRACE=1 requires this test.');
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-strace-'));
+    const dir = await tempFolder('vigil-strace-');
     const trace = join(dir, 'connect.trace');
     const child = await run(
       'strace',

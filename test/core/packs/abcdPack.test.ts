@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { checkPack, readPackFile } from '../../../core/packs/packFormat';
 import { buildAbcdPack } from '../../demo/abcdPackBuilder';
-import { tempDir } from './packFixtures';
 
 describe('the ABCD example pack', () => {
   it('holds one signed article per subflow and answers a real customer from an analyst copilot that installed it', async () => {
-    const publisher = await tempDir('vigil-abcd-pub-');
+    const publisher = await tempFolder('vigil-abcd-pub-');
     const pack = await buildAbcdPack(publisher);
     const checked = checkPack(await readPackFile(pack.file), pack.file);
     expect(checked.manifest).toMatchObject({ name: 'abcd-retail', version: '1.0.0', entries: 55 });
     expect(checked.signature?.keyId).toBe(pack.keyId);
 
-    const service = await CopilotService.open({ dataDir: await tempDir('vigil-abcd-analyst-') });
+    const service = await CopilotService.open({ dataDir: await tempFolder('vigil-abcd-analyst-') });
     try {
       await service.packs.trustKeyFile(pack.publicKey, 'Retail guidelines team');
       expect(await service.packs.install(pack.file)).toMatchObject({ outcome: 'installed', pack: { entries: 55 } });

@@ -1,11 +1,12 @@
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { CitationSchema } from '../../../core/formats/schemas';
 import { writeKeyPair, readPrivateKey } from '../../../core/packs/packKeys';
 import type { ScanReport } from '../../../core/packs/packSubscriptions';
-import { NETWORK_ENTRIES, tempDir, writePack } from './packFixtures';
+import { NETWORK_ENTRIES, writePack } from './packFixtures';
 
 const services: CopilotService[] = [];
 afterEach(async () => {
@@ -13,14 +14,14 @@ afterEach(async () => {
 });
 
 async function open(dataDir?: string): Promise<CopilotService> {
-  const service = await CopilotService.open({ dataDir: dataDir ?? (await tempDir('vigil-admin-')) });
+  const service = await CopilotService.open({ dataDir: dataDir ?? (await tempFolder('vigil-admin-')) });
   services.push(service);
   return service;
 }
 
 describe('packs through CopilotService', () => {
   it('exports the team’s knowledge as a signed pack that another team’s copilot verifies and installs', async () => {
-    const dir = await tempDir('vigil-admin-files-');
+    const dir = await tempFolder('vigil-admin-files-');
     const keys = await writeKeyPair(join(dir, 'net'));
     const publisher = await open();
     const entries = join(dir, 'entries.jsonl');
@@ -40,8 +41,8 @@ describe('packs through CopilotService', () => {
   });
 
   it('starts watching a folder as soon as it is subscribed, and refuses a huge file there without stopping', async () => {
-    const dir = await tempDir('vigil-admin-files-');
-    const share = await tempDir('vigil-admin-share-');
+    const dir = await tempFolder('vigil-admin-files-');
+    const share = await tempFolder('vigil-admin-share-');
     const keys = await writeKeyPair(join(dir, 'net'));
     const service = await open();
     await service.packs.trustKeyFile(keys.publicKey, 'Network team');

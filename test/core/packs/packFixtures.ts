@@ -1,7 +1,6 @@
 /** Keys, entries and pack files for the pack tests. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry } from '../../../core/formats/schemas';
 import { encodePack, type PackInfo } from '../../../core/packs/packFormat';
@@ -17,10 +16,6 @@ export const NETWORK_ENTRIES: Entry[] = [
   { id: 'net-wifi-cert', kind: 'article', title: 'Office Wi-Fi rejects the laptop', body: 'Renew the machine certificate from the self-service portal, then forget and rejoin the network.', tags: ['wifi'] },
   { id: 'net-dns', kind: 'qa', question: 'Internal sites do not open but the internet works', body: 'Flush the DNS cache and reconnect the VPN so the internal resolver is used.', tags: ['dns'] },
 ];
-
-export async function tempDir(prefix = 'vigil-pack-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
 
 export const INFO: PackInfo = { name: 'network-basics', version: '1.0.0', team: 'network', created: '2026-03-01T00:00:00Z' };
 

@@ -12,8 +12,9 @@ import {
   readPackHeader,
   resignPack,
 } from '../../../core/packs/packFormat';
+import { tempFolder } from '../../support/tempFolder';
 import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../../../core/packs/packKeys';
-import { INFO, NETWORK_ENTRIES, newKey, tempDir } from './packFixtures';
+import { INFO, NETWORK_ENTRIES, newKey } from './packFixtures';
 
 function refusal(run: () => unknown): PackError {
   try {
@@ -78,7 +79,7 @@ describe('pack file format', () => {
   });
 
   it('reads only the header to learn a file’s name and version', async () => {
-    const dir = await tempDir();
+    const dir = await tempFolder();
     const file = join(dir, 'p.vpack');
     await writeFile(file, encodePack(INFO, NETWORK_ENTRIES, newKey().privateKey));
     expect((await readPackHeader(file)).manifest).toMatchObject({ name: 'network-basics', version: '1.0.0' });
@@ -88,7 +89,7 @@ describe('pack file format', () => {
   });
 
   it('refuses a file over the size limit before reading it', async () => {
-    const dir = await tempDir();
+    const dir = await tempFolder();
     const file = join(dir, 'big.vpack');
     await writeFile(file, encodePack(INFO, NETWORK_ENTRIES, newKey().privateKey));
     await expect(readPackFile(file, 100)).rejects.toMatchObject({ code: 'too_large', message: expect.stringMatching(/more than the 100 bytes a pack may be/) });
@@ -98,7 +99,7 @@ describe('pack file format', () => {
 
 describe('signing keys', () => {
   it('writes a key pair with a private file only its owner can read, and never overwrites it', async () => {
-    const dir = await tempDir();
+    const dir = await tempFolder();
     const made = await writeKeyPair(join(dir, 'net'));
     expect((await stat(made.privateKey)).mode & 0o777).toBe(0o600);
     const privateKey = await readPrivateKey(made.privateKey);
@@ -110,7 +111,7 @@ describe('signing keys', () => {
   });
 
   it('refuses to trust a private key file or something that is not a key', async () => {
-    const dir = await tempDir();
+    const dir = await tempFolder();
     const made = await writeKeyPair(join(dir, 'k'));
     await expect(readPublicKey(made.privateKey)).rejects.toThrow(/is a private key\. Share and trust only the \.public\.pem file/);
     const junk = join(dir, 'junk.pem');

@@ -3,17 +3,17 @@ import { access, readdir, readFile, rm, truncate, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { everyStoredEntry } from '../../support/storedEntries';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry } from '../../../core/formats/schemas';
-import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
-import type { StoredEntry } from '../../../core/knowledge/storedEntry';
 import { PackError, encodePack } from '../../../core/packs/packFormat';
 import { keyIdOf } from '../../../core/packs/packKeys';
 import { PackLibrary, type InstallStage } from '../../../core/packs/packLibrary';
 import { TrustList } from '../../../core/packs/trustList';
 import { listSnapshots } from '../../../core/privacy/rollback';
-import { INFO, NETWORK_ENTRIES, newKey, tempDir, writePack } from './packFixtures';
+import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const run = promisify(execFile);
 const embedder = new HashedEmbedder();
@@ -31,8 +31,8 @@ afterEach(async () => {
 
 /** A data folder trusting one key, and a folder with that key's packs. */
 async function setup(): Promise<{ dataDir: string; files: string; key: ReturnType<typeof newKey>; lib: PackLibrary }> {
-  const dataDir = await tempDir('vigil-packdata-');
-  const files = await tempDir('vigil-packfiles-');
+  const dataDir = await tempFolder('vigil-packdata-');
+  const files = await tempFolder('vigil-packfiles-');
   const key = newKey();
   await new TrustList(dataDir).add(key.publicKey, 'Network team');
   return { dataDir, files, key, lib: await library(dataDir) };
@@ -285,8 +285,8 @@ describe('pack install killed (SIGKILL) at every stage', () => {
 
   /** A data folder with the team's own entries and a trusted key; v1 of the pack installed when `upgrade`. */
   async function crashSetup(upgrade: boolean): Promise<{ dataDir: string; file: string }> {
-    const dataDir = await tempDir('vigil-packcrash-');
-    const files = await tempDir('vigil-packfiles-');
+    const dataDir = await tempFolder('vigil-packcrash-');
+    const files = await tempFolder('vigil-packfiles-');
     const key = newKey();
     await new TrustList(dataDir).add(key.publicKey, 'Network team');
     const teamFile = join(files, 'team.jsonl');
@@ -299,18 +299,6 @@ describe('pack install killed (SIGKILL) at every stage', () => {
       await service.close();
     }
     return { dataDir, file: await writePack(files, 'big.vpack', PACK_ENTRIES, { version: upgrade ? '1.1.0' : '1.0.0' }, key.privateKey) };
-  }
-
-  /** Every entry of a store folder, read after the engine is closed. */
-  async function storedEntries(dir: string): Promise<StoredEntry[]> {
-    const store = await KnowledgeStore.open(dir, embedder);
-    try {
-      const all: StoredEntry[] = [];
-      for await (const entry of store.entries()) all.push(entry);
-      return all;
-    } finally {
-      await store.close();
-    }
   }
 
   /** The index names only complete folders, and nothing else is left under packs/. */
@@ -368,10 +356,10 @@ describe('pack install killed (SIGKILL) at every stage', () => {
     }
 
     const [dir] = await expectIndexMatchesFolders(dataDir);
-    const packEntries = await storedEntries(join(dataDir, 'packs', dir!));
+    const packEntries = await everyStoredEntry(join(dataDir, 'packs', dir!), embedder);
     expect(packEntries.map((e) => e.id).sort()).toEqual(PACK_ENTRIES.map((e) => e.id).sort()); // each once, no others
     for (const entry of packEntries) expect(entry.body).toBe(PACK_ENTRIES[Number(entry.id.slice(3))]!.body);
-    const teamEntries = await storedEntries(dataDir);
+    const teamEntries = await everyStoredEntry(dataDir, embedder);
     expect(teamEntries.map((e) => e.id).sort()).toEqual(TEAM_ENTRIES.map((e) => e.id).sort());
     for (const entry of teamEntries) expect(entry.body).toBe(TEAM_ENTRIES[Number(entry.id.slice(5))]!.body);
   }

@@ -1,12 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { encodePack } from '../../../core/packs/packFormat';
 import { PackLibrary } from '../../../core/packs/packLibrary';
 import { PackFolderWatcher, Subscriptions, type ScanReport } from '../../../core/packs/packSubscriptions';
 import { TrustList } from '../../../core/packs/trustList';
-import { INFO, NETWORK_ENTRIES, newKey, tempDir, writePack } from './packFixtures';
+import { INFO, NETWORK_ENTRIES, newKey, writePack } from './packFixtures';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -14,8 +15,8 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const dataDir = await tempDir('vigil-subdata-');
-  const share = await tempDir('vigil-share-');
+  const dataDir = await tempFolder('vigil-subdata-');
+  const share = await tempFolder('vigil-share-');
   const key = newKey();
   await new TrustList(dataDir).add(key.publicKey, 'Network team');
   const lib = await PackLibrary.open(dataDir, new HashedEmbedder());
@@ -25,7 +26,7 @@ async function setup() {
 
 describe('pack subscriptions', () => {
   it('records subscriptions per folder and refuses names that are not pack names', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await tempFolder();
     const subs = new Subscriptions(dataDir);
     await subs.subscribe('/mnt/share', ['network-basics']);
     await subs.subscribe('/mnt/share', ['retail', 'network-basics']);

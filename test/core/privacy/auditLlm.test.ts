@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReplay } from '../../../core/cli/replay';
 import { auditLogFile, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
 import { answerable, json, scripted } from '../assist/llmScript';
+import { tempFolder } from '../../support/tempFolder';
 
 describe('audit of LLM drafts', () => {
   let server: FakeOllama | undefined;
@@ -19,7 +19,7 @@ describe('audit of LLM drafts', () => {
         answerability: () => answerable(['kb-vpn-mtu'], 'Lower the tunnel MTU to 1380 [kb-vpn-mtu].'),
       }),
     });
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-audit-llm-'));
+    const dir = await tempFolder('vigil-audit-llm-');
     const tickets = join(dir, 'tickets.jsonl');
     const knowledge = join(dir, 'entries.jsonl');
     await writeFile(knowledge, JSON.stringify({ id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel networks.' }));

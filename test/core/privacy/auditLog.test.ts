@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { runReplay } from '../../../core/cli/replay';
 import { AuditLog, auditLogFile, exportAuditLog, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { emptyCounts, redact } from '../../../core/privacy/redaction';
 
 async function dataDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'vigil-audit-'));
+  return tempFolder('vigil-audit-');
 }
 
 const llmCall = (over: Partial<Parameters<AuditLog['append']>[0]> = {}) =>

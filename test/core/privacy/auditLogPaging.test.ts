@@ -1,7 +1,7 @@
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { AuditLog, auditLogFile, countAuditRecords, readAuditLogPage } from '../../../core/privacy/auditLog';
 import { emptyCounts } from '../../../core/privacy/redaction';
 
@@ -21,7 +21,7 @@ describe('reading the audit log a page at a time, from its end', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-audit-pages-'));
+    dir = await tempFolder('vigil-audit-pages-');
     await mkdir(join(dir, 'audit'), { recursive: true });
     const lines: string[] = [];
     for (let seq = 1; seq <= LARGE; seq++) lines.push(line(seq));
@@ -69,7 +69,7 @@ describe('reading the audit log a page at a time, from its end', () => {
     // Lines of exactly 128 bytes: a 64 KiB read from the end starts `shift` bytes into a line when a torn line of
     // `shift` bytes ends the file: at a line's start (0), inside it (1, 64), or on its newline (127).
     for (const shift of [0, 1, 64, 127]) {
-      const other = await mkdtemp(join(tmpdir(), 'vigil-audit-edges-'));
+      const other = await tempFolder('vigil-audit-edges-');
       try {
         await mkdir(join(other, 'audit'));
         const lines = Array.from({ length: 2_000 }, (_, i) => {
@@ -97,7 +97,7 @@ describe('reading the audit log a page at a time, from its end', () => {
   });
 
   it('reads the records the engine writes, and a log that does not exist yet as empty', async () => {
-    const other = await mkdtemp(join(tmpdir(), 'vigil-audit-pages-'));
+    const other = await tempFolder('vigil-audit-pages-');
     try {
       expect(await readAuditLogPage(other)).toEqual({ records: [], next: null, unreadable: 0 });
       const log = await AuditLog.open(other);

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { main } from '../../../core/cli/vigil';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
@@ -14,7 +15,7 @@ import { tableNameFor } from '../../../core/knowledge/entryTable';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { readAuditLog } from '../../../core/privacy/auditLog';
 import { AUTOMATIC_SNAPSHOTS_KEPT, createSnapshot, listSnapshots, rollbackToSnapshot } from '../../../core/privacy/rollback';
-import { NETWORK_ENTRIES, tempDir, writePack } from '../packs/packFixtures';
+import { NETWORK_ENTRIES, writePack } from '../packs/packFixtures';
 
 const services: CopilotService[] = [];
 afterEach(async () => {
@@ -50,7 +51,7 @@ async function tableNames(dataDir: string): Promise<string[]> {
 
 describe('automatic snapshots before risky operations', () => {
   it('tags the store before a re-index, and rolling back returns to the old embedder and index after the old table was dropped', async () => {
-    const dataDir = join(await tempDir('vigil-auto-reindex-'), 'data');
+    const dataDir = join(await tempFolder('vigil-auto-reindex-'), 'data');
     await withEntries(dataDir);
     const builtin = new HashedEmbedder();
     const small = new HashedEmbedder({ dimensions: 128 });
@@ -82,7 +83,7 @@ describe('automatic snapshots before risky operations', () => {
   });
 
   it('tags the store before a pack install, and rolling back reinstates the previous pack version', async () => {
-    const dir = await tempDir('vigil-auto-pack-');
+    const dir = await tempFolder('vigil-auto-pack-');
     const dataDir = join(dir, 'data');
     const keys = await writeKeyPair(join(dir, 'net'));
     const key = await readPrivateKey(keys.privateKey);
@@ -113,7 +114,7 @@ describe('automatic snapshots before risky operations', () => {
   });
 
   it('tags the store before a bulk delete, records each entry’s history, and rolling back brings every entry back', async () => {
-    const dataDir = join(await tempDir('vigil-auto-delete-'), 'data');
+    const dataDir = join(await tempFolder('vigil-auto-delete-'), 'data');
     await withEntries(dataDir);
     const service = await open(dataDir);
     const retired = await service.learning.deleteEntries(['net-dns', 'no-such-entry'], 'Ana');
@@ -146,7 +147,7 @@ describe('automatic snapshots before risky operations', () => {
   });
 
   it(`keeps only the last ${AUTOMATIC_SNAPSHOTS_KEPT} automatic snapshots and never deletes one made by hand`, async () => {
-    const dataDir = join(await tempDir('vigil-auto-bound-'), 'data');
+    const dataDir = join(await tempFolder('vigil-auto-bound-'), 'data');
     await withEntries(dataDir);
     await createSnapshot(dataDir, 'keep-me', { reason: 'by hand' });
     const service = await open(dataDir);

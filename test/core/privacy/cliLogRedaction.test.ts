@@ -2,10 +2,10 @@
  * The `vigil` command's diagnostics on stderr are log lines: a connector's complaint about a ticket file whose name
  * carries a customer's address reaches the terminal redacted, while the command's results on stdout are untouched.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
 import { setLogSink } from '../../../core/privacy/redactingLogger';
 
@@ -17,7 +17,7 @@ describe('vigil on a terminal', () => {
   });
 
   it('prints connector warnings through the redacting logger', async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-cli-log-'));
+    root = await tempFolder('vigil-cli-log-');
     const tickets = join(root, 'tickets');
     await mkdir(tickets);
     // A mail export that names each file after the sender: the name is personal data, and so is the bad line.

@@ -4,13 +4,13 @@
  * stored entry parses and is one the work meant to write).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { everyStoredEntry } from '../../support/storedEntries';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
-import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import type { StoredEntry } from '../../../core/knowledge/storedEntry';
 
 /** Runs the child until `enough(lines)` says so, then kills it with SIGKILL; returns what it had acknowledged. */
@@ -34,17 +34,6 @@ function runAndKill(args: string[], enough: (lines: string[]) => boolean): Promi
   });
 }
 
-async function everyEntry(dataDir: string, embedder = new HashedEmbedder()): Promise<StoredEntry[]> {
-  const store = await KnowledgeStore.open(dataDir, embedder);
-  try {
-    const all: StoredEntry[] = [];
-    for await (const entry of store.entries()) all.push(entry);
-    return all;
-  } finally {
-    await store.close();
-  }
-}
-
 function expectOnceEach(entries: StoredEntry[]): void {
   const ids = entries.map((e) => e.id);
   expect(new Set(ids).size).toBe(ids.length);
@@ -52,7 +41,7 @@ function expectOnceEach(entries: StoredEntry[]): void {
 
 describe('crash safety (SIGKILL)', () => {
   it('during an import: every acknowledged batch is there once, and nothing else', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const file = join(dir, 'entries.jsonl');
     const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: `kb-${i}`, kind: 'article', title: `Article ${i}`, body: `How to fix problem number ${i}.` }));
     await writeFile(file, `${lines.join('\n')}\n`);
@@ -60,7 +49,7 @@ describe('crash safety (SIGKILL)', () => {
     expect(killed).toBe(true);
     const acknowledged = Math.max(...acks.map(Number));
 
-    const entries = await everyEntry(join(dir, 'data'));
+    const entries = await everyStoredEntry(join(dir, 'data'));
     expectOnceEach(entries);
     expect(entries.length).toBeGreaterThanOrEqual(acknowledged);
     for (let i = 0; i < acknowledged; i++) expect(entries.some((e) => e.id === `kb-${i}`)).toBe(true);
@@ -68,10 +57,10 @@ describe('crash safety (SIGKILL)', () => {
   });
 
   it('during learning: every entry acknowledged as learned is there, once', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const { lines: acks, killed } = await runAndKill(['learn', join(dir, 'data')], (l) => l.length >= 15);
     expect(killed).toBe(true);
-    const entries = await everyEntry(join(dir, 'data'));
+    const entries = await everyStoredEntry(join(dir, 'data'));
     expectOnceEach(entries);
     const ids = new Set(entries.map((e) => e.id));
     const acknowledged = acks.flatMap((line) => JSON.parse(line) as string[]);
@@ -81,7 +70,7 @@ describe('crash safety (SIGKILL)', () => {
   });
 
   it('during re-indexing: the old index stays in charge, and the next open finishes the job', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    const dir = await tempFolder('vigil-crash-');
     const dataDir = join(dir, 'data');
     const file = join(dir, 'entries.jsonl');
     await writeFile(file, `${Array.from({ length: 2500 }, (_, i) => JSON.stringify({ id: `kb-${i}`, kind: 'article', body: `Fix for issue ${i}.` })).join('\n')}\n`);
@@ -92,10 +81,10 @@ describe('crash safety (SIGKILL)', () => {
     const reindex = await runAndKill(['reindex', dataDir], (l) => l.some((line) => line.startsWith('Re-indexing')));
     expect(reindex.lines).not.toContain('done'); // killed before the switch to the new index
 
-    const before = await everyEntry(dataDir);
+    const before = await everyStoredEntry(dataDir);
     expect(before).toHaveLength(2500);
     expectOnceEach(before);
-    const after = await everyEntry(dataDir, new HashedEmbedder({ dimensions: 256 }));
+    const after = await everyStoredEntry(dataDir, new HashedEmbedder({ dimensions: 256 }));
     expect(after).toHaveLength(2500);
     expectOnceEach(after);
   });

@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { securePrivateFolder } from '../../../core/privacy/dataFolder';
 
@@ -9,13 +9,13 @@ const modeOf = async (dir: string): Promise<number> => (await stat(dir)).mode & 
 
 describe('data folder permissions', () => {
   it('creates a missing folder readable by its owner only', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'vigil-perm-')), 'teams', 'default');
+    const dir = join(await tempFolder('vigil-perm-'), 'teams', 'default');
     expect(await securePrivateFolder(dir)).toMatchObject({ created: true, repaired: false, warning: null });
     expect(await modeOf(dir)).toBe(0o700);
   });
 
   it('tightens a folder others can read, and says what it found', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-perm-'));
+    const dir = await tempFolder('vigil-perm-');
     await chmod(dir, 0o755);
     const result = await securePrivateFolder(dir);
     expect(result).toMatchObject({ modeBefore: 0o755, repaired: true });
@@ -24,7 +24,7 @@ describe('data folder permissions', () => {
   });
 
   it('only reports when asked not to repair', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-perm-'));
+    const dir = await tempFolder('vigil-perm-');
     await chmod(dir, 0o750);
     const result = await securePrivateFolder(dir, { repair: false });
     expect(result.warning).toMatch(/other members of its group \(mode 0750\)\. Run `chmod 700/);
@@ -32,20 +32,20 @@ describe('data folder permissions', () => {
   });
 
   it('refuses a file where the folder should be', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'vigil-perm-')), 'data');
+    const file = join(await tempFolder('vigil-perm-'), 'data');
     await writeFile(file, 'not a folder');
     await expect(securePrivateFolder(file)).rejects.toThrow(/is a file, not a folder/);
   });
 
   it('leaves Windows folders to their inherited ACL', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-perm-'));
+    const dir = await tempFolder('vigil-perm-');
     await chmod(dir, 0o755);
     expect(await securePrivateFolder(dir, { platform: 'win32' })).toMatchObject({ warning: null, repaired: false });
     expect(await modeOf(dir)).toBe(0o755);
   });
 
   it('is applied whenever the engine opens a data folder', async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), 'vigil-perm-')), 'team');
+    const dir = join(await tempFolder('vigil-perm-'), 'team');
     await mkdir(dir, { mode: 0o777 });
     await chmod(dir, 0o777);
     const messages: string[] = [];

@@ -1,14 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { installEgressGuard } from '../../../core/net/processGuard';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
 import { EgressDenialLog, type EgressDenial } from '../../../core/privacy/egressDenials';
 
-const dataDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'vigil-denials-'));
+const dataDir = (): Promise<string> => tempFolder('vigil-denials-');
 
 describe('refused connections in the audit log', () => {
   it('records what the egress guard refused, once per host and reason, and says so as it happens', async () => {

@@ -1,6 +1,5 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { networkView, readPrivacySettings, rollbackClosedStore, writePrivacySettings } from '../../../core/privacy/privacySettings';
@@ -15,11 +14,12 @@ import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { createAutomaticSnapshot } from '../../../core/privacy/rollback';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { installTripwire, type Tripwire } from '../net/egressHarness';
+import { tempFolder } from '../../support/tempFolder';
 
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vigil-privacy-'));
+  dir = await tempFolder('vigil-privacy-');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -4,10 +4,10 @@
  * actually received, for every stage: scope, rewrite, answerability and draft, help on request (ask, summary) and
  * learning from a closed ticket.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { judgeScope } from '../../../core/assist/llmStages';
 import { main } from '../../../core/cli/vigil';
@@ -92,7 +92,7 @@ describe('what the local model is sent', () => {
         return 'Lower the tunnel MTU to 1380 [kb-vpn-mtu].';
       },
     });
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-prompt-redaction-'));
+    const dataDir = await tempFolder('vigil-prompt-redaction-');
     service = await CopilotService.open({ dataDir, llm: { model: 'llama3.2', host: server.host } });
     const entries = join(dataDir, 'entries.jsonl');
     await writeFile(entries, JSON.stringify({ id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel networks.' }));

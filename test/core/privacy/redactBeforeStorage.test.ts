@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import type { Ticket } from '../../../core/formats/schemas';
@@ -31,7 +31,7 @@ describe('redaction before storage', () => {
 
   it('learns without storing personal data when the team turns it on', async () => {
     for (const redactBeforeStorage of [false, true]) {
-      const service = await CopilotService.open({ dataDir: await mkdtemp(join(tmpdir(), 'vigil-redact-store-')), redactBeforeStorage });
+      const service = await CopilotService.open({ dataDir: await tempFolder('vigil-redact-store-'), redactBeforeStorage });
       try {
         const learned = await service.learnFromClosedTicket(ticket, 'auto');
         const stored = JSON.stringify([...(await service.getEntries(learned.entryIds)).values()]);
@@ -48,7 +48,7 @@ describe('redaction before storage', () => {
   });
 
   it('follows the data folder\'s setting when not told, so `vigil watch` learns as the app does', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-redact-setting-'));
+    const dataDir = await tempFolder('vigil-redact-setting-');
     await writePrivacySettings(dataDir, { redactBeforeStorage: true });
     const service = await CopilotService.open({ dataDir });
     try {
@@ -62,7 +62,7 @@ describe('redaction before storage', () => {
   });
 
   it('refuses to open on a damaged setting, naming it, rather than learn unredacted', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-redact-setting-'));
+    const dataDir = await tempFolder('vigil-redact-setting-');
     await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ privacy: { redactBeforeStorage: 'yes' } }));
     await expect(CopilotService.open({ dataDir })).rejects.toThrow(/settings\.json.*privacy.*redactBeforeStorage/s);
   });

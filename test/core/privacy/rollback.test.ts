@@ -1,8 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { AuditLog, readAuditLog } from '../../../core/privacy/auditLog';
@@ -35,7 +33,7 @@ async function withStore(dataDir: string, run: (store: KnowledgeStore) => Promis
 
 describe('store snapshots and rollback', () => {
   it('rolls a bulk delete back, and the rollback itself can be undone: nothing is lost', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-rollback-'));
+    const dataDir = await tempFolder('vigil-rollback-');
     await withStore(dataDir, (store) => store.upsert(ARTICLES));
     const audit = await AuditLog.open(dataDir);
     const snapshot = await createSnapshot(dataDir, 'before-cleanup', { reason: 'before bulk delete', audit });
@@ -65,7 +63,7 @@ describe('store snapshots and rollback', () => {
   });
 
   it('rolls a re-index back: the old index is in charge again and nothing is re-embedded', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-rollback-'));
+    const dataDir = await tempFolder('vigil-rollback-');
     await withStore(dataDir, (store) => store.upsert(ARTICLES));
     await createSnapshot(dataDir, 'before-reindex', { reason: 'before switching embedder' });
     const small = new HashedEmbedder({ dimensions: 128 });
@@ -83,7 +81,7 @@ describe('store snapshots and rollback', () => {
   });
 
   it('waits for the folder to be free, and explains bad names and unknown snapshots', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-rollback-'));
+    const dataDir = await tempFolder('vigil-rollback-');
     const store = await KnowledgeStore.open(dataDir, new HashedEmbedder());
     try {
       await expect(createSnapshot(dataDir, 'x')).rejects.toThrow(/in use by another Vigil process/);
@@ -99,7 +97,7 @@ describe('store snapshots and rollback', () => {
   });
 
   it("keeps compaction working with tags: LanceDB refuses to clean a tagged version, the cutoff avoids it", async () => {
-    const db = await lancedb.connect(await mkdtemp(join(tmpdir(), 'vigil-cutoff-')));
+    const db = await lancedb.connect(await tempFolder('vigil-cutoff-'));
     const table = await db.createTable('t', [{ id: 'a' }]);
     await table.add([{ id: 'b' }]);
     await (await table.tags()).create('vigil-snap', await table.version());

@@ -4,10 +4,10 @@
  * anything. Two tickets are answered at the same time through the loopback "Ollama", so counts that leaked from one
  * decision into another would show.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import { auditLogFile, readAuditLog, type AuditRecord } from '../../../core/privacy/auditLog';
@@ -50,7 +50,7 @@ describe('redaction counts in suggestion audit records', () => {
         answerability: () => answerable(['kb-vpn-mtu'], 'Lower the tunnel MTU to 1380 [kb-vpn-mtu].'),
       }),
     });
-    dir = await mkdtemp(join(tmpdir(), 'vigil-audit-redactions-'));
+    dir = await tempFolder('vigil-audit-redactions-');
     const knowledge = join(dir, 'entries.jsonl');
     await writeFile(knowledge, JSON.stringify({ id: 'kb-vpn-mtu', kind: 'article', title: 'VPN drops on networks with small MTU', body: 'Lower the tunnel MTU to 1380 when the VPN disconnects every few minutes on hotel networks.' }));
     const dataDir = join(dir, 'data');

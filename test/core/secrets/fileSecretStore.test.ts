@@ -1,13 +1,12 @@
-import { chmod, mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { FileSecretStore } from '../../../core/secrets/fileSecretStore';
 import { redactSecrets } from '../../../core/secrets/secretStore';
 
 describe('the CLI secret store', () => {
   it('stores secrets in a file only its user can read', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-secrets-'));
+    const dir = await tempFolder('vigil-secrets-');
     const store = new FileSecretStore(dir);
     expect(await store.get('imap')).toBeNull();
     await store.set('imap', 'hunter22');
@@ -25,7 +24,7 @@ describe('the CLI secret store', () => {
 
   it('refuses a file others can read, without quoting its content', async () => {
     if (process.platform === 'win32') return;
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-secrets-'));
+    const dir = await tempFolder('vigil-secrets-');
     const store = new FileSecretStore(dir);
     await store.set('imap', 'hunter22');
     await chmod(store.file, 0o644);

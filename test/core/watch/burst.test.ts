@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { Connector, FetchPage, TicketEvent } from '../../../core/connectors/connector';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
-import { connectorStateDir } from '../../../core/watch/syncState';
+import { connectorStateDir } from '../../../core/connectors/connector';
 import { Watcher } from '../../../core/watch/watcher';
 
 const BURST = 10_000;
@@ -13,7 +13,7 @@ const BATCH = 100;
 
 describe('a burst of 10,000 events', () => {
   it('is delivered once each, a page at a time, with the backlog reported as it drains', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-burst-'));
+    const root = await tempFolder('vigil-burst-');
     const tickets = join(root, 'tickets');
     const dataDir = join(root, 'data');
     await mkdir(tickets);

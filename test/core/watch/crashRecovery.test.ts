@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { diffTicket } from '../../../core/connectors/folderConnector';
 import { TicketSchema } from '../../../core/formats/schemas';
@@ -32,7 +32,7 @@ const committedAtLeast = (n: number) => (line: string) => /^committed (\d+)$/.te
 
 describe('a watcher killed with SIGKILL during a sync', () => {
   it('delivers every event exactly once across restarts, and learns from every closed ticket', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-crash-watch-'));
+    const root = await tempFolder('vigil-crash-watch-');
     const dataDir = join(root, 'data');
     const tickets = join(root, 'tickets');
     await mkdir(tickets);

@@ -1,12 +1,12 @@
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { DEDUPE_WINDOW, SyncState } from '../../../core/watch/syncState';
 
 describe('the sync state of a connector', () => {
   it('remembers delivered ids across restarts, ignoring a torn last line, within a bounded window', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-state-'));
+    const dataDir = await tempFolder('vigil-state-');
     const state = await SyncState.open(dataDir, 'src');
     const total = DEDUPE_WINDOW * 2 + 20_000;
     for (let start = 0; start < total; start += 10_000) {
@@ -29,7 +29,7 @@ describe('the sync state of a connector', () => {
   });
 
   it('refuses a damaged state file with a message naming it, instead of starting over silently', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-state-'));
+    const dataDir = await tempFolder('vigil-state-');
     const state = await SyncState.open(dataDir, 'src');
     await state.commit('c-1', { syncedAt: '2026-03-01T10:00:00.000Z', lastEventAt: null, delivered: 1 });
     const file = join(dataDir, 'watch', 'src', 'state.json');

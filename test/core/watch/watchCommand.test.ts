@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { connectorsCommand, runWatch, secretsCommand } from '../../../core/cli/watchCommand';
 import { main } from '../../../core/cli/vigil';
 
@@ -17,7 +17,7 @@ const ticket = (id: string, status: string, messages: { id: string; author: stri
 
 describe('vigil watch', () => {
   it('runs the engine on a folder, prints suggestions once, learns from closed tickets and repeats nothing on a rerun', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const root = await tempFolder('vigil-watch-cli-');
     const dataDir = join(root, 'data');
     const tickets = join(root, 'tickets');
     await mkdir(tickets);
@@ -49,7 +49,7 @@ describe('vigil watch', () => {
   });
 
   it('keeps watching: a ticket file written later is seen and answered, until stopped', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const root = await tempFolder('vigil-watch-cli-');
     const dataDir = join(root, 'data');
     const tickets = join(root, 'tickets');
     await mkdir(tickets);
@@ -75,7 +75,7 @@ describe('vigil watch', () => {
   });
 
   it('explains a missing configuration and usage mistakes', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const dataDir = await tempFolder('vigil-watch-cli-');
     const none = capture();
     expect(await main(['watch', '--data-dir', dataDir], none.out)).toBe(1);
     expect(none.stderr[0]).toMatch(/^vigil: No connectors are configured in .*connectors\.json\. Add one \(docs\/connectors\.md\), or try a folder of ticket files with --folder PATH\.$/);
@@ -85,7 +85,7 @@ describe('vigil watch', () => {
   });
 
   it('lists connectors and posts a note only where write-back is allowed', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const dataDir = await tempFolder('vigil-watch-cli-');
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }, { id: 'old', kind: 'folder', path: '/srv/old', enabled: false }] }));
     const list = capture();
     expect(await main(['connectors', 'list', '--data-dir', dataDir], list.out)).toBe(0);
@@ -96,7 +96,7 @@ describe('vigil watch', () => {
   });
 
   it('keeps secrets typed on standard input in the user-only store and lists only their names', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-watch-cli-'));
+    const dataDir = await tempFolder('vigil-watch-cli-');
     const set = capture();
     expect(await secretsCommand(['set', 'support-mail', '--data-dir', dataDir], set.out, Readable.from(['s3cret-value\n']))).toBe(0);
     const list = capture();

@@ -1,11 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { ConnectorError, type TicketEvent } from '../../../core/connectors/connector';
 import { backoffDelay, retryDelay } from '../../../core/watch/backoff';
 import type { EventSink } from '../../../core/watch/eventSink';
-import { Watcher, type ConnectorHealth } from '../../../core/watch/watcher';
+import type { ConnectorHealth } from '../../../core/connectors/connector';
+import { Watcher } from '../../../core/watch/watcher';
 import { event, ScriptedSource, type Fault } from './scriptedSource';
 
 const FAST = { baseMs: 1, maxMs: 4 };
@@ -24,7 +25,7 @@ class RecordingSink implements EventSink {
 }
 
 async function setup(source: ScriptedSource, sink: EventSink = new RecordingSink(), dataDir?: string) {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vigil-watch-')));
+  const dir = dataDir ?? (await tempFolder('vigil-watch-'));
   const healths: ConnectorHealth[] = [];
   const watcher = await Watcher.open({
     dataDir: dir,
@@ -160,7 +161,7 @@ describe('the watcher', () => {
     const healthy = new ScriptedSource('healthy', range(4), 1);
     const delivered: string[] = [];
     const sink: EventSink = { deliver: async (id, events) => void delivered.push(...events.map((e) => `${id}/${e.id}`)) };
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-watch-'));
+    const dir = await tempFolder('vigil-watch-');
     const watcher = await Watcher.open({ dataDir: dir, sink, connectors: [{ connector: broken, pollMs: 10 }, { connector: healthy, pollMs: 10 }], backoff: FAST });
     watcher.start();
     await new Promise<void>((resolve) => {

@@ -3,11 +3,11 @@
  * the token an admin types goes to the keychain (safeStorage, faked here reversibly), never into connectors.json,
  * and never back to the page in any answer.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
@@ -41,7 +41,7 @@ describe('connector handlers in the main process', () => {
 
   beforeAll(async () => {
     zammad = await new FakeZammad().start();
-    work = await mkdtemp(join(tmpdir(), 'vigil-connector-handlers-'));
+    work = await tempFolder('vigil-connector-handlers-');
     dataDir = join(work, 'data');
     host = new ServiceHost(async () => {
       const workspace = await Workspace.open({ dataDir, delayedReviewEveryMs: 0 });

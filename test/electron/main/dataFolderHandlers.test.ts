@@ -1,9 +1,10 @@
 /** Settings → Team data folder in the main process: choosing, checking and recording the folder, on real folders. */
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { chosenFolderProblem, DATA_FOLDER_CHOICE_FILE, inspectDataFolder, readDataFolderChoiceSync, resolveDataFolder, saveDataFolderChoice } from '../../../electron/main/dataFolderChoice';
 import { createDataFolderHandlers, fixedDataFolderHandlers } from '../../../electron/main/dataFolderHandlers';
 import type { ResolvedDataFolder } from '../../../electron/main/dataFolderChoice';
@@ -16,7 +17,7 @@ let userData: string;
 let defaultDir: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vigil-datafolder-'));
+  root = await tempFolder('vigil-datafolder-');
   userData = join(root, 'userData');
   defaultDir = join(userData, 'teams', 'default');
   await mkdir(defaultDir, { recursive: true });

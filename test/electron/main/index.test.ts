@@ -1,7 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { fakeElectron as FakeElectronModule } from '../fakeElectron';
 import { fakeDeskMethods, fakeEngineMethods, fakePackMethods } from './fakeDesktopService';
 
@@ -177,7 +176,7 @@ describe('main process start-up and shutdown', () => {
   });
 
   it('applies preferences saved from the Settings screen: do-not-disturb in the tray, the new global shortcut', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-prefs-'));
+    const userData = await tempFolder('vigil-index-prefs-');
     const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => fakeElectron.app.getPath.mockReturnValue(userData));
     await vi.waitFor(() => expect(fakeElectron.Tray.created).toHaveLength(1));
     const tray = fakeElectron.Tray.created[0]!;
@@ -408,15 +407,15 @@ describe('choosing the team data folder in the running app', () => {
   });
 
   it('picks the folder in the native dialog, closes the workspace, relaunches, and the next start opens that folder', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
-    const chosen = await mkdtemp(join(tmpdir(), 'vigil-index-team-'));
+    const userData = await tempFolder('vigil-index-userdata-');
+    const chosen = await tempFolder('vigil-index-team-');
     const own = { sender: {}, senderFrame: { url: 'app://vigil/index.html', parent: null } };
     const { fakeElectron, ipcMainHandlers } = await boot(({ fakeElectron }) => {
       fakeElectron.app.getPath.mockReturnValue(userData);
       fakeElectron.dialog.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: [chosen] });
     });
     // The default: the team folder the CLI uses too (core/app/dataDir.ts).
-    const { defaultDataDir } = await import('../../../core/app/dataDir');
+    const { defaultDataDir } = await import('../../../core/formats/dataDir');
     const defaultDir = defaultDataDir('default', { ...process.env, VIGIL_DATA_DIR: '' });
     expect(engine.open.mock.calls[0]![0]).toMatchObject({ dataDir: defaultDir });
 
@@ -442,7 +441,7 @@ describe('choosing the team data folder in the running app', () => {
   });
 
   it('does not open (or create) a chosen folder that has gone, says so in the tray, and can go back to the default', async () => {
-    const userData = await mkdtemp(join(tmpdir(), 'vigil-index-userdata-'));
+    const userData = await tempFolder('vigil-index-userdata-');
     const gone = join(userData, 'not-mounted', 'vigil');
     const { saveDataFolderChoice } = await import('../../../electron/main/dataFolderChoice');
     await saveDataFolderChoice(userData, gone);
@@ -474,7 +473,7 @@ describe('choosing the team data folder in the running app', () => {
 
 describe('main process privacy wiring', () => {
   it('applies the saved offline mode before the workspace opens and records each refused connection in its audit log', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-index-privacy-'));
+    const dataDir = await tempFolder('vigil-index-privacy-');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ privacy: { offline: true, redactBeforeStorage: false } }));
     const append = vi.fn(async (_record: unknown) => undefined);

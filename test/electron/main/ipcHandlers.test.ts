@@ -1,8 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
+import { tempFolder } from '../../support/tempFolder';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
@@ -25,7 +25,7 @@ function fakeService() {
 }
 
 async function settings(): Promise<SettingsOptions> {
-  const folder = await mkdtemp(join(tmpdir(), 'vigil-handlers-'));
+  const folder = await tempFolder('vigil-handlers-');
   return { preferences: await PreferencesStore.open(folder), dataDir: join(folder, 'data') };
 }
 

@@ -4,11 +4,10 @@
  * is played by a Node child running the same worker with the same environment (test/electron/fakeElectron.ts), so
  * the worker's real work on a real table is checked, and the arguments the app gives Electron.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { schemaFor, toRow } from '../../../core/knowledge/entryTable';
 import { optimizeInChild, useMaintenanceForker } from '../../../core/knowledge/optimizeInChild';
@@ -21,7 +20,7 @@ vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 const embedder = new HashedEmbedder();
 
 async function fragmentedTable(name: string): Promise<{ dir: string; db: lancedb.Connection; table: lancedb.Table }> {
-  const dir = join(await mkdtemp(join(tmpdir(), 'vigil-maintenance-')), 'lancedb');
+  const dir = join(await tempFolder('vigil-maintenance-'), 'lancedb');
   const db = await lancedb.connect(dir);
   const table = await db.createEmptyTable(name, schemaFor(embedder.dimensions));
   for (let i = 0; i < 3; i++) {

@@ -1,12 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { DEFAULT_UI_PREFERENCES, loadUiPreferences, UI_PREFERENCES_FILE } from '../../../electron/main/uiPreferences';
 
 async function folder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'vigil-prefs-store-'));
+  return tempFolder('vigil-prefs-store-');
 }
 
 describe('PreferencesStore', () => {

@@ -3,10 +3,10 @@
  * and the real egress policy; Electron is mocked (test/electron/fakeElectron.ts) for the native save dialog.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
@@ -56,7 +56,7 @@ describe('privacy handlers on the real engine', () => {
   const offlineChanges: boolean[] = [];
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-privacy-handlers-'));
+    root = await tempFolder('vigil-privacy-handlers-');
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

@@ -1,6 +1,5 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { tempFolder } from '../../support/tempFolder';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** A reversible stand-in for the OS keychain: enough to prove nothing is written in the clear. */
@@ -24,7 +23,7 @@ describe('the desktop secret store', () => {
   });
 
   it('keeps only ciphertexts, in a file only the user can read', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-safe-'));
+    const dir = await tempFolder('vigil-safe-');
     const store = new SafeStorageSecretStore(dir);
     await store.set('rt-main', 'tok-123456');
     expect(await store.get('rt-main')).toBe('tok-123456');
@@ -39,7 +38,7 @@ describe('the desktop secret store', () => {
   it('refuses a keyring-less Linux, where Electron would encrypt with a fixed key', async () => {
     if (process.platform !== 'linux') return;
     keychain.backend = 'basic_text';
-    const store = new SafeStorageSecretStore(await mkdtemp(join(tmpdir(), 'vigil-safe-')));
+    const store = new SafeStorageSecretStore(await tempFolder('vigil-safe-'));
     await expect(store.set('x-token', 'value')).rejects.toThrow(/No system keyring/);
   });
 });

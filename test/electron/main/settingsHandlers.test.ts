@@ -3,11 +3,11 @@
  * packs, a real (tiny) ONNX model and a loopback Ollama. Only the native dialogs are replaced, by pickers that
  * answer what the analyst would choose.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { readEmbedderSetting } from '../../../core/embed/embedderFactory';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
@@ -29,7 +29,7 @@ describe('Settings handlers on the real engine', () => {
   const picked: { packFile: string | null; keyFile: string | null; folder: string | null } = { packFile: null, keyFile: null, folder: null };
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-settings-'));
+    root = await tempFolder('vigil-settings-');
     ollama = await startOllamaServer({ models: [] });
   });
   afterEach(async () => {

@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tempFolder } from '../../support/tempFolder';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 describe('the analyst’s UI preferences file', () => {
   let folder: string;
   beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'vigil-prefs-'));
+    folder = await tempFolder('vigil-prefs-');
   });
   afterEach(() => rm(folder, { recursive: true, force: true }));
 

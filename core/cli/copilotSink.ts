@@ -8,12 +8,12 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { appendDurable } from '../formats/durableFile';
 import type { CopilotService, LearnResult } from '../app/copilotService';
 import type { TicketEvent } from '../connectors/connector';
 import type { Suggestion } from '../formats/schemas';
 import type { LearnPolicy } from '../learn/ticketLearner';
-import { appendDurable } from './durableFile';
-import type { EventSink } from './eventSink';
+import type { EventSink } from '../watch/eventSink';
 
 /**
  * Keys of decided events remembered to recognise re-deliveries. A re-delivery is at most the page in flight

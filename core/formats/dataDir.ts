@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from './errorMessage';
 
 export const APP_NAME = 'Vigil Desktop';
 
@@ -55,13 +56,13 @@ export function readDataFolderChoiceSync(userDataDir: string): DataFolderChoice 
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dataDir: null, warning: null };
-    return { dataDir: null, warning: `${file} cannot be read (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
+    return { dataDir: null, warning: `${file} cannot be read (${errorMessage(error)}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { dataDir: null, warning: `${file} is damaged (${(error as Error).message}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
+    return { dataDir: null, warning: `${file} is damaged (${errorMessage(error)}); Vigil uses the default data folder. Choose the team's folder again in Settings → Team data folder.` };
   }
   const parsed = ChoiceSchema.safeParse(json);
   if (!parsed.success) {

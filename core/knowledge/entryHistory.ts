@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AppendLog } from '../formats/appendLog';
 import type { LineIssue } from '../formats/lineIssue';
 import { EntrySchema } from '../formats/schemas';
-import { ENTRY_STATUSES, ProvenanceSchema, type StoredEntry } from '../knowledge/storedEntry';
+import { ENTRY_STATUSES, ProvenanceSchema, type StoredEntry } from './storedEntry';
 
 export const HISTORY_ACTIONS = [
   'baseline',

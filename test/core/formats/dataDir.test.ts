@@ -1,14 +1,14 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/app/dataDir';
+import { tempFolder } from '../../support/tempFolder';
+import { appDataDir, DATA_FOLDER_CHOICE_FILE, defaultDataDir, userDataDir } from '../../../core/formats/dataDir';
 
 describe('the data folder the CLI uses', () => {
   let root: string;
   let env: NodeJS.ProcessEnv;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vigil-datadir-'));
+    root = await tempFolder('vigil-datadir-');
     env = { XDG_CONFIG_HOME: root };
   });
   afterEach(() => rm(root, { recursive: true, force: true }));

@@ -7,15 +7,16 @@
 import { join } from 'node:path';
 import { isLoopbackHost, type EgressPolicy } from '../net/egress';
 import { redactSecrets, type SecretStore } from '../secrets/secretStore';
-import type { EventSink } from '../watch/eventSink';
-import { Watcher, type ConnectorHealth } from '../watch/watcher';
+import type { EventSink } from './eventSink';
+import { Watcher } from './watcher';
+import type { ConnectorHealth } from '../connectors/connector';
 import {
   checkConnectorDraft,
   describeConnectorKinds,
   readConnectorForEdit,
   removeConnectorSettings,
   saveConnectorSettings,
-} from './connectorSettings';
+} from '../connectors/connectorSettings';
 import type {
   ConnectorEditView,
   ConnectorKindForm,
@@ -24,8 +25,8 @@ import type {
   ConnectorsOverview,
   ConnectorTestResult,
   SaveConnectorRequest,
-} from './connectorTypes';
-import { buildConnectors, CONNECTORS_FILE, connectorHosts, enabledConnectorHosts, loadConnectorsConfig, type BuiltConnectors, type ConnectorConfig } from './registry';
+} from '../connectors/connectorTypes';
+import { buildConnectors, CONNECTORS_FILE, connectorHosts, enabledConnectorHosts, loadConnectorsConfig, type BuiltConnectors, type ConnectorConfig } from '../connectors/registry';
 
 /** How long a connection test may take before it is reported as failed. */
 const TEST_TIMEOUT_MS = 30_000;
