@@ -39,6 +39,24 @@ const llm = vi.hoisted(() => {
 const guard = vi.hoisted(() => ({ install: vi.fn((_policy: unknown, _options?: unknown) => ({ attempts: [], denied: () => [], uninstall: () => undefined })) }));
 vi.mock('../../../core/net/processGuard', () => ({ installEgressGuard: guard.install }));
 
+/**
+ * The workspace the shell opens: the feature services its handlers call, with the shell's own hooks in their
+ * places (the desk's events and tickets, the connectors' watching, the packs' folder watch).
+ */
+function shellWorkspace(parts: { listTickets?: (() => unknown) | undefined; close: () => Promise<unknown> }) {
+  const desk = fakeDeskMethods();
+  const packs = fakePackMethods();
+  return {
+    service: { ...llm.service(), ...fakeEngineMethods() },
+    ...desk,
+    ...packs,
+    desk: { ...desk.desk, onEvent: engine.onDeskEvent, ...(parts.listTickets ? { listTickets: parts.listTickets } : {}) },
+    connectors: { ...desk.connectors, startWatching: engine.startWatching },
+    packs: { ...packs.packs, watch: vi.fn(async (_onReport: (report: unknown) => void) => undefined) },
+    close: parts.close,
+  };
+}
+
 type FakeElectron = typeof FakeElectronModule;
 interface Fake {
   fakeElectron: FakeElectron;
@@ -70,14 +88,7 @@ describe('main process start-up and shutdown', () => {
     engine.close.mockReset().mockResolvedValue(undefined);
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
-    engine.open.mockReset().mockResolvedValue({
-      service: { ...llm.service(), ...fakeEngineMethods() },
-      ...fakeDeskMethods(),
-      startWatching: engine.startWatching,
-      onDeskEvent: engine.onDeskEvent,
-      ...fakePackMethods(),
-      close: engine.close,
-    });
+    engine.open.mockReset().mockResolvedValue(shellWorkspace({ close: engine.close }));
   });
 
   it('quits at once when another Vigil holds the single-instance lock', async () => {
@@ -165,7 +176,9 @@ describe('main process start-up and shutdown', () => {
     const { fakeElectron, FakeBrowserWindow } = await boot();
     await vi.waitFor(() => expect(engine.onDeskEvent).toHaveBeenCalledOnce());
     const listener = engine.onDeskEvent.mock.calls[0]![0];
-    const event = { type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's1', kind: 'answer', text: 'Ask for a new card.' };
+    const ticket = { id: 'T-7', subject: 'Card declined', status: 'open', requester: null, updatedAt: '2026-11-22T10:00:00Z', preview: '', waiting: 1 };
+    const shown = { id: 's1', shownAt: '2026-11-22T10:00:00Z', suggestion: {}, citations: [], feedback: [] };
+    const event = { type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's1', kind: 'answer', text: 'Ask for a new card.', ticket, shown };
     listener(event);
     expect(FakeBrowserWindow.created[0]!.webContents.send).toHaveBeenCalledWith('vigil:deskEvent', event);
     expect(fakeElectron.Notification.created).toHaveLength(1);
@@ -209,8 +222,8 @@ describe('main process start-up and shutdown', () => {
 
   it('watches the subscribed pack folders while the workspace is open', async () => {
     await boot();
-    const workspace = (await engine.open.mock.results[0]!.value) as { watchPacks: ReturnType<typeof vi.fn> };
-    expect(workspace.watchPacks).toHaveBeenCalledOnce();
+    const workspace = (await engine.open.mock.results[0]!.value) as { packs: { watch: ReturnType<typeof vi.fn> } };
+    expect(workspace.packs.watch).toHaveBeenCalledOnce();
   });
 
   it('tells the windows how far opening the workspace is (re-indexing after a change of embedder)', async () => {
@@ -255,14 +268,7 @@ describe('the tray follows the engine, every connector and the queue', () => {
     listTickets.mockReset().mockResolvedValue([]);
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue(['rt', 'mail']);
-    engine.open.mockReset().mockResolvedValue({
-      service: { ...llm.service(), ...fakeEngineMethods() },
-      listTickets,
-      startWatching: engine.startWatching,
-      onDeskEvent: engine.onDeskEvent,
-      ...fakePackMethods(),
-      close: vi.fn(async () => undefined),
-    });
+    engine.open.mockReset().mockResolvedValue(shellWorkspace({ listTickets, close: vi.fn(async () => undefined) }));
   });
 
   /** Boots the app and answers its tray once the engine is open. */
@@ -338,17 +344,13 @@ describe('the tray follows the engine, every connector and the queue', () => {
   it('counts the tickets with help waiting when a suggestion arrives, and again when one is opened', async () => {
     const { tray, menuLines, image } = await bootTray();
     const listener = engine.onDeskEvent.mock.calls[0]![0];
-    listTickets.mockResolvedValue([
-      { id: 'T-7', waiting: 2 },
-      { id: 'T-8', waiting: 0 },
-    ]);
-    listener({ type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's2', kind: 'answer', text: 'Ask for a new card.' });
+    const summary = (id: string, waiting: number) => ({ id, subject: 'Card declined', status: 'open', requester: null, updatedAt: '2026-11-22T10:00:00Z', preview: '', waiting });
+    listener({ type: 'suggestion', ticketId: 'T-7', subject: 'Card declined', suggestionId: 's2', kind: 'answer', text: 'Ask for a new card.', ticket: summary('T-7', 2) });
     await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · 1 ticket with help waiting · retrieval-only (no local model)'));
     expect(menuLines()).toContain('1 ticket with help waiting');
     expect(image()).toBe('/opt/vigil/resources/tray/tray-waiting.png');
 
-    listTickets.mockResolvedValue([{ id: 'T-7', waiting: 0 }]);
-    listener({ type: 'tickets-changed' });
+    listener({ type: 'tickets-changed', tickets: [summary('T-7', 0), summary('T-8', 0)] });
     await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith('Vigil · no help waiting · retrieval-only (no local model)'));
     expect(image()).toBe('/opt/vigil/resources/tray/tray-retrieval-only.png');
   });
@@ -396,14 +398,7 @@ describe('choosing the team data folder in the running app', () => {
     engine.onDeskEvent.mockClear();
     engine.close.mockReset().mockResolvedValue(undefined);
     engine.startWatching.mockReset().mockResolvedValue([]);
-    engine.open.mockReset().mockResolvedValue({
-      service: { ...llm.service(), ...fakeEngineMethods() },
-      listTickets: vi.fn(async () => []),
-      startWatching: engine.startWatching,
-      onDeskEvent: engine.onDeskEvent,
-      ...fakePackMethods(),
-      close: engine.close,
-    });
+    engine.open.mockReset().mockResolvedValue(shellWorkspace({ listTickets: vi.fn(async () => []), close: engine.close }));
   });
 
   it('picks the folder in the native dialog, closes the workspace, relaunches, and the next start opens that folder', async () => {
@@ -479,14 +474,7 @@ describe('main process privacy wiring', () => {
     const append = vi.fn(async (_record: unknown) => undefined);
     engine.onDeskEvent.mockClear();
     engine.startWatching.mockReset().mockResolvedValue([]);
-    engine.open.mockReset().mockResolvedValue({
-      service: { ...llm.service(), ...fakeEngineMethods() },
-      listTickets: vi.fn(async () => []),
-      startWatching: engine.startWatching,
-      onDeskEvent: engine.onDeskEvent,
-      ...fakePackMethods(),
-      close: vi.fn(async () => undefined),
-    });
+    engine.open.mockReset().mockResolvedValue(shellWorkspace({ listTickets: vi.fn(async () => []), close: vi.fn(async () => undefined) }));
     guard.install.mockClear();
     vi.stubEnv('VIGIL_DATA_DIR', dataDir);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
