@@ -262,3 +262,32 @@ export function parseConfig<S extends z.ZodType>(service: string, schema: S, con
   if (!parsed.success) throw new ConnectorError(`${service} settings: ${describeSchemaError(parsed.error)}.`, 'config');
   return parsed.data;
 }
+
+/**
+ * How far back a search starts before the newest update already read, for searches that are eventually
+ * consistent: Jira's `search/jql` (documented as such: an update may show up after the call that follows it)
+ * and Zammad's Elasticsearch index (filled by a background job after each change). An update indexed late but
+ * stamped before the newest one seen is found on the next polls instead of being skipped until the ticket
+ * changes again. Five minutes covers a queue of background jobs on a busy instance; Atlassian and Zammad give no
+ * bound, so a later one is still lost (docs/connectors.md).
+ */
+export const LOOK_BACK_MS = 5 * 60_000;
+/** `seen` keys kept in a cursor at most: a few pages of a burst; beyond it the watcher's event ids de-duplicate. */
+const SEEN_LIMIT = 1000;
+
+/** The key of one state of an item read: `<id>@<update time>`. Read again unchanged, the item is skipped. */
+export function seenKey(id: string | number, updatedAt: string): string {
+  return `${id}@${isoTime(updatedAt)}`;
+}
+
+/** The keys still inside the look-back window before `since` (newest last, at most `SEEN_LIMIT`). */
+export function pruneSeen(keys: Iterable<string>, since: string | null): string[] {
+  const from = since === null ? -Infinity : Date.parse(since) - LOOK_BACK_MS;
+  const kept = [...new Set(keys)].filter((k) => Date.parse(k.slice(k.lastIndexOf('@') + 1)) >= from);
+  return kept.slice(-SEEN_LIMIT);
+}
+
+/** The start of the search window: `LOOK_BACK_MS` before `since`, in ISO 8601. */
+export function lookBackFrom(since: string): string {
+  return isoTime(Date.parse(since) - LOOK_BACK_MS);
+}
