@@ -2,11 +2,13 @@
  * Request Tracker 5 through its REST 2.0 API (docs.bestpractical.com/rt/5.0/RT/REST2.html), with an auth token
  * (`Authorization: token …`, created under Logged in as → Settings → Auth Tokens).
  *
- * Polling: a TicketSQL search `LastUpdated >= since` ordered by `LastUpdated`; then, for the whole page at once,
- * the tickets' transactions (a TransactionSQL search: who, what, when) and the text parts of their messages (a
- * JSON search of attachments by transaction id), so a page costs three requests however many tickets it has. `Create` and
+ * Polling: a TicketSQL search `LastUpdated >= since` ordered by `LastUpdated`, its date written at the offset RT
+ * reads it in (measured, `offset`); then, for the whole page at once, the tickets merged into them (`EffectiveId`),
+ * their transactions (a TransactionSQL search: who, what, when) and the text parts of their messages (a JSON search
+ * of attachments by transaction id), so a page costs four requests however many tickets it has. `Create` and
  * `Correspond` transactions are messages, `Comment` ones internal notes; a message by one of the ticket's
- * requestors is the customer's, by `RT_System` the system's, by anyone else an analyst's.
+ * requestors is the customer's, by `RT_System` the system's, by anyone else an analyst's. A ticket's history
+ * includes the history of the tickets merged into it, as RT shows it; a merged ticket is closed with `mergedInto`.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
