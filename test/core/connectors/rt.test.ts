@@ -230,6 +230,31 @@ describe('RT connector against a Request Tracker 5 west of UTC', { timeout: 240_
   });
 });
 
+describe('RT connector when the token\'s user has a time zone of their own', { timeout: 240_000 }, () => {
+  let rtUser: Rt5Server;
+  beforeAll(async () => {
+    // RT reads TicketSQL dates in the user's preference first: India (UTC+05:30, a half-hour offset) over New York.
+    rtUser = await startRt5({ timezone: 'America/New_York', analystTimezone: 'Asia/Kolkata' });
+  }, 300_000);
+  afterAll(async () => {
+    await rtUser?.stop();
+  });
+
+  it('measures the user\'s zone, not RT\'s, and finds what changed just now', async () => {
+    const c = createRtConnector({ id: 'rt-in', baseUrl: rtUser.url, token: rtUser.analystToken, startAt: testStart, timezone: 'Asia/Kolkata' }, policy, { warn: () => {} });
+    await expect(c.testConnection(signal)).resolves.toBeUndefined();
+    const id = await rtUser.createTicket('Mailbox full', 'My mailbox says it is full.');
+    const first = await drain(c, null);
+    expect(forTicket(first.events, `rt-in:${id}`).map((e) => e.type)).toContain('ticket_opened');
+    // A reply a moment later is found from the cursor: the window starts at the right instant, not 5.5 h off.
+    await rtUser.correspond(id, 'Archive the 2019 folder, please.', 'analyst');
+    const second = await drain(c, first.cursor);
+    expect(forTicket(second.events, `rt-in:${id}`).at(-1)!.ticket.messages.at(-1)!.text).toBe('Archive the 2019 folder, please.');
+    const error = await createRtConnector({ id: 'rt-in', baseUrl: rtUser.url, token: rtUser.analystToken, timezone: 'America/New_York' }, policy).testConnection(signal).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('reads search dates at UTC+05:30');
+  });
+});
+
 describe('RT mapping', () => {
   it('maps the default lifecycle to the spec statuses', () => {
     expect(['new', 'open', 'stalled', 'resolved', 'rejected', 'deleted', 'custom'].map(mapRtStatus)).toEqual([
