@@ -115,6 +115,9 @@ export class CopilotSink implements EventSink {
       if (index >= 0 && messages[index]?.author === 'customer') {
         record.suggestion = await this.engine.assistOnMessage(event.ticket, index, arrivedAt);
       }
+    } else if (event.type === 'ticket_closed' && (event.ticket as { mergedInto?: unknown }).mergedInto !== undefined) {
+      // A ticket closed by a merge (RT, Zendesk's `closed_by_merge`): its conversation lives on in the ticket it was
+      // merged into and is learned when that one closes; learning it here would store a stub or a twin.
     } else if (event.type === 'ticket_closed') {
       const learned = await this.engine.learnFromClosedTicket(event.ticket, this.options.learnPolicy ?? 'review');
       record.learned = { entryIds: learned.entryIds, status: learned.status };

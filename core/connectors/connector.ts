@@ -58,6 +58,12 @@ export interface FetchPage {
    * (`tickets.jsonl:4: messages.0.author: …`). The watcher reports them in the connector's health.
    */
   issues?: string[];
+  /**
+   * The source asked to slow down after part of a page (an HTTP 429 between the page's requests): the events
+   * read so far are in `events`, `cursor` continues after them, and the watcher waits this long before the next
+   * call instead of calling at once.
+   */
+  retryAfterMs?: number;
 }
 
 export interface Connector {
@@ -92,6 +98,8 @@ export class ConnectorError extends Error {
     message: string,
     readonly kind: ConnectorErrorKind,
     readonly retryAfterMs?: number,
+    /** The HTTP status behind it, when there was one (a 400 that means "start the search again", say). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'ConnectorError';

@@ -8,6 +8,13 @@
  * by the requester) is the customer, `private: true` an internal note. Freshdesk lists at most 300 pages of a
  * search, so the connector never pages far: it moves `updated_since` forward after every page instead
  * (`TimeCursor`).
+ *
+ * Rate limits: the account has a per-minute budget by plan (Trial 50, Growth 200, Pro 400, Enterprise 700), and a
+ * page costs the list (3 credits with its two `include`s) plus a conversations call per ticket. Pages are sized to
+ * the budget the `X-RateLimit-Total` header announces (`budgetPageSize`), and a 429 part way through a page keeps
+ * the tickets already read: the cursor records them and the next call, after the wait Freshdesk asked for, reads
+ * the same page and skips them. Every call delivers at least one ticket or waits, so a small plan is slow, never
+ * stuck.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
@@ -25,8 +32,13 @@ import {
   TimeCursorSchema,
   toSecond,
   VendorTime,
+  budgetPageSize,
+  DEFAULT_RATE_WAIT_MS,
+  isRateLimit,
+  PartialPageSchema,
+  rateLimitOf,
+  seenKey,
   type HttpConnectorOptions,
-  type TimeCursor,
   firstSyncStart,
   httpConnectorParts,
 } from './helpdeskEvents';
@@ -52,6 +64,9 @@ export const FreshdeskConfigSchema = z.object({
 export type FreshdeskConfig = z.input<typeof FreshdeskConfigSchema>;
 
 const FdId = z.number().int();
+
+const FdCursor = TimeCursorSchema.extend(PartialPageSchema.shape);
+type FdCursor = z.infer<typeof FdCursor>;
 
 const FdTicket = z.looseObject({
   id: FdId,
@@ -99,6 +114,9 @@ export class FreshdeskConnector implements Connector {
   private readonly config: z.output<typeof FreshdeskConfigSchema>;
   private readonly http: JsonHttpClient;
   private readonly warn: (message: string) => void;
+  /** The plan's calls per minute and the list's cost in credits, as Freshdesk's headers last said. */
+  private perMinute: number | undefined;
+  private listCost = 3;
 
   constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
     ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] })));
@@ -109,8 +127,14 @@ export class FreshdeskConnector implements Connector {
     await this.http.request('/api/v2/agents/me', { schema: z.looseObject({ id: FdId }), signal });
   }
 
+  private learn(headers: Headers, isList = false): void {
+    this.perMinute = rateLimitOf(headers) ?? this.perMinute;
+    const used = Number.parseInt(headers.get('x-ratelimit-used-currentrequest') ?? '', 10);
+    if (isList && Number.isFinite(used) && used > 0) this.listCost = used;
+  }
+
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
-    const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
+    const position: FdCursor = cursor === null ? { since: null, page: 1, done: [] } : decodeCursor(SERVICE, cursor, FdCursor);
     const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
     if (position.page > MAX_PAGE) {
       throw new ConnectorError(
@@ -118,18 +142,20 @@ export class FreshdeskConnector implements Connector {
         'bad_response',
       );
     }
-    const { data } = await this.http.request('/api/v2/tickets', {
+    const perPage = position.perPage ?? budgetPageSize(this.config.pageSize, this.perMinute, this.listCost);
+    const { data, headers } = await this.http.request('/api/v2/tickets', {
       query: {
         updated_since: since,
         order_by: 'updated_at',
         order_type: 'asc',
         include: 'description,stats',
-        per_page: this.config.pageSize,
+        per_page: perPage,
         page: position.page,
       },
       schema: z.array(z.unknown()),
       signal,
     });
+    this.learn(headers, true);
 
     const tickets: FdTicket[] = [];
     data.forEach((item, i) => {
@@ -137,8 +163,22 @@ export class FreshdeskConnector implements Connector {
       if (t) tickets.push(t);
     });
     const events: TicketEvent[] = [];
+    const done = new Set(position.done);
+    let read = 0;
     for (const t of lastByKey(tickets, (t) => String(t.id))) {
-      const messages = await this.conversations(t, signal);
+      const key = seenKey(t.id, t.updated_at);
+      if (done.has(key)) continue; // delivered before this page was rate-limited
+      let messages: Message[];
+      try {
+        messages = await this.conversations(t, signal);
+      } catch (error) {
+        if (!isRateLimit(error) || read === 0) throw error;
+        // Keep what this call read; the rest of the page comes after the wait.
+        const partial: FdCursor = { since, page: position.page, perPage, done: [...done] };
+        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
+      }
+      done.add(key);
+      read++;
       const status = t.stats?.status_updated_at;
       events.push(
         ...ticketEvents(this.id, {
@@ -155,13 +195,10 @@ export class FreshdeskConnector implements Connector {
         }),
       );
     }
-    const next = advanceTimeCursor(
-      { ...position, since },
-      tickets.map((t) => t.updated_at),
-      data.length >= this.config.pageSize,
-      toSecond,
-    );
-    return { events, cursor: JSON.stringify(next.cursor), more: next.more };
+    const next = advanceTimeCursor({ since, page: position.page }, tickets.map((t) => t.updated_at), data.length >= perPage, toSecond);
+    // Pages past the first of one second keep their size, or the offsets would shift.
+    const cursorOut: FdCursor = { ...next.cursor, done: [], ...(next.cursor.page > 1 ? { perPage } : {}) };
+    return { events, cursor: JSON.stringify(cursorOut), more: next.more };
   }
 
   async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
@@ -197,6 +234,7 @@ export class FreshdeskConnector implements Connector {
     let query: Record<string, number> | undefined = { per_page: 100 };
     while (next) {
       const { data, headers } = await this.http.request(next, { query, schema: z.array(z.unknown()), signal });
+      this.learn(headers);
       data.forEach((item, i) => {
         const c = parseItem(Conversation, item, `${SERVICE} ticket ${t.id} conversations [${i}]`, this.warn);
         if (!c) return;

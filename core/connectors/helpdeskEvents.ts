@@ -262,3 +262,77 @@ export function parseConfig<S extends z.ZodType>(service: string, schema: S, con
   if (!parsed.success) throw new ConnectorError(`${service} settings: ${describeSchemaError(parsed.error)}.`, 'config');
   return parsed.data;
 }
+
+/**
+ * How far back a search starts before the newest update already read, for searches that are eventually
+ * consistent: Jira's `search/jql` (documented as such: an update may show up after the call that follows it)
+ * and Zammad's Elasticsearch index (filled by a background job after each change). An update indexed late but
+ * stamped before the newest one seen is found on the next polls instead of being skipped until the ticket
+ * changes again. Five minutes covers a queue of background jobs on a busy instance; Atlassian and Zammad give no
+ * bound, so a later one is still lost (docs/connectors.md).
+ */
+export const LOOK_BACK_MS = 5 * 60_000;
+/** `seen` keys kept in a cursor at most: a few pages of a burst; beyond it the watcher's event ids de-duplicate. */
+const SEEN_LIMIT = 1000;
+
+/** The key of one state of an item read: `<id>@<update time>`. Read again unchanged, the item is skipped. */
+export function seenKey(id: string | number, updatedAt: string): string {
+  return `${id}@${isoTime(updatedAt)}`;
+}
+
+/** The keys still inside the look-back window before `since` (newest last, at most `SEEN_LIMIT`). */
+export function pruneSeen(keys: Iterable<string>, since: string | null): string[] {
+  const from = since === null ? -Infinity : Date.parse(since) - LOOK_BACK_MS;
+  const kept = [...new Set(keys)].filter((k) => Date.parse(k.slice(k.lastIndexOf('@') + 1)) >= from);
+  return kept.slice(-SEEN_LIMIT);
+}
+
+/** The start of the search window: `LOOK_BACK_MS` before `since`, in ISO 8601. */
+export function lookBackFrom(since: string): string {
+  return isoTime(Date.parse(since) - LOOK_BACK_MS);
+}
+
+/**
+ * The per-minute budget a helpdesk's rate-limit headers announce: Freshdesk's `X-RateLimit-Total`, Zendesk's
+ * `X-Rate-Limit`, or the IETF draft's `RateLimit-Limit` (which Zendesk also sends). Undefined when absent.
+ */
+export function rateLimitOf(headers: Headers): number | undefined {
+  for (const name of ['x-ratelimit-total', 'x-rate-limit', 'ratelimit-limit']) {
+    const value = Number.parseInt(headers.get(name) ?? '', 10);
+    if (Number.isFinite(value) && value > 0) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The share of the account's per-minute budget one page may use. The budget is the whole account's (the agents'
+ * browser sessions do not count, but every other integration does), so a page leaves a fifth of it to others.
+ */
+const BUDGET_SHARE = 0.8;
+
+/**
+ * Tickets per page that fit in one minute of the plan's budget: the list costs `listCost` credits and each ticket
+ * at least one more (its conversation). Never above the configured size, at least 1. With Freshdesk's trial (50 a
+ * minute) and its 3-credit list this is 37, where the configured 100 needed 103 calls and could never finish.
+ */
+export function budgetPageSize(configured: number, perMinute: number | undefined, listCost: number): number {
+  if (perMinute === undefined) return configured;
+  return Math.max(1, Math.min(configured, Math.floor(perMinute * BUDGET_SHARE) - listCost));
+}
+
+/**
+ * Where a page stopped when the helpdesk rate-limited it part way: the page size it was read with (so it is read
+ * again the same) and the tickets of it already delivered, as `seenKey`s, which the next call skips.
+ */
+export const PartialPageSchema = z.object({
+  perPage: z.number().int().min(1).optional(),
+  done: z.array(z.string()).default([]),
+});
+
+/** Why a page stopped early: a 429 after some of its tickets were read (the others wait for the next call). */
+export function isRateLimit(error: unknown): error is ConnectorError {
+  return error instanceof ConnectorError && error.kind === 'rate_limited';
+}
+
+/** Retry-After when a 429 did not say: the vendors' budgets are per minute. */
+export const DEFAULT_RATE_WAIT_MS = 60_000;

@@ -285,6 +285,8 @@ export class JsonHttpClient {
     return new ConnectorError(
       this.clean(`${this.service} at ${this.origin} rejected ${what} (HTTP ${status}).${said}`),
       'bad_response',
+      undefined,
+      status,
     );
   }
 

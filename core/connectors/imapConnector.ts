@@ -7,14 +7,19 @@
  *
  * The cursor is the mailbox's UIDVALIDITY and the last UID delivered; pages are `pageSize` messages in UID order.
  * Event ids come from Message-IDs, so a message delivered twice (a CC, a re-sent copy, a mailbox rebuilt with a new
- * UIDVALIDITY) is the same event and the watcher drops the repeat. Every connection first passes the egress
+ * UIDVALIDITY) is the same event and the watcher drops the repeat. A message without a Message-ID is known by a
+ * hash of what does not change when a mailbox is rebuilt (its Date header, sender, subject and text), never by its
+ * UID, which a rebuilt mailbox gives to another message. Every connection first passes the egress
  * policy (the host by name before anything is opened, then the addresses it resolves to, through the policy's own
  * `lookup`, so the socket dials exactly what was checked); credentials come from the secret store and are never put
  * in errors.
  *
  * Write-back (`postNote`, only on the analyst's click) appends the draft as a reply in the drafts mailbox with the
- * `\Draft` flag: nothing is sent; the analyst reviews and sends it from their mail client.
+ * `\Draft` flag: nothing is sent; the analyst reviews and sends it from their mail client. Its `From:` is the
+ * support team's address (the first full address in `supportAddresses`, else the login when it is an address;
+ * none when neither is, and the mail client fills it in), its Subject RFC 2047-encoded when not ASCII.
  */
+import { createHash } from 'node:crypto';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { errorMessage } from '../formats/errorMessage';
@@ -69,6 +74,35 @@ function firstReference(parsed: ParsedMail): string | null {
   const refs = (Array.isArray(parsed.references) ? parsed.references : [parsed.references]).flatMap((r) => (typeof r === 'string' ? r.split(/\s+/) : []));
   const first = refs.map(bare).find((r) => r.length > 0);
   return first ?? (parsed.inReplyTo ? bare(parsed.inReplyTo.split(/\s+/)[0] ?? '') || null : null);
+}
+
+/**
+ * The id of a message that has no Message-ID: a hash of its Date header, sender, subject and text, which a mailbox
+ * rebuild keeps (its UID and arrival time it does not). Shaped like a Message-ID so it threads and reads as one.
+ */
+export function contentMessageId(parts: { date: string; from: string; subject: string; text: string }): string {
+  const digest = createHash('sha256').update([parts.date, parts.from.toLowerCase(), parts.subject, parts.text].join('\n')).digest('hex');
+  return `no-message-id-${digest.slice(0, 32)}@vigil.local`;
+}
+
+/**
+ * A header value as RFC 2047 encoded words when it is not plain ASCII (`=?UTF-8?B?…?=`), each word at most 75
+ * characters and whole characters only, folded onto continuation lines.
+ */
+export function encodeHeaderWords(value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  // 45 bytes of UTF-8 are 60 of base64: with `=?UTF-8?B?` and `?=` a word stays under 75 (RFC 2047 §2).
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of value) {
+    if (Buffer.byteLength(chunk + char, 'utf8') > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join('\r\n ');
 }
 
 /** Subject without reply and forward prefixes (`Re: Fwd: AW: x` → `x`). */
@@ -192,13 +226,15 @@ export class ImapConnector implements Connector {
 
   private async toItem(msg: FetchMessageObject): Promise<MailItem> {
     const parsed = msg.source ? await simpleParser(msg.source, { skipImageLinks: true, skipTextToHtml: true }) : ({} as ParsedMail);
-    // `Message-ID: <>` (seen from broken mailers) leaves nothing: such a message is known by its UID, like one without.
-    const messageId = (parsed.messageId ? bare(parsed.messageId) : '') || `uid-${msg.uid}`;
-    const rootId = firstReference(parsed) ?? messageId;
     const fromAddress = parsed.from?.value[0]?.address ?? '';
     const date = (parsed.date ?? msg.internalDate ?? new Date()) as Date | string;
     const at = new Date(date).toISOString();
     const text = (parsed.text ?? '').trim();
+    // `Message-ID: <>` (seen from broken mailers) leaves nothing, like a message without one: then its content names it.
+    const messageId =
+      (parsed.messageId ? bare(parsed.messageId) : '') ||
+      contentMessageId({ date: parsed.date ? new Date(parsed.date).toISOString() : '', from: fromAddress, subject: parsed.subject ?? '', text });
+    const rootId = firstReference(parsed) ?? messageId;
     return {
       uid: msg.uid,
       messageId,
@@ -358,10 +394,11 @@ export class ImapConnector implements Connector {
       if (!last) throw new ConnectorError(`Ticket ${ticketId} is no longer in the mailbox "${this.options.mailbox}".`, 'config');
       const customer = [...thread].reverse().find((i) => i.message.author === 'customer');
       const references = [...new Set(thread.map((i) => `<${i.messageId}>`))].join(' ');
+      const from = this.options.supportAddresses.find((a) => !a.startsWith('@') && a.includes('@')) ?? (this.options.user.includes('@') ? this.options.user : undefined);
       const lines = [
-        `From: ${this.options.user}`,
-        ...(customer ? [`To: ${customer.from}`] : []),
-        `Subject: Re: ${baseSubject(thread[0]!.subject)}`,
+        ...(from ? [`From: <${from}>`] : []),
+        ...(customer ? [`To: <${customer.from}>`] : []),
+        `Subject: ${encodeHeaderWords(`Re: ${baseSubject(thread[0]!.subject)}`)}`,
         `In-Reply-To: <${last.messageId}>`,
         `References: ${references}`,
         `Date: ${new Date().toUTCString()}`,

@@ -5,9 +5,16 @@
  * credentials.
  *
  * JQL compares dates to the minute, in the time zone of the account that asks (`/rest/api/3/myself`), so the
- * search is `updated >= "<minute in that zone>"` and the issues of the last minute are read once more on the next
- * call; their events keep their ids, so the watcher drops them. The issue's description (Atlassian Document
- * Format) is the customer's first message; a comment by the reporter is the customer's, any other an analyst's.
+ * search is `updated >= "<minute in that zone>"`. Atlassian documents `search/jql` as eventually consistent (an
+ * update may show up in a later search than the one right after it), so each search starts `LOOK_BACK_MS` before
+ * the newest update read; issues read again unchanged are skipped by `key@updated`, and the events of the others
+ * keep their ids, so the watcher drops what it has. A `nextPageToken` expires after 7 days: a stored one Jira no
+ * longer takes (HTTP 400) restarts the search from the time cursor.
+ *
+ * The issue's description (Atlassian Document Format) is the customer's first message; a comment by the reporter
+ * or by a request participant (`/request/{key}/participant`: people CC'd on the request are customers too) is
+ * the customer's, any other an analyst's. The comments list answers an account that is not an agent of the
+ * service project with nothing at all, so the connection test checks the `SERVICEDESK_AGENT` permission.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
@@ -25,6 +32,9 @@ import {
   type HttpConnectorOptions,
   firstSyncStart,
   httpConnectorParts,
+  lookBackFrom,
+  pruneSeen,
+  seenKey,
 } from './helpdeskEvents';
 import { basicAuth, type JsonHttpClient } from './http';
 
@@ -54,6 +64,10 @@ const Cursor = z.object({
   token: z.string().nullable(),
   /** The newest update seen in this search so far. */
   newest: z.string().nullable(),
+  /** The minute the search window starts at while paging (`since` less the look-back). */
+  from: z.string().optional(),
+  /** Issues read in the look-back window, as `key@updated`. */
+  seen: z.array(z.string()).default([]),
 });
 type Cursor = z.infer<typeof Cursor>;
 
@@ -88,6 +102,17 @@ const Comment = z.looseObject({
   created: z.looseObject({ iso8601: VendorTime }),
 });
 
+const UserPage = z.looseObject({
+  values: z.array(z.looseObject({ accountId: z.string().nullish() })),
+  isLastPage: z.boolean(),
+  start: z.number(),
+  size: z.number(),
+});
+
+const Permissions = z.looseObject({
+  permissions: z.record(z.string(), z.looseObject({ havePermission: z.boolean() })),
+});
+
 const CommentPage = z.looseObject({
   values: z.array(z.unknown()),
   isLastPage: z.boolean(),
@@ -109,16 +134,35 @@ export function mapJsmStatus(name: string, category: string | undefined): Ticket
 export function adfToText(node: unknown): string {
   if (typeof node === 'string') return node;
   if (!node || typeof node !== 'object') return '';
-  const n = node as { type?: string; text?: string; content?: unknown[]; attrs?: { text?: string } };
+  const n = node as { type?: string; text?: string; content?: unknown[]; attrs?: { text?: string; url?: string } };
   if (n.type === 'text') return n.text ?? '';
   if (n.type === 'hardBreak') return '\n';
-  if (n.type === 'mention' || n.type === 'emoji') return n.attrs?.text ?? '';
+  if (n.type === 'mention' || n.type === 'emoji' || n.type === 'status') return n.attrs?.text ?? '';
+  // Smart links keep their address: "see https://status.example.com" must not become "see ".
+  if (n.type === 'inlineCard' || n.type === 'blockCard' || n.type === 'embedCard') return n.attrs?.url ?? '';
   const inner = (n.content ?? []).map(adfToText);
-  const block = ['doc', 'bulletList', 'orderedList', 'table', 'tableRow'].includes(n.type ?? '');
-  const text = inner.join(block ? '\n' : '');
+  const text = inner.join(ADF_CONTAINERS.has(n.type ?? '') ? '\n' : '');
   if (n.type === 'listItem') return `- ${text}`;
   return text;
 }
+
+/** ADF nodes whose children are blocks (paragraphs, lists, cells): one line each, never glued together. */
+const ADF_CONTAINERS = new Set([
+  'doc',
+  'bulletList',
+  'orderedList',
+  'listItem',
+  'panel',
+  'blockquote',
+  'table',
+  'tableRow',
+  'tableCell',
+  'tableHeader',
+  'expand',
+  'nestedExpand',
+  'layoutSection',
+  'layoutColumn',
+]);
 
 /** `yyyy/MM/dd HH:mm` in `timeZone`: the form JQL compares dates in. */
 export function jqlTime(iso: string, timeZone: string): string {
@@ -147,26 +191,64 @@ export class JsmConnector implements Connector {
     this.id = this.config.id;
   }
 
+  /**
+   * Checks the account, the project, and what a sync needs: the issues (`BROWSE_PROJECTS`) and, as an agent of
+   * the service project (`SERVICEDESK_AGENT`), the customers' comments and the internal notes; without it Jira
+   * answers the comment list with nothing, and every request would look unanswered.
+   */
   async testConnection(signal: AbortSignal): Promise<void> {
     await this.zone(signal);
     await this.http.request(`/rest/api/3/project/${encodeURIComponent(this.config.projectKey)}`, {
       schema: z.looseObject({ key: z.string() }),
       signal,
     });
+    const { data } = await this.http.request('/rest/api/3/mypermissions', {
+      query: { projectKey: this.config.projectKey, permissions: 'BROWSE_PROJECTS,SERVICEDESK_AGENT' },
+      schema: Permissions,
+      signal,
+    });
+    const has = (key: string): boolean => data.permissions[key]?.havePermission === true;
+    const missing: string[] = [];
+    if (!has('BROWSE_PROJECTS')) missing.push(`it cannot browse the project ${this.config.projectKey}, so Vigil sees no request`);
+    if (!has('SERVICEDESK_AGENT')) {
+      missing.push(
+        `it is not an agent of the service project ${this.config.projectKey}, so Jira shows it neither the comments nor the internal notes ` +
+          '(the comment list comes back empty and every request would look unanswered)',
+      );
+    }
+    if (missing.length > 0) {
+      throw new ConnectorError(
+        `The Jira account ${this.config.email} can sign in, but ${missing.join('; and ')}. Give it an agent licence and the ` +
+          `Service Desk Team role in ${this.config.projectKey}, or use an agent's API token.`,
+        'auth',
+      );
+    }
   }
 
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     const position: Cursor =
       cursor === null
-        ? { since: toMinute(firstSyncStart(this.config.startAt)), token: null, newest: null }
+        ? { since: toMinute(firstSyncStart(this.config.startAt)), token: null, newest: null, from: toMinute(firstSyncStart(this.config.startAt)), seen: [] }
         : decodeCursor(SERVICE, cursor, Cursor);
+    const from = position.from ?? toMinute(lookBackFrom(position.since));
     const timeZone = await this.zone(signal);
-    const jql = `project = "${this.config.projectKey}" AND updated >= "${jqlTime(position.since, timeZone)}" ORDER BY updated ASC, key ASC`;
-    const { data } = await this.http.request('/rest/api/3/search/jql', {
-      query: { jql, fields: FIELDS, maxResults: this.config.pageSize, nextPageToken: position.token ?? undefined },
-      schema: SearchPage,
-      signal,
-    });
+    const jql = `project = "${this.config.projectKey}" AND updated >= "${jqlTime(from, timeZone)}" ORDER BY updated ASC, key ASC`;
+    const search = (token: string | null) =>
+      this.http.request('/rest/api/3/search/jql', {
+        query: { jql, fields: FIELDS, maxResults: this.config.pageSize, nextPageToken: token ?? undefined },
+        schema: SearchPage,
+        signal,
+      });
+    let data: z.infer<typeof SearchPage>;
+    try {
+      ({ data } = await search(position.token));
+    } catch (error) {
+      // Jira's page tokens expire after 7 days (a watcher stopped over a holiday): the search starts again from
+      // the time cursor; what it reads again is skipped or de-duplicated.
+      if (!(position.token && error instanceof ConnectorError && error.status === 400)) throw error;
+      this.warn(`${SERVICE} no longer takes the saved page token (it expires after 7 days); the search starts again from ${from}.`);
+      ({ data } = await search(null));
+    }
 
     const issues: Issue[] = [];
     data.issues.forEach((item, i) => {
@@ -175,16 +257,22 @@ export class JsmConnector implements Connector {
     });
     const events: TicketEvent[] = [];
     let newest = position.newest;
+    const seen = new Set(position.seen);
     for (const issue of lastByKey(issues, (i) => i.id)) {
       const updated = isoTime(issue.fields.updated);
       if (newest === null || Date.parse(updated) > Date.parse(newest)) newest = updated;
+      const key = seenKey(issue.key, updated);
+      if (seen.has(key)) continue; // read unchanged within the look-back window
       events.push(...(await this.issueEvents(issue, signal)));
-    }
-    if (data.nextPageToken && data.isLast !== true) {
-      return { events, cursor: JSON.stringify({ since: position.since, token: data.nextPageToken, newest }), more: true };
+      seen.add(key);
     }
     const since = newest !== null && toMinute(newest) > position.since ? toMinute(newest) : position.since;
-    return { events, cursor: JSON.stringify({ since, token: null, newest: null }), more: false };
+    if (data.nextPageToken && data.isLast !== true) {
+      const next: Cursor = { since: position.since, token: data.nextPageToken, newest, from, seen: pruneSeen(seen, since) };
+      return { events, cursor: JSON.stringify(next), more: true };
+    }
+    const next: Cursor = { since, token: null, newest: null, seen: pruneSeen(seen, since) };
+    return { events, cursor: JSON.stringify(next), more: false };
   }
 
   async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
@@ -228,9 +316,32 @@ export class JsmConnector implements Connector {
     return zone;
   }
 
+  /** The request's participants (people the customer CC'd or added): customers, as the reporter is. */
+  private async participants(key: string, signal: AbortSignal): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (let start = 0; ; ) {
+      const { data } = await this.http.request(`/rest/servicedeskapi/request/${key}/participant`, {
+        query: { start, limit: 50 },
+        schema: UserPage,
+        signal,
+      });
+      for (const u of data.values) if (u.accountId) ids.add(u.accountId);
+      if (data.isLastPage || data.values.length === 0) return ids;
+      start = data.start + data.size;
+    }
+  }
+
   private async issueEvents(issue: Issue, signal: AbortSignal): Promise<TicketEvent[]> {
     const f = issue.fields;
     const reporter = f.reporter?.accountId;
+    let customers: Set<string> | null = null;
+    const isCustomer = async (accountId: string | null | undefined): Promise<boolean> => {
+      if (!accountId) return false;
+      if (accountId === reporter) return true;
+      // Asked only when someone other than the reporter wrote: most requests never need it.
+      customers ??= await this.participants(issue.key, signal);
+      return customers.has(accountId);
+    };
     const messages: Message[] = [];
     const description = adfToText(f.description).trim();
     if (description) messages.push({ id: 'description', author: 'customer', text: description, at: isoTime(f.created) });
@@ -251,10 +362,10 @@ export class JsmConnector implements Connector {
         }
         throw error;
       }
-      data.values.forEach((item, i) => {
+      for (const [i, item] of data.values.entries()) {
         const c = parseItem(Comment, item, `${SERVICE} ${issue.key} comments values.${i}`, this.warn);
-        if (!c) return;
-        const customer = reporter !== undefined && c.author?.accountId === reporter;
+        if (!c) continue;
+        const customer = await isCustomer(c.author?.accountId);
         messages.push({
           id: c.id,
           author: customer ? 'customer' : 'analyst',
@@ -262,7 +373,7 @@ export class JsmConnector implements Connector {
           at: isoTime(c.created.iso8601),
           ...(customer ? {} : { internal: !c.public }),
         });
-      });
+      }
       if (data.isLastPage || data.values.length === 0) break;
       start = data.start + data.size;
     }

@@ -2,11 +2,13 @@
  * Request Tracker 5 through its REST 2.0 API (docs.bestpractical.com/rt/5.0/RT/REST2.html), with an auth token
  * (`Authorization: token …`, created under Logged in as → Settings → Auth Tokens).
  *
- * Polling: a TicketSQL search `LastUpdated >= since` ordered by `LastUpdated`; then, for the whole page at once,
- * the tickets' transactions (a TransactionSQL search: who, what, when) and the text parts of their messages (a
- * JSON search of attachments by transaction id), so a page costs three requests however many tickets it has. `Create` and
+ * Polling: a TicketSQL search `LastUpdated >= since` ordered by `LastUpdated`, its date written at the offset RT
+ * reads it in (measured, `offset`); then, for the whole page at once, the tickets merged into them (`EffectiveId`),
+ * their transactions (a TransactionSQL search: who, what, when) and the text parts of their messages (a JSON search
+ * of attachments by transaction id), so a page costs four requests however many tickets it has. `Create` and
  * `Correspond` transactions are messages, `Comment` ones internal notes; a message by one of the ticket's
- * requestors is the customer's, by `RT_System` the system's, by anyone else an analyst's.
+ * requestors is the customer's, by `RT_System` the system's, by anyone else an analyst's. A ticket's history
+ * includes the history of the tickets merged into it, as RT shows it; a merged ticket is closed with `mergedInto`.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
@@ -20,6 +22,7 @@ import {
   lastByKey,
   nativeTicketId,
   parseItem,
+  prefixedTicketId,
   ticketEvents,
   TimeCursorSchema,
   VendorTime,
@@ -46,8 +49,9 @@ export const RtConfigSchema = z.object({
   /** Where a first sync starts (ISO 8601); default 30 days back. */
   startAt: z.iso.datetime({ offset: true }).optional(),
   /**
-   * The time zone RT reads TicketSQL dates in (the token user's preference, else RT's `$Timezone`); a wrong
-   * zone shifts the search window. Default UTC.
+   * The time zone RT reads TicketSQL dates in: the token user's preference, else RT's `$Timezone` (upstream's
+   * default US/Eastern, Debian's the system zone). Optional: the connector measures the offset RT applies
+   * (`measureRtOffset`) and uses it; when this is set and disagrees, the connection test says so.
    */
   timezone: z
     .string()
@@ -59,7 +63,7 @@ export const RtConfigSchema = z.object({
         return false;
       }
     }, 'must be a time zone name such as Europe/Paris')
-    .default('UTC'),
+    .optional(),
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type RtConfig = z.input<typeof RtConfigSchema>;
@@ -69,6 +73,7 @@ const Id = z.union([z.string(), z.number()]).transform(String);
 
 const SearchItem = z.looseObject({
   id: Id,
+  EffectiveId: Id.nullish(),
   Subject: z.string().nullish(),
   Status: z.string(),
   Created: VendorTime,
@@ -124,6 +129,29 @@ export function mapRtStatus(status: string): TicketStatus | 'deleted' {
   return STATUS[s] ?? 'open';
 }
 
+/**
+ * Every time zone in use is a whole number of quarter hours from UTC, between UTC−12:00 and UTC+14:00: the
+ * measurement searches those 113 offsets (7 searches).
+ */
+const OFFSET_STEP_MS = 15 * 60_000;
+const OFFSET_STEPS = 56;
+/** The measured offset is used this long, so a daylight-saving change is followed within the hour. */
+const OFFSET_TTL_MS = 3_600_000;
+
+/** Milliseconds `timeZone` is ahead of UTC at `utcMs` (−18000000 for New York in winter). */
+export function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  const wall = ticketSqlTime(new Date(utcMs).toISOString(), timeZone);
+  return Date.parse(`${wall.replace(' ', 'T')}Z`) - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** `UTC−05:00`, `UTC+05:30`. */
+export function formatOffset(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `UTC${offsetMs < 0 ? '−' : '+'}${hh}:${mm}`;
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in `timeZone`, the form TicketSQL reads. */
 export function ticketSqlTime(iso: string, timeZone: string): string {
   const parts = Object.fromEntries(
@@ -162,6 +190,8 @@ export class RtConnector implements Connector {
   private readonly config: z.output<typeof RtConfigSchema>;
   private readonly http: JsonHttpClient;
   private readonly warn: (message: string) => void;
+  /** The offset RT reads TicketSQL dates at, as last measured. */
+  private measured: { offsetMs: number; at: number } | null = null;
 
   constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
     ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` })));
@@ -176,6 +206,63 @@ export class RtConnector implements Connector {
       schema: collection,
       signal,
     });
+    const offsetMs = await this.offset(signal, true);
+    const zone = this.config.timezone;
+    if (zone && offsetMs !== null && zoneOffsetMs(zone, Date.now()) !== offsetMs) {
+      throw new ConnectorError(
+        `Request Tracker at ${this.http.origin} reads search dates at ${formatOffset(offsetMs)} (the time zone of the token's user, ` +
+          `else RT's $Timezone), but this connector is set to ${zone} (${formatOffset(zoneOffsetMs(zone, Date.now()))}). ` +
+          "Set the connector's time zone to RT's, or leave it empty so Vigil measures it; until then Vigil searches at the offset it measured.",
+        'config',
+      );
+    }
+  }
+
+  /**
+   * The offset (ms ahead of UTC) at which RT reads TicketSQL dates, measured on the most recently updated ticket:
+   * `LastUpdated >= 'T + x'` (T its update time as a UTC wall clock) matches exactly when x is at most RT's
+   * offset, so a binary search over the quarter hours finds it. RT has no API that tells the zone: its REST 2.0
+   * user record leaves the preference out, and `$Timezone` is server configuration. Null while RT has no ticket
+   * (nothing to miss then).
+   */
+  private async offset(signal: AbortSignal, fresh = false): Promise<number | null> {
+    if (!fresh && this.measured && Date.now() - this.measured.at < OFFSET_TTL_MS) return this.measured.offsetMs;
+    const { data } = await this.http.request('/REST/2.0/tickets', {
+      query: { query: 'id > 0', orderby: 'LastUpdated', order: 'DESC', per_page: 1, fields: 'LastUpdated' },
+      schema: collection,
+      signal,
+    });
+    const newest = parseItem(z.looseObject({ id: Id, LastUpdated: VendorTime }), data.items[0], `${SERVICE} newest ticket`, this.warn);
+    if (!newest) return null;
+    const updated = Date.parse(newest.LastUpdated);
+    const matches = async (steps: number): Promise<boolean> => {
+      const wall = ticketSqlTime(new Date(updated + steps * OFFSET_STEP_MS).toISOString(), 'UTC');
+      const { data: found } = await this.http.request('/REST/2.0/tickets', {
+        query: { query: `id = ${Number(newest.id)} AND LastUpdated >= '${wall}'`, per_page: 1, fields: 'id' },
+        schema: collection,
+        signal,
+      });
+      return found.count > 0;
+    };
+    let lo = -OFFSET_STEPS;
+    let hi = OFFSET_STEPS;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (await matches(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    this.measured = { offsetMs: lo * OFFSET_STEP_MS, at: Date.now() };
+    return this.measured.offsetMs;
+  }
+
+  /** `iso` as a TicketSQL date RT reads back as that instant. */
+  private async sqlTime(iso: string, signal: AbortSignal): Promise<string> {
+    const zone = this.config.timezone;
+    const offsetMs = await this.offset(signal);
+    if (offsetMs === null) return ticketSqlTime(iso, zone ?? 'UTC');
+    // A configured zone that agrees also follows daylight saving back across the window; otherwise the offset.
+    if (zone && zoneOffsetMs(zone, Date.now()) === offsetMs) return ticketSqlTime(iso, zone);
+    return ticketSqlTime(new Date(Date.parse(iso) + offsetMs).toISOString(), 'UTC');
   }
 
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
@@ -186,7 +273,7 @@ export class RtConnector implements Connector {
     const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
     const { data } = await this.http.request('/REST/2.0/tickets', {
       query: {
-        query: this.scope(`LastUpdated >= '${ticketSqlTime(since, this.config.timezone)}'`),
+        query: this.scope(`LastUpdated >= '${await this.sqlTime(since, signal)}'`),
         // Ties within a second in a fixed order, so paging through one second neither skips nor repeats.
         orderby: ['LastUpdated', 'id'],
         order: ['ASC', 'ASC'],
@@ -205,10 +292,27 @@ export class RtConnector implements Connector {
       if (t) tickets.push(t);
     });
     const live = lastByKey(tickets, (t) => t.id).filter((t) => mapRtStatus(t.Status) !== 'deleted');
-    const { history, parts } = await this.details(live.map((t) => t.id), signal);
+    const merged = await this.mergedInto(live.map((t) => t.id), signal);
+    const allMerged = [...merged.values()].flat();
+    const { history, parts } = await this.details([...live.map((t) => t.id), ...allMerged.map((m) => m.id)], signal);
     const events: TicketEvent[] = [];
     for (const t of live) {
-      events.push(...this.ticketEvents(t, mapRtStatus(t.Status) as TicketStatus, history.get(t.id) ?? [], parts));
+      const sources = merged.get(t.id) ?? [];
+      // RT shows a ticket's history with the history of every ticket merged into it; so does Vigil.
+      const combined = [t, ...sources].flatMap((s) => history.get(s.id) ?? []).sort((a, b) => Number(a.id) - Number(b.id));
+      const requestors = sources.flatMap((s) => s.Requestor.map((r) => r.id));
+      events.push(...this.ticketEvents(t, mapRtStatus(t.Status) as TicketStatus, combined, parts, { requestors }));
+      for (const source of sources) {
+        // The merged ticket leaves RT's searches for good: close it on the desk, marked so it is not learned twice.
+        const own = history.get(source.id) ?? [];
+        const mergedAt = own.find((tx) => tx.Type === 'AddLink' && tx.Field === 'MergedInto')?.Created;
+        events.push(
+          ...this.ticketEvents(source, 'closed', own, parts, {
+            statusSince: mergedAt ? isoTime(mergedAt) : undefined,
+            extra: { mergedInto: prefixedTicketId(this.id, t.id) },
+          }),
+        );
+      }
     }
     const updated = tickets.map((t) => isoTime(t.LastUpdated));
     const next = advanceTimeCursor({ ...position, since }, updated, data.items.length >= this.config.pageSize, toSecond);
@@ -236,6 +340,33 @@ export class RtConnector implements Connector {
       schema: z.unknown(),
       signal,
     });
+  }
+
+  /**
+   * The tickets merged into each of `ids`, by survivor. RT's searches leave merged tickets out unless the query
+   * names `EffectiveId`; a merged ticket keeps its own id and transactions, with `EffectiveId` the survivor's.
+   */
+  private async mergedInto(ids: string[], signal: AbortSignal): Promise<Map<string, SearchItem[]>> {
+    const out = new Map<string, SearchItem[]>();
+    if (ids.length === 0) return out;
+    const found = await this.all(
+      '/REST/2.0/tickets',
+      {
+        query: {
+          query: ids.map((id) => `EffectiveId = ${Number(id)}`).join(' OR '),
+          fields: 'EffectiveId,Subject,Status,Created,LastUpdated,Requestor,Queue',
+          'fields[Queue]': 'Name',
+        },
+      },
+      SearchItem,
+      `${SERVICE} merged tickets`,
+      signal,
+    );
+    for (const m of found) {
+      if (!m.EffectiveId || m.EffectiveId === m.id) continue;
+      out.set(m.EffectiveId, [...(out.get(m.EffectiveId) ?? []), m]);
+    }
+    return out;
   }
 
   private scope(query: string): string {
@@ -287,7 +418,8 @@ export class RtConnector implements Connector {
         query: {
           query:
             `ObjectType = 'RT::Ticket' AND (${ids.map((id) => `ObjectId = ${Number(id)}`).join(' OR ')}) AND ` +
-            "(Type = 'Create' OR Type = 'Correspond' OR Type = 'Comment' OR Type = 'Status' OR (Type = 'Set' AND Field = 'Status'))",
+            "(Type = 'Create' OR Type = 'Correspond' OR Type = 'Comment' OR Type = 'Status' OR (Type = 'Set' AND Field = 'Status') OR " +
+            "(Type = 'AddLink' AND Field = 'MergedInto'))",
           fields: 'Type,Creator,Created,Field,NewValue,ObjectId',
           orderby: 'id',
           order: 'ASC',
@@ -316,8 +448,14 @@ export class RtConnector implements Connector {
     return { history, parts };
   }
 
-  private ticketEvents(t: SearchItem, status: TicketStatus, history: Transaction[], parts: Map<string, Attachment[]>): TicketEvent[] {
-    const requestors = new Set(t.Requestor.map((r) => r.id.toLowerCase()));
+  private ticketEvents(
+    t: SearchItem,
+    status: TicketStatus,
+    history: Transaction[],
+    parts: Map<string, Attachment[]>,
+    more: { requestors?: string[]; statusSince?: string; extra?: Record<string, unknown> } = {},
+  ): TicketEvent[] {
+    const requestors = new Set([...t.Requestor.map((r) => r.id), ...(more.requestors ?? [])].map((r) => r.toLowerCase()));
     // A ticket without requestors (made through the API) counts its creator as the customer, as mail would.
     const create = history.find((tx) => tx.Type === 'Create');
     if (requestors.size === 0 && create) requestors.add(create.Creator.id.toLowerCase());
@@ -343,24 +481,29 @@ export class RtConnector implements Connector {
       nativeId: t.id,
       subject: t.Subject ?? undefined,
       status,
-      statusSince: statusSince && statusSince !== UNSET_DATE ? statusSince : undefined,
+      statusSince: more.statusSince ?? (statusSince && statusSince !== UNSET_DATE ? statusSince : undefined),
       team: t.Queue?.Name ?? undefined,
       requester: t.Requestor[0]?.id,
       createdAt: isoTime(t.Created),
       updatedAt: isoTime(t.LastUpdated),
       messages,
+      ...(more.extra ? { extra: more.extra } : {}),
     });
   }
 }
 
-/** The message's own text: its first plain-text part that is not a file, else its HTML part as text. */
+/**
+ * The message's own text: its first plain-text part that is not a file, else its HTML part as text. A reply
+ * that is only a file (a screenshot sent back) is `[attachment: name]`, so the conversation keeps its turn.
+ */
 function messageText(parts: Attachment[]): string | undefined {
-  const body = parts.filter((p) => !p.Filename && p.Content);
+  const body = parts.filter((p) => !p.Filename && p.Content?.trim());
   const plain = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/plain'));
   if (plain?.Content) return plain.Content.trimEnd();
   const html = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/html'));
   if (html?.Content) return htmlToText(html.Content).trim();
-  return undefined;
+  const files = parts.filter((p) => p.Filename).map((p) => `[attachment: ${p.Filename}]`);
+  return files.length > 0 ? files.join('\n') : undefined;
 }
 
 /** The factory the connector registry calls with a validated config. */

@@ -6,7 +6,13 @@
  * (`Authorization: Token token=…`, Profile → Token Access, permission `ticket.agent`).
  *
  * An article's `sender` says who wrote it (`Customer`, `Agent`, `System`) and `internal` marks notes.
- * Merged and removed tickets are left out: their articles live on in the ticket they were merged into.
+ * A state counts by its type (`GET /api/v1/ticket_states?expand=true`: `state_type` `closed`, `pending action`…),
+ * so a custom closing state such as "solved" closes the ticket. Merged and removed tickets are left out: their
+ * articles live on in the ticket they were merged into. A close is dated by `last_close_at` (Zammad sets
+ * `close_at` on the first close only), so a reopened ticket closed again is a new close.
+ *
+ * The search index is filled by a background job, so an update can become searchable after a later one: each
+ * search starts `LOOK_BACK_MS` before the newest update read, skipping the tickets it already read unchanged.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
@@ -14,18 +20,18 @@ import type { Message, TicketStatus } from '../formats/schemas';
 import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
 import {
   CONNECTOR_ID,
-  advanceTimeCursor,
   decodeCursor,
+  lookBackFrom,
+  pruneSeen,
+  seenKey,
   isoTime,
   lastByKey,
   nativeTicketId,
   parseItem,
   ticketEvents,
-  TimeCursorSchema,
   toSecond,
   VendorTime,
   type HttpConnectorOptions,
-  type TimeCursor,
   firstSyncStart,
   httpConnectorParts,
 } from './helpdeskEvents';
@@ -58,6 +64,7 @@ const ZTicket = z.looseObject({
   created_at: VendorTime,
   updated_at: VendorTime,
   close_at: VendorTime.nullish(),
+  last_close_at: VendorTime.nullish(),
 });
 type ZTicket = z.infer<typeof ZTicket>;
 
@@ -70,15 +77,34 @@ const Article = z.looseObject({
   created_at: VendorTime,
 });
 
-/** Zammad's default states; anything else (a custom state) counts as open. */
-export function mapZammadState(state: string): TicketStatus | 'skip' {
-  const s = state.toLowerCase();
+/**
+ * A Zammad state type (or, for a state Zammad did not describe, the state's own name, which for the default
+ * states is their type) onto the spec's status; merged and removed tickets are skipped.
+ */
+export function mapZammadState(stateType: string): TicketStatus | 'skip' {
+  const s = stateType.toLowerCase();
   if (s === 'merged' || s === 'removed') return 'skip';
   if (s === 'new') return 'new';
   if (s === 'closed') return 'closed';
   if (s.startsWith('pending')) return 'pending';
   return 'open';
 }
+
+/** Zammad's seeded state type ids (db/seeds/ticket_state_types), for a state listed without its type's name. */
+const STATE_TYPE_IDS: Record<number, string> = { 1: 'new', 2: 'open', 3: 'pending reminder', 4: 'pending action', 5: 'closed', 6: 'merged', 7: 'removed' };
+
+const State = z.looseObject({ name: z.string(), state_type_id: ZId.nullish(), state_type: z.string().nullish() });
+
+const LookBackCursor = z.object({
+  /** The newest update read (whole seconds, UTC). */
+  since: z.string().nullable(),
+  page: z.number().int().min(1),
+  /** The search window's start while paging through it. */
+  from: z.string().optional(),
+  /** Tickets read in the look-back window, as `id@updated_at`. */
+  seen: z.array(z.string()).default([]),
+});
+type LookBackCursor = z.infer<typeof LookBackCursor>;
 
 function htmlToText(html: string): string {
   return html
@@ -100,6 +126,8 @@ export class ZammadConnector implements Connector {
   private readonly config: z.output<typeof ZammadConfigSchema>;
   private readonly http: JsonHttpClient;
   private readonly warn: (message: string) => void;
+  /** State name (lower case) → state type, read once per connector. */
+  private stateTypes: Map<string, string> | null = null;
 
   constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
     ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] })));
@@ -110,12 +138,28 @@ export class ZammadConnector implements Connector {
     await this.http.request('/api/v1/users/me', { schema: z.looseObject({ id: ZId }), signal });
   }
 
+  /** The type of every state, so a custom state is read by what it means. */
+  private async states(signal: AbortSignal): Promise<Map<string, string>> {
+    if (this.stateTypes) return this.stateTypes;
+    const { data } = await this.http.request('/api/v1/ticket_states', { query: { expand: true }, schema: z.array(z.unknown()), signal });
+    const types = new Map<string, string>();
+    data.forEach((item, i) => {
+      const s = parseItem(State, item, `${SERVICE} ticket_states [${i}]`, this.warn);
+      const type = s && (s.state_type ?? (s.state_type_id != null ? STATE_TYPE_IDS[s.state_type_id] : undefined));
+      if (s && type) types.set(s.name.toLowerCase(), type);
+    });
+    this.stateTypes = types;
+    return types;
+  }
+
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
-    const position: TimeCursor = cursor === null ? { since: null, page: 1 } : decodeCursor(SERVICE, cursor, TimeCursorSchema);
+    const position: LookBackCursor = cursor === null ? { since: null, page: 1, seen: [] } : decodeCursor(SERVICE, cursor, LookBackCursor);
     const since = position.since ?? toSecond(firstSyncStart(this.config.startAt));
+    const from = position.from ?? (position.since === null ? since : lookBackFrom(since));
+    const types = await this.states(signal);
     const { data } = await this.http.request('/api/v1/tickets/search', {
       query: {
-        query: `updated_at:["${since}" TO *]`,
+        query: `updated_at:["${from}" TO *]`,
         sort_by: 'updated_at',
         order_by: 'asc',
         expand: true,
@@ -131,16 +175,23 @@ export class ZammadConnector implements Connector {
       if (t) tickets.push(t);
     });
     const events: TicketEvent[] = [];
+    const seen = new Set(position.seen);
+    let newest = since;
     for (const t of lastByKey(tickets, (t) => String(t.id))) {
-      const status = mapZammadState(t.state);
+      if (toSecond(t.updated_at) > newest) newest = toSecond(t.updated_at);
+      const key = seenKey(t.id, t.updated_at);
+      if (seen.has(key)) continue; // read unchanged within the look-back window
+      seen.add(key);
+      const status = mapZammadState(types.get(t.state.toLowerCase()) ?? t.state);
       if (status === 'skip') continue;
+      const closedAt = t.last_close_at ?? t.close_at;
       const messages = await this.articles(t, signal);
       events.push(
         ...ticketEvents(this.id, {
           nativeId: t.id,
           subject: t.title ?? undefined,
           status,
-          statusSince: status === 'closed' && t.close_at ? isoTime(t.close_at) : undefined,
+          statusSince: status === 'closed' && closedAt ? isoTime(closedAt) : undefined,
           team: t.group ?? undefined,
           requester: t.customer ?? (t.customer_id != null ? String(t.customer_id) : undefined),
           createdAt: isoTime(t.created_at),
@@ -150,8 +201,12 @@ export class ZammadConnector implements Connector {
         }),
       );
     }
-    const next = advanceTimeCursor({ ...position, since }, tickets.map((t) => t.updated_at), data.length >= this.config.pageSize, toSecond);
-    return { events, cursor: JSON.stringify(next.cursor), more: next.more };
+    // Paging keeps its window, so the pages of one search neither skip nor repeat; the next search looks back.
+    const full = data.length >= this.config.pageSize;
+    const next: LookBackCursor = full
+      ? { since: newest, page: position.page + 1, from, seen: pruneSeen(seen, newest) }
+      : { since: newest, page: 1, seen: pruneSeen(seen, newest) };
+    return { events, cursor: JSON.stringify(next), more: full };
   }
 
   async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {

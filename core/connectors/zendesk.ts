@@ -6,7 +6,17 @@
  *
  * The export's `after_cursor` is the connector's cursor, so a sync resumes exactly where the last page ended;
  * `end_of_stream` says whether more is waiting now. Comments carry `public: false` for internal notes; their
- * authors' roles come from the `users` side-load (`end-user` is the customer).
+ * authors' roles come from the `users` side-load (`end-user` is the customer). The export reads up to a minute
+ * behind: a ticket updated in the last minute comes in a later call (Zendesk's "Incremental Exports" reference).
+ *
+ * Rate limits: a per-minute budget for the account by plan (Team 200, Growth and Professional 400, Enterprise 700,
+ * High Volume 2500), announced in `X-Rate-Limit`, plus the export's own 10 a minute. Each ticket of a page costs a
+ * comments call, so pages are sized to the announced budget (`budgetPageSize`), and a 429 part way through a page
+ * keeps the tickets already read: the cursor records them, and the next call reads the same export page after the
+ * wait and skips them.
+ *
+ * A ticket Zendesk closed because it was merged into another (tag `closed_by_merge`) is closed with `mergedInto`,
+ * so the desk closes it and learning leaves it out: its conversation continues in the ticket it was merged into.
  */
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
@@ -24,6 +34,13 @@ import {
   type HttpConnectorOptions,
   firstSyncStart,
   httpConnectorParts,
+  budgetPageSize,
+  DEFAULT_RATE_WAIT_MS,
+  isRateLimit,
+  PartialPageSchema,
+  prefixedTicketId,
+  rateLimitOf,
+  seenKey,
 } from './helpdeskEvents';
 import { basicAuth, type JsonHttpClient } from './http';
 
@@ -82,7 +99,15 @@ const CommentsPage = z.looseObject({
   meta: z.looseObject({ has_more: z.boolean(), after_cursor: z.string().nullish() }).nullish(),
 });
 
-const CursorSchema = z.object({ after: z.string() });
+/** The export position a page was read from (`after`, or the first `start` time), and any partial progress in it. */
+const CursorSchema = z
+  .object({ after: z.string().optional(), start: z.number().int().optional() })
+  .extend(PartialPageSchema.shape)
+  .refine((c) => c.after !== undefined || c.start !== undefined, 'needs after or start');
+type ZdCursor = z.infer<typeof CursorSchema>;
+
+/** Zendesk's merge note on the closed ticket: "This request was closed and merged into request #123 …". */
+const MERGED_INTO = /merged into request #(\d+)/i;
 
 const STATUS: Record<string, TicketStatus> = {
   new: 'new',
@@ -105,6 +130,8 @@ export class ZendeskConnector implements Connector {
   private readonly config: z.output<typeof ZendeskConfigSchema>;
   private readonly http: JsonHttpClient;
   private readonly warn: (message: string) => void;
+  /** The account's requests per minute, as Zendesk's headers last said. */
+  private perMinute: number | undefined;
 
   constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
     ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] })));
@@ -126,17 +153,16 @@ export class ZendeskConnector implements Connector {
   }
 
   async fetchSince(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
+    const position: ZdCursor =
+      cursor === null ? { start: Math.floor(Date.parse(firstSyncStart(this.config.startAt)) / 1000), done: [] } : decodeCursor(SERVICE, cursor, CursorSchema);
+    const perPage = position.perPage ?? budgetPageSize(this.config.pageSize, this.perMinute, 1);
     const query: Record<string, string | number | boolean> = {
-      per_page: this.config.pageSize,
+      per_page: perPage,
       exclude_deleted: true,
       include: 'groups,metric_sets',
     };
-    if (cursor === null) {
-      const start = Date.parse(firstSyncStart(this.config.startAt));
-      query.start_time = Math.floor(start / 1000);
-    } else {
-      query.cursor = decodeCursor(SERVICE, cursor, CursorSchema).after;
-    }
+    if (position.after !== undefined) query.cursor = position.after;
+    else query.start_time = position.start!;
     const { data } = await this.http.request('/api/v2/incremental/tickets/cursor.json', { query, schema: ExportPage, signal });
 
     const groups = new Map((data.groups ?? []).map((g) => [g.id, g.name]));
@@ -147,11 +173,26 @@ export class ZendeskConnector implements Connector {
       if (t) tickets.push(t);
     });
     const events: TicketEvent[] = [];
+    const done = new Set(position.done);
+    let read = 0;
     // The export may list a ticket more than once; its last copy is its newest state.
     for (const t of lastByKey(tickets, (t) => String(t.id))) {
       const status = mapZendeskStatus(t.status);
       if (status === 'deleted') continue;
-      const messages = await this.comments(t, signal);
+      const key = seenKey(t.id, t.updated_at);
+      if (done.has(key)) continue; // delivered before this page was rate-limited
+      let messages: Message[];
+      try {
+        messages = await this.comments(t, signal);
+      } catch (error) {
+        if (!isRateLimit(error) || read === 0) throw error;
+        const partial: ZdCursor = { after: position.after, start: position.start, perPage, done: [...done] };
+        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
+      }
+      done.add(key);
+      read++;
+      const merged = status === 'closed' && (t.tags ?? []).includes('closed_by_merge');
+      const target = merged ? [...messages].reverse().map((m) => MERGED_INTO.exec(m.text)?.[1]).find(Boolean) : undefined;
       events.push(
         ...ticketEvents(this.id, {
           nativeId: t.id,
@@ -164,12 +205,15 @@ export class ZendeskConnector implements Connector {
           createdAt: isoTime(t.created_at),
           updatedAt: isoTime(t.updated_at),
           messages,
+          // Closed by a merge: the desk closes it, learning skips it (null when the note does not name the target).
+          ...(merged ? { extra: { mergedInto: target ? prefixedTicketId(this.id, target) : null } } : {}),
         }),
       );
     }
-    // With no new ticket Zendesk may leave the cursor out; the old one is still where to continue.
-    const after = data.after_cursor ?? (cursor === null ? null : decodeCursor(SERVICE, cursor, CursorSchema).after);
-    return { events, cursor: after === null ? cursor : JSON.stringify({ after }), more: !data.end_of_stream };
+    // With no new ticket Zendesk may leave the cursor out; the old position is still where to continue.
+    const after = data.after_cursor ?? position.after;
+    const next: ZdCursor = after !== undefined ? { after, done: [] } : { start: position.start, done: [] };
+    return { events, cursor: JSON.stringify(next), more: !data.end_of_stream };
   }
 
   async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
@@ -200,11 +244,12 @@ export class ZendeskConnector implements Connector {
     const roles = new Map<number, string>();
     let after: string | undefined;
     for (;;) {
-      const { data } = await this.http.request(`/api/v2/tickets/${t.id}/comments.json`, {
+      const { data, headers } = await this.http.request(`/api/v2/tickets/${t.id}/comments.json`, {
         query: { include: 'users', 'page[size]': 100, 'page[after]': after },
         schema: CommentsPage,
         signal,
       });
+      this.perMinute = rateLimitOf(headers) ?? this.perMinute;
       for (const u of data.users ?? []) roles.set(u.id, u.role);
       data.comments.forEach((item, i) => {
         const c = parseItem(Comment, item, `${SERVICE} ticket ${t.id} comments.${i}`, this.warn);

@@ -51,6 +51,8 @@ interface Slot {
 export interface PageResult {
   delivered: number;
   more: boolean;
+  /** The source asked to wait this long before the next page (it was rate-limited part way through this one). */
+  retryAfterMs?: number;
 }
 
 function errorText(err: unknown): string {
@@ -174,7 +176,13 @@ export class Watcher {
       clearTimeout(timer);
       slot.fetchAbort = null;
     }
-    if (!page || !Array.isArray(page.events) || typeof page.more !== 'boolean' || (page.cursor !== null && typeof page.cursor !== 'string')) {
+    if (
+      !page ||
+      !Array.isArray(page.events) ||
+      typeof page.more !== 'boolean' ||
+      (page.cursor !== null && typeof page.cursor !== 'string') ||
+      (page.retryAfterMs !== undefined && !(Number.isFinite(page.retryAfterMs) && page.retryAfterMs >= 0))
+    ) {
       throw new ConnectorError(`${connector.kind} connector "${connector.id}" returned a page without events, cursor and more.`, 'bad_response');
     }
     for (const issue of page.issues ?? []) this.addIssue(slot, issue);
@@ -225,8 +233,11 @@ export class Watcher {
     slot.health.consecutiveFailures = 0;
     slot.health.lastError = null;
     slot.health.state = page.more ? 'syncing' : 'idle';
+    // Rate-limited part way: what was read is committed, the rest waits as long as the source asked.
+    const retryAfterMs = page.more ? page.retryAfterMs : undefined;
+    if (retryAfterMs !== undefined) slot.health.nextAttemptAt = new Date(Date.now() + retryAfterMs).toISOString();
     this.publish(slot);
-    return { delivered: fresh.length, more: page.more };
+    return { delivered: fresh.length, more: page.more, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 
   /** Records a failed attempt in the health and returns how long to wait before the next one. */
@@ -262,6 +273,7 @@ export class Watcher {
         const page = await this.syncPage(connectorId);
         delivered += page.delivered;
         if (!page.more) return delivered;
+        if (page.retryAfterMs) await new Promise((resolve) => setTimeout(resolve, page.retryAfterMs));
       } catch (err) {
         const delay = this.recordFailure(slot, err);
         if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorText(err));
@@ -306,9 +318,10 @@ export class Watcher {
       slot.nudged = false;
       try {
         const page = await this.syncPage(slot.watched.connector.id);
-        // More right now: continue at once, but yield so other connectors and the app keep running.
-        wait = page.more ? 0 : slot.watched.pollMs;
-        slot.health.nextAttemptAt = page.more ? null : new Date(Date.now() + wait).toISOString();
+        // More right now: continue at once (or after the wait a rate-limited source asked for), but yield so other
+        // connectors and the app keep running.
+        wait = page.more ? (page.retryAfterMs ?? 0) : slot.watched.pollMs;
+        slot.health.nextAttemptAt = wait === 0 ? null : new Date(Date.now() + wait).toISOString();
       } catch (err) {
         if (!this.running) break;
         wait = this.recordFailure(slot, err);

@@ -41,7 +41,21 @@ export interface Rt5Server {
   /** An internal comment by the analyst. */
   comment(id: string, content: string): Promise<void>;
   setStatus(id: string, status: string): Promise<void>;
+  /** A reply by the analyst that carries only a file, no text (REST 2.0 `Attachments`). */
+  correspondWithFile(id: string, filename: string, content: string, type: string): Promise<void>;
+  /** Merges ticket `from` into ticket `into` the way RT's web UI does (`RT::Ticket->MergeInto`, as root). */
+  merge(from: string, into: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface Rt5Options {
+  /**
+   * RT's \$Timezone, the zone TicketSQL dates are read in when the user has no preference. Debian's package
+   * uses the system zone and upstream's default is US/Eastern; default here UTC.
+   */
+  timezone?: string;
+  /** The analyst's (root's) own time zone preference, which wins over \$Timezone. */
+  analystTimezone?: string;
 }
 
 /** Why RT cannot start here, or null when it is installed. */
@@ -65,7 +79,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function siteConfig(dir: string, port: number): string {
+function siteConfig(dir: string, port: number, timezone: string): string {
   return `
 Set($rtname, 'vigil-test');
 Set($Organization, 'vigil.test');
@@ -75,7 +89,7 @@ Set($WebDomain, '127.0.0.1');
 Set($WebPort, ${port});
 Set($WebPath, '');
 Set($WebBaseURL, 'http://127.0.0.1:${port}');
-Set($Timezone, 'UTC');
+Set($Timezone, '${timezone}');
 Set($LogToSyslog, undef);
 Set($LogToSTDERR, 'error');
 Set($CorrespondAddress, 'rt@vigil.test');
@@ -90,7 +104,7 @@ $RT::VarPath = '${dir}';
 }
 
 /** Grants customers the rights to open and answer tickets, and makes one token per test user. */
-const SETUP_PERL = `
+const setupPerl = (analystTimezone: string | undefined): string => `
 use strict; use warnings;
 use lib '${RT_LIB}';
 use RT; RT::LoadConfig(); RT::Init();
@@ -103,6 +117,7 @@ for my $right (qw(CreateTicket ReplyToTicket SeeQueue ShowTicket)) {
 my $customer = RT::User->new(RT->SystemUser);
 my ($ok, $msg) = $customer->Create(Name => '${RT_CUSTOMER}', EmailAddress => '${RT_CUSTOMER}', RealName => 'Alice Customer', Privileged => 0);
 die "customer: $msg\\n" unless $ok;
+${analystTimezone ? `my $root = RT::User->new(RT->SystemUser); $root->Load('root'); my ($tzok, $tzmsg) = $root->SetTimezone('${analystTimezone}'); die "timezone: $tzmsg\\n" unless $tzok;` : ''}
 for my $name ('root', '${RT_CUSTOMER}') {
   my $user = RT::User->new(RT->SystemUser);
   $user->Load($name);
@@ -113,14 +128,14 @@ for my $name ('root', '${RT_CUSTOMER}') {
 `;
 
 /** Starts a throwaway RT 5 on loopback. Call `stop()` when done (it removes the temporary folder). */
-export async function startRt5(): Promise<Rt5Server> {
+export async function startRt5(options: Rt5Options = {}): Promise<Rt5Server> {
   const missing = rt5Missing();
   if (missing) throw new Error(missing);
 
   const dir = await mkdtemp(join(tmpdir(), 'vigil-rt5-'));
   await Promise.all([mkdir(join(dir, 'conf.d')), mkdir(join(dir, 'mason')), mkdir(join(dir, 'sessions'))]);
   const port = await freePort();
-  await writeFile(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port));
+  await writeFile(join(dir, 'RT_SiteConfig.pm'), siteConfig(dir, port, options.timezone ?? 'UTC'));
   // An empty RT_SiteConfig.d keeps the Debian defaults (its system database under /var/lib) out.
   const env = { ...process.env, RT_SITE_CONFIG: join(dir, 'RT_SiteConfig.pm'), RT_SITE_CONFIG_DIR: join(dir, 'conf.d') };
 
@@ -136,7 +151,7 @@ export async function startRt5(): Promise<Rt5Server> {
 
   try {
     await run(RT_SETUP_DATABASE, ['--action', 'init', '--skip-create'], { env, cwd: dir });
-    await writeFile(join(dir, 'setup.pl'), SETUP_PERL);
+    await writeFile(join(dir, 'setup.pl'), setupPerl(options.analystTimezone));
     const { stdout } = await run('perl', [join(dir, 'setup.pl')], { env, cwd: dir });
     const tokens = new Map([...stdout.matchAll(/^TOKEN (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
     const analystToken = tokens.get('root');
@@ -203,6 +218,23 @@ export async function startRt5(): Promise<Rt5Server> {
       },
       async setStatus(id, status) {
         await api('PUT', `/ticket/${id}`, analystToken, { Status: status });
+      },
+      async correspondWithFile(id, filename, content, type) {
+        await api('POST', `/ticket/${id}/correspond`, analystToken, {
+          Attachments: [{ FileName: filename, FileType: type, FileContent: Buffer.from(content).toString('base64') }],
+        });
+      },
+      async merge(from, into) {
+        // REST 2.0 has no merge call; RT's own MergeInto is what the web UI runs.
+        const script = join(dir, 'merge.pl');
+        await writeFile(
+          script,
+          `use strict; use warnings; use lib '${RT_LIB}'; use RT; RT::LoadConfig(); RT::Init();\n` +
+            `my $root = RT::CurrentUser->new(RT->SystemUser); $root->Load('root');\n` +
+            `my $t = RT::Ticket->new($root); $t->Load(${Number(from)});\n` +
+            `my ($ok, $msg) = $t->MergeInto(${Number(into)}); die "merge: $msg\\n" unless $ok;\n`,
+        );
+        await run('perl', [script], { env, cwd: dir });
       },
       stop,
     };

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFreshdeskConnector, mapFreshdeskStatus, nextLink, type FreshdeskConnector } from '../../../core/connectors/freshdesk';
 import { EgressPolicy } from '../../../core/net/egress';
-import { drain, fresh } from '../../support/vendors/drain';
+import { drain, drainThrottled, fresh } from '../../support/vendors/drain';
 import { FakeFreshdesk, FRESHDESK_KEY } from '../../support/vendors/freshdesk';
 
 let fd: FakeFreshdesk;
@@ -78,6 +78,24 @@ describe('Freshdesk connector', () => {
     expect(pages).toBe(4);
     expect(new Set(events.filter((e) => e.type === 'ticket_opened').map((e) => e.ticketId))).toEqual(new Set(ids.map((i) => `fd:${i}`)));
     expect(fd.server.requestsTo(/^\/api\/v2\/tickets$/).map((r) => r.query.get('page'))).toEqual(['1', '1', '2', '3']);
+  });
+
+  it('delivers every ticket on a trial plan (50 calls a minute): pages fit the budget and a 429 keeps the tickets read', async () => {
+    fd.plan('trial');
+    const ids = Array.from({ length: 120 }, (_, i) => fd.open(`Ticket ${i}`, `Problem ${i}`));
+    const run = await drainThrottled(connector(), () => fd.server.nextMinute(), 10);
+    const opened = new Set(run.events.filter((e) => e.type === 'ticket_opened').map((e) => e.ticketId));
+    expect(opened).toEqual(new Set(ids.map((id) => `fd:${id}`)));
+    // Nothing read was thrown away after a 429: each ticket's conversation was read once, but for the one ticket
+    // per page at the page's newest second, which the next list (updated_since >=) shows again.
+    const lists = fd.server.requestsTo(/^\/api\/v2\/tickets$/).filter((r) => !r.rateLimited).length;
+    expect(fd.server.requestsTo(/conversations/).filter((r) => !r.rateLimited).length).toBeLessThanOrEqual(ids.length + lists);
+    // After the first answer told the budget, pages ask for what fits: 80% of 50 less the list's 3 credits.
+    const sizes = fd.server.requestsTo(/^\/api\/v2\/tickets$/).map((r) => Number(r.query.get('per_page')));
+    expect(sizes[0]).toBe(100);
+    expect(Math.max(...sizes.slice(1).filter((n) => n !== 100))).toBe(37);
+    // 120 conversations and a few lists at 50 calls a minute: four minutes, not forever.
+    expect(run.minutes).toBeLessThanOrEqual(4);
   });
 
   it('follows the Link header through long conversations', async () => {

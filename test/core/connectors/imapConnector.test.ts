@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { main } from '../../../core/cli/vigil';
@@ -110,12 +111,59 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
       expect(drafts).toHaveLength(1);
       const source = drafts[0]!.source!.toString();
       expect(source).toContain('In-Reply-To: <b2@other.org>');
-      expect(source).toContain('To: bob@other.org');
+      expect(source).toContain('To: <bob@other.org>');
       expect(source).toContain('Glad it works again.');
       expect([...drafts[0]!.flags!]).toContain('\\Draft');
     } finally {
       lock.release();
     }
+  });
+
+  it('writes a draft from the support address with an RFC 2047 subject', async () => {
+    await admin.mailboxCreate('Umlaut');
+    await admin.mailboxCreate('UmlautDrafts');
+    await admin.append('Umlaut', mail({ From: 'Jörg Kunde <joerg@kunde.de>', Subject: 'Drucker druckt über WLAN nur Streifen', 'Message-ID': '<u1@kunde.de>' }, 'Seit gestern.'));
+    const connector = new ImapConnector(options({ mailbox: 'Umlaut', draftsMailbox: 'UmlautDrafts', supportAddresses: ['help@help.example.com', '@help.example.com'] }));
+    await connector.postNote('mail:u1@kunde.de', 'Bitte den Treiber neu installieren.', new AbortController().signal);
+    const lock = await admin.getMailboxLock('UmlautDrafts');
+    try {
+      const [draft] = await admin.fetchAll('1:*', { source: true });
+      const source = draft!.source!.toString('latin1');
+      expect(source).toMatch(/^From: <help@help\.example\.com>\r$/m);
+      // Only ASCII in the header block: the subject is encoded words, which a mail client decodes back.
+      const head = source.slice(0, source.indexOf('\r\n\r\n'));
+      expect([...head].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+      expect(head).toContain('Subject: =?UTF-8?B?');
+      const parsed = await simpleParser(draft!.source!);
+      expect(parsed.subject).toBe('Re: Drucker druckt über WLAN nur Streifen');
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('keeps a message without a Message-ID apart from another after the mailbox is rebuilt', async () => {
+    const noId = (from: string, subject: string, body: string, date: string) =>
+      mail({ From: from, Subject: subject, Date: date }, body);
+    const printer = noId('carol@customer.org', 'Printer', 'The printer jams on every page.', 'Mon, 02 Mar 2026 08:00:00 +0000');
+    const vpn = noId('dave@customer.org', 'VPN', 'The VPN drops every hour.', 'Mon, 02 Mar 2026 09:00:00 +0000');
+    await admin.mailboxCreate('Rebuilt');
+    await admin.append('Rebuilt', printer);
+    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-rebuild-'));
+    const sink = new RecordingSink();
+    const connector = new ImapConnector(options({ id: 'rebuilt', mailbox: 'Rebuilt' }));
+    const watcher = await Watcher.open({ dataDir, sink, connectors: [{ connector, pollMs: 1000 }] });
+    await watcher.catchUp('rebuilt');
+    expect(sink.events.map((e) => e.ticket.subject)).toEqual(['Printer']);
+
+    // The mailbox is rebuilt (a restore, a migration): new UIDVALIDITY, and the other message now has UID 1.
+    await admin.mailboxDelete('Rebuilt');
+    await admin.mailboxCreate('Rebuilt');
+    await admin.append('Rebuilt', vpn);
+    await admin.append('Rebuilt', printer);
+    await watcher.catchUp('rebuilt');
+    // The new message is delivered; the old one, read again, is known and dropped.
+    expect(sink.events.map((e) => e.ticket.subject)).toEqual(['Printer', 'VPN']);
+    expect(watcher.health()[0]!.duplicatesDropped).toBe(1);
   });
 
   it('recovers from a connection cut mid-page and from a server that goes silent, delivering each message once', async () => {

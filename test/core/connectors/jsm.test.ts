@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adfToText, createJsmConnector, jqlTime, mapJsmStatus, type JsmConnector } from '../../../core/connectors/jsm';
 import { EgressPolicy } from '../../../core/net/egress';
 import { drain, fresh } from '../../support/vendors/drain';
-import { FakeJsm, JSM_CUSTOMER, JSM_EMAIL, JSM_TOKEN } from '../../support/vendors/jsm';
+import { FakeJsm, JSM_CUSTOMER, JSM_EMAIL, JSM_PARTICIPANT, JSM_TOKEN } from '../../support/vendors/jsm';
 
 let jsm: FakeJsm;
 let warnings: string[];
@@ -26,6 +26,10 @@ function connector(overrides: Partial<Parameters<typeof createJsmConnector>[0]> 
     new EgressPolicy({ offline: true }),
     { warn: (m) => warnings.push(m) },
   );
+}
+
+function p(text: string): unknown {
+  return { type: 'paragraph', content: [{ type: 'text', text }] };
 }
 
 describe('Jira Service Management connector', () => {
@@ -69,8 +73,9 @@ describe('Jira Service Management connector', () => {
     jsm.transition(a, 'Resolved', 'done');
     const second = await drain(connector(), first.cursor);
     const nextJql = jsm.server.requestsTo(/search\/jql/).at(-1)!.query.get('jql');
-    // Berlin is UTC+1 in March: the newest update of the first sync was 09:00:07 UTC → 10:00 local.
-    expect(nextJql).toContain('updated >= "2026/03/01 10:00"');
+    // Berlin is UTC+1 in March: the newest update of the first sync was 09:00:07 UTC → 10:00 local, and the search
+    // looks back five minutes for late-indexed updates.
+    expect(nextJql).toContain('updated >= "2026/03/01 09:55"');
     const news = fresh(second.events, first.events);
     expect(news.filter((e) => e.ticketId === `jsm:${a}`).map((e) => e.type)).toEqual(['message_added', 'ticket_closed']);
     expect(news.filter((e) => e.ticketId === `jsm:${b}`).map((e) => e.type)).toEqual(['ticket_opened', 'message_added']);
@@ -86,6 +91,61 @@ describe('Jira Service Management connector', () => {
     const searches = jsm.server.requestsTo(/search\/jql/);
     expect(new Set(searches.map((r) => r.query.get('jql'))).size).toBe(1);
     expect(searches.map((r) => r.query.has('nextPageToken'))).toEqual([false, true, true]);
+  });
+
+  it('finds an update the eventually consistent search shows late', async () => {
+    jsm.searchLag = true;
+    const late = jsm.raise('Mail bounces', 'Mails to partner.com bounce.');
+    const early = jsm.raise('Printer', 'Printer jams.');
+    jsm.indexNow([early]);
+    const c = connector();
+    const first = await drain(c, null);
+    expect(first.events.map((e) => e.ticketId)).not.toContain(`jsm:${late}`);
+    jsm.indexNow();
+    const second = await drain(c, first.cursor);
+    expect(fresh(second.events, first.events).map((e) => [e.ticketId, e.type])).toEqual([
+      [`jsm:${late}`, 'ticket_opened'],
+      [`jsm:${late}`, 'message_added'],
+    ]);
+    // The other one, read again unchanged, is skipped without asking for its comments again.
+    expect(jsm.server.requestsTo(new RegExp(`${early}/comment`))).toHaveLength(1);
+  });
+
+  it('starts the search again from its time cursor when a saved page token has expired', async () => {
+    const keys = [1, 2, 3, 4, 5].map((i) => jsm.raise(`Request ${i}`, `Problem ${i}`));
+    const c = connector({ pageSize: 2 });
+    const first = await c.fetchSince(null, signal);
+    expect(first.more).toBe(true);
+    jsm.tick(8 * 86_400_000); // the watcher was stopped for a week
+    const rest = await drain(c, first.cursor);
+    const opened = new Set([...first.events, ...rest.events].filter((e) => e.type === 'ticket_opened').map((e) => e.ticketId));
+    expect(opened).toEqual(new Set(keys.map((k) => `jsm:${k}`)));
+    expect(warnings).toEqual([expect.stringContaining('expires after 7 days')]);
+  });
+
+  it('counts a comment by a request participant (someone CC\'d) as the customer\'s, not an analyst answer', async () => {
+    const key = jsm.raise('Shared drive', 'The shared drive is gone.');
+    jsm.addParticipant(key, JSM_PARTICIPANT);
+    jsm.comment(key, 'participant', 'Same for me on the 3rd floor.');
+    jsm.comment(key, 'agent', 'Remapped the drive; please log in again.');
+    const { events } = await drain(connector(), null);
+    expect(events.at(-1)!.ticket.messages.map((m) => [m.author, m.text])).toEqual([
+      ['customer', 'The shared drive is gone.'],
+      ['customer', 'Same for me on the 3rd floor.'],
+      ['analyst', 'Remapped the drive; please log in again.'],
+    ]);
+  });
+
+  it('fails the connection test, in plain words, for an account that cannot read comments and internal notes', async () => {
+    jsm.agent = false;
+    const key = jsm.raise('Laptop', 'It will not boot.');
+    jsm.comment(key, 'agent', 'Internal: BIOS bug.', false);
+    // What a sync would see: an empty comment list, no error.
+    const { events } = await drain(connector(), null);
+    expect(events.at(-1)!.ticket.messages).toHaveLength(1);
+    const error = await connector().testConnection(signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'auth' });
+    expect((error as Error).message).toMatch(/not an agent of the service project HELP, so Jira shows it neither the comments nor the internal notes/);
   });
 
   it('pages through long comment threads', async () => {
@@ -171,6 +231,19 @@ describe('Jira Service Management connector', () => {
         ],
       }),
     ).toBe('Line one\ntwo\n- item');
+    expect(
+      adfToText({
+        type: 'doc',
+        content: [
+          {
+            type: 'bulletList',
+            content: [{ type: 'listItem', content: [p('Restart the router.'), p('Then wait a minute.')] }],
+          },
+          { type: 'panel', attrs: { panelType: 'info' }, content: [p('Known outage.'), p('Fix by noon.')] },
+          { type: 'paragraph', content: [{ type: 'text', text: 'See ' }, { type: 'inlineCard', attrs: { url: 'https://status.example.com/42' } }] },
+        ],
+      }),
+    ).toBe('- Restart the router.\nThen wait a minute.\nKnown outage.\nFix by noon.\nSee https://status.example.com/42');
     expect(jqlTime('2026-07-01T09:30:00Z', 'America/New_York')).toBe('2026/07/01 05:30');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError, type FetchPage, type TicketEvent } from '../../../core/connectors/connector';
-import { createRtConnector, mapRtStatus, ticketSqlTime, type RtConnector } from '../../../core/connectors/rt';
+import { createRtConnector, formatOffset, mapRtStatus, ticketSqlTime, zoneOffsetMs, type RtConnector } from '../../../core/connectors/rt';
 import { EgressPolicy } from '../../../core/net/egress';
 import { RT_CUSTOMER, startRt5, type Rt5Server } from '../../support/rt5';
 
@@ -166,8 +166,92 @@ describe('RT connector against a real Request Tracker 5', { timeout: 240_000 }, 
     await expect(connector().postReply('other:1', 'x', signal)).rejects.toMatchObject({ kind: 'config' });
   });
 
+  it('keeps a merged ticket\'s conversation in the surviving ticket and closes the merged one', async () => {
+    const source = await rt.createTicket('VPN keeps dropping', 'VPN drops every hour on the train wifi.');
+    await rt.correspond(source, 'Lower the MTU to 1400 in the client settings.', 'analyst');
+    const survivor = await rt.createTicket('VPN disconnects', 'My VPN disconnects too.');
+    const c = connector();
+    const before = await drain(c, null);
+    await rt.merge(source, survivor);
+
+    const after = await drain(c, before.cursor);
+    const kept = forTicket(after.events, `rt-main:${survivor}`).at(-1)!.ticket;
+    // RT's own history of the survivor: both openings and the analyst's answer, oldest first.
+    expect(kept.messages.map((m) => [m.author, m.text])).toEqual([
+      ['customer', 'VPN drops every hour on the train wifi.'],
+      ['analyst', 'Lower the MTU to 1400 in the client settings.'],
+      ['customer', 'My VPN disconnects too.'],
+    ]);
+    const closed = forTicket(after.events, `rt-main:${source}`).filter((e) => e.type === 'ticket_closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.ticket).toMatchObject({ status: 'closed', mergedInto: `rt-main:${survivor}` });
+  });
+
+  it('shows a reply that is only a file as "[attachment: name]"', async () => {
+    const id = await rt.createTicket('Error on login', 'I get an error when I log in.');
+    await rt.correspondWithFile(id, 'login-error.png', 'PNG', 'image/png');
+    const { events } = await drain(connector(), null);
+    const messages = forTicket(events, `rt-main:${id}`).at(-1)!.ticket.messages;
+    expect(messages.map((m) => [m.author, m.text])).toEqual([
+      ['customer', 'I get an error when I log in.'],
+      ['analyst', '[attachment: login-error.png]'],
+    ]);
+  });
+
   it('rejects a cursor it did not write', async () => {
     await expect(connector().fetchSince('{"page": "x"}', signal)).rejects.toMatchObject({ kind: 'config' });
+  });
+});
+
+describe('RT connector against a Request Tracker 5 west of UTC', { timeout: 240_000 }, () => {
+  let ny: Rt5Server;
+  beforeAll(async () => {
+    ny = await startRt5({ timezone: 'America/New_York' });
+  }, 300_000);
+  afterAll(async () => {
+    await ny?.stop();
+  });
+  const nyConnector = (overrides: Partial<Parameters<typeof createRtConnector>[0]> = {}): RtConnector =>
+    createRtConnector({ id: 'rt-ny', baseUrl: ny.url, token: ny.analystToken, startAt: testStart, ...overrides }, policy, { warn: () => {} });
+
+  it('finds a ticket made just now though RT reads search dates in New York time', async () => {
+    const id = await ny.createTicket('Cannot print', 'The printer says offline.');
+    const { events } = await drain(nyConnector(), null);
+    expect(forTicket(events, `rt-ny:${id}`).map((e) => e.type)).toContain('ticket_opened');
+  });
+
+  it('says in the connection test when the configured time zone is not the one RT reads dates in', async () => {
+    await ny.createTicket('Screen flickers', 'The screen flickers.');
+    const error = await nyConnector({ timezone: 'UTC' }).testConnection(signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'config' });
+    expect((error as Error).message).toMatch(/reads search dates at UTC−0[45]:00.*set to UTC/);
+    await expect(nyConnector({ timezone: 'America/New_York' }).testConnection(signal)).resolves.toBeUndefined();
+    await expect(nyConnector().testConnection(signal)).resolves.toBeUndefined();
+  });
+});
+
+describe('RT connector when the token\'s user has a time zone of their own', { timeout: 240_000 }, () => {
+  let rtUser: Rt5Server;
+  beforeAll(async () => {
+    // RT reads TicketSQL dates in the user's preference first: India (UTC+05:30, a half-hour offset) over New York.
+    rtUser = await startRt5({ timezone: 'America/New_York', analystTimezone: 'Asia/Kolkata' });
+  }, 300_000);
+  afterAll(async () => {
+    await rtUser?.stop();
+  });
+
+  it('measures the user\'s zone, not RT\'s, and finds what changed just now', async () => {
+    const c = createRtConnector({ id: 'rt-in', baseUrl: rtUser.url, token: rtUser.analystToken, startAt: testStart, timezone: 'Asia/Kolkata' }, policy, { warn: () => {} });
+    await expect(c.testConnection(signal)).resolves.toBeUndefined();
+    const id = await rtUser.createTicket('Mailbox full', 'My mailbox says it is full.');
+    const first = await drain(c, null);
+    expect(forTicket(first.events, `rt-in:${id}`).map((e) => e.type)).toContain('ticket_opened');
+    // A reply a moment later is found from the cursor: the window starts at the right instant, not 5.5 h off.
+    await rtUser.correspond(id, 'Archive the 2019 folder, please.', 'analyst');
+    const second = await drain(c, first.cursor);
+    expect(forTicket(second.events, `rt-in:${id}`).at(-1)!.ticket.messages.at(-1)!.text).toBe('Archive the 2019 folder, please.');
+    const error = await createRtConnector({ id: 'rt-in', baseUrl: rtUser.url, token: rtUser.analystToken, timezone: 'America/New_York' }, policy).testConnection(signal).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('reads search dates at UTC+05:30');
   });
 });
 
@@ -188,5 +272,10 @@ describe('RT mapping', () => {
     expect(ticketSqlTime('2026-03-01T09:00:07Z', 'UTC')).toBe('2026-03-01 09:00:07');
     expect(ticketSqlTime('2026-03-01T09:00:07Z', 'Europe/Paris')).toBe('2026-03-01 10:00:07');
     expect(ticketSqlTime('2026-03-01T23:30:00Z', 'America/New_York')).toBe('2026-03-01 18:30:00');
+  });
+
+  it('names offsets the way people read them', () => {
+    expect(formatOffset(zoneOffsetMs('America/New_York', Date.parse('2026-01-15T12:00:00Z')))).toBe('UTC−05:00');
+    expect(formatOffset(zoneOffsetMs('Asia/Kolkata', Date.parse('2026-01-15T12:00:00Z')))).toBe('UTC+05:30');
   });
 });

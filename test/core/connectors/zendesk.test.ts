@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createZendeskConnector, mapZendeskStatus, type ZendeskConnector } from '../../../core/connectors/zendesk';
 import { EgressPolicy } from '../../../core/net/egress';
-import { drain, fresh } from '../../support/vendors/drain';
+import { drain, drainThrottled, fresh } from '../../support/vendors/drain';
 import { FakeZendesk, ZENDESK_EMAIL, ZENDESK_TOKEN } from '../../support/vendors/zendesk';
 
 let zd: FakeZendesk;
@@ -84,6 +84,29 @@ describe('Zendesk connector', () => {
     const long = events.filter((e) => e.ticketId === `zd:${ids[0]}` && e.type === 'message_added');
     expect(long).toHaveLength(121);
     expect(zd.server.requestsTo(new RegExp(`/tickets/${ids[0]}/comments`)).length).toBe(2);
+  });
+
+  it('delivers every ticket on a Team plan (200 requests a minute) with a page size above the budget', async () => {
+    zd.plan('team');
+    const ids = Array.from({ length: 450 }, (_, i) => zd.open(`Ticket ${i}`, `Problem ${i}`));
+    const run = await drainThrottled(connector({ pageSize: 1000 }), () => zd.server.nextMinute(), 12);
+    const opened = new Set(run.events.filter((e) => e.type === 'ticket_opened').map((e) => e.ticketId));
+    expect(opened).toEqual(new Set(ids.map((id) => `zd:${id}`)));
+    expect(zd.server.requestsTo(/comments/).filter((r) => !r.rateLimited).length).toBe(ids.length);
+    const sizes = zd.server.requestsTo(/incremental/).map((r) => Number(r.query.get('per_page')));
+    expect(sizes.filter((n) => n !== 1000).every((n) => n === 159)).toBe(true);
+    expect(run.minutes).toBeLessThanOrEqual(4);
+  });
+
+  it('closes a ticket closed by a merge without making it a solved ticket to learn from', async () => {
+    const source = zd.open('VPN drops', 'VPN drops every hour.');
+    zd.comment(source, 1, 'Lower the MTU to 1380.');
+    const target = zd.open('VPN unstable', 'My VPN is unstable too.');
+    zd.merge(source, target);
+    const { events } = await drain(connector(), null);
+    const closed = events.filter((e) => e.ticketId === `zd:${source}` && e.type === 'ticket_closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.ticket).toMatchObject({ status: 'closed', mergedInto: `zd:${target}` });
   });
 
   it('keeps one copy of a ticket the export lists twice', async () => {

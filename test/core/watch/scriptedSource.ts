@@ -29,6 +29,10 @@ export class ScriptedSource implements Connector {
   /** Serves this many events before the cursor again, as sources with an overlapping time window do. */
   overlap = 0;
   readonly cursorsSeen: (string | null)[] = [];
+  /** When set, every page but the last asks the watcher to wait this long (a source rate-limited mid-page). */
+  waitAfterPage: number | undefined;
+  /** When each call started (ms). */
+  readonly callTimes: number[] = [];
 
   constructor(
     readonly id: string,
@@ -57,6 +61,7 @@ export class ScriptedSource implements Connector {
 
   private async serve(cursor: string | null, signal: AbortSignal): Promise<FetchPage> {
     this.calls++;
+    this.callTimes.push(Date.now());
     this.cursorsSeen.push(cursor);
     const fault = this.faults.get(this.calls);
     if (fault?.kind === 'error') throw fault.error;
@@ -67,6 +72,13 @@ export class ScriptedSource implements Connector {
     const page: unknown[] = this.events.slice(from, from + this.pageSize);
     if (fault?.kind === 'extra') page.push(...fault.items);
     const to = Math.min(this.events.length, from + this.pageSize);
-    return { events: page as TicketEvent[], cursor: String(to), more: to < this.events.length, backlog: this.events.length - to };
+    const more = to < this.events.length;
+    return {
+      events: page as TicketEvent[],
+      cursor: String(to),
+      more,
+      backlog: this.events.length - to,
+      ...(more && this.waitAfterPage !== undefined ? { retryAfterMs: this.waitAfterPage } : {}),
+    };
   }
 }

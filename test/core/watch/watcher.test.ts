@@ -131,6 +131,19 @@ describe('the watcher', () => {
     expect(retryDelay(1, 120_000)).toBe(120_000);
   });
 
+  it('delivers what a page read before the source rate-limited it, and waits as asked before the rest', async () => {
+    const source = new ScriptedSource('src', range(6), 2);
+    source.waitAfterPage = 40;
+    const sink = new RecordingSink();
+    const { watcher } = await setup(source, sink);
+    expect(await watcher.catchUp('src')).toBe(6);
+    expect(sink.delivered).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    // Each page after one that asked to wait started no sooner than asked (setTimeout never fires early).
+    const gaps = source.callTimes.slice(1).map((t, i) => t - source.callTimes[i]!);
+    expect(gaps.every((g) => g >= 39)).toBe(true);
+    expect(watcher.health()[0]!.consecutiveFailures).toBe(0);
+  });
+
   it('gives up catching up after repeated failures with the last error', async () => {
     const boom = { kind: 'error', error: new ConnectorError('The helpdesk is down.', 'unavailable') } as const;
     const source = new ScriptedSource('src', range(1), 5, new Map([[1, boom], [2, boom], [3, boom]]));

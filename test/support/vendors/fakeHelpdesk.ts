@@ -14,6 +14,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** Set when the request was refused for being over a rate limit. */
+  rateLimited?: boolean;
 }
 
 export type Fault =
@@ -40,6 +42,24 @@ interface Route {
   handler: Handler;
 }
 
+/**
+ * A vendor's per-minute API budget, as its plans set it: each request costs credits, a request past the budget
+ * gets the vendor's 429. The fake's minute passes only when the test says so (`nextMinute()`): the tests never
+ * sleep, and a connector that wastes its budget (re-reading a page it had read) shows as one that needs more
+ * minutes.
+ */
+export interface RateLimit {
+  perMinute: number;
+  /** Which requests count against this budget (default all). */
+  applies?: (req: RecordedRequest) => boolean;
+  /** Credits a request costs (Freshdesk charges one more per `include`); default 1. */
+  cost?: (req: RecordedRequest) => number;
+  /** The vendor's rate-limit headers on every counted answer. */
+  headers: (limit: number, remaining: number, cost: number) => Record<string, string>;
+  /** The vendor's 429 body. */
+  body: unknown;
+}
+
 export interface FakeHelpdeskOptions {
   /** True when the request's credentials are good; a false gets the vendor's 401 (`unauthorized`). */
   authorized: (req: RecordedRequest) => boolean;
@@ -54,6 +74,11 @@ export class FakeHelpdesk {
   private readonly faults: Array<{ match: RegExp; fault: Fault }> = [];
   private readonly server: Server;
   private readonly stalled = new Set<ServerResponse>();
+  /** The budgets in force; a test sets the plan's. */
+  readonly limits: RateLimit[] = [];
+  private readonly used = new Map<RateLimit, number>();
+  /** Minutes that have passed (`nextMinute()` calls), for tests that count how long a sync took. */
+  minutes = 0;
   url = '';
 
   constructor(private readonly options: FakeHelpdeskOptions) {
@@ -96,6 +121,12 @@ export class FakeHelpdesk {
     for (let i = 0; i < times; i++) this.faults.push({ match, fault });
   }
 
+  /** The next minute begins: every budget is full again. */
+  nextMinute(): void {
+    this.used.clear();
+    this.minutes++;
+  }
+
   /** Requests to paths matching `match`. */
   requestsTo(match: RegExp): RecordedRequest[] {
     return this.requests.filter((r) => match.test(r.path));
@@ -131,6 +162,19 @@ export class FakeHelpdesk {
     }
 
     if (!this.options.authorized(recorded)) return this.send(res, { status: 401, ...this.options.unauthorized });
+    const rateHeaders: Record<string, string> = {};
+    for (const limit of this.limits) {
+      if (limit.applies && !limit.applies(recorded)) continue;
+      const cost = limit.cost?.(recorded) ?? 1;
+      const used = this.used.get(limit) ?? 0;
+      if (used + cost > limit.perMinute) {
+        // Retry-After: the seconds left of the vendor's minute; the fake's minute ends when the test says.
+        recorded.rateLimited = true;
+        return this.send(res, { status: 429, headers: { ...limit.headers(limit.perMinute, Math.max(0, limit.perMinute - used), cost), 'retry-after': '60' }, body: limit.body });
+      }
+      this.used.set(limit, used + cost);
+      Object.assign(rateHeaders, limit.headers(limit.perMinute, limit.perMinute - used - cost, cost));
+    }
     let reply: Reply | undefined;
     for (const route of this.routes) {
       if (route.method !== recorded.method) continue;
@@ -141,6 +185,7 @@ export class FakeHelpdesk {
       break;
     }
     reply ??= { status: 404, ...(this.options.notFound ?? { body: { error: 'Not found' } }) };
+    reply = { ...reply, headers: { ...rateHeaders, ...reply.headers } };
 
     if (fault && 'dropMidBody' in fault) {
       const payload = JSON.stringify(reply.body);

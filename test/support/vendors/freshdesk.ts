@@ -10,12 +10,19 @@
  *   `private`, `user_id`, `body_text`), paged by `Link`;
  * - `POST /api/v2/tickets/{id}/notes` with `{body, private}` → `201` and the note;
  * - `GET /api/v2/agents/me`;
- * - Basic auth `{api key}:X`; a 401 is `{"code": "invalid_credentials", "message": …}`; rate limits are `429`
- *   with `Retry-After` and `X-RateLimit-Total/Remaining` headers.
+ * - Basic auth `{api key}:X`; a 401 is `{"code": "invalid_credentials", "message": …}`.
+ *
+ * Rate limits as Freshdesk documents them ("Rate limit" in the API reference): a per-minute budget for the whole
+ * account by plan (`FRESHDESK_PLANS`: Trial 50, Growth 200, Pro 400, Enterprise 700), every answer carrying
+ * `X-RateLimit-Total`, `X-RateLimit-Remaining` and `X-RateLimit-Used-CurrentRequest`; each `include` costs one
+ * credit more (`include=description,stats` costs 3); past the budget `429` with `Retry-After` (seconds).
  */
 import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const FRESHDESK_KEY = 'fd-key-Q3m9ZtW2pLx7';
+
+/** Calls per minute by plan (Freshdesk API v2 reference, "Rate limit"). */
+export const FRESHDESK_PLANS = { trial: 50, growth: 200, pro: 400, enterprise: 700 } as const;
 export const FD_AGENT = 9001;
 export const FD_CUSTOMER = 42;
 
@@ -60,11 +67,26 @@ export class FakeFreshdesk {
       unauthorized: { body: { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' } },
       notFound: { body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } },
     });
+    this.plan('enterprise');
     this.server.on('GET', '/api/v2/agents/me', () => ({ body: { id: FD_AGENT, available: true, contact: { name: 'Ana Agent', email: 'ana@acme.test' } } }));
     this.server.on('GET', '/api/v2/tickets', (req) => this.list(req));
     this.server.on('GET', '/api/v2/tickets/:id/conversations', (req, p) => this.conversations(req, Number(p.id)));
     this.server.on('POST', '/api/v2/tickets/:id/notes', (req, p) => this.note(req, Number(p.id)));
     this.server.on('POST', '/api/v2/tickets/:id/reply', (req, p) => this.reply(req, Number(p.id)));
+  }
+
+  /** Sets the account's plan, and so its per-minute budget. */
+  plan(name: keyof typeof FRESHDESK_PLANS): void {
+    this.server.limits.splice(0, this.server.limits.length, {
+      perMinute: FRESHDESK_PLANS[name],
+      cost: (req) => 1 + (req.query.get('include') ?? '').split(',').filter(Boolean).length,
+      headers: (limit, remaining, cost) => ({
+        'x-ratelimit-total': String(limit),
+        'x-ratelimit-remaining': String(remaining),
+        'x-ratelimit-used-currentrequest': String(cost),
+      }),
+      body: { code: 'rate_limit_exceeded', message: 'You have exceeded the limit of requests per minute' },
+    });
   }
 
   async start(): Promise<this> {
@@ -149,7 +171,7 @@ export class FakeFreshdesk {
     const perPage = Math.min(Number(req.query.get('per_page') ?? 30), 100);
     const page = Number(req.query.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
-    const headers: Record<string, string> = { 'x-ratelimit-total': '700', 'x-ratelimit-remaining': '699', 'x-ratelimit-used-currentrequest': '1' };
+    const headers: Record<string, string> = {};
     if (page * perPage < items.length) {
       const next = new URLSearchParams(req.query);
       next.set('page', String(page + 1));

@@ -11,7 +11,17 @@
  * - `GET /rest/servicedeskapi/request/{key}/comment?public=…&internal=…&start=…&limit=…`
  *   → `{size, start, limit, isLastPage, values: [{id, body, public, author, created: {iso8601, jira, friendly, epochMillis}}], _links}`;
  * - `POST /rest/servicedeskapi/request/{key}/comment` with `{body, public}` → `201` and the comment;
+ * - `GET /rest/servicedeskapi/request/{key}/participant?start=…&limit=…` → `{size, start, limit, isLastPage, values}`;
+ * - `GET /rest/api/3/mypermissions?projectKey=…&permissions=…` → `{permissions: {KEY: {key, havePermission}}}`;
  * - Basic auth `email:api_token`; rate limiting is `429` with `Retry-After` and `X-RateLimit-*` headers.
+ *
+ * Behaviours modelled because Jira has them:
+ * - `search/jql` is eventually consistent (Atlassian's changelog for the enhanced search): with `searchLag` on,
+ *   a change becomes searchable only when the test runs `indexNow()`;
+ * - a `nextPageToken` expires after 7 days: then `400` with Jira's error body;
+ * - the comments list answers an account without the service project's agent permission with an empty list
+ *   (not an error); `agent = false` models that account, and `mypermissions` says so;
+ * - request participants (CC'd people) are customers of the request.
  *
  * Issue descriptions are Atlassian Document Format, as in API v3.
  */
@@ -21,6 +31,10 @@ export const JSM_EMAIL = 'ana@acme.test';
 export const JSM_TOKEN = 'ATATT3xFfGF0-jsm-token-a8d2';
 export const JSM_AGENT = '5b10a2844c20165700ede21g';
 export const JSM_CUSTOMER = 'qm:8a4f5c3e-customer-carl';
+/** A colleague the customer CC'd on the request: a request participant. */
+export const JSM_PARTICIPANT = 'qm:1c2d3e4f-participant-pia';
+/** Jira's page tokens are good for 7 days. */
+const TOKEN_TTL_MS = 7 * 86_400_000;
 
 export interface JsmComment {
   id: string;
@@ -45,6 +59,7 @@ export interface JsmIssue {
   comments: JsmComment[];
   /** False for an issue made in Jira without a request type: the service desk API does not know it. */
   isRequest: boolean;
+  participants: string[];
 }
 
 /** `2026-03-01T09:00:00.000+0000`, Jira's date-time form. */
@@ -77,6 +92,12 @@ const JQL = /^project = "([A-Z][A-Z0-9_]+)" AND updated >= "([^"]+)" ORDER BY up
 export class FakeJsm {
   readonly server: FakeHelpdesk;
   readonly issues = new Map<string, JsmIssue>();
+  /** What the search index holds: each issue's update time as last indexed. */
+  private readonly indexed = new Map<string, number>();
+  /** When true, changes wait for `indexNow()` before the search sees them. */
+  searchLag = false;
+  /** False: the account is not an agent of the service project. */
+  agent = true;
   /** The account's time zone (JQL dates are read in it). */
   timeZone = 'Europe/Berlin';
   readonly projectKey = 'HELP';
@@ -102,6 +123,17 @@ export class FakeJsm {
         : { status: 404, body: { errorMessages: [`No project could be found with key '${p.key}'.`], errors: {} } },
     );
     this.server.on('GET', '/rest/api/3/search/jql', (req) => this.search(req));
+    this.server.on('GET', '/rest/api/3/mypermissions', (req) => ({
+      body: {
+        permissions: Object.fromEntries(
+          (req.query.get('permissions') ?? '').split(',').filter(Boolean).map((key) => [
+            key,
+            { id: key, key, name: key, type: 'PROJECT', description: '', havePermission: key === 'SERVICEDESK_AGENT' ? this.agent : true },
+          ]),
+        ),
+      },
+    }));
+    this.server.on('GET', '/rest/servicedeskapi/request/:key/participant', (req, p) => this.participantsOf(req, p.key!));
     this.server.on('GET', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.comments(req, p.key!));
     this.server.on('POST', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.addComment(req, p.key!));
   }
@@ -117,6 +149,23 @@ export class FakeJsm {
 
   get url(): string {
     return this.server.url;
+  }
+
+  /** Runs the indexing: every change so far becomes searchable. */
+  indexNow(keys: string[] = [...this.issues.keys()]): void {
+    for (const key of keys) {
+      const issue = this.issues.get(key);
+      if (issue) this.indexed.set(key, issue.updated);
+    }
+  }
+
+  private changed(key: string): void {
+    if (!this.searchLag) this.indexNow([key]);
+  }
+
+  /** Adds a request participant (someone the customer CC'd). */
+  addParticipant(key: string, accountId: string): void {
+    this.issues.get(key)!.participants.push(accountId);
   }
 
   /** Advances the fake's clock (Jira dates have milliseconds; JQL compares minutes). */
@@ -143,15 +192,19 @@ export class FakeJsm {
       labels: [],
       comments: [],
       isRequest: true,
+      participants: [],
     });
+    this.changed(key);
     return key;
   }
 
-  comment(key: string, by: 'customer' | 'agent', body: string, isPublic = true): void {
+  comment(key: string, by: 'customer' | 'agent' | 'participant', body: string, isPublic = true): void {
     const issue = this.issues.get(key)!;
     const at = this.tick();
-    issue.comments.push({ id: String(this.nextComment++), body, public: isPublic, author: by === 'customer' ? JSM_CUSTOMER : JSM_AGENT, created: at });
+    const author = by === 'customer' ? JSM_CUSTOMER : by === 'participant' ? JSM_PARTICIPANT : JSM_AGENT;
+    issue.comments.push({ id: String(this.nextComment++), body, public: isPublic, author, created: at });
     issue.updated = at;
+    this.changed(key);
   }
 
   transition(key: string, name: string, category: JsmIssue['statusCategory']): void {
@@ -161,6 +214,7 @@ export class FakeJsm {
     issue.statusName = name;
     issue.statusCategory = category;
     issue.updated = at;
+    this.changed(key);
   }
 
   private issueJson(i: JsmIssue): Record<string, unknown> {
@@ -198,19 +252,22 @@ export class FakeJsm {
     const token = req.query.get('nextPageToken');
     let offset = 0;
     if (token) {
-      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset: number; jql: string };
-      if (decoded.jql !== jql) return { status: 400, body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} } };
+      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset: number; jql: string; issuedAt: number };
+      if (decoded.jql !== jql || this.clock - decoded.issuedAt > TOKEN_TTL_MS) {
+        return { status: 400, body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} } };
+      }
       offset = decoded.offset;
     }
     const matching = [...this.issues.values()]
-      .filter((i) => m[1] === this.projectKey && i.updated >= since)
-      .sort((a, b) => a.updated - b.updated || a.key.localeCompare(b.key));
+      .filter((i) => this.indexed.has(i.key))
+      .filter((i) => m[1] === this.projectKey && this.indexed.get(i.key)! >= since)
+      .sort((a, b) => this.indexed.get(a.key)! - this.indexed.get(b.key)! || a.key.localeCompare(b.key));
     const page = matching.slice(offset, offset + max);
     const last = offset + max >= matching.length;
     return {
       body: {
         issues: page.map((i) => this.issueJson(i)),
-        ...(last ? {} : { nextPageToken: Buffer.from(JSON.stringify({ offset: offset + max, jql })).toString('base64url') }),
+        ...(last ? {} : { nextPageToken: Buffer.from(JSON.stringify({ offset: offset + max, jql, issuedAt: this.clock })).toString('base64url') }),
         isLast: last,
       },
     };
@@ -223,7 +280,8 @@ export class FakeJsm {
     const internal = req.query.get('internal') !== 'false';
     const start = Number(req.query.get('start') ?? 0);
     const limit = Math.min(Number(req.query.get('limit') ?? 50), 100);
-    const all = issue.comments.filter((c) => (c.public ? pub : internal));
+    // Jira answers an account that is not an agent of the service project with an empty list, not an error.
+    const all = this.agent ? issue.comments.filter((c) => (c.public ? pub : internal)) : [];
     const values = all.slice(start, start + limit).map((c) => ({
       id: c.id,
       body: c.body,
@@ -234,6 +292,15 @@ export class FakeJsm {
       _links: { self: `${this.url}/rest/servicedeskapi/request/${issue.id}/comment/${c.id}` },
     }));
     return { body: { size: values.length, start, limit, isLastPage: start + limit >= all.length, _links: {}, values } };
+  }
+
+  private participantsOf(req: RecordedRequest, key: string): Reply {
+    const issue = this.issues.get(key);
+    if (!issue?.isRequest) return { status: 404, body: { errorMessage: 'Request does not exist or you do not have permission to see it.', i18nErrorMessage: {} } };
+    const start = Number(req.query.get('start') ?? 0);
+    const limit = Math.min(Number(req.query.get('limit') ?? 50), 50);
+    const values = issue.participants.slice(start, start + limit).map((accountId) => ({ accountId, displayName: 'Pia Participant', emailAddress: 'pia@example.com', active: true, timeZone: 'UTC', _links: {} }));
+    return { body: { size: values.length, start, limit, isLastPage: start + limit >= issue.participants.length, _links: {}, values } };
   }
 
   private addComment(req: RecordedRequest, key: string): Reply {

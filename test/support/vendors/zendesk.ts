@@ -9,8 +9,14 @@
  *   → `{comments, users, meta: {has_more, after_cursor, before_cursor}, links: {next, prev}}`;
  * - `PUT /api/v2/tickets/{id}.json` with `{ticket: {comment: {body, public}}}` → `{ticket, audit}`;
  * - `GET /api/v2/users/me.json` → `{user}`;
- * - Basic auth `{email}/token:{token}`; a 401 is `{"error": "Couldn't authenticate you"}`;
- *   rate limiting is `429` with `Retry-After` (seconds) and `{"error": "APIRateLimitExceeded", …}`.
+ * - Basic auth `{email}/token:{token}`; a 401 is `{"error": "Couldn't authenticate you"}`.
+ *
+ * Rate limits as Zendesk documents them ("Rate limits" in the API reference): a per-minute budget for the account
+ * by plan (`ZENDESK_PLANS`: Team 200, Growth and Professional 400, Enterprise 700, the High Volume add-on 2500)
+ * with `X-Rate-Limit` and `X-Rate-Limit-Remaining` on every answer, and the incremental export's own 10 requests
+ * a minute; past a budget `429` with `Retry-After` (seconds) and `{"error": "APIRateLimitExceeded", …}`. The
+ * export also leaves out tickets updated in the last minute (it reads up to a minute behind); not modelled here:
+ * the connector's cursor is Zendesk's own, so such a ticket comes in the next page.
  */
 import { basicCredentials, FakeHelpdesk, type RecordedRequest } from './fakeHelpdesk';
 
@@ -41,6 +47,11 @@ export interface ZendeskTicketRecord {
   status_updated_at: string;
   comments: ZendeskComment[];
 }
+
+/** Requests per minute by plan (Zendesk API reference, "Rate limits"). */
+export const ZENDESK_PLANS = { team: 200, growth: 400, professional: 400, enterprise: 700, highVolume: 2500 } as const;
+/** The incremental export's own budget, on every plan. */
+const EXPORT_PER_MINUTE = 10;
 
 export const ZENDESK_EMAIL = 'agent@acme.test';
 export const ZENDESK_TOKEN = 'zd-token-6d1f0aa93c8e4b27';
@@ -78,10 +89,29 @@ export class FakeZendesk {
       unauthorized: { body: { error: "Couldn't authenticate you" } },
       notFound: { body: { error: 'RecordNotFound', description: 'Not found' } },
     });
+    this.plan('enterprise');
     this.server.on('GET', '/api/v2/users/me.json', () => ({ body: { user: this.users.get(1) } }));
     this.server.on('GET', '/api/v2/incremental/tickets/cursor.json', (req) => this.exportPage(req));
     this.server.on('GET', '/api/v2/tickets/:id/comments.json', (req, p) => this.commentsPage(req, Number(p.id)));
     this.server.on('PUT', '/api/v2/tickets/:id.json', (req, p) => this.update(req, Number(p.id)));
+  }
+
+  /** Sets the account's plan, and so its per-minute budget. */
+  plan(name: keyof typeof ZENDESK_PLANS): void {
+    const isExport = (req: RecordedRequest): boolean => req.path.startsWith('/api/v2/incremental/');
+    const headers = (limit: number, remaining: number): Record<string, string> => ({ 'x-rate-limit': String(limit), 'x-rate-limit-remaining': String(remaining) });
+    const body = { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' };
+    this.server.limits.splice(
+      0,
+      this.server.limits.length,
+      { perMinute: ZENDESK_PLANS[name], applies: (req) => !isExport(req), headers, body },
+      {
+        perMinute: EXPORT_PER_MINUTE,
+        applies: isExport,
+        headers,
+        body: { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' },
+      },
+    );
   }
 
   async start(): Promise<this> {
@@ -134,6 +164,20 @@ export class FakeZendesk {
     t.status = status;
     t.updated_at = at;
     t.status_updated_at = at;
+  }
+
+  /**
+   * Zendesk's merge: the source gets a note naming the target, the tag `closed_by_merge` and status `closed`;
+   * the target gets a note quoting the source's last comment.
+   */
+  merge(sourceId: number, targetId: number): void {
+    const source = this.tickets.get(sourceId)!;
+    const target = this.tickets.get(targetId)!;
+    const last = source.comments.at(-1)!.body;
+    this.comment(sourceId, 1, `This request was closed and merged into request #${targetId} "${target.subject}".`, false);
+    source.tags.push('closed_by_merge');
+    this.setStatus(sourceId, 'closed');
+    this.comment(targetId, 1, `Request #${sourceId} "${source.subject}" was closed and merged into this request. Last comment in request #${sourceId}:\n\n${last}`, false);
   }
 
   private ticketJson(t: ZendeskTicketRecord): Record<string, unknown> {
