@@ -148,7 +148,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     const vpn = noId('dave@customer.org', 'VPN', 'The VPN drops every hour.', 'Mon, 02 Mar 2026 09:00:00 +0000');
     await admin.mailboxCreate('Rebuilt');
     await admin.append('Rebuilt', printer);
-    const dataDir = await mkdtemp(join(tmpdir(), 'vigil-imap-rebuild-'));
+    const dataDir = await tempFolder('vigil-imap-rebuild-');
     const sink = new RecordingSink();
     const connector = new ImapConnector(options({ id: 'rebuilt', mailbox: 'Rebuilt' }));
     const watcher = await Watcher.open({ dataDir, sink, connectors: [{ connector, pollMs: 1000 }] });

@@ -1,19 +1,14 @@
 /** The copilot sink: what each live event makes the engine do. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../../support/tempFolder';
 import type { LearnResult } from '../../../core/app/copilotService';
 import type { TicketEvent } from '../../../core/connectors/connector';
 import type { Ticket } from '../../../core/formats/schemas';
-import { CopilotSink } from '../../../core/watch/copilotSink';
+import { CopilotSink } from '../../../core/cli/copilotSink';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vigil-sink-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = await tempFolder('vigil-sink-');
 });
 
 function closed(id: string, extra: Record<string, unknown> = {}): TicketEvent {
