@@ -7,19 +7,9 @@
  * nothing it says is sent or executed without the analyst's click.
  */
 import { randomBytes } from 'node:crypto';
+import { stripInvisible } from '../text/unicode';
 
-/**
- * Characters that change what a model reads without changing what a person sees: zero-width characters, bidi
- * controls (Trojan Source, CVE-2021-42574), Unicode tag characters (invisible "ASCII smuggling"), the byte-order
- * mark, soft hyphen, other C0/C1 controls (tab and newline are kept).
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
-
-/** Removes invisible and control characters (keeps tab and newline). */
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
+export { stripInvisible };
 
 /** Our delimiters are `<<<DATA …>>>`; in untrusted text any run of `<<<` or `>>>` is turned into look-alikes. */
 function defang(text: string): string {
@@ -28,7 +18,7 @@ function defang(text: string): string {
 
 /** Makes untrusted text safe to fence: invisible characters stripped, delimiter look-alikes defanged. */
 export function neutralizeUntrusted(text: string): string {
-  return defang(stripInvisible(text.normalize('NFKC')));
+  return defang(stripInvisible(text).normalize('NFKC'));
 }
 
 /** 16 hex characters from the system's CSPRNG: a customer cannot guess them, so cannot close a fence. */
