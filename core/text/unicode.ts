@@ -45,3 +45,12 @@ export function foldDigits(text: string): string {
 export function foldForMatching(text: string): string {
   return foldDigits(stripInvisible(text).normalize('NFKC'));
 }
+
+/**
+ * Untrusted text made safe to print on one terminal line: invisible and control characters removed (an escape
+ * sequence could clear the screen, set the window title or move the cursor), line breaks and tabs made spaces (a
+ * "\r" or "\n" could draw a fake line such as "integrity: VERIFIED OK").
+ */
+export function forTerminal(text: string): string {
+  return stripInvisible(text).replace(/[\t\r\n]+/g, ' ');
+}
