@@ -274,6 +274,21 @@ export class EgressPolicy {
     this.allowHosts.add(h);
   }
 
+  /**
+   * Takes back `allow(host)`: for a connection allowed for one call only (testing a connector's unsaved settings),
+   * so trying a host never leaves it on the policy for the rest of the session.
+   */
+  disallow(host: string): void {
+    const h = normalizeHost(host);
+    if (h !== null) this.allowHosts.delete(h);
+  }
+
+  /** Whether `host` is on the allow-list (whatever offline mode says). */
+  allows(host: string): boolean {
+    const h = normalizeHost(host);
+    return h !== null && this.allowHosts.has(h);
+  }
+
   /** The hosts allowed besides loopback, normalised (empty in offline mode). */
   allowedHosts(): string[] {
     return this.offline ? [] : [...this.allowHosts].sort();

@@ -147,6 +147,17 @@ function isPhone(candidate: string, before: string): boolean {
   return digits.length >= 9 || context;
 }
 
+/** `scheme://user:password@` at the start of a URL. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi;
+
+/**
+ * Only the credentials of URLs in `text` replaced (`https://[SECRET]@host/…`), everything else kept: for output
+ * that must still name hosts and addresses (`vigil connectors test`), where full redaction would hide them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, scheme: string) => `${scheme}${PLACEHOLDERS.secret}@`);
+}
+
 const DETECTORS: readonly Detector[] = [
   // Secrets. A private key block, then key-shaped tokens of well-known services, then "key: value" pairs.
   { kind: 'secret', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g },
@@ -181,7 +192,7 @@ const DETECTORS: readonly Detector[] = [
   {
     // Credentials inside a URL: https://user:password@host
     kind: 'secret',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi,
+    pattern: URL_CREDENTIALS,
     replace: (m) => `${m[1]}${PLACEHOLDERS.secret}@`,
   },
   {
