@@ -160,7 +160,8 @@ export async function* readJsonl<S extends z.ZodType>(
       }
       const text = lineNo === 1 ? raw.text.replace(/^\uFEFF/, '') : raw.text;
       if (text.trim() === '') continue;
-      if (jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
+      // Only an object can be a record; anything else gets its own message below (JSON.parse itself is iterative).
+      if (text.trimStart().startsWith('{') && jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
         onIssue({ file, line: lineNo, field: '(line)', message: `nests deeper than ${limits.maxDepth} levels of objects and arrays` });
         continue;
       }
