@@ -16,6 +16,7 @@ import type { Citation, Suggestion, SuggestionKind, Ticket } from '../formats/sc
 import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
+import { filterUrls, stripInvisible } from '../llm/promptSafety';
 import { cleanMessage } from '../text/queryCleaner';
 import { calibratedConfidence, SHOW_THRESHOLD } from './confidence';
 import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
@@ -135,8 +136,17 @@ function excerpt(text: string): string {
   return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
 }
 
-/** What a hit would say to the analyst, and as which kind of suggestion. */
-export function presentHit(hit: SearchHit): { kind: SuggestionKind; text: string } {
+/**
+ * What a hit would say to the analyst, and as which kind of suggestion. An entry's text is shown as a draft's is
+ * (promptSafety.ts): links only on the team's documentation hosts (`allowHosts`), other URLs as plain text,
+ * images and active HTML removed, invisible characters stripped, since an entry can be injected or learned.
+ */
+export function presentHit(hit: SearchHit, allowHosts: readonly string[] = []): { kind: SuggestionKind; text: string } {
+  const { kind, text } = hitText(hit);
+  return { kind, text: filterUrls(stripInvisible(text), { sources: [text], allowHosts }).text.replace(/[ \t]{2,}/g, ' ').trim() };
+}
+
+function hitText(hit: SearchHit): { kind: SuggestionKind; text: string } {
   const entry = hit.entry;
   switch (entry.kind) {
     case 'qa':
@@ -248,7 +258,7 @@ export class Assistant {
     const calibrated = calibratedConfidence(hits);
     const best = hits[0];
     if (!best || !calibrated) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
-    const { kind, text } = presentHit(best);
+    const { kind, text } = presentHit(best, this.allowHosts);
     const confidence = round3(calibrated.confidence);
     const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
     if (confidence < SHOW_THRESHOLD) {
@@ -316,7 +326,7 @@ export class Assistant {
       }
       const retrievalConfidence = round3(calibrated.confidence);
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
-      retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
+      retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best, this.allowHosts), confidence: retrievalConfidence, citations };
 
       const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket });
       this.llm?.reportSuccess();

@@ -11,10 +11,12 @@ import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { ENTRY_KINDS, EntrySchema, type Entry, type EntryKind } from '../formats/schemas';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 import { exportPack, type ExportOptions } from '../packs/packExport';
-import { checkPack, DEFAULT_MAX_PACK_BYTES, parseHeader, PackError, readPackFile, resignPack } from '../packs/packFormat';
+import { checkPack, DEFAULT_MAX_PACK_BYTES, PackNameSchema, parseHeader, PackError, readPackFile, resignPack } from '../packs/packFormat';
 import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../packs/packKeys';
 import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
+import type { TrustedKey } from '../packs/trustList';
+import { forTerminal, stripInvisible } from '../text/unicode';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -31,7 +33,9 @@ Publishing:
 
 Installing (on the team's data folder):
   vigil pack install FILE ... | remove NAME | list [--json]
-  vigil pack trust add PUBLIC.pem --name NAME | trust list | trust remove KEY-ID|NAME
+  vigil pack trust add PUBLIC.pem --name NAME [--packs NAME,...] [--team TEAM] | trust list | trust remove KEY-ID|NAME
+                   --packs: the only pack names the key may publish (granted to it even if another key claimed them);
+                   without it, any name no other key has claimed (a name is claimed by its first trusted publisher)
   vigil pack subscribe FOLDER NAME ... | unsubscribe FOLDER [NAME ...] | subscriptions | sync
   (each takes [--data-dir DIR])`;
 
@@ -146,14 +150,16 @@ async function inspect(args: string[], out: Out): Promise<number> {
   const file = required(positionals[0], 'pack inspect needs a FILE');
   const bytes = await readPackFile(file, DEFAULT_MAX_PACK_BYTES);
   const { manifest, signature } = parseHeader(bytes, file);
-  out.log(`pack: ${manifest.name} ${manifest.version}${manifest.description ? ` (${manifest.description})` : ''}`);
-  out.log(`team: ${manifest.team}, created ${manifest.created}`);
-  out.log(`entries: ${manifest.entries} (${bytes.length - bytes.indexOf(0x0a) - 1} bytes, sha256 ${manifest.entriesSha256})`);
-  out.log(`signature: ${signature ? `ed25519, key ${signature.keyId}` : 'none (unsigned)'}`);
+  // Everything below comes from the file, which nobody vouches for yet: printed one line each, no control characters.
+  const t = forTerminal;
+  out.log(`pack: ${t(manifest.name)} ${t(manifest.version)}${manifest.description ? ` (${t(manifest.description)})` : ''}`);
+  out.log(`team: ${t(manifest.team)}, created ${t(manifest.created)}`);
+  out.log(`entries: ${manifest.entries} (${bytes.length - bytes.indexOf(0x0a) - 1} bytes, sha256 ${t(manifest.entriesSha256)})`);
+  out.log(`signature: ${signature ? `ed25519, key ${t(signature.keyId)}` : 'none (unsigned)'}`);
   const checked = checkPack(bytes, file, { allowUnsigned: true }); // throws, naming the problem, when it does not hold
   out.log(`integrity: ${signature ? 'signature valid, ' : ''}entries match the manifest`);
   if (values.entries) {
-    for (const { entry } of checked.entries) out.log(`  ${entry.kind.padEnd(7)} ${entry.id}  ${(entry.title ?? entry.question ?? entry.body).replace(/\s+/g, ' ').slice(0, 90)}`);
+    for (const { entry } of checked.entries) out.log(`  ${entry.kind.padEnd(7)} ${t(entry.id)}  ${t(entry.title ?? entry.question ?? entry.body).replace(/\s+/g, ' ').slice(0, 90)}`);
   }
   return 0;
 }
@@ -174,7 +180,7 @@ async function verifyCommand(args: string[], out: Out): Promise<number> {
     const summary = await service.packs.verify(file);
     const head = `${file}: pack ${summary.name} ${summary.version} verified: ${summary.entries} entries intact, signed by key ${summary.keyId}`;
     if (summary.trustedAs) {
-      out.log(`${head}, trusted as "${summary.trustedAs}"`);
+      out.log(`${head}, trusted as "${forTerminal(summary.trustedAs)}"`);
       return 0;
     }
     out.log(head);
@@ -183,20 +189,32 @@ async function verifyCommand(args: string[], out: Out): Promise<number> {
   });
 }
 
+/** What a trusted key may publish, as `trust add` and `trust list` say it. */
+function describeScope(key: TrustedKey): string {
+  const packs = key.packs ? `packs ${key.packs.map(forTerminal).join(', ')}` : 'any pack name not claimed by another key';
+  return `; may publish ${packs}${key.team !== undefined ? ` of team ${forTerminal(key.team)}` : ''}`;
+}
+
 async function trust(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parse(rest, { name: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const { values, positionals } = parse(rest, { name: { type: 'string' }, packs: { type: 'string' }, team: { type: 'string' }, 'data-dir': { type: 'string' } });
   return withService(values['data-dir'], out, async (service) => {
     if (sub === 'add') {
       const file = required(positionals[0], 'pack trust add needs a PUBLIC.pem file');
-      const { key, added } = await service.packs.trustKeyFile(file, required(values.name, 'pack trust add needs --name NAME (whose key it is)'));
-      out.log(added ? `trusted key ${key.id} as "${key.name}"` : `key ${key.id} was already trusted as "${key.name}"`);
+      const packs = values.packs?.split(',').map((p) => p.trim()).filter(Boolean);
+      for (const name of packs ?? []) {
+        const check = PackNameSchema.safeParse(name);
+        if (!check.success) throw new PackUsageError(`--packs: "${name}" is not a pack name: ${check.error.issues[0]?.message}`);
+      }
+      const scope = { ...(packs ? { packs } : {}), ...(values.team ? { team: values.team } : {}) };
+      const { key, added } = await service.packs.trustKeyFile(file, required(values.name, 'pack trust add needs --name NAME (whose key it is)'), scope);
+      out.log(`${added ? 'trusted' : 'already trusted:'} key ${key.id} as "${key.name}"${describeScope(key)}`);
       return 0;
     }
     if (sub === 'list') {
       const keys = await service.packs.trustedKeys();
       if (keys.length === 0) out.log('no trusted keys: packs cannot be installed until one is added (`vigil pack trust add`)');
-      for (const k of keys) out.log(`${k.id}  ${k.name}  (added ${k.addedAt})`);
+      for (const k of keys) out.log(`${k.id}  ${forTerminal(k.name)}  (added ${k.addedAt})${describeScope(k)}`);
       return 0;
     }
     if (sub === 'remove') {
@@ -223,8 +241,8 @@ async function onDataFolder(command: string, args: string[], out: Out): Promise<
             const r = await service.packs.install(file);
             if (r.outcome === 'unchanged') out.log(`${r.pack.name} ${r.pack.version} is already installed`);
             else if (r.outcome === 'repaired') out.log(`reinstalled ${r.pack.name} ${r.pack.version}, whose installed copy was damaged`);
-            else if (r.outcome === 'upgraded') out.log(`upgraded ${r.pack.name} ${r.previousVersion} → ${r.pack.version} (${r.pack.entries} entries, signed by ${r.pack.signer})`);
-            else out.log(`installed ${r.pack.name} ${r.pack.version} (${r.pack.entries} entries, signed by ${r.pack.signer})`);
+            else if (r.outcome === 'upgraded') out.log(`upgraded ${r.pack.name} ${r.previousVersion} → ${r.pack.version} (${r.pack.entries} entries, signed by ${forTerminal(r.pack.signer)}, key ${r.pack.keyId})`);
+            else out.log(`installed ${r.pack.name} ${r.pack.version} (${r.pack.entries} entries, signed by ${forTerminal(r.pack.signer)}, key ${r.pack.keyId})`);
           } catch (err) {
             if (!(err instanceof PackError)) throw err;
             out.error(`vigil: refused: ${err.message}`);
@@ -242,7 +260,7 @@ async function onDataFolder(command: string, args: string[], out: Out): Promise<
         const packs = service.packs.list();
         if (values.json) packs.forEach((p) => out.log(JSON.stringify(p)));
         else if (packs.length === 0) out.log('no packs installed');
-        else for (const p of packs) out.log(`${p.name} ${p.version}  ${p.entries} entries  team ${p.team}  signed by ${p.signer} (${p.keyId})${p.problem ? `  NOT SEARCHED: ${p.problem}` : ''}`);
+        else for (const p of packs) out.log(`${p.name} ${p.version}  ${p.entries} entries  team ${forTerminal(p.team)}  signed by ${forTerminal(p.signer)} (key ${p.keyId})${p.problem ? `  NOT SEARCHED: ${forTerminal(p.problem)}` : ''}`);
         return 0;
       }
       case 'subscribe': {
@@ -273,8 +291,24 @@ async function onDataFolder(command: string, args: string[], out: Out): Promise<
   });
 }
 
-/** Runs `vigil pack ARGS`; returns the exit code. Refusals and failures are thrown for `main` to print (exit 1). */
+/**
+ * Runs `vigil pack ARGS`; returns the exit code. Refusals and failures are thrown for `main` to print (exit 1).
+ * Packs, the files on a share and their names are untrusted: every line printed, and every refusal thrown, has its
+ * control characters removed, so a pack cannot clear the screen, retitle the window or draw a fake "VERIFIED OK"
+ * (a security review did all three through `pack inspect` and `pack list`).
+ */
 export async function packCommand(args: string[], out: Out): Promise<number> {
+  const safe: Out = { log: (line) => out.log(stripInvisible(line).replace(/\r/g, '')), error: (line) => out.error(stripInvisible(line).replace(/\r/g, '')) };
+  try {
+    return await runPackCommand(args, safe);
+  } catch (err) {
+    if (err instanceof PackError) throw new PackError(err.code, forTerminal(err.message));
+    if (err instanceof Error) err.message = forTerminal(err.message);
+    throw err;
+  }
+}
+
+async function runPackCommand(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
   try {
     switch (sub) {

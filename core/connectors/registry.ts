@@ -23,6 +23,7 @@ import { connectorHost, HTTP_CONNECTORS, type HttpConnectorKindName } from './ht
 import { ImapConnector } from './imapConnector';
 import { log } from '../privacy/redactingLogger';
 import { ConnectorConfigError, parseConnectorsText, type ConnectorsLayout } from './connectorsFile';
+import { redactUrlCredentials } from '../privacy/redaction';
 
 export const CONNECTORS_FILE = 'connectors.json';
 
@@ -194,6 +195,26 @@ export interface ConnectorConfig {
 
 export { ConnectorConfigError };
 
+/** The dotted path of the first string in `value` that is a URL with a user name or password in it, or null. */
+function urlWithCredentials(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim())) return null;
+    try {
+      const url = new URL(value.trim());
+      return url.username !== '' || url.password !== '' ? path : null;
+    } catch {
+      return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim()) ? path : null;
+    }
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const found = urlWithCredentials(child, path === '' ? key : `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
 /** Validates a parsed settings document; errors name `file`, the entry (index and id) and the field. */
 export function parseConnectorsConfig(value: unknown, file: string): ConnectorConfig[] {
   const top = z.object({ format: z.literal(1).optional(), connectors: z.array(z.unknown()) }).safeParse(value);
@@ -215,6 +236,12 @@ export function parseConnectorsConfig(value: unknown, file: string): ConnectorCo
       throw new ConnectorConfigError(`${file}: ${label}.${field}: ${message}`);
     }
     const config = result.data as ConnectorConfig;
+    const credentials = urlWithCredentials(config);
+    if (credentials) {
+      throw new ConnectorConfigError(
+        `${file}: ${label}.${credentials}: a URL must not hold a user name or password (they would be logged, shown and sent in the clear); remove them, store the credential with \`vigil secrets set NAME\` and reference it as {"secret": "NAME"} in the credential field`,
+      );
+    }
     if (configs.some((c) => c.id === config.id)) throw new ConnectorConfigError(`${file}: ${label}.id: "${config.id}" is used by another connector; ids must be unique`);
     configs.push(config);
   });
@@ -279,6 +306,11 @@ export interface BuiltConnectors {
   postReply: (ticketId: string, text: string, signal: AbortSignal) => Promise<void>;
   /** What can be posted to a ticket's source: internal notes, public replies, and why not, in words. */
   writeCapabilities: (ticketId: string) => WriteCapabilities;
+  /**
+   * Takes the hosts this build added back off the egress policy (hosts allowed before it stay): for a build used for
+   * one call, such as testing a connector's unsaved settings, whose host must not stay allowed for the session.
+   */
+  release: () => void;
 }
 
 /** Whether a ticket's connector takes internal notes and public replies; `reason` says why not. */
@@ -309,9 +341,13 @@ export async function buildConnectors(
   const chosen = configs.filter((c) => (options.only?.length ? options.only.includes(c.id) : c.enabled));
   const secretValues: string[] = [];
   const connectors: WatchedConnector[] = [];
+  const added = new Set<string>();
   for (const config of chosen) {
     const kind = kinds.get(config.kind)!;
-    for (const host of kind.hosts(config)) egress.allow(host);
+    for (const host of kind.hosts(config)) {
+      if (!egress.allows(host)) added.add(host);
+      egress.allow(host);
+    }
     const context: ConnectorContext = {
       dataDir: options.dataDir,
       stateDir: connectorStateDir(options.dataDir, config.id),
@@ -327,7 +363,8 @@ export async function buildConnectors(
     };
     connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
   }
-  const redact = (text: string): string => redactSecrets(text, secretValues);
+  // Secret values, and any credentials inside a URL an error quotes (a redirect's Location, a vendor's message).
+  const redact = (text: string): string => redactUrlCredentials(redactSecrets(text, secretValues));
   /** The running connector a ticket comes from, checked for write-back; throws in words when it cannot write. */
   const writer = (ticketId: string, what: 'note' | 'reply'): Connector => {
     // Ticket ids are `<connector id>:<id at the source>`; connector ids cannot contain ":".
@@ -371,7 +408,11 @@ export async function buildConnectors(
     const reply = can('reply');
     return { note: note === null, reply: reply === null, reason: note ?? reply };
   };
-  return { connectors, egress, redact, postNote, postReply, writeCapabilities };
+  const release = (): void => {
+    for (const host of added) egress.disallow(host);
+    added.clear();
+  };
+  return { connectors, egress, redact, postNote, postReply, writeCapabilities, release };
 }
 
 /** The hosts a configured connector connects to: what the egress policy allows for it (none for a folder). */

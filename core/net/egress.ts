@@ -10,7 +10,8 @@
  * `localhost`), IPv4 shorthand (`0x7f.1`, `2130706433`) and IPv6 spellings (`0:0:0:0:0:0:0:1`, `::ffff:7f00:1`)
  * reduced to one canonical form by the WHATWG URL parser, the same parser `fetch` uses.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import dns, { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import { syncBuiltinESMExports } from 'node:module';
 import { isIP } from 'node:net';
 
 export class EgressDeniedError extends Error {
@@ -137,6 +138,72 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) ? isLoopbackAddress(h) : isLocalhostName(h);
 }
 
+/**
+ * The addresses a name under `.localhost` has without asking anyone (RFC 6761 §6.3: this machine), in the order a
+ * `family` asks for; null for any other name. `localhost` itself is left to the hosts file, which may say `::1` only.
+ */
+export function localhostAnswer(host: string, family: number = 0): LookupAddress[] | null {
+  const h = normalizeHost(host);
+  if (h === null || h === 'localhost' || !isLocalhostName(h)) return null;
+  if (family === 6) return [{ address: '::1', family: 6 }];
+  if (family === 4) return [{ address: '127.0.0.1', family: 4 }];
+  return [
+    { address: '127.0.0.1', family: 4 },
+    { address: '::1', family: 6 },
+  ];
+}
+
+/** `dns.lookup`'s family option in any of its spellings (4, '4', 'IPv4', an options object), as 0, 4 or 6. */
+export function lookupFamily(options: unknown): number {
+  const raw = typeof options === 'object' && options !== null ? (options as { family?: unknown }).family : options;
+  if (raw === 4 || raw === '4' || raw === 'IPv4') return 4;
+  if (raw === 6 || raw === '6' || raw === 'IPv6') return 6;
+  return 0;
+}
+
+let localhostAnswered = false;
+
+/**
+ * Makes this process's `dns.lookup` and `dns.promises.lookup` answer names under `.localhost` with loopback without
+ * a query. `fetch` (undici) and `net.connect` look names up through `dns.lookup` as it is when they connect, so
+ * `policy.fetch('http://ollama.localhost:11434')` no longer sends the name to the system resolver (a security review
+ * saw the query leave). Done once per process, when the first `EgressPolicy` is made.
+ */
+function answerLocalhostNamesLocally(): void {
+  if (localhostAnswered) return;
+  localhostAnswered = true;
+  const original = dns.lookup;
+  const answered = function lookup(host: string, optionsOrCallback: unknown, maybeCallback?: unknown): void {
+    const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback) as LookupCallback;
+    const answer = typeof host === 'string' && typeof callback === 'function' ? localhostAnswer(host, lookupFamily(optionsOrCallback)) : null;
+    if (answer === null) {
+      (original as (...a: unknown[]) => void).apply(dns, [host, optionsOrCallback, maybeCallback].slice(0, maybeCallback === undefined ? 2 : 3));
+      return;
+    }
+    const all = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && (optionsOrCallback as LookupOptions).all === true;
+    process.nextTick(() => (all ? callback(null, answer) : callback(null, answer[0]!.address, answer[0]!.family)));
+  };
+  const promisified = (original as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.promisify.custom')];
+  if (promisified) {
+    // `util.promisify(dns.lookup)` keeps its result shape ({address, family}, or the list with `all`).
+    Object.defineProperty(answered, Symbol.for('nodejs.util.promisify.custom'), {
+      value: async (host: string, options: LookupOptions = {}) => {
+        const answer = localhostAnswer(host, lookupFamily(options));
+        if (answer === null) return (promisified as (h: string, o: LookupOptions) => Promise<unknown>)(host, options);
+        return options.all ? answer : answer[0];
+      },
+    });
+  }
+  dns.lookup = answered as unknown as typeof dns.lookup;
+  const originalPromise = dns.promises.lookup;
+  dns.promises.lookup = (async (host: string, options?: unknown) => {
+    const answer = localhostAnswer(host, lookupFamily(options));
+    if (answer === null) return (originalPromise as (h: string, o?: unknown) => Promise<unknown>)(host, options);
+    return typeof options === 'object' && options !== null && (options as LookupOptions).all ? answer : answer[0];
+  }) as typeof dns.promises.lookup;
+  syncBuiltinESMExports();
+}
+
 const systemResolveAll: ResolveAll = (host) =>
   new Promise((resolve, reject) => {
     dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
@@ -180,6 +247,7 @@ export class EgressPolicy {
   private offlineMode: boolean;
 
   constructor(options: EgressOptions = {}) {
+    answerLocalhostNamesLocally();
     this.offlineMode = options.offline ?? false;
     this.resolveAll = options.resolveAll ?? systemResolveAll;
     for (const h of options.allowHosts ?? []) this.allow(h);
@@ -204,6 +272,21 @@ export class EgressPolicy {
     const h = normalizeHost(host);
     if (h === null) throw new Error(`"${host}" is not a host name; give a connector's host without scheme, path or port.`);
     this.allowHosts.add(h);
+  }
+
+  /**
+   * Takes back `allow(host)`: for a connection allowed for one call only (testing a connector's unsaved settings),
+   * so trying a host never leaves it on the policy for the rest of the session.
+   */
+  disallow(host: string): void {
+    const h = normalizeHost(host);
+    if (h !== null) this.allowHosts.delete(h);
+  }
+
+  /** Whether `host` is on the allow-list (whatever offline mode says). */
+  allows(host: string): boolean {
+    const h = normalizeHost(host);
+    return h !== null && this.allowHosts.has(h);
   }
 
   /** The hosts allowed besides loopback, normalised (empty in offline mode). */
@@ -243,7 +326,8 @@ export class EgressPolicy {
     this.assertAllowed(host);
     const h = normalizeHost(host)!;
     if (isIP(h)) return [{ address: h, family: isIP(h) }];
-    if (h !== 'localhost' && isLocalhostName(h)) return [{ address: '127.0.0.1', family: 4 }];
+    const local = localhostAnswer(h, 4);
+    if (local !== null) return local;
     const addresses = await this.resolveAll(h);
     this.assertAddresses(host, addresses);
     return addresses;

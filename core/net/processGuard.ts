@@ -5,7 +5,9 @@
  * (a dependency's telemetry, a model hub download, a redirect followed by someone else's HTTP client).
  *
  * What it cannot see: sockets opened by native code (LanceDB's Rust core, onnxruntime), by worker threads or
- * by child processes. The tests cover those with a system-call trace of the whole process tree
+ * by child processes, and code in this process that goes around Node's public API on purpose
+ * (`process.binding('tcp_wrap')` connects unseen). It protects against accidents and dependencies, not against
+ * hostile code running in the process (docs/privacy.md, "Threat model"). The tests cover those with a system-call trace of the whole process tree
  * (test/core/net/noEgress.test.ts); docs/privacy.md says how to check a running install the same way.
  */
 import dgram from 'node:dgram';
@@ -13,7 +15,7 @@ import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import { EgressDeniedError, type EgressPolicy } from './egress';
+import { EgressDeniedError, localhostAnswer, lookupFamily, type EgressPolicy } from './egress';
 
 /** One outbound attempt seen by the guard. */
 export interface EgressAttempt {
@@ -123,12 +125,19 @@ export function installEgressGuard(policy: EgressPolicy, options: EgressGuardOpt
     ),
   );
 
-  // UDP: connect(port, address) and send(msg, [offset, length,] port, address, cb).
+  // UDP: connect(port, address) and send(msg, [offset, length,] port, address, cb). The name is checked first, then
+  // the address the socket's own lookup gives (a socket made with a custom `lookup` could map an allowed name to any
+  // address), right before the datagram is handed to the system.
+  const guardUdp = (socket: dgram.Socket, host: string): Error | null => {
+    const denied = decide(host);
+    if (denied) return denied;
+    return checkResolvedUdp(socket, host, policy, record) ? null : new EgressDeniedError(host, 'its address could not be checked before sending');
+  };
   restores.push(
     replace(dgram.Socket.prototype, 'connect', (original) =>
       function guardedUdpConnect(this: dgram.Socket, ...args: unknown[]) {
         const host = typeof args[1] === 'string' ? args[1] : 'localhost';
-        const denied = decide(host);
+        const denied = guardUdp(this, host);
         record('udp', host, typeof args[0] === 'number' ? args[0] : null, denied);
         if (denied) throw denied;
         return (original as (...a: unknown[]) => void).apply(this, args);
@@ -141,7 +150,7 @@ export function installEgressGuard(policy: EgressPolicy, options: EgressGuardOpt
         const host = args.slice(1).find((a): a is string => typeof a === 'string');
         const port = args.slice(1).find((a): a is number => typeof a === 'number') ?? null;
         if (host !== undefined) {
-          const denied = decide(host);
+          const denied = guardUdp(this, host);
           record('udp', host, port, denied);
           if (denied) throw denied;
         }
@@ -170,6 +179,8 @@ export function installEgressGuard(policy: EgressPolicy, options: EgressGuardOpt
         const denied = decide(host);
         record('dns', host, null, denied);
         if (denied) throw denied;
+        const local = localhostAnswer(host, lookupFamily(rest[0]));
+        if (local !== null) return (rest[0] as dns.LookupOptions | undefined)?.all ? local : local[0];
         return (original as (...a: unknown[]) => Promise<unknown>)(host, ...rest);
       }) as typeof dns.promises.lookup,
     ),
@@ -192,11 +203,34 @@ export function installEgressGuard(policy: EgressPolicy, options: EgressGuardOpt
               }
               return Promise.reject(denied);
             }
+            if (localhostAnswer(h) !== null) return answerLocalhostQuery(name, h, rest);
             return (original as (...a: unknown[]) => unknown).call(this, host, ...rest);
           },
         ),
       );
     }
+  }
+
+  // Reverse lookups (`lookupService`) ask the resolver about an address: a disclosure like any other query.
+  for (const target of [dns, dns.promises] as unknown as Record<string, unknown>[]) {
+    restores.push(
+      replace(target, 'lookupService', (original) =>
+        function guardedLookupService(this: unknown, address: unknown, ...rest: unknown[]) {
+          const h = String(address);
+          const denied = decide(h);
+          record('dns', h, typeof rest[0] === 'number' ? rest[0] : null, denied);
+          if (denied) {
+            const callback = rest.find((r) => typeof r === 'function') as ((e: Error) => void) | undefined;
+            if (callback) {
+              process.nextTick(() => callback(denied));
+              return undefined;
+            }
+            return Promise.reject(denied);
+          }
+          return (original as (...a: unknown[]) => unknown).call(this, address, ...rest);
+        },
+      ),
+    );
   }
 
   // fetch: refused before undici opens anything, with the URL's host named.
@@ -254,6 +288,12 @@ function guardedLookupOf(inner: typeof dns.lookup, policy: EgressPolicy, record:
       return;
     }
     if (recordQuery) record('dns', host, null, null);
+    const local = localhostAnswer(host, lookupFamily(lookupOptions));
+    if (local !== null) {
+      const all = (lookupOptions as dns.LookupOptions | undefined)?.all === true;
+      process.nextTick(() => (all ? callback(null, local) : callback(null, local[0]!.address, local[0]!.family)));
+      return;
+    }
     (inner as (h: string, o: unknown, cb: (...r: unknown[]) => void) => void)(host, lookupOptions, (err, address, family) => {
       if (err) {
         callback(err as Error);
@@ -272,4 +312,60 @@ function guardedLookupOf(inner: typeof dns.lookup, policy: EgressPolicy, record:
       callback(null, address, family as number);
     });
   };
+}
+
+/**
+ * What a resolver method answers for a name under `.localhost` without a query: A and AAAA records for this machine,
+ * no other record (RFC 6761 §6.3).
+ */
+function answerLocalhostQuery(method: string, host: string, rest: unknown[]): unknown {
+  const rrtype = method === 'resolve' && typeof rest[0] === 'string' ? rest[0] : method === 'resolve6' ? 'AAAA' : method === 'resolve4' || method === 'resolve' ? 'A' : null;
+  const answer = rrtype === 'A' ? ['127.0.0.1'] : rrtype === 'AAAA' ? ['::1'] : null;
+  const error = answer === null ? Object.assign(new Error(`${method} ${host}: a .localhost name has no such record`), { code: 'ENODATA', hostname: host }) : null;
+  const callback = rest.find((r) => typeof r === 'function') as ((e: Error | null, a?: string[]) => void) | undefined;
+  if (callback) {
+    process.nextTick(() => (error ? callback(error) : callback(null, answer!)));
+    return undefined;
+  }
+  return error ? Promise.reject(error) : Promise.resolve(answer);
+}
+
+type HandleLookup = (address: string, callback: (err: Error | null, ip: string, family?: number) => void) => void;
+
+/** The destinations each UDP socket was asked to send to: its lookup checks those, not the address it binds to. */
+const udpDestinations = new WeakMap<dgram.Socket, Set<string>>();
+
+/**
+ * Wraps the lookup a UDP socket runs before it sends (Node keeps it on the socket's handle, under its state symbol),
+ * so the address it resolves `host` to is checked as a TCP socket's is. False when the socket's internals are not
+ * where Node 20–22 keeps them: the caller then refuses, rather than send unchecked.
+ */
+function checkResolvedUdp(socket: dgram.Socket, host: string, policy: EgressPolicy, record: Recorder): boolean {
+  const stateKey = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
+  const state = stateKey ? ((socket as unknown as Record<symbol, unknown>)[stateKey] as { handle?: { lookup?: HandleLookup } } | undefined) : undefined;
+  const handle = state?.handle;
+  if (!handle || typeof handle.lookup !== 'function') return false;
+  let destinations = udpDestinations.get(socket);
+  if (!destinations) udpDestinations.set(socket, (destinations = new Set()));
+  destinations.add(host);
+  const inner = handle.lookup;
+  if ((inner as { guarded?: boolean }).guarded) return true;
+  const guarded: HandleLookup = (address, callback) =>
+    inner.call(handle, address, (err, ip, family) => {
+      if (err || !destinations.has(address)) {
+        callback(err, ip, family); // a bind address (0.0.0.0), not a destination
+        return;
+      }
+      try {
+        policy.assertAddresses(address, [{ address: ip, family: family ?? net.isIP(ip) }]);
+      } catch (error) {
+        record('udp', `${address} (${ip})`, null, error as Error);
+        callback(error as Error, ip, family);
+        return;
+      }
+      callback(null, ip, family);
+    });
+  (guarded as { guarded?: boolean }).guarded = true;
+  handle.lookup = guarded;
+  return true;
 }

@@ -10,7 +10,7 @@ import { PackError } from './packError';
 import { keyIdOf, readPublicKey } from './packKeys';
 import type { InstallResult, InstalledPack, InstalledPackInfo, PackLibrary } from './packLibrary';
 import { PackFolderWatcher, Subscriptions, type ScanReport, type Subscription, type WatcherOptions } from './packSubscriptions';
-import type { TrustedKey } from './trustList';
+import type { TrustedKey, TrustScope } from './trustList';
 import type { RedactionCounts } from './packRedaction';
 
 /** A verified pack file, described for a person. */
@@ -85,9 +85,9 @@ export class PackAdmin {
     return this.library.trust.list();
   }
 
-  /** Trusts the public key in `file` (PEM, or raw base64) under `name`. */
-  async trustKeyFile(file: string, name: string): Promise<{ key: TrustedKey; added: boolean }> {
-    const result = await this.library.trust.add(await readPublicKey(file), name);
+  /** Trusts the public key in `file` (PEM, or raw base64) under `name`, bound to `scope` (pack names, team) if given. */
+  async trustKeyFile(file: string, name: string, scope: TrustScope = {}): Promise<{ key: TrustedKey; added: boolean }> {
+    const result = await this.library.trust.add(await readPublicKey(file), name, scope);
     await this.library.refreshTrust();
     return result;
   }

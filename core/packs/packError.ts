@@ -14,6 +14,9 @@ export type PackErrorCode =
   | 'downgrade'
   | 'same_version_changed'
   | 'different_signer'
+  | 'name_not_allowed'
+  | 'name_claimed'
+  | 'wrong_team'
   | 'not_installed'
   | 'bad_key';
 

@@ -26,6 +26,11 @@ export const PACK_EXTENSION = '.vpack';
  * file on a share cannot exhaust memory.
  */
 export const DEFAULT_MAX_PACK_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest header line read: the manifest lists a 67-byte hash (64 hex digits, quotes, comma) per entry, so the
+ * 40,000 articles a 64 MiB pack holds need 2.7 MB of header; 4 MiB leaves room. A bigger header is not a pack.
+ */
+export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 /** Domain separation: these bytes are signed only as a pack manifest, never as anything else. */
 const SIGNING_CONTEXT = 'vigil-pack-manifest-v1\n';
 
@@ -162,6 +167,7 @@ function formatBytes(n: number): string {
  * packs can be scanned for names and versions without reading every entry.
  */
 export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_BYTES): Promise<ReturnType<typeof parseHeader>> {
+  const headerLimit = Math.min(maxBytes, MAX_HEADER_BYTES);
   let handle;
   try {
     handle = await open(file, 'r');
@@ -183,7 +189,7 @@ export async function readPackHeader(file: string, maxBytes = DEFAULT_MAX_PACK_B
       chunks.push(part);
       length += bytesRead;
       if (part.includes(0x0a)) break;
-      if (length > maxBytes) throw new PackError('too_large', `${file}:1: the header is longer than ${formatBytes(maxBytes)}; this is not a Vigil pack.`);
+      if (length > headerLimit) throw new PackError('too_large', `${file}:1: the header is longer than ${formatBytes(headerLimit)}; this is not a Vigil pack.`);
     }
     return parseHeader(Buffer.concat(chunks), file);
   } finally {
@@ -220,9 +226,15 @@ export function parseHeader(bytes: Buffer, file: string): { manifest: PackManife
 /**
  * Checks a pack's bytes: the header, the signature against the public key it names, the entries section against
  * the signed hashes (naming the first entry that differs), and every entry against the entry format. Trust in the
- * signer is not decided here. Unsigned packs pass only with `allowUnsigned` (inspecting a pack before signing it).
+ * signer is decided by `signer`, when given: it is called once the signature is verified and before the entries are
+ * hashed or parsed, and throws to refuse (an untrusted pack costs no more than its header). Unsigned packs pass
+ * only with `allowUnsigned` (inspecting a pack before signing it).
  */
-export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?: boolean } = {}): CheckedPack {
+export function checkPack(
+  bytes: Buffer,
+  file: string,
+  options: { allowUnsigned?: boolean; signer?: (signature: PackSignature, manifest: PackManifest) => void } = {},
+): CheckedPack {
   const { manifest, rawManifest, signature, headerEnd } = parseHeader(bytes, file);
   const label = `${manifest.name} ${manifest.version}`;
 
@@ -243,6 +255,7 @@ export function checkPack(bytes: Buffer, file: string, options: { allowUnsigned?
         `${file}: the signature of pack ${label} does not match its manifest (key ${signature.keyId}): the manifest was edited or the signature comes from another pack. Refused; ask the pack's publisher for a fresh copy.`,
       );
     }
+    options.signer?.(signature, manifest);
   } else if (!options.allowUnsigned) {
     throw new PackError('unsigned', `${file}: pack ${label} is not signed. Sign it with \`vigil pack sign ${file} --key KEY\` before installing it.`);
   }

@@ -18,7 +18,8 @@ import { KnowledgeStore, type SearchHit, type SearchOptions } from '../knowledge
 import { toStoredEntry, type StoredEntry } from '../knowledge/storedEntry';
 import { WriteQueue } from '../knowledge/writeQueue';
 import { PackError } from './packError';
-import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, type CheckedPack } from './packFormat';
+import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, readPackHeader, type CheckedPack, type PackManifest, type PackSignature } from './packFormat';
+import { keyIdOf } from './packKeys';
 import { TrustList, type TrustedKey } from './trustList';
 
 export const PACKS_DIR = 'packs';
@@ -256,25 +257,51 @@ export class PackLibrary {
     return null;
   }
 
-  private async installNow(file: string, options: InstallOptions): Promise<InstallResult> {
-    const { checked, trustedKey } = await this.verify(file, options.maxBytes);
-    const { manifest, signature } = checked;
+  /**
+   * The trusted key that signed a pack, or a refusal: unsigned, a key id that is not the key's, an untrusted key, or
+   * a key that may not publish this pack name or team (trustList.ts). Needs only the header.
+   */
+  private async signerOf(file: string, manifest: PackManifest, signature: PackSignature | null): Promise<TrustedKey> {
     const label = `${manifest.name} ${manifest.version}`;
-    if (!signature) throw new PackError('unsigned', `${file}: pack ${label} is not signed.`); // checkPack refuses it first
+    if (!signature) throw new PackError('unsigned', `${file}: pack ${label} is not signed. Sign it with \`vigil pack sign ${file} --key KEY\` before installing it.`);
+    if (keyIdOf(signature.publicKey) !== signature.keyId) {
+      throw new PackError('bad_signature', `${file}:1: signature.keyId ${signature.keyId} does not belong to the public key in the header: the header was edited.`);
+    }
+    const trustedKey = await this.trust.find(signature.publicKey);
     if (!trustedKey) {
       throw new PackError(
         'untrusted_signer',
         `${file}: pack ${label} is signed by key ${signature.keyId}, which is not in this team's trust list. Nothing was installed. If you know the publisher, add their public key with \`vigil pack trust add KEY.public.pem\` (or in Settings › Packs) and install again.`,
       );
     }
+    const previous = this.installed.find((p) => p.name === manifest.name);
+    if (previous && previous.publicKey !== signature.publicKey) {
+      throw new PackError(
+        'different_signer',
+        `${file}: pack ${manifest.name} is installed signed by key ${previous.keyId} (${previous.signer}), but this file is signed by key ${signature.keyId} (${trustedKey.name}). Refused: a pack keeps its signer. If the publisher really changed keys, remove the pack first (\`vigil pack remove ${manifest.name}\`), then install.`,
+      );
+    }
+    await this.trust.assertMayPublish(trustedKey, manifest.name, manifest.team, file);
+    return trustedKey;
+  }
+
+  private async installNow(file: string, options: InstallOptions): Promise<InstallResult> {
+    // The signer is checked on the header alone first: an untrusted 59 MiB pack was read and parsed whole (8 s,
+    // 550 MB) before it was refused, on every scan of a subscribed folder.
+    const header = await readPackHeader(file, options.maxBytes);
+    const headerSigner = await this.signerOf(file, header.manifest, header.signature);
+    // The file is read again whole; it must still be signed by the key just accepted (it may have been replaced).
+    const checked = checkPack(await readPackFile(file, options.maxBytes), file, {
+      signer: (signature) => {
+        if (signature.publicKey !== headerSigner.publicKey) throw new PackError('different_signer', `${file} changed while it was read (now signed by key ${signature.keyId}); try again once the copy has finished.`);
+      },
+    });
+    const { manifest, signature } = checked;
+    const label = `${manifest.name} ${manifest.version}`;
+    const trustedKey = await this.signerOf(file, manifest, signature);
+    if (!signature) throw new PackError('unsigned', `${file}: pack ${label} is not signed.`); // signerOf refuses it first
     const previous = this.installed.find((p) => p.name === manifest.name) ?? null;
     if (previous) {
-      if (previous.publicKey !== signature.publicKey) {
-        throw new PackError(
-          'different_signer',
-          `${file}: pack ${manifest.name} is installed signed by key ${previous.keyId} (${previous.signer}), but this file is signed by key ${signature.keyId} (${trustedKey.name}). Refused: a pack keeps its signer. If the publisher really changed keys, remove the pack first (\`vigil pack remove ${manifest.name}\`), then install.`,
-        );
-      }
       const order = compareVersions(manifest.version, previous.version);
       if (order < 0) {
         throw new PackError(
@@ -347,6 +374,7 @@ export class PackLibrary {
       const next = [...this.installed.filter((p) => p.name !== manifest.name), record];
       await this.writeIndex(next, () => options.onStage?.('index-staged')); // the install happens here
       committed = true;
+      await this.trust.claim(manifest.name, trustedKey); // the first trusted publisher of a name owns it
       this.installed = next;
       this.broken.delete(manifest.name);
       const old = this.stores.get(manifest.name);

@@ -65,8 +65,10 @@ export class Subscriptions {
   }
 }
 
-/** Refusals that depend on this machine's settings or state rather than on the file: tried again every scan. */
-const RETRIED = new Set<PackErrorCode | 'error'>(['untrusted_signer', 'different_signer', 'error']);
+/** Refusals that depend on the trust list rather than on the file alone: tried again once the trust list changes. */
+const TRUST_DEPENDENT = new Set<PackErrorCode | 'error'>(['untrusted_signer', 'different_signer', 'name_not_allowed', 'name_claimed', 'wrong_team']);
+/** Refusals that depend on this machine's state (a disk error): tried again every scan. */
+const RETRIED = new Set<PackErrorCode | 'error'>(['error']);
 
 /** What one scan of one folder did. */
 export interface ScanReport {
@@ -94,8 +96,14 @@ export interface WatcherOptions {
 /** Watches subscribed folders and installs newer versions of subscribed packs. */
 export class PackFolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
-  /** File states refused for their content: not read again until the file changes. */
+  /**
+   * File states (path, size, mtime) refused: not read again until the file changes, or, for a refusal that depends
+   * on the trust list (an unknown signer), until the trust list changes. (An untrusted 59 MiB pack was read and
+   * parsed whole on every scan.)
+   */
   private readonly refusedStates = new Set<string>();
+  /** The trust list as of this scan, part of the state of a trust-dependent refusal. */
+  private trustState = '';
   /** File states already reported, so a refusal that depends on settings (trust) is retried but said once. */
   private readonly reportedStates = new Set<string>();
   private readonly headers = new Map<string, { name: string; version: string } | null>();
@@ -190,6 +198,7 @@ export class PackFolderWatcher {
 
   private async scanFolder(subscription: Subscription): Promise<ScanReport> {
     const report: ScanReport = { folder: subscription.folder, unreachable: null, installed: [], refused: [] };
+    this.trustState = JSON.stringify([await this.library.trust.list(), await this.library.trust.claims()]);
     let names: string[];
     try {
       names = (await readdir(subscription.folder)).filter((n) => n.endsWith(PACK_EXTENSION)).sort();
@@ -210,7 +219,7 @@ export class PackFolderWatcher {
       } catch {
         continue; // removed since the listing
       }
-      if (this.refusedStates.has(state)) continue;
+      if (this.refusedStates.has(state) || this.refusedStates.has(`${state}\0${this.trustState}`)) continue;
       let header = this.headers.get(state);
       if (header === undefined) {
         try {
@@ -246,7 +255,8 @@ export class PackFolderWatcher {
   private refuse(report: ScanReport, file: string, state: string, err: unknown): void {
     const code = err instanceof PackError ? err.code : 'error';
     // An unknown signer or a disk error may be fixed without touching the file (a key trusted, space freed).
-    if (!RETRIED.has(code)) this.refusedStates.add(state);
+    if (TRUST_DEPENDENT.has(code)) this.refusedStates.add(`${state}\0${this.trustState}`);
+    else if (!RETRIED.has(code)) this.refusedStates.add(state);
     if (this.reportedStates.has(state)) return;
     this.reportedStates.add(state);
     report.refused.push({ file, code, message: errorMessage(err) });

@@ -5,15 +5,23 @@
  * to a security reviewer as it is.
  *
  * `<dataDir>/audit/audit-log.jsonl`, one record per line, each fsynced before it is acknowledged (AppendLog).
- * Records are chained: each carries the SHA-256 of the previous record, so an edited, removed or reordered line
+ * Records are chained: each carries the hash of the previous record, so an edited, removed or reordered line
  * is found by `verifyAuditLog` (an append-only file cannot stop an administrator with a text editor, but it can
  * show that one was there). A torn last line left by a crash is reported and skipped, never fatal.
+ *
+ * The chain is keyed: each record's hash is an HMAC-SHA256 under a secret of the data folder (`audit/chain.key`,
+ * readable by its user only; `mac: "hmac-sha256"` marks such records), so a chain re-hashed by someone without the
+ * key no longer verifies (an unkeyed SHA-256 chain could be recomputed by anyone, as a security review did). The last
+ * sequence number and hash are also kept apart from the log (`audit/anchor.json`, keyed too, and, in the app, the
+ * OS keychain through the secret store), so a dropped last record shows. Records written before keying keep their
+ * SHA-256 hashes and still verify; the first keyed record chains onto them. Nothing is rewritten.
  */
-import { createHash } from 'node:crypto';
-import { open as openFile, readFile } from 'node:fs/promises';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, open as openFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppendLog } from '../formats/appendLog';
+import { writeFileAtomic } from '../formats/durableFile';
 import { JsonlWriter, type LineIssue } from '../formats/jsonl';
 import type { Suggestion } from '../formats/schemas';
 import type { LlmCallReport } from './llmCallReport';
@@ -29,7 +37,14 @@ const CountsSchema = z.object(Object.fromEntries(REDACTION_KINDS.map((k) => [k, 
   z.ZodNumber
 >);
 
-const Common = { seq: z.number().int().min(1), at: z.string(), prev: z.string(), hash: z.string() };
+const Common = {
+  seq: z.number().int().min(1),
+  at: z.string(),
+  prev: z.string(),
+  hash: z.string(),
+  /** `hmac-sha256`: `hash` is keyed with the data folder's audit key; absent in records written before keying. */
+  mac: z.literal('hmac-sha256').optional(),
+};
 
 export const AUDIT_TYPES = ['suggestion', 'llm_call', 'egress_denied', 'admin'] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -84,15 +99,97 @@ export const AuditRecordSchema = z.discriminatedUnion('type', [
 ]);
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
-type Chain = 'seq' | 'at' | 'prev' | 'hash';
+type Chain = 'seq' | 'at' | 'prev' | 'hash' | 'mac';
 type Input<T extends AuditType> = Omit<Extract<AuditRecord, { type: T }>, Chain> & { at?: string };
 export type AuditInput = { [T in AuditType]: Input<T> }[AuditType];
 
 /** The hash of the chain before the first record. */
 const GENESIS = '0'.repeat(64);
 
-function hashOf(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
+function hashOf(record: Omit<AuditRecord, 'hash'>, key: Buffer | null = null): string {
+  const text = JSON.stringify(record);
+  return record.mac === 'hmac-sha256' && key ? createHmac('sha256', key).update(text).digest('hex') : createHash('sha256').update(text).digest('hex');
+}
+
+/** Where the audit chain's key and anchor are kept in a data folder. */
+function auditKeyFile(dataDir: string): string {
+  return join(dataDir, 'audit', 'chain.key');
+}
+function auditAnchorFile(dataDir: string): string {
+  return join(dataDir, 'audit', 'anchor.json');
+}
+
+/** The name under which the app's secret store (the OS keychain) keeps a copy of the anchor. */
+export const AUDIT_ANCHOR_SECRET = 'vigil-audit-anchor';
+
+/** Where, besides the data folder, the last record's number is kept: the app's secret store (OS keychain). */
+export type AuditKeyring = { get(name: string): Promise<string | null>; set(name: string, value: string): Promise<void> };
+
+export interface AuditOptions {
+  /** Keeps a copy of the anchor (last sequence number and hash) where editing the data folder cannot reach it. */
+  keyring?: AuditKeyring;
+}
+
+/** The data folder's audit key, or null when none was made yet (a log from before keying, or no log). */
+async function readAuditKey(dataDir: string): Promise<Buffer | null> {
+  try {
+    const text = (await readFile(auditKeyFile(dataDir), 'utf8')).trim();
+    return /^[0-9a-f]{64}$/.test(text) ? Buffer.from(text, 'hex') : null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** The data folder's audit key, made (32 random bytes, mode 0600) on first use. */
+async function auditKey(dataDir: string): Promise<Buffer> {
+  const existing = await readAuditKey(dataDir);
+  if (existing) return existing;
+  await mkdir(join(dataDir, 'audit'), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(auditKeyFile(dataDir), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process made it first
+  }
+  const made = await readAuditKey(dataDir);
+  if (!made) throw new Error(`${auditKeyFile(dataDir)}: not an audit key (64 hex digits); restore it from a backup, or move it away to start a new key.`);
+  return made;
+}
+
+interface Anchor {
+  seq: number;
+  hash: string;
+  mac: string;
+}
+
+function anchorMac(key: Buffer, seq: number, hash: string): string {
+  return createHmac('sha256', key).update(`vigil-audit-anchor\n${seq}\n${hash}`).digest('hex');
+}
+
+function parseAnchor(text: string | null): Anchor | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as Partial<Anchor>;
+    return typeof value.seq === 'number' && typeof value.hash === 'string' && typeof value.mac === 'string' ? (value as Anchor) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readAnchorFile(dataDir: string): Promise<string | null> {
+  try {
+    return await readFile(auditAnchorFile(dataDir), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Replaces the anchor file atomically (a crash leaves the previous anchor, which only lags behind the log). */
+async function writeAnchor(dataDir: string, key: Buffer, seq: number, hash: string, keyring: AuditKeyring | undefined): Promise<void> {
+  const text = JSON.stringify({ seq, hash, mac: anchorMac(key, seq, hash) });
+  await writeFileAtomic(auditAnchorFile(dataDir), text, { mode: 0o600 });
+  await keyring?.set(AUDIT_ANCHOR_SECRET, text);
 }
 
 /** The last complete, valid record of a log file (read from its end), or null for an empty or missing file. */
@@ -138,27 +235,32 @@ export class AuditLog {
     private readonly log: AppendLog<AuditRecord>,
     private seq: number,
     private prev: string,
+    private readonly dataDir: string,
+    private readonly key: Buffer,
+    private readonly options: AuditOptions,
   ) {}
 
-  /** Opens (or creates, readable by the user only) the audit log of `dataDir`. */
-  static async open(dataDir: string): Promise<AuditLog> {
+  /** Opens (or creates, readable by the user only) the audit log of `dataDir`, keyed with the folder's audit key. */
+  static async open(dataDir: string, options: AuditOptions = {}): Promise<AuditLog> {
     const file = auditLogFile(dataDir);
     const last = await lastRecord(file);
     const log = await AppendLog.open<AuditRecord>(file);
-    return new AuditLog(file, log, last?.seq ?? 0, last?.hash ?? GENESIS);
+    const key = await auditKey(dataDir);
+    return new AuditLog(file, log, last?.seq ?? 0, last?.hash ?? GENESIS, dataDir, key, options);
   }
 
   /** Appends one record; resolves with it (numbered, timed and chained) once it is on disk. */
   append(input: AuditInput): Promise<AuditRecord> {
     const run = this.tail.then(async () => {
-      const body = { ...input, seq: this.seq + 1, at: input.at ?? new Date().toISOString(), prev: this.prev };
+      const body = { ...input, seq: this.seq + 1, at: input.at ?? new Date().toISOString(), prev: this.prev, mac: 'hmac-sha256' as const };
       if (body.type === 'llm_call' && body.error) body.error = redact(body.error).text; // errors can quote prompts
       // Hash the record as the schema keeps it (its fields, its order), which is how verifyAuditLog reads it back.
       const { hash: _unset, ...kept } = AuditRecordSchema.parse({ ...body, hash: '' });
-      const record = { ...kept, hash: hashOf(kept) } as AuditRecord;
+      const record = { ...kept, hash: hashOf(kept, this.key) } as AuditRecord;
       await this.log.append(record);
       this.seq = record.seq;
       this.prev = record.hash;
+      await writeAnchor(this.dataDir, this.key, record.seq, record.hash, this.options.keyring);
       return record;
     });
     this.tail = run.catch(() => undefined); // a failed append must not block the next; its caller sees the error
@@ -246,23 +348,29 @@ export interface AuditVerification {
 }
 
 /**
- * Checks the chain: every record's hash matches its content and names the previous record's hash, and sequence
- * numbers go up by one. A torn last line (a crash while appending, never acknowledged) is not a problem.
+ * Checks the chain: every record's hash matches its content (keyed records with the folder's audit key) and names
+ * the previous record's hash, sequence numbers go up by one, no unkeyed record follows a keyed one, and the log
+ * reaches the anchor kept apart from it (so a dropped last record shows). A torn last line (a crash while
+ * appending, never acknowledged) is not a problem.
  */
-export async function verifyAuditLog(dataDir: string): Promise<AuditVerification> {
+export async function verifyAuditLog(dataDir: string, options: AuditOptions = {}): Promise<AuditVerification> {
   const file = auditLogFile(dataDir);
+  const key = await readAuditKey(dataDir);
+  const anchors = [parseAnchor(await readAnchorFile(dataDir)), parseAnchor((await options.keyring?.get(AUDIT_ANCHOR_SECRET)) ?? null)];
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, records: 0, problems: [] };
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    text = '';
   }
   const lines = text.split('\n');
   const problems: string[] = [];
   let prev = GENESIS;
   let seq = 0;
   let count = 0;
+  let keyed = false;
+  const hashes = new Map<number, string>();
   const lastNonEmpty = lines.reduce((last, line, i) => (line.trim() ? i : last), -1);
   lines.forEach((line, i) => {
     if (!line.trim()) return;
@@ -282,13 +390,40 @@ export async function verifyAuditLog(dataDir: string): Promise<AuditVerification
     const record = parsed.data;
     const { hash, ...body } = record;
     count++;
-    if (hashOf(body) !== hash) problems.push(`${where}: record ${record.seq} does not match its hash (edited after it was written)`);
+    if (record.mac === 'hmac-sha256') {
+      keyed = true;
+      if (!key) problems.push(`${where}: record ${record.seq} is keyed, but the data folder's audit key (${auditKeyFile(dataDir)}) is missing`);
+      else if (!sameHex(hashOf(body, key), hash)) problems.push(`${where}: record ${record.seq} does not match its hash (keyed: edited after it was written, or re-hashed without the key)`);
+    } else if (keyed) {
+      problems.push(`${where}: record ${record.seq} is not keyed, but records before it are (re-hashed without the key?)`);
+    } else if (hashOf(body) !== hash) {
+      problems.push(`${where}: record ${record.seq} does not match its hash (edited after it was written)`);
+    }
+    hashes.set(record.seq, hash);
     if (record.prev !== prev) problems.push(`${where}: record ${record.seq} does not follow the record before it (a record was removed, inserted or reordered)`);
     if (record.seq !== seq + 1) problems.push(`${where}: sequence jumps from ${seq} to ${record.seq}`);
     prev = hash;
     seq = record.seq;
   });
+  // The anchor: the last record acknowledged, kept apart from the log. The log must reach it, with the same hash.
+  for (const anchor of anchors) {
+    if (!anchor) continue;
+    if (!key || !sameHex(anchorMac(key, anchor.seq, anchor.hash), anchor.mac)) {
+      problems.push(`${auditAnchorFile(dataDir)}: the anchor (last record ${anchor.seq}) does not match the data folder's audit key (edited?)`);
+    } else if (anchor.seq > seq) {
+      problems.push(`${file}: the log ends at record ${seq}, but record ${anchor.seq} was written: ${anchor.seq - seq} record(s) at the end were removed`);
+    } else if (hashes.get(anchor.seq) !== anchor.hash) {
+      problems.push(`${file}: record ${anchor.seq} is not the record that was written under that number (the chain was rewritten)`);
+    }
+  }
+  if (key && keyed && anchors.every((a) => a === null)) problems.push(`${auditAnchorFile(dataDir)}: missing, though the log holds keyed records (deleted?)`);
   return { ok: problems.length === 0, records: count, problems };
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 // New columns go at the end, so a spreadsheet or script that reads the first ones by position keeps working.
@@ -387,7 +522,7 @@ function recordView(line: string, offset: number): AuditRecordView | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { seq, at, type, hash, prev: _prev, ...fields } = value as Record<string, AuditValue>;
+  const { seq, at, type, hash, prev: _prev, mac: _mac, ...fields } = value as Record<string, AuditValue>;
   if (typeof type !== 'string') return null;
   return {
     offset,

@@ -7,8 +7,14 @@
  *
  * Detectors run in a fixed order (secrets first, the requester's name last), each on the text the previous ones
  * left, so a token that embeds an e-mail address is counted once, as a secret.
+ *
+ * Detectors read the folded text (core/text/unicode.ts: NFKC, invisible characters removed, digits of every script
+ * as ASCII), never the raw one: a full-width card number or one split by zero-width spaces is the same card to a
+ * model and to a person, so it must be the same card here (a security review got both into a prompt with the audit
+ * saying `card:0`). A text in which nothing was found is returned exactly as given.
  */
 import { isIP } from 'node:net';
+import { foldForMatching } from '../text/unicode';
 
 export const REDACTION_KINDS = ['secret', 'email', 'iban', 'card', 'ip', 'phone', 'name'] as const;
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
@@ -141,6 +147,17 @@ function isPhone(candidate: string, before: string): boolean {
   return digits.length >= 9 || context;
 }
 
+/** `scheme://user:password@` at the start of a URL. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi;
+
+/**
+ * Only the credentials of URLs in `text` replaced (`https://[SECRET]@host/…`), everything else kept: for output
+ * that must still name hosts and addresses (`vigil connectors test`), where full redaction would hide them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, scheme: string) => `${scheme}${PLACEHOLDERS.secret}@`);
+}
+
 const DETECTORS: readonly Detector[] = [
   // Secrets. A private key block, then key-shaped tokens of well-known services, then "key: value" pairs.
   { kind: 'secret', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g },
@@ -175,7 +192,7 @@ const DETECTORS: readonly Detector[] = [
   {
     // Credentials inside a URL: https://user:password@host
     kind: 'secret',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi,
+    pattern: URL_CREDENTIALS,
     replace: (m) => `${m[1]}${PLACEHOLDERS.secret}@`,
   },
   {
@@ -216,7 +233,8 @@ const DETECTORS: readonly Detector[] = [
       if (isIP(address) === 6 && !/\d/.test(address)) return null;
       // "version 1.2.3.4" and "v10.0.0.1" are versions that happen to look like addresses.
       const before = text.slice(Math.max(0, m.index - 12), m.index);
-      if (/(?:\bv|version\s*|ver\.?\s*|build\s*)$/i.test(before)) return null;
+      // The word boundary keeps "server 10.0.0.1", "driver 10.0.0.1" and "observer 10.0.0.1" addresses.
+      if (/\b(?:v|version\s*|ver\.?\s*|build\s*)$/i.test(before)) return null;
       return PLACEHOLDERS.ip;
     },
   },
@@ -279,7 +297,7 @@ function namePatterns(names: readonly string[]): RegExp[] {
   const wholes = new Set<string>();
   const parts = new Set<string>();
   for (const raw of names) {
-    const name = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
+    const name = foldForMatching(raw).trim().replace(/\s+/g, ' ');
     if (name.length < 2) continue;
     wholes.add(name);
     for (const part of name.split(/[\s,]+/)) {
@@ -321,17 +339,19 @@ function applyDetector(text: string, detector: Detector, counts: RedactionCounts
 
 /**
  * Replaces e-mail addresses, phone numbers, card numbers (Luhn-checked), IBANs, IP addresses, API keys and
- * tokens, and the requester's name by typed placeholders, and counts each kind. Idempotent: redacting the
- * result again changes nothing.
+ * tokens, and the requester's name by typed placeholders, and counts each kind. Detection runs on the folded text
+ * (NFKC, invisible characters removed, digits as ASCII); when something was replaced the result is that folded
+ * text, otherwise `text` comes back unchanged. Idempotent: redacting the result again changes nothing.
  */
 export function redact(text: string, options: RedactOptions = {}): Redaction {
   const counts = emptyCounts();
-  let result = text;
+  const folded = foldForMatching(text);
+  let result = folded;
   for (const detector of DETECTORS) result = applyDetector(result, detector, counts);
   for (const detector of STATED) result = applyDetector(result, detector, counts);
   const names = [...(options.requesterName ? [options.requesterName] : []), ...(options.names ?? [])];
   for (const pattern of namePatterns(names)) result = applyDetector(result, { kind: 'name', pattern }, counts);
-  return { text: result, counts };
+  return { text: totalRedactions(counts) === 0 ? text : result, counts };
 }
 
 /** Redacts several texts with the same options; the counts are summed. */

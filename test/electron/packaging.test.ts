@@ -29,7 +29,7 @@ const INHERIT = 0x90;
 /** The one source file the app runs as it is: the store's compaction worker, started as a utility process. */
 const MAINTENANCE_WORKER = 'core/knowledge/optimizeWorker.mjs';
 /** Positions on fuse wire version 1 (@electron/fuses FuseV1Options). */
-const FUSE = { runAsNode: 0, nodeOptions: 2, nodeCliInspect: 3, asarIntegrity: 4, onlyLoadAppFromAsar: 5 } as const;
+const FUSE = { runAsNode: 0, cookieEncryption: 1, nodeOptions: 2, nodeCliInspect: 3, asarIntegrity: 4, onlyLoadAppFromAsar: 5, fileProtocolExtraPrivileges: 7 } as const;
 
 /**
  * Packages the main process does not need at run time although a dependency lists them, each with the claim that
@@ -164,7 +164,7 @@ describe('the packaged app (electron-builder, Linux dir target)', () => {
     }
   });
 
-  it('flips the fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; the app only from its checked asar', () => {
+  it('flips the fuses: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect; the app only from its checked asar; no extra file:// privileges; cookies encrypted', () => {
     const at = binary.indexOf(SENTINEL) + SENTINEL.length;
     expect(binary[at]).toBe(1);
     const wire = binary.subarray(at + 2, at + 2 + (binary[at + 1] as number));
@@ -173,5 +173,7 @@ describe('the packaged app (electron-builder, Linux dir target)', () => {
     expect(wire[FUSE.nodeCliInspect]).toBe(DISABLE);
     expect(wire[FUSE.asarIntegrity]).toBe(ENABLE);
     expect(wire[FUSE.onlyLoadAppFromAsar]).toBe(ENABLE);
+    expect(wire[FUSE.fileProtocolExtraPrivileges]).toBe(DISABLE);
+    expect(wire[FUSE.cookieEncryption]).toBe(ENABLE);
   });
 });

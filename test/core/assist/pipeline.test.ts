@@ -59,7 +59,7 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
       shown: true,
       reason: 'answerable',
       kind: 'answer',
-      text: 'Lower the tunnel MTU to 1380 [kb-vpn-mtu]; see https://docs.example.com/vpn#mtu',
+      text: 'Lower the tunnel MTU to 1380 [kb-vpn-mtu]; see docs.example.com/vpn#mtu', // no allow-list here: plain text
       model: 'ollama:llama3.2',
     });
     expect(llm.citations[0]).toMatchObject({ entryId: 'kb-vpn-mtu', kind: 'article', sourceTicketId: null });

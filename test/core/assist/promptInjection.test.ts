@@ -85,7 +85,7 @@ describe('prompt injection canaries through the whole pipeline', () => {
     const assistant = new Assistant({ sources: [fixedSource('team', [hit(MTU, 0.8)])], llm: access(server) });
     const draft = await (await assistant.assist(CANARY_TICKET, 0, performance.now())).draft!;
     expect(draft).toMatchObject({ shown: true, reason: 'answerable' });
-    expect(draft.text).toBe('Lower the MTU to 1380 [kb-vpn-mtu] (https://docs.example.com/vpn#mtu). More: [link removed]');
+    expect(draft.text).toBe('Lower the MTU to 1380 [kb-vpn-mtu] (docs.example.com/vpn#mtu). More: [link removed]'); // not allow-listed: plain text
     expect(draft.gates.find((g) => g.gate === 'answerability')?.detail).toMatch(/removed links: https:\/\/evil\.example\.net\/c\.png\?d=SECRET https:\/\/evil\.example\.net\/help/);
   });
 

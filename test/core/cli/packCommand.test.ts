@@ -17,6 +17,52 @@ async function vigil(...args: string[]): Promise<{ code: number; stdout: string[
   return { code, stdout: c.stdout, stderr: c.stderr };
 }
 
+const ESC = '\u001b';
+/** Terminal escapes a hostile pack might carry: clear the screen, set the window title, rewrite the current line. */
+const ESCAPES = `${ESC}[2J${ESC}[H${ESC}]0;pwned\u0007\rintegrity: VERIFIED OK${ESC}[31m\u009b2J`;
+
+describe('vigil pack with hostile text in a pack', () => {
+  it('prints no control character from an untrusted pack in inspect and list, and shows key ids beside names', async () => {
+    const dir = await tempFolder('vigil-packcli-esc-');
+    const keys = join(dir, 'k');
+    const keyId = /^key ([0-9a-f]{16}):/.exec((await vigil('pack', 'keygen', '--out', keys)).stdout[0]!)![1]!;
+    const entries = join(dir, 'entries.jsonl');
+    await writeFile(entries, `${JSON.stringify({ id: 'e1', kind: 'article', title: `Title ${ESCAPES}`, body: 'b' })}\n`);
+    const pack = join(dir, 'p.vpack');
+    expect((await vigil('pack', 'build', '--name', 'esc', '--version', '1.0.0', '--team', `net${ESCAPES}`, '--description', `desc${ESCAPES}\nsignature: none`, '--entries', entries, '--key', `${keys}.private.pem`, '--out', pack)).code).toBe(0);
+
+    const inspected = await vigil('pack', 'inspect', pack, '--entries');
+    expect(inspected.code).toBe(0);
+    const printed = [...inspected.stdout, ...inspected.stderr].join('\n');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(inspected.stdout).toHaveLength(6); // pack, team, entries, signature, integrity, the one entry: no line added
+    expect(inspected.stdout[0]).toBe('pack: esc 1.0.0 (desc[2J[H]0;pwned integrity: VERIFIED OK[31m2J signature: none)');
+
+    const dataDir = join(dir, 'data');
+    expect((await vigil('pack', 'trust', 'add', `${keys}.public.pem`, '--name', `Net${ESCAPES}`, '--data-dir', dataDir)).code).toBe(0);
+    expect((await vigil('pack', 'install', pack, '--data-dir', dataDir)).code).toBe(0);
+    const listed = await vigil('pack', 'list', '--data-dir', dataDir);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(listed.stdout.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(listed.stdout[0]).toContain(`(key ${keyId})`);
+    const trustList = await vigil('pack', 'trust', 'list', '--data-dir', dataDir);
+    expect(trustList.stdout[0]).toMatch(new RegExp(`^${keyId}  Net\\[2J`));
+  });
+
+  it('refuses a second trusted key under a name another key goes by, and binds a key to pack names with --packs', async () => {
+    const dir = await tempFolder('vigil-packcli-names-');
+    await vigil('pack', 'keygen', '--out', join(dir, 'a'));
+    await vigil('pack', 'keygen', '--out', join(dir, 'b'));
+    const dataDir = join(dir, 'data');
+    expect((await vigil('pack', 'trust', 'add', join(dir, 'a.public.pem'), '--name', 'Network team', '--data-dir', dataDir)).code).toBe(0);
+    const twin = await vigil('pack', 'trust', 'add', join(dir, 'b.public.pem'), '--name', 'Network team', '--data-dir', dataDir);
+    expect(twin).toMatchObject({ code: 1, stderr: [expect.stringMatching(/already has a key named "Network team" \(key [0-9a-f]{16}\)/)] });
+    const bound = await vigil('pack', 'trust', 'add', join(dir, 'b.public.pem'), '--name', 'Printers', '--packs', 'printer-faq', '--team', 'print', '--data-dir', dataDir);
+    expect(bound.stdout[0]).toMatch(/^trusted key [0-9a-f]{16} as "Printers"; may publish packs printer-faq of team print$/);
+  });
+});
+
 describe('vigil pack', () => {
   it('publishes a pack on one machine and installs it on another that trusts the key, offline', async () => {
     const dir = await tempFolder('vigil-packcli-');
@@ -54,9 +100,9 @@ describe('vigil pack', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr[0]).toMatch(/^vigil: refused: .*signed by key [0-9a-f]{16}, which is not in this team's trust list/);
 
-    expect(await vigil('pack', 'trust', 'add', `${base}.public.pem`, '--name', 'Network team', '--data-dir', dataDir)).toMatchObject({ code: 0, stdout: [`trusted key ${keyId} as "Network team"`] });
+    expect(await vigil('pack', 'trust', 'add', `${base}.public.pem`, '--name', 'Network team', '--data-dir', dataDir)).toMatchObject({ code: 0, stdout: [`trusted key ${keyId} as "Network team"; may publish any pack name not claimed by another key`] });
     expect((await vigil('pack', 'trust', 'list', '--data-dir', dataDir)).stdout[0]).toMatch(new RegExp(`^${keyId}  Network team`));
-    expect(await vigil('pack', 'install', pack, '--data-dir', dataDir)).toMatchObject({ code: 0, stdout: ['installed network-basics 1.0.0 (3 entries, signed by Network team)'] });
+    expect(await vigil('pack', 'install', pack, '--data-dir', dataDir)).toMatchObject({ code: 0, stdout: [`installed network-basics 1.0.0 (3 entries, signed by Network team, key ${keyId})`] });
     expect((await vigil('pack', 'list', '--data-dir', dataDir)).stdout[0]).toMatch(/^network-basics 1\.0\.0 {2}3 entries {2}team network {2}signed by Network team/);
 
     // Search and its citation name the pack and version, beside the team's own knowledge.

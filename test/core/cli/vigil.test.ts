@@ -17,6 +17,18 @@ const entries = [
 ];
 
 describe('the vigil command', () => {
+  it('imports the good entries of a file that holds one nested 5,000 levels deep, and names the bad line', async () => {
+    const dir = await tempFolder('vigil-cli-deep-');
+    const file = join(dir, 'entries.jsonl');
+    const deep = `{"id":"kb-deep","kind":"article","body":"x","meta":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    await writeFile(file, `${JSON.stringify(entries[0])}\n${deep}\n${JSON.stringify(entries[1])}\n`);
+    const imp = capture();
+    expect(await main(['kb', 'import', file, '--data-dir', join(dir, 'data')], imp.out)).toBe(0);
+    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
+    expect(imp.stderr).toEqual([`skipped ${file}:2: (line): nests deeper than 64 levels of objects and arrays`]);
+  });
+
+
   it('imports, searches and exports knowledge, keeping unknown fields and naming bad lines', async () => {
     const dir = await tempFolder('vigil-cli-');
     const dataDir = join(dir, 'data');

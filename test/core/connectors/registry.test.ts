@@ -59,6 +59,35 @@ describe('connector settings', () => {
     await expect(loadConnectorsConfig(dataDir)).rejects.toThrow(`${join(dataDir, 'connectors.json')}:2: not valid JSON`);
   });
 
+  it('refuses a URL with a user name or password in it, naming the field', () => {
+    const rt = { id: 'rt', kind: 'rt', token: { secret: 'rt-token' } };
+    expect(() => parseConnectorsConfig({ connectors: [{ ...rt, baseUrl: 'https://admin:hunter2@rt.example.com' }] }, 'connectors.json')).toThrow(
+      /^connectors\.json: connectors\.0 \("rt"\)\.baseUrl: a URL must not hold a user name or password/,
+    );
+    expect(() => parseConnectorsConfig({ connectors: [{ ...rt, baseUrl: 'https://admin@rt.example.com/' }] }, 'connectors.json')).toThrow(/connectors\.0 \("rt"\)\.baseUrl: a URL must not hold/);
+    expect(parseConnectorsConfig({ connectors: [{ ...rt, baseUrl: 'https://rt.example.com/' }] }, 'connectors.json')).toHaveLength(1);
+  });
+
+  it('removes credentials inside a URL from the errors it reports, keeping the host', async () => {
+    const dataDir = await tempFolder('vigil-registry-');
+    const built = await buildConnectors(parseConnectorsConfig({ connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }, 'c.json'), { dataDir, secrets: new MemorySecretStore() });
+    expect(built.redact('GET https://admin:hunter2@rt.example.com/REST/2.0 redirected to http://u:p@10.0.0.5/')).toBe('GET https://[SECRET]@rt.example.com/REST/2.0 redirected to http://[SECRET]@10.0.0.5/');
+  });
+
+  it('takes a one-off build’s hosts back off a shared egress policy, keeping those allowed before', async () => {
+    // The registry half of "a draft test never widens the egress allow-list beyond that call" (issue 18, row 1):
+    // the app's draft test builds the draft's connector on its process-wide policy, then releases it.
+    const dataDir = await tempFolder('vigil-registry-');
+    const secrets = new MemorySecretStore();
+    await secrets.set('support-mail', 'pa55-word-99');
+    const shared = new EgressPolicy({ allowHosts: ['imap.example.com'] });
+    const draft = await buildConnectors(parseConnectorsConfig({ connectors: [imap, { ...imap, id: 'draft', host: 'x.evil.example' }] }, 'c.json'), { dataDir, secrets, egress: shared });
+    expect(shared.check('x.evil.example').allowed).toBe(true); // for the call
+    draft.release();
+    expect(shared.check('x.evil.example')).toMatchObject({ allowed: false, reason: 'it is not the host of a configured connector' });
+    expect(shared.check('imap.example.com').allowed).toBe(true);
+  });
+
   it('says which secret is missing and how to add it', async () => {
     const dataDir = await tempFolder('vigil-registry-');
     const configs = parseConnectorsConfig({ connectors: [imap] }, 'connectors.json');

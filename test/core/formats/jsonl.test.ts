@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatLineIssue, readJsonlAll } from '../../../core/formats/jsonl';
+import { formatLineIssue, JSON_LIMITS, readJsonlAll } from '../../../core/formats/jsonl';
 import { EntrySchema, SuggestionSchema, TicketSchema } from '../../../core/formats/schemas';
 import { tempFolder } from '../../support/tempFolder';
 
@@ -111,5 +111,48 @@ describe('suggestion format', () => {
       latencyMs: 14,
     };
     expect(SuggestionSchema.parse(example)).toEqual(example);
+  });
+});
+
+describe('hostile lines', () => {
+  const good = (id: string): string => JSON.stringify({ id, kind: 'article', title: 'VPN drops', body: 'Lower the MTU to 1380.' });
+
+  it('skips an entry nested 5,000 levels deep with a per-line error, and reads the others', async () => {
+    const deep = `{"id":"kb-deep","kind":"article","body":"x","meta":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const file = await fileWith([good('kb-1'), deep, good('kb-2')]);
+    const { records, issues } = await readJsonlAll(file, EntrySchema);
+    expect(records.map((r) => r.value.id)).toEqual(['kb-1', 'kb-2']);
+    expect(issues.map(formatLineIssue)).toEqual([`${file}:2: (line): nests deeper than 64 levels of objects and arrays`]);
+  });
+
+  it('counts nesting outside strings only: brackets inside a text are text', async () => {
+    const file = await fileWith([JSON.stringify({ id: 'kb-b', kind: 'article', body: `${'[{'.repeat(500)} \\" ]` })]);
+    const { records, issues } = await readJsonlAll(file, EntrySchema);
+    expect(issues).toEqual([]);
+    expect(records).toHaveLength(1);
+  });
+
+  it('skips a line longer than the limit without holding it, and reads the lines after it', async () => {
+    const huge = `{"id":"kb-huge","kind":"article","body":"${'a'.repeat(JSON_LIMITS.maxLineBytes + 10)}"}`;
+    const file = await fileWith([good('kb-1'), huge, good('kb-2')]);
+    const { records, issues } = await readJsonlAll(file, EntrySchema);
+    expect(records.map((r) => r.value.id)).toEqual(['kb-1', 'kb-2']);
+    expect(issues).toEqual([{ file, line: 2, field: '(line)', message: 'is 16 MiB long; a line may hold at most 16 MiB' }]);
+  });
+
+  it('names the field that is too long', async () => {
+    const file = await fileWith([JSON.stringify({ id: 'kb-long', kind: 'article', body: 'ok', extra: { notes: ['short', 'b'.repeat(JSON_LIMITS.maxFieldChars + 1)] } }), good('kb-2')]);
+    const { records, issues } = await readJsonlAll(file, EntrySchema);
+    expect(records.map((r) => r.value.id)).toEqual(['kb-2']);
+    expect(issues.map(formatLineIssue)).toEqual([`${file}:1: extra.notes.1: is ${JSON_LIMITS.maxFieldChars + 1} characters long; a field may hold at most ${JSON_LIMITS.maxFieldChars}`]);
+  });
+
+  it('still reads Windows line endings and a final line without a newline', async () => {
+    const dir = await tempFolder('vigil-jsonl-');
+    const file = join(dir, 'crlf.jsonl');
+    await writeFile(file, `${good('kb-1')}\r\n\r\n${good('kb-2')}`);
+    const { records, issues } = await readJsonlAll(file, EntrySchema);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => [r.line, r.value.id])).toEqual([[1, 'kb-1'], [3, 'kb-2']]);
   });
 });

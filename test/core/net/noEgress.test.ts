@@ -13,6 +13,9 @@ import { EgressDeniedError, EgressPolicy, isLoopbackAddress } from '../../../cor
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { fullCycleSteps, installTripwire, runCycle, type Tripwire } from './egressHarness';
 import { tempFolder } from '../../support/tempFolder';
+import { ImapFlow } from 'imapflow';
+import { dovecotSkipReason, startDovecot } from '../../support/dovecot';
+import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
 
 const run = promisify(execFile);
 const installed: Array<EgressGuard | Tripwire> = [];
@@ -86,4 +89,50 @@ describe('no egress during a full cycle', () => {
     expect(destinations.length).toBe(lines.filter((l) => /AF_INET6?\b/.test(l)).length);
     expect(destinations.filter((d) => !isLoopbackAddress(d.address))).toEqual([]);
   });
+
+  it.skipIf((!strace && process.env['VIGIL_REQUIRE_STRACE'] !== '1') || dovecotSkipReason() !== null)(
+    'embeds with transformers.js and syncs an IMAP and an HTTP connector by .localhost names with no connection but to loopback, and no DNS query (system-call trace)',
+    async () => {
+      if (!strace) throw new Error('strace is not installed (Debian: apt-get install strace); VIGIL_REQUIRE_STRACE=1 requires this test.');
+      // The servers run here, outside the trace: only Vigil's own code is traced.
+      const user = { user: 'support', password: 'imap-pass-7431' };
+      const dovecot = await startDovecot([user]);
+      const zammad = await new FakeZammad().start();
+      try {
+        const admin = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: user.user, pass: user.password }, logger: false });
+        await admin.connect();
+        await admin.append('INBOX', 'From: Ann <ann@customer.org>\r\nTo: help@help.example.com\r\nSubject: VPN drops\r\nMessage-ID: <a1@customer.org>\r\nDate: Sun, 01 Mar 2026 09:00:00 +0000\r\n\r\nMy VPN drops every ten minutes.\r\n');
+        await admin.logout();
+        zammad.open('Printer offline', 'The office printer shows offline since this morning.');
+        const dir = await tempFolder('vigil-strace-connectors-');
+        const trace = join(dir, 'connect.trace');
+        const child = await run(
+          'strace',
+          ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg', '-e', 'signal=none', '-o', trace, process.execPath, '--import', 'tsx', 'test/core/net/connectorTraceChild.ts', dir, String(dovecot.port), user.user, user.password, new URL(zammad.url).port, ZAMMAD_TOKEN],
+          { maxBuffer: 16 * 1024 * 1024 },
+        );
+        const summary = JSON.parse(child.stdout.trim().split('\n').pop()!) as { dimensions: number[]; events: Record<string, number>; lookups: string[] };
+        expect(summary.dimensions).toEqual([6, 6]);
+        expect(summary.events['mail']).toBeGreaterThan(0);
+        expect(summary.events['zm']).toBeGreaterThan(0);
+        expect(summary.lookups).toEqual(['127.0.0.1', '127.0.0.1']);
+
+        const lines = (await readFile(trace, 'utf8')).split('\n');
+        const destinations = lines
+          .map((line) => /sa_family=AF_INET6?, (?:sin6?_port)=htons\((\d+)\),.*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")/.exec(line))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => ({ port: Number(m[1]), address: (m[2] ?? m[3])! }));
+        // Positive controls: the trace saw both syncs reach their loopback servers.
+        expect(destinations).toContainEqual({ port: dovecot.port, address: '127.0.0.1' });
+        expect(destinations).toContainEqual({ port: Number(new URL(zammad.url).port), address: '127.0.0.1' });
+        expect(destinations.length).toBe(lines.filter((l) => /AF_INET6?\b/.test(l)).length);
+        expect(destinations.filter((d) => !isLoopbackAddress(d.address))).toEqual([]);
+        expect(destinations.filter((d) => d.port === 53)).toEqual([]); // no DNS query, not even to a loopback resolver
+      } finally {
+        await zammad.close();
+        await dovecot.stop();
+      }
+    },
+    180_000,
+  );
 });

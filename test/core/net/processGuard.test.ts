@@ -60,6 +60,33 @@ describe('the process egress guard', () => {
     socket.close();
   });
 
+  it('refuses a datagram that a socket’s own lookup sends elsewhere than the name it was given', async () => {
+    // A custom lookup maps the allowed name `localhost` to another machine: the address is checked, not the name.
+    const lookup = ((_host: string, _options: unknown, callback: (e: null, a: string, f: number) => void) => callback(null, _host === 'localhost' ? '198.51.100.53' : _host, 4)) as unknown as dgram.SocketOptions['lookup'];
+    const socket = dgram.createSocket({ type: 'udp4', lookup });
+    const error = await new Promise<Error | null>((resolve) => socket.send('hello', 53, 'localhost', (err) => resolve(err)));
+    expect(error).toBeInstanceOf(EgressDeniedError);
+    expect(error?.message).toMatch(/localhost: it should be this machine but resolves to 198\.51\.100\.53/);
+    socket.close();
+  });
+
+  it('refuses a reverse lookup (lookupService) of another machine’s address', async () => {
+    const viaCallback = await new Promise<Error | null>((resolve) => dns.lookupService('198.51.100.7', 443, (err) => resolve(err)));
+    expect(viaCallback).toBeInstanceOf(EgressDeniedError);
+    await expect(dns.promises.lookupService('198.51.100.7', 443)).rejects.toThrow(EgressDeniedError);
+    expect(guard.denied().map((a) => `${a.via} ${a.host}`)).toEqual(['dns 198.51.100.7', 'dns 198.51.100.7']);
+  });
+
+  it('answers names under .localhost itself, on every lookup path, without a DNS query', async () => {
+    expect(await new Promise((resolve) => dns.lookup('api.localhost', { family: 4 }, (_e, address) => resolve(address)))).toBe('127.0.0.1');
+    expect(await dns.promises.lookup('api.localhost', { family: 4 })).toEqual({ address: '127.0.0.1', family: 4 });
+    expect(await promisify(dns.lookup)('ollama.localhost', { family: 4 })).toEqual({ address: '127.0.0.1', family: 4 });
+    expect(await dns.promises.resolve4('api.localhost')).toEqual(['127.0.0.1']);
+    await expect(dns.promises.resolveMx('api.localhost')).rejects.toMatchObject({ code: 'ENODATA' });
+    // The tripwire below the guard (afterEach) saw no lookup of a .localhost name. policy.fetch of such a name is
+    // traced at the system-call level in noEgress.test.ts (the tripwire takes any name but `localhost` for remote).
+  });
+
   it('lets loopback through and records it', async () => {
     const server = net.createServer((socket) => socket.end('hi'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

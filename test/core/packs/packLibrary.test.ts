@@ -262,6 +262,53 @@ describe('installed knowledge packs', () => {
  * either completely installed (every entry once, searchable) or not at all (nothing of it visible, no folder left,
  * no index entry naming a missing folder); the team's own entries are untouched; installing again works.
  */
+describe('what a trusted key may publish', () => {
+  it('keeps a pack name with its first trusted publisher: another trusted key cannot take it over, even after a removal', async () => {
+    const { dataDir, files, key, lib } = await setup();
+    await lib.install(await writePack(files, 'a.vpack', NETWORK_ENTRIES, {}, key.privateKey));
+    const other = newKey();
+    await lib.trust.add(other.publicKey, 'Printer team');
+    await lib.refreshTrust();
+    await lib.remove('network-basics');
+    const takeover = await writePack(files, 'b.vpack', NETWORK_ENTRIES.slice(0, 1), { version: '9.0.0' }, other.privateKey);
+    const error = await refusal(lib.install(takeover));
+    expect(error.code).toBe('name_claimed');
+    expect(error.message).toContain(`the pack name network-basics belongs to key ${keyIdOf(key.publicKey)} ("Network team")`);
+    expect(lib.list()).toEqual([]);
+    // The admin says otherwise: the name is granted to the other key, which may then publish it.
+    await new TrustList(dataDir).add(other.publicKey, 'Printer team', { packs: ['network-basics'] });
+    expect((await lib.install(takeover)).pack).toMatchObject({ name: 'network-basics', version: '9.0.0', signer: 'Printer team' });
+    expect(await lib.trust.claims()).toEqual({ 'network-basics': keyIdOf(other.publicKey) });
+  });
+
+  it('refuses a pack name outside the key’s list and a team other than the key’s', async () => {
+    const { files, lib } = await setup();
+    const hr = newKey();
+    await lib.trust.add(hr.publicKey, 'HR team', { packs: ['hr-faq'], team: 'hr' });
+    await lib.refreshTrust();
+    const wrongName = await refusal(lib.install(await writePack(files, 'n.vpack', NETWORK_ENTRIES, { team: 'hr' }, hr.privateKey)));
+    expect(wrongName).toMatchObject({ code: 'name_not_allowed', message: expect.stringContaining('which is trusted for hr-faq only') });
+    const wrongTeam = await refusal(lib.install(await writePack(files, 'h.vpack', NETWORK_ENTRIES, { name: 'hr-faq', team: 'network' }, hr.privateKey)));
+    expect(wrongTeam).toMatchObject({ code: 'wrong_team', message: expect.stringContaining('trusted for team "hr" only') });
+    expect((await lib.install(await writePack(files, 'ok.vpack', NETWORK_ENTRIES, { name: 'hr-faq', team: 'hr' }, hr.privateKey))).outcome).toBe('installed');
+  });
+
+  it('refuses a second key under a name another trusted key already goes by', async () => {
+    const { lib } = await setup();
+    await expect(lib.trust.add(newKey().publicKey, 'network TEAM')).rejects.toThrow(/already has a key named "Network team"/);
+  });
+
+  it('refuses an untrusted pack on its header alone, before its entries are read', async () => {
+    const { files, lib } = await setup();
+    const stranger = newKey();
+    const file = await writePack(files, 's.vpack', NETWORK_ENTRIES, {}, stranger.privateKey);
+    // Damage the entries: a full check would say so first; the trust check comes before it.
+    const bytes = await readFile(file);
+    await writeFile(file, Buffer.concat([bytes.subarray(0, bytes.indexOf(0x0a) + 1), Buffer.from('not an entry\n')]));
+    expect(await refusal(lib.install(file))).toMatchObject({ code: 'untrusted_signer' });
+  });
+});
+
 describe('pack install killed (SIGKILL) at every stage', () => {
   /** Stages after which the new version is in charge: `installed.json` names it from `switched` on. */
   const STAGES: { stage: InstallStage; committed: boolean }[] = [

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { encodePack } from '../../../core/packs/packFormat';
@@ -89,6 +89,22 @@ describe('pack subscriptions', () => {
     await lib.trust.add(stranger.publicKey, 'Stranger');
     await lib.refreshTrust();
     expect((await watcher.scan())[0]!.installed).toHaveLength(1);
+  });
+
+  it('reads a file refused for its signer once, not on every scan, until the trust list changes', async () => {
+    const { share, lib } = await setup();
+    const stranger = newKey();
+    await writePack(share, 'net.vpack', NETWORK_ENTRIES, {}, stranger.privateKey);
+    const install = vi.spyOn(lib, 'install');
+    const watcher = new PackFolderWatcher(lib, [{ folder: share, packs: ['network-basics'] }]);
+    expect((await watcher.scan())[0]!.refused).toEqual([expect.objectContaining({ code: 'untrusted_signer' })]);
+    await watcher.scan();
+    await watcher.scan();
+    expect(install).toHaveBeenCalledTimes(1);
+    await lib.trust.add(stranger.publicKey, 'Stranger');
+    await lib.refreshTrust();
+    expect((await watcher.scan())[0]!.installed).toHaveLength(1);
+    expect(install).toHaveBeenCalledTimes(2);
   });
 
   it('watches the folder and installs a new version dropped into it', async () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
@@ -175,5 +176,74 @@ describe('the engine writes the audit log', () => {
     await service.audit.append({ type: 'egress_denied', host: 'telemetry.example.com', via: 'fetch', reason: 'offline mode' });
     await service.close();
     expect((await verifyAuditLog(data)).ok).toBe(true);
+  });
+});
+
+describe('the keyed audit chain', () => {
+  async function threeRecords(options: Parameters<typeof AuditLog.open>[1] = {}): Promise<string> {
+    const dir = await dataDir();
+    const log = await AuditLog.open(dir, options);
+    for (let i = 1; i <= 3; i++) await log.append(llmCall({ ticketId: `T-${i}` } as never));
+    await log.close();
+    return dir;
+  }
+
+  it('finds a dropped last record', async () => {
+    const dir = await threeRecords();
+    const lines = (await readFile(auditLogFile(dir), 'utf8')).trimEnd().split('\n');
+    await writeFile(auditLogFile(dir), `${lines.slice(0, 2).join('\n')}\n`);
+    const result = await verifyAuditLog(dir);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([`${auditLogFile(dir)}: the log ends at record 2, but record 3 was written: 1 record(s) at the end were removed`]);
+  });
+
+  it('finds a chain edited and re-hashed from the edit on, as anyone without the key can (SHA-256)', async () => {
+    const dir = await threeRecords();
+    const records = (await readFile(auditLogFile(dir), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    records[1]!['ticketId'] = 'T-forged';
+    let prev = records[0]!['hash'] as string;
+    for (const record of records.slice(1)) {
+      record['prev'] = prev;
+      const { hash: _old, mac: _mac, ...body } = record;
+      record['hash'] = prev = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      delete record['mac'];
+    }
+    await writeFile(auditLogFile(dir), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const result = await verifyAuditLog(dir);
+    expect(result.ok).toBe(false);
+    expect(result.problems.join('\n')).toMatch(/record 2 is not keyed, but records before it are/);
+    expect(result.problems.join('\n')).toMatch(/record 3 is not the record that was written under that number/);
+  });
+
+  it('finds a dropped last record through the keychain copy of the anchor when the anchor file went too', async () => {
+    const kept = new Map<string, string>();
+    const keyring = { get: async (name: string) => kept.get(name) ?? null, set: async (name: string, value: string) => void kept.set(name, value) };
+    const dir = await threeRecords({ keyring });
+    const lines = (await readFile(auditLogFile(dir), 'utf8')).trimEnd().split('\n');
+    await writeFile(auditLogFile(dir), `${lines.slice(0, 2).join('\n')}\n`);
+    await rm(join(dir, 'audit', 'anchor.json'));
+    expect((await verifyAuditLog(dir, { keyring })).problems).toEqual([`${auditLogFile(dir)}: the log ends at record 2, but record 3 was written: 1 record(s) at the end were removed`]);
+  });
+
+  it('keeps a log written before keying verifiable, and keys what is appended after it, losing nothing', async () => {
+    const dir = await dataDir();
+    // Two records as the previous version wrote them: unkeyed SHA-256, no `mac`, no key file, no anchor.
+    let prev = '0'.repeat(64);
+    const old: string[] = [];
+    for (let seq = 1; seq <= 2; seq++) {
+      const body = { seq, at: '2026-01-01T00:00:00.000Z', prev, type: 'admin', action: 'store_tag', detail: { name: `t${seq}` } }; // the schema's field order
+      const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+      old.push(JSON.stringify({ ...body, hash }));
+      prev = hash;
+    }
+    await mkdir(join(dir, 'audit'), { recursive: true });
+    await writeFile(auditLogFile(dir), `${old.join('\n')}\n`);
+    expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, records: 2 });
+    const log = await AuditLog.open(dir);
+    const third = await log.append(llmCall());
+    await log.close();
+    expect(third).toMatchObject({ seq: 3, prev, mac: 'hmac-sha256' });
+    expect(await verifyAuditLog(dir)).toEqual({ ok: true, records: 3, problems: [] });
+    expect((await readAuditLog(dir)).records.map((r) => r.seq)).toEqual([1, 2, 3]);
   });
 });

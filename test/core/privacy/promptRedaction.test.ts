@@ -156,6 +156,18 @@ describe('what the local model is sent', () => {
     expect(lines.join('\n')).toMatch(/intact|ok|verified/i);
   });
 
+  it('sends no card number written in full-width digits or split by zero-width spaces, and the audit counts both', async () => {
+    server = await startOllamaServer({ models: [{ name: 'llama3.2' }], reply: () => ({ status: 500, error: 'out of memory' }) });
+    const reports: unknown[] = [];
+    const client = new OllamaClient({ model: 'llama3.2', host: server.host, onCall: (r) => reports.push(r) });
+    const message = 'cards ４１１１ １１１１ １１１１ １１１１ and 4\u200B111\u200B1111\u200B1111\u200B1111 from server 10.0.0.1';
+    await expect(judgeScope(client, message, { ticket: vpnTicket() })).rejects.toThrow(/answered with an error/);
+    const { user } = promptsOf(server.requests.find((r) => r.path === '/api/chat')!.body);
+    expect(user).toContain('cards [CARD] and [CARD] from server [IP]');
+    expect(user).not.toMatch(/4\s*1\s*1\s*1|１/);
+    expect(reports).toEqual([expect.objectContaining({ redactions: expect.objectContaining({ card: 2, ip: 1 }) })]);
+  });
+
   it('redacts the scope check’s message with the ticket’s names, and records a failed call as an error', async () => {
     server = await startOllamaServer({ models: [{ name: 'llama3.2' }], reply: () => ({ status: 500, error: 'out of memory' }) });
     const reports: unknown[] = [];

@@ -16,6 +16,11 @@ describe('the redacting logger', () => {
     ]);
   });
 
+  it('redacts a card number written in full-width digits or split by zero-width spaces', () => {
+    expect(redactForLog('charge failed for ４１１１ １１１１ １１１１ １１１１')).toBe('charge failed for [CARD]');
+    expect(redactForLog('charge failed for 4\u200B111 1111 1111 1111 from server 10.0.0.1')).toBe('charge failed for [CARD] from server [IP]');
+  });
+
   it('logs errors by name and message', () => {
     expect(redactForLog(new TypeError('bad phone +44 20 7946 0958'))).toBe('TypeError: bad phone [PHONE]');
   });

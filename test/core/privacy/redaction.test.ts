@@ -172,6 +172,84 @@ describe('redaction detectors (properties)', () => {
   });
 });
 
+/** Ways of writing the same characters that a person and a model read as the plain ones. */
+const FULL_WIDTH = (v: string): string => v.replace(/[0-9A-Za-z@.:+-]/g, (ch) => String.fromCodePoint(ch.codePointAt(0)! + 0xfee0));
+const ZERO_WIDTH = (v: string, marks: readonly string[]): string => [...v].map((ch, i) => ch + (i % 2 === 0 ? marks[i % marks.length] : '')).join('');
+const DIGIT_SCRIPTS: Readonly<Record<string, number>> = { 'Arabic-Indic': 0x660, Devanagari: 0x966, Bengali: 0x9e6, Thai: 0xe50, 'mathematical bold': 0x1d7ce, 'mathematical monospace': 0x1d7f6 };
+const SCRIPT_DIGITS = (v: string, zero: number): string => v.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d)));
+const invisible = fc.array(fc.constantFrom('\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u{E0020}', '\uFE0F'), { minLength: 1, maxLength: 4 });
+const unicodeVariant = fc.oneof(
+  fc.constant((v: string) => FULL_WIDTH(v)),
+  invisible.map((marks) => (v: string) => ZERO_WIDTH(v, marks)),
+  fc.constantFrom(...Object.values(DIGIT_SCRIPTS)).map((zero) => (v: string) => SCRIPT_DIGITS(v, zero)),
+);
+
+describe('redaction of data written with look-alike or invisible characters', () => {
+  /** The variant is gone (in no form), counted once as `kind`, and the prose around it is kept. */
+  function expectVariantRedacted(value: string, variant: (v: string) => string, kind: RedactionKind, prose: (v: string) => string): void {
+    const written = variant(value);
+    const { text, counts } = redact(prose(written));
+    expect(text).toBe(prose(`[${kind.toUpperCase()}]`));
+    expect(counts[kind]).toBe(1);
+    expect(totalRedactions(counts)).toBe(1);
+  }
+
+  it('replaces a card number written in full-width digits, split by zero-width characters or in another script', () => {
+    fc.assert(
+      fc.property(cardNumber, fc.constantFrom('', ' ', '-'), unicodeVariant, (n, sep, variant) =>
+        expectVariantRedacted(sep ? groupCard(n, sep) : n, variant, 'card', (v) => `my card ${v} was charged twice`),
+      ),
+      RUNS,
+    );
+  });
+
+  it('replaces IPv4 addresses, phone numbers, IBANs and e-mail addresses written that way', () => {
+    fc.assert(fc.property(fc.ipV4(), unicodeVariant, (v, variant) => expectVariantRedacted(v, variant, 'ip', (x) => `the gateway ${x} drops packets`)), RUNS);
+    fc.assert(fc.property(phone, unicodeVariant, (v, variant) => expectVariantRedacted(v, variant, 'phone', (x) => `You can call me on ${x} after lunch`)), RUNS);
+    fc.assert(fc.property(iban, unicodeVariant, (v, variant) => expectVariantRedacted(v, variant, 'iban', (x) => `refund to ${x} please`)), RUNS);
+    fc.assert(fc.property(email, unicodeVariant, (v, variant) => expectVariantRedacted(v, variant, 'email', (x) => `write to ${x} today`)), RUNS);
+  });
+
+  it('replaces a token split by invisible characters', () => {
+    fc.assert(fc.property(secretToken, invisible, (v, marks) => expectVariantRedacted(v, (x) => ZERO_WIDTH(x, marks), 'secret', (x) => `my key is ${x} sorry`)), RUNS);
+  });
+
+  it('replaces the two attacks the security review sent into a prompt', () => {
+    expect(redact('card ４１１１ １１１１ １１１１ １１１１ thanks').text).toBe('card [CARD] thanks');
+    expect(redact('card 4\u200B111\u200B1111\u200B1111\u200B1111 thanks').text).toBe('card [CARD] thanks');
+  });
+
+  it('keeps a text it finds nothing in exactly as written, invisible characters and other scripts included', () => {
+    for (const text of ['مرحبا، الطلب رقم ١٢٣ وصل', 'ｆｕｌｌ ｗｉｄｔｈ ok', 'emoji 👍🏽 and \u200Bzero width', 'version ４.２.１']) {
+      const result = redact(text);
+      expect(result.text).toBe(text);
+      expect(totalRedactions(result.counts)).toBe(0);
+    }
+  });
+
+  it('is idempotent on every variant', () => {
+    fc.assert(
+      fc.property(cardNumber, fc.ipV4(), unicodeVariant, (card, ip, variant) => {
+        const once = redact(`card ${variant(card)} from ${variant(ip)} \u200B`);
+        const twice = redact(once.text);
+        expect(twice.text).toBe(once.text);
+        expect(totalRedactions(twice.counts)).toBe(0);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('redaction of IP addresses after words that end like "ver"', () => {
+  it.each(['server', 'Server', 'driver', 'observer', 'resolver', 'rebuild', 'dev'])('replaces the address after "%s"', (word) => {
+    fc.assert(fc.property(fc.ipV4(), (value) => expectRedacted(value, 'ip', (v) => `the ${word} ${v} drops packets`)), { numRuns: 30 });
+  });
+
+  it.each(['version 10.0.0.1', 'ver 10.0.0.1', 'ver. 10.0.0.1', 'v10.0.0.1', 'build 10.0.0.1', 'Version 1.2.3.4'])('keeps the version number in "%s"', (text) => {
+    expect(redact(text).text).toBe(text);
+  });
+});
+
 describe('redaction keeps what is not personal', () => {
   it.each([
     'Client version 5.2.1 on Windows 10.0.19045, build 22631.3007',

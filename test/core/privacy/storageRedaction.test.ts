@@ -39,6 +39,13 @@ describe('redaction before storage of a whole ticket', () => {
     expect(JSON.stringify(ticket)).toBe(before); // the live ticket is untouched
   });
 
+  it('stores no card number written in full-width digits or split by zero-width spaces', () => {
+    const attack = { ...ticket, messages: [{ id: 'm1', author: 'customer', text: 'Cards ５５５５ ５５５５ ５５５５ ４４４４ and 4\u200B111 1111 1111 1111' }] } as unknown as Ticket;
+    const { ticket: stored, counts } = redactTicketForStorage(attack);
+    expect(stored.messages[0]!.text).toBe('Cards [CARD] and [CARD]');
+    expect(counts.card).toBe(2);
+  });
+
   it('removes the names it is given from other text', () => {
     expect(redactTextForStorage('Hi Ana Lopez, call +44 20 7946 0958', ['Ana Lopez', null])).toBe('Hi [NAME], call [PHONE]');
   });

@@ -10,6 +10,10 @@ import {
 } from '../../../electron/main/security';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
+// For the start-up test: the engine never finishes opening (nothing of it is needed), and the process guard, which
+// would patch this test process's sockets, is left out.
+vi.mock('../../../core/app/workspace', () => ({ Workspace: { open: () => new Promise<never>(() => undefined) } }));
+vi.mock('../../../core/net/processGuard', () => ({ installEgressGuard: () => ({ attempts: [], denied: () => [], uninstall: () => undefined }) }));
 
 function navigationEvent(url: string, isMainFrame = true) {
   return { url, isMainFrame, preventDefault: vi.fn() };
@@ -141,5 +145,37 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender(sender('http://localhost:5173/index.html'), dev)).toBe(true);
     expect(isTrustedSender(sender('http://localhost:5173/index.html'), app)).toBe(false);
     expect(isTrustedSender(sender('http://localhost:4000/'), dev)).toBe(false);
+  });
+});
+
+describe('the running app hardens every web contents it creates', () => {
+  /**
+   * Loads the main process entry (electron/main/index.ts) as Electron would, with the engine never opening, and
+   * returns what it registered for `web-contents-created`. Counting that listener passed with hardenWebContents
+   * replaced by a no-op; here its effect is checked: a navigation and a window.open from the page are refused.
+   */
+  async function createdContents(): Promise<FakeWebContents> {
+    vi.resetModules();
+    const electron = (await import('electron')) as unknown as typeof fakeElectron;
+    electron.testing.reset();
+    await import('../../../electron/main/index');
+    await vi.waitFor(() => expect(electron.app.listenerCount('web-contents-created')).toBe(1));
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    return contents;
+  }
+
+  it('refuses a navigation of the page to another site', async () => {
+    const contents = await createdContents();
+    const event = navigationEvent('https://evil.example/phish');
+    contents.emit('will-navigate', event);
+    expect(event.preventDefault).toHaveBeenCalledOnce();
+  });
+
+  it('refuses window.open, to any URL', async () => {
+    const contents = await createdContents();
+    expect(contents.windowOpenHandler).not.toBeNull();
+    expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'app://vigil/index.html' })).toEqual({ action: 'deny' });
   });
 });
