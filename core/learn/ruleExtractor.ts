@@ -5,11 +5,13 @@
  * and checked against the quality rules (entryQuality.ts); what fails is returned with its reasons.
  */
 import type { Message, Ticket } from '../formats/schemas';
+import type { PathTurn } from '../knowledge/storedEntry';
 import { checkScope } from '../text/scope';
 import { cleanMessage } from '../text/queryCleaner';
 import { tokenize } from '../text/tokenize';
 import { peopleNamesIn } from '../text/peopleNames';
 import { checkEntryQuality, describeQualityIssues, scrubEntryText, type QualityIssue } from './entryQuality';
+import { pathBetween } from './resolutionPath';
 
 /** A proposed knowledge entry, before deduplication and review. */
 export interface EntryCandidate {
@@ -23,6 +25,8 @@ export interface EntryCandidate {
   origin: 'rules' | 'llm';
   /** The customer message that asked the question. */
   askedInMessageId: string | null;
+  /** The turns between the question and its answer that led there (resolutionPath.ts); absent when there were none. */
+  path?: PathTurn[];
 }
 
 export interface RejectedCandidate {
@@ -127,7 +131,7 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
 
   // No title on rule-extracted entries: the subject is already the start of the question, and a title would
   // count the subject twice in the match text.
-  const consider = (question: string, answer: string, confidence: number, askedIn: string | null): void => {
+  const consider = (question: string, answer: string, confidence: number, askedIn: string | null, path: PathTurn[]): void => {
     const q = scrubEntryText(question, names);
     const a = scrubEntryText(answer, names);
     const issues = checkEntryQuality(q, a, names);
@@ -146,6 +150,7 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
       confidence: clamp01(confidence),
       origin: 'rules',
       askedInMessageId: askedIn,
+      ...(path.length > 0 ? { path } : {}),
     });
   };
 
@@ -171,13 +176,13 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     if (confirmedAfter(ticket, resolution.fromClosingNote ? -1 : resolution.index)) confidence += CONFIRMED_BONUS;
     if (tokenize(problem).length > LONG_QUESTION_WORDS) confidence -= 0.1;
     const rejectedBefore = rejected.length;
-    consider(problem, resolution.text, confidence, firstAsked);
+    consider(problem, resolution.text, confidence, firstAsked, pathBetween(ticket.messages, 0, resolution.index, names, openingIds));
     const problems = rejected.slice(rejectedBefore).flatMap((r) => r.issues.map((i) => i.problem));
     // A terse closing note ("Fixed.") says nothing reusable, but the analyst's last reply may; a promise in the
     // closing note ("we'll look into it") means the ticket was not resolved, so there is nothing to fall back on.
     if (resolution.fromClosingNote && problems.length > 0 && problems.every((p) => p === 'answer_too_short')) {
       const reply = resolutionMessage({ ...ticket, resolution: undefined });
-      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked);
+      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked, pathBetween(ticket.messages, 0, reply.index, names, openingIds));
     }
   }
 
@@ -191,7 +196,9 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     const reply = window[replyIndex];
     if (!reply) return;
     const confidence = BASE_CONFIDENCE + (confirmedAfter(ticket, index + 1 + replyIndex) ? CONFIRMED_BONUS : 0);
-    consider(message.text, stripForAnswer(reply.text), confidence, message.id);
+    // Its path: the conversation before it (which settles what "it" is) and any diagnostic turns before the reply.
+    const path = pathBetween(ticket.messages, 0, index + 1 + replyIndex, names, new Set([message.id]));
+    consider(message.text, stripForAnswer(reply.text), confidence, message.id, path);
   });
 
   if (candidates.length === 0 && !skipped) {
