@@ -5,7 +5,7 @@
  * (learningLoop.ts).
  */
 import type { Entry, Ticket } from '../formats/schemas';
-import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
+import type { EntryStatus, PathTurn, StoredEntry } from '../knowledge/storedEntry';
 import { cleanMessage } from '../text/queryCleaner';
 import { peopleNamesIn } from '../text/peopleNames';
 import { pathBetween } from './resolutionPath';
@@ -33,6 +33,13 @@ export function resolutionOf(ticket: Ticket): string | null {
   return resolutionMessage(ticket)?.text ?? null;
 }
 
+/** The path from the customer's problem to the ticket's resolution (resolutionPath.ts), scrubbed of its people. */
+export function ticketPathOf(ticket: Ticket): PathTurn[] {
+  const opening = new Set(problemMessages(ticket).map((m) => m.id));
+  const end = resolutionMessage(ticket)?.index ?? ticket.messages.length;
+  return pathBetween(ticket.messages, 0, end, peopleNamesIn(ticket), opening);
+}
+
 /**
  * The `case` entry of a closed ticket: the problem, the path that led to the resolution (resolutionPath.ts) and
  * the resolution, kept as a precedent.
@@ -43,8 +50,7 @@ export function caseEntryOf(ticket: Ticket, at: string): Entry | null {
   const resolution = resolved?.text ?? null;
   if (!problem && !resolution) return null;
   const title = ticket.subject ? cleanMessage(ticket.subject) : undefined;
-  const opening = new Set(problemMessages(ticket).map((m) => m.id));
-  const path = pathBetween(ticket.messages, 0, resolved?.index ?? ticket.messages.length, peopleNamesIn(ticket), opening);
+  const path = ticketPathOf(ticket);
   return {
     id: `case-${ticket.id}`,
     kind: 'case',
