@@ -70,11 +70,20 @@ const QUESTION_START = /^(how|what|why|where|when|which|who|can|could|is|are|doe
 const PROBLEM_WORDS = /\b(not working|doesn'?t work|does not work|can'?t|cannot|unable|won'?t|error|fails?|failed|broken|stuck|missing|declined|rejected)\b/i;
 const CONFIRMATION = /\b(works?( now)?|worked|fixed|solved|resolved|that did it|all good|perfect)\b/i;
 
+/** A message's sentences. */
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+/).map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * An analyst message that says something: enough words, not only questions. "Hobsons House has 3 stars. Shall I
+ * book it?" answers and then offers; a message that only asks ("Which version do you use?") is a diagnostic
+ * question, part of the path, never the resolution.
+ */
 function isSubstantiveAnswer(message: Message): boolean {
   if (message.author !== 'analyst') return false;
-  const text = cleanMessage(message.text);
-  if (tokenize(text).length < SUBSTANTIVE_WORDS) return false;
-  return !text.trim().endsWith('?');
+  const text = stripForAnswer(message.text);
+  return tokenize(text).length >= SUBSTANTIVE_WORDS;
 }
 
 /** A customer message that asks something new (not a reply to the analyst's question, not small talk). */
@@ -108,8 +117,14 @@ export function resolutionMessage(ticket: Ticket): { text: string; fromClosingNo
   return null;
 }
 
+/**
+ * The answer an analyst message gives: cleaned, without the questions it ends on ("Would you like me to book it?",
+ * "Did that help?"), which offer or check back and are not part of the resolution.
+ */
 function stripForAnswer(text: string): string {
-  return cleanMessage(text);
+  const sentences = sentencesOf(cleanMessage(text));
+  while (sentences.length > 0 && (sentences.at(-1) as string).endsWith('?')) sentences.pop();
+  return sentences.join(' ');
 }
 
 function confirmedAfter(ticket: Ticket, index: number): boolean {

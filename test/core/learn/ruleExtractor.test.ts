@@ -100,4 +100,27 @@ describe('the rule-based extractor', () => {
       }),
     );
   });
+
+  it('learns an analyst reply that answers and then offers more as the resolution, without the offer', () => {
+    const ticket: Ticket = {
+      id: 'T-18',
+      status: 'solved',
+      messages: [
+        { id: '1', author: 'customer', text: 'Outlook asks for my password again every hour.' },
+        { id: '2', author: 'analyst', text: 'Which Outlook version do you use?' },
+        { id: '3', author: 'customer', text: 'The new Outlook for Windows.' },
+        {
+          id: '4',
+          author: 'analyst',
+          text: 'Remove the saved credentials in Credential Manager, then sign in again. Did that help? Anything else I can do?',
+        },
+      ],
+    };
+    const [entry] = extractWithRules(ticket).candidates;
+    expect(entry?.answer).toBe('Remove the saved credentials in Credential Manager, then sign in again.');
+    expect(entry?.path).toEqual([
+      { author: 'analyst', text: 'Which Outlook version do you use?' },
+      { author: 'customer', text: 'The new Outlook for Windows.' },
+    ]);
+  });
 });
