@@ -44,12 +44,32 @@ export function sourceTicketOf(entry: StoredEntry): string | null {
   return entry.provenance.sourceTicketIds[0] ?? null;
 }
 
+/** One turn of the conversation that led to a learned resolution: an analyst's question, a customer's answer. */
+export interface PathTurn {
+  author: 'customer' | 'analyst';
+  text: string;
+}
+
+/**
+ * The `path` a learned entry carries (docs/formats.md): the turns between the customer's problem and the
+ * resolution. Anything else in the field (an older or hand-edited file) is ignored, never an error.
+ */
+export function pathOf(entry: Entry): PathTurn[] {
+  const path = entry['path'];
+  if (!Array.isArray(path)) return [];
+  return path.filter(
+    (t): t is PathTurn =>
+      typeof t === 'object' && t !== null && (t.author === 'customer' || t.author === 'analyst') && typeof t.text === 'string' && t.text.trim() !== '',
+  );
+}
+
 /**
  * The text an entry is matched on. Q&A and cases are matched on their question (a past customer's problem
- * against the new customer's problem), not on the answer; articles, which have no question, on their body.
+ * against the new customer's problem) and the path that led to their resolution (so a later turn of a new ticket
+ * can match the diagnosis, not only the symptom), not on the answer; articles, which have no question, on their body.
  */
 export function matchTextOf(entry: Entry): string {
   const head = [entry.title, entry.question].filter((s): s is string => Boolean(s && s.trim())).join('\n');
-  if (entry.question && entry.question.trim()) return head;
+  if (entry.question && entry.question.trim()) return [head, ...pathOf(entry).map((t) => t.text)].join('\n');
   return head ? `${head}\n${entry.body}` : entry.body;
 }

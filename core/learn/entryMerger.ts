@@ -1,11 +1,14 @@
 /**
  * Deduplication of learned knowledge: before a candidate is added, the store is searched for a Q&A entry that
- * asks the same question. Same question and an agreeing answer: the existing entry is updated (the new ticket is
- * added to its provenance, its question kept as a variant) instead of adding a twin. Same question and a
- * different answer: a conflict, which goes to the review queue beside the existing entry.
+ * asks the same question on the same path (the diagnostic turns that led to the answer, resolutionPath.ts): the
+ * candidate is searched with its question and path, as entries are matched on theirs. Same question and path and
+ * an agreeing answer: the existing entry is updated (the new ticket is added to its provenance, its question kept
+ * as a variant) instead of adding a twin. Same question and path, different answer: a conflict, which goes to the
+ * review queue beside the existing entry. Same question on another path: its own precedent, whatever the answer,
+ * since in troubleshooting the same symptom has several resolutions and the diagnosis decides between them.
  */
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
-import type { StoredEntry } from '../knowledge/storedEntry';
+import { matchTextOf, type StoredEntry } from '../knowledge/storedEntry';
 import { STOPWORDS, tokenize } from '../text/tokenize';
 import type { EntryCandidate } from './ruleExtractor';
 
@@ -39,9 +42,17 @@ export function answerOverlap(a: string, b: string): number {
   return shared / (x.size + y.size - shared);
 }
 
-/** Finds the existing Q&A entry (approved or proposed) a candidate duplicates or contradicts, if any. */
+/** The text a candidate will be matched on once learned: its question and its path. */
+function candidateMatchText(candidate: EntryCandidate): string {
+  return matchTextOf({ id: 'candidate', kind: 'qa', question: candidate.question, body: candidate.answer, ...(candidate.path ? { path: candidate.path } : {}) });
+}
+
+/**
+ * Finds the existing Q&A entry (approved or proposed) a candidate duplicates or contradicts, if any: one whose
+ * question and path are the candidate's (a single-turn ticket has no path, so there it is the question alone).
+ */
 export async function findTwin(store: KnowledgeStore, candidate: EntryCandidate): Promise<TwinDecision> {
-  const hits = await store.search(candidate.question, { limit: 5, statuses: ['approved', 'proposed'] });
+  const hits = await store.search(candidateMatchText(candidate), { limit: 5, statuses: ['approved', 'proposed'] });
   const twin = hits.find((h) => h.entry.kind === 'qa' && h.similarity >= SAME_QUESTION_SIMILARITY);
   if (!twin) return { kind: 'new' };
   const agree = answerOverlap(candidate.answer, twin.entry.body) >= SAME_ANSWER_OVERLAP;

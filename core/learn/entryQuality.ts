@@ -39,6 +39,12 @@ const NON_ANSWERS: readonly RegExp[] = [
   /\b(maybe|perhaps) (try|it|you)\b/i,
 ];
 
+/** Words around a confirmation that add nothing: "great", "thanks so much", "glad". */
+const OPENER = "(ok(ay)?|great|perfect|awesome|brilliant|excellent|yes|yep|cool|glad|good|thanks?|thank you|thx|cheers|so|very|much|a lot|again|for me|to hear|(i'?m|we'?re) glad)";
+/** "that fixed it", "it works now", "this did the trick", "that's solved it". */
+const CONFIRMED =
+  "(that|this|it|which)(('s| has| have| did| really| now)\\s+)?\\s*(fixed|solved|resolved|worked|works|did)( it| that| the trick| the problem| the issue)?( now)?( for me)?|(it )?works( again| now)+|all (good|sorted|working)( now)?";
+
 /** Sentences about the ticket rather than the problem; dropped from answers and questions. */
 const STATUS_SENTENCES: readonly RegExp[] = [
   /\b(ticket|case|request|incident)\s+(is|was|has been|will be|now)\s*(now\s+)?(closed|resolved|solved|opened|reopened|escalated|assigned|on hold|pending)\b/i,
@@ -48,6 +54,9 @@ const STATUS_SENTENCES: readonly RegExp[] = [
   /\b(any (update|news)|still waiting|following up|sorry for the (delay|wait)|thanks? (you )?for (your )?(patience|waiting|reaching out|contacting))\b/i,
   // A sentence that is only a pleasantry: "Thanks.", "Thank you so much!", "OK.", "Great,".
   /^\s*(thanks?|thank you|thx|cheers|ok(ay)?|great|perfect|cool|sure|hi|hello|hey)( (so|very) much)?( again)?\s*[.!,]*\s*$/i,
+  // A confirmation, with or without thanks: "That fixed it, thanks!", "Great, glad that worked.", "Works now, thank
+  // you!". It says the answer worked, not what the answer is; a learned answer once began with one (issue 20).
+  new RegExp(`^\\s*(${OPENER}[,!.]*\\s+)*(${CONFIRMED})([,!.]*\\s+${OPENER})*\\s*[,!.]*\\s*$`, 'i'),
 ];
 
 const MONTHS = 'jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?';

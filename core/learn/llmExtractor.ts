@@ -14,6 +14,7 @@ import { buildSafePrompt, sanitizeModelText } from '../llm/promptSafety';
 import { PromptRedactor } from '../privacy/promptRedaction';
 import { checkEntryQuality, scrubEntryText } from './entryQuality';
 import { extractWithRules, type EntryCandidate, type ExtractOptions, type Extraction, type RejectedCandidate } from './ruleExtractor';
+import { ticketPathOf } from './ticketLearner';
 
 /** What the model must answer: at most five entries, one problem each. */
 export const ExtractionOutputSchema = z.object({
@@ -88,6 +89,9 @@ export async function extractWithLlm(
   const sources = [conversation];
   const candidates: EntryCandidate[] = [];
   const rejected: RejectedCandidate[] = [];
+  // The model's first accepted entry is taken for the ticket's main problem (it also gets the subject as its title):
+  // it keeps the path to the ticket's resolution, as the rule extractor's does. Where later ones were asked is not known.
+  const path = ticketPathOf(ticket);
   for (const entry of output.entries) {
     const question = scrubEntryText(sanitizeModelText(entry.question, { sources }).text, names);
     const answer = scrubEntryText(sanitizeModelText(entry.answer, { sources }).text, names);
@@ -105,6 +109,7 @@ export async function extractWithLlm(
       confidence: Math.round(entry.confidence * 1000) / 1000,
       origin: 'llm',
       askedInMessageId: null,
+      ...(candidates.length === 0 && path.length > 0 ? { path } : {}),
     });
   }
   const skipped = candidates.length > 0 ? null : rejected.length > 0 ? 'no entry the model wrote met the quality rules' : 'the model found nothing resolved';

@@ -4,12 +4,14 @@
  * question that no suggestion answered, with the analyst's reply that answered it. Each candidate is scrubbed
  * and checked against the quality rules (entryQuality.ts); what fails is returned with its reasons.
  */
+import type { Message, Ticket } from '../formats/schemas';
+import type { PathTurn } from '../knowledge/storedEntry';
 import { checkScope } from '../text/scope';
 import { peopleNamesIn } from '../text/peopleNames';
-import type { Message, Ticket } from '../formats/schemas';
 import { cleanMessage } from '../text/queryCleaner';
 import { tokenize } from '../text/tokenize';
 import { checkEntryQuality, describeQualityIssues, scrubEntryText, type QualityIssue } from './entryQuality';
+import { pathBetween } from './resolutionPath';
 
 /** A proposed knowledge entry, before deduplication and review. */
 export interface EntryCandidate {
@@ -23,6 +25,8 @@ export interface EntryCandidate {
   origin: 'rules' | 'llm';
   /** The customer message that asked the question. */
   askedInMessageId: string | null;
+  /** The turns between the question and its answer that led there (resolutionPath.ts); absent when there were none. */
+  path?: PathTurn[];
 }
 
 export interface RejectedCandidate {
@@ -66,11 +70,20 @@ const QUESTION_START = /^(how|what|why|where|when|which|who|can|could|is|are|doe
 const PROBLEM_WORDS = /\b(not working|doesn'?t work|does not work|can'?t|cannot|unable|won'?t|error|fails?|failed|broken|stuck|missing|declined|rejected)\b/i;
 const CONFIRMATION = /\b(works?( now)?|worked|fixed|solved|resolved|that did it|all good|perfect)\b/i;
 
+/** A message's sentences. */
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+/).map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * An analyst message that says something: enough words, not only questions. "Hobsons House has 3 stars. Shall I
+ * book it?" answers and then offers; a message that only asks ("Which version do you use?") is a diagnostic
+ * question, part of the path, never the resolution.
+ */
 function isSubstantiveAnswer(message: Message): boolean {
   if (message.author !== 'analyst') return false;
-  const text = cleanMessage(message.text);
-  if (tokenize(text).length < SUBSTANTIVE_WORDS) return false;
-  return !text.trim().endsWith('?');
+  const text = stripForAnswer(message.text);
+  return tokenize(text).length >= SUBSTANTIVE_WORDS;
 }
 
 /** A customer message that asks something new (not a reply to the analyst's question, not small talk). */
@@ -104,8 +117,14 @@ export function resolutionMessage(ticket: Ticket): { text: string; fromClosingNo
   return null;
 }
 
+/**
+ * The answer an analyst message gives: cleaned, without the questions it ends on ("Would you like me to book it?",
+ * "Did that help?"), which offer or check back and are not part of the resolution.
+ */
 function stripForAnswer(text: string): string {
-  return cleanMessage(text);
+  const sentences = sentencesOf(cleanMessage(text));
+  while (sentences.length > 0 && (sentences.at(-1) as string).endsWith('?')) sentences.pop();
+  return sentences.join(' ');
 }
 
 function confirmedAfter(ticket: Ticket, index: number): boolean {
@@ -127,7 +146,7 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
 
   // No title on rule-extracted entries: the subject is already the start of the question, and a title would
   // count the subject twice in the match text.
-  const consider = (question: string, answer: string, confidence: number, askedIn: string | null): void => {
+  const consider = (question: string, answer: string, confidence: number, askedIn: string | null, path: PathTurn[]): void => {
     const q = scrubEntryText(question, names);
     const a = scrubEntryText(answer, names);
     const issues = checkEntryQuality(q, a, names);
@@ -146,6 +165,7 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
       confidence: clamp01(confidence),
       origin: 'rules',
       askedInMessageId: askedIn,
+      ...(path.length > 0 ? { path } : {}),
     });
   };
 
@@ -171,13 +191,13 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     if (confirmedAfter(ticket, resolution.fromClosingNote ? -1 : resolution.index)) confidence += CONFIRMED_BONUS;
     if (tokenize(problem).length > LONG_QUESTION_WORDS) confidence -= 0.1;
     const rejectedBefore = rejected.length;
-    consider(problem, resolution.text, confidence, firstAsked);
+    consider(problem, resolution.text, confidence, firstAsked, pathBetween(ticket.messages, 0, resolution.index, names, openingIds));
     const problems = rejected.slice(rejectedBefore).flatMap((r) => r.issues.map((i) => i.problem));
     // A terse closing note ("Fixed.") says nothing reusable, but the analyst's last reply may; a promise in the
     // closing note ("we'll look into it") means the ticket was not resolved, so there is nothing to fall back on.
     if (resolution.fromClosingNote && problems.length > 0 && problems.every((p) => p === 'answer_too_short')) {
       const reply = resolutionMessage({ ...ticket, resolution: undefined });
-      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked);
+      if (reply) consider(problem, reply.text, confidence - CLOSING_NOTE_BONUS, firstAsked, pathBetween(ticket.messages, 0, reply.index, names, openingIds));
     }
   }
 
@@ -191,7 +211,9 @@ export function extractWithRules(ticket: Ticket, options: ExtractOptions = {}): 
     const reply = window[replyIndex];
     if (!reply) return;
     const confidence = BASE_CONFIDENCE + (confirmedAfter(ticket, index + 1 + replyIndex) ? CONFIRMED_BONUS : 0);
-    consider(message.text, stripForAnswer(reply.text), confidence, message.id);
+    // Its path: the conversation before it (which settles what "it" is) and any diagnostic turns before the reply.
+    const path = pathBetween(ticket.messages, 0, index + 1 + replyIndex, names, new Set([message.id]));
+    consider(message.text, stripForAnswer(reply.text), confidence, message.id, path);
   });
 
   if (candidates.length === 0 && !skipped) {

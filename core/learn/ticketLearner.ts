@@ -5,8 +5,10 @@
  * (learningLoop.ts).
  */
 import type { Entry, Ticket } from '../formats/schemas';
-import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
+import type { EntryStatus, PathTurn, StoredEntry } from '../knowledge/storedEntry';
 import { cleanMessage } from '../text/queryCleaner';
+import { peopleNamesIn } from '../text/peopleNames';
+import { pathBetween } from './resolutionPath';
 import { extractWithRules, problemMessages, resolutionMessage, type EntryCandidate, type Extraction } from './ruleExtractor';
 
 /**
@@ -31,12 +33,24 @@ export function resolutionOf(ticket: Ticket): string | null {
   return resolutionMessage(ticket)?.text ?? null;
 }
 
-/** The `case` entry of a closed ticket: the problem and its resolution, kept as a precedent. */
+/** The path from the customer's problem to the ticket's resolution (resolutionPath.ts), scrubbed of its people. */
+export function ticketPathOf(ticket: Ticket): PathTurn[] {
+  const opening = new Set(problemMessages(ticket).map((m) => m.id));
+  const end = resolutionMessage(ticket)?.index ?? ticket.messages.length;
+  return pathBetween(ticket.messages, 0, end, peopleNamesIn(ticket), opening);
+}
+
+/**
+ * The `case` entry of a closed ticket: the problem, the path that led to the resolution (resolutionPath.ts) and
+ * the resolution, kept as a precedent.
+ */
 export function caseEntryOf(ticket: Ticket, at: string): Entry | null {
   const problem = problemOf(ticket);
-  const resolution = resolutionOf(ticket);
+  const resolved = resolutionMessage(ticket);
+  const resolution = resolved?.text ?? null;
   if (!problem && !resolution) return null;
   const title = ticket.subject ? cleanMessage(ticket.subject) : undefined;
+  const path = ticketPathOf(ticket);
   return {
     id: `case-${ticket.id}`,
     kind: 'case',
@@ -47,6 +61,7 @@ export function caseEntryOf(ticket: Ticket, at: string): Entry | null {
     source: { type: 'ticket', ref: ticket.id },
     updatedAt: at,
     ...(resolution ? { resolution } : {}),
+    ...(path.length > 0 ? { path } : {}),
   };
 }
 
@@ -67,6 +82,7 @@ export function qaEntryOf(candidate: EntryCandidate, id: string, at: string): En
     source: { type: 'ticket', ref: candidate.sourceTicketId },
     updatedAt: at,
     learned: { origin: candidate.origin, confidence: candidate.confidence },
+    ...(candidate.path?.length ? { path: candidate.path } : {}),
   };
 }
 

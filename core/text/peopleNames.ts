@@ -11,14 +11,27 @@ export interface NamedParties {
   messages: ReadonlyArray<{ text: string }>;
 }
 
-const NAME_WORD = "[A-Z][a-z'’-]+";
-/** "Hi Ana", "Thanks, Ana", "Dear Mr Smith": the name after a greeting or thanks. */
+/**
+ * A name as text writes one: a capital, then a lower-case letter ("Ana", "McKay", "O'Neil"). An acronym ("VPN", "SSO") or a
+ * lower-case word is never taken for a name.
+ */
+const NAME_WORD = "\\p{Lu}(?:\\p{Ll}|['’]\\p{Lu})[\\p{L}'’-]*";
+/** The greeting and thanks words, in either case at their first letter (the name itself must be capitalised). */
+const GREETING_WORD = '(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Cc]heers|[Mm]orning|[Aa]fternoon)';
+/**
+ * "Hi Ana,", "Thanks, Ana!", "Dear Mr Smith:", "Hello Ana Lopez" at a line's end: the name right after a greeting
+ * or thanks, addressing someone, so followed by punctuation, the end of the line, or "for" ("Thanks Ana for…").
+ * "Hi, my VPN keeps dropping" and "Hi Outlook keeps crashing" name nobody: the word after the greeting is not
+ * capitalised like a name, or the sentence goes on.
+ */
 const NAME_AFTER_GREETING = new RegExp(
-  `\\b(?:hi|hello|hey|dear|thanks|thank you|cheers|morning|afternoon)[,!]?[ \\t]+(?:(?:mr|mrs|ms|dr)\\.?[ \\t]+)?(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)`,
-  'gi', // case-insensitive for the greeting; addName keeps only capitalised words
+  `(?<![\\p{L}])${GREETING_WORD}[,!]?[ \\t]+(?:(?:Mr|Mrs|Ms|Dr)\\.?[ \\t]+)?(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)(?=[ \\t]*(?:[,.!?:;—–-]|\\r?\\n|$)|[ \\t]+for\\b)`,
+  'gu',
 );
 /** "my name is Ana Lopez" (not "this is …": "This is Windows 10" is not a name). */
-const NAME_INTRO = new RegExp(`\\b(?:my name is)\\s+(${NAME_WORD}(?:\\s+${NAME_WORD})?)\\b`, 'gi');
+const NAME_INTRO = new RegExp(`\\b[Mm]y name is[ \\t]+(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)`, 'gu');
+/** The name line of a sign-off: one or two names alone ("Ana", "Ana Lopez"). */
+const SIGN_OFF_NAME = new RegExp(`^${NAME_WORD}(?:\\s+${NAME_WORD})?$`, 'u');
 /** Capitalised words after a greeting that are not names. */
 const NOT_NAMES = new Set(
   'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT When What Why How Where Which Who Can Could Is Are Do Does My Our Please In Advance'.split(
@@ -47,7 +60,7 @@ export function peopleNamesIn(ticket: NamedParties): string[] {
     const last = lines.at(-1);
     const before = lines.at(-2);
     if (last && before && /^(thanks|thank you|regards|best( regards)?|kind regards|cheers|sincerely)[,.!]*$/i.test(before)) {
-      if (/^\p{Lu}\p{Ll}+(\s+\p{Lu}\p{Ll}+)?$/u.test(last)) addName(last);
+      if (SIGN_OFF_NAME.test(last)) addName(last);
     }
   }
   return [...names];

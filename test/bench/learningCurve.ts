@@ -15,6 +15,10 @@
  * name: the shape real helpdesk tickets have, which the raw-cases system stores as is.
  *
  *   npm run bench:learning-curve -- [--base-per-intent 20] [--eval-per-intent 20] [--orders 5] [--dressed] [--json FILE]
+ *
+ * With `--dialogues`, the multi-turn curve on DSTC11 conversations instead (dialogueCurve.ts):
+ *
+ *   npm run bench:learning-curve -- --dialogues [--limit N] [--json FILE]
  */
 import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -31,6 +35,7 @@ import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
 import { quantile } from '../../core/cli/replay';
 import { loadBanking77, seededShuffle, type LabelledQuery } from './banking77Data';
+import { benchmarkDialogueCurve, formatDialogueCurve } from './dialogueCurve';
 import { retrievalMetrics } from './retrievalMetrics';
 
 export const CHECKPOINTS = [0, 25, 50, 100, 200] as const;
@@ -283,8 +288,20 @@ async function main(): Promise<void> {
       dressed: { type: 'boolean', default: false },
       seed: { type: 'string', default: '77' },
       json: { type: 'string' },
+      dialogues: { type: 'boolean', default: false },
+      limit: { type: 'string' },
     },
   });
+  if (values.dialogues) {
+    const result = await benchmarkDialogueCurve({
+      ...(values.limit ? { limit: Number(values.limit) } : {}),
+      onProgress: (line) => console.error(line),
+    });
+    console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+    for (const line of formatDialogueCurve(result)) console.log(line);
+    if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
   const result = await benchmarkLearningCurve({
     basePerIntent: Number(values['base-per-intent']),
     evalPerIntent: Number(values['eval-per-intent']),

@@ -35,4 +35,15 @@ describe('quality rules of learned entries', () => {
     expect(scrubbed).toBe('I checked. Turn on travel mode in the app, then retry.');
     expect(checkEntryQuality('Why is my card declined abroad?', scrubbed, ['Ana']).filter((i) => i.problem !== 'answer_too_short')).toEqual([]);
   });
+
+  it('drops a confirmation opener ("That fixed it, thanks!") from a learned answer, and refuses an answer that is only one (issue 20)', () => {
+    expect(scrubEntryText('That fixed it, thanks! Clear the browser cache, then sign in to the portal again.')).toBe(
+      'Clear the browser cache, then sign in to the portal again.',
+    );
+    expect(scrubEntryText('Great, glad that worked! Clear the browser cache.')).toBe('Clear the browser cache.');
+    expect(problems('Portal login loops', scrubEntryText('Works now, thank you so much!'))).toContain('answer:answer_too_short');
+    expect(problems('Portal login loops', "That's fixed it for me, thanks!")).toContain('answer:status_talk');
+    // An instruction that merely mentions what worked is kept.
+    expect(scrubEntryText('It works if you clear the cache first.')).toBe('It works if you clear the cache first.');
+  });
 });

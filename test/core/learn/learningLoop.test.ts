@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
+import type { Ticket } from '../../../core/formats/schemas';
 import { closedTicket, TRAVEL_ANSWER } from './learnTickets';
 
 const open: CopilotService[] = [];
@@ -76,5 +77,73 @@ describe('learning from closed tickets: deduplication, conflicts and review poli
     );
     expect(result.entryIds).toEqual(['case-T-9']);
     expect(result.skippedQa).toMatch(/promises, hedges or hands off/);
+  });
+});
+
+/** A VPN ticket whose analyst asks one diagnostic question; `answer` is the customer's reply, `fix` the resolution. */
+function diagnosed(id: string, answer: string, fix: string, status: Ticket['status'] = 'solved'): Ticket {
+  const messages: Ticket['messages'] = [
+    { id: '1', author: 'customer', text: 'Hi, my VPN connection keeps dropping every few minutes.' },
+    { id: '2', author: 'analyst', text: 'Which network are you on when it drops, and which client version do you run?' },
+    { id: '3', author: 'customer', text: answer },
+  ];
+  if (status === 'solved') messages.push({ id: '4', author: 'analyst', text: fix });
+  return { id, status, messages };
+}
+const MTU_FIX = 'Lower the tunnel MTU to 1380 in the client settings, then reconnect.';
+const UPDATE_FIX = 'Update the client to version 6 from the company portal, then restart the laptop.';
+const ON_HOTEL_WIFI = 'Hotel wifi abroad, the captive portal network, client version 6 on a MacBook.';
+const ON_OFFICE_CABLE = 'Office cable network at my desk, client version 4 on Windows.';
+
+describe('learning a resolution with the path that led to it', () => {
+  it('keeps the diagnostic turns with the learned entries, scrubbed, and matches on them', async () => {
+    const s = await service();
+    await s.learnFromClosedTicket(diagnosed('V-1', `${ON_HOTEL_WIFI}\nThanks,\nAna`, `Hi Ana, ${MTU_FIX}`), 'auto');
+    const [qa] = (await s.getEntries(['qa-V-1'])).values();
+    expect(qa?.question).toBe('My VPN connection keeps dropping every few minutes.');
+    expect(qa?.body).toBe(MTU_FIX);
+    expect(qa?.['path']).toEqual([
+      { author: 'analyst', text: 'Which network are you on when it drops, and which client version do you run?' },
+      { author: 'customer', text: ON_HOTEL_WIFI },
+    ]);
+    expect((await s.getEntries(['case-V-1'])).get('case-V-1')?.['path']).toEqual(qa?.['path']);
+    // Matched on its path: words only the customer's answer holds find it.
+    expect((await s.knowledge.searchKnowledge('captive portal MacBook', 5)).map((h) => h.id)).toContain('qa-V-1');
+  });
+
+  it('keeps a different answer to the same question on another path as its own precedent, citable at once under auto', async () => {
+    const s = await service();
+    await s.learnFromClosedTicket(diagnosed('V-1', ON_HOTEL_WIFI, MTU_FIX), 'auto');
+    const other = await s.learnFromClosedTicket(diagnosed('V-2', ON_OFFICE_CABLE, UPDATE_FIX), 'auto');
+    expect(other).toMatchObject({ created: ['qa-V-2'], merged: [], conflicts: [] });
+    expect(other.statusById['qa-V-2']).toBe('approved');
+    expect((await s.getEntries(['qa-V-2'])).get('qa-V-2')?.['review']).toBeUndefined();
+
+    // A new ticket of the same symptom: once the customer has answered the diagnostic question, the precedent
+    // whose path matches is cited first, in both directions.
+    for (const [answer, expected] of [
+      [ON_OFFICE_CABLE, 'V-2'],
+      [ON_HOTEL_WIFI, 'V-1'],
+    ] as const) {
+      const ticket = diagnosed(`N-${expected}`, answer, '', 'open');
+      const decision = await s.assistOnMessage(ticket, 2);
+      expect(decision.citations[0]?.sourceTicketId).toBe(expected);
+    }
+  });
+
+  it('still sends a different answer on the same path to review as a conflict', async () => {
+    const s = await service();
+    await s.learning.setLearningSettings({ review: 'auto-above-confidence', autoApproveAbove: 0.5 });
+    await s.learnFromClosedTicket(diagnosed('V-1', ON_HOTEL_WIFI, MTU_FIX), 'team');
+    const conflicting = await s.learnFromClosedTicket(diagnosed('V-3', ON_HOTEL_WIFI, UPDATE_FIX), 'team');
+    expect(conflicting.conflicts).toEqual([{ entryId: 'qa-V-3', conflictsWith: 'qa-V-1' }]);
+    expect(conflicting.statusById['qa-V-3']).toBe('proposed');
+  });
+
+  it('merges an agreeing answer on the same path into the existing entry', async () => {
+    const s = await service();
+    await s.learnFromClosedTicket(diagnosed('V-1', ON_HOTEL_WIFI, MTU_FIX), 'auto');
+    const again = await s.learnFromClosedTicket(diagnosed('V-4', ON_HOTEL_WIFI, 'Lower the tunnel MTU to 1380 in the client settings and reconnect.'), 'auto');
+    expect(again).toMatchObject({ created: [], merged: ['qa-V-1'] });
   });
 });

@@ -70,6 +70,26 @@ describe('learning with a local model (loopback Ollama API server)', () => {
     expect(result.rejected[0]?.issues.map((i) => i.problem)).toContain('non_answer');
   });
 
+  it("keeps the path to the resolution on the model's first entry, as the rules do", async () => {
+    const client = await model(() =>
+      JSON.stringify({ entries: [{ question: 'Why is my card declined abroad?', answer: 'Turn on travel mode in the app under Card settings, then retry.', confidence: 0.9 }] }),
+    );
+    const diagnosed: Ticket = {
+      ...ticket,
+      messages: [
+        { id: '1', author: 'customer', text: 'Hi, my card was declined in Spain.\nThanks,\nAna' },
+        { id: '2', author: 'analyst', text: 'Hi Ana, was it declined in a shop or at a cash machine?' },
+        { id: '3', author: 'customer', text: 'In a shop, contactless.' },
+        { id: '4', author: 'analyst', text: 'Turn on travel mode in the app under Card settings, then retry.' },
+      ],
+    };
+    const result = await extractWithLlm(client, diagnosed);
+    expect(result.candidates[0]?.path).toEqual([
+      { author: 'analyst', text: 'Was it declined in a shop or at a cash machine?' },
+      { author: 'customer', text: 'In a shop, contactless.' },
+    ]);
+  });
+
   it('falls back to the rule-based extractor when the model answers garbage or is unreachable', async () => {
     const client = await model(() => ({ garbage: 'not json at all' }));
     const garbage = await extractWithLlm(client, ticket);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../core/formats/schemas';
 import { extractWithRules } from '../../../core/learn/ruleExtractor';
@@ -63,5 +64,63 @@ describe('the rule-based extractor', () => {
     expect(promise.candidates).toEqual([]);
     expect(promise.skipped).toMatch(/promises, hedges or hands off/);
     expect(promise.rejected[0]?.issues.map((i) => i.problem)).toContain('non_answer');
+  });
+
+  it('keeps product names in learned text: "Hi, my VPN connection keeps dropping" stays about the VPN (issue 17)', () => {
+    const ticket: Ticket = {
+      id: 'T-17',
+      subject: 'Drops every few minutes',
+      status: 'solved',
+      messages: [
+        { id: '1', author: 'customer', text: 'Hi, my VPN connection keeps dropping every few minutes.\nThanks,\nAna' },
+        { id: '2', author: 'analyst', text: 'Hi Ana, lower the tunnel MTU to 1380 in the VPN client settings, then reconnect.' },
+      ],
+    };
+    const [entry] = extractWithRules(ticket).candidates;
+    expect(entry?.question).toBe('Drops every few minutes my VPN connection keeps dropping every few minutes.');
+    expect(entry?.answer).toBe('Lower the tunnel MTU to 1380 in the VPN client settings, then reconnect.');
+  });
+
+  it('keeps acronyms and capitalised product nouns after "Hi, my", and removes the names of greetings and signatures (property)', () => {
+    const product = fc.oneof(fc.stringMatching(/^[A-Z]{2,5}$/), fc.constantFrom('Outlook', 'Teams', 'Zoom', 'Jira', 'Slack', 'Okta', 'Windows'));
+    const name = fc.constantFrom('Ana', 'Ben', 'Carla', 'Elena', 'Farid', 'Keiko');
+    fc.assert(
+      fc.property(product, name, (p, n) => {
+        const ticket: Ticket = {
+          id: 'T-1',
+          status: 'solved',
+          messages: [
+            { id: '1', author: 'customer', text: `Hi, my ${p} login fails with an error every morning.\nRegards,\n${n}` },
+            { id: '2', author: 'analyst', text: `Hi ${n}, clear the ${p} token cache under Settings, then sign in again.` },
+          ],
+        };
+        const [entry] = extractWithRules(ticket).candidates;
+        expect(entry?.question).toBe(`My ${p} login fails with an error every morning.`);
+        expect(entry?.answer).toBe(`Clear the ${p} token cache under Settings, then sign in again.`);
+      }),
+    );
+  });
+
+  it('learns an analyst reply that answers and then offers more as the resolution, without the offer', () => {
+    const ticket: Ticket = {
+      id: 'T-18',
+      status: 'solved',
+      messages: [
+        { id: '1', author: 'customer', text: 'Outlook asks for my password again every hour.' },
+        { id: '2', author: 'analyst', text: 'Which Outlook version do you use?' },
+        { id: '3', author: 'customer', text: 'The new Outlook for Windows.' },
+        {
+          id: '4',
+          author: 'analyst',
+          text: 'Remove the saved credentials in Credential Manager, then sign in again. Did that help? Anything else I can do?',
+        },
+      ],
+    };
+    const [entry] = extractWithRules(ticket).candidates;
+    expect(entry?.answer).toBe('Remove the saved credentials in Credential Manager, then sign in again.');
+    expect(entry?.path).toEqual([
+      { author: 'analyst', text: 'Which Outlook version do you use?' },
+      { author: 'customer', text: 'The new Outlook for Windows.' },
+    ]);
   });
 });

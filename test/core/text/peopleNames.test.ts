@@ -1,6 +1,21 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { peopleNamesIn } from '../../../core/text/peopleNames';
 import type { Ticket } from '../../../core/formats/schemas';
+
+/** Acronyms of products and protocols: never a person's name, whatever the greeting before them. */
+const acronym = fc.stringMatching(/^[A-Z]{2,5}$/);
+/** A capitalised noun ("Outlook", "Teams", "Zorvex"). */
+const capitalisedNoun = fc.stringMatching(/^[A-Z][a-z]{2,9}$/);
+const problem = fc.constantFrom('connection keeps dropping', 'login fails every morning', 'client shows an error after the update', 'is very slow today');
+const firstName = fc.constantFrom('Ana', 'Ben', 'Carla', 'David', 'Elena', 'Farid', 'Grace', "O'Neil", 'Keiko');
+const greeting = fc.constantFrom('Hi', 'Hello', 'Hey', 'Dear', 'Thanks', 'Thank you');
+
+const ticketOf = (...texts: string[]): Ticket => ({
+  id: 'T-1',
+  status: 'closed',
+  messages: texts.map((text, i) => ({ id: String(i + 1), author: i % 2 === 0 ? 'customer' : 'analyst', text })),
+});
 
 describe('the people named in a ticket', () => {
   it('finds the people of a ticket: requester, greetings, sign-offs, introductions', () => {
@@ -14,5 +29,29 @@ describe('the people named in a ticket', () => {
       ],
     };
     expect(peopleNamesIn(ticket).sort()).toEqual(['Ana', 'Carla', 'Diaz', 'Lopez']);
+  });
+
+  it('takes no product for a name: "Hi, my VPN connection keeps dropping" names nobody (issue 17)', () => {
+    expect(peopleNamesIn(ticketOf('Hi, my VPN connection keeps dropping'))).toEqual([]);
+    expect(peopleNamesIn(ticketOf('Hello, SSO login fails since the update'))).toEqual([]);
+    expect(peopleNamesIn(ticketOf('Hi Outlook keeps crashing when I open a calendar'))).toEqual([]);
+  });
+
+  it('keeps product acronyms and capitalised nouns after a greeting (property)', () => {
+    fc.assert(
+      fc.property(greeting, fc.oneof(acronym, capitalisedNoun), problem, (hi, product, rest) => {
+        expect(peopleNamesIn(ticketOf(`${hi}, my ${product} ${rest}`))).toEqual([]);
+        expect(peopleNamesIn(ticketOf(`${hi} ${product} ${rest}.`))).toEqual([]);
+      }),
+    );
+  });
+
+  it('still finds a real name addressed in a greeting or signing a message (property)', () => {
+    fc.assert(
+      fc.property(greeting, firstName, fc.oneof(acronym, capitalisedNoun), problem, (hi, name, product, rest) => {
+        expect(peopleNamesIn(ticketOf(`my ${product} ${rest}`, `${hi} ${name}, restart the ${product} client.`))).toEqual([name]);
+        expect(peopleNamesIn(ticketOf(`${hi},\nmy ${product} ${rest}.\nRegards,\n${name}`))).toEqual([name]);
+      }),
+    );
   });
 });
