@@ -65,7 +65,8 @@ const QUESTION_START = /^(how|what|why|where|when|which|who|can|could|is|are|doe
 const PROBLEM_WORDS = /\b(not working|doesn'?t work|does not work|can'?t|cannot|unable|won'?t|error|fails?|failed|broken|stuck|missing|declined|rejected)\b/i;
 const CONFIRMATION = /\b(works?( now)?|worked|fixed|solved|resolved|that did it|all good|perfect)\b/i;
 
-function isSubstantiveAnswer(message: Message): boolean {
+/** An analyst message that gives an answer: long enough, and not a question back. */
+export function isSubstantiveAnswer(message: Message): boolean {
   if (message.author !== 'analyst') return false;
   const text = cleanMessage(message.text);
   if (tokenize(text).length < SUBSTANTIVE_WORDS) return false;
