@@ -108,6 +108,7 @@ export interface ReplayTicketRecord {
   firstHelpAt: number | null;
   /** The analyst's first public reply. */
   analystFirstReplyAt: number | null;
+  customerMessages: number;
   /** Shown answers, and those compared with / the same as the analyst's recorded answer. */
   spoke: number;
   compared: number;
@@ -206,6 +207,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         firstAt: null,
         firstHelpAt: null,
         analystFirstReplyAt: null,
+        customerMessages: 0,
         spoke: 0,
         compared: 0,
         sameAsAnalyst: 0,
@@ -251,6 +253,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
           continue;
         }
         summary.customerMessages++;
+        record.customerMessages++;
         if (record.firstAt === null) record.firstAt = at;
         // Alert rules run beside the pipeline in the app. Here they run first, and the message "arrives" for the
         // pipeline after them, so they do not count in its latency, and a message's last line is its decision.

@@ -7,6 +7,7 @@ import { appDataDir } from '../app/dataDir';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from './replay';
+import { writeReplayReport } from './replayReport';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
@@ -181,6 +182,10 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   printIssues(summary.issues, out);
   for (const line of describeSummary(summary)) out.log(line);
   out.log(`decisions written to ${values.out}`);
+  if (values.report) {
+    await writeReplayReport(values.report, summary, values.tickets);
+    out.log(`report written to ${values.report}`);
+  }
   return 0;
 }
 
