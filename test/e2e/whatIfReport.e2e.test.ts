@@ -69,18 +69,16 @@ describe.runIf(browserAvailable())('the what-if report in Chromium, offline', ()
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.goto(pathToFileURL(report).href);
-    await page.waitForFunction(() => document.body.dataset['charts'] === '4');
+    await page.waitForFunction("document.body.dataset.charts === '4'");
     expect(errors).toEqual([]);
     expect(requested.filter((u) => /^https?:/i.test(u))).toEqual([]);
     // Every chart painted something: its canvas has coloured (non-transparent, non-white) pixels.
-    const painted = await page.$$eval('canvas', (canvases) =>
-      canvases.map((c) => {
-        const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
-        let coloured = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && !(data[i]! > 240 && data[i + 1]! > 240 && data[i + 2]! > 240)) coloured++;
-        return coloured;
-      }),
-    );
+    const painted = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let coloured = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && !(data[i] > 240 && data[i + 1] > 240 && data[i + 2] > 240)) coloured++;
+      return coloured;
+    })`)) as number[];
     expect(painted).toHaveLength(4);
     for (const n of painted) expect(n).toBeGreaterThan(500);
     const tiles = await page.locator('.tile').allInnerTexts();
