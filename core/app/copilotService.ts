@@ -25,6 +25,7 @@ import type { CallOptions } from '../llm/languageModel';
 import { LlmAdmin } from '../llm/llmAdmin';
 import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
 import { PackAdmin } from '../packs/packAdmin';
+import type { RuleCentre } from '../rules/ruleCentre';
 import { mergeHits } from '../packs/packLibrary';
 import { suggestionAudit, type AuditLog } from '../privacy/auditLog';
 import { withRedactionTally } from '../privacy/decisionRedactions';
@@ -71,6 +72,8 @@ export class CopilotService {
   readonly llm: LlmAdmin;
   /** The Knowledge screen: search, pages, detail and edits of stored entries. */
   readonly knowledge: EntryBrowser;
+  /** The rule centre: interest rules listed, edited, enabled, tested (core/rules/ruleCentre.ts). */
+  readonly rules: RuleCentre;
 
   private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'allowLinkHosts' | 'followupPolicy'>) {
     const { store, learning, monitor } = parts;
@@ -80,6 +83,7 @@ export class CopilotService {
     this.shownLog = parts.shownLog;
     this.monitor = monitor;
     this.alerts = parts.alerts;
+    this.rules = parts.rules;
     this.ownedEmbedder = parts.ownedEmbedder;
     this.redactBeforeStorage = parts.redactBeforeStorage;
     this.allowLinkHosts = options.allowLinkHosts ?? [];
@@ -276,7 +280,9 @@ export class CopilotService {
   async checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<AssistDecision[]> {
     const message = ticket.messages[messageIndex];
     if (!message || message.author !== 'customer') return [];
-    const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at });
+    // The messages before it, for a model judging a semantic rule (core/rules/semanticJudge.ts).
+    const recent = ticket.messages.slice(Math.max(0, messageIndex - 4), messageIndex).map((m) => cleanMessage(m.text));
+    const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at, recent });
     return raised.map(alertDecision);
   }
 

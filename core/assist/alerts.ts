@@ -148,23 +148,38 @@ export class AlertEngine {
   private readonly quietUntil = new Map<string, number>();
   private readonly exampleVectors = new Map<string, { positive: Float32Array[]; negative: Float32Array[] }>();
   private readonly regexes = new Map<string, RegExp>();
-  private readonly horizonMs: number;
+  private horizonMs = 0;
+  private rules: readonly AlertRule[] = [];
 
   constructor(
-    private readonly rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
+    rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
     private readonly embedder: Embedder | null = null,
+    /** Asked about semantic rules that have a description (rules written in the rule centre); see SemanticJudge. */
     private readonly judge: SemanticJudge | null = null,
   ) {
+    this.setRules(rules);
+  }
+
+  /**
+   * Replaces the rules (the rule centre saved a change). Recent messages and quiet clocks are kept, so an edit
+   * does not re-raise an alert that was just raised.
+   */
+  setRules(rules: readonly AlertRule[]): void {
+    const regexes = new Map<string, RegExp>();
     for (const rule of rules) {
       if (rule.match.type === 'regex') {
         try {
-          this.regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
+          regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
         } catch (error) {
           throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${(error as Error).message}).`);
         }
       }
-      if (rule.match.type !== 'regex' && !embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);
+      if (rule.match.type !== 'regex' && !this.embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);
     }
+    this.rules = rules;
+    this.regexes.clear();
+    for (const [id, regex] of regexes) this.regexes.set(id, regex);
+    this.exampleVectors.clear();
     this.horizonMs = Math.max(0, ...rules.map((r) => r.lookbackMs));
   }
 
@@ -207,7 +222,7 @@ export class AlertEngine {
     const hits = new Set<string>();
     for (const rule of this.rules) {
       if (rule.match.type !== 'semantic') continue;
-      const judged = this.judge ? await this.judge(rule as AlertRule & { match: { type: 'semantic' } }, input) : null;
+      const judged = this.judge && rule.match.description ? await this.judge(rule as AlertRule & { match: { type: 'semantic' } }, input) : null;
       if (judged ?? this.semanticByEmbedding(rule, vector)) hits.add(rule.id);
     }
     return hits;

@@ -20,6 +20,7 @@ import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
+import { RULES_USAGE, rulesCommand, RulesUsageError } from './rulesCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
@@ -40,6 +41,7 @@ ${MODELS_USAGE}
   vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
+${RULES_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 
@@ -365,6 +367,10 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
         return await secretsCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out);
+      case 'rules':
+        return await rulesCommand(rest, out, (dataDir, run) => withService(dataDir, run, out)).catch((err: unknown) => {
+          throw err instanceof RulesUsageError ? new UsageError(err.message) : err;
+        });
       case 'store':
         return await storeCommand(rest, out);
       case undefined:
