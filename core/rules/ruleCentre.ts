@@ -40,7 +40,15 @@ export interface RuleCentreDeps {
 const UNTIMED_STEP_MS = 60_000;
 
 export class RuleCentre {
+  /** The rules as last loaded, for the alerts' delivery targets. */
+  private current = new Map<string, RuleSpec>();
+
   constructor(private readonly deps: RuleCentreDeps) {}
+
+  /** The rule behind a raised alert (its name and delivery targets), as last loaded; undefined for an unknown id. */
+  ruleOf(id: string): RuleSpec | undefined {
+    return this.current.get(id);
+  }
 
   /** Every rule: the team's, then the packs' that no team rule replaces. */
   async list(): Promise<ListedRule[]> {
@@ -52,7 +60,9 @@ export class RuleCentre {
 
   /** The enabled rules in the engine's form. */
   async enabledRules(): Promise<AlertRule[]> {
-    return (await this.list()).filter((r) => r.enabled).map(ruleOfSpec);
+    const enabled = (await this.list()).filter((r) => r.enabled);
+    this.current = new Map(enabled.map((r) => [r.id, r]));
+    return enabled.map(ruleOfSpec);
   }
 
   async get(id: string): Promise<ListedRule> {

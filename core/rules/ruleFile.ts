@@ -44,6 +44,13 @@ export const RuleMatchSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('similar_reports'), threshold: Threshold }),
 ]);
 
+/** Where an alert also goes: an internal note on the ticket, or a webhook (on the egress allow-list). */
+export const RuleDeliverySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('note') }),
+  z.object({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) }),
+]);
+export type RuleDelivery = z.infer<typeof RuleDeliverySchema>;
+
 export const RuleSpecSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
   name: z.string().min(1, 'must not be empty'),
@@ -59,6 +66,8 @@ export const RuleSpecSchema = z.object({
   suppress: z
     .object({ per: z.enum(['ticket', 'rule']).default('ticket'), minutes: z.number().min(0).default(DEFAULT_SUPPRESS_MINUTES) })
     .default({ per: 'ticket', minutes: DEFAULT_SUPPRESS_MINUTES }),
+  /** Besides the desk: a helpdesk note and/or webhooks (core/rules/alertDelivery.ts). */
+  deliver: z.array(RuleDeliverySchema).default([]),
 });
 export type RuleSpec = z.infer<typeof RuleSpecSchema>;
 /** A rule as written by a person (defaults not filled in yet). */
@@ -90,6 +99,7 @@ export function specOfRule(rule: AlertRule, enabled = true): RuleSpec {
     lookbackMinutes: rule.lookbackMs / MINUTE,
     minTickets: rule.minTickets,
     suppress: { per: rule.suppressPer ?? 'rule', minutes: rule.suppressMs / MINUTE },
+    deliver: [],
   };
 }
 

@@ -9,7 +9,9 @@
  *
  * Measured: how often a shown answer said what the analyst said, on the second half of the stream (after the
  * review has had the first half to act), with the review on and off, with learning from closed tickets off (the
- * review alone) and on (the review beside learning). And what the review kept, modified and retired.
+ * review alone) and on (the review beside learning). And what the review kept, modified and retired. With learning
+ * off, nothing is approved on the analyst's behalf, so a correction the review writes waits in the review queue
+ * (the team's default policy, `review: always`) and the entry stops serving until someone approves it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,6 +121,7 @@ export function describeReviewLoop(result: LoopResult): string[] {
   const rate = (x: { compared: number; same: number }): string => (x.compared ? `${(x.same / x.compared).toFixed(3)} (${x.same}/${x.compared})` : '–');
   return [
     `Review loop (replay on the queue's time, --feedback queue): ${result.tickets} BANKING77 tickets of ${result.intents.length} intents, 30 min apart; ${result.outdated.length} intents start with an outdated entry (${result.outdated.join(', ')})`,
+    'With learning off, corrections wait for approval (the entry is withdrawn); with learning auto, replay approves them.',
     '| learning from closed tickets | delayed review | same as analyst, all | same as analyst, second half | kept | modified | retired (review) | retired (dismissals) |',
     '|---|---|---|---|---|---|---|---|',
     ...result.runs.map((r) => `| ${r.learn} | ${r.review} | ${rate(r.all)} | ${rate(r.secondHalf)} | ${r.kept} | ${r.modified} | ${r.retired} | ${r.retiredByFeedback} |`),
