@@ -172,3 +172,24 @@ describe('the rule centre', () => {
     expect((await again.checkAlerts(ticket('T-2', 'VPN down again'), 0, 1)).map((a) => a.reason)).not.toContain('vpn-outage');
   });
 });
+
+describe('rules in a pack, from the command line', () => {
+  it('vigil pack build --rules ships checked rules in the signed manifest, and names the file, rule and field of a bad one', async () => {
+    const dir = await tempDir('vigil-rules-packcli-');
+    const entries = join(dir, 'entries.jsonl');
+    await writeFile(entries, NETWORK_ENTRIES.map((e) => JSON.stringify(e)).join('\n'));
+    const good = join(dir, 'rules.json');
+    await writeFile(good, JSON.stringify([refundRule]));
+    const bad = join(dir, 'bad-rules.json');
+    await writeFile(bad, JSON.stringify([refundRule, { ...refundRule, id: 'Bad Id' }]));
+    const pack = join(dir, 'net.vpack');
+    const args = ['pack', 'build', '--name', 'network-basics', '--version', '1.0.0', '--team', 'network', '--entries', entries, '--out', pack];
+    const refused = capture();
+    expect(await main([...args, '--rules', bad], refused.out)).toBe(1);
+    expect(refused.stderr.join('\n')).toContain(`${bad}: rule 2: id: must be lower-case letters, digits and dashes`);
+    expect(await main([...args, '--rules', good], capture().out)).toBe(0);
+    const inspect = capture();
+    expect(await main(['pack', 'inspect', pack], inspect.out)).toBe(0);
+    expect(inspect.stdout).toContain('rules: refund-threat (signed with the manifest)');
+  });
+});
