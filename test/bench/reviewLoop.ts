@@ -34,6 +34,9 @@ export interface LoopRun {
   modified: number;
   retired: number;
   retiredByFeedback: number;
+  /** Modifications that gave an entry its own intent's answer (a fix), and those that gave it another's (damage). */
+  modifiedToRight: number;
+  modifiedToWrong: number;
 }
 
 export interface LoopResult {
@@ -84,8 +87,22 @@ function tally(summary: ReplaySummary, from: number): { compared: number; same: 
   return { compared: records.reduce((n, r) => n + r.compared, 0), same: records.reduce((n, r) => n + r.sameAsAnalyst, 0) };
 }
 
+/** Whether each modification wrote the entry's own intent's resolution (entries learned from tickets are not counted). */
+function judgeModifications(summary: ReplaySummary, intentOf: ReadonlyMap<string, string>): { modifiedToRight: number; modifiedToWrong: number } {
+  let right = 0;
+  let wrong = 0;
+  for (const v of summary.review.verdicts) {
+    const intent = intentOf.get(v.entryId);
+    if (v.action !== 'modify' || !intent || !v.corrected) continue;
+    if (v.corrected.answer === resolution(intent)) right++;
+    else wrong++;
+  }
+  return { modifiedToRight: right, modifiedToWrong: wrong };
+}
+
 export async function benchmarkReviewLoop(options: { perIntent: number; seed: number; onProgress?: (line: string) => void }): Promise<LoopResult> {
   const { entries, tickets, intents, outdated } = loopData(options.perIntent, options.seed);
+  const intentOf = new Map(intents.map((intent) => [`kb-${intent.replace(/_/g, '-')}`, intent]));
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-loop-'));
   const embedder = new HashedEmbedder();
   try {
@@ -107,6 +124,7 @@ export async function benchmarkReviewLoop(options: { perIntent: number; seed: nu
           modified: summary.review.modified,
           retired: summary.review.retired,
           retiredByFeedback: summary.retiredByFeedback,
+          ...judgeModifications(summary, intentOf),
         });
       }
     }
@@ -122,8 +140,8 @@ export function describeReviewLoop(result: LoopResult): string[] {
   return [
     `Review loop (replay on the queue's time, --feedback queue): ${result.tickets} BANKING77 tickets of ${result.intents.length} intents, 30 min apart; ${result.outdated.length} intents start with an outdated entry (${result.outdated.join(', ')})`,
     'With learning off, corrections wait for approval (the entry is withdrawn); with learning auto, replay approves them.',
-    '| learning from closed tickets | delayed review | same as analyst, all | same as analyst, second half | kept | modified | retired (review) | retired (dismissals) |',
+    '| learning from closed tickets | delayed review | same as analyst, all | same as analyst, second half | kept | modified (fixed / damaged a seeded entry) | retired (review) | retired (dismissals) |',
     '|---|---|---|---|---|---|---|---|',
-    ...result.runs.map((r) => `| ${r.learn} | ${r.review} | ${rate(r.all)} | ${rate(r.secondHalf)} | ${r.kept} | ${r.modified} | ${r.retired} | ${r.retiredByFeedback} |`),
+    ...result.runs.map((r) => `| ${r.learn} | ${r.review} | ${rate(r.all)} | ${rate(r.secondHalf)} | ${r.kept} | ${r.modified} (${r.modifiedToRight} / ${r.modifiedToWrong}) | ${r.retired} | ${r.retiredByFeedback} |`),
   ];
 }
