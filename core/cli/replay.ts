@@ -176,8 +176,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   const modifiedByReview = new Set<string>();
   const delayMinutes = (): number => service.learning.learningSettings().delayedReviewMinutes;
   /** Runs the reviews that are due on the queue's clock; tallies them on the current ticket's record too. */
+  /** The clock reading of the last check: a ticket only becomes due when the clock moves. */
+  let checkedAt: number | null = null;
   const reviewDue = async (record: ReplayTicketRecord | null): Promise<void> => {
-    if (options.review === 'off') return;
+    if (options.review === 'off' || (checkedAt !== null && checkedAt === clock().getTime())) return;
+    checkedAt = clock().getTime();
     // Nothing due is the common case: skip the call (it saves the scheduler's file every time it runs).
     const due = service.learning.scheduler.due(delayMinutes());
     if (due.length === 0) return;
