@@ -5,13 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CopilotService } from '../app/copilotService';
+import { appDataDir } from '../app/dataDir';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import type { ListedRule } from '../rules/ruleCentre';
 import { parseRule } from '../rules/ruleFile';
+import { RECENT_TICKETS, recentDeskTickets } from '../rules/recentTickets';
 
 export const RULES_USAGE = `  vigil rules list [--json] | add FILE.json | edit ID --set FIELD=VALUE ... | enable ID | disable ID | remove ID
-  vigil rules test ID|FILE.json --tickets FILE [--show N]   interest rules (alerts) [--data-dir DIR]`;
+  vigil rules test ID|FILE.json [--tickets FILE] [--show N]   interest rules (alerts) [--data-dir DIR]
+               (without --tickets: the desk's last 200 tickets)`;
 
 export class RulesUsageError extends Error {}
 
@@ -140,12 +143,16 @@ export async function rulesCommand(args: string[], out: Out, withService: WithSe
     }
     case 'test': {
       const which = needArg('a rule ID or a FILE.json holding a draft rule');
-      if (!values.tickets) throw new RulesUsageError('rules test needs --tickets FILE (recorded tickets, formats.md §1)');
       const show = Number(values.show);
       if (!Number.isInteger(show) || show < 0) throw new RulesUsageError('--show must be a whole number');
       const draft = which.endsWith('.json') ? await readJsonFile(which) : null;
-      const tickets = await readTickets(values.tickets, out);
-      return withService(values['data-dir'], async ({ rules }) => {
+      const ticketsFile = values.tickets;
+      const dataDir = values['data-dir'] ?? appDataDir();
+      return withService(dataDir, async ({ rules }) => {
+        const tickets = ticketsFile
+          ? await readTickets(ticketsFile, out)
+          : await recentDeskTickets(dataDir, RECENT_TICKETS, (issue) => out.error(`skipped ${formatLineIssue(issue)}`));
+        if (tickets.length === 0) out.error(ticketsFile ? `${ticketsFile} holds no tickets.` : 'The desk has seen no tickets yet; give --tickets FILE (recorded tickets, formats.md §1).');
         const result = await rules.test(draft ? parseRule(draft, which) : which, tickets);
         const matchedTickets = new Set(result.matches.map((m) => m.ticketId)).size;
         out.log(`rule ${result.ruleId}: matches ${result.matches.length} of ${result.customerMessages} customer messages, on ${matchedTickets} of ${result.tickets} tickets; would raise ${result.alerts.length} alerts`);

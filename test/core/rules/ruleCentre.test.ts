@@ -44,6 +44,12 @@ const refundRule = {
 };
 const HOUR = 3_600_000;
 
+async function ruleFile(dir: string): Promise<string> {
+  const file = join(dir, '..', `rule-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(refundRule));
+  return file;
+}
+
 describe('the rule centre', () => {
   it('adds a rule from the command line, stores it in the data folder, and the engine alerts with it, quiet per ticket for 6 hours by default', async () => {
     const dataDir = await tempDir('vigil-rules-');
@@ -112,6 +118,24 @@ describe('the rule centre', () => {
     expect(run.stdout[0]).toBe('rule refund-threat: matches 2 of 3 customer messages, on 2 of 3 tickets; would raise 2 alerts');
     expect(run.stdout.filter((l) => l.startsWith('  match')).map((l) => l.split(':')[0])).toEqual(['  match T-1#1', '  match T-3#1']);
     await expect(readFile(rulesPath(dataDir), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('tests a rule on the desk’s recent tickets when no file is given, each ticket as last seen', async () => {
+    const dataDir = await tempDir('vigil-rules-');
+    await mkdir(join(dataDir, 'desk'), { recursive: true });
+    const event = (t: Ticket, at: string) => JSON.stringify({ t: 'event', key: `${t.id}|${at}`, at, ticket: t, shown: null, alerts: [] });
+    const first = ticket('rt:1', 'My invoice is wrong');
+    const later: Ticket = { ...first, messages: [...first.messages, { id: '2', author: 'customer', text: 'Fix it or I file a chargeback' }] };
+    await writeFile(
+      join(dataDir, 'desk', 'journal.jsonl'),
+      [event(first, '2026-03-01T09:00:00Z'), event(ticket('rt:2', 'chargeback now'), '2026-03-01T09:01:00Z'), event(later, '2026-03-01T09:02:00Z'), '{"t": "event"}'].join('\n'),
+    );
+    await main(['rules', 'add', await ruleFile(dataDir), '--data-dir', dataDir], capture().out);
+    const run = capture();
+    expect(await main(['rules', 'test', 'refund-threat', '--data-dir', dataDir], run.out)).toBe(0);
+    expect(run.stdout[0]).toBe('rule refund-threat: matches 2 of 3 customer messages, on 2 of 2 tickets; would raise 2 alerts');
+    expect(run.stdout.filter((l) => l.startsWith('  match')).map((l) => l.split(':').slice(0, 2).join(':'))).toEqual(['  match rt:2#1', '  match rt:1#2']);
+    expect(run.stderr.join('\n')).toMatch(/journal\.jsonl:4: /);
   });
 
   it('asks the local model about a described semantic rule, with its examples, negative examples and the recent messages', async () => {
