@@ -52,6 +52,9 @@ const ELECTRON_MESSAGE =
  *    knowledge store, so privacy sits above it; the tiers below do not log).
  *  - llm: the model client, which redacts prompts and reports each call for the audit log through privacy.
  *  - packs, assist, learn: share, use and grow the knowledge; assist and learn are independent of each other.
+ *  - rules: the team's interest rules (the rule centre, its file, the model judge, alert delivery); they drive
+ *    assist's alert engine and read the model, so they sit above both. The rule's shape is in formats (ruleSpec.ts),
+ *    because a knowledge pack carries rules too.
  *  - connectors: helpdesk adapters, the Connector interface with its health, and connectors.json (they log,
  *    read secrets, pass the egress policy).
  *  - watch: the polling loop that drives connectors, and the connectors' lifecycle (start, restart, stop, test),
@@ -66,7 +69,7 @@ const CORE_TIERS = [
   ['privacy'],
   ['llm'],
   ['packs', 'assist', 'learn'],
-  ['connectors'],
+  ['connectors', 'rules'],
   ['watch'],
   ['app'],
   ['cli'],

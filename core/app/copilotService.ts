@@ -25,6 +25,8 @@ import type { CallOptions } from '../llm/languageModel';
 import { LlmAdmin } from '../llm/llmAdmin';
 import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
 import { PackAdmin } from '../packs/packAdmin';
+import type { RuleCentre } from '../rules/ruleCentre';
+import { deliverAlert, type AlertSinks, type DeliveryOutcome } from '../rules/alertDelivery';
 import { mergeHits } from '../packs/packLibrary';
 import { suggestionAudit, type AuditLog } from '../privacy/auditLog';
 import { withRedactionTally } from '../privacy/decisionRedactions';
@@ -71,6 +73,11 @@ export class CopilotService {
   readonly llm: LlmAdmin;
   /** The Knowledge screen: search, pages, detail and edits of stored entries. */
   readonly knowledge: EntryBrowser;
+  /** The rule centre: interest rules listed, edited, enabled, tested (core/rules/ruleCentre.ts). */
+  readonly rules: RuleCentre;
+  /** Where alerts also go as their rules say (helpdesk note, webhook); none until the app sets them. */
+  private alertSinks: AlertSinks | null = null;
+  private readonly deliveries = new Set<Promise<DeliveryOutcome[]>>();
 
   private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'allowLinkHosts' | 'followupPolicy'>) {
     const { store, learning, monitor } = parts;
@@ -80,6 +87,7 @@ export class CopilotService {
     this.shownLog = parts.shownLog;
     this.monitor = monitor;
     this.alerts = parts.alerts;
+    this.rules = parts.rules;
     this.ownedEmbedder = parts.ownedEmbedder;
     this.redactBeforeStorage = parts.redactBeforeStorage;
     this.allowLinkHosts = options.allowLinkHosts ?? [];
@@ -276,8 +284,32 @@ export class CopilotService {
   async checkAlerts(ticket: Ticket, messageIndex: number, at: number): Promise<AssistDecision[]> {
     const message = ticket.messages[messageIndex];
     if (!message || message.author !== 'customer') return [];
-    const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at });
+    // The messages before it, for a model judging a semantic rule (core/rules/semanticJudge.ts).
+    const recent = ticket.messages.slice(Math.max(0, messageIndex - 4), messageIndex).map((m) => cleanMessage(m.text));
+    const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at, recent });
+    const sinks = this.alertSinks;
+    for (const alert of sinks ? raised : []) {
+      const rule = this.rules.ruleOf(alert.ruleId);
+      if (!rule || rule.deliver.length === 0) continue;
+      // Sent beside the desk, never holding it up; failures are logged by deliverAlert.
+      const sent = deliverAlert(alert, rule, at, sinks!).finally(() => this.deliveries.delete(sent));
+      this.deliveries.add(sent);
+    }
     return raised.map(alertDecision);
+  }
+
+  /**
+   * Lets alerts leave the desk as their rules say (`deliver`): the app passes its connectors' write-back and the
+   * egress policy's fetch. Replays and commands leave it unset, so a recorded queue never posts anything.
+   */
+  setAlertSinks(sinks: AlertSinks | null): void {
+    this.alertSinks = sinks;
+  }
+
+  /** Resolves, with their outcomes, when the alert deliveries under way have ended (tests; close waits too). */
+  async deliveriesSettled(): Promise<DeliveryOutcome[]> {
+    const settled = await Promise.allSettled([...this.deliveries]);
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
 
   /** Follow-up reminders newly due on `ticket` at `now` (ms since epoch), each raised once. */
@@ -324,6 +356,7 @@ export class CopilotService {
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     this.monitor.stop();
+    await this.deliveriesSettled();
     await this.assistant.close();
     try {
       // The learning loop's files first (each closes even if another fails), then the packs and the store.

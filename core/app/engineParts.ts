@@ -23,6 +23,8 @@ import { securePrivateFolder } from '../privacy/dataFolder';
 import { noteCallRedactions } from '../privacy/decisionRedactions';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { createAutomaticSnapshot, snapshotBeforeReindex } from '../privacy/rollback';
+import { RuleCentre } from '../rules/ruleCentre';
+import { llmSemanticJudge } from '../rules/semanticJudge';
 
 export interface CopilotOptions {
   /** The team's data folder; created when missing. */
@@ -43,7 +45,11 @@ export interface CopilotOptions {
   egress?: EgressPolicy;
   /** Hosts whose links may appear in model answers although the cited entries do not contain them. */
   allowLinkHosts?: readonly string[];
-  /** Interest rules for alerts; default DEFAULT_ALERT_RULES (same problem from several customers, business impact, anger). */
+  /**
+   * Interest rules for alerts. Default: the rule centre's (the data folder's rules/rules.json and installed packs'
+   * rules, core/rules; the built-in DEFAULT_ALERT_RULES until the team saves its own). Given here, they are used
+   * as they are until the rule centre saves a change.
+   */
   alertRules?: readonly AlertRule[];
   /** When follow-up reminders fall due; default DEFAULT_FOLLOWUP_POLICY. */
   followupPolicy?: FollowupPolicy;
@@ -71,6 +77,8 @@ export interface EngineParts {
   audit: AuditLog;
   shownLog: ShownLog;
   alerts: AlertEngine;
+  /** The team's interest rules (rules/rules.json and packs), applied to `alerts` on every change. */
+  rules: RuleCentre;
   monitor: LlmMonitor;
   llmClient: OllamaClient | null;
   learning: Learning;
@@ -114,7 +122,6 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
       }).then(() => undefined),
     );
     shownLog = await ShownLog.open(options.dataDir);
-    const alerts = new AlertEngine(options.alertRules ?? DEFAULT_ALERT_RULES, embedder);
     const egress = options.egress ?? new EgressPolicy({ offline: true });
     const client = options.llm
       ? new OllamaClient({
@@ -132,8 +139,27 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
       : null;
     const monitor = new LlmMonitor(client, options.llm?.monitor);
     await monitor.start();
+    // Semantic rules with a description are judged by the local model while one runs (core/rules/semanticJudge.ts).
+    const judge = llmSemanticJudge(() => monitor.model());
+    const alerts = new AlertEngine(DEFAULT_ALERT_RULES, embedder, judge);
+    const packs = library;
+    const rules = new RuleCentre({
+      dataDir: options.dataDir,
+      embedder,
+      judge,
+      packRules: () => packs.rules(options.onProgress),
+      apply: (enabled) => alerts.setRules(enabled),
+    });
+    // A damaged rules file must not keep the copilot from starting: it says why, and the built-in rules watch meanwhile.
+    const enabled =
+      options.alertRules ??
+      (await rules.enabledRules().catch((error: unknown) => {
+        options.onProgress?.(`${(error as Error).message} The built-in rules are used until it is fixed.`);
+        return DEFAULT_ALERT_RULES;
+      }));
+    alerts.setRules(enabled);
     const learning = await Learning.open(options, store, audit);
-    return { store, library, audit, shownLog, alerts, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage };
+    return { store, library, audit, shownLog, alerts, rules, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage };
   } catch (err) {
     try {
       await Promise.allSettled([shownLog?.close(), library?.close(), audit?.close()]);

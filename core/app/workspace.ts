@@ -23,6 +23,7 @@ import type { LlmAdmin } from '../llm/llmAdmin';
 import { readLlmSetting } from '../llm/llmSetting';
 import { PackViews } from '../packs/packViews';
 import type { EgressDenialLog } from '../privacy/egressDenials';
+import { EgressPolicy } from '../net/egress';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
@@ -85,6 +86,16 @@ export class Workspace {
       redactingBeforeStorage,
       entryCreationTimes: () => service.entryCreationTimes(),
       connectorHosts: () => this.connectors.hosts(),
+    });
+    // Alerts whose rules say so go to the helpdesk as internal notes (the connector's write-back) or to webhooks,
+    // through the connectors' egress policy: loopback and the allow-listed hosts only (docs/privacy.md).
+    service.setAlertSinks({
+      postNote: (ticketId, text, signal) => {
+        const running = this.connectors.running();
+        if (!running) return Promise.reject(new Error('no helpdesk connector is running'));
+        return running.postNote(ticketId, text, signal);
+      },
+      fetch: (url, init) => (this.connectors.running()?.egress ?? new EgressPolicy({ offline: true })).fetch(url, init),
     });
     // An analyst's review, edit or restore and the delayed review's changes reach every window as desk events.
     service.learning.onKnowledgeChange((entryIds) => desk.announceKnowledgeChange(entryIds));

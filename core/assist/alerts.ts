@@ -16,8 +16,11 @@ export type AlertPriority = 'P0' | 'P1' | 'P2';
 
 export type AlertMatcher =
   | { type: 'regex'; pattern: string; flags?: string }
-  /** Few-shot: the message is as close as `threshold` (cosine) to one of the examples. */
-  | { type: 'semantic'; examples: string[]; threshold: number }
+  /**
+   * Few-shot: the message is as close as `threshold` (cosine) to one of the examples, and closer to them than to
+   * any negative example. With a local model, the model judges instead, from the description and both lists.
+   */
+  | { type: 'semantic'; examples: string[]; threshold: number; description?: string; negativeExamples?: string[] }
   /** Several tickets about the same thing: messages within `threshold` of each other, whatever they say. */
   | { type: 'similar_reports'; threshold: number };
 
@@ -33,7 +36,15 @@ export interface AlertRule {
   minTickets: number;
   /** After an alert, the same rule (for `similar_reports`, the same cluster) stays quiet this long. */
   suppressMs: number;
+  /** Quiet on the alerting ticket only (`ticket`) or on every ticket (`rule`, the default of the built-in rules). */
+  suppressPer?: 'ticket' | 'rule';
 }
+
+/**
+ * Judges a semantic rule on a message with the local model: true or false, or null when no model runs or it
+ * failed (then the embedding check decides).
+ */
+export type SemanticJudge = (rule: AlertRule & { match: { type: 'semantic' } }, input: AlertInput) => Promise<boolean | null>;
 
 export interface AlertInput {
   ticketId: string;
@@ -42,6 +53,8 @@ export interface AlertInput {
   text: string;
   /** Arrival time, ms since epoch. */
   at: number;
+  /** The conversation's previous messages (cleaned, oldest first), for the model's judgement. */
+  recent?: string[];
 }
 
 export interface RaisedAlert {
@@ -126,30 +139,48 @@ export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
 interface Seen {
   input: AlertInput;
   vector: Float32Array | null;
+  /** Semantic rules the message matched, judged once when it arrived. */
+  semantic: Set<string>;
 }
 
 /** Evaluates the rules on each customer message; keeps the recent messages and the suppression clocks. */
 export class AlertEngine {
   private readonly recent: Seen[] = [];
   private readonly quietUntil = new Map<string, number>();
-  private readonly exampleVectors = new Map<string, Float32Array[]>();
+  private readonly exampleVectors = new Map<string, { positive: Float32Array[]; negative: Float32Array[] }>();
   private readonly regexes = new Map<string, RegExp>();
-  private readonly horizonMs: number;
+  private horizonMs = 0;
+  private rules: readonly AlertRule[] = [];
 
   constructor(
-    private readonly rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
+    rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
     private readonly embedder: Embedder | null = null,
+    /** Asked about semantic rules that have a description (rules written in the rule centre); see SemanticJudge. */
+    private readonly judge: SemanticJudge | null = null,
   ) {
+    this.setRules(rules);
+  }
+
+  /**
+   * Replaces the rules (the rule centre saved a change). Recent messages and quiet clocks are kept, so an edit
+   * does not re-raise an alert that was just raised.
+   */
+  setRules(rules: readonly AlertRule[]): void {
+    const regexes = new Map<string, RegExp>();
     for (const rule of rules) {
       if (rule.match.type === 'regex') {
         try {
-          this.regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
+          regexes.set(rule.id, new RegExp(rule.match.pattern, rule.match.flags ?? 'i'));
         } catch (error) {
           throw new Error(`Alert rule "${rule.id}": match.pattern is not a valid regular expression (${errorMessage(error)}).`);
         }
       }
-      if (rule.match.type !== 'regex' && !embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);
+      if (rule.match.type !== 'regex' && !this.embedder) throw new Error(`Alert rule "${rule.id}" is ${rule.match.type}: it needs an embedder.`);
     }
+    this.rules = rules;
+    this.regexes.clear();
+    for (const [id, regex] of regexes) this.regexes.set(id, regex);
+    this.exampleVectors.clear();
     this.horizonMs = Math.max(0, ...rules.map((r) => r.lookbackMs));
   }
 
@@ -163,25 +194,47 @@ export class AlertEngine {
   private async ensureExamples(): Promise<void> {
     for (const rule of this.rules) {
       if (rule.match.type !== 'semantic' || this.exampleVectors.has(rule.id)) continue;
-      this.exampleVectors.set(rule.id, (await this.embedder!.embed(rule.match.examples, 'document')).map(normalize));
+      const negatives = rule.match.negativeExamples ?? [];
+      this.exampleVectors.set(rule.id, {
+        positive: (await this.embedder!.embed(rule.match.examples, 'document')).map(normalize),
+        negative: negatives.length ? (await this.embedder!.embed(negatives, 'document')).map(normalize) : [],
+      });
     }
   }
 
   private matches(rule: AlertRule, seen: Seen): boolean {
     const m = rule.match;
     if (m.type === 'regex') return this.regexes.get(rule.id)!.test(seen.input.text);
-    if (m.type === 'semantic') {
-      const vector = seen.vector;
-      return vector !== null && (this.exampleVectors.get(rule.id) ?? []).some((e) => dot(e, vector) >= m.threshold);
-    }
+    if (m.type === 'semantic') return seen.semantic.has(rule.id);
     return true; // similar_reports: every message takes part; clustering happens in `onCustomerMessage`
+  }
+
+  /** The embedding check of a semantic rule: near a positive example, and nearer to them than to any negative one. */
+  private semanticByEmbedding(rule: AlertRule, vector: Float32Array | null): boolean {
+    const examples = this.exampleVectors.get(rule.id);
+    if (!vector || !examples || rule.match.type !== 'semantic') return false;
+    const best = (list: Float32Array[]): number => Math.max(-Infinity, ...list.map((e) => dot(e, vector)));
+    const positive = best(examples.positive);
+    return positive >= rule.match.threshold && positive > best(examples.negative);
+  }
+
+  /** Semantic rules the message matches: the model's judgement where one runs, else the embedding check. */
+  private async semanticMatches(input: AlertInput, vector: Float32Array | null): Promise<Set<string>> {
+    const hits = new Set<string>();
+    for (const rule of this.rules) {
+      if (rule.match.type !== 'semantic') continue;
+      const judged = this.judge && rule.match.description ? await this.judge(rule as AlertRule & { match: { type: 'semantic' } }, input) : null;
+      if (judged ?? this.semanticByEmbedding(rule, vector)) hits.add(rule.id);
+    }
+    return hits;
   }
 
   /** Evaluates a customer message; returns the alerts it raises (often none). */
   async onCustomerMessage(input: AlertInput): Promise<RaisedAlert[]> {
     if (!input.text.trim()) return [];
     await this.ensureExamples();
-    const seen: Seen = { input, vector: await this.vectorOf(input.text) };
+    const vector = await this.vectorOf(input.text);
+    const seen: Seen = { input, vector, semantic: await this.semanticMatches(input, vector) };
     for (const rule of this.rules.filter((r) => r.mode === 'filter')) {
       if (this.matches(rule, seen)) return [];
     }
@@ -199,8 +252,10 @@ export class AlertEngine {
       }
       const tickets = [...new Set(group.map((s) => s.input.ticketId))];
       if (tickets.length < rule.minTickets) continue;
-      // One quiet clock per rule; for clusters one per ticket, so a cluster of other tickets can still alert.
-      const keys = rule.match.type === 'similar_reports' ? tickets.map((t) => `${rule.id}#${t}`) : [rule.id];
+      // One quiet clock per rule (or per rule and ticket); for clusters one per ticket, so a cluster of other
+      // tickets can still alert.
+      const keys =
+        rule.match.type === 'similar_reports' ? tickets.map((t) => `${rule.id}#${t}`) : rule.suppressPer === 'ticket' ? [`${rule.id}@${input.ticketId}`] : [rule.id];
       if (keys.some((k) => (this.quietUntil.get(k) ?? -Infinity) > input.at)) continue;
       for (const k of keys) this.quietUntil.set(k, input.at + rule.suppressMs);
       const excerpt = input.text.length > 160 ? `${input.text.slice(0, 159)}…` : input.text;

@@ -3,6 +3,7 @@
  * from entry files, sign, inspect) need no data folder; the others go through CopilotService on the team's data
  * folder, like the desktop app's settings. Usage mistakes exit 2 with the pack usage; refusals throw (exit 1).
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { writeFileAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
@@ -17,13 +18,15 @@ import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
 import type { TrustedKey } from '../packs/trustList';
 import { forTerminal, stripInvisible } from '../text/unicode';
+import type { RuleSpec } from '../formats/ruleSpec';
+import { parseRule } from '../rules/ruleFile';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
 Publishing:
   vigil pack keygen --out BASE                    writes BASE.private.pem (mode 0600) and BASE.public.pem
   vigil pack build --name NAME --version X.Y.Z --team TEAM --out FILE
-                   [--entries FILE ...] [--key PRIVATE.pem] [--description TEXT]
+                   [--entries FILE ...] [--key PRIVATE.pem] [--description TEXT] [--rules RULES.json]
                    [--tag TAG ...] [--kind article,qa,case] [--status approved,...] [--since DATE] [--until DATE]
                    [--redact-term WORD ...] [--no-redaction] [--data-dir DIR]
                    without --entries, exports the team's own knowledge (approved entries by default)
@@ -87,6 +90,22 @@ function printScan(reports: ScanReport[], out: Out): void {
   }
 }
 
+/**
+ * Interest rules to ship in a pack: a JSON array of rules, or a rules file as `vigil rules` keeps it
+ * (`{"format": 1, "rules": [...]}`). Each is checked, naming the file, the rule and the field.
+ */
+async function readRulesFile(file: string): Promise<RuleSpec[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(err as Error).message})`}.`);
+  }
+  const list = Array.isArray(raw) ? raw : (raw as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(list)) throw new Error(`${file}: expected an array of rules, or {"format": 1, "rules": [...]}.`);
+  return list.map((rule, i) => parseRule(rule, `${file}: rule ${i + 1}`));
+}
+
 async function build(args: string[], out: Out): Promise<number> {
   const { values } = parse(args, {
     name: { type: 'string' },
@@ -104,8 +123,10 @@ async function build(args: string[], out: Out): Promise<number> {
     'redact-term': { type: 'string', multiple: true },
     'no-redaction': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    rules: { type: 'string' },
   });
   const file = required(values.out, 'pack build needs --out FILE');
+  const rules = values.rules ? await readRulesFile(values.rules) : [];
   const options: ExportOptions = {
     name: required(values.name, 'pack build needs --name NAME'),
     version: required(values.version, 'pack build needs --version X.Y.Z'),
@@ -120,6 +141,7 @@ async function build(args: string[], out: Out): Promise<number> {
     redact: !values['no-redaction'],
     redactTerms: values['redact-term'] ?? [],
     ...(values.description ? { description: values.description } : {}),
+    ...(rules.length > 0 ? { rules } : {}),
     ...(values.key ? { privateKey: await readPrivateKey(values.key) } : {}),
   };
   const report = (r: { entries: number; considered: number; redacted: { id: string; counts: RedactionCounts }[]; signed: string | null }): number => {
@@ -156,6 +178,7 @@ async function inspect(args: string[], out: Out): Promise<number> {
   out.log(`team: ${t(manifest.team)}, created ${t(manifest.created)}`);
   out.log(`entries: ${manifest.entries} (${bytes.length - bytes.indexOf(0x0a) - 1} bytes, sha256 ${t(manifest.entriesSha256)})`);
   out.log(`signature: ${signature ? `ed25519, key ${t(signature.keyId)}` : 'none (unsigned)'}`);
+  if (manifest.rules?.length) out.log(`rules: ${manifest.rules.map((r) => t(r.id)).join(', ')} (signed with the manifest)`);
   const checked = checkPack(bytes, file, { allowUnsigned: true }); // throws, naming the problem, when it does not hold
   out.log(`integrity: ${signature ? 'signature valid, ' : ''}entries match the manifest`);
   if (values.entries) {

@@ -8,6 +8,7 @@ import { appDataDir } from '../formats/dataDir';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { CopilotService, type CopilotOptions } from '../app/copilotService';
 import { runReplay, type ReplaySummary } from './replay';
+import { writeReplayReport } from './replayReport';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
@@ -20,6 +21,7 @@ import { llmCommand, LlmUsageError } from './llmCommand';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
+import { RULES_USAGE, rulesCommand, RulesUsageError } from './rulesCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
@@ -27,6 +29,7 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
                [--embedder ID|builtin [--models-dir DIR]] [--llm MODEL [--ollama-host HOST:PORT]]
+               [--review on|off] [--feedback queue|none] [--report FILE.html]
   vigil kb import FILE [FILE ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
@@ -39,6 +42,7 @@ ${MODELS_USAGE}
   vigil llm use MODEL [--ollama-host HOST] | off | show   the team's local LLM (Ollama), for the app and vigil watch
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--data-dir DIR]
   vigil connectors list|test [ID ...]   ·   vigil secrets set|list|delete NAME
+${RULES_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 
@@ -121,6 +125,11 @@ function describeSummary(s: ReplaySummary): string[] {
     `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
     ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
+    `delayed review: ${s.review.tickets} tickets, ${s.review.kept} kept, ${s.review.modified} modified, ${s.review.retired} retired${s.retiredByFeedback ? ` (and ${s.retiredByFeedback} retired by dismissals)` : ''}`,
+    ...(s.review.modified > 0
+      ? [`after the review: ${s.review.laterCitingModified.shown} shown answers cited a modified entry, ${s.review.laterCitingModified.sameAsAnalyst} said what the analyst said`]
+      : []),
+    ...(s.answers.compared > 0 ? [`same answer as the analyst: ${s.answers.sameAsAnalyst} of ${s.answers.compared} shown answers the queue can check`] : []),
     `latency: p50 ${s.latencyMs.p50.toFixed(1)} ms, p95 ${s.latencyMs.p95.toFixed(1)} ms`,
     ...(s.llmLatencyMs ? [`LLM draft latency: p50 ${s.llmLatencyMs.p50.toFixed(0)} ms, p95 ${s.llmLatencyMs.p95.toFixed(0)} ms`] : []),
     `mode: ${s.llm.mode}: ${s.llm.reason}`,
@@ -138,8 +147,13 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     'ollama-host': { type: 'string' },
     embedder: { type: 'string' },
     'models-dir': { type: 'string' },
+    review: { type: 'string', default: 'on' },
+    feedback: { type: 'string', default: 'none' },
+    report: { type: 'string' },
   });
   if (!values.tickets) throw new UsageError('replay needs --tickets FILE');
+  if (values.review !== 'on' && values.review !== 'off') throw new UsageError('--review must be on or off');
+  if (values.feedback !== 'queue' && values.feedback !== 'none') throw new UsageError('--feedback must be queue or none');
   if (!values.out) throw new UsageError('replay needs --out FILE');
   if (values.learn !== 'auto' && values.learn !== 'off') throw new UsageError('--learn must be auto or off');
   let lastReport = Date.now();
@@ -152,6 +166,8 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
     tickets: values.tickets,
     knowledge: values.knowledge ?? [],
     learn: values.learn,
+    review: values.review,
+    feedback: values.feedback,
     out: values.out,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...llmOption(values.llm, values['ollama-host']),
@@ -169,6 +185,10 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   printIssues(summary.issues, out);
   for (const line of describeSummary(summary)) out.log(line);
   out.log(`decisions written to ${values.out}`);
+  if (values.report) {
+    await writeReplayReport(values.report, summary, values.tickets);
+    out.log(`report written to ${values.report}`);
+  }
   return 0;
 }
 
@@ -348,6 +368,10 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
         return await secretsCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out);
+      case 'rules':
+        return await rulesCommand(rest, out, (dataDir, run) => withService(dataDir, run, out)).catch((err: unknown) => {
+          throw err instanceof RulesUsageError ? new UsageError(err.message) : err;
+        });
       case 'store':
         return await storeCommand(rest, out);
       case undefined:

@@ -80,7 +80,7 @@ function sentencesOf(text: string): string[] {
  * book it?" answers and then offers; a message that only asks ("Which version do you use?") is a diagnostic
  * question, part of the path, never the resolution.
  */
-function isSubstantiveAnswer(message: Message): boolean {
+export function isSubstantiveAnswer(message: Message): boolean {
   if (message.author !== 'analyst') return false;
   const text = stripForAnswer(message.text);
   return tokenize(text).length >= SUBSTANTIVE_WORDS;

@@ -90,6 +90,7 @@ export async function exportPack(source: AsyncIterable<Entry> | Iterable<Entry>,
   const info: PackInfo = { name: options.name, version: options.version, team: options.team };
   if (options.description) info.description = options.description;
   if (options.created) info.created = options.created;
+  if (options.rules && options.rules.length > 0) info.rules = options.rules;
   const bytes = encodePack(info, chosen, options.privateKey);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PACK_BYTES;
   if (bytes.length > maxBytes) {

@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { describeZodError } from '../formats/jsonl';
 import { EntrySchema, type Entry } from '../formats/schemas';
+import { RuleSpecSchema, type RuleSpecInput } from '../formats/ruleSpec';
 import { PackError } from './packError';
 import { keyIdOf, publicKeyFromRaw, rawPublicKey } from './packKeys';
 
@@ -60,6 +61,8 @@ export const ManifestSchema = z.looseObject({
   entriesSha256: z.string().regex(SHA256_HEX, 'must be a sha256 in hex'),
   /** sha256 (hex) of each entry line (without its newline), in file order: says which entry changed. */
   entryHashes: z.array(z.string().regex(SHA256_HEX, 'must be a sha256 in hex')),
+  /** Interest rules the admin ships with the pack (core/rules/ruleFile.ts); signed with the manifest. */
+  rules: z.array(RuleSpecSchema).optional(),
 });
 export type PackManifest = z.infer<typeof ManifestSchema>;
 
@@ -328,6 +331,8 @@ export interface PackInfo {
   description?: string;
   /** Defaults to now. */
   created?: string;
+  /** Interest rules to ship with the entries (signed with the manifest). */
+  rules?: readonly RuleSpecInput[];
 }
 
 /**
@@ -358,6 +363,7 @@ export function encodePack(info: PackInfo, entries: readonly Entry[], privateKey
     entriesBytes: section.length,
     entriesSha256: sha256Hex(section),
     entryHashes: lines.map(sha256Hex),
+    ...(info.rules && info.rules.length > 0 ? { rules: info.rules } : {}),
   };
   const manifest = ManifestSchema.safeParse(manifestInput);
   if (!manifest.success) {

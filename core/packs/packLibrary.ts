@@ -21,6 +21,7 @@ import { PackError } from './packError';
 import { checkPack, compareVersions, DEFAULT_MAX_PACK_BYTES, readPackFile, readPackHeader, type CheckedPack, type PackManifest, type PackSignature } from './packFormat';
 import { keyIdOf } from './packKeys';
 import { TrustList, type TrustedKey } from './trustList';
+import type { RuleSpec } from '../formats/ruleSpec';
 
 export const PACKS_DIR = 'packs';
 const INDEX_FILE = 'installed.json';
@@ -180,6 +181,26 @@ export class PackLibrary {
     return [...this.installed]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((pack) => ({ ...pack, problem: this.problemOf(pack) }));
+  }
+
+  /**
+   * The interest rules shipped in the usable installed packs, each checked with its pack (signature and bytes)
+   * before it is used; a pack that fails the check contributes none, and says why through `onProblem`.
+   */
+  async rules(onProblem?: (message: string) => void): Promise<Array<{ pack: string; rule: RuleSpec }>> {
+    const found: Array<{ pack: string; rule: RuleSpec }> = [];
+    for (const pack of this.list()) {
+      if (pack.problem) continue;
+      const file = join(this.dataDir, PACKS_DIR, pack.dir, PACK_FILE);
+      try {
+        const { manifest, signature } = checkPack(await readPackFile(file), file);
+        if (signature?.publicKey !== pack.publicKey) throw new Error(`${file}: not signed by the key it was installed with`);
+        for (const rule of manifest.rules ?? []) found.push({ pack: `${pack.name} ${pack.version}`, rule });
+      } catch (err) {
+        onProblem?.(`The rules of pack ${pack.name} are not used: ${(err as Error).message}`);
+      }
+    }
+    return found;
   }
 
   /** Re-reads the trust list: packs whose signer is no longer trusted are left out of search until it is again. */

@@ -14,7 +14,11 @@
  * message also gets a greeting, a sign-off with a (seeded) first name, and the analyst's reply greets them by
  * name: the shape real helpdesk tickets have, which the raw-cases system stores as is.
  *
+ * A second section replays the whole loop (the delayed review on the queue's own time) and reports what the review
+ * kept, modified and retired, and what that did to later tickets (reviewLoop.ts).
+ *
  *   npm run bench:learning-curve -- [--base-per-intent 20] [--eval-per-intent 20] [--orders 5] [--dressed] [--json FILE]
+ *                                   [--loop-per-intent 20] [--loop-only]
  *
  * With `--dialogues`, the multi-turn curve on DSTC11 conversations instead (dialogueCurve.ts):
  *
@@ -37,6 +41,7 @@ import { quantile } from '../../core/cli/replay';
 import { loadBanking77, seededShuffle, type LabelledQuery } from './banking77Data';
 import { benchmarkDialogueCurve, formatDialogueCurve } from './dialogueCurve';
 import { retrievalMetrics } from './retrievalMetrics';
+import { benchmarkReviewLoop, describeReviewLoop } from './reviewLoop';
 
 export const CHECKPOINTS = [0, 25, 50, 100, 200] as const;
 const HELD_OUT_INTENTS = 10;
@@ -290,6 +295,8 @@ async function main(): Promise<void> {
       json: { type: 'string' },
       dialogues: { type: 'boolean', default: false },
       limit: { type: 'string' },
+      'loop-per-intent': { type: 'string', default: '20' },
+      'loop-only': { type: 'boolean', default: false },
     },
   });
   if (values.dialogues) {
@@ -300,6 +307,12 @@ async function main(): Promise<void> {
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
     for (const line of formatDialogueCurve(result)) console.log(line);
     if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const loop = await benchmarkReviewLoop({ perIntent: Number(values['loop-per-intent']), seed: Number(values.seed), onProgress: (line) => console.error(line) });
+  if (values['loop-only']) {
+    for (const line of describeReviewLoop(loop)) console.log(line);
+    if (values.json) await writeFile(values.json, `${JSON.stringify({ loop }, null, 2)}\n`);
     return;
   }
   const result = await benchmarkLearningCurve({
@@ -322,7 +335,9 @@ async function main(): Promise<void> {
   });
   console.log(`learning one closed ticket: p50 ${result.learnMs.p50.toFixed(1)} ms, p95 ${result.learnMs.p95.toFixed(1)} ms; searchable as soon as it returns`);
   console.log(`learned system, first order: ${result.learned.entries} Q&A entries; over all orders ${result.learned.merges} merges, ${result.learned.conflicts} conflicts, ${result.learned.rejected} candidates refused by the quality rules`);
-  if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('');
+  for (const line of describeReviewLoop(loop)) console.log(line);
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ ...result, loop }, null, 2)}\n`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
