@@ -12,8 +12,9 @@ import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
-import { formatLineIssue, JsonlWriter, readJsonl } from '../formats/jsonl';
-import { EntrySchema, type Suggestion, type Ticket } from '../formats/schemas';
+import { readKnowledge, type KnowledgeReadOptions } from '../formats/knowledgeImport';
+import { formatLineIssue, JsonlWriter } from '../formats/jsonl';
+import type { Suggestion, Ticket } from '../formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -363,11 +364,12 @@ export class CopilotService {
   }
 
   /**
-   * Imports knowledge entries from a JSONL file as approved knowledge. Bad lines are reported (file, line,
+   * Imports knowledge entries as approved knowledge, from any shape `readKnowledge` reads (JSON Lines, a JSON array,
+   * CSV with `options.mapping`, a folder of Markdown, HTML or text articles). Bad lines are reported (file, line,
    * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
    * `onProgress` hears the running count after every batch.
    */
-  async importEntries(file: string, onProgress?: (imported: number) => void): Promise<ImportReport> {
+  async importEntries(file: string, onProgress?: (imported: number) => void, options: KnowledgeReadOptions = {}): Promise<ImportReport> {
     const report: ImportReport = { file, imported: 0, issues: [] };
     const now = new Date().toISOString();
     let batch: StoredEntry[] = [];
@@ -378,7 +380,7 @@ export class CopilotService {
       batch = [];
       onProgress?.(report.imported);
     };
-    for await (const { value } of readJsonl(file, EntrySchema, (issue) => report.issues.push(issue))) {
+    for await (const value of readKnowledge(file, options, (issue) => report.issues.push(issue))) {
       const entry = value.source ? value : { ...value, source: { type: 'import' as const, ref: basename(file) } };
       batch.push(toStoredEntry(entry, { status: 'approved', now }));
       if (batch.length >= IMPORT_BATCH) await flush();

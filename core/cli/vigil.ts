@@ -11,6 +11,7 @@ import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
+import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
@@ -26,7 +27,7 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
                [--embedder ID|builtin [--models-dir DIR]] [--llm MODEL [--ollama-host HOST:PORT]]
-  vigil kb import FILE [FILE ...] [--data-dir DIR]
+  vigil kb import FILE|FOLDER ... [--map FIELD=COLUMN,...] [--data-dir DIR]   (.jsonl, .json, .csv, .md/.html/.txt)
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
 ${REVIEW_USAGE}
@@ -65,6 +66,18 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
 function printIssues(issues: readonly LineIssue[], out: Out): void {
   for (const issue of issues.slice(0, 50)) out.error(`skipped ${formatLineIssue(issue)}`);
   if (issues.length > 50) out.error(`… and ${issues.length - 50} more skipped lines`);
+}
+
+/** ` (12 skipped: 10 body is missing, 2 not valid JSON)`: how many records were skipped, by reason. */
+function describeSkipped(issues: readonly LineIssue[]): string {
+  if (issues.length === 0) return '';
+  const byReason = new Map<string, number>();
+  for (const issue of issues) {
+    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${issue.message.replace(/ \(.*$/, '')}`;
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`);
+  return ` (${issues.length} skipped: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''})`;
 }
 
 function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
@@ -175,20 +188,36 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
   const [sub, ...rest] = args;
   if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
-    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
-    if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
+    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, map: { type: 'string' } });
+    if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE or FOLDER');
+    let mapping: FieldMapping | undefined;
+    try {
+      mapping = values.map ? parseFieldMapping(values.map) : undefined;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     return withService(
       values['data-dir'],
       async (service) => {
+        let total = 0;
         for (const file of positionals) {
           let lastReport = Date.now();
-          const report = await service.importEntries(file, (imported) => {
-            if (Date.now() - lastReport < 2000) return;
-            out.error(`… ${imported} entries imported from ${file}`);
-            lastReport = Date.now();
-          });
+          const report = await service.importEntries(
+            file,
+            (imported) => {
+              if (Date.now() - lastReport < 2000) return;
+              out.error(`… ${imported} entries imported from ${file}`);
+              lastReport = Date.now();
+            },
+            mapping ? { mapping } : {},
+          );
           printIssues(report.issues, out);
-          out.log(`imported ${report.imported} entries from ${file}${report.issues.length ? ` (${report.issues.length} lines skipped)` : ''}`);
+          total += report.imported;
+          out.log(`imported ${report.imported} entries from ${file}${describeSkipped(report.issues)}`);
+        }
+        if (total === 0) {
+          out.error('vigil: nothing was imported (see the skipped lines above; formats: docs/formats.md, "Importing knowledge").');
+          return 1;
         }
         return 0;
       },

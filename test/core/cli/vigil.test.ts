@@ -25,7 +25,7 @@ describe('the vigil command', () => {
 
     const imp = capture();
     expect(await main(['kb', 'import', file, '--data-dir', dataDir], imp.out)).toBe(0);
-    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
+    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 skipped: 1 body: is missing)`]);
     expect(imp.stderr).toEqual([`skipped ${file}:3: body: is missing (expected string)`]);
 
     const search = capture();
@@ -66,5 +66,28 @@ describe('the vigil command', () => {
     const failure = capture();
     expect(await main(['replay', '--tickets', join(dir, 'missing.jsonl'), '--out', join(dir, 'o.jsonl')], failure.out)).toBe(1);
     expect(failure.stderr[0]).toMatch(/missing\.jsonl/);
+  });
+});
+
+describe('vigil kb import of knowledge in other shapes', () => {
+  it('imports a JSON array and a folder of articles, and exits 1 when nothing at all was imported', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const dataDir = join(dir, 'data');
+    const array = join(dir, 'entries.json');
+    await writeFile(array, JSON.stringify(entries, null, 2));
+    const ok = capture();
+    expect(await main(['kb', 'import', array, '--data-dir', dataDir], ok.out)).toBe(0);
+    expect(ok.stdout).toEqual([`imported 2 entries from ${array}`]);
+
+    const csv = join(dir, 'faq.csv');
+    await writeFile(csv, 'Question,Answer\nQ,A\n');
+    const none = capture();
+    expect(await main(['kb', 'import', csv, '--data-dir', dataDir], none.out)).toBe(1);
+    expect(none.stdout).toEqual([`imported 0 entries from ${csv} (1 skipped: 1 body: no "body" column)`]);
+    expect(none.stderr.at(-1)).toMatch(/nothing was imported/);
+
+    const mapped = capture();
+    expect(await main(['kb', 'import', csv, '--map', 'question=Question,body=Answer', '--data-dir', dataDir], mapped.out)).toBe(0);
+    expect(await main(['kb', 'import', csv, '--map', 'answer=Answer', '--data-dir', dataDir], capture().out)).toBe(2);
   });
 });
