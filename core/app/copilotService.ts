@@ -13,8 +13,9 @@ import type { Embedder } from '../embed/embedder';
 import { HashedEmbedder } from '../embed/hashedEmbedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
 import { readKnowledge, type KnowledgeReadOptions } from '../formats/knowledgeImport';
+import type { LineIssue } from '../formats/lineIssue';
 import { formatLineIssue, JsonlWriter } from '../formats/jsonl';
-import type { Suggestion, Ticket } from '../formats/schemas';
+import type { Entry, Suggestion, Ticket } from '../formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf, toStoredEntry, type EntryStatus, type StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -369,7 +370,16 @@ export class CopilotService {
    * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
    * `onProgress` hears the running count after every batch.
    */
-  async importEntries(file: string, onProgress?: (imported: number) => void, options: KnowledgeReadOptions = {}): Promise<ImportReport> {
+  importEntries(file: string, onProgress?: (imported: number) => void, options: KnowledgeReadOptions = {}): Promise<ImportReport> {
+    return this.importEntryStream(file, (onIssue) => readKnowledge(file, options, onIssue), onProgress);
+  }
+
+  /**
+   * Imports the entries a reader yields (a file's, a helpdesk help center's) as approved knowledge, as
+   * `importEntries` does; `source` names them in the report and is their `source.ref` when they carry none.
+   */
+  async importEntryStream(source: string, read: (onIssue: (issue: LineIssue) => void) => AsyncIterable<Entry>, onProgress?: (imported: number) => void): Promise<ImportReport> {
+    const file = source;
     const report: ImportReport = { file, imported: 0, issues: [] };
     const now = new Date().toISOString();
     let batch: StoredEntry[] = [];
@@ -380,7 +390,7 @@ export class CopilotService {
       batch = [];
       onProgress?.(report.imported);
     };
-    for await (const value of readKnowledge(file, options, (issue) => report.issues.push(issue))) {
+    for await (const value of read((issue) => report.issues.push(issue))) {
       const entry = value.source ? value : { ...value, source: { type: 'import' as const, ref: basename(file) } };
       batch.push(toStoredEntry(entry, { status: 'approved', now }));
       if (batch.length >= IMPORT_BATCH) await flush();

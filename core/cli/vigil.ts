@@ -12,6 +12,7 @@ import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
+import { helpCenterSource } from './helpCenterImport';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
@@ -27,7 +28,7 @@ const USAGE = `vigil: the Vigil Desktop engine, headless.
 Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
                [--embedder ID|builtin [--models-dir DIR]] [--llm MODEL [--ollama-host HOST:PORT]]
-  vigil kb import FILE|FOLDER ... [--map FIELD=COLUMN,...] [--data-dir DIR]   (.jsonl, .json, .csv, .md/.html/.txt)
+  vigil kb import FILE|FOLDER ... [--map FIELD=COLUMN,...] [--helpdesk CONNECTOR ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
 ${REVIEW_USAGE}
@@ -188,8 +189,9 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
   const [sub, ...rest] = args;
   if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
-    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, map: { type: 'string' } });
-    if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE or FOLDER');
+    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, map: { type: 'string' }, helpdesk: { type: 'string', multiple: true } });
+    const helpdesks = values.helpdesk ?? [];
+    if (positionals.length === 0 && helpdesks.length === 0) throw new UsageError('kb import needs a FILE, a FOLDER or --helpdesk CONNECTOR');
     let mapping: FieldMapping | undefined;
     try {
       mapping = values.map ? parseFieldMapping(values.map) : undefined;
@@ -214,6 +216,13 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
           printIssues(report.issues, out);
           total += report.imported;
           out.log(`imported ${report.imported} entries from ${file}${describeSkipped(report.issues)}`);
+        }
+        for (const id of helpdesks) {
+          const source = await helpCenterSource(values['data-dir'] ?? appDataDir(), id, new AbortController().signal);
+          const report = await service.importEntryStream(source.label, source.read);
+          printIssues(report.issues, out);
+          total += report.imported;
+          out.log(`imported ${report.imported} articles from ${source.label}${describeSkipped(report.issues)}`);
         }
         if (total === 0) {
           out.error('vigil: nothing was imported (see the skipped lines above; formats: docs/formats.md, "Importing knowledge").');
