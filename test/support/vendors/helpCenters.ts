@@ -70,8 +70,9 @@ export function serveFreshdeskSolutions(server: FakeHelpdesk, folders: Readonly<
     const page = Number(req.query.get('page') ?? 1);
     const slice = all.slice((page - 1) * perPage, page * perPage);
     const more = page * perPage < all.length;
+    const headers: Record<string, string> = more ? { link: `<${server.url}/api/v2/solutions/folders/${params['id']}/articles?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
     return {
-      headers: more ? { link: `<${server.url}/api/v2/solutions/folders/${params['id']}/articles?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {},
+      headers,
       body: slice.map((a) => ({
         id: a.id,
         title: a.title,
