@@ -66,6 +66,12 @@ describe('the vigil command', () => {
     const failure = capture();
     expect(await main(['replay', '--tickets', join(dir, 'missing.jsonl'), '--out', join(dir, 'o.jsonl')], failure.out)).toBe(1);
     expect(failure.stderr[0]).toMatch(/missing\.jsonl/);
+
+    const noFolder = capture();
+    const tickets = join(dir, 'tickets.jsonl');
+    await writeFile(tickets, JSON.stringify({ id: 'T-1', messages: [{ id: '1', author: 'customer', text: 'hi' }] }));
+    expect(await main(['replay', '--tickets', tickets, '--out', join(dir, 'missing-dir', 'x.jsonl')], noFolder.out)).toBe(1);
+    expect(noFolder.stderr).toEqual([`vigil: Cannot write ${join(dir, 'missing-dir', 'x.jsonl')}: the folder ${join(dir, 'missing-dir')} does not exist.`]);
   });
 });
 
