@@ -15,6 +15,7 @@ import { checkPack, DEFAULT_MAX_PACK_BYTES, parseHeader, PackError, readPackFile
 import { keyIdOf, readPrivateKey, readPublicKey, writeKeyPair } from '../packs/packKeys';
 import type { RedactionCounts } from '../packs/packRedaction';
 import type { ScanReport } from '../packs/packSubscriptions';
+import { usageMessage } from './usage';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -340,7 +341,7 @@ export async function packCommand(args: string[], out: Out): Promise<number> {
     }
   } catch (err) {
     if (err instanceof PackUsageError) {
-      out.error(`vigil: ${err.message}\n\n${PACK_USAGE}`);
+      out.error(usageMessage('vigil', err.message, 'vigil pack help'));
       return 2;
     }
     throw err;

@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CopilotService } from '../app/copilotService';
 import { appDataDir } from '../app/dataDir';
 import type { ReviewItem } from '../learn/reviewQueue';
+import { usageMessage } from './usage';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
   vigil kb review approve|reject ID [--as NAME] [--reason TEXT] [--data-dir DIR]
@@ -233,7 +234,7 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
     });
   } catch (err) {
     if (err instanceof ReviewUsage) {
-      out.error(`vigil: ${err.message}\n\nUsage:\n${REVIEW_USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     throw err;

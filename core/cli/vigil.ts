@@ -22,6 +22,7 @@ import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
+import { usageMessage } from './usage';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -398,7 +399,7 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      out.error(`vigil: ${err.message}\n\n${USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     out.error(`vigil: ${(err as Error).message}`);

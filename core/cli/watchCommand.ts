@@ -21,6 +21,7 @@ import { cliEgress } from './cliEgress';
 import { CopilotSink, type DecisionRecord } from '../watch/copilotSink';
 import { savedSyncStates } from '../watch/syncState';
 import { Watcher, type ConnectorHealth } from '../watch/watcher';
+import { usageMessage } from './usage';
 
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]
@@ -51,7 +52,7 @@ async function withUsage(out: CliOut, run: () => Promise<number>): Promise<numbe
     return await run();
   } catch (err) {
     if (err instanceof WatchUsageError) {
-      out.error(`vigil: ${err.message}\n\n${WATCH_USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     throw err;
