@@ -18,6 +18,7 @@ import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 import { llmCommand, LlmUsageError } from './llmCommand';
+import { readLlmSetting } from '../llm/llmSetting';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
@@ -131,7 +132,7 @@ function describeSummary(s: ReplaySummary): string[] {
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
   return [
-    `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
+    `tickets: ${s.tickets} (${s.customerMessages} customer messages)${s.issues.length ? `; ${s.issues.length} ticket lines skipped` : ''}`,
     `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
     ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
@@ -266,9 +267,12 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
         if (values.json) hits.forEach((hit) => out.log(JSON.stringify(hit)));
         else if (hits.length === 0) out.log('no matching knowledge');
         else {
+          // The score shown is the one that orders the list (rank fusion of words and meaning), so it always
+          // decreases down the list; the similarity cited in suggestions is in --json as `score`.
+          out.log('relevance  kind    id  title');
           for (const hit of hits) {
             const head = hit.title ?? hit.question ?? hit.body;
-            out.log(`${hit.score.toFixed(3)}  ${hit.kind.padEnd(7)} ${hit.id}  ${head.replace(/\s+/g, ' ').slice(0, 100)}`);
+            out.log(`${hit.relevance.toFixed(4).padEnd(9)}  ${hit.kind.padEnd(7)} ${hit.id}  ${head.replace(/\s+/g, ' ').slice(0, 100)}`);
           }
         }
         return 0;
@@ -281,7 +285,9 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, llm: { type: 'string' }, 'ollama-host': { type: 'string' } });
-  const extra = llmOption(values.llm, values['ollama-host']);
+  // Without --llm, the model the team chose (`vigil llm use`), as the app and `vigil watch` use it.
+  const saved = values.llm ? null : await readLlmSetting(values['data-dir'] ?? appDataDir());
+  const extra = saved ? { llm: saved } : llmOption(values.llm, values['ollama-host']);
   return withService(
     values['data-dir'],
     async (service) => {
@@ -289,6 +295,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`data folder: ${s.dataDir}`);
       out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
       out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
+      if (saved) out.log(`local LLM: ${saved.model}${saved.host ? ` at ${saved.host}` : ''} (chosen with \`vigil llm use\`)`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
       if (s.vectorIndex) out.log(`vector index: ${s.vectorIndex.entries} in memory (${(s.vectorIndex.bytes / 2 ** 20).toFixed(1)} MB, ${s.vectorIndex.kernel} scan)`);
       for (const line of await describeSyncStates(s.dataDir)) out.log(line);
