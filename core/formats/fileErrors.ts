@@ -26,3 +26,9 @@ export function describeFileError(error: unknown, file: string, verb: 'read' | '
       return `${what}: ${error instanceof Error ? error.message : String(error)}.`;
   }
 }
+
+/** `describeFileError` as an Error that keeps the system's `code` (`ENOENT`…), for callers that branch on it. */
+export function fileError(error: unknown, file: string, verb: 'read' | 'write'): Error & { code?: string } {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return Object.assign(new Error(describeFileError(error, file, verb), { cause: error }), code ? { code } : {});
+}

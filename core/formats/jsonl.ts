@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
-import { describeFileError } from './fileErrors';
+import { describeFileError, fileError } from './fileErrors';
 import type { LineIssue } from './lineIssue';
 
 export { formatLineIssue, type LineIssue } from './lineIssue';
@@ -65,7 +65,7 @@ export async function* readJsonl<S extends z.ZodType>(
       yield { line: lineNo, value: result.data };
     }
   } catch (err) {
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+    throw fileError(err, file, 'read');
   } finally {
     lines.close();
     input.destroy();
