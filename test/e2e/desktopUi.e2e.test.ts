@@ -48,8 +48,8 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
 
   it('shows what the engine holds in the header', async () => {
     const status = page.getByRole('region', { name: 'Engine status' });
-    await expect.poll(() => status.textContent()).toContain('6 entries');
-    expect(await status.textContent()).toContain('Retrieval-only mode');
+    await expect.poll(() => status.textContent()).toContain('6 knowledge entries');
+    expect(await status.textContent()).toContain('Answers from your knowledge');
   });
 
   it('searches the knowledge and shows the best precedent first', async () => {
@@ -91,7 +91,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const text = await report.textContent();
     expect(text).toMatch(/1 entr/);
     expect(text).toContain('Line 2, body: is missing (expected string)');
-    await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('7 entries');
+    await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('7 knowledge entries');
     await page.screenshot({ path: join(SCREENSHOTS, 'import-report.png') });
     expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
   });

@@ -29,10 +29,11 @@ describe('the desk', () => {
     expect(byName(container, 'Conversation').textContent).toContain('Every time my laptop wakes up');
     const card = byName(container, 'Suggested answer');
     expect(card.textContent).toContain('Turn off power saving for the Wi-Fi adapter');
-    expect(card.textContent).toContain('82% confident');
+    expect(card.textContent).toContain('Confidence 82%');
     const cited = byName(card, 'Cited knowledge').textContent!;
     expect(cited).toContain('VPN disconnects after the laptop wakes from sleep');
-    expect(cited).toContain('Ticket T-4100 · score 0.83');
+    expect(cited).toContain('Ticket T-4100');
+    expect(cited).not.toMatch(/score/);
     expect(queueItem(container, 'VPN drops after sleep').querySelector('.badge')).toBeNull();
   });
 
