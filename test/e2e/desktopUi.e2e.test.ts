@@ -117,6 +117,12 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const toast = page.getByRole('region', { name: 'New suggestions' }).getByRole('status');
     await toast.waitFor();
     expect(await toast.textContent()).toContain('VPN keeps dropping at the hotel');
+    // The toast covers nothing: the page's content ends left of it.
+    const toastBox = (await toast.boundingBox())!;
+    for (const region of [page.locator('.app-header'), page.locator('main')]) {
+      const box = (await region.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(toastBox.x);
+    }
     expect(await queue.getByLabel('1 suggestion waiting').count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'desk-toast.png') });
 
@@ -158,7 +164,9 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const waiting = (await service.reviewQueue()).filter((item) => item.sourceTicketIds.includes('demo:T-200'));
     expect(waiting.length).toBeGreaterThan(0);
     const reviewedId = waiting[0]!.id;
-    await review.getByRole('article', { name: waiting[0]!.question ?? waiting[0]!.title ?? reviewedId }).focus();
+    // Named by its heading: the ticket's subject, the first line of the learned question.
+    const heading = (waiting[0]!.question ?? waiting[0]!.title ?? reviewedId).split('\n')[0]!;
+    await review.getByRole('article', { name: heading, exact: true }).focus();
     await page.keyboard.press('a');
     await expect.poll(async () => (await service.service.getEntries([reviewedId])).get(reviewedId)?.status).toBe('approved');
     await expect.poll(async () => (await service.reviewQueue()).some((item) => item.id === reviewedId)).toBe(false);
