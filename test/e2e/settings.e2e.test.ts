@@ -15,7 +15,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -28,13 +28,13 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   let browser: Browser;
   let page: Page;
   let ollama: FakeOllama;
+  let modelsDir: string;
   const picked: { packFile: string | null; keyFile: string | null; folder: string | null } = { packFile: null, keyFile: null, folder: null };
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'vigil-e2e-settings-'));
     dataDir = join(work, 'data');
-    const modelsDir = join(work, 'models');
-    await installTinyModel(modelsDir, { writeManifest: true });
+    modelsDir = join(work, 'models');
     ollama = await startOllamaServer({ models: [] });
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
@@ -96,9 +96,9 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await installed.filter({ hasText: 'network-basics 1.0.0' }).waitFor();
     expect(await installed.textContent()).toContain(`2 entries · team network · signed by Network team (${keys.keyId})`);
     expect(await packs.getByRole('status').first().textContent()).toBe('Installed network-basics 1.0.0 (2 entries), signed by Network team.');
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings.png'), fullPage: true });
+    await shoot(page, 'settings.png', { fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings-dark.png'), fullPage: true });
+    await shoot(page, 'settings-dark.png', { fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
 
     const [hit] = await host.use((w) => w.searchKnowledge('printer offline', 1));
@@ -106,6 +106,11 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   });
 
   it('switches to an installed model and restarts the workspace, re-indexing the knowledge with it', async () => {
+    // The admin copies a model in (the tiny test model, installed only now so no screenshot shows it); Settings,
+    // opened again, lists it.
+    await installTinyModel(modelsDir, { writeManifest: true });
+    await page.getByRole('tab', { name: 'Desk' }).click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
     const models = page.getByRole('region', { name: 'Embedding model' });
     await models.getByRole('button', { name: 'Use tiny-bert' }).click();
     await models.getByText('Switching needs a restart of the workspace', { exact: false }).waitFor();
