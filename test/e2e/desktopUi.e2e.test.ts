@@ -74,7 +74,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     pickedFile = join(work, 'more.jsonl');
     const good = { id: 'kb-2fa', kind: 'article', title: 'Two-factor codes not arriving', body: 'Resync the phone clock.' };
     await writeFile(pickedFile, `${JSON.stringify(good)}\n{"id":"broken","kind":"article"}\n`);
-    await page.getByRole('button', { name: 'Import entries from a JSON Lines file' }).click();
+    await page.getByRole('button', { name: 'Import knowledge: entries, a spreadsheet export or articles' }).click();
     const report = page.getByRole('status', { name: 'Import report' });
     await report.waitFor();
     const text = await report.textContent();

@@ -34,7 +34,7 @@ describe('App', () => {
     const { container } = await mount();
     expect(byName(container, 'Search knowledge').getAttribute('role')).toBe('search');
     expect(byName<HTMLInputElement>(container, 'Search approved knowledge').type).toBe('search');
-    expect(byName(container, 'Import entries from a JSON Lines file').tagName).toBe('BUTTON');
+    expect(byName(container, 'Import knowledge: entries, a spreadsheet export or articles').tagName).toBe('BUTTON');
     expect(container.querySelector('button[type="submit"]')?.textContent).toBe('Search');
   });
 
@@ -81,7 +81,7 @@ describe('App', () => {
   it('imports on click and reports what was imported and skipped', async () => {
     const { container, api } = await mount();
     await act(async () => {
-      byName(container, 'Import entries from a JSON Lines file').click();
+      byName(container, 'Import knowledge: entries, a spreadsheet export or articles').click();
     });
     expect(api.importEntries).toHaveBeenCalledOnce();
     const report = byName(container, 'Import report');
