@@ -87,7 +87,8 @@ function describeItem(item: ReviewItem, index: number, total: number): string[] 
   ];
   return [
     `[${index + 1}/${total}] ${item.id} (${item.kind}; ${flags.join('; ')})`,
-    `  Q: ${oneLine(item.question ?? item.title)}`,
+    // A learned question is the ticket's subject, then the customer's words, one per line: keep them apart.
+    `  Q: ${oneLine((item.question ?? item.title ?? '').split('\n').filter((line) => line.trim()).join(' — '))}`,
     `  A: ${oneLine(item.answer, 400)}`,
   ];
 }
