@@ -103,6 +103,8 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     const suggestionText = (await card.locator('.suggestion-text').textContent())!;
 
     // Key I on the focused card puts the suggestion at the cursor of the reply box, and moves the focus there.
+    // I works once the ticket's reply box has loaded (its Insert button shows then); pressing earlier does nothing.
+    await card.getByRole('button', { name: 'Insert', exact: true }).waitFor();
     await card.focus();
     await page.keyboard.press('i');
     const box = page.getByLabel('Reply text');

@@ -117,7 +117,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await models.getByRole('button', { name: 'Restart and re-index' }).click();
     await models.getByRole('status').filter({ hasText: 'Re-indexed' }).waitFor({ timeout: 50_000 });
     // Engine details are an admin's, in Settings; the top bar speaks the analyst's language.
-    expect(await models.locator('.settings-current').textContent()).toMatch(/In use: tiny-bert@[0-9a-f]+ · 6 dimensions/);
+    await models.locator('.settings-current').filter({ hasText: /In use: tiny-bert@[0-9a-f]+ · 6 dimensions/ }).waitFor();
     expect(await page.getByRole('region', { name: 'Engine status' }).textContent()).not.toMatch(/tiny-bert|dimensions/);
     await models.getByRole('listitem', { name: 'Model tiny-bert' }).filter({ hasText: 'in use' }).waitFor();
     expect((await host.use((w) => w.status())).entries).toBe(ARTICLES.length);
