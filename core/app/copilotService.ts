@@ -12,10 +12,12 @@ import { DEFAULT_FOLLOWUP_POLICY, followupDecision, FollowupTracker } from '../a
 import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
 import type { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
+import type { KnowledgeReadOptions } from '../formats/knowledgeImport';
+import type { LineIssue } from '../formats/lineIssue';
 import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
-import type { Suggestion, Ticket } from '../formats/schemas';
+import type { Entry, Suggestion, Ticket } from '../formats/schemas';
 import { EntryBrowser } from '../knowledge/entryBrowser';
-import { exportEntryFile, importEntryFile } from '../knowledge/entryFiles';
+import { exportEntryFile, importEntryFile, importEntryStream } from '../knowledge/entryFiles';
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
@@ -176,12 +178,18 @@ export class CopilotService {
   }
 
   /**
-   * Imports knowledge entries from a JSONL file as approved knowledge. Bad lines are reported (file, line,
+   * Imports knowledge entries as approved knowledge, from any shape `readKnowledge` reads (JSON Lines, a JSON array,
+   * CSV with `options.mapping`, a folder of Markdown, HTML or text articles). Bad lines are reported (file, line,
    * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
    * `onProgress` hears the running count after every batch.
    */
-  importEntries(file: string, onProgress?: (imported: number) => void): Promise<ImportReport> {
-    return importEntryFile(this.store, file, onProgress);
+  importEntries(file: string, onProgress?: (imported: number) => void, options: KnowledgeReadOptions = {}): Promise<ImportReport> {
+    return importEntryFile(this.store, file, onProgress, options);
+  }
+
+  /** Imports the entries a reader yields (a helpdesk help center's) as approved knowledge; see importEntryStream. */
+  importEntryStream(source: string, read: (onIssue: (issue: LineIssue) => void) => AsyncIterable<Entry>, onProgress?: (imported: number) => void): Promise<ImportReport> {
+    return importEntryStream(this.store, source, read, onProgress);
   }
 
   /** Writes entries (all, or those with the given statuses) to a JSONL file in the spec's entry format. */

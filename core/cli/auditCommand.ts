@@ -7,6 +7,7 @@ import { appDataDir } from '../formats/dataDir';
 import { formatLineIssue } from '../formats/jsonl';
 import { AUDIT_TYPES, exportAuditLog, readAuditLog, verifyAuditLog, type AuditFilter, type AuditRecord, type AuditType } from '../privacy/auditLog';
 import { REDACTION_KINDS } from '../privacy/redaction';
+import { usageMessage } from './usage';
 
 export const AUDIT_USAGE = `  vigil audit show [--type TYPE] [--ticket ID] [--since TIME] [--until TIME] [--limit N] [--json] [--data-dir DIR]
   vigil audit export --out FILE [--format jsonl|csv] [--type TYPE] [--ticket ID] [--since TIME] [--until TIME] [--data-dir DIR]
@@ -97,7 +98,7 @@ export async function auditCommand(args: string[], out: Out): Promise<number> {
     throw new AuditUsageError(`unknown audit command "${sub ?? ''}" (use show, export or verify)`);
   } catch (error) {
     if (error instanceof AuditUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(`vigil audit: ${(error as Error).message}\n\nUsage:\n${AUDIT_USAGE}`);
+      out.error(usageMessage('vigil audit', (error as Error).message));
       return 2;
     }
     throw error;

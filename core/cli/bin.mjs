@@ -28,6 +28,11 @@ if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined &
     } else process.exit(code ?? 1);
   });
 } else {
+  // A reader that stops early (`vigil kb search --json | head`) closes the pipe: the rest of the output has nowhere
+  // to go, which is not an error. Writes are dropped from then on and the command finishes its work normally.
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('./vigil.ts');

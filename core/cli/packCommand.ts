@@ -20,6 +20,7 @@ import type { TrustedKey } from '../packs/trustList';
 import { forTerminal, stripInvisible } from '../text/unicode';
 import type { RuleSpec } from '../formats/ruleSpec';
 import { parseRule } from '../rules/ruleFile';
+import { usageMessage } from './usage';
 
 export const PACK_USAGE = `vigil pack: signed knowledge packs (docs/packs.md).
 
@@ -376,7 +377,7 @@ async function runPackCommand(args: string[], out: Out): Promise<number> {
     }
   } catch (err) {
     if (err instanceof PackUsageError) {
-      out.error(`vigil: ${err.message}\n\n${PACK_USAGE}`);
+      out.error(usageMessage('vigil', err.message, 'vigil pack help'));
       return 2;
     }
     throw err;

@@ -148,7 +148,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       `Replay needs an empty data folder, but ${dataDir} already holds ${existing} entries. Choose a new --data-dir or leave it out to use a temporary one.`,
     );
   }
-  const writer = new JsonlWriter(options.out);
+  // Opened before any work, so a missing output folder is one sentence at once, not an error after the replay.
+  const writer = await JsonlWriter.open(options.out).catch(async (error: unknown) => {
+    await service.close();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const summary: ReplaySummary = {
     tickets: 0,
     customerMessages: 0,
@@ -328,9 +333,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     await reviewDue(null);
     summary.llm = service.llmStatus();
   } finally {
-    await writer.close();
-    await service.close();
-    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    try {
+      await writer.close();
+    } finally {
+      await service.close();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    }
   }
   summary.latencyMs = {
     p50: quantile(latencies, 0.5),

@@ -10,6 +10,7 @@ import { errorMessage } from '../formats/errorMessage';
 import { withService } from './withService';
 import type { CopilotService } from '../app/copilotService';
 import type { ReviewItem } from '../learn/reviewQueue';
+import { usageMessage } from './usage';
 
 export const REVIEW_USAGE = `  vigil kb review [--as NAME] [--list] [--data-dir DIR]      one key per proposed entry: a approve, e edit, r reject, s skip, q quit
   vigil kb review approve|reject ID [--as NAME] [--reason TEXT] [--data-dir DIR]
@@ -87,7 +88,8 @@ function describeItem(item: ReviewItem, index: number, total: number): string[] 
   ];
   return [
     `[${index + 1}/${total}] ${item.id} (${item.kind}; ${flags.join('; ')})`,
-    `  Q: ${oneLine(item.question ?? item.title)}`,
+    // A learned question is the ticket's subject, then the customer's words, one per line: keep them apart.
+    `  Q: ${oneLine((item.question ?? item.title ?? '').split('\n').filter((line) => line.trim()).join(' — '))}`,
     `  A: ${oneLine(item.answer, 400)}`,
   ];
 }
@@ -225,7 +227,7 @@ export async function reviewCommand(sub: 'review' | 'history' | 'restore', args:
     });
   } catch (err) {
     if (err instanceof ReviewUsage) {
-      out.error(`vigil: ${err.message}\n\nUsage:\n${REVIEW_USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     throw err;

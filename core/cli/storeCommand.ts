@@ -8,6 +8,7 @@ import { appDataDir } from '../formats/dataDir';
 import { lockDataFolder } from '../knowledge/folderLock';
 import { AuditLog } from '../privacy/auditLog';
 import { createSnapshot, deleteSnapshot, listSnapshots, rollbackToSnapshot } from '../privacy/rollback';
+import { usageMessage } from './usage';
 
 export const STORE_USAGE = `  vigil store tag NAME [--reason TEXT] [--data-dir DIR]
   vigil store tags [--data-dir DIR]
@@ -77,7 +78,7 @@ export async function storeCommand(args: string[], out: Out): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof StoreUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(`vigil store: ${(error as Error).message}\n\nUsage:\n${STORE_USAGE}`);
+      out.error(usageMessage('vigil store', (error as Error).message));
       return 2;
     }
     throw error;

@@ -13,16 +13,20 @@ import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
+import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
+import { helpCenterSource } from './helpCenterImport';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
 import { MODELS_USAGE, modelsCommand, ModelsUsageError } from './modelsCommand';
 import { ENTRY_STATUSES, type EntryStatus } from '../knowledge/storedEntry';
 import { llmCommand, LlmUsageError } from './llmCommand';
+import { readLlmSetting } from '../llm/llmSetting';
 import { packCommand } from './packCommand';
 import { connectorsCommand, describeSyncStates, secretsCommand, watchCommand } from './watchCommand';
 import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 import { RULES_USAGE, rulesCommand, RulesUsageError } from './rulesCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
+import { usageMessage } from './usage';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -30,7 +34,7 @@ Usage:
   vigil replay --tickets FILE [--knowledge FILE ...] [--learn auto|off] --out FILE [--data-dir DIR]
                [--embedder ID|builtin [--models-dir DIR]] [--llm MODEL [--ollama-host HOST:PORT]]
                [--review on|off] [--feedback queue|none] [--report FILE.html]
-  vigil kb import FILE [FILE ...] [--data-dir DIR]
+  vigil kb import FILE|FOLDER ... [--map FIELD=COLUMN,...] [--helpdesk CONNECTOR ...] [--data-dir DIR]
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
 ${REVIEW_USAGE}
@@ -70,6 +74,18 @@ function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: 
 function printIssues(issues: readonly LineIssue[], out: Out): void {
   for (const issue of issues.slice(0, 50)) out.error(`skipped ${formatLineIssue(issue)}`);
   if (issues.length > 50) out.error(`… and ${issues.length - 50} more skipped lines`);
+}
+
+/** ` (12 skipped: 10 body is missing, 2 not valid JSON)`: how many records were skipped, by reason. */
+function describeSkipped(issues: readonly LineIssue[]): string {
+  if (issues.length === 0) return '';
+  const byReason = new Map<string, number>();
+  for (const issue of issues) {
+    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${issue.message.replace(/ \(.*$/, '')}`;
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`);
+  return ` (${issues.length} skipped: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''})`;
 }
 
 function parseStatuses(value: string | undefined): EntryStatus[] | undefined {
@@ -121,7 +137,7 @@ function describeSummary(s: ReplaySummary): string[] {
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
   return [
-    `tickets: ${s.tickets} (${s.customerMessages} customer messages)`,
+    `tickets: ${s.tickets} (${s.customerMessages} customer messages)${s.issues.length ? `; ${s.issues.length} ticket lines skipped` : ''}`,
     `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
     ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
@@ -196,20 +212,44 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
   const [sub, ...rest] = args;
   if (sub === 'review' || sub === 'history' || sub === 'restore') return reviewCommand(sub, rest, out, input);
   if (sub === 'import') {
-    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' } });
-    if (positionals.length === 0) throw new UsageError('kb import needs at least one FILE');
+    const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, map: { type: 'string' }, helpdesk: { type: 'string', multiple: true } });
+    const helpdesks = values.helpdesk ?? [];
+    if (positionals.length === 0 && helpdesks.length === 0) throw new UsageError('kb import needs a FILE, a FOLDER or --helpdesk CONNECTOR');
+    let mapping: FieldMapping | undefined;
+    try {
+      mapping = values.map ? parseFieldMapping(values.map) : undefined;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     return withService(
       values['data-dir'],
       async (service) => {
+        let total = 0;
         for (const file of positionals) {
           let lastReport = Date.now();
-          const report = await service.importEntries(file, (imported) => {
-            if (Date.now() - lastReport < 2000) return;
-            out.error(`… ${imported} entries imported from ${file}`);
-            lastReport = Date.now();
-          });
+          const report = await service.importEntries(
+            file,
+            (imported) => {
+              if (Date.now() - lastReport < 2000) return;
+              out.error(`… ${imported} entries imported from ${file}`);
+              lastReport = Date.now();
+            },
+            mapping ? { mapping } : {},
+          );
           printIssues(report.issues, out);
-          out.log(`imported ${report.imported} entries from ${file}${report.issues.length ? ` (${report.issues.length} lines skipped)` : ''}`);
+          total += report.imported;
+          out.log(`imported ${report.imported} entries from ${file}${describeSkipped(report.issues)}`);
+        }
+        for (const id of helpdesks) {
+          const source = await helpCenterSource(values['data-dir'] ?? appDataDir(), id, new AbortController().signal);
+          const report = await service.importEntryStream(source.label, source.read);
+          printIssues(report.issues, out);
+          total += report.imported;
+          out.log(`imported ${report.imported} articles from ${source.label}${describeSkipped(report.issues)}`);
+        }
+        if (total === 0) {
+          out.error('vigil: nothing was imported (see the skipped lines above; formats: docs/formats.md, "Importing knowledge").');
+          return 1;
         }
         return 0;
       },
@@ -248,9 +288,12 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
         if (values.json) hits.forEach((hit) => out.log(JSON.stringify(hit)));
         else if (hits.length === 0) out.log('no matching knowledge');
         else {
+          // The score shown is the one that orders the list (rank fusion of words and meaning), so it always
+          // decreases down the list; the similarity cited in suggestions is in --json as `score`.
+          out.log('relevance  kind    id  title');
           for (const hit of hits) {
             const head = hit.title ?? hit.question ?? hit.body;
-            out.log(`${hit.score.toFixed(3)}  ${hit.kind.padEnd(7)} ${hit.id}  ${head.replace(/\s+/g, ' ').slice(0, 100)}`);
+            out.log(`${hit.relevance.toFixed(4).padEnd(9)}  ${hit.kind.padEnd(7)} ${hit.id}  ${head.replace(/\s+/g, ' ').slice(0, 100)}`);
           }
         }
         return 0;
@@ -263,7 +306,9 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, llm: { type: 'string' }, 'ollama-host': { type: 'string' } });
-  const extra = llmOption(values.llm, values['ollama-host']);
+  // Without --llm, the model the team chose (`vigil llm use`), as the app and `vigil watch` use it.
+  const saved = values.llm ? null : await readLlmSetting(values['data-dir'] ?? appDataDir());
+  const extra = saved ? { llm: saved } : llmOption(values.llm, values['ollama-host']);
   return withService(
     values['data-dir'],
     async (service) => {
@@ -271,6 +316,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`data folder: ${s.dataDir}`);
       out.log(`embedder: ${s.embedderId} (${s.dimensions} dimensions)`);
       out.log(`entries: ${s.entries} (approved ${s.byStatus.approved}, proposed ${s.byStatus.proposed}, retired ${s.byStatus.retired})`);
+      if (saved) out.log(`local LLM: ${saved.model}${saved.host ? ` at ${saved.host}` : ''} (chosen with \`vigil llm use\`)`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
       if (s.vectorIndex) out.log(`vector index: ${s.vectorIndex.entries} in memory (${(s.vectorIndex.bytes / 2 ** 20).toFixed(1)} MB, ${s.vectorIndex.kernel} scan)`);
       for (const line of await describeSyncStates(s.dataDir)) out.log(line);
@@ -385,7 +431,7 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      out.error(`vigil: ${err.message}\n\n${USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     out.error(`vigil: ${errorMessage(err)}`);

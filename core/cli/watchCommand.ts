@@ -23,6 +23,8 @@ import { CopilotSink, type DecisionRecord } from './copilotSink';
 import { savedSyncStates } from '../watch/syncState';
 import type { ConnectorHealth } from '../connectors/connector';
 import { Watcher } from '../watch/watcher';
+import { usageMessage } from './usage';
+import { silentReason } from './analystView';
 
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]
@@ -53,7 +55,7 @@ async function withUsage(out: CliOut, run: () => Promise<number>): Promise<numbe
     return await run();
   } catch (err) {
     if (err instanceof WatchUsageError) {
-      out.error(`vigil: ${err.message}\n\n${WATCH_USAGE}`);
+      out.error(usageMessage('vigil', err.message));
       return 2;
     }
     throw err;
@@ -73,10 +75,12 @@ function oneLine(text: string, max = 300): string {
 export function describeDecision(record: DecisionRecord): string | null {
   const s = record.suggestion;
   if (s) {
-    const cites = s.citations.slice(0, 3).map((c) => c.entryId).join(', ');
+    // As the analyst sees it (core/cli/analystView.ts): one confidence figure, the source it comes from.
+    const best = s.citations[0];
+    const cites = best ? ` [${best.entryId}${best.sourceTicketId ? `, learned from ${best.sourceTicketId}` : ''}]` : '';
     const head = `${clock()} ${record.ticketId} after message ${s.afterMessageId}:`;
-    if (!s.shown) return `${head} (silent: ${s.reason})`;
-    return `${head} ${s.kind} (confidence ${s.confidence.toFixed(2)}) ${oneLine(s.text)}${cites ? ` [${cites}]` : ''}`;
+    if (!s.shown) return `${head} (silent: ${silentReason(s.reason)})`;
+    return `${head} ${s.kind} (confidence ${Math.round(s.confidence * 100)}%) ${oneLine(s.text)}${cites}`;
   }
   if (record.learned && record.learned.entryIds.length > 0) {
     return `${clock()} ${record.ticketId} closed: learned ${record.learned.entryIds.join(', ')} (${record.learned.status})`;

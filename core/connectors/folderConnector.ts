@@ -278,6 +278,11 @@ export class FolderConnector implements Connector {
     try {
       names = (await readdir(this.dir)).filter(isTicketFile).sort();
     } catch (err) {
+      // A folder that is not there (or is a file) is a setting to correct; anything else (a share gone away,
+      // permissions) may pass, so the watcher retries it.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new ConnectorError(`The ticket folder ${this.dir} does not exist. Create it or correct "path" in the connector's settings.`, 'config');
+      if (code === 'ENOTDIR') throw new ConnectorError(`${this.dir} is not a folder of ticket files (it, or a folder above it, is a file).`, 'config');
       throw new ConnectorError(`Cannot read the ticket folder ${this.dir}: ${(err as Error).message}. Check that it exists and that Vigil may read it.`, 'unavailable');
     }
     const changed: { name: string; mark: FileMark }[] = [];

@@ -35,7 +35,7 @@ export class AppendLog<T> {
     try {
       yield* readJsonl(file, schema, onIssue);
     } catch (error) {
-      if (/ENOENT/.test(String(error))) return;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
   }

@@ -5,6 +5,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { z } from 'zod';
+import { describeFileError, fileError } from './fileErrors';
 import type { LineIssue } from './lineIssue';
 import { errorMessage } from './errorMessage';
 
@@ -191,7 +192,7 @@ export async function* readJsonl<S extends z.ZodType>(
       yield { line: lineNo, value: result.data };
     }
   } catch (err) {
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+    throw fileError(err, file, 'read');
   }
 }
 
@@ -209,17 +210,45 @@ export async function readJsonlAll<S extends z.ZodType>(
 /** Appends JSON objects to a file, one per line, respecting back-pressure. */
 export class JsonlWriter {
   private readonly stream;
+  /** The stream's first error, in words: a write or close after it rejects with it (never an unhandled event). */
+  private failure: Error | null = null;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.stream = createWriteStream(file, { encoding: 'utf8', flags: 'w' });
+    this.stream.on('error', (error) => {
+      this.failure ??= new Error(describeFileError(error, file, 'write'));
+    });
+  }
+
+  /** A writer whose file is open: a missing folder or a read-only disk is an error here, before any work is done. */
+  static async open(file: string): Promise<JsonlWriter> {
+    const writer = new JsonlWriter(file);
+    await new Promise<void>((resolve, reject) => {
+      writer.stream.once('ready', () => resolve());
+      writer.stream.once('error', () => reject(writer.failure));
+    });
+    return writer;
   }
 
   async write(value: unknown): Promise<void> {
-    if (!this.stream.write(`${JSON.stringify(value)}\n`)) await once(this.stream, 'drain');
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(`${JSON.stringify(value)}\n`)) await this.settle('drain');
   }
 
   async close(): Promise<void> {
+    if (this.failure) {
+      this.stream.destroy();
+      throw this.failure;
+    }
     this.stream.end();
-    await once(this.stream, 'finish');
+    await this.settle('finish');
+  }
+
+  private async settle(event: 'drain' | 'finish'): Promise<void> {
+    try {
+      await once(this.stream, event);
+    } catch (error) {
+      throw this.failure ?? new Error(describeFileError(error, this.file, 'write'));
+    }
   }
 }

@@ -70,6 +70,7 @@ export class EntryBrowser {
       body: hit.entry.body,
       sourceTicketId: sourceTicketOf(hit.entry),
       score: Math.round(hit.similarity * 1000) / 1000,
+      relevance: Math.round(hit.fused * 10_000) / 10_000,
       ...(hit.pack ? { pack: hit.pack } : {}),
     }));
   }

@@ -4,8 +4,9 @@
  */
 import { basename } from 'node:path';
 import type { LineIssue } from '../formats/lineIssue';
-import { JsonlWriter, readJsonl } from '../formats/jsonl';
-import { EntrySchema } from '../formats/schemas';
+import { JsonlWriter } from '../formats/jsonl';
+import { readKnowledge, type KnowledgeReadOptions } from '../formats/knowledgeImport';
+import type { Entry } from '../formats/schemas';
 import type { KnowledgeStore } from './knowledgeStore';
 import { toStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
 
@@ -20,11 +21,26 @@ export interface ImportReport {
 }
 
 /**
- * Imports knowledge entries from a JSONL file as approved knowledge. Bad lines are reported (file, line,
- * field) and skipped; good lines are stored; nothing already stored is touched except entries with the same id.
+ * Imports knowledge entries from a file or folder (JSON Lines, a JSON array, CSV with a column mapping, Markdown,
+ * HTML or text articles: formats/knowledgeImport.ts) as approved knowledge. Bad records are reported (file, line,
+ * field) and skipped; good ones are stored; nothing already stored is touched except entries with the same id.
  * `onProgress` hears the running count after every batch.
  */
-export async function importEntryFile(store: KnowledgeStore, file: string, onProgress?: (imported: number) => void): Promise<ImportReport> {
+export function importEntryFile(store: KnowledgeStore, file: string, onProgress?: (imported: number) => void, options: KnowledgeReadOptions = {}): Promise<ImportReport> {
+  return importEntryStream(store, file, (onIssue) => readKnowledge(file, options, onIssue), onProgress);
+}
+
+/**
+ * Imports the entries a reader yields (a file's, a helpdesk help center's) as approved knowledge, as
+ * `importEntryFile` does; `source` names them in the report and is their `source.ref` when they carry none.
+ */
+export async function importEntryStream(
+  store: KnowledgeStore,
+  source: string,
+  read: (onIssue: (issue: LineIssue) => void) => AsyncIterable<Entry>,
+  onProgress?: (imported: number) => void,
+): Promise<ImportReport> {
+  const file = source;
   const report: ImportReport = { file, imported: 0, issues: [] };
   const now = new Date().toISOString();
   let batch: StoredEntry[] = [];
@@ -35,7 +51,7 @@ export async function importEntryFile(store: KnowledgeStore, file: string, onPro
     batch = [];
     onProgress?.(report.imported);
   };
-  for await (const { value } of readJsonl(file, EntrySchema, (issue) => report.issues.push(issue))) {
+  for await (const value of read((issue) => report.issues.push(issue))) {
     const entry = value.source ? value : { ...value, source: { type: 'import' as const, ref: basename(file) } };
     batch.push(toStoredEntry(entry, { status: 'approved', now }));
     if (batch.length >= IMPORT_BATCH) await flush();

@@ -37,6 +37,11 @@ export interface KnowledgeHit {
   sourceTicketId: string | null;
   /** Cosine similarity of the query to the entry, as cited in suggestions. */
   score: number;
+  /**
+   * What orders the hits: the reciprocal-rank fusion of the full-text and vector ranks (higher first). The
+   * similarity alone does not: a hit found by its words can rank above one with a higher similarity.
+   */
+  relevance: number;
   /** Set when the entry comes from an installed knowledge pack (docs/packs.md). */
   pack?: { name: string; version: string };
 }

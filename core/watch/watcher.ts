@@ -59,6 +59,15 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * A failure that retrying cannot fix: the connector's settings are wrong (a ticket folder that does not exist or
+ * is a file, a bad address) or the source refused the credentials (401/403). Network trouble, timeouts, rate
+ * limits and server errors are transient and retried.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  return err instanceof ConnectorError && (err.kind === 'config' || err.kind === 'auth');
+}
+
 /** Polls connectors and delivers their events to a sink, once each. */
 export class Watcher {
   private readonly slots = new Map<string, Slot>();
@@ -263,7 +272,8 @@ export class Watcher {
 
   /**
    * Syncs until the source has nothing more (`more: false`), retrying failures with backoff. Gives up after
-   * `maxFailures` failures in a row and throws the last error. For `vigil watch --once` and tests.
+   * `maxFailures` failures in a row and throws the last error; a permanent failure (`isPermanentFailure`) is
+   * thrown at once. For `vigil watch --once` and tests.
    */
   async catchUp(connectorId: string, maxFailures = 5): Promise<number> {
     const slot = this.slot(connectorId);
@@ -275,6 +285,8 @@ export class Watcher {
         if (!page.more) return delivered;
         if (page.retryAfterMs) await new Promise((resolve) => setTimeout(resolve, page.retryAfterMs));
       } catch (err) {
+        // Waiting cannot fix a wrong setting or refused credentials (a missing folder, a 401): say so at once.
+        if (isPermanentFailure(err)) throw new Error(this.redact(errorText(err)));
         const delay = this.recordFailure(slot, err);
         if (slot.health.consecutiveFailures >= maxFailures) throw new Error(slot.health.lastError ?? errorText(err));
         await new Promise((resolve) => setTimeout(resolve, delay));

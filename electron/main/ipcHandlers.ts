@@ -61,10 +61,14 @@ export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandle
 }
 
 const ENTRIES_DIALOG: OpenDialogOptions = {
-  title: 'Import knowledge entries',
+  title: 'Import knowledge',
   buttonLabel: 'Import',
+  // Files of entries or articles (core/formats/knowledgeImport.ts); a whole folder of articles goes through
+  // `vigil kb import FOLDER`, since one dialog cannot pick files and folders on every platform.
   properties: ['openFile'],
-  filters: [{ name: 'Knowledge entries (JSON Lines)', extensions: ['jsonl'] }],
+  filters: [
+    { name: 'Knowledge (JSON Lines, JSON, CSV, Markdown, HTML, text)', extensions: ['jsonl', 'ndjson', 'json', 'csv', 'md', 'markdown', 'html', 'htm', 'txt'] },
+  ],
 };
 
 const PACK_DIALOG: OpenDialogOptions = {

@@ -39,6 +39,8 @@ export function decodePng(bytes: Uint8Array, name = 'image'): RgbaImage {
   let offset = 8;
   let width = 0;
   let height = 0;
+  /** Bytes per pixel: 4 for RGBA (colour type 6), 3 for RGB (colour type 2, as Chromium's screenshots are). */
+  let bpp = 4;
   const idat: Buffer[] = [];
   while (offset < buffer.length) {
     const length = buffer.readUInt32BE(offset);
@@ -48,9 +50,10 @@ export function decodePng(bytes: Uint8Array, name = 'image'): RgbaImage {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [depth, colour, , , interlace] = [body[8], body[9], body[10], body[11], body[12]];
-      if (depth !== 8 || colour !== 6 || interlace !== 0) {
-        throw new Error(`${name}: only 8-bit RGBA, non-interlaced PNGs are supported (found bit depth ${depth}, colour type ${colour}, interlace ${interlace}). Re-save it as 8-bit RGBA.`);
+      if (depth !== 8 || (colour !== 6 && colour !== 2) || interlace !== 0) {
+        throw new Error(`${name}: only 8-bit RGBA or RGB, non-interlaced PNGs are supported (found bit depth ${depth}, colour type ${colour}, interlace ${interlace}). Re-save it as 8-bit RGBA.`);
       }
+      bpp = colour === 6 ? 4 : 3;
     } else if (type === 'IDAT') {
       idat.push(body);
     } else if (type === 'IEND') {
@@ -60,15 +63,15 @@ export function decodePng(bytes: Uint8Array, name = 'image'): RgbaImage {
   }
   if (width === 0 || idat.length === 0) throw new Error(`${name}: no image header or data in the PNG.`);
   const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * 4;
-  const data = new Uint8Array(width * height * 4);
+  const stride = width * bpp;
+  const data = new Uint8Array(width * height * bpp);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const a = x >= 4 ? data[y * stride + x - 4]! : 0;
+      const a = x >= bpp ? data[y * stride + x - bpp]! : 0;
       const b = y > 0 ? data[(y - 1) * stride + x]! : 0;
-      const c = x >= 4 && y > 0 ? data[(y - 1) * stride + x - 4]! : 0;
+      const c = x >= bpp && y > 0 ? data[(y - 1) * stride + x - bpp]! : 0;
       let predictor: number;
       switch (filter) {
         case 0:
@@ -97,7 +100,15 @@ export function decodePng(bytes: Uint8Array, name = 'image'): RgbaImage {
       data[y * stride + x] = (line[x]! + predictor) & 0xff;
     }
   }
-  return { width, height, data };
+  if (bpp === 4) return { width, height, data };
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+    rgba[j] = data[i]!;
+    rgba[j + 1] = data[i + 1]!;
+    rgba[j + 2] = data[i + 2]!;
+    rgba[j + 3] = 255;
+  }
+  return { width, height, data: rgba };
 }
 
 function chunk(type: string, body: Buffer): Buffer {

@@ -1,7 +1,7 @@
 /**
  * A headless demo on real data: imports the ABCD retailer's guidelines as 55 articles, replays its three sample
  * customer–agent dialogues message by message through `vigil replay`, and prints what the copilot would have
- * shown the agent, and when, with the best candidate it considered.
+ * shown the agent, and when, as the agent would have seen it (core/cli/analystView.ts).
  *
  *   npm run demo
  */
@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runReplay } from '../../core/cli/replay';
+import { describeForAnalyst } from '../../core/cli/analystView';
 import type { Suggestion } from '../../core/formats/schemas';
 import { abcdArticles, abcdTickets } from '../bench/abcdData';
 
@@ -27,10 +28,7 @@ try {
     out: join(dir, 'suggestions.jsonl'),
     onDecision: (s: Suggestion) => {
       const said = texts.get(`${s.ticketId}/${s.afterMessageId}`) ?? '';
-      const best = s.citations[0];
-      const cited = best ? `, best ${best.entryId} (similarity ${best.score}, confidence ${s.confidence})` : '';
-      const verdict = `${s.shown ? `SHOWN ${s.kind}` : `silent: ${s.reason}`}${cited}`;
-      console.log(`${s.ticketId} #${s.afterMessageId} customer: ${said.slice(0, 60).padEnd(60)}  →  ${verdict}`);
+      console.log(`${s.ticketId} #${s.afterMessageId}\n${describeForAnalyst(s, said).join('\n')}`);
     },
   });
   console.log(`\n${articles.length} articles imported; ${summary.decisions} decisions, ${summary.shown} shown; ${summary.entriesLearned} entries learned from ${summary.ticketsLearnedFrom} closed dialogues.`);

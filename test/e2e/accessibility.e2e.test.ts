@@ -18,10 +18,9 @@ import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { closedTicket } from '../core/learn/learnTickets';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
 import { auditAccessibleNames, describeUnnamed } from './accessibleNames';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -54,7 +53,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     work = await tempFolder('vigil-e2e-a11y-');
     dataDir = join(work, 'data');
     const modelsDir = join(work, 'models');
-    await installTinyModel(modelsDir, { writeManifest: true });
+    // Only the manifests Vigil ships (no test model): the models section as a team sees it before installing one.
     // Ollama runs with a small chat model, but not the one the team configured.
     ollama = await startOllamaServer({ models: [{ name: 'qwen2.5:1.5b', parameterSize: '1.5B', family: 'qwen2' }] });
     const seed = join(work, 'team-articles.jsonl');
@@ -122,7 +121,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await main.getByRole('heading', { level: 1 }).waitFor();
     await main.getByRole('article').first().waitFor();
     await expectEveryControlNamed(bubble, 'the assist bubble', 6);
-    await bubble.screenshot({ path: join(SCREENSHOTS, 'assist-bubble.png') });
+    await shoot(bubble, 'assist-bubble.png');
     await bubble.close();
   });
 
@@ -166,13 +165,13 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await page.locator('.insights svg[role="img"]').first().waitFor();
     await expect.poll(() => page.locator('.insights').textContent()).toContain('Acceptance rate');
     await expectEveryControlNamed(page, 'Insights', 4);
-    await page.screenshot({ path: join(SCREENSHOTS, 'insights.png'), fullPage: true });
+    await shoot(page, 'insights.png', { fullPage: true });
   });
 
   it('settings: every section, the connector form and the audit log open', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     const models = page.getByRole('region', { name: 'Embedding model' });
-    await models.getByRole('listitem', { name: 'Model tiny-bert' }).waitFor();
+    await models.getByRole('listitem', { name: 'Model all-minilm-l6-v2' }).waitFor();
     const llm = page.getByRole('region', { name: 'Local LLM (Ollama)' });
     await llm.getByRole('list', { name: 'Models installed in Ollama' }).getByText('qwen2.5:1.5b', { exact: false }).waitFor();
     await llm.getByRole('button', { name: 'Pull llama3.2:3b' }).waitFor();
@@ -180,8 +179,7 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await page.evaluate('window.scrollTo(0, 0)');
     const [top, bottom] = [await models.boundingBox(), await llm.boundingBox()];
     const x = Math.min(top!.x, bottom!.x);
-    await page.screenshot({
-      path: join(SCREENSHOTS, 'settings-models.png'),
+    await shoot(page, 'settings-models.png', {
       fullPage: true,
       clip: { x, y: top!.y, width: Math.max(top!.x + top!.width, bottom!.x + bottom!.width) - x, height: bottom!.y + bottom!.height - top!.y },
     });

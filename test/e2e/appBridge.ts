@@ -5,8 +5,9 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { EgressPolicy } from '../../core/net/egress';
+import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { createConnectorHandlers, type ConnectorDependencies } from '../../electron/main/connectorHandlers';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { PreferencesStore } from '../../electron/main/preferencesStore';
@@ -36,7 +37,10 @@ export interface AppHandlerOptions {
   pickKeyFile?: Pick<string>;
   pickPackFolder?: Pick<string>;
   pickExportFile?: ExportPathPicker;
-  /** Connectors from Settings: their secret store and folder dialog; without it those methods are not served. */
+  /**
+   * Connectors from Settings (and the reply box, served with them): their secret store and folder dialog; an
+   * empty in-memory store and a cancelled dialog unless given, so every method the app has is served.
+   */
   connectors?: ConnectorDependencies;
   /** Who the signed-in user is (the knowledge browser's edits); the machine's user unless given. */
   actor?: () => string;
@@ -60,7 +64,8 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
       pickPackFolder: options.pickPackFolder ?? cancelled,
     }),
     ...createPrivacyHandlers(host, { dataDir: options.dataDir, egress: options.egress ?? new EgressPolicy(), pickExportFile: options.pickExportFile ?? cancelled }),
-    ...(options.connectors ? createConnectorHandlers(host, options.connectors) : {}),
+    // Served in every test, as in the app: a page that asks for a reply draft must never meet a "not served" error.
+    ...createConnectorHandlers(host, options.connectors ?? { secrets: new MemorySecretStore(), pickConnectorFolder: cancelled }),
     // The test's data folder stands for the default one; the choice is kept in the scratch folder, as in userData.
     ...createDataFolderHandlers({
       userDataDir: options.work,
@@ -78,6 +83,29 @@ export async function openAppPage(browser: Browser, url: string, viewport: { wid
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.goto(url);
   return page;
+}
+
+/**
+ * Text that must never be in a screenshot: the test host's own errors and the fixtures that exist to attack or
+ * stand in for the product (a script-injection payload, the tiny test model). Screenshots show what a team sees.
+ */
+export const FIXTURE_MARKERS = ['is not served by this test host', '<script', 'onerror=', '(test model)', 'tiny-bert'] as const;
+
+/**
+ * Takes the screenshot `name` of the page or of one part of it, after checking that nothing on screen is an error
+ * banner or a test fixture (`FIXTURE_MARKERS`); a screenshot that would show one fails the test instead.
+ */
+export async function shoot(target: Page | Locator, name: string, options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
+  const page = 'goto' in target ? target : target.page();
+  const scope = 'goto' in target ? target.locator('body') : target;
+  const banners = await scope.locator('[role="alert"], .notice.error').filter({ visible: true }).allTextContents();
+  if (banners.length > 0) throw new Error(`Screenshot ${name} would show an error: ${banners.join(' | ')}`);
+  const text = (await scope.innerText()) + (await scope.evaluate((el) => (el as { innerHTML: string }).innerHTML));
+  const fixtures = FIXTURE_MARKERS.filter((marker) => text.includes(marker));
+  if (fixtures.length > 0) throw new Error(`Screenshot ${name} would show test fixtures: ${fixtures.join(', ')}`);
+  const path = join(SCREENSHOTS, name);
+  if ('goto' in target) await page.screenshot({ path, ...options });
+  else await target.screenshot({ path });
 }
 
 /** Something a browser test opens and must close. */

@@ -15,7 +15,7 @@ import { EgressPolicy } from '../../core/net/egress';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -69,7 +69,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     await form.getByRole('button', { name: 'Test connection' }).click();
     await form.getByRole('status').filter({ hasText: 'demo: connection and credentials work' }).waitFor();
     // The section alone: the whole form with the test's answer under it.
-    await section.screenshot({ path: join(SCREENSHOTS, 'connector-add.png') });
+    await shoot(section, 'connector-add.png');
 
     await form.getByRole('button', { name: 'Save connector' }).click();
     await section.getByText('demo was added; Vigil is watching it now.').waitFor();
@@ -102,6 +102,8 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     const suggestionText = (await card.locator('.suggestion-text').textContent())!;
 
     // Key I on the focused card puts the suggestion at the cursor of the reply box, and moves the focus there.
+    // I works once the ticket's reply box has loaded (its Insert button shows then); pressing earlier does nothing.
+    await card.getByRole('button', { name: 'Insert', exact: true }).waitFor();
     await card.focus();
     await page.keyboard.press('i');
     const box = page.getByLabel('Reply text');
@@ -124,7 +126,7 @@ describe.runIf(browserAvailable())('connectors and the reply box in Chromium, on
     await page.reload();
     await page.getByRole('navigation', { name: 'Ticket queue' }).getByRole('button', { name: /VPN keeps dropping at the hotel/ }).click();
     await expect.poll(() => page.getByLabel('Reply text').inputValue()).toBe(edited);
-    await page.screenshot({ path: join(SCREENSHOTS, 'reply-box.png') });
+    await shoot(page, 'reply-box.png');
 
     await page.getByRole('group', { name: 'Reply actions' }).getByRole('button', { name: 'Post as internal note' }).click();
     await page.getByRole('status').filter({ hasText: 'Posted as an internal note.' }).waitFor();

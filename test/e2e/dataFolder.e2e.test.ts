@@ -11,7 +11,7 @@ import { tempFolder } from '../support/tempFolder';
 import { Workspace } from '../../core/app/workspace';
 import { DATA_FOLDER_CHOICE_FILE } from '../../electron/main/dataFolderChoice';
 import { ServiceHost } from '../../electron/main/serviceHost';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -75,6 +75,6 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
     expect(restarts).toBe(1);
     expect(JSON.parse(await readFile(join(work, DATA_FOLDER_CHOICE_FILE), 'utf8'))).toMatchObject({ dataDir: team });
     expect(await section.getByRole('button', { name: 'Choose folder…' }).isDisabled()).toBe(true);
-    await section.screenshot({ path: join(SCREENSHOTS, 'data-folder.png') });
+    await shoot(section, 'data-folder.png');
   });
 });

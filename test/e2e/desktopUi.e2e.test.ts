@@ -12,7 +12,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import type { Ticket } from '../../core/formats/schemas';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -30,9 +30,8 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
   beforeAll(async () => {
     work = await tempFolder('vigil-e2e-');
     const seed = join(work, 'seed.jsonl');
-    const hostile = { id: 'kb-router', kind: 'article', title: 'Router keeps rebooting', body: HOSTILE_BODY };
     const articles = ARTICLES.map(({ id, kind, title, body }) => ({ id, kind, title, body }));
-    await writeFile(seed, [...articles, hostile].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await writeFile(seed, articles.map((e) => JSON.stringify(e)).join('\n') + '\n');
     service = await Workspace.open({ dataDir: join(work, 'data') });
     await service.service.importEntries(seed);
     host = new ServiceHost(async () => service);
@@ -48,8 +47,8 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
 
   it('shows what the engine holds in the header', async () => {
     const status = page.getByRole('region', { name: 'Engine status' });
-    await expect.poll(() => status.textContent()).toContain('6 entries');
-    expect(await status.textContent()).toContain('Retrieval-only mode');
+    await expect.poll(() => status.textContent()).toContain('5 knowledge entries');
+    expect(await status.textContent()).toContain('Answers from your knowledge');
   });
 
   it('searches the knowledge and shows the best precedent first', async () => {
@@ -60,17 +59,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     await results.waitFor();
     const headings = await results.getByRole('heading').allTextContents();
     expect(headings[0]).toBe('VPN drops on networks with small MTU');
-    await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-search.png') });
-  });
-
-  it('shows hostile entry text as text: no markup, no script runs', async () => {
-    await page.getByLabel('Search approved knowledge').fill('router reboot');
-    await page.getByRole('button', { name: 'Search' }).click();
-    const entry = page.getByRole('article', { name: 'Router keeps rebooting' });
-    await entry.waitFor();
-    expect(await entry.textContent()).toContain('<img src=x onerror=');
-    expect(await entry.locator('img, script').count()).toBe(0);
-    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    await shoot(page, 'knowledge-search.png');
   });
 
   it('refuses a malformed request with the same words as the Electron main process', async () => {
@@ -85,14 +74,14 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     pickedFile = join(work, 'more.jsonl');
     const good = { id: 'kb-2fa', kind: 'article', title: 'Two-factor codes not arriving', body: 'Resync the phone clock.' };
     await writeFile(pickedFile, `${JSON.stringify(good)}\n{"id":"broken","kind":"article"}\n`);
-    await page.getByRole('button', { name: 'Import entries from a JSON Lines file' }).click();
+    await page.getByRole('button', { name: 'Import knowledge: entries, a spreadsheet export or articles' }).click();
     const report = page.getByRole('status', { name: 'Import report' });
     await report.waitFor();
     const text = await report.textContent();
     expect(text).toMatch(/1 entr/);
     expect(text).toContain('Line 2, body: is missing (expected string)');
-    await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('7 entries');
-    await page.screenshot({ path: join(SCREENSHOTS, 'import-report.png') });
+    await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('6 knowledge entries');
+    await shoot(page, 'import-report.png');
     expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
   });
 
@@ -117,8 +106,14 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const toast = page.getByRole('region', { name: 'New suggestions' }).getByRole('status');
     await toast.waitFor();
     expect(await toast.textContent()).toContain('VPN keeps dropping at the hotel');
+    // The toast covers nothing: the page's content ends left of it.
+    const toastBox = (await toast.boundingBox())!;
+    for (const region of [page.locator('.app-header'), page.locator('main')]) {
+      const box = (await region.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(toastBox.x);
+    }
     expect(await queue.getByLabel('1 suggestion waiting').count()).toBe(1);
-    await page.screenshot({ path: join(SCREENSHOTS, 'desk-toast.png') });
+    await shoot(page, 'desk-toast.png');
 
     await toast.getByRole('button', { name: 'Open ticket' }).click();
     const card = page.getByRole('region', { name: 'Suggestions' }).getByRole('article').first();
@@ -127,7 +122,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     expect(await card.getByRole('list', { name: 'Cited knowledge' }).textContent()).toContain('VPN drops on networks with small MTU');
     await card.getByRole('button', { name: 'Like', exact: true }).click();
     await expect.poll(() => card.getByRole('button', { name: 'Like', exact: true }).getAttribute('aria-pressed')).toBe('true');
-    await page.screenshot({ path: join(SCREENSHOTS, 'desk-ticket.png') });
+    await shoot(page, 'desk-ticket.png');
     const stored = await service.desk.openTicket('demo:T-200');
     expect(stored!.suggestions[0]!.feedback).toEqual(['expanded', 'liked']);
 
@@ -153,12 +148,14 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     const review = page.getByRole('list', { name: 'Entries to review' });
     const proposed = review.getByRole('article').filter({ hasText: 'Set the VPN client MTU to 1380' });
     await proposed.waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'review-queue.png') });
+    await shoot(page, 'review-queue.png');
     // What learning proposed from this ticket (the case, and a Q&A unless it merged into knowledge it repeats).
     const waiting = (await service.learning.reviewQueue()).filter((item) => item.sourceTicketIds.includes('demo:T-200'));
     expect(waiting.length).toBeGreaterThan(0);
     const reviewedId = waiting[0]!.id;
-    await review.getByRole('article', { name: waiting[0]!.question ?? waiting[0]!.title ?? reviewedId }).focus();
+    // Named by its heading: the ticket's subject, the first line of the learned question.
+    const heading = (waiting[0]!.question ?? waiting[0]!.title ?? reviewedId).split('\n')[0]!;
+    await review.getByRole('article', { name: heading, exact: true }).focus();
     await page.keyboard.press('a');
     await expect.poll(async () => (await service.service.getEntries([reviewedId])).get(reviewedId)?.status).toBe('approved');
     await expect.poll(async () => (await service.learning.reviewQueue()).some((item) => item.id === reviewedId)).toBe(false);
@@ -177,6 +174,23 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     expect(suggestion.citations.map((c) => c.sourceTicketId)).toContain('demo:T-200');
     await page.getByRole('navigation', { name: 'Ticket queue' }).getByRole('button', { name: /VPN drops on hotel wifi/ }).click();
     await page.getByRole('region', { name: 'Suggestions' }).getByRole('article').first().waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'desk-learned.png') });
+    await shoot(page, 'desk-learned.png');
+  });
+
+  // Last, so no screenshot shows the attack: an entry whose text is markup and script.
+  it('shows hostile entry text as text: no markup, no script runs', async () => {
+    const hostile = join(work, 'hostile.jsonl');
+    await writeFile(hostile, `${JSON.stringify({ id: 'kb-router', kind: 'article', title: 'Router keeps rebooting', body: HOSTILE_BODY })}\n`);
+    await service.service.importEntries(hostile);
+    await page.getByRole('tab', { name: 'Knowledge' }).click();
+    await page.getByLabel('Search approved knowledge').fill('router reboot');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const entry = page.getByRole('article', { name: 'Router keeps rebooting' });
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('<img src=x onerror=');
+    expect(await entry.locator('img, script').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    // The screenshot check itself can fail: with the payload on screen, no screenshot is taken.
+    await expect(shoot(page, 'hostile-entry.png')).rejects.toThrow(/would show test fixtures: <script, onerror=/);
   });
 });

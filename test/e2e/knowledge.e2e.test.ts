@@ -13,7 +13,7 @@ import { Workspace } from '../../core/app/workspace';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { closedTicket } from '../core/learn/learnTickets';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -94,7 +94,7 @@ describe.runIf(browserAvailable())('the knowledge browser in Chromium, on the re
     await expect.poll(() => detail.getByRole('list', { name: 'History' }).textContent()).toContain('v3 · edited by omar');
     const stored = await workspace.service.knowledge.entryDetail(learnedId);
     expect(stored?.content).toMatchObject({ body: EDITED_ANSWER, tags: ['badge', 'access'], status: 'approved' });
-    await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-browser.png') });
+    await shoot(page, 'knowledge-browser.png');
 
     // The edit is searchable at once, from the search box above the browser and from its word filter.
     await page.getByLabel('Search approved knowledge').fill('side door badge rejected');

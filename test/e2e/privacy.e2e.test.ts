@@ -16,7 +16,7 @@ import { installEgressGuard } from '../../core/net/processGuard';
 import { EgressDenialLog } from '../../core/privacy/egressDenials';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -95,7 +95,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await snapshot.waitFor();
     expect(await snapshot.textContent()).toContain('by hand');
     expect(await snapshot.textContent()).toContain('before removing old VPN answers');
-    await privacy.screenshot({ path: join(SCREENSHOTS, 'privacy.png') });
+    await shoot(privacy, 'privacy.png');
   });
 
   it('opens the audit log, shows the snapshot’s record and verifies the chain', async () => {
@@ -124,7 +124,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await verified.waitFor();
     const count = (await host.use((w) => w.privacy.verifyAudit())).records;
     expect(await verified.textContent()).toBe(`Chain intact: ${count} records, each chained to the one before.`);
-    await audit.screenshot({ path: join(SCREENSHOTS, 'audit-log.png') });
+    await shoot(audit, 'audit-log.png');
   });
 
   it('rolls back to the snapshot after a confirmation that says what will be lost, reopening the workspace', async () => {

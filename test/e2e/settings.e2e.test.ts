@@ -15,7 +15,7 @@ import { ServiceHost } from '../../electron/main/serviceHost';
 import { ARTICLES } from '../fixtures/storeEntries';
 import { installTinyModel } from '../fixtures/tinyOnnx/tinyManifest';
 import { startOllamaServer, type FakeOllama } from '../support/ollamaServer';
-import { appHandlers, closeAppSession, openAppPage, SCREENSHOTS } from './appBridge';
+import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
 
@@ -27,13 +27,13 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   let browser: Browser;
   let page: Page;
   let ollama: FakeOllama;
+  let modelsDir: string;
   const picked: { packFile: string | null; keyFile: string | null; folder: string | null } = { packFile: null, keyFile: null, folder: null };
 
   beforeAll(async () => {
     work = await tempFolder('vigil-e2e-settings-');
     dataDir = join(work, 'data');
-    const modelsDir = join(work, 'models');
-    await installTinyModel(modelsDir, { writeManifest: true });
+    modelsDir = join(work, 'models');
     ollama = await startOllamaServer({ models: [] });
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
@@ -95,9 +95,9 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     await installed.filter({ hasText: 'network-basics 1.0.0' }).waitFor();
     expect(await installed.textContent()).toContain(`2 entries · team network · signed by Network team (${keys.keyId})`);
     expect(await packs.getByRole('status').first().textContent()).toBe('Installed network-basics 1.0.0 (2 entries), signed by Network team.');
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings.png'), fullPage: true });
+    await shoot(page, 'settings.png', { fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings-dark.png'), fullPage: true });
+    await shoot(page, 'settings-dark.png', { fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
 
     const [hit] = await host.use((w) => w.knowledge.searchKnowledge('printer offline', 1));
@@ -105,12 +105,19 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
   });
 
   it('switches to an installed model and restarts the workspace, re-indexing the knowledge with it', async () => {
+    // The admin copies a model in (the tiny test model, installed only now so no screenshot shows it); Settings,
+    // opened again, lists it.
+    await installTinyModel(modelsDir, { writeManifest: true });
+    await page.getByRole('tab', { name: 'Desk' }).click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
     const models = page.getByRole('region', { name: 'Embedding model' });
     await models.getByRole('button', { name: 'Use tiny-bert' }).click();
     await models.getByText('Switching needs a restart of the workspace', { exact: false }).waitFor();
     await models.getByRole('button', { name: 'Restart and re-index' }).click();
     await models.getByRole('status').filter({ hasText: 'Re-indexed' }).waitFor({ timeout: 50_000 });
-    expect(await page.getByRole('region', { name: 'Engine status' }).textContent()).toMatch(/Embedder: tiny-bert@[0-9a-f]+ · 6 dimensions/);
+    // Engine details are an admin's, in Settings; the top bar speaks the analyst's language.
+    await models.locator('.settings-current').filter({ hasText: /In use: tiny-bert@[0-9a-f]+ · 6 dimensions/ }).waitFor();
+    expect(await page.getByRole('region', { name: 'Engine status' }).textContent()).not.toMatch(/tiny-bert|dimensions/);
     await models.getByRole('listitem', { name: 'Model tiny-bert' }).filter({ hasText: 'in use' }).waitFor();
     expect((await host.use((w) => w.service.status())).entries).toBe(ARTICLES.length);
   });

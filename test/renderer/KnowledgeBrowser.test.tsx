@@ -34,6 +34,13 @@ async function mountKnowledge(api = fakeVigilApi()) {
 const rows = (container: HTMLElement) => [...byName(container, 'Knowledge entries').querySelectorAll<HTMLButtonElement>('button.entry-row')];
 
 describe('the knowledge browser', () => {
+  it('says how knowledge gets in when there is none yet', async () => {
+    const api = fakeVigilApi();
+    api.listEntries.mockResolvedValue({ items: [], offset: 0, hasMore: false, order: 'recent', counts: { approved: 0, proposed: 0, retired: 0 } });
+    const { container } = await mountKnowledge(api);
+    expect(container.querySelector('.entry-list-pane .empty-state')?.textContent).toMatch(/^No knowledge yet\. Import your team’s articles or answers with Import knowledge…/);
+  });
+
   it('lists the newest entries with their status, kind and source, and the counts per status', async () => {
     const { container, api } = await mountKnowledge();
     expect(api.listEntries).toHaveBeenCalledWith({ offset: 0, limit: 50 });

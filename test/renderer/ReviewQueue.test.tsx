@@ -22,6 +22,26 @@ describe('the review queue', () => {
     expect(byName(container, 'Two-factor codes do not arrive').textContent).toContain('Conflicts with kb-2fa');
   });
 
+  it('heads an entry learned from a ticket with its subject, the customer’s words below, not run together', async () => {
+    const api = fakeVigilApi();
+    api.reviewQueue.mockResolvedValue([
+      { ...sampleReview[0]!, question: 'Printer\nthe printer on the 3rd floor says paper jam but there is no paper stuck anywhere.' },
+    ]);
+    const { container } = await mountApp(api, { view: 'knowledge' });
+    await act(async () => undefined);
+    const item = byName(container, 'Printer');
+    expect(item.querySelector('h3')?.textContent).toBe('Printer');
+    expect(item.querySelector('.review-question')?.textContent).toBe('the printer on the 3rd floor says paper jam but there is no paper stuck anywhere.');
+  });
+
+  it('says what will appear in an empty queue, and how it gets there', async () => {
+    const api = fakeVigilApi();
+    api.reviewQueue.mockResolvedValue([]);
+    const { container } = await mountApp(api, { view: 'knowledge' });
+    await act(async () => undefined);
+    expect(container.querySelector('.review .empty-state')?.textContent).toMatch(/When a ticket is closed, what the analyst answered is learned/);
+  });
+
   it('approves with a click and rejects with R, each reaching the engine', async () => {
     const api = fakeVigilApi();
     const { container } = await mountApp(api, { view: 'knowledge' });

@@ -37,6 +37,19 @@ describe('the Settings screen', () => {
     expect(api.modelsOverview).toHaveBeenCalled();
   });
 
+  it('lists its sections in a navigation beside them, each link moving to its section', async () => {
+    const { container } = await openSettings();
+    const nav = byName(container, 'Settings sections');
+    const links = [...nav.querySelectorAll('a')];
+    expect(links.map((a) => a.textContent)).toEqual(['Connectors', 'Notifications', 'Knowledge packs', 'Embedding model', 'Local LLM (Ollama)', 'Privacy', 'Team data folder']);
+    const heading = section(container, 'Privacy').querySelector('h2')!;
+    let scrolled = false;
+    heading.scrollIntoView = () => void (scrolled = true);
+    await click(links.find((a) => a.textContent === 'Privacy')!);
+    expect(scrolled).toBe(true);
+    expect(document.activeElement).toBe(heading);
+  });
+
   it('shows the last write error of the data folder', async () => {
     const api = fakeVigilApi();
     api.status.mockResolvedValue({ ...(await api.status()), lastWriteError: 'Could not write to the knowledge folder (ENOSPC); 3 entries are kept.' });
@@ -209,7 +222,7 @@ describe('the Settings screen', () => {
     });
     expect(models.querySelector('progress')).toBeNull();
     expect(models.querySelector('.settings-notice')?.textContent).toBe('Re-indexed: Vigil now uses all-minilm-l6-v2@0123abcd (384 dimensions).');
-    expect(byName(container, 'Engine status').textContent).toContain('Embedder: all-minilm-l6-v2@0123abcd · 384 dimensions');
+    expect(models.querySelector('.settings-current')?.textContent).toBe('In use: all-minilm-l6-v2@0123abcd · 384 dimensions');
     expect(models.querySelector('progress')).toBeNull();
   });
 

@@ -46,6 +46,7 @@ export function hit(overrides: Partial<KnowledgeHit> = {}): KnowledgeHit {
     body: 'Turn off "Allow the computer to turn off this device to save power" for the Wi-Fi adapter, then reconnect.',
     sourceTicketId: 'T-4821',
     score: 0.8271,
+    relevance: 0.0328,
     ...overrides,
   };
 }

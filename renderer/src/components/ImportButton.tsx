@@ -12,11 +12,11 @@ export function ImportButton() {
     <button
       type="button"
       className="import-button"
-      aria-label="Import entries from a JSON Lines file"
+      aria-label="Import knowledge: entries, a spreadsheet export or articles"
       disabled={importing}
       onClick={() => void importEntries()}
     >
-      {importing ? 'Importing entries…' : 'Import entries…'}
+      {importing ? 'Importing…' : 'Import knowledge…'}
     </button>
   );
 }

@@ -75,6 +75,21 @@ export function InsightsView() {
   }
   if (!insights) return <p className="empty-state">Counting…</p>;
   const { totals } = insights;
+  // Days with something to count; a table of zeros says nothing an empty state does not say better.
+  const activeDays = insights.suggestions
+    .map((d, i) => ({ ...d, newEntries: insights.knowledge[i]?.count ?? 0, total: insights.knowledge[i]?.total ?? 0 }))
+    .filter((d) => d.shown > 0 || d.used > 0 || d.rejected > 0 || d.newEntries > 0);
+  if (totals.shown === 0 && activeDays.length === 0) {
+    return (
+      <section className="insights" aria-labelledby="insights-heading">
+        <h2 id="insights-heading">Insights</h2>
+        <p className="empty-state">
+          Nothing to count yet. Once tickets come in through a connector (Settings → Connectors), each suggestion Vigil
+          shows, and whether an analyst used it, is counted here day by day, with the knowledge learned from closed tickets.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="insights" aria-labelledby="insights-heading">
       <h2 id="insights-heading">Insights</h2>
@@ -100,7 +115,7 @@ export function InsightsView() {
       <h3>Knowledge growth</h3>
       <GrowthChart days={insights.knowledge} />
       <table className="insight-table">
-        <caption>Per day</caption>
+        <caption>Days with activity</caption>
         <thead>
           <tr>
             <th scope="col">Day</th>
@@ -112,14 +127,14 @@ export function InsightsView() {
           </tr>
         </thead>
         <tbody>
-          {insights.suggestions.map((d, i) => (
+          {activeDays.map((d) => (
             <tr key={d.day}>
               <th scope="row">{d.day}</th>
               <td>{d.shown}</td>
               <td>{d.used}</td>
               <td>{d.rejected}</td>
-              <td>{insights.knowledge[i]?.count ?? 0}</td>
-              <td>{(insights.knowledge[i]?.total ?? 0).toLocaleString('en')}</td>
+              <td>{d.newEntries}</td>
+              <td>{d.total.toLocaleString('en')}</td>
             </tr>
           ))}
         </tbody>

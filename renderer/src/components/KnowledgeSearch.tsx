@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import type { KnowledgeHit } from '../api/contractTypes';
 import { searchSelectors } from '../store/copilot/slices/search/selectors';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
-import { hitExcerpt, hitHeading, kindLabel, scoreLabel, sourceLabel } from './knowledgeHitText';
+import { hitExcerpt, hitHeading, kindLabel, sourceLabel } from './knowledgeHitText';
 
 /** Search box plus results. */
 export function KnowledgeSearch() {
@@ -70,9 +70,6 @@ function KnowledgeResult({ hit }: { hit: KnowledgeHit }) {
       <article aria-label={heading}>
         <div className="result-meta">
           <span className={`kind kind-${hit.kind}`}>{kindLabel(hit)}</span>
-          <span className="score" title="Similarity of this entry to your query (0 to 1)">
-            Score {scoreLabel(hit)}
-          </span>
         </div>
         <h3 className="result-heading">{heading}</h3>
         <p className="result-body">{hitExcerpt(hit)}</p>

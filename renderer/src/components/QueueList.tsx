@@ -13,6 +13,8 @@ export function QueueList() {
   const error = useCopilotStore((state) => state.ticketsError);
   const summary = useCopilotStore(deskSelectors.queueSummary);
   const openTicket = useCopilotStore((state) => state.openTicket);
+  const loaded = useCopilotStore((state) => state.ticketsLoaded);
+  const setView = useCopilotStore((state) => state.setView);
   const list = useRef<HTMLUListElement>(null);
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -31,6 +33,12 @@ export function QueueList() {
     <nav className="queue" aria-label="Ticket queue">
       <h2 className="queue-heading">Queue</h2>
       <p className="queue-summary">{summary}</p>
+      {loaded && tickets.length === 0 && !error && (
+        // How the queue fills: a connector to the team's helpdesk, a mailbox or a folder of ticket files.
+        <button type="button" className="secondary" onClick={() => setView('settings')}>
+          Connect a helpdesk in Settings
+        </button>
+      )}
       {error && (
         <p className="notice error" role="alert">
           {error}

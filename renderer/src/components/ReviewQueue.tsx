@@ -1,4 +1,16 @@
 /**
+ * A learned entry's heading and the rest of its question. A question learned from a ticket is its subject, then
+ * the customer's words, one per line (core/learn); shown as one line they ran together ("Printer the printer on
+ * the 3rd floor…"), so the subject is the heading and the customer's words follow it.
+ */
+export function reviewHeading(item: { id: string; question: string | null; title: string | null }): { heading: string; detail: string } {
+  const text = (item.question ?? item.title ?? '').trim();
+  if (!text) return { heading: item.id, detail: '' };
+  const [first = '', ...rest] = text.split('\n');
+  return { heading: first.trim(), detail: rest.join(' ').replace(/\s+/g, ' ').trim() };
+}
+
+/**
  * The review queue: entries learned from closed tickets, waiting for an analyst. Each is one key press: A approve,
  * E edit (then Ctrl+Enter saves, Escape cancels), R reject; J/K or the arrow keys move between entries.
  */
@@ -83,11 +95,16 @@ export function ReviewQueue() {
           {error}
         </p>
       )}
-      {loaded && items.length === 0 && <p className="empty-state">Nothing waiting for review.</p>}
+      {loaded && items.length === 0 && (
+        <p className="empty-state">
+          Nothing waiting for review. When a ticket is closed, what the analyst answered is learned as a proposed entry
+          and waits here for approval.
+        </p>
+      )}
       <ol className="review-list" ref={list} aria-label="Entries to review">
         {items.map((item) => (
           <li key={item.id}>
-            <article className="review-item" tabIndex={0} aria-label={item.question ?? item.title ?? item.id} onKeyDown={(e) => onKeyDown(e, item)}>
+            <article className="review-item" tabIndex={0} aria-label={reviewHeading(item).heading} onKeyDown={(e) => onKeyDown(e, item)}>
               <div className="result-meta">
                 <span className="kind">{item.kind === 'qa' ? 'Q&A' : item.kind}</span>
                 <span>
@@ -102,7 +119,8 @@ export function ReviewQueue() {
                 <EntryEditor item={item} onDone={() => setEditing(null)} />
               ) : (
                 <>
-                  <h3 className="result-heading">{item.question ?? item.title ?? item.id}</h3>
+                  <h3 className="result-heading">{reviewHeading(item).heading}</h3>
+                  {reviewHeading(item).detail && <p className="review-question">{reviewHeading(item).detail}</p>}
                   <p className="result-body">{item.answer}</p>
                   <div className="review-actions" role="group" aria-label={`Decide on ${item.id}`}>
                     <button type="button" disabled={busy !== null} onClick={() => void decide({ entryId: item.id, decision: 'approve' })}>

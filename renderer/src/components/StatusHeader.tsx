@@ -1,15 +1,32 @@
 /**
- * The header: what the engine holds, which embedder it uses, whether answers can be drafted, and Import.
+ * The header, in the analyst's words: how much knowledge Vigil has, whether it drafts answers with a local model
+ * or answers from the knowledge alone (the reason on hover), and Import. Engine details (embedder, dimensions,
+ * index) live in Settings → Embedding model, where an admin looks for them.
  */
+import type { CopilotState } from '../store/copilot/store';
 import { statusSelectors } from '../store/copilot/slices/status/selectors';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { ImportButton } from './ImportButton';
 
-/** The app's header bar with the engine status. */
+/** How suggestions are made right now, as an analyst would say it. */
+export function answerModeLabel(state: CopilotState): string {
+  const llm = state.status?.llm;
+  if (!llm) return '';
+  if (llm.mode === 'llm') return 'Drafting answers with the local model';
+  return llm.modelId ? 'Answers from your knowledge (local model unavailable)' : 'Answers from your knowledge';
+}
+
+/** `1,234 knowledge entries`. */
+export function knowledgeLabel(state: CopilotState): string {
+  const entries = state.status?.entries;
+  if (entries === undefined) return state.statusLoading ? 'Loading…' : '';
+  return `${entries.toLocaleString('en')} knowledge ${entries === 1 ? 'entry' : 'entries'}`;
+}
+
+/** The app's header bar. */
 export function StatusHeader() {
-  const entries = useCopilotStore(statusSelectors.entriesLabel);
-  const embedder = useCopilotStore(statusSelectors.embedderLabel);
-  const mode = useCopilotStore(statusSelectors.modeLabel);
+  const entries = useCopilotStore(knowledgeLabel);
+  const mode = useCopilotStore(answerModeLabel);
   const reason = useCopilotStore(statusSelectors.modeReason);
   const error = useCopilotStore((state) => state.statusError);
   const writeError = useCopilotStore(statusSelectors.writeError);
@@ -18,8 +35,7 @@ export function StatusHeader() {
     <header className="app-header">
       <h1 className="app-title">Vigil</h1>
       <section className="engine-status" aria-label="Engine status">
-        <span className="status-item">{entries}</span>
-        {embedder && <span className="status-item">Embedder: {embedder}</span>}
+        {entries && <span className="status-item">{entries}</span>}
         {mode && (
           <span className="status-item mode" title={reason}>
             {mode}

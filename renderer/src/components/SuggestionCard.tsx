@@ -5,7 +5,7 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CitationView, FeedbackAction, ShownSuggestion } from '../api/contractTypes';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
-import { confidenceLabel, suggestionKindLabel } from './deskText';
+import { cardFigure, suggestionKindLabel } from './deskText';
 import { REPLY_TEXT_ID } from './ReplyComposer';
 import { insertionText, splitCitations } from './replyText';
 
@@ -20,7 +20,7 @@ function CitationList({ citations, label }: { citations: readonly CitationView[]
         <li key={citation.entryId} className={citation.available ? undefined : 'unavailable'}>
           <span className="citation-title">{citation.title ?? citation.entryId}</span>
           <span className="citation-meta">
-            {citation.sourceTicketId ? `Ticket ${citation.sourceTicketId}` : citation.kind} · score {citation.score.toFixed(2)}
+            {citation.sourceTicketId ? `Ticket ${citation.sourceTicketId}` : citation.kind}
             {citation.available ? '' : ' · retired'}
           </span>
           <span className="citation-excerpt">{citation.excerpt}</span>
@@ -43,6 +43,7 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
   const given = new Set(shown.feedback);
   const dismissed = given.has('dismissed');
   const label = suggestionKindLabel(suggestion.kind);
+  const figure = cardFigure(suggestion.kind, suggestion.text, suggestion.confidence);
   const { sources, others } = splitCitations(shown.citations);
 
   const act = async (action: FeedbackAction) => {
@@ -99,7 +100,11 @@ export function SuggestionCard({ shown }: { shown: ShownSuggestion }) {
     >
       <div className="suggestion-meta">
         <span className="kind">{label}</span>
-        <span>{confidenceLabel(suggestion.confidence)}</span>
+        {figure && (
+          <span className="figure" title={figure.hint}>
+            {figure.label}
+          </span>
+        )}
       </div>
       <p className="suggestion-text">{suggestion.text}</p>
       {sources.length > 0 && (

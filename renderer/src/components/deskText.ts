@@ -50,8 +50,36 @@ export function suggestionKindLabel(kind: SuggestionKind): string {
   return KIND_LABELS[kind];
 }
 
+/**
+ * The card's one figure: how likely the suggestion answers the customer's message, as the engine estimates it from
+ * how well and how clearly the knowledge matched (docs/engine.md, "Confidence"). Citations carry no second figure.
+ */
 export function confidenceLabel(confidence: number): string {
-  return `${Math.round(confidence * 100)}% confident`;
+  return `Confidence ${Math.round(confidence * 100)}%`;
+}
+
+/** What the confidence means, for the label's tooltip. */
+export const CONFIDENCE_HINT = "How likely this answers the customer's last message, estimated from how well the knowledge matched it";
+
+const PRIORITY_WORDS: Record<string, string> = { P0: 'urgent', P1: 'high', P2: 'normal', P3: 'low' };
+
+/**
+ * An alert's priority (`P1`…), which its rule sets and its text starts with (core/assist/alerts.ts): what an alert
+ * shows instead of a confidence, since a rule that fired is not more or less likely to be right.
+ */
+export function alertPriorityLabel(text: string): string | null {
+  const priority = /^(P[0-3])\b/.exec(text)?.[1];
+  return priority ? `Priority ${priority} · ${PRIORITY_WORDS[priority]}` : null;
+}
+
+/** The header figure of a card: a priority for alerts, nothing for reminders, the confidence otherwise. */
+export function cardFigure(kind: SuggestionKind, text: string, confidence: number): { label: string; hint: string } | null {
+  if (kind === 'alert') {
+    const label = alertPriorityLabel(text);
+    return label ? { label, hint: 'Set by the alert rule that fired' } : null;
+  }
+  if (kind === 'followup') return null;
+  return { label: confidenceLabel(confidence), hint: CONFIDENCE_HINT };
 }
 
 export function waitingLabel(waiting: number): string {

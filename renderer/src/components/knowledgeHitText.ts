@@ -31,11 +31,6 @@ export function hitExcerpt(hit: KnowledgeHit, maxChars: number = EXCERPT_CHARS):
   return `${(lastSpace > maxChars / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
 
-/** Similarity with two decimals, as cited in suggestions. */
-export function scoreLabel(hit: KnowledgeHit): string {
-  return hit.score.toFixed(2);
-}
-
 /** Where the entry was learned from. */
 export function sourceLabel(hit: KnowledgeHit): string {
   return hit.sourceTicketId ? `Source ticket ${hit.sourceTicketId}` : 'No source ticket';

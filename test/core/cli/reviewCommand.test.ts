@@ -50,6 +50,16 @@ describe('vigil kb review, history and restore', () => {
     ]);
   });
 
+  it('lists a question learned with its ticket’s subject apart from the customer’s words, not run together', async () => {
+    const dataDir = join(await tempFolder('vigil-cli-review-'), 'data');
+    const s = await CopilotService.open({ dataDir });
+    await s.learnFromClosedTicket(closedTicket('T-9', 'The printer says paper jam but no paper is stuck', 'Wipe the paper sensor behind tray 2.', { subject: 'Printer' }), 'review');
+    await s.close();
+    const run = capture();
+    expect(await main(['kb', 'review', '--list', '--data-dir', dataDir], run.out)).toBe(0);
+    expect(run.stdout).toContain('  Q: Printer — The printer says paper jam but no paper is stuck');
+  });
+
   it('reviews the queue with one key press per entry: approve, edit, reject, skip', async () => {
     const dataDir = await dataDirWithProposals();
     const input = scripted(['a', 'x', 'e', 'r', 's', 'q'], ['', 'Open Credential Manager, remove the Outlook entries, sign in again.']);

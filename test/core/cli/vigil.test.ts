@@ -37,7 +37,7 @@ describe('the vigil command', () => {
 
     const imp = capture();
     expect(await main(['kb', 'import', file, '--data-dir', dataDir], imp.out)).toBe(0);
-    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
+    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 skipped: 1 body: is missing)`]);
     expect(imp.stderr).toEqual([`skipped ${file}:3: body: is missing (expected string)`]);
 
     const search = capture();
@@ -58,11 +58,12 @@ describe('the vigil command', () => {
   it('runs a replay and prints its summary', async () => {
     const dir = await tempFolder('vigil-cli-');
     const tickets = join(dir, 'tickets.jsonl');
-    await writeFile(tickets, JSON.stringify({ id: 'T-1', status: 'solved', messages: [{ id: '1', author: 'customer', text: 'card payment declined abroad' }], resolution: 'Enable travel mode.' }));
+    await writeFile(tickets, `${JSON.stringify({ id: 'T-1', status: 'solved', messages: [{ id: '1', author: 'customer', text: 'card payment declined abroad' }], resolution: 'Enable travel mode.' })}\n{"id": "T-2"}\n`);
     const run = capture();
     const out = join(dir, 'out.jsonl');
     expect(await main(['replay', '--tickets', tickets, '--out', out], run.out)).toBe(0);
     expect(run.stdout).toContain('entries learned: 2 from 1 closed tickets');
+    expect(run.stdout).toContain('tickets: 1 (1 customer messages); 1 ticket lines skipped');
     expect(run.stdout.some((l) => /^latency: p50 [\d.]+ ms, p95 [\d.]+ ms$/.test(l))).toBe(true);
     expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(1);
   });
@@ -70,7 +71,8 @@ describe('the vigil command', () => {
   it('explains usage mistakes with exit code 2 and failures with exit code 1', async () => {
     const usage = capture();
     expect(await main(['replay', '--out', 'x.jsonl'], usage.out)).toBe(2);
-    expect(usage.stderr[0]).toMatch(/^vigil: replay needs --tickets FILE/);
+    // One line for the mistake and one for where the usage is, not 35 lines of usage that push it off screen.
+    expect(usage.stderr).toEqual(['vigil: replay needs --tickets FILE\nSee `vigil --help` for usage.']);
     expect(await main(['kb', 'search', 'x', '--limit', 'many'], capture().out)).toBe(2);
     expect(await main(['frobnicate'], capture().out)).toBe(2);
 
@@ -78,5 +80,64 @@ describe('the vigil command', () => {
     const failure = capture();
     expect(await main(['replay', '--tickets', join(dir, 'missing.jsonl'), '--out', join(dir, 'o.jsonl')], failure.out)).toBe(1);
     expect(failure.stderr[0]).toMatch(/missing\.jsonl/);
+
+    const noFolder = capture();
+    const tickets = join(dir, 'tickets.jsonl');
+    await writeFile(tickets, JSON.stringify({ id: 'T-1', messages: [{ id: '1', author: 'customer', text: 'hi' }] }));
+    expect(await main(['replay', '--tickets', tickets, '--out', join(dir, 'missing-dir', 'x.jsonl')], noFolder.out)).toBe(1);
+    expect(noFolder.stderr).toEqual([`vigil: Cannot write ${join(dir, 'missing-dir', 'x.jsonl')}: the folder ${join(dir, 'missing-dir')} does not exist.`]);
+  });
+});
+
+describe('vigil kb import of knowledge in other shapes', () => {
+  it('imports a JSON array and a folder of articles, and exits 1 when nothing at all was imported', async () => {
+    const dir = await tempFolder('vigil-cli-');
+    const dataDir = join(dir, 'data');
+    const array = join(dir, 'entries.json');
+    await writeFile(array, JSON.stringify(entries, null, 2));
+    const ok = capture();
+    expect(await main(['kb', 'import', array, '--data-dir', dataDir], ok.out)).toBe(0);
+    expect(ok.stdout).toEqual([`imported 2 entries from ${array}`]);
+
+    const csv = join(dir, 'faq.csv');
+    await writeFile(csv, 'Question,Answer\nQ,A\n');
+    const none = capture();
+    expect(await main(['kb', 'import', csv, '--data-dir', dataDir], none.out)).toBe(1);
+    expect(none.stdout).toEqual([`imported 0 entries from ${csv} (1 skipped: 1 body: no "body" column)`]);
+    expect(none.stderr.at(-1)).toMatch(/nothing was imported/);
+
+    const mapped = capture();
+    expect(await main(['kb', 'import', csv, '--map', 'question=Question,body=Answer', '--data-dir', dataDir], mapped.out)).toBe(0);
+    expect(await main(['kb', 'import', csv, '--map', 'answer=Answer', '--data-dir', dataDir], capture().out)).toBe(2);
+  });
+});
+
+describe('vigil status', () => {
+  it('reports the local LLM chosen with `vigil llm use`, not "no local model is configured"', async () => {
+    const dataDir = join(await tempFolder('vigil-cli-'), 'data');
+    expect(await main(['llm', 'use', 'llama3.2:3b', '--ollama-host', '127.0.0.1:9', '--data-dir', dataDir], capture().out)).toBe(0);
+    const status = capture();
+    expect(await main(['status', '--data-dir', dataDir], status.out)).toBe(0);
+    expect(status.stdout).toContain('local LLM: llama3.2:3b at 127.0.0.1:9 (chosen with `vigil llm use`)');
+    expect(status.stdout.join('\n')).not.toMatch(/No local model is configured/);
+  });
+});
+
+describe('vigil kb search', () => {
+  it('shows the scores that order the list, so they never rise down it', async () => {
+    const dir = await tempFolder('vigil-cli-');
+    const file = join(dir, 'entries.jsonl');
+    const many = Array.from({ length: 12 }, (_, i) => ({ id: `kb-${i}`, kind: 'article', title: `Return policy ${i}`, body: `${'Returns and refunds. '.repeat(i + 1)}Jeans that are too small can be returned within ${i + 10} days.` }));
+    await writeFile(file, many.map((e) => JSON.stringify(e)).join('\n'));
+    expect(await main(['kb', 'import', file, '--data-dir', join(dir, 'data')], capture().out)).toBe(0);
+    const search = capture();
+    expect(await main(['kb', 'search', 'return', 'jeans', 'too', 'small', '--limit', '12', '--data-dir', join(dir, 'data')], search.out)).toBe(0);
+    const scores = search.stdout.slice(1).map((line) => Number(line.split(/\s+/)[0]));
+    expect(scores).toHaveLength(12);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const json = capture();
+    expect(await main(['kb', 'search', 'return', 'jeans', 'too', 'small', '--limit', '12', '--json', '--data-dir', join(dir, 'data')], json.out)).toBe(0);
+    const relevance = json.stdout.map((l) => (JSON.parse(l) as { relevance: number }).relevance);
+    expect(relevance).toEqual([...relevance].sort((a, b) => b - a));
   });
 });

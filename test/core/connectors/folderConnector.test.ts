@@ -125,6 +125,8 @@ describe('the folder connector', () => {
 
     const missing = new FolderConnector({ id: 'demo', path: join(tickets, 'nope'), stateDir: connectorStateDir(dataDir, 'demo') });
     await expect(missing.testConnection()).rejects.toThrow(/The ticket folder .*nope does not exist\. Create it or correct "path"/);
+    // Syncing a missing folder is a setting to correct, not an outage to wait out (`vigil watch --once` gives up at once).
+    await expect(missing.fetchSince(null, new AbortController().signal)).rejects.toMatchObject({ kind: 'config', message: expect.stringMatching(/nope does not exist/) });
   });
 
   it('writes notes and replies to its outbox, one JSON line each, and never reads them back as tickets', async () => {

@@ -31,7 +31,7 @@ describe('vigil watch', () => {
     expect(run.stdout.some((l) => /folder:T-1 closed: learned case-folder:T-1, qa-folder:T-1 \(approved\)/.test(l))).toBe(true);
     const shown = run.stdout.filter((l) => l.includes('folder:T-2 after message 1:'));
     expect(shown).toHaveLength(1);
-    expect(shown[0]).toMatch(/answer \(confidence [\d.]+\) Lower the tunnel MTU to 1380\. \[qa-folder:T-1/);
+    expect(shown[0]).toMatch(/answer \(confidence \d+%\) Lower the tunnel MTU to 1380\. \[qa-folder:T-1, learned from folder:T-1\]/);
     expect(run.stderr).toContainEqual(expect.stringMatching(/^folder: skipped .*b-new\.jsonl:2: \(line\): not valid JSON/));
     expect(run.stderr).toContain('folder: 4 new events');
 

@@ -151,6 +151,16 @@ describe('the watcher', () => {
     await expect(watcher.catchUp('src', 3)).rejects.toThrow(/^The helpdesk is down\. Retrying in/);
   });
 
+  it('gives up catching up at once on a failure waiting cannot fix (wrong settings, refused credentials)', async () => {
+    for (const kind of ['config', 'auth'] as const) {
+      const wrong = { kind: 'error', error: new ConnectorError('The ticket folder /nope does not exist.', kind) } as const;
+      const source = new ScriptedSource('src', range(1), 5, new Map([[1, wrong], [2, wrong], [3, wrong]]));
+      const { watcher } = await setup(source);
+      await expect(watcher.catchUp('src', 3)).rejects.toThrow(/^The ticket folder \/nope does not exist\.$/);
+      expect(source.calls).toBe(1);
+    }
+  });
+
   it('backs off exponentially with jitter, within bounds', () => {
     const options = { baseMs: 1000, maxMs: 60_000 };
     expect(backoffDelay(1, options, () => 0)).toBe(500);

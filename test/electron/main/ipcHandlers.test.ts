@@ -53,11 +53,13 @@ describe('copilot IPC handlers', () => {
     expect(service.knowledge.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
   });
 
-  it('offers only .jsonl files in the open dialog', async () => {
+  it('offers the knowledge shapes the import reads (entries, spreadsheets, articles) in the open dialog', async () => {
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/tmp/kb.jsonl'] });
     await expect(showEntriesFileDialog(event)).resolves.toBe('/tmp/kb.jsonl');
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
-    expect(options.filters).toEqual([{ name: 'Knowledge entries (JSON Lines)', extensions: ['jsonl'] }]);
+    expect((options.filters as { extensions: string[] }[]).flatMap((f) => f.extensions)).toEqual(
+      expect.arrayContaining(['jsonl', 'json', 'csv', 'md', 'html', 'txt']),
+    );
     expect(options.properties).toEqual(['openFile']);
   });
 

@@ -19,6 +19,9 @@ export function EntryList() {
   const openEntry = useCopilotStore((state) => state.openBrowseEntry);
   const loadMore = useCopilotStore((state) => state.loadMoreEntries);
   const list = useRef<HTMLOListElement>(null);
+  const loaded = useCopilotStore((state) => state.browseLoaded);
+  const filter = useCopilotStore((state) => state.browseFilter);
+  const filtered = filter.status !== null || filter.kind !== null || filter.origin !== null || filter.text.trim() !== '';
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, item: EntrySummary) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -33,6 +36,18 @@ export function EntryList() {
       void openEntry(item, { edit: true });
     }
   };
+
+  if (loaded && !loading && items.length === 0) {
+    return (
+      <div className="entry-list-pane">
+        <p className="empty-state">
+          {filtered
+            ? 'No entry matches these filters.'
+            : 'No knowledge yet. Import your team’s articles or answers with Import knowledge… (JSON Lines, JSON, CSV, or Markdown, HTML and text files); entries learned from closed tickets are added here too.'}
+        </p>
+      </div>
+    );
+  }
 
   return (
     <div className="entry-list-pane">

@@ -1,0 +1,51 @@
+/** `npm run demo`'s sample team: every suggestion it shows is the right one, and the learned answer comes back. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReplay, type ReplaySummary } from '../../core/cli/replay';
+import type { Suggestion } from '../../core/formats/schemas';
+import { sampleTeam } from './sampleTeam';
+
+/** The entries that answer each ticket's problem (read from the tickets and articles by hand). */
+const RIGHT_ANSWERS: Record<string, readonly string[]> = {
+  'SHOP-101': ['abcd-recover-password'],
+  'SHOP-102': ['abcd-promo-code-invalid', 'abcd-promo-code-out-of-date'],
+  'SHOP-103': ['abcd-cart-not-updating'],
+  'SHOP-104': ['abcd-return-due-to-size'],
+  'SHOP-105': ['abcd-manage-change-address'],
+  'SHOP-106': ['qa-SHOP-103', 'case-SHOP-103', 'abcd-cart-not-updating'],
+};
+
+let dir: string;
+let summary: ReplaySummary;
+const decisions: Suggestion[] = [];
+
+beforeAll(async () => {
+  const team = await sampleTeam();
+  dir = await mkdtemp(join(tmpdir(), 'vigil-sample-'));
+  summary = await runReplay({ tickets: team.ticketsFile, knowledge: [team.knowledgeFile], out: join(dir, 'out.jsonl'), onDecision: (s) => decisions.push(s) });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the sample team shipped in the repository', () => {
+  it('imports all its articles and reads every ticket line', async () => {
+    expect(summary.imports[0]).toMatchObject({ imported: (await sampleTeam()).articles });
+    expect(summary.issues).toEqual([]);
+    expect(summary.tickets).toBe(Object.keys(RIGHT_ANSWERS).length);
+  });
+
+  it('shows only suggestions whose first citation answers the ticket, on most tickets', () => {
+    const shown = decisions.filter((d) => d.shown);
+    for (const d of shown) expect(RIGHT_ANSWERS[d.ticketId], `${d.ticketId}: ${d.citations[0]?.entryId}`).toContain(d.citations[0]?.entryId);
+    expect(new Set(shown.map((d) => d.ticketId)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('answers the open ticket with what the analyst did on the earlier one', () => {
+    const last = decisions.find((d) => d.ticketId === 'SHOP-106' && d.shown);
+    expect(last?.citations[0]?.sourceTicketId).toBe('SHOP-103');
+    expect(last?.text).toContain('log out and back in');
+  });
+});
