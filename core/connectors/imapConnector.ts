@@ -76,13 +76,16 @@ function firstReference(parsed: ParsedMail): string | null {
   return first ?? (parsed.inReplyTo ? bare(parsed.inReplyTo.split(/\s+/)[0] ?? '') || null : null);
 }
 
+/** How an id made from a message's content begins (contentMessageId). */
+const CONTENT_ID_PREFIX = 'no-message-id-';
+
 /**
  * The id of a message that has no Message-ID: a hash of its Date header, sender, subject and text, which a mailbox
  * rebuild keeps (its UID and arrival time it does not). Shaped like a Message-ID so it threads and reads as one.
  */
 export function contentMessageId(parts: { date: string; from: string; subject: string; text: string }): string {
   const digest = createHash('sha256').update([parts.date, parts.from.toLowerCase(), parts.subject, parts.text].join('\n')).digest('hex');
-  return `no-message-id-${digest.slice(0, 32)}@vigil.local`;
+  return `${CONTENT_ID_PREFIX}${digest.slice(0, 32)}@vigil.local`;
 }
 
 /**
@@ -252,16 +255,25 @@ export class ImapConnector implements Connector {
     };
   }
 
-  /** The thread's messages in the mailbox with a UID up to `maxUid`, oldest first. */
-  private async thread(client: ImapFlow, rootId: string, maxUid: number): Promise<MailItem[]> {
+  /**
+   * The thread's messages in the mailbox with a UID up to `maxUid`, oldest first. `like` is a message of the thread,
+   * for a thread whose root has no Message-ID: no header names it, so its copies are found by subject and sender.
+   */
+  private async thread(client: ImapFlow, rootId: string, maxUid: number, like?: Pick<MailItem, 'subject' | 'from'>): Promise<MailItem[]> {
     // The bare id, not `<id>`: IMAP's header search matches a substring, and some mailers write ids without the
     // brackets; the search then found no thread, the reply opened the same ticket again and its message was lost.
     // What the substring matches too widely is dropped below by comparing the parsed ids.
     const id = rootId;
-    const uids = await client.search(
-      { uid: `1:${maxUid}`, or: [{ header: { 'message-id': id } }, { header: { references: id } }, { header: { 'in-reply-to': id } }] },
-      { uid: true },
-    );
+    const byContent = rootId.startsWith(CONTENT_ID_PREFIX) && like !== undefined;
+    const uids = await client
+      .search(
+        byContent
+          ? { uid: `1:${maxUid}`, ...(like.subject ? { subject: like.subject } : {}), ...(like.from ? { from: like.from } : {}) }
+          : { uid: `1:${maxUid}`, or: [{ header: { 'message-id': id } }, { header: { references: id } }, { header: { 'in-reply-to': id } }] },
+        { uid: true },
+      )
+      // A subject the server cannot search for (control characters) finds no copy; the message is then its own.
+      .catch(() => (byContent ? [] : Promise.reject(new Error(`Cannot search the mailbox for the thread of ${id}`))));
     if (!uids || uids.length === 0) return [];
     const items: MailItem[] = [];
     for await (const msg of client.fetch(uids.filter((u) => u <= maxUid), { uid: true, source: true, internalDate: true }, { uid: true })) {
@@ -320,10 +332,16 @@ export class ImapConnector implements Connector {
         for (const item of items) {
           let thread = threads.get(item.rootId);
           if (!thread) {
-            thread = (await this.thread(client, item.rootId, item.uid)).filter((t) => t.uid < item.uid);
+            thread = (await this.thread(client, item.rootId, item.uid, item)).filter((t) => t.uid < item.uid);
             threads.set(item.rootId, thread);
           }
-          if (thread.some((t) => t.messageId === item.messageId)) continue; // the same message twice in one thread
+          const copyOf = thread.find((t) => t.messageId === item.messageId);
+          if (copyOf) {
+            // The same message twice: with a Message-ID a resend, without one a copy identical in date, sender,
+            // subject and text (its id is made from those). Either way nothing new to deliver; said, not dropped.
+            issues.push(`${this.options.mailbox} UID ${item.uid}: the same message as UID ${copyOf.uid}; skipped as a copy`);
+            continue;
+          }
           thread.push(item);
           const ticket = this.ticketOf(thread);
           const opened = thread.length === 1;

@@ -24,7 +24,7 @@ describe('the vigil command', () => {
     await writeFile(file, `${JSON.stringify(entries[0])}\n${deep}\n${JSON.stringify(entries[1])}\n`);
     const imp = capture();
     expect(await main(['kb', 'import', file, '--data-dir', join(dir, 'data')], imp.out)).toBe(0);
-    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 lines skipped)`]);
+    expect(imp.stdout).toEqual([`imported 2 entries from ${file} (1 skipped: 1 nests deeper than 64 levels of objects and arrays)`]);
     expect(imp.stderr).toEqual([`skipped ${file}:2: (line): nests deeper than 64 levels of objects and arrays`]);
   });
 
