@@ -343,7 +343,7 @@ function prepareEntry(
         // Only secrets kept from the store need typing again; one typed now was typed for the new address.
         if (ref === undefined || store.has(ref)) continue;
         fieldErrors[field.name] =
-          `type it again: the address changed from ${saved ?? 'none'} to ${next ?? 'none'}, and a saved ${field.label.toLowerCase()} is only ever sent to the address it was saved for`;
+          `type it again: the address changed from ${saved ?? 'none'} to ${next ?? 'none'}, and a saved secret is only ever sent to the address it was saved for`;
       }
     }
   }
