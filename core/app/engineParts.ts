@@ -18,7 +18,7 @@ import { LlmMonitor, type MonitorOptions } from '../llm/llmMonitor';
 import { DEFAULT_OLLAMA_HOST, OllamaClient } from '../llm/ollamaClient';
 import { EgressPolicy } from '../net/egress';
 import { PackLibrary } from '../packs/packLibrary';
-import { AuditLog, llmCallAudit } from '../privacy/auditLog';
+import { AuditLog, llmCallAudit, type AuditKeyring } from '../privacy/auditLog';
 import { securePrivateFolder } from '../privacy/dataFolder';
 import { noteCallRedactions } from '../privacy/decisionRedactions';
 import { readPrivacySettings } from '../privacy/privacySettings';
@@ -68,6 +68,11 @@ export interface CopilotOptions {
    * learns as the app does.
    */
   redactBeforeStorage?: boolean;
+  /**
+   * Where the audit log keeps a copy of its anchor out of the data folder's reach (the app's keychain-backed secret
+   * store), so a dropped last record shows even when `audit/anchor.json` was rewritten too. Default: none.
+   */
+  auditKeyring?: AuditKeyring;
 }
 
 /** The engine's open parts; `CopilotService` owns and closes them. */
@@ -108,7 +113,7 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
       // The embedder that wrote the folder's current table, so it stays searchable by vector while re-indexing.
       resolveEmbedder: (id) => (id === embedder.id ? embedder : HashedEmbedder.fromId(id)),
     });
-    audit = await AuditLog.open(options.dataDir);
+    audit = await AuditLog.open(options.dataDir, options.auditKeyring ? { keyring: options.auditKeyring } : {});
     if (reindexSnapshot) {
       await audit.append({ type: 'admin', action: 'store_tag', detail: { name: reindexSnapshot.name, reason: reindexSnapshot.reason, automatic: true } });
     }

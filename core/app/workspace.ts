@@ -22,6 +22,7 @@ import type { LearnPolicy } from '../learn/ticketLearner';
 import type { LlmAdmin } from '../llm/llmAdmin';
 import { readLlmSetting } from '../llm/llmSetting';
 import { PackViews } from '../packs/packViews';
+import type { AuditKeyring } from '../privacy/auditLog';
 import type { EgressDenialLog } from '../privacy/egressDenials';
 import { EgressPolicy } from '../net/egress';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
@@ -52,6 +53,11 @@ export interface WorkspaceOptions {
    * refusals go into the data folder's audit log.
    */
   egressDenials?: EgressDenialLog;
+  /**
+   * The audit log's keeper of its anchor out of the data folder's reach: the app's keychain-backed secret store.
+   * The audit log writes to it and the audit view verifies against it (core/privacy/auditLog.ts).
+   */
+  auditKeyring?: AuditKeyring;
 }
 
 export class Workspace {
@@ -73,6 +79,7 @@ export class Workspace {
     /** The team's data folder this workspace holds. */
     readonly dataDir: string,
     redactingBeforeStorage: boolean,
+    auditKeyring: AuditKeyring | undefined,
   ) {
     this.connectors = new ConnectorService(dataDir, desk);
     this.replies = new Replies(dataDir, desk, () => this.connectors.running());
@@ -86,6 +93,7 @@ export class Workspace {
       redactingBeforeStorage,
       entryCreationTimes: () => service.entryCreationTimes(),
       connectorHosts: () => this.connectors.hosts(),
+      ...(auditKeyring ? { auditKeyring } : {}),
     });
     // Alerts whose rules say so go to the helpdesk as internal notes (the connector's write-back) or to webhooks,
     // through the connectors' egress policy: loopback and the allow-listed hosts only (docs/privacy.md).
@@ -116,6 +124,7 @@ export class Workspace {
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.auditKeyring ? { auditKeyring: options.auditKeyring } : {}),
     });
     try {
       const desk = await Desk.open(options.dataDir, service, {
@@ -123,7 +132,7 @@ export class Workspace {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
         redactBeforeStorage,
       });
-      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage);
+      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {

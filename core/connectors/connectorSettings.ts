@@ -25,6 +25,7 @@ import {
   ConnectorConfigError,
   connectorKind,
   connectorKinds,
+  connectorOrigin,
   parseConnectorsConfig,
   readConnectorsDocument,
   type ConnectorConfig,
@@ -330,6 +331,20 @@ function prepareEntry(
     for (const issue of checked.error.issues) {
       const field = String(issue.path[0] ?? 'id');
       fieldErrors[field] ??= plainIssue(issue, form.fields.find((f) => f.name === field));
+    }
+  } else if (mode === 'edit') {
+    // A stored secret goes only to the origin it was saved with: an address changed by the page (or a slip of the
+    // admin's) must never carry the saved token or password to another server, in a test or once saved.
+    const saved = connectorOrigin(doc.configs[index]!);
+    const next = kind.origin(checked.data);
+    if (saved !== next) {
+      for (const field of form.fields) {
+        const ref = field.type === 'secret' ? secretNamesIn(entry).get(field.name) : undefined;
+        // Only secrets kept from the store need typing again; one typed now was typed for the new address.
+        if (ref === undefined || store.has(ref)) continue;
+        fieldErrors[field.name] =
+          `type it again: the address changed from ${saved ?? 'none'} to ${next ?? 'none'}, and a saved secret is only ever sent to the address it was saved for`;
+      }
     }
   }
   if (Object.keys(fieldErrors).length > 0) {

@@ -66,6 +66,11 @@ export interface ConnectorKind {
   defaultPollSeconds: number;
   schema: z.ZodType;
   hosts(config: unknown): string[];
+  /**
+   * Where the connector sends its secrets (scheme, host and port; for a mailbox host, port and TLS mode), or null
+   * when it sends none: a stored secret is only ever offered to the origin it was saved with (connectorSettings.ts).
+   */
+  origin(config: unknown): string | null;
   create(config: unknown, context: ConnectorContext): Promise<Connector>;
 }
 
@@ -77,6 +82,8 @@ export function defineConnectorKind<S extends z.ZodRawShape>(definition: {
   defaultPollSeconds: number;
   fields: S;
   hosts: (config: z.output<z.ZodObject<BaseShape & S>>) => string[];
+  /** Where its secrets go (see `ConnectorKind.origin`); leave out for a kind with no secrets. */
+  origin?: (config: z.output<z.ZodObject<BaseShape & S>>) => string;
   create: (config: z.output<z.ZodObject<BaseShape & S>>, context: ConnectorContext) => Promise<Connector>;
 }): ConnectorKind {
   const schema = z.strictObject({ ...baseShape, ...definition.fields } as BaseShape & S);
@@ -86,6 +93,7 @@ export function defineConnectorKind<S extends z.ZodRawShape>(definition: {
     defaultPollSeconds: definition.defaultPollSeconds,
     schema,
     hosts: (config) => definition.hosts(config as Config),
+    origin: (config) => definition.origin?.(config as Config) ?? null,
     create: (config, context) => definition.create(config as Config, context),
   };
 }
@@ -123,11 +131,13 @@ export const imapKind = defineConnectorKind({
     pageSize: z.number().int().min(1).max(1_000).optional(),
   },
   hosts: (config) => [config.host],
+  // The TLS mode is part of it, like an URL's scheme: switching to "none" would send the password in the clear.
+  origin: (config) => `${config.host.toLowerCase()}:${imapPort(config)} (TLS: ${config.tls})`,
   create: async (config, context) =>
     new ImapConnector({
       id: config.id,
       host: config.host,
-      port: config.port ?? (config.tls === 'implicit' ? 993 : 143),
+      port: imapPort(config),
       tls: config.tls,
       user: config.user,
       password: await context.secret(config.password, 'password'),
@@ -138,6 +148,11 @@ export const imapKind = defineConnectorKind({
       ...(config.pageSize ? { pageSize: config.pageSize } : {}),
     }),
 });
+
+/** The port a mailbox connector connects to: the one set, else the usual one for its TLS mode. */
+function imapPort(config: { port?: number | undefined; tls: 'implicit' | 'starttls' | 'none' }): number {
+  return config.port ?? (config.tls === 'implicit' ? 993 : 143);
+}
 
 const kinds = new Map<string, ConnectorKind>();
 
@@ -159,6 +174,8 @@ export function httpConnectorKind(name: HttpConnectorKindName): ConnectorKind {
     defaultPollSeconds: 60,
     fields: { ...fields, token: SecretRefSchema },
     hosts: (config) => [connectorHost(config as unknown as { baseUrl: string })],
+    // The URL's origin normalises case and default ports: https://RT.example.com:443/rt is https://rt.example.com.
+    origin: (config) => new URL((config as unknown as { baseUrl: string }).baseUrl).origin,
     create: async (config, context) => {
       const { enabled: _enabled, pollSeconds: _poll, writeBack: _writeBack, ...settings } = config;
       const token = await context.secret(config.token as SecretRef, 'token');
@@ -342,26 +359,33 @@ export async function buildConnectors(
   const secretValues: string[] = [];
   const connectors: WatchedConnector[] = [];
   const added = new Set<string>();
-  for (const config of chosen) {
-    const kind = kinds.get(config.kind)!;
-    for (const host of kind.hosts(config)) {
-      if (!egress.allows(host)) added.add(host);
-      egress.allow(host);
+  try {
+    for (const config of chosen) {
+      const kind = kinds.get(config.kind)!;
+      for (const host of kind.hosts(config)) {
+        if (!egress.allows(host)) added.add(host);
+        egress.allow(host);
+      }
+      const context: ConnectorContext = {
+        dataDir: options.dataDir,
+        stateDir: connectorStateDir(options.dataDir, config.id),
+        egress,
+        secret: async (ref, field) => {
+          const value = await options.secrets.get(ref.secret);
+          if (value === null) {
+            throw new ConnectorError(`Connector "${config.id}": ${field} refers to the secret "${ref.secret}", which is not in the secret store. Add it with \`vigil secrets set ${ref.secret}\`.`, 'config');
+          }
+          secretValues.push(value);
+          return value;
+        },
+      };
+      connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
     }
-    const context: ConnectorContext = {
-      dataDir: options.dataDir,
-      stateDir: connectorStateDir(options.dataDir, config.id),
-      egress,
-      secret: async (ref, field) => {
-        const value = await options.secrets.get(ref.secret);
-        if (value === null) {
-          throw new ConnectorError(`Connector "${config.id}": ${field} refers to the secret "${ref.secret}", which is not in the secret store. Add it with \`vigil secrets set ${ref.secret}\`.`, 'config');
-        }
-        secretValues.push(value);
-        return value;
-      },
-    };
-    connectors.push({ connector: await kind.create(config, context), pollMs: (config.pollSeconds ?? kind.defaultPollSeconds) * 1000 });
+  } catch (error) {
+    // A build that failed runs nothing: the hosts it allowed are taken back, as `release` would.
+    for (const host of added) egress.disallow(host);
+    for (const { connector } of connectors) await connector.close?.().catch(() => undefined);
+    throw error;
   }
   // Secret values, and any credentials inside a URL an error quotes (a redirect's Location, a vendor's message).
   const redact = (text: string): string => redactUrlCredentials(redactSecrets(text, secretValues));
@@ -413,6 +437,11 @@ export async function buildConnectors(
     added.clear();
   };
   return { connectors, egress, redact, postNote, postReply, writeCapabilities, release };
+}
+
+/** Where a configured connector sends its secrets (see `ConnectorKind.origin`); null when it sends none. */
+export function connectorOrigin(config: ConnectorConfig): string | null {
+  return kinds.get(config.kind)?.origin(config) ?? null;
 }
 
 /** The hosts a configured connector connects to: what the egress policy allows for it (none for a folder). */

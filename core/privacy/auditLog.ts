@@ -26,6 +26,7 @@ import { JsonlWriter, type LineIssue } from '../formats/jsonl';
 import type { Suggestion } from '../formats/schemas';
 import type { LlmCallReport } from './llmCallReport';
 import { emptyCounts, REDACTION_KINDS, redact, type RedactionCounts } from './redaction';
+import { log as logger } from './redactingLogger';
 
 /** Where a data folder keeps its audit log. */
 export function auditLogFile(dataDir: string): string {
@@ -185,11 +186,26 @@ async function readAnchorFile(dataDir: string): Promise<string | null> {
   }
 }
 
-/** Replaces the anchor file atomically (a crash leaves the previous anchor, which only lags behind the log). */
-async function writeAnchor(dataDir: string, key: Buffer, seq: number, hash: string, keyring: AuditKeyring | undefined): Promise<void> {
+/**
+ * Replaces the anchor file atomically (a crash leaves the previous anchor, which only lags behind the log), then the
+ * keyring's copy. A keyring that cannot be written (a locked keychain) costs only that copy, never the record: the
+ * problem is logged once per log.
+ */
+async function writeAnchor(dataDir: string, key: Buffer, seq: number, hash: string, keyring: AuditKeyring | undefined, onKeyringError: (error: unknown) => void): Promise<void> {
   const text = JSON.stringify({ seq, hash, mac: anchorMac(key, seq, hash) });
   await writeFileAtomic(auditAnchorFile(dataDir), text, { mode: 0o600 });
-  await keyring?.set(AUDIT_ANCHOR_SECRET, text);
+  await keyring?.set(AUDIT_ANCHOR_SECRET, text).catch(onKeyringError);
+}
+
+/** The keyring's copy of the anchor; null when there is none or the keyring cannot be read (logged). */
+async function readKeyringAnchor(keyring: AuditKeyring | undefined): Promise<Anchor | null> {
+  if (!keyring) return null;
+  try {
+    return parseAnchor(await keyring.get(AUDIT_ANCHOR_SECRET));
+  } catch (error) {
+    logger.warn(`The audit log could not read its anchor from the system keychain, so only audit/anchor.json is checked: ${String(error)}`);
+    return null;
+  }
 }
 
 /** The last complete, valid record of a log file (read from its end), or null for an empty or missing file. */
@@ -237,8 +253,12 @@ export class AuditLog {
     private prev: string,
     private readonly dataDir: string,
     private readonly key: Buffer,
-    private readonly options: AuditOptions,
+    /** Where the anchor's copy goes; undefined when there is none, or when the copy there is evidence to keep. */
+    private readonly keyring: AuditKeyring | undefined,
   ) {}
+
+  /** Whether a failed keyring write was logged already (once per log, not once per record). */
+  private keyringWarned = false;
 
   /** Opens (or creates, readable by the user only) the audit log of `dataDir`, keyed with the folder's audit key. */
   static async open(dataDir: string, options: AuditOptions = {}): Promise<AuditLog> {
@@ -246,7 +266,14 @@ export class AuditLog {
     const last = await lastRecord(file);
     const log = await AppendLog.open<AuditRecord>(file);
     const key = await auditKey(dataDir);
-    return new AuditLog(file, log, last?.seq ?? 0, last?.hash ?? GENESIS, dataDir, key, options);
+    // A keyring anchor past the log's end, or naming another last record, is the evidence of a truncated or
+    // rewritten log: appending would overwrite it, so it is kept (verifyAuditLog reports it until it is dealt with).
+    const kept = await readKeyringAnchor(options.keyring);
+    const contradicted = kept !== null && (kept.seq > (last?.seq ?? 0) || (kept.seq === last?.seq && kept.hash !== last.hash));
+    if (contradicted) {
+      logger.warn(`${file}: the system keychain says record ${kept.seq} was written, which this log does not hold as written; the keychain's record of it is kept. The audit check in Settings → Privacy shows it.`);
+    }
+    return new AuditLog(file, log, last?.seq ?? 0, last?.hash ?? GENESIS, dataDir, key, contradicted ? undefined : options.keyring);
   }
 
   /** Appends one record; resolves with it (numbered, timed and chained) once it is on disk. */
@@ -260,7 +287,10 @@ export class AuditLog {
       await this.log.append(record);
       this.seq = record.seq;
       this.prev = record.hash;
-      await writeAnchor(this.dataDir, this.key, record.seq, record.hash, this.options.keyring);
+      await writeAnchor(this.dataDir, this.key, record.seq, record.hash, this.keyring, (error) => {
+        if (!this.keyringWarned) logger.warn(`The audit log could not keep its anchor in the system keychain (records are still written): ${String(error)}`);
+        this.keyringWarned = true;
+      });
       return record;
     });
     this.tail = run.catch(() => undefined); // a failed append must not block the next; its caller sees the error
@@ -356,7 +386,7 @@ export interface AuditVerification {
 export async function verifyAuditLog(dataDir: string, options: AuditOptions = {}): Promise<AuditVerification> {
   const file = auditLogFile(dataDir);
   const key = await readAuditKey(dataDir);
-  const anchors = [parseAnchor(await readAnchorFile(dataDir)), parseAnchor((await options.keyring?.get(AUDIT_ANCHOR_SECRET)) ?? null)];
+  const anchors = [parseAnchor(await readAnchorFile(dataDir)), await readKeyringAnchor(options.keyring)];
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -4,7 +4,7 @@
  * open data folder. Offline mode is the caller's to apply to its egress policy; redaction before storage is read
  * when the engine opens, so the caller reopens it after a change (ServiceHost.restart).
  */
-import { AUDIT_TYPES, exportAuditLog, readAuditLogPage, type AuditLog, type AuditPageOptions, type AuditType } from './auditLog';
+import { AUDIT_TYPES, exportAuditLog, readAuditLogPage, type AuditKeyring, type AuditLog, type AuditPageOptions, type AuditType } from './auditLog';
 import { securePrivateFolder } from './dataFolder';
 import {
   dataFolderView,
@@ -39,6 +39,8 @@ export interface PrivacySources {
   entryCreationTimes: () => AsyncIterable<string>;
   /** The enabled connectors and their hosts (none when connectors.json cannot be read). */
   connectorHosts: () => Promise<ConnectorHosts[]>;
+  /** The audit log's copy of its anchor out of the data folder (the app's keychain), checked by `verifyAudit`. */
+  auditKeyring?: AuditKeyring;
 }
 
 /** Settings → Privacy and the audit view on one open data folder. */
@@ -109,7 +111,7 @@ export class PrivacyAdmin {
 
   /** Checks the audit log's hash chain, as `vigil audit verify`. */
   verifyAudit(): Promise<AuditVerificationView> {
-    return verifyAuditView(this.sources.dataDir);
+    return verifyAuditView(this.sources.dataDir, this.sources.auditKeyring ? { keyring: this.sources.auditKeyring } : {});
   }
 
   /** Writes the audit log (or the records of one type) to `file`, in the format of `vigil audit export`. */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { readSetting, writeSetting } from '../formats/settingsFile';
 import { normalizeHost } from '../net/egress';
-import { AuditLog, auditLogFile, countAuditRecords, readAuditLogPage, verifyAuditLog } from './auditLog';
+import { AuditLog, auditLogFile, countAuditRecords, readAuditLogPage, verifyAuditLog, type AuditOptions } from './auditLog';
 import { securePrivateFolder } from './dataFolder';
 import { rollbackToSnapshot, type StoreSnapshot } from './rollback';
 import type { AuditVerificationView, DataFolderView, NetworkView, PrivacySettings, RollbackReport, SnapshotView } from './privacyTypes';
@@ -111,8 +111,8 @@ export async function networkView(dataDir: string, egress: EgressState, connecto
 }
 
 /** `verifyAuditLog` with the line of the first problem picked out, for the audit view. */
-export async function verifyAuditView(dataDir: string): Promise<AuditVerificationView> {
-  const result = await verifyAuditLog(dataDir);
+export async function verifyAuditView(dataDir: string, options: AuditOptions = {}): Promise<AuditVerificationView> {
+  const result = await verifyAuditLog(dataDir, options);
   const prefix = `${auditLogFile(dataDir)}:`;
   const first = result.problems[0];
   const line = first?.startsWith(prefix) ? Number.parseInt(first.slice(prefix.length), 10) : NaN;
@@ -123,8 +123,8 @@ export async function verifyAuditView(dataDir: string): Promise<AuditVerificatio
  * Rolls the store of a data folder that no process has open back to snapshot `name` (the app closes its
  * workspace first: ServiceHost.restart), recording it in the audit log.
  */
-export async function rollbackClosedStore(dataDir: string, name: string): Promise<RollbackReport> {
-  const audit = await AuditLog.open(dataDir);
+export async function rollbackClosedStore(dataDir: string, name: string, options: AuditOptions = {}): Promise<RollbackReport> {
+  const audit = await AuditLog.open(dataDir, options);
   try {
     const result = await rollbackToSnapshot(dataDir, name, { audit });
     return { restored: snapshotView(result.restored), safety: snapshotView(result.safety) };

@@ -14,6 +14,18 @@ const SecretMapSchema = z.object({ format: z.literal(1), secrets: z.record(z.str
 /** What is wrong with a secrets file that cannot be used. */
 export type SecretFileDamage = { kind: 'json'; error: Error } | { kind: 'format'; field: string };
 
+/**
+ * One change of a secrets file at a time in this process, whichever store object makes it: each change reads the
+ * whole map and writes it back, so two at once (a connector's token saved while the audit log updates its anchor in
+ * the keychain) would lose one of them.
+ */
+const changes = new Map<string, Promise<unknown>>();
+function oneChangeAtATime<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const next = (changes.get(file) ?? Promise.resolve()).catch(() => undefined).then(work);
+  changes.set(file, next);
+  return next;
+}
+
 /** A `SecretStore` kept as one JSON map of name → stored value. */
 export abstract class SecretMapFile implements SecretStore {
   constructor(readonly file: string) {}
@@ -60,17 +72,21 @@ export abstract class SecretMapFile implements SecretStore {
     assertSecretName(name);
     if (value.length === 0) throw new Error(`The secret "${name}" is empty; nothing was stored.`);
     const stored = await this.encode(value);
-    const secrets = await this.read();
-    secrets[name] = stored;
-    await this.write(secrets);
+    await oneChangeAtATime(this.file, async () => {
+      const secrets = await this.read();
+      secrets[name] = stored;
+      await this.write(secrets);
+    });
   }
 
-  async delete(name: string): Promise<boolean> {
-    const secrets = await this.read();
-    if (!(name in secrets)) return false;
-    delete secrets[name];
-    await this.write(secrets);
-    return true;
+  delete(name: string): Promise<boolean> {
+    return oneChangeAtATime(this.file, async () => {
+      const secrets = await this.read();
+      if (!(name in secrets)) return false;
+      delete secrets[name];
+      await this.write(secrets);
+      return true;
+    });
   }
 
   async list(): Promise<string[]> {

@@ -26,7 +26,7 @@ import type {
   ConnectorTestResult,
   SaveConnectorRequest,
 } from '../connectors/connectorTypes';
-import { buildConnectors, CONNECTORS_FILE, connectorHosts, enabledConnectorHosts, loadConnectorsConfig, type BuiltConnectors, type ConnectorConfig } from '../connectors/registry';
+import { buildConnectors, CONNECTORS_FILE, SecretRefSchema, connectorHosts, enabledConnectorHosts, loadConnectorsConfig, type BuiltConnectors, type ConnectorConfig } from '../connectors/registry';
 
 /** How long a connection test may take before it is reported as failed. */
 const TEST_TIMEOUT_MS = 30_000;
@@ -155,20 +155,27 @@ export class ConnectorService {
 
   /**
    * Checks an unsaved connector: the form's fields, then its address and credentials (the secrets typed in, else
-   * those stored), as `test` does for a saved one. Nothing is written.
+   * those stored), as `test` does for a saved one. Nothing is written. A stored secret is offered only when the
+   * draft's origin is the one it was saved with (else the check names the secret to type again), and the host is
+   * allowed on the egress policy for this call only.
    */
   async testDraft(request: SaveConnectorRequest, secrets: SecretStore): Promise<ConnectorSaveResult> {
     const checked = await checkConnectorDraft(this.dataDir, request);
     if (!checked.ok) return checked;
     const typed = checked.secrets;
+    // Only the secrets the draft refers to, and those checkConnectorDraft kept for an unchanged origin.
+    const referenced = new Set(Object.values(checked.config).flatMap((v) => {
+      const ref = SecretRefSchema.safeParse(v);
+      return ref.success ? [ref.data.secret] : [];
+    }));
     const overlay: SecretStore = {
-      get: async (name) => typed.get(name) ?? (await secrets.get(name)),
+      get: async (name) => typed.get(name) ?? (referenced.has(name) ? await secrets.get(name) : null),
       set: () => Promise.reject(new Error('A connection test stores no secrets.')),
       delete: async () => false,
       list: async () => [...new Set([...typed.keys(), ...(await secrets.list())])].sort(),
     };
     const id = checked.config.id;
-    // The admin asked to reach this host: it is allowed on the app's policy, as saving would allow it.
+    // The admin asked to reach this host: it is allowed on the app's policy for this call (tryConnection releases it).
     const result = await this.tryConnection(
       () =>
         buildConnectors([checked.config], {
@@ -211,6 +218,8 @@ export class ConnectorService {
       return { ok: false, message: built ? built.redact(message) : redact(message) };
     } finally {
       for (const { connector } of built?.connectors ?? []) await connector.close?.().catch(() => undefined);
+      // A test never widens the egress allow-list beyond itself; saving is what allows a host for the session.
+      built?.release();
     }
   }
 

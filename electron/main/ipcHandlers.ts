@@ -43,7 +43,14 @@ export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandle
   const { host, settings, connectors = {}, privacy = {}, dataFolder } = options;
   return {
     // Without the app's policy (tests), offline mode switches a policy of its own that no guard enforces.
-    ...createPrivacyHandlers(host, { dataDir: settings.dataDir, egress: new EgressPolicy(), pickExportFile: showAuditExportDialog, ...privacy }),
+    // The audit log's anchor is also kept in the keychain, beyond the reach of an edit of the data folder.
+    ...createPrivacyHandlers(host, {
+      dataDir: settings.dataDir,
+      egress: new EgressPolicy(),
+      pickExportFile: showAuditExportDialog,
+      auditKeyring: new SafeStorageSecretStore(settings.dataDir),
+      ...privacy,
+    }),
     ...createEngineHandlers(host, options.pickEntriesFile ?? showEntriesFileDialog, options.onTicketOpened),
     ...createSettingsHandlers(host, {
       pickPackFile: showPackFileDialog,

@@ -6,6 +6,7 @@
  * at a time, verified, and exported to a file the analyst picks in the main process's save dialog.
  * Like settingsHandlers.ts, no Electron runtime import: the dialog is injected.
  */
+import type { AuditKeyring } from '../../core/privacy/auditLog';
 import type { IpcMainInvokeEvent } from 'electron';
 import { readPrivacySettings, rollbackClosedStore, type EgressState } from '../../core/privacy/privacySettings';
 import type { PrivacyOverview, RollbackReport } from '../../core/privacy/privacyTypes';
@@ -34,6 +35,8 @@ export interface PrivacyDependencies {
   pickExportFile: ExportPathPicker;
   /** Hears a change of offline mode after it applied (the app restarts its connectors so they notice now). */
   onOfflineChanged?: (offline: boolean) => Promise<void>;
+  /** The audit log's copy of its anchor out of the data folder: the keychain-backed secret store in the app. */
+  auditKeyring?: AuditKeyring;
 }
 
 /** The handlers of the Privacy section's and the audit view's methods. */
@@ -66,7 +69,7 @@ export function createPrivacyHandlers(host: ServiceHost, deps: PrivacyDependenci
     rollbackSnapshot: async ({ name }) => {
       let report: RollbackReport | null = null;
       await host.restart(async () => {
-        report = await rollbackClosedStore(deps.dataDir, name);
+        report = await rollbackClosedStore(deps.dataDir, name, deps.auditKeyring ? { keyring: deps.auditKeyring } : {});
       });
       // The snapshot brought back its settings.json, offline mode included: the running guard follows it.
       await applyOffline((await readPrivacySettings(deps.dataDir)).offline);

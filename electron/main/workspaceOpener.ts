@@ -78,6 +78,8 @@ export function createWorkspaceOpener(deps: WorkspaceOpenerDependencies): Worksp
       workspace = await Workspace.open({
         dataDir,
         egressDenials: deps.egressDenials,
+        // The audit log keeps a copy of its anchor in the keychain, where an edit of the data folder cannot forge it.
+        auditKeyring: new SafeStorageSecretStore(dataDir),
         onWarning: (w) => log.warn(w),
         // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
         onProgress: (message) => deps.onDeskEvent({ type: 'workspace-progress', message }),

@@ -126,6 +126,22 @@ describe('adding, editing and removing connectors', () => {
     expect(container.textContent).toContain('rt was saved; Vigil is watching it now.');
   });
 
+  it('asks for the token again once the address is changed, since a saved one goes only to its own address', async () => {
+    const { container } = await openSettings();
+    await click(button(container, 'Edit rt'));
+    const form = byName(container, 'Edit rt');
+    const address = byName<HTMLInputElement>(form, 'Address (https://…)');
+    await setControl(address, 'https://rt.other.example');
+    expect(form.textContent).toContain('The address changed: type this again (API token).');
+    expect(form.textContent).not.toContain('Saved in the keychain.');
+    await setControl(byName<HTMLInputElement>(form, 'API token'), 'typed-again');
+    expect(form.textContent).not.toContain('The address changed');
+    await setControl(byName<HTMLInputElement>(form, 'API token'), '');
+    await setControl(address, 'https://rt.example.com');
+    expect(form.textContent).toContain('Saved in the keychain.');
+    expect(form.textContent).not.toContain('The address changed');
+  });
+
   it('removes a connector only after confirming, saying what happens to its secret and sync state', async () => {
     const { container, api } = await openSettings();
     await click(button(container, 'Remove rt'));

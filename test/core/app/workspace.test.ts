@@ -1,9 +1,11 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
+import { AUDIT_ANCHOR_SECRET, auditLogFile } from '../../../core/privacy/auditLog';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
@@ -103,6 +105,35 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
       expect(note).toMatchObject({ internal: true, body: shown.suggestion.text });
     } finally {
       await zammad.close();
+    }
+  });
+});
+
+describe('the workspace\'s audit log and the keychain', () => {
+  it('keeps the audit anchor in the keyring it is given, so a dropped last record shows in the audit view even with anchor.json rewritten', async () => {
+    const data = join(await tempFolder('vigil-workspace-audit-'), 'data');
+    const keychain = new MemorySecretStore();
+    let workspace = await Workspace.open({ dataDir: data, auditKeyring: keychain, llm: null, delayedReviewEveryMs: 0 });
+    await workspace.privacy.tagSnapshot('before-change', 'first');
+    await workspace.privacy.tagSnapshot('after-change', 'second');
+    await workspace.close();
+    expect(await keychain.list()).toEqual([AUDIT_ANCHOR_SECRET]);
+
+    // Drop the last record and write an anchor.json that fits (the key is in the data folder for anyone to use).
+    const lines = (await readFile(auditLogFile(data), 'utf8')).trimEnd().split('\n');
+    await writeFile(auditLogFile(data), `${lines.slice(0, -1).join('\n')}\n`);
+    const last = JSON.parse(lines.at(-2)!) as { seq: number; hash: string };
+    const key = Buffer.from((await readFile(join(data, 'audit', 'chain.key'), 'utf8')).trim(), 'hex');
+    const mac = createHmac('sha256', key).update(`vigil-audit-anchor\n${last.seq}\n${last.hash}`).digest('hex');
+    await writeFile(join(data, 'audit', 'anchor.json'), JSON.stringify({ seq: last.seq, hash: last.hash, mac }));
+
+    workspace = await Workspace.open({ dataDir: data, auditKeyring: keychain, llm: null, delayedReviewEveryMs: 0 });
+    try {
+      const view = await workspace.privacy.verifyAudit();
+      expect(view.ok).toBe(false);
+      expect(view.problems.join('\n')).toMatch(/record \d+ (was written|is not the record that was written)/);
+    } finally {
+      await workspace.close();
     }
   });
 });

@@ -129,16 +129,20 @@ describe('connectors.json edited from the app', () => {
     expect(view).toEqual({ id: 'fd', kind: 'freshdesk', values: { id: 'fd', baseUrl: 'https://acme.freshdesk.com' }, secretsStored: { token: true } });
     expect(JSON.stringify(view)).not.toContain('fd-secret-value');
 
-    const edit = { kind: 'freshdesk', id: 'fd', values: { baseUrl: 'https://acme2.freshdesk.com', writeBack: true }, secrets: {} };
+    // The same origin: the stored token is kept (a new origin needs it typed again, test/core/watch/connectorService.test.ts).
+    const edit = { kind: 'freshdesk', id: 'fd', values: { baseUrl: 'https://acme.freshdesk.com/', writeBack: true }, secrets: {} };
     expect(await saveConnectorSettings(dataDir, { mode: 'edit', draft: edit }, secrets)).toEqual({ ok: true, id: 'fd' });
     let text = await readFile(file, 'utf8');
     expect(text).toContain(DEMO_LINE);
     const fd = JSON.parse(text).connectors[1];
-    expect(fd).toEqual({ id: 'fd', kind: 'freshdesk', baseUrl: 'https://acme2.freshdesk.com', token: { secret: 'fd-token' }, groups: { '12': 'Billing' }, writeBack: true });
+    expect(fd).toEqual({ id: 'fd', kind: 'freshdesk', baseUrl: 'https://acme.freshdesk.com/', token: { secret: 'fd-token' }, groups: { '12': 'Billing' }, writeBack: true });
     expect(await secrets.get('fd-token')).toBe('fd-secret-value');
 
-    await saveConnectorSettings(dataDir, { mode: 'edit', draft: { ...edit, secrets: { token: 'new-fd-secret' } } }, secrets);
+    const moved = { ...edit, values: { ...edit.values, baseUrl: 'https://acme2.freshdesk.com' } };
+    expect(await saveConnectorSettings(dataDir, { mode: 'edit', draft: moved }, secrets)).toMatchObject({ ok: false, fieldErrors: { token: expect.stringContaining('type it again') } });
+    expect(await saveConnectorSettings(dataDir, { mode: 'edit', draft: { ...moved, secrets: { token: 'new-fd-secret' } } }, secrets)).toEqual({ ok: true, id: 'fd' });
     text = await readFile(file, 'utf8');
+    expect(JSON.parse(text).connectors[1].baseUrl).toBe('https://acme2.freshdesk.com');
     expect(JSON.parse(text).connectors[1].token).toEqual({ secret: 'fd-token' });
     expect(await secrets.get('fd-token')).toBe('new-fd-secret');
     expect(text).not.toContain('new-fd-secret');

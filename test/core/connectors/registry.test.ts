@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { FolderConnector } from '../../../core/connectors/folderConnector';
 import { ImapConnector } from '../../../core/connectors/imapConnector';
-import { buildConnectors, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
+import { buildConnectors, connectorOrigin, loadConnectorsConfig, parseConnectorsConfig } from '../../../core/connectors/registry';
 import { EgressPolicy } from '../../../core/net/egress';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
@@ -124,5 +124,17 @@ describe('connector settings', () => {
     } finally {
       await zammad.close();
     }
+  });
+
+  it('names where each connector sends its secrets: a URL\'s origin, a mailbox\'s host, port and TLS mode', () => {
+    const origin = (entry: Record<string, unknown>) => connectorOrigin(parseConnectorsConfig({ connectors: [{ id: 'c', ...entry }] }, 'connectors.json')[0]!);
+    const imap = { kind: 'imap', host: 'Mail.Example.com', user: 'u', password: { secret: 'p' }, supportAddresses: ['@example.com'] };
+    expect(origin(imap)).toBe('mail.example.com:993 (TLS: implicit)');
+    expect(origin({ ...imap, tls: 'none' })).toBe('mail.example.com:143 (TLS: none)');
+    expect(origin({ ...imap, tls: 'none', port: 993 })).not.toBe(origin(imap));
+    const rt = { kind: 'rt', token: { secret: 't' } };
+    expect(origin({ ...rt, baseUrl: 'https://RT.example.com:443/rt' })).toBe('https://rt.example.com');
+    expect(origin({ ...rt, baseUrl: 'http://rt.example.com/rt' })).toBe('http://rt.example.com');
+    expect(origin({ kind: 'folder', path: 'tickets' })).toBeNull();
   });
 });

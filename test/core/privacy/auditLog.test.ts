@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -223,6 +223,33 @@ describe('the keyed audit chain', () => {
     await writeFile(auditLogFile(dir), `${lines.slice(0, 2).join('\n')}\n`);
     await rm(join(dir, 'audit', 'anchor.json'));
     expect((await verifyAuditLog(dir, { keyring })).problems).toEqual([`${auditLogFile(dir)}: the log ends at record 2, but record 3 was written: 1 record(s) at the end were removed`]);
+  });
+
+  it('finds a dropped last record when anchor.json was rewritten to match, through the keychain copy, and keeps that evidence on the next open', async () => {
+    const kept = new Map<string, string>();
+    const keyring = { get: async (name: string) => kept.get(name) ?? null, set: async (name: string, value: string) => void kept.set(name, value) };
+    const dir = await threeRecords({ keyring });
+    const lines = (await readFile(auditLogFile(dir), 'utf8')).trimEnd().split('\n');
+    await writeFile(auditLogFile(dir), `${lines.slice(0, 2).join('\n')}\n`);
+    // Whoever can edit the data folder can read its key and write an anchor that fits the shortened log.
+    const key = Buffer.from((await readFile(join(dir, 'audit', 'chain.key'), 'utf8')).trim(), 'hex');
+    const { hash } = JSON.parse(lines[1]!) as { hash: string };
+    const mac = createHmac('sha256', key).update(`vigil-audit-anchor\n2\n${hash}`).digest('hex');
+    await writeFile(join(dir, 'audit', 'anchor.json'), JSON.stringify({ seq: 2, hash, mac }));
+    const removed = `${auditLogFile(dir)}: the log ends at record 2, but record 3 was written: 1 record(s) at the end were removed`;
+    expect((await verifyAuditLog(dir)).ok).toBe(true); // the data folder alone cannot tell
+    expect((await verifyAuditLog(dir, { keyring })).problems).toEqual([removed]);
+    // The app opens the log again and appends: a new record 3 must not overwrite what the keychain knows.
+    const log = await AuditLog.open(dir, { keyring });
+    await log.append(llmCall({ ticketId: 'T-9' } as never));
+    await log.close();
+    expect((await verifyAuditLog(dir, { keyring })).problems).toEqual([`${auditLogFile(dir)}: record 3 is not the record that was written under that number (the chain was rewritten)`]);
+  });
+
+  it('writes every record when the keychain cannot be used, and verifies against the data folder then', async () => {
+    const keyring = { get: () => Promise.reject(new Error('keychain locked')), set: () => Promise.reject(new Error('keychain locked')) };
+    const dir = await threeRecords({ keyring });
+    expect(await verifyAuditLog(dir, { keyring })).toMatchObject({ ok: true, records: 3 });
   });
 
   it('keeps a log written before keying verifiable, and keys what is appended after it, losing nothing', async () => {

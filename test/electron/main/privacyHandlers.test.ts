@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { tempFolder } from '../../support/tempFolder';
 import { Workspace } from '../../../core/app/workspace';
 import { EgressPolicy } from '../../../core/net/egress';
+import { AUDIT_ANCHOR_SECRET, readAuditLog } from '../../../core/privacy/auditLog';
+import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { createCopilotHandlers, showAuditExportDialog } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
@@ -132,6 +134,20 @@ describe('privacy handlers on the real engine', () => {
 
     const admin = await h.auditPage({ type: 'admin' }, event);
     expect(admin.records.map((r) => r.fields['action'])).toEqual(['store_rollback', 'store_tag']);
+  });
+
+  it('keeps the audit anchor in the keychain through a rollback, and verifies against it', async () => {
+    const keychain = new MemorySecretStore();
+    await host.close();
+    host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null, auditKeyring: keychain }));
+    const h = createPrivacyHandlers(host, { dataDir, egress, pickExportFile: async () => picked, auditKeyring: keychain });
+    await h.tagSnapshot({ name: 'before-cleanup' }, event);
+    await h.rollbackSnapshot({ name: 'before-cleanup' }, event);
+    const { records } = await readAuditLog(dataDir);
+    // The rollback's own record, written while the workspace is closed, reached the keychain too.
+    expect(JSON.parse((await keychain.get(AUDIT_ANCHOR_SECRET))!)).toMatchObject({ seq: records.at(-1)!.seq, hash: records.at(-1)!.hash });
+    expect(records.at(-1)).toMatchObject({ type: 'admin', action: 'store_rollback' });
+    expect(await h.verifyAudit(undefined, event)).toMatchObject({ ok: true });
   });
 
   it('pages the audit log, verifies it, and exports to the file chosen in the save dialog', async () => {

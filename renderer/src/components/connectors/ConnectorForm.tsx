@@ -26,6 +26,14 @@ function toDraftValue(field: ConnectorFieldForm, value: FormValue): ConnectorFie
   return text.trim() === '' ? null : text.trim();
 }
 
+/**
+ * Fields that say where a connector connects: a saved secret is only ever sent to the address it was saved for
+ * (main refuses it for another one), so changing one of these means typing the secrets again.
+ */
+function isAddressField(field: ConnectorFieldForm): boolean {
+  return field.type === 'url' || field.name === 'host' || field.name === 'port' || field.name === 'tls';
+}
+
 export interface ConnectorFormProps {
   mode: 'add' | 'edit';
   /** The connector to edit (mode `edit`). */
@@ -81,6 +89,8 @@ export function ConnectorForm({ mode, editId, onClose }: ConnectorFormProps) {
   }, [mode, editId, forms, connectorForEdit]);
 
   const valueOf = (field: ConnectorFieldForm): FormValue => values[field.name] ?? toFormValue(field, undefined);
+  const addressChanged =
+    mode === 'edit' && (form?.fields ?? []).some((field) => isAddressField(field) && valueOf(field) !== (initial[field.name] ?? toFormValue(field, undefined)));
 
   const draft = (): ConnectorDraft => {
     const draftValues: Record<string, ConnectorFieldValue> = {};
@@ -167,6 +177,7 @@ export function ConnectorForm({ mode, editId, onClose }: ConnectorFormProps) {
           error={fieldErrors[field.name] ?? null}
           locked={mode === 'edit' && field.name === 'id'}
           secretStored={secretsStored[field.name] ?? false}
+          retype={addressChanged}
           secret={secrets[field.name] ?? ''}
           onChange={(value) => setValues({ ...values, [field.name]: value })}
           onSecret={(value) => setSecrets({ ...secrets, [field.name]: value })}
@@ -202,6 +213,8 @@ interface ConnectorFieldProps {
   error: string | null;
   locked: boolean;
   secretStored: boolean;
+  /** The address changed: a stored secret must be typed again before it is sent there. */
+  retype: boolean;
   secret: string;
   onChange(value: FormValue): void;
   onSecret(value: string): void;
@@ -227,7 +240,7 @@ function FieldNotes({ id, field, error }: { id: string; field: ConnectorFieldFor
 }
 
 /** One field: its label, the control for its type, its help, and its error under it naming it. */
-function ConnectorField({ field, value, error, locked, secretStored, secret, onChange, onSecret, onChooseFolder }: ConnectorFieldProps) {
+function ConnectorField({ field, value, error, locked, secretStored, retype, secret, onChange, onSecret, onChooseFolder }: ConnectorFieldProps) {
   const id = `connector-field-${field.name}`;
   const described = [field.help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, 'aria-required': field.required || undefined };
@@ -297,7 +310,12 @@ function ConnectorField({ field, value, error, locked, secretStored, secret, onC
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {control}
-      {field.type === 'secret' && secretStored && secret === '' && <span className="muted">Saved in the keychain.</span>}
+      {field.type === 'secret' && secretStored && secret === '' && !retype && <span className="muted">Saved in the keychain.</span>}
+      {field.type === 'secret' && secretStored && secret === '' && retype && (
+        <span className="notice">
+          The address changed: type this again ({field.label}). A saved secret is only ever sent to the address it was saved for.
+        </span>
+      )}
       <FieldNotes id={id} field={field} error={error} />
     </div>
   );
