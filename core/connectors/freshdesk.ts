@@ -19,14 +19,13 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
   CONNECTOR_ID,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
@@ -40,9 +39,9 @@ import {
   seenKey,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import { basicAuth, type JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
+import { basicAuth } from './http';
 
 const SERVICE = 'Freshdesk';
 /** Freshdesk refuses `page` above 300 on list endpoints. */
@@ -108,19 +107,14 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
-export class FreshdeskConnector implements Connector {
+export class FreshdeskConnector extends HttpHelpdeskConnector<typeof FreshdeskConfigSchema> {
   readonly kind = 'freshdesk';
-  readonly id: string;
-  private readonly config: z.output<typeof FreshdeskConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The plan's calls per minute and the list's cost in credits, as Freshdesk's headers last said. */
   private perMinute: number | undefined;
   private listCost = 3;
 
   constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] }), numericTicketId('a Freshdesk ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -201,24 +195,15 @@ export class FreshdeskConnector implements Connector {
     return { events, cursor: JSON.stringify(cursorOut), more: next.more };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}/notes`, {
+  /**
+   * An internal note (`POST /api/v2/tickets/:id/notes`, `private: true`) or Freshdesk's reply
+   * (`POST /api/v2/tickets/:id/reply`), sent to the requester; both take an HTML body.
+   */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
+    const body = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>');
+    await this.http.request(audience === 'internal' ? `/api/v2/tickets/${id}/notes` : `/api/v2/tickets/${id}/reply`, {
       method: 'POST',
-      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'), private: true },
-      schema: z.looseObject({ id: FdId }),
-      signal,
-    });
-  }
-
-  /** Freshdesk's reply (`POST /api/v2/tickets/:id/reply`, HTML body), sent to the requester. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}/reply`, {
-      method: 'POST',
-      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>') },
+      body: audience === 'internal' ? { body, private: true } : { body },
       schema: z.looseObject({ id: FdId }),
       signal,
     });

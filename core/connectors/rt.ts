@@ -13,14 +13,13 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { TicketStatus, Message } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
   CONNECTOR_ID,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   prefixedTicketId,
   ticketEvents,
@@ -30,9 +29,8 @@ import {
   type HttpConnectorOptions,
   type TimeCursor,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import type { JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
 
 const SERVICE = 'Request Tracker';
 /** RT writes this for a date that was never set. */
@@ -184,18 +182,13 @@ function htmlToText(html: string): string {
 }
 
 /** The connector for one RT instance. */
-export class RtConnector implements Connector {
+export class RtConnector extends HttpHelpdeskConnector<typeof RtConfigSchema> {
   readonly kind = 'rt';
-  readonly id: string;
-  private readonly config: z.output<typeof RtConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The offset RT reads TicketSQL dates at, as last measured. */
   private measured: { offsetMs: number; at: number } | null = null;
 
   constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` })));
-    this.id = this.config.id;
+    super(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` }), numericTicketId('an RT ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -319,22 +312,9 @@ export class RtConnector implements Connector {
     return { events, cursor: JSON.stringify(next.cursor), more: next.more };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
-    await this.http.request(`/REST/2.0/ticket/${id}/comment`, {
-      method: 'POST',
-      body: { Content: text, ContentType: 'text/plain' },
-      schema: z.unknown(),
-      signal,
-    });
-  }
-
-  /** RT's reply to the requestors (REST 2.0 `POST /ticket/:id/correspond`), which RT e-mails to them. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
-    await this.http.request(`/REST/2.0/ticket/${id}/correspond`, {
+  /** A comment (internal) or RT's reply to the requestors (REST 2.0 `POST /ticket/:id/correspond`), which RT e-mails to them. */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
+    await this.http.request(`/REST/2.0/ticket/${id}/${audience === 'internal' ? 'comment' : 'correspond'}`, {
       method: 'POST',
       body: { Content: text, ContentType: 'text/plain' },
       schema: z.unknown(),

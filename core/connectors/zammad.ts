@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import type { FetchPage, TicketEvent } from './connector';
 import {
   CONNECTOR_ID,
   decodeCursor,
@@ -26,16 +26,14 @@ import {
   seenKey,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   toSecond,
   VendorTime,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import type { JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
 
 const SERVICE = 'Zammad';
 
@@ -120,18 +118,13 @@ function htmlToText(html: string): string {
     .trim();
 }
 
-export class ZammadConnector implements Connector {
+export class ZammadConnector extends HttpHelpdeskConnector<typeof ZammadConfigSchema> {
   readonly kind = 'zammad';
-  readonly id: string;
-  private readonly config: z.output<typeof ZammadConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** State name (lower case) → state type, read once per connector. */
   private stateTypes: Map<string, string> | null = null;
 
   constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] }), numericTicketId('a Zammad ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -209,28 +202,15 @@ export class ZammadConnector implements Connector {
     return { events, cursor: JSON.stringify(next), more: full };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
-    await this.http.request('/api/v1/ticket_articles', {
-      method: 'POST',
-      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: true, sender: 'Agent' },
-      schema: z.looseObject({ id: ZId }),
-      signal,
-    });
-  }
-
   /**
-   * A public article (`internal: false`) by the agent: the customer sees it on the ticket in Zammad's portal.
-   * It is a note, not an e-mail: sending mail would need the customer's address on every call, and Zammad then
-   * mails it through the group's channel only for `type: "email"`.
+   * An article by the agent: internal, or public (`internal: false`), which the customer sees on the ticket in
+   * Zammad's portal. A public one is a note, not an e-mail: sending mail would need the customer's address on
+   * every call, and Zammad then mails it through the group's channel only for `type: "email"`.
    */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
     await this.http.request('/api/v1/ticket_articles', {
       method: 'POST',
-      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: false, sender: 'Agent' },
+      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: audience === 'internal', sender: 'Agent' },
       schema: z.looseObject({ id: ZId }),
       signal,
     });

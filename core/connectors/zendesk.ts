@@ -21,19 +21,17 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
   CONNECTOR_ID,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   VendorTime,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
   budgetPageSize,
   DEFAULT_RATE_WAIT_MS,
   isRateLimit,
@@ -42,7 +40,8 @@ import {
   rateLimitOf,
   seenKey,
 } from './helpdeskEvents';
-import { basicAuth, type JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
+import { basicAuth } from './http';
 
 const SERVICE = 'Zendesk';
 
@@ -124,18 +123,13 @@ export function mapZendeskStatus(status: string): TicketStatus | 'deleted' {
   return STATUS[status] ?? 'open';
 }
 
-export class ZendeskConnector implements Connector {
+export class ZendeskConnector extends HttpHelpdeskConnector<typeof ZendeskConfigSchema> {
   readonly kind = 'zendesk';
-  readonly id: string;
-  private readonly config: z.output<typeof ZendeskConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The account's requests per minute, as Zendesk's headers last said. */
   private perMinute: number | undefined;
 
   constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] }), numericTicketId('a Zendesk ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -216,24 +210,11 @@ export class ZendeskConnector implements Connector {
     return { events, cursor: JSON.stringify(next), more: !data.end_of_stream };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
+  /** A comment on the ticket; a public one (`public: true`) Zendesk e-mails to the requester. */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
     await this.http.request(`/api/v2/tickets/${id}.json`, {
       method: 'PUT',
-      body: { ticket: { comment: { body: text, public: false } } },
-      schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
-      signal,
-    });
-  }
-
-  /** A public comment (`public: true`), which Zendesk e-mails to the requester. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}.json`, {
-      method: 'PUT',
-      body: { ticket: { comment: { body: text, public: true } } },
+      body: { ticket: { comment: { body: text, public: audience === 'public' } } },
       schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
       signal,
     });
