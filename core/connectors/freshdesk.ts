@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage } from './connector';
 import {
   CONNECTOR_ID,
   advanceTimeCursor,
@@ -32,8 +32,7 @@ import {
   toSecond,
   VendorTime,
   budgetPageSize,
-  DEFAULT_RATE_WAIT_MS,
-  isRateLimit,
+  deliverUntilRateLimited,
   PartialPageSchema,
   rateLimitOf,
   seenKey,
@@ -156,38 +155,27 @@ export class FreshdeskConnector extends HttpHelpdeskConnector<typeof FreshdeskCo
       const t = parseItem(FdTicket, item, `${SERVICE} tickets list [${i}]`, this.warn);
       if (t) tickets.push(t);
     });
-    const events: TicketEvent[] = [];
     const done = new Set(position.done);
-    let read = 0;
-    for (const t of lastByKey(tickets, (t) => String(t.id))) {
-      const key = seenKey(t.id, t.updated_at);
-      if (done.has(key)) continue; // delivered before this page was rate-limited
-      let messages: Message[];
-      try {
-        messages = await this.conversations(t, signal);
-      } catch (error) {
-        if (!isRateLimit(error) || read === 0) throw error;
-        // Keep what this call read; the rest of the page comes after the wait.
-        const partial: FdCursor = { since, page: position.page, perPage, done: [...done] };
-        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
-      }
-      done.add(key);
-      read++;
+    const { events, retryAfterMs } = await deliverUntilRateLimited(lastByKey(tickets, (t) => String(t.id)), done, (t) => seenKey(t.id, t.updated_at), async (t) => {
+      const messages = await this.conversations(t, signal);
       const status = t.stats?.status_updated_at;
-      events.push(
-        ...ticketEvents(this.id, {
-          nativeId: t.id,
-          subject: t.subject ?? undefined,
-          status: mapFreshdeskStatus(t.status),
-          statusSince: status ? isoTime(status) : undefined,
-          team: t.group_id != null ? (this.config.groups?.[String(t.group_id)] ?? `group-${t.group_id}`) : undefined,
-          requester: t.requester_id != null ? String(t.requester_id) : undefined,
-          tags: t.tags ?? undefined,
-          createdAt: isoTime(t.created_at),
-          updatedAt: isoTime(t.updated_at),
-          messages,
-        }),
-      );
+      return ticketEvents(this.id, {
+        nativeId: t.id,
+        subject: t.subject ?? undefined,
+        status: mapFreshdeskStatus(t.status),
+        statusSince: status ? isoTime(status) : undefined,
+        team: t.group_id != null ? (this.config.groups?.[String(t.group_id)] ?? `group-${t.group_id}`) : undefined,
+        requester: t.requester_id != null ? String(t.requester_id) : undefined,
+        tags: t.tags ?? undefined,
+        createdAt: isoTime(t.created_at),
+        updatedAt: isoTime(t.updated_at),
+        messages,
+      });
+    });
+    if (retryAfterMs !== undefined) {
+      // Keep what this call read; the rest of the page comes after the wait.
+      const partial: FdCursor = { since, page: position.page, perPage, done: [...done] };
+      return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs };
     }
     const next = advanceTimeCursor({ since, page: position.page }, tickets.map((t) => t.updated_at), data.length >= perPage, toSecond);
     // Pages past the first of one second keep their size, or the offsets would shift.

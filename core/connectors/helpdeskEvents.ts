@@ -336,3 +336,40 @@ export function isRateLimit(error: unknown): error is ConnectorError {
 
 /** Retry-After when a 429 did not say: the vendors' budgets are per minute. */
 export const DEFAULT_RATE_WAIT_MS = 60_000;
+
+/** What a page delivered before it stopped; `retryAfterMs` when a 429 stopped it part way. */
+export interface DeliveredPage {
+  events: TicketEvent[];
+  retryAfterMs?: number;
+}
+
+/**
+ * Reads a page's tickets one by one (`read` fetches one ticket's conversation and builds its events), skipping
+ * those `done` already holds and adding each one read. A rate limit after at least one ticket stops the page
+ * with what was read and the wait the helpdesk asked for; the caller's cursor keeps `done`, so the next call reads
+ * the same page after the wait and skips them. A rate limit on the first ticket, or any other error, is thrown.
+ */
+export async function deliverUntilRateLimited<T>(
+  tickets: readonly T[],
+  done: Set<string>,
+  keyOf: (ticket: T) => string,
+  read: (ticket: T) => Promise<TicketEvent[]>,
+): Promise<DeliveredPage> {
+  const events: TicketEvent[] = [];
+  let count = 0;
+  for (const t of tickets) {
+    const key = keyOf(t);
+    if (done.has(key)) continue; // delivered before this page was rate-limited
+    let produced: TicketEvent[];
+    try {
+      produced = await read(t);
+    } catch (error) {
+      if (!isRateLimit(error) || count === 0) throw error;
+      return { events, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
+    }
+    done.add(key);
+    count++;
+    events.push(...produced);
+  }
+  return { events };
+}

@@ -21,7 +21,7 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage } from './connector';
 import {
   CONNECTOR_ID,
   decodeCursor,
@@ -33,8 +33,7 @@ import {
   type HttpConnectorOptions,
   firstSyncStart,
   budgetPageSize,
-  DEFAULT_RATE_WAIT_MS,
-  isRateLimit,
+  deliverUntilRateLimited,
   PartialPageSchema,
   prefixedTicketId,
   rateLimitOf,
@@ -166,43 +165,34 @@ export class ZendeskConnector extends HttpHelpdeskConnector<typeof ZendeskConfig
       const t = parseItem(ZendeskTicket, item, `${SERVICE} export tickets.${i}`, this.warn);
       if (t) tickets.push(t);
     });
-    const events: TicketEvent[] = [];
     const done = new Set(position.done);
-    let read = 0;
     // The export may list a ticket more than once; its last copy is its newest state.
-    for (const t of lastByKey(tickets, (t) => String(t.id))) {
+    const live = lastByKey(tickets, (t) => String(t.id)).flatMap((t) => {
       const status = mapZendeskStatus(t.status);
-      if (status === 'deleted') continue;
-      const key = seenKey(t.id, t.updated_at);
-      if (done.has(key)) continue; // delivered before this page was rate-limited
-      let messages: Message[];
-      try {
-        messages = await this.comments(t, signal);
-      } catch (error) {
-        if (!isRateLimit(error) || read === 0) throw error;
-        const partial: ZdCursor = { after: position.after, start: position.start, perPage, done: [...done] };
-        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
-      }
-      done.add(key);
-      read++;
+      return status === 'deleted' ? [] : [{ t, status }];
+    });
+    const { events, retryAfterMs } = await deliverUntilRateLimited(live, done, ({ t }) => seenKey(t.id, t.updated_at), async ({ t, status }) => {
+      const messages = await this.comments(t, signal);
       const merged = status === 'closed' && (t.tags ?? []).includes('closed_by_merge');
       const target = merged ? [...messages].reverse().map((m) => MERGED_INTO.exec(m.text)?.[1]).find(Boolean) : undefined;
-      events.push(
-        ...ticketEvents(this.id, {
-          nativeId: t.id,
-          subject: t.subject ?? undefined,
-          status,
-          statusSince: statusSince.get(t.id) ? isoTime(statusSince.get(t.id)!) : undefined,
-          team: t.group_id != null ? groups.get(t.group_id) : undefined,
-          requester: t.requester_id != null ? String(t.requester_id) : undefined,
-          tags: t.tags ?? undefined,
-          createdAt: isoTime(t.created_at),
-          updatedAt: isoTime(t.updated_at),
-          messages,
-          // Closed by a merge: the desk closes it, learning skips it (null when the note does not name the target).
-          ...(merged ? { extra: { mergedInto: target ? prefixedTicketId(this.id, target) : null } } : {}),
-        }),
-      );
+      return ticketEvents(this.id, {
+        nativeId: t.id,
+        subject: t.subject ?? undefined,
+        status,
+        statusSince: statusSince.get(t.id) ? isoTime(statusSince.get(t.id)!) : undefined,
+        team: t.group_id != null ? groups.get(t.group_id) : undefined,
+        requester: t.requester_id != null ? String(t.requester_id) : undefined,
+        tags: t.tags ?? undefined,
+        createdAt: isoTime(t.created_at),
+        updatedAt: isoTime(t.updated_at),
+        messages,
+        // Closed by a merge: the desk closes it, learning skips it (null when the note does not name the target).
+        ...(merged ? { extra: { mergedInto: target ? prefixedTicketId(this.id, target) : null } } : {}),
+      });
+    });
+    if (retryAfterMs !== undefined) {
+      const partial: ZdCursor = { after: position.after, start: position.start, perPage, done: [...done] };
+      return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs };
     }
     // With no new ticket Zendesk may leave the cursor out; the old position is still where to continue.
     const after = data.after_cursor ?? position.after;
