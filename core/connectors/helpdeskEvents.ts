@@ -11,8 +11,7 @@
 import { z } from 'zod';
 import { isClosedStatus, TicketSchema, type Message, type Ticket, type TicketStatus } from '../formats/schemas';
 import { ConnectorError, type TicketEvent } from './connector';
-import type { EgressPolicy } from '../net/egress';
-import { describeSchemaError, JsonHttpClient } from './http';
+import { describeSchemaError } from './http';
 import { log } from '../privacy/redactingLogger';
 
 /** Connector ids double as ticket id prefixes: `rt-main:42`. */
@@ -222,38 +221,6 @@ export function toSecond(iso: string): string {
 /** Where a first sync starts when the settings give no `startAt`: 30 days back. */
 export function firstSyncStart(startAt: string | undefined): string {
   return startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
-}
-
-/** What every HTTP helpdesk connector starts from: its validated settings, its warning sink and its JSON client. */
-export interface HttpConnectorParts<C> {
-  config: C;
-  warn: (message: string) => void;
-  http: JsonHttpClient;
-}
-
-/**
- * Validates the settings and builds the JSON client with the vendor's authorization header; `secrets` are the
- * values the client removes from every message besides the header itself.
- */
-export function httpConnectorParts<S extends z.ZodType<{ baseUrl: string }>>(
-  service: string,
-  schema: S,
-  raw: unknown,
-  policy: EgressPolicy,
-  options: HttpConnectorOptions,
-  auth: (config: z.output<S>) => { authorization: string; secrets?: string[] },
-): HttpConnectorParts<z.output<S>> {
-  const config = parseConfig(service, schema, raw);
-  const { authorization, secrets } = auth(config);
-  const http = new JsonHttpClient({
-    service,
-    baseUrl: config.baseUrl,
-    policy,
-    authorization,
-    ...(secrets ? { secrets } : {}),
-    timeoutMs: options.timeoutMs,
-  });
-  return { config, warn: options.warn ?? defaultWarn, http };
 }
 
 /** Validates a connector's settings; a `config` error names the field (`Zendesk settings: email: …`). */

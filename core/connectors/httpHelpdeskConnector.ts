@@ -7,8 +7,8 @@
 import type { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import { ConnectorError, type Connector, type FetchPage } from './connector';
-import { httpConnectorParts, nativeTicketId, type HttpConnectorOptions } from './helpdeskEvents';
-import type { JsonHttpClient } from './http';
+import { defaultWarn, nativeTicketId, parseConfig, type HttpConnectorOptions } from './helpdeskEvents';
+import { JsonHttpClient } from './http';
 
 /** Who a written comment is for: the team only (an internal note) or the customer (a reply). */
 export type WriteBackAudience = 'internal' | 'public';
@@ -32,7 +32,10 @@ export abstract class HttpHelpdeskConnector<S extends z.ZodType<{ id: string; ba
   protected readonly http: JsonHttpClient;
   protected readonly warn: (message: string) => void;
 
-  /** Validates the settings (`service` names them in errors) and builds the client with the vendor's auth header. */
+  /**
+   * Validates the settings (`service` names them in errors) and builds the JSON client with the vendor's
+   * authorization header; `secrets` are the values the client removes from every message besides the header.
+   */
   protected constructor(
     service: string,
     schema: S,
@@ -42,7 +45,10 @@ export abstract class HttpHelpdeskConnector<S extends z.ZodType<{ id: string; ba
     auth: (config: z.output<S>) => { authorization: string; secrets?: string[] },
     private readonly nativeId: NativeIdRule,
   ) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(service, schema, raw, policy, options, auth));
+    this.config = parseConfig(service, schema, raw);
+    const { authorization, secrets } = auth(this.config);
+    this.http = new JsonHttpClient({ service, baseUrl: this.config.baseUrl, policy, authorization, ...(secrets ? { secrets } : {}), timeoutMs: options.timeoutMs });
+    this.warn = options.warn ?? defaultWarn;
     this.id = this.config.id;
   }
 

@@ -1,3 +1,5 @@
+import { ErrorAlert } from './Notices';
+
 /**
  * The line under a search or filter that says what was found (a polite live region, always present so screen
  * readers hear each new count) and, below it, what went wrong (announced at once).
@@ -8,11 +10,7 @@ export function ResultsStatus({ summary, error }: { summary: string; error: stri
       <p className="results-summary" role="status" aria-live="polite">
         {summary}
       </p>
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </>
   );
 }
