@@ -21,7 +21,8 @@ import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
 import { ConnectorError, type FetchPage } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
@@ -47,14 +48,12 @@ const SERVICE = 'Freshdesk';
 const MAX_PAGE = 300;
 
 export const FreshdeskConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('freshdesk').default('freshdesk'),
-  /** `https://{domain}.freshdesk.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{domain}.freshdesk.com` */
+  ...helpdeskIdentity('freshdesk'),
   /** The agent's API key (Profile settings → View API key). */
   token: z.string().min(1, 'a Freshdesk API key is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back (Freshdesk's own default window). */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  /** Default 30 days back: Freshdesk's own default window. */
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(100),
   /** Group ids to team names (Freshdesk lists tickets with `group_id` only). */
   groups: z.record(z.string(), z.string()).optional(),

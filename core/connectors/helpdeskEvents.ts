@@ -19,6 +19,17 @@ export const CONNECTOR_ID = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use lower-case letters, digits, "-" and "_" (such as rt-main)');
 
+/**
+ * The settings every HTTP helpdesk connector starts with, in this order (a settings error names the first bad
+ * one): its id, its kind, and the service's web address (`baseUrl`).
+ */
+export function helpdeskIdentity<K extends string>(kind: K) {
+  return { id: CONNECTOR_ID, kind: z.literal(kind).default(kind), baseUrl: z.url() };
+}
+
+/** Where a first sync starts (ISO 8601); default 30 days back (`firstSyncStart`). */
+export const START_AT = z.iso.datetime({ offset: true }).optional();
+
 /** A time as a vendor writes it (ISO 8601, with or without zone); checked so a bad one names its field. */
 export const VendorTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
 

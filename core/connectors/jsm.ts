@@ -21,7 +21,8 @@ import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
 import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   decodeCursor,
   isoTime,
   lastByKey,
@@ -41,17 +42,14 @@ const SERVICE = 'Jira Service Management';
 const FIELDS = 'summary,status,created,updated,reporter,labels,description,statuscategorychangedate,project';
 
 export const JsmConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('jsm').default('jsm'),
-  /** `https://{site}.atlassian.net` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{site}.atlassian.net` */
+  ...helpdeskIdentity('jsm'),
   /** The Atlassian account's e-mail address. */
   email: z.string().min(3, 'the e-mail address of the Atlassian account that made the API token'),
   token: z.string().min(1, 'an Atlassian API token is needed'),
   /** The service project's key, such as `HELP`. */
   projectKey: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key is upper-case letters and digits, such as HELP'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type JsmConfig = z.input<typeof JsmConfigSchema>;

@@ -15,7 +15,8 @@ import type { EgressPolicy } from '../net/egress';
 import type { TicketStatus, Message } from '../formats/schemas';
 import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
@@ -37,15 +38,12 @@ const SERVICE = 'Request Tracker';
 const UNSET_DATE = '1970-01-01T00:00:00Z';
 
 export const RtConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('rt').default('rt'),
-  /** RT's web address, with its path if it has one: `https://rt.example.com` or `https://example.com/rt`. */
-  baseUrl: z.url(),
+  /** `baseUrl`: RT's web address, with its path if it has one: `https://rt.example.com` or `https://example.com/rt`. */
+  ...helpdeskIdentity('rt'),
   token: z.string().min(1, 'an RT auth token is needed'),
   /** Only this queue (name); default every queue the token can see. */
   queue: z.string().min(1).optional(),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   /**
    * The time zone RT reads TicketSQL dates in: the token user's preference, else RT's `$Timezone` (upstream's
    * default US/Eastern, Debian's the system zone). Optional: the connector measures the offset RT applies

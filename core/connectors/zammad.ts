@@ -19,7 +19,8 @@ import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
 import type { FetchPage, TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   decodeCursor,
   lookBackFrom,
   pruneSeen,
@@ -38,13 +39,10 @@ import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from '
 const SERVICE = 'Zammad';
 
 export const ZammadConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('zammad').default('zammad'),
-  /** `https://support.example.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://support.example.com` */
+  ...helpdeskIdentity('zammad'),
   token: z.string().min(1, 'a Zammad access token is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type ZammadConfig = z.input<typeof ZammadConfigSchema>;

@@ -23,7 +23,8 @@ import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
 import { ConnectorError, type FetchPage } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   decodeCursor,
   isoTime,
   lastByKey,
@@ -45,15 +46,12 @@ import { basicAuth } from './http';
 const SERVICE = 'Zendesk';
 
 export const ZendeskConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('zendesk').default('zendesk'),
-  /** `https://{subdomain}.zendesk.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{subdomain}.zendesk.com` */
+  ...helpdeskIdentity('zendesk'),
   /** The agent's e-mail address the API token belongs to. */
   email: z.string().min(3, 'the e-mail address of the agent who made the API token'),
   token: z.string().min(1, 'a Zendesk API token is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   /** Tickets per export page (Zendesk allows up to 1000; each ticket also costs one comments request). */
   pageSize: z.number().int().min(1).max(1000).default(100),
 });
