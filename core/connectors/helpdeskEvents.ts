@@ -351,3 +351,20 @@ export async function deliverUntilRateLimited<T>(
   }
   return { events };
 }
+
+/**
+ * The text of a vendor's HTML message body: the closing tags `lineBreak` matches (and `<br>`) become new lines,
+ * other tags go, and the five entities HTML editors write (and `&nbsp;`) are decoded, `&amp;` last so an escaped
+ * entity stays literal.
+ */
+export function htmlToText(html: string, lineBreak: RegExp): string {
+  return html
+    .replace(lineBreak, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}

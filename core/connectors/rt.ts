@@ -16,6 +16,7 @@ import type { TicketStatus, Message } from '../formats/schemas';
 import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
   helpdeskIdentity,
+  htmlToText,
   START_AT,
   advanceTimeCursor,
   decodeCursor,
@@ -167,17 +168,8 @@ export function ticketSqlTime(iso: string, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li)\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
+/** The tags after which RT's HTML message parts break a line. */
+const RT_LINE_BREAK = /<(br|\/p|\/div|\/li)\s*\/?>/gi;
 
 /** The connector for one RT instance. */
 export class RtConnector extends HttpHelpdeskConnector<typeof RtConfigSchema> {
@@ -479,7 +471,7 @@ function messageText(parts: Attachment[]): string | undefined {
   const plain = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/plain'));
   if (plain?.Content) return plain.Content.trimEnd();
   const html = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/html'));
-  if (html?.Content) return htmlToText(html.Content).trim();
+  if (html?.Content) return htmlToText(html.Content, RT_LINE_BREAK).trim();
   const files = parts.filter((p) => p.Filename).map((p) => `[attachment: ${p.Filename}]`);
   return files.length > 0 ? files.join('\n') : undefined;
 }

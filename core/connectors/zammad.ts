@@ -20,6 +20,7 @@ import type { Message, TicketStatus } from '../formats/schemas';
 import type { FetchPage, TicketEvent } from './connector';
 import {
   helpdeskIdentity,
+  htmlToText,
   START_AT,
   decodeCursor,
   lookBackFrom,
@@ -102,16 +103,9 @@ const LookBackCursor = z.object({
 });
 type LookBackCursor = z.infer<typeof LookBackCursor>;
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li|\/blockquote)\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+/** Zammad's rich-text article as text: quotes break lines too, and runs of empty lines become one. */
+function articleText(html: string): string {
+  return htmlToText(html, /<(br|\/p|\/div|\/li|\/blockquote)\s*\/?>/gi)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -229,7 +223,7 @@ export class ZammadConnector extends HttpHelpdeskConnector<typeof ZammadConfigSc
       messages.push({
         id: String(a.id),
         author,
-        text: html ? htmlToText(a.body) : a.body,
+        text: html ? articleText(a.body) : a.body,
         at: isoTime(a.created_at),
         ...(author === 'analyst' ? { internal: a.internal } : a.internal ? { internal: true } : {}),
       });
