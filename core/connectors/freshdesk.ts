@@ -19,44 +19,41 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   TimeCursorSchema,
   toSecond,
   VendorTime,
   budgetPageSize,
-  DEFAULT_RATE_WAIT_MS,
-  isRateLimit,
+  deliverUntilRateLimited,
   PartialPageSchema,
   rateLimitOf,
   seenKey,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import { basicAuth, type JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
+import { basicAuth } from './http';
 
 const SERVICE = 'Freshdesk';
 /** Freshdesk refuses `page` above 300 on list endpoints. */
 const MAX_PAGE = 300;
 
 export const FreshdeskConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('freshdesk').default('freshdesk'),
-  /** `https://{domain}.freshdesk.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{domain}.freshdesk.com` */
+  ...helpdeskIdentity('freshdesk'),
   /** The agent's API key (Profile settings → View API key). */
   token: z.string().min(1, 'a Freshdesk API key is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back (Freshdesk's own default window). */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  /** Default 30 days back: Freshdesk's own default window. */
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(100),
   /** Group ids to team names (Freshdesk lists tickets with `group_id` only). */
   groups: z.record(z.string(), z.string()).optional(),
@@ -108,19 +105,14 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
-export class FreshdeskConnector implements Connector {
+export class FreshdeskConnector extends HttpHelpdeskConnector<typeof FreshdeskConfigSchema> {
   readonly kind = 'freshdesk';
-  readonly id: string;
-  private readonly config: z.output<typeof FreshdeskConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The plan's calls per minute and the list's cost in credits, as Freshdesk's headers last said. */
   private perMinute: number | undefined;
   private listCost = 3;
 
   constructor(config: FreshdeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, FreshdeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.token, 'X'), secrets: [c.token] }), numericTicketId('a Freshdesk ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -162,38 +154,27 @@ export class FreshdeskConnector implements Connector {
       const t = parseItem(FdTicket, item, `${SERVICE} tickets list [${i}]`, this.warn);
       if (t) tickets.push(t);
     });
-    const events: TicketEvent[] = [];
     const done = new Set(position.done);
-    let read = 0;
-    for (const t of lastByKey(tickets, (t) => String(t.id))) {
-      const key = seenKey(t.id, t.updated_at);
-      if (done.has(key)) continue; // delivered before this page was rate-limited
-      let messages: Message[];
-      try {
-        messages = await this.conversations(t, signal);
-      } catch (error) {
-        if (!isRateLimit(error) || read === 0) throw error;
-        // Keep what this call read; the rest of the page comes after the wait.
-        const partial: FdCursor = { since, page: position.page, perPage, done: [...done] };
-        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
-      }
-      done.add(key);
-      read++;
+    const { events, retryAfterMs } = await deliverUntilRateLimited(lastByKey(tickets, (t) => String(t.id)), done, (t) => seenKey(t.id, t.updated_at), async (t) => {
+      const messages = await this.conversations(t, signal);
       const status = t.stats?.status_updated_at;
-      events.push(
-        ...ticketEvents(this.id, {
-          nativeId: t.id,
-          subject: t.subject ?? undefined,
-          status: mapFreshdeskStatus(t.status),
-          statusSince: status ? isoTime(status) : undefined,
-          team: t.group_id != null ? (this.config.groups?.[String(t.group_id)] ?? `group-${t.group_id}`) : undefined,
-          requester: t.requester_id != null ? String(t.requester_id) : undefined,
-          tags: t.tags ?? undefined,
-          createdAt: isoTime(t.created_at),
-          updatedAt: isoTime(t.updated_at),
-          messages,
-        }),
-      );
+      return ticketEvents(this.id, {
+        nativeId: t.id,
+        subject: t.subject ?? undefined,
+        status: mapFreshdeskStatus(t.status),
+        statusSince: status ? isoTime(status) : undefined,
+        team: t.group_id != null ? (this.config.groups?.[String(t.group_id)] ?? `group-${t.group_id}`) : undefined,
+        requester: t.requester_id != null ? String(t.requester_id) : undefined,
+        tags: t.tags ?? undefined,
+        createdAt: isoTime(t.created_at),
+        updatedAt: isoTime(t.updated_at),
+        messages,
+      });
+    });
+    if (retryAfterMs !== undefined) {
+      // Keep what this call read; the rest of the page comes after the wait.
+      const partial: FdCursor = { since, page: position.page, perPage, done: [...done] };
+      return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs };
     }
     const next = advanceTimeCursor({ since, page: position.page }, tickets.map((t) => t.updated_at), data.length >= perPage, toSecond);
     // Pages past the first of one second keep their size, or the offsets would shift.
@@ -201,24 +182,15 @@ export class FreshdeskConnector implements Connector {
     return { events, cursor: JSON.stringify(cursorOut), more: next.more };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}/notes`, {
+  /**
+   * An internal note (`POST /api/v2/tickets/:id/notes`, `private: true`) or Freshdesk's reply
+   * (`POST /api/v2/tickets/:id/reply`), sent to the requester; both take an HTML body.
+   */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
+    const body = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>');
+    await this.http.request(audience === 'internal' ? `/api/v2/tickets/${id}/notes` : `/api/v2/tickets/${id}/reply`, {
       method: 'POST',
-      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'), private: true },
-      schema: z.looseObject({ id: FdId }),
-      signal,
-    });
-  }
-
-  /** Freshdesk's reply (`POST /api/v2/tickets/:id/reply`, HTML body), sent to the requester. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Freshdesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}/reply`, {
-      method: 'POST',
-      body: { body: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>') },
+      body: audience === 'internal' ? { body, private: true } : { body },
       schema: z.looseObject({ id: FdId }),
       signal,
     });

@@ -11,14 +11,24 @@
 import { z } from 'zod';
 import { isClosedStatus, TicketSchema, type Message, type Ticket, type TicketStatus } from '../formats/schemas';
 import { ConnectorError, type TicketEvent } from './connector';
-import type { EgressPolicy } from '../net/egress';
-import { describeSchemaError, JsonHttpClient } from './http';
+import { describeSchemaError } from './http';
 import { log } from '../privacy/redactingLogger';
 
 /** Connector ids double as ticket id prefixes: `rt-main:42`. */
 export const CONNECTOR_ID = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use lower-case letters, digits, "-" and "_" (such as rt-main)');
+
+/**
+ * The settings every HTTP helpdesk connector starts with, in this order (a settings error names the first bad
+ * one): its id, its kind, and the service's web address (`baseUrl`).
+ */
+export function helpdeskIdentity<K extends string>(kind: K) {
+  return { id: CONNECTOR_ID, kind: z.literal(kind).default(kind), baseUrl: z.url() };
+}
+
+/** Where a first sync starts (ISO 8601); default 30 days back (`firstSyncStart`). */
+export const START_AT = z.iso.datetime({ offset: true }).optional();
 
 /** A time as a vendor writes it (ISO 8601, with or without zone); checked so a bad one names its field. */
 export const VendorTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date and time');
@@ -224,38 +234,6 @@ export function firstSyncStart(startAt: string | undefined): string {
   return startAt ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
 }
 
-/** What every HTTP helpdesk connector starts from: its validated settings, its warning sink and its JSON client. */
-export interface HttpConnectorParts<C> {
-  config: C;
-  warn: (message: string) => void;
-  http: JsonHttpClient;
-}
-
-/**
- * Validates the settings and builds the JSON client with the vendor's authorization header; `secrets` are the
- * values the client removes from every message besides the header itself.
- */
-export function httpConnectorParts<S extends z.ZodType<{ baseUrl: string }>>(
-  service: string,
-  schema: S,
-  raw: unknown,
-  policy: EgressPolicy,
-  options: HttpConnectorOptions,
-  auth: (config: z.output<S>) => { authorization: string; secrets?: string[] },
-): HttpConnectorParts<z.output<S>> {
-  const config = parseConfig(service, schema, raw);
-  const { authorization, secrets } = auth(config);
-  const http = new JsonHttpClient({
-    service,
-    baseUrl: config.baseUrl,
-    policy,
-    authorization,
-    ...(secrets ? { secrets } : {}),
-    timeoutMs: options.timeoutMs,
-  });
-  return { config, warn: options.warn ?? defaultWarn, http };
-}
-
 /** Validates a connector's settings; a `config` error names the field (`Zendesk settings: email: …`). */
 export function parseConfig<S extends z.ZodType>(service: string, schema: S, config: unknown): z.output<S> {
   const parsed = schema.safeParse(config);
@@ -336,3 +314,57 @@ export function isRateLimit(error: unknown): error is ConnectorError {
 
 /** Retry-After when a 429 did not say: the vendors' budgets are per minute. */
 export const DEFAULT_RATE_WAIT_MS = 60_000;
+
+/** What a page delivered before it stopped; `retryAfterMs` when a 429 stopped it part way. */
+export interface DeliveredPage {
+  events: TicketEvent[];
+  retryAfterMs?: number;
+}
+
+/**
+ * Reads a page's tickets one by one (`read` fetches one ticket's conversation and builds its events), skipping
+ * those `done` already holds and adding each one read. A rate limit after at least one ticket stops the page
+ * with what was read and the wait the helpdesk asked for; the caller's cursor keeps `done`, so the next call reads
+ * the same page after the wait and skips them. A rate limit on the first ticket, or any other error, is thrown.
+ */
+export async function deliverUntilRateLimited<T>(
+  tickets: readonly T[],
+  done: Set<string>,
+  keyOf: (ticket: T) => string,
+  read: (ticket: T) => Promise<TicketEvent[]>,
+): Promise<DeliveredPage> {
+  const events: TicketEvent[] = [];
+  let count = 0;
+  for (const t of tickets) {
+    const key = keyOf(t);
+    if (done.has(key)) continue; // delivered before this page was rate-limited
+    let produced: TicketEvent[];
+    try {
+      produced = await read(t);
+    } catch (error) {
+      if (!isRateLimit(error) || count === 0) throw error;
+      return { events, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
+    }
+    done.add(key);
+    count++;
+    events.push(...produced);
+  }
+  return { events };
+}
+
+/**
+ * The text of a vendor's HTML message body: the closing tags `lineBreak` matches (and `<br>`) become new lines,
+ * other tags go, and the five entities HTML editors write (and `&nbsp;`) are decoded, `&amp;` last so an escaped
+ * entity stays literal.
+ */
+export function htmlToText(html: string, lineBreak: RegExp): string {
+  return html
+    .replace(lineBreak, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}

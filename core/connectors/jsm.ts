@@ -19,40 +19,37 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   VendorTime,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
   lookBackFrom,
   pruneSeen,
   seenKey,
 } from './helpdeskEvents';
-import { basicAuth, type JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, type WriteBackAudience } from './httpHelpdeskConnector';
+import { basicAuth } from './http';
 
 const SERVICE = 'Jira Service Management';
 const FIELDS = 'summary,status,created,updated,reporter,labels,description,statuscategorychangedate,project';
 
 export const JsmConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('jsm').default('jsm'),
-  /** `https://{site}.atlassian.net` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{site}.atlassian.net` */
+  ...helpdeskIdentity('jsm'),
   /** The Atlassian account's e-mail address. */
   email: z.string().min(3, 'the e-mail address of the Atlassian account that made the API token'),
   token: z.string().min(1, 'an Atlassian API token is needed'),
   /** The service project's key, such as `HELP`. */
   projectKey: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key is upper-case letters and digits, such as HELP'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type JsmConfig = z.input<typeof JsmConfigSchema>;
@@ -178,17 +175,12 @@ function toMinute(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 }
 
-export class JsmConnector implements Connector {
+export class JsmConnector extends HttpHelpdeskConnector<typeof JsmConfigSchema> {
   readonly kind = 'jsm';
-  readonly id: string;
-  private readonly config: z.output<typeof JsmConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   private timeZone: string | undefined;
 
   constructor(config: JsmConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, JsmConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.email, c.token), secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, JsmConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(c.email, c.token), secrets: [c.token] }), { pattern: /^[A-Z][A-Z0-9_]+-\d+$/, name: 'a Jira issue key' });
   }
 
   /**
@@ -275,24 +267,11 @@ export class JsmConnector implements Connector {
     return { events, cursor: JSON.stringify(next), more: false };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const key = nativeTicketId(this.id, ticketId);
-    if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(key)) throw new ConnectorError(`"${ticketId}" is not a Jira issue key.`, 'config');
+  /** A comment on the customer request; a public one (`public: true`) the customer sees in the portal and by e-mail. */
+  protected async writeBack(key: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
     await this.http.request(`/rest/servicedeskapi/request/${key}/comment`, {
       method: 'POST',
-      body: { body: text, public: false },
-      schema: z.looseObject({ id: z.string() }),
-      signal,
-    });
-  }
-
-  /** A public comment on the customer request (`public: true`): the customer sees it in the portal and by e-mail. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const key = nativeTicketId(this.id, ticketId);
-    if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(key)) throw new ConnectorError(`"${ticketId}" is not a Jira issue key.`, 'config');
-    await this.http.request(`/rest/servicedeskapi/request/${key}/comment`, {
-      method: 'POST',
-      body: { body: text, public: true },
+      body: { body: text, public: audience === 'public' },
       schema: z.looseObject({ id: z.string() }),
       signal,
     });

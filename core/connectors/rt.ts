@@ -13,14 +13,15 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { TicketStatus, Message } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage, type TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  htmlToText,
+  START_AT,
   advanceTimeCursor,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   prefixedTicketId,
   ticketEvents,
@@ -30,24 +31,20 @@ import {
   type HttpConnectorOptions,
   type TimeCursor,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import type { JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
 
 const SERVICE = 'Request Tracker';
 /** RT writes this for a date that was never set. */
 const UNSET_DATE = '1970-01-01T00:00:00Z';
 
 export const RtConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('rt').default('rt'),
-  /** RT's web address, with its path if it has one: `https://rt.example.com` or `https://example.com/rt`. */
-  baseUrl: z.url(),
+  /** `baseUrl`: RT's web address, with its path if it has one: `https://rt.example.com` or `https://example.com/rt`. */
+  ...helpdeskIdentity('rt'),
   token: z.string().min(1, 'an RT auth token is needed'),
   /** Only this queue (name); default every queue the token can see. */
   queue: z.string().min(1).optional(),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   /**
    * The time zone RT reads TicketSQL dates in: the token user's preference, else RT's `$Timezone` (upstream's
    * default US/Eastern, Debian's the system zone). Optional: the connector measures the offset RT applies
@@ -171,31 +168,17 @@ export function ticketSqlTime(iso: string, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li)\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
+/** The tags after which RT's HTML message parts break a line. */
+const RT_LINE_BREAK = /<(br|\/p|\/div|\/li)\s*\/?>/gi;
 
 /** The connector for one RT instance. */
-export class RtConnector implements Connector {
+export class RtConnector extends HttpHelpdeskConnector<typeof RtConfigSchema> {
   readonly kind = 'rt';
-  readonly id: string;
-  private readonly config: z.output<typeof RtConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The offset RT reads TicketSQL dates at, as last measured. */
   private measured: { offsetMs: number; at: number } | null = null;
 
   constructor(config: RtConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` })));
-    this.id = this.config.id;
+    super(SERVICE, RtConfigSchema, config, policy, options, (c) => ({ authorization: `token ${c.token}` }), numericTicketId('an RT ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -319,22 +302,9 @@ export class RtConnector implements Connector {
     return { events, cursor: JSON.stringify(next.cursor), more: next.more };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
-    await this.http.request(`/REST/2.0/ticket/${id}/comment`, {
-      method: 'POST',
-      body: { Content: text, ContentType: 'text/plain' },
-      schema: z.unknown(),
-      signal,
-    });
-  }
-
-  /** RT's reply to the requestors (REST 2.0 `POST /ticket/:id/correspond`), which RT e-mails to them. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not an RT ticket id.`, 'config');
-    await this.http.request(`/REST/2.0/ticket/${id}/correspond`, {
+  /** A comment (internal) or RT's reply to the requestors (REST 2.0 `POST /ticket/:id/correspond`), which RT e-mails to them. */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
+    await this.http.request(`/REST/2.0/ticket/${id}/${audience === 'internal' ? 'comment' : 'correspond'}`, {
       method: 'POST',
       body: { Content: text, ContentType: 'text/plain' },
       schema: z.unknown(),
@@ -501,7 +471,7 @@ function messageText(parts: Attachment[]): string | undefined {
   const plain = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/plain'));
   if (plain?.Content) return plain.Content.trimEnd();
   const html = body.find((p) => (p.ContentType ?? '').toLowerCase().startsWith('text/html'));
-  if (html?.Content) return htmlToText(html.Content).trim();
+  if (html?.Content) return htmlToText(html.Content, RT_LINE_BREAK).trim();
   const files = parts.filter((p) => p.Filename).map((p) => `[attachment: ${p.Filename}]`);
   return files.length > 0 ? files.join('\n') : undefined;
 }

@@ -17,36 +17,33 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import type { FetchPage, TicketEvent } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  htmlToText,
+  START_AT,
   decodeCursor,
   lookBackFrom,
   pruneSeen,
   seenKey,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   toSecond,
   VendorTime,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
 } from './helpdeskEvents';
-import type { JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
 
 const SERVICE = 'Zammad';
 
 export const ZammadConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('zammad').default('zammad'),
-  /** `https://support.example.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://support.example.com` */
+  ...helpdeskIdentity('zammad'),
   token: z.string().min(1, 'a Zammad access token is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type ZammadConfig = z.input<typeof ZammadConfigSchema>;
@@ -106,32 +103,20 @@ const LookBackCursor = z.object({
 });
 type LookBackCursor = z.infer<typeof LookBackCursor>;
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li|\/blockquote)\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+/** Zammad's rich-text article as text: quotes break lines too, and runs of empty lines become one. */
+function articleText(html: string): string {
+  return htmlToText(html, /<(br|\/p|\/div|\/li|\/blockquote)\s*\/?>/gi)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
 
-export class ZammadConnector implements Connector {
+export class ZammadConnector extends HttpHelpdeskConnector<typeof ZammadConfigSchema> {
   readonly kind = 'zammad';
-  readonly id: string;
-  private readonly config: z.output<typeof ZammadConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** State name (lower case) → state type, read once per connector. */
   private stateTypes: Map<string, string> | null = null;
 
   constructor(config: ZammadConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, ZammadConfigSchema, config, policy, options, (c) => ({ authorization: `Token token=${c.token}`, secrets: [c.token] }), numericTicketId('a Zammad ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -209,28 +194,15 @@ export class ZammadConnector implements Connector {
     return { events, cursor: JSON.stringify(next), more: full };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
-    await this.http.request('/api/v1/ticket_articles', {
-      method: 'POST',
-      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: true, sender: 'Agent' },
-      schema: z.looseObject({ id: ZId }),
-      signal,
-    });
-  }
-
   /**
-   * A public article (`internal: false`) by the agent: the customer sees it on the ticket in Zammad's portal.
-   * It is a note, not an e-mail: sending mail would need the customer's address on every call, and Zammad then
-   * mails it through the group's channel only for `type: "email"`.
+   * An article by the agent: internal, or public (`internal: false`), which the customer sees on the ticket in
+   * Zammad's portal. A public one is a note, not an e-mail: sending mail would need the customer's address on
+   * every call, and Zammad then mails it through the group's channel only for `type: "email"`.
    */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zammad ticket id.`, 'config');
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
     await this.http.request('/api/v1/ticket_articles', {
       method: 'POST',
-      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: false, sender: 'Agent' },
+      body: { ticket_id: Number(id), body: text, content_type: 'text/plain', type: 'note', internal: audience === 'internal', sender: 'Agent' },
       schema: z.looseObject({ id: ZId }),
       signal,
     });
@@ -251,7 +223,7 @@ export class ZammadConnector implements Connector {
       messages.push({
         id: String(a.id),
         author,
-        text: html ? htmlToText(a.body) : a.body,
+        text: html ? articleText(a.body) : a.body,
         at: isoTime(a.created_at),
         ...(author === 'analyst' ? { internal: a.internal } : a.internal ? { internal: true } : {}),
       });

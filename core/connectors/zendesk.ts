@@ -21,41 +21,37 @@
 import { z } from 'zod';
 import type { EgressPolicy } from '../net/egress';
 import type { Message, TicketStatus } from '../formats/schemas';
-import { ConnectorError, type Connector, type FetchPage, type TicketEvent } from './connector';
+import { ConnectorError, type FetchPage } from './connector';
 import {
-  CONNECTOR_ID,
+  helpdeskIdentity,
+  START_AT,
   decodeCursor,
   isoTime,
   lastByKey,
-  nativeTicketId,
   parseItem,
   ticketEvents,
   VendorTime,
   type HttpConnectorOptions,
   firstSyncStart,
-  httpConnectorParts,
   budgetPageSize,
-  DEFAULT_RATE_WAIT_MS,
-  isRateLimit,
+  deliverUntilRateLimited,
   PartialPageSchema,
   prefixedTicketId,
   rateLimitOf,
   seenKey,
 } from './helpdeskEvents';
-import { basicAuth, type JsonHttpClient } from './http';
+import { HttpHelpdeskConnector, numericTicketId, type WriteBackAudience } from './httpHelpdeskConnector';
+import { basicAuth } from './http';
 
 const SERVICE = 'Zendesk';
 
 export const ZendeskConfigSchema = z.object({
-  id: CONNECTOR_ID,
-  kind: z.literal('zendesk').default('zendesk'),
-  /** `https://{subdomain}.zendesk.com` */
-  baseUrl: z.url(),
+  /** `baseUrl`: `https://{subdomain}.zendesk.com` */
+  ...helpdeskIdentity('zendesk'),
   /** The agent's e-mail address the API token belongs to. */
   email: z.string().min(3, 'the e-mail address of the agent who made the API token'),
   token: z.string().min(1, 'a Zendesk API token is needed'),
-  /** Where a first sync starts (ISO 8601); default 30 days back. */
-  startAt: z.iso.datetime({ offset: true }).optional(),
+  startAt: START_AT,
   /** Tickets per export page (Zendesk allows up to 1000; each ticket also costs one comments request). */
   pageSize: z.number().int().min(1).max(1000).default(100),
 });
@@ -124,18 +120,13 @@ export function mapZendeskStatus(status: string): TicketStatus | 'deleted' {
   return STATUS[status] ?? 'open';
 }
 
-export class ZendeskConnector implements Connector {
+export class ZendeskConnector extends HttpHelpdeskConnector<typeof ZendeskConfigSchema> {
   readonly kind = 'zendesk';
-  readonly id: string;
-  private readonly config: z.output<typeof ZendeskConfigSchema>;
-  private readonly http: JsonHttpClient;
-  private readonly warn: (message: string) => void;
   /** The account's requests per minute, as Zendesk's headers last said. */
   private perMinute: number | undefined;
 
   constructor(config: ZendeskConfig, policy: EgressPolicy, options: HttpConnectorOptions = {}) {
-    ({ config: this.config, warn: this.warn, http: this.http } = httpConnectorParts(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] })));
-    this.id = this.config.id;
+    super(SERVICE, ZendeskConfigSchema, config, policy, options, (c) => ({ authorization: basicAuth(`${c.email}/token`, c.token), secrets: [c.token] }), numericTicketId('a Zendesk ticket id'));
   }
 
   async testConnection(signal: AbortSignal): Promise<void> {
@@ -172,43 +163,34 @@ export class ZendeskConnector implements Connector {
       const t = parseItem(ZendeskTicket, item, `${SERVICE} export tickets.${i}`, this.warn);
       if (t) tickets.push(t);
     });
-    const events: TicketEvent[] = [];
     const done = new Set(position.done);
-    let read = 0;
     // The export may list a ticket more than once; its last copy is its newest state.
-    for (const t of lastByKey(tickets, (t) => String(t.id))) {
+    const live = lastByKey(tickets, (t) => String(t.id)).flatMap((t) => {
       const status = mapZendeskStatus(t.status);
-      if (status === 'deleted') continue;
-      const key = seenKey(t.id, t.updated_at);
-      if (done.has(key)) continue; // delivered before this page was rate-limited
-      let messages: Message[];
-      try {
-        messages = await this.comments(t, signal);
-      } catch (error) {
-        if (!isRateLimit(error) || read === 0) throw error;
-        const partial: ZdCursor = { after: position.after, start: position.start, perPage, done: [...done] };
-        return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs: error.retryAfterMs ?? DEFAULT_RATE_WAIT_MS };
-      }
-      done.add(key);
-      read++;
+      return status === 'deleted' ? [] : [{ t, status }];
+    });
+    const { events, retryAfterMs } = await deliverUntilRateLimited(live, done, ({ t }) => seenKey(t.id, t.updated_at), async ({ t, status }) => {
+      const messages = await this.comments(t, signal);
       const merged = status === 'closed' && (t.tags ?? []).includes('closed_by_merge');
       const target = merged ? [...messages].reverse().map((m) => MERGED_INTO.exec(m.text)?.[1]).find(Boolean) : undefined;
-      events.push(
-        ...ticketEvents(this.id, {
-          nativeId: t.id,
-          subject: t.subject ?? undefined,
-          status,
-          statusSince: statusSince.get(t.id) ? isoTime(statusSince.get(t.id)!) : undefined,
-          team: t.group_id != null ? groups.get(t.group_id) : undefined,
-          requester: t.requester_id != null ? String(t.requester_id) : undefined,
-          tags: t.tags ?? undefined,
-          createdAt: isoTime(t.created_at),
-          updatedAt: isoTime(t.updated_at),
-          messages,
-          // Closed by a merge: the desk closes it, learning skips it (null when the note does not name the target).
-          ...(merged ? { extra: { mergedInto: target ? prefixedTicketId(this.id, target) : null } } : {}),
-        }),
-      );
+      return ticketEvents(this.id, {
+        nativeId: t.id,
+        subject: t.subject ?? undefined,
+        status,
+        statusSince: statusSince.get(t.id) ? isoTime(statusSince.get(t.id)!) : undefined,
+        team: t.group_id != null ? groups.get(t.group_id) : undefined,
+        requester: t.requester_id != null ? String(t.requester_id) : undefined,
+        tags: t.tags ?? undefined,
+        createdAt: isoTime(t.created_at),
+        updatedAt: isoTime(t.updated_at),
+        messages,
+        // Closed by a merge: the desk closes it, learning skips it (null when the note does not name the target).
+        ...(merged ? { extra: { mergedInto: target ? prefixedTicketId(this.id, target) : null } } : {}),
+      });
+    });
+    if (retryAfterMs !== undefined) {
+      const partial: ZdCursor = { after: position.after, start: position.start, perPage, done: [...done] };
+      return { events, cursor: JSON.stringify(partial), more: true, retryAfterMs };
     }
     // With no new ticket Zendesk may leave the cursor out; the old position is still where to continue.
     const after = data.after_cursor ?? position.after;
@@ -216,24 +198,11 @@ export class ZendeskConnector implements Connector {
     return { events, cursor: JSON.stringify(next), more: !data.end_of_stream };
   }
 
-  async postNote(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
+  /** A comment on the ticket; a public one (`public: true`) Zendesk e-mails to the requester. */
+  protected async writeBack(id: string, text: string, audience: WriteBackAudience, signal: AbortSignal): Promise<void> {
     await this.http.request(`/api/v2/tickets/${id}.json`, {
       method: 'PUT',
-      body: { ticket: { comment: { body: text, public: false } } },
-      schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
-      signal,
-    });
-  }
-
-  /** A public comment (`public: true`), which Zendesk e-mails to the requester. */
-  async postReply(ticketId: string, text: string, signal: AbortSignal): Promise<void> {
-    const id = nativeTicketId(this.id, ticketId);
-    if (!/^\d+$/.test(id)) throw new ConnectorError(`"${ticketId}" is not a Zendesk ticket id.`, 'config');
-    await this.http.request(`/api/v2/tickets/${id}.json`, {
-      method: 'PUT',
-      body: { ticket: { comment: { body: text, public: true } } },
+      body: { ticket: { comment: { body: text, public: audience === 'public' } } },
       schema: z.looseObject({ ticket: z.looseObject({ id: ZendeskId }) }),
       signal,
     });

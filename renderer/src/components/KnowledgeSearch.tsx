@@ -7,6 +7,8 @@ import type { KnowledgeHit } from '../api/contractTypes';
 import { searchSelectors } from '../store/copilot/slices/search/selectors';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { hitExcerpt, hitHeading, kindLabel, sourceLabel } from './knowledgeHitText';
+import { ResultsStatus } from './ResultsStatus';
+import { WordsInput } from './WordsInput';
 
 /** Search box plus results. */
 export function KnowledgeSearch() {
@@ -29,28 +31,13 @@ export function KnowledgeSearch() {
       <form role="search" aria-label="Search knowledge" className="search-form" onSubmit={onSubmit}>
         <label htmlFor="knowledge-query">Search approved knowledge</label>
         <div className="search-row">
-          <input
-            id="knowledge-query"
-            type="search"
-            value={query}
-            placeholder="e.g. VPN drops after the laptop wakes"
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(event) => setQuery(event.target.value)}
-          />
+          <WordsInput id="knowledge-query" type="search" value={query} placeholder="e.g. VPN drops after the laptop wakes" onChange={setQuery} />
           <button type="submit" disabled={searching}>
             Search
           </button>
         </div>
       </form>
-      <p className="results-summary" role="status" aria-live="polite">
-        {summary}
-      </p>
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ResultsStatus summary={summary} error={error} />
       {results.length > 0 && (
         <ol className="results" aria-label="Search results">
           {results.map((hit) => (

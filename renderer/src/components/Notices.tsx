@@ -7,11 +7,16 @@ export function Notices({ notice, error }: { notice: string | null | undefined; 
           {notice}
         </p>
       )}
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </>
   );
+}
+
+/** What went wrong, announced at once; nothing when nothing did. */
+export function ErrorAlert({ error }: { error: string | null | undefined }) {
+  return error ? (
+    <p className="notice error" role="alert">
+      {error}
+    </p>
+  ) : null;
 }

@@ -1,23 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { askAboutTicket, summarizeTicket } from '../../../core/assist/explicitAsk';
 import type { KnowledgeSource } from '../../../core/assist/knowledgeSource';
-import type { Ticket } from '../../../core/formats/schemas';
 import type { LlmError } from '../../../core/llm/languageModel';
 import { OllamaClient } from '../../../core/llm/ollamaClient';
 import { stored } from '../../fixtures/storeEntries';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
+import { thread } from '../../fixtures/tickets';
 
 const MTU = stored({ id: 'kb-vpn-mtu', title: 'VPN drops on small MTU', body: 'Lower the tunnel MTU to 1380.' });
 const source: KnowledgeSource = { name: 'team', search: async () => [{ entry: MTU, similarity: 0.7, fused: 1, textRank: 0, vectorRank: 0 }] };
-const ticket: Ticket = {
-  id: 'T-1',
-  subject: 'VPN drops',
-  status: 'open',
-  messages: [
-    { id: '1', author: 'customer', text: 'My VPN disconnects every few minutes at the hotel.' },
-    { id: '2', author: 'analyst', text: 'Which client version?' },
-  ],
-};
+const ticket = thread(
+  { id: 'T-1', subject: 'VPN drops', status: 'open' },
+  'My VPN disconnects every few minutes at the hotel.',
+  'Which client version?',
+);
 
 describe('asking about a ticket', () => {
   let server: FakeOllama | undefined;

@@ -6,23 +6,19 @@ import { SuggestionSchema } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
 import { tempFolder } from '../../support/tempFolder';
+import { thread } from '../../fixtures/tickets';
 
 async function workDir(): Promise<string> {
   return tempFolder('vigil-replay-test-');
 }
 
-const vpnClosed = {
-  id: 'T-1',
-  subject: 'VPN drops',
-  status: 'closed',
-  messages: [
-    { id: '1', author: 'customer', text: 'Hi, my VPN disconnects every 10 minutes on hotel wifi.' },
-    { id: '2', author: 'analyst', text: 'Which client version do you use?' },
-    { id: '3', author: 'customer', text: 'Version 5.2 on Windows.' },
-    { id: '4', author: 'analyst', text: 'Lower the tunnel MTU to 1380 in the client settings; that stops the drops.' },
-  ],
-  resolution: 'Lower the tunnel MTU to 1380 in the client settings.',
-};
+const vpnClosed = thread(
+  { id: 'T-1', subject: 'VPN drops', status: 'closed', resolution: 'Lower the tunnel MTU to 1380 in the client settings.' },
+  'Hi, my VPN disconnects every 10 minutes on hotel wifi.',
+  'Which client version do you use?',
+  'Version 5.2 on Windows.',
+  'Lower the tunnel MTU to 1380 in the client settings; that stops the drops.',
+);
 const vpnNew = {
   id: 'T-2',
   status: 'open',

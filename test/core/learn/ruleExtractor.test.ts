@@ -2,22 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../core/formats/schemas';
 import { extractWithRules } from '../../../core/learn/ruleExtractor';
+import { thread } from '../../fixtures/tickets';
 
-const printer: Ticket = {
-  id: 'T-300',
-  subject: 'Printer offline',
-  status: 'solved',
-  requester: 'Ben Ortiz',
-  messages: [
-    { id: '1', author: 'customer', text: 'Hello,\nthe office printer shows offline since 2026-03-02 on my laptop.\nRegards,\nBen' },
-    { id: '2', author: 'analyst', text: 'Which laptop model do you use?' },
-    { id: '3', author: 'customer', text: 'A ThinkPad T14.' },
-    { id: '4', author: 'analyst', text: 'Hi Ben, remove the printer under Settings > Printers, then add it again by its IP address. Let me know if it helps!' },
-    { id: '5', author: 'customer', text: 'That worked. Also, how do I print double-sided by default?' },
-    { id: '6', author: 'analyst', text: 'Open Printing preferences, choose the Layout tab and set Print on both sides as the default.' },
-    { id: '7', author: 'customer', text: 'Perfect, thanks!' },
-  ],
-};
+const printer = thread(
+  { id: 'T-300', subject: 'Printer offline', status: 'solved', requester: 'Ben Ortiz' },
+  'Hello,\nthe office printer shows offline since 2026-03-02 on my laptop.\nRegards,\nBen',
+  'Which laptop model do you use?',
+  'A ThinkPad T14.',
+  'Hi Ben, remove the printer under Settings > Printers, then add it again by its IP address. Let me know if it helps!',
+  'That worked. Also, how do I print double-sided by default?',
+  'Open Printing preferences, choose the Layout tab and set Print on both sides as the default.',
+  'Perfect, thanks!',
+);
 
 describe('the rule-based extractor', () => {
   it('learns the problem with its resolution, clean of names, dates and pleasantries', () => {
@@ -67,15 +63,11 @@ describe('the rule-based extractor', () => {
   });
 
   it('keeps product names in learned text: "Hi, my VPN connection keeps dropping" stays about the VPN (issue 17)', () => {
-    const ticket: Ticket = {
-      id: 'T-17',
-      subject: 'Drops every few minutes',
-      status: 'solved',
-      messages: [
-        { id: '1', author: 'customer', text: 'Hi, my VPN connection keeps dropping every few minutes.\nThanks,\nAna' },
-        { id: '2', author: 'analyst', text: 'Hi Ana, lower the tunnel MTU to 1380 in the VPN client settings, then reconnect.' },
-      ],
-    };
+    const ticket = thread(
+      { id: 'T-17', subject: 'Drops every few minutes', status: 'solved' },
+      'Hi, my VPN connection keeps dropping every few minutes.\nThanks,\nAna',
+      'Hi Ana, lower the tunnel MTU to 1380 in the VPN client settings, then reconnect.',
+    );
     const [entry] = extractWithRules(ticket).candidates;
     expect(entry?.question).toBe('Drops every few minutes my VPN connection keeps dropping every few minutes.');
     expect(entry?.answer).toBe('Lower the tunnel MTU to 1380 in the VPN client settings, then reconnect.');
@@ -102,20 +94,13 @@ describe('the rule-based extractor', () => {
   });
 
   it('learns an analyst reply that answers and then offers more as the resolution, without the offer', () => {
-    const ticket: Ticket = {
-      id: 'T-18',
-      status: 'solved',
-      messages: [
-        { id: '1', author: 'customer', text: 'Outlook asks for my password again every hour.' },
-        { id: '2', author: 'analyst', text: 'Which Outlook version do you use?' },
-        { id: '3', author: 'customer', text: 'The new Outlook for Windows.' },
-        {
-          id: '4',
-          author: 'analyst',
-          text: 'Remove the saved credentials in Credential Manager, then sign in again. Did that help? Anything else I can do?',
-        },
-      ],
-    };
+    const ticket = thread(
+      { id: 'T-18', status: 'solved' },
+      'Outlook asks for my password again every hour.',
+      'Which Outlook version do you use?',
+      'The new Outlook for Windows.',
+      'Remove the saved credentials in Credential Manager, then sign in again. Did that help? Anything else I can do?',
+    );
     const [entry] = extractWithRules(ticket).candidates;
     expect(entry?.answer).toBe('Remove the saved credentials in Credential Manager, then sign in again.');
     expect(entry?.path).toEqual([

@@ -4,20 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { writePrivacySettings } from '../../../core/privacy/privacySettings';
-import type { Ticket } from '../../../core/formats/schemas';
 import { redactTicket } from '../../../core/privacy/redaction';
+import { thread } from '../../fixtures/tickets';
 
-const ticket: Ticket = {
-  id: 'T-7',
-  status: 'closed',
-  subject: 'Refund for Jonas Berger',
-  requester: 'Jonas Berger',
-  messages: [
-    { id: '1', author: 'customer', text: 'Hi, Jonas here (jonas.berger@example.de). My card 5555 5555 5555 4444 was charged twice for the same order.' },
-    { id: '2', author: 'analyst', text: 'Refunded the duplicate charge; it reaches the card in 5 working days.' },
-  ],
-  resolution: 'Refunded the duplicate charge to the card; it arrives within 5 working days.',
-};
+const ticket = thread(
+  { id: 'T-7', status: 'closed', subject: 'Refund for Jonas Berger', requester: 'Jonas Berger', resolution: 'Refunded the duplicate charge to the card; it arrives within 5 working days.' },
+  'Hi, Jonas here (jonas.berger@example.de). My card 5555 5555 5555 4444 was charged twice for the same order.',
+  'Refunded the duplicate charge; it reaches the card in 5 working days.',
+);
 
 describe('redaction before storage', () => {
   it('redacts every text field of a ticket, the requester included, and keeps ids', () => {

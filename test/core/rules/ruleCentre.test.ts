@@ -10,6 +10,7 @@ import { TrustList } from '../../../core/packs/trustList';
 import { tempFolder } from '../../support/tempFolder';
 import { NETWORK_ENTRIES, newKey, writePack } from '../packs/packFixtures';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';
+import { thread } from '../../fixtures/tickets';
 
 const embedder = new HashedEmbedder();
 const open: CopilotService[] = [];
@@ -160,15 +161,12 @@ describe('the rule centre', () => {
         negativeExamples: ['How do I cancel a single order?'],
       },
     });
-    const t: Ticket = {
-      id: 'T-9',
-      status: 'open',
-      messages: [
-        { id: '1', author: 'customer', text: 'The invoice is wrong again' },
-        { id: '2', author: 'analyst', text: 'Sorry, let me check the invoice.' },
-        { id: '3', author: 'customer', text: 'If this happens once more I will cancel my contract' },
-      ],
-    };
+    const t = thread(
+      { id: 'T-9', status: 'open' },
+      'The invoice is wrong again',
+      'Sorry, let me check the invoice.',
+      'If this happens once more I will cancel my contract',
+    );
     expect((await s.checkAlerts(t, 2, 0)).map((a) => a.reason)).toContain('churn-risk');
     const asked = server.requests.filter((r) => r.path === '/api/chat' && JSON.stringify(r.body).includes('interest rule'));
     expect(asked).toHaveLength(1);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { peopleNamesIn } from '../../../core/text/peopleNames';
 import type { Ticket } from '../../../core/formats/schemas';
+import { thread } from '../../fixtures/tickets';
 
 /** Acronyms of products and protocols: never a person's name, whatever the greeting before them. */
 const acronym = fc.stringMatching(/^[A-Z]{2,5}$/);
@@ -11,23 +12,15 @@ const problem = fc.constantFrom('connection keeps dropping', 'login fails every 
 const firstName = fc.constantFrom('Ana', 'Ben', 'Carla', 'David', 'Elena', 'Farid', 'Grace', "O'Neil", 'Keiko');
 const greeting = fc.constantFrom('Hi', 'Hello', 'Hey', 'Dear', 'Thanks', 'Thank you');
 
-const ticketOf = (...texts: string[]): Ticket => ({
-  id: 'T-1',
-  status: 'closed',
-  messages: texts.map((text, i) => ({ id: String(i + 1), author: i % 2 === 0 ? 'customer' : 'analyst', text })),
-});
+const ticketOf = (...texts: string[]): Ticket => thread({ id: 'T-1', status: 'closed' }, ...texts);
 
 describe('the people named in a ticket', () => {
   it('finds the people of a ticket: requester, greetings, sign-offs, introductions', () => {
-    const ticket: Ticket = {
-      id: 'T-1',
-      status: 'closed',
-      requester: 'Ana Lopez',
-      messages: [
-        { id: '1', author: 'customer', text: 'My name is Carla Diaz and my card is blocked.\nThanks,\nCarla' },
-        { id: '2', author: 'analyst', text: 'Hi Carla, unblock it under Card settings.' },
-      ],
-    };
+    const ticket = thread(
+      { id: 'T-1', status: 'closed', requester: 'Ana Lopez' },
+      'My name is Carla Diaz and my card is blocked.\nThanks,\nCarla',
+      'Hi Carla, unblock it under Card settings.',
+    );
     expect(peopleNamesIn(ticket).sort()).toEqual(['Ana', 'Carla', 'Diaz', 'Lopez']);
   });
 

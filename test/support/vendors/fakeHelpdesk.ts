@@ -205,6 +205,33 @@ export class FakeHelpdesk {
   }
 }
 
+/**
+ * What every vendor fake is built on: its routed loopback server, started and closed the same way, and the clock
+ * its changes are stamped with (each vendor moves it by its own step).
+ */
+export abstract class VendorFake {
+  readonly server: FakeHelpdesk;
+  /** The fake's clock (ms since the epoch); every fake starts on the same morning. */
+  protected clock = Date.parse('2026-03-01T09:00:00Z');
+
+  protected constructor(options: FakeHelpdeskOptions) {
+    this.server = new FakeHelpdesk(options);
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+}
+
 /** `Basic` credentials from a request, or null. */
 export function basicCredentials(req: RecordedRequest): { user: string; password: string } | null {
   const header = req.headers.authorization ?? '';

@@ -17,7 +17,7 @@
  * `X-RateLimit-Total`, `X-RateLimit-Remaining` and `X-RateLimit-Used-CurrentRequest`; each `include` costs one
  * credit more (`include=description,stats` costs 3); past the budget `429` with `Retry-After` (seconds).
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
+import { basicCredentials, VendorFake, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const FRESHDESK_KEY = 'fd-key-Q3m9ZtW2pLx7';
 
@@ -49,17 +49,15 @@ export interface FdTicketRecord {
   conversations: FdConversation[];
 }
 
-export class FakeFreshdesk {
-  readonly server: FakeHelpdesk;
+export class FakeFreshdesk extends VendorFake {
   readonly tickets = new Map<number, FdTicketRecord>();
   /** When true, changes keep the same time stamp (many updates in one second). */
   frozenClock = false;
-  private clock = Date.parse('2026-03-01T09:00:00Z');
   private nextId = 1;
   private nextConversationId = 70_000;
 
   constructor() {
-    this.server = new FakeHelpdesk({
+    super({
       authorized: (req) => {
         const c = basicCredentials(req);
         return c?.user === FRESHDESK_KEY && c.password === 'X';
@@ -87,19 +85,6 @@ export class FakeFreshdesk {
       }),
       body: { code: 'rate_limit_exceeded', message: 'You have exceeded the limit of requests per minute' },
     });
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   private tick(): string {

@@ -25,7 +25,7 @@
  *
  * Issue descriptions are Atlassian Document Format, as in API v3.
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
+import { basicCredentials, VendorFake, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const JSM_EMAIL = 'ana@acme.test';
 export const JSM_TOKEN = 'ATATT3xFfGF0-jsm-token-a8d2';
@@ -89,8 +89,7 @@ function jqlDateToUtc(text: string, timeZone: string): number {
 
 const JQL = /^project = "([A-Z][A-Z0-9_]+)" AND updated >= "([^"]+)" ORDER BY updated ASC, key ASC$/;
 
-export class FakeJsm {
-  readonly server: FakeHelpdesk;
+export class FakeJsm extends VendorFake {
   readonly issues = new Map<string, JsmIssue>();
   /** What the search index holds: each issue's update time as last indexed. */
   private readonly indexed = new Map<string, number>();
@@ -101,12 +100,11 @@ export class FakeJsm {
   /** The account's time zone (JQL dates are read in it). */
   timeZone = 'Europe/Berlin';
   readonly projectKey = 'HELP';
-  private clock = Date.parse('2026-03-01T09:00:00Z');
   private next = 1;
   private nextComment = 10_000;
 
   constructor() {
-    this.server = new FakeHelpdesk({
+    super({
       authorized: (req) => {
         const c = basicCredentials(req);
         return c?.user === JSM_EMAIL && c.password === JSM_TOKEN;
@@ -136,19 +134,6 @@ export class FakeJsm {
     this.server.on('GET', '/rest/servicedeskapi/request/:key/participant', (req, p) => this.participantsOf(req, p.key!));
     this.server.on('GET', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.comments(req, p.key!));
     this.server.on('POST', '/rest/servicedeskapi/request/:key/comment', (req, p) => this.addComment(req, p.key!));
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   /** Runs the indexing: every change so far becomes searchable. */

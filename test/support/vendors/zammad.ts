@@ -20,7 +20,7 @@
  *   search sees the ticket as it was last indexed (or not at all).
  * - `Authorization: Token token=…`; a bad token is `401 {"error": "Invalid token!", "error_human": …}`.
  */
-import { FakeHelpdesk, type RecordedRequest, type Reply } from './fakeHelpdesk';
+import { VendorFake, type RecordedRequest, type Reply } from './fakeHelpdesk';
 
 export const ZAMMAD_TOKEN = 'zm-7hQ2xV9kLm3pR8tW';
 
@@ -54,8 +54,7 @@ const STATE_TYPES: Record<number, string> = { 1: 'new', 2: 'open', 3: 'pending r
 
 const RANGE = /^updated_at:\["([^"]+)" TO \*\]$/;
 
-export class FakeZammad {
-  readonly server: FakeHelpdesk;
+export class FakeZammad extends VendorFake {
   readonly tickets = new Map<number, ZammadTicketRecord>();
   /** The search index: what the background job last indexed of each ticket. */
   private readonly index = new Map<number, ZammadTicketRecord>();
@@ -71,12 +70,11 @@ export class FakeZammad {
     { id: 6, name: 'removed', state_type_id: 7 },
     { id: 7, name: 'pending close', state_type_id: 4 },
   ];
-  private clock = Date.parse('2026-03-01T09:00:00.000Z');
   private nextId = 1;
   private nextArticle = 300;
 
   constructor() {
-    this.server = new FakeHelpdesk({
+    super({
       authorized: (req) => req.headers.authorization === `Token token=${ZAMMAD_TOKEN}`,
       unauthorized: { body: { error: 'Invalid token!', error_human: 'Invalid token!' } },
       notFound: { body: { error: "Couldn't find Ticket", error_human: "Couldn't find Ticket" } },
@@ -92,19 +90,6 @@ export class FakeZammad {
     }));
     this.server.on('GET', '/api/v1/ticket_articles/by_ticket/:id', (_req, p) => this.articles(Number(p.id)));
     this.server.on('POST', '/api/v1/ticket_articles', (req) => this.addArticle(req));
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   private tick(): string {

@@ -18,7 +18,7 @@
  * export also leaves out tickets updated in the last minute (it reads up to a minute behind); not modelled here:
  * the connector's cursor is Zendesk's own, so such a ticket comes in the next page.
  */
-import { basicCredentials, FakeHelpdesk, type RecordedRequest } from './fakeHelpdesk';
+import { basicCredentials, VendorFake, type RecordedRequest } from './fakeHelpdesk';
 
 export interface ZendeskUser {
   id: number;
@@ -65,8 +65,7 @@ function decodeCursor(cursor: string): { ts: number; id: number } | null {
   return m ? { ts: Number(m[1]) * 1000, id: Number(m[2]) } : null;
 }
 
-export class FakeZendesk {
-  readonly server: FakeHelpdesk;
+export class FakeZendesk extends VendorFake {
   readonly users = new Map<number, ZendeskUser>([
     [1, { id: 1, name: 'Ana Agent', email: ZENDESK_EMAIL, role: 'agent' }],
     [2, { id: 2, name: 'Carl Customer', email: 'carl@example.com', role: 'end-user' }],
@@ -77,11 +76,9 @@ export class FakeZendesk {
   duplicateNext: number[] = [];
   private nextId = 100;
   private nextCommentId = 5000;
-  /** The fake's clock: every change is one second after the previous. */
-  private clock = Date.parse('2026-03-01T09:00:00Z');
 
   constructor() {
-    this.server = new FakeHelpdesk({
+    super({
       authorized: (req) => {
         const c = basicCredentials(req);
         return c?.user === `${ZENDESK_EMAIL}/token` && c.password === ZENDESK_TOKEN;
@@ -112,19 +109,6 @@ export class FakeZendesk {
         body: { error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' },
       },
     );
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  get url(): string {
-    return this.server.url;
   }
 
   private tick(): string {

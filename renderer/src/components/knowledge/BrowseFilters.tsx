@@ -7,6 +7,7 @@ import type { EntryOrigin, EntrySummary } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { knowledgeSelectors } from '../../store/copilot/slices/knowledge/selectors';
 import { KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS } from './entryText';
+import { WordsInput } from '../WordsInput';
 
 type EntryStatus = EntrySummary['status'];
 type EntryKind = EntrySummary['kind'];
@@ -75,15 +76,7 @@ export function BrowseFilters() {
       <div className="browse-field browse-text">
         <label htmlFor="browse-text">Filter by words</label>
         <div className="search-row">
-          <input
-            id="browse-text"
-            type="text"
-            value={text}
-            placeholder="e.g. printer tray"
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setText(e.target.value)}
-          />
+          <WordsInput id="browse-text" type="text" value={text} placeholder="e.g. printer tray" onChange={setText} />
           <button type="submit">Filter</button>
           {filter.text && (
             <button

@@ -10,6 +10,7 @@ import { BrowseFilters } from './BrowseFilters';
 import { EntryDetailPanel } from './EntryDetailPanel';
 import { EntryList } from './EntryList';
 import './knowledgeBrowser.css';
+import { ResultsStatus } from '../ResultsStatus';
 
 export function KnowledgeBrowser() {
   const loadEntries = useCopilotStore((state) => state.loadEntries);
@@ -36,14 +37,7 @@ export function KnowledgeBrowser() {
       <h2 id="browse-heading">Browse knowledge</h2>
       <p className="review-help">Keys in the list: J/K or arrows move, Enter opens, E edits; in an entry, E edits and Escape closes.</p>
       <BrowseFilters />
-      <p className="results-summary" role="status" aria-live="polite">
-        {summary}
-      </p>
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ResultsStatus summary={summary} error={error} />
       <div className={openId ? 'browse-panes with-detail' : 'browse-panes'}>
         <EntryList />
         <EntryDetailPanel onClose={onClose} />
