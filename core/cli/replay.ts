@@ -8,6 +8,7 @@
  * quiet for the team's delay in the recording, and a replay makes the same decisions on every run. Messages
  * without an `at` do not move the clock; at the end it moves past every delay, so each pending review runs.
  */
+import { MAX_REVIEW_WAITS } from '../learn/delayedReview';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,8 @@ export interface ReplayReview {
   kept: number;
   modified: number;
   retired: number;
+  /** Times the review waited for more conversation (`pending`) before deciding. */
+  pending: number;
   /** Every verdict, in the order given. */
   verdicts: DelayedReviewResult[];
   /** Shown answers after the review that cited an entry it had modified, and how many said what the analyst said. */
@@ -163,7 +166,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     entriesLearned: 0,
     latencyMs: { p50: 0, p95: 0, max: 0 },
     llmLatencyMs: null,
-    review: { tickets: 0, kept: 0, modified: 0, retired: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
+    review: { tickets: 0, kept: 0, modified: 0, retired: 0, pending: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
     answers: { compared: 0, sameAsAnalyst: 0 },
     retiredByFeedback: 0,
     perTicket: [],
@@ -188,13 +191,17 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     summary.review.tickets += due.length;
     for (const verdict of verdicts) {
       summary.review.verdicts.push(verdict);
+      if (verdict.action === 'pending') {
+        summary.review.pending++;
+        continue;
+      }
       const key = verdict.action === 'keep' ? 'kept' : verdict.action === 'modify' ? 'modified' : 'retired';
       summary.review[key]++;
       if (record) record.reviewed[key]++;
       if (verdict.action === 'modify') {
         modifiedByReview.add(verdict.entryId);
         // `--learn auto` approves what the loop proposes as an analyst would, the review's corrections included.
-        const [entry] = (await service.getEntries([verdict.entryId])).values();
+        const [entry] = (await service.getEntries([verdict.proposalId ?? verdict.entryId])).values();
         if (options.learn !== 'off' && entry?.status === 'proposed') await service.learning.approveEntry(entry.id, 'replay:auto');
       }
     }
@@ -323,9 +330,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       summary.tickets++;
       options.onTicket?.(summary.tickets, last);
     }
-    // The queue ends: every ticket still waiting is quiet for good, so its review runs now.
-    now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
-    await reviewDue(null);
+    // The queue ends: every ticket still waiting is quiet for good, so its review runs now (again after each wait
+    // for more conversation, until the review stops waiting).
+    for (let round = 0; round <= MAX_REVIEW_WAITS && (round === 0 || service.learning.scheduler.size > 0); round++) {
+      now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
+      await reviewDue(null);
+    }
     summary.llm = service.llmStatus();
   } finally {
     await writer.close();

@@ -14,7 +14,7 @@ import { sourceTicketOf, type EntryStatus, type StoredEntry } from '../knowledge
 import type { LanguageModel } from '../llm/languageModel';
 import type { AuditLog } from '../privacy/auditLog';
 import { createAutomaticSnapshot } from '../privacy/rollback';
-import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, type Clock, type ReviewVerdict } from './delayedReview';
+import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, MAX_REVIEW_WAITS, type Clock, type ReviewVerdict } from './delayedReview';
 import { EntryHistory, type HistoryRecord } from '../knowledge/entryHistory';
 import { LearningLoop, type LearnOutcome } from './learningLoop';
 import { loadLearningSettings, saveLearningSettings, type LearnMode, type LearningSettings } from './learningSettings';
@@ -34,6 +34,8 @@ export interface DelayedReviewResult extends ReviewVerdict {
   ticketId: string;
   /** The entry the suggestion cited; `entryId` is the one judged (a cited case's Q&A, when it has one). */
   citedEntryId: string;
+  /** For `modify` under the `review` policy: the proposed correction waiting for approval (the entry keeps serving). */
+  proposalId?: string;
 }
 
 /** An analyst's decision on a proposed entry; `edit` approves it with their changes. */
@@ -254,9 +256,13 @@ export class Learning {
   }
 
   /**
-   * Judges the entries cited on every ticket that has been quiet for the team's delay (default 20 minutes):
-   * keep, modify (a corrected version) or retire. Shown suggestions the analyst never touched are recorded as
-   * `ignored`. Returns every verdict and announces the entries changed; the app calls this on a timer.
+   * Judges the entries cited on every ticket due for its review (the team's delay, default 20 minutes of further
+   * conversation since the suggestion, or that long quiet): keep, modify, retire or pending. Pending (nobody has
+   * answered since the suggestion) leaves the whole ticket waiting for more conversation, at most
+   * `MAX_REVIEW_WAITS` times. A modification never withdraws a serving entry: under `review: always` the
+   * correction waits in the queue beside it, otherwise it replaces it at once. Every decision is written to the
+   * entry's history with its reason. Shown suggestions the analyst never touched are recorded as `ignored`.
+   * Returns every verdict and announces the entries changed; the app calls this on a timer.
    */
   async runDelayedReview(): Promise<DelayedReviewResult[]> {
     const { feedback, scheduler, desk, settings, clock, model } = this;
@@ -264,6 +270,8 @@ export class Learning {
     for (const { ticketId, ticket } of scheduler.due(settings.delayedReviewMinutes)) {
       const events = feedback.eventsOf(ticketId);
       const shownIds = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
+      const mayWait = scheduler.waits(ticketId) < MAX_REVIEW_WAITS;
+      const judged: Array<{ verdict: ReviewVerdict; entry: StoredEntry; cited: StoredEntry; about: SuggestionEvent[] }> = [];
       for (const entryId of shownIds) {
         const cited = await this.store.get(entryId);
         if (!cited || cited.status === 'retired') continue;
@@ -272,30 +280,50 @@ export class Learning {
         const answerEntry = source ? await this.store.get(`qa-${source}`) : null;
         const entry = answerEntry && answerEntry.status !== 'retired' ? answerEntry : cited;
         const about = events.filter((e) => e.entryIds[0] === entryId);
+        const verdict = model ? await judgeWithLlm(model, entry, ticket, about, { mayWait }) : judgeByRules(entry, ticket, about, { mayWait });
+        judged.push({ verdict, entry, cited, about });
+      }
+      const at = clock().toISOString();
+      if (judged.some((j) => j.verdict.action === 'pending')) {
+        // Wait for more conversation: nothing changes yet, and the ticket's events stay for the next look.
+        scheduler.wait(ticketId);
+        for (const { verdict, entry, cited } of judged.filter((j) => j.verdict.action === 'pending')) {
+          await this.history.record('reviewed', entry, 'review:delayed', { at, before: entry, note: `pending: ${verdict.reason} (ticket ${ticketId})` });
+          results.push({ ...verdict, ticketId, citedEntryId: cited.id });
+        }
+        continue;
+      }
+      for (const { verdict, entry, cited, about } of judged) {
         if (about.every((e) => e.type === 'shown')) {
           const shown = about[0] as SuggestionEvent;
-          await feedback.record({ ...shown, type: 'ignored', at: clock().toISOString(), actor: 'engine' });
+          await feedback.record({ ...shown, type: 'ignored', at, actor: 'engine' });
         }
-        const verdict = model ? await judgeWithLlm(model, entry, ticket, about) : judgeByRules(entry, ticket, about);
+        const note = `${verdict.action}: ${verdict.reason} (ticket ${ticketId}, judged by ${verdict.judge})`;
+        const result: DelayedReviewResult = { ...verdict, ticketId, citedEntryId: cited.id };
         if (verdict.action === 'modify' && verdict.corrected) {
-          const status = settings.review === 'always' ? 'proposed' : entry.status;
-          await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          if (settings.review === 'always' && entry.status === 'approved') {
+            result.proposalId = (await desk.proposeRevision(entry.id, verdict.corrected, 'review:delayed', note)).id;
+          } else {
+            await desk.modify(entry.id, verdict.corrected, entry.status, 'review:delayed', note);
+          }
         } else if (verdict.action === 'retire') {
           // The precedent goes as a whole: its Q&A and its case carry the same outdated resolution.
           const ticketOfEntry = sourceTicketOf(entry);
           const related = ticketOfEntry ? [`qa-${ticketOfEntry}`, `case-${ticketOfEntry}`] : [];
           for (const id of new Set([entry.id, cited.id, ...related])) {
             const current = await this.store.get(id);
-            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', note);
           }
+        } else {
+          await this.history.record('reviewed', entry, 'review:delayed', { at, before: entry, note });
         }
-        results.push({ ...verdict, ticketId, citedEntryId: cited.id });
+        results.push(result);
       }
       scheduler.done(ticketId);
       feedback.forgetTicket(ticketId);
     }
     await scheduler.save();
-    const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
+    const changed = results.filter((r) => r.action === 'modify' || r.action === 'retire').flatMap((r) => [r.entryId, ...(r.proposalId ? [r.proposalId] : [])]);
     if (changed.length > 0) this.announce(changed);
     return results;
   }

@@ -40,6 +40,7 @@ function summary(perTicket: ReplayTicketRecord[]): ReplaySummary {
     review: {
       tickets: 1,
       kept: 0,
+      pending: 0,
       modified: 1,
       retired: 0,
       verdicts: [{ entryId: 'kb-<b>', action: 'modify', reason: 'the analyst dismissed it </script><img src=x>', judge: 'rules', ticketId: 'T-1', citedEntryId: 'kb-<b>' }],
