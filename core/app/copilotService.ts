@@ -22,6 +22,7 @@ import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { DelayedReviewResult, Learning, LearnResult } from '../learn/learning';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { CallOptions } from '../llm/languageModel';
+import { log } from '../privacy/redactingLogger';
 import { LlmAdmin } from '../llm/llmAdmin';
 import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
 import { PackAdmin } from '../packs/packAdmin';
@@ -216,6 +217,9 @@ export class CopilotService {
     // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
     const draft = result.draft?.then(async (d) => {
       await this.audit.append(suggestionAudit(d, { model: d.model ?? null, redactions: tally.counts() })).catch(() => undefined);
+      // The draft replaces the retrieval decision on the desk: what it cites is what the analyst saw, so it is what
+      // the delayed review must judge (a failed append is reported by the feedback log's status, not here).
+      await this.noteDecision(ticket, d).catch((error: unknown) => log.warn(`Could not record the shown draft on ${ticket.id}: ${String(error)}`));
       return d;
     });
     return { ...result, draft: draft ?? null };

@@ -269,7 +269,13 @@ export class Learning {
     const results: DelayedReviewResult[] = [];
     for (const { ticketId, ticket } of scheduler.due(settings.delayedReviewMinutes)) {
       const events = feedback.eventsOf(ticketId);
-      const shownIds = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
+      // A later suggestion after the same message (the model's draft) replaced the earlier one on the desk: only
+      // what was on screen last is judged.
+      const lastShown = new Map<string, string>();
+      events.forEach((e, i) => {
+        if (e.type === 'shown') lastShown.set(e.afterMessageId ?? `#${i}`, e.entryIds[0] as string);
+      });
+      const shownIds = [...new Set(lastShown.values())];
       const mayWait = scheduler.waits(ticketId) < MAX_REVIEW_WAITS;
       const judged: Array<{ verdict: ReviewVerdict; entry: StoredEntry; cited: StoredEntry; about: SuggestionEvent[] }> = [];
       for (const entryId of shownIds) {

@@ -157,6 +157,17 @@ describe('the delayed review', () => {
     expect(s.learning.entryFeedback(vpn)).toMatchObject({ shown: 1, ignored: 1 });
   });
 
+  it('judges only the last suggestion shown after a message (the model\'s draft replaces the retrieval one)', async () => {
+    const { s, advance } = await serviceWithClock();
+    const ticket: Ticket = { id: 'N-8', status: 'solved', messages: [{ id: 'm1', author: 'customer', text: 'vpn drops at the hotel' }, { id: 'm2', author: 'analyst', text: VPN }] };
+    await s.learning.noteShown(ticket, 'm1', ['qa-K-2']);
+    await s.learning.noteShown(ticket, 'm1', ['qa-K-1']);
+    advance(20);
+    const verdicts = await s.learning.runDelayedReview();
+    expect(verdicts.map((v) => v.entryId)).toEqual(['qa-K-1']);
+    expect(s.learning.entryFeedback('qa-K-2')).toMatchObject({ ignored: 0 });
+  });
+
   it('retires an entry that keeps being dismissed, reversibly, and does not hold the old dismissals against it', async () => {
     const { s } = await serviceWithClock();
     let cited = '';
