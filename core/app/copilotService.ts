@@ -247,8 +247,11 @@ export class CopilotService {
   private async noteDecision(ticket: Ticket, decision: AssistDecision): Promise<void> {
     if (decision.shown && decision.citations.length > 0) {
       await this.learning.noteShown(this.storable(ticket), decision.afterMessageId, decision.citations.map((c) => c.entryId));
-    } else if (this.learning.scheduler.isPending(ticket.id)) {
-      this.learning.noteActivity(this.storable(ticket));
+    } else {
+      // Nothing shown: an unanswered first question is learned during the ticket (core/learn/learning.ts).
+      const stored = this.storable(ticket);
+      this.learning.noteActivity(stored);
+      if (decision.afterMessageId) this.learning.noteUnanswered(stored, decision.afterMessageId);
     }
   }
 

@@ -73,6 +73,8 @@ export interface ReplaySummary {
   imports: ImportReport[];
   /** The delayed review's verdicts, on the queue's time. */
   review: ReplayReview;
+  /** Learning during the ticket (`--learn auto`): first questions the copilot left unanswered, learned from the humans' answer. */
+  duringTicket: { questions: number; entriesLearned: number };
   /**
    * Final shown answers (not alerts or reminders) compared with the analyst's recorded answer to the same
    * message, where the queue holds one, and how many said the same.
@@ -168,6 +170,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     llmLatencyMs: null,
     review: { tickets: 0, kept: 0, modified: 0, retired: 0, pending: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
     answers: { compared: 0, sameAsAnalyst: 0 },
+    duringTicket: { questions: 0, entriesLearned: 0 },
     retiredByFeedback: 0,
     perTicket: [],
     imports: [],
@@ -182,8 +185,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   /** The clock reading of the last check: a ticket only becomes due when the clock moves. */
   let checkedAt: number | null = null;
   const reviewDue = async (record: ReplayTicketRecord | null): Promise<void> => {
-    if (options.review === 'off' || (checkedAt !== null && checkedAt === clock().getTime())) return;
+    if (checkedAt !== null && checkedAt === clock().getTime()) return;
     checkedAt = clock().getTime();
+    if (options.learn !== 'off' && service.learning.scheduler.firstQuestionsDue(delayMinutes()).length > 0) {
+      for (const learned of await service.learning.learnDuringTickets('auto')) {
+        summary.duringTicket.questions++;
+        summary.duringTicket.entriesLearned += learned.entryIds.length;
+      }
+    }
+    if (options.review === 'off') return;
     // Nothing due is the common case: skip the call (it saves the scheduler's file every time it runs).
     const due = service.learning.scheduler.due(delayMinutes());
     if (due.length === 0) return;
@@ -332,7 +342,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     }
     // The queue ends: every ticket still waiting is quiet for good, so its review runs now (again after each wait
     // for more conversation, until the review stops waiting).
-    for (let round = 0; round <= MAX_REVIEW_WAITS && (round === 0 || service.learning.scheduler.size > 0); round++) {
+    for (let round = 0; round <= MAX_REVIEW_WAITS && (round === 0 || (service.learning.scheduler.size > 0 || service.learning.scheduler.firstQuestionsDue(0).length > 0)); round++) {
       now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
       await reviewDue(null);
     }

@@ -51,7 +51,21 @@ const PendingSchema = z.object({
   ticket: TicketSchema.nullable(),
 });
 type Pending = z.infer<typeof PendingSchema>;
-const PendingFileSchema = z.object({ format: z.literal(1), pending: z.array(PendingSchema) });
+const FirstQuestionSchema = z.object({
+  ticketId: z.string().min(1),
+  /** The id of the conversation's first customer message (Vigil's first-question flag). */
+  messageId: z.string().min(1),
+  since: z.string(),
+  waits: z.number().int().nonnegative().optional(),
+  ticket: TicketSchema,
+});
+type FirstQuestion = z.infer<typeof FirstQuestionSchema>;
+const PendingFileSchema = z.object({
+  format: z.literal(1),
+  pending: z.array(PendingSchema),
+  /** Unanswered first questions waiting to be learned during the ticket (absent in older files). */
+  firstQuestions: z.array(FirstQuestionSchema).optional(),
+});
 
 export function pendingReviewPath(dataDir: string): string {
   return join(dataDir, 'learn', 'review-pending.json');
@@ -64,6 +78,7 @@ export function pendingReviewPath(dataDir: string): string {
  */
 export class DelayedReviewScheduler {
   private readonly pending = new Map<string, Pending>();
+  private readonly firstQuestions = new Map<string, FirstQuestion>();
 
   private constructor(
     private readonly file: string,
@@ -85,8 +100,48 @@ export class DelayedReviewScheduler {
         throw new Error(`${scheduler.file}: ${field}: ${message}. Delete it to drop the pending reviews.`);
       }
       for (const p of parsed.data.pending) scheduler.pending.set(p.ticketId, p);
+      for (const q of parsed.data.firstQuestions ?? []) scheduler.firstQuestions.set(q.ticketId, q);
     }
     return scheduler;
+  }
+
+  /**
+   * The copilot gave no answer to a conversation's first question (`messageId`): the humans' answer will be
+   * learned once the conversation has gone on for the team's delay. Later snapshots update what it sees.
+   */
+  noteUnansweredFirstQuestion(ticket: Ticket, messageId: string): void {
+    const previous = this.firstQuestions.get(ticket.id);
+    if (previous && previous.messageId !== messageId) return;
+    this.firstQuestions.set(ticket.id, { ticketId: ticket.id, messageId, since: previous?.since ?? this.clock().toISOString(), ...(previous?.waits ? { waits: previous.waits } : {}), ticket });
+  }
+
+  /** A newer snapshot of a ticket whose first question is waiting. */
+  updateFirstQuestion(ticket: Ticket): void {
+    const previous = this.firstQuestions.get(ticket.id);
+    if (previous) this.firstQuestions.set(ticket.id, { ...previous, ticket });
+  }
+
+  /** First questions whose conversation has gone on for `delayMinutes`, oldest first. */
+  firstQuestionsDue(delayMinutes: number): FirstQuestion[] {
+    const cutoff = this.clock().getTime() - delayMinutes * 60_000;
+    return [...this.firstQuestions.values()].filter((q) => Date.parse(q.since) <= cutoff).sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  /** No human answer yet: look again after another delay. Returns how many times it has waited. */
+  waitFirstQuestion(ticketId: string): number {
+    const previous = this.firstQuestions.get(ticketId);
+    if (!previous) return 0;
+    const waits = (previous.waits ?? 0) + 1;
+    this.firstQuestions.set(ticketId, { ...previous, since: this.clock().toISOString(), waits });
+    return waits;
+  }
+
+  doneFirstQuestion(ticketId: string): void {
+    this.firstQuestions.delete(ticketId);
+  }
+
+  hasFirstQuestion(ticketId: string): boolean {
+    return this.firstQuestions.has(ticketId);
   }
 
   /** Something happened on a ticket (a message, a suggestion, feedback, the close): its quiet time restarts. */
@@ -150,7 +205,8 @@ export class DelayedReviewScheduler {
   }
 
   async save(): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify({ format: 1, pending: [...this.pending.values()] }));
+    const firstQuestions = [...this.firstQuestions.values()];
+    await writeFileAtomic(this.file, JSON.stringify({ format: 1, pending: [...this.pending.values()], ...(firstQuestions.length ? { firstQuestions } : {}) }));
   }
 }
 

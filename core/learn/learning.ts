@@ -5,7 +5,7 @@
  * closed; analysts and scripts review, restore and delete through it.
  */
 import { formatLineIssue } from '../formats/jsonl';
-import type { Ticket } from '../formats/schemas';
+import { isClosedStatus, type Ticket } from '../formats/schemas';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';
 import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
@@ -36,6 +36,24 @@ export interface DelayedReviewResult extends ReviewVerdict {
   citedEntryId: string;
   /** For `modify` under the `review` policy: the proposed correction waiting for approval (the entry keeps serving). */
   proposalId?: string;
+}
+
+/** A Q&A learned while its ticket was still open: the first question nobody's suggestion answered. */
+export interface DuringTicketResult {
+  ticketId: string;
+  /** The first question's message id. */
+  messageId: string;
+  /** Q&A entries written or merged, with their status under the team's policy. */
+  entryIds: string[];
+  statusById: Record<string, EntryStatus>;
+}
+
+/**
+ * The first-question flag: the id of the conversation's first customer message (Vigil tracks which query is the
+ * conversation's first; its unanswered first question is what it learns during the ticket). Null without one.
+ */
+export function firstQuestionId(ticket: Ticket): string | null {
+  return ticket.messages.find((m) => m.author === 'customer' && !m.internal)?.id ?? null;
 }
 
 /** An analyst's decision on a proposed entry; `edit` approves it with their changes. */
@@ -154,11 +172,59 @@ export class Learning {
   async noteShown(ticket: Ticket, afterMessageId: string, entryIds: string[]): Promise<void> {
     await this.feedback.record({ type: 'shown', ticketId: ticket.id, afterMessageId, entryIds, at: this.clock().toISOString(), actor: 'engine' });
     this.scheduler.noteActivity(ticket.id, ticket);
+    // The copilot answered the first question after all (the model's draft): nothing to learn during the ticket.
+    if (firstQuestionId(ticket) === afterMessageId) this.scheduler.doneFirstQuestion(ticket.id);
+    else this.scheduler.updateFirstQuestion(ticket);
   }
 
   /** Records activity on a ticket the delayed review is waiting on (the conversation went on). */
   noteActivity(ticket: Ticket): void {
     if (this.scheduler.isPending(ticket.id)) this.scheduler.noteActivity(ticket.id, ticket);
+    this.scheduler.updateFirstQuestion(ticket);
+  }
+
+  /**
+   * The copilot decided on a customer message and showed nothing: if it is the conversation's first question,
+   * the answer the humans give is learned once the conversation has gone on for the team's delay.
+   */
+  noteUnanswered(ticket: Ticket, afterMessageId: string): void {
+    if (firstQuestionId(ticket) === afterMessageId) this.scheduler.noteUnansweredFirstQuestion(ticket, afterMessageId);
+    else this.scheduler.updateFirstQuestion(ticket);
+  }
+
+  /**
+   * Learning during the ticket (Vigil's AutoQA): every first question the copilot left unanswered, whose
+   * conversation has gone on for the team's delay (default 20 minutes), becomes a Q&A with the answer the humans
+   * gave, under the team's policy (`review` proposes it, `auto` approves it). No human answer yet: it looks again
+   * after another delay (at most `MAX_REVIEW_WAITS` times). A suggestion the analyst used for it meanwhile means it
+   * was answered after all: nothing is learned. The case and the later questions are learned when the ticket closes.
+   */
+  async learnDuringTickets(policy: LearnPolicy): Promise<DuringTicketResult[]> {
+    const { scheduler, feedback, settings } = this;
+    const results: DuringTicketResult[] = [];
+    for (const due of scheduler.firstQuestionsDue(settings.delayedReviewMinutes)) {
+      const { ticket, messageId } = due;
+      const at = ticket.messages.findIndex((m) => m.id === messageId);
+      const answerAt = ticket.messages.findIndex((m, i) => i > at && m.author !== 'customer' && !m.internal);
+      const used = feedback.eventsOf(ticket.id).some((e) => ['inserted', 'copied', 'published', 'liked'].includes(e.type) && e.afterMessageId === messageId);
+      if (at < 0 || used || isClosedStatus(ticket.status)) {
+        scheduler.doneFirstQuestion(ticket.id); // answered by a suggestion, or closing learns it anyway
+        continue;
+      }
+      if (answerAt < 0) {
+        if (scheduler.waitFirstQuestion(ticket.id) > MAX_REVIEW_WAITS) scheduler.doneFirstQuestion(ticket.id);
+        continue;
+      }
+      // The conversation up to the humans' first answer: the first question and what answered it.
+      const upToAnswer: Ticket = { ...ticket, status: 'open', messages: ticket.messages.slice(0, answerAt + 1) };
+      const outcome = await this.loop.learn(upToAnswer, LEARN_MODES[policy], { now: this.clock(), qaOnly: true });
+      scheduler.doneFirstQuestion(ticket.id);
+      if (outcome.entryIds.length > 0) results.push({ ticketId: ticket.id, messageId, entryIds: outcome.entryIds, statusById: outcome.statusById });
+    }
+    await scheduler.save();
+    const changed = results.flatMap((r) => r.entryIds);
+    if (changed.length > 0) this.announce(changed);
+    return results;
   }
 
   /**

@@ -37,6 +37,7 @@ function summary(perTicket: ReplayTicketRecord[]): ReplaySummary {
     entriesLearned: 3,
     latencyMs: { p50: 0, p95: 0, max: 0 },
     llmLatencyMs: null,
+    duringTicket: { questions: 0, entriesLearned: 0 },
     review: {
       tickets: 1,
       kept: 0,
