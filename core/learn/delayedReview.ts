@@ -281,7 +281,7 @@ function questionFit(entry: StoredEntry, customerQuestion: string, humanAnswer: 
  */
 const ENTRY_QUESTION_FIT = 0.34;
 
-/** The review waits at most this many times for more conversation; then it judges on what it has. */
+/** The review waits at most this many times for more conversation, then judges on what it has (a starting value, not fitted: an hour more at the default delay). */
 export const MAX_REVIEW_WAITS = 3;
 
 /**
