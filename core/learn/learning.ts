@@ -164,6 +164,7 @@ export class Learning {
     );
     const outcome = await this.loop.learn(ticket, LEARN_MODES[policy], { answeredBySuggestion: answered, now: this.clock() });
     if (this.scheduler.isPending(ticket.id)) this.scheduler.noteActivity(ticket.id, ticket);
+    this.scheduler.doneFirstQuestion(ticket.id); // the close learned it: nothing left to learn during the ticket
     const main = outcome.created[0] ?? outcome.entryIds[0];
     return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
   }

@@ -65,4 +65,15 @@ describe('learning during the ticket', () => {
     advance(30);
     expect(await s.learning.learnDuringTickets('auto')).toEqual([]);
   });
+
+  it('leaves an unanswered first question to the close when the ticket closes first', async () => {
+    const { s, advance } = await service();
+    const first = conversation(['customer', 'How do I make the VPN start automatically at login?']);
+    await s.assistOnMessage(first, 0);
+    const answered = conversation(['customer', 'How do I make the VPN start automatically at login?'], ['analyst', ANSWER]);
+    s.learning.noteActivity(answered);
+    await s.learnFromClosedTicket({ ...answered, status: 'solved' }, 'auto');
+    advance(30);
+    expect(await s.learning.learnDuringTickets('auto')).toEqual([]);
+  });
 });
