@@ -87,4 +87,22 @@ describe('vigil replay on the queue’s time', () => {
     expect(summary.review).toMatchObject({ tickets: 0, kept: 0, modified: 0, retired: 0 });
     expect(summary.answers).toEqual({ compared: 2, sameAsAnalyst: 0 });
   });
+
+  it('learns an unanswered first question during the ticket, on the recording’s time, and counts it in the summary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-replay-during-'));
+    const tickets = join(dir, 'tickets.jsonl');
+    const open = {
+      id: 'T-C',
+      status: 'open',
+      messages: [
+        { id: '1', author: 'customer', text: 'How do I make the VPN start automatically at login?', at: '2026-03-01T09:00:00Z' },
+        { id: '2', author: 'analyst', text: 'Open the VPN client settings and tick Connect at startup, then sign in again.', at: '2026-03-01T09:05:00Z' },
+        { id: '3', author: 'customer', text: 'Thanks, trying it now.', at: '2026-03-01T09:30:00Z' },
+      ],
+    };
+    await writeFile(tickets, JSON.stringify(open));
+    const summary = await runReplay({ tickets, out: join(dir, 'suggestions.jsonl') });
+    expect(summary.duringTicket).toEqual({ questions: 1, entriesLearned: 1 });
+    expect(summary.entriesLearned).toBe(0); // the ticket never closed
+  });
 });
