@@ -24,6 +24,7 @@ import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { DelayedReviewResult, Learning, LearnResult } from '../learn/learning';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { CallOptions } from '../llm/languageModel';
+import { log } from '../privacy/redactingLogger';
 import { LlmAdmin } from '../llm/llmAdmin';
 import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
 import { PackAdmin } from '../packs/packAdmin';
@@ -224,6 +225,9 @@ export class CopilotService {
     // The draft never rejects; its audit record must not make it (a failed append is already reported by status).
     const draft = result.draft?.then(async (d) => {
       await this.audit.append(suggestionAudit(d, { model: d.model ?? null, redactions: tally.counts() })).catch(() => undefined);
+      // The draft replaces the retrieval decision on the desk: what it cites is what the analyst saw, so it is what
+      // the delayed review must judge (a failed append is reported by the feedback log's status, not here).
+      await this.noteDecision(ticket, d).catch((error: unknown) => log.warn(`Could not record the shown draft on ${ticket.id}: ${String(error)}`));
       return d;
     });
     return { ...result, draft: draft ?? null };
@@ -251,8 +255,11 @@ export class CopilotService {
   private async noteDecision(ticket: Ticket, decision: AssistDecision): Promise<void> {
     if (decision.shown && decision.citations.length > 0) {
       await this.learning.noteShown(this.storable(ticket), decision.afterMessageId, decision.citations.map((c) => c.entryId));
-    } else if (this.learning.scheduler.isPending(ticket.id)) {
-      this.learning.noteActivity(this.storable(ticket));
+    } else {
+      // Nothing shown: an unanswered first question is learned during the ticket (core/learn/learning.ts).
+      const stored = this.storable(ticket);
+      this.learning.noteActivity(stored);
+      if (decision.afterMessageId) this.learning.noteUnanswered(stored, decision.afterMessageId);
     }
   }
 

@@ -163,6 +163,7 @@ export class Workspace {
   runDelayedReview(): Promise<void> {
     this.reviewing ??= this.learning
       .runDelayedReview()
+      .then(() => this.learning.learnDuringTickets('team'))
       .then(() => undefined)
       .catch((error: unknown) => log.warn(`The delayed review failed; it runs again in a minute: ${String(error)}`))
       .finally(() => {

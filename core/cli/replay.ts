@@ -8,6 +8,7 @@
  * quiet for the team's delay in the recording, and a replay makes the same decisions on every run. Messages
  * without an `at` do not move the clock; at the end it moves past every delay, so each pending review runs.
  */
+import { MAX_REVIEW_WAITS } from '../learn/delayedReview';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,8 @@ export interface ReplaySummary {
   imports: ImportReport[];
   /** The delayed review's verdicts, on the queue's time. */
   review: ReplayReview;
+  /** Learning during the ticket (`--learn auto`): first questions the copilot left unanswered, learned from the humans' answer. */
+  duringTicket: { questions: number; entriesLearned: number };
   /**
    * Final shown answers (not alerts or reminders) compared with the analyst's recorded answer to the same
    * message, where the queue holds one, and how many said the same.
@@ -93,6 +96,8 @@ export interface ReplayReview {
   kept: number;
   modified: number;
   retired: number;
+  /** Times the review waited for more conversation (`pending`) before deciding. */
+  pending: number;
   /** Every verdict, in the order given. */
   verdicts: DelayedReviewResult[];
   /** Shown answers after the review that cited an entry it had modified, and how many said what the analyst said. */
@@ -168,8 +173,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     entriesLearned: 0,
     latencyMs: { p50: 0, p95: 0, max: 0 },
     llmLatencyMs: null,
-    review: { tickets: 0, kept: 0, modified: 0, retired: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
+    review: { tickets: 0, kept: 0, modified: 0, retired: 0, pending: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
     answers: { compared: 0, sameAsAnalyst: 0 },
+    duringTicket: { questions: 0, entriesLearned: 0 },
     retiredByFeedback: 0,
     perTicket: [],
     imports: [],
@@ -184,8 +190,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   /** The clock reading of the last check: a ticket only becomes due when the clock moves. */
   let checkedAt: number | null = null;
   const reviewDue = async (record: ReplayTicketRecord | null): Promise<void> => {
-    if (options.review === 'off' || (checkedAt !== null && checkedAt === clock().getTime())) return;
+    if (checkedAt !== null && checkedAt === clock().getTime()) return;
     checkedAt = clock().getTime();
+    if (options.learn !== 'off' && service.learning.scheduler.firstQuestionsDue(delayMinutes()).length > 0) {
+      for (const learned of await service.learning.learnDuringTickets('auto')) {
+        summary.duringTicket.questions++;
+        summary.duringTicket.entriesLearned += learned.entryIds.length;
+      }
+    }
+    if (options.review === 'off') return;
     // Nothing due is the common case: skip the call (it saves the scheduler's file every time it runs).
     const due = service.learning.scheduler.due(delayMinutes());
     if (due.length === 0) return;
@@ -193,13 +206,17 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     summary.review.tickets += due.length;
     for (const verdict of verdicts) {
       summary.review.verdicts.push(verdict);
+      if (verdict.action === 'pending') {
+        summary.review.pending++;
+        continue;
+      }
       const key = verdict.action === 'keep' ? 'kept' : verdict.action === 'modify' ? 'modified' : 'retired';
       summary.review[key]++;
       if (record) record.reviewed[key]++;
       if (verdict.action === 'modify') {
         modifiedByReview.add(verdict.entryId);
         // `--learn auto` approves what the loop proposes as an analyst would, the review's corrections included.
-        const [entry] = (await service.getEntries([verdict.entryId])).values();
+        const [entry] = (await service.getEntries([verdict.proposalId ?? verdict.entryId])).values();
         if (options.learn !== 'off' && entry?.status === 'proposed') await service.learning.approveEntry(entry.id, 'replay:auto');
       }
     }
@@ -328,9 +345,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       summary.tickets++;
       options.onTicket?.(summary.tickets, last);
     }
-    // The queue ends: every ticket still waiting is quiet for good, so its review runs now.
-    now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
-    await reviewDue(null);
+    // The queue ends: every ticket still waiting is quiet for good, so its review runs now (again after each wait
+    // for more conversation, until the review stops waiting).
+    for (let round = 0; round <= MAX_REVIEW_WAITS && (round === 0 || (service.learning.scheduler.size > 0 || service.learning.scheduler.firstQuestionsDue(0).length > 0)); round++) {
+      now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
+      await reviewDue(null);
+    }
     summary.llm = service.llmStatus();
   } finally {
     try {

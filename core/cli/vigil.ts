@@ -141,7 +141,8 @@ function describeSummary(s: ReplaySummary): string[] {
     `decisions: ${s.decisions}${s.llmDecisions ? ` (${s.llmDecisions} by the LLM stage)` : ''}, shown: ${s.shown}, suppressed: ${s.suppressed}${reasons ? ` (${reasons})` : ''}`,
     ...(s.followups || s.alerts ? [`follow-ups: ${s.followups}, alerts: ${s.alerts}`] : []),
     `entries learned: ${s.entriesLearned} from ${s.ticketsLearnedFrom} closed tickets`,
-    `delayed review: ${s.review.tickets} tickets, ${s.review.kept} kept, ${s.review.modified} modified, ${s.review.retired} retired${s.retiredByFeedback ? ` (and ${s.retiredByFeedback} retired by dismissals)` : ''}`,
+    `learned during the ticket: ${s.duringTicket.questions} unanswered first questions, ${s.duringTicket.entriesLearned} Q&A entries`,
+    `delayed review: ${s.review.tickets} tickets, ${s.review.kept} kept, ${s.review.modified} modified, ${s.review.retired} retired, waited ${s.review.pending} times${s.retiredByFeedback ? ` (and ${s.retiredByFeedback} retired by dismissals)` : ''}`,
     ...(s.review.modified > 0
       ? [`after the review: ${s.review.laterCitingModified.shown} shown answers cited a modified entry, ${s.review.laterCitingModified.sameAsAnalyst} said what the analyst said`]
       : []),

@@ -24,6 +24,9 @@ export const HISTORY_ACTIONS = [
   'retired',
   'restored',
   'modified',
+  // A delayed-review decision that changed nothing (keep, pending, a correction proposed beside it): the version
+  // is the entry as it stands, the note says why.
+  'reviewed',
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 

@@ -5,7 +5,7 @@
  * closed; analysts and scripts review, restore and delete through it.
  */
 import { formatLineIssue } from '../formats/jsonl';
-import type { Ticket } from '../formats/schemas';
+import { isClosedStatus, type Ticket } from '../formats/schemas';
 import { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { EntryFeedback } from '../feedback/feedbackStats';
 import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
@@ -14,7 +14,7 @@ import { sourceTicketOf, type EntryStatus, type StoredEntry } from '../knowledge
 import type { LanguageModel } from '../llm/languageModel';
 import type { AuditLog } from '../privacy/auditLog';
 import { createAutomaticSnapshot } from '../privacy/rollback';
-import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, type Clock, type ReviewVerdict } from './delayedReview';
+import { DelayedReviewScheduler, judgeByRules, judgeWithLlm, MAX_REVIEW_WAITS, type Clock, type ReviewVerdict } from './delayedReview';
 import { EntryHistory, type HistoryRecord } from '../knowledge/entryHistory';
 import { LearningLoop, type LearnOutcome } from './learningLoop';
 import { loadLearningSettings, saveLearningSettings, type LearnMode, type LearningSettings } from './learningSettings';
@@ -34,6 +34,26 @@ export interface DelayedReviewResult extends ReviewVerdict {
   ticketId: string;
   /** The entry the suggestion cited; `entryId` is the one judged (a cited case's Q&A, when it has one). */
   citedEntryId: string;
+  /** For `modify` under the `review` policy: the proposed correction waiting for approval (the entry keeps serving). */
+  proposalId?: string;
+}
+
+/** A Q&A learned while its ticket was still open: the first question nobody's suggestion answered. */
+export interface DuringTicketResult {
+  ticketId: string;
+  /** The first question's message id. */
+  messageId: string;
+  /** Q&A entries written or merged, with their status under the team's policy. */
+  entryIds: string[];
+  statusById: Record<string, EntryStatus>;
+}
+
+/**
+ * The first-question flag: the id of the conversation's first customer message (Vigil tracks which query is the
+ * conversation's first; its unanswered first question is what it learns during the ticket). Null without one.
+ */
+export function firstQuestionId(ticket: Ticket): string | null {
+  return ticket.messages.find((m) => m.author === 'customer' && !m.internal)?.id ?? null;
 }
 
 /** An analyst's decision on a proposed entry; `edit` approves it with their changes. */
@@ -144,6 +164,7 @@ export class Learning {
     );
     const outcome = await this.loop.learn(ticket, LEARN_MODES[policy], { answeredBySuggestion: answered, now: this.clock() });
     if (this.scheduler.isPending(ticket.id)) this.scheduler.noteActivity(ticket.id, ticket);
+    this.scheduler.doneFirstQuestion(ticket.id); // the close learned it: nothing left to learn during the ticket
     const main = outcome.created[0] ?? outcome.entryIds[0];
     return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
   }
@@ -152,11 +173,59 @@ export class Learning {
   async noteShown(ticket: Ticket, afterMessageId: string, entryIds: string[]): Promise<void> {
     await this.feedback.record({ type: 'shown', ticketId: ticket.id, afterMessageId, entryIds, at: this.clock().toISOString(), actor: 'engine' });
     this.scheduler.noteActivity(ticket.id, ticket);
+    // The copilot answered the first question after all (the model's draft): nothing to learn during the ticket.
+    if (firstQuestionId(ticket) === afterMessageId) this.scheduler.doneFirstQuestion(ticket.id);
+    else this.scheduler.updateFirstQuestion(ticket);
   }
 
   /** Records activity on a ticket the delayed review is waiting on (the conversation went on). */
   noteActivity(ticket: Ticket): void {
     if (this.scheduler.isPending(ticket.id)) this.scheduler.noteActivity(ticket.id, ticket);
+    this.scheduler.updateFirstQuestion(ticket);
+  }
+
+  /**
+   * The copilot decided on a customer message and showed nothing: if it is the conversation's first question,
+   * the answer the humans give is learned once the conversation has gone on for the team's delay.
+   */
+  noteUnanswered(ticket: Ticket, afterMessageId: string): void {
+    if (firstQuestionId(ticket) === afterMessageId) this.scheduler.noteUnansweredFirstQuestion(ticket, afterMessageId);
+    else this.scheduler.updateFirstQuestion(ticket);
+  }
+
+  /**
+   * Learning during the ticket (Vigil's AutoQA): every first question the copilot left unanswered, whose
+   * conversation has gone on for the team's delay (default 20 minutes), becomes a Q&A with the answer the humans
+   * gave, under the team's policy (`review` proposes it, `auto` approves it). No human answer yet: it looks again
+   * after another delay (at most `MAX_REVIEW_WAITS` times). A suggestion the analyst used for it meanwhile means it
+   * was answered after all: nothing is learned. The case and the later questions are learned when the ticket closes.
+   */
+  async learnDuringTickets(policy: LearnPolicy): Promise<DuringTicketResult[]> {
+    const { scheduler, feedback, settings } = this;
+    const results: DuringTicketResult[] = [];
+    for (const due of scheduler.firstQuestionsDue(settings.delayedReviewMinutes)) {
+      const { ticket, messageId } = due;
+      const at = ticket.messages.findIndex((m) => m.id === messageId);
+      const answerAt = ticket.messages.findIndex((m, i) => i > at && m.author !== 'customer' && !m.internal);
+      const used = feedback.eventsOf(ticket.id).some((e) => ['inserted', 'copied', 'published', 'liked'].includes(e.type) && e.afterMessageId === messageId);
+      if (at < 0 || used || isClosedStatus(ticket.status)) {
+        scheduler.doneFirstQuestion(ticket.id); // answered by a suggestion, or closing learns it anyway
+        continue;
+      }
+      if (answerAt < 0) {
+        if (scheduler.waitFirstQuestion(ticket.id) > MAX_REVIEW_WAITS) scheduler.doneFirstQuestion(ticket.id);
+        continue;
+      }
+      // The conversation up to the humans' first answer: the first question and what answered it.
+      const upToAnswer: Ticket = { ...ticket, status: 'open', messages: ticket.messages.slice(0, answerAt + 1) };
+      const outcome = await this.loop.learn(upToAnswer, LEARN_MODES[policy], { now: this.clock(), qaOnly: true });
+      scheduler.doneFirstQuestion(ticket.id);
+      if (outcome.entryIds.length > 0) results.push({ ticketId: ticket.id, messageId, entryIds: outcome.entryIds, statusById: outcome.statusById });
+    }
+    await scheduler.save();
+    const changed = results.flatMap((r) => r.entryIds);
+    if (changed.length > 0) this.announce(changed);
+    return results;
   }
 
   /**
@@ -254,16 +323,28 @@ export class Learning {
   }
 
   /**
-   * Judges the entries cited on every ticket that has been quiet for the team's delay (default 20 minutes):
-   * keep, modify (a corrected version) or retire. Shown suggestions the analyst never touched are recorded as
-   * `ignored`. Returns every verdict and announces the entries changed; the app calls this on a timer.
+   * Judges the entries cited on every ticket due for its review (the team's delay, default 20 minutes of further
+   * conversation since the suggestion, or that long quiet): keep, modify, retire or pending. Pending (nobody has
+   * answered since the suggestion) leaves the whole ticket waiting for more conversation, at most
+   * `MAX_REVIEW_WAITS` times. A modification never withdraws a serving entry: under `review: always` the
+   * correction waits in the queue beside it, otherwise it replaces it at once. Every decision is written to the
+   * entry's history with its reason. Shown suggestions the analyst never touched are recorded as `ignored`.
+   * Returns every verdict and announces the entries changed; the app calls this on a timer.
    */
   async runDelayedReview(): Promise<DelayedReviewResult[]> {
     const { feedback, scheduler, desk, settings, clock, model } = this;
     const results: DelayedReviewResult[] = [];
     for (const { ticketId, ticket } of scheduler.due(settings.delayedReviewMinutes)) {
       const events = feedback.eventsOf(ticketId);
-      const shownIds = [...new Set(events.filter((e) => e.type === 'shown').map((e) => e.entryIds[0] as string))];
+      // A later suggestion after the same message (the model's draft) replaced the earlier one on the desk: only
+      // what was on screen last is judged.
+      const lastShown = new Map<string, string>();
+      events.forEach((e, i) => {
+        if (e.type === 'shown') lastShown.set(e.afterMessageId ?? `#${i}`, e.entryIds[0] as string);
+      });
+      const shownIds = [...new Set(lastShown.values())];
+      const mayWait = scheduler.waits(ticketId) < MAX_REVIEW_WAITS;
+      const judged: Array<{ verdict: ReviewVerdict; entry: StoredEntry; cited: StoredEntry; about: SuggestionEvent[] }> = [];
       for (const entryId of shownIds) {
         const cited = await this.store.get(entryId);
         if (!cited || cited.status === 'retired') continue;
@@ -272,30 +353,50 @@ export class Learning {
         const answerEntry = source ? await this.store.get(`qa-${source}`) : null;
         const entry = answerEntry && answerEntry.status !== 'retired' ? answerEntry : cited;
         const about = events.filter((e) => e.entryIds[0] === entryId);
+        const verdict = model ? await judgeWithLlm(model, entry, ticket, about, { mayWait }) : judgeByRules(entry, ticket, about, { mayWait });
+        judged.push({ verdict, entry, cited, about });
+      }
+      const at = clock().toISOString();
+      if (judged.some((j) => j.verdict.action === 'pending')) {
+        // Wait for more conversation: nothing changes yet, and the ticket's events stay for the next look.
+        scheduler.wait(ticketId);
+        for (const { verdict, entry, cited } of judged.filter((j) => j.verdict.action === 'pending')) {
+          await this.history.record('reviewed', entry, 'review:delayed', { at, before: entry, note: `pending: ${verdict.reason} (ticket ${ticketId})` });
+          results.push({ ...verdict, ticketId, citedEntryId: cited.id });
+        }
+        continue;
+      }
+      for (const { verdict, entry, cited, about } of judged) {
         if (about.every((e) => e.type === 'shown')) {
           const shown = about[0] as SuggestionEvent;
-          await feedback.record({ ...shown, type: 'ignored', at: clock().toISOString(), actor: 'engine' });
+          await feedback.record({ ...shown, type: 'ignored', at, actor: 'engine' });
         }
-        const verdict = model ? await judgeWithLlm(model, entry, ticket, about) : judgeByRules(entry, ticket, about);
+        const note = `${verdict.action}: ${verdict.reason} (ticket ${ticketId}, judged by ${verdict.judge})`;
+        const result: DelayedReviewResult = { ...verdict, ticketId, citedEntryId: cited.id };
         if (verdict.action === 'modify' && verdict.corrected) {
-          const status = settings.review === 'always' ? 'proposed' : entry.status;
-          await desk.modify(entry.id, verdict.corrected, status, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+          if (settings.review === 'always' && entry.status === 'approved') {
+            result.proposalId = (await desk.proposeRevision(entry.id, verdict.corrected, 'review:delayed', note)).id;
+          } else {
+            await desk.modify(entry.id, verdict.corrected, entry.status, 'review:delayed', note);
+          }
         } else if (verdict.action === 'retire') {
           // The precedent goes as a whole: its Q&A and its case carry the same outdated resolution.
           const ticketOfEntry = sourceTicketOf(entry);
           const related = ticketOfEntry ? [`qa-${ticketOfEntry}`, `case-${ticketOfEntry}`] : [];
           for (const id of new Set([entry.id, cited.id, ...related])) {
             const current = await this.store.get(id);
-            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', `${verdict.reason} (ticket ${ticketId})`);
+            if (current && current.status !== 'retired') await desk.retire(id, 'review:delayed', note);
           }
+        } else {
+          await this.history.record('reviewed', entry, 'review:delayed', { at, before: entry, note });
         }
-        results.push({ ...verdict, ticketId, citedEntryId: cited.id });
+        results.push(result);
       }
       scheduler.done(ticketId);
       feedback.forgetTicket(ticketId);
     }
     await scheduler.save();
-    const changed = results.filter((r) => r.action !== 'keep').map((r) => r.entryId);
+    const changed = results.filter((r) => r.action === 'modify' || r.action === 'retire').flatMap((r) => [r.entryId, ...(r.proposalId ? [r.proposalId] : [])]);
     if (changed.length > 0) this.announce(changed);
     return results;
   }

@@ -41,6 +41,8 @@ export interface LearnOptions {
   answeredBySuggestion?: ReadonlySet<string>;
   now?: Date;
   signal?: AbortSignal;
+  /** Learn the Q&A only, no case (learning during a ticket: the conversation is not over). */
+  qaOnly?: boolean;
 }
 
 export class LearningLoop {
@@ -98,13 +100,13 @@ export class LearningLoop {
       approvedAt: decision.approvedBy ? at : null,
     });
 
-    const kase = caseEntryOf(ticket, at);
-    if (!kase) {
+    const kase = options.qaOnly ? null : caseEntryOf(ticket, at);
+    if (!kase && !options.qaOnly) {
       return { ...outcome, skippedQa: 'the ticket has neither a described problem nor a resolution' };
     }
     const caseDecision = this.decide(mode, CASE_CONFIDENCE, false);
-    const caseBefore = await this.existingWithoutHistory(kase.id);
-    write({ action: caseBefore || this.known(kase.id) ? 'modified' : 'created', entry: { ...kase, status: caseDecision.status, provenance: provenanceFor(caseDecision) }, actor: caseDecision.approvedBy ?? 'learn', at, before: caseBefore, note: `learned from ticket ${ticket.id}` });
+    const caseBefore = kase ? await this.existingWithoutHistory(kase.id) : null;
+    if (kase) write({ action: caseBefore || this.known(kase.id) ? 'modified' : 'created', entry: { ...kase, status: caseDecision.status, provenance: provenanceFor(caseDecision) }, actor: caseDecision.approvedBy ?? 'learn', at, before: caseBefore, note: `learned from ticket ${ticket.id}` });
 
     let n = 0;
     for (const candidate of extraction.candidates) {

@@ -19,7 +19,7 @@ export const LearningSettingsSchema = z.object({
   autoApproveAbove: z.number().min(0).max(1).default(0.8),
   /** Replay (`vigil replay --learn auto`) approves learned entries as an analyst would. */
   autoApproveInReplay: z.boolean().default(true),
-  /** Minutes a ticket must be quiet before the delayed review judges the entries it cited. */
+  /** Minutes of further conversation after a suggestion (or of quiet) before the delayed review judges what it cited, and before an unanswered first question is learned (Vigil: 20). */
   delayedReviewMinutes: z.number().positive().default(20),
   /** The dismissal rule (see core/feedback/feedbackStats.ts). */
   demotion: z

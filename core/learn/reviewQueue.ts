@@ -54,6 +54,12 @@ export function toReviewItem(entry: StoredEntry): ReviewItem {
   };
 }
 
+/** The entry a proposed revision corrects, if this entry is one. */
+export function revisedEntryOf(entry: StoredEntry): string | null {
+  const review = entry['review'] as { revises?: unknown } | undefined;
+  return typeof review?.revises === 'string' ? review.revises : null;
+}
+
 export class ReviewDesk {
   constructor(
     private readonly store: KnowledgeStore,
@@ -69,9 +75,11 @@ export class ReviewDesk {
     return items.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
-  /** Approves an entry as it is. */
+  /** Approves an entry as it is (a proposed revision replaces the entry it revises). */
   async approve(id: string, actor: string): Promise<StoredEntry> {
     const entry = await this.require(id);
+    const revises = revisedEntryOf(entry);
+    if (revises) return this.applyRevision(entry, revises, { question: entry.question ?? '', answer: entry.body }, actor);
     const at = this.now();
     const { review: _review, ...rest } = entry;
     return this.change('approved', entry, {
@@ -85,6 +93,12 @@ export class ReviewDesk {
   /** Approves an entry with the analyst's changes; the changed text must still meet the quality rules. */
   async edit(id: string, edit: EntryEdit, actor: string): Promise<StoredEntry> {
     const entry = await this.require(id);
+    const revises = revisedEntryOf(entry);
+    if (revises) {
+      const target = await this.edit(revises, { question: edit.question ?? entry.question ?? '', answer: edit.answer ?? entry.body, ...(edit.title !== undefined ? { title: edit.title } : {}) }, actor);
+      await this.change('retired', entry, { ...entry, status: 'retired', updatedAt: this.now() }, actor, `approved with changes into ${revises}`);
+      return target;
+    }
     const question = edit.question?.trim() ?? entry.question ?? '';
     const answer = edit.answer?.trim() ?? entry.body;
     if (!answer) throw new Error(`Entry ${id}: the answer cannot be empty.`);
@@ -132,6 +146,31 @@ export class ReviewDesk {
     }, actor, note);
   }
 
+  /**
+   * Proposes a corrected version of a serving entry (delayed review's `modify` under the `review` policy): the
+   * correction waits in the queue as `<id>-revision`, and the entry keeps serving as it is until an analyst
+   * approves it (then the correction replaces the entry, as a new version) or rejects it (nothing changes).
+   */
+  async proposeRevision(id: string, edit: Required<Pick<EntryEdit, 'answer'>> & EntryEdit, actor: string, note: string): Promise<StoredEntry> {
+    const entry = await this.require(id);
+    const at = this.now();
+    const revisionId = `${id}-revision`;
+    const previous = await this.store.get(revisionId);
+    const { review: _review, ...rest } = entry;
+    const revision = {
+      ...rest,
+      id: revisionId,
+      ...(edit.question ? { question: edit.question } : {}),
+      body: edit.answer,
+      status: 'proposed',
+      updatedAt: at,
+      provenance: { ...entry.provenance, createdAt: at, approvedBy: null, approvedAt: null },
+      review: { reason: `correction of ${id} from the delayed review`, revises: id },
+    } as StoredEntry;
+    await this.history.record('reviewed', entry, actor, { at, before: entry, note: `${note}; a correction waits for approval as ${revisionId}, this version keeps serving` });
+    return this.change('modified', previous ?? revision, revision, actor, note);
+  }
+
   /** An entry's versions, oldest first. */
   versions(id: string): HistoryRecord[] {
     return this.history.versions(id);
@@ -151,6 +190,23 @@ export class ReviewDesk {
     await this.history.record('restored', restored, actor, { at: this.now(), before: current, restoredFrom: version });
     await this.store.upsert([restored]);
     return restored;
+  }
+
+  /** Approving a revision: the revised entry gets its text (a new version), the revision is retired. */
+  private async applyRevision(revision: StoredEntry, targetId: string, edit: Required<Pick<EntryEdit, 'answer' | 'question'>>, actor: string): Promise<StoredEntry> {
+    const target = await this.require(targetId);
+    const at = this.now();
+    const { review: _review, ...rest } = target;
+    const updated = await this.change('modified', target, {
+      ...rest,
+      ...(edit.question ? { question: edit.question } : {}),
+      body: edit.answer,
+      status: 'approved',
+      updatedAt: at,
+      provenance: { ...target.provenance, approvedBy: actor, approvedAt: at },
+    } as StoredEntry, actor, `approved the delayed review's correction ${revision.id}`);
+    await this.change('retired', revision, { ...revision, status: 'retired', updatedAt: at }, actor, `approved into ${targetId}`);
+    return updated;
   }
 
   private async change(action: HistoryAction, before: StoredEntry, after: StoredEntry, actor: string, note?: string): Promise<StoredEntry> {

@@ -9,9 +9,10 @@
  *
  * Measured: how often a shown answer said what the analyst said, on the second half of the stream (after the
  * review has had the first half to act), with the review on and off, with learning from closed tickets off (the
- * review alone) and on (the review beside learning). And what the review kept, modified and retired. With learning
- * off, nothing is approved on the analyst's behalf, so a correction the review writes waits in the review queue
- * (the team's default policy, `review: always`) and the entry stops serving until someone approves it.
+ * review alone) and on (the review beside learning). And what the review kept, modified, retired and waited on,
+ * and what was learned during the ticket. With learning off, nothing is approved on the analyst's behalf, so a
+ * correction the review writes waits in the review queue (the team's default policy, `review: always`) while the
+ * entry keeps serving as it was.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,10 @@ export interface LoopRun {
   modified: number;
   retired: number;
   retiredByFeedback: number;
+  /** Times the review waited for more conversation. */
+  pending: number;
+  /** First questions learned during their ticket, and the Q&A entries that gave. */
+  duringTicket: { questions: number; entriesLearned: number };
   /** Modifications that gave an entry its own intent's answer (a fix), and those that gave it another's (damage). */
   modifiedToRight: number;
   modifiedToWrong: number;
@@ -124,6 +129,8 @@ export async function benchmarkReviewLoop(options: { perIntent: number; seed: nu
           modified: summary.review.modified,
           retired: summary.review.retired,
           retiredByFeedback: summary.retiredByFeedback,
+          pending: summary.review.pending,
+          duringTicket: summary.duringTicket,
           ...judgeModifications(summary, intentOf),
         });
       }
@@ -139,9 +146,12 @@ export function describeReviewLoop(result: LoopResult): string[] {
   const rate = (x: { compared: number; same: number }): string => (x.compared ? `${(x.same / x.compared).toFixed(3)} (${x.same}/${x.compared})` : '–');
   return [
     `Review loop (replay on the queue's time, --feedback queue): ${result.tickets} BANKING77 tickets of ${result.intents.length} intents, 30 min apart; ${result.outdated.length} intents start with an outdated entry (${result.outdated.join(', ')})`,
-    'With learning off, corrections wait for approval (the entry is withdrawn); with learning auto, replay approves them.',
-    '| learning from closed tickets | delayed review | same as analyst, all | same as analyst, second half | kept | modified (fixed / damaged a seeded entry) | retired (review) | retired (dismissals) |',
-    '|---|---|---|---|---|---|---|---|',
-    ...result.runs.map((r) => `| ${r.learn} | ${r.review} | ${rate(r.all)} | ${rate(r.secondHalf)} | ${r.kept} | ${r.modified} (${r.modifiedToRight} / ${r.modifiedToWrong}) | ${r.retired} | ${r.retiredByFeedback} |`),
+    'With learning off, corrections wait for approval beside the serving entry; with learning auto, replay approves them (and learns unanswered first questions during the ticket).',
+    '| learning | delayed review | same as analyst, all | same as analyst, second half | kept | modified (fixed / damaged a seeded entry) | retired (review) | waited (pending) | retired (dismissals) | learned during the ticket (questions / entries) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...result.runs.map(
+      (r) =>
+        `| ${r.learn} | ${r.review} | ${rate(r.all)} | ${rate(r.secondHalf)} | ${r.kept} | ${r.modified} (${r.modifiedToRight} / ${r.modifiedToWrong}) | ${r.retired} | ${r.pending} | ${r.retiredByFeedback} | ${r.duringTicket.questions} / ${r.duringTicket.entriesLearned} |`,
+    ),
   ];
 }

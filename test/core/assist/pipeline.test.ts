@@ -73,6 +73,23 @@ describe('the proactive pipeline with a local model (loopback Ollama API server)
     expect(server.requests.some((r) => r.path === '/api/chat' && stageOf(r.body as never) === 'scope')).toBe(false);
   });
 
+  it('records the LLM draft as shown, so the delayed review judges the entries the analyst saw', async () => {
+    server = await startOllamaServer({
+      models: [{ name: 'llama3.2' }],
+      reply: scripted({
+        rewrite: () => json({ query: 'VPN disconnects every few minutes on hotel wifi', subQueries: ['VPN MTU hotel network'] }),
+        answerability: () => answerable(['kb-vpn-mtu'], 'Lower the tunnel MTU to 1380 [kb-vpn-mtu].'),
+      }),
+    });
+    ({ service } = await openService(server));
+    const { decision, draft } = await service.assist(ticket('T-9', 'Hi, my VPN keeps disconnecting every few minutes at the hotel.'), 0);
+    const llm = await draft!;
+    expect(llm).toMatchObject({ stage: 'llm', shown: true });
+    const shown = service.learning.feedback.eventsOf('T-9').filter((e) => e.type === 'shown' && e.afterMessageId === '1');
+    expect(shown).toHaveLength(decision.shown ? 2 : 1);
+    expect(shown.at(-1)?.entryIds).toEqual(llm.citations.map((c) => c.entryId));
+  });
+
   it('withdraws the retrieval suggestion when the model finds the entries do not answer this exact problem', async () => {
     server = await startOllamaServer({ models: [{ name: 'llama3.2' }], reply: scripted({}) });
     ({ service } = await openService(server));

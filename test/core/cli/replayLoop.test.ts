@@ -73,8 +73,10 @@ describe('vigil replay on the queue’s time', () => {
   it('waits for the recorded quiet time, not the wall clock: a ticket 10 minutes later still sees the old entry', async () => {
     const { summary, shown } = await replay('2026-03-01T09:14:00Z');
     expect(shown.get('T-B')).toContain('Restart your home router');
-    // The queue ends and both reviews run: A's corrects the entry, so B's (the same answer) keeps it.
-    expect(summary.review).toMatchObject({ tickets: 2, modified: 1, kept: 1 });
+    // The queue ends and both reviews run together: the entry keeps serving until a correction is approved, so
+    // both see the old answer and propose the same correction (one revision, approved once by --learn auto).
+    expect(summary.review).toMatchObject({ tickets: 2, modified: 2, kept: 0 });
+    expect(new Set(summary.review.verdicts.map((v) => v.proposalId))).toEqual(new Set(['kb-vpn-revision']));
     expect(summary.review.laterCitingModified).toEqual({ shown: 0, sameAsAnalyst: 0 });
     expect(summary.perTicket.map((t) => t.reviewed.modified)).toEqual([0, 0]);
   });
@@ -84,5 +86,23 @@ describe('vigil replay on the queue’s time', () => {
     expect(shown.get('T-B')).toContain('Restart your home router');
     expect(summary.review).toMatchObject({ tickets: 0, kept: 0, modified: 0, retired: 0 });
     expect(summary.answers).toEqual({ compared: 2, sameAsAnalyst: 0 });
+  });
+
+  it('learns an unanswered first question during the ticket, on the recording’s time, and counts it in the summary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-replay-during-'));
+    const tickets = join(dir, 'tickets.jsonl');
+    const open = {
+      id: 'T-C',
+      status: 'open',
+      messages: [
+        { id: '1', author: 'customer', text: 'How do I make the VPN start automatically at login?', at: '2026-03-01T09:00:00Z' },
+        { id: '2', author: 'analyst', text: 'Open the VPN client settings and tick Connect at startup, then sign in again.', at: '2026-03-01T09:05:00Z' },
+        { id: '3', author: 'customer', text: 'Thanks, trying it now.', at: '2026-03-01T09:30:00Z' },
+      ],
+    };
+    await writeFile(tickets, JSON.stringify(open));
+    const summary = await runReplay({ tickets, out: join(dir, 'suggestions.jsonl') });
+    expect(summary.duringTicket).toEqual({ questions: 1, entriesLearned: 1 });
+    expect(summary.entriesLearned).toBe(0); // the ticket never closed
   });
 });

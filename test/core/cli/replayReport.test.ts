@@ -37,9 +37,11 @@ function summary(perTicket: ReplayTicketRecord[]): ReplaySummary {
     entriesLearned: 3,
     latencyMs: { p50: 0, p95: 0, max: 0 },
     llmLatencyMs: null,
+    duringTicket: { questions: 0, entriesLearned: 0 },
     review: {
       tickets: 1,
       kept: 0,
+      pending: 0,
       modified: 1,
       retired: 0,
       verdicts: [{ entryId: 'kb-<b>', action: 'modify', reason: 'the analyst dismissed it </script><img src=x>', judge: 'rules', ticketId: 'T-1', citedEntryId: 'kb-<b>' }],

@@ -35,18 +35,28 @@ async function showSuggestion(s: CopilotService, ticket: Ticket): Promise<string
 }
 
 describe('the delayed review', () => {
-  it('waits until the ticket has been quiet for 20 minutes, and any activity restarts the wait', async () => {
+  it('judges 20 minutes of further conversation after the suggestion, and waits (pending) while no one has answered', async () => {
     const { s, advance } = await serviceWithClock();
-    const cited = await showSuggestion(s, openTicket('N-1', 'my vpn keeps disconnecting on the hotel wifi'));
+    const ticket = openTicket('N-1', 'my vpn keeps disconnecting on the hotel wifi');
+    const cited = await showSuggestion(s, ticket);
     expect(cited).toMatch(/K-1/);
-    advance(19);
-    expect(await s.learning.runDelayedReview()).toEqual([]);
-    await s.recordFeedback({ type: 'expanded', ticketId: 'N-1', entryIds: [cited] });
-    advance(19);
+    advance(10);
+    const more: Ticket = { ...ticket, messages: [...ticket.messages, { id: 'm2', author: 'customer', text: 'it happened again just now' }] };
+    s.learning.noteActivity(more);
+    advance(9);
     expect(await s.learning.runDelayedReview()).toEqual([]);
     advance(1);
+    // 20 minutes of conversation since the suggestion, though the ticket was never quiet for 20: due, but nobody
+    // has answered the customer yet, so the review waits for more conversation.
+    const [waiting] = await s.learning.runDelayedReview();
+    expect(waiting).toMatchObject({ ticketId: 'N-1', entryId: 'qa-K-1', action: 'pending' });
+    expect(s.learning.entryHistory('qa-K-1').at(-1)).toMatchObject({ action: 'reviewed', actor: 'review:delayed', note: expect.stringMatching(/^pending: /) });
+    expect(s.learning.entryFeedback(cited)).toMatchObject({ ignored: 0 });
+    s.learning.noteActivity({ ...more, messages: [...more.messages, { id: 'm3', author: 'analyst', text: VPN }] });
+    advance(20);
     const verdicts = await s.learning.runDelayedReview();
     expect(verdicts).toEqual([expect.objectContaining({ ticketId: 'N-1', citedEntryId: cited, entryId: 'qa-K-1', action: 'keep' })]);
+    expect(s.learning.entryHistory('qa-K-1').at(-1)).toMatchObject({ action: 'reviewed', note: expect.stringMatching(/^keep: the ticket was resolved the way the entry says/) });
     advance(60);
     expect(await s.learning.runDelayedReview()).toEqual([]); // judged once
   });
@@ -62,38 +72,81 @@ describe('the delayed review', () => {
     advance(20);
     const [verdict] = await s.learning.runDelayedReview();
     expect(verdict).toMatchObject({ action: 'keep', judge: 'feedback', reason: 'the analyst liked it' });
-    expect(s.learning.entryHistory(cited).map((v) => v.action)).toEqual(['created']);
+    // Nothing changed; the decision and its reason are in the entry's history.
+    expect(s.learning.entryHistory(cited).map((v) => v.action)).toEqual(['created', 'reviewed']);
+    expect(s.learning.entryHistory(cited).at(-1)?.note).toBe('keep: the analyst liked it (ticket N-2, judged by feedback)');
   });
 
-  it('modifies a dismissed answer with the resolution the analyst used, as a new version waiting for review', async () => {
-    const { s, advance } = await serviceWithClock();
-    const cited = await showSuggestion(s, openTicket('N-3', 'the printer in the office shows offline on my laptop'));
-    await s.recordFeedback({ type: 'dismissed', ticketId: 'N-3', entryIds: [cited] });
+  async function dismissedAndResolvedDifferently(s: CopilotService, customer: string, analyst: string): Promise<string> {
+    const cited = await showSuggestion(s, openTicket('N-3', customer));
+    await s.recordFeedback({ type: 'dismissed', ticketId: 'N-3', afterMessageId: 'm1', entryIds: [cited] });
     const closed: Ticket = {
       id: 'N-3',
       status: 'solved',
       messages: [
-        { id: 'm1', author: 'customer', text: 'the printer in the office shows offline on my laptop' },
-        { id: 'm2', author: 'analyst', text: 'Restart the Print Spooler service in Services, then print a test page.' },
+        { id: 'm1', author: 'customer', text: customer },
+        { id: 'm2', author: 'analyst', text: analyst },
       ],
     };
     await s.learnFromClosedTicket(closed, 'team');
+    return cited;
+  }
+  const SPOOLER = 'Restart the Print Spooler service in Services, then print a test page.';
+
+  it('proposes a correction of a dismissed answer beside it: the old version keeps serving until it is approved', async () => {
+    const { s, advance } = await serviceWithClock();
+    const cited = await dismissedAndResolvedDifferently(s, 'the printer in the office shows offline on my laptop', SPOOLER);
     advance(20);
     const [verdict] = await s.learning.runDelayedReview();
     // The suggestion cited the precedent K-2; the Q&A learned from K-2 is what gets corrected.
     expect(cited).toMatch(/K-2$/);
-    expect(verdict).toMatchObject({ entryId: 'qa-K-2', action: 'modify', corrected: { answer: 'Restart the Print Spooler service in Services, then print a test page.' } });
-    const versions = s.learning.entryHistory('qa-K-2');
-    expect(versions.at(-1)).toMatchObject({ action: 'modified', actor: 'review:delayed', entry: { status: 'proposed', body: 'Restart the Print Spooler service in Services, then print a test page.' } });
-    // The earlier answer is one restore away.
+    expect(verdict).toMatchObject({ entryId: 'qa-K-2', action: 'modify', proposalId: 'qa-K-2-revision', corrected: { answer: SPOOLER } });
+    // Still serving as it was, with the decision explained in its history.
+    const [still] = (await s.getEntries(['qa-K-2'])).values();
+    expect(still).toMatchObject({ status: 'approved', body: PRINTER });
+    expect(s.learning.entryHistory('qa-K-2').at(-1)).toMatchObject({ action: 'reviewed', actor: 'review:delayed', note: expect.stringMatching(/^modify: .*waits for approval as qa-K-2-revision/) });
+    expect((await s.knowledge.searchKnowledge('printer shows offline')).map((h) => h.id)).toContain('qa-K-2');
+    expect((await s.learning.reviewQueue()).map((i) => i.id)).toContain('qa-K-2-revision');
+    // Approving the correction replaces the entry (a new version); the earlier answer is one restore away.
+    await s.learning.approveEntry('qa-K-2-revision', 'maria');
+    const [after] = (await s.getEntries(['qa-K-2'])).values();
+    expect(after).toMatchObject({ status: 'approved', body: SPOOLER });
+    expect((await s.learning.reviewQueue()).map((i) => i.id)).not.toContain('qa-K-2-revision');
     expect((await s.learning.restoreEntry('qa-K-2', 1, 'maria')).body).toBe(PRINTER);
+  });
+
+  it('replaces a dismissed answer at once when the team does not review corrections', async () => {
+    const { s, advance } = await serviceWithClock();
+    await s.learning.setLearningSettings({ review: 'auto-above-confidence' });
+    await dismissedAndResolvedDifferently(s, 'the printer in the office shows offline on my laptop', SPOOLER);
+    advance(20);
+    const [verdict] = await s.learning.runDelayedReview();
+    expect(verdict).toMatchObject({ entryId: 'qa-K-2', action: 'modify' });
+    expect(verdict?.proposalId).toBeUndefined();
+    const [now] = (await s.getEntries(['qa-K-2'])).values();
+    expect(now).toMatchObject({ status: 'approved', body: SPOOLER });
+  });
+
+  it('keeps a dismissed answer that was suggested for a question it is not about: the entry is not to blame', async () => {
+    const { s, advance } = await serviceWithClock();
+    // The printer entry comes up for a question about printing blank pages; the analyst answers about toner.
+    const cited = await dismissedAndResolvedDifferently(s, 'the printer prints blank pages', 'Replace the toner cartridge in the tray, then print again.');
+    expect(cited).toMatch(/K-2$/);
+    advance(20);
+    const [verdict] = await s.learning.runDelayedReview();
+    expect(verdict).toMatchObject({ entryId: 'qa-K-2', action: 'keep', reason: expect.stringMatching(/not about/) });
+    const [still] = (await s.getEntries(['qa-K-2'])).values();
+    expect(still).toMatchObject({ status: 'approved', body: PRINTER });
+    expect(s.learning.entryHistory('qa-K-2').at(-1)).toMatchObject({ action: 'reviewed', note: expect.stringMatching(/^keep: .*it did not fit this ticket/) });
   });
 
   it('retires an answer disliked as outdated, and records shown-but-untouched suggestions as ignored', async () => {
     const { s, advance } = await serviceWithClock();
     const outlook = await showSuggestion(s, openTicket('N-4', 'outlook asks for my password every hour'));
     await s.recordFeedback({ type: 'disliked', reason: 'outdated: Credential Manager is gone', ticketId: 'N-4', entryIds: [outlook] });
-    const vpn = await showSuggestion(s, openTicket('N-5', 'vpn disconnects on hotel wifi all the time'));
+    const n5 = openTicket('N-5', 'vpn disconnects on hotel wifi all the time');
+    const vpn = await showSuggestion(s, n5);
+    s.learning.noteActivity({ ...n5, messages: [...n5.messages, { id: 'm2', author: 'analyst', text: 'Could you tell me which hotel?' }] });
     advance(20);
     const verdicts = await s.learning.runDelayedReview();
     expect(verdicts.map((v) => `${v.ticketId}:${v.action}`).sort()).toEqual(['N-4:retire', 'N-5:keep']);
@@ -102,6 +155,17 @@ describe('the delayed review', () => {
     expect(left).not.toContain('case-K-3');
     expect(s.learning.entryHistory(outlook).at(-1)).toMatchObject({ action: 'retired', actor: 'review:delayed' });
     expect(s.learning.entryFeedback(vpn)).toMatchObject({ shown: 1, ignored: 1 });
+  });
+
+  it('judges only the last suggestion shown after a message (the model\'s draft replaces the retrieval one)', async () => {
+    const { s, advance } = await serviceWithClock();
+    const ticket: Ticket = { id: 'N-8', status: 'solved', messages: [{ id: 'm1', author: 'customer', text: 'vpn drops at the hotel' }, { id: 'm2', author: 'analyst', text: VPN }] };
+    await s.learning.noteShown(ticket, 'm1', ['qa-K-2']);
+    await s.learning.noteShown(ticket, 'm1', ['qa-K-1']);
+    advance(20);
+    const verdicts = await s.learning.runDelayedReview();
+    expect(verdicts.map((v) => v.entryId)).toEqual(['qa-K-1']);
+    expect(s.learning.entryFeedback('qa-K-2')).toMatchObject({ ignored: 0 });
   });
 
   it('retires an entry that keeps being dismissed, reversibly, and does not hold the old dismissals against it', async () => {

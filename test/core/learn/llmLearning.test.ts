@@ -146,4 +146,35 @@ describe('learning with a local model (loopback Ollama API server)', () => {
     answer = JSON.stringify({ action: 'retire', reason: 'the hotline no longer exists' });
     expect(await judgeWithLlm(client, entry, ticket, [event('dismissed')])).toMatchObject({ action: 'retire', judge: 'llm' });
   });
+
+  it('shows the model the conversation before and after the suggestion, fenced and redacted, and lets it wait for more', async () => {
+    const entry: StoredEntry = {
+      id: 'qa-1',
+      kind: 'qa',
+      question: 'Why is my card declined abroad?',
+      body: 'Call the card hotline.',
+      status: 'approved',
+      provenance: { sourceTicketIds: ['T-1'], createdAt: '2026-03-01T00:00:00Z' },
+    };
+    const open: Ticket = { ...ticket, status: 'open', messages: [ticket.messages[0]!] };
+    const shown = { type: 'shown' as const, ticketId: 'T-501', afterMessageId: '1', entryIds: ['qa-1'], at: '2026-03-01T10:00:00Z' };
+    let answer = JSON.stringify({ action: 'pending', reason: 'nobody has answered yet' });
+    const client = await model(() => answer);
+    expect(await judgeWithLlm(client, entry, open, [shown])).toMatchObject({ action: 'pending', judge: 'llm' });
+    const prompt = userPrompt(server?.requests.at(-1)?.body as unknown as ChatRequestBody);
+    expect(prompt).toMatch(/<<<DATA [0-9a-f]{16} conversation before the suggestion>>>[\s\S]*declined in Spain/);
+    expect(prompt).toMatch(/<<<DATA [0-9a-f]{16} conversation after the suggestion>>>\n\(nothing yet\)/);
+    expect(prompt).not.toMatch(/\bAna\b/);
+
+    // After the analyst answered, the answer is in the "after" block, not the "before" one.
+    answer = JSON.stringify({ action: 'keep', reason: 'asked about something else' });
+    expect(await judgeWithLlm(client, entry, ticket, [shown])).toMatchObject({ action: 'keep', judge: 'llm' });
+    const second = userPrompt(server?.requests.at(-1)?.body as unknown as ChatRequestBody);
+    expect(second.split('conversation after the suggestion>>>')[1]).toMatch(/travel mode/);
+    expect(second.split('conversation after the suggestion>>>')[0]).not.toMatch(/travel mode/);
+
+    // When the review may wait no longer, a model that still says "pending" is overruled by the rules.
+    answer = JSON.stringify({ action: 'pending', reason: 'still unsure' });
+    expect(await judgeWithLlm(client, entry, open, [shown], { mayWait: false })).toMatchObject({ action: 'keep', judge: 'rules' });
+  });
 });

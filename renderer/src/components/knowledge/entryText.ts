@@ -21,6 +21,7 @@ const ACTION_LABELS: Record<EntryVersionView['action'], string> = {
   retired: 'retired',
   restored: 'restored',
   modified: 'corrected by the delayed review',
+  reviewed: 'reviewed (no change)',
 };
 
 /** The question, else the title, else the id. */
