@@ -120,5 +120,9 @@ export async function teamStorageOptions(config: TeamConfig, secrets: SecretStor
     allow_http: endpoint.startsWith('http://') ? 'true' : 'false',
     connect_timeout: '3s',
     timeout: '10s',
+    // One retry, not the object store client's 3 with back-off: measured, an unreachable store otherwise took
+    // about 8 s per sync round to be reported offline (test/core/team/teamSync.test.ts, the offline case).
+    client_max_retries: '1',
+    client_retry_timeout: '5',
   };
 }
