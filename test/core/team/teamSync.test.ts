@@ -17,6 +17,8 @@ const PER_WRITER = 15;
 interface Analyst {
   child: ChildProcess;
   acks: string[];
+  holds: number | null;
+  cites: string[];
   seen: Set<string>;
   done: Promise<number | null>;
 }
@@ -27,10 +29,10 @@ afterEach(() => {
   running.clear();
 });
 
-function runAnalyst(dataDir: string, count: number, expectTotal: number, onAck?: (analyst: Analyst) => void): Analyst {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, String(count), String(expectTotal)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+function runAnalyst(dataDir: string, count: number, expectTotal: number, onAck?: (analyst: Analyst) => void, others: string[] = []): Analyst {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, String(count), String(expectTotal), others.join(',')], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   running.add(child);
-  const analyst: Analyst = { child, acks: [], seen: new Set(), done: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const analyst: Analyst = { child, acks: [], holds: null, cites: [], seen: new Set(), done: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
@@ -43,6 +45,8 @@ function runAnalyst(dataDir: string, count: number, expectTotal: number, onAck?:
         onAck?.(analyst);
       }
       if (word === 'seen' && opId) analyst.seen.add(opId);
+      if (word === 'holds' && opId) analyst.holds = Number(opId);
+      if (word === 'cites' && opId) analyst.cites.push(line.slice('cites '.length));
     }
   });
   return analyst;
@@ -64,10 +68,14 @@ async function storedOpIds(uri: string, storageOptions: Record<string, string>):
   return (await store.pullSince(0)).ops.map((op) => op.opId);
 }
 
-/** Four analysts learning at once: every acknowledged entry is in the store exactly once, and every analyst sees all. */
+/**
+ * Four analysts learning at once: every acknowledged entry is in the store exactly once, every analyst's sync reads
+ * all, and every analyst's local search cites the others' entries.
+ */
 async function concurrentLearning(uri: string, storageOptions: Record<string, string>, folders: string[]): Promise<void> {
   await TeamStore.open(uri, storageOptions, true);
-  const analysts = folders.map((dir) => runAnalyst(dir, PER_WRITER, WRITERS * PER_WRITER));
+  const names = folders.map((_, i) => `analyst${i}`);
+  const analysts = folders.map((dir, i) => runAnalyst(dir, PER_WRITER, WRITERS * PER_WRITER, undefined, names.filter((_, j) => j !== i)));
   const codes = await Promise.all(analysts.map((a) => a.done));
   expect(codes).toEqual(folders.map(() => 0));
   const acked = analysts.flatMap((a) => a.acks);
@@ -75,11 +83,16 @@ async function concurrentLearning(uri: string, storageOptions: Record<string, st
   const stored = await storedOpIds(uri, storageOptions);
   expect(stored).toHaveLength(acked.length);
   expect(new Set(stored)).toEqual(new Set(acked));
-  for (const analyst of analysts) expect(analyst.seen).toEqual(new Set(acked));
+  analysts.forEach((analyst, i) => {
+    expect(analyst.seen).toEqual(new Set(acked));
+    // Its local knowledge store holds everyone's entries, and its search cites each other analyst's, naming them.
+    expect(analyst.holds).toBe(WRITERS * PER_WRITER);
+    expect(analyst.cites).toEqual(names.filter((_, j) => j !== i).map((name) => `${name}-0 ${name}`));
+  });
 }
 
 describe('a team store on a shared folder', () => {
-  it('four analysts learning at once each see every entry, and each entry is stored exactly once', async () => {
+  it('four analysts learning at once each cite every other analyst\'s entries, and each entry is stored exactly once', async () => {
     const uri = join(await tempFolder('vigil-team-shared-'), 'team-x');
     await mkdir(uri, { recursive: true });
     const folders = await Promise.all(Array.from({ length: WRITERS }, (_, i) => analystFolder(`analyst${i}`, { uri })));
@@ -97,7 +110,7 @@ describe.skipIf(missing !== null)(`a team store on an S3-compatible server (moto
   }, 30_000);
   afterAll(async () => server?.stop());
 
-  it('four analysts learning at once each see every entry, and each entry is stored exactly once', async () => {
+  it('four analysts learning at once each cite every other analyst\'s entries, and each entry is stored exactly once', async () => {
     await server.createBucket('team-concurrent');
     const uri = 's3://team-concurrent/team-x';
     const base = { uri, endpoint: server.endpoint, region: 'us-east-1', accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, secretKeySecret: DEFAULT_SECRET_KEY_SECRET };
