@@ -51,7 +51,8 @@ const ELECTRON_MESSAGE =
  *  - privacy: redaction, the redacting logger, the audit log, store snapshots and rollback (which rewinds the
  *    knowledge store, so privacy sits above it; the tiers below do not log).
  *  - llm: the model client, which redacts prompts and reports each call for the audit log through privacy.
- *  - packs, assist, learn: share, use and grow the knowledge; assist and learn are independent of each other.
+ *  - packs, assist, learn, team: share, use and grow the knowledge; assist and learn are independent of each other;
+ *    team links a data folder to the team's shared store (it logs, reads secrets, and will feed the knowledge cache).
  *  - rules: the team's interest rules (the rule centre, its file, the model judge, alert delivery); they drive
  *    assist's alert engine and read the model, so they sit above both. The rule's shape is in formats (ruleSpec.ts),
  *    because a knowledge pack carries rules too.
@@ -68,7 +69,7 @@ const CORE_TIERS = [
   ['knowledge'],
   ['privacy'],
   ['llm'],
-  ['packs', 'assist', 'learn'],
+  ['packs', 'assist', 'learn', 'team'],
   ['connectors', 'rules'],
   ['watch'],
   ['app'],

@@ -11,6 +11,7 @@ import { runReplay, type ReplaySummary } from './replay';
 import { writeReplayReport } from './replayReport';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
+import { TEAM_USAGE, teamCommand, TeamUsageError } from './teamCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
@@ -49,6 +50,7 @@ ${MODELS_USAGE}
 ${RULES_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
+${TEAM_USAGE}
 
 The data folder is the desktop app's (${appDataDir()}, as chosen in its Settings); set VIGIL_DATA_DIR or --data-dir to change it.
 Every command connects only to this machine (Ollama) and the configured connectors' hosts; VIGIL_OFFLINE=1 (or
@@ -421,6 +423,10 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
         });
       case 'store':
         return await storeCommand(rest, out);
+      case 'team':
+        return await teamCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof TeamUsageError ? new UsageError(err.message) : err;
+        });
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,129 @@
+/**
+ * `vigil team init|join|status|leave`: links the data folder to the team's shared knowledge store (core/team).
+ * The store's keys are read from the secret store by name (`vigil secrets set team-store-access-key`), never given
+ * on the command line, where they would stay in the shell's history.
+ */
+import { parseArgs } from 'node:util';
+import { appDataDir } from '../formats/dataDir';
+import { errorMessage } from '../formats/errorMessage';
+import { FileSecretStore } from '../secrets/fileSecretStore';
+import { Outbox } from '../team/outbox';
+import {
+  DEFAULT_ACCESS_KEY_SECRET,
+  DEFAULT_SECRET_KEY_SECRET,
+  readTeamConfig,
+  removeTeamConfig,
+  teamEgressHost,
+  teamStorageOptions,
+  writeTeamConfig,
+  type TeamConfig,
+} from '../team/teamConfig';
+import { TeamStore } from '../team/teamStore';
+import { describeTeamState, readTeamState, type TeamStatus } from '../team/teamSync';
+
+export const TEAM_USAGE = `  vigil team init|join URI --analyst NAME [--endpoint URL --region R] [--access-key-secret NAME]
+               [--secret-key-secret NAME] [--data-dir DIR]   URI: s3://bucket/prefix or /shared/folder (docs/team.md)
+  vigil team status [--json] [--data-dir DIR]   ·   vigil team leave [--force] [--data-dir DIR]`;
+
+type Out = { log: (line: string) => void; error: (line: string) => void };
+
+/** A mistake in the command line: printed with the usage, exit code 2. */
+export class TeamUsageError extends Error {}
+
+/** One line for the team store's state: in sync, behind by N, offline since T. */
+export function describeTeamStatus(status: TeamStatus): string {
+  const waiting = status.pending > 0 ? `; ${status.pending} of your writes waiting to be sent` : '';
+  switch (status.state) {
+    case 'offline':
+      return `offline since ${status.offlineSince ?? '?'}${waiting} (last error: ${status.lastError ?? 'none'})`;
+    case 'never-synced':
+      return `not synced yet${waiting}`;
+    case 'behind':
+      return `behind by ${status.behindBy} version(s)${waiting}; last synced ${status.lastSyncAt ?? '?'}`;
+    default:
+      return `in sync (last synced ${status.lastSyncAt ?? '?'})`;
+  }
+}
+
+/** Runs `vigil team …` and returns the exit code. */
+export async function teamCommand(args: string[], out: Out): Promise<number> {
+  const [sub, ...rest] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        analyst: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        'access-key-secret': { type: 'string' },
+        'secret-key-secret': { type: 'string' },
+        json: { type: 'boolean' },
+        force: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new TeamUsageError(errorMessage(err));
+  }
+  const { values, positionals } = parsed;
+  const dataDir = values['data-dir'] ?? appDataDir();
+  const secrets = new FileSecretStore(dataDir);
+
+  if (sub === 'init' || sub === 'join') {
+    const uri = positionals[0];
+    if (uri === undefined || positionals.length > 1) throw new TeamUsageError(`team ${sub} needs one URI (s3://bucket/prefix or /shared/folder)`);
+    if (values.analyst === undefined) throw new TeamUsageError(`team ${sub} needs --analyst NAME: it names you in each entry's provenance`);
+    const s3 = uri.startsWith('s3://');
+    const config: TeamConfig = {
+      version: 1,
+      uri,
+      analyst: values.analyst,
+      joinedAt: new Date().toISOString(),
+      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+      ...(values.region !== undefined ? { region: values.region } : {}),
+      ...(s3
+        ? { accessKeySecret: values['access-key-secret'] ?? DEFAULT_ACCESS_KEY_SECRET, secretKeySecret: values['secret-key-secret'] ?? DEFAULT_SECRET_KEY_SECRET }
+        : {}),
+    };
+    const existing = await readTeamConfig(dataDir);
+    if (existing !== null && existing.uri !== uri) throw new Error(`This data folder is already in the team store ${existing.uri}; \`vigil team leave\` first.`);
+    const host = s3 ? teamEgressHost(config) : null;
+    // Reach the store before saving, so a wrong URI, endpoint or key is reported now rather than as "offline" later.
+    await TeamStore.open(uri, await teamStorageOptions(config, secrets), sub === 'init');
+    await writeTeamConfig(dataDir, config);
+    out.log(`${sub === 'init' ? 'created and joined' : 'joined'} the team store ${uri} as ${config.analyst}`);
+    if (host !== null) out.log(`the team store's one network host is ${host}; allow exactly this host in your firewall (docs/team.md)`);
+    return 0;
+  }
+
+  if (sub === 'status') {
+    const config = await readTeamConfig(dataDir);
+    if (config === null) {
+      out.log(values.json ? JSON.stringify({ team: null }) : 'personal data folder (not in a team store)');
+      return 0;
+    }
+    const status = describeTeamState(await readTeamState(dataDir), (await new Outbox(dataDir).list()).length);
+    if (values.json) out.log(JSON.stringify({ team: { uri: config.uri, analyst: config.analyst }, ...status }));
+    else out.log(`team store ${config.uri} as ${config.analyst}: ${describeTeamStatus(status)}`);
+    return 0;
+  }
+
+  if (sub === 'leave') {
+    const config = await readTeamConfig(dataDir);
+    if (config === null) {
+      out.log('this data folder is not in a team store');
+      return 0;
+    }
+    const pending = (await new Outbox(dataDir).list()).length;
+    if (pending > 0 && !values.force) {
+      throw new Error(`${pending} of your writes are not in the team store yet; let the app sync, or leave with --force (they stay in this folder's outbox).`);
+    }
+    await removeTeamConfig(dataDir);
+    out.log(`left the team store ${config.uri}; this folder's knowledge stays as it is${pending > 0 ? `, and its ${pending} unsent write(s) stay in team-outbox.jsonl` : ''}`);
+    return 0;
+  }
+  throw new TeamUsageError(`unknown team command "${sub ?? ''}" (use init, join, status or leave)`);
+}
