@@ -105,6 +105,11 @@ export interface SearchHit {
   fused: number;
   textRank: number | null;
   vectorRank: number | null;
+  /**
+   * The part of a long entry that matched best (an article's paragraph or step), when the entry is indexed as
+   * passages and the vector leg found it through one; absent for entries matched as a whole.
+   */
+  passage?: { index: number; text: string };
 }
 
 export interface StoreStatus {
