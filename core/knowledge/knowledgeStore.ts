@@ -25,6 +25,7 @@ import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
 import { VectorIndex } from './vectorIndex';
 import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { optimizeInChild } from './optimizeInChild';
+import { embedEntries, passagesOf, type EntryVectors } from './passages';
 import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
@@ -204,7 +205,10 @@ async function openGeneration(
       reason = snapshot.reason; // reported by openedFrom(); onProgress is for re-indexing only
     }
   }
-  if (snapshotVersion === null) await loadTable(table, vectors, stats, ids);
+  if (snapshotVersion === null) {
+    await loadTable(table, vectors, stats, ids);
+    if (vectors && embedder) await loadPassages(table, vectors, embedder);
+  }
   return {
     ids,
     name: table.name,
@@ -220,6 +224,21 @@ async function openGeneration(
     snapshotAt: Date.now(),
     openedFrom: { source: snapshotVersion === null ? 'table' : 'snapshot', reason },
   };
+}
+
+/**
+ * Passage vectors are kept in memory and in the snapshot only (the table holds one vector per entry): opening
+ * without a current snapshot embeds the passages of the table's long articles again.
+ */
+async function loadPassages(table: lancedb.Table, vectors: VectorIndex, embedder: Embedder): Promise<void> {
+  for await (const batch of table.query().where(`kind = 'article'`).select(['doc'])) {
+    const docs = batch.getChild('doc');
+    if (!docs) continue;
+    const long = (docs.toArray() as string[]).map(parseStoredEntry).filter((entry) => passagesOf(entry).length > 0);
+    if (long.length === 0) continue;
+    const embedded = await embedEntries(embedder, long);
+    long.forEach((entry, i) => vectors.set(entry.id, embedded[i]!.vector, statusCode(entry.status), embedded[i]!.passages));
+  }
 }
 
 export class KnowledgeStore {
@@ -345,10 +364,10 @@ export class KnowledgeStore {
       entries.forEach((entry, i) => {
         const terms = stemsOf(tokenize(matchTextOf(entry)));
         this.stats.add(terms);
-        const vector = vectors[i] as Float32Array;
+        const { vector, passages } = vectors[i] as EntryVectors;
         this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
         this.docs.invalidate(entry.id);
-        generation.vectors?.set(entry.id, vector, statusCode(entry.status));
+        generation.vectors?.set(entry.id, vector, statusCode(entry.status), passages);
         this.reindex?.dirty.add(entry.id);
       });
     });
@@ -492,18 +511,24 @@ export class KnowledgeStore {
       }
     }
     const similarities =
-      queryVector && generation.vectors ? generation.vectors.scores(queryVector, fused.map((r) => r.id)) : new Map<string, number>();
+      queryVector && generation.vectors
+        ? generation.vectors.scores(queryVector, fused.map((r) => r.id))
+        : new Map<string, { score: number; passage: number }>();
     const hits: SearchHit[] = [];
     for (const result of fused) {
       const fresh = freshRows.get(result.id);
       const doc = fresh ? null : docs.get(result.id);
       if (!fresh && doc === undefined) continue; // removed between the legs and the read
+      const entry = fresh ? fresh.entry : parseStoredEntry(doc!);
+      const best = similarities.get(result.id);
+      const passage = best && best.passage > 0 ? passagesOf(entry)[best.passage - 1] : undefined;
       hits.push({
-        entry: fresh ? fresh.entry : parseStoredEntry(doc!),
-        similarity: similarities.get(result.id) ?? 0,
+        entry,
+        similarity: best?.score ?? 0,
         fused: result.fused,
         textRank: result.ranks[0] ?? null,
         vectorRank: result.ranks[1] ?? null,
+        ...(passage === undefined ? {} : { passage: { index: best!.passage, text: passage } }),
       });
     }
     return hits;
@@ -596,11 +621,11 @@ export class KnowledgeStore {
     }
   }
 
-  private async embedFor(generation: Generation, entries: readonly StoredEntry[]): Promise<Float32Array[]> {
-    if (generation.embedder) return generation.embedder.embed(entries.map(matchTextOf), 'document');
+  private async embedFor(generation: Generation, entries: readonly StoredEntry[]): Promise<EntryVectors[]> {
+    if (generation.embedder) return embedEntries(generation.embedder, entries);
     // The table's own embedder is unavailable (re-index in progress): the entry is found by full text until the
     // switch, which re-embeds it; the zero vector never reaches the new table.
-    return entries.map(() => new Float32Array(generation.dimensions));
+    return entries.map(() => ({ vector: new Float32Array(generation.dimensions), passages: [] }));
   }
 
   private flushSoon(): void {
@@ -744,9 +769,9 @@ export class KnowledgeStore {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {
         this.stats.add(stemsOf(tokenize(matchTextOf(entry))));
-        this.active.vectors?.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
+        this.active.vectors?.set(entry.id, vectors[i]!.vector, statusCode(entry.status), vectors[i]!.passages);
       });
-      await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
+      await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i]!.vector })));
     }
     await this.log.clear();
   }
