@@ -19,7 +19,7 @@ import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tabl
 import { lockDataFolder, type FolderLock } from './folderLock';
 import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
 import { DocCache } from './docCache';
-import { fuseRankings } from './hybridSearch';
+import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
 import { VectorIndex } from './vectorIndex';
@@ -29,7 +29,7 @@ import { embedEntries, passagesOf, type EntryVectors } from './passages';
 import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
-import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
+import { fullTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
 
 export type { ReindexProgress } from './reindexJob';
 
@@ -77,13 +77,6 @@ const CHILD_OPTIMIZE_ROWS = 50_000;
 const DOC_CACHE_ENTRIES = 8192;
 /** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
 const KEEP_VERSIONS_MS = 60 * 60 * 1000;
-/**
- * Weight of the vector leg against the full-text leg in rank fusion. On BANKING77 the built-in embedder's ranking
- * alone beats BM25's, so it counts more; 2.0 was best with the current n-grams on the dev split (1.5: 0.829, 2.0:
- * 0.834, 2.5: 0.833; `npm run bench:fusion-sweep`, BENCHMARKS.md).
- */
-const VECTOR_WEIGHT = 2;
-
 export interface SearchOptions {
   /** Hits to return after fusion. */
   limit?: number;
@@ -91,7 +84,10 @@ export interface SearchOptions {
   candidates?: number;
   /** Which statuses are searchable; suggestions use approved knowledge only. */
   statuses?: readonly EntryStatus[];
-  /** Weight of the vector leg relative to the full-text leg in rank fusion. */
+  /**
+   * A fixed weight of the vector leg relative to the full-text leg in rank fusion, instead of the weight set by the
+   * legs' agreement (hybridSearch.ts: `fuseHybrid`).
+   */
   vectorWeight?: number;
 }
 
@@ -106,6 +102,8 @@ export interface SearchHit {
   fused: number;
   textRank: number | null;
   vectorRank: number | null;
+  /** The full-text leg's BM25 score (over word stems), when that leg found the entry. */
+  textScore?: number;
   /**
    * The part of a long entry that matched best (an article's paragraph or step), when the entry is indexed as
    * passages and the vector leg found it through one; absent for entries matched as a whole.
@@ -362,7 +360,7 @@ export class KnowledgeStore {
       }
       await this.log.append(entries);
       entries.forEach((entry, i) => {
-        const terms = stemsOf(tokenize(matchTextOf(entry)));
+        const terms = stemsOf(tokenize(fullTextOf(entry)));
         this.stats.add(terms);
         const { vector, passages } = vectors[i] as EntryVectors;
         this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
@@ -481,10 +479,11 @@ export class KnowledgeStore {
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, candidates);
 
-    const fused = fuseRankings([
-      { ids: textLeg.map((h) => h.id), weight: 1 },
-      { ids: vectorLeg.map((h) => h.id), weight: options.vectorWeight ?? VECTOR_WEIGHT },
-    ]).slice(0, limit);
+    const fused = fuseHybrid(
+      textLeg.map((h) => h.id),
+      vectorLeg.map((h) => h.id),
+      options.vectorWeight,
+    ).slice(0, limit);
 
     // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
     // comes from the in-memory int8 copy (within 0.015 of exact), which saves half of this read (BENCHMARKS.md).
@@ -514,6 +513,7 @@ export class KnowledgeStore {
       queryVector && generation.vectors
         ? generation.vectors.scores(queryVector, fused.map((r) => r.id))
         : new Map<string, { score: number; passage: number }>();
+    const textScores = new Map(textLeg.map((h) => [h.id, h.score]));
     const hits: SearchHit[] = [];
     for (const result of fused) {
       const fresh = freshRows.get(result.id);
@@ -528,6 +528,7 @@ export class KnowledgeStore {
         fused: result.fused,
         textRank: result.ranks[0] ?? null,
         vectorRank: result.ranks[1] ?? null,
+        ...(textScores.has(result.id) ? { textScore: textScores.get(result.id) } : {}),
         ...(passage === undefined ? {} : { passage: { index: best!.passage, text: passage } }),
       });
     }
@@ -768,7 +769,7 @@ export class KnowledgeStore {
     if (entries.length > 0) {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {
-        this.stats.add(stemsOf(tokenize(matchTextOf(entry))));
+        this.stats.add(stemsOf(tokenize(fullTextOf(entry))));
         this.active.vectors?.set(entry.id, vectors[i]!.vector, statusCode(entry.status), vectors[i]!.passages);
       });
       await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i]!.vector })));

@@ -18,13 +18,14 @@ import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type SearchOptions } from '../../core/knowledge/knowledgeStore';
 import { toStoredEntry } from '../../core/knowledge/storedEntry';
 import { Bm25Index } from './bm25Baseline';
-import { abcdSet, banking77Set, dstc11Set, type EvalQuery, type EvalSet } from './retrievalSets';
+import { abcdSet, abcdStepSets, banking77Set, dstc11Set, type EvalQuery, type EvalSet } from './retrievalSets';
 
 export interface RankedHit {
   id: string;
   textRank: number | null;
   vectorRank: number | null;
   similarity: number;
+  textScore: number | null;
   passage: number | null;
 }
 
@@ -66,7 +67,7 @@ export async function runSet(set: EvalSet, options: SearchOptions = {}): Promise
     for (const q of set.queries) {
       const hits = await store.search(q.text, { limit: 100, ...options });
       engine.push(
-        hits.map((h) => ({ id: h.entry.id, textRank: h.textRank, vectorRank: h.vectorRank, similarity: h.similarity, passage: h.passage?.index ?? null })),
+        hits.map((h) => ({ id: h.entry.id, textRank: h.textRank, vectorRank: h.vectorRank, similarity: h.similarity, textScore: h.textScore ?? null, passage: h.passage?.index ?? null })),
       );
     }
     const bm25 = new Bm25Index(set.entries.map((e) => [e.title, e.question, e.body].filter(Boolean).join('\n')));
@@ -99,22 +100,32 @@ function row(name: string, set: EvalSet, ranked: readonly (readonly string[])[],
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sets: { type: 'string', default: 'banking77,abcd,dstc11' }, queries: { type: 'string' }, json: { type: 'string' } },
+    options: { sets: { type: 'string', default: 'banking77,abcd,abcd-steps,dstc11' }, queries: { type: 'string' }, json: { type: 'string' } },
   });
   const limit = values.queries ? Number(values.queries) : Infinity;
   const wanted = new Set(values.sets.split(','));
   const sets: EvalSet[] = [];
   if (wanted.has('banking77')) sets.push(banking77Set(limit));
   if (wanted.has('abcd')) sets.push(abcdSet());
+  if (wanted.has('abcd-steps')) sets.push(...abcdStepSets());
   if (wanted.has('dstc11')) sets.push(dstc11Set(limit));
   const load = (): string => loadavg()[0]!.toFixed(1);
   console.log(`load average ${load()} at start; R@1 / MRR@10 (ratio to BM25 in the same run)`);
   console.log('| set | system | fit part | report part |');
   console.log('|---|---|---|---|');
   const dump: Record<string, { queries: EvalQuery[]; engine: RankedHit[][]; bm25: string[][] }> = {};
-  for (const set of sets) {
+  // Sets of one name (folds of one data set, each its own store) are run one by one and scored together.
+  for (const name of [...new Set(sets.map((s) => s.name))]) {
     const started = performance.now();
-    const { engine, bm25 } = await runSet(set);
+    const folds = sets.filter((s) => s.name === name);
+    const set: EvalSet = { name, entries: folds.flatMap((f) => f.entries), queries: folds.flatMap((f) => f.queries), groupOf: new Map(folds.flatMap((f) => [...f.groupOf])) };
+    const engine: RankedHit[][] = [];
+    const bm25: string[][] = [];
+    for (const fold of folds) {
+      const run = await runSet(fold);
+      engine.push(...run.engine);
+      bm25.push(...run.bm25);
+    }
     const baseline = Object.fromEntries(
       (['fit', 'report'] as const).map((part) => {
         const idx = set.queries.map((q, i) => (q.part === part ? i : -1)).filter((i) => i >= 0);
@@ -125,8 +136,9 @@ async function main(): Promise<void> {
     console.log(row('engine (fused)', set, engine.map((hits) => hits.map((h) => h.id)), baseline));
     console.log(row('engine full-text leg', set, engine.map((h) => legRanking(h, 'textRank')), baseline));
     console.log(row('engine vector leg', set, engine.map((h) => legRanking(h, 'vectorRank')), baseline));
-    console.error(`${set.name}: ${set.entries.length} entries, ${set.queries.length} queries, ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}`);
-    dump[set.name] = { queries: set.queries, engine, bm25 };
+    const entries = folds[0]!.entries.length;
+    console.error(`${name}: ${entries} entries${folds.length > 1 ? ` (${folds.length} folds)` : ''}, ${set.queries.length} queries (${set.queries.filter((q) => q.part === 'fit').length} fit), ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}`);
+    dump[name] = { queries: set.queries, engine, bm25 };
   }
   if (values.json) {
     await writeFile(values.json, JSON.stringify(dump, (_key, value: unknown) => (value instanceof Set ? [...(value as Set<string>)] : value)));

@@ -9,6 +9,10 @@
  *   charge has been added to their order."), which is then left out of the article so that the query is not a
  *   copy of indexed text; (b) the customer turns of the three sample dialogues, each turn with the customer's earlier
  *   ones. Relevant: the subflow's article.
+ * - **ABCD steps** (MIT): the same articles, each step in turn left out of its article and asked as a query
+ *   (an inverse cloze task, Lee et al., ACL 2019): in fold f, every article drops its step f (mod its number of
+ *   steps), so each fold is its own store. Steps whose text another article also holds ("All chats in this flow
+ *   start by asking the customer for their full name...") are not asked. Relevant: the article it came from.
  * - **DSTC11** validation (CDLA-Sharing 1.0): every FAQ as a Q&A entry and every review as an article whose
  *   paragraphs are its sentences, both titled with the entity's name; the 2,129 knowledge-seeking conversations
  *   ask (every turn, both speakers: the entity is often named by the agent several turns earlier). Relevant: the
@@ -125,6 +129,41 @@ export function abcdSet(): EvalSet {
     }
   }
   return { name: 'ABCD', entries, queries, groupOf: new Map() };
+}
+
+/** ABCD steps: `folds` stores, each with every article missing one of its steps, asked as the query. */
+export function abcdStepSets(folds = 5): EvalSet[] {
+  const guidelines = JSON.parse(readFileSync(join(DATA, 'abcd', 'guidelines.json'), 'utf8')) as Guidelines;
+  const articles = Object.entries(guidelines).flatMap(([flow, { description, subflows }]) =>
+    Object.entries(subflows).map(([subflow, { instructions = [], actions }]) => ({
+      id: `abcd-${slug(subflow)}`,
+      title: `${subflow} (${flow}: ${description})`,
+      instructions,
+      steps: actions.map((a) => [a.text, ...(a.subtext ?? []).map((t) => `   - ${t}`)].join('\n')),
+    })),
+  );
+  const holders = new Map<string, number>();
+  for (const a of articles) for (const step of new Set(a.steps)) holders.set(step, (holders.get(step) ?? 0) + 1);
+  return Array.from({ length: folds }, (_, fold) => {
+    const entries: Entry[] = [];
+    const queries: EvalQuery[] = [];
+    for (const a of articles) {
+      const out = a.steps.length > 1 ? fold % a.steps.length : -1;
+      const kept = a.steps.filter((_, i) => i !== out);
+      const step = a.steps[out];
+      // A fold asks each step once: articles with fewer steps than folds are asked only in the first folds.
+      if (step !== undefined && fold < a.steps.length && holders.get(step) === 1) {
+        queries.push({ text: step, relevant: new Set([a.id]), group: null, part: partOf(`${a.id}#${out}`) });
+      }
+      entries.push({
+        id: a.id,
+        kind: 'article',
+        title: a.title,
+        body: [...a.instructions, ...kept.map((t, i) => `${i + 1}. ${t}`)].join('\n\n'),
+      });
+    }
+    return { name: 'ABCD steps', entries, queries, groupOf: new Map<string, string>() };
+  });
 }
 
 interface Dstc11Entity {
