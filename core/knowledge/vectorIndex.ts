@@ -39,6 +39,48 @@ export function entryIdOfKey(key: string): string {
   return at < 0 ? key : key.slice(0, at);
 }
 
+/** A coarse partition of the rows (IVF): slots [0, end) sorted by list; list j is [starts[j], starts[j + 1]). */
+interface Partition {
+  /** Centroids as int8 rows in their own memory, scanned like the rows (query at 0). */
+  kernel: Int8Kernel;
+  lists: number;
+  /** 1 / scale of each centroid's int8 row. */
+  inverseScales: Float32Array;
+  starts: Int32Array;
+  end: number;
+}
+
+/** Settings of `partition` (defaults: IVF_* below). */
+export interface PartitionOptions {
+  lists?: number;
+  /** Rows sampled to train the centroids. */
+  sample?: number;
+  iterations?: number;
+}
+
+/** Search options: `exact` scans every row even when the index is partitioned (tests, benchmarks). */
+export interface VectorSearchOptions {
+  exact?: boolean;
+  /** Lists scanned per query (default `IVF_PROBES`). */
+  probes?: number;
+}
+
+/**
+ * Rows from which the store partitions the index (IVF): below it the exact scan is fast enough (11 ms at 300k x 512
+ * on this machine, BENCHMARKS.md) and needs no training. Passages multiply the vectors: a 300k-entry store with
+ * long articles holds about a million.
+ */
+export const IVF_MIN_ROWS = 400_000;
+/**
+ * Lists of the partition. Assigning a row costs a scan of the centroids, so building the partition of 1M rows
+ * scans 1M x 256 int8 rows (a few seconds); more lists would cut the rows a query scans but lengthen the build.
+ */
+export const IVF_LISTS = 256;
+/** Lists scanned per query; tuned for recall@10 >= 0.95 against the exact scan (`npm run bench:scale`, BENCHMARKS.md). */
+export const IVF_PROBES = 24;
+const IVF_SAMPLE = 32 * IVF_LISTS;
+const IVF_ITERATIONS = 8;
+
 export class VectorIndex {
   private readonly kernel: Int8Kernel;
   private readonly width: number;
@@ -58,6 +100,7 @@ export class VectorIndex {
   /** 1 / scale of each row: the int8 dot product times this (and the query's) is the cosine. */
   private inverseScales = new Float32Array(0);
   private changes = 0;
+  private ivf: Partition | null = null;
 
   /** `kernel: 'js'` forces the JS scan (tests compare the two). */
   constructor(
@@ -87,7 +130,7 @@ export class VectorIndex {
 
   /** Bytes held for vectors (codes, scales and scan output). */
   get bytes(): number {
-    return this.capacity * (this.width + 8);
+    return this.capacity * (this.width + 8) + (this.ivf ? this.ivf.lists * (this.width + 8) : 0);
   }
 
   has(id: string): boolean {
@@ -173,6 +216,12 @@ export class VectorIndex {
       if (v.length !== this.dimensions) throw new Error(`A vector of ${v.length} dimensions cannot join an index of ${this.dimensions}.`);
     }
     let slot = this.slots.get(id);
+    if (slot !== undefined && this.ivf && slot < this.ivf.end) {
+      // A row of the partition belongs to the list of its old vector: the new one goes to the tail, which every
+      // search scans, until the next partition.
+      this.delete(id);
+      slot = undefined;
+    }
     if (slot === undefined) {
       slot = this.allocate(id, 0);
       this.slots.set(id, slot);
@@ -209,7 +258,9 @@ export class VectorIndex {
     this.ids[slot] = null;
     this.passageOfSlot[slot] = 0;
     this.codes[slot] = FREE;
-    this.freeSlots.push(slot);
+    // A free slot inside the partition stays a hole until the next partition: reused, it would hold a vector
+    // filed under another list.
+    if (!this.ivf || slot >= this.ivf.end) this.freeSlots.push(slot);
   }
 
   /** Makes room for `rows` rows at once (at open, where the table's size is known). */
@@ -241,10 +292,10 @@ export class VectorIndex {
    * The best `limit` entries whose status code is in `statuses`, by approximate cosine, best first. An entry with
    * passages scores as its best vector (the whole entry or one passage), and is listed once.
    */
-  search(query: Float32Array, statuses: ReadonlySet<number>, limit: number): VectorHit[] {
+  search(query: Float32Array, statuses: ReadonlySet<number>, limit: number, options: VectorSearchOptions = {}): VectorHit[] {
     if (this.used === 0 || limit <= 0) return [];
     const queryScale = this.quantise(query, 0);
-    this.kernel.scan(0, this.matrixOffset, this.used, this.blocks, this.outputOffset);
+    const ranges = this.ivf && !options.exact ? this.probedRanges(this.ivf, options.probes ?? IVF_PROBES) : [[0, this.used] as const];
     const raw = new Int32Array(this.kernel.bytes().buffer, this.outputOffset, this.used);
     const wanted = new Uint8Array(256);
     for (const s of statuses) wanted[s] = 1;
@@ -253,9 +304,12 @@ export class VectorIndex {
     const heap = new TopK(slotsWanted);
     const codes = this.codes;
     const scales = this.inverseScales;
-    for (let slot = 0; slot < this.used; slot++) {
-      if (!wanted[codes[slot] as number]) continue;
-      heap.push((raw[slot] as number) * (scales[slot] as number), slot);
+    for (const [start, end] of ranges) {
+      this.kernel.scan(0, this.matrixOffset + start * this.width, end - start, this.blocks, this.outputOffset + start * 4);
+      for (let slot = start; slot < end; slot++) {
+        if (!wanted[codes[slot] as number]) continue;
+        heap.push((raw[slot] as number) * (scales[slot] as number), slot);
+      }
     }
     const hits: VectorHit[] = [];
     const seen = new Set<string>();
@@ -292,6 +346,195 @@ export class VectorIndex {
       out.set(id, best);
     }
     return out;
+  }
+
+  /** Whether the index is partitioned (IVF), and into how many lists. */
+  get partitionLists(): number {
+    return this.ivf?.lists ?? 0;
+  }
+
+  /** Rows outside the partition (written since it was built), scanned in full by every search. */
+  get unpartitionedRows(): number {
+    return this.ivf ? this.used - this.ivf.end : this.used;
+  }
+
+  /**
+   * The slot ranges a partitioned search scans: the `probes` lists whose centroids are nearest the query (already
+   * quantised at offset 0), and the tail of rows written since the partition.
+   */
+  private probedRanges(ivf: Partition, probes: number): (readonly [number, number])[] {
+    const memory = this.kernel.bytes();
+    const centroidMemory = ivf.kernel.bytes();
+    centroidMemory.set(memory.subarray(0, this.width), 0);
+    const out = QUERY_BYTES + ivf.lists * this.width;
+    ivf.kernel.scan(0, QUERY_BYTES, ivf.lists, this.blocks, out);
+    const raw = new Int32Array(ivf.kernel.bytes().buffer, out, ivf.lists);
+    const best = new TopK(Math.min(probes, ivf.lists));
+    for (let j = 0; j < ivf.lists; j++) best.push((raw[j] as number) * (ivf.inverseScales[j] as number), j);
+    const ranges: (readonly [number, number])[] = best
+      .sorted()
+      .map(({ slot: j }) => [ivf.starts[j] as number, ivf.starts[j + 1] as number] as const)
+      .filter(([a, b]) => b > a);
+    if (this.used > ivf.end) ranges.push([ivf.end, this.used]);
+    return ranges;
+  }
+
+  /**
+   * Partitions the rows into `lists` lists by spherical k-means over a sample (IVF): the rows are reordered so each
+   * list is contiguous, and a search then scans the lists nearest the query plus every row written since. Holes
+   * left by deletes are dropped. Takes a few seconds at 1M rows (one scan of the centroids per row); searches keep
+   * working on the whole index until it returns. Deterministic: the sample is evenly spaced.
+   */
+  partition(options: PartitionOptions = {}): void {
+    const live: number[] = [];
+    for (let slot = 0; slot < this.used; slot++) if (this.ids[slot] !== null) live.push(slot);
+    const lists = Math.max(1, Math.min(options.lists ?? IVF_LISTS, live.length));
+    const width = this.width;
+    const memory = new Int8Array(this.kernel.bytes().buffer);
+    const kernel = createInt8Kernel(this.kernel.kind === 'js' ? 'js' : 'auto');
+    kernel.grow(QUERY_BYTES + lists * (width + 4));
+    const inverseScales = new Float32Array(lists);
+    const out = QUERY_BYTES + lists * width;
+    const rowOf = (slot: number): number => this.matrixOffset + slot * width;
+    /** Writes float centroids as int8 rows of the centroid memory. */
+    const load = (centroids: Float32Array[]): void => {
+      const target = new Int8Array(kernel.bytes().buffer);
+      centroids.forEach((c, j) => {
+        let max = 0;
+        for (let k = 0; k < c.length; k++) max = Math.max(max, Math.abs(c[k] as number));
+        const at = QUERY_BYTES + j * width;
+        target.fill(0, at, at + width);
+        const scale = max === 0 ? 0 : 127 / max;
+        for (let k = 0; k < c.length; k++) target[at + k] = Math.round((c[k] as number) * scale);
+        inverseScales[j] = scale === 0 ? 0 : 1 / scale;
+      });
+    };
+    /** The nearest centroid of a row (its int8 codes copied in as the query). */
+    const nearest = (slot: number): number => {
+      const bytes = kernel.bytes();
+      bytes.set(this.kernel.bytes().subarray(rowOf(slot), rowOf(slot) + width), 0);
+      kernel.scan(0, QUERY_BYTES, lists, this.blocks, out);
+      const raw = new Int32Array(kernel.bytes().buffer, out, lists);
+      let best = 0;
+      let bestScore = -Infinity;
+      for (let j = 0; j < lists; j++) {
+        const score = (raw[j] as number) * (inverseScales[j] as number);
+        if (score > bestScore) {
+          bestScore = score;
+          best = j;
+        }
+      }
+      return best;
+    };
+    const sampleSize = Math.min(live.length, options.sample ?? Math.max(IVF_SAMPLE, lists * 32));
+    const sample = Array.from({ length: sampleSize }, (_, i) => live[Math.floor((i * live.length) / sampleSize)] as number);
+    const asFloat = (slot: number, into: Float32Array, weight = 1): void => {
+      const at = rowOf(slot);
+      const scale = (this.inverseScales[slot] as number) * weight;
+      for (let k = 0; k < this.dimensions; k++) into[k] = (into[k] as number) + (memory[at + k] as number) * scale;
+    };
+    let centroids: Float32Array[] = Array.from({ length: lists }, (_, j) => {
+      const c = new Float32Array(this.dimensions);
+      asFloat(sample[Math.floor((j * sample.length) / lists)] as number, c);
+      return c;
+    });
+    load(centroids);
+    for (let iteration = 0; iteration < (options.iterations ?? IVF_ITERATIONS); iteration++) {
+      const sums = Array.from({ length: lists }, () => new Float32Array(this.dimensions));
+      const counts = new Int32Array(lists);
+      for (const slot of sample) {
+        const j = nearest(slot);
+        asFloat(slot, sums[j] as Float32Array);
+        counts[j] = (counts[j] as number) + 1;
+      }
+      // Spherical k-means: each centroid is its members' mean direction; an empty list keeps its centroid.
+      centroids = sums.map((sum, j) => (counts[j] ? sum : (centroids[j] as Float32Array)));
+      load(centroids);
+    }
+
+    // Every live row to its list, then the rows reordered list by list (a permutation applied in place, cycle by
+    // cycle, so the matrix is never copied whole).
+    const listOf = new Int32Array(live.length);
+    const sizes = new Int32Array(lists + 1);
+    live.forEach((slot, i) => {
+      const j = nearest(slot);
+      listOf[i] = j;
+      sizes[j + 1] = (sizes[j + 1] as number) + 1;
+    });
+    const starts = new Int32Array(lists + 1);
+    for (let j = 0; j < lists; j++) starts[j + 1] = (starts[j] as number) + (sizes[j + 1] as number);
+    const next = starts.slice(0, lists);
+    /** source[newSlot] = oldSlot */
+    const source = new Int32Array(live.length);
+    live.forEach((slot, i) => {
+      const j = listOf[i] as number;
+      source[next[j]!++] = slot;
+    });
+    this.permute(source);
+    this.ivf = { kernel, lists, inverseScales, starts, end: live.length };
+    this.changes++;
+  }
+
+  /** Reorders rows so that new slot i holds old slot `source[i]`; slots past `source.length` are dropped. */
+  private permute(source: Int32Array): void {
+    const n = source.length;
+    const width = this.width;
+    const bytes = this.kernel.bytes();
+    const base = this.matrixOffset;
+    const row = new Uint8Array(width);
+    const ids = Array.from(source, (old) => this.ids[old] ?? null);
+    const passages = Array.from(source, (old) => this.passageOfSlot[old] ?? 0);
+    const codes = Uint8Array.from(source, (old) => this.codes[old] as number);
+    const scales = Float32Array.from(source, (old) => this.inverseScales[old] as number);
+    // Compact first: live rows move down to [0, n) in slot order, so source becomes a permutation of [0, n).
+    const sortedOld = Array.from(source).sort((a, b) => a - b);
+    const compactOf = new Map<number, number>();
+    sortedOld.forEach((old, i) => {
+      compactOf.set(old, i);
+      if (old !== i) bytes.copyWithin(base + i * width, base + old * width, base + (old + 1) * width);
+    });
+    const perm = Int32Array.from(source, (old) => compactOf.get(old) as number);
+    const done = new Uint8Array(n);
+    for (let start = 0; start < n; start++) {
+      if (done[start] || perm[start] === start) {
+        done[start] = 1;
+        continue;
+      }
+      row.set(bytes.subarray(base + start * width, base + (start + 1) * width));
+      let at = start;
+      for (;;) {
+        done[at] = 1;
+        const from = perm[at] as number;
+        if (from === start) {
+          bytes.set(row, base + at * width);
+          break;
+        }
+        bytes.copyWithin(base + at * width, base + from * width, base + (from + 1) * width);
+        at = from;
+      }
+    }
+    this.ids = ids;
+    this.passageOfSlot = passages;
+    this.codes.fill(FREE);
+    this.codes.set(codes);
+    this.inverseScales.fill(0);
+    this.inverseScales.set(scales);
+    this.used = n;
+    this.freeSlots = [];
+    this.slots.clear();
+    const passageLists = new Map<string, [number, number][]>();
+    ids.forEach((id, slot) => {
+      if (id === null) return;
+      const p = passages[slot] as number;
+      if (p === 0) this.slots.set(id, slot);
+      else {
+        const list = passageLists.get(id) ?? [];
+        list.push([p, slot]);
+        passageLists.set(id, list);
+      }
+    });
+    this.passageSlots.clear();
+    for (const [id, list] of passageLists) this.passageSlots.set(id, list.sort((a, b) => a[0] - b[0]).map(([, slot]) => slot));
   }
 
   private get matrixOffset(): number {
