@@ -22,7 +22,7 @@ import { DocCache } from './docCache';
 import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
-import { VectorIndex } from './vectorIndex';
+import { IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
 import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { optimizeInChild } from './optimizeInChild';
 import { embedEntries, passagesOf, type EntryVectors } from './passages';
@@ -125,7 +125,15 @@ export interface StoreStatus {
   /** The last failed commit to LanceDB, with its time, or null. */
   lastWriteError: string | null;
   /** The in-memory vector index: rows, bytes, and which scan runs (null: searching by full text only). */
-  vectorIndex: { entries: number; bytes: number; kernel: 'simd' | 'js' } | null;
+  vectorIndex: {
+    entries: number;
+    bytes: number;
+    kernel: 'simd' | 'js';
+    /** Vectors (entries and their passages). */
+    rows?: number;
+    /** Lists of the coarse partition (0: every search scans every vector). */
+    partitionLists?: number;
+  } | null;
   /** Whether the full-text, status and id indexes exist yet (built with the first commit). */
   indexed: boolean;
   /** Committed entries not yet folded into the indexes (found by a slower scan until then). */
@@ -239,6 +247,24 @@ async function loadPassages(table: lancedb.Table, vectors: VectorIndex, embedder
   }
 }
 
+/**
+ * Vectors written since the partition (scanned in full by every search) after which it is rebuilt at a quiet
+ * moment: 50k rows, or a tenth of the index. 50k rows cost about 2 ms per search (`npm run bench:scale`).
+ */
+const REPARTITION_ROWS = 50_000;
+const REPARTITION_FRACTION = 0.1;
+
+/**
+ * Partitions the vector index (vectorIndex.ts, IVF) once it holds `IVF_MIN_ROWS` vectors, and again when enough
+ * were written since. It runs on this thread (seconds at a million vectors): at open, and at quiet moments.
+ */
+function partitionIfDue(vectors: VectorIndex | null): void {
+  if (!vectors || vectors.rows < IVF_MIN_ROWS) return;
+  const pending = vectors.unpartitionedRows;
+  if (vectors.partitionLists > 0 && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
+  vectors.partition();
+}
+
 export class KnowledgeStore {
   private readonly fresh = new FreshTier();
   private readonly docs = new DocCache(DOC_CACHE_ENTRIES);
@@ -330,6 +356,7 @@ export class KnowledgeStore {
       await removeOtherSnapshots(dataDir, new Set([active.name]));
       const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
       await store.recoverLog();
+      partitionIfDue(store.active.vectors);
       if (store.active.unindexedRows > 0 || (store.active.snapshotVersion === null && store.active.ids.size > 0)) {
         store.scheduleIdleFlush(); // folds them into the indexes, and writes the snapshot, soon
       }
@@ -554,7 +581,9 @@ export class KnowledgeStore {
       byStatus: { proposed, approved, retired },
       pendingWrites: this.fresh.size,
       lastWriteError: this.lastFlushError,
-      vectorIndex: vectors ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind } : null,
+      vectorIndex: vectors
+        ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind, rows: vectors.rows, partitionLists: vectors.partitionLists }
+        : null,
       indexed: generation.indexed,
       unindexedRows: generation.unindexedRows,
       reindex: this.reindex ? { ...this.reindex.progress } : this.lastReindex,
@@ -647,6 +676,7 @@ export class KnowledgeStore {
         await this.flushNow();
         await this.refreshIndexesOf(this.active);
         await this.saveSnapshot(this.active, false);
+        partitionIfDue(this.active.vectors);
       }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();

@@ -76,8 +76,12 @@ export const IVF_MIN_ROWS = 400_000;
  * scans 1M x 256 int8 rows (a few seconds); more lists would cut the rows a query scans but lengthen the build.
  */
 export const IVF_LISTS = 256;
-/** Lists scanned per query; tuned for recall@10 >= 0.95 against the exact scan (`npm run bench:scale`, BENCHMARKS.md). */
-export const IVF_PROBES = 24;
+/**
+ * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan: on 200k BANKING77
+ * questions and variants, 16 probes 0.944, 32 probes 0.952, 64 probes 0.964 (near-duplicate variants make ties that
+ * no probe count settles); at 1M see `npm run bench:scale -- --sizes 1000000` (BENCHMARKS.md).
+ */
+export const IVF_PROBES = 32;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 
@@ -396,12 +400,21 @@ export class VectorIndex {
     const inverseScales = new Float32Array(lists);
     const out = QUERY_BYTES + lists * width;
     const rowOf = (slot: number): number => this.matrixOffset + slot * width;
-    /** Writes float centroids as int8 rows of the centroid memory. */
+    /**
+     * Writes float centroids as int8 rows of the centroid memory, as unit vectors: a sum of many members would
+     * otherwise outscore every other centroid by its length alone.
+     */
     const load = (centroids: Float32Array[]): void => {
       const target = new Int8Array(kernel.bytes().buffer);
       centroids.forEach((c, j) => {
         let max = 0;
-        for (let k = 0; k < c.length; k++) max = Math.max(max, Math.abs(c[k] as number));
+        let norm = 0;
+        for (let k = 0; k < c.length; k++) {
+          max = Math.max(max, Math.abs(c[k] as number));
+          norm += (c[k] as number) ** 2;
+        }
+        max /= Math.sqrt(norm) || 1;
+        for (let k = 0; k < c.length; k++) c[k] = (c[k] as number) / (Math.sqrt(norm) || 1);
         const at = QUERY_BYTES + j * width;
         target.fill(0, at, at + width);
         const scale = max === 0 ? 0 : 127 / max;

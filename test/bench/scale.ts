@@ -9,6 +9,7 @@
  * before). Optionally (`--ivf-pq`) LanceDB's IVF-PQ index: build time and query time.
  *
  *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE]
+ *   npm run bench:scale -- --sizes 1000000     # a million vectors: the engine partitions its index (IVF)
  *
  * `--arena-compare` runs the serving process a second time with MALLOC_ARENA_MAX=2 (as the CLI runs on Linux;
  * the desktop app cannot set it for itself) and reports that peak RSS too.
@@ -28,7 +29,7 @@ import { CopilotService } from '../../core/app/copilotService';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../core/formats/schemas';
 import { buildIndexes } from '../../core/knowledge/entryTable';
-import { VectorIndex } from '../../core/knowledge/vectorIndex';
+import { IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
 import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
 
 const run = promisify(execFile);
@@ -63,6 +64,11 @@ interface SizeResult {
   ingestPeakRssMb: number;
   vectorIndexMb: number;
   vectorLeg: { engineMs: number; floatScanMs: number; lanceFlatMs: number; recallAt10VsExact: number };
+  /**
+   * From IVF_MIN_ROWS rows, the engine's partitioned scan (vectorIndex.ts): build time, and per probe count the
+   * query time and recall@10 against the exact float scan (the int8 exact scan is `vectorLeg.engineMs`).
+   */
+  partition?: { buildSeconds: number; lists: number; probes: { probes: number; queryMs: number; recallAt10VsExact: number }[] };
   ivfPq?: { buildSeconds: number; queryMs: number; recallAt10VsExact: number };
 }
 
@@ -173,6 +179,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
   // Decisions again while the learned entries are still waiting to be committed and indexed.
   const after = await timeEach(Math.min(100, queryCount), (i) => service.assistOnMessage(tickets[20 + i]!, 0));
   const serveRss = peakRssMb();
+  const partitionStatus = await service.status();
   started = performance.now();
   await service.close();
   return {
@@ -180,6 +187,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
     openedFrom,
     kernel: status.vectorIndex?.kernel ?? 'none',
     vectorIndexMb: (status.vectorIndex?.bytes ?? 0) / 2 ** 20,
+    partitionLists: (partitionStatus.vectorIndex as { partitionLists?: number } | null | undefined)?.partitionLists ?? 0,
     decisionP50Ms: percentile(decisions, 0.5),
     decisionP95Ms: percentile(decisions, 0.95),
     decisionAfterLearnP95Ms: percentile(after, 0.95),
@@ -239,9 +247,25 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
   for (let i = 0; i < size; i++) index.set(`qa-${i}`, matrix.subarray(i * dims, (i + 1) * dims), approved[i] ? 0 : 1);
   let overlap = 0;
   const engineLeg = await timeEach(n, (i) => {
-    const hits = index.search(queryVectors[i]!, new Set([0]), 10);
+    const hits = index.search(queryVectors[i]!, new Set([0]), 10, { exact: true });
     overlap += hits.filter((h) => exact[i]!.includes(h.id)).length;
   });
+  let partition: SizeResult['partition'];
+  if (size >= IVF_MIN_ROWS) {
+    const started = performance.now();
+    index.partition();
+    const buildSeconds = (performance.now() - started) / 1000;
+    const probes = [];
+    for (const p of [...new Set([16, IVF_PROBES, 48, 64])].sort((a, b) => a - b)) {
+      let found = 0;
+      const times = await timeEach(n, (i) => {
+        const hits = index.search(queryVectors[i]!, new Set([0]), 10, { probes: p });
+        found += hits.filter((h) => exact[i]!.includes(h.id)).length;
+      });
+      probes.push({ probes: p, queryMs: mean(times), recallAt10VsExact: found / (n * 10) });
+    }
+    partition = { buildSeconds, lists: index.partitionLists, probes };
+  }
 
   const db = await lancedb.connect(join(dir, 'data', 'lancedb'));
   const [tableName] = await db.tableNames();
@@ -279,6 +303,7 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
     indexBuildSeconds,
     vectorLeg: { engineMs: mean(engineLeg), floatScanMs: mean(floatScan), lanceFlatMs: mean(lanceFlat), recallAt10VsExact: overlap / (n * 10) },
     ...(ivf ? { ivfPq: ivf } : {}),
+    ...(partition ? { partition } : {}),
   };
 }
 
@@ -337,6 +362,14 @@ function table(results: readonly SizeResult[]): string {
         `| ${r.size.toLocaleString('en')} | ${f(r.vectorLeg.engineMs)} | ${f(r.vectorLeg.floatScanMs)} | ${f(r.vectorLeg.lanceFlatMs)} | ${f(r.vectorLeg.floatScanMs / r.vectorLeg.engineMs)}x / ${f(r.vectorLeg.lanceFlatMs / r.vectorLeg.engineMs)}x | ${f(r.vectorLeg.recallAt10VsExact, 3)} | ${f(r.vectorIndexMb, 0)} |`,
     ),
   ];
+  const partitioned = results.filter((r) => r.partition);
+  if (partitioned.length > 0) {
+    lines.push('', '| entries | engine partition: lists, build (s) | probes: query (ms), recall@10 vs exact |', '|---|---|---|');
+    for (const r of partitioned) {
+      const p = r.partition!;
+      lines.push(`| ${r.size.toLocaleString('en')} | ${p.lists}, ${f(p.buildSeconds)} | ${p.probes.map((x) => `${x.probes}: ${f(x.queryMs)} ms, ${f(x.recallAt10VsExact, 3)}`).join(' · ')} |`);
+    }
+  }
   const ivf = results.filter((r) => r.ivfPq);
   if (ivf.length > 0) {
     lines.push('', '| entries | LanceDB IVF-PQ build (s) | IVF-PQ query (ms) | IVF-PQ recall@10 vs exact |', '|---|---|---|---|');

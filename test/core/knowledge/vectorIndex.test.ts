@@ -93,7 +93,8 @@ describe('in-memory int8 vector index', () => {
       };
       const centres = Array.from({ length: 150 }, () => unit(Float32Array.from({ length: 64 }, random)));
       const near = (i: number): Float32Array => unit(centres[i % 150]!.map((x) => x + random() * 0.25));
-      const rows = Array.from({ length: 12_000 }, (_, i) => near(i * 7));
+      // Clusters of very different sizes (the first ones hold most rows), as topics are in a helpdesk.
+      const rows = Array.from({ length: 12_000 }, (_, i) => near(Math.floor(150 * (i / 12_000) ** 3)));
       const index = new VectorIndex(64);
       rows.forEach((v, i) => index.set(`r${i}`, v, 0));
       return { index, rows, queries: Array.from({ length: 100 }, (_, i) => near(i * 13 + 5)) };
