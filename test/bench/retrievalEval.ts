@@ -8,14 +8,15 @@
  *   npm run bench:retrieval                       # all three sets, a few minutes
  *   npm run bench:retrieval -- --sets abcd,dstc11 --queries 500 --json hits.json
  *
- * `--json` writes every query's hits with both legs' ranks, so fusion rules can be compared offline on the same runs.
+ * `--json` writes every query's hits with both legs' ranks, so fusion rules can be compared offline on the same runs
+ * (`legs`: both legs at equal weights, 100 hits).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
-import { KnowledgeStore, type SearchOptions } from '../../core/knowledge/knowledgeStore';
+import { KnowledgeStore, type SearchHit, type SearchOptions } from '../../core/knowledge/knowledgeStore';
 import { toStoredEntry } from '../../core/knowledge/storedEntry';
 import { Bm25Index } from './bm25Baseline';
 import { abcdSet, abcdStepSets, banking77Set, dstc11Set, type EvalQuery, type EvalSet } from './retrievalSets';
@@ -54,7 +55,7 @@ export function score(queries: readonly EvalQuery[], ranked: readonly (readonly 
 }
 
 /** Runs one set through a new store and through BM25; returns every query's engine hits and BM25 ranking. */
-export async function runSet(set: EvalSet, options: SearchOptions = {}): Promise<{ engine: RankedHit[][]; bm25: string[][] }> {
+export async function runSet(set: EvalSet, options: SearchOptions = {}): Promise<{ engine: RankedHit[][]; legs: RankedHit[][]; bm25: string[][] }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-retrieval-'));
   const store = await KnowledgeStore.open(dir, new HashedEmbedder());
   try {
@@ -64,22 +65,25 @@ export async function runSet(set: EvalSet, options: SearchOptions = {}): Promise
     }
     await store.refreshIndexes();
     const engine: RankedHit[][] = [];
+    const legs: RankedHit[][] = [];
+    const toRanked = (hits: SearchHit[]): RankedHit[] =>
+      hits.map((h) => ({ id: h.entry.id, textRank: h.textRank, vectorRank: h.vectorRank, similarity: h.similarity, textScore: h.textScore ?? null, passage: h.passage?.index ?? null }));
     for (const q of set.queries) {
-      const hits = await store.search(q.text, { limit: 100, ...options });
-      engine.push(
-        hits.map((h) => ({ id: h.entry.id, textRank: h.textRank, vectorRank: h.vectorRank, similarity: h.similarity, textScore: h.textScore ?? null, passage: h.passage?.index ?? null })),
-      );
+      // The engine as the app asks it (10 hits); then both legs whole: at equal weights the first 100 fused hits
+      // hold each leg's first 30 at least (the legs then take 100 candidates each instead of 50).
+      engine.push(toRanked(await store.search(q.text, { limit: 10, ...options })));
+      legs.push(toRanked(await store.search(q.text, { limit: 100, vectorWeight: 1 })));
     }
     const bm25 = new Bm25Index(set.entries.map((e) => [e.title, e.question, e.body].filter(Boolean).join('\n')));
     const ids = set.entries.map((e) => e.id);
-    return { engine, bm25: set.queries.map((q) => bm25.search(q.text, 10).map((i) => ids[i] as string)) };
+    return { engine, legs, bm25: set.queries.map((q) => bm25.search(q.text, 10).map((i) => ids[i] as string)) };
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** A leg's own ranking out of the fused hits (every candidate of both legs is among them at limit 100). */
+/** A leg's own ranking out of hits fused at equal weights (limit 100: each leg's first 30 at least are among them). */
 export function legRanking(hits: readonly RankedHit[], leg: 'textRank' | 'vectorRank'): string[] {
   return hits
     .filter((h) => h[leg] !== null)
@@ -113,17 +117,19 @@ async function main(): Promise<void> {
   console.log(`load average ${load()} at start; R@1 / MRR@10 (ratio to BM25 in the same run)`);
   console.log('| set | system | fit part | report part |');
   console.log('|---|---|---|---|');
-  const dump: Record<string, { queries: EvalQuery[]; engine: RankedHit[][]; bm25: string[][] }> = {};
+  const dump: Record<string, { queries: EvalQuery[]; engine: RankedHit[][]; legs: RankedHit[][]; bm25: string[][] }> = {};
   // Sets of one name (folds of one data set, each its own store) are run one by one and scored together.
   for (const name of [...new Set(sets.map((s) => s.name))]) {
     const started = performance.now();
     const folds = sets.filter((s) => s.name === name);
     const set: EvalSet = { name, entries: folds.flatMap((f) => f.entries), queries: folds.flatMap((f) => f.queries), groupOf: new Map(folds.flatMap((f) => [...f.groupOf])) };
     const engine: RankedHit[][] = [];
+    const legs: RankedHit[][] = [];
     const bm25: string[][] = [];
     for (const fold of folds) {
       const run = await runSet(fold);
       engine.push(...run.engine);
+      legs.push(...run.legs);
       bm25.push(...run.bm25);
     }
     const baseline = Object.fromEntries(
@@ -134,11 +140,11 @@ async function main(): Promise<void> {
     ) as Record<'fit' | 'report', Scores>;
     console.log(row('BM25 baseline', set, bm25, baseline));
     console.log(row('engine (fused)', set, engine.map((hits) => hits.map((h) => h.id)), baseline));
-    console.log(row('engine full-text leg', set, engine.map((h) => legRanking(h, 'textRank')), baseline));
-    console.log(row('engine vector leg', set, engine.map((h) => legRanking(h, 'vectorRank')), baseline));
+    console.log(row('engine full-text leg', set, legs.map((h) => legRanking(h, 'textRank')), baseline));
+    console.log(row('engine vector leg', set, legs.map((h) => legRanking(h, 'vectorRank')), baseline));
     const entries = folds[0]!.entries.length;
     console.error(`${name}: ${entries} entries${folds.length > 1 ? ` (${folds.length} folds)` : ''}, ${set.queries.length} queries (${set.queries.filter((q) => q.part === 'fit').length} fit), ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}`);
-    dump[name] = { queries: set.queries, engine, bm25 };
+    dump[name] = { queries: set.queries, engine, legs, bm25 };
   }
   if (values.json) {
     await writeFile(values.json, JSON.stringify(dump, (_key, value: unknown) => (value instanceof Set ? [...(value as Set<string>)] : value)));
