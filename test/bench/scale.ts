@@ -10,6 +10,7 @@
  *
  *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE]
  *   npm run bench:scale -- --sizes 1000000     # a million vectors: the engine partitions its index (IVF)
+ *   npm run bench:scale -- --sizes 1000000 --vector-leg-only --queries 30   # the vector leg alone, minutes
  *
  * `--arena-compare` runs the serving process a second time with MALLOC_ARENA_MAX=2 (as the CLI runs on Linux;
  * the desktop app cannot set it for itself) and reports that peak RSS too.
@@ -209,7 +210,7 @@ function openedFromOf(service: CopilotService): string {
  * Child 3: baselines for the vector leg on the same vectors and queries, and a full index rebuild. The float copy
  * made here is exactly what the engine avoids holding, which is why this runs in a process of its own.
  */
-async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean): Promise<Record<string, unknown>> {
+async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean, vectorsOnly = false): Promise<Record<string, unknown>> {
   const texts = entryTexts(size);
   const embedder = new HashedEmbedder();
   const dims = embedder.dimensions;
@@ -265,6 +266,9 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
       probes.push({ probes: p, queryMs: mean(times), recallAt10VsExact: found / (n * 10) });
     }
     partition = { buildSeconds, lists: index.partitionLists, probes };
+  }
+  if (vectorsOnly) {
+    return { vectorLeg: { engineMs: mean(engineLeg), floatScanMs: mean(floatScan), lanceFlatMs: NaN, recallAt10VsExact: overlap / (n * 10) }, ...(partition ? { partition } : {}) };
   }
 
   const db = await lancedb.connect(join(dir, 'data', 'lancedb'));
@@ -385,6 +389,7 @@ async function main(): Promise<void> {
       queries: { type: 'string', default: '300' },
       'ivf-pq': { type: 'boolean', default: false },
       'arena-compare': { type: 'boolean', default: false },
+      'vector-leg-only': { type: 'boolean', default: false },
       json: { type: 'string' },
       child: { type: 'string' },
       size: { type: 'string' },
@@ -396,7 +401,11 @@ async function main(): Promise<void> {
     const size = Number(values.size);
     const dir = values.dir as string;
     const result =
-      values.child === 'ingest' ? await ingest(size, dir) : values.child === 'serve' ? await serve(queries, dir) : await baselines(size, queries, dir, values['ivf-pq']);
+      values.child === 'ingest'
+        ? await ingest(size, dir)
+        : values.child === 'serve'
+          ? await serve(queries, dir)
+          : await baselines(size, queries, dir, values['ivf-pq'], values.child === 'vectors');
     process.stdout.write(JSON.stringify(result));
     return;
   }
@@ -404,6 +413,16 @@ async function main(): Promise<void> {
   if (sizes.some((s) => !Number.isInteger(s) || s < 1000)) throw new Error(`--sizes: whole numbers of at least 1000, comma-separated (got "${values.sizes}")`);
   console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   const results: SizeResult[] = [];
+  if (values['vector-leg-only']) {
+    // The vector leg alone (no import, no serving): exact float scan, the engine's exact int8 scan, and from
+    // IVF_MIN_ROWS its partition, on the same vectors and queries. Minutes at 1M instead of an hour.
+    for (const size of sizes) {
+      const started = loadavg()[0]!.toFixed(1);
+      const result = (await child('vectors', ['--size', String(size), '--queries', String(queries), '--dir', tmpdir()])) as Pick<SizeResult, 'vectorLeg' | 'partition'>;
+      console.log(JSON.stringify({ size, load: { start: started, end: loadavg()[0]!.toFixed(1) }, ...result }));
+    }
+    return;
+  }
   for (const size of sizes) {
     console.log(`${size} entries ...`);
     results.push(await measureSize(size, queries, values['ivf-pq'], values['arena-compare']));
