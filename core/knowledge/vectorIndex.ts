@@ -6,6 +6,11 @@
  *
  * Memory: one byte per dimension per entry (300k x 512 = 154 MB), a quarter of float32.
  * Time: about 10 ms per query at 300k x 512 on one core of this machine (`npm run bench:scale`).
+ *
+ * An entry may have several vectors (its passages, passages.ts); it is scored as its best one. From a million or so
+ * vectors a full scan is too slow for the decision budget, so the index can be partitioned (`partition`, IVF): the
+ * rows are reordered list by list, and a search scans the lists nearest the query plus every row written since
+ * the partition, which keeps a learned entry searchable the moment it is written.
  */
 import { createInt8Kernel, LANE_BYTES, type Int8Kernel } from './int8Kernel';
 
