@@ -16,7 +16,7 @@
  * - **DSTC11** validation (CDLA-Sharing 1.0): every FAQ as a Q&A entry and every review as an article whose
  *   paragraphs are its sentences, both titled with the entity's name; the 2,129 knowledge-seeking conversations
  *   ask (every turn, both speakers: the entity is often named by the agent several turns earlier). Relevant: the
- *   entries holding the labelled snippets; the entity is also reported.
+ *   entries holding the labelled snippets; the (first) labelled entity is also reported.
  *
  * Each query belongs to the `fit` or the `report` part (seeded, by a key: intent-free for BANKING77, the
  * conversation's opening for DSTC11, so near-duplicate conversations stay on one side).
