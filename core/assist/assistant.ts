@@ -16,7 +16,8 @@ import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
-import { calibratedConfidence, SHOW_THRESHOLD } from './confidence';
+import { calibratedConfidence, gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
+import { searchConversation } from './conversationQuery';
 import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
@@ -49,6 +50,8 @@ export type AssistDecision = Suggestion & {
   model?: string;
   /** Alerts only. */
   priority?: 'P0' | 'P1' | 'P2';
+  /** What the retrieval gate weighed (retrieval decisions that had a candidate). */
+  evidence?: GateEvidence;
 };
 
 export interface AssistResult {
@@ -205,7 +208,7 @@ export class Assistant {
     const message = ticket.messages[messageIndex];
     if (!message) throw new Error(`Ticket ${ticket.id} has no message at position ${messageIndex}.`);
     const gates: GateRecord[] = [];
-    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> & { evidence?: GateEvidence }): AssistDecision => ({
       ticketId: ticket.id,
       afterMessageId: message.id,
       ...fields,
@@ -222,7 +225,7 @@ export class Assistant {
     }
 
     const query = buildQuery(ticket, messageIndex);
-    const decision = await this.retrieve(ticket, message.id, query, gates, decide);
+    const decision = await this.retrieve(ticket, messageIndex, gates, decide);
     const model = this.llm?.model() ?? null;
     let draft: Promise<AssistDecision> | null = null;
     if (model && !this.closing.signal.aborted) {
@@ -233,35 +236,51 @@ export class Assistant {
     return { decision, draft };
   }
 
-  /** Retrieval, confidence and repeat gates: the decision shown at once. */
+  /**
+   * Retrieval, confidence and repeat gates: the decision shown at once. Entries already shown on the ticket are
+   * stepped over: when the best hit was shown before, the best one not yet shown is judged on its own evidence and
+   * offered as a next step, instead of the decision going silent as a repeat.
+   */
   private async retrieve(
     ticket: Ticket,
-    messageId: string,
-    query: string,
+    messageIndex: number,
     gates: GateRecord[],
-    decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>) => AssistDecision,
+    decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> & { evidence?: GateEvidence }) => AssistDecision,
   ): Promise<AssistDecision> {
-    const found = await searchSources(this.sources, [query], FETCH_HITS);
+    const message = ticket.messages[messageIndex]!;
+    const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
     const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
     gates.push(retrievalGate(hits, found.failures, this.sources));
-    const calibrated = calibratedConfidence(hits);
-    const best = hits[0];
-    if (!best || !calibrated) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
-    const { kind, text } = presentHit(best);
-    const confidence = round3(calibrated.confidence);
-    const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
+    if (!hits[0]) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
+    const repeats = hits.filter((h) => this.shown.gate.isRepeat(ticket.id, h.entry.id, presentHit(h).text));
+    const stepping = repeats.includes(hits[0]);
+    const candidates = stepping ? hits.filter((h) => !repeats.includes(h)) : hits;
+    const citations = [...candidates, ...hits.filter((h) => !candidates.includes(h))].slice(0, MAX_CITATIONS).map(toCitation);
+    const best = candidates[0];
+    if (!best) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: `every candidate already shown on ${ticket.id}` });
+      return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0]), confidence: 0, citations });
+    }
+    if (stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: `stepped over ${hits.indexOf(best)} already shown on ${ticket.id}` });
+    const subjectNamed = best.entry.title !== undefined && found.subjects.some((s) => best.entry.title!.startsWith(s));
+    const evidence = gateEvidence(candidates, cleanMessage(message.text), subjectNamed)!;
+    const judged = judgeEvidence(evidence);
+    const presented = presentHit(best);
+    const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;
+    const text = presented.text;
+    const confidence = round3(judged.confidence);
+    if (judged.floor) {
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${judged.floor} (${judged.detail})` });
+      return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations, evidence });
+    }
     if (confidence < SHOW_THRESHOLD) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${calibrated.detail})` });
-      return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${judged.detail})` });
+      return decide({ shown: false, reason: stepping ? 'duplicate' : 'low_confidence', kind, text, confidence, citations, evidence });
     }
-    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
-    if (this.shown.gate.isRepeat(ticket.id, best.entry.id, text)) {
-      gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
-      return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
-    }
-    gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
-    await this.shown.record({ ticketId: ticket.id, afterMessageId: messageId, topEntryId: best.entry.id, text, kind, at: new Date().toISOString() });
-    return decide({ shown: true, reason: 'answerable', kind, text, confidence, citations });
+    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${judged.detail})` });
+    if (!stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
+    await this.shown.record({ ticketId: ticket.id, afterMessageId: message.id, topEntryId: best.entry.id, text, kind, at: new Date().toISOString() });
+    return decide({ shown: true, reason: 'answerable', kind, text, confidence, citations, evidence });
   }
 
   /** The LLM stage. Never rejects: a failing model yields a decision that says so and keeps the retrieval result. */

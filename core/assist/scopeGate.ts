@@ -39,6 +39,47 @@ export function checkScope(cleanedMessage: string): ScopeVerdict {
 const PROBLEM_WORDS =
   /\b(error|errors|fail(s|ed|ing|ure)?|declined?|denied|not (work(ing)?|load(ing)?|show(ing)?|receive[d]?|arrive[d]?)|doesnt|dont|didnt|cant|cannot|can not|wont|unable|broken|crash(es|ed|ing)?|stuck|disconnect\w*|drop(s|ped|ping)?|slow|freez\w*|hang(s|ing)?|time(s|d)? out|timeout|reject\w*|expired?|invalid|late|delay\w*|pending|isnt|arent|hasnt|havent|never|still|keeps?|wrong|missing|lost|charged?|refund|cancel|blocked|locked|reset|how|why|where|when|what|which|help|issue|problem|need|want|would like|trying|tried)\b/;
 
+/**
+ * Turns that ask for no knowledge although they hold words of a request (issue 16, item 3): the customer closes
+ * the conversation, confirms what the analyst proposed, books or schedules something, or asks for a record's
+ * details (an address, a phone number, a reference), which the analyst looks up rather than knows. Written from
+ * the DSTC11 fit half's turns (split by opening turn; the held-out half was not read) and checked against
+ * BANKING77's train queries, of which they silence none of the knowledge-seeking ones they were meant to keep.
+ */
+const CLOSING = /^no thanks?( you)?\b|\b(thats|that should be|that is|that will be|thatll be) (everything|it|all)\b|\b(bye|goodbye|thats all( i need)?|that is all( i need)?|thats everything|nothing else|no further|helped me with everything|have a (nice|good|great) (day|night|evening))\b/;
+const CONFIRMATION =
+  /^(yes|yeah|yep|yup|sure|ok|okay|great|perfect|sounds (good|great|perfect)|that (sounds|would be|will|works|is|s)( \w+)?|(the )?(first|second|last|latter|former) one|lets (do|go with)|i (will|ll) take)\b/;
+/** Booking verbs; a booking is told from a question about what is booked ("can you book me a room with a view?") by its party size or time. */
+const BOOKING_VERB = /\b(book|books|booking|reserve|reservation|reservations)\b/;
+const BOOKING_DETAIL =
+  /\b(for|party of) (\d+|one|two|three|four|five|six|seven|eight|nine|ten) (people|persons|guests|adults|nights?|days?)\b|\b\d+ (people|persons|nights?)\b|\b(leave|leaves|leaving|depart|departing|arrive|arriving|arrives) (on|at|by|after|before)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/;
+const RECORD_DETAIL =
+  /\b(address|addresses|phone number|telephone number|phone no|post ?code|postcodes|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
+const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
+/** A confirmation is short: "Yes, that would be great!"; a longer turn that starts with "ok" goes on to say more. */
+const MAX_CONFIRMATION_WORDS = 8;
+/** A yes/no or how/why question about a quality of something: knowledge-seeking whatever else the turn holds. */
+const KNOWLEDGE_QUESTION =
+  /(^|\b)(do|does|did|is|are|was|were|has|have|can|could|will|would|should)( you know if| you tell me if)? (it|they|the|this|that|these|those|their|its|there|any|i|we)\b[^?]*\?|\b(how|why)\b[^?]*\?/;
+
+/**
+ * Is a cleaned, in-scope turn one that asks for no knowledge (closing, confirming, booking, a record's details)?
+ * Returns the reason, or null when the turn may need knowledge.
+ */
+export function actionTurn(cleanedMessage: string): string | null {
+  const plain = tokenize(cleanedMessage).join(' ');
+  const lower = cleanedMessage.toLowerCase();
+  if (KNOWLEDGE_QUESTION.test(lower.replace(/['’]/g, ''))) return null;
+  if (CLOSING.test(plain) && !/\b(but|however|also)\b/.test(plain)) return 'closes the conversation';
+  // "My phone was stolen", "change my address": the customer's own things are a problem, not a look-up.
+  const own = /\b(my|mine|change|update|edit|wrong|lost|stolen)\b/.test(plain);
+  if (RECORD_DETAIL.test(plain) && !own) return "asks for a record's details";
+  const booking = BOOKING_DETAIL.test(plain) || CLOCK_TIME.test(lower) || (BOOKING_VERB.test(plain) && !cleanedMessage.includes('?'));
+  if (booking && !own) return 'books or schedules';
+  if (CONFIRMATION.test(plain) && !cleanedMessage.includes('?') && plain.split(' ').length <= MAX_CONFIRMATION_WORDS) return 'confirms';
+  return null;
+}
+
 export type ScopeClass =
   | { verdict: 'out'; reason: 'out_of_scope'; detail: string }
   | { verdict: 'in'; detail: string }
@@ -52,6 +93,8 @@ export type ScopeClass =
 export function classifyScope(cleanedMessage: string): ScopeClass {
   const verdict = checkScope(cleanedMessage);
   if (!verdict.inScope) return { verdict: 'out', reason: 'out_of_scope', detail: verdict.detail };
+  const action = actionTurn(cleanedMessage);
+  if (action) return { verdict: 'out', reason: 'out_of_scope', detail: `${action}: no knowledge asked for` };
   if (cleanedMessage.includes('?')) return { verdict: 'in', detail: 'a question' };
   const plain = tokenize(cleanedMessage).join(' ');
   if (PROBLEM_WORDS.test(plain)) return { verdict: 'in', detail: 'describes a problem or a request' };
