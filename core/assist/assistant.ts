@@ -17,7 +17,7 @@ import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
 import { calibratedConfidence, gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
-import { searchConversation } from './conversationQuery';
+import { customerText, focusText, searchConversation } from './conversationQuery';
 import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
@@ -106,13 +106,7 @@ export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: 
 }
 
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
-export function buildQuery(ticket: Ticket, uptoIndex: number): string {
-  const parts = [ticket.subject ? cleanMessage(ticket.subject) : ''];
-  for (const message of ticket.messages.slice(0, uptoIndex + 1)) {
-    if (message.author === 'customer') parts.push(cleanMessage(message.text));
-  }
-  return parts.filter(Boolean).join('\n');
-}
+export const buildQuery: (ticket: Ticket, uptoIndex: number) => string = customerText;
 
 /** Keeps the best hit per source ticket: a case and the Q&A learned from one ticket are one precedent. */
 export function foldBySourceTicket<H extends SearchHit>(hits: readonly H[]): H[] {
@@ -218,7 +212,8 @@ export class Assistant {
     });
 
     const cleaned = cleanMessage(message.text);
-    const scope = classifyScope(cleaned);
+    const before = ticket.messages[messageIndex - 1];
+    const scope = classifyScope(cleaned, before?.author === 'analyst' && !before.internal ? before.text : null);
     gates.push({ gate: 'scope', verdict: scope.verdict === 'out' ? 'stop' : 'pass', detail: `${scope.verdict}: ${scope.detail}` });
     if (scope.verdict === 'out') {
       return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] }), draft: null };
@@ -253,8 +248,10 @@ export class Assistant {
     gates.push(retrievalGate(hits, found.failures, this.sources));
     if (!hits[0]) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
     const repeats = hits.filter((h) => this.shown.gate.isRepeat(ticket.id, h.entry.id, presentHit(h).text));
+    // What the analyst has seen is neither offered again nor a rival of what is offered: the evidence is weighed
+    // over the entries not yet shown.
     const stepping = repeats.includes(hits[0]);
-    const candidates = stepping ? hits.filter((h) => !repeats.includes(h)) : hits;
+    const candidates = hits.filter((h) => !repeats.includes(h));
     const citations = [...candidates, ...hits.filter((h) => !candidates.includes(h))].slice(0, MAX_CITATIONS).map(toCitation);
     const best = candidates[0];
     if (!best) {
@@ -262,8 +259,9 @@ export class Assistant {
       return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0]), confidence: 0, citations });
     }
     if (stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: `stepped over ${hits.indexOf(best)} already shown on ${ticket.id}` });
+    else if (repeats.length > 0) gates.push({ gate: 'repeat', verdict: 'pass', detail: `${repeats.length} lower candidates already shown on ${ticket.id}` });
     const subjectNamed = best.entry.title !== undefined && found.subjects.some((s) => best.entry.title!.startsWith(s));
-    const evidence = gateEvidence(candidates, cleanMessage(message.text), subjectNamed)!;
+    const evidence = gateEvidence(candidates, focusText(ticket, messageIndex), cleanMessage(message.text), subjectNamed)!;
     const judged = judgeEvidence(evidence);
     const presented = presentHit(best);
     const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;

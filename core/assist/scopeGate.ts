@@ -17,6 +17,9 @@ const SMALL_TALK: readonly RegExp[] = [
   /^(any (update|news)s?|(is there )?(an )?update( on this)?|following up|just following up|bump|still waiting)$/,
 ];
 
+/** Small talk that answers nothing: thanks, greetings, goodbyes, status pings (a bare "yes" or "no" may answer). */
+const NOT_AN_ANSWER = SMALL_TALK.slice(1);
+
 /** A message needs at least this many content words to describe a problem: "card declined" does, "ok" not. */
 const MIN_CONTENT_WORDS = 2;
 
@@ -90,13 +93,29 @@ export type ScopeClass =
  * question, or words of a problem or request), or `unsure` (anything else: the LLM decides when it runs;
  * retrieval-only mode treats it as in scope, as before).
  */
-export function classifyScope(cleanedMessage: string): ScopeClass {
+export function classifyScope(cleanedMessage: string, answering: string | null = null): ScopeClass {
   const verdict = checkScope(cleanedMessage);
+  // "No, and yes I am." is too short to describe a problem, and reads as a confirmation, but it answers the
+  // analyst's diagnostic question: with that question it narrows the problem down (issue 16), so it is in scope.
+  // Thanks, goodbyes and the empty message stay out; so does a "yes" to an offer ("Would you like me to book it?").
+  const plain = tokenize(cleanedMessage).join(' ');
+  if (answering && plain && isDiagnosticQuestion(answering) && !NOT_AN_ANSWER.some((re) => re.test(plain)) && !CLOSING.test(plain)) {
+    return { verdict: 'in', detail: "answers the analyst's question" };
+  }
   if (!verdict.inScope) return { verdict: 'out', reason: 'out_of_scope', detail: verdict.detail };
   const action = actionTurn(cleanedMessage);
   if (action) return { verdict: 'out', reason: 'out_of_scope', detail: `${action}: no knowledge asked for` };
   if (cleanedMessage.includes('?')) return { verdict: 'in', detail: 'a question' };
-  const plain = tokenize(cleanedMessage).join(' ');
   if (PROBLEM_WORDS.test(plain)) return { verdict: 'in', detail: 'describes a problem or a request' };
   return { verdict: 'unsure', detail: 'no question and no problem words' };
+}
+
+/** An analyst's offer or wrap-up, which a "yes" accepts: not a question about the problem. */
+const OFFER =
+  /(would you like|do you want|shall i|should i|can i help|may i help|anything else|is there anything|what else|want me to|like me to|how can i help|how may i help|can i assist|may i have|can i have|could i have|could you (give|provide|send)|can you (give|provide|send))/;
+
+/** Is this analyst turn a diagnostic question (a question about the problem, not an offer or a request for details)? */
+export function isDiagnosticQuestion(analystText: string): boolean {
+  const plain = tokenize(analystText).join(' ');
+  return analystText.includes('?') && !OFFER.test(plain) && !RECORD_DETAIL.test(plain);
 }
