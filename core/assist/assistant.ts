@@ -267,13 +267,12 @@ export class Assistant {
     const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;
     const text = presented.text;
     const confidence = round3(judged.confidence);
-    if (judged.floor) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${judged.floor} (${judged.detail})` });
+    if (judged.floor || confidence < SHOW_THRESHOLD) {
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: judged.floor ? `${judged.floor} (${judged.detail})` : `${confidence} < ${SHOW_THRESHOLD} (${judged.detail})` });
+      // Stepping over found nothing sure: the best answer is the one already shown, and the record says so, with
+      // the candidates in their own order.
+      if (stepping) return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0]), confidence, citations: hits.slice(0, MAX_CITATIONS).map(toCitation), evidence });
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations, evidence });
-    }
-    if (confidence < SHOW_THRESHOLD) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${judged.detail})` });
-      return decide({ shown: false, reason: stepping ? 'duplicate' : 'low_confidence', kind, text, confidence, citations, evidence });
     }
     gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${judged.detail})` });
     if (!stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });

@@ -60,7 +60,7 @@ function usableQueries(queries: readonly (string | WeightedQuery)[]): WeightedQu
   return usable;
 }
 
-/** Searches every source with every query in parallel; a failing source is reported in `failures` and skipped. */
+/** Searches every source with every query in parallel; a failing source is reported once in `failures` and skipped. */
 export async function searchLists(
   sources: readonly KnowledgeSource[],
   queries: readonly (string | WeightedQuery)[],
@@ -73,7 +73,8 @@ export async function searchLists(
       usable.map(async (query) => ({
         weight: query.weight,
         hits: await source.search(query.text, { limit }).catch((error: unknown) => {
-          failures.push({ source: source.name, error: error instanceof Error ? error.message : String(error) });
+          // A source that fails every query of a decision is named once.
+          if (!failures.some((f) => f.source === source.name)) failures.push({ source: source.name, error: error instanceof Error ? error.message : String(error) });
           return [] as SourceHit[];
         }),
       })),
