@@ -16,7 +16,7 @@ import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
-import { calibratedConfidence, gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
+import { gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
 import { customerText, focusText, searchConversation } from './conversationQuery';
 import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
@@ -323,13 +323,13 @@ export class Assistant {
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
       const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
       gates.push(retrievalGate(hits, found.failures, this.sources));
-      const calibrated = calibratedConfidence(hits);
       const best = hits[0];
-      if (!best || !calibrated) {
+      const evidence = gateEvidence(hits, focusText(ticket, messageIndex), cleaned, false);
+      if (!best || !evidence) {
         this.llm?.reportSuccess();
         return decide(retrievalFallback);
       }
-      const retrievalConfidence = round3(calibrated.confidence);
+      const retrievalConfidence = round3(judgeEvidence(evidence).confidence);
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best), confidence: retrievalConfidence, citations };
 

@@ -106,19 +106,6 @@ export function articleConfidenceOf(f: ArticleFeatures, w: { bias: number; top: 
   return 1 / (1 + Math.exp(-(w.bias + w.top * f.top + w.margin * f.margin + w.legs * f.legs)));
 }
 
-/** The calibrated confidence of a ranked hit list: the article model when an article ranks first, else the precedent model. */
-export function calibratedConfidence(hits: readonly SearchHit[]): { confidence: number; model: 'article' | 'precedent'; detail: string } | null {
-  const best = hits[0];
-  if (!best) return null;
-  const r = (x: number): number => Math.round(x * 1000) / 1000;
-  if (best.entry.kind === 'article') {
-    const f = articleFeatures(hits)!;
-    return { confidence: articleConfidenceOf(f), model: 'article', detail: `article model: top ${r(f.top)}, margin ${r(f.margin)}, legs ${f.legs}` };
-  }
-  const f = confidenceFeatures(hits)!;
-  return { confidence: confidenceOf(f), model: 'precedent', detail: `precedent model: top ${r(f.top)}, margin ${r(f.margin)}, agreement ${r(f.agreement)}` };
-}
-
 /**
  * The evidence the gate weighs (issue 16, item 3). Every feature means the same with one entry in the store and
  * with 300,000: cosines and shares are absolute, agreement is out of a full window, nothing is ranked against the

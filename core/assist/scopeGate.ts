@@ -63,7 +63,7 @@ const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
 const MAX_CONFIRMATION_WORDS = 8;
 /** A yes/no or how/why question about a quality of something: knowledge-seeking whatever else the turn holds. */
 const KNOWLEDGE_QUESTION =
-  /(^|\b)(do|does|did|is|are|was|were|has|have|can|could|will|would|should)( you know if| you tell me if)? (it|they|the|this|that|these|those|their|its|there|any|i|we)\b[^?]*\?|\b(how|why)\b[^?]*\?/;
+  /(^|[.!?,;]\s*|\b(and|but|also|so|then|yes|no|ok|okay)\s+)(do|does|did|is|are|was|were|has|have|can|could|will|would|should)( you know if| you tell me if)? (it|they|the|this|that|these|those|their|its|there|any)\b[^?]*\?|\b(how|why)\b[^?]*\?/;
 
 /**
  * Is a cleaned, in-scope turn one that asks for no knowledge (closing, confirming, booking, a record's details)?
@@ -112,7 +112,7 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
 
 /** An analyst's offer or wrap-up, which a "yes" accepts: not a question about the problem. */
 const OFFER =
-  /(would you like|do you want|shall i|should i|can i help|may i help|anything else|is there anything|what else|want me to|like me to|how can i help|how may i help|can i assist|may i have|can i have|could i have|could you (give|provide|send)|can you (give|provide|send))/;
+  /\b(would you like|do you want|shall i|should i|can i help|may i help|anything else|is there anything|what else|want me to|like me to|how can i help|how may i help|can i assist|may i have|can i have|could i have|could you (give|provide|send)|can you (give|provide|send))\b/;
 
 /** Is this analyst turn a diagnostic question (a question about the problem, not an offer or a request for details)? */
 export function isDiagnosticQuestion(analystText: string): boolean {
