@@ -114,7 +114,14 @@ export function namedSubjects(ticket: Ticket, index: number, candidateTitles: re
     if (!speaks(m)) continue;
     const said = new Set(tokenize(m.text));
     const named = [...distinctive].filter(([, words]) => words.every((w) => said.has(w))).map(([name]) => name);
-    if (named.length > 0) return named.slice(0, MAX_SUBJECTS);
+    if (named.length === 0) continue;
+    // "Acorn Guest House" said in full names it rather than "Cambridge Guest House", of which it says two words.
+    const share = (name: string): number => {
+      const words = wordsOf.get(name)!;
+      return words.filter((w) => said.has(w)).length / words.length;
+    };
+    const best = Math.max(...named.map(share));
+    return named.filter((name) => share(name) === best).slice(0, MAX_SUBJECTS);
   }
   return null;
 }
