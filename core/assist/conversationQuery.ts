@@ -11,6 +11,7 @@
 import type { Message, Ticket } from '../formats/schemas';
 import { STOPWORDS, tokenize } from '../text/tokenize';
 import { cleanMessage } from '../text/queryCleaner';
+import { lexicalCoverage } from './confidence';
 import { fuseLists, searchLists, type KnowledgeSource, type MultiSearchResult, type WeightedQuery } from './knowledgeSource';
 
 /**
@@ -156,5 +157,10 @@ export async function searchConversation(sources: readonly KnowledgeSource[], ti
   const fused = fuseLists(lists, Math.max(limit, SUBJECT_CANDIDATES));
   const named = new Set(subjects);
   const about = (h: (typeof fused)[number]): boolean => h.entry.title !== undefined && named.has(nameOf(h.entry.title));
-  return { hits: [...fused.filter(about), ...fused.filter((h) => !about(h))].slice(0, limit), failures, subjects };
+  // Among the subject's entries, the message's own words choose: "Does it have a good view?" wants the entry about
+  // the view, whatever else the conversation said about the place.
+  const message = cleanMessage(ticket.messages[index]?.text ?? '');
+  const own = fused.filter(about).map((hit, rank) => ({ hit, rank, words: lexicalCoverage(message, hit) }));
+  own.sort((a, b) => b.words - a.words || a.rank - b.rank);
+  return { hits: [...own.map((o) => o.hit), ...fused.filter((h) => !about(h))].slice(0, limit), failures, subjects };
 }
