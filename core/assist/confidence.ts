@@ -169,16 +169,18 @@ export function gateEvidence(hits: readonly SearchHit[], focus: string, message:
  * BANKING77's test set and DSTC11's held-out half were not used: they are `bench:quality`'s report. Target: the
  * best hit is right (BANKING77: its intent; DSTC11: a knowledge-seeking turn and the labelled entity).
  */
-export const GATE_WEIGHTS = { bias: -3.58, top: 0, margin: 5.37, agreement: 5.19, coverage: 1.86, subject: 2.02, article: 0.46, question: 0.73 } as const;
+export const GATE_WEIGHTS = { bias: -4.24, top: 0, margin: 5.42, agreement: 4.71, coverage: 2.88, subject: 2.52, article: 0.73, question: 0.8 } as const;
 
 /**
  * Absolute floors: below them the best hit is not evidence of anything, whatever the model says. A store with one
  * VPN Q&A put it first for "the printer does not print" at cosine -0.012, sharing no word with it. Fitted on the
  * same parts as GATE_WEIGHTS as the highest floors keeping at least 99% of each set's right answers: any best hit
- * needs this cosine, and one that shares no content word with the message needs WORDLESS_SIMILARITY_FLOOR.
+ * needs SIMILARITY_FLOOR, and one that shares no content word with the focus needs WORDLESS_SIMILARITY_FLOOR. With
+ * coverage measured on the focus (message and analyst question), the fitted wordless floor (0.12) is below the
+ * similarity floor, so today it does not bind: lexical evidence acts through the model's `coverage` weight.
  */
-export const SIMILARITY_FLOOR = 0.26;
-export const WORDLESS_SIMILARITY_FLOOR = 0.37;
+export const SIMILARITY_FLOOR = 0.25;
+export const WORDLESS_SIMILARITY_FLOOR = 0.12;
 
 /** Confidence in [0, 1] from the evidence. */
 export function gateConfidence(e: GateEvidence, w: Record<keyof GateEvidence | 'bias', number> = GATE_WEIGHTS): number {

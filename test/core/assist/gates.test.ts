@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkScope, classifyScope } from '../../../core/assist/scopeGate';
 import { RepeatGate } from '../../../core/assist/repeatGate';
-import { confidenceOf, gateConfidence, judgeEvidence, type GateEvidence } from '../../../core/assist/confidence';
+import { confidenceOf, gateConfidence, judgeEvidence, SIMILARITY_FLOOR, WORDLESS_SIMILARITY_FLOOR, type GateEvidence } from '../../../core/assist/confidence';
 
 describe('scope gate', () => {
   it.each(['thanks!', 'Thank you so much', 'ok', 'any update?', 'Hello', 'have a nice day'])('stays silent on "%s"', (text) => {
@@ -74,8 +74,9 @@ describe('the gate’s evidence', () => {
     const sure = { ...base, margin: 0.9, agreement: 1, coverage: 1, subject: 1 };
     expect(judgeEvidence(sure).floor).toBeNull();
     expect(judgeEvidence({ ...sure, top: -0.012 }).floor).toMatch(/below the floor/);
-    expect(judgeEvidence({ ...sure, top: 0.3, coverage: 0 }).floor).toMatch(/no word of the message/);
-    expect(judgeEvidence({ ...sure, top: 0.6, coverage: 0 }).floor).toBeNull();
+    const wordless = Math.max(SIMILARITY_FLOOR, WORDLESS_SIMILARITY_FLOOR);
+    expect(judgeEvidence({ ...sure, top: wordless - 0.01, coverage: 0 }).floor).not.toBeNull();
+    expect(judgeEvidence({ ...sure, top: wordless + 0.01, coverage: 0 }).floor).toBeNull();
   });
 });
 
