@@ -1,7 +1,9 @@
 /**
- * How sure retrieval is that its best hit answers the message, from the scores themselves: how similar the best
- * hit is, how far it stands above the best hit that would give a different answer, and how many of the top hits
- * agree with it. A logistic model turns these into a probability-like confidence in [0, 1].
+ * How sure retrieval is that its best hit answers the message, from evidence that means the same at any store size
+ * (`GateEvidence`): how similar the best hit is, how far it stands above the best hit that would give a different
+ * answer, how many of the top hits agree with it, how many of the message's words it holds, whether the
+ * conversation names its subject. A logistic model (`GATE_WEIGHTS`) turns these into a confidence in [0, 1], and
+ * absolute floors keep a hit that resembles nothing from being shown however the rest looks.
  */
 import type { SearchHit } from '../knowledge/knowledgeStore';
 import { stemsOf } from '../text/stems';
@@ -20,6 +22,9 @@ export interface ConfidenceFeatures {
 export const AGREEMENT_WINDOW = 5;
 
 /**
+ * Superseded as the engine's gate by GATE_WEIGHTS below (issue 16); kept with `confidenceOf` for
+ * `npm run fit:confidence`, which reproduces the figures in BENCHMARKS.md.
+ *
  * Logistic weights over (1, top, margin, agreement), fitted by `npm run fit:confidence` on BANKING77's *train*
  * set only (a seeded 8,000 queries learned as closed tickets, the other 2,003 asked as new ones; target: the
  * best hit has the right intent). The test set was not used. At the 0.5 threshold the fit showed 84.9% of the
@@ -84,6 +89,8 @@ export interface ArticleFeatures {
 }
 
 /**
+ * Superseded as the engine's gate by GATE_WEIGHTS below (issue 16); kept for `npm run fit:article-confidence`.
+ *
  * Logistic weights over (1, top, margin, legs), fitted by `npm run fit:article-confidence` on an article-only
  * knowledge base made from BANKING77's train split (one article per intent; see test/bench/articleGate.ts), with
  * 3,000 held-out train queries as the questions. The test split and ABCD were not used for fitting. On the test
