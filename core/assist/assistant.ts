@@ -18,7 +18,7 @@ import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { cleanMessage } from '../text/queryCleaner';
 import { gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
 import { customerText, focusText, searchConversation } from './conversationQuery';
-import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
+import { RRF_K, searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
 import { classifyScope, type ScopeClass } from './scopeGate';
@@ -97,11 +97,15 @@ export interface AssistantOptions {
   rankFactor?: (entryId: string) => number;
 }
 
-/** Re-orders hits by fused score × feedback factor (stable: equal products keep their order). */
+/**
+ * Re-orders hits, given best first, by their reciprocal rank × feedback factor (stable: equal products keep their
+ * order). The rank is the hits' own order, not a store's fused score: the conversation search orders hits across
+ * several queries and puts a named subject's entries first, and a store score would undo that.
+ */
 export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: ((entryId: string) => number) | null): H[] {
   if (!factor) return [...hits];
   // Only demotion: a liked entry is not pushed above a better match (likes keep knowledge; they do not rank it).
-  const scored = hits.map((hit, i) => ({ hit, i, score: hit.fused * Math.min(1, factor(hit.entry.id)) }));
+  const scored = hits.map((hit, i) => ({ hit, i, score: Math.min(1, factor(hit.entry.id)) / (RRF_K + i + 1) }));
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.hit);
 }
 

@@ -26,7 +26,7 @@ export function storeSource(store: KnowledgeStore, name = 'team'): KnowledgeSour
 }
 
 /** Reciprocal-rank constant: 60 is the usual choice (Cormack et al., 2009) and what the store's own fusion uses. */
-const RRF_K = 60;
+export const RRF_K = 60;
 
 export interface MultiSearchResult {
   hits: SourceHit[];
