@@ -63,7 +63,12 @@ describe('the subject the conversation names', () => {
   });
 
   it('is not named by words that several titles share', () => {
-    const generic = ticket(['customer', 'Is there a guest house or a lodge in Cambridge with a view?']);
-    expect(namedSubjects(generic, 0, titles)).toBeNull();
+    const generic = ticket(['customer', 'Is there a guest house or a lodge in Cambridge with a view?'], ['analyst', 'Let me check.'], ['customer', 'Is it quiet?']);
+    expect(namedSubjects(generic, 2, titles)).toBeNull();
+  });
+
+  it('is named by earlier turns only: a name in this message is in its own query already', () => {
+    const now = ticket(['customer', 'Is the Acorn Guest House quiet?']);
+    expect(namedSubjects(now, 0, titles)).toBeNull();
   });
 });
