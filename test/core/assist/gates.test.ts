@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyScope } from '../../../core/assist/scopeGate';
 import { RepeatGate } from '../../../core/assist/repeatGate';
-import { confidenceOf } from '../../../core/assist/confidence';
+import { confidenceOf, gateConfidence, judgeEvidence, SIMILARITY_FLOOR, WORDLESS_SIMILARITY_FLOOR, type GateEvidence } from '../../../core/assist/confidence';
 
 describe('scope gate certainty (what goes to the LLM)', () => {
   it.each([
@@ -13,6 +13,57 @@ describe('scope gate certainty (what goes to the LLM)', () => {
     ['Crystal Minh', 'unsure'],
   ])('"%s" is %s', (text, verdict) => {
     expect(classifyScope(text).verdict).toBe(verdict);
+  });
+});
+
+describe('knowledge-seeking turns (scope gate)', () => {
+  // Turns of the DSTC11 fit half and of BANKING77's train set (see core/assist/scopeGate.ts).
+  it.each([
+    'Yes, that would be great!',
+    'No, you have helped me with everything! Thanks, bye!',
+    'Yes please, for 5 people and 4 nights on Friday.',
+    'I would like to book this for 1 person at 10:45 on Thursday.',
+    'Could I get the phone number and address please?',
+    'May I have the postcode?',
+  ])('stays silent on "%s" (closing, confirming, booking, a record’s details)', (text) => {
+    expect(classifyScope(text).verdict).toBe('out');
+  });
+
+  it.each([
+    'Does it have a good view from the room?',
+    'Can you book me a room with a great view?',
+    'How do I change my address?',
+    'My phone was stolen, what should I do?',
+    'I have been charged two times for one transaction.',
+    'I asked for 100 and only got 20.00, what happened?',
+  ])('helps with "%s"', (text) => {
+    expect(classifyScope(text).verdict).not.toBe('out');
+  });
+
+  it('takes a short answer to the analyst’s diagnostic question as in scope, but not a yes to an offer', () => {
+    expect(classifyScope('No it did not, and yes I am.').verdict).toBe('out');
+    expect(classifyScope('No it did not, and yes I am.', 'Did restarting the client help, and are you on a hotel Wi-Fi?').verdict).toBe('in');
+    expect(classifyScope('Yes.', 'Would you like me to book it for you?').verdict).toBe('out');
+    expect(classifyScope('Thanks!', 'Did that help?').verdict).toBe('out');
+  });
+});
+
+describe('the gate’s evidence', () => {
+  const base: GateEvidence = { top: 0.5, margin: 0.1, agreement: 0.2, coverage: 0.5, subject: 0, article: 0, question: 0 };
+  it('never lowers confidence when any evidence grows', () => {
+    const c = gateConfidence(base);
+    for (const key of ['top', 'margin', 'agreement', 'coverage', 'subject', 'question'] as const) {
+      expect(gateConfidence({ ...base, [key]: base[key] + 0.5 }), key).toBeGreaterThanOrEqual(c);
+    }
+  });
+
+  it('has floors: a best hit far from the message, or sharing no word with it and only loosely similar, is no evidence', () => {
+    const sure = { ...base, margin: 0.9, agreement: 1, coverage: 1, subject: 1 };
+    expect(judgeEvidence(sure).floor).toBeNull();
+    expect(judgeEvidence({ ...sure, top: -0.012 }).floor).toMatch(/below the floor/);
+    const wordless = Math.max(SIMILARITY_FLOOR, WORDLESS_SIMILARITY_FLOOR);
+    expect(judgeEvidence({ ...sure, top: wordless - 0.01, coverage: 0 }).floor).not.toBeNull();
+    expect(judgeEvidence({ ...sure, top: wordless + 0.01, coverage: 0 }).floor).toBeNull();
   });
 });
 
