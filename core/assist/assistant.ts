@@ -231,7 +231,11 @@ export class Assistant {
     const scope = classifyScope(cleaned, before?.author === 'analyst' && !before.internal ? before.text : null);
     gates.push({ gate: 'scope', verdict: scope.verdict === 'out' ? 'stop' : 'pass', detail: `${scope.verdict}: ${scope.detail}` });
     if (scope.verdict === 'out') {
-      return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] }), draft: null };
+      // Nothing is shown, but the record keeps the candidates the conversation so far points to (the replay
+      // contract: a suppressed decision's citations are the candidates considered), so that what the engine would
+      // cite is measured on every turn: on ABCD, 17 of 31 customer turns are names, identifiers or thanks.
+      const citations = await this.candidatesOnly(ticket, messageIndex);
+      return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations }), draft: null };
     }
 
     const query = buildQuery(ticket, messageIndex);
@@ -244,6 +248,15 @@ export class Assistant {
       draft = running.finally(() => this.drafts.delete(running));
     }
     return { decision, draft };
+  }
+
+  /**
+   * The candidates the conversation up to `messageIndex` points to, best first, for a decision that shows nothing.
+   * A failing source yields fewer candidates, never an error: the decision is silent either way.
+   */
+  private async candidatesOnly(ticket: Ticket, messageIndex: number): Promise<Citation[]> {
+    const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
+    return foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor)).slice(0, MAX_CITATIONS).map(toCitation);
   }
 
   /**
@@ -331,7 +344,7 @@ export class Assistant {
       if (scope.verdict === 'unsure') {
         const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
-        if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
+        if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: immediate.citations });
       }
       const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
       gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });

@@ -28,6 +28,22 @@ const BOOKING_DETAIL =
 const RECORD_DETAIL =
   /\b(address|addresses|phone number|telephone number|phone no|post ?code|postcodes|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
 const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
+/**
+ * A request to search a catalogue ("I'm looking for a cheap guesthouse with free parking", "find me a restaurant
+ * called cocum"), stated without a question: the analyst runs the search; no entry answers it. DSTC11 fit half: the
+ * most common turn that spoke without seeking knowledge. BANKING77 train: of its 19 queries with "looking for" or
+ * "find a", those that state a problem hold "my" or a question and stay in.
+ */
+const SEARCH_REQUEST =
+  /\b(looking for|look for|looking to find|trying to find|want to find|need to find|like to find|find me|searching for|search for) (a|an|some|one|somewhere|something|information|info|more information|more info|any|the \w+ called)\b|\b(called|named) \w+/;
+/** "Can you recommend a guesthouse?": a search whose answer is a pick, not a fact; "recommend what I should do" stays in. */
+const RECOMMEND = /\brecommend (a|an|one|some|something|somewhere|me|any)\b/;
+/**
+ * Search criteria stated without a question ("An expensive place in the west, please", "Price range doesn't
+ * matter"). DSTC11 fit half; BANKING77 train: one query holds them, about the customer's own transfer ("my"), and stays in.
+ */
+const SEARCH_CRITERIA_STATED =
+  /\b(cheap|moderately priced|moderate price|moderate price range|expensive|price range|(north|south|east|west|centre|center) (part|side)( of town)?|in the (north|south|east|west|centre|center)|star rating|\d star|no preference|doesnt matter|does not matter|dont care|do not care|dont mind)\b/;
 /** A confirmation is short: "Yes, that would be great!"; a longer turn that starts with "ok" goes on to say more. */
 const MAX_CONFIRMATION_WORDS = 8;
 /** A yes/no or how/why question about a quality of something: knowledge-seeking whatever else the turn holds. */
@@ -49,6 +65,8 @@ export function actionTurn(cleanedMessage: string): string | null {
   const booking = BOOKING_DETAIL.test(plain) || CLOCK_TIME.test(lower) || (BOOKING_VERB.test(plain) && !cleanedMessage.includes('?'));
   if (booking && !own) return 'books or schedules';
   if (CONFIRMATION.test(plain) && !cleanedMessage.includes('?') && plain.split(' ').length <= MAX_CONFIRMATION_WORDS) return 'confirms';
+  if (!own && ((SEARCH_REQUEST.test(plain) && !cleanedMessage.includes('?')) || RECOMMEND.test(plain))) return 'asks to find something by its features';
+  if (!own && SEARCH_CRITERIA_STATED.test(plain) && !cleanedMessage.includes('?')) return 'states what to search for';
   return null;
 }
 
@@ -68,11 +86,12 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
   // analyst's diagnostic question: with that question it narrows the problem down (issue 16), so it is in scope.
   // Thanks, goodbyes and the empty message stay out; so does a "yes" to an offer ("Would you like me to book it?").
   const plain = tokenize(cleanedMessage).join(' ');
-  if (answering && plain && isDiagnosticQuestion(answering) && !answersNothing(plain) && !CLOSING.test(plain)) {
+  // An answer that books, confirms or asks for a record's details asks for no knowledge, whatever it answers.
+  const action = actionTurn(cleanedMessage);
+  if (answering && plain && !action && isDiagnosticQuestion(answering) && !answersNothing(plain) && !CLOSING.test(plain)) {
     return { verdict: 'in', detail: "answers the analyst's question" };
   }
   if (!verdict.inScope) return { verdict: 'out', reason: 'out_of_scope', detail: verdict.detail };
-  const action = actionTurn(cleanedMessage);
   if (action) return { verdict: 'out', reason: 'out_of_scope', detail: `${action}: no knowledge asked for` };
   if (cleanedMessage.includes('?')) return { verdict: 'in', detail: 'a question' };
   if (PROBLEM_WORDS.test(plain)) return { verdict: 'in', detail: 'describes a problem or a request' };
@@ -83,8 +102,16 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
 const OFFER =
   /\b(would you like|do you want|shall i|should i|can i help|may i help|anything else|is there anything|what else|want me to|like me to|how can i help|how may i help|can i assist|may i have|can i have|could i have|could you (give|provide|send)|can you (give|provide|send))\b/;
 
+/**
+ * An analyst's question about what the customer wants found or booked (a price range, an area, a day, how many
+ * people): the answer narrows a search, not a problem. DSTC11 fit half: most answers that spoke without seeking
+ * knowledge answered such a question ("In the east, please.", "I don't have a preference.").
+ */
+const SEARCH_CRITERIA =
+  /\b(preference|preferences|prefer|price range|pricerange|budget|in mind|what area|which area|part of town|side of town|what type|which type|what kind|what sort|type of food|cuisine|how many (people|nights|tickets|guests)|what day|which day|what time|departure|departing|destination|arrive by|leave after|star rating|stars)\b/;
+
 /** Is this analyst turn a diagnostic question (a question about the problem, not an offer or a request for details)? */
 export function isDiagnosticQuestion(analystText: string): boolean {
   const plain = tokenize(analystText).join(' ');
-  return analystText.includes('?') && !OFFER.test(plain) && !RECORD_DETAIL.test(plain);
+  return analystText.includes('?') && !OFFER.test(plain) && !RECORD_DETAIL.test(plain) && !SEARCH_CRITERIA.test(plain);
 }

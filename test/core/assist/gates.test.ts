@@ -25,7 +25,11 @@ describe('knowledge-seeking turns (scope gate)', () => {
     'I would like to book this for 1 person at 10:45 on Thursday.',
     'Could I get the phone number and address please?',
     'May I have the postcode?',
-  ])('stays silent on "%s" (closing, confirming, booking, a record’s details)', (text) => {
+    "I'm looking for a moderately priced place to stay in the south.",
+    'Find me a restaurant called cocum',
+    'Can you recommend a guesthouse that has free parking?',
+    "I'd like it to be an expensive place in the west, please.",
+  ])('stays silent on "%s" (closing, confirming, booking, a record’s details, a search request)', (text) => {
     expect(classifyScope(text).verdict).toBe('out');
   });
 
@@ -36,6 +40,9 @@ describe('knowledge-seeking turns (scope gate)', () => {
     'My phone was stolen, what should I do?',
     'I have been charged two times for one transaction.',
     'I asked for 100 and only got 20.00, what happened?',
+    'My transfer seems to be too expensive.',
+    'I am looking for my top-up verification code and cannot find it.',
+    'Could you please recommend what I should do if my card keeps getting declined?',
   ])('helps with "%s"', (text) => {
     expect(classifyScope(text).verdict).not.toBe('out');
   });
@@ -45,6 +52,9 @@ describe('knowledge-seeking turns (scope gate)', () => {
     expect(classifyScope('No it did not, and yes I am.', 'Did restarting the client help, and are you on a hotel Wi-Fi?').verdict).toBe('in');
     expect(classifyScope('Yes.', 'Would you like me to book it for you?').verdict).toBe('out');
     expect(classifyScope('Thanks!', 'Did that help?').verdict).toBe('out');
+    // An answer about what to search for or book narrows a search, not a problem.
+    expect(classifyScope('In the east, please.', 'What area of town would you like?').verdict).toBe('out');
+    expect(classifyScope('Yes, for 4 people on Sunday at 11:45.', 'Did you want to book it?').verdict).toBe('out');
   });
 });
 
