@@ -92,6 +92,10 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
     return { verdict: 'in', detail: "answers the analyst's question" };
   }
   if (!verdict.inScope) return { verdict: 'out', reason: 'out_of_scope', detail: verdict.detail };
+  // "Crystal Minh" after "May I have your name?": the details asked for, not a problem (ABCD, 3 of its dialogues).
+  if (answering && asksForDetails(answering) && !cleanedMessage.includes('?') && !PROBLEM_WORDS.test(plain)) {
+    return { verdict: 'out', reason: 'out_of_scope', detail: 'gives the details the analyst asked for' };
+  }
   if (action) return { verdict: 'out', reason: 'out_of_scope', detail: `${action}: no knowledge asked for` };
   if (cleanedMessage.includes('?')) return { verdict: 'in', detail: 'a question' };
   if (PROBLEM_WORDS.test(plain)) return { verdict: 'in', detail: 'describes a problem or a request' };
@@ -109,6 +113,19 @@ const OFFER =
  */
 const SEARCH_CRITERIA =
   /\b(preference|preferences|prefer|price range|pricerange|budget|in mind|what area|which area|part of town|side of town|what type|which type|what kind|what sort|type of food|cuisine|how many (people|nights|tickets|guests)|what day|which day|what time|departure|departing|destination|arrive by|leave after|star rating|stars)\b/;
+
+/** The customer's own identifying details, which an analyst asks for to look the account up. */
+const IDENTITY_DETAILS =
+  /\b(full name|your name|username|user name|user id|email|e mail|email address|order id|order number|account id|account number|phone number|zip code|zip|postcode|membership level|date of birth|pin)\b/;
+
+/**
+ * Does this analyst turn ask for the customer's identifying details ("May I have your full name, username and
+ * order ID?")? Its words, and the answer's ("Crystal Minh"), say nothing about the problem. ABCD: 17 of 31
+ * customer turns answer such a turn.
+ */
+export function asksForDetails(analystText: string): boolean {
+  return analystText.includes('?') && IDENTITY_DETAILS.test(tokenize(analystText).join(' '));
+}
 
 /** Is this analyst turn a diagnostic question (a question about the problem, not an offer or a request for details)? */
 export function isDiagnosticQuestion(analystText: string): boolean {

@@ -52,6 +52,9 @@ describe('knowledge-seeking turns (scope gate)', () => {
     expect(classifyScope('No it did not, and yes I am.', 'Did restarting the client help, and are you on a hotel Wi-Fi?').verdict).toBe('in');
     expect(classifyScope('Yes.', 'Would you like me to book it for you?').verdict).toBe('out');
     expect(classifyScope('Thanks!', 'Did that help?').verdict).toBe('out');
+    // The customer's name or order ID, asked for to look the account up, is no problem to help with.
+    expect(classifyScope('Crystal Minh', 'sure, may I have your name please?').verdict).toBe('out');
+    expect(classifyScope('I got the wrong size.', 'thanks, may I ask the reason for the return?').verdict).not.toBe('out');
     // An answer about what to search for or book narrows a search, not a problem.
     expect(classifyScope('In the east, please.', 'What area of town would you like?').verdict).toBe('out');
     expect(classifyScope('Yes, for 4 people on Sunday at 11:45.', 'Did you want to book it?').verdict).toBe('out');
