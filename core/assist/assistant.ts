@@ -162,13 +162,23 @@ function hitText(hit: SearchHit): { kind: SuggestionKind; text: string } {
   }
 }
 
-function toCitation(hit: SearchHit): Citation {
-  return {
+/**
+ * A hit as a decision cites it. A long article matched through one of its passages is cited as the article, with
+ * the passage that matched (`passage`, an optional field the spec's readers ignore), its text cleaned as a
+ * suggestion's is: links as plain text, invisible characters stripped.
+ */
+export function toCitation(hit: SearchHit): Citation {
+  const citation: Citation = {
     entryId: hit.entry.id,
     kind: hit.entry.kind,
     sourceTicketId: sourceTicketOf(hit.entry),
     score: Math.round(hit.similarity * 1000) / 1000,
   };
+  if (hit.passage) {
+    const text = stripInvisible(hit.passage.text);
+    citation.passage = { index: hit.passage.index, text: filterUrls(text, { sources: [text], allowHosts: [] }).text.replace(/[ \t]{2,}/g, ' ').trim() };
+  }
+  return citation;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

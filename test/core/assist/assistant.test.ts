@@ -131,3 +131,31 @@ describe('a dialogue with the analyst', () => {
     expect({ shown: next.shown, kind: next.kind }, next.gates.map((g) => g.detail).join(" / ")).toEqual({ shown: true, kind: "next_step" });
   });
 });
+
+describe('a long article matched through one of its steps', () => {
+  const RUNBOOK: Entry = {
+    id: 'kb-new-laptop',
+    kind: 'article',
+    title: 'New laptop handover runbook',
+    body: [
+      'Before the handover, check the asset tag against the order and note the serial number in the inventory sheet.',
+      '1. Install the printer drivers from the software centre and add the floor printer by its queue name, then print a test page.',
+      '2. Enrol the laptop in the VPN client with the user’s certificate and check that the tunnel comes up on the guest network.',
+      '3. If the docking station does not charge the laptop, update the dock firmware and use the 90 watt power brick, not the 65 watt one.',
+      '4. Set up the email signature from the template and ask the user to confirm their phone number and job title in it.',
+    ].join('\n'),
+  };
+
+  it('is cited as the article, with the step that matched', async () => {
+    const assistant = new Assistant(await storeWith([RUNBOOK, ...OTHERS]));
+    const decision = await assistant.onCustomerMessage(
+      ticket('T-dock', ['customer', 'My docking station does not charge the laptop, which power brick and dock firmware do I need?']),
+      0,
+      performance.now(),
+    );
+    const cited = decision.citations.find((c) => c.entryId === 'kb-new-laptop');
+    expect(cited?.passage?.text).toMatch(/docking station does not charge/);
+    // The other citations, matched as whole entries, carry no passage.
+    expect(decision.citations.filter((c) => c.entryId !== 'kb-new-laptop').every((c) => c.passage === undefined)).toBe(true);
+  });
+});
