@@ -13,7 +13,6 @@ import { STOPWORDS, tokenize } from '../text/tokenize';
 import { cleanMessage } from '../text/queryCleaner';
 import { lexicalCoverage } from './confidence';
 import { fuseLists, searchLists, type KnowledgeSource, type MultiSearchResult, type WeightedQuery } from './knowledgeSource';
-import { asksForDetails } from './scopeGate';
 
 /**
  * Weight of the focus query against the whole conversation's and the customer's messages' (1 each). Measured on
@@ -45,8 +44,7 @@ export function focusText(ticket: Ticket, index: number): string {
     const before = ticket.messages[j]!;
     if (before.author === 'customer') break;
     if (before.author === 'analyst') {
-      // A request for the customer's name or order ID is not the question a problem's answer answers.
-      if (!asksForDetails(before.text)) parts.unshift(cleanMessage(before.text));
+      parts.unshift(cleanMessage(before.text));
       break;
     }
   }
@@ -56,7 +54,7 @@ export function focusText(ticket: Ticket, index: number): string {
 /** The subject and every customer and analyst turn up to `index`, cleaned. */
 export function wholeText(ticket: Ticket, index: number): string {
   const parts = [ticket.subject ? cleanMessage(ticket.subject) : ''];
-  for (const m of ticket.messages.slice(0, index + 1)) if (speaks(m) && !(m.author === 'analyst' && asksForDetails(m.text))) parts.push(cleanMessage(m.text));
+  for (const m of ticket.messages.slice(0, index + 1)) if (speaks(m)) parts.push(cleanMessage(m.text));
   return parts.filter(Boolean).join('\n');
 }
 

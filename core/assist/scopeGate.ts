@@ -116,12 +116,13 @@ const SEARCH_CRITERIA =
 
 /** The customer's own identifying details, which an analyst asks for to look the account up. */
 const IDENTITY_DETAILS =
-  /\b(full name|your name|username|user name|user id|email|e mail|email address|order id|order number|account id|account number|phone number|zip code|zip|postcode|membership level|date of birth|pin)\b/;
+  /\b(full name|your name|username|user name|user id|email|e mail|email address|order id|order number|account id|account number|membership level|date of birth)\b/;
 
 /**
  * Does this analyst turn ask for the customer's identifying details ("May I have your full name, username and
- * order ID?")? Its words, and the answer's ("Crystal Minh"), say nothing about the problem. ABCD: 17 of 31
- * customer turns answer such a turn.
+ * order ID?")? The answer ("Crystal Minh") says nothing about the problem. (Leaving such turns out of the
+ * conversation query too was tried: ABCD MRR 0.206 → 0.210 and no R@1 gained, DSTC11 held-out quick R@1 0.481 →
+ * 0.462, so the query keeps them.)
  */
 export function asksForDetails(analystText: string): boolean {
   return analystText.includes('?') && IDENTITY_DETAILS.test(tokenize(analystText).join(' '));
