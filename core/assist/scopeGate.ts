@@ -125,7 +125,9 @@ const IDENTITY_DETAILS =
  * 0.462, so the query keeps them.)
  */
 export function asksForDetails(analystText: string): boolean {
-  return analystText.includes('?') && IDENTITY_DETAILS.test(tokenize(analystText).join(' '));
+  const plain = tokenize(analystText).join(' ');
+  // "would you give me your full name or account ID" asks without a question mark.
+  return (analystText.includes('?') || /\b(give|provide|send|tell|confirm|need)( me)? your\b/.test(plain)) && IDENTITY_DETAILS.test(plain);
 }
 
 /** Is this analyst turn a diagnostic question (a question about the problem, not an offer or a request for details)? */

@@ -54,6 +54,7 @@ describe('knowledge-seeking turns (scope gate)', () => {
     expect(classifyScope('Thanks!', 'Did that help?').verdict).toBe('out');
     // The customer's name or order ID, asked for to look the account up, is no problem to help with.
     expect(classifyScope('Crystal Minh', 'sure, may I have your name please?').verdict).toBe('out');
+    expect(classifyScope('Alessandro Phoenix', 'sure, would you give me your full name or account ID').verdict).toBe('out');
     expect(classifyScope('I got the wrong size.', 'thanks, may I ask the reason for the return?').verdict).not.toBe('out');
     // An answer about what to search for or book narrows a search, not a problem.
     expect(classifyScope('In the east, please.', 'What area of town would you like?').verdict).toBe('out');
