@@ -7,6 +7,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditLogText } from '../../support/auditText';
 import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
@@ -80,6 +81,8 @@ describe('redaction counts in suggestion audit records', () => {
       // The retrieval decision was made before any model call: nothing was redacted for it.
       expect(retrieval?.redactions).toEqual(emptyCounts());
     }
-    expect(await readFile(auditLogFile(dataDir), 'utf8')).not.toMatch(/dana@|Reyes|Haddad|4111|7946/);
+    const logText = auditLogText(await readFile(auditLogFile(dataDir), 'utf8'));
+    expect(logText).toContain('"type":"suggestion"');
+    expect(logText).not.toMatch(/dana@|Reyes|Haddad|4111|7946/);
   });
 });
