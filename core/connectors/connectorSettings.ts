@@ -44,18 +44,6 @@ import type {
   SaveConnectorRequest,
 } from './connectorTypes';
 
-export type {
-  ConnectorDraft,
-  ConnectorEditView,
-  ConnectorFieldForm,
-  ConnectorFieldType,
-  ConnectorFieldValue,
-  ConnectorKindForm,
-  ConnectorRemoval,
-  ConnectorSaveResult,
-  SaveConnectorRequest,
-};
-
 const KIND_LABELS: Record<string, string> = {
   folder: 'Folder of ticket files',
   imap: 'Mailbox (IMAP)',

@@ -7,8 +7,8 @@ import {
   readConnectorForEdit,
   removeConnectorSettings,
   saveConnectorSettings,
-  type ConnectorDraft,
 } from '../../../core/connectors/connectorSettings';
+import type { ConnectorDraft } from '../../../core/connectors/connectorTypes';
 import { loadConnectorsConfig } from '../../../core/connectors/registry';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { tempFolder } from '../../support/tempFolder';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { DeskEvent, FeedbackAction, TicketSummary } from '../../../../api/contractTypes';
+import type { DeskEvent, FeedbackAction, ShownSuggestion, TicketSummary } from '../../../../api/contractTypes';
 import { errorMessage } from '../../../../api/errorMessage';
 import { suggestionKindLabel } from '../../../../components/deskText';
 import type { CopilotState, VigilApiSource } from '../../store';
@@ -47,6 +47,27 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
       }
       set({ tickets: mergeTicketSummaries(get().tickets, changed) });
     };
+    /**
+     * Does something to a suggestion of the ticket in view (feedback, publishing): marked pending meanwhile, then
+     * replaced by the engine's answer if the ticket is still in view; a refusal is shown as the feedback error.
+     */
+    const actOnSuggestion = async (suggestionId: string, pending: FeedbackAction, call: (ticketId: string) => Promise<ShownSuggestion>): Promise<void> => {
+      const detail = get().detail;
+      if (!detail) return;
+      set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: pending }, feedbackError: null });
+      try {
+        const updated = await call(detail.ticket.id);
+        const current = get().detail;
+        if (current && current.ticket.id === detail.ticket.id) {
+          set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
+        }
+      } catch (error) {
+        set({ feedbackError: errorMessage(error) });
+      } finally {
+        const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
+        set({ pendingFeedback: rest });
+      }
+    };
     return {
       ...initialDeskState,
       setView(view) {
@@ -85,27 +106,10 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           if (ticket === latestDetail) set({ detailError: errorMessage(error) });
         }
       },
-      async sendFeedback(suggestionId, action, reason) {
-        const detail = get().detail;
-        if (!detail) return;
-        set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: action }, feedbackError: null });
-        try {
-          const updated = await api().sendFeedback({
-            ticketId: detail.ticket.id,
-            suggestionId,
-            action,
-            ...(reason ? { reason } : {}),
-          });
-          const current = get().detail;
-          if (current && current.ticket.id === detail.ticket.id) {
-            set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
-          }
-        } catch (error) {
-          set({ feedbackError: errorMessage(error) });
-        } finally {
-          const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
-          set({ pendingFeedback: rest });
-        }
+      sendFeedback(suggestionId, action, reason) {
+        return actOnSuggestion(suggestionId, action, (ticketId) =>
+          api().sendFeedback({ ticketId, suggestionId, action, ...(reason ? { reason } : {}) }),
+        );
       },
       subscribeToDesk() {
         try {
@@ -123,22 +127,8 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           set({ insightsError: errorMessage(error) });
         }
       },
-      async publishSuggestion(suggestionId) {
-        const detail = get().detail;
-        if (!detail) return;
-        set({ pendingFeedback: { ...get().pendingFeedback, [suggestionId]: 'published' }, feedbackError: null });
-        try {
-          const updated = await api().publishSuggestion({ ticketId: detail.ticket.id, suggestionId });
-          const current = get().detail;
-          if (current && current.ticket.id === detail.ticket.id) {
-            set({ detail: { ...current, suggestions: current.suggestions.map((s) => (s.id === suggestionId ? updated : s)) } });
-          }
-        } catch (error) {
-          set({ feedbackError: errorMessage(error) });
-        } finally {
-          const { [suggestionId]: _done, ...rest } = get().pendingFeedback;
-          set({ pendingFeedback: rest });
-        }
+      publishSuggestion(suggestionId) {
+        return actOnSuggestion(suggestionId, 'published', (ticketId) => api().publishSuggestion({ ticketId, suggestionId }));
       },
       dismissToast(id) {
         set({ toasts: get().toasts.filter((t) => t.id !== id) });
