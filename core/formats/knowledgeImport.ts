@@ -309,14 +309,33 @@ async function* readArticleFolder(dir: string, onIssue: (issue: LineIssue) => vo
   }
 }
 
-/** Whether the file holds one JSON document rather than JSON Lines: it opens an array, or an object on a line of its own. */
+/**
+ * Whether the file holds one JSON document rather than JSON Lines: its first line is a lone `{`, or opens an array
+ * (`[` alone or `[{…` not closed on that line), or the file is one line holding an array. A first line that is a whole
+ * value followed by more lines is JSON Lines, even when that value is a (bad) array.
+ */
 async function isJsonDocument(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    return /^\uFEFF?\s*(\[|\{[ \t]*\r?\n)/.test(buffer.subarray(0, bytesRead).toString('utf8'));
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
+    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF?\s*/, '');
+    const end = head.search(/\r?\n/);
+    const first = (end < 0 ? head : head.slice(0, end)).trim();
+    if (first === '{') return true;
+    if (!first.startsWith('[')) return false;
+    if (end < 0 || head.slice(end).trim() === '') return true;
+    return /^\[\s*(\{|$)/.test(first) && !isWholeJson(first);
   } finally {
     await handle.close();
+  }
+}
+
+function isWholeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -37,6 +37,18 @@ describe('reading knowledge to import', () => {
     expect(issues).toEqual([]);
   });
 
+  it('reads JSON Lines whose first line is a stray array line by line, and a one-line array as a document', async () => {
+    const dir = await tmp();
+    const lines = join(dir, 'entries.jsonl');
+    await writeFile(lines, ['[]', '{"id":"a","kind":"article","body":"Lower the MTU."}', '{}'].join('\n'));
+    const read = await readAll(lines);
+    expect(read.entries.map((e) => e.id)).toEqual(['a']);
+    expect(read.issues.map((i) => i.line)).toEqual([1, 3]);
+    const oneLine = join(dir, 'array.jsonl');
+    await writeFile(oneLine, JSON.stringify([{ id: 'b', kind: 'article', body: 'Restart.' }]));
+    expect((await readAll(oneLine)).entries.map((e) => e.id)).toEqual(['b']);
+  });
+
   it('reads CSV through a column mapping: quoted commas and line breaks, tags split, questions become Q&A', async () => {
     const file = join(await tmp(), 'faq.csv');
     await writeFile(file, 'Question,Answer,Labels\r\n"How do I reset, my password?","Use the link\non the login page","account;login"\r\nNo answer,,\r\n');
