@@ -20,12 +20,13 @@ const NAME_WORD = "\\p{Lu}(?:\\p{Ll}|['’]\\p{Lu})[\\p{L}'’-]*";
 const GREETING_WORD = '(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Cc]heers|[Mm]orning|[Aa]fternoon)';
 /**
  * "Hi Ana,", "Thanks, Ana!", "Dear Mr Smith:", "Hello Ana Lopez" at a line's end: the name right after a greeting
- * or thanks, addressing someone, so followed by punctuation, the end of the line, or "for" ("Thanks Ana for…").
+ * or thanks, addressing someone, so followed by punctuation, the end of the line, "for" ("Thanks Ana for…"), or a
+ * thanks written without punctuation ("Hi Ana thanks", "Hi Ana thank you"): chat-style messages often have none.
  * "Hi, my VPN keeps dropping" and "Hi Outlook keeps crashing" name nobody: the word after the greeting is not
- * capitalised like a name, or the sentence goes on.
+ * capitalised like a name, or the sentence goes on with something other than thanks.
  */
 const NAME_AFTER_GREETING = new RegExp(
-  `(?<![\\p{L}])${GREETING_WORD}[,!]?[ \\t]+(?:(?:Mr|Mrs|Ms|Dr)\\.?[ \\t]+)?(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)(?=[ \\t]*(?:[,.!?:;—–-]|\\r?\\n|$)|[ \\t]+for\\b)`,
+  `(?<![\\p{L}])${GREETING_WORD}[,!]?[ \\t]+(?:(?:Mr|Mrs|Ms|Dr)\\.?[ \\t]+)?(${NAME_WORD}(?:[ \\t]+${NAME_WORD})?)(?=[ \\t]*(?:[,.!?:;—–-]|\\r?\\n|$)|[ \\t]+(?:for|[Tt]hanks|[Tt]hank you|[Tt]hx|[Cc]heers)\\b)`,
   'gu',
 );
 /** "my name is Ana Lopez" (not "this is …": "This is Windows 10" is not a name). */
@@ -34,7 +35,7 @@ const NAME_INTRO = new RegExp(`\\b[Mm]y name is[ \\t]+(${NAME_WORD}(?:[ \\t]+${N
 const SIGN_OFF_NAME = new RegExp(`^${NAME_WORD}(?:\\s+${NAME_WORD})?$`, 'u');
 /** Capitalised words after a greeting that are not names. */
 const NOT_NAMES = new Set(
-  'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT When What Why How Where Which Who Can Could Is Are Do Does My Our Please In Advance'.split(
+  'Team Support Sir Madam All There Everyone Again So Very For The A I We You It This That Thanks Thank Thx Cheers Good Morning Afternoon Evening Customer Analyst Helpdesk Service Desk IT When What Why How Where Which Who Can Could Is Are Do Does My Our Please In Advance'.split(
     ' ',
   ),
 );

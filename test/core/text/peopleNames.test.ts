@@ -30,6 +30,30 @@ describe('the people named in a ticket', () => {
     expect(peopleNamesIn(ticketOf('Hi Outlook keeps crashing when I open a calendar'))).toEqual([]);
   });
 
+  it('finds a name greeted without punctuation: "Hi Ana thanks" (issue 17)', () => {
+    expect(peopleNamesIn(ticketOf('Hi Ana thanks'))).toEqual(['Ana']);
+    expect(peopleNamesIn(ticketOf('Hi Ana thank you, that fixed it'))).toEqual(['Ana']);
+    expect(peopleNamesIn(ticketOf('Hello Ana Lopez thanks for the quick reply'))).toEqual(['Ana', 'Lopez']);
+    expect(peopleNamesIn(ticketOf('Hi Ana Thanks'))).toEqual(['Ana']);
+  });
+
+  it('keeps product acronyms and capitalised nouns after a greeting, with or without a thanks after them (property)', () => {
+    fc.assert(
+      fc.property(greeting, fc.oneof(acronym, capitalisedNoun), problem, (hi, product, rest) => {
+        expect(peopleNamesIn(ticketOf(`${hi}, my ${product} ${rest} thanks`))).toEqual([]);
+        expect(peopleNamesIn(ticketOf(`${hi} my ${product} thanks`))).toEqual([]);
+      }),
+    );
+  });
+
+  it('finds a first name greeted with a bare thanks after it (property)', () => {
+    fc.assert(
+      fc.property(greeting, firstName, fc.constantFrom('thanks', 'thank you', 'cheers'), (hi, name, thanks) => {
+        expect(peopleNamesIn(ticketOf(`${hi} ${name} ${thanks}`))).toEqual([name]);
+      }),
+    );
+  });
+
   it('keeps product acronyms and capitalised nouns after a greeting (property)', () => {
     fc.assert(
       fc.property(greeting, fc.oneof(acronym, capitalisedNoun), problem, (hi, product, rest) => {
