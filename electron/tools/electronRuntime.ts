@@ -4,9 +4,11 @@
  * Since Electron 45 the `electron` package no longer downloads its runtime at install time, and electron-vite only
  * reads `node_modules/electron/path.txt`: with no runtime it stops with "Electron uninstall" and a stack trace,
  * never trying to fetch anything. This step runs first: a runtime already there is used as it is; a missing one is
- * fetched by Electron's own installer (`node_modules/electron/install.js`, which checks the download against the
- * package's checksums and shows a progress bar on long downloads); when the download site cannot be reached it
- * stops with one message saying how to provide the runtime by hand.
+ * downloaded into Electron's cache with Electron's own downloader (runtimeDownload.ts: `@electron/get`, checked
+ * against the package's checksums), showing progress from the first byte (downloadProgress.ts; Electron's own bar
+ * waits 30 s), then unpacked by Electron's own installer (`node_modules/electron/install.js`), which finds the zip
+ * in its cache; when the download site cannot be reached it stops with one message saying how to provide the
+ * runtime by hand.
  *
  * Everything that touches the disk, the network or a child process comes in through {@link RuntimeHost}, so the
  * decisions are tested without the runtime (test/electron/tools/electronRuntime.test.ts).
@@ -14,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DownloadProgressView, type DownloadProgress, type ProgressTerminal } from './downloadProgress';
 
 /** Where Electron's release zips are downloaded from unless a mirror is configured (as in `@electron/get`). */
 export const ELECTRON_DOWNLOAD_BASE = 'https://github.com/electron/electron/releases/download/';
@@ -35,10 +38,17 @@ export interface RuntimeHost {
   readText(path: string): string | undefined;
   /** Whether the download site answers at all (any HTTP status counts). */
   canReach(url: string): Promise<boolean>;
+  /**
+   * Downloads the release zip into Electron's download cache (where the installer looks first), calling
+   * `onProgress` as bytes arrive; rejects with why when it fails (runtimeDownload.ts in `npm start`).
+   */
+  downloadZip(onProgress: (progress: DownloadProgress) => void): Promise<void>;
   /** Runs Electron's installer with its output on the terminal; resolves to its exit code. */
   runInstaller(): Promise<number>;
   /** Progress lines for the person running `npm start`. */
   say(line: string): void;
+  /** Where the download's progress line goes (stderr in `npm start`). */
+  readonly progress: ProgressTerminal;
 }
 
 /** The outcome: the executable electron-vite should run, or why there is none. */
@@ -129,7 +139,23 @@ export async function ensureElectronRuntime(host: RuntimeHost): Promise<RuntimeR
         message: howToProvide(host, `Electron's runtime is not installed and ${new URL(url).host} cannot be reached.`),
       };
     }
-    host.say(`Downloading Electron ${host.version}'s runtime, once (about 110 MB; a progress bar shows on a slow line)…`);
+    if (host.env.force_no_cache !== 'true') {
+      host.say(`Downloading Electron ${host.version}'s runtime, once (about 110 MB)…`);
+      const view = new DownloadProgressView(host.progress, runtimeZipName(host));
+      view.start();
+      try {
+        await host.downloadZip((progress) => view.update(progress));
+        view.finish(true);
+        host.say(`Unpacking it with Electron's installer…`);
+      } catch (error) {
+        view.finish(false);
+        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/\.$/, '');
+        return { kind: 'unavailable', message: howToProvide(host, `The download of Electron's runtime failed (${why}).`) };
+      }
+    } else {
+      // force_no_cache makes the installer download again whatever the cache holds: leave the download to it.
+      host.say(`Downloading Electron ${host.version}'s runtime with Electron's installer (force_no_cache is set; its progress bar shows after 30 s)…`);
+    }
   } else {
     host.say(`Installing Electron ${host.version}'s runtime from Electron's download cache…`);
   }

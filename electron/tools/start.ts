@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ensureElectronRuntime, type RuntimeHost } from './electronRuntime';
+import { downloadRuntimeZip } from './runtimeDownload';
 
 /** How long the reachability check of the download site may take: a slow DNS answer is still an answer. */
 const REACH_TIMEOUT_MS = 8_000;
@@ -47,8 +48,12 @@ async function main(): Promise<number> {
         return false;
       }
     },
+    downloadZip: async (onProgress) => {
+      await downloadRuntimeZip({ electronDir, version, platform: process.platform, arch: process.arch, env: process.env, onProgress });
+    },
     runInstaller: () => runNode(join(electronDir, 'install.js'), [], process.env),
     say: (line) => process.stderr.write(`${line}\n`),
+    progress: { isTTY: Boolean(process.stderr.isTTY), write: (text) => process.stderr.write(text) },
   };
   const result = await ensureElectronRuntime(host);
   if (result.kind === 'unavailable') {

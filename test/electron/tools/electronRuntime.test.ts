@@ -1,6 +1,7 @@
 /** `npm start`'s first step: Electron's runtime used when present, fetched by Electron's installer when missing, explained when offline. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DownloadProgress } from '../../../electron/tools/downloadProgress';
 import { cachedZipPath, ensureElectronRuntime, type RuntimeHost } from '../../../electron/tools/electronRuntime';
 
 const ELECTRON_DIR = '/clone/node_modules/electron';
@@ -11,6 +12,9 @@ interface FakeMachine {
   installerRuns: () => number;
   reached: string[];
   said: string[];
+  /** Everything written to the progress terminal, in order, with the lines `say` printed between. */
+  screen: string[];
+  downloads: () => number;
 }
 
 /** A machine with the given files; the installer, when run, writes what Electron's install.js writes (or fails). */
@@ -19,11 +23,17 @@ function machine(options: {
   env?: Record<string, string>;
   online?: boolean;
   installerSucceeds?: boolean;
+  /** What the download reports as it goes; it fails with `downloadFails` after them, if given. */
+  progress?: DownloadProgress[];
+  downloadFails?: string;
+  tty?: boolean;
 }): FakeMachine {
   const files = new Map(Object.entries(options.files ?? {}));
   let runs = 0;
   const reached: string[] = [];
   const said: string[] = [];
+  const screen: string[] = [];
+  let downloads = 0;
   const host: RuntimeHost = {
     electronDir: ELECTRON_DIR,
     version: '45.4.1',
@@ -36,17 +46,28 @@ function machine(options: {
       reached.push(url);
       return options.online ?? true;
     },
+    downloadZip: async (onProgress) => {
+      downloads++;
+      for (const step of options.progress ?? [{ transferred: 3, total: 3 }]) onProgress(step);
+      if (options.downloadFails) throw new Error(options.downloadFails);
+      files.set(cachedZipPath(host), 'PK');
+    },
     runInstaller: async () => {
       runs++;
-      if (options.installerSucceeds === false) return 1;
+      // Electron's installer unpacks the zip from its cache (the download above put it there).
+      if (options.installerSucceeds === false || !files.has(cachedZipPath(host))) return 1;
       files.set(join(ELECTRON_DIR, 'dist', 'version'), 'v45.4.1');
       files.set(join(ELECTRON_DIR, 'dist', 'electron'), 'ELF');
       files.set(join(ELECTRON_DIR, 'path.txt'), 'electron');
       return 0;
     },
-    say: (line) => said.push(line),
+    say: (line) => {
+      said.push(line);
+      screen.push(`${line}\n`);
+    },
+    progress: { isTTY: options.tty ?? true, write: (text) => screen.push(text) },
   };
-  return { host, files, installerRuns: () => runs, reached, said };
+  return { host, files, installerRuns: () => runs, reached, said, screen, downloads: () => downloads };
 }
 
 const INSTALLED = {
@@ -111,6 +132,45 @@ describe('npm start: the Electron runtime', () => {
     const m = machine({ online: true, installerSucceeds: false });
     const result = await ensureElectronRuntime(m.host);
     expect(result).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('installer failed (exit code 1)') });
+  });
+
+  it('shows the download’s progress from the start: a line before the first byte, then percent and megabytes', async () => {
+    const MB = 1024 * 1024;
+    const m = machine({ progress: [{ transferred: 0, total: 110 * MB }, { transferred: 55 * MB, total: 110 * MB }, { transferred: 110 * MB, total: 110 * MB }] });
+    expect((await ensureElectronRuntime(m.host)).kind).toBe('installed');
+    const shown = m.screen.join('');
+    expect(shown.indexOf('electron-v45.4.1-linux-x64.zip: | connecting…')).toBeGreaterThan(shown.indexOf('Downloading Electron 45.4.1'));
+    expect(shown).toContain('0% (0.0 of 110.0 MB)');
+    expect(shown).toContain('50% (55.0 of 110.0 MB)');
+    expect(shown).toContain('100% (110.0 of 110.0 MB)');
+    expect(shown.indexOf('50%')).toBeLessThan(shown.indexOf('Unpacking'));
+    expect(m.downloads()).toBe(1);
+    expect(m.installerRuns()).toBe(1);
+  });
+
+  it('shows megabytes with a turning spinner when the server does not say the size', async () => {
+    const m = machine({ progress: [{ transferred: 1024 * 1024, total: null }, { transferred: 2 * 1024 * 1024, total: null }] });
+    await ensureElectronRuntime(m.host);
+    const shown = m.screen.join('');
+    expect(shown).toMatch(/zip: [|/\\-] 1\.0 MB so far/);
+    expect(shown).toMatch(/zip: [|/\\-] 2\.0 MB so far/);
+    expect(shown).not.toContain('%');
+  });
+
+  it('a download cut off stops with the way out, after what it got, and runs no installer', async () => {
+    const m = machine({ progress: [{ transferred: 5 * 1024 * 1024, total: 110 * 1024 * 1024 }], downloadFails: 'Response code 503 (Service Unavailable)' });
+    const result = await ensureElectronRuntime(m.host);
+    expect(m.installerRuns()).toBe(0);
+    expect(m.screen.join('')).toContain('failed after 5.0 MB');
+    expect(result).toMatchObject({ kind: 'unavailable', message: expect.stringContaining("download of Electron's runtime failed (Response code 503") });
+    if (result.kind === 'unavailable') expect(result.message).toContain('ELECTRON_OVERRIDE_DIST_PATH');
+  });
+
+  it('a runtime zip already in the cache is not downloaded again', async () => {
+    const zip = cachedZipPath(machine({}).host);
+    const m = machine({ files: { [zip]: 'PK' }, online: true });
+    expect((await ensureElectronRuntime(m.host)).kind).toBe('installed');
+    expect(m.downloads()).toBe(0);
   });
 
   it('asks a configured mirror, and keys the cache by it as Electron’s installer does', async () => {
