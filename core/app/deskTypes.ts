@@ -90,4 +90,6 @@ export type DeskEvent =
   /** From the desktop shell: what opening the workspace is doing (loading a model, re-indexing `done/total`). */
   | { type: 'workspace-progress'; message: string }
   /** From the desktop shell: how far the pull of the local model the analyst asked for is. */
-  | { type: 'llm-pull-progress'; status: string; fraction: number | null };
+  | { type: 'llm-pull-progress'; status: string; fraction: number | null }
+  /** From the desktop shell: how far the import the analyst started is (entries stored so far from `source`). */
+  | { type: 'import-progress'; source: string; imported: number };

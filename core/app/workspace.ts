@@ -10,6 +10,7 @@
  * - `knowledge`: knowledge search and the Knowledge screen's browsing and edits (core/knowledge);
  * - `packs`: Settings → Packs (core/packs); `llm`: Settings → Models' local LLM (core/llm);
  * - `privacy`: Settings → Privacy and the audit view (core/privacy);
+ * - `imports`: the Import screen: files, CSV with a column mapping, article folders, help centers (knowledgeImports.ts);
  * - `service`: the engine itself (status, import, the LLM mode).
  *
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
@@ -30,6 +31,7 @@ import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
+import { KnowledgeImports } from './knowledgeImports';
 import { computeInsights, type Insights } from './insights';
 import { Replies } from './replies';
 
@@ -68,6 +70,7 @@ export class Workspace {
   readonly learning: Learning;
   readonly knowledge: EntryBrowser;
   readonly llm: LlmAdmin;
+  readonly imports: KnowledgeImports;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
@@ -87,6 +90,7 @@ export class Workspace {
     this.learning = service.learning;
     this.knowledge = service.knowledge;
     this.llm = service.llm;
+    this.imports = new KnowledgeImports(dataDir, service, this.connectors);
     this.privacy = new PrivacyAdmin({
       dataDir,
       audit: service.audit,

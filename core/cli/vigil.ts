@@ -15,6 +15,7 @@ import { TEAM_USAGE, teamCommand, TeamUsageError } from './teamCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
+import { skippedByReason } from '../formats/lineIssue';
 import { helpCenterSource } from './helpCenterImport';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import { createEmbedder } from '../embed/embedderFactory';
@@ -81,12 +82,7 @@ function printIssues(issues: readonly LineIssue[], out: Out): void {
 /** ` (12 skipped: 10 body is missing, 2 not valid JSON)`: how many records were skipped, by reason. */
 function describeSkipped(issues: readonly LineIssue[]): string {
   if (issues.length === 0) return '';
-  const byReason = new Map<string, number>();
-  for (const issue of issues) {
-    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${issue.message.replace(/ \(.*$/, '')}`;
-    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-  }
-  const reasons = [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`);
+  const reasons = skippedByReason(issues).map(({ reason, count }) => `${count} ${reason}`);
   return ` (${issues.length} skipped: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''})`;
 }
 

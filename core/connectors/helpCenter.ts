@@ -39,7 +39,8 @@ export interface HelpCenterSettings {
   email?: string;
 }
 
-const VENDOR: Record<HelpCenterKind, string> = { zendesk: 'Zendesk Guide', freshdesk: 'Freshdesk Solutions', zammad: 'Zammad knowledge base' };
+/** Each help center's product name, as the analyst knows it. */
+export const HELP_CENTER_VENDORS: Record<HelpCenterKind, string> = { zendesk: 'Zendesk Guide', freshdesk: 'Freshdesk Solutions', zammad: 'Zammad knowledge base' };
 
 /** The JSON client for a help center, signed in as the connector is. */
 export function helpCenterClient(settings: HelpCenterSettings, policy: EgressPolicy): JsonHttpClient {
@@ -49,7 +50,7 @@ export function helpCenterClient(settings: HelpCenterSettings, policy: EgressPol
       : settings.kind === 'freshdesk'
         ? basicAuth(settings.token, 'X')
         : `Token token=${settings.token}`;
-  return new JsonHttpClient({ service: VENDOR[settings.kind], baseUrl: settings.baseUrl, policy, authorization, secrets: [settings.token] });
+  return new JsonHttpClient({ service: HELP_CENTER_VENDORS[settings.kind], baseUrl: settings.baseUrl, policy, authorization, secrets: [settings.token] });
 }
 
 const ZendeskArticlesPage = z.looseObject({

@@ -11,3 +11,24 @@ export interface LineIssue {
 export function formatLineIssue(issue: LineIssue): string {
   return `${issue.file}:${issue.line}: ${issue.field}: ${issue.message}`;
 }
+
+/** How many skipped lines or files share one reason. */
+export interface SkipReason {
+  /** The field and the problem without its details (`draft: a draft, not published`, `not valid JSON`). */
+  reason: string;
+  count: number;
+}
+
+/**
+ * Skipped lines and files counted by reason, most frequent first: what an import's summary says ("3 skipped:
+ * 2 draft: a draft, not published; 1 not valid JSON"). A message's parenthesised details are left out, so lines
+ * failing the same way count together.
+ */
+export function skippedByReason(issues: readonly LineIssue[]): SkipReason[] {
+  const byReason = new Map<string, number>();
+  for (const issue of issues) {
+    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${issue.message.replace(/ \(.*$/, '')}`;
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  return [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
+}

@@ -5,7 +5,7 @@
  * at once. The running connectors are also what the reply box posts through (`running`).
  */
 import { join } from 'node:path';
-import { isLoopbackHost, type EgressPolicy } from '../net/egress';
+import { EgressPolicy, isLoopbackHost } from '../net/egress';
 import { redactSecrets, type SecretStore } from '../secrets/secretStore';
 import type { EventSink } from './eventSink';
 import { Watcher } from './watcher';
@@ -139,6 +139,25 @@ export class ConnectorService {
   catchUp(connectorId: string): Promise<number> {
     if (!this.watcher) return Promise.reject(new Error('No connectors are being watched.'));
     return this.watcher.catchUp(connectorId);
+  }
+
+  /**
+   * Runs `work` with `host` allowed on the app's egress policy (the one watching was started with), taking it back
+   * afterwards unless it was allowed before: a help-center import reaches its helpdesk for the import only. In
+   * offline mode a host on another machine is refused before anything is sent, saying how to allow it.
+   */
+  async withHostAllowed<T>(host: string, work: (policy: EgressPolicy) => Promise<T>): Promise<T> {
+    const policy = this.watchOptions?.egress ?? new EgressPolicy({ offline: this.watchOptions?.offline ?? false });
+    if ((policy.offline || this.watchOptions?.offline) && !isLoopbackHost(host)) {
+      throw new Error(`Offline mode allows only this machine, and ${host} is another one. Switch offline mode off in Settings → Privacy to import from it.`);
+    }
+    const added = !policy.allows(host);
+    policy.allow(host);
+    try {
+      return await work(policy);
+    } finally {
+      if (added) policy.disallow(host);
+    }
   }
 
   // ── Settings → Connectors (connectorSettings.ts) ─────────────────────────────────────────────────────────

@@ -16,7 +16,8 @@ import type { ipcRequestSchemaTable } from './requestSchemas';
 import type { DeskEvent, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
 import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
-import type { ImportReport, KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
+import type { KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
+import type { HelpCenterConnector, ImportSourceDescription, KnowledgeImportResult } from '../../core/app/knowledgeImports';
 import type { LlmStatus } from '../../core/llm/llmStatus';
 import type {
   ConnectorsOverview,
@@ -142,6 +143,11 @@ export interface DataFolderSwitchResult {
   message: string;
 }
 
+/** A file or folder the analyst chose to import, described; `sourceId` names it in `importKnowledge` (the path stays in the main process). */
+export type ImportSourceView = ImportSourceDescription & { sourceId: string };
+
+export type { HelpCenterConnector, KnowledgeImportResult };
+
 /** The one channel the main process pushes desk events on (new suggestions, changed tickets). */
 export const DESK_EVENT_CHANNEL = `${IPC_CHANNEL_PREFIX}deskEvent` as const;
 
@@ -176,8 +182,21 @@ export const IPC_METHOD_TABLE = Object.freeze({
   status: answers<ServiceStatus>(),
   /** Searches approved knowledge, best match first. */
   searchKnowledge: answers<KnowledgeHit[]>(),
-  /** Asks the analyst for a `.jsonl` file of entries and imports it; `null` when they cancel the dialog. */
-  importEntries: answers<ImportReport | null>(),
+  /**
+   * Asks for a file (entries as JSON Lines or a JSON array, a CSV export, an article) or a folder of articles in
+   * the main process's dialog and describes it (a CSV file's columns with a suggested mapping); its path stays in
+   * the main process, named by `sourceId`. `null` when the analyst cancels.
+   */
+  chooseImportSource: answers<ImportSourceView | null>(),
+  /**
+   * Imports the chosen source as approved knowledge (a CSV file with the analyst's column mapping, checked against
+   * its header first); progress arrives as `import-progress` desk events.
+   */
+  importKnowledge: answers<KnowledgeImportResult>(),
+  /** The connected helpdesks whose help center can be imported (Zendesk Guide, Freshdesk Solutions, Zammad). */
+  helpCenters: answers<HelpCenterConnector[]>(),
+  /** Imports a connected helpdesk's published help-center articles, read-only; progress as `import-progress` events. */
+  importHelpCenter: answers<KnowledgeImportResult>(),
   /** The watched tickets, most recently changed first, with their waiting-suggestion badges. */
   listTickets: answers<TicketSummary[]>(),
   /** One ticket's conversation and suggestions; opening it clears its badge. `null` for an unknown ticket. */

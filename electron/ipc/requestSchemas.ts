@@ -40,6 +40,26 @@ const SearchKnowledgeRequestSchema = z.strictObject({
     .optional(),
 });
 
+/** The id `chooseImportSource` gave a chosen file or folder. */
+const ImportSourceIdSchema = z.string().regex(/^src-[0-9a-f]{16}$/, 'must be the source id the chosen file was given; choose the file again');
+
+/** A CSV column name: a header cell. */
+const CsvColumnSchema = (field: string) =>
+  z.string(`the ${field} column must be text`).min(1, `the ${field} column is empty`).max(500, `the ${field} column name is longer than 500 characters`);
+
+const ImportKnowledgeRequestSchema = z.strictObject({
+  sourceId: ImportSourceIdSchema,
+  mapping: z
+    .strictObject({
+      question: CsvColumnSchema('question').optional(),
+      title: CsvColumnSchema('title').optional(),
+      body: CsvColumnSchema('body').optional(),
+      tags: CsvColumnSchema('tags').optional(),
+    })
+    .refine((m) => new Set(Object.values(m)).size === Object.values(m).length, 'each column can hold one field only; choose a different column for each')
+    .optional(),
+});
+
 const TicketIdSchema = z
   .string()
   .min(1, 'the ticket id is empty')
@@ -269,6 +289,9 @@ const NoRequestSchema = z.undefined('this method takes no arguments');
  */
 export const ipcRequestSchemaTable = {
   searchKnowledge: SearchKnowledgeRequestSchema,
+  chooseImportSource: z.strictObject({ what: z.enum(['file', 'folder'], 'must be "file" or "folder"') }),
+  importKnowledge: ImportKnowledgeRequestSchema,
+  importHelpCenter: z.strictObject({ connectorId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connector id as the connectors list shows') }),
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
   publishSuggestion: z.strictObject({

@@ -1,16 +1,12 @@
 /**
  * What each contract method does: a thin hop to the workspace service that owns it. No business logic lives here, and no Electron
  * runtime import either, so the browser-test bridge (test/e2e) serves the renderer with these very handlers.
- * The one native part, the file dialog, comes in as `pickEntriesFile`.
+ * The Import screen's methods are importHandlers.ts's.
  */
 import { userInfo } from 'node:os';
-import type { IpcMainInvokeEvent } from 'electron';
 import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 import { createKnowledgeHandlers } from './knowledgeHandlers';
-
-/** Asks the analyst for the file to import; `null` when they cancel. */
-export type EntriesFilePicker = (event: IpcMainInvokeEvent) => Promise<string | null>;
 
 /** Told which ticket the analyst opened last, so notifications can stay quiet about the one in view. */
 export type TicketOpenedListener = (ticketId: string) => void;
@@ -18,19 +14,12 @@ export type TicketOpenedListener = (ticketId: string) => void;
 /** The handlers of every contract method but the Settings screen's (settingsHandlers.ts, connectorHandlers.ts), backed by `host`. */
 export function createEngineHandlers(
   host: ServiceHost,
-  pickEntriesFile: EntriesFilePicker,
   onTicketOpened: TicketOpenedListener = () => undefined,
   actor: () => string = () => userInfo().username,
 ) {
   return ipcHandlerGroup({
     status: () => host.use((w) => w.service.status()),
     searchKnowledge: ({ query, limit }) => host.use((w) => w.knowledge.searchKnowledge(query, limit)),
-    importEntries: async (_request, event) => {
-      // The path comes from the dialog, never from the renderer, so a page cannot make Vigil read any file.
-      const file = await pickEntriesFile(event);
-      if (file === null) return null;
-      return host.use((w) => w.service.importEntries(file));
-    },
     listTickets: () => host.use(async (w) => w.desk.listTickets()),
     openTicket: ({ ticketId }) => {
       onTicketOpened(ticketId);

@@ -164,6 +164,7 @@ function start(): void {
         createCopilotHandlers({
           host,
           settings: { preferences: store, dataDir, onLlmPullProgress: (p) => desk.route({ type: 'llm-pull-progress', status: p.status, fraction: p.fraction }) },
+          imports: { onImportProgress: (p) => desk.route({ type: 'import-progress', source: p.source, imported: p.imported }) },
           onTicketOpened: (ticketId) => {
             lastOpenedTicket = ticketId;
           },

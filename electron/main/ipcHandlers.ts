@@ -3,7 +3,8 @@
  * (settingsHandlers.ts), with the native dialogs the renderer is not allowed to open itself.
  */
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
-import { createEngineHandlers, type EntriesFilePicker, type TicketOpenedListener } from './engineHandlers';
+import { createEngineHandlers, type TicketOpenedListener } from './engineHandlers';
+import { createImportHandlers, type ImportDependencies } from './importHandlers';
 import type { IpcHandlers } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 import { createSettingsHandlers, type SettingsDependencies } from './settingsHandlers';
@@ -26,8 +27,8 @@ export interface CopilotHandlerOptions {
   host: ServiceHost;
   /** The Settings screen's preferences, data folder and pickers (the native dialogs by default). */
   settings: SettingsOptions;
-  /** Asks for the entries file to import; the native dialog by default. */
-  pickEntriesFile?: EntriesFilePicker;
+  /** The Import screen's file and folder dialog (the native one by default) and where its progress goes. */
+  imports?: Partial<Omit<ImportDependencies, 'secrets'>>;
   /** Told which ticket the analyst opened last (notifications stay quiet about it). */
   onTicketOpened?: TicketOpenedListener;
   /** The connector secret store (the keychain by default) and the folder picker. */
@@ -40,7 +41,9 @@ export interface CopilotHandlerOptions {
 
 /** The handlers of every contract method, backed by the engine in `options.host`. */
 export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandlers {
-  const { host, settings, connectors = {}, privacy = {}, dataFolder } = options;
+  const { host, settings, connectors = {}, privacy = {}, dataFolder, imports = {} } = options;
+  // Connector secrets live in the OS keychain (the same store the watcher reads them from).
+  const connectorSecrets = connectors.secrets ?? new SafeStorageSecretStore(settings.dataDir);
   return {
     // Without the app's policy (tests), offline mode switches a policy of its own that no guard enforces.
     // The audit log's anchor is also kept in the keychain, beyond the reach of an edit of the data folder.
@@ -51,27 +54,27 @@ export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandle
       auditKeyring: new SafeStorageSecretStore(settings.dataDir),
       ...privacy,
     }),
-    ...createEngineHandlers(host, options.pickEntriesFile ?? showEntriesFileDialog, options.onTicketOpened),
+    ...createEngineHandlers(host, options.onTicketOpened),
+    ...createImportHandlers(host, { pickImportPath: showImportDialog, ...imports, secrets: connectorSecrets }),
     ...createSettingsHandlers(host, {
       pickPackFile: showPackFileDialog,
       pickKeyFile: showKeyFileDialog,
       pickPackFolder: showPackFolderDialog,
       ...settings,
     }),
-    // Connector secrets live in the OS keychain (the same store the watcher reads them from).
     ...createConnectorHandlers(host, {
-      secrets: connectors.secrets ?? new SafeStorageSecretStore(settings.dataDir),
+      secrets: connectorSecrets,
       pickConnectorFolder: connectors.pickConnectorFolder ?? showConnectorFolderDialog,
     }),
     ...(dataFolder ? createDataFolderHandlers({ pickFolder: showDataFolderDialog, ...dataFolder }) : fixedDataFolderHandlers(settings.dataDir)),
   };
 }
 
-const ENTRIES_DIALOG: OpenDialogOptions = {
+const IMPORT_FILE_DIALOG: OpenDialogOptions = {
   title: 'Import knowledge',
-  buttonLabel: 'Import',
-  // Files of entries or articles (core/formats/knowledgeImport.ts); a whole folder of articles goes through
-  // `vigil kb import FOLDER`, since one dialog cannot pick files and folders on every platform.
+  buttonLabel: 'Choose',
+  // Files of entries or articles (core/formats/knowledgeImport.ts); a folder of articles has its own dialog, since
+  // one dialog cannot pick files and folders on every platform.
   properties: ['openFile'],
   filters: [
     { name: 'Knowledge (JSON Lines, JSON, CSV, Markdown, HTML, text)', extensions: ['jsonl', 'ndjson', 'json', 'csv', 'md', 'markdown', 'html', 'htm', 'txt'] },
@@ -112,9 +115,15 @@ async function pickPath(event: IpcMainInvokeEvent, options: OpenDialogOptions): 
   return result.filePaths[0] ?? null;
 }
 
-/** Shows the open-file dialog for `.jsonl` entries, attached to the window that asked. */
-export function showEntriesFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
-  return pickPath(event, ENTRIES_DIALOG);
+const IMPORT_FOLDER_DIALOG: OpenDialogOptions = {
+  title: 'Import a folder of articles (Markdown, HTML, text)',
+  buttonLabel: 'Import this folder',
+  properties: ['openDirectory'],
+};
+
+/** Shows the open dialog for a file of knowledge or a folder of articles, attached to the window that asked. */
+export function showImportDialog(event: IpcMainInvokeEvent, what: 'file' | 'folder'): Promise<string | null> {
+  return pickPath(event, what === 'folder' ? IMPORT_FOLDER_DIALOG : IMPORT_FILE_DIALOG);
 }
 
 /** Shows the open-file dialog for a `.vpack` knowledge pack. */

@@ -6,6 +6,7 @@
  */
 import type { CopilotService } from '../../core/app/copilotService';
 import type { Desk } from '../../core/app/desk';
+import type { KnowledgeImports } from '../../core/app/knowledgeImports';
 import type { Replies } from '../../core/app/replies';
 import type { Workspace } from '../../core/app/workspace';
 import type { ConnectorService } from '../../core/watch/connectorService';
@@ -17,7 +18,8 @@ import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 
 /** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
 export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
-  service: Pick<CopilotService, 'status' | 'importEntries' | 'waitForReindex'>;
+  service: Pick<CopilotService, 'status' | 'waitForReindex'>;
+  imports: Pick<KnowledgeImports, 'describe' | 'importPath' | 'helpCenters' | 'importHelpCenter'>;
   desk: Pick<Desk, 'listTickets' | 'openTicket' | 'feedback'>;
   connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove' | 'startWatching'>;
   replies: Pick<Replies, 'draft' | 'saveDraft' | 'send' | 'publishSuggestion'>;

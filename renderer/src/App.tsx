@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { BubbleView } from './components/BubbleView';
-import { ImportReportView } from './components/ImportReportView';
+import { ImportView } from './components/ImportView';
 import { InsightsView } from './components/InsightsView';
 import { KnowledgeSearch } from './components/KnowledgeSearch';
 import { KnowledgeBrowser } from './components/knowledge/KnowledgeBrowser';
@@ -45,7 +45,7 @@ export function App({ bubble = false }: { bubble?: boolean }) {
         </main>
       ) : view === 'knowledge' ? (
         <main className="app-main">
-          <ImportReportView />
+          <ImportView />
           <ReviewQueue />
           <KnowledgeSearch />
           <KnowledgeBrowser />

@@ -10,6 +10,8 @@ import { EgressPolicy } from '../../core/net/egress';
 import { MemorySecretStore } from '../../core/secrets/secretStore';
 import { createConnectorHandlers, type ConnectorDependencies } from '../../electron/main/connectorHandlers';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
+import { createImportHandlers } from '../../electron/main/importHandlers';
+import type { ImportProgressListener } from '../../core/app/knowledgeImports';
 import { PreferencesStore } from '../../electron/main/preferencesStore';
 import { createPrivacyHandlers, type ExportPathPicker } from '../../electron/main/privacyHandlers';
 import type { ServiceHost } from '../../electron/main/serviceHost';
@@ -31,8 +33,8 @@ export interface AppHandlerOptions {
   ollamaHost?: string;
   /** The process's egress policy (offline mode switches it). */
   egress?: EgressPolicy;
-  /** What each dialog answers; null (cancelled) unless given. */
-  pickEntriesFile?: Pick<string>;
+  /** What each dialog answers; null (cancelled) unless given. The import dialog is told whether a file or a folder is wanted. */
+  pickImportPath?: (what: 'file' | 'folder') => Promise<string | null>;
   pickPackFile?: Pick<string>;
   pickKeyFile?: Pick<string>;
   pickPackFolder?: Pick<string>;
@@ -46,6 +48,8 @@ export interface AppHandlerOptions {
   actor?: () => string;
   /** Settings → Team data folder: what its dialog answers, and what a restart does (nothing unless given). */
   pickDataFolder?: Pick<string>;
+  /** Hears import progress (the app routes it to its windows as desk events). */
+  onImportProgress?: ImportProgressListener;
   restartApp?: () => void;
 }
 
@@ -54,7 +58,12 @@ const cancelled = async (): Promise<null> => null;
 /** Every handler the app serves for the given engine, with the test's dialogs. */
 export async function appHandlers(host: ServiceHost, options: AppHandlerOptions): Promise<BridgeHandlers> {
   return {
-    ...createEngineHandlers(host, options.pickEntriesFile ?? cancelled, undefined, options.actor),
+    ...createEngineHandlers(host, undefined, options.actor),
+    ...createImportHandlers(host, {
+      pickImportPath: async (_event, what) => (options.pickImportPath ? options.pickImportPath(what) : null),
+      secrets: options.connectors?.secrets ?? new MemorySecretStore(),
+      ...(options.onImportProgress ? { onImportProgress: options.onImportProgress } : {}),
+    }),
     ...createSettingsHandlers(host, {
       preferences: await PreferencesStore.open(options.work),
       dataDir: options.dataDir,

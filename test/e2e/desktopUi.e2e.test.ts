@@ -37,7 +37,7 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     host = new ServiceHost(async () => service);
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
-    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), pickEntriesFile: async () => pickedFile }), (listener) =>
+    bridge = await startBridgeHost(rendererDir, await appHandlers(host, { work, dataDir: join(work, 'data'), pickImportPath: async () => pickedFile }), (listener) =>
       service.desk.onEvent(listener),
     );
     page = await openAppPage(browser, bridge.url, { width: 1100, height: 760 });
@@ -70,19 +70,36 @@ describe.runIf(browserAvailable())('the desktop UI in Chromium, on the real engi
     expect(message).toContain('vigil:searchKnowledge received a malformed request: query: the search query is empty');
   });
 
-  it('imports a file picked in the dialog and names the bad line', async () => {
-    pickedFile = join(work, 'more.jsonl');
-    const good = { id: 'kb-2fa', kind: 'article', title: 'Two-factor codes not arriving', body: 'Resync the phone clock.' };
-    await writeFile(pickedFile, `${JSON.stringify(good)}\n{"id":"broken","kind":"article"}\n`);
-    await page.getByRole('button', { name: 'Import knowledge: entries, a spreadsheet export or articles' }).click();
-    const report = page.getByRole('status', { name: 'Import report' });
+  it('imports a spreadsheet export: the analyst maps its columns, a missing answer column is named, the bad line is counted and named', async () => {
+    pickedFile = join(work, 'faq.csv');
+    await writeFile(pickedFile, 'Question,Response text,Labels\n"Two-factor codes not arriving?","Resync the phone clock, then ask for a new code.",2fa\nA row without an answer,,x\n');
+    await page.getByRole('button', { name: 'Import knowledge: entries, a spreadsheet export, articles or a help center' }).click();
+    const panel = page.getByRole('region', { name: 'Import knowledge' });
+    await panel.getByRole('button', { name: 'Choose a file…' }).click();
+    const form = panel.getByRole('form', { name: 'Columns of faq.csv' });
+    await form.waitFor();
+    expect(await form.getByLabel('Question').inputValue()).toBe('Question');
+    expect(await form.getByLabel('Tags').inputValue()).toBe('Labels');
+
+    // No column is named like an answer: importing now is refused, naming the field and the file's columns.
+    await form.getByRole('button', { name: 'Import faq.csv' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent()).toContain('Choose the column that holds the answer (body): faq.csv has no column named "body"');
+
+    await form.getByLabel('Answer (body, needed)').selectOption('Response text');
+    await shoot(panel, 'import-mapping.png');
+    await form.getByRole('button', { name: 'Import faq.csv' }).click();
+    const report = panel.getByRole('status', { name: 'Import report' });
     await report.waitFor();
-    const text = await report.textContent();
-    expect(text).toMatch(/1 entr/);
-    expect(text).toContain('Line 2, body: is missing (expected string)');
+    expect(await report.textContent()).toContain('Imported 1 entry from faq.csv. 1 skipped:');
+    expect(await report.getByRole('list', { name: 'Skipped, by reason' }).textContent()).toBe('1 × body: must not be empty');
+    expect(await report.getByRole('list', { name: 'First skipped' }).textContent()).toBe('faq.csv line 3, body: must not be empty');
     await expect.poll(() => page.getByRole('region', { name: 'Engine status' }).textContent()).toContain('6 knowledge entries');
     await shoot(page, 'import-report.png');
-    expect(bridge.calls.filter((c) => c.method === 'importEntries')).toEqual([{ method: 'importEntries', ok: true }]);
+    expect(bridge.calls.filter((c) => c.method === 'importKnowledge')).toEqual([
+      { method: 'importKnowledge', ok: false },
+      { method: 'importKnowledge', ok: true },
+    ]);
+    await panel.getByRole('button', { name: 'Done' }).click();
   });
 
   it('a ticket file lands in a watched folder: toast, cited precedent, like, close, review, approve, and the next ticket gets it', async () => {

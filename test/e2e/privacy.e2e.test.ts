@@ -37,7 +37,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'rt', kind: 'rt', baseUrl: 'https://rt.example.com', token: { secret: 'rt-token' } }] }));
     host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
-    await host.use((w) => w.service.importEntries(seed));
+    await host.use((w) => w.imports.importPath(seed));
     egress = new EgressPolicy({ allowHosts: ['rt.example.com'] });
 
     // One real refusal, recorded as the app records them: a library's telemetry call, stopped before DNS.
@@ -130,7 +130,7 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
   it('rolls back to the snapshot after a confirmation that says what will be lost, reopening the workspace', async () => {
     const later = join(work, 'later.jsonl');
     await writeFile(later, JSON.stringify({ id: 'kb-later', kind: 'article', title: 'Printer offline', body: 'Remove the printer and add it again.' }) + '\n');
-    await host.use((w) => w.service.importEntries(later));
+    await host.use((w) => w.imports.importPath(later));
     const before = await host.use(async (w) => w);
     const privacy = page.getByRole('region', { name: 'Privacy' });
     await privacy.getByRole('button', { name: 'Roll back to before-cleanup' }).click();

@@ -38,7 +38,7 @@ describe.runIf(browserAvailable())('the Settings screen in Chromium, on the real
     const seed = join(work, 'seed.jsonl');
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     host = new ServiceHost(() => Workspace.open({ dataDir }));
-    await host.use((w) => w.service.importEntries(seed));
+    await host.use((w) => w.imports.importPath(seed));
     const [rendererDir, chromium] = await Promise.all([buildRenderer(), launchChromium()]);
     browser = chromium;
     bridge = await startBridgeHost(

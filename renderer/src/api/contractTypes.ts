@@ -32,7 +32,17 @@ export type {
   TrustKeyReport,
   UseModelReport,
 } from '../../../core/app/settingsTypes';
-export type { PreferencesView, SearchKnowledgeRequest, VigilApi, VigilBridge } from '../../../electron/ipc/contract';
+export type {
+  HelpCenterConnector,
+  ImportSourceView,
+  KnowledgeImportResult,
+  PreferencesView,
+  SearchKnowledgeRequest,
+  VigilApi,
+  VigilBridge,
+} from '../../../electron/ipc/contract';
+export type { CsvField, CsvMapping } from '../../../core/app/knowledgeImports';
+export type { SkipReason } from '../../../core/formats/lineIssue';
 export type { UiPreferences } from '../../../electron/main/uiPreferences';
 export type { LlmStatus } from '../../../core/llm/llmStatus';
 export type {

@@ -1,6 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { ImportReport } from '../../../core/app/serviceTypes';
-import { IPC_CHANNEL_PREFIX, IPC_CHANNELS, IPC_METHODS, ipcChannel, type IpcParsedRequest, type IpcRequest, type IpcResponse, type VigilApi } from '../../../electron/ipc/contract';
+import { IPC_CHANNEL_PREFIX, IPC_CHANNELS, IPC_METHODS, ipcChannel, type IpcParsedRequest, type IpcRequest, type IpcResponse, type ImportSourceView, type VigilApi } from '../../../electron/ipc/contract';
 import { ipcRequestSchemas, ipcRequestSchemaTable } from '../../../electron/ipc/requestSchemas';
 
 describe('IPC contract', () => {
@@ -28,7 +27,8 @@ describe('IPC contract', () => {
     expectTypeOf<IpcRequest<'searchKnowledge'>>().toEqualTypeOf<{ query: string; limit?: number | undefined }>();
     expectTypeOf<IpcParsedRequest<'untrustKey'>>().toEqualTypeOf<{ id: string }>();
     expectTypeOf<IpcRequest<'status'>>().toEqualTypeOf<undefined>();
-    expectTypeOf<IpcResponse<'importEntries'>>().toEqualTypeOf<ImportReport | null>();
+    expectTypeOf<IpcResponse<'chooseImportSource'>>().toEqualTypeOf<ImportSourceView | null>();
+    expectTypeOf<IpcRequest<'importKnowledge'>>().toHaveProperty('mapping');
     expectTypeOf<VigilApi['status']>().toEqualTypeOf<() => Promise<IpcResponse<'status'>>>();
     expectTypeOf<Parameters<VigilApi['auditPage']>[0]>().toHaveProperty('before');
   });

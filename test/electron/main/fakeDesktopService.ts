@@ -1,6 +1,6 @@
 /** The engine as the main process sees it (DesktopService), every method a vi.fn, for handler and host tests. */
 import { vi } from 'vitest';
-import type { ImportReport } from '../../../core/app/serviceTypes';
+import type { CsvMapping, ImportProgressListener, KnowledgeImportResult } from '../../../core/app/knowledgeImports';
 import type { DesktopService } from '../../../electron/main/serviceHost';
 
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
@@ -23,6 +23,7 @@ export function fakeDeskMethods() {
       reviewEntry: vi.fn(async () => []),
     },
     ...fakeConnectorMethods(),
+    imports: fakeImportMethods(),
     knowledge: {
       searchKnowledge: vi.fn(async () => []),
       listEntries: vi.fn(async (_request: unknown) => ({ items: [], offset: 0, hasMore: false, order: 'recent' as const, counts: { proposed: 0, approved: 0, retired: 0 } })),
@@ -34,11 +35,21 @@ export function fakeDeskMethods() {
   } satisfies Partial<DesktopService>;
 }
 
-/** The engine's own methods the handlers call (status, import, the re-index wait). */
-export function fakeEngineMethods(importReport?: ImportReport) {
+/** The Import screen's service: a CSV file described with its columns, imports answering `result`. */
+export function fakeImportMethods(result?: KnowledgeImportResult) {
+  const answer = (source: string): KnowledgeImportResult => result ?? { source, imported: 0, skipped: 0, reasons: [], issues: [] };
+  return {
+    describe: vi.fn(async (path: string) => ({ name: path.split('/').pop() ?? path, format: 'csv' as const, columns: ['Question', 'Answer'], suggestedMapping: { question: 'Question', body: 'Answer' } })),
+    importPath: vi.fn(async (path: string, _mapping: CsvMapping = {}, _onProgress?: ImportProgressListener) => answer(path.split('/').pop() ?? path)),
+    helpCenters: vi.fn(async () => [{ id: 'zd', kind: 'zendesk' as const, vendor: 'Zendesk Guide', baseUrl: 'https://acme.zendesk.com' }]),
+    importHelpCenter: vi.fn(async (id: string, _secrets: unknown, _onProgress?: ImportProgressListener) => answer(`Zendesk Guide (${id})`)),
+  };
+}
+
+/** The engine's own methods the handlers call (status, the re-index wait). */
+export function fakeEngineMethods() {
   return {
     status: vi.fn(),
-    importEntries: vi.fn(async (file: string): Promise<ImportReport> => importReport ?? { file, imported: 0, issues: [] }),
     waitForReindex: vi.fn(async () => null),
   };
 }

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { tempFolder } from '../../support/tempFolder';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
-import { createCopilotHandlers, showEntriesFileDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
+import { createCopilotHandlers, showImportDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
 import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
@@ -12,11 +12,10 @@ import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
 const event = { sender: {} } as unknown as IpcMainInvokeEvent;
-const report = { file: '/tmp/kb.jsonl', imported: 2, issues: [] };
 
 function fakeService() {
   return {
-    service: fakeEngineMethods(report),
+    service: fakeEngineMethods(),
     ...fakeDeskMethods(),
     ...fakePackMethods(),
     ...fakePrivacyMethods(),
@@ -32,35 +31,47 @@ async function settings(): Promise<SettingsOptions> {
 describe('copilot IPC handlers', () => {
   beforeEach(() => resetFakeElectron());
 
-  it('imports the file the analyst picked in the dialog', async () => {
+  it('imports the file the analyst picked in the dialog, by the id the page was given, never a path from the page', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => '/tmp/kb.jsonl' });
-    await expect(handlers.importEntries(undefined, event)).resolves.toEqual(report);
-    expect(service.service.importEntries).toHaveBeenCalledWith('/tmp/kb.jsonl');
+    const progress: unknown[] = [];
+    const handlers = createCopilotHandlers({
+      host: new ServiceHost(async () => service),
+      settings: await settings(),
+      imports: { pickImportPath: async (_event, what) => (what === 'file' ? '/tmp/faq.csv' : null), onImportProgress: (p) => progress.push(p) },
+    });
+    const chosen = await handlers.chooseImportSource({ what: 'file' }, event);
+    expect(chosen).toMatchObject({ name: 'faq.csv', format: 'csv', columns: ['Question', 'Answer'], sourceId: expect.stringMatching(/^src-[0-9a-f]{16}$/) });
+    expect(JSON.stringify(chosen)).not.toContain('/tmp');
+    await handlers.importKnowledge({ sourceId: chosen!.sourceId, mapping: { question: 'Question', body: 'Answer' } }, event);
+    expect(service.imports.importPath).toHaveBeenCalledWith('/tmp/faq.csv', { question: 'Question', body: 'Answer' }, expect.any(Function));
+    await expect(handlers.importKnowledge({ sourceId: 'src-0000000000000000' }, event)).rejects.toThrow('choose it again');
   });
 
   it('imports nothing and answers null when the dialog is cancelled', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => null });
-    await expect(handlers.importEntries(undefined, event)).resolves.toBeNull();
-    expect(service.service.importEntries).not.toHaveBeenCalled();
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), imports: { pickImportPath: async () => null } });
+    await expect(handlers.chooseImportSource({ what: 'folder' }, event)).resolves.toBeNull();
+    expect(service.imports.describe).not.toHaveBeenCalled();
   });
 
   it('passes the query and limit through to the engine', async () => {
     const service = fakeService();
-    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), pickEntriesFile: async () => null });
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await handlers.searchKnowledge({ query: 'vpn', limit: 3 }, event);
     expect(service.knowledge.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
   });
 
-  it('offers the knowledge shapes the import reads (entries, spreadsheets, articles) in the open dialog', async () => {
+  it('offers the knowledge shapes the import reads (entries, spreadsheets, articles) in the open dialog, and a folder dialog for article folders', async () => {
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/tmp/kb.jsonl'] });
-    await expect(showEntriesFileDialog(event)).resolves.toBe('/tmp/kb.jsonl');
+    await expect(showImportDialog(event, 'file')).resolves.toBe('/tmp/kb.jsonl');
     const options = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: unknown; properties: string[] };
     expect((options.filters as { extensions: string[] }[]).flatMap((f) => f.extensions)).toEqual(
       expect.arrayContaining(['jsonl', 'json', 'csv', 'md', 'html', 'txt']),
     );
     expect(options.properties).toEqual(['openFile']);
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/tmp/articles'] });
+    await expect(showImportDialog(event, 'folder')).resolves.toBe('/tmp/articles');
+    expect((fakeElectron.dialog.showOpenDialog.mock.calls[1]?.at(-1) as { properties: string[] }).properties).toEqual(['openDirectory']);
   });
 
   it('decides a review as the signed-in user of this machine, never a name from the page', async () => {

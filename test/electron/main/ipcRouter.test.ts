@@ -19,7 +19,10 @@ function fakeHandlers() {
   return {
     status: vi.fn(async () => ({ entries: 3 }) as never),
     searchKnowledge: vi.fn(async () => []),
-    importEntries: vi.fn(async () => null),
+    chooseImportSource: vi.fn(async () => null),
+    importKnowledge: vi.fn(async () => ({}) as never),
+    helpCenters: vi.fn(async () => []),
+    importHelpCenter: vi.fn(async () => ({}) as never),
     listTickets: vi.fn(async () => []),
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),

@@ -69,7 +69,7 @@ describe('privacy handlers on the real engine', () => {
     const seed = join(dataDir, '..', `${Math.random().toString(36).slice(2)}.jsonl`);
     await writeFile(seed, ARTICLES.slice(0, 2).map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
-    await host.use((w) => w.service.importEntries(seed));
+    await host.use((w) => w.imports.importPath(seed));
     egress = new EgressPolicy({ allowHosts: ['rt.example.com'] });
     picked = null;
     offlineChanges.length = 0;
@@ -121,7 +121,7 @@ describe('privacy handlers on the real engine', () => {
     await h.setPrivacySettings({ offline: true }, event);
     const seed = join(dataDir, '..', 'more.jsonl');
     await writeFile(seed, ARTICLES.slice(2, 4).map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
-    await host.use((w) => w.service.importEntries(seed));
+    await host.use((w) => w.imports.importPath(seed));
     expect(await h.rollbackPreview({ name: 'before-cleanup' }, event)).toMatchObject({ entriesAddedSince: 2 });
 
     const report = await h.rollbackSnapshot({ name: 'before-cleanup' }, event);
@@ -175,7 +175,7 @@ describe('privacy handlers on the real engine', () => {
     await expect(showAuditExportDialog(event, 'jsonl')).resolves.toBeNull(); // cancelled
 
     // The app's handlers use that dialog: a cancelled one exports nothing.
-    const all = createCopilotHandlers({ host, settings: { preferences: await PreferencesStore.open(root), dataDir }, pickEntriesFile: async () => null, privacy: { egress } });
+    const all = createCopilotHandlers({ host, settings: { preferences: await PreferencesStore.open(root), dataDir }, privacy: { egress } });
     await expect(all.exportAudit({ format: 'csv' }, event)).resolves.toBeNull();
     expect(fakeElectron.dialog.showSaveDialog).toHaveBeenCalledTimes(3);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { fakeDeskMethods, fakeEngineMethods, fakeImportMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -36,17 +36,17 @@ describe('ServiceHost', () => {
   it('waits for an import in flight before closing the engine on quit', async () => {
     const importDone = deferred<void>();
     const { service, log } = fakeService({
-      service: {
-        ...fakeEngineMethods(),
-        importEntries: vi.fn(async (file: string) => {
+      imports: {
+        ...fakeImportMethods(),
+        importPath: vi.fn(async (path: string) => {
           await importDone.promise;
           log.push('import finished');
-          return { file, imported: 1, issues: [] };
+          return { source: path, imported: 1, skipped: 0, reasons: [], issues: [] };
         }),
       },
     });
     const host = new ServiceHost(async () => service);
-    const importing = host.use((s) => s.service.importEntries('/tmp/kb.jsonl'));
+    const importing = host.use((s) => s.imports.importPath('/tmp/kb.jsonl'));
     await Promise.resolve();
 
     const closing = host.close();
@@ -92,18 +92,18 @@ describe('ServiceHost.restart', () => {
   it('lets calls in flight finish, closes the engine, and runs later calls on a freshly opened one', async () => {
     const importDone = deferred<void>();
     const first = fakeService({
-      service: {
-        ...fakeEngineMethods(),
-        importEntries: vi.fn(async (file: string) => {
+      imports: {
+        ...fakeImportMethods(),
+        importPath: vi.fn(async (path: string) => {
           await importDone.promise;
-          return { file, imported: 1, issues: [] };
+          return { source: path, imported: 1, skipped: 0, reasons: [], issues: [] };
         }),
       },
     });
     const second = fakeService();
     const open = vi.fn<() => Promise<DesktopService>>().mockResolvedValueOnce(first.service).mockResolvedValueOnce(second.service);
     const host = new ServiceHost(open);
-    const importing = host.use((s) => s.service.importEntries('/tmp/kb.jsonl'));
+    const importing = host.use((s) => s.imports.importPath('/tmp/kb.jsonl'));
     await Promise.resolve();
 
     const restarting = host.restart();

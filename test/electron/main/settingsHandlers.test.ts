@@ -146,7 +146,7 @@ describe('Settings handlers on the real engine', () => {
     await installTinyModel(modelsDir, { writeManifest: true });
     const entries = join(dataDir, '..', 'entries.jsonl');
     await writeFile(entries, NETWORK_ENTRIES.map((e) => JSON.stringify(e)).join('\n'));
-    await host.use((w) => w.service.importEntries(entries));
+    await host.use((w) => w.imports.importPath(entries));
 
     const used = await handlers.useModel({ id: 'tiny-bert' }, event);
     expect(used).toMatchObject({ choice: 'tiny-bert', dimensions: 6, restartNeeded: true });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCopilotStore } from '../../../../renderer/src/store/copilot/store';
-import { importerSelectors, listedIssues } from '../../../../renderer/src/store/copilot/slices/importer/selectors';
 import { searchSelectors } from '../../../../renderer/src/store/copilot/slices/search/selectors';
 import { statusSelectors } from '../../../../renderer/src/store/copilot/slices/status/selectors';
-import { fakeVigilApi, hit, sampleReport } from '../../fakeVigilApi';
+import { fakeVigilApi, hit } from '../../fakeVigilApi';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -84,37 +83,3 @@ describe('search slice', () => {
   });
 });
 
-describe('importer slice', () => {
-  it('keeps the report, refreshes the counts and re-runs the shown search', async () => {
-    const api = fakeVigilApi();
-    const store = createCopilotStore(() => api);
-    store.getState().setQuery('vpn');
-    await store.getState().search();
-
-    await store.getState().importEntries();
-
-    expect(store.getState().lastImport).toEqual(sampleReport);
-    expect(api.status).toHaveBeenCalledOnce();
-    expect(api.searchKnowledge).toHaveBeenCalledTimes(2);
-    expect(importerSelectors.importSummary(store.getState())).toBe(
-      'Imported 12 entries from kb.jsonl. 1 line was skipped; fix it and import the file again.',
-    );
-    expect(listedIssues(store.getState().lastImport)).toEqual(['Line 7, body: must not be empty']);
-  });
-
-  it('changes nothing when the analyst cancels the dialog', async () => {
-    const api = fakeVigilApi();
-    api.importEntries.mockResolvedValue(null);
-    const store = createCopilotStore(() => api);
-    await store.getState().importEntries();
-    expect(store.getState()).toMatchObject({ importing: false, lastImport: null, importError: null });
-    expect(api.status).not.toHaveBeenCalled();
-  });
-
-  it('lists at most five skipped lines and counts the rest', () => {
-    const issues = Array.from({ length: 8 }, (_, i) => ({ file: 'kb.jsonl', line: i + 1, field: 'kind', message: 'invalid' }));
-    const lines = listedIssues({ file: 'kb.jsonl', imported: 0, issues });
-    expect(lines).toHaveLength(6);
-    expect(lines.at(-1)).toBe('…and 3 more.');
-  });
-});

@@ -152,6 +152,9 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
           case 'llm-pull-progress':
             if (get().llmBusy === 'pulling') set({ llmPull: { status: event.status, fraction: event.fraction } });
             return;
+          case 'import-progress':
+            get().takeImportProgress({ source: event.source, imported: event.imported });
+            return;
           case 'suggestion': {
             const state = get();
             takeTickets([event.ticket]);

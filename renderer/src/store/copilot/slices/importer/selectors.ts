@@ -1,36 +1,48 @@
-import type { ImportReport } from '../../../../api/contractTypes';
-import type { CopilotState } from '../../store';
+import type { KnowledgeImportResult } from '../../../../api/contractTypes';
 
-/** At most this many skipped lines are listed; the rest are counted, so a bad file cannot flood the screen. */
-export const MAX_LISTED_ISSUES = 5;
+type SkippedIssue = KnowledgeImportResult['issues'][number];
 
-type LineIssue = ImportReport['issues'][number];
+/** Whole numbers with the analyst's digit grouping (1,500). */
+const count = (n: number): string => n.toLocaleString('en');
 
-/** Wording of the last import's report. */
-export const importerSelectors = {
-  importSummary(state: CopilotState): string {
-    const report = state.lastImport;
-    if (!report) return '';
-    const file = report.file.split(/[\\/]/).pop() ?? report.file;
-    const imported = `Imported ${report.imported} ${report.imported === 1 ? 'entry' : 'entries'} from ${file}.`;
-    const skipped = report.issues.length;
-    if (skipped === 0) return imported;
-    return `${imported} ${skipped} ${skipped === 1 ? 'line was' : 'lines were'} skipped; fix ${skipped === 1 ? 'it' : 'them'} and import the file again.`;
-  },
-};
+/** The report's first line: what was imported from where, and how many lines or files were skipped. */
+export function importSummary(result: KnowledgeImportResult | null): string {
+  if (!result) return '';
+  const imported = `Imported ${count(result.imported)} ${result.imported === 1 ? 'entry' : 'entries'} from ${result.source}.`;
+  if (result.skipped === 0) return imported;
+  return `${imported} ${count(result.skipped)} skipped:`;
+}
+
+/** Every reason something was skipped, with how many times: `2 × body: is missing (expected string)`. */
+export function skippedReasons(result: KnowledgeImportResult | null): string[] {
+  return result ? result.reasons.map((r) => `${count(r.count)} × ${r.reason}`) : [];
+}
+
+/** Where a skipped item was: a help-center article's address, or a file's name with its line when it has lines. */
+function place(issue: SkippedIssue): string {
+  if (/^https?:\/\//.test(issue.file)) return issue.file;
+  const name = issue.file.split(/[\\/]/).pop() ?? issue.file;
+  return issue.field === '(file)' ? name : `${name} line ${issue.line}`;
+}
 
 /**
- * The first skipped lines of a report, worded `Line 12, messages.0.author: …`. A plain function, not a
- * selector: it builds a new array, which zustand would take for a change on every render.
+ * The first skipped items, each with its place and full reason (`faq.csv line 7, body: must not be empty`), and how
+ * many more were skipped than are listed. A plain function, not a selector: it builds a new array, which zustand
+ * would take for a change on every render.
  */
-export function listedIssues(report: ImportReport | null): string[] {
-  if (!report) return [];
-  const lines = report.issues.slice(0, MAX_LISTED_ISSUES).map(describeIssue);
-  const more = report.issues.length - lines.length;
-  if (more > 0) lines.push(`…and ${more} more.`);
+export function listedIssues(result: KnowledgeImportResult | null): string[] {
+  if (!result) return [];
+  const lines = result.issues.map((issue) => {
+    const field = issue.field === '(file)' || issue.field === '(line)' ? '' : `${issue.field}: `;
+    return `${place(issue)}${issue.field === '(file)' ? ':' : ','} ${field}${issue.message}`;
+  });
+  const more = result.skipped - result.issues.length;
+  if (more > 0) lines.push(`…and ${count(more)} more (counted above by reason).`);
   return lines;
 }
 
-function describeIssue(issue: LineIssue): string {
-  return `Line ${issue.line}, ${issue.field}: ${issue.message}`;
+/** The running import's progress in words. */
+export function progressText(progress: { source: string; imported: number } | null): string {
+  if (!progress) return '';
+  return progress.imported > 0 ? `Importing ${progress.source}: ${count(progress.imported)} entries so far…` : `Importing ${progress.source}…`;
 }
