@@ -1,6 +1,6 @@
 /**
  * Knowledge entries in and out of the store as JSONL files in the interchange format (../shared/spec/formats.md):
- * `vigil import`, the app's "Import entries" and `vigil export`.
+ * `vigil kb import`, the app's Import (core/app/knowledgeImports.ts) and `vigil kb export`.
  */
 import { basename } from 'node:path';
 import type { LineIssue } from '../formats/lineIssue';
