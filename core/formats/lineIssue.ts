@@ -21,14 +21,28 @@ export interface SkipReason {
 
 /**
  * Skipped lines and files counted by reason, most frequent first: what an import's summary says ("3 skipped:
- * 2 draft: a draft, not published; 1 not valid JSON"). A message's parenthesised details are left out, so lines
+ * 2 draft: a draft, not published; 1 not valid JSON"). A message's closing parenthesised details are left out, so lines
  * failing the same way count together.
  */
 export function skippedByReason(issues: readonly LineIssue[]): SkipReason[] {
   const byReason = new Map<string, number>();
   for (const issue of issues) {
-    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${issue.message.replace(/ \(.*$/, '')}`;
+    const reason = `${issue.field === '(line)' || issue.field === '(file)' ? '' : `${issue.field}: `}${withoutClosingDetails(issue.message)}`;
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   }
   return [...byReason].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
+}
+
+/**
+ * A message without the parenthesised details it ends with ("is missing (expected string)" → "is missing"), nested
+ * parentheses included (a JSON parser's "… at position 1 (line 1 column 2))"); parentheses inside the sentence stay.
+ */
+function withoutClosingDetails(message: string): string {
+  if (!message.endsWith(')')) return message;
+  let depth = 0;
+  for (let i = message.length - 1; i >= 0; i--) {
+    if (message[i] === ')') depth++;
+    else if (message[i] === '(' && --depth === 0) return i > 0 && message[i - 1] === ' ' ? message.slice(0, i - 1) : message;
+  }
+  return message;
 }

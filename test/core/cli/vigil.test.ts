@@ -103,7 +103,8 @@ describe('vigil kb import of knowledge in other shapes', () => {
     await writeFile(csv, 'Question,Answer\nQ,A\n');
     const none = capture();
     expect(await main(['kb', 'import', csv, '--data-dir', dataDir], none.out)).toBe(1);
-    expect(none.stdout).toEqual([`imported 0 entries from ${csv} (1 skipped: 1 body: no "body" column)`]);
+    // The summary keeps the reason whole when its parentheses are mid-sentence: the columns and the way out.
+    expect(none.stdout).toEqual([`imported 0 entries from ${csv} (1 skipped: 1 body: no "body" column (columns: Question, Answer); name the one holding the text with --map body=COLUMN)`]);
     expect(none.stderr.at(-1)).toMatch(/nothing was imported/);
 
     const mapped = capture();
