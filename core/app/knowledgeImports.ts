@@ -130,7 +130,10 @@ export class KnowledgeImports {
     private readonly connectors: Pick<ConnectorService, 'withHostAllowed'>,
   ) {}
 
-  /** What a chosen file or folder holds; a CSV file's columns with a suggested mapping. Throws when it cannot be read. */
+  /**
+   * What a chosen file or folder holds; a CSV file's columns with a suggested mapping. Throws, naming it, when it
+   * cannot be read or is a CSV file without a header.
+   */
   async describe(path: string): Promise<ImportSourceDescription> {
     const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
       throw new Error(err.code === 'ENOENT' ? `${path} does not exist.` : `Cannot read ${path}: ${err.message}`);
@@ -140,6 +143,7 @@ export class KnowledgeImports {
     const ext = extname(path).toLowerCase();
     if (ext === '.csv') {
       const columns = await csvColumns(path);
+      if (columns.length === 0) throw new Error(`${name} is empty: a CSV file needs a header line naming its columns.`);
       return { name, format: 'csv', columns, suggestedMapping: suggestMapping(columns) };
     }
     return { name, format: ARTICLE_EXTENSIONS.has(ext) ? 'article' : 'entries', columns: null, suggestedMapping: {} };

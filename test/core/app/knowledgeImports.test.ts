@@ -59,6 +59,9 @@ describe('the app’s Import', () => {
       suggestedMapping: { question: 'Question', body: 'Answer', tags: 'Labels' },
     });
     expect(suggestMapping(['Title', 'Content', 'Keywords'])).toEqual({ title: 'Title', body: 'Content', tags: 'Keywords' });
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, '\n');
+    await expect(workspace.imports.describe(empty)).rejects.toThrow('empty.csv is empty: a CSV file needs a header line naming its columns.');
   });
 
   it('imports a CSV file with the analyst’s mapping, counting each skipped line by reason, and reports progress', async () => {
