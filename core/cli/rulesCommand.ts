@@ -10,7 +10,7 @@ import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import type { ListedRule } from '../rules/ruleCentre';
 import { parseRule } from '../rules/ruleFile';
-import { RECENT_TICKETS, recentDeskTickets } from './recentTickets';
+import { RECENT_TICKETS, recentDeskTickets } from '../app/recentTickets';
 
 export const RULES_USAGE = `  vigil rules list [--json] | add FILE.json | edit ID --set FIELD=VALUE ... | enable ID | disable ID | remove ID
   vigil rules test ID|FILE.json [--tickets FILE] [--show N]   interest rules (alerts) [--data-dir DIR]

@@ -20,8 +20,8 @@ import { JsonlWriter, readJsonl, type LineIssue } from '../formats/jsonl';
 import { isClosedStatus, TicketSchema } from '../formats/schemas';
 import type { AssistDecision } from '../assist/assistant';
 import type { LlmStatus } from '../llm/llmMonitor';
-import { CopilotService, type CopilotOptions } from '../app/copilotService';
-import type { ImportReport } from '../app/serviceTypes';
+import { CopilotService, type CopilotOptions } from './copilotService';
+import type { ImportReport } from './serviceTypes';
 
 export interface ReplayOptions {
   tickets: string;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../../../core/cli/replay';
+import { runReplay } from '../../../core/app/replay';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
