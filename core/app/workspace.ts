@@ -10,6 +10,8 @@
  * - `knowledge`: knowledge search and the Knowledge screen's browsing and edits (core/knowledge);
  * - `packs`: Settings → Packs (core/packs); `llm`: Settings → Models' local LLM (core/llm);
  * - `privacy`: Settings → Privacy and the audit view (core/privacy);
+ * - `rules`: Settings → Rules, the rule centre (ruleAdmin.ts over core/rules); `whatIf`: Insights → What if, the
+ *   what-if replay on a recorded queue (whatIf.ts);
  * - `service`: the engine itself (status, import, the LLM mode).
  *
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
@@ -32,6 +34,8 @@ import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import { computeInsights, type Insights } from './insights';
 import { Replies } from './replies';
+import { RuleAdmin } from './ruleAdmin';
+import { WhatIfRuns } from './whatIf';
 
 export type { WatchOptions };
 
@@ -68,6 +72,8 @@ export class Workspace {
   readonly learning: Learning;
   readonly knowledge: EntryBrowser;
   readonly llm: LlmAdmin;
+  readonly rules: RuleAdmin;
+  readonly whatIf: WhatIfRuns;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
@@ -80,6 +86,7 @@ export class Workspace {
     readonly dataDir: string,
     redactingBeforeStorage: boolean,
     auditKeyring: AuditKeyring | undefined,
+    embedder: Embedder | undefined,
   ) {
     this.connectors = new ConnectorService(dataDir, desk);
     this.replies = new Replies(dataDir, desk, () => this.connectors.running());
@@ -87,6 +94,9 @@ export class Workspace {
     this.learning = service.learning;
     this.knowledge = service.knowledge;
     this.llm = service.llm;
+    // Webhooks are checked against the policy delivery uses (below): the running connectors', else loopback only.
+    this.rules = new RuleAdmin({ dataDir, centre: service.rules, egress: () => this.connectors.running()?.egress ?? new EgressPolicy({ offline: true }) });
+    this.whatIf = new WhatIfRuns({ dataDir, ...(embedder ? { embedder } : {}) });
     this.privacy = new PrivacyAdmin({
       dataDir,
       audit: service.audit,
@@ -132,7 +142,7 @@ export class Workspace {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
         redactBeforeStorage,
       });
-      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring);
+      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring, options.embedder);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
@@ -177,6 +187,7 @@ export class Workspace {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
     this.reviewTimer = null;
     await this.reviewing;
+    await this.whatIf.close();
     await this.replies.close();
     try {
       await this.connectors.stopWatching();

@@ -8,6 +8,8 @@ import type { CopilotService } from '../../core/app/copilotService';
 import type { Desk } from '../../core/app/desk';
 import type { Replies } from '../../core/app/replies';
 import type { Workspace } from '../../core/app/workspace';
+import type { RuleAdmin } from '../../core/app/ruleAdmin';
+import type { WhatIfRuns } from '../../core/app/whatIf';
 import type { ConnectorService } from '../../core/watch/connectorService';
 import type { EntryBrowser } from '../../core/knowledge/entryBrowser';
 import type { Learning } from '../../core/learn/learning';
@@ -17,6 +19,8 @@ import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 
 /** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
 export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
+  rules: Pick<RuleAdmin, 'view' | 'save' | 'setEnabled' | 'remove' | 'test'>;
+  whatIf: Pick<WhatIfRuns, 'start' | 'status' | 'cancel' | 'saveReport'>;
   service: Pick<CopilotService, 'status' | 'importEntries' | 'waitForReindex'>;
   desk: Pick<Desk, 'listTickets' | 'openTicket' | 'feedback'>;
   connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove' | 'startWatching'>;
