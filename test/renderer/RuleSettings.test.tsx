@@ -42,13 +42,13 @@ describe('Settings → Rules', () => {
     expect(angry.textContent).toContain('by meaning (2 examples, 1 negative); quiet 60 min per rule (all tickets); alerts to desktop, webhook hooks.example.com; from pack support-basics 1.2.0');
     expect(angry.querySelector('[role="alert"]')?.textContent).toContain('alerts to hooks.example.com will be refused');
     // A pack's own rule can be disabled or replaced, not removed.
-    expect(() => button(angry, 'Remove Angry customer')).toThrow('No button');
-    expect(button(outage, 'Remove Outage reports').disabled).toBe(false);
+    expect(() => byName<HTMLButtonElement>(angry, 'Remove Angry customer')).toThrow('No control');
+    expect(byName<HTMLButtonElement>(outage, 'Remove Outage reports').disabled).toBe(false);
   });
 
   it('enables and disables a rule through the main process, and says so', async () => {
     const { rules, api } = await openRules();
-    await click(button(rules, 'Enable Angry customer'));
+    await click(byName<HTMLButtonElement>(rules, 'Enable Angry customer'));
     expect(api.setRuleEnabled).toHaveBeenCalledWith({ id: 'angry-customer', enabled: true });
     expect(byName(rules, 'Rule Angry customer').textContent).not.toContain('disabled');
     expect(rules.querySelector('[role="status"]')?.textContent).toBe('Rule angry-customer enabled.');
@@ -152,7 +152,7 @@ describe('Settings → Rules', () => {
 
   it('edits a pack’s rule under its own id, which cannot change', async () => {
     const { rules, api } = await openRules();
-    await click(button(rules, 'Edit Angry customer'));
+    await click(byName<HTMLButtonElement>(rules, 'Edit Angry customer'));
     const form = byName(rules, 'Edit rule angry-customer');
     expect(byName<HTMLInputElement>(form, 'Id').disabled).toBe(true);
     expect(form.textContent).toContain('This rule comes from pack support-basics 1.2.0');

@@ -288,15 +288,21 @@ export function RuleSettings() {
                 </p>
               ))}
               <div className="settings-actions">
-                <button type="button" className="secondary" disabled={busyId !== null} onClick={() => void setEnabled(rule.id, !rule.enabled)}>
-                  {rule.enabled ? `Disable ${rule.name}` : `Enable ${rule.name}`}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`}
+                  disabled={busyId !== null}
+                  onClick={() => void setEnabled(rule.id, !rule.enabled)}
+                >
+                  {rule.enabled ? 'Disable' : 'Enable'}
                 </button>
-                <button type="button" className="secondary" onClick={() => setEditing(rule)}>
-                  Edit {rule.name}
+                <button type="button" className="secondary" aria-label={`Edit ${rule.name}`} onClick={() => setEditing(rule)}>
+                  Edit
                 </button>
                 {rule.source === 'team' && (
-                  <button type="button" className="secondary" disabled={busyId !== null} onClick={() => void remove(rule.id)}>
-                    Remove {rule.name}
+                  <button type="button" className="secondary" aria-label={`Remove ${rule.name}`} disabled={busyId !== null} onClick={() => void remove(rule.id)}>
+                    Remove
                   </button>
                 )}
               </div>
