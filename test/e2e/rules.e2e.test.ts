@@ -149,8 +149,9 @@ describe.runIf(browserAvailable())('the rule centre and the what-if report in Ch
     const painted = () =>
       canvases.evaluateAll((list) =>
       list.map((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        // A canvas, typed by hand: the tests compile without the DOM's types.
+        const canvas = c as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         return canvas.width > 0 && pixels.some((value, i) => i % 4 === 3 && value > 0);
       }),
       );
