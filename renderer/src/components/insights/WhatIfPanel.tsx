@@ -132,7 +132,7 @@ export function WhatIfPanel() {
   }, [running, load]);
 
   return (
-    <section className="insights whatif" aria-labelledby="whatif-heading">
+    <section className="whatif" aria-labelledby="whatif-heading">
       <h2 id="whatif-heading">What if: Vigil on your recorded queue</h2>
       <p>
         Replay the team’s own tickets to see what Vigil would have done, before adopting it or to see it improve. The replay runs on this computer in a scratch folder: the
