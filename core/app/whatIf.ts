@@ -70,6 +70,7 @@ export class WhatIfRuns {
   private current: WhatIfStatus = IDLE;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
+  private resolving = false;
   /** The last finished run, for saving its HTML report. */
   private last: { summary: ReplaySummary; label: string } | null = null;
 
@@ -85,8 +86,12 @@ export class WhatIfRuns {
    * file, a folder without ticket files or an empty desk is an error naming it, before anything runs.
    */
   async start(source: WhatIfSource): Promise<WhatIfStatus> {
-    if (this.current.state === 'running') throw new Error('A what-if replay is already running; wait for it or cancel it first.');
-    const { tickets, label, total } = await this.resolve(source);
+    if (this.current.state === 'running' || this.resolving) throw new Error('A what-if replay is already running; wait for it or cancel it first.');
+    // Checking the source takes a moment (a folder's files are counted): a second click meanwhile is refused too.
+    this.resolving = true;
+    const { tickets, label, total } = await this.resolve(source).finally(() => {
+      this.resolving = false;
+    });
     const controller = new AbortController();
     this.controller = controller;
     this.current = { state: 'running', source: label, done: 0, total, error: null, report: null };

@@ -118,7 +118,10 @@ describe('Insights → What if (the what-if replay in the app)', () => {
     const file = join(dir, 'queue.jsonl');
     await writeQueue(file, queue(60));
     const runs = new WhatIfRuns({ dataDir: join(dir, 'team'), embedder });
-    await runs.start({ kind: 'file', path: file });
+    // Two clicks at once: the second is refused while the first is still counting the file.
+    const [first, second] = await Promise.allSettled([runs.start({ kind: 'file', path: file }), runs.start({ kind: 'file', path: file })]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && String(second.reason)).toContain('already running');
     await expect(runs.start({ kind: 'file', path: file })).rejects.toThrow('already running');
     const stopped = await runs.cancel();
     expect(stopped.state).toBe('cancelled');
