@@ -156,7 +156,10 @@ export async function rulesCommand(args: string[], out: Out, withService: WithSe
         const result = await rules.test(draft ? parseRule(draft, which) : which, tickets);
         const matchedTickets = new Set(result.matches.map((m) => m.ticketId)).size;
         out.log(`rule ${result.ruleId}: matches ${result.matches.length} of ${result.customerMessages} customer messages, on ${matchedTickets} of ${result.tickets} tickets; would raise ${result.alerts.length} alerts`);
-        for (const m of result.matches.slice(0, show)) out.log(`  match ${m.ticketId}#${m.messageId}: ${m.text.replace(/\s+/g, ' ').slice(0, 100)}`);
+        for (const m of result.matches.slice(0, show)) {
+          out.log(`  match ${m.ticketId}#${m.messageId}: ${m.text.replace(/\s+/g, ' ').slice(0, 100)}`);
+          out.log(`        why: ${m.why}`);
+        }
         for (const a of result.alerts.slice(0, show)) out.log(`  alert ${a.ticketId}#${a.afterMessageId}: ${a.text.replace(/\s+/g, ' ').slice(0, 120)}`);
         return 0;
       });
