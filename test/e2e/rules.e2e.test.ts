@@ -16,6 +16,7 @@ import type { Ticket } from '../../core/formats/schemas';
 import { rulesPath } from '../../core/rules/ruleFile';
 import { ServiceHost } from '../../electron/main/serviceHost';
 import { tempFolder } from '../support/tempFolder';
+import { auditAccessibleNames, describeUnnamed } from './accessibleNames';
 import { appHandlers, closeAppSession, openAppPage, shoot } from './appBridge';
 import { startBridgeHost, type BridgeHost } from './bridgeHost';
 import { browserAvailable, buildRenderer, launchChromium } from './browser';
@@ -119,6 +120,11 @@ describe.runIf(browserAvailable())('the rule centre and the what-if report in Ch
     expect(matched[0]).toContain('desk:T-310 — Double charge on my invoice');
     expect(matched[0]).toContain('Why: the pattern found “chargeback”');
     expect(matched[1]).toContain('Why: the pattern found “charge back”');
+    // Every control of the rule list, the form and the test results has a name a screen reader can say.
+    const names = await auditAccessibleNames(page);
+    expect(names.unnamed, describeUnnamed('Settings → Rules with the form open', names.unnamed)).toEqual([]);
+    // The rule list's 11 buttons and the form's 17 controls at least: the audit saw the section.
+    expect(names.checked).toBeGreaterThanOrEqual(28);
     await shoot(page.locator('.settings-section', { has: page.getByRole('heading', { name: 'Rules', exact: true }) }), 'settings-rules.png');
 
     await form.getByRole('button', { name: 'Save rule' }).click();
@@ -156,6 +162,9 @@ describe.runIf(browserAvailable())('the rule centre and the what-if report in Ch
       }),
       );
     await expect.poll(painted).toEqual([true, true, true, true]);
+    const names = await auditAccessibleNames(page);
+    expect(names.unnamed, describeUnnamed('Insights → What if with a report', names.unnamed)).toEqual([]);
+    expect(names.checked).toBeGreaterThanOrEqual(4);
     await shoot(panel, 'insights-what-if.png');
 
     await panel.getByRole('button', { name: 'Save the report as HTML…' }).click();
