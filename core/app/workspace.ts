@@ -11,6 +11,8 @@
  * - `packs`: Settings → Packs (core/packs); `llm`: Settings → Models' local LLM (core/llm);
  * - `privacy`: Settings → Privacy and the audit view (core/privacy);
  * - `imports`: the Import screen: files, CSV with a column mapping, article folders, help centers (knowledgeImports.ts);
+ * - `rules`: Settings → Rules, the rule centre (ruleAdmin.ts over core/rules); `whatIf`: Insights → What if, the
+ *   what-if replay on a recorded queue (whatIf.ts);
  * - `service`: the engine itself (status, import, the LLM mode).
  *
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
@@ -34,6 +36,8 @@ import { Desk } from './desk';
 import { KnowledgeImports } from './knowledgeImports';
 import { computeInsights, type Insights } from './insights';
 import { Replies } from './replies';
+import { RuleAdmin } from './ruleAdmin';
+import { WhatIfRuns } from './whatIf';
 
 export type { WatchOptions };
 
@@ -71,6 +75,8 @@ export class Workspace {
   readonly knowledge: EntryBrowser;
   readonly llm: LlmAdmin;
   readonly imports: KnowledgeImports;
+  readonly rules: RuleAdmin;
+  readonly whatIf: WhatIfRuns;
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
@@ -83,6 +89,7 @@ export class Workspace {
     readonly dataDir: string,
     redactingBeforeStorage: boolean,
     auditKeyring: AuditKeyring | undefined,
+    embedder: Embedder | undefined,
   ) {
     this.connectors = new ConnectorService(dataDir, desk);
     this.replies = new Replies(dataDir, desk, () => this.connectors.running());
@@ -91,6 +98,9 @@ export class Workspace {
     this.knowledge = service.knowledge;
     this.llm = service.llm;
     this.imports = new KnowledgeImports(dataDir, service, this.connectors);
+    // Webhooks are checked against the policy delivery uses (below): the running connectors', else loopback only.
+    this.rules = new RuleAdmin({ dataDir, centre: service.rules, egress: () => this.connectors.running()?.egress ?? new EgressPolicy({ offline: true }) });
+    this.whatIf = new WhatIfRuns({ dataDir, ...(embedder ? { embedder } : {}) });
     this.privacy = new PrivacyAdmin({
       dataDir,
       audit: service.audit,
@@ -136,7 +146,7 @@ export class Workspace {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
         redactBeforeStorage,
       });
-      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring);
+      const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring, options.embedder);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
@@ -181,6 +191,7 @@ export class Workspace {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
     this.reviewTimer = null;
     await this.reviewing;
+    await this.whatIf.close();
     await this.replies.close();
     try {
       await this.connectors.stopWatching();

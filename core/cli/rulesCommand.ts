@@ -10,7 +10,7 @@ import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { TicketSchema, type Ticket } from '../formats/schemas';
 import type { ListedRule } from '../rules/ruleCentre';
 import { parseRule } from '../rules/ruleFile';
-import { RECENT_TICKETS, recentDeskTickets } from './recentTickets';
+import { RECENT_TICKETS, recentDeskTickets } from '../app/recentTickets';
 
 export const RULES_USAGE = `  vigil rules list [--json] | add FILE.json | edit ID --set FIELD=VALUE ... | enable ID | disable ID | remove ID
   vigil rules test ID|FILE.json [--tickets FILE] [--show N]   interest rules (alerts) [--data-dir DIR]
@@ -156,7 +156,10 @@ export async function rulesCommand(args: string[], out: Out, withService: WithSe
         const result = await rules.test(draft ? parseRule(draft, which) : which, tickets);
         const matchedTickets = new Set(result.matches.map((m) => m.ticketId)).size;
         out.log(`rule ${result.ruleId}: matches ${result.matches.length} of ${result.customerMessages} customer messages, on ${matchedTickets} of ${result.tickets} tickets; would raise ${result.alerts.length} alerts`);
-        for (const m of result.matches.slice(0, show)) out.log(`  match ${m.ticketId}#${m.messageId}: ${m.text.replace(/\s+/g, ' ').slice(0, 100)}`);
+        for (const m of result.matches.slice(0, show)) {
+          out.log(`  match ${m.ticketId}#${m.messageId}: ${m.text.replace(/\s+/g, ' ').slice(0, 100)}`);
+          out.log(`        why: ${m.why}`);
+        }
         for (const a of result.alerts.slice(0, show)) out.log(`  alert ${a.ticketId}#${a.afterMessageId}: ${a.text.replace(/\s+/g, ' ').slice(0, 120)}`);
         return 0;
       });

@@ -7,6 +7,7 @@
  */
 import { AlertEngine, type AlertRule, type RaisedAlert, type SemanticJudge } from '../assist/alerts';
 import type { Embedder } from '../embed/embedder';
+import { dot, normalize } from '../embed/vectorMath';
 import type { Ticket } from '../formats/schemas';
 import { cleanMessage } from '../text/queryCleaner';
 import type { RuleSpec } from '../formats/ruleSpec';
@@ -21,8 +22,11 @@ export interface RuleTestResult {
   ruleId: string;
   tickets: number;
   customerMessages: number;
-  /** Messages the rule matches on their own (before `minTickets` and the quiet time). */
-  matches: Array<{ ticketId: string; messageId: string; text: string }>;
+  /**
+   * Messages the rule matches on their own (before `minTickets` and the quiet time), each with `why`: the words the
+   * pattern found, or the nearest example and its similarity.
+   */
+  matches: Array<{ ticketId: string; messageId: string; text: string; why: string }>;
   /** The alerts it would have raised as configured, in order. */
   alerts: RaisedAlert[];
 }
@@ -116,6 +120,7 @@ export class RuleCentre {
     const asConfigured = new AlertEngine([{ ...ruleOfSpec(spec), mode: 'detect' }], this.deps.embedder, this.deps.judge);
     const single = new AlertEngine([{ ...ruleOfSpec(spec), mode: 'detect', minTickets: 1, suppressMs: 0 }], this.deps.embedder, this.deps.judge);
     const result: RuleTestResult = { ruleId: spec.id, tickets: tickets.length, customerMessages: 0, matches: [], alerts: [] };
+    const explain = this.explainer(spec);
     let clock = 0;
     for (const ticket of tickets) {
       for (let i = 0; i < ticket.messages.length; i++) {
@@ -130,11 +135,39 @@ export class RuleCentre {
           at: clock,
           recent: ticket.messages.slice(Math.max(0, i - 4), i).map((m) => cleanMessage(m.text)),
         };
-        if ((await single.onCustomerMessage(input)).length > 0) result.matches.push({ ticketId: ticket.id, messageId: message.id, text: input.text });
+        if ((await single.onCustomerMessage(input)).length > 0) result.matches.push({ ticketId: ticket.id, messageId: message.id, text: input.text, why: await explain(input.text) });
         result.alerts.push(...(await asConfigured.onCustomerMessage(input)));
       }
     }
     return result;
+  }
+
+  /** Says why `spec` matched a message: what its pattern found, or which example the message is nearest to. */
+  private explainer(spec: RuleSpec): (text: string) => Promise<string> {
+    const m = spec.match;
+    if (m.type === 'regex') {
+      const regex = new RegExp(m.pattern, m.flags ?? 'i');
+      return async (text) => `the pattern found “${regex.exec(text)?.[0] ?? ''}”`;
+    }
+    if (m.type === 'similar_reports') return async () => `every message counts towards a group of similar reports (similarity ≥ ${m.threshold})`;
+    const { embedder } = this.deps;
+    let examples: Promise<{ positive: Float32Array[]; negative: Float32Array[] }> | null = null;
+    const judged = m.description && this.deps.judge ? 'the local model judged it (when it runs; else the examples decide); ' : '';
+    return async (text) => {
+      examples ??= Promise.all([embedder.embed(m.examples, 'document'), m.negativeExamples.length ? embedder.embed(m.negativeExamples, 'document') : []]).then(
+        ([positive, negative]) => ({ positive: positive.map(normalize), negative: negative.map(normalize) }),
+      );
+      const { positive, negative } = await examples;
+      const [raw] = await embedder.embed([text], 'document');
+      if (!raw) return `${judged}no embedding for the message`;
+      const vector = normalize(raw);
+      const nearest = (list: Float32Array[]): { at: number; score: number } =>
+        list.reduce((best, e, at) => (dot(e, vector) > best.score ? { at, score: dot(e, vector) } : best), { at: -1, score: -Infinity });
+      const pos = nearest(positive);
+      const neg = nearest(negative);
+      const against = neg.at >= 0 ? `; nearest negative example ${neg.score.toFixed(2)}` : '';
+      return `${judged}nearest example “${m.examples[pos.at] ?? ''}” (similarity ${pos.score.toFixed(2)}, threshold ${m.threshold.toFixed(2)}${against})`;
+    };
   }
 
   private async save(rules: RuleSpec[]): Promise<void> {

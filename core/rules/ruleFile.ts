@@ -61,6 +61,25 @@ export function ruleOfSpec(spec: RuleSpec): AlertRule {
   };
 }
 
+/** One problem with a rule as written: the field's path (`match.examples.0`, `suppress.minutes`) and what is wrong. */
+export interface RuleIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * Every problem with a rule as written, field by field (a form shows each beside its field); empty when it is
+ * valid. A field missing altogether says so rather than zod's "expected string, received undefined".
+ */
+export function ruleIssues(raw: unknown): RuleIssue[] {
+  const parsed = RuleSpecSchema.safeParse(raw);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(rule)',
+    message: issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? `is missing (expected ${issue.expected})` : issue.message,
+  }));
+}
+
 /** Validates a rule, throwing a sentence that names `where` and the field. */
 export function parseRule(raw: unknown, where: string): RuleSpec {
   const parsed = RuleSpecSchema.safeParse(raw);

@@ -18,6 +18,8 @@ import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
 import type { KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 import type { HelpCenterConnector, ImportSourceDescription, KnowledgeImportResult } from '../../core/app/knowledgeImports';
+import type { RuleCentreView, RuleSaveResult, RuleTestView } from '../../core/app/ruleAdmin';
+import type { WhatIfStatus } from '../../core/app/whatIf';
 import type { LlmStatus } from '../../core/llm/llmStatus';
 import type {
   ConnectorsOverview,
@@ -309,6 +311,27 @@ export const IPC_METHOD_TABLE = Object.freeze({
   chooseDataFolder: answers<DataFolderSwitchResult | null>(),
   /** Goes back to the default data folder (restarting Vigil on it). */
   useDefaultDataFolder: answers<DataFolderSwitchResult>(),
+  /** Settings → Rules: the team's interest rules and the packs', with warnings (a webhook egress would refuse). */
+  rulesOverview: answers<RuleCentreView>(),
+  /** Adds a rule (`originalId` null) or saves a change to one; problems come back field by field, nothing written. */
+  saveRule: answers<RuleSaveResult>(),
+  /** Enables or disables a rule (a pack's rule becomes a team rule with the change); answers the new list. */
+  setRuleEnabled: answers<RuleCentreView>(),
+  /** Removes a team rule (a pack's rule it replaced comes back); answers the new list. */
+  removeRule: answers<RuleCentreView>(),
+  /** Runs a rule as drafted over the desk's recent tickets: which would match and why, and the alerts it would raise. */
+  testRule: answers<RuleTestView>(),
+  /**
+   * Insights → What if: asks for a tickets file or folder in the main process's dialog (or takes the desk's watched
+   * queue) and starts the what-if replay in the background; `null` when the analyst cancels the dialog.
+   */
+  startWhatIf: answers<WhatIfStatus | null>(),
+  /** How far the what-if replay is, and its report once done. */
+  whatIfStatus: answers<WhatIfStatus>(),
+  /** Stops the what-if replay; answers its state once stopped. */
+  cancelWhatIf: answers<WhatIfStatus>(),
+  /** Asks for a file in a save dialog and writes the last what-if report there as one HTML file; null when cancelled. */
+  saveWhatIfReport: answers<{ file: string } | null>(),
 });
 
 /** The method table's type. */

@@ -280,6 +280,13 @@ const AuditPageRequestSchema = z.strictObject({
   type: AuditTypeSchema.optional(),
 });
 
+/** Most fields of one rule as drafted: the rule format has a dozen; the rule itself is checked field by field in core. */
+const MAX_RULE_FIELDS = 32;
+const RuleIdSchema = z.string('the rule id must be text').regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a rule id as the rules list shows');
+const RuleDraftSchema = z
+  .record(z.string().max(64, 'a rule field name is at most 64 characters'), z.unknown())
+  .refine((rule) => Object.keys(rule).length <= MAX_RULE_FIELDS, `a rule has at most ${MAX_RULE_FIELDS} fields`);
+
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
 
@@ -332,6 +339,11 @@ export const ipcRequestSchemaTable = {
     format: z.enum(['jsonl', 'csv'], 'the format must be jsonl or csv'),
     type: AuditTypeSchema.optional(),
   }),
+  saveRule: z.strictObject({ rule: RuleDraftSchema, originalId: RuleIdSchema.nullable() }),
+  setRuleEnabled: z.strictObject({ id: RuleIdSchema, enabled: z.boolean('enabled must be true or false') }),
+  removeRule: z.strictObject({ id: RuleIdSchema }),
+  testRule: z.strictObject({ rule: RuleDraftSchema }),
+  startWhatIf: z.strictObject({ source: z.enum(['file', 'folder', 'desk'], 'the source must be file, folder or desk') }),
 } as const satisfies { readonly [M in IpcMethod]?: z.ZodType };
 
 /**

@@ -13,6 +13,8 @@ import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { EgressPolicy } from '../../core/net/egress';
 import { createPrivacyHandlers, type PrivacyDependencies } from './privacyHandlers';
 import { createDataFolderHandlers, fixedDataFolderHandlers, type DataFolderDependencies } from './dataFolderHandlers';
+import { createRuleHandlers } from './ruleHandlers';
+import { createWhatIfHandlers, type WhatIfDependencies } from './whatIfHandlers';
 
 /** What the Privacy section's handlers need beyond the data folder; the app passes its guarded egress policy. */
 export type PrivacyOptions = Partial<Omit<PrivacyDependencies, 'dataDir'>>;
@@ -37,6 +39,8 @@ export interface CopilotHandlerOptions {
   privacy?: PrivacyOptions;
   /** Settings → Team data folder; without it the folder in `settings.dataDir` is shown and cannot be changed. */
   dataFolder?: Omit<DataFolderDependencies, 'pickFolder'> & Partial<Pick<DataFolderDependencies, 'pickFolder'>>;
+  /** Insights → What if's dialogs (the native ones by default). */
+  whatIf?: Partial<WhatIfDependencies>;
 }
 
 /** The handlers of every contract method, backed by the engine in `options.host`. */
@@ -65,6 +69,13 @@ export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandle
     ...createConnectorHandlers(host, {
       secrets: connectorSecrets,
       pickConnectorFolder: connectors.pickConnectorFolder ?? showConnectorFolderDialog,
+    }),
+    ...createRuleHandlers(host),
+    ...createWhatIfHandlers(host, {
+      pickTicketsFile: showTicketsFileDialog,
+      pickTicketsFolder: showTicketsFolderDialog,
+      pickReportFile: showWhatIfReportDialog,
+      ...options.whatIf,
     }),
     ...(dataFolder ? createDataFolderHandlers({ pickFolder: showDataFolderDialog, ...dataFolder }) : fixedDataFolderHandlers(settings.dataDir)),
   };
@@ -175,4 +186,42 @@ const DATA_FOLDER_DIALOG: OpenDialogOptions = {
 /** Shows the folder dialog for the team's data folder, attached to the window that asked. */
 export function showDataFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
   return pickPath(event, DATA_FOLDER_DIALOG);
+}
+
+const TICKETS_FILE_DIALOG: OpenDialogOptions = {
+  title: 'Replay a recorded queue',
+  buttonLabel: 'Replay',
+  properties: ['openFile'],
+  filters: [{ name: 'Tickets (JSON Lines)', extensions: ['jsonl', 'ndjson'] }],
+};
+
+const TICKETS_FOLDER_DIALOG: OpenDialogOptions = {
+  title: 'Replay a folder of recorded tickets',
+  buttonLabel: 'Replay',
+  properties: ['openDirectory'],
+};
+
+/** Shows the open-file dialog for a what-if replay's tickets file. */
+export function showTicketsFileDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, TICKETS_FILE_DIALOG);
+}
+
+/** Shows the folder dialog for a what-if replay's folder of tickets files. */
+export function showTicketsFolderDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  return pickPath(event, TICKETS_FOLDER_DIALOG);
+}
+
+/** Shows the save dialog for the what-if report, attached to the window that asked; the path, or null when cancelled. */
+export async function showWhatIfReportDialog(event: IpcMainInvokeEvent): Promise<string | null> {
+  const owner = BrowserWindow.fromWebContents(event.sender);
+  const options: SaveDialogOptions = {
+    title: 'Save the what-if report',
+    buttonLabel: 'Save',
+    defaultPath: `vigil-what-if-${new Date().toISOString().slice(0, 10)}.html`,
+    filters: [{ name: 'Web page (one self-contained file)', extensions: ['html'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  };
+  const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+  if (result.canceled || !result.filePath) return null;
+  return result.filePath;
 }

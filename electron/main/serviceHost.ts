@@ -9,6 +9,8 @@ import type { Desk } from '../../core/app/desk';
 import type { KnowledgeImports } from '../../core/app/knowledgeImports';
 import type { Replies } from '../../core/app/replies';
 import type { Workspace } from '../../core/app/workspace';
+import type { RuleAdmin } from '../../core/app/ruleAdmin';
+import type { WhatIfRuns } from '../../core/app/whatIf';
 import type { ConnectorService } from '../../core/watch/connectorService';
 import type { EntryBrowser } from '../../core/knowledge/entryBrowser';
 import type { Learning } from '../../core/learn/learning';
@@ -20,6 +22,8 @@ import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
   service: Pick<CopilotService, 'status' | 'waitForReindex'>;
   imports: Pick<KnowledgeImports, 'describe' | 'importPath' | 'helpCenters' | 'importHelpCenter'>;
+  rules: Pick<RuleAdmin, 'view' | 'save' | 'setEnabled' | 'remove' | 'test'>;
+  whatIf: Pick<WhatIfRuns, 'start' | 'status' | 'cancel' | 'saveReport'>;
   desk: Pick<Desk, 'listTickets' | 'openTicket' | 'feedback'>;
   connectors: Pick<ConnectorService, 'overview' | 'test' | 'forms' | 'forEdit' | 'testDraft' | 'save' | 'remove' | 'startWatching'>;
   replies: Pick<Replies, 'draft' | 'saveDraft' | 'send' | 'publishSuggestion'>;

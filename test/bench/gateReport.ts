@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AssistDecision } from '../../core/assist/assistant';
-import { runReplay, type ReplayOptions } from '../../core/cli/replay';
+import { runReplay, type ReplayOptions } from '../../core/app/replay';
 import { ABCD_DIR, abcdArticles, abcdTickets } from './abcdData';
 import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
 

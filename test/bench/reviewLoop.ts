@@ -17,7 +17,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runReplay, type ReplaySummary } from '../../core/cli/replay';
+import { runReplay, type ReplaySummary } from '../../core/app/replay';
 import type { Entry, Ticket } from '../../core/formats/schemas';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { loadBanking77, seededShuffle } from './banking77Data';

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runReplay } from '../../core/cli/replay';
+import { runReplay } from '../../core/app/replay';
 import type { Suggestion } from '../../core/formats/schemas';
 import { Bm25Index } from './bm25Baseline';
 import { loadBanking77, seededShuffle, toTicket, type LabelledQuery } from './banking77Data';

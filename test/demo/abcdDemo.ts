@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runReplay } from '../../core/cli/replay';
+import { runReplay } from '../../core/app/replay';
 import { describeForAnalyst } from '../../core/cli/analystView';
 import type { Suggestion } from '../../core/formats/schemas';
 import { abcdArticles, abcdTickets } from '../bench/abcdData';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReplay, type ReplaySummary } from '../../core/cli/replay';
+import { runReplay, type ReplaySummary } from '../../core/app/replay';
 import type { Suggestion } from '../../core/formats/schemas';
 import { sampleTeam } from './sampleTeam';
 

@@ -10,7 +10,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runReplay } from '../../core/cli/replay';
+import { runReplay } from '../../core/app/replay';
 import { describeForAnalyst } from '../../core/cli/analystView';
 import { sampleTeam } from './sampleTeam';
 

@@ -17,6 +17,8 @@ import { createPrivacyHandlers, type ExportPathPicker } from '../../electron/mai
 import type { ServiceHost } from '../../electron/main/serviceHost';
 import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { createDataFolderHandlers } from '../../electron/main/dataFolderHandlers';
+import { createRuleHandlers } from '../../electron/main/ruleHandlers';
+import { createWhatIfHandlers } from '../../electron/main/whatIfHandlers';
 import { bridgeShimScript, type BridgeHandlers } from './bridgeHost';
 
 /** Where the browser tests write their screenshots (`npm run screenshots` points it at docs/screenshots). */
@@ -51,6 +53,10 @@ export interface AppHandlerOptions {
   /** Hears import progress (the app routes it to its windows as desk events). */
   onImportProgress?: ImportProgressListener;
   restartApp?: () => void;
+  /** Insights → What if: what its tickets file, folder and report dialogs answer (cancelled unless given). */
+  pickTicketsFile?: Pick<string>;
+  pickTicketsFolder?: Pick<string>;
+  pickReportFile?: Pick<string>;
 }
 
 const cancelled = async (): Promise<null> => null;
@@ -75,6 +81,12 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
     ...createPrivacyHandlers(host, { dataDir: options.dataDir, egress: options.egress ?? new EgressPolicy(), pickExportFile: options.pickExportFile ?? cancelled }),
     // Served in every test, as in the app: a page that asks for a reply draft must never meet a "not served" error.
     ...createConnectorHandlers(host, options.connectors ?? { secrets: new MemorySecretStore(), pickConnectorFolder: cancelled }),
+    ...createRuleHandlers(host),
+    ...createWhatIfHandlers(host, {
+      pickTicketsFile: options.pickTicketsFile ?? cancelled,
+      pickTicketsFolder: options.pickTicketsFolder ?? cancelled,
+      pickReportFile: options.pickReportFile ?? cancelled,
+    }),
     // The test's data folder stands for the default one; the choice is kept in the scratch folder, as in userData.
     ...createDataFolderHandlers({
       userDataDir: options.work,

@@ -27,6 +27,7 @@ import type {
 } from '../../renderer/src/api/contractTypes';
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
 import type { DataFolderChoiceView } from '../../renderer/src/api/contractTypes';
+import type { RuleCentreView, RuleView, WhatIfStatus } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -552,6 +553,25 @@ export function fakeVigilApi() {
       restarting: false,
       message: `${sampleDataFolder.defaultDir} is already the team’s data folder.`,
     })),
+    rulesOverview: vi.fn<VigilBridge['rulesOverview']>(async () => sampleRules),
+    // Saves as the main process would when the draft is valid; tests script refusals.
+    saveRule: vi.fn<VigilBridge['saveRule']>(async ({ rule }) => {
+      const saved = { ...sampleRules.rules[0]!, ...(rule as Partial<RuleView>), source: 'team', warnings: [] } as RuleView;
+      return { ok: true as const, rule: saved, view: { ...sampleRules, rules: [...sampleRules.rules.filter((r) => r.id !== saved.id), saved] } };
+    }),
+    setRuleEnabled: vi.fn<VigilBridge['setRuleEnabled']>(async ({ id, enabled }) => ({ ...sampleRules, rules: sampleRules.rules.map((r) => (r.id === id ? { ...r, enabled } : r)) })),
+    removeRule: vi.fn<VigilBridge['removeRule']>(async ({ id }) => ({ ...sampleRules, rules: sampleRules.rules.filter((r) => r.id !== id) })),
+    testRule: vi.fn<VigilBridge['testRule']>(async () => ({
+      ok: true as const,
+      result: { ruleId: 'draft', tickets: 0, customerMessages: 0, matches: [], alerts: [] },
+      subjects: {},
+      recentLimit: 200,
+    })),
+    whatIfStatus: vi.fn<VigilBridge['whatIfStatus']>(async () => idleWhatIf),
+    // The dialog is cancelled unless a test scripts a run.
+    startWhatIf: vi.fn<VigilBridge['startWhatIf']>(async () => null),
+    cancelWhatIf: vi.fn<VigilBridge['cancelWhatIf']>(async () => idleWhatIf),
+    saveWhatIfReport: vi.fn<VigilBridge['saveWhatIfReport']>(async () => null),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -570,4 +590,42 @@ export const sampleDataFolder: DataFolderChoiceView = {
   defaultDir: '/home/ana/.config/Vigil Desktop/teams/default',
   next: null,
   problem: null,
+};
+
+/** Insights → What if before any run. */
+export const idleWhatIf: WhatIfStatus = { state: 'idle', source: null, done: 0, total: null, error: null, report: null };
+
+/** Settings → Rules: one team rule by pattern, one pack rule by meaning with a webhook the egress policy refuses. */
+export const sampleRules: RuleCentreView = {
+  problem: null,
+  rules: [
+    {
+      id: 'outage',
+      name: 'Outage reports',
+      enabled: true,
+      priority: 'P0',
+      mode: 'detect',
+      match: { type: 'regex', pattern: 'outage|down for everyone', flags: 'i' },
+      lookbackMinutes: 0,
+      minTickets: 1,
+      suppress: { per: 'ticket', minutes: 360 },
+      deliver: [{ type: 'note' }],
+      source: 'team',
+      warnings: [],
+    },
+    {
+      id: 'angry-customer',
+      name: 'Angry customer',
+      enabled: false,
+      priority: 'P1',
+      mode: 'detect',
+      match: { type: 'semantic', description: 'The customer is upset or threatens to leave', examples: ['This is unacceptable', 'I want to cancel my contract'], negativeExamples: ['Thanks, that fixed it'], threshold: 0.3 },
+      lookbackMinutes: 0,
+      minTickets: 1,
+      suppress: { per: 'rule', minutes: 60 },
+      deliver: [{ type: 'webhook', url: 'https://hooks.example.com/vigil' }],
+      source: 'pack support-basics 1.2.0',
+      warnings: [{ field: 'deliver.0.url', message: 'alerts to hooks.example.com will be refused: it is not the host of a configured connector. Only loopback and the hosts of configured connectors are allowed (Settings → Privacy).' }],
+    },
+  ],
 };

@@ -78,3 +78,7 @@ export type {
   SnapshotView,
 } from '../../../core/privacy/privacyTypes';
 export type { DataFolderChoiceView, DataFolderSwitchResult } from '../../../electron/ipc/contract';
+export type { RuleCentreView, RuleIssue, RuleSaveResult, RuleTestView, RuleView } from '../../../core/app/ruleAdmin';
+export type { RuleSpec, RuleSpecInput, RuleDelivery } from '../../../core/formats/ruleSpec';
+export type { WhatIfReport, WhatIfStatus } from '../../../core/app/whatIf';
+export type { ReportChart, ReportData, ReportTile } from '../../../core/app/replayReport';

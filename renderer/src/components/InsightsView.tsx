@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import type { Insights } from '../api/contractTypes';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
+import { WhatIfPanel } from './insights/WhatIfPanel';
 
 const WIDTH = 560;
 const HEIGHT = 140;
@@ -58,7 +59,8 @@ function GrowthChart({ days }: { days: Insights['knowledge'] }) {
   );
 }
 
-export function InsightsView() {
+/** The desk's own counts over the last two weeks. */
+function DeskInsights() {
   const insights = useCopilotStore((state) => state.insights);
   const error = useCopilotStore((state) => state.insightsError);
   const loadInsights = useCopilotStore((state) => state.loadInsights);
@@ -140,5 +142,15 @@ export function InsightsView() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Insights: the desk's counts, then the what-if replay on a recorded queue. */
+export function InsightsView() {
+  return (
+    <>
+      <DeskInsights />
+      <WhatIfPanel />
+    </>
   );
 }

@@ -15,7 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CopilotService } from '../../../core/app/copilotService';
-import { runReplay } from '../../../core/cli/replay';
+import { runReplay } from '../../../core/app/replay';
 import { main } from '../../../core/cli/vigil';
 import { readPrivateKey, writeKeyPair } from '../../../core/packs/packKeys';
 import { loadBanking77, seededShuffle } from '../../bench/banking77Data';

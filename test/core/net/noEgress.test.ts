@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReplaySummary } from '../../../core/cli/replay';
+import type { ReplaySummary } from '../../../core/app/replay';
 import { EgressDeniedError, EgressPolicy, isLoopbackAddress } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { fullCycleSteps, installTripwire, runCycle, type Tripwire } from './egressHarness';

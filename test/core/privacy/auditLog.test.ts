@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
-import { runReplay } from '../../../core/cli/replay';
+import { runReplay } from '../../../core/app/replay';
 import { AuditLog, auditLogFile, exportAuditLog, readAuditLog, verifyAuditLog } from '../../../core/privacy/auditLog';
 import { emptyCounts, redact } from '../../../core/privacy/redaction';
 

@@ -119,6 +119,8 @@ describe('the rule centre', () => {
     expect(await main(['rules', 'test', draft, '--tickets', tickets, '--data-dir', dataDir], run.out)).toBe(0);
     expect(run.stdout[0]).toBe('rule refund-threat: matches 2 of 3 customer messages, on 2 of 3 tickets; would raise 2 alerts');
     expect(run.stdout.filter((l) => l.startsWith('  match')).map((l) => l.split(':')[0])).toEqual(['  match T-1#1', '  match T-3#1']);
+    // Each match says why, as Settings → Rules does.
+    expect(run.stdout.filter((l) => l.trim().startsWith('why:'))).toEqual(['        why: the pattern found “chargeback”', '        why: the pattern found “chargeback”']);
     await expect(readFile(rulesPath(dataDir), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 

@@ -18,6 +18,8 @@ export function fakeDeskMethods() {
       feedback: vi.fn(),
     },
     insights: vi.fn(),
+    rules: fakeRuleMethods(),
+    whatIf: fakeWhatIfMethods(),
     learning: {
       reviewQueue: vi.fn(async () => []),
       reviewEntry: vi.fn(async () => []),
@@ -43,6 +45,30 @@ export function fakeImportMethods(result?: KnowledgeImportResult) {
     importPath: vi.fn(async (path: string, _mapping: CsvMapping = {}, _onProgress?: ImportProgressListener) => answer(path.split('/').pop() ?? path)),
     helpCenters: vi.fn(async () => [{ id: 'zd', kind: 'zendesk' as const, vendor: 'Zendesk Guide', baseUrl: 'https://acme.zendesk.com' }]),
     importHelpCenter: vi.fn(async (id: string, _secrets: unknown, _onProgress?: ImportProgressListener) => answer(`Zendesk Guide (${id})`)),
+  };
+}
+
+const emptyRules = { rules: [], problem: null };
+const idleWhatIf = { state: 'idle' as const, source: null, done: 0, total: null, error: null, report: null };
+
+/** Settings → Rules (the workspace's rule admin), answering an empty list. */
+export function fakeRuleMethods() {
+  return {
+    view: vi.fn(async () => emptyRules),
+    save: vi.fn(async (_draft: unknown, _originalId: string | null) => ({ ok: false as const, issues: [] })),
+    setEnabled: vi.fn(async (_id: string, _enabled: boolean) => emptyRules),
+    remove: vi.fn(async (_id: string) => emptyRules),
+    test: vi.fn(async (_draft: unknown) => ({ ok: false as const, issues: [] })),
+  };
+}
+
+/** Insights → What if (the workspace's what-if runs), idle. */
+export function fakeWhatIfMethods() {
+  return {
+    start: vi.fn(async (source: { kind: 'file' | 'folder'; path: string } | { kind: 'desk' }) => ({ ...idleWhatIf, state: 'running' as const, source: source.kind })),
+    status: vi.fn(() => idleWhatIf),
+    cancel: vi.fn(async () => ({ ...idleWhatIf, state: 'cancelled' as const })),
+    saveReport: vi.fn(async (file: string) => ({ file })),
   };
 }
 

@@ -74,6 +74,24 @@ describe('copilot IPC handlers', () => {
     expect((fakeElectron.dialog.showOpenDialog.mock.calls[1]?.at(-1) as { properties: string[] }).properties).toEqual(['openDirectory']);
   });
 
+  it('asks for the what-if replay’s tickets (JSON Lines) and the report’s destination (HTML) in native dialogs', async () => {
+    const service = fakeService();
+    const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ana/queue.jsonl'] });
+    await handlers.startWhatIf({ source: 'file' }, event);
+    expect(service.whatIf.start).toHaveBeenCalledWith({ kind: 'file', path: '/home/ana/queue.jsonl' });
+    const open = fakeElectron.dialog.showOpenDialog.mock.calls[0]?.at(-1) as { filters: Array<{ extensions: string[] }>; properties: string[] };
+    expect(open.filters.flatMap((f) => f.extensions)).toEqual(['jsonl', 'ndjson']);
+    fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ana/recorded'] });
+    await handlers.startWhatIf({ source: 'folder' }, event);
+    expect((fakeElectron.dialog.showOpenDialog.mock.calls[1]?.at(-1) as { properties: string[] }).properties).toEqual(['openDirectory']);
+    fakeElectron.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/home/ana/what-if.html' });
+    await expect(handlers.saveWhatIfReport(undefined, event)).resolves.toEqual({ file: '/home/ana/what-if.html' });
+    const save = fakeElectron.dialog.showSaveDialog.mock.calls[0]?.at(-1) as { filters: Array<{ extensions: string[] }>; defaultPath: string };
+    expect(save.filters[0]?.extensions).toEqual(['html']);
+    expect(save.defaultPath).toMatch(/^vigil-what-if-\d{4}-\d{2}-\d{2}\.html$/);
+  });
+
   it('decides a review as the signed-in user of this machine, never a name from the page', async () => {
     const service = fakeService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });

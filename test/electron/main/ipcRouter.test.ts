@@ -74,6 +74,15 @@ function fakeHandlers() {
     dataFolderOverview: vi.fn(async () => ({}) as never),
     chooseDataFolder: vi.fn(async () => null),
     useDefaultDataFolder: vi.fn(async () => ({}) as never),
+    rulesOverview: vi.fn(async () => ({}) as never),
+    saveRule: vi.fn(async () => ({}) as never),
+    setRuleEnabled: vi.fn(async () => ({}) as never),
+    removeRule: vi.fn(async () => ({}) as never),
+    testRule: vi.fn(async () => ({}) as never),
+    startWhatIf: vi.fn(async () => null),
+    whatIfStatus: vi.fn(async () => ({}) as never),
+    cancelWhatIf: vi.fn(async () => ({}) as never),
+    saveWhatIfReport: vi.fn(async () => null),
   } satisfies IpcHandlers;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Settings (Alt+4): notifications, knowledge packs, embedding models, the local LLM, privacy (with the audit log)
+ * Settings (Alt+4): notifications, knowledge packs, interest rules, embedding models, the local LLM, privacy (with the audit log)
  * and the team's data folder, one section each, with a navigation to them kept in view. Everything is read from and changed through `window.vigil`; nothing here decides a rule.
  */
 import { useEffect, type ReactNode } from 'react';
@@ -11,6 +11,7 @@ import { ModelSettings } from './ModelSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { PackSettings } from './PackSettings';
 import { PrivacySettings } from './PrivacySettings';
+import { RuleSettings } from './RuleSettings';
 import { AuditView } from '../AuditView';
 
 /** The sections, in page order, for the navigation beside them. */
@@ -18,6 +19,7 @@ const SECTIONS = [
   { id: 'connectors', title: 'Connectors' },
   { id: 'notifications', title: 'Notifications' },
   { id: 'packs', title: 'Knowledge packs' },
+  { id: 'rules', title: 'Rules' },
   { id: 'models', title: 'Embedding model' },
   { id: 'llm', title: 'Local LLM (Ollama)' },
   { id: 'privacy', title: 'Privacy' },
@@ -96,6 +98,9 @@ export function SettingsView() {
         </Section>
         <Section id="packs" title="Knowledge packs">
           <PackSettings />
+        </Section>
+        <Section id="rules" title="Rules">
+          <RuleSettings />
         </Section>
         <Section id="models" title="Embedding model">
           <ModelSettings />

@@ -14,10 +14,12 @@ import { createStatusSlice, type StatusSlice } from './slices/status/action';
 import { createKnowledgeSlice, type KnowledgeSlice } from './slices/knowledge/action';
 import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
 import { createDataFolderSlice, type DataFolderSlice } from './slices/dataFolder/action';
+import { createRulesSlice, type RulesSlice } from './slices/rules/action';
+import { createWhatIfSlice, type WhatIfSlice } from './slices/whatIf/action';
 
 /** Everything the store holds. */
 export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice &
-  KnowledgeSlice & PrivacySlice & DataFolderSlice;
+  KnowledgeSlice & PrivacySlice & DataFolderSlice & RulesSlice & WhatIfSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -41,5 +43,7 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createKnowledgeSlice(api)(...args),
     ...createPrivacySlice(api)(...args),
     ...createDataFolderSlice(api)(...args),
+    ...createRulesSlice(api)(...args),
+    ...createWhatIfSlice(api)(...args),
   }));
 }

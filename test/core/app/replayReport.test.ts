@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplaySummary, ReplayTicketRecord } from '../../../core/cli/replay';
-import { HELP_BINS, renderReport, reportData } from '../../../core/cli/replayReport';
+import type { ReplaySummary, ReplayTicketRecord } from '../../../core/app/replay';
+import { HELP_BINS, renderReport, reportData } from '../../../core/app/replayReport';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 const MIN = 60_000;

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../../../core/cli/replay';
-import { SuggestionSchema } from '../../../core/formats/schemas';
+import { runReplay } from '../../../core/app/replay';
+import { SuggestionSchema, type Ticket } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
 import { tempFolder } from '../../support/tempFolder';
@@ -30,6 +30,31 @@ const vpnNew = {
 };
 
 describe('vigil replay', () => {
+  it('replays tickets already read (the desk’s) as it replays a file, and stops between messages when aborted, its output closed', async () => {
+    const dir = await workDir();
+    const fromFile = join(dir, 'tickets.jsonl');
+    await writeFile(fromFile, [JSON.stringify(vpnClosed), JSON.stringify(vpnNew)].join('\n'));
+    const byFile = await runReplay({ tickets: fromFile, out: join(dir, 'a.jsonl'), dataDir: join(dir, 'a') });
+    const byList = await runReplay({ tickets: [vpnClosed, vpnNew as Ticket], out: join(dir, 'b.jsonl'), dataDir: join(dir, 'b') });
+    expect(byList.perTicket).toEqual(byFile.perTicket);
+
+    const controller = new AbortController();
+    const out = join(dir, 'c.jsonl');
+    const run = runReplay({
+      tickets: [vpnClosed, vpnNew as Ticket, vpnNew as Ticket],
+      out,
+      dataDir: join(dir, 'c'),
+      signal: controller.signal,
+      onTicket: (done) => {
+        if (done === 1) controller.abort(new Error('cancelled by the analyst'));
+      },
+    });
+    await expect(run).rejects.toThrow('cancelled by the analyst');
+    // The first ticket's decisions were written and the file closed; nothing of the later tickets.
+    const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => SuggestionSchema.parse(JSON.parse(l)));
+    expect(new Set(lines.map((l) => l.ticketId))).toEqual(new Set(['T-1']));
+  });
+
   it('decides after every customer message, in file order, and learns from closed tickets for the next one', async () => {
     const dir = await workDir();
     const tickets = join(dir, 'tickets.jsonl');

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordSchema } from '../app/deskJournal';
+import { RecordSchema } from './deskJournal';
 import { readJsonl, type LineIssue } from '../formats/jsonl';
 import type { Ticket } from '../formats/schemas';
 

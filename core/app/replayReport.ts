@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import type { ChartConfiguration } from 'chart.js';
 import { writeFileAtomic } from '../formats/durableFile';
 import { quantile, type ReplaySummary, type ReplayTicketRecord } from './replay';
 
@@ -159,57 +160,138 @@ export async function chartLibrary(): Promise<string> {
   return code;
 }
 
-const DRAW = `
-const data = JSON.parse(document.getElementById('report-data').textContent);
-const labels = data.periods.map((p) => p.label);
-const pct = (a, b) => (b > 0 ? Math.round((1000 * a) / b) / 10 : null);
-const common = { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom' } } };
-new Chart(document.getElementById('chart-spoke'), {
-  type: 'line',
-  data: { labels, datasets: [
-    { label: 'customer messages it answered (%)', data: data.periods.map((p) => pct(p.spoke, p.customerMessages)), borderColor: '#2563eb', backgroundColor: '#2563eb' },
-    { label: 'answers the same as the analyst’s (%)', data: data.periods.map((p) => pct(p.sameAsAnalyst, p.compared)), borderColor: '#16a34a', backgroundColor: '#16a34a' },
-  ] },
-  options: { ...common, scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
-});
-new Chart(document.getElementById('chart-first-help'), {
-  type: 'bar',
-  data: { labels: data.helpBins, datasets: [
-    { label: 'Vigil’s first answer', data: data.firstHelp.copilot, backgroundColor: '#2563eb' },
-    { label: 'the analyst’s first reply', data: data.firstHelp.analyst, backgroundColor: '#9ca3af' },
-  ] },
-  options: { ...common, scales: { y: { beginAtZero: true, title: { display: true, text: 'tickets' } } } },
-});
-new Chart(document.getElementById('chart-knowledge'), {
-  type: 'line',
-  data: { labels, datasets: [
-    { label: 'entries known', data: data.periods.map((p) => p.entries), borderColor: '#7c3aed', backgroundColor: '#7c3aed', yAxisID: 'y' },
-    { label: 'entries learned in the period', data: data.periods.map((p) => p.learned), type: 'bar', backgroundColor: '#c4b5fd', yAxisID: 'y' },
-  ] },
-  options: { ...common, scales: { y: { beginAtZero: true } } },
-});
-new Chart(document.getElementById('chart-review'), {
-  type: 'bar',
-  data: { labels, datasets: [
-    { label: 'kept', data: data.periods.map((p) => p.reviewed.kept), backgroundColor: '#16a34a' },
-    { label: 'modified', data: data.periods.map((p) => p.reviewed.modified), backgroundColor: '#f59e0b' },
-    { label: 'retired', data: data.periods.map((p) => p.reviewed.retired), backgroundColor: '#dc2626' },
-  ] },
-  options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
-});
-document.body.dataset.charts = String(Object.keys(Chart.instances).length);
-`;
+/** One headline figure of the report: what it counts, the figure, and what it is out of. */
+export interface ReportTile {
+  label: string;
+  value: string;
+  detail: string;
+}
 
-/** The report as one HTML document, with `chartJs` (the library's browser build) inlined. */
-export function renderReport(data: ReportData, chartJs: string): string {
+/** The report's headline figures, worded once for the HTML report and the app. */
+export function reportTiles(data: ReportData): ReportTile[] {
   const t = data.totals;
-  const tiles: Array<[string, string, string]> = [
+  const rows: Array<[string, string, string]> = [
     ['spoke on', percent(t.ticketsHelped, t.tickets), `${t.ticketsHelped} of ${t.tickets} tickets (${t.spoke} answers to ${t.customerMessages} customer messages)`],
     ['same answer as the analyst', percent(t.sameAsAnalyst, t.compared), t.compared ? `${t.sameAsAnalyst} of ${t.compared} answers the queue can check` : 'the queue holds no analyst answers to compare'],
     ['first help (median)', minutes(t.medianFirstHelpMin), `the analyst’s first reply: ${minutes(t.medianAnalystReplyMin)}`],
     ['learned', String(t.entriesLearned), 'entries from closed tickets'],
     ['delayed review', `${t.review.kept} / ${t.review.modified} / ${t.review.retired}`, `kept / modified / retired, over ${t.review.tickets} tickets`],
   ];
+  return rows.map(([label, value, detail]) => ({ label, value, detail }));
+}
+
+/** One of the report's charts: a Chart.js configuration of plain data (no functions), so it crosses IPC and JSON. */
+export interface ReportChart {
+  /** The canvas's id in the HTML report (`chart-…`). */
+  id: string;
+  title: string;
+  /** What the chart shows, for screen readers. */
+  ariaLabel: string;
+  config: ChartConfiguration;
+}
+
+const BLUE = '#2563eb';
+const GREEN = '#16a34a';
+const GREY = '#9ca3af';
+const PURPLE = '#7c3aed';
+const LILAC = '#c4b5fd';
+const AMBER = '#f59e0b';
+const RED = '#dc2626';
+
+/** A share in percent, one decimal; null where there is nothing to divide by (Chart.js leaves a gap). */
+function pct(part: number, whole: number): number | null {
+  return whole > 0 ? Math.round((1000 * part) / whole) / 10 : null;
+}
+
+/**
+ * The report's four charts, built once for both front ends: the HTML report draws them with the inlined library,
+ * and the app's Insights draws the very same configurations with its bundled Chart.js.
+ */
+export function reportCharts(data: ReportData): ReportChart[] {
+  const labels = data.periods.map((p) => p.label);
+  const common = { animation: false as const, responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom' as const } } };
+  return [
+    {
+      id: 'chart-spoke',
+      title: 'How often it spoke, and was right',
+      ariaLabel: "Share of customer messages answered, and of answers the same as the analyst's, over time",
+      config: {
+        type: 'line',
+        data: {
+          labels,
+          datasets: [
+            { label: 'customer messages it answered (%)', data: data.periods.map((p) => pct(p.spoke, p.customerMessages)), borderColor: BLUE, backgroundColor: BLUE },
+            { label: 'answers the same as the analyst’s (%)', data: data.periods.map((p) => pct(p.sameAsAnalyst, p.compared)), borderColor: GREEN, backgroundColor: GREEN },
+          ],
+        },
+        options: { ...common, scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
+      },
+    },
+    {
+      id: 'chart-first-help',
+      title: 'Time to first help',
+      ariaLabel: 'Tickets by time from the first customer message to the first help',
+      config: {
+        type: 'bar',
+        data: {
+          labels: [...HELP_BINS],
+          datasets: [
+            { label: 'Vigil’s first answer', data: data.firstHelp.copilot, backgroundColor: BLUE },
+            { label: 'the analyst’s first reply', data: data.firstHelp.analyst, backgroundColor: GREY },
+          ],
+        },
+        options: { ...common, scales: { y: { beginAtZero: true, title: { display: true, text: 'tickets' } } } },
+      },
+    },
+    {
+      id: 'chart-knowledge',
+      title: 'Knowledge learned over time',
+      ariaLabel: 'Entries known and learned over time',
+      config: {
+        type: 'line',
+        data: {
+          labels,
+          datasets: [
+            { label: 'entries known', data: data.periods.map((p) => p.entries), borderColor: PURPLE, backgroundColor: PURPLE, yAxisID: 'y' },
+            // A bar series on a line chart: Chart.js's mixed chart (the dataset's own type).
+            { label: 'entries learned in the period', data: data.periods.map((p) => p.learned), type: 'bar', backgroundColor: LILAC, yAxisID: 'y' } as never,
+          ],
+        },
+        options: { ...common, scales: { y: { beginAtZero: true } } },
+      },
+    },
+    {
+      id: 'chart-review',
+      title: 'What the delayed review decided',
+      ariaLabel: 'Review verdicts over time',
+      config: {
+        type: 'bar',
+        data: {
+          labels,
+          datasets: [
+            { label: 'kept', data: data.periods.map((p) => p.reviewed.kept), backgroundColor: GREEN },
+            { label: 'modified', data: data.periods.map((p) => p.reviewed.modified), backgroundColor: AMBER },
+            { label: 'retired', data: data.periods.map((p) => p.reviewed.retired), backgroundColor: RED },
+          ],
+        },
+        options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+      },
+    },
+  ];
+}
+
+/** Draws every chart of `report-charts` with the inlined library; the count lands on the body for tests. */
+const DRAW = `
+const charts = JSON.parse(document.getElementById('report-charts').textContent);
+for (const chart of charts) new Chart(document.getElementById(chart.id), chart.config);
+document.body.dataset.charts = String(Object.keys(Chart.instances).length);
+`;
+
+/** The report as one HTML document, with `chartJs` (the library's browser build) inlined. */
+export function renderReport(data: ReportData, chartJs: string): string {
+  const t = data.totals;
+  const charts = reportCharts(data);
+  const tiles = reportTiles(data);
   const verdictRows = data.verdicts
     .slice(0, 100)
     .map((v) => `<tr><td>${escapeHtml(v.ticketId)}</td><td>${escapeHtml(v.entryId)}</td><td>${escapeHtml(v.action)}</td><td>${escapeHtml(v.judge)}</td><td>${escapeHtml(v.reason)}</td></tr>`)
@@ -237,16 +319,14 @@ table { border-collapse: collapse; width: 100%; margin-top: 8px; } td, th { bord
 <body>
 <h1>${escapeHtml(data.title)}</h1>
 <p class="lead">Replayed on ${escapeHtml(data.ticketsFile)}: ${t.tickets} tickets delivered message by message on their own time, through the same engine as the app. “Same answer” compares each shown answer with the analyst’s recorded reply to the same message.</p>
-<section class="tiles">${tiles.map(([k, v, d]) => `<div class="tile"><span>${escapeHtml(k)}</span><b>${escapeHtml(v)}</b><small>${escapeHtml(d)}</small></div>`).join('')}</section>
+<section class="tiles">${tiles.map((x) => `<div class="tile"><span>${escapeHtml(x.label)}</span><b>${escapeHtml(x.value)}</b><small>${escapeHtml(x.detail)}</small></div>`).join('')}</section>
 <section class="charts">
-<figure><h2>How often it spoke, and was right</h2><div><canvas id="chart-spoke" role="img" aria-label="Share of customer messages answered, and of answers the same as the analyst's, over time"></canvas></div></figure>
-<figure><h2>Time to first help</h2><div><canvas id="chart-first-help" role="img" aria-label="Tickets by time from the first customer message to the first help"></canvas></div></figure>
-<figure><h2>Knowledge learned over time</h2><div><canvas id="chart-knowledge" role="img" aria-label="Entries known and learned over time"></canvas></div></figure>
-<figure><h2>What the delayed review decided</h2><div><canvas id="chart-review" role="img" aria-label="Review verdicts over time"></canvas></div></figure>
+${charts.map((c) => `<figure><h2>${escapeHtml(c.title)}</h2><div><canvas id="${c.id}" role="img" aria-label="${escapeHtml(c.ariaLabel)}"></canvas></div></figure>`).join('\n')}
 </section>
 <h2 style="margin-top:20px">Entries the review changed</h2>
 ${verdictRows ? `<table><thead><tr><th>ticket</th><th>entry</th><th>decision</th><th>judge</th><th>why</th></tr></thead><tbody>${verdictRows}</tbody></table>${data.verdicts.length > 100 ? `<p>… and ${data.verdicts.length - 100} more.</p>` : ''}` : '<p>None: every entry it reviewed was kept.</p>'}
-<script type="application/json" id="report-data">${scriptJson({ ...data, helpBins: HELP_BINS })}</script>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script type="application/json" id="report-charts">${scriptJson(charts)}</script>
 <script>${chartJs}</script>
 <script>${DRAW}</script>
 </body>

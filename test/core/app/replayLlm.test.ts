@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runReplay } from '../../../core/cli/replay';
+import { runReplay } from '../../../core/app/replay';
 import { main } from '../../../core/cli/vigil';
 import { SuggestionSchema } from '../../../core/formats/schemas';
 import { startOllamaServer, type FakeOllama } from '../../support/ollamaServer';

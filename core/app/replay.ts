@@ -17,14 +17,18 @@ import type { Clock } from '../learn/delayedReview';
 import type { DelayedReviewResult } from '../learn/learning';
 import { analystAnswerIndex, sameAnswer } from './queueAnswers';
 import { JsonlWriter, readJsonl, type LineIssue } from '../formats/jsonl';
-import { isClosedStatus, TicketSchema } from '../formats/schemas';
+import { isClosedStatus, TicketSchema, type Ticket } from '../formats/schemas';
 import type { AssistDecision } from '../assist/assistant';
 import type { LlmStatus } from '../llm/llmMonitor';
-import { CopilotService, type CopilotOptions } from '../app/copilotService';
-import type { ImportReport } from '../app/serviceTypes';
+import { CopilotService, type CopilotOptions } from './copilotService';
+import type { ImportReport } from './serviceTypes';
 
 export interface ReplayOptions {
-  tickets: string;
+  /**
+   * The recorded queue: a JSON Lines file of tickets (formats.md §1), several files taken in order (a folder's), or
+   * tickets already read (the desk's, in the app).
+   */
+  tickets: string | readonly string[] | readonly Ticket[];
   knowledge?: readonly string[];
   /** `auto`: learned entries are approved as an analyst would; `off`: nothing is learned. */
   learn?: 'auto' | 'off';
@@ -48,6 +52,23 @@ export interface ReplayOptions {
   onTicket?: (done: number, suggestion: AssistDecision | null) => void;
   /** Called with every decision as it is made (the CLI's live view, benchmarks). */
   onDecision?: (suggestion: AssistDecision) => void;
+  /**
+   * Stops the replay between two messages (the app's Cancel): it rejects with the signal's reason, after closing the
+   * output and the engine and removing a temporary data folder, as a finished replay would.
+   */
+  signal?: AbortSignal;
+}
+
+/** The tickets of `source` in order; damaged lines go to `onIssue` with their file and line. */
+async function* ticketsOf(source: ReplayOptions['tickets'], onIssue: (issue: LineIssue) => void): AsyncGenerator<Ticket> {
+  if (typeof source === 'string') source = [source];
+  for (const item of source) {
+    if (typeof item !== 'string') {
+      yield item;
+      continue;
+    }
+    for await (const { value } of readJsonl(item, TicketSchema, onIssue)) yield value;
+  }
 }
 
 export interface ReplaySummary {
@@ -225,7 +246,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     for (const file of options.knowledge ?? []) summary.imports.push(await service.importEntries(file));
     let entries = (await service.status()).entries;
 
-    for await (const { value: ticket } of readJsonl(options.tickets, TicketSchema, (i) => summary.issues.push(i))) {
+    for await (const ticket of ticketsOf(options.tickets, (i) => summary.issues.push(i))) {
+      options.signal?.throwIfAborted();
       let last: AssistDecision | null = null;
       const record: ReplayTicketRecord = {
         ticketId: ticket.id,
@@ -244,6 +266,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       let awaiting: { decision: AssistDecision; afterMessageIndex: number } | null = null;
       // Deliver the conversation one message at a time, as a live queue would.
       for (let index = 0; index < ticket.messages.length; index++) {
+        options.signal?.throwIfAborted();
         const message = ticket.messages[index]!;
         const at = message.at ? Date.parse(message.at) : null;
         if (at !== null) now = Math.max(now ?? at, at);
@@ -348,6 +371,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     // The queue ends: every ticket still waiting is quiet for good, so its review runs now (again after each wait
     // for more conversation, until the review stops waiting).
     for (let round = 0; round <= MAX_REVIEW_WAITS && (round === 0 || (service.learning.scheduler.size > 0 || service.learning.scheduler.firstQuestionsDue(0).length > 0)); round++) {
+      options.signal?.throwIfAborted();
       now = Math.max(now ?? start, start) + delayMinutes() * 60_000 + 1;
       await reviewDue(null);
     }

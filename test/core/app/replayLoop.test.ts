@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReplay, type ReplayOptions } from '../../../core/cli/replay';
+import { runReplay, type ReplayOptions } from '../../../core/app/replay';
 
 /**
  * The whole loop on the queue's own time: a wrong answer in the knowledge is shown on ticket A, the analyst
