@@ -309,7 +309,7 @@ export class Assistant {
     gates.push(...immediate.gates.filter((g) => g.gate === 'scope'));
     try {
       if (scope.verdict === 'unsure') {
-        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket });
+        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket, uptoIndex: messageIndex });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
         if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
       }
@@ -328,7 +328,7 @@ export class Assistant {
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best, this.allowHosts), confidence: retrievalConfidence, citations };
 
-      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket });
+      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket, uptoIndex: messageIndex });
       this.llm?.reportSuccess();
       if (!verdict.answerable) {
         gates.push({ gate: 'answerability', verdict: 'stop', detail: `${verdict.reason}: ${verdict.detail}` });
