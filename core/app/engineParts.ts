@@ -126,7 +126,7 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
         audit: installAudit,
       }).then(() => undefined),
     );
-    shownLog = await ShownLog.open(options.dataDir);
+    shownLog = await ShownLog.open(options.dataDir, embedder);
     const egress = options.egress ?? new EgressPolicy({ offline: true });
     const client = options.llm
       ? new OllamaClient({

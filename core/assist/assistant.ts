@@ -266,8 +266,9 @@ export class Assistant {
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
     }
     gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
-    if (this.shown.gate.isRepeat(ticket.id, best.entry.id, text)) {
-      gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
+    const repeat = await this.shown.gate.repeatOf(ticket.id, best.entry.id, text);
+    if (repeat) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: repeat });
       return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
     }
     gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
@@ -343,8 +344,9 @@ export class Assistant {
       const confidence = Math.max(retrievalConfidence, SHOW_THRESHOLD);
       const top = verdict.citedIds[0] ?? null;
       const fields = { kind: verdict.kind, text: verdict.text, confidence, citations: answerCitations };
-      if (this.shown.gate.isRepeat(ticket.id, top, verdict.text, message.id)) {
-        gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
+      const repeat = await this.shown.gate.repeatOf(ticket.id, top, verdict.text, message.id);
+      if (repeat) {
+        gates.push({ gate: 'repeat', verdict: 'stop', detail: repeat });
         return decide({ shown: false, reason: 'duplicate', ...fields });
       }
       gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
