@@ -45,6 +45,8 @@ export class Desk implements EventSink {
   private readonly learnPolicy: LearnPolicy;
   private readonly redactBeforeStorage: boolean;
   private closing = false;
+  /** Shared links being fetched and proposed; `close` waits for them (they write to the engine's store). */
+  private readonly linkJobs = new Set<Promise<void>>();
 
   private constructor(
     private readonly engine: DeskEngine,
@@ -107,7 +109,10 @@ export class Desk implements EventSink {
     for (const one of [...alerts, ...(shown ? [shown] : [])]) this.emitSuggestion(ticket.id, one.id);
     this.emitTicketsChanged([ticket.id]);
     if (draft) void this.applyDraft(ticket, draft);
-    if (!isClosedStatus(ticket.status) && this.sharesNewLinks(ticket, before)) void this.learnLinks(ticket);
+    if (!isClosedStatus(ticket.status) && this.sharesNewLinks(ticket, before)) {
+      const job = this.learnLinks(ticket).finally(() => this.linkJobs.delete(job));
+      this.linkJobs.add(job);
+    }
     if (learned.length > 0) {
       const entries = await this.engine.getEntries(learned);
       this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
@@ -197,6 +202,7 @@ export class Desk implements EventSink {
     // A model's draft still in flight is dropped: the retrieval suggestion stays, nothing half-written.
     this.closing = true;
     this.listeners.clear();
+    await Promise.allSettled([...this.linkJobs]);
     await this.journal.close();
   }
 
