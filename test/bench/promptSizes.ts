@@ -9,7 +9,7 @@
  * customer turn; BANKING77 test queries (one message; the knowledge is BANKING77 training queries with their intent
  * as answer). The five entries judged are BM25's best for the customer's text so far.
  *
- *   npx tsx test/bench/promptSizes.ts [--limit N]
+ *   npm run bench:prompt-sizes -- [--limit N]
  */
 import { parseArgs } from 'node:util';
 import llama3Tokenizer from 'llama3-tokenizer-js';
