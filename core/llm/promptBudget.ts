@@ -6,10 +6,10 @@
  */
 
 /**
- * Characters per token of the estimate. Llama 3's tokenizer (128k vocabulary) reads English ticket and knowledge
- * text at about 4 characters per token, other Latin-script languages at 3–3.5, and hex nonces, ids and URLs at
- * less. 3 over-counts every prompt the pipeline builds on the benchmarks' tickets (BENCHMARKS.md, "LLM prompt
- * sizes": real Llama 3 counts against this estimate), so a prompt estimated within budget is within it.
+ * Characters per token of the estimate. Llama 3's tokenizer reads the pipeline's English prompts at 3.56 to 4.5
+ * characters per token (median 3.9–4.5; BENCHMARKS.md, "LLM prompt sizes", `npm run bench:prompt-sizes`); other
+ * languages take more tokens per character. 3 over-counted every one of those 3,585 prompts, so a prompt estimated
+ * within budget is within it, with room for text that tokenizes worse than English.
  */
 export const CHARS_PER_TOKEN = 3;
 
