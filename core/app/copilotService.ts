@@ -22,11 +22,13 @@ import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { DelayedReviewResult, Learning, LearnResult } from '../learn/learning';
+import { linkArticleCandidates, type LinkOutcome } from '../learn/sharedLinks';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { CallOptions } from '../llm/languageModel';
 import { log } from '../privacy/redactingLogger';
 import { LlmAdmin } from '../llm/llmAdmin';
 import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
+import type { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import type { RuleCentre } from '../rules/ruleCentre';
 import { deliverAlert, type AlertSinks, type DeliveryOutcome } from '../rules/alertDelivery';
@@ -66,6 +68,7 @@ export class CopilotService {
   private readonly ownedEmbedder: Embedder | null;
   private readonly allowLinkHosts: readonly string[];
   private readonly redactBeforeStorage: boolean;
+  private readonly egress: EgressPolicy;
   /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
   readonly audit: AuditLog;
   /** Feedback, the review queue, the delayed review and curation (core/learn/learning.ts). */
@@ -93,6 +96,7 @@ export class CopilotService {
     this.rules = parts.rules;
     this.ownedEmbedder = parts.ownedEmbedder;
     this.redactBeforeStorage = parts.redactBeforeStorage;
+    this.egress = parts.egress;
     this.allowLinkHosts = options.allowLinkHosts ?? [];
     this.packs = new PackAdmin(parts.library, () => store.entries());
     this.llm = new LlmAdmin(parts.llmClient, monitor);
@@ -261,6 +265,31 @@ export class CopilotService {
       this.learning.noteActivity(stored);
       if (decision.afterMessageId) this.learning.noteUnanswered(stored, decision.afterMessageId);
     }
+  }
+
+  /**
+   * Links to documentation the analyst shared on `ticket` become article candidates in the review queue (source: the
+   * ticket, and the URL), fetched through the engine's egress policy from the team's documentation hosts
+   * (`allowLinkHosts`) only; any other link is not fetched, and its outcome says why (core/learn/sharedLinks.ts).
+   */
+  async learnSharedLinks(ticket: Ticket): Promise<LinkOutcome[]> {
+    const at = this.learning.clock();
+    const outcomes = await linkArticleCandidates(this.storable(ticket), {
+      allowHosts: this.allowLinkHosts,
+      fetch: this.egress.fetch,
+      now: at,
+      known: async (id) => (await this.store.get(id)) !== null,
+    });
+    const proposed: string[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'candidate') continue;
+      // History first, as every change in core/learn: a crash after it leaves a version that can be restored.
+      await this.learning.history.record('created', outcome.entry, 'links:shared', { at: at.toISOString(), note: `article from ${outcome.url}, shared by the analyst on ${ticket.id}` });
+      await this.store.upsert([outcome.entry]);
+      proposed.push(outcome.entry.id);
+    }
+    if (proposed.length) this.learning.announce(proposed);
+    return outcomes;
   }
 
   /** The ticket as the engine may write it to the data folder: redacted when the team asked for it (docs/privacy.md). */

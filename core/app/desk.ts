@@ -19,6 +19,7 @@ import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, type Suggestion, type Ticket } from '../formats/schemas';
 import { peopleNamesIn } from '../text/peopleNames';
+import { sharedLinks } from '../learn/sharedLinks';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage } from '../privacy/storageRedaction';
 import { RecordSchema, storableRecord, type JournalRecord, type ShownRecord } from './deskJournal';
@@ -44,6 +45,8 @@ export class Desk implements EventSink {
   private readonly learnPolicy: LearnPolicy;
   private readonly redactBeforeStorage: boolean;
   private closing = false;
+  /** Shared links being fetched and proposed; `close` waits for them (they write to the engine's store). */
+  private readonly linkJobs = new Set<Promise<void>>();
 
   private constructor(
     private readonly engine: DeskEngine,
@@ -106,9 +109,30 @@ export class Desk implements EventSink {
     for (const one of [...alerts, ...(shown ? [shown] : [])]) this.emitSuggestion(ticket.id, one.id);
     this.emitTicketsChanged([ticket.id]);
     if (draft) void this.applyDraft(ticket, draft);
+    if (!isClosedStatus(ticket.status) && this.sharesNewLinks(ticket, before)) {
+      const job = this.learnLinks(ticket).finally(() => this.linkJobs.delete(job));
+      this.linkJobs.add(job);
+    }
     if (learned.length > 0) {
       const entries = await this.engine.getEntries(learned);
       this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
+    }
+  }
+
+  /** Whether the analyst shared a link on `ticket` that the previous copy (`before`) did not have. */
+  private sharesNewLinks(ticket: Ticket, before: Ticket | undefined): boolean {
+    const earlier = new Set((before ? sharedLinks(before) : []).map((l) => l.url));
+    return sharedLinks(ticket).some((l) => !earlier.has(l.url));
+  }
+
+  /** Article candidates from the shared links, in the background: the desk never waits for a documentation server. */
+  private async learnLinks(ticket: Ticket): Promise<void> {
+    try {
+      const outcomes = (await this.engine.learnSharedLinks?.(ticket)) ?? [];
+      const proposed = outcomes.flatMap((o) => (o.status === 'candidate' ? [o.entry.id] : []));
+      if (proposed.length > 0) this.emit({ type: 'knowledge-changed', entryIds: proposed, entryKinds: proposed.map(() => 'article' as const) });
+    } catch (error) {
+      log.warn(`Vigil could not learn from the links shared on ${ticket.id}: ${String(error)}`, { names: this.namesOf(ticket) });
     }
   }
 
@@ -178,6 +202,7 @@ export class Desk implements EventSink {
     // A model's draft still in flight is dropped: the retrieval suggestion stays, nothing half-written.
     this.closing = true;
     this.listeners.clear();
+    await Promise.allSettled([...this.linkJobs]);
     await this.journal.close();
   }
 

@@ -1,6 +1,7 @@
 /**
  * What the desk (desk.ts) is given: the part of the engine it drives, and its options.
  */
+import type { LinkOutcome } from '../learn/sharedLinks';
 import type { Suggestion, Ticket } from '../formats/schemas';
 import type { StoredEntry } from '../knowledge/storedEntry';
 import type { LearnPolicy } from '../learn/ticketLearner';
@@ -46,6 +47,11 @@ export interface DeskEngine {
    * itself, but only the desk knows which reminders are new.
    */
   auditShown(decisions: readonly Suggestion[]): Promise<void>;
+  /**
+   * Turns the documentation links the analyst shared on a ticket into article candidates (core/learn/sharedLinks.ts);
+   * absent in engines that do not learn from links.
+   */
+  learnSharedLinks?(ticket: Ticket): Promise<LinkOutcome[]>;
 }
 
 export interface DeskOptions {

@@ -90,6 +90,8 @@ export interface EngineParts {
   /** The embedder opened here (from the folder's settings), released on close; null when the caller gave one. */
   ownedEmbedder: Embedder | null;
   redactBeforeStorage: boolean;
+  /** The policy every outbound connection of the engine goes through (the Ollama client's, shared links'). */
+  egress: EgressPolicy;
 }
 
 /** Opens the engine's parts on `options.dataDir`; with `llm`, checks the model once before returning. */
@@ -126,7 +128,7 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
         audit: installAudit,
       }).then(() => undefined),
     );
-    shownLog = await ShownLog.open(options.dataDir);
+    shownLog = await ShownLog.open(options.dataDir, embedder);
     const egress = options.egress ?? new EgressPolicy({ offline: true });
     const client = options.llm
       ? new OllamaClient({
@@ -164,7 +166,7 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
       }));
     alerts.setRules(enabled);
     const learning = await Learning.open(options, store, audit);
-    return { store, library, audit, shownLog, alerts, rules, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage };
+    return { store, library, audit, shownLog, alerts, rules, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage, egress };
   } catch (err) {
     try {
       await Promise.allSettled([shownLog?.close(), library?.close(), audit?.close()]);

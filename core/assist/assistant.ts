@@ -266,8 +266,9 @@ export class Assistant {
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
     }
     gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
-    if (this.shown.gate.isRepeat(ticket.id, best.entry.id, text)) {
-      gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
+    const repeat = await this.shown.gate.repeatOf(ticket.id, best.entry.id, text);
+    if (repeat) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: repeat });
       return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
     }
     gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
@@ -309,7 +310,7 @@ export class Assistant {
     gates.push(...immediate.gates.filter((g) => g.gate === 'scope'));
     try {
       if (scope.verdict === 'unsure') {
-        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket });
+        const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket, uptoIndex: messageIndex });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
         if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
       }
@@ -328,7 +329,7 @@ export class Assistant {
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best, this.allowHosts), confidence: retrievalConfidence, citations };
 
-      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket });
+      const verdict = await judgeAnswerability(model, { query: rewrite.query || ruleQuery, latestMessage: cleaned }, hits, { allowHosts: this.allowHosts, signal: this.closing.signal, ticket, uptoIndex: messageIndex });
       this.llm?.reportSuccess();
       if (!verdict.answerable) {
         gates.push({ gate: 'answerability', verdict: 'stop', detail: `${verdict.reason}: ${verdict.detail}` });
@@ -343,8 +344,9 @@ export class Assistant {
       const confidence = Math.max(retrievalConfidence, SHOW_THRESHOLD);
       const top = verdict.citedIds[0] ?? null;
       const fields = { kind: verdict.kind, text: verdict.text, confidence, citations: answerCitations };
-      if (this.shown.gate.isRepeat(ticket.id, top, verdict.text, message.id)) {
-        gates.push({ gate: 'repeat', verdict: 'stop', detail: `already shown on ${ticket.id}` });
+      const repeat = await this.shown.gate.repeatOf(ticket.id, top, verdict.text, message.id);
+      if (repeat) {
+        gates.push({ gate: 'repeat', verdict: 'stop', detail: repeat });
         return decide({ shown: false, reason: 'duplicate', ...fields });
       }
       gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });

@@ -7,6 +7,7 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import type { Embedder } from '../embed/embedder';
 import { writeFileAtomic } from '../formats/durableFile';
 import type { LineIssue } from '../formats/lineIssue';
 import { RepeatGate } from './repeatGate';
@@ -34,8 +35,11 @@ export class ShownLog {
     readonly issues: LineIssue[],
   ) {}
 
-  /** Opens (or creates) the log in `dataDir` and loads what was shown on tickets still open. */
-  static async open(dataDir: string): Promise<ShownLog> {
+  /**
+   * Opens (or creates) the log in `dataDir` and loads what was shown on tickets still open. With `embedder` (the
+   * engine's), the gate also suppresses a suggestion that means what an earlier one said (repeatGate.ts).
+   */
+  static async open(dataDir: string, embedder: Embedder | null = null): Promise<ShownLog> {
     const file = join(dataDir, 'assist', 'shown.jsonl');
     await mkdir(dirname(file), { recursive: true });
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -77,7 +81,7 @@ export class ShownLog {
     if (rewrite) {
       await writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
-    const gate = new RepeatGate();
+    const gate = new RepeatGate(embedder);
     for (const r of kept) gate.remember(r.ticketId, r.topEntryId, r.text, r.afterMessageId);
     const log = new ShownLog(file, await open(file, 'a'), gate, issues);
     // A torn tail that was kept (the file also has unreadable lines, so it is not rewritten) must not swallow the next record.

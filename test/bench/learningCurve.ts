@@ -23,6 +23,10 @@
  * With `--dialogues`, the multi-turn curve on DSTC11 conversations instead (dialogueCurve.ts):
  *
  *   npm run bench:learning-curve -- --dialogues [--limit N] [--json FILE]
+ *
+ * With `--dialogue-loop`, the review loop on and off on DSTC11 multi-turn tickets (dialogueLoop.ts):
+ *
+ *   npm run bench:learning-curve -- --dialogue-loop [--limit N] [--json FILE]
  */
 import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -41,6 +45,7 @@ import { quantile } from '../../core/app/replay';
 import { loadBanking77, seededShuffle, type LabelledQuery } from './banking77Data';
 import { benchmarkDialogueCurve, formatDialogueCurve } from './dialogueCurve';
 import { retrievalMetrics } from './retrievalMetrics';
+import { benchmarkDialogueLoop, describeDialogueLoop } from './dialogueLoop';
 import { benchmarkReviewLoop, describeReviewLoop } from './reviewLoop';
 
 export const CHECKPOINTS = [0, 25, 50, 100, 200] as const;
@@ -297,8 +302,16 @@ async function main(): Promise<void> {
       limit: { type: 'string' },
       'loop-per-intent': { type: 'string', default: '20' },
       'loop-only': { type: 'boolean', default: false },
+      'dialogue-loop': { type: 'boolean', default: false },
     },
   });
+  if (values['dialogue-loop']) {
+    const result = await benchmarkDialogueLoop({ limit: Number(values.limit ?? 400), onProgress: (line) => console.error(line) });
+    console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+    for (const line of describeDialogueLoop(result)) console.log(line);
+    if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
   if (values.dialogues) {
     const result = await benchmarkDialogueCurve({
       ...(values.limit ? { limit: Number(values.limit) } : {}),

@@ -17,19 +17,19 @@ describe('scope gate certainty (what goes to the LLM)', () => {
 });
 
 describe('repeat gate', () => {
-  it('suppresses the same entry or a near-identical text on the same ticket only', () => {
+  it('suppresses the same entry or a near-identical text on the same ticket only', async () => {
     const gate = new RepeatGate();
     gate.remember('T-1', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.');
-    expect(gate.isRepeat('T-1', 'kb-mtu', 'something else entirely')).toBe(true);
-    expect(gate.isRepeat('T-1', 'kb-other', 'Lower the tunnel MTU to 1380 in the client settings')).toBe(true);
-    expect(gate.isRepeat('T-1', 'kb-pin', 'Unblock the PIN at any ATM.')).toBe(false);
-    expect(gate.isRepeat('T-2', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.')).toBe(false);
+    expect(await gate.repeatOf('T-1', 'kb-mtu', 'something else entirely')).not.toBeNull();
+    expect(await gate.repeatOf('T-1', 'kb-other', 'Lower the tunnel MTU to 1380 in the client settings')).not.toBeNull();
+    expect(await gate.repeatOf('T-1', 'kb-pin', 'Unblock the PIN at any ATM.')).toBeNull();
+    expect(await gate.repeatOf('T-2', 'kb-mtu', 'Lower the tunnel MTU to 1380 in the client settings.')).toBeNull();
     // An LLM draft refining the suggestion shown after the same message is not a repeat of it.
     gate.remember('T-3', 'kb-mtu', 'Lower the MTU.', 'msg-1');
-    expect(gate.isRepeat('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-1')).toBe(false);
-    expect(gate.isRepeat('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-2')).toBe(true);
+    expect(await gate.repeatOf('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-1')).toBeNull();
+    expect(await gate.repeatOf('T-3', 'kb-mtu', 'Lower the tunnel MTU to 1380 [kb-mtu].', 'msg-2')).not.toBeNull();
     gate.forget('T-1');
-    expect(gate.isRepeat('T-1', 'kb-mtu', 'x')).toBe(false);
+    expect(await gate.repeatOf('T-1', 'kb-mtu', 'x')).toBeNull();
   });
 });
 

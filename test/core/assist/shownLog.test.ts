@@ -18,8 +18,8 @@ describe('the repeat gate\'s memory on disk', () => {
 
     const reopened = await ShownLog.open(dir);
     expect(reopened.issues).toEqual([]);
-    expect(reopened.gate.isRepeat('T-1', 'kb-mtu', 'x')).toBe(true);
-    expect(reopened.gate.isRepeat('T-2', 'kb-pin', 'x')).toBe(false);
+    expect(await reopened.gate.repeatOf('T-1', 'kb-mtu', 'x')).not.toBeNull();
+    expect(await reopened.gate.repeatOf('T-2', 'kb-pin', 'x')).toBeNull();
     await reopened.record(record('T-4', '1', 'kb-x', 'Restart the router'));
     await reopened.close();
     const lines = (await readFile(log.file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { ticketId: string });
@@ -36,7 +36,7 @@ describe('the repeat gate\'s memory on disk', () => {
       { file, line: 2, field: '(line)', message: 'not valid JSON' },
       { file, line: 3, field: 'afterMessageId', message: expect.any(String) },
     ]);
-    expect(log.gate.isRepeat('T-1', 'kb-a', 'x')).toBe(true);
+    expect(await log.gate.repeatOf('T-1', 'kb-a', 'x')).not.toBeNull();
     await log.record(record('T-5', '1', 'kb-b', 'b'));
     await log.close();
     const text = await readFile(file, 'utf8');
