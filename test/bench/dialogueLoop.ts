@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runReplay, type ReplaySummary } from '../../core/cli/replay';
+import { runReplay, type ReplaySummary } from '../../core/app/replay';
 import type { AssistDecision } from '../../core/assist/assistant';
 import type { Entry, Ticket } from '../../core/formats/schemas';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
