@@ -10,7 +10,8 @@
  * - `knowledge`: knowledge search and the Knowledge screen's browsing and edits (core/knowledge);
  * - `packs`: Settings → Packs (core/packs); `llm`: Settings → Models' local LLM (core/llm);
  * - `privacy`: Settings → Privacy and the audit view (core/privacy);
- * - `service`: the engine itself (status, import, the LLM mode).
+ * - `service`: the engine itself (status, import, the LLM mode);
+ * - `team`: the link to the team store when the data folder is in one (core/team/teamLink.ts), else null.
  *
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
  */
@@ -28,6 +29,10 @@ import { EgressPolicy } from '../net/egress';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
+import type { SecretStore } from '../secrets/secretStore';
+import { FileSecretStore } from '../secrets/fileSecretStore';
+import { readTeamConfig, teamEndpoint } from '../team/teamConfig';
+import { TEAM_SYNC_EVERY_MS, TeamLink } from '../team/teamLink';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import { computeInsights, type Insights } from './insights';
@@ -58,6 +63,12 @@ export interface WorkspaceOptions {
    * The audit log writes to it and the audit view verifies against it (core/privacy/auditLog.ts).
    */
   auditKeyring?: AuditKeyring;
+  /**
+   * The team store (docs/team.md), used when the data folder has a team.json: where its keys are (the OS keychain
+   * in the app; the data folder's secret file by default), the process's egress policy, which is made to allow
+   * exactly the store's endpoint host, and how often to sync (default TEAM_SYNC_EVERY_MS; 0: only on request).
+   */
+  team?: { secrets?: SecretStore; egress?: Pick<EgressPolicy, 'check' | 'allow'>; syncEveryMs?: number };
 }
 
 export class Workspace {
@@ -71,6 +82,8 @@ export class Workspace {
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
+  /** The link to the team store, or null for a personal data folder. */
+  team: TeamLink | null = null;
 
   private constructor(
     /** The engine: status, import, the LLM mode, and the pipeline the desk drives. */
@@ -134,6 +147,7 @@ export class Workspace {
       });
       const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
+      workspace.team = await openTeamLink(options, service, desk);
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -177,6 +191,8 @@ export class Workspace {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
     this.reviewTimer = null;
     await this.reviewing;
+    // The team link first: its round writes into the store and the history the engine is about to close.
+    await this.team?.close();
     await this.replies.close();
     try {
       await this.connectors.stopWatching();
@@ -189,4 +205,33 @@ export class Workspace {
       }
     }
   }
+}
+
+/**
+ * The team store link for a data folder with a team.json, started in the background; null for a personal folder.
+ * A damaged team.json leaves the desk working alone (the warning says why), since decisions never wait on the team.
+ */
+async function openTeamLink(options: WorkspaceOptions, service: CopilotService, desk: Desk): Promise<TeamLink | null> {
+  const config = await readTeamConfig(options.dataDir).catch((error: unknown) => {
+    options.onWarning?.(`${(error as Error).message} Vigil works without the team store until it is fixed.`);
+    return null;
+  });
+  if (config === null) return null;
+  const egress = options.team?.egress;
+  const endpoint = teamEndpoint(config);
+  // Exactly the store's endpoint host; offline mode still refuses it (the link's gate asks the policy every round).
+  if (endpoint !== null) egress?.allow(endpoint.host);
+  const team = await TeamLink.open({
+    dataDir: options.dataDir,
+    config,
+    secrets: options.team?.secrets ?? new FileSecretStore(options.dataDir),
+    store: service.teamCache(),
+    history: service.learning.history,
+    feedback: service.learning.feedback,
+    announce: (entryIds) => desk.announceKnowledgeChange(entryIds),
+    ...(egress ? { egress } : {}),
+  });
+  const every = options.team?.syncEveryMs ?? TEAM_SYNC_EVERY_MS;
+  if (every > 0) team.start(every);
+  return team;
 }

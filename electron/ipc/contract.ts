@@ -32,6 +32,8 @@ import type {
   UseModelReport,
 } from '../../core/app/settingsTypes';
 import type { UiPreferences } from '../main/uiPreferences';
+import type { LeaveTeamResult } from '../main/teamHandlers';
+import type { TeamLinkStatus } from '../../core/team/teamLink';
 import type {
   ConnectorEditView,
   ConnectorKindForm,
@@ -290,6 +292,17 @@ export const IPC_METHOD_TABLE = Object.freeze({
   chooseDataFolder: answers<DataFolderSwitchResult | null>(),
   /** Goes back to the default data folder (restarting Vigil on it). */
   useDefaultDataFolder: answers<DataFolderSwitchResult>(),
+  /** Settings → Team and the top bar: the team store and its state (in sync, behind by N, offline since T); null: personal folder. */
+  teamOverview: answers<TeamLinkStatus | null>(),
+  /** Syncs with the team store now; answers the new state. */
+  syncTeam: answers<TeamLinkStatus | null>(),
+  /**
+   * Creates (`init`) or joins a team store: checks the endpoint against the egress policy and that the store answers
+   * with the keys given (then kept in the keychain), saves team.json and restarts the workspace linked to it.
+   */
+  joinTeam: answers<TeamLinkStatus | null>(),
+  /** Leaves the team store (refused while own writes are unsent, unless forced); the local knowledge stays. */
+  leaveTeam: answers<LeaveTeamResult>(),
 });
 
 /** The method table's type. */
@@ -329,5 +342,7 @@ export const IPC_CHANNELS = Object.freeze(Object.fromEntries(IPC_METHODS.map((m)
 
 /** Request of `searchKnowledge` (the renderer's search box builds it). */
 export type SearchKnowledgeRequest = IpcRequest<'searchKnowledge'>;
+/** Request of `joinTeam` (Settings → Team's form). */
+export type JoinTeamRequest = IpcRequest<'joinTeam'>;
 /** Request of `sendReply`. A public reply must say the analyst confirmed it (`confirmed: true`). */
 export type SendReplyRequest = IpcRequest<'sendReply'>;

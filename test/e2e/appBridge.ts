@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { EgressPolicy } from '../../core/net/egress';
-import { MemorySecretStore } from '../../core/secrets/secretStore';
+import { MemorySecretStore, type SecretStore } from '../../core/secrets/secretStore';
 import { createConnectorHandlers, type ConnectorDependencies } from '../../electron/main/connectorHandlers';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { PreferencesStore } from '../../electron/main/preferencesStore';
@@ -15,6 +15,7 @@ import { createPrivacyHandlers, type ExportPathPicker } from '../../electron/mai
 import type { ServiceHost } from '../../electron/main/serviceHost';
 import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { createDataFolderHandlers } from '../../electron/main/dataFolderHandlers';
+import { createTeamHandlers } from '../../electron/main/teamHandlers';
 import { bridgeShimScript, type BridgeHandlers } from './bridgeHost';
 
 /** Where the browser tests write their screenshots (`npm run screenshots` points it at docs/screenshots). */
@@ -47,6 +48,8 @@ export interface AppHandlerOptions {
   /** Settings → Team data folder: what its dialog answers, and what a restart does (nothing unless given). */
   pickDataFolder?: Pick<string>;
   restartApp?: () => void;
+  /** Settings → Team's keychain; an empty in-memory store unless given. */
+  teamSecrets?: SecretStore;
 }
 
 const cancelled = async (): Promise<null> => null;
@@ -73,6 +76,8 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
       pickFolder: options.pickDataFolder ?? cancelled,
       restartApp: options.restartApp ?? (() => undefined),
     }),
+    // Settings → Team, as in the app: keys in a secret store (in memory here), the endpoint on the test's policy.
+    ...createTeamHandlers(host, { dataDir: options.dataDir, secrets: options.teamSecrets ?? new MemorySecretStore(), egress: options.egress ?? new EgressPolicy() }),
   };
 }
 

@@ -24,7 +24,7 @@ import type {
   AuditRecordView,
 } from '../../renderer/src/api/contractTypes';
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
-import type { DataFolderChoiceView } from '../../renderer/src/api/contractTypes';
+import type { DataFolderChoiceView, TeamLinkStatus } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -526,6 +526,11 @@ export function fakeVigilApi() {
       restarting: false,
       message: `${sampleDataFolder.defaultDir} is already the team’s data folder.`,
     })),
+    // A personal data folder unless a test scripts a team store.
+    teamOverview: vi.fn<VigilBridge['teamOverview']>(async () => null),
+    syncTeam: vi.fn<VigilBridge['syncTeam']>(async () => null),
+    joinTeam: vi.fn<VigilBridge['joinTeam']>(async (request) => ({ ...sampleTeam, uri: request.uri, analyst: request.analyst })),
+    leaveTeam: vi.fn<VigilBridge['leaveTeam']>(async () => ({ left: sampleTeam.uri, unsent: 0 })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -536,6 +541,19 @@ export function fakeVigilApi() {
     },
   } satisfies VigilBridge & { push(event: DeskEvent): void };
 }
+
+/** Settings → Team: a team store on object storage, in sync. */
+export const sampleTeam: TeamLinkStatus = {
+  uri: 's3://support-team/emea',
+  analyst: 'Ana Diaz',
+  endpoint: 's3.example.internal:9000',
+  state: 'in-sync',
+  behindBy: 0,
+  pending: 0,
+  offlineSince: null,
+  lastSyncAt: '2026-11-22T10:00:00.000Z',
+  lastError: null,
+};
 
 /** Settings → Team data folder: the default folder in use. */
 export const sampleDataFolder: DataFolderChoiceView = {

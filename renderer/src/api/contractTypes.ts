@@ -68,3 +68,6 @@ export type {
   SnapshotView,
 } from '../../../core/privacy/privacyTypes';
 export type { DataFolderChoiceView, DataFolderSwitchResult } from '../../../electron/ipc/contract';
+export type { TeamLinkStatus } from '../../../core/team/teamLink';
+export type { LeaveTeamResult } from '../../../electron/main/teamHandlers';
+export type { JoinTeamRequest } from '../../../electron/ipc/contract';

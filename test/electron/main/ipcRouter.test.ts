@@ -71,6 +71,10 @@ function fakeHandlers() {
     dataFolderOverview: vi.fn(async () => ({}) as never),
     chooseDataFolder: vi.fn(async () => null),
     useDefaultDataFolder: vi.fn(async () => ({}) as never),
+    teamOverview: vi.fn(async () => null),
+    syncTeam: vi.fn(async () => null),
+    joinTeam: vi.fn(async () => null),
+    leaveTeam: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

@@ -11,6 +11,7 @@ import { ModelSettings } from './ModelSettings';
 import { NotificationSettings } from './NotificationSettings';
 import { PackSettings } from './PackSettings';
 import { PrivacySettings } from './PrivacySettings';
+import { TeamSettings } from './TeamSettings';
 import { AuditView } from '../AuditView';
 
 /** The sections, in page order, for the navigation beside them. */
@@ -23,6 +24,7 @@ const SECTIONS = [
   { id: 'privacy', title: 'Privacy' },
   { id: 'audit', title: 'Audit log' },
   { id: 'data', title: 'Team data folder' },
+  { id: 'team', title: 'Team store' },
 ] as const;
 
 /**
@@ -113,6 +115,9 @@ export function SettingsView() {
         )}
         <Section id="data" title="Team data folder">
           <DataFolderSettings />
+        </Section>
+        <Section id="team" title="Team store">
+          <TeamSettings />
         </Section>
       </div>
     </div>

@@ -14,10 +14,11 @@ import { createStatusSlice, type StatusSlice } from './slices/status/action';
 import { createKnowledgeSlice, type KnowledgeSlice } from './slices/knowledge/action';
 import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
 import { createDataFolderSlice, type DataFolderSlice } from './slices/dataFolder/action';
+import { createTeamSlice, type TeamSlice } from './slices/team/action';
 
 /** Everything the store holds. */
 export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice &
-  KnowledgeSlice & PrivacySlice & DataFolderSlice;
+  KnowledgeSlice & PrivacySlice & DataFolderSlice & TeamSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -41,5 +42,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createKnowledgeSlice(api)(...args),
     ...createPrivacySlice(api)(...args),
     ...createDataFolderSlice(api)(...args),
+    ...createTeamSlice(api)(...args),
   }));
 }

@@ -1,0 +1,225 @@
+/**
+ * The link between one open data folder and its team store: what the analyst's app changes goes to the team, and
+ * what the others changed comes into the local knowledge store, its history and its feedback statistics.
+ *
+ * - Out: every version the entry history records (a learned entry, a review decision, an edit, a retirement, a
+ *   restore, a delayed-review verdict) and every suggestion event an analyst caused become operations in the local
+ *   outbox before the change's call returns (`EntryHistory.onRecorded`, `FeedbackCenter.onRecorded`). Only what
+ *   was stored locally is sent, so redact-before-storage has already run on it.
+ * - In: a background round (TeamSync) reads the store's new fragments and applies the others' operations to the
+ *   local store (the copilot's cache: its int8 index and fresh tier), with each version in the entry's history.
+ *   An entry approved or rejected by one analyst is so for everyone: the review queue is the store's proposed
+ *   entries, and the decision is one more version.
+ * - Concurrent edits: each version carries the time of the version it changed (`basedOn`). When another analyst's
+ *   version was made without seeing the local one, both stay in the history; the later (by time, then analyst
+ *   name) is current on every machine, and the history notes say so.
+ *
+ * Nothing the copilot decides waits on this: rounds run on a timer, and a change costs one fsynced outbox line.
+ */
+import { z } from 'zod';
+import type { FeedbackCenter } from '../feedback/feedbackCenter';
+import type { SuggestionEvent } from '../feedback/suggestionEvents';
+import { errorMessage } from '../formats/errorMessage';
+import type { EntryHistory, HistoryAction, HistoryRecord } from '../knowledge/entryHistory';
+import { HistoryRecordSchema } from '../knowledge/entryHistory';
+import type { KnowledgeStore } from '../knowledge/knowledgeStore';
+import type { StoredEntry } from '../knowledge/storedEntry';
+import type { EgressPolicy } from '../net/egress';
+import { log } from '../privacy/redactingLogger';
+import type { SecretStore } from '../secrets/secretStore';
+import type { TeamOp } from './outbox';
+import { teamEndpoint, teamStorageOptions, type TeamConfig } from './teamConfig';
+import { TeamSync, type SyncRound, type TeamStatus } from './teamSync';
+
+/**
+ * How often the app syncs with the team store. Two seconds: a round that finds nothing new costs one manifest
+ * listing (about 5 ms on a shared folder, measured by `npm run bench:team`), and the time from one analyst's close
+ * to another's citation is at most one round of each.
+ */
+export const TEAM_SYNC_EVERY_MS = 2_000;
+
+/** An entry version as shared: the history record and the time of the version it changed (null: none). */
+const VersionPayloadSchema = z.object({ record: HistoryRecordSchema, basedOn: z.string().nullable() });
+const FeedbackPayloadSchema = z.object({ event: z.looseObject({ type: z.string(), entryIds: z.array(z.string()) }) });
+
+/** Engine events about suggestions that stay on this desk: they describe this analyst's screen, not the entry. */
+const LOCAL_EVENT_TYPES: ReadonlySet<string> = new Set(['shown', 'ignored']);
+
+/** Which kind of team operation a history action is. */
+function kindOf(action: HistoryAction): TeamOp['kind'] {
+  if (action === 'created' || action === 'merged') return 'entry';
+  if (action === 'approved' || action === 'rejected') return 'review';
+  return 'history';
+}
+
+/** The team store's state and settings, as Settings → Team and the top bar show them. */
+export interface TeamLinkStatus extends TeamStatus {
+  uri: string;
+  analyst: string;
+  /** The one network endpoint the store is reached at (host:port), or null for a shared folder. */
+  endpoint: string | null;
+}
+
+/** What a TeamLink works on: the open engine's parts, the team settings and where its keys are. */
+export interface TeamLinkParts {
+  dataDir: string;
+  config: TeamConfig;
+  /** Where the store's keys are: the OS keychain in the app, the data folder's secret file for `vigil`. */
+  secrets: SecretStore;
+  store: Pick<KnowledgeStore, 'get' | 'upsert'>;
+  history: EntryHistory;
+  feedback: FeedbackCenter;
+  /** Told which entries another analyst's operations changed (the app refreshes its windows). */
+  announce?: (entryIds: string[]) => void;
+  /** The process's egress policy: the store's endpoint must be allowed before the native client is opened. */
+  egress?: Pick<EgressPolicy, 'check'>;
+  now?: () => Date;
+}
+
+/** Orders two versions: later time first, then analyst name, so every machine picks the same current one. */
+function later(a: { at: string; by: string }, b: { at: string; by: string }): boolean {
+  return a.at === b.at ? a.by > b.by : a.at > b.at;
+}
+
+/** One analyst's open link to the team store. */
+export class TeamLink {
+  readonly sync: TeamSync;
+  private readonly applied = new Set<string>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  private constructor(private readonly parts: TeamLinkParts) {
+    const { config, secrets, egress } = parts;
+    const endpoint = teamEndpoint(config);
+    this.sync = new TeamSync({
+      dataDir: parts.dataDir,
+      uri: config.uri,
+      analyst: config.analyst,
+      storageOptions: () => teamStorageOptions(config, secrets),
+      gate: () => {
+        if (endpoint === null || egress === undefined) return null;
+        const decision = egress.check(endpoint.host);
+        return decision.allowed ? null : `the egress policy refuses the team store's endpoint ${endpoint.host}: ${decision.reason}`;
+      },
+      apply: (ops) => this.apply(ops),
+      ...(parts.now ? { now: parts.now } : {}),
+    });
+  }
+
+  /**
+   * Links the open engine to the team store: notes which operations were already applied (a crash after applying
+   * and before the cursor was saved replays a round), then shares every later change. Reaches no network.
+   */
+  static async open(parts: TeamLinkParts): Promise<TeamLink> {
+    const link = new TeamLink(parts);
+    for (const records of parts.history.all().values()) for (const record of records) if (record.team) link.applied.add(record.team.opId);
+    for await (const event of parts.feedback.events()) {
+      const team = (event as { team?: { opId?: unknown } }).team;
+      if (typeof team?.opId === 'string') link.applied.add(team.opId);
+    }
+    link.unsubscribe.push(parts.history.onRecorded((records) => link.shareVersions(records)));
+    link.unsubscribe.push(parts.feedback.onRecorded((event) => link.shareFeedback(event)));
+    return link;
+  }
+
+  /** Syncs in the background every `intervalMs`, starting now. */
+  start(intervalMs: number = TEAM_SYNC_EVERY_MS): void {
+    void this.sync.syncOnce();
+    this.sync.start(intervalMs);
+  }
+
+  /** One round now: send the outbox, apply what is new. */
+  syncOnce(): Promise<SyncRound> {
+    return this.sync.syncOnce();
+  }
+
+  /** In sync, behind by N or offline since T, with the store's URI and the analyst's name. */
+  async status(): Promise<TeamLinkStatus> {
+    const endpoint = teamEndpoint(this.parts.config);
+    return { ...(await this.sync.status()), uri: this.parts.config.uri, analyst: this.parts.config.analyst, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
+  }
+
+  /** Stops sharing and syncing (waits for the round running); the outbox keeps what was not sent. */
+  async close(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.sync.stop();
+  }
+
+  private async shareVersions(records: readonly HistoryRecord[]): Promise<void> {
+    const { analyst } = this.parts.config;
+    for (const record of records) {
+      // Baselines are the local copy before a first change (the receiver records its own); team versions came in.
+      if (record.action === 'baseline' || record.team) continue;
+      const previous = this.parts.history.versions(record.entryId).filter((r) => r.version < record.version).at(-1);
+      const entry: StoredEntry =
+        record.action === 'created' && record.entry.provenance['learnedBy'] === undefined
+          ? { ...record.entry, provenance: { ...record.entry.provenance, learnedBy: analyst } }
+          : record.entry;
+      await this.record(kindOf(record.action), { record: { ...record, entry }, basedOn: previous?.at ?? null }, record.entryId);
+    }
+  }
+
+  private async shareFeedback(event: SuggestionEvent): Promise<void> {
+    if (LOCAL_EVENT_TYPES.has(event.type) || 'team' in event) return;
+    await this.record('feedback', { event }, event.entryIds[0] ?? '?');
+  }
+
+  /** Writes to the outbox; a failure (a full disk) is logged, never undoes the local change it reports. */
+  private async record(kind: TeamOp['kind'], payload: unknown, about: string): Promise<void> {
+    try {
+      await this.sync.record(kind, payload);
+    } catch (err) {
+      log.warn(`team store: the change of ${about} could not be queued for the team (${errorMessage(err)}); it stays local`);
+    }
+  }
+
+  /** Applies the others' operations in the order read; idempotent by opId. */
+  private async apply(ops: readonly TeamOp[]): Promise<void> {
+    const changed = new Set<string>();
+    for (const op of ops) {
+      if (op.analyst === this.parts.config.analyst || this.applied.has(op.opId)) continue;
+      try {
+        const id = op.kind === 'feedback' ? await this.applyFeedback(op) : await this.applyVersion(op);
+        if (id !== null) changed.add(id);
+      } catch (err) {
+        // Another analyst's newer app may write a shape this one does not read: skipped, named by opId only.
+        log.warn(`team store: skipped operation ${op.opId} of ${op.analyst} (${errorMessage(err)})`);
+      }
+      this.applied.add(op.opId);
+    }
+    if (changed.size > 0) this.parts.announce?.([...changed]);
+  }
+
+  private async applyFeedback(op: TeamOp): Promise<string | null> {
+    const { event } = FeedbackPayloadSchema.parse(JSON.parse(op.payload));
+    await this.parts.feedback.recordFromTeam({ ...event, team: { opId: op.opId, analyst: op.analyst } });
+    return null;
+  }
+
+  private async applyVersion(op: TeamOp): Promise<string> {
+    const { history, store } = this.parts;
+    const payload = VersionPayloadSchema.parse(JSON.parse(op.payload));
+    const remote = payload.record as HistoryRecord;
+    const team = { opId: op.opId, analyst: op.analyst };
+    const id = remote.entryId;
+    const local = await store.get(id);
+    const last = history.versions(id).at(-1);
+    const mine = last ? { at: last.at, by: last.team?.analyst ?? this.parts.config.analyst } : null;
+    const theirs = { at: remote.at, by: op.analyst };
+    // Made without seeing the local current version: both stay in the history, the later one is current.
+    const concurrent = local !== null && last !== undefined && payload.basedOn !== last.at;
+    const base = `${remote.note ? `${remote.note}; ` : ''}from the team store (${op.analyst})`;
+    if (!concurrent || mine === null || later(theirs, mine)) {
+      const note = concurrent && mine ? `${base}; concurrent edit: ${op.analyst}'s version (${theirs.at}) is later than ${mine.by}'s (${mine.at}, version ${last?.version}, kept in this history) and is current` : base;
+      await history.record(remote.action, remote.entry, remote.actor, { at: remote.at, before: local, note, team });
+      await store.upsert([remote.entry]);
+      return id;
+    }
+    // Theirs is the earlier of two concurrent versions: kept in the history, then the current one again, so the
+    // last version is the current one (as the history view shows it) and both notes say what happened.
+    await history.recordAll([
+      { action: remote.action, entry: remote.entry, actor: remote.actor, at: remote.at, before: local, team, note: `${base}; concurrent edit: earlier than ${mine.by}'s version (${mine.at}), so kept in the history but not current` },
+      { action: 'reviewed', entry: local, actor: mine.by, at: mine.at, team, note: `stays current: later than ${op.analyst}'s concurrent edit (${theirs.at}), which is the version before this one` },
+    ]);
+    return id;
+  }
+}
