@@ -30,9 +30,7 @@ import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
 import type { SecretStore } from '../secrets/secretStore';
-import { FileSecretStore } from '../secrets/fileSecretStore';
-import { readTeamConfig, teamEndpoint } from '../team/teamConfig';
-import { TEAM_SYNC_EVERY_MS, TeamLink } from '../team/teamLink';
+import { openTeamLink, type TeamLink } from '../team/teamLink';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import { computeInsights, type Insights } from './insights';
@@ -147,7 +145,11 @@ export class Workspace {
       });
       const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
-      workspace.team = await openTeamLink(options, service, desk);
+      workspace.team = await openTeamLink(options.dataDir, service, {
+        ...options.team,
+        announce: (entryIds) => desk.announceKnowledgeChange(entryIds),
+        ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      });
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -205,33 +207,4 @@ export class Workspace {
       }
     }
   }
-}
-
-/**
- * The team store link for a data folder with a team.json, started in the background; null for a personal folder.
- * A damaged team.json leaves the desk working alone (the warning says why), since decisions never wait on the team.
- */
-async function openTeamLink(options: WorkspaceOptions, service: CopilotService, desk: Desk): Promise<TeamLink | null> {
-  const config = await readTeamConfig(options.dataDir).catch((error: unknown) => {
-    options.onWarning?.(`${(error as Error).message} Vigil works without the team store until it is fixed.`);
-    return null;
-  });
-  if (config === null) return null;
-  const egress = options.team?.egress;
-  const endpoint = teamEndpoint(config);
-  // Exactly the store's endpoint host; offline mode still refuses it (the link's gate asks the policy every round).
-  if (endpoint !== null) egress?.allow(endpoint.host);
-  const team = await TeamLink.open({
-    dataDir: options.dataDir,
-    config,
-    secrets: options.team?.secrets ?? new FileSecretStore(options.dataDir),
-    store: service.teamCache(),
-    history: service.learning.history,
-    feedback: service.learning.feedback,
-    announce: (entryIds) => desk.announceKnowledgeChange(entryIds),
-    ...(egress ? { egress } : {}),
-  });
-  const every = options.team?.syncEveryMs ?? TEAM_SYNC_EVERY_MS;
-  if (every > 0) team.start(every);
-  return team;
 }

@@ -27,8 +27,9 @@ import type { StoredEntry } from '../knowledge/storedEntry';
 import type { EgressPolicy } from '../net/egress';
 import { log } from '../privacy/redactingLogger';
 import type { SecretStore } from '../secrets/secretStore';
+import { FileSecretStore } from '../secrets/fileSecretStore';
 import type { TeamOp } from './outbox';
-import { teamEndpoint, teamStorageOptions, type TeamConfig } from './teamConfig';
+import { readTeamConfig, teamEndpoint, teamStorageOptions, type TeamConfig } from './teamConfig';
 import { TeamSync, type SyncRound, type TeamStatus } from './teamSync';
 
 /**
@@ -222,4 +223,57 @@ export class TeamLink {
     ]);
     return id;
   }
+}
+
+/** The engine's parts a team link works on (CopilotService has them). */
+export interface TeamEngine {
+  teamCache(): KnowledgeStore;
+  learning: { history: EntryHistory; feedback: FeedbackCenter };
+}
+
+/** How the app and `vigil watch` link an engine to its team store. */
+export interface TeamLinkOptions {
+  /** Where the store's keys are: the OS keychain in the app; the data folder's secret file by default (`vigil`). */
+  secrets?: SecretStore;
+  /** The process's egress policy: made to allow exactly the endpoint's host, and asked before every round. */
+  egress?: Pick<EgressPolicy, 'check' | 'allow'>;
+  /** How often to sync in the background; default TEAM_SYNC_EVERY_MS; 0: only on request (syncOnce). */
+  syncEveryMs?: number;
+  announce?: (entryIds: string[]) => void;
+  /** Hears why the folder's team settings could not be used (the engine then works alone). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * The team store link for a data folder with a team.json, started in the background; null for a personal folder.
+ * A damaged team.json leaves the engine working alone (the warning says why), since decisions never wait on the
+ * team. Used by the app's workspace (core/app/workspace.ts) and `vigil watch`.
+ */
+export async function openTeamLink(dataDir: string, engine: TeamEngine, options: TeamLinkOptions = {}): Promise<TeamLink | null> {
+  let config: TeamConfig | null;
+  let endpoint: { host: string } | null;
+  try {
+    config = await readTeamConfig(dataDir);
+    endpoint = config ? teamEndpoint(config) : null;
+  } catch (error) {
+    options.onWarning?.(`${errorMessage(error)} Vigil works without the team store until it is fixed.`);
+    return null;
+  }
+  if (config === null) return null;
+  const { egress } = options;
+  // Exactly the store's endpoint host; offline mode still refuses it (the link's gate asks the policy every round).
+  if (endpoint !== null) egress?.allow(endpoint.host);
+  const link = await TeamLink.open({
+    dataDir,
+    config,
+    secrets: options.secrets ?? new FileSecretStore(dataDir),
+    store: engine.teamCache(),
+    history: engine.learning.history,
+    feedback: engine.learning.feedback,
+    ...(options.announce ? { announce: options.announce } : {}),
+    ...(egress ? { egress } : {}),
+  });
+  const every = options.syncEveryMs ?? TEAM_SYNC_EVERY_MS;
+  if (every > 0) link.start(every);
+  return link;
 }

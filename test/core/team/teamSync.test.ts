@@ -29,8 +29,20 @@ afterEach(() => {
   running.clear();
 });
 
-function runAnalyst(dataDir: string, count: number, expectTotal: number, onAck?: (analyst: Analyst) => void, others: string[] = []): Analyst {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, String(count), String(expectTotal), others.join(',')], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The analysts' background sync pace: 50 ms on a shared folder; 300 ms against the S3 stand-in, a single-threaded
+ * Python server that four analysts polling every 50 ms kept saturated (the four-analyst run then did not finish in
+ * 120 s; at 300 ms it takes about 30 s).
+ */
+const SHARED_PACE_MS = 50;
+const S3_PACE_MS = 300;
+
+function runAnalyst(dataDir: string, count: number, expectTotal: number, onAck?: (analyst: Analyst) => void, others: string[] = [], paceMs = S3_PACE_MS): Analyst {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, String(count), String(expectTotal), others.join(',')], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, VIGIL_TEAM_SYNC_MS: String(paceMs) },
+  });
   running.add(child);
   const analyst: Analyst = { child, acks: [], holds: null, cites: [], done: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
   let buffer = '';
@@ -76,10 +88,10 @@ function createdEntryIds(ops: readonly TeamOp[]): string[] {
  * Four analysts learning at once: every acknowledged entry is in the store exactly once, every analyst's sync reads
  * all, and every analyst's local search cites the others' entries.
  */
-async function concurrentLearning(uri: string, storageOptions: Record<string, string>, folders: string[]): Promise<void> {
+async function concurrentLearning(uri: string, storageOptions: Record<string, string>, folders: string[], paceMs: number): Promise<void> {
   await TeamStore.open(uri, storageOptions, true);
   const names = folders.map((_, i) => `analyst${i}`);
-  const analysts = folders.map((dir, i) => runAnalyst(dir, PER_WRITER, PER_WRITER, undefined, names.filter((_, j) => j !== i)));
+  const analysts = folders.map((dir, i) => runAnalyst(dir, PER_WRITER, PER_WRITER, undefined, names.filter((_, j) => j !== i), paceMs));
   const codes = await Promise.all(analysts.map((a) => a.done));
   expect(codes).toEqual(folders.map(() => 0));
   // Each closed ticket taught a case and a Q&A.
@@ -102,7 +114,7 @@ describe('a team store on a shared folder', () => {
     const uri = join(await tempFolder('vigil-team-shared-'), 'team-x');
     await mkdir(uri, { recursive: true });
     const folders = await Promise.all(Array.from({ length: WRITERS }, (_, i) => analystFolder(`analyst${i}`, { uri })));
-    await concurrentLearning(uri, {}, folders);
+    await concurrentLearning(uri, {}, folders, SHARED_PACE_MS);
   }, 120_000);
 });
 
@@ -122,7 +134,7 @@ describe.skipIf(missing !== null)(`a team store on an S3-compatible server (moto
     const base = { uri, endpoint: server.endpoint, region: 'us-east-1', accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, secretKeySecret: DEFAULT_SECRET_KEY_SECRET };
     const folders = await Promise.all(Array.from({ length: WRITERS }, (_, i) => analystFolder(`analyst${i}`, base, keys)));
     const storageOptions = await teamStorageOptions({ version: 1, analyst: 'test', joinedAt: '', ...base }, new FileSecretStore(folders[0] as string));
-    await concurrentLearning(uri, storageOptions, folders);
+    await concurrentLearning(uri, storageOptions, folders, S3_PACE_MS);
   }, 120_000);
 
   it('an analyst killed with SIGKILL while learning loses no acknowledged entry, and none is stored twice', async () => {
