@@ -7,11 +7,14 @@ import { parseArgs } from 'node:util';
 import { appDataDir } from '../formats/dataDir';
 import { errorMessage } from '../formats/errorMessage';
 import { FileSecretStore } from '../secrets/fileSecretStore';
-import { joinTeam, leaveTeam, readTeamOverview } from '../team/teamAdmin';
+import { joinTeam, leaveTeam, mergeIntoTeam, readTeamOverview } from '../team/teamAdmin';
+import { openTeamLink } from '../team/teamLink';
+import { withService } from './withService';
 import type { TeamStatus } from '../team/teamSync';
 
 export const TEAM_USAGE = `  vigil team init|join URI --analyst NAME [--endpoint URL --region R] [--access-key-secret NAME]
-               [--secret-key-secret NAME] [--data-dir DIR]   URI: s3://bucket/prefix or /shared/folder (docs/team.md)
+               [--secret-key-secret NAME] [--merge] [--data-dir DIR]   URI: s3://bucket/prefix or /shared/folder
+               --merge: share this folder's existing knowledge with the team, once (docs/team.md)
   vigil team status [--json] [--data-dir DIR]   ·   vigil team leave [--force] [--data-dir DIR]`;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
@@ -49,6 +52,7 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
         'secret-key-secret': { type: 'string' },
         json: { type: 'boolean' },
         force: { type: 'boolean' },
+        merge: { type: 'boolean' },
         'data-dir': { type: 'string' },
       },
       allowPositionals: true,
@@ -79,6 +83,20 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
       secrets,
     );
     out.log(`${sub === 'init' ? 'created and joined' : 'joined'} the team store ${uri} as ${config.analyst}`);
+    if (values.merge) {
+      const merged = await withService(dataDir, out, async (service) => {
+        const link = await openTeamLink(dataDir, service, { secrets, syncEveryMs: 0 });
+        if (link === null) throw new Error(`${dataDir} lost its team settings while merging`);
+        try {
+          const queued = await mergeIntoTeam(dataDir, link, service.teamCache().entries());
+          const round = await link.syncOnce();
+          return { queued, sent: round.online };
+        } finally {
+          await link.close();
+        }
+      });
+      out.log(`merged this folder's ${merged.queued} entries into the team store as ${config.analyst}${merged.sent ? '' : ' (queued: the store is unreachable now; they are sent at the next sync)'}`);
+    }
     if (endpoint !== null) out.log(`the team store's one network endpoint is ${endpoint}; allow exactly this host and port in your firewall (docs/team.md)`);
     return 0;
   }

@@ -17,7 +17,8 @@ import {
   writeTeamConfig,
   type TeamConfig,
 } from './teamConfig';
-import type { TeamLinkStatus } from './teamLink';
+import type { TeamLink, TeamLinkStatus } from './teamLink';
+import type { StoredEntry } from '../knowledge/storedEntry';
 import { TeamStore } from './teamStore';
 import { describeTeamState, readTeamState } from './teamSync';
 
@@ -57,7 +58,8 @@ export async function joinTeam(dataDir: string, request: JoinRequest, secrets: S
   const existing = await readTeamConfig(dataDir);
   if (existing !== null && existing.uri !== request.uri) throw new Error(`This data folder is already in the team store ${existing.uri}; leave it first.`);
   // Validate before reaching anything: a bad field is named, not reported as an unreachable store.
-  const parsed = parseTeamConfig(config);
+  // Joining the same store again keeps the record of the one merge allowed.
+  const parsed = parseTeamConfig(existing?.mergedAt ? { ...config, mergedAt: existing.mergedAt } : config);
   const endpoint = teamEndpoint(parsed);
   if (endpoint !== null && egress !== undefined) {
     const decision = egress.check(endpoint.host);
@@ -66,6 +68,20 @@ export async function joinTeam(dataDir: string, request: JoinRequest, secrets: S
   await TeamStore.open(parsed.uri, await teamStorageOptions(parsed, secrets), request.create);
   await writeTeamConfig(dataDir, parsed);
   return { config: parsed, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
+}
+
+/**
+ * Merges the folder's personal knowledge into its team store, once (`vigil team join --merge`, Settings → Team):
+ * every entry is queued as the analyst's, with provenance (TeamLink.mergePersonal), and team.json records when.
+ * A second merge is refused; a merge interrupted before that record is run again without storing anything twice.
+ */
+export async function mergeIntoTeam(dataDir: string, link: Pick<TeamLink, 'mergePersonal'>, entries: AsyncIterable<StoredEntry>, now: Date = new Date()): Promise<number> {
+  const config = await readTeamConfig(dataDir);
+  if (config === null) throw new Error('This data folder is not in a team store; join one before merging.');
+  if (config.mergedAt !== undefined) throw new Error(`This folder's knowledge was already merged into ${config.uri} on ${config.mergedAt}; a merge happens once.`);
+  const queued = await link.mergePersonal(entries);
+  await writeTeamConfig(dataDir, { ...config, mergedAt: now.toISOString() });
+  return queued;
 }
 
 /** What leaving did: the store left (null: the folder was personal) and the writes still in the outbox. */

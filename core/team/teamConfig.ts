@@ -32,6 +32,8 @@ export const TeamConfigSchema = z
     accessKeySecret: SecretName.optional(),
     secretKeySecret: SecretName.optional(),
     joinedAt: z.string(),
+    /** When the folder's personal knowledge was merged into the store (`vigil team join --merge`): once only. */
+    mergedAt: z.string().optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

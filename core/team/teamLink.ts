@@ -139,6 +139,27 @@ export class TeamLink {
     return { ...(await this.sync.status()), uri: this.parts.config.uri, analyst: this.parts.config.analyst, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
   }
 
+  /**
+   * Queues every entry of the folder's personal knowledge for the team store, as the analyst's (provenance
+   * `learnedBy`, `mergedFrom: 'personal folder'`), each with the time of its own last change, so a newer version
+   * already in the team stays current. The operation ids are derived from the analyst and entry, so a merge run
+   * again after a crash stores nothing twice. The entries' earlier versions stay in this folder's history.
+   * Returns how many entries were queued; the next round sends them.
+   */
+  async mergePersonal(entries: AsyncIterable<StoredEntry>): Promise<number> {
+    const { analyst } = this.parts.config;
+    let queued = 0;
+    for await (const local of entries) {
+      const entry: StoredEntry = { ...local, provenance: { learnedBy: analyst, ...local.provenance, mergedFrom: 'personal folder' } };
+      const versions = this.parts.history.versions(local.id);
+      const at = versions.at(-1)?.at ?? local.updatedAt ?? local.provenance.createdAt;
+      const record = { entryId: local.id, version: versions.length + 1, at, action: 'created', actor: analyst, note: `merged from ${analyst}'s personal folder`, entry };
+      await this.sync.record('entry', { record, basedOn: null }, `merge:${analyst}:${local.id}`);
+      queued++;
+    }
+    return queued;
+  }
+
   /** Stops sharing and syncing (waits for the round running); the outbox keeps what was not sent. */
   async close(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();

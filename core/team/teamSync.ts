@@ -101,8 +101,8 @@ export class TeamSync {
   }
 
   /** Records the analyst's own operation durably (the acknowledgement) and schedules no network wait. */
-  async record(kind: TeamOp['kind'], payload: unknown): Promise<TeamOp> {
-    return this.outbox.add(this.options.analyst, kind, payload, this.now());
+  async record(kind: TeamOp['kind'], payload: unknown, opId?: string): Promise<TeamOp> {
+    return this.outbox.add(this.options.analyst, kind, payload, this.now(), ...(opId !== undefined ? [opId] : []));
   }
 
   /** Runs one round now (or joins the one running): send the outbox, read what is new. Never throws for the network. */
