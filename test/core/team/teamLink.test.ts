@@ -151,6 +151,19 @@ describe('the app linked to a team store', () => {
     expect(bo.service.learning.entryFeedback('qa-T-5')).toMatchObject({ liked: 1 });
   });
 
+  it('a merge of a personal folder run again (after a crash before it was recorded) stores each entry once', async () => {
+    const uri = await teamUri();
+    const ana = await analyst('ana', uri);
+    await ana.service.learning.learnFromClosedTicket(closedTicket('T-6'), 'auto');
+    await team(ana).syncOnce();
+    expect(await team(ana).mergePersonal(ana.service.teamCache().entries())).toBe(2);
+    expect(await team(ana).mergePersonal(ana.service.teamCache().entries())).toBe(2);
+    await team(ana).syncOnce();
+    const ops = (await (await TeamStore.open(uri, {}, false)).pullSince(0)).ops;
+    const merges = ops.filter((op) => op.opId.startsWith('merge:'));
+    expect(merges.map((op) => op.opId).toSorted()).toEqual(['merge:ana:case-T-6', 'merge:ana:qa-T-6']);
+  });
+
   it('an object-storage team store whose endpoint the egress policy refuses is never reached, and shows offline saying why', async () => {
     const dataDir = await tempFolder('vigil-team-link-egress-');
     await writeTeamConfig(dataDir, {
