@@ -33,9 +33,10 @@ import { readTeamConfig, teamEndpoint, teamStorageOptions, type TeamConfig } fro
 import { TeamSync, type SyncRound, type TeamStatus } from './teamSync';
 
 /**
- * How often the app syncs with the team store. Two seconds: a round that finds nothing new costs one manifest
- * listing (about 5 ms on a shared folder, measured by `npm run bench:team`), and the time from one analyst's close
- * to another's citation is at most one round of each.
+ * How often the app syncs with the team store. Two seconds: reading what is new costs little (an incremental read
+ * of 100 new operations took 3-49 ms on a shared folder and 9-565 ms on the S3 stand-in in `npm run bench:team`,
+ * BENCHMARKS.md), and the time from one analyst's close to another's citation is then at most about two rounds plus
+ * the others' learning; a faster pace mostly adds manifest listings to the store.
  */
 export const TEAM_SYNC_EVERY_MS = 2_000;
 
