@@ -88,7 +88,7 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
         const link = await openTeamLink(dataDir, service, { secrets, syncEveryMs: 0 });
         if (link === null) throw new Error(`${dataDir} lost its team settings while merging`);
         try {
-          const queued = await mergeIntoTeam(dataDir, link, service.teamCache().entries());
+          const queued = await mergeIntoTeam(dataDir, link);
           const round = await link.syncOnce();
           return { queued, sent: round.online };
         } finally {

@@ -18,7 +18,6 @@ import {
   type TeamConfig,
 } from './teamConfig';
 import type { TeamLink, TeamLinkStatus } from './teamLink';
-import type { StoredEntry } from '../knowledge/storedEntry';
 import { TeamStore } from './teamStore';
 import { describeTeamState, readTeamState } from './teamSync';
 
@@ -75,11 +74,11 @@ export async function joinTeam(dataDir: string, request: JoinRequest, secrets: S
  * every entry is queued as the analyst's, with provenance (TeamLink.mergePersonal), and team.json records when.
  * A second merge is refused; a merge interrupted before that record is run again without storing anything twice.
  */
-export async function mergeIntoTeam(dataDir: string, link: Pick<TeamLink, 'mergePersonal'>, entries: AsyncIterable<StoredEntry>, now: Date = new Date()): Promise<number> {
+export async function mergeIntoTeam(dataDir: string, link: Pick<TeamLink, 'mergePersonal'>, now: Date = new Date()): Promise<number> {
   const config = await readTeamConfig(dataDir);
   if (config === null) throw new Error('This data folder is not in a team store; join one before merging.');
   if (config.mergedAt !== undefined) throw new Error(`This folder's knowledge was already merged into ${config.uri} on ${config.mergedAt}; a merge happens once.`);
-  const queued = await link.mergePersonal(entries);
+  const queued = await link.mergePersonal();
   await writeTeamConfig(dataDir, { ...config, mergedAt: now.toISOString() });
   return queued;
 }

@@ -68,7 +68,7 @@ export interface TeamLinkParts {
   config: TeamConfig;
   /** Where the store's keys are: the OS keychain in the app, the data folder's secret file for `vigil`. */
   secrets: SecretStore;
-  store: Pick<KnowledgeStore, 'get' | 'upsert'>;
+  store: Pick<KnowledgeStore, 'get' | 'upsert' | 'entries'>;
   history: EntryHistory;
   feedback: FeedbackCenter;
   /** Told which entries another analyst's operations changed (the app refreshes its windows). */
@@ -145,9 +145,9 @@ export class TeamLink {
    * `learnedBy`, `mergedFrom: 'personal folder'`), each with the time of its own last change, so a newer version
    * already in the team stays current. The operation ids are derived from the analyst and entry, so a merge run
    * again after a crash stores nothing twice. The entries' earlier versions stay in this folder's history.
-   * Returns how many entries were queued; the next round sends them.
+   * Returns how many entries were queued; the next round sends them. `entries`: the local store's by default.
    */
-  async mergePersonal(entries: AsyncIterable<StoredEntry>): Promise<number> {
+  async mergePersonal(entries: AsyncIterable<StoredEntry> = this.parts.store.entries()): Promise<number> {
     const { analyst } = this.parts.config;
     let queued = 0;
     for await (const local of entries) {

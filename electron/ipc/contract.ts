@@ -32,7 +32,7 @@ import type {
   UseModelReport,
 } from '../../core/app/settingsTypes';
 import type { UiPreferences } from '../main/uiPreferences';
-import type { LeaveTeamResult } from '../main/teamHandlers';
+import type { JoinTeamResult, LeaveTeamResult } from '../main/teamHandlers';
 import type { TeamLinkStatus } from '../../core/team/teamLink';
 import type {
   ConnectorEditView,
@@ -298,9 +298,10 @@ export const IPC_METHOD_TABLE = Object.freeze({
   syncTeam: answers<TeamLinkStatus | null>(),
   /**
    * Creates (`init`) or joins a team store: checks the endpoint against the egress policy and that the store answers
-   * with the keys given (then kept in the keychain), saves team.json and restarts the workspace linked to it.
+   * with the keys given (then kept in the keychain), saves team.json and restarts the workspace linked to it; with
+   * `merge`, shares the personal folder's knowledge once, with provenance.
    */
-  joinTeam: answers<TeamLinkStatus | null>(),
+  joinTeam: answers<JoinTeamResult>(),
   /** Leaves the team store (refused while own writes are unsent, unless forced); the local knowledge stays. */
   leaveTeam: answers<LeaveTeamResult>(),
 });

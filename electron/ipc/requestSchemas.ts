@@ -273,6 +273,8 @@ const JoinTeamRequestSchema = z.strictObject({
   region: z.string('the region must be text').trim().max(100, 'the region is longer than 100 characters').optional(),
   accessKey: z.string('the access key must be text').max(1_000, 'the access key is longer than 1000 characters').optional(),
   secretKey: z.string('the secret key must be text').max(1_000, 'the secret key is longer than 1000 characters').optional(),
+  /** Share this folder's existing knowledge with the team, once. */
+  merge: z.boolean('merge must be true or false').optional(),
 });
 
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */

@@ -31,7 +31,7 @@ export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
     'overview' | 'redactsBeforeStorage' | 'setSettings' | 'repairDataFolder' | 'tagSnapshot' | 'rollbackPreview' | 'auditPage' | 'verifyAudit' | 'exportAudit'
   >;
   /** The link to the team store (core/team/teamLink.ts); null or absent for a personal data folder. */
-  team?: Pick<TeamLink, 'status' | 'syncOnce'> | null;
+  team?: Pick<TeamLink, 'status' | 'syncOnce' | 'mergePersonal'> | null;
 }
 
 /** The workspace, opened once and reopened on `restart`, with a draining shutdown. */

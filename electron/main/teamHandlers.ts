@@ -6,11 +6,12 @@
  * The egress policy allows exactly the store's endpoint host while the data folder is in the team: LanceDB's
  * object-store client is native code the in-process guard does not see, so joining checks the endpoint against
  * the policy before the client opens, and the workspace's link asks the policy again before every round.
- * Joining and leaving restart the workspace, which opens (or drops) the link. No Electron runtime import.
+ * Joining and leaving restart the workspace, which opens (or drops) the link; joining can merge the personal
+ * folder's knowledge once, as `vigil team join --merge` does. No Electron runtime import.
  */
 import type { EgressPolicy } from '../../core/net/egress';
 import type { SecretStore } from '../../core/secrets/secretStore';
-import { joinTeam, leaveTeam, readTeamOverview } from '../../core/team/teamAdmin';
+import { joinTeam, leaveTeam, mergeIntoTeam, readTeamOverview } from '../../core/team/teamAdmin';
 import { DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_KEY_SECRET, readTeamConfig, teamEndpoint } from '../../core/team/teamConfig';
 import type { TeamLinkStatus } from '../../core/team/teamLink';
 import { ipcHandlerGroup } from './ipcHandlerGroup';
@@ -36,6 +37,13 @@ export interface LeaveTeamResult {
   unsent: number;
 }
 
+/** What joining did, for Settings → Team. */
+export interface JoinTeamResult {
+  team: TeamLinkStatus | null;
+  /** Entries of the personal folder merged into the store (with `merge`), else null. */
+  merged: number | null;
+}
+
 /** A secret store that answers `overlay` first: the keys just typed, tried before they are saved. */
 function withKeys(secrets: SecretStore, overlay: ReadonlyMap<string, string>): SecretStore {
   return { ...secrets, get: async (name) => overlay.get(name) ?? secrets.get(name), set: (n, v) => secrets.set(n, v), delete: (n) => secrets.delete(n), list: () => secrets.list() };
@@ -52,7 +60,7 @@ export function createTeamHandlers(host: ServiceHost, deps: TeamDependencies) {
         await w.team.syncOnce();
         return w.team.status();
       }),
-    joinTeam: async ({ mode, uri, analyst, endpoint, region, accessKey, secretKey }) => {
+    joinTeam: async ({ mode, uri, analyst, endpoint, region, accessKey, secretKey, merge }): Promise<JoinTeamResult> => {
       const keys = new Map<string, string>();
       if (accessKey) keys.set(DEFAULT_ACCESS_KEY_SECRET, accessKey);
       if (secretKey) keys.set(DEFAULT_SECRET_KEY_SECRET, secretKey);
@@ -74,7 +82,16 @@ export function createTeamHandlers(host: ServiceHost, deps: TeamDependencies) {
       // The store answered with these keys: now they go to the keychain.
       for (const [name, value] of keys) await deps.secrets.set(name, value);
       await host.restart();
-      return overview();
+      // The personal folder's knowledge, once, as the analyst's (the same step as `vigil team join --merge`).
+      const merged = merge
+        ? await host.use(async (w) => {
+            if (!w.team) throw new Error('The workspace did not link to the team store; see Settings → Team store.');
+            const queued = await mergeIntoTeam(deps.dataDir, w.team);
+            await w.team.syncOnce();
+            return queued;
+          })
+        : null;
+      return { team: await overview(), merged };
     },
     leaveTeam: async ({ force }): Promise<LeaveTeamResult> => {
       const config = await readTeamConfig(deps.dataDir);

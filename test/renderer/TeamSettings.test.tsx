@@ -3,7 +3,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { fakeVigilApi, sampleTeam } from './fakeVigilApi';
-import { button, byName, click, mountApp, section, type } from './mountApp';
+import { button, byName, checkbox, click, mountApp, section, type } from './mountApp';
 
 async function openTeam(api = fakeVigilApi()) {
   const mounted = await mountApp(api, { view: 'settings' });
@@ -52,6 +52,17 @@ describe('Settings → Team', () => {
     await type(byName(team, 'Your name (shown on what you teach)'), 'Bo');
     await click(button(team, 'Join'));
     expect(api.joinTeam).toHaveBeenCalledWith({ mode: 'join', uri: '/mnt/support-share/vigil-team', analyst: 'Bo' });
+  });
+
+  it("offers to share the folder's existing knowledge once, and says how much was shared", async () => {
+    const api = fakeVigilApi();
+    const { team } = await openTeam(api);
+    await type(byName(team, 'Store (s3://bucket/prefix or a shared folder)'), '/mnt/share/team');
+    await type(byName(team, 'Your name (shown on what you teach)'), 'Cy');
+    await click(checkbox(team, 'Share this folder’s existing knowledge with the team (once, as mine)'));
+    await click(button(team, 'Join'));
+    expect(api.joinTeam).toHaveBeenCalledWith({ mode: 'join', uri: '/mnt/share/team', analyst: 'Cy', merge: true });
+    expect(team.textContent).toContain('This folder’s 12 entries were shared with the team.');
   });
 
   it('shows why the store refused, and stays on the form', async () => {

@@ -529,7 +529,7 @@ export function fakeVigilApi() {
     // A personal data folder unless a test scripts a team store.
     teamOverview: vi.fn<VigilBridge['teamOverview']>(async () => null),
     syncTeam: vi.fn<VigilBridge['syncTeam']>(async () => null),
-    joinTeam: vi.fn<VigilBridge['joinTeam']>(async (request) => ({ ...sampleTeam, uri: request.uri, analyst: request.analyst })),
+    joinTeam: vi.fn<VigilBridge['joinTeam']>(async (request) => ({ team: { ...sampleTeam, uri: request.uri, analyst: request.analyst }, merged: request.merge ? 12 : null })),
     leaveTeam: vi.fn<VigilBridge['leaveTeam']>(async () => ({ left: sampleTeam.uri, unsent: 0 })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);

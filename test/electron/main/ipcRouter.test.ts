@@ -73,7 +73,7 @@ function fakeHandlers() {
     useDefaultDataFolder: vi.fn(async () => ({}) as never),
     teamOverview: vi.fn(async () => null),
     syncTeam: vi.fn(async () => null),
-    joinTeam: vi.fn(async () => null),
+    joinTeam: vi.fn(async () => ({ team: null, merged: null })),
     leaveTeam: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }

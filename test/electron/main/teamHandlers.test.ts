@@ -11,6 +11,7 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { EgressPolicy } from '../../../core/net/egress';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
 import { readTeamConfig } from '../../../core/team/teamConfig';
+import { TeamStore } from '../../../core/team/teamStore';
 import { parseIpcRequest } from '../../../electron/ipc/parseRequest';
 import { ServiceHost } from '../../../electron/main/serviceHost';
 import { createTeamHandlers } from '../../../electron/main/teamHandlers';
@@ -44,12 +45,36 @@ describe('Settings → Team handlers', () => {
     const share = join(await tempFolder('vigil-team-handlers-share-'), 'team');
     await mkdir(share);
     const joined = await handlers.joinTeam({ mode: 'init', uri: share, analyst: 'Ana' }, event);
-    expect(joined).toMatchObject({ uri: share, analyst: 'Ana', endpoint: null, state: 'never-synced' });
+    expect(joined).toEqual({ team: expect.objectContaining({ uri: share, analyst: 'Ana', endpoint: null }), merged: null });
     expect(await host.use(async (w) => w.team !== null)).toBe(true);
     expect(await handlers.syncTeam(undefined, event)).toMatchObject({ state: 'in-sync', pending: 0 });
     expect(await handlers.leaveTeam({}, event)).toEqual({ left: share, unsent: 0 });
     expect(await readTeamConfig(dataDir)).toBeNull();
     expect(await host.use(async (w) => w.team)).toBeNull();
+  });
+
+  it("joining with merge shares the personal folder's knowledge once, as the analyst's", async () => {
+    const { host, handlers } = await app();
+    await host.use(async (w) => {
+      await (w as Workspace).service.learning.learnFromClosedTicket(
+        {
+          id: 'P-1',
+          status: 'closed',
+          messages: [
+            { id: 'm1', author: 'customer', text: 'The label printer in the warehouse prints blank labels since Monday' },
+            { id: 'm2', author: 'analyst', text: 'Recalibrate the label sensor: hold the feed button for five seconds until two labels come out.' },
+          ],
+        },
+        'auto',
+      );
+    });
+    const share = join(await tempFolder('vigil-team-handlers-share-'), 'team');
+    await mkdir(share);
+    const joined = await handlers.joinTeam({ mode: 'init', uri: share, analyst: 'Cy', merge: true }, event);
+    expect(joined.merged).toBe(2);
+    expect(joined.team).toMatchObject({ state: 'in-sync', pending: 0 });
+    const ops = (await (await TeamStore.open(share, {}, false)).pullSince(0)).ops;
+    expect(ops.map((op) => op.opId).toSorted()).toEqual(['merge:Cy:case-P-1', 'merge:Cy:qa-P-1']);
   });
 
   it('an object-storage store whose endpoint offline mode refuses: nothing saved, no key kept, the host not left allowed', async () => {

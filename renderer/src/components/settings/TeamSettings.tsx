@@ -84,6 +84,7 @@ function JoinForm() {
   const [region, setRegion] = useState('');
   const [accessKey, setAccessKey] = useState('');
   const [secretKey, setSecretKey] = useState('');
+  const [merge, setMerge] = useState(false);
   const objectStore = uri.trim().startsWith('s3://');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -95,6 +96,7 @@ function JoinForm() {
       ...(objectStore && region.trim() ? { region } : {}),
       ...(objectStore && accessKey ? { accessKey } : {}),
       ...(objectStore && secretKey ? { secretKey } : {}),
+      ...(merge ? { merge } : {}),
     }).then(() => {
       setAccessKey('');
       setSecretKey('');
@@ -129,6 +131,10 @@ function JoinForm() {
           <p className="settings-item-meta">The keys are tried against the store, then kept in your system keychain; leave them empty to use the ones kept there.</p>
         </>
       )}
+      <label className="settings-check">
+        <input type="checkbox" checked={merge} onChange={(event) => setMerge(event.target.checked)} /> Share this folder’s existing knowledge with the
+        team (once, as mine)
+      </label>
       <div className="settings-actions">
         <button type="submit" disabled={busy !== null}>
           {busy === 'joining' ? 'Reaching the store…' : mode === 'init' ? 'Create and join' : 'Join'}

@@ -40,8 +40,9 @@ export function createTeamSlice(api: VigilApiSource): StateCreator<CopilotState,
       },
       joinTeam: (request) =>
         run('joining', async () => {
-          const team = await api().joinTeam(request);
-          return { team, teamNotice: `${request.mode === 'init' ? 'Created and joined' : 'Joined'} the team store as ${request.analyst.trim()}.` };
+          const { team, merged } = await api().joinTeam(request);
+          const mergedWords = merged === null ? '' : ` This folder’s ${merged} entries were shared with the team.`;
+          return { team, teamNotice: `${request.mode === 'init' ? 'Created and joined' : 'Joined'} the team store as ${request.analyst.trim()}.${mergedWords}` };
         }),
       leaveTeam: (force) =>
         run('leaving', async () => {
