@@ -195,32 +195,35 @@ export class TeamLink {
     }
   }
 
-  /** Applies the others' operations in the order read; idempotent by opId. */
+  /**
+   * Applies the others' operations in the order read; idempotent by opId. An operation that does not parse is
+   * skipped and logged (by opId only): another analyst's newer app may write a shape this one does not read. A local
+   * failure (a full disk) fails the round instead, so its cursor stays and the round is tried again.
+   */
   private async apply(ops: readonly TeamOp[]): Promise<void> {
     const changed = new Set<string>();
-    for (const op of ops) {
-      if (op.analyst === this.parts.config.analyst || this.applied.has(op.opId)) continue;
-      try {
-        const id = op.kind === 'feedback' ? await this.applyFeedback(op) : await this.applyVersion(op);
-        if (id !== null) changed.add(id);
-      } catch (err) {
-        // Another analyst's newer app may write a shape this one does not read: skipped, named by opId only.
-        log.warn(`team store: skipped operation ${op.opId} of ${op.analyst} (${errorMessage(err)})`);
+    try {
+      for (const op of ops) {
+        if (op.analyst === this.parts.config.analyst || this.applied.has(op.opId)) continue;
+        let parsed: { kind: 'feedback'; event: z.output<typeof FeedbackPayloadSchema>['event'] } | { kind: 'version'; payload: z.output<typeof VersionPayloadSchema> };
+        try {
+          parsed = op.kind === 'feedback' ? { kind: 'feedback', event: FeedbackPayloadSchema.parse(JSON.parse(op.payload)).event } : { kind: 'version', payload: VersionPayloadSchema.parse(JSON.parse(op.payload)) };
+        } catch (err) {
+          log.warn(`team store: skipped operation ${op.opId} of ${op.analyst}, which does not parse (${errorMessage(err)})`);
+          this.applied.add(op.opId);
+          continue;
+        }
+        if (parsed.kind === 'feedback') await this.parts.feedback.recordFromTeam({ ...parsed.event, team: { opId: op.opId, analyst: op.analyst } });
+        else changed.add(await this.applyVersion(op, parsed.payload));
+        this.applied.add(op.opId);
       }
-      this.applied.add(op.opId);
+    } finally {
+      if (changed.size > 0) this.parts.announce?.([...changed]);
     }
-    if (changed.size > 0) this.parts.announce?.([...changed]);
   }
 
-  private async applyFeedback(op: TeamOp): Promise<string | null> {
-    const { event } = FeedbackPayloadSchema.parse(JSON.parse(op.payload));
-    await this.parts.feedback.recordFromTeam({ ...event, team: { opId: op.opId, analyst: op.analyst } });
-    return null;
-  }
-
-  private async applyVersion(op: TeamOp): Promise<string> {
+  private async applyVersion(op: TeamOp, payload: z.output<typeof VersionPayloadSchema>): Promise<string> {
     const { history, store } = this.parts;
-    const payload = VersionPayloadSchema.parse(JSON.parse(op.payload));
     const remote = payload.record as HistoryRecord;
     const team = { opId: op.opId, analyst: op.analyst };
     const id = remote.entryId;
@@ -285,7 +288,9 @@ export async function openTeamLink(dataDir: string, engine: TeamEngine, options:
   const { egress } = options;
   // Exactly the store's endpoint host; offline mode still refuses it (the link's gate asks the policy every round).
   if (endpoint !== null) egress?.allow(endpoint.host);
-  const link = await TeamLink.open({
+  let link: TeamLink;
+  try {
+    link = await TeamLink.open({
     dataDir,
     config,
     secrets: options.secrets ?? new FileSecretStore(dataDir),
@@ -294,7 +299,11 @@ export async function openTeamLink(dataDir: string, engine: TeamEngine, options:
     feedback: engine.learning.feedback,
     ...(options.announce ? { announce: options.announce } : {}),
     ...(egress ? { egress } : {}),
-  });
+    });
+  } catch (error) {
+    options.onWarning?.(`The team store link could not start (${errorMessage(error)}); Vigil works without it until it is fixed.`);
+    return null;
+  }
   const every = options.syncEveryMs ?? TEAM_SYNC_EVERY_MS;
   if (every > 0) link.start(every);
   return link;

@@ -151,6 +151,18 @@ describe('the app linked to a team store', () => {
     expect(bo.service.learning.entryFeedback('qa-T-5')).toMatchObject({ liked: 1 });
   });
 
+  it("an operation from a newer app that this one cannot read is skipped, and the rest still arrives", async () => {
+    const uri = await teamUri();
+    const ana = await analyst('ana', uri);
+    const bo = await analyst('bo', uri);
+    await (await TeamStore.open(uri, {}, false)).commit([{ opId: 'future-1', analyst: 'dee', kind: 'history', at: new Date().toISOString(), payload: '{"record":{"shape":"of tomorrow"}}' }]);
+    await ana.service.learning.learnFromClosedTicket(closedTicket('T-7'), 'auto');
+    await team(ana).syncOnce();
+    expect((await team(bo).syncOnce()).online).toBe(true);
+    expect(await bo.service.teamCache().get('qa-T-7')).not.toBeNull();
+    expect(await team(bo).status()).toMatchObject({ state: 'in-sync', lastError: null });
+  });
+
   it('a merge of a personal folder run again (after a crash before it was recorded) stores each entry once', async () => {
     const uri = await teamUri();
     const ana = await analyst('ana', uri);
