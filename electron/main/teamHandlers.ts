@@ -46,7 +46,7 @@ export interface JoinTeamResult {
 
 /** A secret store that answers `overlay` first: the keys just typed, tried before they are saved. */
 function withKeys(secrets: SecretStore, overlay: ReadonlyMap<string, string>): SecretStore {
-  return { ...secrets, get: async (name) => overlay.get(name) ?? secrets.get(name), set: (n, v) => secrets.set(n, v), delete: (n) => secrets.delete(n), list: () => secrets.list() };
+  return { get: async (name) => overlay.get(name) ?? secrets.get(name), set: (n, v) => secrets.set(n, v), delete: (n) => secrets.delete(n), list: () => secrets.list() };
 }
 
 /** The handlers of Settings → Team, backed by the workspace in `host`. */
