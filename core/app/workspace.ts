@@ -64,9 +64,9 @@ export interface WorkspaceOptions {
   /**
    * The team store (docs/team.md), used when the data folder has a team.json: where its keys are (the OS keychain
    * in the app; the data folder's secret file by default), the process's egress policy, which is made to allow
-   * exactly the store's endpoint host, and how often to sync (default TEAM_SYNC_EVERY_MS; 0: only on request).
+   * exactly the store's endpoint (host and port), and how often to sync (default TEAM_SYNC_EVERY_MS; 0: only on request).
    */
-  team?: { secrets?: SecretStore; egress?: Pick<EgressPolicy, 'check' | 'allow'>; syncEveryMs?: number };
+  team?: { secrets?: SecretStore; egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint'>; syncEveryMs?: number };
 }
 
 export class Workspace {

@@ -10,6 +10,7 @@ import { FileSecretStore } from '../secrets/fileSecretStore';
 import { joinTeam, leaveTeam, mergeIntoTeam, readTeamOverview } from '../team/teamAdmin';
 import { openTeamLink } from '../team/teamLink';
 import { withService } from './withService';
+import { cliEgress } from './cliEgress';
 import type { TeamStatus } from '../team/teamSync';
 
 export const TEAM_USAGE = `  vigil team init|join URI --analyst NAME [--endpoint URL --region R] [--access-key-secret NAME]
@@ -81,11 +82,13 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
         ...(values['secret-key-secret'] !== undefined ? { secretKeySecret: values['secret-key-secret'] } : {}),
       },
       secrets,
+      cliEgress()?.policy,
     );
     out.log(`${sub === 'init' ? 'created and joined' : 'joined'} the team store ${uri} as ${config.analyst}`);
     if (values.merge) {
       const merged = await withService(dataDir, out, async (service) => {
-        const link = await openTeamLink(dataDir, service, { secrets, syncEveryMs: 0 });
+        const policy = cliEgress()?.policy;
+        const link = await openTeamLink(dataDir, service, { secrets, syncEveryMs: 0, ...(policy ? { egress: policy } : {}) });
         if (link === null) throw new Error(`${dataDir} lost its team settings while merging`);
         try {
           const queued = await mergeIntoTeam(dataDir, link);

@@ -39,11 +39,17 @@ export interface JoinResult {
 }
 
 /**
- * Checks the settings, that the egress policy allows the endpoint (LanceDB's native client does not pass the
- * in-process guard, so this check is the guard for it), and that the store answers with these keys, then saves
- * team.json. Nothing is saved when any of that fails, so a wrong URI, endpoint or key is reported at once.
+ * Checks the settings, allows exactly the endpoint (host and port) on the egress policy and checks it there
+ * (LanceDB's native client does not pass the in-process guard, so this check is the guard for it; offline mode
+ * refuses it), and that the store answers with these keys, then saves team.json. Nothing is saved, and the endpoint
+ * is not left allowed, when any of that fails, so a wrong URI, endpoint or key is reported at once.
  */
-export async function joinTeam(dataDir: string, request: JoinRequest, secrets: SecretStore, egress?: Pick<EgressPolicy, 'check'>): Promise<JoinResult> {
+export async function joinTeam(
+  dataDir: string,
+  request: JoinRequest,
+  secrets: SecretStore,
+  egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint' | 'disallowEndpoint' | 'allowsEndpoint'>,
+): Promise<JoinResult> {
   const s3 = request.uri.startsWith('s3://');
   const config: TeamConfig = {
     version: 1,
@@ -60,12 +66,19 @@ export async function joinTeam(dataDir: string, request: JoinRequest, secrets: S
   // Joining the same store again keeps the record of the one merge allowed.
   const parsed = parseTeamConfig(existing?.mergedAt ? { ...config, mergedAt: existing.mergedAt } : config);
   const endpoint = teamEndpoint(parsed);
-  if (endpoint !== null && egress !== undefined) {
-    const decision = egress.check(endpoint.host);
-    if (!decision.allowed) throw new Error(`The team store's endpoint ${endpoint.host} is not allowed: ${decision.reason}.`);
+  const wasAllowed = endpoint !== null && egress !== undefined && egress.allowsEndpoint(endpoint.host, endpoint.port);
+  try {
+    if (endpoint !== null && egress !== undefined) {
+      egress.allowEndpoint(endpoint.host, endpoint.port);
+      const decision = egress.checkEndpoint(endpoint.host, endpoint.port);
+      if (!decision.allowed) throw new Error(`The team store's endpoint ${endpoint.host}:${endpoint.port} is not allowed: ${decision.reason}.`);
+    }
+    await TeamStore.open(parsed.uri, await teamStorageOptions(parsed, secrets), request.create);
+    await writeTeamConfig(dataDir, parsed);
+  } catch (error) {
+    if (endpoint !== null && !wasAllowed) egress?.disallowEndpoint(endpoint.host, endpoint.port);
+    throw error;
   }
-  await TeamStore.open(parsed.uri, await teamStorageOptions(parsed, secrets), request.create);
-  await writeTeamConfig(dataDir, parsed);
   return { config: parsed, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
 }
 

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { FeedbackCenter } from '../feedback/feedbackCenter';
 import type { SuggestionEvent } from '../feedback/suggestionEvents';
 import { errorMessage } from '../formats/errorMessage';
+import { describeZodError } from '../formats/jsonl';
 import type { EntryHistory, HistoryAction, HistoryRecord } from '../knowledge/entryHistory';
 import { HistoryRecordSchema } from '../knowledge/entryHistory';
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
@@ -74,7 +75,7 @@ export interface TeamLinkParts {
   /** Told which entries another analyst's operations changed (the app refreshes its windows). */
   announce?: (entryIds: string[]) => void;
   /** The process's egress policy: the store's endpoint must be allowed before the native client is opened. */
-  egress?: Pick<EgressPolicy, 'check'>;
+  egress?: Pick<EgressPolicy, 'checkEndpoint'>;
   now?: () => Date;
 }
 
@@ -99,8 +100,8 @@ export class TeamLink {
       storageOptions: () => teamStorageOptions(config, secrets),
       gate: () => {
         if (endpoint === null || egress === undefined) return null;
-        const decision = egress.check(endpoint.host);
-        return decision.allowed ? null : `the egress policy refuses the team store's endpoint ${endpoint.host}: ${decision.reason}`;
+        const decision = egress.checkEndpoint(endpoint.host, endpoint.port);
+        return decision.allowed ? null : `the egress policy refuses the team store's endpoint ${endpoint.host}:${endpoint.port}: ${decision.reason}`;
       },
       apply: (ops) => this.apply(ops),
       ...(parts.now ? { now: parts.now } : {}),
@@ -209,7 +210,8 @@ export class TeamLink {
         try {
           parsed = op.kind === 'feedback' ? { kind: 'feedback', event: FeedbackPayloadSchema.parse(JSON.parse(op.payload)).event } : { kind: 'version', payload: VersionPayloadSchema.parse(JSON.parse(op.payload)) };
         } catch (err) {
-          log.warn(`team store: skipped operation ${op.opId} of ${op.analyst}, which does not parse (${errorMessage(err)})`);
+          const why = err instanceof z.ZodError ? Object.values(describeZodError(err)).join(': ') : errorMessage(err);
+          log.warn(`team store: skipped operation ${op.opId} of ${op.analyst}, which does not parse (${why})`);
           this.applied.add(op.opId);
           continue;
         }
@@ -260,8 +262,8 @@ export interface TeamEngine {
 export interface TeamLinkOptions {
   /** Where the store's keys are: the OS keychain in the app; the data folder's secret file by default (`vigil`). */
   secrets?: SecretStore;
-  /** The process's egress policy: made to allow exactly the endpoint's host, and asked before every round. */
-  egress?: Pick<EgressPolicy, 'check' | 'allow'>;
+  /** The process's egress policy: made to allow exactly the endpoint (host and port), and asked before every round. */
+  egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint'>;
   /** How often to sync in the background; default TEAM_SYNC_EVERY_MS; 0: only on request (syncOnce). */
   syncEveryMs?: number;
   announce?: (entryIds: string[]) => void;
@@ -276,7 +278,7 @@ export interface TeamLinkOptions {
  */
 export async function openTeamLink(dataDir: string, engine: TeamEngine, options: TeamLinkOptions = {}): Promise<TeamLink | null> {
   let config: TeamConfig | null;
-  let endpoint: { host: string } | null;
+  let endpoint: { host: string; port: number } | null;
   try {
     config = await readTeamConfig(dataDir);
     endpoint = config ? teamEndpoint(config) : null;
@@ -286,8 +288,8 @@ export async function openTeamLink(dataDir: string, engine: TeamEngine, options:
   }
   if (config === null) return null;
   const { egress } = options;
-  // Exactly the store's endpoint host; offline mode still refuses it (the link's gate asks the policy every round).
-  if (endpoint !== null) egress?.allow(endpoint.host);
+  // Exactly the store's endpoint, host and port; offline mode still refuses it (the gate asks before every round).
+  if (endpoint !== null) egress?.allowEndpoint(endpoint.host, endpoint.port);
   let link: TeamLink;
   try {
     link = await TeamLink.open({

@@ -3,7 +3,7 @@
  * sync now, and leaving (docs/team.md). The same core code as `vigil team` (core/team/teamAdmin.ts); the store's
  * keys the admin types go to the keychain-backed secret store from here and are never sent back to the page.
  *
- * The egress policy allows exactly the store's endpoint host while the data folder is in the team: LanceDB's
+ * The egress policy allows exactly the store's endpoint (host and port) while the data folder is in the team: LanceDB's
  * object-store client is native code the in-process guard does not see, so joining checks the endpoint against
  * the policy before the client opens, and the workspace's link asks the policy again before every round.
  * Joining and leaving restart the workspace, which opens (or drops) the link; joining can merge the personal
@@ -26,7 +26,7 @@ export interface TeamDependencies {
   /** Where the store's keys are kept: the OS keychain through safeStorage in the app. */
   secrets: SecretStore;
   /** The process's guarded egress policy. */
-  egress: Pick<EgressPolicy, 'check' | 'allow' | 'disallow' | 'allows'>;
+  egress: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint' | 'disallowEndpoint' | 'allowsEndpoint'>;
 }
 
 /** What leaving did, for Settings → Team. */
@@ -64,21 +64,13 @@ export function createTeamHandlers(host: ServiceHost, deps: TeamDependencies) {
       const keys = new Map<string, string>();
       if (accessKey) keys.set(DEFAULT_ACCESS_KEY_SECRET, accessKey);
       if (secretKey) keys.set(DEFAULT_SECRET_KEY_SECRET, secretKey);
-      // Exactly the endpoint's host, allowed for the check; taken back if joining fails and it was not allowed before.
-      const allowHost = endpoint ? new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1') : null;
-      const wasAllowed = allowHost !== null && deps.egress.allows(allowHost);
-      if (allowHost !== null) deps.egress.allow(allowHost);
-      try {
-        await joinTeam(
-          deps.dataDir,
-          { uri, analyst, create: mode === 'init', ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) },
-          withKeys(deps.secrets, keys),
-          deps.egress,
-        );
-      } catch (error) {
-        if (allowHost !== null && !wasAllowed) deps.egress.disallow(allowHost);
-        throw error;
-      }
+      // joinTeam allows exactly the endpoint on the policy, checks it, and takes it back if joining fails.
+      await joinTeam(
+        deps.dataDir,
+        { uri, analyst, create: mode === 'init', ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) },
+        withKeys(deps.secrets, keys),
+        deps.egress,
+      );
       // The store answered with these keys: now they go to the keychain.
       for (const [name, value] of keys) await deps.secrets.set(name, value);
       await host.restart();
@@ -102,7 +94,7 @@ export function createTeamHandlers(host: ServiceHost, deps: TeamDependencies) {
         result = { left: left?.uri ?? null, unsent };
       });
       const endpoint = config ? teamEndpoint(config) : null;
-      if (result.left !== null && endpoint !== null) deps.egress.disallow(endpoint.host);
+      if (result.left !== null && endpoint !== null) deps.egress.disallowEndpoint(endpoint.host, endpoint.port);
       return result;
     },
   });

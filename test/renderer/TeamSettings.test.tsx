@@ -67,12 +67,12 @@ describe('Settings → Team', () => {
 
   it('shows why the store refused, and stays on the form', async () => {
     const api = fakeVigilApi();
-    api.joinTeam.mockRejectedValueOnce(new Error("Error invoking remote method 'vigil:joinTeam': Error: The team store's endpoint s3.example.internal is not allowed: offline mode allows only this machine (loopback)."));
+    api.joinTeam.mockRejectedValueOnce(new Error("Error invoking remote method 'vigil:joinTeam': Error: The team store's endpoint s3.example.internal:9000 is not allowed: offline mode allows only this machine (loopback)."));
     const { team } = await openTeam(api);
     await type(byName(team, 'Store (s3://bucket/prefix or a shared folder)'), '/mnt/share/team');
     await type(byName(team, 'Your name (shown on what you teach)'), 'Ana');
     await click(button(team, 'Join'));
-    expect(team.querySelector('[role="alert"]')?.textContent).toBe("The team store's endpoint s3.example.internal is not allowed: offline mode allows only this machine (loopback).");
+    expect(team.querySelector('[role="alert"]')?.textContent).toBe("The team store's endpoint s3.example.internal:9000 is not allowed: offline mode allows only this machine (loopback).");
     expect(button(team, 'Join').disabled).toBe(false);
   });
 

@@ -193,12 +193,14 @@ describe('the app linked to a team store', () => {
     const egress = new EgressPolicy({ offline: true, resolveAll: () => Promise.reject(new Error('no DNS in this test')) });
     const w = await Workspace.open({ dataDir, embedder: new HashedEmbedder(), llm: null, delayedReviewEveryMs: 0, team: { secrets, egress, syncEveryMs: 0 } });
     open.push(w);
-    // Exactly the endpoint's host is on the allow-list (offline mode still refuses it).
-    expect(egress.allows('s3.example.internal')).toBe(true);
-    expect(egress.allows('example.internal')).toBe(false);
+    // Exactly the endpoint, host and port, is on the allow-list (offline mode still refuses it); the host alone is
+    // not, so no Node.js socket or DNS query may reach it.
+    expect(egress.allowsEndpoint('s3.example.internal', 9000)).toBe(true);
+    expect(egress.allowsEndpoint('s3.example.internal', 9001)).toBe(false);
+    expect(egress.allows('s3.example.internal')).toBe(false);
     expect((await team(w).syncOnce()).online).toBe(false);
     const status = await team(w).status();
     expect(status).toMatchObject({ state: 'offline', endpoint: 's3.example.internal:9000' });
-    expect(status.lastError).toMatch(/egress policy refuses the team store's endpoint s3\.example\.internal: offline mode/);
+    expect(status.lastError).toMatch(/egress policy refuses the team store's endpoint s3\.example\.internal:9000: offline mode/);
   });
 });

@@ -81,9 +81,10 @@ describe('Settings → Team handlers', () => {
     const { dataDir, secrets, egress, handlers } = await app(new EgressPolicy({ offline: true }));
     await expect(
       handlers.joinTeam({ mode: 'join', uri: 's3://team-bucket/emea', analyst: 'Ana', endpoint: 'https://s3.example.internal:9000', accessKey: 'AKIA-ana', secretKey: 'very-secret' }, event),
-    ).rejects.toThrow("The team store's endpoint s3.example.internal is not allowed: offline mode allows only this machine (loopback).");
+    ).rejects.toThrow("The team store's endpoint s3.example.internal:9000 is not allowed: offline mode allows only this machine (loopback).");
     expect(await readTeamConfig(dataDir)).toBeNull();
     expect(await secrets.list()).toEqual([]);
-    expect(egress.allows('s3.example.internal')).toBe(false);
+    expect(egress.allowsEndpoint('s3.example.internal', 9000)).toBe(false);
+    expect(egress.allowedHosts()).toEqual([]);
   });
 });
