@@ -9,6 +9,7 @@ import { Outbox } from './outbox';
 import {
   DEFAULT_ACCESS_KEY_SECRET,
   DEFAULT_SECRET_KEY_SECRET,
+  formatEndpoint,
   parseTeamConfig,
   readTeamConfig,
   removeTeamConfig,
@@ -71,7 +72,7 @@ export async function joinTeam(
     if (endpoint !== null && egress !== undefined) {
       egress.allowEndpoint(endpoint.host, endpoint.port);
       const decision = egress.checkEndpoint(endpoint.host, endpoint.port);
-      if (!decision.allowed) throw new Error(`The team store's endpoint ${endpoint.host}:${endpoint.port} is not allowed: ${decision.reason}.`);
+      if (!decision.allowed) throw new Error(`The team store's endpoint ${formatEndpoint(endpoint)} is not allowed: ${decision.reason}.`);
     }
     await TeamStore.open(parsed.uri, await teamStorageOptions(parsed, secrets), request.create);
     await writeTeamConfig(dataDir, parsed);
@@ -79,7 +80,7 @@ export async function joinTeam(
     if (endpoint !== null && !wasAllowed) egress?.disallowEndpoint(endpoint.host, endpoint.port);
     throw error;
   }
-  return { config: parsed, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
+  return { config: parsed, endpoint: endpoint ? formatEndpoint(endpoint) : null };
 }
 
 /**
@@ -123,5 +124,5 @@ export async function readTeamOverview(dataDir: string): Promise<TeamLinkStatus 
   if (config === null) return null;
   const status = describeTeamState(await readTeamState(dataDir), (await new Outbox(dataDir).list()).length);
   const endpoint = teamEndpoint(config);
-  return { ...status, uri: config.uri, analyst: config.analyst, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
+  return { ...status, uri: config.uri, analyst: config.analyst, endpoint: endpoint ? formatEndpoint(endpoint) : null };
 }

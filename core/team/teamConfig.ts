@@ -106,6 +106,11 @@ export function teamEndpoint(config: TeamConfig): { host: string; port: number }
   return { host, port: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443 };
 }
 
+/** An endpoint as people write it: `host:port`, an IPv6 host in brackets. */
+export function formatEndpoint(endpoint: { host: string; port: number }): string {
+  return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+}
+
 /**
  * LanceDB's storage options for the store: endpoint, region and keys read from the secret store. Timeouts are
  * short because the store is only reached in the background (decisions never wait on it) and an unreachable store

@@ -30,7 +30,7 @@ import { log } from '../privacy/redactingLogger';
 import type { SecretStore } from '../secrets/secretStore';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import type { TeamOp } from './outbox';
-import { readTeamConfig, teamEndpoint, teamStorageOptions, type TeamConfig } from './teamConfig';
+import { formatEndpoint, readTeamConfig, teamEndpoint, teamStorageOptions, type TeamConfig } from './teamConfig';
 import { TeamSync, type SyncRound, type TeamStatus } from './teamSync';
 
 /**
@@ -101,7 +101,7 @@ export class TeamLink {
       gate: () => {
         if (endpoint === null || egress === undefined) return null;
         const decision = egress.checkEndpoint(endpoint.host, endpoint.port);
-        return decision.allowed ? null : `the egress policy refuses the team store's endpoint ${endpoint.host}:${endpoint.port}: ${decision.reason}`;
+        return decision.allowed ? null : `the egress policy refuses the team store's endpoint ${formatEndpoint(endpoint)}: ${decision.reason}`;
       },
       apply: (ops) => this.apply(ops),
       ...(parts.now ? { now: parts.now } : {}),
@@ -138,7 +138,7 @@ export class TeamLink {
   /** In sync, behind by N or offline since T, with the store's URI and the analyst's name. */
   async status(): Promise<TeamLinkStatus> {
     const endpoint = teamEndpoint(this.parts.config);
-    return { ...(await this.sync.status()), uri: this.parts.config.uri, analyst: this.parts.config.analyst, endpoint: endpoint ? `${endpoint.host}:${endpoint.port}` : null };
+    return { ...(await this.sync.status()), uri: this.parts.config.uri, analyst: this.parts.config.analyst, endpoint: endpoint ? formatEndpoint(endpoint) : null };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
-import { readTeamConfig, teamConfigPath, teamEndpoint, teamStorageOptions, writeTeamConfig, type TeamConfig } from '../../../core/team/teamConfig';
+import { readTeamConfig, teamConfigPath, teamEndpoint, formatEndpoint, teamStorageOptions, writeTeamConfig, type TeamConfig } from '../../../core/team/teamConfig';
 import { tempFolder } from '../../support/tempFolder';
 
 const s3: TeamConfig = {
@@ -30,6 +30,8 @@ describe('team settings', () => {
     expect(teamEndpoint(s3)).toEqual({ host: 's3.example.internal', port: 9000 });
     expect(teamEndpoint({ ...s3, endpoint: 'https://store.example.internal' })).toEqual({ host: 'store.example.internal', port: 443 });
     expect(teamEndpoint({ ...s3, endpoint: 'http://[::1]:9100' })).toEqual({ host: '::1', port: 9100 });
+    expect(formatEndpoint({ host: '::1', port: 9100 })).toBe('[::1]:9100');
+    expect(formatEndpoint({ host: 's3.example.internal', port: 443 })).toBe('s3.example.internal:443');
     expect(teamEndpoint({ version: 1, uri: '/mnt/share/team', analyst: 'ana', joinedAt: '' })).toBeNull();
   });
 
