@@ -397,6 +397,11 @@ export class CopilotService {
     return found;
   }
 
+  /** The local knowledge store, which the team store link (core/team/teamLink.ts) keeps as the team's cache. */
+  teamCache(): KnowledgeStore {
+    return this.store;
+  }
+
   /** Finishes queued writes and releases the data folder. */
   async close(): Promise<void> {
     this.monitor.stop();

@@ -13,7 +13,8 @@
  * - `imports`: the Import screen: files, CSV with a column mapping, article folders, help centers (knowledgeImports.ts);
  * - `rules`: Settings → Rules, the rule centre (ruleAdmin.ts over core/rules); `whatIf`: Insights → What if, the
  *   what-if replay on a recorded queue (whatIf.ts);
- * - `service`: the engine itself (status, import, the LLM mode).
+ * - `service`: the engine itself (status, import, the LLM mode);
+ * - `team`: the link to the team store when the data folder is in one (core/team/teamLink.ts), else null.
  *
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
  */
@@ -31,6 +32,8 @@ import { EgressPolicy } from '../net/egress';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
+import type { SecretStore } from '../secrets/secretStore';
+import { openTeamLink, type TeamLink } from '../team/teamLink';
 import { CopilotService } from './copilotService';
 import { Desk } from './desk';
 import { KnowledgeImports } from './knowledgeImports';
@@ -64,6 +67,12 @@ export interface WorkspaceOptions {
    * The audit log writes to it and the audit view verifies against it (core/privacy/auditLog.ts).
    */
   auditKeyring?: AuditKeyring;
+  /**
+   * The team store (docs/team.md), used when the data folder has a team.json: where its keys are (the OS keychain
+   * in the app; the data folder's secret file by default), the process's egress policy, which is made to allow
+   * exactly the store's endpoint (host and port), and how often to sync (default TEAM_SYNC_EVERY_MS; 0: only on request).
+   */
+  team?: { secrets?: SecretStore; egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint'>; syncEveryMs?: number };
 }
 
 export class Workspace {
@@ -80,6 +89,8 @@ export class Workspace {
   private reviewTimer: NodeJS.Timeout | null = null;
   private reviewing: Promise<void> | null = null;
   private detachDenials: (() => Promise<void>) | null = null;
+  /** The link to the team store, or null for a personal data folder. */
+  team: TeamLink | null = null;
 
   private constructor(
     /** The engine: status, import, the LLM mode, and the pipeline the desk drives. */
@@ -148,6 +159,11 @@ export class Workspace {
       });
       const workspace = new Workspace(service, desk, options.dataDir, redactBeforeStorage, options.auditKeyring, options.embedder);
       workspace.detachDenials = options.egressDenials?.attach(service.audit) ?? null;
+      workspace.team = await openTeamLink(options.dataDir, service, {
+        ...options.team,
+        announce: (entryIds) => desk.announceKnowledgeChange(entryIds),
+        ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      });
       const every = options.delayedReviewEveryMs ?? 60_000;
       if (every > 0) {
         workspace.reviewTimer = setInterval(() => {
@@ -191,6 +207,8 @@ export class Workspace {
     if (this.reviewTimer) clearInterval(this.reviewTimer);
     this.reviewTimer = null;
     await this.reviewing;
+    // The team link first: its round writes into the store and the history the engine is about to close.
+    await this.team?.close();
     await this.whatIf.close();
     await this.replies.close();
     try {

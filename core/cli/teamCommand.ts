@@ -7,22 +7,15 @@ import { parseArgs } from 'node:util';
 import { appDataDir } from '../formats/dataDir';
 import { errorMessage } from '../formats/errorMessage';
 import { FileSecretStore } from '../secrets/fileSecretStore';
-import { Outbox } from '../team/outbox';
-import {
-  DEFAULT_ACCESS_KEY_SECRET,
-  DEFAULT_SECRET_KEY_SECRET,
-  readTeamConfig,
-  removeTeamConfig,
-  teamEgressHost,
-  teamStorageOptions,
-  writeTeamConfig,
-  type TeamConfig,
-} from '../team/teamConfig';
-import { TeamStore } from '../team/teamStore';
-import { describeTeamState, readTeamState, type TeamStatus } from '../team/teamSync';
+import { joinTeam, leaveTeam, mergeIntoTeam, readTeamOverview } from '../team/teamAdmin';
+import { openTeamLink } from '../team/teamLink';
+import { withService } from './withService';
+import { cliEgress } from './cliEgress';
+import type { TeamStatus } from '../team/teamSync';
 
 export const TEAM_USAGE = `  vigil team init|join URI --analyst NAME [--endpoint URL --region R] [--access-key-secret NAME]
-               [--secret-key-secret NAME] [--data-dir DIR]   URI: s3://bucket/prefix or /shared/folder (docs/team.md)
+               [--secret-key-secret NAME] [--merge] [--data-dir DIR]   URI: s3://bucket/prefix or /shared/folder
+               --merge: share this folder's existing knowledge with the team, once (docs/team.md)
   vigil team status [--json] [--data-dir DIR]   ·   vigil team leave [--force] [--data-dir DIR]`;
 
 type Out = { log: (line: string) => void; error: (line: string) => void };
@@ -60,6 +53,7 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
         'secret-key-secret': { type: 'string' },
         json: { type: 'boolean' },
         force: { type: 'boolean' },
+        merge: { type: 'boolean' },
         'data-dir': { type: 'string' },
       },
       allowPositionals: true,
@@ -76,53 +70,59 @@ export async function teamCommand(args: string[], out: Out): Promise<number> {
     const uri = positionals[0];
     if (uri === undefined || positionals.length > 1) throw new TeamUsageError(`team ${sub} needs one URI (s3://bucket/prefix or /shared/folder)`);
     if (values.analyst === undefined) throw new TeamUsageError(`team ${sub} needs --analyst NAME: it names you in each entry's provenance`);
-    const s3 = uri.startsWith('s3://');
-    const config: TeamConfig = {
-      version: 1,
-      uri,
-      analyst: values.analyst,
-      joinedAt: new Date().toISOString(),
-      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-      ...(values.region !== undefined ? { region: values.region } : {}),
-      ...(s3
-        ? { accessKeySecret: values['access-key-secret'] ?? DEFAULT_ACCESS_KEY_SECRET, secretKeySecret: values['secret-key-secret'] ?? DEFAULT_SECRET_KEY_SECRET }
-        : {}),
-    };
-    const existing = await readTeamConfig(dataDir);
-    if (existing !== null && existing.uri !== uri) throw new Error(`This data folder is already in the team store ${existing.uri}; \`vigil team leave\` first.`);
-    const host = s3 ? teamEgressHost(config) : null;
-    // Reach the store before saving, so a wrong URI, endpoint or key is reported now rather than as "offline" later.
-    await TeamStore.open(uri, await teamStorageOptions(config, secrets), sub === 'init');
-    await writeTeamConfig(dataDir, config);
+    const { config, endpoint } = await joinTeam(
+      dataDir,
+      {
+        uri,
+        analyst: values.analyst,
+        create: sub === 'init',
+        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+        ...(values.region !== undefined ? { region: values.region } : {}),
+        ...(values['access-key-secret'] !== undefined ? { accessKeySecret: values['access-key-secret'] } : {}),
+        ...(values['secret-key-secret'] !== undefined ? { secretKeySecret: values['secret-key-secret'] } : {}),
+      },
+      secrets,
+      cliEgress()?.policy,
+    );
     out.log(`${sub === 'init' ? 'created and joined' : 'joined'} the team store ${uri} as ${config.analyst}`);
-    if (host !== null) out.log(`the team store's one network host is ${host}; allow exactly this host in your firewall (docs/team.md)`);
+    if (values.merge) {
+      const merged = await withService(dataDir, out, async (service) => {
+        const policy = cliEgress()?.policy;
+        const link = await openTeamLink(dataDir, service, { secrets, syncEveryMs: 0, ...(policy ? { egress: policy } : {}) });
+        if (link === null) throw new Error(`${dataDir} lost its team settings while merging`);
+        try {
+          const queued = await mergeIntoTeam(dataDir, link);
+          const round = await link.syncOnce();
+          return { queued, sent: round.online };
+        } finally {
+          await link.close();
+        }
+      });
+      out.log(`merged this folder's ${merged.queued} entries into the team store as ${config.analyst}${merged.sent ? '' : ' (queued: the store is unreachable now; they are sent at the next sync)'}`);
+    }
+    if (endpoint !== null) out.log(`the team store's one network endpoint is ${endpoint}; allow exactly this host and port in your firewall (docs/team.md)`);
     return 0;
   }
 
   if (sub === 'status') {
-    const config = await readTeamConfig(dataDir);
-    if (config === null) {
+    const overview = await readTeamOverview(dataDir);
+    if (overview === null) {
       out.log(values.json ? JSON.stringify({ team: null }) : 'personal data folder (not in a team store)');
       return 0;
     }
-    const status = describeTeamState(await readTeamState(dataDir), (await new Outbox(dataDir).list()).length);
-    if (values.json) out.log(JSON.stringify({ team: { uri: config.uri, analyst: config.analyst }, ...status }));
-    else out.log(`team store ${config.uri} as ${config.analyst}: ${describeTeamStatus(status)}`);
+    const { uri, analyst, endpoint, ...status } = overview;
+    if (values.json) out.log(JSON.stringify({ team: { uri, analyst, endpoint }, ...status }));
+    else out.log(`team store ${uri} as ${analyst}: ${describeTeamStatus(status)}`);
     return 0;
   }
 
   if (sub === 'leave') {
-    const config = await readTeamConfig(dataDir);
-    if (config === null) {
+    const { left, unsent } = await leaveTeam(dataDir, values.force === true);
+    if (left === null) {
       out.log('this data folder is not in a team store');
       return 0;
     }
-    const pending = (await new Outbox(dataDir).list()).length;
-    if (pending > 0 && !values.force) {
-      throw new Error(`${pending} of your writes are not in the team store yet; let the app sync, or leave with --force (they stay in this folder's outbox).`);
-    }
-    await removeTeamConfig(dataDir);
-    out.log(`left the team store ${config.uri}; this folder's knowledge stays as it is${pending > 0 ? `, and its ${pending} unsent write(s) stay in team-outbox.jsonl` : ''}`);
+    out.log(`left the team store ${left.uri}; this folder's knowledge stays as it is${unsent > 0 ? `, and its ${unsent} unsent write(s) stay in team-outbox.jsonl` : ''}`);
     return 0;
   }
   throw new TeamUsageError(`unknown team command "${sub ?? ''}" (use init, join, status or leave)`);

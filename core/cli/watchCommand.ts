@@ -16,6 +16,7 @@ import {
   type ConnectorConfig,
 } from '../connectors/registry';
 import { readLlmSetting } from '../llm/llmSetting';
+import { openTeamLink } from '../team/teamLink';
 import { FileSecretStore } from '../secrets/fileSecretStore';
 import type { EgressPolicy } from '../net/egress';
 import { cliEgress } from './cliEgress';
@@ -116,6 +117,11 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
   const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error, ...(llm ? { llm } : {}), ...(egress ? { egress: egress.loopback } : {}) });
   const detach = egress?.attach(service.audit);
   let watcher: Watcher | null = null;
+  // In a team store (docs/team.md), what this desk learns is shared and the others' learning comes in, as in the app.
+  const team = await openTeamLink(options.dataDir, service, { ...(egress ? { egress: egress.policy } : {}), onWarning: out.error }).catch(async (error: unknown) => {
+    await service.close();
+    throw error;
+  });
   try {
     // The connectors' hosts are allowed on the process policy the guard enforces (as the app does).
     const built = await buildConnectors(configs, {
@@ -159,6 +165,8 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
           out.error(`${connector.id}: gave up: ${built.redact(errorMessage(err))}`);
         }
       }
+      // One round before exiting, so what was learned reaches the team now (the outbox keeps it either way).
+      if (team !== null && !(await team.syncOnce()).online) out.error(`team store: ${(await team.status()).lastError ?? 'unreachable'}; your changes wait in the outbox`);
       return failed > 0 ? 1 : 0;
     }
     watcher.start();
@@ -169,6 +177,7 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
     return 0;
   } finally {
     await watcher?.stop();
+    await team?.close();
     await detach?.();
     await service.close();
   }

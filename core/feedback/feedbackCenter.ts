@@ -9,6 +9,7 @@ import { eventLogPath, SuggestionEventLog, type SuggestionEvent } from './sugges
 
 export class FeedbackCenter {
   private readonly byTicket = new Map<string, SuggestionEvent[]>();
+  private readonly listeners = new Set<(event: SuggestionEvent) => Promise<void>>();
 
   private constructor(
     private readonly log: SuggestionEventLog,
@@ -32,11 +33,29 @@ export class FeedbackCenter {
     return center;
   }
 
-  /** Validates, stores (fsynced) and counts one event. */
+  /** Validates, stores (fsynced) and counts one event; then tells the listeners (the team store link). */
   async record(event: unknown): Promise<SuggestionEvent> {
     const stored = await this.log.append(event);
     this.fold(stored);
+    for (const listener of this.listeners) await listener(stored);
     return stored;
+  }
+
+  /**
+   * Stores and counts another analyst's event from the team store (core/team/teamLink.ts): it weighs in the
+   * entry's statistics like a local one, but the listeners do not hear it (it is not shared back) and it is not
+   * kept with this desk's tickets, whose delayed review is this analyst's own.
+   */
+  async recordFromTeam(event: unknown): Promise<SuggestionEvent> {
+    const stored = await this.log.append(event);
+    this.stats.add(stored);
+    return stored;
+  }
+
+  /** Hears every event `record` stored, before `record` returns. Returns the unsubscribe function. */
+  onRecorded(listener: (event: SuggestionEvent) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The events recorded for a ticket since it was last reviewed, in order. */

@@ -45,8 +45,16 @@ export const HistoryRecordSchema = z.looseObject({
   note: z.string().optional(),
   /** The version this one restored, for `restored`. */
   restoredFrom: z.number().int().positive().optional(),
+  /** Set on a version that came from the team store (core/team/teamLink.ts): never shared back. */
+  team: z.object({ opId: z.string().min(1), analyst: z.string().min(1) }).optional(),
   entry: StoredEntrySchema,
 });
+
+/** Marks a version received from the team store: the operation it came in and the analyst who made it. */
+export interface TeamMark {
+  opId: string;
+  analyst: string;
+}
 export interface HistoryRecord {
   entryId: string;
   version: number;
@@ -55,6 +63,7 @@ export interface HistoryRecord {
   actor: string;
   note?: string;
   restoredFrom?: number;
+  team?: TeamMark;
   entry: StoredEntry;
 }
 
@@ -64,6 +73,7 @@ export interface ChangeOptions {
   /** The stored entry being replaced; recorded as version 1 when the entry has no history yet. */
   before?: StoredEntry | null;
   restoredFrom?: number;
+  team?: TeamMark;
 }
 
 export interface Change extends ChangeOptions {
@@ -78,6 +88,7 @@ export function historyPath(dataDir: string): string {
 
 export class EntryHistory {
   private readonly byEntry = new Map<string, HistoryRecord[]>();
+  private readonly listeners = new Set<(records: readonly HistoryRecord[]) => Promise<void>>();
   private log: AppendLog<HistoryRecord> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -106,6 +117,17 @@ export class EntryHistory {
   /** Every entry's versions (entry id → versions, oldest first). */
   all(): ReadonlyMap<string, readonly HistoryRecord[]> {
     return this.byEntry;
+  }
+
+  /**
+   * Hears every batch of versions once it is on disk (baselines included), before `record` returns: the team store
+   * link (core/team/teamLink.ts) puts them in its outbox then, so an acknowledged change is never left unshared by a
+   * crash. A listener's failure is the listener's to report; it never undoes the recorded change. Returns the
+   * unsubscribe function.
+   */
+  onRecorded(listener: (records: readonly HistoryRecord[]) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   version(entryId: string, version: number): HistoryRecord | null {
@@ -152,6 +174,7 @@ export class EntryHistory {
         actor: change.actor,
         ...(change.note ? { note: change.note } : {}),
         ...(change.restoredFrom ? { restoredFrom: change.restoredFrom } : {}),
+        ...(change.team ? { team: change.team } : {}),
         entry,
       };
       known.set(entry.id, record.version);
@@ -161,6 +184,7 @@ export class EntryHistory {
     if (lines.length === 0) return records;
     await this.log.append(...lines);
     for (const line of lines) this.index(line);
+    for (const listener of this.listeners) await listener(lines);
     return records;
   }
 

@@ -38,8 +38,11 @@ export interface EgressOptions {
   resolveAll?: ResolveAll;
 }
 
-/** Why a host is allowed: it is this machine, or it is a configured connector's host. */
-export type EgressRule = 'loopback' | 'connector';
+/**
+ * Why a host is allowed: it is this machine, it is a configured connector's host, or it is exactly the endpoint
+ * (host and port) of a team store (docs/team.md), for `checkEndpoint` only.
+ */
+export type EgressRule = 'loopback' | 'connector' | 'endpoint';
 
 export type EgressDecision = { allowed: true; host: string; rule: EgressRule } | { allowed: false; host: string; reason: string };
 
@@ -243,6 +246,8 @@ function denied(host: string, reason: string): EgressDeniedError {
 
 export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
+  /** Endpoints allowed by host AND port (`host port`), for a client the process guard cannot see (LanceDB's). */
+  private readonly allowEndpoints = new Set<string>();
   private readonly resolveAll: ResolveAll;
   private offlineMode: boolean;
 
@@ -283,15 +288,57 @@ export class EgressPolicy {
     if (h !== null) this.allowHosts.delete(h);
   }
 
+  /**
+   * Allows exactly one endpoint, host and port, for a connection made by native code the process guard cannot see
+   * (the team store's object-storage client): only `checkEndpoint` with that port allows it; `check` on the host
+   * alone, which every Node.js socket and DNS query goes through, does not. Offline mode refuses it.
+   */
+  allowEndpoint(host: string, port: number): void {
+    const h = normalizeHost(host);
+    if (h === null) throw new Error(`"${host}" is not a host name; give the endpoint's host without scheme, path or port.`);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${port} is not a port number (1 to 65535).`);
+    this.allowEndpoints.add(`${h} ${port}`);
+  }
+
+  /** Takes back `allowEndpoint(host, port)`. */
+  disallowEndpoint(host: string, port: number): void {
+    const h = normalizeHost(host);
+    if (h !== null) this.allowEndpoints.delete(`${h} ${port}`);
+  }
+
+  /**
+   * Decides on one endpoint: allowed when `check(host)` allows the host, or when exactly this host and port were
+   * allowed with `allowEndpoint` (not in offline mode).
+   */
+  checkEndpoint(host: string, port: number): EgressDecision {
+    const decision = this.check(host);
+    if (decision.allowed) return decision;
+    const h = normalizeHost(host);
+    if (h === null || this.offline) return decision;
+    if (this.allowEndpoints.has(`${h} ${port}`)) return { allowed: true, host: h, rule: 'endpoint' };
+    return { allowed: false, host, reason: `${h}:${port} is not a configured connector's host or the team store's endpoint` };
+  }
+
+  /** Whether exactly this endpoint was allowed with `allowEndpoint` (whatever offline mode says). */
+  allowsEndpoint(host: string, port: number): boolean {
+    const h = normalizeHost(host);
+    return h !== null && this.allowEndpoints.has(`${h} ${port}`);
+  }
+
   /** Whether `host` is on the allow-list (whatever offline mode says). */
   allows(host: string): boolean {
     const h = normalizeHost(host);
     return h !== null && this.allowHosts.has(h);
   }
 
-  /** The hosts allowed besides loopback, normalised (empty in offline mode). */
+  /** The hosts allowed besides loopback, normalised, then the endpoints as `host:port` (empty in offline mode). */
   allowedHosts(): string[] {
-    return this.offline ? [] : [...this.allowHosts].sort();
+    if (this.offline) return [];
+    const endpoints = [...this.allowEndpoints].map((key) => {
+      const [host, port] = key.split(' ') as [string, string];
+      return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    });
+    return [...[...this.allowHosts].sort(), ...endpoints.sort()];
   }
 
   /** Decides on a host by its name or literal address, before any DNS lookup. */

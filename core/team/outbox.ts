@@ -41,9 +41,13 @@ export class Outbox {
     this.file = join(dataDir, OUTBOX_FILE);
   }
 
-  /** Builds an operation for `analyst` and appends it durably; resolves with it once it is on disk. */
-  add(analyst: string, kind: TeamOp['kind'], payload: unknown, now: Date = new Date()): Promise<TeamOp> {
-    const op: TeamOp = { opId: randomUUID(), analyst, kind, at: now.toISOString(), payload: JSON.stringify(payload) };
+  /**
+   * Builds an operation for `analyst` and appends it durably; resolves with it once it is on disk. `opId` is for
+   * an operation that must be stored once however often it is made (a merge run again after a crash); by default
+   * every operation is new.
+   */
+  add(analyst: string, kind: TeamOp['kind'], payload: unknown, now: Date = new Date(), opId: string = randomUUID()): Promise<TeamOp> {
+    const op: TeamOp = { opId, analyst, kind, at: now.toISOString(), payload: JSON.stringify(payload) };
     return this.serial(async () => {
       const pending = await this.load();
       await appendDurable(this.file, `${JSON.stringify(op)}\n`);

@@ -32,6 +32,8 @@ export const TeamConfigSchema = z
     accessKeySecret: SecretName.optional(),
     secretKeySecret: SecretName.optional(),
     joinedAt: z.string(),
+    /** When the folder's personal knowledge was merged into the store (`vigil team join --merge`): once only. */
+    mergedAt: z.string().optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -60,14 +62,19 @@ export async function readTeamConfig(dataDir: string): Promise<TeamConfig | null
   return readJsonFile(teamConfigPath(dataDir), TeamConfigSchema.nullable(), null);
 }
 
-/** Validates and writes team.json durably; a bad field is an error naming it. */
-export async function writeTeamConfig(dataDir: string, config: TeamConfig): Promise<void> {
+/** Validates team settings; a bad field is an error naming it. */
+export function parseTeamConfig(config: TeamConfig): TeamConfig {
   const parsed = TeamConfigSchema.safeParse(config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`team settings: ${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}`);
   }
-  await writeJsonAtomic(teamConfigPath(dataDir), parsed.data);
+  return parsed.data;
+}
+
+/** Validates and writes team.json durably; a bad field is an error naming it. */
+export async function writeTeamConfig(dataDir: string, config: TeamConfig): Promise<void> {
+  await writeJsonAtomic(teamConfigPath(dataDir), parseTeamConfig(config));
 }
 
 /** Removes team.json (leaving the team); the local cache and outbox stay, so nothing written is lost. */
@@ -87,14 +94,21 @@ export function isObjectStore(config: TeamConfig): boolean {
 }
 
 /**
- * The one host the egress policy must allow for this team store: the endpoint's host (an s3:// store), or null for
- * a shared folder (no network connection of the app's own). A store without an endpoint would reach AWS's regional
- * host, which is refused: the admin names the endpoint, so the allow-list says exactly what the app may reach.
+ * The one endpoint (host and port) the app reaches for this team store, or null for a shared folder (no network
+ * connection of the app's own). A store without an endpoint would reach AWS's regional host, which is refused: the
+ * admin names the endpoint, so the allow-list says exactly what the app may reach.
  */
-export function teamEgressHost(config: TeamConfig): string | null {
+export function teamEndpoint(config: TeamConfig): { host: string; port: number } | null {
   if (!isObjectStore(config)) return null;
   if (config.endpoint === undefined) throw new Error('team settings: endpoint: an s3:// team store needs its endpoint (https://host:port)');
-  return new URL(config.endpoint).hostname;
+  const url = new URL(config.endpoint);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443 };
+}
+
+/** An endpoint as people write it: `host:port`, an IPv6 host in brackets. */
+export function formatEndpoint(endpoint: { host: string; port: number }): string {
+  return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
 }
 
 /**

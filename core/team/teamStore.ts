@@ -72,10 +72,13 @@ export class TeamStore {
    */
   async commit(ops: readonly TeamOp[]): Promise<void> {
     if (ops.length === 0) return;
+    // One row per opId in the batch too: a merge-insert inserts every unmatched source row, duplicates included
+    // (an operation with a derived opId queued twice before a round, such as a merge run again).
+    const unique = [...new Map(ops.map((op) => [op.opId, op])).values()];
     let lastError: unknown;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       try {
-        await this.table.mergeInsert('opId').whenNotMatchedInsertAll().execute(ops.map((op) => ({ ...op })));
+        await this.table.mergeInsert('opId').whenNotMatchedInsertAll().execute(unique.map((op) => ({ ...op })));
         return;
       } catch (err) {
         lastError = err;

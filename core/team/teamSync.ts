@@ -56,7 +56,17 @@ export interface TeamSyncOptions {
   dataDir: string;
   uri: string;
   analyst: string;
-  storageOptions: Record<string, string>;
+  /**
+   * LanceDB's storage options, or a function reading them (from the secret store) each time the store is opened,
+   * so a key set after a failure is used at the next round.
+   */
+  storageOptions: Record<string, string> | (() => Promise<Record<string, string>>);
+  /**
+   * Asked before every round: a reason not to reach the store now (the egress policy refuses its endpoint, offline
+   * mode), or null. LanceDB's object-store client is native code that the in-process egress guard does not see, so
+   * this is where the policy applies to it (core/team/teamLink.ts).
+   */
+  gate?: () => string | null;
   /** Updates the local cache with operations read from the store; idempotent by opId. */
   apply: (ops: readonly TeamOp[]) => Promise<void> | void;
   now?: () => Date;
@@ -91,8 +101,8 @@ export class TeamSync {
   }
 
   /** Records the analyst's own operation durably (the acknowledgement) and schedules no network wait. */
-  async record(kind: TeamOp['kind'], payload: unknown): Promise<TeamOp> {
-    return this.outbox.add(this.options.analyst, kind, payload, this.now());
+  async record(kind: TeamOp['kind'], payload: unknown, opId?: string): Promise<TeamOp> {
+    return this.outbox.add(this.options.analyst, kind, payload, this.now(), ...(opId !== undefined ? [opId] : []));
   }
 
   /** Runs one round now (or joins the one running): send the outbox, read what is new. Never throws for the network. */
@@ -136,7 +146,15 @@ export class TeamSync {
     const state = await this.loadState();
     let sent = 0;
     try {
-      this.store ??= await TeamStore.open(this.options.uri, this.options.storageOptions, false);
+      const refusal = this.options.gate?.() ?? null;
+      if (refusal !== null) {
+        this.store = null;
+        throw new Error(refusal);
+      }
+      if (this.store === null) {
+        const { storageOptions } = this.options;
+        this.store = await TeamStore.open(this.options.uri, typeof storageOptions === 'function' ? await storageOptions() : storageOptions, false);
+      }
       const pending = await this.outbox.list();
       if (pending.length > 0) {
         await this.store.commit(pending);

@@ -35,6 +35,8 @@ import type {
   UseModelReport,
 } from '../../core/app/settingsTypes';
 import type { UiPreferences } from '../main/uiPreferences';
+import type { JoinTeamResult, LeaveTeamResult } from '../main/teamHandlers';
+import type { TeamLinkStatus } from '../../core/team/teamLink';
 import type {
   ConnectorEditView,
   ConnectorKindForm,
@@ -332,6 +334,18 @@ export const IPC_METHOD_TABLE = Object.freeze({
   cancelWhatIf: answers<WhatIfStatus>(),
   /** Asks for a file in a save dialog and writes the last what-if report there as one HTML file; null when cancelled. */
   saveWhatIfReport: answers<{ file: string } | null>(),
+  /** Settings → Team and the top bar: the team store and its state (in sync, behind by N, offline since T); null: personal folder. */
+  teamOverview: answers<TeamLinkStatus | null>(),
+  /** Syncs with the team store now; answers the new state. */
+  syncTeam: answers<TeamLinkStatus | null>(),
+  /**
+   * Creates (`init`) or joins a team store: checks the endpoint against the egress policy and that the store answers
+   * with the keys given (then kept in the keychain), saves team.json and restarts the workspace linked to it; with
+   * `merge`, shares the personal folder's knowledge once, with provenance.
+   */
+  joinTeam: answers<JoinTeamResult>(),
+  /** Leaves the team store (refused while own writes are unsent, unless forced); the local knowledge stays. */
+  leaveTeam: answers<LeaveTeamResult>(),
 });
 
 /** The method table's type. */
@@ -371,5 +385,7 @@ export const IPC_CHANNELS = Object.freeze(Object.fromEntries(IPC_METHODS.map((m)
 
 /** Request of `searchKnowledge` (the renderer's search box builds it). */
 export type SearchKnowledgeRequest = IpcRequest<'searchKnowledge'>;
+/** Request of `joinTeam` (Settings → Team's form). */
+export type JoinTeamRequest = IpcRequest<'joinTeam'>;
 /** Request of `sendReply`. A public reply must say the analyst confirmed it (`confirmed: true`). */
 export type SendReplyRequest = IpcRequest<'sendReply'>;

@@ -286,6 +286,22 @@ const RuleIdSchema = z.string('the rule id must be text').regex(/^[a-z0-9][a-z0-
 const RuleDraftSchema = z
   .record(z.string().max(64, 'a rule field name is at most 64 characters'), z.unknown())
   .refine((rule) => Object.keys(rule).length <= MAX_RULE_FIELDS, `a rule has at most ${MAX_RULE_FIELDS} fields`);
+/**
+ * Settings → Team's init/join form. The URI, endpoint and names are checked again by core/team/teamConfig.ts (the
+ * one place their rules live); here only their shape and length, so a confused page cannot send a megabyte.
+ * The keys are optional: already in the keychain from an earlier join, or not needed for a shared folder.
+ */
+const JoinTeamRequestSchema = z.strictObject({
+  mode: z.enum(['init', 'join'], 'mode must be init or join'),
+  uri: z.string('the store must be text').trim().min(1, 'give the team store: s3://bucket/prefix or a shared folder').max(1_000, 'the store is longer than 1000 characters'),
+  analyst: z.string('your name must be text').trim().min(1, 'give your name: it names you in each entry’s provenance').max(200, 'your name is longer than 200 characters'),
+  endpoint: z.string('the endpoint must be text').trim().max(1_000, 'the endpoint is longer than 1000 characters').optional(),
+  region: z.string('the region must be text').trim().max(100, 'the region is longer than 100 characters').optional(),
+  accessKey: z.string('the access key must be text').max(1_000, 'the access key is longer than 1000 characters').optional(),
+  secretKey: z.string('the secret key must be text').max(1_000, 'the secret key is longer than 1000 characters').optional(),
+  /** Share this folder's existing knowledge with the team, once. */
+  merge: z.boolean('merge must be true or false').optional(),
+});
 
 /** Methods without a request must receive nothing at all: anything else is a confused or hostile caller. */
 const NoRequestSchema = z.undefined('this method takes no arguments');
@@ -344,6 +360,8 @@ export const ipcRequestSchemaTable = {
   removeRule: z.strictObject({ id: RuleIdSchema }),
   testRule: z.strictObject({ rule: RuleDraftSchema }),
   startWhatIf: z.strictObject({ source: z.enum(['file', 'folder', 'desk'], 'the source must be file, folder or desk') }),
+  joinTeam: JoinTeamRequestSchema,
+  leaveTeam: z.strictObject({ force: z.boolean('force must be true or false').optional() }),
 } as const satisfies { readonly [M in IpcMethod]?: z.ZodType };
 
 /**

@@ -177,6 +177,7 @@ function start(): void {
             },
           },
           dataFolder: { userDataDir: app.getPath('userData'), current: dataFolder, restartApp: restartOnChosenFolder },
+          team: { egress },
         }),
         appOriginOf(entryUrl),
       );

@@ -15,6 +15,7 @@ import { createPrivacyHandlers, type PrivacyDependencies } from './privacyHandle
 import { createDataFolderHandlers, fixedDataFolderHandlers, type DataFolderDependencies } from './dataFolderHandlers';
 import { createRuleHandlers } from './ruleHandlers';
 import { createWhatIfHandlers, type WhatIfDependencies } from './whatIfHandlers';
+import { createTeamHandlers, type TeamDependencies } from './teamHandlers';
 
 /** What the Privacy section's handlers need beyond the data folder; the app passes its guarded egress policy. */
 export type PrivacyOptions = Partial<Omit<PrivacyDependencies, 'dataDir'>>;
@@ -37,6 +38,8 @@ export interface CopilotHandlerOptions {
   connectors?: Partial<ConnectorDependencies>;
   /** The app's guarded egress policy and what to do when offline mode changes. */
   privacy?: PrivacyOptions;
+  /** Settings → Team: the keychain (by default) and the egress policy the store's endpoint is allowed on. */
+  team?: Partial<Omit<TeamDependencies, 'dataDir'>>;
   /** Settings → Team data folder; without it the folder in `settings.dataDir` is shown and cannot be changed. */
   dataFolder?: Omit<DataFolderDependencies, 'pickFolder'> & Partial<Pick<DataFolderDependencies, 'pickFolder'>>;
   /** Insights → What if's dialogs (the native ones by default). */
@@ -76,6 +79,12 @@ export function createCopilotHandlers(options: CopilotHandlerOptions): IpcHandle
       pickTicketsFolder: showTicketsFolderDialog,
       pickReportFile: showWhatIfReportDialog,
       ...options.whatIf,
+    }),
+    // The team store's keys live in the OS keychain, like the connectors'; its endpoint on the process's policy.
+    ...createTeamHandlers(host, {
+      dataDir: settings.dataDir,
+      secrets: options.team?.secrets ?? new SafeStorageSecretStore(settings.dataDir),
+      egress: options.team?.egress ?? new EgressPolicy(),
     }),
     ...(dataFolder ? createDataFolderHandlers({ pickFolder: showDataFolderDialog, ...dataFolder }) : fixedDataFolderHandlers(settings.dataDir)),
   };

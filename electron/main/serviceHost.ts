@@ -17,6 +17,7 @@ import type { Learning } from '../../core/learn/learning';
 import type { LlmAdmin } from '../../core/llm/llmAdmin';
 import type { PackViews } from '../../core/packs/packViews';
 import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
+import type { TeamLink } from '../../core/team/teamLink';
 
 /** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
 export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
@@ -35,6 +36,8 @@ export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
     PrivacyAdmin,
     'overview' | 'redactsBeforeStorage' | 'setSettings' | 'repairDataFolder' | 'tagSnapshot' | 'rollbackPreview' | 'auditPage' | 'verifyAudit' | 'exportAudit'
   >;
+  /** The link to the team store (core/team/teamLink.ts); null or absent for a personal data folder. */
+  team?: Pick<TeamLink, 'status' | 'syncOnce' | 'mergePersonal'> | null;
 }
 
 /** The workspace, opened once and reopened on `restart`, with a draining shutdown. */

@@ -80,6 +80,8 @@ export function createWorkspaceOpener(deps: WorkspaceOpenerDependencies): Worksp
         egressDenials: deps.egressDenials,
         // The audit log keeps a copy of its anchor in the keychain, where an edit of the data folder cannot forge it.
         auditKeyring: new SafeStorageSecretStore(dataDir),
+        // The team store (when the folder is in one): its keys in the keychain, exactly its endpoint on the policy.
+        team: { secrets: new SafeStorageSecretStore(dataDir), egress },
         onWarning: (w) => log.warn(w),
         // Re-indexing after a change of embedder can take minutes: the Settings screen shows how far it is.
         onProgress: (message) => deps.onDeskEvent({ type: 'workspace-progress', message }),

@@ -1,14 +1,15 @@
 /**
- * The team store with 4 writers (npm run bench:team): 4 analyst processes (test/core/team/fixtures/analyst.ts) each
- * record `--per-writer` learned entries while syncing every 50 ms, on a shared folder and on the S3 stand-in (moto
- * on loopback, test/support/s3Server.ts). Prints, per store:
- *  - close → cite: from one analyst's acknowledgement of an entry (durable in its outbox) to each other analyst's
- *    cache receiving it, p50/p95 (timestamps taken in this process as the lines arrive);
- *  - throughput: acknowledged entries per second until every analyst has seen every entry;
- * and, for the single personal folder in the same run, the local write (outbox append) rate of one writer. Then the
- * cache refresh cost: a full read and an incremental read of 100 new entries on top of `--sizes` entries, with the
- * event loop's p95 delay during the read (what a decision on the same thread would wait; the decision itself is not
- * run here — the knowledge cache is not wired yet).
+ * The team store with 4 writers (npm run bench:team): 4 analyst apps (test/core/team/fixtures/analyst.ts, a real
+ * Workspace linked to the store) each learn from `--per-writer` closed tickets of their own, then decide on customer
+ * messages while their caches take in the others' entries, on a shared folder and on the S3 stand-in (moto on
+ * loopback, test/support/s3Server.ts). Prints, per store:
+ *  - close → cite: from one analyst's `learnFromClosedTicket` returning (the change durable in its outbox) to each
+ *    other analyst's local store holding the entry (its knowledge-changed event), p50/p95, timed in this process;
+ *  - decision p50/p95 while the caches refresh (`assistOnMessage` in the same process as the refresh);
+ *  - throughput: entries learned per second until every analyst holds every entry;
+ * and the same app on a single personal folder in the same run (no store: its decision times are the baseline).
+ * Then the cache refresh cost: a full read and an incremental read of 100 new operations on top of `--sizes`, with
+ * the event loop's p95 delay during the read.
  *
  *   npm run bench:team -- [--per-writer 100] [--sizes 10000,100000,300000]
  */
@@ -19,27 +20,44 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { FileSecretStore } from '../../core/secrets/fileSecretStore';
-import { Outbox } from '../../core/team/outbox';
 import { DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_KEY_SECRET, writeTeamConfig } from '../../core/team/teamConfig';
 import { TeamStore } from '../../core/team/teamStore';
 import { s3ServerMissing, startS3Server } from '../support/s3Server';
 
 const FIXTURE = join(import.meta.dirname, '..', 'core', 'team', 'fixtures', 'analyst.ts');
 const WRITERS = 4;
+/** The analysts' sync pace, as in test/core/team/teamSync.test.ts (the S3 stand-in is a single-threaded server). */
+const SHARED_PACE_MS = 50;
+const S3_PACE_MS = 300;
 
 function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 }
 
-async function runWriters(folders: string[], perWriter: number): Promise<{ latencies: number[]; seconds: number }> {
+interface WritersRun {
+  /** From one analyst's close (its `ack`) to each other analyst's cache holding the entry (its `got`), ms. */
+  latencies: number[];
+  /** Each decision's time while the caches refresh, ms. */
+  decisions: number[];
+  seconds: number;
+}
+
+/** Runs one analyst app per folder (the test fixture, a real workspace), learning `perWriter` closed tickets each. */
+async function runWriters(folders: string[], perWriter: number, paceMs: number): Promise<WritersRun> {
   const ackAt = new Map<string, { at: number; writer: number }>();
   const latencies: number[] = [];
+  const decisions: number[] = [];
   const start = performance.now();
+  const names = folders.map((_, i) => `analyst${i}`);
   await Promise.all(
     folders.map(
       (dir, writer) =>
         new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, String(perWriter), String(WRITERS * perWriter)], { stdio: ['ignore', 'pipe', 'inherit'] });
+          const others = folders.length > 1 ? names.filter((_, j) => j !== writer).join(',') : '';
+          const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, String(perWriter), String(folders.length > 1 ? perWriter : 0), others], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+            env: { ...process.env, VIGIL_TEAM_SYNC_MS: String(paceMs), VIGIL_BENCH_DECISIONS: '1' },
+          });
           let buffer = '';
           child.stdout.on('data', (chunk: Buffer) => {
             const now = performance.now();
@@ -47,24 +65,27 @@ async function runWriters(folders: string[], perWriter: number): Promise<{ laten
             const lines = buffer.split('\n');
             buffer = lines.pop() ?? '';
             for (const line of lines) {
-              const [word, opId] = line.split(' ');
-              if (word === 'ack' && opId) ackAt.set(opId, { at: now, writer });
-              const acked = opId ? ackAt.get(opId) : undefined;
-              if (word === 'seen' && acked && acked.writer !== writer) latencies.push(now - acked.at);
+              const [word, value] = line.split(' ');
+              if (!value) continue;
+              if (word === 'ack') ackAt.set(value, { at: now, writer });
+              if (word === 'decision') decisions.push(Number(value));
+              const acked = ackAt.get(value);
+              if (word === 'got' && acked && acked.writer !== writer) latencies.push(now - acked.at);
             }
           });
           child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${writer} exited with ${code}`))));
         }),
     ),
   );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
+  return { latencies: latencies.sort((a, b) => a - b), decisions: decisions.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
 }
 
-function report(name: string, perWriter: number, run: { latencies: number[]; seconds: number }): void {
-  const total = WRITERS * perWriter;
+function report(name: string, writers: number, perWriter: number, run: WritersRun): void {
+  const entries = writers * perWriter * 2; // each closed ticket teaches a case and a Q&A
+  const cite = writers > 1 ? `close→cite p50 ${quantile(run.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(run.latencies, 0.95).toFixed(0)} ms (${run.latencies.length} observations); ` : 'close→cite n/a; ';
   process.stdout.write(
-    `${name.padEnd(22)} ${WRITERS} writers × ${perWriter}: close→cite p50 ${quantile(run.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(run.latencies, 0.95).toFixed(0)} ms ` +
-      `(${run.latencies.length} observations); ${(total / run.seconds).toFixed(0)} entries/s until all seen by all\n`,
+    `${name.padEnd(22)} ${writers} writer(s) × ${perWriter} tickets: ${cite}decision p50 ${quantile(run.decisions, 0.5).toFixed(1)} ms, p95 ${quantile(run.decisions, 0.95).toFixed(1)} ms (${run.decisions.length} decisions${writers > 1 ? ' while the caches refresh' : ''}); ` +
+      `${(entries / run.seconds).toFixed(1)} entries/s${writers > 1 ? ' until all seen by all' : ' learned'}\n`,
   );
 }
 
@@ -102,11 +123,10 @@ async function main(): Promise<void> {
   const sizes = (values.sizes ?? '').split(',').map(Number);
   const root = await mkdtemp(join(tmpdir(), 'vigil-bench-team-'));
   try {
-    // The single personal folder: one writer's durable local writes (what a decision's learning costs locally).
-    const single = new Outbox(join(root, 'single'));
-    let t = performance.now();
-    for (let i = 0; i < WRITERS * perWriter; i++) await single.add('solo', 'entry', { question: `q${i}` });
-    process.stdout.write(`single folder          1 writer: ${((WRITERS * perWriter) / ((performance.now() - t) / 1000)).toFixed(0)} durable local writes/s (no sharing: close→cite n/a)\n`);
+    // The single personal folder: the same app, learning the same tickets and deciding, with no team store.
+    const single = join(root, 'single');
+    await mkdir(single);
+    report('single folder', 1, perWriter, await runWriters([single], perWriter, SHARED_PACE_MS));
 
     const shared = join(root, 'shared-store');
     await mkdir(shared);
@@ -119,7 +139,7 @@ async function main(): Promise<void> {
         return dir;
       }),
     );
-    report('shared folder', perWriter, await runWriters(sharedFolders, perWriter));
+    report('shared folder', WRITERS, perWriter, await runWriters(sharedFolders, perWriter, SHARED_PACE_MS));
 
     const missing = s3ServerMissing();
     let s3Options: Record<string, string> | null = null;
@@ -142,11 +162,10 @@ async function main(): Promise<void> {
             return dir;
           }),
         );
-        report('S3 stand-in (moto)', perWriter, await runWriters(folders, perWriter));
+        report('S3 stand-in (moto)', WRITERS, perWriter, await runWriters(folders, perWriter, S3_PACE_MS));
       } else {
         process.stdout.write(`S3 stand-in: skipped (${missing})\n`);
       }
-      t = performance.now();
       process.stdout.write('cache refresh cost, shared folder:\n');
       await refreshCost(join(root, 'refresh-store'), {}, sizes);
       if (server !== null && s3Options !== null) {

@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { EgressPolicy } from '../../core/net/egress';
-import { MemorySecretStore } from '../../core/secrets/secretStore';
+import { MemorySecretStore, type SecretStore } from '../../core/secrets/secretStore';
 import { createConnectorHandlers, type ConnectorDependencies } from '../../electron/main/connectorHandlers';
 import { createEngineHandlers } from '../../electron/main/engineHandlers';
 import { createImportHandlers } from '../../electron/main/importHandlers';
@@ -19,6 +19,7 @@ import { createSettingsHandlers } from '../../electron/main/settingsHandlers';
 import { createDataFolderHandlers } from '../../electron/main/dataFolderHandlers';
 import { createRuleHandlers } from '../../electron/main/ruleHandlers';
 import { createWhatIfHandlers } from '../../electron/main/whatIfHandlers';
+import { createTeamHandlers } from '../../electron/main/teamHandlers';
 import { bridgeShimScript, type BridgeHandlers } from './bridgeHost';
 
 /** Where the browser tests write their screenshots (`npm run screenshots` points it at docs/screenshots). */
@@ -57,6 +58,8 @@ export interface AppHandlerOptions {
   pickTicketsFile?: Pick<string>;
   pickTicketsFolder?: Pick<string>;
   pickReportFile?: Pick<string>;
+  /** Settings → Team's keychain; an empty in-memory store unless given. */
+  teamSecrets?: SecretStore;
 }
 
 const cancelled = async (): Promise<null> => null;
@@ -94,6 +97,8 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
       pickFolder: options.pickDataFolder ?? cancelled,
       restartApp: options.restartApp ?? (() => undefined),
     }),
+    // Settings → Team, as in the app: keys in a secret store (in memory here), the endpoint on the test's policy.
+    ...createTeamHandlers(host, { dataDir: options.dataDir, secrets: options.teamSecrets ?? new MemorySecretStore(), egress: options.egress ?? new EgressPolicy() }),
   };
 }
 

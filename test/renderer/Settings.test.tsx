@@ -41,7 +41,7 @@ describe('the Settings screen', () => {
     const { container } = await openSettings();
     const nav = byName(container, 'Settings sections');
     const links = [...nav.querySelectorAll('a')];
-    expect(links.map((a) => a.textContent)).toEqual(['Connectors', 'Notifications', 'Knowledge packs', 'Rules', 'Embedding model', 'Local LLM (Ollama)', 'Privacy', 'Team data folder']);
+    expect(links.map((a) => a.textContent)).toEqual(['Connectors', 'Notifications', 'Knowledge packs', 'Rules', 'Embedding model', 'Local LLM (Ollama)', 'Privacy', 'Team data folder', 'Team store']);
     const heading = section(container, 'Privacy').querySelector('h2')!;
     let scrolled = false;
     heading.scrollIntoView = () => void (scrolled = true);

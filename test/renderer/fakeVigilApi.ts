@@ -26,7 +26,7 @@ import type {
   AuditRecordView,
 } from '../../renderer/src/api/contractTypes';
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
-import type { DataFolderChoiceView } from '../../renderer/src/api/contractTypes';
+import type { DataFolderChoiceView, TeamLinkStatus } from '../../renderer/src/api/contractTypes';
 import type { RuleCentreView, RuleView, WhatIfStatus } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
@@ -572,6 +572,11 @@ export function fakeVigilApi() {
     startWhatIf: vi.fn<VigilBridge['startWhatIf']>(async () => null),
     cancelWhatIf: vi.fn<VigilBridge['cancelWhatIf']>(async () => idleWhatIf),
     saveWhatIfReport: vi.fn<VigilBridge['saveWhatIfReport']>(async () => null),
+    // A personal data folder unless a test scripts a team store.
+    teamOverview: vi.fn<VigilBridge['teamOverview']>(async () => null),
+    syncTeam: vi.fn<VigilBridge['syncTeam']>(async () => null),
+    joinTeam: vi.fn<VigilBridge['joinTeam']>(async (request) => ({ team: { ...sampleTeam, uri: request.uri, analyst: request.analyst }, merged: request.merge ? 12 : null })),
+    leaveTeam: vi.fn<VigilBridge['leaveTeam']>(async () => ({ left: sampleTeam.uri, unsent: 0 })),
     onDeskEvent: vi.fn<VigilBridge['onDeskEvent']>((listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -582,6 +587,19 @@ export function fakeVigilApi() {
     },
   } satisfies VigilBridge & { push(event: DeskEvent): void };
 }
+
+/** Settings → Team: a team store on object storage, in sync. */
+export const sampleTeam: TeamLinkStatus = {
+  uri: 's3://support-team/emea',
+  analyst: 'Ana Diaz',
+  endpoint: 's3.example.internal:9000',
+  state: 'in-sync',
+  behindBy: 0,
+  pending: 0,
+  offlineSince: null,
+  lastSyncAt: '2026-11-22T10:00:00.000Z',
+  lastError: null,
+};
 
 /** Settings → Team data folder: the default folder in use. */
 export const sampleDataFolder: DataFolderChoiceView = {

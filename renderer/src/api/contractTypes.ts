@@ -82,3 +82,6 @@ export type { RuleCentreView, RuleIssue, RuleSaveResult, RuleTestView, RuleView 
 export type { RuleSpec, RuleSpecInput, RuleDelivery } from '../../../core/formats/ruleSpec';
 export type { WhatIfReport, WhatIfStatus } from '../../../core/app/whatIf';
 export type { ReportChart, ReportData, ReportTile } from '../../../core/app/replayReport';
+export type { TeamLinkStatus } from '../../../core/team/teamLink';
+export type { LeaveTeamResult } from '../../../electron/main/teamHandlers';
+export type { JoinTeamRequest } from '../../../electron/ipc/contract';

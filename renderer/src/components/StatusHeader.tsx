@@ -7,6 +7,15 @@ import type { CopilotState } from '../store/copilot/store';
 import { statusSelectors } from '../store/copilot/slices/status/selectors';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { ImportButton } from './ImportButton';
+import { useEffect } from 'react';
+import { teamStateLabel } from './settings/TeamSettings';
+
+/**
+ * How often the header reads the team store's state again. The state is the main process's last round (it syncs
+ * every 2 s in the background); reading it costs two small local files, so 10 s keeps "behind by N" current
+ * without a busy loop in the page.
+ */
+const TEAM_STATE_EVERY_MS = 10_000;
 
 /** How suggestions are made right now, as an analyst would say it. */
 export function answerModeLabel(state: CopilotState): string {
@@ -30,6 +39,13 @@ export function StatusHeader() {
   const reason = useCopilotStore(statusSelectors.modeReason);
   const error = useCopilotStore((state) => state.statusError);
   const writeError = useCopilotStore(statusSelectors.writeError);
+  const team = useCopilotStore((state) => state.team);
+  const loadTeam = useCopilotStore((state) => state.loadTeam);
+  useEffect(() => {
+    void loadTeam();
+    const timer = setInterval(() => void loadTeam(), TEAM_STATE_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [loadTeam]);
 
   return (
     <header className="app-header">
@@ -39,6 +55,11 @@ export function StatusHeader() {
         {mode && (
           <span className="status-item mode" title={reason}>
             {mode}
+          </span>
+        )}
+        {team && (
+          <span className={`status-item team-state team-${team.state}`} title={`Team store ${team.uri} as ${team.analyst}`}>
+            Team: {teamStateLabel(team)}
           </span>
         )}
       </section>

@@ -6,6 +6,9 @@ import { readTeamConfig } from '../../../core/team/teamConfig';
 import { Outbox } from '../../../core/team/outbox';
 import { TeamSync } from '../../../core/team/teamSync';
 import { tempFolder } from '../../support/tempFolder';
+import { CopilotService } from '../../../core/app/copilotService';
+import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
+import { openTeamLink } from '../../../core/team/teamLink';
 
 function capture() {
   const lines: string[] = [];
@@ -44,6 +47,45 @@ describe('vigil team', () => {
     await expect(
       teamCommand(['join', 's3://team-bucket/x', '--analyst', 'bo', '--endpoint', 'http://127.0.0.1:9', '--data-dir', dataDir], capture().out),
     ).rejects.toThrow(/vigil secrets set team-store-access-key/);
+  });
+
+  it('join --merge shares an existing personal folder once, with provenance; the team finds it, and a second merge is refused', async () => {
+    const shared = join(await tempFolder('vigil-team-share-'), 'team');
+    await mkdir(shared);
+    const personal = await tempFolder('vigil-team-personal-');
+    // A personal folder that learned from a closed ticket before any team existed.
+    const alone = await CopilotService.open({ dataDir: personal, embedder: new HashedEmbedder() });
+    await alone.learning.learnFromClosedTicket(
+      {
+        id: 'P-1',
+        status: 'closed',
+        messages: [
+          { id: 'm1', author: 'customer', text: 'The label printer in the warehouse prints blank labels since Monday' },
+          { id: 'm2', author: 'analyst', text: 'Recalibrate the label sensor: hold the feed button for five seconds until two labels come out.' },
+        ],
+      },
+      'auto',
+    );
+    await alone.close();
+    const bo = await tempFolder('vigil-team-cli-');
+    expect(await teamCommand(['init', shared, '--analyst', 'Bo', '--data-dir', bo], capture().out)).toBe(0);
+    const { lines, out } = capture();
+    expect(await teamCommand(['join', shared, '--analyst', 'Cy', '--merge', '--data-dir', personal], out)).toBe(0);
+    expect(lines).toContain("merged this folder's 2 entries into the team store as Cy");
+    expect((await readTeamConfig(personal))?.mergedAt).toEqual(expect.any(String));
+    await expect(teamCommand(['join', shared, '--analyst', 'Cy', '--merge', '--data-dir', personal], capture().out)).rejects.toThrow(/already merged into .* a merge happens once/);
+    // Bo's app finds Cy's personal knowledge, naming Cy and where it came from.
+    const team = await CopilotService.open({ dataDir: bo, embedder: new HashedEmbedder() });
+    try {
+      const link = await openTeamLink(bo, team, { syncEveryMs: 0 });
+      await link?.syncOnce();
+      await link?.close();
+      const [hit] = await team.teamCache().search('label printer prints blank labels');
+      expect(hit?.entry.provenance).toMatchObject({ learnedBy: 'Cy', mergedFrom: 'personal folder', sourceTicketIds: ['P-1'] });
+      expect(team.learning.entryHistory(hit?.entry.id ?? '').at(-1)?.note).toMatch(/merged from Cy's personal folder/);
+    } finally {
+      await team.close();
+    }
   });
 
   it('leave keeps unsent writes unless forced, and never deletes them', async () => {

@@ -126,6 +126,33 @@ describe('connector hosts', () => {
   });
 });
 
+describe('a team store endpoint (host and port)', () => {
+  it('allows exactly that host and port to the native client, and not the host to anything in Node.js', () => {
+    const policy = new EgressPolicy({ allowHosts: ['helpdesk.example.com'] });
+    policy.allowEndpoint('S3.Example.Internal', 9000);
+    expect(policy.checkEndpoint('s3.example.internal', 9000)).toEqual({ allowed: true, host: 's3.example.internal', rule: 'endpoint' });
+    expect(policy.checkEndpoint('s3.example.internal', 9001)).toMatchObject({ allowed: false, reason: 's3.example.internal:9001 is not a configured connector\'s host or the team store\'s endpoint' });
+    expect(policy.checkEndpoint('other.example.internal', 9000).allowed).toBe(false);
+    // The process guard asks `check(host)` for every socket and DNS query: the endpoint's host is not on it.
+    expect(policy.check('s3.example.internal').allowed).toBe(false);
+    // A connector's host is allowed on any port, as before.
+    expect(policy.checkEndpoint('helpdesk.example.com', 8443)).toMatchObject({ allowed: true, rule: 'connector' });
+    policy.allowEndpoint('fd00::5', 9100);
+    expect(policy.allowedHosts()).toEqual(['helpdesk.example.com', '[fd00::5]:9100', 's3.example.internal:9000']);
+    policy.disallowEndpoint('s3.example.internal', 9000);
+    expect(policy.checkEndpoint('s3.example.internal', 9000).allowed).toBe(false);
+  });
+
+  it('refuses the endpoint in offline mode, and refuses to configure what is not a host or a port', () => {
+    const policy = new EgressPolicy({ offline: true });
+    policy.allowEndpoint('s3.example.internal', 9000);
+    expect(policy.checkEndpoint('s3.example.internal', 9000)).toMatchObject({ allowed: false, reason: 'offline mode allows only this machine (loopback)' });
+    expect(policy.allowedHosts()).toEqual([]);
+    expect(() => policy.allowEndpoint('https://s3.example.internal', 9000)).toThrow(/not a host name/);
+    expect(() => policy.allowEndpoint('s3.example.internal', 70_000)).toThrow('70000 is not a port number (1 to 65535).');
+  });
+});
+
 describe('names and what they resolve to', () => {
   const fakeDns = (table: Record<string, string[]>): ResolveAll & { asked: string[] } => {
     const asked: string[] = [];

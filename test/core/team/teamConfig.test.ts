@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
-import { readTeamConfig, teamConfigPath, teamEgressHost, teamStorageOptions, writeTeamConfig, type TeamConfig } from '../../../core/team/teamConfig';
+import { readTeamConfig, teamConfigPath, teamEndpoint, formatEndpoint, teamStorageOptions, writeTeamConfig, type TeamConfig } from '../../../core/team/teamConfig';
 import { tempFolder } from '../../support/tempFolder';
 
 const s3: TeamConfig = {
@@ -26,9 +26,13 @@ describe('team settings', () => {
     expect(await teamStorageOptions(s3, secrets)).toMatchObject({ endpoint: s3.endpoint, region: 'eu-west-1', aws_access_key_id: 'AKIA-test', allow_http: 'false' });
   });
 
-  it('name the one host the store reaches: its endpoint, or none for a shared folder', () => {
-    expect(teamEgressHost(s3)).toBe('s3.example.internal');
-    expect(teamEgressHost({ version: 1, uri: '/mnt/share/team', analyst: 'ana', joinedAt: '' })).toBeNull();
+  it('name the one endpoint the store reaches (host and port), or none for a shared folder', () => {
+    expect(teamEndpoint(s3)).toEqual({ host: 's3.example.internal', port: 9000 });
+    expect(teamEndpoint({ ...s3, endpoint: 'https://store.example.internal' })).toEqual({ host: 'store.example.internal', port: 443 });
+    expect(teamEndpoint({ ...s3, endpoint: 'http://[::1]:9100' })).toEqual({ host: '::1', port: 9100 });
+    expect(formatEndpoint({ host: '::1', port: 9100 })).toBe('[::1]:9100');
+    expect(formatEndpoint({ host: 's3.example.internal', port: 443 })).toBe('s3.example.internal:443');
+    expect(teamEndpoint({ version: 1, uri: '/mnt/share/team', analyst: 'ana', joinedAt: '' })).toBeNull();
   });
 
   it('a bad field is an error naming the file and field', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import { connectorsCommand, runWatch, secretsCommand } from '../../../core/cli/watchCommand';
 import { main } from '../../../core/cli/vigil';
+import { TeamStore } from '../../../core/team/teamStore';
 
 function capture() {
   const stdout: string[] = [];
@@ -46,6 +47,31 @@ describe('vigil watch', () => {
     const status = capture();
     expect(await main(['status', '--data-dir', dataDir], status.out)).toBe(0);
     expect(status.stdout.at(-1)).toMatch(/^connector folder: last sync 20\d\d-.*Z, 4 events delivered, newest from /);
+  });
+
+  it('in a team store, what one analyst’s watch learns reaches the store, and the next analyst’s watch answers from it', async () => {
+    const root = await tempFolder('vigil-watch-team-');
+    const share = join(root, 'share');
+    await mkdir(share);
+    const folders = { ana: join(root, 'ana'), bo: join(root, 'bo') };
+    const tickets = { ana: join(root, 'ana-tickets'), bo: join(root, 'bo-tickets') };
+    for (const dir of Object.values(tickets)) await mkdir(dir);
+    expect(await main(['team', 'init', share, '--analyst', 'Ana', '--data-dir', folders.ana], capture().out)).toBe(0);
+    expect(await main(['team', 'join', share, '--analyst', 'Bo', '--data-dir', folders.bo], capture().out)).toBe(0);
+    const vpn = 'My VPN disconnects every ten minutes on the hotel wifi network';
+    await writeFile(join(tickets.ana, 'old.json'), ticket('T-1', 'solved', [{ id: '1', author: 'customer', text: vpn }, { id: '2', author: 'analyst', text: 'Lower the tunnel MTU to 1380 in the client settings.' }], 'Lower the tunnel MTU to 1380.'));
+    expect(await main(['watch', '--folder', tickets.ana, '--once', '--learn', 'auto', '--data-dir', folders.ana], capture().out)).toBe(0);
+    const ops = (await TeamStore.open(share, {}, false).then((store) => store.pullSince(0))).ops;
+    expect(ops.filter((op) => op.analyst === 'Ana' && op.kind === 'entry')).toHaveLength(2);
+    // Bo's first run ends with a round that brings Ana's entries in; the next ticket is answered from them.
+    expect(await main(['watch', '--folder', tickets.bo, '--once', '--data-dir', folders.bo], capture().out)).toBe(0);
+    await writeFile(join(tickets.bo, 'new.json'), ticket('B-7', 'open', [{ id: '1', author: 'customer', text: vpn }]));
+    const bo = capture();
+    expect(await main(['watch', '--folder', tickets.bo, '--once', '--data-dir', folders.bo], bo.out)).toBe(0);
+    expect(bo.stdout.find((l) => l.includes('folder:B-7 after message 1:'))).toMatch(/Lower the tunnel MTU to 1380\. \[qa-folder:T-1, learned from folder:T-1\]/);
+    const status = capture();
+    expect(await main(['team', 'status', '--json', '--data-dir', folders.bo], status.out)).toBe(0);
+    expect(JSON.parse(status.stdout[0] ?? '{}')).toMatchObject({ state: 'in-sync', pending: 0 });
   });
 
   it('keeps watching: a ticket file written later is seen and answered, until stopped', async () => {

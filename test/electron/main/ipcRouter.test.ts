@@ -83,6 +83,10 @@ function fakeHandlers() {
     whatIfStatus: vi.fn(async () => ({}) as never),
     cancelWhatIf: vi.fn(async () => ({}) as never),
     saveWhatIfReport: vi.fn(async () => null),
+    teamOverview: vi.fn(async () => null),
+    syncTeam: vi.fn(async () => null),
+    joinTeam: vi.fn(async () => ({ team: null, merged: null })),
+    leaveTeam: vi.fn(async () => ({}) as never),
   } satisfies IpcHandlers;
 }
 

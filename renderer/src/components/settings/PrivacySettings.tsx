@@ -10,6 +10,9 @@ import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { rollbackConsequences, whenText } from '../../store/copilot/slices/privacy/selectors';
 import { Notices } from '../Notices';
 
+/** An allowed `host:port` (IPv6 in brackets) is the team store's endpoint; connector hosts are listed without a port. */
+const TEAM_ENDPOINT = /^(\[[^\]]+\]|[^:\s]+):\d+$/;
+
 function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
   const { network } = privacy;
   return (
@@ -26,7 +29,13 @@ function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
           <li key={h.host} className="settings-item">
             <div className="settings-item-main">
               <span className="settings-item-title">{h.host}</span>
-              <p className="settings-item-meta">{h.connectors.length > 0 ? `Used by the connector${h.connectors.length > 1 ? 's' : ''} ${h.connectors.join(', ')}` : 'A configured connector’s host'}</p>
+              <p className="settings-item-meta">
+                {h.connectors.length > 0
+                  ? `Used by the connector${h.connectors.length > 1 ? 's' : ''} ${h.connectors.join(', ')}`
+                  : TEAM_ENDPOINT.test(h.host)
+                    ? 'The team store’s endpoint: this host and port only'
+                    : 'A configured connector’s host'}
+              </p>
             </div>
           </li>
         ))}

@@ -12,6 +12,7 @@ import { NotificationSettings } from './NotificationSettings';
 import { PackSettings } from './PackSettings';
 import { PrivacySettings } from './PrivacySettings';
 import { RuleSettings } from './RuleSettings';
+import { TeamSettings } from './TeamSettings';
 import { AuditView } from '../AuditView';
 
 /** The sections, in page order, for the navigation beside them. */
@@ -25,6 +26,7 @@ const SECTIONS = [
   { id: 'privacy', title: 'Privacy' },
   { id: 'audit', title: 'Audit log' },
   { id: 'data', title: 'Team data folder' },
+  { id: 'team', title: 'Team store' },
 ] as const;
 
 /**
@@ -118,6 +120,9 @@ export function SettingsView() {
         )}
         <Section id="data" title="Team data folder">
           <DataFolderSettings />
+        </Section>
+        <Section id="team" title="Team store">
+          <TeamSettings />
         </Section>
       </div>
     </div>

@@ -16,10 +16,11 @@ import { createPrivacySlice, type PrivacySlice } from './slices/privacy/action';
 import { createDataFolderSlice, type DataFolderSlice } from './slices/dataFolder/action';
 import { createRulesSlice, type RulesSlice } from './slices/rules/action';
 import { createWhatIfSlice, type WhatIfSlice } from './slices/whatIf/action';
+import { createTeamSlice, type TeamSlice } from './slices/team/action';
 
 /** Everything the store holds. */
 export type CopilotState = StatusSlice & SearchSlice & ImporterSlice & DeskSlice & ReviewSlice & SettingsSlice & ConnectorsSlice &
-  KnowledgeSlice & PrivacySlice & DataFolderSlice & RulesSlice & WhatIfSlice;
+  KnowledgeSlice & PrivacySlice & DataFolderSlice & RulesSlice & WhatIfSlice & TeamSlice;
 
 /** A vanilla zustand store of `CopilotState`. */
 export type CopilotStore = StoreApi<CopilotState>;
@@ -45,5 +46,6 @@ export function createCopilotStore(api: VigilApiSource): CopilotStore {
     ...createDataFolderSlice(api)(...args),
     ...createRulesSlice(api)(...args),
     ...createWhatIfSlice(api)(...args),
+    ...createTeamSlice(api)(...args),
   }));
 }
