@@ -64,6 +64,12 @@ export interface WorkspaceOptions {
    * The audit log writes to it and the audit view verifies against it (core/privacy/auditLog.ts).
    */
   auditKeyring?: AuditKeyring;
+  /**
+   * The process's egress policy (the one the app's guard enforces and the connectors run on): the team's
+   * documentation hosts are allowed on it, and shared links are fetched through it, so offline mode refuses them.
+   * Without it no shared link is fetched (the engine's own policy is loopback only).
+   */
+  egress?: EgressPolicy;
 }
 
 export class Workspace {
@@ -108,6 +114,7 @@ export class Workspace {
       entryCreationTimes: () => service.entryCreationTimes(),
       connectorHosts: () => this.connectors.hosts(),
       ...(auditKeyring ? { auditKeyring } : {}),
+      applyDocumentationHosts: (hosts) => service.setDocumentationHosts(hosts),
     });
     // Alerts whose rules say so go to the helpdesk as internal notes (the connector's write-back) or to webhooks,
     // through the connectors' egress policy: loopback and the allow-listed hosts only (docs/privacy.md).
@@ -128,13 +135,15 @@ export class Workspace {
     const llm = options.llm === undefined ? await readLlmSetting(options.dataDir) : options.llm;
     const privacy = await readPrivacySettings(options.dataDir).catch((error: unknown) => {
       // A damaged "privacy" key must not keep the desk from opening; Settings → Privacy shows the same error.
-      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage until it is fixed.`);
+      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage and fetches no shared link until it is fixed.`);
       return null;
     });
     const redactBeforeStorage = privacy?.redactBeforeStorage ?? false;
     const service = await CopilotService.open({
       dataDir: options.dataDir,
       redactBeforeStorage,
+      allowLinkHosts: privacy?.documentationHosts ?? [],
+      ...(options.egress ? { linkEgress: options.egress } : {}),
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -38,8 +38,11 @@ export interface EgressOptions {
   resolveAll?: ResolveAll;
 }
 
-/** Why a host is allowed: it is this machine, or it is a configured connector's host. */
-export type EgressRule = 'loopback' | 'connector';
+/**
+ * Why a host is allowed: it is this machine, a configured connector's host, or one of the team's documentation
+ * hosts (the links analysts share there are fetched as article candidates, core/learn/sharedLinks.ts).
+ */
+export type EgressRule = 'loopback' | 'connector' | 'documentation';
 
 export type EgressDecision = { allowed: true; host: string; rule: EgressRule } | { allowed: false; host: string; reason: string };
 
@@ -243,6 +246,8 @@ function denied(host: string, reason: string): EgressDeniedError {
 
 export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
+  /** The team's documentation hosts: a list of its own, so replacing it never takes back a connector's host. */
+  private documentationHosts = new Set<string>();
   private readonly resolveAll: ResolveAll;
   private offlineMode: boolean;
 
@@ -283,15 +288,38 @@ export class EgressPolicy {
     if (h !== null) this.allowHosts.delete(h);
   }
 
+  /**
+   * Replaces the team's documentation hosts (Settings → Privacy, `vigil links`): shared links are fetched from them,
+   * and, like the connectors' hosts, they are refused in offline mode. A bad name throws, naming it, and changes
+   * nothing.
+   */
+  setDocumentationHosts(hosts: Iterable<string>): void {
+    const next = new Set<string>();
+    for (const host of hosts) {
+      const h = normalizeHost(host);
+      if (h === null) throw new Error(`"${host}" is not a host name; give a documentation host without scheme, path or port.`);
+      next.add(h);
+    }
+    this.documentationHosts = next;
+  }
+
   /** Whether `host` is on the allow-list (whatever offline mode says). */
   allows(host: string): boolean {
     const h = normalizeHost(host);
-    return h !== null && this.allowHosts.has(h);
+    return h !== null && (this.allowHosts.has(h) || this.isDocumentationHost(h));
   }
 
-  /** The hosts allowed besides loopback, normalised (empty in offline mode). */
+  /** A documentation host or a name under one (`docs.example.com` under `example.com`), as shared links are matched. */
+  private isDocumentationHost(h: string): boolean {
+    if (this.documentationHosts.has(h)) return true;
+    if (isIP(h)) return false;
+    for (const d of this.documentationHosts) if (!isIP(d) && h.endsWith(`.${d}`)) return true;
+    return false;
+  }
+
+  /** The hosts allowed besides loopback (connectors' and documentation hosts), normalised (empty in offline mode). */
   allowedHosts(): string[] {
-    return this.offline ? [] : [...this.allowHosts].sort();
+    return this.offline ? [] : [...new Set([...this.allowHosts, ...this.documentationHosts])].sort();
   }
 
   /** Decides on a host by its name or literal address, before any DNS lookup. */
@@ -307,6 +335,7 @@ export class EgressPolicy {
     }
     if (this.offline) return { allowed: false, host, reason: 'offline mode allows only this machine (loopback)' };
     if (this.allowHosts.has(h)) return { allowed: true, host: h, rule: 'connector' };
+    if (this.isDocumentationHost(h)) return { allowed: true, host: h, rule: 'documentation' };
     return { allowed: false, host, reason: 'it is not the host of a configured connector' };
   }
 
