@@ -2,9 +2,8 @@
  * The team's privacy choices and what the app's Settings → Privacy section shows about them (docs/privacy.md).
  * The choices live in the data folder's `settings.json` under `privacy`, beside the team's other choices:
  * offline mode (loopback only), redaction before storage and the documentation hosts whose shared links become
- * article candidates. The desktop app applies them all; the `vigil` commands read redaction and the documentation
- * hosts (`vigil links` edits them), not offline mode (`vigil watch --offline` is theirs). The rest is read from
- * the parts that keep the promise: the egress policy, the audit log, the data folder's permissions and the store snapshots.
+ * article candidates. The desktop app and the `vigil` commands apply them all (`vigil links` edits the
+ * documentation hosts). The rest is read from the parts that keep the promise: the egress policy, the audit log, the data folder's permissions and the store snapshots.
  */
 import { z } from 'zod';
 import { readSetting, writeSetting } from '../formats/settingsFile';

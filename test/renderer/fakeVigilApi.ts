@@ -399,7 +399,7 @@ export const sampleEntryDetail: EntryDetail = {
 };
 
 export const samplePrivacy: PrivacyOverview = {
-  settings: { offline: false, redactBeforeStorage: false },
+  settings: { offline: false, redactBeforeStorage: false, documentationHosts: [] },
   redactingBeforeStorage: false,
   network: {
     offline: false,
