@@ -56,9 +56,9 @@ export class PrivacyAdmin {
    */
   async overview(egress: EgressState): Promise<PrivacyOverview> {
     const { dataDir } = this.sources;
-    const [settings, network, dataFolder, snapshots] = await Promise.all([
-      readPrivacySettings(dataDir),
-      this.sources.connectorHosts().then((hosts) => networkView(dataDir, egress, hosts)),
+    const settings = await readPrivacySettings(dataDir);
+    const [network, dataFolder, snapshots] = await Promise.all([
+      this.sources.connectorHosts().then((hosts) => networkView(dataDir, egress, hosts, settings.documentationHosts)),
       dataFolderView(dataDir),
       listSnapshots(dataDir),
     ]);

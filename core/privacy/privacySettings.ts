@@ -124,12 +124,17 @@ export interface ConnectorHosts {
 const RECENT_REFUSALS = 5;
 
 /**
- * What may leave the machine now: the hosts the policy allows (with the connectors using each), the connectors
+ * What may leave the machine now: the hosts the policy allows (with the connectors using each, and whether it is one
+ * of the team's `documentationHosts`), the connectors
  * offline mode holds back, and the refused attempts the audit log recorded.
  */
-export async function networkView(dataDir: string, egress: EgressState, connectors: readonly ConnectorHosts[]): Promise<NetworkView> {
+export async function networkView(dataDir: string, egress: EgressState, connectors: readonly ConnectorHosts[], documentationHosts: readonly string[] = []): Promise<NetworkView> {
   const enabled = connectors.map((c) => ({ id: c.id, hosts: c.hosts.map((h) => normalizeHost(h) ?? h) }));
-  const allowedHosts = [...egress.allowedHosts].map((host) => ({ host, connectors: enabled.filter((c) => c.hosts.includes(host)).map((c) => c.id) }));
+  const allowedHosts = [...egress.allowedHosts].map((host) => ({
+    host,
+    connectors: enabled.filter((c) => c.hosts.includes(host)).map((c) => c.id),
+    documentation: documentationHosts.includes(host),
+  }));
   const pausedConnectors = egress.offline ? enabled.filter((c) => c.hosts.length > 0) : [];
   const [total, recent] = await Promise.all([
     countAuditRecords(dataDir, 'egress_denied'),

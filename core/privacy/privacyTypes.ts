@@ -23,6 +23,8 @@ export interface PrivacySettings {
 export interface AllowedHostView {
   host: string;
   connectors: string[];
+  /** One of the team's documentation hosts (shared links are fetched from it). */
+  documentation: boolean;
 }
 
 /** A connection the egress guard refused, from the audit log. */

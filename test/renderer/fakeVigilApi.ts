@@ -403,7 +403,7 @@ export const samplePrivacy: PrivacyOverview = {
   redactingBeforeStorage: false,
   network: {
     offline: false,
-    allowedHosts: [{ host: 'rt.example.com', connectors: ['rt'] }],
+    allowedHosts: [{ host: 'rt.example.com', connectors: ['rt'], documentation: false }],
     pausedConnectors: [],
     refusals: {
       total: 3,

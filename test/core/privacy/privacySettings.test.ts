@@ -119,10 +119,12 @@ describe('offline mode on the running egress guard', () => {
 
     policy.setOffline(false);
     expect(policy.check('198.51.100.7')).toMatchObject({ allowed: true });
-    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir));
+    policy.setDocumentationHosts(['docs.example.com']);
+    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir), ['docs.example.com']);
     expect(online.allowedHosts).toEqual([
-      { host: '198.51.100.7', connectors: [] },
-      { host: 'rt.example.com', connectors: ['rt'] },
+      { host: '198.51.100.7', connectors: [], documentation: false },
+      { host: 'docs.example.com', connectors: [], documentation: true },
+      { host: 'rt.example.com', connectors: ['rt'], documentation: false },
     ]);
     expect(online.pausedConnectors).toEqual([]);
   });
