@@ -110,7 +110,8 @@ describe('privacy handlers on the real engine', () => {
   it('saves the documentation hosts and allows them on the running policy at once, without reopening the workspace', async () => {
     await host.close();
     // As the app opens it (workspaceOpener.ts): on the process's policy, which shared links are fetched through.
-    host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null, egress }));
+    let opened: Workspace | null = null;
+    host = new ServiceHost(async () => (opened = await Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null, egress })));
     const h = handlers();
     const first = await host.use(async (w) => w);
     expect(egress.check('docs.example.com')).toMatchObject({ allowed: false });
@@ -120,12 +121,12 @@ describe('privacy handlers on the real engine', () => {
     expect(overview.network.allowedHosts).toContainEqual({ host: 'docs.example.com', connectors: [], documentation: true });
     expect(egress.check('docs.example.com')).toEqual({ allowed: true, host: 'docs.example.com', rule: 'documentation' });
     expect(await host.use(async (w) => w)).toBe(first);
-    expect(first.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
+    expect(opened!.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
 
     await expect(h.setPrivacySettings({ documentationHosts: ['docs.example.com', 'https://kb.example.org/x'] }, event)).rejects.toThrow(
       '"https://kb.example.org/x" is not a host name',
     );
-    expect(first.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
+    expect(opened!.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
 
     // Offline mode refuses them like any host on another machine; a connector's host stays when the list shrinks.
     await h.setPrivacySettings({ offline: true }, event);
