@@ -303,10 +303,13 @@ export class EgressPolicy {
     this.documentationHosts = next;
   }
 
-  /** Whether `host` is on the allow-list (whatever offline mode says). */
+  /**
+   * Whether `host` is on the connectors' allow-list (whatever offline mode says; documentation hosts are a list of
+   * their own, which `allow`/`disallow` never touch, so a connector's host that is also one is still allowed here).
+   */
   allows(host: string): boolean {
     const h = normalizeHost(host);
-    return h !== null && (this.allowHosts.has(h) || this.isDocumentationHost(h));
+    return h !== null && this.allowHosts.has(h);
   }
 
   /** A documentation host or a name under one (`docs.example.com` under `example.com`), as shared links are matched. */

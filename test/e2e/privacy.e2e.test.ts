@@ -154,15 +154,21 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await privacy.getByRole('button', { name: 'Save documentation hosts' }).click();
     await privacy.getByRole('status').filter({ hasText: 'Links analysts share from docs.example.com, kb.example.org' }).waitFor();
     expect(await field.inputValue()).toBe('docs.example.com, kb.example.org');
-    expect(egress.allows('docs.example.com')).toBe(true);
     expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ privacy: { documentationHosts: ['docs.example.com', 'kb.example.org'] } });
     // Offline mode came back with the rollback: the section says nothing is fetched, and the policy refuses the hosts.
     await privacy.getByRole('note').filter({ hasText: 'Offline mode is on: no shared link is fetched until it is off.' }).waitFor();
     expect(egress.check('docs.example.com')).toMatchObject({ allowed: false });
 
+    // Offline mode off: the running policy allows them (no restart), and the section lists them as documentation hosts.
+    await privacy.getByRole('checkbox', { name: 'Offline mode' }).click();
+    await privacy.getByRole('status').filter({ hasText: 'Offline mode is off' }).waitFor();
+    expect(egress.check('docs.example.com')).toEqual({ allowed: true, host: 'docs.example.com', rule: 'documentation' });
+    const allowed = privacy.getByRole('list', { name: 'Allowed destinations' });
+    await allowed.filter({ hasText: 'docs.example.comA documentation host: links analysts share from it are fetched' }).waitFor();
+
     await field.fill('https://docs.example.com/guide');
     await privacy.getByRole('button', { name: 'Save documentation hosts' }).click();
     await privacy.getByRole('alert').filter({ hasText: '"https://docs.example.com/guide" is not a host name' }).waitFor();
-    expect(egress.allows('docs.example.com')).toBe(true);
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: true, rule: 'documentation' });
   });
 });

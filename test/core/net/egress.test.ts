@@ -143,6 +143,8 @@ describe('documentation hosts', () => {
   it('replaces only its own list: a connector\'s host stays allowed when the documentation hosts change', () => {
     const policy = new EgressPolicy({ allowHosts: ['rt.example.com'] });
     policy.setDocumentationHosts(['rt.example.com', 'docs.example.com']);
+    // `allows` speaks for the connectors' list only: a connector test adds (and takes back) its host there.
+    expect([policy.allows('rt.example.com'), policy.allows('docs.example.com')]).toEqual([true, false]);
     policy.setDocumentationHosts([]);
     expect(policy.assertAllowed('rt.example.com')).toBe('connector');
     expect(() => policy.assertAllowed('docs.example.com')).toThrow(EgressDeniedError);
