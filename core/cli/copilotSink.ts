@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { appendDurable } from '../formats/durableFile';
 import type { CopilotService, LearnResult } from '../app/copilotService';
 import type { TicketEvent } from '../connectors/connector';
-import type { Suggestion } from '../formats/schemas';
+import { isClosedStatus, type Suggestion } from '../formats/schemas';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { sharedLinks, type LinkOutcome } from '../learn/sharedLinks';
 import type { EventSink } from '../watch/eventSink';
@@ -119,8 +119,9 @@ export class CopilotSink implements EventSink {
       const message = index >= 0 ? messages[index] : undefined;
       if (message?.author === 'customer') {
         record.suggestion = await this.engine.assistOnMessage(event.ticket, index, arrivedAt);
-      } else if (message?.author === 'analyst' && !message.internal && this.engine.learnSharedLinks) {
-        // Links this reply shares (the engine fetches only from the team's documentation hosts, once per link).
+      } else if (message?.author === 'analyst' && !message.internal && !isClosedStatus(event.ticket.status) && this.engine.learnSharedLinks) {
+        // Links this reply shares while the ticket is open, as the desk does; the engine fetches only from the team's
+        // documentation hosts, once per link.
         const shared = new Set(sharedLinks({ ...event.ticket, messages: [message] }).map((l) => l.url));
         if (shared.size > 0) {
           try {
