@@ -22,7 +22,7 @@ import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { DelayedReviewResult, Learning, LearnResult } from '../learn/learning';
-import { linkArticleCandidates, type LinkOutcome } from '../learn/sharedLinks';
+import { linkArticleCandidates, sharedLinks, type LinkOutcome } from '../learn/sharedLinks';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { CallOptions } from '../llm/languageModel';
 import { log } from '../privacy/redactingLogger';
@@ -35,6 +35,7 @@ import { deliverAlert, type AlertSinks, type DeliveryOutcome } from '../rules/al
 import { mergeHits } from '../packs/packLibrary';
 import { suggestionAudit, type AuditLog } from '../privacy/auditLog';
 import { withRedactionTally } from '../privacy/decisionRedactions';
+import { parseDocumentationHosts } from '../privacy/privacySettings';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import { cleanMessage } from '../text/queryCleaner';
 import { openEngineParts, type CopilotOptions, type EngineParts } from './engineParts';
@@ -66,9 +67,11 @@ export class CopilotService {
   private readonly alerts: AlertEngine;
   /** The embedder `open` built (from the folder's settings), released on close. */
   private readonly ownedEmbedder: Embedder | null;
-  private readonly allowLinkHosts: readonly string[];
+  private allowLinkHosts: readonly string[];
   private readonly redactBeforeStorage: boolean;
   private readonly egress: EgressPolicy;
+  /** What shared links are fetched through: the process's policy in the app and `vigil watch` (engineParts.ts). */
+  private readonly linkEgress: EgressPolicy;
   /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
   readonly audit: AuditLog;
   /** Feedback, the review queue, the delayed review and curation (core/learn/learning.ts). */
@@ -85,7 +88,7 @@ export class CopilotService {
   private alertSinks: AlertSinks | null = null;
   private readonly deliveries = new Set<Promise<DeliveryOutcome[]>>();
 
-  private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'allowLinkHosts' | 'followupPolicy'>) {
+  private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'followupPolicy'>) {
     const { store, learning, monitor } = parts;
     this.store = store;
     this.audit = parts.audit;
@@ -97,7 +100,10 @@ export class CopilotService {
     this.ownedEmbedder = parts.ownedEmbedder;
     this.redactBeforeStorage = parts.redactBeforeStorage;
     this.egress = parts.egress;
-    this.allowLinkHosts = options.allowLinkHosts ?? [];
+    this.linkEgress = parts.linkEgress;
+    this.allowLinkHosts = parts.allowLinkHosts;
+    // The fetch of a shared link passes the egress policy too (and the process guard that enforces it in the app).
+    this.linkEgress.setDocumentationHosts(this.allowLinkHosts);
     this.packs = new PackAdmin(parts.library, () => store.entries());
     this.llm = new LlmAdmin(parts.llmClient, monitor);
     this.knowledge = new EntryBrowser({
@@ -274,9 +280,13 @@ export class CopilotService {
    */
   async learnSharedLinks(ticket: Ticket): Promise<LinkOutcome[]> {
     const at = this.learning.clock();
+    if (this.linkEgress.offline) {
+      // Offline mode means nothing is fetched for learning, even from a documentation host on this machine.
+      return sharedLinks(ticket).map(({ url }) => ({ url, status: 'not_fetched', reason: 'offline mode is on, so no shared link is fetched (Settings → Privacy)' }));
+    }
     const outcomes = await linkArticleCandidates(this.storable(ticket), {
       allowHosts: this.allowLinkHosts,
-      fetch: this.egress.fetch,
+      fetch: this.linkEgress.fetch,
       now: at,
       known: async (id) => (await this.store.get(id)) !== null,
     });
@@ -290,6 +300,23 @@ export class CopilotService {
     }
     if (proposed.length) this.learning.announce(proposed);
     return outcomes;
+  }
+
+  /** The team's documentation hosts the engine uses now (normalised). */
+  documentationHosts(): string[] {
+    return [...this.allowLinkHosts];
+  }
+
+  /**
+   * Replaces the team's documentation hosts from the next message and the next shared link on, on the assistant's
+   * link filter and on the policy links are fetched through (no restart). A bad host name throws, naming it, and
+   * changes nothing. The caller saves them (core/privacy/privacySettings.ts).
+   */
+  setDocumentationHosts(hosts: readonly string[]): void {
+    const parsed = parseDocumentationHosts(hosts);
+    this.linkEgress.setDocumentationHosts(parsed);
+    this.allowLinkHosts = parsed;
+    this.assistant.setAllowHosts(parsed);
   }
 
   /** The ticket as the engine may write it to the data folder: redacted when the team asked for it (docs/privacy.md). */

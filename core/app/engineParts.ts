@@ -43,8 +43,17 @@ export interface CopilotOptions {
   llm?: { model: string; host?: string; jsonTimeoutMs?: number; monitor?: MonitorOptions };
   /** Checks every outbound connection (the Ollama host must be loopback in offline mode). Default: offline. */
   egress?: EgressPolicy;
-  /** Hosts whose links may appear in model answers although the cited entries do not contain them. */
+  /**
+   * The team's documentation hosts: links to them may appear in model answers although the cited entries do not
+   * contain them, and links the analyst shares from them are fetched as article candidates. Default: the data
+   * folder's list (Settings → Privacy, `vigil links`, `privacy.documentationHosts` in settings.json).
+   */
   allowLinkHosts?: readonly string[];
+  /**
+   * The policy shared links are fetched through: the process's, which the running connectors and the egress guard
+   * use (the documentation hosts are allowed on it; refused in offline mode). Default: `egress`.
+   */
+  linkEgress?: EgressPolicy;
   /**
    * Interest rules for alerts. Default: the rule centre's (the data folder's rules/rules.json and installed packs'
    * rules, core/rules; the built-in DEFAULT_ALERT_RULES until the team saves its own). Given here, they are used
@@ -90,8 +99,12 @@ export interface EngineParts {
   /** The embedder opened here (from the folder's settings), released on close; null when the caller gave one. */
   ownedEmbedder: Embedder | null;
   redactBeforeStorage: boolean;
-  /** The policy every outbound connection of the engine goes through (the Ollama client's, shared links'). */
+  /** The team's documentation hosts (`CopilotOptions.allowLinkHosts`, else the data folder's). */
+  allowLinkHosts: readonly string[];
+  /** The policy every outbound connection of the engine goes through (the Ollama client's). */
   egress: EgressPolicy;
+  /** The policy shared links are fetched through (`CopilotOptions.linkEgress`, else `egress`). */
+  linkEgress: EgressPolicy;
 }
 
 /** Opens the engine's parts on `options.dataDir`; with `llm`, checks the model once before returning. */
@@ -99,7 +112,9 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
   const folder = await securePrivateFolder(options.dataDir); // mode 0700, repaired with a warning
   if (folder.warning) options.onProgress?.(folder.warning);
   // A damaged setting stops the open with the error naming it: learning must not store what the team redacts.
-  const redactBeforeStorage = options.redactBeforeStorage ?? (await readPrivacySettings(options.dataDir)).redactBeforeStorage;
+  const saved = options.redactBeforeStorage === undefined || options.allowLinkHosts === undefined ? await readPrivacySettings(options.dataDir) : null;
+  const redactBeforeStorage = options.redactBeforeStorage ?? saved!.redactBeforeStorage;
+  const allowLinkHosts = options.allowLinkHosts ?? saved!.documentationHosts;
   const owned = options.embedder ? null : await openConfiguredEmbedder(options.dataDir, options.onProgress);
   const embedder = options.embedder ?? owned!;
   let store: KnowledgeStore | null = null;
@@ -166,7 +181,7 @@ export async function openEngineParts(options: CopilotOptions): Promise<EnginePa
       }));
     alerts.setRules(enabled);
     const learning = await Learning.open(options, store, audit);
-    return { store, library, audit, shownLog, alerts, rules, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage, egress };
+    return { store, library, audit, shownLog, alerts, rules, monitor, llmClient: client, learning, ownedEmbedder: owned, redactBeforeStorage, allowLinkHosts, egress, linkEgress: options.linkEgress ?? egress };
   } catch (err) {
     try {
       await Promise.allSettled([shownLog?.close(), library?.close(), audit?.close()]);

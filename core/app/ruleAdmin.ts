@@ -8,6 +8,7 @@ import { RuleSpecSchema, type RuleSpec } from '../formats/ruleSpec';
 import type { EgressPolicy } from '../net/egress';
 import type { ListedRule, RuleCentre, RuleTestResult } from '../rules/ruleCentre';
 import { ruleIssues, type RuleIssue } from '../rules/ruleFile';
+import { webhookDecision } from '../rules/alertDelivery';
 import { RECENT_TICKETS, recentDeskTickets } from './recentTickets';
 
 export type { RuleIssue };
@@ -100,7 +101,7 @@ export class RuleAdmin {
     rule.deliver.forEach((target, i) => {
       if (target.type !== 'webhook') return;
       const host = new URL(target.url).hostname;
-      const decision = egress.check(host);
+      const decision = webhookDecision(egress, host);
       if (!decision.allowed) {
         out.push({
           field: `deliver.${i}.url`,

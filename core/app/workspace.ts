@@ -32,6 +32,7 @@ import { EgressPolicy } from '../net/egress';
 import { PrivacyAdmin } from '../privacy/privacyAdmin';
 import { readPrivacySettings } from '../privacy/privacySettings';
 import { log } from '../privacy/redactingLogger';
+import { webhookFetch } from '../rules/alertDelivery';
 import type { SecretStore } from '../secrets/secretStore';
 import { openTeamLink, type TeamLink } from '../team/teamLink';
 import { CopilotService } from './copilotService';
@@ -73,6 +74,12 @@ export interface WorkspaceOptions {
    * exactly the store's endpoint (host and port), and how often to sync (default TEAM_SYNC_EVERY_MS; 0: only on request).
    */
   team?: { secrets?: SecretStore; egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint'>; syncEveryMs?: number };
+  /**
+   * The process's egress policy (the one the app's guard enforces and the connectors run on): the team's
+   * documentation hosts are allowed on it, and shared links are fetched through it, so offline mode refuses them.
+   * Without it no shared link is fetched (the engine's own policy is loopback only).
+   */
+  egress?: EgressPolicy;
 }
 
 export class Workspace {
@@ -119,6 +126,7 @@ export class Workspace {
       entryCreationTimes: () => service.entryCreationTimes(),
       connectorHosts: () => this.connectors.hosts(),
       ...(auditKeyring ? { auditKeyring } : {}),
+      applyDocumentationHosts: (hosts) => service.setDocumentationHosts(hosts),
     });
     // Alerts whose rules say so go to the helpdesk as internal notes (the connector's write-back) or to webhooks,
     // through the connectors' egress policy: loopback and the allow-listed hosts only (docs/privacy.md).
@@ -128,7 +136,7 @@ export class Workspace {
         if (!running) return Promise.reject(new Error('no helpdesk connector is running'));
         return running.postNote(ticketId, text, signal);
       },
-      fetch: (url, init) => (this.connectors.running()?.egress ?? new EgressPolicy({ offline: true })).fetch(url, init),
+      fetch: webhookFetch(() => this.connectors.running()?.egress ?? new EgressPolicy({ offline: true })),
     });
     // An analyst's review, edit or restore and the delayed review's changes reach every window as desk events.
     service.learning.onKnowledgeChange((entryIds) => desk.announceKnowledgeChange(entryIds));
@@ -139,13 +147,15 @@ export class Workspace {
     const llm = options.llm === undefined ? await readLlmSetting(options.dataDir) : options.llm;
     const privacy = await readPrivacySettings(options.dataDir).catch((error: unknown) => {
       // A damaged "privacy" key must not keep the desk from opening; Settings → Privacy shows the same error.
-      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage until it is fixed.`);
+      options.onWarning?.(`${(error as Error).message} Vigil opens without redaction before storage and fetches no shared link until it is fixed.`);
       return null;
     });
     const redactBeforeStorage = privacy?.redactBeforeStorage ?? false;
     const service = await CopilotService.open({
       dataDir: options.dataDir,
       redactBeforeStorage,
+      allowLinkHosts: privacy?.documentationHosts ?? [],
+      ...(options.egress ? { linkEgress: options.egress } : {}),
       ...(llm ? { llm } : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -176,7 +176,7 @@ export class Assistant {
   private readonly sources: KnowledgeSource[];
   private readonly shown: ShownMemory;
   private readonly llm: LlmAccess | null;
-  private readonly allowHosts: readonly string[];
+  private allowHosts: readonly string[];
   private readonly rankFactor: ((entryId: string) => number) | null;
   /** LLM drafts still running; `close` cancels and waits for them. */
   private readonly drafts = new Set<Promise<AssistDecision>>();
@@ -190,6 +190,11 @@ export class Assistant {
     this.llm = options.llm ?? null;
     this.allowHosts = options.allowHosts ?? [];
     this.rankFactor = options.rankFactor ?? null;
+  }
+
+  /** Replaces the documentation hosts links may point to (the team changed them in Settings); from the next message on. */
+  setAllowHosts(hosts: readonly string[]): void {
+    this.allowHosts = [...hosts];
   }
 
   /** Adds a knowledge source (an installed pack); it is searched from the next message on. */

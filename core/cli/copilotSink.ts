@@ -1,7 +1,8 @@
 /**
  * The sink that puts live events through the engine: a customer's new message (or a new ticket) runs the
  * proactive pipeline (`CopilotService.assistOnMessage`), a closed ticket feeds the learning loop
- * (`learnFromClosedTicket`, as proposals for the review queue by default). Every event's outcome is appended to
+ * (`learnFromClosedTicket`, as proposals for the review queue by default), and links the analyst shares in a public
+ * reply are fetched from the team's documentation hosts as article candidates (`learnSharedLinks`). Every event's outcome is appended to
  * `<data folder>/watch/decisions.jsonl` and fsynced before `deliver` resolves: that line is the committed effect.
  * An event whose line is already there (a re-delivery after a crash) is skipped, so each event is decided once.
  */
@@ -11,8 +12,9 @@ import { createInterface } from 'node:readline';
 import { appendDurable } from '../formats/durableFile';
 import type { CopilotService, LearnResult } from '../app/copilotService';
 import type { TicketEvent } from '../connectors/connector';
-import type { Suggestion } from '../formats/schemas';
+import { isClosedStatus, type Suggestion } from '../formats/schemas';
 import type { LearnPolicy } from '../learn/ticketLearner';
+import { sharedLinks, type LinkOutcome } from '../learn/sharedLinks';
 import type { EventSink } from '../watch/eventSink';
 
 /**
@@ -44,9 +46,11 @@ export interface CopilotSinkOptions {
   learnPolicy?: LearnPolicy;
   /** Hears every decision once it is committed (the CLI prints the shown ones). */
   onDecision?: (record: DecisionRecord) => void;
+  /** Hears what became of the links an analyst's reply shared (fetched as candidates, or why not), or why it failed. */
+  onLinks?: (ticketId: string, outcomes: readonly LinkOutcome[], error?: unknown) => void;
 }
 
-type Engine = Pick<CopilotService, 'assistOnMessage' | 'learnFromClosedTicket'>;
+type Engine = Pick<CopilotService, 'assistOnMessage' | 'learnFromClosedTicket'> & Partial<Pick<CopilotService, 'learnSharedLinks'>>;
 
 function keyOf(connectorId: string, eventId: string): string {
   return `${connectorId}/${eventId}`;
@@ -112,8 +116,22 @@ export class CopilotSink implements EventSink {
     if (event.type === 'ticket_opened' || event.type === 'message_added') {
       const messages = event.ticket.messages;
       const index = event.messageId !== undefined ? messages.findIndex((m) => m.id === event.messageId) : messages.length - 1;
-      if (index >= 0 && messages[index]?.author === 'customer') {
+      const message = index >= 0 ? messages[index] : undefined;
+      if (message?.author === 'customer') {
         record.suggestion = await this.engine.assistOnMessage(event.ticket, index, arrivedAt);
+      } else if (message?.author === 'analyst' && !message.internal && !isClosedStatus(event.ticket.status) && this.engine.learnSharedLinks) {
+        // Links this reply shares while the ticket is open, as the desk does; the engine fetches only from the team's
+        // documentation hosts, once per link.
+        const shared = new Set(sharedLinks({ ...event.ticket, messages: [message] }).map((l) => l.url));
+        if (shared.size > 0) {
+          try {
+            const outcomes = await this.engine.learnSharedLinks(event.ticket);
+            this.options.onLinks?.(event.ticketId, outcomes.filter((o) => shared.has(o.url)));
+          } catch (error) {
+            // The decision is still committed: a documentation server's failure must not stop the queue.
+            this.options.onLinks?.(event.ticketId, [], error);
+          }
+        }
       }
     } else if (event.type === 'ticket_closed' && (event.ticket as { mergedInto?: unknown }).mergedInto !== undefined) {
       // A ticket closed by a merge (RT, Zendesk's `closed_by_merge`): its conversation lives on in the ticket it was

@@ -12,6 +12,7 @@ import { writeReplayReport } from '../app/replayReport';
 import { AUDIT_USAGE, auditCommand } from './auditCommand';
 import { STORE_USAGE, storeCommand } from './storeCommand';
 import { TEAM_USAGE, teamCommand, TeamUsageError } from './teamCommand';
+import { LINKS_USAGE, linksCommand, LinksUsageError } from './linksCommand';
 import { cliEgress, egressScope, startCliEgress } from './cliEgress';
 import { formatLineIssue, readJsonl, type LineIssue } from '../formats/jsonl';
 import { parseFieldMapping, type FieldMapping } from '../formats/knowledgeImport';
@@ -52,9 +53,10 @@ ${RULES_USAGE}
 ${AUDIT_USAGE}
 ${STORE_USAGE}
 ${TEAM_USAGE}
+${LINKS_USAGE}
 
 The data folder is the desktop app's (${appDataDir()}, as chosen in its Settings); set VIGIL_DATA_DIR or --data-dir to change it.
-Every command connects only to this machine (Ollama) and the configured connectors' hosts; VIGIL_OFFLINE=1 (or
+Every command connects only to this machine (Ollama), the configured connectors' hosts and the documentation hosts (vigil links); VIGIL_OFFLINE=1 (or
 watch --offline) allows this machine only. Refused connections are printed and kept in the audit log (docs/privacy.md).
 Formats: docs/formats.md. Embedding models: models/README.md.`;
 
@@ -422,6 +424,10 @@ async function runCommand(argv: string[], out: Out, input?: ReviewInput): Promis
       case 'team':
         return await teamCommand(rest, out).catch((err: unknown) => {
           throw err instanceof TeamUsageError ? new UsageError(err.message) : err;
+        });
+      case 'links':
+        return await linksCommand(rest, out).catch((err: unknown) => {
+          throw err instanceof LinksUsageError ? new UsageError(err.message) : err;
         });
       case undefined:
       case 'help':

@@ -26,6 +26,7 @@ import type { ConnectorHealth } from '../connectors/connector';
 import { Watcher } from '../watch/watcher';
 import { usageMessage } from './usage';
 import { silentReason } from './analystView';
+import type { LinkOutcome } from '../learn/sharedLinks';
 
 export const WATCH_USAGE = `Usage:
   vigil watch [--connector ID ...] [--folder PATH] [--once] [--all] [--json] [--learn review|auto] [--offline] [--data-dir DIR]
@@ -89,6 +90,16 @@ export function describeDecision(record: DecisionRecord): string | null {
   return null;
 }
 
+/** How `vigil watch` shows what became of the links an analyst's reply shared. */
+export function describeLinks(ticketId: string, outcomes: readonly LinkOutcome[]): string[] {
+  return outcomes.map((o) => {
+    const head = `${clock()} ${ticketId} shared ${o.url}:`;
+    if (o.status === 'candidate') return `${head} article candidate ${o.entry.id} "${oneLine(o.entry.title ?? o.url, 80)}" (in the review queue)`;
+    if (o.status === 'known') return `${head} already known as ${o.entryId}`;
+    return `${head} ${o.status === 'failed' ? 'could not fetch it' : 'not fetched'}: ${o.reason}`;
+  });
+}
+
 export interface WatchRunOptions {
   dataDir: string;
   connectorIds: string[];
@@ -114,7 +125,14 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
   }
   const llm = await readLlmSetting(options.dataDir);
   const egress = cliEgress();
-  const service = await CopilotService.open({ dataDir: options.dataDir, onProgress: out.error, ...(llm ? { llm } : {}), ...(egress ? { egress: egress.loopback } : {}) });
+  // The local model through the loopback-only policy; shared links through the process policy, on which the team's
+  // documentation hosts are allowed (refused with --offline), as the app does.
+  const service = await CopilotService.open({
+    dataDir: options.dataDir,
+    onProgress: out.error,
+    ...(llm ? { llm } : {}),
+    ...(egress ? { egress: egress.loopback, linkEgress: egress.policy } : {}),
+  });
   const detach = egress?.attach(service.audit);
   let watcher: Watcher | null = null;
   // In a team store (docs/team.md), what this desk learns is shared and the others' learning comes in, as in the app.
@@ -140,6 +158,10 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
         if (!options.all && record.suggestion && !record.suggestion.shown) return;
         const line = describeDecision(record);
         if (line) out.log(line);
+      },
+      onLinks: (ticketId, outcomes, error) => {
+        if (error !== undefined) out.error(`${ticketId}: could not learn from the shared links: ${errorMessage(error)}`);
+        for (const line of describeLinks(ticketId, outcomes)) out.log(line);
       },
     });
     const reported = new Map<string, { error: string | null; issues: number; idle: boolean }>();

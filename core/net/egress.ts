@@ -39,10 +39,11 @@ export interface EgressOptions {
 }
 
 /**
- * Why a host is allowed: it is this machine, it is a configured connector's host, or it is exactly the endpoint
- * (host and port) of a team store (docs/team.md), for `checkEndpoint` only.
+ * Why a host is allowed: it is this machine, a configured connector's host, one of the team's documentation
+ * hosts (the links analysts share there are fetched as article candidates, core/learn/sharedLinks.ts), or exactly
+ * the endpoint (host and port) of a team store (docs/team.md), for `checkEndpoint` only.
  */
-export type EgressRule = 'loopback' | 'connector' | 'endpoint';
+export type EgressRule = 'loopback' | 'connector' | 'documentation' | 'endpoint';
 
 export type EgressDecision = { allowed: true; host: string; rule: EgressRule } | { allowed: false; host: string; reason: string };
 
@@ -248,6 +249,8 @@ export class EgressPolicy {
   private readonly allowHosts = new Set<string>();
   /** Endpoints allowed by host AND port (`host port`), for a client the process guard cannot see (LanceDB's). */
   private readonly allowEndpoints = new Set<string>();
+  /** The team's documentation hosts: a list of its own, so replacing it never takes back a connector's host. */
+  private documentationHosts = new Set<string>();
   private readonly resolveAll: ResolveAll;
   private offlineMode: boolean;
 
@@ -325,20 +328,47 @@ export class EgressPolicy {
     return h !== null && this.allowEndpoints.has(`${h} ${port}`);
   }
 
-  /** Whether `host` is on the allow-list (whatever offline mode says). */
+  /**
+   * Replaces the team's documentation hosts (Settings → Privacy, `vigil links`): shared links are fetched from them,
+   * and, like the connectors' hosts, they are refused in offline mode. A bad name throws, naming it, and changes
+   * nothing.
+   */
+  setDocumentationHosts(hosts: Iterable<string>): void {
+    const next = new Set<string>();
+    for (const host of hosts) {
+      const h = normalizeHost(host);
+      if (h === null) throw new Error(`"${host}" is not a host name; give a documentation host without scheme, path or port.`);
+      next.add(h);
+    }
+    this.documentationHosts = next;
+  }
+
+  /**
+   * Whether `host` is on the connectors' allow-list (whatever offline mode says; documentation hosts are a list of
+   * their own, which `allow`/`disallow` never touch, so a connector's host that is also one is still allowed here).
+   */
   allows(host: string): boolean {
     const h = normalizeHost(host);
     return h !== null && this.allowHosts.has(h);
   }
 
-  /** The hosts allowed besides loopback, normalised, then the endpoints as `host:port` (empty in offline mode). */
+  /** A documentation host or a name under one (`docs.example.com` under `example.com`), as shared links are matched. */
+  private isDocumentationHost(h: string): boolean {
+    if (this.documentationHosts.has(h)) return true;
+    if (isIP(h)) return false;
+    for (const d of this.documentationHosts) if (!isIP(d) && h.endsWith(`.${d}`)) return true;
+    return false;
+  }
+
+  /** The hosts allowed besides loopback (connectors' and documentation hosts), normalised, then the team store's
+   * endpoint as `host:port` (empty in offline mode). */
   allowedHosts(): string[] {
     if (this.offline) return [];
     const endpoints = [...this.allowEndpoints].map((key) => {
       const [host, port] = key.split(' ') as [string, string];
       return `${host.includes(':') ? `[${host}]` : host}:${port}`;
     });
-    return [...[...this.allowHosts].sort(), ...endpoints.sort()];
+    return [...[...new Set([...this.allowHosts, ...this.documentationHosts])].sort(), ...endpoints.sort()];
   }
 
   /** Decides on a host by its name or literal address, before any DNS lookup. */
@@ -354,6 +384,7 @@ export class EgressPolicy {
     }
     if (this.offline) return { allowed: false, host, reason: 'offline mode allows only this machine (loopback)' };
     if (this.allowHosts.has(h)) return { allowed: true, host: h, rule: 'connector' };
+    if (this.isDocumentationHost(h)) return { allowed: true, host: h, rule: 'documentation' };
     return { allowed: false, host, reason: 'it is not the host of a configured connector' };
   }
 

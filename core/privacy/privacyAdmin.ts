@@ -2,7 +2,8 @@
  * Privacy administration for the app's Settings → Privacy section and audit view (docs/privacy.md): the saved
  * choices, what may leave the machine, the data folder's protection, store snapshots and the audit log, all on one
  * open data folder. Offline mode is the caller's to apply to its egress policy; redaction before storage is read
- * when the engine opens, so the caller reopens it after a change (ServiceHost.restart).
+ * when the engine opens, so the caller reopens it after a change (ServiceHost.restart); documentation hosts apply
+ * at once, through `applyDocumentationHosts`.
  */
 import { AUDIT_TYPES, exportAuditLog, readAuditLogPage, type AuditKeyring, type AuditLog, type AuditPageOptions, type AuditType } from './auditLog';
 import { securePrivateFolder } from './dataFolder';
@@ -41,6 +42,8 @@ export interface PrivacySources {
   connectorHosts: () => Promise<ConnectorHosts[]>;
   /** The audit log's copy of its anchor out of the data folder (the app's keychain), checked by `verifyAudit`. */
   auditKeyring?: AuditKeyring;
+  /** Applies saved documentation hosts to the running engine and egress policy (no restart). */
+  applyDocumentationHosts?: (hosts: readonly string[]) => void;
 }
 
 /** Settings → Privacy and the audit view on one open data folder. */
@@ -53,9 +56,9 @@ export class PrivacyAdmin {
    */
   async overview(egress: EgressState): Promise<PrivacyOverview> {
     const { dataDir } = this.sources;
-    const [settings, network, dataFolder, snapshots] = await Promise.all([
-      readPrivacySettings(dataDir),
-      this.sources.connectorHosts().then((hosts) => networkView(dataDir, egress, hosts)),
+    const settings = await readPrivacySettings(dataDir);
+    const [network, dataFolder, snapshots] = await Promise.all([
+      this.sources.connectorHosts().then((hosts) => networkView(dataDir, egress, hosts, settings.documentationHosts)),
       dataFolderView(dataDir),
       listSnapshots(dataDir),
     ]);
@@ -74,9 +77,14 @@ export class PrivacyAdmin {
     return this.sources.redactingBeforeStorage;
   }
 
-  /** Saves privacy settings; see the class comment for when each applies. */
-  setSettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
-    return writePrivacySettings(this.sources.dataDir, change);
+  /**
+   * Saves privacy settings; see the class comment for when each applies. Documentation hosts apply at once: the
+   * next shared link is fetched (or not) by the saved list. A host that is not a host name is an error naming it.
+   */
+  async setSettings(change: Partial<PrivacySettings>): Promise<PrivacySettings> {
+    const saved = await writePrivacySettings(this.sources.dataDir, change);
+    if (change.documentationHosts !== undefined) this.sources.applyDocumentationHosts?.(saved.documentationHosts);
+    return saved;
   }
 
   /** Re-applies mode 0700 to the data folder (recorded in the audit log when it changed anything). */

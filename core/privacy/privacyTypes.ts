@@ -12,12 +12,19 @@ export interface PrivacySettings {
   offline: boolean;
   /** Replace personal data in a closed ticket before anything is learned (stored) from it. */
   redactBeforeStorage: boolean;
+  /**
+   * The team's documentation hosts: links an analyst shares from them (or their subdomains) are fetched and become
+   * article candidates in the review queue, and model answers may link to them. Refused in offline mode.
+   */
+  documentationHosts: string[];
 }
 
 /** A host connections may go to right now besides loopback, and the connectors that use it. */
 export interface AllowedHostView {
   host: string;
   connectors: string[];
+  /** One of the team's documentation hosts (shared links are fetched from it). */
+  documentation: boolean;
 }
 
 /** A connection the egress guard refused, from the audit log. */

@@ -5,6 +5,7 @@
  * remote host in offline mode) is refused and logged, and the alert is still shown on the desk.
  */
 import type { RaisedAlert } from '../assist/alerts';
+import type { EgressDecision, EgressPolicy } from '../net/egress';
 import { log } from '../privacy/redactingLogger';
 import type { RuleDelivery } from '../formats/ruleSpec';
 
@@ -23,6 +24,28 @@ export interface DeliveryOutcome {
   ok: boolean;
   /** Why it failed, in words (null when it worked). */
   error: string | null;
+}
+
+/**
+ * Whether a webhook may go to `host` under `policy`: to this machine or a configured connector's host only. A
+ * documentation host is allowed for reading shared links, never for sending alerts (which hold ticket excerpts).
+ */
+export function webhookDecision(policy: Pick<EgressPolicy, 'check'>, host: string): EgressDecision {
+  const decision = policy.check(host);
+  if (decision.allowed && decision.rule !== 'loopback' && decision.rule !== 'connector') {
+    return { allowed: false, host: decision.host, reason: `${decision.host} is allowed for reading shared documentation links only, not for sending alerts` };
+  }
+  return decision;
+}
+
+/** The egress policy's fetch for webhooks: refuses, before any connection, a host `webhookDecision` refuses. */
+export function webhookFetch(policy: () => Pick<EgressPolicy, 'check' | 'fetch'>): AlertSinks['fetch'] {
+  return (url, init) => {
+    const current = policy();
+    const decision = webhookDecision(current, new URL(url).hostname);
+    if (!decision.allowed) return Promise.reject(new Error(`${decision.host} is refused: ${decision.reason}`));
+    return current.fetch(url, init);
+  };
 }
 
 /** The webhook's body: the alert, without the conversation (the excerpt in `text` is what the desk shows). */

@@ -286,7 +286,8 @@ export const IPC_METHOD_TABLE = Object.freeze({
   privacyOverview: answers<PrivacyOverview>(),
   /**
    * Saves privacy switches: offline mode applies to the running egress guard at once; "redact before storage"
-   * reopens the workspace, since the engine reads it when it opens. Answers the new overview.
+   * reopens the workspace, since the engine reads it when it opens; the documentation hosts (whose shared links
+   * become article candidates) apply at once to the engine and the egress policy. Answers the new overview.
    */
   setPrivacySettings: answers<PrivacyOverview>(),
   /** Re-applies mode 0700 to the data folder; answers the new overview. */

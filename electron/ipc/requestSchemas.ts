@@ -262,8 +262,15 @@ const PrivacySettingsRequestSchema = z
   .strictObject({
     offline: z.boolean('offline must be true or false').optional(),
     redactBeforeStorage: z.boolean('redactBeforeStorage must be true or false').optional(),
+    // Each name is checked in core (privacySettings.ts), whose error names the host that is not one.
+    documentationHosts: z
+      .array(z.string('each documentation host must be text').max(253, 'a host name is at most 253 characters'), 'documentationHosts must be a list of host names')
+      .max(100, 'at most 100 documentation hosts')
+      .optional(),
   })
-  .refine((r) => r.offline !== undefined || r.redactBeforeStorage !== undefined, { message: 'name the setting to change: offline or redactBeforeStorage' });
+  .refine((r) => r.offline !== undefined || r.redactBeforeStorage !== undefined || r.documentationHosts !== undefined, {
+    message: 'name the setting to change: offline, redactBeforeStorage or documentationHosts',
+  });
 
 /** The rule of core/privacy/rollback.ts's checkSnapshotName, checked here so a bad name never reaches the engine. */
 const SnapshotNameSchema = z

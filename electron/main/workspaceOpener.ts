@@ -78,6 +78,8 @@ export function createWorkspaceOpener(deps: WorkspaceOpenerDependencies): Worksp
       workspace = await Workspace.open({
         dataDir,
         egressDenials: deps.egressDenials,
+        // Shared links are fetched through the guarded policy, which allows the team's documentation hosts.
+        egress,
         // The audit log keeps a copy of its anchor in the keychain, where an edit of the data folder cannot forge it.
         auditKeyring: new SafeStorageSecretStore(dataDir),
         // The team store (when the folder is in one): its keys in the keychain, exactly its endpoint on the policy.

@@ -5,7 +5,7 @@
  * here (to record one real refusal): Chromium and the bridge talk over loopback, which it allows anyway, but the
  * test runner's other work should not depend on it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,9 +36,10 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     await writeFile(seed, ARTICLES.map(({ id, kind, title, body }) => JSON.stringify({ id, kind, title, body })).join('\n') + '\n');
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await writeFile(join(dataDir, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'rt', kind: 'rt', baseUrl: 'https://rt.example.com', token: { secret: 'rt-token' } }] }));
-    host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null }));
-    await host.use((w) => w.imports.importPath(seed));
     egress = new EgressPolicy({ allowHosts: ['rt.example.com'] });
+    // On the process's policy, as the app opens it (workspaceOpener.ts): documentation hosts are allowed there.
+    host = new ServiceHost(() => Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null, egress }));
+    await host.use((w) => w.imports.importPath(seed));
 
     // One real refusal, recorded as the app records them: a library's telemetry call, stopped before DNS.
     const workspace = await host.use(async (w) => w as Workspace);
@@ -144,5 +145,30 @@ describe.runIf(browserAvailable())('Settings → Privacy and the audit log in Ch
     const safety = privacy.getByRole('listitem', { name: /^before-rollback-before-cleanup-/ });
     await safety.waitFor();
     expect(await safety.textContent()).toContain('automatic');
+  });
+
+  it('saves the documentation hosts whose shared links become article candidates, on the running policy at once', async () => {
+    const privacy = page.getByRole('region', { name: 'Privacy' });
+    const field = privacy.getByLabel('Documentation hosts whose links become article candidates');
+    await field.fill('Docs.Example.com, kb.example.org');
+    await privacy.getByRole('button', { name: 'Save documentation hosts' }).click();
+    await privacy.getByRole('status').filter({ hasText: 'Links analysts share from docs.example.com, kb.example.org' }).waitFor();
+    expect(await field.inputValue()).toBe('docs.example.com, kb.example.org');
+    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ privacy: { documentationHosts: ['docs.example.com', 'kb.example.org'] } });
+    // Offline mode came back with the rollback: the section says nothing is fetched, and the policy refuses the hosts.
+    await privacy.getByRole('note').filter({ hasText: 'Offline mode is on: no shared link is fetched until it is off.' }).waitFor();
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: false });
+
+    // Offline mode off: the running policy allows them (no restart), and the section lists them as documentation hosts.
+    await privacy.getByRole('checkbox', { name: 'Offline mode' }).click();
+    await privacy.getByRole('status').filter({ hasText: 'Offline mode is off' }).waitFor();
+    expect(egress.check('docs.example.com')).toEqual({ allowed: true, host: 'docs.example.com', rule: 'documentation' });
+    const allowed = privacy.getByRole('list', { name: 'Allowed destinations' });
+    await allowed.filter({ hasText: 'docs.example.comA documentation host: links analysts share from it are fetched' }).waitFor();
+
+    await field.fill('https://docs.example.com/guide');
+    await privacy.getByRole('button', { name: 'Save documentation hosts' }).click();
+    await privacy.getByRole('alert').filter({ hasText: '"https://docs.example.com/guide" is not a host name' }).waitFor();
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: true, rule: 'documentation' });
   });
 });

@@ -46,6 +46,36 @@ describe('Settings → Privacy', () => {
     expect(privacy.querySelector('[role="status"]')?.textContent).toBe('Tickets are now redacted before anything is learned from them.');
   });
 
+  it('saves the documentation hosts whose shared links become article candidates, and shows them as allowed', async () => {
+    const api = fakeVigilApi();
+    api.setPrivacySettings.mockImplementationOnce(async (change) => ({
+      ...samplePrivacy,
+      settings: { ...samplePrivacy.settings, documentationHosts: change.documentationHosts ?? [] },
+      network: { ...samplePrivacy.network, allowedHosts: [...samplePrivacy.network.allowedHosts, { host: 'docs.example.com', connectors: [], documentation: true }] },
+    }));
+    const { privacy } = await openPrivacy(api);
+    const field = byName<HTMLInputElement>(privacy, 'Documentation hosts whose links become article candidates');
+    expect(field.value).toBe('');
+    expect(byName(privacy, 'Documentation hosts').textContent).toContain('Nothing is fetched from any other host, and nothing at all in offline mode.');
+    await type(field, 'docs.example.com,  kb.example.org ');
+    await click(button(privacy, 'Save documentation hosts'));
+    expect(api.setPrivacySettings).toHaveBeenCalledWith({ documentationHosts: ['docs.example.com', 'kb.example.org'] });
+    expect(privacy.querySelector('[role="status"]')?.textContent).toBe('Links analysts share from docs.example.com, kb.example.org now become article candidates in the review queue.');
+    expect(byName<HTMLInputElement>(privacy, 'Documentation hosts whose links become article candidates').value).toBe('docs.example.com, kb.example.org');
+    expect(byName(privacy, 'Allowed destinations').textContent).toContain('docs.example.comA documentation host: links analysts share from it are fetched');
+  });
+
+  it('shows the engine’s error naming a bad documentation host and keeps what was typed', async () => {
+    const api = fakeVigilApi();
+    api.setPrivacySettings.mockRejectedValueOnce(new Error('documentationHosts: "https://docs.example.com/guide" is not a host name; write it as docs.example.com, without https://, a path or a port.'));
+    const { privacy } = await openPrivacy(api);
+    const field = byName<HTMLInputElement>(privacy, 'Documentation hosts whose links become article candidates');
+    await type(field, 'https://docs.example.com/guide');
+    await click(button(privacy, 'Save documentation hosts'));
+    expect(privacy.querySelector('[role="alert"]')?.textContent).toContain('"https://docs.example.com/guide" is not a host name');
+    expect(field.value).toBe('https://docs.example.com/guide');
+  });
+
   it('offers to fix a folder others can read', async () => {
     const api = fakeVigilApi();
     api.privacyOverview.mockResolvedValueOnce({

@@ -399,11 +399,11 @@ export const sampleEntryDetail: EntryDetail = {
 };
 
 export const samplePrivacy: PrivacyOverview = {
-  settings: { offline: false, redactBeforeStorage: false },
+  settings: { offline: false, redactBeforeStorage: false, documentationHosts: [] },
   redactingBeforeStorage: false,
   network: {
     offline: false,
-    allowedHosts: [{ host: 'rt.example.com', connectors: ['rt'] }],
+    allowedHosts: [{ host: 'rt.example.com', connectors: ['rt'], documentation: false }],
     pausedConnectors: [],
     refusals: {
       total: 3,

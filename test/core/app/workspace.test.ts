@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempFolder } from '../../support/tempFolder';
 import type { DeskEvent } from '../../../core/app/deskTypes';
 import { Workspace } from '../../../core/app/workspace';
 import { AUDIT_ANCHOR_SECRET, auditLogFile } from '../../../core/privacy/auditLog';
 import { MemorySecretStore } from '../../../core/secrets/secretStore';
+import type { Ticket } from '../../../core/formats/schemas';
+import { EgressPolicy } from '../../../core/net/egress';
+import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import { ARTICLES } from '../../fixtures/storeEntries';
 import { FakeZammad, ZAMMAD_TOKEN } from '../../support/vendors/zammad';
 
@@ -135,5 +140,56 @@ describe('the workspace\'s audit log and the keychain', () => {
     } finally {
       await workspace.close();
     }
+  });
+});
+
+describe('the workspace learns from links analysts share, on the team\'s documentation hosts only', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  it('turns a folder ticket\'s link into an article candidate through the app\'s policy, and contacts nothing offline', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<title>Reset a blocked PIN</title><p>Unblock the PIN at any ATM of the network.</p>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const dir = await tempFolder('vigil-workspace-links-');
+    const data = join(dir, 'data');
+    await mkdir(join(data, 'tickets'), { recursive: true });
+    await writeFile(join(data, 'connectors.json'), JSON.stringify({ format: 1, connectors: [{ id: 'demo', kind: 'folder', path: 'tickets' }] }));
+    await writePrivacySettings(data, { documentationHosts: ['127.0.0.1'] });
+    // The process's policy, as the app passes it (workspaceOpener.ts).
+    const egress = new EgressPolicy();
+    const workspace = await Workspace.open({ dataDir: data, egress, delayedReviewEveryMs: 0, llm: null });
+    closers.push(() => workspace.close());
+    await workspace.connectors.startWatching({ secrets: new MemorySecretStore(), egress });
+    const sharing = (id: string, path: string) =>
+      JSON.stringify({
+        id,
+        subject: 'Blocked PIN',
+        status: 'open',
+        messages: [
+          { id: 'm1', author: 'customer', text: 'My card PIN is blocked after three tries.' },
+          { id: 'm2', author: 'analyst', text: `You can unblock it yourself: ${base}${path}` },
+        ],
+      });
+
+    await writeFile(join(data, 'tickets', 'T-1.json'), sharing('T-1', '/pin'));
+    await workspace.connectors.catchUp('demo');
+    await vi.waitFor(async () => expect((await workspace.learning.reviewQueue()).map((i) => i.title)).toEqual(['Reset a blocked PIN']));
+    expect(seen).toEqual(['/pin']);
+
+    // Offline mode (Settings → Privacy switches it on the same policy): the listed host is not contacted.
+    egress.setOffline(true);
+    expect(await workspace.service.learnSharedLinks(JSON.parse(sharing('demo:T-2', '/other')) as Ticket)).toEqual([
+      { url: `${base}/other`, status: 'not_fetched', reason: expect.stringMatching(/offline mode is on/) },
+    ]);
+    expect(seen).toEqual(['/pin']);
   });
 });

@@ -5,6 +5,7 @@ import { CopilotService } from '../../../core/app/copilotService';
 import type { Ticket } from '../../../core/formats/schemas';
 import { linkArticleCandidates, linkEntryId, sharedLinks } from '../../../core/learn/sharedLinks';
 import { EgressPolicy } from '../../../core/net/egress';
+import { writePrivacySettings } from '../../../core/privacy/privacySettings';
 import { tempFolder } from '../../support/tempFolder';
 
 const VPN_PAGE = `<!doctype html><html><head><title>VPN drops on hotel networks &amp; how to fix them</title>
@@ -119,6 +120,71 @@ describe('links the analyst shares become article candidates', () => {
       ['/moved', 'failed', `${base}/moved redirects to http://localhost:${docs.port}/elsewhere, which is not on one of the team's documentation hosts`],
     ]);
     expect(docs.seen.some((s) => s.endsWith('/elsewhere'))).toBe(false);
+  });
+});
+
+describe('the team\'s documentation hosts and the connection policy', () => {
+  it('contacts nothing in offline mode, even a documentation host the team listed', async () => {
+    const docs = await docsServer({ '/vpn': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end(VPN_PAGE) });
+    servers.push(docs);
+    const linkEgress = new EgressPolicy({ offline: true });
+    const service = await CopilotService.open({ dataDir: await tempFolder('vigil-links-'), egress: new EgressPolicy(), linkEgress, allowLinkHosts: ['127.0.0.1'] });
+    services.push(service);
+    const url = `http://127.0.0.1:${docs.port}/vpn`;
+
+    expect(await service.learnSharedLinks(ticketSharing(`See ${url}`))).toEqual([{ url, status: 'not_fetched', reason: expect.stringMatching(/offline mode is on/) }]);
+    expect(docs.seen).toEqual([]);
+    expect(await service.learning.reviewQueue()).toEqual([]);
+
+    // The same link once offline mode is off: fetched, so it was offline mode that held it back.
+    linkEgress.setOffline(false);
+    expect(await service.learnSharedLinks(ticketSharing(`See ${url}`))).toEqual([expect.objectContaining({ url, status: 'candidate' })]);
+    expect(docs.seen).toEqual([`127.0.0.1:${docs.port} /vpn`]);
+  });
+
+  it('fetches through the connection policy, which the documentation hosts are allowed on', async () => {
+    const asked: string[] = [];
+    // No DNS here: the policy's resolver records the name it was asked to check, and fails as an unknown name would.
+    const linkEgress = new EgressPolicy({
+      resolveAll: async (host) => {
+        asked.push(host);
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+      },
+    });
+    const service = await CopilotService.open({ dataDir: await tempFolder('vigil-links-'), egress: new EgressPolicy(), linkEgress, allowLinkHosts: ['docs.example.com'] });
+    services.push(service);
+    expect(linkEgress.check('docs.example.com')).toEqual({ allowed: true, host: 'docs.example.com', rule: 'documentation' });
+
+    const outcomes = await service.learnSharedLinks(ticketSharing('See https://docs.example.com/vpn'));
+    expect(outcomes).toEqual([{ url: 'https://docs.example.com/vpn', status: 'failed', reason: expect.stringMatching(/ENOTFOUND docs\.example\.com/) }]);
+    expect(asked).toEqual(['docs.example.com']);
+
+    linkEgress.setOffline(true);
+    expect((await service.learnSharedLinks(ticketSharing('See https://docs.example.com/other')))[0]).toMatchObject({ status: 'not_fetched' });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('reads the hosts from the data folder, and a change applies to the next link without reopening', async () => {
+    const docs = await docsServer({
+      '/vpn': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end(VPN_PAGE),
+      '/mail': (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('Mail: check the outbox.'),
+    });
+    servers.push(docs);
+    const dataDir = await tempFolder('vigil-links-');
+    await writePrivacySettings(dataDir, { documentationHosts: ['127.0.0.1'] });
+    const linkEgress = new EgressPolicy();
+    const service = await CopilotService.open({ dataDir, egress: new EgressPolicy(), linkEgress });
+    services.push(service);
+    expect(service.documentationHosts()).toEqual(['127.0.0.1']);
+    expect(await service.learnSharedLinks(ticketSharing(`See http://127.0.0.1:${docs.port}/vpn`))).toEqual([expect.objectContaining({ status: 'candidate' })]);
+
+    service.setDocumentationHosts(['docs.example.com']);
+    expect(linkEgress.allowedHosts()).toEqual(['docs.example.com']);
+    const outcome = (await service.learnSharedLinks(ticketSharing(`See http://127.0.0.1:${docs.port}/mail`)))[0];
+    expect(outcome).toMatchObject({ status: 'not_fetched', reason: expect.stringMatching(/not one of the team's documentation hosts \(docs\.example\.com\)/) });
+    expect(docs.seen).toEqual([`127.0.0.1:${docs.port} /vpn`]);
+    expect(() => service.setDocumentationHosts(['docs.example.com/guide'])).toThrow('"docs.example.com/guide" is not a host name');
+    expect(service.documentationHosts()).toEqual(['docs.example.com']);
   });
 });
 

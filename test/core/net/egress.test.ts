@@ -153,6 +153,38 @@ describe('a team store endpoint (host and port)', () => {
   });
 });
 
+describe('documentation hosts', () => {
+  it('allows the team\'s documentation hosts and names under them, and refuses them in offline mode', () => {
+    const policy = new EgressPolicy();
+    policy.setDocumentationHosts(['Docs.Example.com']);
+    expect(policy.assertAllowed('docs.example.com')).toBe('documentation');
+    expect(policy.assertAllowed('eu.docs.example.com')).toBe('documentation');
+    expect(() => policy.assertAllowed('example.com')).toThrow(EgressDeniedError);
+    expect(() => policy.assertAllowed('docs.example.com.evil.net')).toThrow(EgressDeniedError);
+    expect(policy.allowedHosts()).toEqual(['docs.example.com']);
+    policy.setOffline(true);
+    expect(() => policy.assertAllowed('docs.example.com')).toThrow(/offline mode allows only this machine/);
+    expect(policy.allowedHosts()).toEqual([]);
+  });
+
+  it('replaces only its own list: a connector\'s host stays allowed when the documentation hosts change', () => {
+    const policy = new EgressPolicy({ allowHosts: ['rt.example.com'] });
+    policy.setDocumentationHosts(['rt.example.com', 'docs.example.com']);
+    // `allows` speaks for the connectors' list only: a connector test adds (and takes back) its host there.
+    expect([policy.allows('rt.example.com'), policy.allows('docs.example.com')]).toEqual([true, false]);
+    policy.setDocumentationHosts([]);
+    expect(policy.assertAllowed('rt.example.com')).toBe('connector');
+    expect(() => policy.assertAllowed('docs.example.com')).toThrow(EgressDeniedError);
+  });
+
+  it('refuses a list with something that is not a host, naming it, and keeps the list it had', () => {
+    const policy = new EgressPolicy();
+    policy.setDocumentationHosts(['docs.example.com']);
+    expect(() => policy.setDocumentationHosts(['kb.example.org', 'https://x/y'])).toThrow('"https://x/y" is not a host name');
+    expect(policy.allowedHosts()).toEqual(['docs.example.com']);
+  });
+});
+
 describe('names and what they resolve to', () => {
   const fakeDns = (table: Record<string, string[]>): ResolveAll & { asked: string[] } => {
     const asked: string[] = [];

@@ -36,11 +36,35 @@ function connectError(options: net.NetConnectOpts): Promise<Error> {
 describe('the privacy settings', () => {
   it('are saved under "privacy" in settings.json, beside the other settings, and read back', async () => {
     await writeLlmSetting(dir, { model: 'llama3.2:3b' });
-    expect(await readPrivacySettings(dir)).toEqual({ offline: false, redactBeforeStorage: false });
-    expect(await writePrivacySettings(dir, { offline: true })).toEqual({ offline: true, redactBeforeStorage: false });
-    expect(await writePrivacySettings(dir, { redactBeforeStorage: true })).toEqual({ offline: true, redactBeforeStorage: true });
+    expect(await readPrivacySettings(dir)).toEqual({ offline: false, redactBeforeStorage: false, documentationHosts: [] });
+    expect(await writePrivacySettings(dir, { offline: true })).toEqual({ offline: true, redactBeforeStorage: false, documentationHosts: [] });
+    expect(await writePrivacySettings(dir, { redactBeforeStorage: true })).toEqual({ offline: true, redactBeforeStorage: true, documentationHosts: [] });
     const file = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     expect(file).toEqual({ llm: { model: 'llama3.2:3b' }, privacy: { offline: true, redactBeforeStorage: true } });
+  });
+
+  it('keep the documentation hosts normalised and once each, beside the switches', async () => {
+    await writePrivacySettings(dir, { offline: true });
+    const saved = await writePrivacySettings(dir, { documentationHosts: ['Docs.Example.com.', 'kb.example.org', 'docs.example.com'] });
+    expect(saved).toEqual({ offline: true, redactBeforeStorage: false, documentationHosts: ['docs.example.com', 'kb.example.org'] });
+    const file = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(file['privacy']).toEqual({ offline: true, redactBeforeStorage: false, documentationHosts: ['docs.example.com', 'kb.example.org'] });
+    expect(await readPrivacySettings(dir)).toEqual(saved);
+  });
+
+  it('refuse a documentation host that is not a host name, naming it, and keep the saved list', async () => {
+    await writePrivacySettings(dir, { documentationHosts: ['docs.example.com'] });
+    const before = await readFile(join(dir, 'settings.json'), 'utf8');
+    await expect(writePrivacySettings(dir, { documentationHosts: ['kb.example.org', 'https://docs.example.com/guide'] })).rejects.toThrow(
+      'documentationHosts: "https://docs.example.com/guide" is not a host name; write it as docs.example.com, without https://, a path or a port.',
+    );
+    await expect(writePrivacySettings(dir, { documentationHosts: ['*.example.com'] })).rejects.toThrow('"*.example.com" is not a host name');
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(before);
+  });
+
+  it('name the file and field of a bad documentation host edited by hand', async () => {
+    await writeFile(join(dir, 'settings.json'), '{\n  "privacy": {"documentationHosts": ["docs.example.com", "docs example"]}\n}\n');
+    await expect(readPrivacySettings(dir)).rejects.toThrow(`${join(dir, 'settings.json')}:2: privacy.documentationHosts.1: "docs example" is not a host name`);
   });
 
   it('name the file, line and field of a bad value', async () => {
@@ -95,10 +119,12 @@ describe('offline mode on the running egress guard', () => {
 
     policy.setOffline(false);
     expect(policy.check('198.51.100.7')).toMatchObject({ allowed: true });
-    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir));
+    policy.setDocumentationHosts(['docs.example.com']);
+    const online = await networkView(dir, { offline: policy.offline, allowedHosts: policy.allowedHosts() }, await enabledConnectorHosts(dir), ['docs.example.com']);
     expect(online.allowedHosts).toEqual([
-      { host: '198.51.100.7', connectors: [] },
-      { host: 'rt.example.com', connectors: ['rt'] },
+      { host: '198.51.100.7', connectors: [], documentation: false },
+      { host: 'docs.example.com', connectors: [], documentation: true },
+      { host: 'rt.example.com', connectors: ['rt'], documentation: false },
     ]);
     expect(online.pausedConnectors).toEqual([]);
   });

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CopilotService } from '../../../core/app/copilotService';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../../core/formats/schemas';
 import { EgressPolicy } from '../../../core/net/egress';
+import { webhookFetch } from '../../../core/rules/alertDelivery';
 import { tempFolder } from '../../support/tempFolder';
 
 const open: CopilotService[] = [];
@@ -53,6 +54,17 @@ describe('alerts sent beyond the desk', () => {
     expect(outcomes[2]?.error).toMatch(/hooks\.example\.com/);
     expect(notes).toEqual([['rt:42', expect.stringContaining('Vigil alert: P0 Chargeback threat')]]);
     expect(hook.bodies).toEqual([expect.objectContaining({ source: 'vigil', rule: 'chargeback', priority: 'P0', ticketId: 'rt:42', at: '2026-03-01T09:00:00.000Z' })]);
+  });
+
+  it('never sends an alert to a documentation host: those are allowed for reading shared links only', async () => {
+    const policy = new EgressPolicy({ allowHosts: ['rt.example.com'] });
+    policy.setDocumentationHosts(['docs.example.com']);
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    const send = webhookFetch(() => ({ check: (host: string) => policy.check(host), fetch }));
+    await expect(send('https://docs.example.com/hooks/vigil', { method: 'POST' })).rejects.toThrow(/docs\.example\.com .*shared documentation links only/);
+    expect(fetch).not.toHaveBeenCalled();
+    await send('https://rt.example.com/hooks/vigil', { method: 'POST' });
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('sends nothing when no sinks are set (a replay of a recorded queue posts nothing)', async () => {

@@ -128,7 +128,7 @@ export function fakeConnectorMethods() {
 /** The Privacy section's and audit view's methods, answering an empty, online, private folder. */
 export function fakePrivacyMethods() {
   const overview = {
-    settings: { offline: false, redactBeforeStorage: false },
+    settings: { offline: false, redactBeforeStorage: false, documentationHosts: [] as string[] },
     redactingBeforeStorage: false,
     network: { offline: false, allowedHosts: [], pausedConnectors: [], refusals: { total: 0, recent: [] } },
     dataFolder: { path: '/data', mode: '0700', private: true, warning: null },
@@ -138,7 +138,7 @@ export function fakePrivacyMethods() {
   return {
     privacy: {
       overview: vi.fn(async (_egress: { offline: boolean; allowedHosts: readonly string[] }) => overview),
-      setSettings: vi.fn(async (change: { offline?: boolean; redactBeforeStorage?: boolean }) => ({ ...overview.settings, ...change })),
+      setSettings: vi.fn(async (change: { offline?: boolean; redactBeforeStorage?: boolean; documentationHosts?: string[] }) => ({ ...overview.settings, ...change })),
       repairDataFolder: vi.fn(async () => overview.dataFolder),
       tagSnapshot: vi.fn(async (name: string, reason: string) => ({ name, reason, createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 })),
       rollbackPreview: vi.fn(async (name: string) => ({ snapshot: { name, reason: '', createdAt: '2026-11-22T00:00:00Z', automatic: false, tables: 1 }, entriesAddedSince: 0, newerSnapshots: 0 })),

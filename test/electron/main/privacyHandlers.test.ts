@@ -26,6 +26,7 @@ const event = { sender: {} } as unknown as IpcMainInvokeEvent;
 describe('privacy request validation', () => {
   it('accepts well-formed requests', () => {
     expect(parseIpcRequest('setPrivacySettings', [{ offline: true }])).toEqual({ offline: true });
+    expect(parseIpcRequest('setPrivacySettings', [{ documentationHosts: ['docs.example.com'] }])).toEqual({ documentationHosts: ['docs.example.com'] });
     expect(parseIpcRequest('tagSnapshot', [{ name: 'before-cleanup', reason: '  monthly  ' }])).toEqual({ name: 'before-cleanup', reason: 'monthly' });
     expect(parseIpcRequest('auditPage', [{ before: 1024, limit: 50, type: 'future_kind' }])).toEqual({ before: 1024, limit: 50, type: 'future_kind' });
     expect(parseIpcRequest('auditPage', [{}])).toEqual({});
@@ -46,6 +47,8 @@ describe('privacy request validation', () => {
     expect(() => parseIpcRequest('exportAudit', [{ format: 'xlsx' }])).toThrow('format: the format must be jsonl or csv');
     expect(() => parseIpcRequest('exportAudit', [{ format: 'csv', file: '/etc/passwd' }])).toThrow(/Unrecognized key/);
     expect(() => parseIpcRequest('verifyAudit', [{}])).toThrow('this method takes no arguments');
+    expect(() => parseIpcRequest('setPrivacySettings', [{ documentationHosts: 'docs.example.com' }])).toThrow('documentationHosts: documentationHosts must be a list of host names');
+    expect(() => parseIpcRequest('setPrivacySettings', [{ documentationHosts: [42] }])).toThrow('documentationHosts.0: each documentation host must be text');
   });
 });
 
@@ -92,7 +95,7 @@ describe('privacy handlers on the real engine', () => {
   it('switches the running policy to offline at once, saves it, and lists what may leave the machine', async () => {
     const h = handlers();
     const before = await h.privacyOverview(undefined, event);
-    expect(before.network).toMatchObject({ offline: false, allowedHosts: [{ host: 'rt.example.com', connectors: [] }] });
+    expect(before.network).toMatchObject({ offline: false, allowedHosts: [{ host: 'rt.example.com', connectors: [], documentation: false }] });
     const after = await h.setPrivacySettings({ offline: true }, event);
     expect(egress.check('rt.example.com')).toMatchObject({ allowed: false, reason: 'offline mode allows only this machine (loopback)' });
     expect(after.settings.offline).toBe(true);
@@ -102,6 +105,35 @@ describe('privacy handlers on the real engine', () => {
     await h.setPrivacySettings({ offline: false }, event);
     expect(egress.check('rt.example.com')).toMatchObject({ allowed: true });
     expect(offlineChanges).toEqual([true, false]);
+  });
+
+  it('saves the documentation hosts and allows them on the running policy at once, without reopening the workspace', async () => {
+    await host.close();
+    // As the app opens it (workspaceOpener.ts): on the process's policy, which shared links are fetched through.
+    let opened: Workspace | null = null;
+    host = new ServiceHost(async () => (opened = await Workspace.open({ dataDir, delayedReviewEveryMs: 0, llm: null, egress })));
+    const h = handlers();
+    const first = await host.use(async (w) => w);
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: false });
+
+    const overview = await h.setPrivacySettings({ documentationHosts: ['Docs.Example.com', 'kb.example.org'] }, event);
+    expect(overview.settings.documentationHosts).toEqual(['docs.example.com', 'kb.example.org']);
+    expect(overview.network.allowedHosts).toContainEqual({ host: 'docs.example.com', connectors: [], documentation: true });
+    expect(egress.check('docs.example.com')).toEqual({ allowed: true, host: 'docs.example.com', rule: 'documentation' });
+    expect(await host.use(async (w) => w)).toBe(first);
+    expect(opened!.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
+
+    await expect(h.setPrivacySettings({ documentationHosts: ['docs.example.com', 'https://kb.example.org/x'] }, event)).rejects.toThrow(
+      '"https://kb.example.org/x" is not a host name',
+    );
+    expect(opened!.service.documentationHosts()).toEqual(['docs.example.com', 'kb.example.org']);
+
+    // Offline mode refuses them like any host on another machine; a connector's host stays when the list shrinks.
+    await h.setPrivacySettings({ offline: true }, event);
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: false, reason: 'offline mode allows only this machine (loopback)' });
+    await h.setPrivacySettings({ offline: false, documentationHosts: [] }, event);
+    expect(egress.check('docs.example.com')).toMatchObject({ allowed: false });
+    expect(egress.check('rt.example.com')).toMatchObject({ allowed: true, rule: 'connector' });
   });
 
   it('reopens the workspace when "redact before storage" changes, so the engine uses it', async () => {

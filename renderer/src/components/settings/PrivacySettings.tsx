@@ -1,10 +1,11 @@
 /**
- * Settings → Privacy (docs/privacy.md): offline mode and redaction before storage, what may leave the machine
+ * Settings → Privacy (docs/privacy.md): offline mode, redaction before storage and the documentation hosts whose
+ * shared links become article candidates, what may leave the machine
  * right now, whether the data folder is the analyst's alone, and the store's snapshots with rollback. Every
  * value comes from the engine through `window.vigil`; nothing here decides a rule. No link is opened from here:
  * docs are named, not linked, since the app opens only allowlisted https addresses.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { PrivacyOverview, SnapshotView } from '../../api/contractTypes';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { rollbackConsequences, whenText } from '../../store/copilot/slices/privacy/selectors';
@@ -30,11 +31,11 @@ function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
             <div className="settings-item-main">
               <span className="settings-item-title">{h.host}</span>
               <p className="settings-item-meta">
-                {h.connectors.length > 0
-                  ? `Used by the connector${h.connectors.length > 1 ? 's' : ''} ${h.connectors.join(', ')}`
-                  : TEAM_ENDPOINT.test(h.host)
-                    ? 'The team store’s endpoint: this host and port only'
-                    : 'A configured connector’s host'}
+                {[
+                  ...(h.connectors.length > 0 ? [`Used by the connector${h.connectors.length > 1 ? 's' : ''} ${h.connectors.join(', ')}`] : []),
+                  ...(h.documentation ? ['A documentation host: links analysts share from it are fetched'] : []),
+                  ...(TEAM_ENDPOINT.test(h.host) ? ['The team store’s endpoint: this host and port only'] : []),
+                ].join(' · ') || 'A configured connector’s host'}
               </p>
             </div>
           </li>
@@ -73,6 +74,40 @@ function NetworkPart({ privacy }: { privacy: PrivacyOverview }) {
         </ul>
       )}
     </div>
+  );
+}
+
+function DocumentationHostsPart({ privacy }: { privacy: PrivacyOverview }) {
+  const save = useCopilotStore((s) => s.setDocumentationHosts);
+  const busy = useCopilotStore((s) => s.privacyBusy);
+  const saved = privacy.settings.documentationHosts.join(', ');
+  const [draft, setDraft] = useState(saved);
+  const id = useId();
+  // A save (here, or `vigil links` and a reopen) replaces what is shown; a failed save keeps the analyst's text.
+  useEffect(() => setDraft(saved), [saved]);
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    void save(draft);
+  };
+  return (
+    <form className="privacy-part" role="group" aria-label="Documentation hosts" onSubmit={submit}>
+      <h3>Documentation hosts</h3>
+      <label htmlFor={id}>Documentation hosts whose links become article candidates</label>
+      <input id={id} type="text" value={draft} placeholder="docs.example.com, kb.example.org" disabled={busy === 'documentation'} onChange={(e) => setDraft(e.target.value)} />
+      <p className="settings-item-meta">
+        When an analyst’s reply links to a page on one of these hosts (or a name under it), Vigil fetches that page once and proposes it as an
+        article in the review queue; model answers may link there too. Nothing is fetched from any other host, and nothing at all in offline
+        mode. Host names only, separated by commas. Applies at once.
+      </p>
+      {privacy.settings.offline && privacy.settings.documentationHosts.length > 0 && (
+        <p className="notice" role="note">
+          Offline mode is on: no shared link is fetched until it is off.
+        </p>
+      )}
+      <button type="submit" className="secondary" disabled={busy !== null && busy !== 'loading'}>
+        {busy === 'documentation' ? 'Saving…' : 'Save documentation hosts'}
+      </button>
+    </form>
   );
 }
 
@@ -239,6 +274,7 @@ export function PrivacySettings() {
               </p>
             )}
           </div>
+          <DocumentationHostsPart privacy={privacy} />
           <NetworkPart privacy={privacy} />
           <DataFolderPart privacy={privacy} />
           <SnapshotsPart privacy={privacy} />

@@ -10,6 +10,11 @@ export interface PrivacyAction {
   setOfflineMode(offline: boolean): Promise<void>;
   /** Saved, then the workspace reopens so the engine uses it. */
   setRedactBeforeStorage(on: boolean): Promise<void>;
+  /**
+   * The team's documentation hosts, as typed (separated by commas, spaces or lines); the engine checks each name and
+   * applies the list at once. Resolves true when saved.
+   */
+  setDocumentationHosts(text: string): Promise<boolean>;
   repairDataFolder(): Promise<void>;
   tagSnapshot(name: string, reason: string): Promise<void>;
   /** Asks what a rollback would undo and waits for the analyst's confirmation. */
@@ -66,6 +71,20 @@ export function createPrivacySlice(api: VigilApiSource): StateCreator<CopilotSta
           void get().loadStatus();
           return on ? 'Tickets are now redacted before anything is learned from them.' : 'Tickets are learned from as written (personal data is still kept out of prompts and logs).';
         }),
+      async setDocumentationHosts(text) {
+        let saved = false;
+        await privacyAction('documentation', async () => {
+          const documentationHosts = text.split(/[\s,]+/).filter(Boolean);
+          const privacy = await api().setPrivacySettings({ documentationHosts });
+          set({ privacy });
+          saved = true;
+          const hosts = privacy.settings.documentationHosts;
+          return hosts.length === 0
+            ? 'No documentation hosts: no link an analyst shares is fetched.'
+            : `Links analysts share from ${hosts.join(', ')} now become article candidates in the review queue.`;
+        });
+        return saved;
+      },
       repairDataFolder: () =>
         privacyAction('repairing', async () => {
           set({ privacy: await api().repairDataFolder() });

@@ -1,7 +1,7 @@
 import type { AuditRecordView, AuditVerificationView, PrivacyOverview, RollbackPreview } from '../../../../api/contractTypes';
 
 /** What the Privacy section is waiting for, so its controls can say so and not be pressed twice. */
-export type PrivacyBusy = 'loading' | 'offline' | 'redaction' | 'repairing' | 'tagging' | 'previewing' | 'rolling-back';
+export type PrivacyBusy = 'loading' | 'offline' | 'redaction' | 'documentation' | 'repairing' | 'tagging' | 'previewing' | 'rolling-back';
 
 /** Settings → Privacy and the audit view: the engine's overview, the pending rollback, and the audit log's pages. */
 export interface PrivacyState {
