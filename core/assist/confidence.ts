@@ -115,7 +115,8 @@ export function articleConfidenceOf(f: ArticleFeatures, w: { bias: number; top: 
 
 /**
  * The evidence the gate weighs (issue 16, item 3). Every feature means the same with one entry in the store and
- * with 300,000: cosines and shares are absolute, agreement is out of a full window, nothing is ranked against the
+ * with 300,000: cosines and shares are absolute, agreement is counted among the hits that contend with the best
+ * one (never out of a window the store may be too small, or too varied, to fill), nothing is ranked against the
  * store's size.
  */
 export interface GateEvidence {
@@ -123,7 +124,10 @@ export interface GateEvidence {
   top: number;
   /** `top` minus the similarity of the best hit with a different answer (as `ConfidenceFeatures.margin`). */
   margin: number;
-  /** Hits among the first AGREEMENT_WINDOW giving the best hit's answer, over AGREEMENT_WINDOW. */
+  /**
+   * Among the contenders (the hits in the first AGREEMENT_WINDOW within CONTENDER_BAND of the best similarity), the
+   * share giving the best hit's answer (`contenderAgreement`).
+   */
   agreement: number;
   /** Share of the focus's content words (stemmed) that the best entry holds: lexical evidence. */
   coverage: number;
@@ -133,6 +137,28 @@ export interface GateEvidence {
   article: number;
   /** 1 when the message asks a question (a question mark), else 0: statements are more often requests or answers. */
   question: number;
+}
+
+/**
+ * How close to the best similarity a hit must come to contend with it (cosine). A hit further below is no rival
+ * and no corroboration: it neither raises nor lowers `agreement`.
+ */
+export const CONTENDER_BAND = 0.1;
+
+/**
+ * The share of the contenders that give the best hit's answer: the best hit and every hit of the first
+ * AGREEMENT_WINDOW whose similarity is within CONTENDER_BAND of it. "Out of a full window of five" (the gate
+ * before) made the feature 1/5 by construction wherever each entry is its own answer (an article knowledge base,
+ * a store of one entry), so the shipped sample team's right articles, ranked first, stayed under the gate (3 of 6
+ * tickets). Counted among contenders it means the same at any size and shape: 1 when nothing comes close with
+ * another answer, lower as more close hits answer differently, and several learned tickets agreeing still count.
+ */
+export function contenderAgreement(hits: readonly SearchHit[]): number {
+  const best = hits[0];
+  if (!best) return 0;
+  const bestKey = answerKeyOf(best);
+  const contenders = hits.slice(0, AGREEMENT_WINDOW).filter((hit) => hit.similarity >= best.similarity - CONTENDER_BAND);
+  return contenders.filter((hit) => answerKeyOf(hit) === bestKey).length / Math.max(1, contenders.length);
 }
 
 const contentStems = (text: string): string[] => stemsOf(tokenize(text).filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+$/.test(w)));
@@ -160,7 +186,7 @@ export function gateEvidence(hits: readonly SearchHit[], focus: string, message:
   return {
     top: f.top,
     margin: f.margin,
-    agreement: f.agreement,
+    agreement: contenderAgreement(hits),
     coverage: lexicalCoverage(focus, best),
     subject: subjectNamed ? 1 : 0,
     article: best.entry.kind === 'article' ? 1 : 0,

@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay, type ReplaySummary } from '../../core/cli/replay';
 import type { Suggestion } from '../../core/formats/schemas';
-import { sampleTeam } from './sampleTeam';
+import { SAMPLE_TEAM_RIGHT_ANSWERS, sampleTeam } from './sampleTeam';
 
-/** The entries that answer each ticket's problem (read from the tickets and articles by hand). */
-const RIGHT_ANSWERS: Record<string, readonly string[]> = {
-  'SHOP-101': ['abcd-recover-password'],
-  'SHOP-102': ['abcd-promo-code-invalid', 'abcd-promo-code-out-of-date'],
-  'SHOP-103': ['abcd-cart-not-updating'],
-  'SHOP-104': ['abcd-return-due-to-size'],
-  'SHOP-105': ['abcd-manage-change-address'],
-  'SHOP-106': ['qa-SHOP-103', 'case-SHOP-103', 'abcd-cart-not-updating'],
-};
+const RIGHT_ANSWERS = SAMPLE_TEAM_RIGHT_ANSWERS;
 
 let dir: string;
 let summary: ReplaySummary;

@@ -47,6 +47,37 @@ describe('knowledge-seeking turns (scope gate)', () => {
     expect(classifyScope(text).verdict).not.toBe('out');
   });
 
+  it.each([
+    // The sample team's SHOP-103 (samples/abcd-team), where the engine used to speak at 0.94 confidence.
+    ['Logging out and back in fixed it, thanks!', 'Could you try logging out and back in, then adding the boots again?'],
+    ['ok great that worked', null],
+    ['thank you so much', null],
+    ['It works again now, cheers', null],
+    // DSTC11 validation turns labelled as not knowledge-seeking.
+    ['I think that should do it. Thanks for your help today!', 'Booking completed! Your contact number is 07835118695.'],
+    ['No, there’s nothing more.', 'Is there anything else I can help you with?'],
+    ['Could you help me find a hotel on the west side with free WiFi?', null],
+    ["Okay great, that's everything else I needed. Goodnight!", 'Is there anything else I can help you with?'],
+    ['Thank you and goodbye!', null],
+  ])('stays silent when the customer closes, confirms a fix or asks for a search: "%s"', (text, analyst) => {
+    expect(classifyScope(text, analyst).verdict).toBe('out');
+  });
+
+  it.each([
+    'I restarted it but it still does not work',
+    'That fixed the login, but now the cart is empty?',
+    'Restarting the router fixed it for a day, now it drops again',
+    // BANKING77 train queries that a looser "solved" rule silenced.
+    "I tried to do a transfer and it hasn't worked!",
+    'Please get this sorted out right away, the money came out of my account twice.',
+    // DSTC11 validation turns labelled as knowledge-seeking.
+    'Great, and can you tell me if the rooms are kept spotless?',
+    'Great! This hotel have clean bathrooms too?',
+    'Okay, are the beds comfortable?',
+  ])('still helps when a thanks or a fix comes with a problem or a question: "%s"', (text) => {
+    expect(classifyScope(text).verdict).not.toBe('out');
+  });
+
   it('takes a short answer to the analyst’s diagnostic question as in scope, but not a yes to an offer', () => {
     expect(classifyScope('No it did not, and yes I am.').verdict).toBe('out');
     expect(classifyScope('No it did not, and yes I am.', 'Did restarting the client help, and are you on a hotel Wi-Fi?').verdict).toBe('in');

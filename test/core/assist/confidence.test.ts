@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { contenderAgreement, CONTENDER_BAND } from '../../../core/assist/confidence';
+import type { SearchHit } from '../../../core/knowledge/knowledgeStore';
+import { stored } from '../../fixtures/storeEntries';
+
+const article = (id: string, similarity: number): SearchHit =>
+  ({ entry: stored({ id, kind: 'article', title: id, body: `Steps for ${id}.` }), similarity, fused: similarity, textRank: null, vectorRank: null }) as SearchHit;
+const learned = (id: string, answer: string, similarity: number): SearchHit =>
+  ({ entry: stored({ id, kind: 'qa', question: `question ${id}`, body: answer }), similarity, fused: similarity, textRank: null, vectorRank: null }) as SearchHit;
+
+describe('agreement among the hits that contend with the best one', () => {
+  it('is the same for an article that stands out whether the store holds it alone or many other articles', () => {
+    // Each article is its own answer: "out of a window of five" made this 1/5 in any article knowledge base, and
+    // the sample team's right articles, ranked first, stayed under the gate.
+    const alone = contenderAgreement([article('kb-cart', 0.56)]);
+    const amongMany = contenderAgreement([article('kb-cart', 0.56), article('kb-search', 0.56 - CONTENDER_BAND - 0.05), article('kb-card', 0.3), article('kb-size', 0.2), article('kb-pin', 0.1)]);
+    expect(alone).toBe(1);
+    expect(amongMany).toBe(alone);
+  });
+
+  it('falls as close hits give other answers, and learned tickets that agree count for the best one', () => {
+    const contested = contenderAgreement([article('kb-promo-invalid', 0.48), article('kb-promo-expired', 0.46), article('kb-pin', 0.2)]);
+    expect(contested).toBe(0.5);
+    const fix = 'Lower the tunnel MTU to 1380.';
+    const corroborated = contenderAgreement([learned('qa-1', fix, 0.7), learned('qa-2', fix, 0.68), learned('qa-3', fix, 0.66), learned('qa-4', 'Reinstall the client.', 0.65)]);
+    expect(corroborated).toBe(0.75);
+    expect(contenderAgreement([])).toBe(0);
+  });
+});
