@@ -26,4 +26,13 @@ describe('agreement among the hits that contend with the best one', () => {
     expect(corroborated).toBe(0.75);
     expect(contenderAgreement([])).toBe(0);
   });
+
+  it('counts an entry of the same category as a learned precedent for it, but not two imported entries of one category', () => {
+    // The sample team's SHOP-106: the answer learned from SHOP-103 just above the guideline of the same category.
+    const precedent = { ...learned('qa-SHOP-103', 'Log out and back in, then add the item again.', 0.52), entry: stored({ id: 'qa-SHOP-103', kind: 'qa', body: 'Log out and back in.', tags: ['troubleshoot-site'], source: { type: 'ticket', ref: 'SHOP-103' } }) };
+    const guideline = { ...article('abcd-cart-not-updating', 0.46), entry: stored({ id: 'abcd-cart-not-updating', kind: 'article', title: 'Cart Not Updating', body: 'Refresh the page.', tags: ['troubleshoot-site'] }) };
+    const otherGuideline = { ...article('abcd-search-not-working', 0.45), entry: stored({ id: 'abcd-search-not-working', kind: 'article', title: 'Search Not Working', body: 'Clear the cache.', tags: ['troubleshoot-site'] }) };
+    expect(contenderAgreement([precedent, guideline])).toBe(1);
+    expect(contenderAgreement([guideline, otherGuideline])).toBe(0.5);
+  });
 });
