@@ -35,6 +35,12 @@ describe('the sample team shipped in the repository', () => {
     expect(new Set(shown.map((d) => d.ticketId)).size).toBeGreaterThanOrEqual(5);
   });
 
+  it('stays silent when the customer says the fix worked', () => {
+    // SHOP-103's last message: "Logging out and back in fixed it, thanks!" (it once drew the cart article at 0.94).
+    const thanks = decisions.find((d) => d.ticketId === 'SHOP-103' && d.afterMessageId === '3');
+    expect(thanks).toMatchObject({ shown: false, reason: 'out_of_scope' });
+  });
+
   it('answers the open ticket with what the analyst did on the earlier one', () => {
     const last = decisions.find((d) => d.ticketId === 'SHOP-106' && d.shown);
     expect(last?.citations[0]?.sourceTicketId).toBe('SHOP-103');

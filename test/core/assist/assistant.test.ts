@@ -112,6 +112,17 @@ describe('a dialogue with the analyst', () => {
     expect(second.text).toMatch(/MTU to 1380/);
   });
 
+  it('stays silent once the customer says the step fixed it, even in answer to the analyst’s question', async () => {
+    const assistant = new Assistant(await storeWith(STEPS));
+    const turns: Array<[Message['author'], string]> = [
+      ['customer', 'My VPN keeps disconnecting every few minutes.'],
+      ['analyst', 'Sorry about that. Could you quit the VPN client, start it again and tell me whether it still disconnects?'],
+      ['customer', 'Restarting the VPN client fixed it, thanks!'],
+    ];
+    const thanks = await assistant.onCustomerMessage(ticket('T-fixed', ...turns), 2, performance.now());
+    expect({ shown: thanks.shown, reason: thanks.reason }, thanks.gates.map((g) => g.detail).join(' / ')).toEqual({ shown: false, reason: 'out_of_scope' });
+  });
+
   it('steps over an entry already shown and offers the next one as a next step', async () => {
     const assistant = new Assistant(await storeWith(STEPS));
     const opening = ticket('T-again', ['customer', 'My VPN keeps disconnecting every few minutes.']);
