@@ -61,6 +61,16 @@ const RESOLVED =
   /\b(fixed|solved|resolved|sorted( out)?|did the trick|worked|works|working)( it| that| this| the (problem|issue))?( now| again| for me| perfectly| fine)?\b.*\b(thanks?|thank you|cheers|appreciate it|great|perfect|awesome)\b|\b(that|this|it|which|restarting|rebooting|logging \w+( and \w+ in)?|clearing \w+|resetting \w+|reinstalling \w+)( \w+)? (fixed|solved|resolved|sorted|did the trick|worked|helped)\b|\b(it|everything|all) (works|is working|s working|is fine|s fine|is good|s good) (now|again)\b|\b(problem|issue) (is |s |has been )?(gone|solved|fixed|resolved)\b|\bworks (fine |perfectly )?(now|again)\b/;
 const GOES_ON = /\b(not|no longer|dont|doesnt|didnt|isnt|wasnt|hasnt|havent|never|cant|cannot|wont|still|but|however|although|except|another|other|also|how|need|want|please|hope|soon|get (this|it|that))\b/;
 
+/**
+ * Whether a place has what its record lists (parking, Wi-Fi, a star rating, a price range, an area, a type of
+ * food), asked and nothing more: the analyst reads it off the record ("Does it also include free wifi?", "What is
+ * the star rating and price range of Cityroomz?", "Is that a guesthouse?"). How good or how dear it is ("Is the
+ * free WiFi fast and reliable?", "Do they charge a fee for wifi?", "Is it in a quiet part of town?") asks for
+ * knowledge and stays in: the amenity must end the question. DSTC11 fit half, last turns: see BENCHMARKS.md.
+ */
+const RECORD_ATTRIBUTE_QUESTION =
+  /\b(have|has|offer|offers|include|includes|provide|provides|come with|comes with|with|got)( both| any| a| also)? (free )?(parking|wifi|wi fi|internet|parking and (free )?(wifi|internet)|(wifi|internet) and (free )?parking)( too| also| as well| available| included| there)?$|\bwhat (is|are) (the|their|its) (star rating|stars|price range|pricerange|area|postcode|post code|food type|type of food)\b|\b(is|are) (that|it|they|this|those|these)( one)? (a |an )?(cheap|expensive|moderately priced|moderate|guest ?house|hotel|guesthouse|(\d|one|two|three|four|five) stars?( hotel| guesthouse)?)$|\bwhat (kind|type|sort) of food do they serve\b/;
+
 /** A confirmation is short: "Yes, that would be great!"; a longer turn that starts with "ok" goes on to say more. */
 const MAX_CONFIRMATION_WORDS = 8;
 /** A yes/no or how/why question about a quality of something: knowledge-seeking whatever else the turn holds. */
@@ -74,6 +84,12 @@ const KNOWLEDGE_QUESTION =
 export function actionTurn(cleanedMessage: string): string | null {
   const plain = tokenize(cleanedMessage).join(' ');
   const lower = cleanedMessage.toLowerCase();
+  // Each question of the turn, in turn: "Is that a guesthouse? And does it offer free wifi and parking?"
+  const questions = cleanedMessage.split(/[?]/).map((q) => tokenize(q).join(' ')).filter(Boolean);
+  const asked = cleanedMessage.includes('?') ? questions.slice(0, cleanedMessage.trim().endsWith('?') ? questions.length : -1) : [];
+  if (asked.length > 0 && asked.every((q) => RECORD_ATTRIBUTE_QUESTION.test(q.replace(/^(and|also|so|then|ok|okay|great|thanks|thank you)\s+/, '')))) {
+    return "asks what a record lists";
+  }
   if (KNOWLEDGE_QUESTION.test(lower.replace(/['’]/g, ''))) return null;
   if (CLOSING.test(plain) && !/\b(but|however|also)\b/.test(plain)) return 'closes the conversation';
   if (RESOLVED.test(plain) && !GOES_ON.test(plain) && !cleanedMessage.includes('?')) return 'reports the problem solved';

@@ -58,6 +58,10 @@ describe('knowledge-seeking turns (scope gate)', () => {
     ['No, there’s nothing more.', 'Is there anything else I can help you with?'],
     ['Could you help me find a hotel on the west side with free WiFi?', null],
     ["Okay great, that's everything else I needed. Goodnight!", 'Is there anything else I can help you with?'],
+    // DSTC11: what the place's record lists, which the analyst reads off it.
+    ['Does it also include free wifi?', 'Yes, the Acorn Guest House is in the north.'],
+    ['What is the star rating and price range of Cityroomz?', null],
+    ['By chance, is that a guesthouse? And does it offer free wifi and parking?', null],
     ['Thank you and goodbye!', null],
   ])('stays silent when the customer closes, confirms a fix or asks for a search: "%s"', (text, analyst) => {
     expect(classifyScope(text, analyst).verdict).toBe('out');
@@ -74,6 +78,10 @@ describe('knowledge-seeking turns (scope gate)', () => {
     'Great, and can you tell me if the rooms are kept spotless?',
     'Great! This hotel have clean bathrooms too?',
     'Okay, are the beds comfortable?',
+    'Is the free WiFi fast and reliable?',
+    'Do they charge a fee for wifi?',
+    "I don't like the noise, so do you know if the hotel is in a quiet part of town?",
+    'Why does my laptop have no internet?',
   ])('still helps when a thanks or a fix comes with a problem or a question: "%s"', (text) => {
     expect(classifyScope(text).verdict).not.toBe('out');
   });
