@@ -299,7 +299,7 @@ export class Assistant {
     if (stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: `stepped over ${hits.indexOf(best)} already shown on ${ticket.id}` });
     else if (repeats.length > 0) gates.push({ gate: 'repeat', verdict: 'pass', detail: `${repeats.length} lower candidates already shown on ${ticket.id}` });
     const subjectNamed = best.entry.title !== undefined && found.subjects.some((s) => best.entry.title!.startsWith(s));
-    const evidence = gateEvidence(candidates, focusText(ticket, messageIndex), cleanMessage(message.text), subjectNamed)!;
+    const evidence = gateEvidence(candidates, focusText(ticket, messageIndex), cleanMessage(message.text), subjectNamed, message.text)!;
     const judged = judgeEvidence(evidence);
     const presented = presentHit(best, this.allowHosts);
     const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;
@@ -362,7 +362,7 @@ export class Assistant {
       const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
       gates.push(retrievalGate(hits, found.failures, this.sources));
       const best = hits[0];
-      const evidence = gateEvidence(hits, focusText(ticket, messageIndex), cleaned, false);
+      const evidence = gateEvidence(hits, focusText(ticket, messageIndex), cleaned, false, message.text);
       if (!best || !evidence) {
         this.llm?.reportSuccess();
         return decide(retrievalFallback);

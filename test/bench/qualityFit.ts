@@ -190,6 +190,7 @@ export function floorFor(points: readonly FitPoint[], feature: keyof GateEvidenc
 
 /** Does the gate with these weights and floors show this point? */
 export function gateShows(e: GateEvidence, weights: Record<(typeof FEATURES)[number] | 'bias', number>, floors: Floors): boolean {
+  if (e.identifier === 1) return true; // as judgeEvidence: a quoted code in the entry's title is shown
   return e.top >= floors.similarity && (e.coverage > 0 || e.top >= floors.wordless) && gateConfidence(e, weights) >= SHOW_THRESHOLD;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contenderAgreement, CONTENDER_BAND } from '../../../core/assist/confidence';
+import { contenderAgreement, CONTENDER_BAND, gateEvidence, identifiersOf, judgeEvidence } from '../../../core/assist/confidence';
 import type { SearchHit } from '../../../core/knowledge/knowledgeStore';
 import { stored } from '../../fixtures/storeEntries';
 
@@ -34,5 +34,27 @@ describe('agreement among the hits that contend with the best one', () => {
     const otherGuideline = { ...article('abcd-search-not-working', 0.45), entry: stored({ id: 'abcd-search-not-working', kind: 'article', title: 'Search Not Working', body: 'Clear the cache.', tags: ['troubleshoot-site'] }) };
     expect(contenderAgreement([precedent, guideline])).toBe(1);
     expect(contenderAgreement([guideline, otherGuideline])).toBe(0.5);
+  });
+});
+
+describe('an error code the customer quotes', () => {
+  it('reads codes that mix letters and digits, with or without a hyphen, and not amounts', () => {
+    expect([...identifiersOf('Error E-4031 on login, then 0x80070005.')]).toEqual(['e4031', '0x80070005']);
+    expect(identifiersOf('E4031 means the certificate expired').has('e4031')).toBe(true);
+    expect(identifiersOf('I asked for 100 and only got 20.00, ref cb30af').size).toBe(0);
+  });
+
+  it('shows the entry whose title carries it, though a long message dilutes every other piece of evidence', () => {
+    const entry = stored({ id: 'kb-err-4031', kind: 'article', title: 'Error E-4031 on login', body: 'E4031 means the session certificate expired; sign out and sign in again.' });
+    const hits = [{ entry, similarity: 0.247, fused: 1, textRank: 0, vectorRank: 0 } as SearchHit, article('kb-vpn-mtu', 0.21)];
+    const message = 'The whole office cannot connect to the VPN since this morning; we are losing sales. Error E-4031 on login.';
+    // Query cleaning drops the code with ticket and order numbers: the message as written still names it.
+    const cleaned = message.replace(' E-4031', '');
+    const judged = judgeEvidence(gateEvidence(hits, cleaned, cleaned, false, message)!);
+    expect(judged).toMatchObject({ floor: null });
+    expect(judged.confidence).toBeGreaterThanOrEqual(0.5);
+    // Without the code, the same hits are no evidence.
+    const plain = message.replace(' Error E-4031 on login.', '');
+    expect(judgeEvidence(gateEvidence(hits, plain, plain, false)!).floor).not.toBeNull();
   });
 });
