@@ -175,7 +175,7 @@ export async function gatePoints(dir: string, part: Part, quick: boolean, seed: 
 }
 
 /** The highest floor that keeps at least `keep` of each set's right answers. */
-export function floorFor(points: readonly FitPoint[], feature: keyof GateEvidence, keep: number): number {
+export function floorFor(points: readonly FitPoint[], feature: Exclude<keyof GateEvidence, 'identifier'>, keep: number): number {
   const sets = [...new Set(points.map((p) => p.set))];
   return Math.min(
     ...sets.map((set) => {
