@@ -18,8 +18,9 @@ import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
 import { filterUrls, stripInvisible } from '../llm/promptSafety';
 import { cleanMessage } from '../text/queryCleaner';
-import { calibratedConfidence, SHOW_THRESHOLD } from './confidence';
-import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
+import { gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
+import { customerText, focusText, searchConversation } from './conversationQuery';
+import { RRF_K, searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { RepeatGate } from './repeatGate';
 import { classifyScope, type ScopeClass } from './scopeGate';
@@ -51,6 +52,8 @@ export type AssistDecision = Suggestion & {
   model?: string;
   /** Alerts only. */
   priority?: 'P0' | 'P1' | 'P2';
+  /** What the retrieval gate weighed (retrieval decisions that had a candidate). */
+  evidence?: GateEvidence;
 };
 
 export interface AssistResult {
@@ -96,22 +99,20 @@ export interface AssistantOptions {
   rankFactor?: (entryId: string) => number;
 }
 
-/** Re-orders hits by fused score × feedback factor (stable: equal products keep their order). */
+/**
+ * Re-orders hits, given best first, by their reciprocal rank × feedback factor (stable: equal products keep their
+ * order). The rank is the hits' own order, not a store's fused score: the conversation search orders hits across
+ * several queries and puts a named subject's entries first, and a store score would undo that.
+ */
 export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: ((entryId: string) => number) | null): H[] {
   if (!factor) return [...hits];
   // Only demotion: a liked entry is not pushed above a better match (likes keep knowledge; they do not rank it).
-  const scored = hits.map((hit, i) => ({ hit, i, score: hit.fused * Math.min(1, factor(hit.entry.id)) }));
+  const scored = hits.map((hit, i) => ({ hit, i, score: Math.min(1, factor(hit.entry.id)) / (RRF_K + i + 1) }));
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.hit);
 }
 
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
-export function buildQuery(ticket: Ticket, uptoIndex: number): string {
-  const parts = [ticket.subject ? cleanMessage(ticket.subject) : ''];
-  for (const message of ticket.messages.slice(0, uptoIndex + 1)) {
-    if (message.author === 'customer') parts.push(cleanMessage(message.text));
-  }
-  return parts.filter(Boolean).join('\n');
-}
+export const buildQuery: (ticket: Ticket, uptoIndex: number) => string = customerText;
 
 /** Keeps the best hit per source ticket: a case and the Q&A learned from one ticket are one precedent. */
 export function foldBySourceTicket<H extends SearchHit>(hits: readonly H[]): H[] {
@@ -161,13 +162,23 @@ function hitText(hit: SearchHit): { kind: SuggestionKind; text: string } {
   }
 }
 
-function toCitation(hit: SearchHit): Citation {
-  return {
+/**
+ * A hit as a decision cites it. A long article matched through one of its passages is cited as the article, with
+ * the passage that matched (`passage`, an optional field the spec's readers ignore), its text cleaned as a
+ * suggestion's is: links as plain text, invisible characters stripped.
+ */
+export function toCitation(hit: SearchHit): Citation {
+  const citation: Citation = {
     entryId: hit.entry.id,
     kind: hit.entry.kind,
     sourceTicketId: sourceTicketOf(hit.entry),
     score: Math.round(hit.similarity * 1000) / 1000,
   };
+  if (hit.passage) {
+    const text = stripInvisible(hit.passage.text);
+    citation.passage = { index: hit.passage.index, text: filterUrls(text, { sources: [text], allowHosts: [] }).text.replace(/[ \t]{2,}/g, ' ').trim() };
+  }
+  return citation;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -221,7 +232,7 @@ export class Assistant {
     const message = ticket.messages[messageIndex];
     if (!message) throw new Error(`Ticket ${ticket.id} has no message at position ${messageIndex}.`);
     const gates: GateRecord[] = [];
-    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>): AssistDecision => ({
+    const decide = (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> & { evidence?: GateEvidence }): AssistDecision => ({
       ticketId: ticket.id,
       afterMessageId: message.id,
       ...fields,
@@ -231,14 +242,19 @@ export class Assistant {
     });
 
     const cleaned = cleanMessage(message.text);
-    const scope = classifyScope(cleaned);
+    const before = ticket.messages[messageIndex - 1];
+    const scope = classifyScope(cleaned, before?.author === 'analyst' && !before.internal ? before.text : null);
     gates.push({ gate: 'scope', verdict: scope.verdict === 'out' ? 'stop' : 'pass', detail: `${scope.verdict}: ${scope.detail}` });
     if (scope.verdict === 'out') {
-      return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] }), draft: null };
+      // Nothing is shown, but the record keeps the candidates the conversation so far points to (the replay
+      // contract: a suppressed decision's citations are the candidates considered), so that what the engine would
+      // cite is measured on every turn: on ABCD, 17 of 31 customer turns are names, identifiers or thanks.
+      const citations = await this.candidatesOnly(ticket, messageIndex);
+      return { decision: decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations }), draft: null };
     }
 
     const query = buildQuery(ticket, messageIndex);
-    const decision = await this.retrieve(ticket, message.id, query, gates, decide);
+    const decision = await this.retrieve(ticket, messageIndex, gates, decide);
     const model = this.llm?.model() ?? null;
     let draft: Promise<AssistDecision> | null = null;
     if (model && !this.closing.signal.aborted) {
@@ -249,36 +265,69 @@ export class Assistant {
     return { decision, draft };
   }
 
-  /** Retrieval, confidence and repeat gates: the decision shown at once. */
+  /**
+   * The candidates the conversation up to `messageIndex` points to, best first, for a decision that shows nothing.
+   * A failing source yields fewer candidates, never an error: the decision is silent either way.
+   */
+  private async candidatesOnly(ticket: Ticket, messageIndex: number): Promise<Citation[]> {
+    const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
+    return foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor)).slice(0, MAX_CITATIONS).map(toCitation);
+  }
+
+  /**
+   * Retrieval, confidence and repeat gates: the decision shown at once. Entries already shown on the ticket are
+   * stepped over: when the best hit was shown before, the best one not yet shown is judged on its own evidence and
+   * offered as a next step, instead of the decision going silent as a repeat.
+   */
   private async retrieve(
     ticket: Ticket,
-    messageId: string,
-    query: string,
+    messageIndex: number,
     gates: GateRecord[],
-    decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'>) => AssistDecision,
+    decide: (fields: Omit<Suggestion, 'ticketId' | 'afterMessageId' | 'latencyMs'> & { evidence?: GateEvidence }) => AssistDecision,
   ): Promise<AssistDecision> {
-    const found = await searchSources(this.sources, [query], FETCH_HITS);
+    const message = ticket.messages[messageIndex]!;
+    const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
     const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
     gates.push(retrievalGate(hits, found.failures, this.sources));
-    const calibrated = calibratedConfidence(hits);
-    const best = hits[0];
-    if (!best || !calibrated) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
-    const { kind, text } = presentHit(best, this.allowHosts);
-    const confidence = round3(calibrated.confidence);
-    const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
-    if (confidence < SHOW_THRESHOLD) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: `${confidence} < ${SHOW_THRESHOLD} (${calibrated.detail})` });
-      return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations });
+    if (!hits[0]) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
+    const repeats = hits.filter((h) => this.shown.gate.repeatByWords(ticket.id, h.entry.id, presentHit(h, this.allowHosts).text) !== null);
+    // What the analyst has seen is neither offered again nor a rival of what is offered: the evidence is weighed
+    // over the entries not yet shown.
+    const stepping = repeats.includes(hits[0]);
+    const candidates = hits.filter((h) => !repeats.includes(h));
+    const citations = [...candidates, ...hits.filter((h) => !candidates.includes(h))].slice(0, MAX_CITATIONS).map(toCitation);
+    const best = candidates[0];
+    if (!best) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: `every candidate already shown on ${ticket.id}` });
+      return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0], this.allowHosts), confidence: 0, citations });
     }
-    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${calibrated.detail})` });
-    const repeat = await this.shown.gate.repeatOf(ticket.id, best.entry.id, text);
-    if (repeat) {
-      gates.push({ gate: 'repeat', verdict: 'stop', detail: repeat });
-      return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations });
+    if (stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: `stepped over ${hits.indexOf(best)} already shown on ${ticket.id}` });
+    else if (repeats.length > 0) gates.push({ gate: 'repeat', verdict: 'pass', detail: `${repeats.length} lower candidates already shown on ${ticket.id}` });
+    const subjectNamed = best.entry.title !== undefined && found.subjects.some((s) => best.entry.title!.startsWith(s));
+    const evidence = gateEvidence(candidates, focusText(ticket, messageIndex), cleanMessage(message.text), subjectNamed, message.text)!;
+    const judged = judgeEvidence(evidence);
+    const presented = presentHit(best, this.allowHosts);
+    const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;
+    const text = presented.text;
+    const confidence = round3(judged.confidence);
+    if (judged.floor || confidence < SHOW_THRESHOLD) {
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: judged.floor ? `${judged.floor} (${judged.detail})` : `${confidence} < ${SHOW_THRESHOLD} (${judged.detail})` });
+      // Stepping over found nothing sure: the best answer is the one already shown, and the record says so, with
+      // the candidates in their own order.
+      if (stepping) return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0], this.allowHosts), confidence, citations: hits.slice(0, MAX_CITATIONS).map(toCitation), evidence });
+      return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations, evidence });
     }
-    gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
-    await this.shown.record({ ticketId: ticket.id, afterMessageId: messageId, topEntryId: best.entry.id, text, kind, at: new Date().toISOString() });
-    return decide({ shown: true, reason: 'answerable', kind, text, confidence, citations });
+    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${judged.detail})` });
+    // Stepped over were the same entries and near-same words; what is offered must also not mean the same as
+    // anything shown on the ticket (Vigil's check by meaning).
+    const sameMeaning = await this.shown.gate.repeatOf(ticket.id, best.entry.id, text);
+    if (sameMeaning) {
+      gates.push({ gate: 'repeat', verdict: 'stop', detail: sameMeaning });
+      return decide({ shown: false, reason: 'duplicate', kind, text, confidence, citations, evidence });
+    }
+    if (!stepping) gates.push({ gate: 'repeat', verdict: 'pass', detail: 'not shown before on this ticket' });
+    await this.shown.record({ ticketId: ticket.id, afterMessageId: message.id, topEntryId: best.entry.id, text, kind, at: new Date().toISOString() });
+    return decide({ shown: true, reason: 'answerable', kind, text, confidence, citations, evidence });
   }
 
   /** The LLM stage. Never rejects: a failing model yields a decision that says so and keeps the retrieval result. */
@@ -317,20 +366,20 @@ export class Assistant {
       if (scope.verdict === 'unsure') {
         const judged = await judgeScope(model, cleaned, { signal: this.closing.signal, ticket, uptoIndex: messageIndex });
         gates.push({ gate: 'llm_scope', verdict: judged.inScope ? 'pass' : 'stop', detail: judged.detail });
-        if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: [] });
+        if (!judged.inScope) return decide({ shown: false, reason: 'out_of_scope', kind: 'answer', text: '', confidence: 0, citations: immediate.citations });
       }
       const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
       gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
       const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
       gates.push(retrievalGate(hits, found.failures, this.sources));
-      const calibrated = calibratedConfidence(hits);
       const best = hits[0];
-      if (!best || !calibrated) {
+      const evidence = gateEvidence(hits, focusText(ticket, messageIndex), cleaned, false, message.text);
+      if (!best || !evidence) {
         this.llm?.reportSuccess();
         return decide(retrievalFallback);
       }
-      const retrievalConfidence = round3(calibrated.confidence);
+      const retrievalConfidence = round3(judgeEvidence(evidence).confidence);
       const citations = hits.slice(0, MAX_CITATIONS).map(toCitation);
       retrievalFallback = { shown: false, reason: 'low_confidence', ...presentHit(best, this.allowHosts), confidence: retrievalConfidence, citations };
 

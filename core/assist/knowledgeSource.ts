@@ -26,7 +26,7 @@ export function storeSource(store: KnowledgeStore, name = 'team'): KnowledgeSour
 }
 
 /** Reciprocal-rank constant: 60 is the usual choice (Cormack et al., 2009) and what the store's own fusion uses. */
-const RRF_K = 60;
+export const RRF_K = 60;
 
 export interface MultiSearchResult {
   hits: SourceHit[];
@@ -34,29 +34,62 @@ export interface MultiSearchResult {
   failures: Array<{ source: string; error: string }>;
 }
 
-/**
- * Searches every source with every query in parallel and fuses the rankings. With one source and one query the
- * order is that source's own. An entry found several times keeps its best similarity.
- */
-export async function searchSources(sources: readonly KnowledgeSource[], queries: readonly string[], limit: number): Promise<MultiSearchResult> {
-  const usable = queries.map((q) => q.trim()).filter((q, i, all) => q.length > 0 && all.indexOf(q) === i);
-  const failures: MultiSearchResult['failures'] = [];
-  const lists = await Promise.all(
+/** A query with its weight in the fusion (1 unless said otherwise). */
+export interface WeightedQuery {
+  text: string;
+  weight: number;
+}
+
+/** One query's ranking from one source, with the query's weight. */
+export interface RankedList {
+  weight: number;
+  hits: SourceHit[];
+}
+
+/** Every query once (the larger weight when given twice), trimmed, without empty or zero-weight ones. */
+function usableQueries(queries: readonly (string | WeightedQuery)[]): WeightedQuery[] {
+  const usable: WeightedQuery[] = [];
+  for (const q of queries) {
+    const text = (typeof q === 'string' ? q : q.text).trim();
+    const weight = typeof q === 'string' ? 1 : q.weight;
+    if (text.length === 0 || weight <= 0) continue;
+    const seen = usable.find((u) => u.text === text);
+    if (seen) seen.weight = Math.max(seen.weight, weight);
+    else usable.push({ text, weight });
+  }
+  return usable;
+}
+
+/** Searches every source with every query in parallel; a failing source is reported once in `failures` and skipped. */
+export async function searchLists(
+  sources: readonly KnowledgeSource[],
+  queries: readonly (string | WeightedQuery)[],
+  limit: number,
+  failures: MultiSearchResult['failures'],
+): Promise<RankedList[]> {
+  const usable = usableQueries(queries);
+  return Promise.all(
     sources.flatMap((source) =>
-      usable.map((query) =>
-        source.search(query, { limit }).catch((error: unknown) => {
-          failures.push({ source: source.name, error: error instanceof Error ? error.message : String(error) });
+      usable.map(async (query) => ({
+        weight: query.weight,
+        hits: await source.search(query.text, { limit }).catch((error: unknown) => {
+          // A source that fails every query of a decision is named once.
+          if (!failures.some((f) => f.source === source.name)) failures.push({ source: source.name, error: error instanceof Error ? error.message : String(error) });
           return [] as SourceHit[];
         }),
-      ),
+      })),
     ),
   );
+}
+
+/** Fuses rankings by weighted reciprocal rank; an entry found several times keeps its best similarity. */
+export function fuseLists(lists: readonly RankedList[], limit: number): SourceHit[] {
   const fused = new Map<string, { hit: SourceHit; score: number }>();
-  for (const list of lists) {
+  for (const { weight, hits: list } of lists) {
     list.forEach((hit, rank) => {
       const key = hit.pack ? `${hit.pack.name}@${hit.pack.version}/${hit.entry.id}` : hit.entry.id;
       const seen = fused.get(key);
-      const score = 1 / (RRF_K + rank + 1);
+      const score = weight / (RRF_K + rank + 1);
       if (!seen) fused.set(key, { hit, score });
       else {
         seen.score += score;
@@ -64,9 +97,23 @@ export async function searchSources(sources: readonly KnowledgeSource[], queries
       }
     });
   }
-  const hits = [...fused.values()]
+  return [...fused.values()]
     .sort((a, b) => b.score - a.score || b.hit.similarity - a.hit.similarity)
     .slice(0, limit)
     .map((f) => f.hit);
-  return { hits, failures };
+}
+
+/**
+ * Searches every source with every query in parallel and fuses the rankings by weighted reciprocal rank. With one
+ * source and one query the order is that source's own. An entry found several times keeps its best similarity.
+ * A query given twice counts once, with the larger weight.
+ */
+export async function searchSources(
+  sources: readonly KnowledgeSource[],
+  queries: readonly (string | WeightedQuery)[],
+  limit: number,
+): Promise<MultiSearchResult> {
+  const failures: MultiSearchResult['failures'] = [];
+  const lists = await searchLists(sources, queries, limit, failures);
+  return { hits: fuseLists(lists, limit), failures };
 }

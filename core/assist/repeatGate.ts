@@ -52,12 +52,10 @@ export class RepeatGate {
    * message. A failing embedder leaves the id and word checks to decide (logged): it never blocks a decision.
    */
   async repeatOf(ticketId: string, topEntryId: string | null, text: string, sameMessageId?: string): Promise<string | null> {
-    const earlier = (this.shown.get(ticketId) ?? []).filter((s) => sameMessageId === undefined || s.afterMessageId !== sameMessageId);
+    const earlier = this.earlier(ticketId, sameMessageId);
     if (earlier.length === 0) return null;
-    if (topEntryId !== null && earlier.some((s) => s.topEntryId === topEntryId)) return `cites ${topEntryId}, already shown on ${ticketId}`;
-    const words = new Set(tokenize(text));
-    const overlap = Math.max(...earlier.map((s) => jaccard(s.words, words)));
-    if (overlap >= REPEAT_JACCARD) return `nearly the same words as a suggestion shown on ${ticketId} (${overlap.toFixed(2)} ≥ ${REPEAT_JACCARD})`;
+    const byWords = this.repeatByWords(ticketId, topEntryId, text, sameMessageId);
+    if (byWords) return byWords;
     if (!this.embedder) return null;
     try {
       const missing = earlier.filter((s) => !s.vector);
@@ -70,6 +68,24 @@ export class RepeatGate {
       log.warn(`Repeat check by meaning skipped on ${ticketId}: ${errorMessage(error)}`);
     }
     return null;
+  }
+
+  /**
+   * The cheap part of `repeatOf`, without the embedder: the same entry, or nearly the same words, already shown on
+   * `ticketId`. The assistant steps over such hits when it looks for the next entry to offer.
+   */
+  repeatByWords(ticketId: string, topEntryId: string | null, text: string, sameMessageId?: string): string | null {
+    const earlier = this.earlier(ticketId, sameMessageId);
+    if (earlier.length === 0) return null;
+    if (topEntryId !== null && earlier.some((s) => s.topEntryId === topEntryId)) return `cites ${topEntryId}, already shown on ${ticketId}`;
+    const words = new Set(tokenize(text));
+    const overlap = Math.max(...earlier.map((s) => jaccard(s.words, words)));
+    if (overlap >= REPEAT_JACCARD) return `nearly the same words as a suggestion shown on ${ticketId} (${overlap.toFixed(2)} ≥ ${REPEAT_JACCARD})`;
+    return null;
+  }
+
+  private earlier(ticketId: string, sameMessageId?: string): Shown[] {
+    return (this.shown.get(ticketId) ?? []).filter((s) => sameMessageId === undefined || s.afterMessageId !== sameMessageId);
   }
 
   /** Records a suggestion that was shown. */

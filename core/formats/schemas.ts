@@ -66,6 +66,8 @@ export const CitationSchema = z.object({
   score: z.number(),
   /** Set when the cited entry comes from an installed knowledge pack (docs/packs.md); absent otherwise. */
   pack: z.object({ name: z.string(), version: z.string() }).optional(),
+  /** Set when a long article was matched through one of its passages: which one (0-based) and its text. */
+  passage: z.object({ index: z.number().int().min(0), text: z.string() }).optional(),
 });
 export type Citation = z.infer<typeof CitationSchema>;
 

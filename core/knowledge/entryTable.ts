@@ -8,7 +8,7 @@ import { Field, FixedSizeList, Float32, makeData, RecordBatch, Schema, Struct, T
 import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
 import type { CorpusStats } from './freshTier';
-import { ENTRY_STATUSES, matchTextOf, type EntryStatus, type StoredEntry } from './storedEntry';
+import { ENTRY_STATUSES, fullTextOf, type EntryStatus, type StoredEntry } from './storedEntry';
 import type { VectorIndex } from './vectorIndex';
 
 export type EntryRow = {
@@ -59,7 +59,7 @@ export function toRow(entry: StoredEntry, vector: Float32Array): EntryRow {
     source_type: entry.source?.type ?? 'import',
     source_ref: entry.source?.ref ?? '',
     updated_at: entry.updatedAt ?? '',
-    text: tokenize(matchTextOf(entry)).join(' '),
+    text: tokenize(fullTextOf(entry)).join(' '),
     doc: JSON.stringify(entry),
     vector: Array.from(vector),
   };
@@ -92,7 +92,7 @@ export function toArrowTable(items: readonly { entry: StoredEntry; vector: Float
     strings(items.map(({ entry }) => entry.source?.type ?? 'import')),
     strings(items.map(({ entry }) => entry.source?.ref ?? '')),
     strings(items.map(({ entry }) => entry.updatedAt ?? '')),
-    strings(items.map(({ entry }) => tokenize(matchTextOf(entry)).join(' '))),
+    strings(items.map(({ entry }) => tokenize(fullTextOf(entry)).join(' '))),
     strings(items.map(({ entry }) => JSON.stringify(entry))),
     makeData({
       type: vectorType,

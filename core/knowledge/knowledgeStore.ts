@@ -21,16 +21,17 @@ import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tabl
 import { lockDataFolder, type FolderLock } from './folderLock';
 import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
 import { DocCache } from './docCache';
-import { fuseRankings } from './hybridSearch';
+import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
-import { VectorIndex } from './vectorIndex';
+import { IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
 import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { optimizeInChild } from './optimizeInChild';
+import { embedEntries, passagesOf, type EntryVectors } from './passages';
 import { cleanupCutoff } from './versionCleanup';
 import { WriteAheadLog } from './writeAheadLog';
 import { WriteQueue } from './writeQueue';
-import { matchTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
+import { fullTextOf, parseStoredEntry, type EntryStatus, type StoredEntry } from './storedEntry';
 
 export type { ReindexProgress } from './reindexJob';
 
@@ -78,13 +79,6 @@ const CHILD_OPTIMIZE_ROWS = 50_000;
 const DOC_CACHE_ENTRIES = 8192;
 /** Table versions kept after compaction, for readers still on an older one (LanceDB keeps 7 days by default). */
 const KEEP_VERSIONS_MS = 60 * 60 * 1000;
-/**
- * Weight of the vector leg against the full-text leg in rank fusion. On BANKING77 the built-in embedder's ranking
- * alone beats BM25's, so it counts more; 2.0 was best with the current n-grams on the dev split (1.5: 0.829, 2.0:
- * 0.834, 2.5: 0.833; `npm run bench:fusion-sweep`, BENCHMARKS.md).
- */
-const VECTOR_WEIGHT = 2;
-
 export interface SearchOptions {
   /** Hits to return after fusion. */
   limit?: number;
@@ -92,7 +86,10 @@ export interface SearchOptions {
   candidates?: number;
   /** Which statuses are searchable; suggestions use approved knowledge only. */
   statuses?: readonly EntryStatus[];
-  /** Weight of the vector leg relative to the full-text leg in rank fusion. */
+  /**
+   * A fixed weight of the vector leg relative to the full-text leg in rank fusion, instead of the weight set by the
+   * legs' agreement (hybridSearch.ts: `fuseHybrid`).
+   */
   vectorWeight?: number;
 }
 
@@ -107,6 +104,13 @@ export interface SearchHit {
   fused: number;
   textRank: number | null;
   vectorRank: number | null;
+  /** The full-text leg's BM25 score (over word stems), when that leg found the entry. */
+  textScore?: number;
+  /**
+   * The part of a long entry that matched best (an article's paragraph or step), when the entry is indexed as
+   * passages and the vector leg found it through one; absent for entries matched as a whole.
+   */
+  passage?: { index: number; text: string };
 }
 
 export interface StoreStatus {
@@ -123,7 +127,15 @@ export interface StoreStatus {
   /** The last failed commit to LanceDB, with its time, or null. */
   lastWriteError: string | null;
   /** The in-memory vector index: rows, bytes, and which scan runs (null: searching by full text only). */
-  vectorIndex: { entries: number; bytes: number; kernel: 'simd' | 'js' } | null;
+  vectorIndex: {
+    entries: number;
+    bytes: number;
+    kernel: 'simd' | 'js';
+    /** Vectors (entries and their passages). */
+    rows?: number;
+    /** Lists of the coarse partition (0: every search scans every vector). */
+    partitionLists?: number;
+  } | null;
   /** Whether the full-text, status and id indexes exist yet (built with the first commit). */
   indexed: boolean;
   /** Committed entries not yet folded into the indexes (found by a slower scan until then). */
@@ -201,7 +213,10 @@ async function openGeneration(
       reason = snapshot.reason; // reported by openedFrom(); onProgress is for re-indexing only
     }
   }
-  if (snapshotVersion === null) await loadTable(table, vectors, stats, ids);
+  if (snapshotVersion === null) {
+    await loadTable(table, vectors, stats, ids);
+    if (vectors && embedder) await loadPassages(table, vectors, embedder);
+  }
   return {
     ids,
     name: table.name,
@@ -217,6 +232,39 @@ async function openGeneration(
     snapshotAt: Date.now(),
     openedFrom: { source: snapshotVersion === null ? 'table' : 'snapshot', reason },
   };
+}
+
+/**
+ * Passage vectors are kept in memory and in the snapshot only (the table holds one vector per entry): opening
+ * without a current snapshot embeds the passages of the table's long articles again.
+ */
+async function loadPassages(table: lancedb.Table, vectors: VectorIndex, embedder: Embedder): Promise<void> {
+  for await (const batch of table.query().where(`kind = 'article'`).select(['doc'])) {
+    const docs = batch.getChild('doc');
+    if (!docs) continue;
+    const long = (docs.toArray() as string[]).map(parseStoredEntry).filter((entry) => passagesOf(entry).length > 0);
+    if (long.length === 0) continue;
+    const embedded = await embedEntries(embedder, long);
+    long.forEach((entry, i) => vectors.set(entry.id, embedded[i]!.vector, statusCode(entry.status), embedded[i]!.passages));
+  }
+}
+
+/**
+ * Vectors written since the partition (scanned in full by every search) after which it is rebuilt at a quiet
+ * moment: 50k rows, or a tenth of the index. 50k rows cost about 2 ms per search (`npm run bench:scale`).
+ */
+const REPARTITION_ROWS = 50_000;
+const REPARTITION_FRACTION = 0.1;
+
+/**
+ * Partitions the vector index (vectorIndex.ts, IVF) once it holds `IVF_MIN_ROWS` vectors, and again when enough
+ * were written since. It runs on this thread (seconds at a million vectors): at open, and at quiet moments.
+ */
+function partitionIfDue(vectors: VectorIndex | null): void {
+  if (!vectors || vectors.rows < IVF_MIN_ROWS) return;
+  const pending = vectors.unpartitionedRows;
+  if (vectors.partitionLists > 0 && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
+  vectors.partition();
 }
 
 export class KnowledgeStore {
@@ -310,6 +358,7 @@ export class KnowledgeStore {
       await removeOtherSnapshots(dataDir, new Set([active.name]));
       const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
       await store.recoverLog();
+      partitionIfDue(store.active.vectors);
       if (store.active.unindexedRows > 0 || (store.active.snapshotVersion === null && store.active.ids.size > 0)) {
         store.scheduleIdleFlush(); // folds them into the indexes, and writes the snapshot, soon
       }
@@ -340,12 +389,12 @@ export class KnowledgeStore {
       }
       await this.log.append(entries);
       entries.forEach((entry, i) => {
-        const terms = stemsOf(tokenize(matchTextOf(entry)));
+        const terms = stemsOf(tokenize(fullTextOf(entry)));
         this.stats.add(terms);
-        const vector = vectors[i] as Float32Array;
+        const { vector, passages } = vectors[i] as EntryVectors;
         this.fresh.set({ entry, vector, counts: termCounts(terms), length: terms.length });
         this.docs.invalidate(entry.id);
-        generation.vectors?.set(entry.id, vector, statusCode(entry.status));
+        generation.vectors?.set(entry.id, vector, statusCode(entry.status), passages);
         this.reindex?.dirty.add(entry.id);
       });
     });
@@ -459,10 +508,11 @@ export class KnowledgeStore {
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, candidates);
 
-    const fused = fuseRankings([
-      { ids: textLeg.map((h) => h.id), weight: 1 },
-      { ids: vectorLeg.map((h) => h.id), weight: options.vectorWeight ?? VECTOR_WEIGHT },
-    ]).slice(0, limit);
+    const fused = fuseHybrid(
+      textLeg.map((h) => h.id),
+      vectorLeg.map((h) => h.id),
+      options.vectorWeight,
+    ).slice(0, limit);
 
     // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
     // comes from the in-memory int8 copy (within 0.015 of exact), which saves half of this read (BENCHMARKS.md).
@@ -489,18 +539,26 @@ export class KnowledgeStore {
       }
     }
     const similarities =
-      queryVector && generation.vectors ? generation.vectors.scores(queryVector, fused.map((r) => r.id)) : new Map<string, number>();
+      queryVector && generation.vectors
+        ? generation.vectors.scores(queryVector, fused.map((r) => r.id))
+        : new Map<string, { score: number; passage: number }>();
+    const textScores = new Map(textLeg.map((h) => [h.id, h.score]));
     const hits: SearchHit[] = [];
     for (const result of fused) {
       const fresh = freshRows.get(result.id);
       const doc = fresh ? null : docs.get(result.id);
       if (!fresh && doc === undefined) continue; // removed between the legs and the read
+      const entry = fresh ? fresh.entry : parseStoredEntry(doc!);
+      const best = similarities.get(result.id);
+      const passage = best && best.passage > 0 ? passagesOf(entry)[best.passage - 1] : undefined;
       hits.push({
-        entry: fresh ? fresh.entry : parseStoredEntry(doc!),
-        similarity: similarities.get(result.id) ?? 0,
+        entry,
+        similarity: best?.score ?? 0,
         fused: result.fused,
         textRank: result.ranks[0] ?? null,
         vectorRank: result.ranks[1] ?? null,
+        ...(textScores.has(result.id) ? { textScore: textScores.get(result.id) } : {}),
+        ...(passage === undefined ? {} : { passage: { index: best!.passage, text: passage } }),
       });
     }
     return hits;
@@ -525,7 +583,9 @@ export class KnowledgeStore {
       byStatus: { proposed, approved, retired },
       pendingWrites: this.fresh.size,
       lastWriteError: this.lastFlushError,
-      vectorIndex: vectors ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind } : null,
+      vectorIndex: vectors
+        ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind, rows: vectors.rows, partitionLists: vectors.partitionLists }
+        : null,
       indexed: generation.indexed,
       unindexedRows: generation.unindexedRows,
       reindex: this.reindex ? { ...this.reindex.progress } : this.lastReindex,
@@ -593,11 +653,11 @@ export class KnowledgeStore {
     }
   }
 
-  private async embedFor(generation: Generation, entries: readonly StoredEntry[]): Promise<Float32Array[]> {
-    if (generation.embedder) return generation.embedder.embed(entries.map(matchTextOf), 'document');
+  private async embedFor(generation: Generation, entries: readonly StoredEntry[]): Promise<EntryVectors[]> {
+    if (generation.embedder) return embedEntries(generation.embedder, entries);
     // The table's own embedder is unavailable (re-index in progress): the entry is found by full text until the
     // switch, which re-embeds it; the zero vector never reaches the new table.
-    return entries.map(() => new Float32Array(generation.dimensions));
+    return entries.map(() => ({ vector: new Float32Array(generation.dimensions), passages: [] }));
   }
 
   private flushSoon(): void {
@@ -618,6 +678,7 @@ export class KnowledgeStore {
         await this.flushNow();
         await this.refreshIndexesOf(this.active);
         await this.saveSnapshot(this.active, false);
+        partitionIfDue(this.active.vectors);
       }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
@@ -740,10 +801,10 @@ export class KnowledgeStore {
     if (entries.length > 0) {
       const vectors = await this.embedFor(this.active, entries);
       entries.forEach((entry, i) => {
-        this.stats.add(stemsOf(tokenize(matchTextOf(entry))));
-        this.active.vectors?.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
+        this.stats.add(stemsOf(tokenize(fullTextOf(entry))));
+        this.active.vectors?.set(entry.id, vectors[i]!.vector, statusCode(entry.status), vectors[i]!.passages);
       });
-      await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })));
+      await this.commitRows(this.active, entries.map((entry, i) => ({ entry, vector: vectors[i]!.vector })));
     }
     await this.log.clear();
   }

@@ -7,7 +7,8 @@
 import type * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../embed/embedder';
 import { quote, statusCode, toArrowTable } from './entryTable';
-import { matchTextOf, parseStoredEntry, type StoredEntry } from './storedEntry';
+import { embedEntries } from './passages';
+import { parseStoredEntry, type StoredEntry } from './storedEntry';
 import type { VectorIndex } from './vectorIndex';
 
 export type ReindexState = 'running' | 'switching' | 'done' | 'cancelled' | 'failed';
@@ -133,12 +134,12 @@ export class ReindexJob {
   private async write(entries: StoredEntry[], how: 'add' | 'merge', counts = true): Promise<void> {
     this.checkCancelled();
     if (entries.length === 0) return;
-    const vectors = await this.embedder.embed(entries.map(matchTextOf), 'document');
-    const rows = toArrowTable(entries.map((entry, i) => ({ entry, vector: vectors[i] as Float32Array })), this.embedder.dimensions);
+    const vectors = await embedEntries(this.embedder, entries);
+    const rows = toArrowTable(entries.map((entry, i) => ({ entry, vector: vectors[i]!.vector })), this.embedder.dimensions);
     if (how === 'add') await this.target.add(rows);
     else await this.target.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
     entries.forEach((entry, i) => {
-      this.targetVectors.set(entry.id, vectors[i] as Float32Array, statusCode(entry.status));
+      this.targetVectors.set(entry.id, vectors[i]!.vector, statusCode(entry.status), vectors[i]!.passages);
       this.ids.add(entry.id);
     });
     if (counts) {

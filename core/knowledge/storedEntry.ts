@@ -73,3 +73,17 @@ export function matchTextOf(entry: Entry): string {
   if (entry.question && entry.question.trim()) return [head, ...pathOf(entry).map((t) => t.text)].join('\n');
   return head ? `${head}\n${entry.body}` : entry.body;
 }
+
+/**
+ * How many times the title (and question) of an entry matched with its body count in the full-text leg: a word of
+ * the title weighs as much as that many occurrences in the body. Measured on the fit parts of
+ * `npm run bench:retrieval` (BENCHMARKS.md).
+ */
+export const TITLE_WEIGHT = Number(process.env['VIGIL_TITLE_WEIGHT'] ?? 4);
+
+/** The text an entry is indexed on for full-text search: its match text, with the title repeated `TITLE_WEIGHT` times. */
+export function fullTextOf(entry: Entry): string {
+  const head = [entry.title, entry.question].filter((s): s is string => Boolean(s && s.trim())).join('\n');
+  if ((entry.question && entry.question.trim()) || !head) return matchTextOf(entry);
+  return `${Array.from({ length: TITLE_WEIGHT }, () => head).join('\n')}\n${entry.body}`;
+}

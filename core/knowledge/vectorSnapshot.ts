@@ -21,7 +21,7 @@ import { crc32 } from 'node:zlib';
 import { renameDurable } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
 import type { CorpusStats } from './freshTier';
-import type { VectorIndex } from './vectorIndex';
+import { entryIdOfKey, type VectorIndex } from './vectorIndex';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');
@@ -189,7 +189,8 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
       return { ok: false, reason: 'its ids or statistics are damaged' };
     }
     if (!Array.isArray(ids) || ids.length !== slots) return { ok: false, reason: 'its ids are damaged' };
-    const live = ids.filter((id): id is string => typeof id === 'string');
+    // Passage slots (vectorIndex.ts) carry their entry's id and a number; the entries are the whole-entry slots.
+    const live = ids.filter((id): id is string => typeof id === 'string' && entryIdOfKey(id) === id);
     if (live.length !== key.rows) return { ok: false, reason: `it holds ${live.length} entries, the table ${key.rows}` };
 
     await index.importState(ids, codes, inverseScales, async (target) => {

@@ -16,6 +16,17 @@ const SMALL_TALK: readonly RegExp[] = [
   /^(any (update|news)s?|(is there )?(an )?update( on this)?|following up|just following up|bump|still waiting)$/,
 ];
 
+/** Small talk that answers nothing: thanks, greetings, goodbyes, status pings (a bare "yes" or "no" may answer). */
+const NOT_AN_ANSWER = SMALL_TALK.slice(1);
+
+/**
+ * Is a tokenized, space-joined message small talk that answers nothing (thanks, a greeting, a goodbye, a status
+ * ping)? A bare "yes" or "no" is not: it may answer the analyst's diagnostic question.
+ */
+export function answersNothing(plainWords: string): boolean {
+  return NOT_AN_ANSWER.some((re) => re.test(plainWords));
+}
+
 /** A message needs at least this many content words to describe a problem: "card declined" does, "ok" not. */
 const MIN_CONTENT_WORDS = 2;
 

@@ -9,6 +9,8 @@
  * before). Optionally (`--ivf-pq`) LanceDB's IVF-PQ index: build time and query time.
  *
  *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE]
+ *   npm run bench:scale -- --sizes 1000000     # a million vectors: the engine partitions its index (IVF)
+ *   npm run bench:scale -- --sizes 1000000 --vector-leg-only --queries 30   # the vector leg alone, minutes
  *
  * `--arena-compare` runs the serving process a second time with MALLOC_ARENA_MAX=2 (as the CLI runs on Linux;
  * the desktop app cannot set it for itself) and reports that peak RSS too.
@@ -28,7 +30,7 @@ import { CopilotService } from '../../core/app/copilotService';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../core/formats/schemas';
 import { buildIndexes } from '../../core/knowledge/entryTable';
-import { VectorIndex } from '../../core/knowledge/vectorIndex';
+import { IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
 import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
 
 const run = promisify(execFile);
@@ -63,6 +65,16 @@ interface SizeResult {
   ingestPeakRssMb: number;
   vectorIndexMb: number;
   vectorLeg: { engineMs: number; floatScanMs: number; lanceFlatMs: number; recallAt10VsExact: number };
+  /**
+   * From IVF_MIN_ROWS rows, the engine's partitioned scan (vectorIndex.ts): build time, and per probe count the
+   * query time and recall@10 against the exact float scan (the int8 exact scan is `vectorLeg.engineMs`).
+   */
+  partition?: {
+    buildSeconds: number;
+    lists: number;
+    /** Recall against the exact float scan, and against the engine's own exact int8 scan (what the partition approximates). */
+    probes: { probes: number; queryMs: number; recallAt10VsExact: number; recallAt10VsInt8Scan: number }[];
+  };
   ivfPq?: { buildSeconds: number; queryMs: number; recallAt10VsExact: number };
 }
 
@@ -173,6 +185,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
   // Decisions again while the learned entries are still waiting to be committed and indexed.
   const after = await timeEach(Math.min(100, queryCount), (i) => service.assistOnMessage(tickets[20 + i]!, 0));
   const serveRss = peakRssMb();
+  const partitionStatus = await service.status();
   started = performance.now();
   await service.close();
   return {
@@ -180,6 +193,7 @@ async function serve(queryCount: number, dir: string): Promise<Record<string, nu
     openedFrom,
     kernel: status.vectorIndex?.kernel ?? 'none',
     vectorIndexMb: (status.vectorIndex?.bytes ?? 0) / 2 ** 20,
+    partitionLists: (partitionStatus.vectorIndex as { partitionLists?: number } | null | undefined)?.partitionLists ?? 0,
     decisionP50Ms: percentile(decisions, 0.5),
     decisionP95Ms: percentile(decisions, 0.95),
     decisionAfterLearnP95Ms: percentile(after, 0.95),
@@ -201,7 +215,7 @@ function openedFromOf(service: CopilotService): string {
  * Child 3: baselines for the vector leg on the same vectors and queries, and a full index rebuild. The float copy
  * made here is exactly what the engine avoids holding, which is why this runs in a process of its own.
  */
-async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean): Promise<Record<string, unknown>> {
+async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean, vectorsOnly = false): Promise<Record<string, unknown>> {
   const texts = entryTexts(size);
   const embedder = new HashedEmbedder();
   const dims = embedder.dimensions;
@@ -238,10 +252,33 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
   const index = new VectorIndex(dims);
   for (let i = 0; i < size; i++) index.set(`qa-${i}`, matrix.subarray(i * dims, (i + 1) * dims), approved[i] ? 0 : 1);
   let overlap = 0;
+  const int8Exact: string[][] = [];
   const engineLeg = await timeEach(n, (i) => {
-    const hits = index.search(queryVectors[i]!, new Set([0]), 10);
+    const hits = index.search(queryVectors[i]!, new Set([0]), 10, { exact: true });
     overlap += hits.filter((h) => exact[i]!.includes(h.id)).length;
+    int8Exact.push(hits.map((h) => h.id));
   });
+  let partition: SizeResult['partition'];
+  if (size >= IVF_MIN_ROWS) {
+    const started = performance.now();
+    index.partition();
+    const buildSeconds = (performance.now() - started) / 1000;
+    const probes = [];
+    for (const p of [...new Set([16, IVF_PROBES, 48, 64, 96])].sort((a, b) => a - b)) {
+      let found = 0;
+      let foundInt8 = 0;
+      const times = await timeEach(n, (i) => {
+        const hits = index.search(queryVectors[i]!, new Set([0]), 10, { probes: p });
+        found += hits.filter((h) => exact[i]!.includes(h.id)).length;
+        foundInt8 += hits.filter((h) => int8Exact[i]!.includes(h.id)).length;
+      });
+      probes.push({ probes: p, queryMs: mean(times), recallAt10VsExact: found / (n * 10), recallAt10VsInt8Scan: foundInt8 / (n * 10) });
+    }
+    partition = { buildSeconds, lists: index.partitionLists, probes };
+  }
+  if (vectorsOnly) {
+    return { vectorLeg: { engineMs: mean(engineLeg), floatScanMs: mean(floatScan), lanceFlatMs: NaN, recallAt10VsExact: overlap / (n * 10) }, ...(partition ? { partition } : {}) };
+  }
 
   const db = await lancedb.connect(join(dir, 'data', 'lancedb'));
   const [tableName] = await db.tableNames();
@@ -279,6 +316,7 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
     indexBuildSeconds,
     vectorLeg: { engineMs: mean(engineLeg), floatScanMs: mean(floatScan), lanceFlatMs: mean(lanceFlat), recallAt10VsExact: overlap / (n * 10) },
     ...(ivf ? { ivfPq: ivf } : {}),
+    ...(partition ? { partition } : {}),
   };
 }
 
@@ -337,6 +375,14 @@ function table(results: readonly SizeResult[]): string {
         `| ${r.size.toLocaleString('en')} | ${f(r.vectorLeg.engineMs)} | ${f(r.vectorLeg.floatScanMs)} | ${f(r.vectorLeg.lanceFlatMs)} | ${f(r.vectorLeg.floatScanMs / r.vectorLeg.engineMs)}x / ${f(r.vectorLeg.lanceFlatMs / r.vectorLeg.engineMs)}x | ${f(r.vectorLeg.recallAt10VsExact, 3)} | ${f(r.vectorIndexMb, 0)} |`,
     ),
   ];
+  const partitioned = results.filter((r) => r.partition);
+  if (partitioned.length > 0) {
+    lines.push('', '| entries | engine partition: lists, build (s) | probes: query (ms), recall@10 vs exact |', '|---|---|---|');
+    for (const r of partitioned) {
+      const p = r.partition!;
+      lines.push(`| ${r.size.toLocaleString('en')} | ${p.lists}, ${f(p.buildSeconds)} | ${p.probes.map((x) => `${x.probes}: ${f(x.queryMs)} ms, ${f(x.recallAt10VsExact, 3)} (${f(x.recallAt10VsInt8Scan, 3)} vs int8 scan)`).join(' · ')} |`);
+    }
+  }
   const ivf = results.filter((r) => r.ivfPq);
   if (ivf.length > 0) {
     lines.push('', '| entries | LanceDB IVF-PQ build (s) | IVF-PQ query (ms) | IVF-PQ recall@10 vs exact |', '|---|---|---|---|');
@@ -352,6 +398,7 @@ async function main(): Promise<void> {
       queries: { type: 'string', default: '300' },
       'ivf-pq': { type: 'boolean', default: false },
       'arena-compare': { type: 'boolean', default: false },
+      'vector-leg-only': { type: 'boolean', default: false },
       json: { type: 'string' },
       child: { type: 'string' },
       size: { type: 'string' },
@@ -363,7 +410,11 @@ async function main(): Promise<void> {
     const size = Number(values.size);
     const dir = values.dir as string;
     const result =
-      values.child === 'ingest' ? await ingest(size, dir) : values.child === 'serve' ? await serve(queries, dir) : await baselines(size, queries, dir, values['ivf-pq']);
+      values.child === 'ingest'
+        ? await ingest(size, dir)
+        : values.child === 'serve'
+          ? await serve(queries, dir)
+          : await baselines(size, queries, dir, values['ivf-pq'], values.child === 'vectors');
     process.stdout.write(JSON.stringify(result));
     return;
   }
@@ -371,6 +422,16 @@ async function main(): Promise<void> {
   if (sizes.some((s) => !Number.isInteger(s) || s < 1000)) throw new Error(`--sizes: whole numbers of at least 1000, comma-separated (got "${values.sizes}")`);
   console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   const results: SizeResult[] = [];
+  if (values['vector-leg-only']) {
+    // The vector leg alone (no import, no serving): exact float scan, the engine's exact int8 scan, and from
+    // IVF_MIN_ROWS its partition, on the same vectors and queries. Minutes at 1M instead of an hour.
+    for (const size of sizes) {
+      const started = loadavg()[0]!.toFixed(1);
+      const result = (await child('vectors', ['--size', String(size), '--queries', String(queries), '--dir', tmpdir()])) as Pick<SizeResult, 'vectorLeg' | 'partition'>;
+      console.log(JSON.stringify({ size, load: { start: started, end: loadavg()[0]!.toFixed(1) }, ...result }));
+    }
+    return;
+  }
   for (const size of sizes) {
     console.log(`${size} entries ...`);
     results.push(await measureSize(size, queries, values['ivf-pq'], values['arena-compare']));

@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay, type ReplaySummary } from '../../core/app/replay';
 import type { Suggestion } from '../../core/formats/schemas';
-import { sampleTeam } from './sampleTeam';
+import { SAMPLE_TEAM_RIGHT_ANSWERS, sampleTeam } from './sampleTeam';
 
-/** The entries that answer each ticket's problem (read from the tickets and articles by hand). */
-const RIGHT_ANSWERS: Record<string, readonly string[]> = {
-  'SHOP-101': ['abcd-recover-password'],
-  'SHOP-102': ['abcd-promo-code-invalid', 'abcd-promo-code-out-of-date'],
-  'SHOP-103': ['abcd-cart-not-updating'],
-  'SHOP-104': ['abcd-return-due-to-size'],
-  'SHOP-105': ['abcd-manage-change-address'],
-  'SHOP-106': ['qa-SHOP-103', 'case-SHOP-103', 'abcd-cart-not-updating'],
-};
+const RIGHT_ANSWERS = SAMPLE_TEAM_RIGHT_ANSWERS;
 
 let dir: string;
 let summary: ReplaySummary;
@@ -41,6 +33,12 @@ describe('the sample team shipped in the repository', () => {
     const shown = decisions.filter((d) => d.shown);
     for (const d of shown) expect(RIGHT_ANSWERS[d.ticketId], `${d.ticketId}: ${d.citations[0]?.entryId}`).toContain(d.citations[0]?.entryId);
     expect(new Set(shown.map((d) => d.ticketId)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('stays silent when the customer says the fix worked', () => {
+    // SHOP-103's last message: "Logging out and back in fixed it, thanks!" (it once drew the cart article at 0.94).
+    const thanks = decisions.find((d) => d.ticketId === 'SHOP-103' && d.afterMessageId === '3');
+    expect(thanks).toMatchObject({ shown: false, reason: 'out_of_scope' });
   });
 
   it('answers the open ticket with what the analyst did on the earlier one', () => {

@@ -70,7 +70,9 @@ describe('vigil replay', () => {
     expect(first).toMatchObject({ shown: true, reason: 'answerable', kind: 'answer', text: vpnClosed.resolution });
     expect(first?.citations[0]).toMatchObject({ sourceTicketId: 'T-1' });
     expect(first?.confidence).toBeGreaterThan(0.5);
-    expect(thanks).toMatchObject({ shown: false, reason: 'out_of_scope', citations: [] });
+    // Silent on thanks, yet the record keeps the candidates the conversation points to (the replay contract).
+    expect(thanks).toMatchObject({ shown: false, reason: 'out_of_scope', text: '' });
+    expect(thanks?.citations[0]).toMatchObject({ sourceTicketId: 'T-1' });
     expect(again).toMatchObject({ shown: false, reason: 'duplicate' });
     expect(summary).toMatchObject({ tickets: 2, customerMessages: 5, decisions: 5, shown: 1, entriesLearned: 2, ticketsLearnedFrom: 1 });
     expect(summary.suppressedByReason).toEqual({ no_match: 2, out_of_scope: 1, duplicate: 1 });

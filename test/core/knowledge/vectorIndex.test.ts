@@ -78,4 +78,72 @@ describe('in-memory int8 vector index', () => {
     const index = new VectorIndex(8);
     expect(() => index.set('x', new Float32Array(16), 0)).toThrow(/16 dimensions.*8/);
   });
+
+  describe('partitioned (IVF)', () => {
+    /** A generated set: 12,000 unit vectors of 64 dimensions around 150 random directions, seeded. */
+    function generated(): { index: VectorIndex; rows: Float32Array[]; queries: Float32Array[] } {
+      let seed = 7;
+      const random = (): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed / 2 ** 32 - 0.5;
+      };
+      const unit = (v: Float32Array): Float32Array => {
+        const norm = Math.hypot(...v);
+        return v.map((x) => x / norm);
+      };
+      const centres = Array.from({ length: 150 }, () => unit(Float32Array.from({ length: 64 }, random)));
+      const near = (i: number): Float32Array => unit(centres[i % 150]!.map((x) => x + random() * 0.25));
+      // Clusters of very different sizes (the first ones hold most rows), as topics are in a helpdesk.
+      const rows = Array.from({ length: 12_000 }, (_, i) => near(Math.floor(150 * (i / 12_000) ** 3)));
+      const index = new VectorIndex(64);
+      rows.forEach((v, i) => index.set(`r${i}`, v, 0));
+      return { index, rows, queries: Array.from({ length: 100 }, (_, i) => near(i * 13 + 5)) };
+    }
+
+    function recallAt10(index: VectorIndex, queries: Float32Array[], probes: number): number {
+      let overlap = 0;
+      for (const q of queries) {
+        const exact = index.search(q, new Set([0]), 10, { exact: true }).map((h) => h.id);
+        overlap += index.search(q, new Set([0]), 10, { probes }).filter((h) => exact.includes(h.id)).length;
+      }
+      return overlap / (queries.length * 10);
+    }
+
+    it('finds at least 95% of what the exact scan finds while scanning a fraction of the lists', () => {
+      const { index, queries } = generated();
+      index.partition({ lists: 64 });
+      expect(index.partitionLists).toBe(64);
+      expect(index.unpartitionedRows).toBe(0);
+      expect(recallAt10(index, queries, 8)).toBeGreaterThanOrEqual(0.95);
+      expect(recallAt10(index, queries, 64)).toBe(1); // every list probed: the exact answer
+      expect(recallAt10(index, queries, 1)).toBeLessThan(1); // so the probes are what is measured
+    });
+
+    it('keeps every row and its passages under its id after reordering the rows', () => {
+      const { index, rows } = generated();
+      index.set('with-passages', rows[3]!, 0, [rows[4]!, rows[5]!]);
+      index.delete('r10');
+      index.partition({ lists: 32 });
+      expect(index.size).toBe(12_000); // 12,000 - r10 + with-passages
+      expect(index.rows).toBe(12_002);
+      expect(index.search(rows[5]!, new Set([0]), 1, { probes: 32 })[0]).toMatchObject({ score: expect.closeTo(1, 1), passage: expect.any(Number) });
+      const scored = index.scores(rows[11]!, ['r11', 'with-passages', 'r10']);
+      expect(scored.get('r11')?.score).toBeCloseTo(1, 1);
+      expect(scored.has('r10')).toBe(false);
+      expect(index.scores(rows[5]!, ['with-passages']).get('with-passages')).toMatchObject({ passage: 2 });
+    });
+
+    it('finds a row written after the partition at once, and a rewritten row by its new vector', () => {
+      const { index, rows } = generated();
+      index.partition({ lists: 64 });
+      const fresh = rows[1]!.map((x, k) => (k % 2 ? -x : x));
+      index.set('learned', fresh, 0);
+      expect(index.unpartitionedRows).toBe(1);
+      expect(index.search(fresh, new Set([0]), 1, { probes: 1 })[0]?.id).toBe('learned');
+      index.set('r20', rows[1]!.map((x) => -x), 0); // moved far from its list
+      expect(index.search(rows[1]!.map((x) => -x), new Set([0]), 1, { probes: 1 })[0]?.id).toBe('r20');
+      index.delete('learned');
+      expect(index.search(fresh, new Set([0]), 5, { probes: 64 }).map((h) => h.id)).not.toContain('learned');
+    });
+  });
 });

@@ -77,8 +77,15 @@ describe('the delayed review', () => {
     expect(s.learning.entryHistory(cited).at(-1)?.note).toBe('keep: the analyst liked it (ticket N-2, judged by feedback)');
   });
 
-  async function dismissedAndResolvedDifferently(s: CopilotService, customer: string, analyst: string): Promise<string> {
-    const cited = await showSuggestion(s, openTicket('N-3', customer));
+  async function dismissedAndResolvedDifferently(s: CopilotService, customer: string, analyst: string, shownBy: 'retrieval' | 'model' = 'retrieval'): Promise<string> {
+    let cited: string;
+    if (shownBy === 'retrieval') cited = await showSuggestion(s, openTicket('N-3', customer));
+    else {
+      // The retrieval gate stays silent on it; a local model's draft may still show it (recorded as the engine does).
+      expect((await s.assistOnMessage(openTicket('N-3', customer), 0)).shown).toBe(false);
+      cited = 'qa-K-2';
+      await s.learning.noteShown(openTicket('N-3', customer), 'm1', [cited]);
+    }
     await s.recordFeedback({ type: 'dismissed', ticketId: 'N-3', afterMessageId: 'm1', entryIds: [cited] });
     const closed: Ticket = {
       id: 'N-3',
@@ -129,8 +136,9 @@ describe('the delayed review', () => {
 
   it('keeps a dismissed answer that was suggested for a question it is not about: the entry is not to blame', async () => {
     const { s, advance } = await serviceWithClock();
-    // The printer entry comes up for a question about printing blank pages; the analyst answers about toner.
-    const cited = await dismissedAndResolvedDifferently(s, 'the printer prints blank pages', 'Replace the toner cartridge in the tray, then print again.');
+    // The printer entry is shown for a question about printing blank pages (by the model's draft: retrieval alone
+    // finds it too far from "shows as offline" to show it); the analyst answers about toner.
+    const cited = await dismissedAndResolvedDifferently(s, 'the printer prints blank pages', 'Replace the toner cartridge in the tray, then print again.', 'model');
     expect(cited).toMatch(/K-2$/);
     advance(20);
     const [verdict] = await s.learning.runDelayedReview();
