@@ -25,7 +25,7 @@ export function storeSource(store: KnowledgeStore, name = 'team'): KnowledgeSour
   return { name, search: (query, options) => store.search(query, { limit: options.limit }) };
 }
 
-/** Reciprocal-rank constant: 60 is the usual choice (Cormack et al., 2009) and what the store's own fusion uses. */
+/** Reciprocal-rank constant for fusing the queries' rankings: 60, the usual choice (Cormack et al., 2009). */
 export const RRF_K = 60;
 
 export interface MultiSearchResult {

@@ -1,7 +1,7 @@
 /**
- * Weighted reciprocal-rank fusion of ranked result lists (Cormack et al., SIGIR 2009). Rank-based fusion needs
- * no calibration between BM25 scores (unbounded) and cosine similarities (bounded), which is why it is used to
- * merge the full-text and vector legs of hybrid search.
+ * Fusion of the full-text and vector legs of hybrid search: by normalised scores with an agreement-set share
+ * (`fuseHybrid`), and weighted reciprocal-rank fusion of ranked lists (Cormack et al., SIGIR 2009), which needs no
+ * calibration between lists and is kept for fixed-weight comparisons of the legs.
  */
 
 /** One ranked list to fuse: ids best first, and how much this list counts. */
@@ -38,22 +38,34 @@ export function fuseRankings(lists: readonly RankedList[], k: number = RRF_K): F
   return [...byId.values()].sort((a, b) => b.fused - a.fused);
 }
 
+/** One leg's hit: an id and that leg's score (BM25 for the full-text leg, cosine for the vector leg). */
+export interface ScoredId {
+  id: string;
+  score: number;
+}
+
 /**
  * How far the two legs of hybrid search agree: the number of ids both put in their first `AGREEMENT_DEPTH`.
- * Where they agree, the vector leg (the better one on short, paraphrased questions) leads the fusion; where they
- * disagree, the full-text leg leads. A fixed vector weight of 2.0 ranked below the full-text leg alone on DSTC11
- * (R@1 0.207 against 0.241 on the fit part) and on ABCD's guideline steps, where long conversations and long
- * articles make the built-in embedder's vectors weak; the gate keeps the vector leg's gains on BANKING77.
- * Chosen on the fit parts of `npm run bench:retrieval` (BANKING77, ABCD, ABCD steps, DSTC11) as the rule whose worst
- * set ranked closest to that set's best leg, among fixed weights 0.5-3 and gates on the overlap (3-6 of 10), on the
- * best cosine (0.4-0.8) and on score margins (BENCHMARKS.md).
+ * Where they agree, the vector leg (the better one on short, paraphrased questions) counts more; where they
+ * disagree, both count the same.
  */
 export const AGREEMENT_DEPTH = 10;
 /** Shared ids in both legs' first `AGREEMENT_DEPTH` from which the legs are taken to agree. */
-export const AGREEMENT_MIN = 4;
-/** Vector-leg weight when the legs agree, and when they disagree (the full-text leg counts 1). */
-export const AGREED_VECTOR_WEIGHT = 3;
-export const DISAGREED_VECTOR_WEIGHT = 0.25;
+export const AGREEMENT_MIN = 3;
+/**
+ * The full-text leg's share of the fused score when the legs agree, and when they disagree (the vector leg has the
+ * rest). Each leg's score is divided by its best hit's, so both run from 0 to 1 whatever the query (CombSUM with
+ * max normalisation, Fox & Shaw 1994; Lee, SIGIR 1997): unlike reciprocal ranks, a leg that is sure of its first
+ * hit (a wide gap to the second) keeps it first, and a leg whose hits all score alike barely reorders the other's.
+ * Chosen on the fit parts of `npm run bench:retrieval` (BANKING77, ABCD, ABCD steps, DSTC11; 1,200 queries each
+ * at most) as the rule whose worst set ranked closest to that set's best leg, among shares 0.3-0.5 when agreeing,
+ * 0.4-0.9 when disagreeing and agreement from 3-5 shared ids, and read on the report parts (BENCHMARKS.md):
+ * worst set at 0.97 of its best leg's Recall@1, where reciprocal-rank fusion (vector weight 3 / 0.25 on 4 shared
+ * ids) reached 0.68 (ABCD: 0.283 against the full-text leg's 0.413, with 55 entries 4 shared ids are little above
+ * chance).
+ */
+export const AGREED_TEXT_SHARE = 0.3;
+export const DISAGREED_TEXT_SHARE = 0.5;
 
 /** Ids both lists hold among their first `depth`. */
 export function legAgreement(a: readonly string[], b: readonly string[], depth: number = AGREEMENT_DEPTH): number {
@@ -62,14 +74,45 @@ export function legAgreement(a: readonly string[], b: readonly string[], depth: 
 }
 
 /**
- * Fuses the full-text and vector legs of hybrid search: weighted RRF with the vector leg's weight set by the legs'
- * agreement (above), or `vectorWeight` when given.
+ * Fuses the full-text and vector legs of hybrid search. Every id either leg found scores
+ * `share × text / best text + (1 − share) × cosine / best cosine`, with the full-text share set by the legs'
+ * agreement (above); `similarity` gives the cosine of ids the vector leg did not rank (an id without one counts 0
+ * there, as does a negative cosine). With `vectorWeight`, the legs are fused by reciprocal rank at that fixed
+ * weight instead (benchmarks compare the legs that way). Ties keep the full-text leg's order, then the id's.
  */
-export function fuseHybrid(textIds: readonly string[], vectorIds: readonly string[], vectorWeight?: number): FusedResult[] {
-  const weight =
-    vectorWeight ?? (legAgreement(textIds, vectorIds) >= AGREEMENT_MIN ? AGREED_VECTOR_WEIGHT : DISAGREED_VECTOR_WEIGHT);
-  return fuseRankings([
-    { ids: textIds, weight: 1 },
-    { ids: vectorIds, weight },
-  ]);
+export function fuseHybrid(
+  textLeg: readonly ScoredId[],
+  vectorLeg: readonly ScoredId[],
+  similarity: ReadonlyMap<string, number> = new Map(),
+  vectorWeight?: number,
+): FusedResult[] {
+  const textIds = textLeg.map((h) => h.id);
+  const vectorIds = vectorLeg.map((h) => h.id);
+  if (vectorWeight !== undefined) {
+    return fuseRankings([
+      { ids: textIds, weight: 1 },
+      { ids: vectorIds, weight: vectorWeight },
+    ]);
+  }
+  const share = legAgreement(textIds, vectorIds) >= AGREEMENT_MIN ? AGREED_TEXT_SHARE : DISAGREED_TEXT_SHARE;
+  const textScore = new Map<string, number>();
+  for (const h of textLeg) if (!textScore.has(h.id)) textScore.set(h.id, h.score);
+  const cosine = new Map(similarity);
+  for (const h of vectorLeg) if (!cosine.has(h.id)) cosine.set(h.id, h.score);
+  const ids = [...new Set([...textIds, ...vectorIds])];
+  const bestText = Math.max(0, ...textScore.values());
+  const bestCosine = Math.max(0, ...ids.map((id) => cosine.get(id) ?? 0));
+  const textRank = new Map<string, number>();
+  textIds.forEach((id, rank) => textRank.has(id) || textRank.set(id, rank));
+  const vectorRank = new Map<string, number>();
+  vectorIds.forEach((id, rank) => vectorRank.has(id) || vectorRank.set(id, rank));
+  const fused = ids.map((id) => ({
+    id,
+    fused:
+      (bestText > 0 ? (share * Math.max(0, textScore.get(id) ?? 0)) / bestText : 0) +
+      (bestCosine > 0 ? ((1 - share) * Math.max(0, cosine.get(id) ?? 0)) / bestCosine : 0),
+    ranks: [textRank.get(id) ?? null, vectorRank.get(id) ?? null],
+  }));
+  const order = (r: FusedResult): number => r.ranks[0] ?? Infinity;
+  return fused.sort((a, b) => b.fused - a.fused || order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -87,8 +87,9 @@ export interface SearchOptions {
   /** Which statuses are searchable; suggestions use approved knowledge only. */
   statuses?: readonly EntryStatus[];
   /**
-   * A fixed weight of the vector leg relative to the full-text leg in rank fusion, instead of the weight set by the
-   * legs' agreement (hybridSearch.ts: `fuseHybrid`).
+   * Fuse the legs by reciprocal rank with this fixed weight of the vector leg (the full-text leg counts 1), instead
+   * of by normalised scores with the share set by the legs' agreement (hybridSearch.ts: `fuseHybrid`). For
+   * benchmarks that compare the legs.
    */
   vectorWeight?: number;
 }
@@ -100,7 +101,7 @@ export interface SearchHit {
    * in-memory int8 vectors (within 0.015 of the float cosine); 0 while the table's embedder is unavailable.
    */
   similarity: number;
-  /** Reciprocal-rank-fusion score; the order of hits. */
+  /** Fused score (hybridSearch.ts: `fuseHybrid`; 0 to 1, the best a leg can give is its share); the order of hits. */
   fused: number;
   textRank: number | null;
   vectorRank: number | null;
@@ -457,8 +458,8 @@ export class KnowledgeStore {
 
   /**
    * Hybrid search. The full-text leg merges LanceDB's BM25 hits with the fresh tier's by score; the vector leg
-   * scans every vector in memory (int8); the legs are fused by weighted reciprocal rank, and the hits' documents
-   * are then read by id.
+   * scans every vector in memory (int8); the legs are fused by their normalised scores (hybridSearch.ts), and the
+   * hits' documents are then read by id.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = options.limit ?? 10;
@@ -508,9 +509,17 @@ export class KnowledgeStore {
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, candidates);
 
+    // Cosines (and the passage that scored them) of every candidate: the vector leg's own, and the full-text leg's
+    // others from the in-memory int8 copy (within 0.015 of exact), so fusion weighs both legs on every candidate.
+    const similarities = new Map<string, { score: number; passage: number }>(vectorLeg.map((h) => [h.id, { score: h.score, passage: h.passage }]));
+    if (queryVector && generation.vectors) {
+      const unscored = textLeg.filter((h) => !similarities.has(h.id)).map((h) => h.id);
+      for (const [id, best] of generation.vectors.scores(queryVector, unscored)) similarities.set(id, best);
+    }
     const fused = fuseHybrid(
-      textLeg.map((h) => h.id),
-      vectorLeg.map((h) => h.id),
+      textLeg,
+      vectorLeg,
+      new Map([...similarities].map(([id, best]) => [id, best.score])),
       options.vectorWeight,
     ).slice(0, limit);
 
@@ -538,10 +547,6 @@ export class KnowledgeStore {
         this.docs.putIfCurrent(row.id, row.doc, epoch);
       }
     }
-    const similarities =
-      queryVector && generation.vectors
-        ? generation.vectors.scores(queryVector, fused.map((r) => r.id))
-        : new Map<string, { score: number; passage: number }>();
     const textScores = new Map(textLeg.map((h) => [h.id, h.score]));
     const hits: SearchHit[] = [];
     for (const result of fused) {

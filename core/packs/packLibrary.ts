@@ -94,9 +94,9 @@ export interface VerifiedPack {
 }
 
 /**
- * Merges hits from several hybrid searches (packs, the team's own store) by reciprocal-rank-fusion score: each
- * source keeps its own hybrid ranking (a re-sort by cosine alone would undo the full-text leg), and sources
- * interleave rank by rank; a tie goes to the higher cosine.
+ * Merges hits from several hybrid searches (packs, the team's own store) by fused score (hybridSearch.ts, 0 to 1
+ * in every source): each source keeps its own hybrid ranking (a re-sort by cosine alone would undo the full-text
+ * leg); a tie goes to the higher cosine.
  */
 export function mergeHits<H extends SearchHit>(hits: readonly H[], limit: number): H[] {
   return [...hits].sort((a, b) => b.fused - a.fused || b.similarity - a.similarity).slice(0, limit);

@@ -133,7 +133,7 @@ describe('a dialogue with the analyst', () => {
       'T-again',
       ['customer', 'My VPN keeps disconnecting every few minutes.'],
       ['analyst', 'Did you restart the VPN client?'],
-      ['customer', 'Yes I did, my VPN keeps disconnecting every few minutes. I am in a hotel, on their Wi-Fi.'],
+      ['customer', 'Yes, I restarted the VPN client and reconnected, and my VPN keeps disconnecting every few minutes. I am in a hotel, on their Wi-Fi.'],
     );
     const next = await assistant.onCustomerMessage(again, 2, performance.now());
     expect(next.gates.some((g) => g.gate === 'repeat' && /stepped over/.test(g.detail)), next.gates.map((g) => g.detail).join(' / ')).toBe(true);

@@ -45,16 +45,10 @@ describe('what is searched after a customer message', () => {
 });
 
 describe('the subject the conversation names', () => {
-  const titles = [
-    'THE CAMBRIDGE BELFRY',
-    'THE CAMBRIDGE BELFRY (review)',
-    'CAMBRIDGE GUEST HOUSE',
-    'CAMBRIDGE LODGE',
-    'ACORN GUEST HOUSE',
-    'ALLENBELL GUEST HOUSE',
-    'HAMILTON LODGE',
-    'ARBURY LODGE',
-  ];
+  // One title per candidate entry: every place has a FAQ and a review among the candidates.
+  const titles = ['THE CAMBRIDGE BELFRY', 'CAMBRIDGE GUEST HOUSE', 'CAMBRIDGE LODGE', 'ACORN GUEST HOUSE', 'ALLENBELL GUEST HOUSE', 'HAMILTON LODGE', 'ARBURY LODGE'].flatMap(
+    (name) => [name, `${name} (review)`],
+  );
 
   it('is the title named most recently, by the analyst as well as the customer', () => {
     expect(namedSubjects(dialogue, 5, titles)).toEqual(['THE CAMBRIDGE BELFRY']);
@@ -65,6 +59,15 @@ describe('the subject the conversation names', () => {
   it('is not named by words that several titles share', () => {
     const generic = ticket(['customer', 'Is there a guest house or a lodge in Cambridge with a view?'], ['analyst', 'Let me check.'], ['customer', 'Is it quiet?']);
     expect(namedSubjects(generic, 2, titles)).toBeNull();
+  });
+
+  it('is not a topic that titles one entry alone, whose word a turn happens to say', () => {
+    // The shape of an ABCD dialogue (MIT): guideline articles titled by topic, and the analyst asking for details.
+    const topics = ['Return Due to Size (Product Defect)', 'Manage Change Name (Manage Account)', 'Manage Change Phone (Manage Account)', 'Membership FAQ (Storewide Query)'];
+    const details = ticket(['customer', 'I need to return an item due to its size.'], ['analyst', 'Sure, may I have your name please?'], ['customer', 'Crystal Minh']);
+    expect(namedSubjects(details, 2, topics)).toBeNull();
+    // The same title held by several entries names a subject.
+    expect(namedSubjects(details, 2, [...topics, 'Return Due to Size (review)'])).toEqual(['Return Due to Size']);
   });
 
   it('is named by earlier turns only: a name in this message is in its own query already', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fuseHybrid, fuseRankings, legAgreement } from '../../../core/knowledge/hybridSearch';
 
-describe('reciprocal-rank fusion', () => {
+describe('fusing the legs of hybrid search', () => {
   it('ranks an id found by both legs above ids found by one', () => {
     const fused = fuseRankings([
       { ids: ['a', 'b', 'c'], weight: 1 },
@@ -25,22 +25,37 @@ describe('reciprocal-rank fusion', () => {
     expect(fused[0]).toEqual({ id: 'a', fused: 1 / 61, ranks: [0] });
   });
 
-  it('lets the full-text leg lead when the two legs disagree, so a weak vector leg cannot pull its answer down', () => {
+  const leg = (prefix: string, scores: number[]): { id: string; score: number }[] => scores.map((score, i) => ({ id: `${prefix}${i}`, score }));
+
+  it('keeps first the full-text hit that leg is sure of, against a vector leg whose hits all score alike', () => {
     // The legs share nothing in their first ten: with the former fixed vector weight 2.0 the vector leg's first
-    // ("v0") would rank above the full-text leg's first ("t0").
-    const text = Array.from({ length: 10 }, (_, i) => `t${i}`);
-    const vector = Array.from({ length: 10 }, (_, i) => `v${i}`);
-    expect(fuseRankings([{ ids: text, weight: 1 }, { ids: vector, weight: 2 }])[0]?.id).toBe('v0');
-    expect(legAgreement(text, vector)).toBe(0);
-    expect(fuseHybrid(text, vector).slice(0, 3).map((r) => r.id)).toEqual(['t0', 't1', 't2']);
+    // ("v0") would rank above the full-text leg's first ("t0") whatever the scores.
+    const text = leg('t', [10, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    const vector = leg('v', [0.31, 0.31, 0.3, 0.3, 0.3, 0.3, 0.29, 0.29, 0.29, 0.29]);
+    expect(fuseRankings([{ ids: text.map((h) => h.id), weight: 1 }, { ids: vector.map((h) => h.id), weight: 2 }])[0]?.id).toBe('v0');
+    expect(legAgreement(text.map((h) => h.id), vector.map((h) => h.id))).toBe(0);
+    expect(fuseHybrid(text, vector, new Map([['t0', 0.1]]))[0]?.id).toBe('t0');
   });
 
-  it('lets the vector leg lead when the legs agree on their candidates', () => {
-    // Both legs hold a-e in their first ten, in different orders: the vector leg's order decides.
-    const text = ['e', 'd', 'c', 'b', 'a', 'x1', 'x2', 'x3', 'x4', 'x5'];
-    const vector = ['a', 'b', 'c', 'd', 'e', 'y1', 'y2', 'y3', 'y4', 'y5'];
-    expect(legAgreement(text, vector)).toBe(5);
+  it('lifts the vector hit that leg is sure of above the full-text leg’s first, when the full-text hits all score alike', () => {
+    // "v0" is also the full-text leg's last hit; the legs disagree (one shared id), so they count the same.
+    const text = [...leg('t', [5, 4.9, 4.9, 4.8, 4.8, 4.8, 4.7, 4.7, 4.7]), { id: 'v0', score: 4.7 }];
+    const vector = leg('v', [0.9, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]);
+    expect(fuseHybrid(text, vector, new Map([['t0', 0.2]]))[0]?.id).toBe('v0');
+  });
+
+  it('gives the vector leg the larger share when the legs agree on their candidates', () => {
+    // Both legs hold a-e in their first ten, in opposite orders, with close full-text scores: the vector leg decides.
+    const text = [...['e', 'd', 'c', 'b', 'a'].map((id, i) => ({ id, score: 5 - i * 0.1 })), ...leg('x', [1, 1, 1, 1, 1])];
+    const vector = [...['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, score: 0.8 - i * 0.1 })), ...leg('y', [0.1, 0.1, 0.1, 0.1, 0.1])];
+    expect(legAgreement(text.map((h) => h.id), vector.map((h) => h.id))).toBe(5);
     expect(fuseHybrid(text, vector)[0]?.id).toBe('a');
-    expect(fuseHybrid(text, vector, 0)[0]?.id).toBe('e'); // a fixed weight overrides the gate
+    expect(fuseHybrid(text, vector, new Map(), 0)[0]?.id).toBe('e'); // a fixed weight fuses by rank instead
+  });
+
+  it('ranks by the full-text leg alone when there is no vector leg (the embedder is unavailable)', () => {
+    const fused = fuseHybrid(leg('t', [3, 2, 1]), []);
+    expect(fused.map((r) => r.id)).toEqual(['t0', 't1', 't2']);
+    expect(fused[0]?.ranks).toEqual([0, null]);
   });
 });
