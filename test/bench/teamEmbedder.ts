@@ -4,6 +4,7 @@
  *
  *   npm run bench:team-embedder                                 # BANKING77, ABCD, DSTC11: report parts, whole
  *   npm run bench:team-embedder -- --sets abcd,dstc11 --queries 300
+ *   npm run bench:team-embedder -- --part fit --team-weights 0.25,0.4,0.55   # choose the blend on the fit parts
  *   npm run bench:team-embedder -- --scale 10000,100000         # training time and memory only
  *
  * Quality: for each set (test/bench/retrievalSets.ts), the team embedder is trained on the knowledge side only (the
@@ -11,7 +12,8 @@
  * train tickets here), then the set's `report` queries (never seen in training) are asked of a new `KnowledgeStore`
  * built with each embedder (test/bench/retrievalEval.ts `runSet`). Reported: the engine's hybrid (as the app asks
  * it) and the vector leg alone, Recall@1 / MRR@10, with the plain BM25 baseline in the same run. Three embedders: the
- * built-in hashed one, the team one, and both concatenated at equal weight ("hashed ⊕ team").
+ * built-in hashed one, the team one, and both concatenated ("hashed ⊕ team", `--team-weights`: the team part's weight
+ * w, the hashed part's √(1 − w²); 0.707 is equal weight).
  *
  * Scale: training time and peak memory (each size in its own child process, so the peak is its own) on N texts from
  * the three data sets (BANKING77 train and test queries, DSTC11 knowledge and validation turns, ABCD guidelines),
@@ -34,25 +36,32 @@ import { abcdSet, banking77Set, dstc11Set, type EvalSet } from './retrievalSets'
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const entryText = (e: Entry): string => [e.title, e.question, e.body].filter(Boolean).join('\n');
 
-/** Two embedders side by side in one vector, each at weight 1/√2, so the result stays unit length. */
+/**
+ * The hashed and the team embedder side by side in one vector, the team part at weight `w` and the hashed part at
+ * √(1 − w²), so the result stays unit length and the cosine is (1 − w²)·hashed + w²·team.
+ */
 class Concatenated implements Embedder {
   readonly id: string;
   readonly dimensions: number;
-  constructor(private readonly parts: readonly Embedder[]) {
-    this.id = `concat(${parts.map((p) => p.id).join('+')})`;
-    this.dimensions = parts.reduce((n, p) => n + p.dimensions, 0);
+  private readonly scales: number[];
+  constructor(
+    private readonly parts: readonly [Embedder, Embedder],
+    teamWeight: number,
+  ) {
+    this.id = `concat(${parts.map((p) => p.id).join('+')}@${teamWeight})`;
+    this.dimensions = parts[0].dimensions + parts[1].dimensions;
+    this.scales = [Math.sqrt(1 - teamWeight ** 2), teamWeight];
   }
   async embed(texts: readonly string[], mode: EmbedMode): Promise<Float32Array[]> {
     const each = await Promise.all(this.parts.map((p) => p.embed(texts, mode)));
-    const scale = 1 / Math.sqrt(this.parts.length);
     return texts.map((_, i) => {
       const out = new Float32Array(this.dimensions);
       let at = 0;
-      for (const vectors of each) {
+      each.forEach((vectors, k) => {
         const v = vectors[i]!;
-        for (let j = 0; j < v.length; j++) out[at + j] = v[j]! * scale;
+        for (let j = 0; j < v.length; j++) out[at + j] = v[j]! * this.scales[k]!;
         at += v.length;
-      }
+      });
       return out;
     });
   }
@@ -60,22 +69,23 @@ class Concatenated implements Embedder {
 
 const f = (s: Scores): string => `${s.recallAt1.toFixed(3)} / ${s.mrr.toFixed(3)}`;
 
-async function quality(sets: EvalSet[]): Promise<void> {
-  console.log(`load average ${loadavg()[0]!.toFixed(1)} at start; report parts; Recall@1 / MRR@10`);
+async function quality(sets: EvalSet[], part: 'fit' | 'report', teamWeights: readonly number[]): Promise<void> {
+  console.log(`load average ${loadavg()[0]!.toFixed(1)} at start; ${part} parts; Recall@1 / MRR@10`);
   console.log('| set | queries | embedder | training | hybrid (engine) | vector leg alone | BM25 same run |');
   console.log('|---|---|---|---|---|---|---|');
   for (const full of sets) {
-    const set: EvalSet = { ...full, queries: full.queries.filter((q) => q.part === 'report') };
+    const set: EvalSet = { ...full, queries: full.queries.filter((q) => q.part === part) };
     const before = process.memoryUsage().rss;
     const started = performance.now();
     const team = TeamEmbedder.train(set.entries.map(entryText));
     const training = `${((performance.now() - started) / 1000).toFixed(1)} s, ${team.vocabularySize} words, +${((process.memoryUsage().rss - before) / 2 ** 20).toFixed(0)} MiB`;
     const hashed = new HashedEmbedder();
-    for (const [name, embedder] of [
+    const embedders: [string, Embedder][] = [
       ['hashed (built-in)', hashed],
       ['team (PPMI-SVD)', team],
-      ['hashed ⊕ team', new Concatenated([hashed, team])],
-    ] as const) {
+      ...teamWeights.map((w): [string, Embedder] => [`hashed ⊕ team, team weight ${w}`, new Concatenated([hashed, team], w)]),
+    ];
+    for (const [name, embedder] of embedders) {
       const t = performance.now();
       const run = await runSet(set, {}, embedder);
       const engine = score(set.queries, run.engine.map((hits) => hits.map((h) => h.id)), set.groupOf);
@@ -121,6 +131,8 @@ async function main(): Promise<void> {
     options: {
       sets: { type: 'string', default: 'banking77,abcd,dstc11' },
       queries: { type: 'string' },
+      part: { type: 'string', default: 'report' },
+      'team-weights': { type: 'string', default: '0.707' },
       scale: { type: 'string' },
       'scale-one': { type: 'string' },
     },
@@ -142,7 +154,8 @@ async function main(): Promise<void> {
   if (wanted.has('banking77')) sets.push(banking77Set(limit));
   if (wanted.has('abcd')) sets.push(abcdSet());
   if (wanted.has('dstc11')) sets.push(dstc11Set(limit));
-  await quality(sets);
+  if (values.part !== 'fit' && values.part !== 'report') throw new Error(`--part must be fit or report, not ${values.part}`);
+  await quality(sets, values.part, values['team-weights'].split(',').filter(Boolean).map(Number));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
