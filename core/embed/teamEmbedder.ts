@@ -54,9 +54,10 @@ export interface TeamEmbedderOptions {
 
 /**
  * The literature's defaults (window 5 with 1/d weights, context smoothing 0.75, Σ^0.5, SIF a = 1e-3: Levy et al.
- * 2015, Arora et al. 2017), not fitted here. 256 dimensions and 2 power iterations: 128 dimensions trained 2-5 times
- * faster but its vector leg alone was no better (BANKING77 fit part R@1 0.758 against 0.743 at 256, ABCD 0.212 against
- * 0.273, DSTC11 0.043 against 0.048; exact cosine over whole entries, first 600 fit queries).
+ * 2015, Arora et al. 2017), not fitted here. 256 dimensions rather than 128: 128 trained 2-5 times faster, and its
+ * vector leg alone was better on BANKING77 but worse on the two sets of long text (fit parts, exact cosine over whole
+ * entries, up to 600 queries: R@1 BANKING77 0.758 against 0.743 at 256, ABCD 0.212 against 0.273, DSTC11 0.043
+ * against 0.048).
  */
 export const DEFAULT_TEAM_OPTIONS: TeamEmbedderOptions = {
   dimensions: 256,
