@@ -40,10 +40,10 @@ describe('the team embedder', () => {
     expect(wordCosine(embedder, 'vpn', 'tunnel')).toBeGreaterThan(wordCosine(embedder, 'vpn', 'toner') + 0.3);
   });
 
-  it('puts a request worded with the synonym closer than an unrelated request', async () => {
+  it('puts a request worded with synonyms closer than an unrelated one, with no word in common', async () => {
     const embedder = TeamEmbedder.train(CORPUS, SMALL);
-    const [query, synonym, unrelated] = await embedder.embed(['reset passcode', 'my password needs a reset', 'printer out of toner'], 'query');
-    expect(dot(query!, synonym!)).toBeGreaterThan(dot(query!, unrelated!));
+    const [query, synonyms, unrelated] = await embedder.embed(['vpn passcode', 'tunnel password', 'printer toner'], 'query');
+    expect(dot(query!, synonyms!)).toBeGreaterThan(dot(query!, unrelated!) + 0.3);
   });
 
   it('gives a misspelt word it never saw a vector near the word it misspells', () => {
