@@ -15,6 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Embedder } from '../../core/embed/embedder';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type SearchHit, type SearchOptions } from '../../core/knowledge/knowledgeStore';
 import { toStoredEntry } from '../../core/knowledge/storedEntry';
@@ -54,10 +55,17 @@ export function score(queries: readonly EvalQuery[], ranked: readonly (readonly 
   return { queries: queries.length, recallAt1: at1 / n, mrr: rr / n, groupAt1: queries.some((q) => q.group) ? group / n : null };
 }
 
-/** Runs one set through a new store and through BM25; returns every query's engine hits and BM25 ranking. */
-export async function runSet(set: EvalSet, options: SearchOptions = {}): Promise<{ engine: RankedHit[][]; legs: RankedHit[][]; bm25: string[][] }> {
+/**
+ * Runs one set through a new store (built-in embedder unless `embedder` is given) and through BM25; returns every
+ * query's engine hits and BM25 ranking.
+ */
+export async function runSet(
+  set: EvalSet,
+  options: SearchOptions = {},
+  embedder: Embedder = new HashedEmbedder(),
+): Promise<{ engine: RankedHit[][]; legs: RankedHit[][]; bm25: string[][] }> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-retrieval-'));
-  const store = await KnowledgeStore.open(dir, new HashedEmbedder());
+  const store = await KnowledgeStore.open(dir, embedder);
   try {
     const now = new Date().toISOString();
     for (let i = 0; i < set.entries.length; i += 500) {
