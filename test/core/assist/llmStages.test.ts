@@ -60,7 +60,8 @@ describe('the answer prompt: Vigil constraints and the recent conversation', () 
     server = await startOllamaServer({ models: [{ name: 'llama3.2' }], reply: scripted({ answerability: () => answerable(['kb-vpn-mtu'], 'Lower the MTU [kb-vpn-mtu].') }) });
     const ticket = conversation(
       ['customer', 'My VPN disconnects at the hotel. Reach me at ｊａｎｅ＠ａｃｍｅ．ｔｅｓｔ or call +44 20 7946 0958.'],
-      ['analyst', 'Thanks Jane, which client version are you on? I reset your session already.'],
+      // No question in the analyst's turn: the reply is then unsure to the scope rules, and the model is asked.
+      ['analyst', 'Thanks Jane, I reset your session already and noted your client version.'],
       ['customer', 'Version 5.2 on the laptop'],
     );
     const assistant = new Assistant({ sources: [fixedSource([hit(MTU, 0.8)])], llm: access(server) });
@@ -72,7 +73,7 @@ describe('the answer prompt: Vigil constraints and the recent conversation', () 
       const recent = fenced(call!.user, 'recent conversation');
       expect(recent, `${stage}: a fenced recent conversation`).not.toBeNull();
       expect(recent).toMatch(/^customer: My VPN disconnects at the hotel/m);
-      expect(recent).toMatch(/^analyst: .*which client version/m);
+      expect(recent).toMatch(/^analyst: .*noted your client version/m);
       // Full-width e-mail and the phone number are folded, then redacted; nothing of them reaches the model.
       expect(call!.user).not.toMatch(/jane|ｊａｎｅ|7946/i);
       expect(recent).toContain('[EMAIL]');
