@@ -30,6 +30,7 @@ import { REVIEW_USAGE, reviewCommand, type ReviewInput } from './reviewCommand';
 import { RULES_USAGE, rulesCommand, RulesUsageError } from './rulesCommand';
 import { log, type LogContext } from '../privacy/redactingLogger';
 import { usageMessage } from './usage';
+import { counted } from '../text/counted';
 
 const USAGE = `vigil: the Vigil Desktop engine, headless.
 
@@ -197,7 +198,7 @@ async function replayCommand(args: string[], out: Out): Promise<number> {
   }).finally(() => embedder?.close?.());
   for (const report of summary.imports) {
     printIssues(report.issues, out);
-    out.log(`imported ${report.imported} entries from ${report.file}`);
+    out.log(`imported ${counted(report.imported, 'entry', 'entries')} from ${report.file}`);
   }
   printIssues(summary.issues, out);
   for (const line of describeSummary(summary)) out.log(line);
@@ -239,14 +240,14 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
           );
           printIssues(report.issues, out);
           total += report.imported;
-          out.log(`imported ${report.imported} entries from ${file}${describeSkipped(report.issues)}`);
+          out.log(`imported ${counted(report.imported, 'entry', 'entries')} from ${file}${describeSkipped(report.issues)}`);
         }
         for (const id of helpdesks) {
           const source = await helpCenterSource(values['data-dir'] ?? appDataDir(), id, new AbortController().signal);
           const report = await service.importEntryStream(source.label, source.read);
           printIssues(report.issues, out);
           total += report.imported;
-          out.log(`imported ${report.imported} articles from ${source.label}${describeSkipped(report.issues)}`);
+          out.log(`imported ${counted(report.imported, 'article')} from ${source.label}${describeSkipped(report.issues)}`);
         }
         if (total === 0) {
           out.error('vigil: nothing was imported (see the skipped lines above; formats: docs/formats.md, "Importing knowledge").');

@@ -26,6 +26,7 @@ import type { ConnectorHealth } from '../connectors/connector';
 import { Watcher } from '../watch/watcher';
 import { usageMessage } from './usage';
 import { silentReason } from './analystView';
+import { counted } from '../text/counted';
 import type { LinkOutcome } from '../learn/sharedLinks';
 
 export const WATCH_USAGE = `Usage:
@@ -181,7 +182,7 @@ export async function runWatch(options: WatchRunOptions, out: CliOut, signal?: A
       for (const { connector } of built.connectors) {
         try {
           const delivered = await watcher.catchUp(connector.id);
-          out.error(`${connector.id}: ${delivered} new events`);
+          out.error(`${connector.id}: ${counted(delivered, 'new event')}`);
         } catch (err) {
           failed++;
           out.error(`${connector.id}: gave up: ${built.redact(errorMessage(err))}`);

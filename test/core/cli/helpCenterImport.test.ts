@@ -42,7 +42,7 @@ describe('vigil kb import --helpdesk', () => {
     );
     const run = capture();
     expect(await main(['kb', 'import', '--helpdesk', 'zd', '--data-dir', dataDir], run.out)).toBe(0);
-    expect(run.stdout).toEqual(['imported 1 articles from zd (zendesk help center) (1 skipped: 1 draft: a draft, not published)']);
+    expect(run.stdout).toEqual(['imported 1 article from zd (zendesk help center) (1 skipped: 1 draft: a draft, not published)']);
 
     const search = capture();
     expect(await main(['kb', 'search', 'forgot', 'password', '--json', '--data-dir', dataDir], search.out)).toBe(0);

@@ -214,7 +214,7 @@ describe.skipIf(skip !== null)('the IMAP connector (real Dovecot on loopback)', 
     const stderr: string[] = [];
     const out = { log: (l: string) => stdout.push(l), error: (l: string) => stderr.push(l) };
     expect(await main(['watch', '--once', '--json', '--offline', '--data-dir', dataDir], out)).toBe(0);
-    expect(stderr).toContain('queue: 1 new events');
+    expect(stderr).toContain('queue: 1 new event');
     const decision = JSON.parse(stdout[0]!) as { ticketId: string; suggestion: { afterMessageId: string; reason: string } };
     expect(decision).toMatchObject({ ticketId: 'queue:d1@customer.org', suggestion: { afterMessageId: 'd1@customer.org', reason: 'no_match' } });
     // The password is in the user-only secret store, not in the settings or anything Vigil wrote.

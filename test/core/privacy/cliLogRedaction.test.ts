@@ -37,6 +37,6 @@ describe('vigil on a terminal', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatch(/^folder: skipped .*\[EMAIL\]:2: /);
     expect(logged.join('\n')).not.toMatch(/jonas|berger|4111/i);
-    expect(logged).toContain('folder: 1 new events'); // lines without personal data come through as they are
+    expect(logged).toContain('folder: 1 new event'); // lines without personal data come through as they are
   });
 });
