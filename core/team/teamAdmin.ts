@@ -3,6 +3,7 @@
  * and Settings → Team in the app. The store's keys are read from a secret store by name (the OS keychain in the app,
  * the data folder's secret file for `vigil`); they never pass through team.json or a command line.
  */
+import { randomUUID } from 'node:crypto';
 import type { EgressPolicy } from '../net/egress';
 import type { SecretStore } from '../secrets/secretStore';
 import { Outbox } from './outbox';
@@ -52,16 +53,18 @@ export async function joinTeam(
   egress?: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint' | 'disallowEndpoint' | 'allowsEndpoint'>,
 ): Promise<JoinResult> {
   const s3 = request.uri.startsWith('s3://');
+  const existing = await readTeamConfig(dataDir);
   const config: TeamConfig = {
     version: 1,
     uri: request.uri,
     analyst: request.analyst,
     joinedAt: new Date().toISOString(),
+    // Kept on a re-join of the same store, so this copy's earlier writes stay its own.
+    writer: (existing?.uri === request.uri ? existing.writer : undefined) ?? randomUUID(),
     ...(request.endpoint ? { endpoint: request.endpoint } : {}),
     ...(request.region ? { region: request.region } : {}),
     ...(s3 ? { accessKeySecret: request.accessKeySecret || DEFAULT_ACCESS_KEY_SECRET, secretKeySecret: request.secretKeySecret || DEFAULT_SECRET_KEY_SECRET } : {}),
   };
-  const existing = await readTeamConfig(dataDir);
   if (existing !== null && existing.uri !== request.uri) throw new Error(`This data folder is already in the team store ${existing.uri}; leave it first.`);
   // Validate before reaching anything: a bad field is named, not reported as an unreachable store.
   // Joining the same store again keeps the record of the one merge allowed.

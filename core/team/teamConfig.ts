@@ -32,6 +32,11 @@ export const TeamConfigSchema = z
     accessKeySecret: SecretName.optional(),
     secretKeySecret: SecretName.optional(),
     joinedAt: z.string(),
+    /**
+     * This copy's writer id, set when it joins: its operations' ids begin with it, so its own writes are told from a
+     * colleague's even when both give the same name. Absent in folders joined before it existed: the name decides.
+     */
+    writer: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'letters, digits and "-", 8 to 64 of them').optional(),
     /** When the folder's personal knowledge was merged into the store (`vigil team join --merge`): once only. */
     mergedAt: z.string().optional(),
   })

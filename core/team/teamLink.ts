@@ -97,6 +97,7 @@ export class TeamLink {
       dataDir: parts.dataDir,
       uri: config.uri,
       analyst: config.analyst,
+      ...(config.writer ? { writer: config.writer } : {}),
       storageOptions: () => teamStorageOptions(config, secrets),
       gate: () => {
         if (endpoint === null || egress === undefined) return null;
@@ -156,7 +157,7 @@ export class TeamLink {
       const versions = this.parts.history.versions(local.id);
       const at = versions.at(-1)?.at ?? local.updatedAt ?? local.provenance.createdAt;
       const record = { entryId: local.id, version: versions.length + 1, at, action: 'created', actor: analyst, note: `merged from ${analyst}'s personal folder`, entry };
-      await this.sync.record('entry', { record, basedOn: null }, `merge:${analyst}:${local.id}`);
+      await this.sync.record('entry', { record, basedOn: null }, this.parts.config.writer ? `${this.parts.config.writer}:merge:${local.id}` : `merge:${analyst}:${local.id}`);
       queued++;
     }
     return queued;
@@ -201,11 +202,17 @@ export class TeamLink {
    * skipped and logged (by opId only): another analyst's newer app may write a shape this one does not read. A local
    * failure (a full disk) fails the round instead, so its cursor stays and the round is tried again.
    */
+  /** Whether this copy wrote `op`: by its writer id when it has one, else (folders joined before) by the name. */
+  private isOwn(op: TeamOp): boolean {
+    const { writer, analyst } = this.parts.config;
+    return writer ? op.opId.startsWith(`${writer}:`) : op.analyst === analyst;
+  }
+
   private async apply(ops: readonly TeamOp[]): Promise<void> {
     const changed = new Set<string>();
     try {
       for (const op of ops) {
-        if (op.analyst === this.parts.config.analyst || this.applied.has(op.opId)) continue;
+        if (this.isOwn(op) || this.applied.has(op.opId)) continue;
         let parsed: { kind: 'feedback'; event: z.output<typeof FeedbackPayloadSchema>['event'] } | { kind: 'version'; payload: z.output<typeof VersionPayloadSchema> };
         try {
           parsed = op.kind === 'feedback' ? { kind: 'feedback', event: FeedbackPayloadSchema.parse(JSON.parse(op.payload)).event } : { kind: 'version', payload: VersionPayloadSchema.parse(JSON.parse(op.payload)) };

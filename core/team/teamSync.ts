@@ -8,6 +8,7 @@
  * The state (`team-state.json`) survives restarts: the read cursor, the version read, and since when the store has
  * been unreachable, which is what `vigil team status` and Settings show (in sync, behind by N, offline since T).
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../formats/durableFile';
@@ -56,6 +57,8 @@ export interface TeamSyncOptions {
   dataDir: string;
   uri: string;
   analyst: string;
+  /** The writer id its operation ids begin with (team.json's `writer`), when the folder has one. */
+  writer?: string;
   /**
    * LanceDB's storage options, or a function reading them (from the secret store) each time the store is opened,
    * so a key set after a failure is used at the next round.
@@ -102,7 +105,9 @@ export class TeamSync {
 
   /** Records the analyst's own operation durably (the acknowledgement) and schedules no network wait. */
   async record(kind: TeamOp['kind'], payload: unknown, opId?: string): Promise<TeamOp> {
-    return this.outbox.add(this.options.analyst, kind, payload, this.now(), ...(opId !== undefined ? [opId] : []));
+    const writer = this.options.writer;
+    const id = opId ?? (writer ? `${writer}:${randomUUID()}` : undefined);
+    return this.outbox.add(this.options.analyst, kind, payload, this.now(), ...(id !== undefined ? [id] : []));
   }
 
   /** Runs one round now (or joins the one running): send the outbox, read what is new. Never throws for the network. */

@@ -24,9 +24,9 @@ async function teamUri(): Promise<string> {
 }
 
 /** An analyst's app on its own data folder, in the team store at `uri`; it syncs only when told (syncOnce). */
-async function analyst(name: string, uri: string, dataDir?: string): Promise<Workspace> {
+async function analyst(name: string, uri: string, dataDir?: string, writer?: string): Promise<Workspace> {
   const dir = dataDir ?? (await tempFolder(`vigil-team-link-${name}-`));
-  await writeTeamConfig(dir, { version: 1, uri, analyst: name, joinedAt: new Date().toISOString() });
+  await writeTeamConfig(dir, { version: 1, uri, analyst: name, joinedAt: new Date().toISOString(), ...(writer ? { writer } : {}) });
   const workspace = await Workspace.open({ dataDir: dir, embedder: new HashedEmbedder(), llm: null, delayedReviewEveryMs: 0, team: { syncEveryMs: 0 } });
   open.push(workspace);
   return workspace;
@@ -68,6 +68,20 @@ describe('the app linked to a team store', () => {
     expect(version).toMatchObject({ action: 'created', team: { analyst: 'ana' } });
     expect(version?.note).toMatch(/from the team store \(ana\)/);
     expect(await team(bo).status()).toMatchObject({ state: 'in-sync', pending: 0, analyst: 'bo' });
+  });
+
+  it('two analysts who give the same name still get each other’s learned entries (each copy knows its own writes by its writer id)', async () => {
+    const uri = await teamUri();
+    const first = await analyst('sam', uri, undefined, 'writer-first-0001');
+    const second = await analyst('sam', uri, undefined, 'writer-second-002');
+    await first.service.learning.learnFromClosedTicket(closedTicket('T-7'), 'auto');
+    await team(first).syncOnce();
+    await team(second).syncOnce();
+    const [hit] = await second.service.teamCache().search('vpn keeps disconnecting at the hotel');
+    expect(hit?.entry.id).toMatch(/-T-7$/);
+    // Its own writes come back from the store too, and are not applied twice.
+    await team(first).syncOnce();
+    expect(first.service.learning.entryHistory('qa-T-7')).toHaveLength(1);
   });
 
   it('the review queue is the team’s: an entry approved by one analyst is approved for all', async () => {

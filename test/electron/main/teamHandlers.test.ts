@@ -54,7 +54,7 @@ describe('Settings → Team handlers', () => {
   });
 
   it("joining with merge shares the personal folder's knowledge once, as the analyst's", async () => {
-    const { host, handlers } = await app();
+    const { dataDir, host, handlers } = await app();
     await host.use(async (w) => {
       await (w as Workspace).service.learning.learnFromClosedTicket(
         {
@@ -74,7 +74,11 @@ describe('Settings → Team handlers', () => {
     expect(joined.merged).toBe(2);
     expect(joined.team).toMatchObject({ state: 'in-sync', pending: 0 });
     const ops = (await (await TeamStore.open(share, {}, false)).pullSince(0)).ops;
-    expect(ops.map((op) => op.opId).toSorted()).toEqual(['merge:Cy:case-P-1', 'merge:Cy:qa-P-1']);
+    // One operation per entry, named by this copy's writer id and the entry, so a merge run again stores nothing twice.
+    const writer = (await readTeamConfig(dataDir))?.writer;
+    expect(writer).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ops.map((op) => op.opId).toSorted()).toEqual([`${writer}:merge:case-P-1`, `${writer}:merge:qa-P-1`]);
+    expect(ops.map((op) => op.analyst)).toEqual(['Cy', 'Cy']);
   });
 
   it('an object-storage store whose endpoint offline mode refuses: nothing saved, no key kept, the host not left allowed', async () => {
