@@ -8,7 +8,7 @@ import { writeTeamConfig, teamStorageOptions, type TeamConfig, DEFAULT_ACCESS_KE
 import { TeamStore } from '../../../core/team/teamStore';
 import { TeamSync } from '../../../core/team/teamSync';
 import type { TeamOp } from '../../../core/team/outbox';
-import { s3ServerMissing, startS3Server, type S3Server } from '../../support/s3Server';
+import { s3ServerLabel, s3ServerMissing, startS3Server, type S3Server } from '../../support/s3Server';
 import { tempFolder } from '../../support/tempFolder';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'analyst.ts');
@@ -120,11 +120,12 @@ describe('a team store on a shared folder', () => {
 
 const missing = s3ServerMissing();
 
-describe.skipIf(missing !== null)(`a team store on an S3-compatible server (moto stand-in)${missing ? ` — skipped: ${missing}` : ''}`, () => {
+describe.skipIf(missing !== null)(`a team store on an S3-compatible server (${s3ServerLabel()})${missing ? ` — skipped: ${missing}` : ''}`, () => {
   let server: S3Server;
   const keys = { access: 'team-access', secret: 'team-secret' };
   beforeAll(async () => {
-    server = await startS3Server();
+    // The offline test's analyst signs with key id 'a'; the others with the team's key.
+    server = await startS3Server({ accessKeys: [keys.access, 'a'] });
   }, 30_000);
   afterAll(async () => server?.stop());
 
