@@ -1,8 +1,8 @@
 /**
  * The team store with 4 writers (npm run bench:team): 4 analyst apps (test/core/team/fixtures/analyst.ts, a real
  * Workspace linked to the store) each learn from `--per-writer` closed tickets of their own, then decide on customer
- * messages while their caches take in the others' entries, on a shared folder and on the S3 stand-in (moto on
- * loopback, test/support/s3Server.ts). Prints, per store:
+ * messages while their caches take in the others' entries, on a shared folder and on an S3 stand-in on loopback
+ * (moto where installed, else the Node stand-in; test/support/s3Server.ts; its label is printed). Prints, per store:
  *  - close → cite: from one analyst's `learnFromClosedTicket` returning (the change durable in its outbox) to each
  *    other analyst's local store holding the entry (its knowledge-changed event), p50/p95, timed in this process;
  *  - decision p50/p95 while the caches refresh (`assistOnMessage` in the same process as the refresh);
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
             return dir;
           }),
         );
-        report('S3 stand-in (moto)', WRITERS, perWriter, await runWriters(folders, perWriter, S3_PACE_MS));
+        report(server.label, WRITERS, perWriter, await runWriters(folders, perWriter, S3_PACE_MS));
       } else {
         process.stdout.write(`S3 stand-in: skipped (${missing})\n`);
       }
