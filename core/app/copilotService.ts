@@ -22,7 +22,8 @@ import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus, StoredEntry } from '../knowledge/storedEntry';
 import type { DelayedReviewResult, Learning, LearnResult } from '../learn/learning';
-import { linkArticleCandidates, sharedLinks, type LinkOutcome } from '../learn/sharedLinks';
+import { DocumentationLinks } from '../learn/documentationLinks';
+import type { LinkOutcome } from '../learn/sharedLinks';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import type { CallOptions } from '../llm/languageModel';
 import { log } from '../privacy/redactingLogger';
@@ -31,15 +32,14 @@ import type { LlmMonitor, LlmStatus } from '../llm/llmMonitor';
 import type { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import type { RuleCentre } from '../rules/ruleCentre';
-import { deliverAlert, type AlertSinks, type DeliveryOutcome } from '../rules/alertDelivery';
+import { AlertDispatch, type AlertSinks, type DeliveryOutcome } from '../rules/alertDelivery';
 import { mergeHits } from '../packs/packLibrary';
 import { suggestionAudit, type AuditLog } from '../privacy/auditLog';
 import { withRedactionTally } from '../privacy/decisionRedactions';
-import { parseDocumentationHosts } from '../privacy/privacySettings';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import { cleanMessage } from '../text/queryCleaner';
 import { openEngineParts, type CopilotOptions, type EngineParts } from './engineParts';
-import type { ImportReport, ServiceStatus } from './serviceTypes';
+import { serviceStatusOf, type ImportReport, type ServiceStatus } from './serviceTypes';
 
 export type { CopilotOptions, DelayedReviewResult, LearnResult };
 
@@ -67,11 +67,10 @@ export class CopilotService {
   private readonly alerts: AlertEngine;
   /** The embedder `open` built (from the folder's settings), released on close. */
   private readonly ownedEmbedder: Embedder | null;
-  private allowLinkHosts: readonly string[];
   private readonly redactBeforeStorage: boolean;
   private readonly egress: EgressPolicy;
-  /** What shared links are fetched through: the process's policy in the app and `vigil watch` (engineParts.ts). */
-  private readonly linkEgress: EgressPolicy;
+  /** The team's documentation hosts, and the shared links learned from them. */
+  private readonly links: DocumentationLinks;
   /** The data folder's audit log (core/privacy/auditLog.ts): what each suggestion and LLM call used. */
   readonly audit: AuditLog;
   /** Feedback, the review queue, the delayed review and curation (core/learn/learning.ts). */
@@ -84,9 +83,8 @@ export class CopilotService {
   readonly knowledge: EntryBrowser;
   /** The rule centre: interest rules listed, edited, enabled, tested (core/rules/ruleCentre.ts). */
   readonly rules: RuleCentre;
-  /** Where alerts also go as their rules say (helpdesk note, webhook); none until the app sets them. */
-  private alertSinks: AlertSinks | null = null;
-  private readonly deliveries = new Set<Promise<DeliveryOutcome[]>>();
+  /** Where alerts also go as their rules say (helpdesk note, webhook); nowhere until the app sets sinks. */
+  private readonly dispatch = new AlertDispatch();
 
   private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'followupPolicy'>) {
     const { store, learning, monitor } = parts;
@@ -100,10 +98,7 @@ export class CopilotService {
     this.ownedEmbedder = parts.ownedEmbedder;
     this.redactBeforeStorage = parts.redactBeforeStorage;
     this.egress = parts.egress;
-    this.linkEgress = parts.linkEgress;
-    this.allowLinkHosts = parts.allowLinkHosts;
-    // The fetch of a shared link passes the egress policy too (and the process guard that enforces it in the app).
-    this.linkEgress.setDocumentationHosts(this.allowLinkHosts);
+    this.links = new DocumentationLinks({ egress: parts.linkEgress, hosts: parts.allowLinkHosts, store, learning, storable: (t) => this.storable(t) });
     this.packs = new PackAdmin(parts.library, () => store.entries());
     this.llm = new LlmAdmin(parts.llmClient, monitor);
     this.knowledge = new EntryBrowser({
@@ -131,7 +126,7 @@ export class CopilotService {
       sources: this.sources,
       shown: parts.shownLog,
       llm: monitor,
-      allowHosts: this.allowLinkHosts,
+      allowHosts: this.links.hosts,
       // Entries analysts keep dismissing rank lower (and are retired by the dismissal rule).
       rankFactor: (entryId) => learning.feedback.boost(entryId),
     });
@@ -161,21 +156,7 @@ export class CopilotService {
 
   /** The store's size, embedder, indexes and re-index, the last write error in words, and the LLM mode. */
   async status(): Promise<ServiceStatus> {
-    const s = await this.store.status();
-    return {
-      dataDir: s.dataDir,
-      embedderId: s.embedderId,
-      dimensions: s.dimensions,
-      entries: s.entries,
-      byStatus: s.byStatus,
-      lastWriteError: s.lastWriteError
-        ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
-        : null,
-      llm: this.monitor.status(),
-      reindex: s.reindex,
-      vectorIndex: s.vectorIndex,
-      indexed: s.indexed,
-    };
+    return serviceStatusOf(await this.store.status(), this.monitor.status());
   }
 
   /** Resolves when a background re-index has ended (done, failed or cancelled); its last progress, or null. */
@@ -273,50 +254,22 @@ export class CopilotService {
     }
   }
 
-  /**
-   * Links to documentation the analyst shared on `ticket` become article candidates in the review queue (source: the
-   * ticket, and the URL), fetched through the engine's egress policy from the team's documentation hosts
-   * (`allowLinkHosts`) only; any other link is not fetched, and its outcome says why (core/learn/sharedLinks.ts).
-   */
-  async learnSharedLinks(ticket: Ticket): Promise<LinkOutcome[]> {
-    const at = this.learning.clock();
-    if (this.linkEgress.offline) {
-      // Offline mode means nothing is fetched for learning, even from a documentation host on this machine.
-      return sharedLinks(ticket).map(({ url }) => ({ url, status: 'not_fetched', reason: 'offline mode is on, so no shared link is fetched (Settings → Privacy)' }));
-    }
-    const outcomes = await linkArticleCandidates(this.storable(ticket), {
-      allowHosts: this.allowLinkHosts,
-      fetch: this.linkEgress.fetch,
-      now: at,
-      known: async (id) => (await this.store.get(id)) !== null,
-    });
-    const proposed: string[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.status !== 'candidate') continue;
-      // History first, as every change in core/learn: a crash after it leaves a version that can be restored.
-      await this.learning.history.record('created', outcome.entry, 'links:shared', { at: at.toISOString(), note: `article from ${outcome.url}, shared by the analyst on ${ticket.id}` });
-      await this.store.upsert([outcome.entry]);
-      proposed.push(outcome.entry.id);
-    }
-    if (proposed.length) this.learning.announce(proposed);
-    return outcomes;
+  /** Shared links on `ticket` from the team's documentation hosts become article candidates (documentationLinks.ts). */
+  learnSharedLinks(ticket: Ticket): Promise<LinkOutcome[]> {
+    return this.links.learn(ticket);
   }
 
   /** The team's documentation hosts the engine uses now (normalised). */
   documentationHosts(): string[] {
-    return [...this.allowLinkHosts];
+    return [...this.links.hosts];
   }
 
   /**
-   * Replaces the team's documentation hosts from the next message and the next shared link on, on the assistant's
-   * link filter and on the policy links are fetched through (no restart). A bad host name throws, naming it, and
-   * changes nothing. The caller saves them (core/privacy/privacySettings.ts).
+   * Replaces the team's documentation hosts from the next message and the next shared link on (no restart). A bad
+   * host name throws, naming it, and changes nothing. The caller saves them (core/privacy/privacySettings.ts).
    */
   setDocumentationHosts(hosts: readonly string[]): void {
-    const parsed = parseDocumentationHosts(hosts);
-    this.linkEgress.setDocumentationHosts(parsed);
-    this.allowLinkHosts = parsed;
-    this.assistant.setAllowHosts(parsed);
+    this.assistant.setAllowHosts(this.links.replace(hosts));
   }
 
   /** The ticket as the engine may write it to the data folder: redacted when the team asked for it (docs/privacy.md). */
@@ -338,14 +291,14 @@ export class CopilotService {
       ...options,
       llm: this.monitor.model(),
       sources: this.sources,
-      allowHosts: this.allowLinkHosts,
+      allowHosts: this.links.hosts,
       onLlmError: (e) => this.monitor.reportFailure(e),
     });
   }
 
   /** A summary of the ticket for the analyst (written by the local model, or extracted from the messages). */
   summarizeTicket(ticket: Ticket, options: CallOptions & { onText?: (text: string) => void } = {}): Promise<AskAnswer> {
-    return summarizeTicket(ticket, { ...options, llm: this.monitor.model(), allowHosts: this.allowLinkHosts, onLlmError: (e) => this.monitor.reportFailure(e) });
+    return summarizeTicket(ticket, { ...options, llm: this.monitor.model(), allowHosts: this.links.hosts, onLlmError: (e) => this.monitor.reportFailure(e) });
   }
 
   /**
@@ -358,14 +311,7 @@ export class CopilotService {
     // The messages before it, for a model judging a semantic rule (core/rules/semanticJudge.ts).
     const recent = ticket.messages.slice(Math.max(0, messageIndex - 4), messageIndex).map((m) => cleanMessage(m.text));
     const raised = await this.alerts.onCustomerMessage({ ticketId: ticket.id, messageId: message.id, text: cleanMessage(message.text), at, recent });
-    const sinks = this.alertSinks;
-    for (const alert of sinks ? raised : []) {
-      const rule = this.rules.ruleOf(alert.ruleId);
-      if (!rule || rule.deliver.length === 0) continue;
-      // Sent beside the desk, never holding it up; failures are logged by deliverAlert.
-      const sent = deliverAlert(alert, rule, at, sinks!).finally(() => this.deliveries.delete(sent));
-      this.deliveries.add(sent);
-    }
+    this.dispatch.send(raised, (id) => this.rules.ruleOf(id), at);
     return raised.map(alertDecision);
   }
 
@@ -374,13 +320,12 @@ export class CopilotService {
    * egress policy's fetch. Replays and commands leave it unset, so a recorded queue never posts anything.
    */
   setAlertSinks(sinks: AlertSinks | null): void {
-    this.alertSinks = sinks;
+    this.dispatch.setSinks(sinks);
   }
 
   /** Resolves, with their outcomes, when the alert deliveries under way have ended (tests; close waits too). */
-  async deliveriesSettled(): Promise<DeliveryOutcome[]> {
-    const settled = await Promise.allSettled([...this.deliveries]);
-    return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  deliveriesSettled(): Promise<DeliveryOutcome[]> {
+    return this.dispatch.settled();
   }
 
   /** Follow-up reminders newly due on `ticket` at `now` (ms since epoch), each raised once. */

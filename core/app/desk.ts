@@ -19,7 +19,7 @@ import { formatLineIssue } from '../formats/jsonl';
 import { log } from '../privacy/redactingLogger';
 import { isClosedStatus, type Suggestion, type Ticket } from '../formats/schemas';
 import { peopleNamesIn } from '../text/peopleNames';
-import { sharedLinks } from '../learn/sharedLinks';
+import { sharesNewLinks } from '../learn/sharedLinks';
 import type { LearnPolicy } from '../learn/ticketLearner';
 import { redactTextForStorage } from '../privacy/storageRedaction';
 import { RecordSchema, storableRecord, type JournalRecord, type ShownRecord } from './deskJournal';
@@ -109,7 +109,7 @@ export class Desk implements EventSink {
     for (const one of [...alerts, ...(shown ? [shown] : [])]) this.emitSuggestion(ticket.id, one.id);
     this.emitTicketsChanged([ticket.id]);
     if (draft) void this.applyDraft(ticket, draft);
-    if (!isClosedStatus(ticket.status) && this.sharesNewLinks(ticket, before)) {
+    if (!isClosedStatus(ticket.status) && sharesNewLinks(ticket, before)) {
       const job = this.learnLinks(ticket).finally(() => this.linkJobs.delete(job));
       this.linkJobs.add(job);
     }
@@ -117,12 +117,6 @@ export class Desk implements EventSink {
       const entries = await this.engine.getEntries(learned);
       this.emit({ type: 'knowledge-changed', entryIds: learned, entryKinds: [...entries.values()].map((e) => e.kind) });
     }
-  }
-
-  /** Whether the analyst shared a link on `ticket` that the previous copy (`before`) did not have. */
-  private sharesNewLinks(ticket: Ticket, before: Ticket | undefined): boolean {
-    const earlier = new Set((before ? sharedLinks(before) : []).map((l) => l.url));
-    return sharedLinks(ticket).some((l) => !earlier.has(l.url));
   }
 
   /** Article candidates from the shared links, in the background: the desk never waits for a documentation server. */

@@ -3,6 +3,7 @@
  * no functions and no class instances, so they survive structured cloning and JSON unchanged.
  */
 import type { Citation, Suggestion } from '../formats/schemas';
+import type { StoreStatus } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
 import type { EntryStatus } from '../knowledge/storedEntry';
 import type { LlmStatus } from '../llm/llmStatus';
@@ -34,3 +35,21 @@ export type { ImportReport } from '../knowledge/entryFiles';
 export type { KnowledgeHit } from '../knowledge/knowledgeBrowser';
 
 export type { Citation, LlmStatus, Suggestion };
+
+/** The engine's status from the store's and the LLM mode: the last write error said in words, with what to check. */
+export function serviceStatusOf(s: StoreStatus, llm: LlmStatus): ServiceStatus {
+  return {
+    dataDir: s.dataDir,
+    embedderId: s.embedderId,
+    dimensions: s.dimensions,
+    entries: s.entries,
+    byStatus: s.byStatus,
+    lastWriteError: s.lastWriteError
+      ? `Could not write to the knowledge folder (${s.lastWriteError}); ${s.pendingWrites} entries are kept in its write-ahead log and will be retried. Check free disk space and permissions of ${s.dataDir}.`
+      : null,
+    llm,
+    reindex: s.reindex,
+    vectorIndex: s.vectorIndex,
+    indexed: s.indexed,
+  };
+}

@@ -68,6 +68,12 @@ export function sharedLinks(ticket: Ticket): SharedLink[] {
   return links;
 }
 
+/** Whether the analyst shared a link on `ticket` that its previous copy (`before`) did not have. */
+export function sharesNewLinks(ticket: Ticket, before: Ticket | undefined): boolean {
+  const earlier = new Set((before ? sharedLinks(before) : []).map((l) => l.url));
+  return sharedLinks(ticket).some((l) => !earlier.has(l.url));
+}
+
 /** The id of the article candidate for a URL: the same link shared on two tickets is one candidate. */
 export function linkEntryId(url: string): string {
   return `link-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;

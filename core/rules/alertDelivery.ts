@@ -94,3 +94,35 @@ export async function deliverAlert(
   }
   return outcomes;
 }
+
+/**
+ * Sends raised alerts where their rules say (`deliver`), beside the desk and never holding it up. Without sinks
+ * (replays and commands) nothing leaves: a recorded queue never posts anything.
+ */
+export class AlertDispatch {
+  private sinks: AlertSinks | null = null;
+  private readonly running = new Set<Promise<DeliveryOutcome[]>>();
+
+  /** The app passes its connectors' write-back and the egress policy's fetch; null stops sending. */
+  setSinks(sinks: AlertSinks | null): void {
+    this.sinks = sinks;
+  }
+
+  /** Starts the deliveries of `alerts` whose rules (`ruleOf`) name targets; failures are logged by deliverAlert. */
+  send(alerts: readonly RaisedAlert[], ruleOf: (id: string) => { name: string; deliver: readonly RuleDelivery[] } | undefined, at: number): void {
+    const sinks = this.sinks;
+    if (!sinks) return;
+    for (const alert of alerts) {
+      const rule = ruleOf(alert.ruleId);
+      if (!rule || rule.deliver.length === 0) continue;
+      const sent = deliverAlert(alert, rule, at, sinks).finally(() => this.running.delete(sent));
+      this.running.add(sent);
+    }
+  }
+
+  /** Resolves, with their outcomes, when the deliveries under way have ended. */
+  async settled(): Promise<DeliveryOutcome[]> {
+    const settled = await Promise.allSettled([...this.running]);
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  }
+}
