@@ -8,6 +8,7 @@
  * quiet for the team's delay in the recording, and a replay makes the same decisions on every run. Messages
  * without an `at` do not move the clock; at the end it moves past every delay, so each pending review runs.
  */
+import { quantile } from '../text/quantile';
 import { MAX_REVIEW_WAITS } from '../learn/delayedReview';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -146,12 +147,31 @@ export interface ReplayTicketRecord {
   reviewed: { kept: number; modified: number; retired: number };
 }
 
-/** The q-th quantile (0..1) of `values` by the nearest-rank method. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank] as number;
+/** A replay's summary before its first ticket: every count at zero, the LLM mode it runs in. */
+export function emptyReplaySummary(llm: ReplaySummary['llm']): ReplaySummary {
+  return {
+    tickets: 0,
+    customerMessages: 0,
+    decisions: 0,
+    llmDecisions: 0,
+    followups: 0,
+    alerts: 0,
+    shown: 0,
+    suppressed: 0,
+    suppressedByReason: {},
+    ticketsLearnedFrom: 0,
+    entriesLearned: 0,
+    latencyMs: { p50: 0, p95: 0, max: 0 },
+    llmLatencyMs: null,
+    review: { tickets: 0, kept: 0, modified: 0, retired: 0, pending: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
+    answers: { compared: 0, sameAsAnalyst: 0 },
+    duringTicket: { questions: 0, entriesLearned: 0 },
+    retiredByFeedback: 0,
+    perTicket: [],
+    imports: [],
+    issues: [],
+    llm,
+  };
 }
 
 /** Runs a replay and returns its summary; decisions are written to `options.out` as JSON Lines. */
@@ -180,29 +200,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
-  const summary: ReplaySummary = {
-    tickets: 0,
-    customerMessages: 0,
-    decisions: 0,
-    llmDecisions: 0,
-    followups: 0,
-    alerts: 0,
-    shown: 0,
-    suppressed: 0,
-    suppressedByReason: {},
-    ticketsLearnedFrom: 0,
-    entriesLearned: 0,
-    latencyMs: { p50: 0, p95: 0, max: 0 },
-    llmLatencyMs: null,
-    review: { tickets: 0, kept: 0, modified: 0, retired: 0, pending: 0, verdicts: [], laterCitingModified: { shown: 0, sameAsAnalyst: 0 } },
-    answers: { compared: 0, sameAsAnalyst: 0 },
-    duringTicket: { questions: 0, entriesLearned: 0 },
-    retiredByFeedback: 0,
-    perTicket: [],
-    imports: [],
-    issues: [],
-    llm: service.llmStatus(),
-  };
+  const summary = emptyReplaySummary(service.llmStatus());
   const latencies: number[] = [];
   const llmLatencies: number[] = [];
   const modifiedByReview = new Set<string>();

@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { ChartConfiguration } from 'chart.js';
 import { writeFileAtomic } from '../formats/durableFile';
-import { quantile, type ReplaySummary, type ReplayTicketRecord } from './replay';
+import { quantile } from '../text/quantile';
+import type { ReplaySummary, ReplayTicketRecord } from './replay';
 
 /** At most this many points on the over-time charts: each is a run of consecutive tickets (a dozen reads at a glance). */
 const MAX_PERIODS = 12;

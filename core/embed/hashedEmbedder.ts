@@ -37,7 +37,7 @@ export const DEFAULT_HASHED_OPTIONS: HashedEmbedderOptions = {
 };
 
 /** 32-bit FNV-1a: fast, stable across platforms and releases (vectors on disk depend on it). */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
 import { tokenize } from '../text/tokenize';
 import type { EmbedMode, Embedder } from './embedder';
+import { fnv1a } from './hashedEmbedder';
 import { normalize } from './vectorMath';
 
 /** How the word vectors are learned and combined. */
@@ -90,16 +91,6 @@ interface TeamModel {
 
 const MAGIC = 'VGTEAMv1';
 const ID_PREFIX = 'team-ppmi-v1';
-
-/** 32-bit FNV-1a, for character n-gram buckets (stable across platforms: vectors on disk depend on it). */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /** Seeded xorshift128+ mapped to standard normals (Box-Muller): the SVD's random projection, reproducible. */
 function gaussianSource(seed: number): () => number {

@@ -31,7 +31,7 @@ import { KnowledgeStore } from '../../core/knowledge/knowledgeStore';
 import { EntryHistory } from '../../core/knowledge/entryHistory';
 import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
-import { quantile } from '../../core/app/replay';
+import { quantile } from '../../core/text/quantile';
 import { Bm25Index } from './bm25Baseline';
 
 export const DSTC11_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/dstc11');

@@ -41,7 +41,7 @@ import { closedTicket } from '../core/learn/learnTickets';
 import { EntryHistory } from '../../core/knowledge/entryHistory';
 import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
-import { quantile } from '../../core/app/replay';
+import { quantile } from '../../core/text/quantile';
 import { loadBanking77, seededShuffle, type LabelledQuery } from './banking77Data';
 import { benchmarkDialogueCurve, formatDialogueCurve } from './dialogueCurve';
 import { retrievalMetrics } from './retrievalMetrics';

@@ -16,7 +16,7 @@ import llama3Tokenizer from 'llama3-tokenizer-js';
 import type { z } from 'zod';
 import type { SourceHit } from '../../core/assist/knowledgeSource';
 import { judgeAnswerability, judgeScope, recentTurns, rewriteQuery } from '../../core/assist/llmStages';
-import { quantile } from '../../core/app/replay';
+import { quantile } from '../../core/text/quantile';
 import type { Entry, Ticket } from '../../core/formats/schemas';
 import type { StoredEntry } from '../../core/knowledge/storedEntry';
 import type { JsonRequest, LanguageModel } from '../../core/llm/languageModel';

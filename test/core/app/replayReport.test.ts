@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplaySummary, ReplayTicketRecord } from '../../../core/app/replay';
+import { emptyReplaySummary, type ReplaySummary, type ReplayTicketRecord } from '../../../core/app/replay';
 import { HELP_BINS, renderReport, reportData } from '../../../core/app/replayReport';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -24,20 +24,10 @@ function record(id: string, over: Partial<ReplayTicketRecord>): ReplayTicketReco
 
 function summary(perTicket: ReplayTicketRecord[]): ReplaySummary {
   return {
+    ...emptyReplaySummary({ mode: 'retrieval-only', reason: 'none' } as ReplaySummary['llm']),
     tickets: perTicket.length,
     customerMessages: perTicket.reduce((n, r) => n + r.customerMessages, 0),
-    decisions: 0,
-    llmDecisions: 0,
-    followups: 0,
-    alerts: 0,
-    shown: 0,
-    suppressed: 0,
-    suppressedByReason: {},
-    ticketsLearnedFrom: 0,
     entriesLearned: 3,
-    latencyMs: { p50: 0, p95: 0, max: 0 },
-    llmLatencyMs: null,
-    duringTicket: { questions: 0, entriesLearned: 0 },
     review: {
       tickets: 1,
       kept: 0,
@@ -48,11 +38,7 @@ function summary(perTicket: ReplayTicketRecord[]): ReplaySummary {
       laterCitingModified: { shown: 0, sameAsAnalyst: 0 },
     },
     answers: { compared: 2, sameAsAnalyst: 1 },
-    retiredByFeedback: 0,
     perTicket,
-    imports: [],
-    issues: [],
-    llm: { mode: 'retrieval-only', reason: 'none' } as ReplaySummary['llm'],
   };
 }
 
