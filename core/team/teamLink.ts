@@ -55,6 +55,21 @@ function kindOf(action: HistoryAction): TeamOp['kind'] {
   return 'history';
 }
 
+/** What leaving did, for Settings → Team. */
+export interface LeaveTeamResult {
+  /** The store left; null when the folder was not in one. */
+  left: string | null;
+  /** The analyst's writes that stay in the outbox file, unsent (only with `force`). */
+  unsent: number;
+}
+
+/** What joining did, for Settings → Team. */
+export interface JoinTeamResult {
+  team: TeamLinkStatus | null;
+  /** Entries of the personal folder merged into the store (with `merge`), else null. */
+  merged: number | null;
+}
+
 /** The team store's state and settings, as Settings → Team and the top bar show them. */
 export interface TeamLinkStatus extends TeamStatus {
   uri: string;

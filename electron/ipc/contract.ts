@@ -35,7 +35,7 @@ import type {
   UseModelReport,
 } from '../../core/app/settingsTypes';
 import type { UiPreferences } from '../main/uiPreferences';
-import type { JoinTeamResult, LeaveTeamResult } from '../main/teamHandlers';
+import type { JoinTeamResult, LeaveTeamResult } from '../../core/team/teamLink';
 import type { TeamLinkStatus } from '../../core/team/teamLink';
 import type {
   ConnectorEditView,

@@ -13,7 +13,7 @@ import type { EgressPolicy } from '../../core/net/egress';
 import type { SecretStore } from '../../core/secrets/secretStore';
 import { joinTeam, leaveTeam, mergeIntoTeam, readTeamOverview } from '../../core/team/teamAdmin';
 import { DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_KEY_SECRET, readTeamConfig, teamEndpoint } from '../../core/team/teamConfig';
-import type { TeamLinkStatus } from '../../core/team/teamLink';
+import type { JoinTeamResult, LeaveTeamResult, TeamLinkStatus } from '../../core/team/teamLink';
 import { ipcHandlerGroup } from './ipcHandlerGroup';
 import type { ServiceHost } from './serviceHost';
 
@@ -27,21 +27,6 @@ export interface TeamDependencies {
   secrets: SecretStore;
   /** The process's guarded egress policy. */
   egress: Pick<EgressPolicy, 'checkEndpoint' | 'allowEndpoint' | 'disallowEndpoint' | 'allowsEndpoint'>;
-}
-
-/** What leaving did, for Settings → Team. */
-export interface LeaveTeamResult {
-  /** The store left; null when the folder was not in one. */
-  left: string | null;
-  /** The analyst's writes that stay in the outbox file, unsent (only with `force`). */
-  unsent: number;
-}
-
-/** What joining did, for Settings → Team. */
-export interface JoinTeamResult {
-  team: TeamLinkStatus | null;
-  /** Entries of the personal folder merged into the store (with `merge`), else null. */
-  merged: number | null;
 }
 
 /** A secret store that answers `overlay` first: the keys just typed, tried before they are saved. */

@@ -83,5 +83,5 @@ export type { RuleSpec, RuleSpecInput, RuleDelivery } from '../../../core/format
 export type { WhatIfReport, WhatIfStatus } from '../../../core/app/whatIf';
 export type { ReportChart, ReportData, ReportTile } from '../../../core/app/replayReport';
 export type { TeamLinkStatus } from '../../../core/team/teamLink';
-export type { LeaveTeamResult } from '../../../electron/main/teamHandlers';
+export type { LeaveTeamResult } from '../../../core/team/teamLink';
 export type { JoinTeamRequest } from '../../../electron/ipc/contract';
