@@ -14,7 +14,7 @@
  * half to act); how often a shown answer said what the analyst then said; and what the review kept, modified,
  * retired and waited on, and what was learned during the ticket.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import type { Entry, Ticket } from '../../core/formats/schemas';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { Bm25Index } from './bm25Baseline';
 import { DSTC11_DIR, loadDialogues, type ResolvedDialogue } from './dialogueCurve';
+import { writeReplayInputs } from './reviewLoop';
 
 type Knowledge = Record<string, Record<string, { name: string; faqs?: Record<string, { question: string; answer: string }> }>>;
 
@@ -119,10 +120,7 @@ export async function benchmarkDialogueLoop(options: { limit: number; onProgress
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-dialogue-loop-'));
   const embedder = new HashedEmbedder();
   try {
-    const knowledge = join(dir, 'entries.jsonl');
-    const queue = join(dir, 'tickets.jsonl');
-    await writeFile(knowledge, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
-    await writeFile(queue, `${tickets.map((t) => JSON.stringify(t)).join('\n')}\n`);
+    const { knowledge, queue } = await writeReplayInputs(dir, entries, tickets);
     const runs: DialogueLoopRun[] = [];
     for (const learn of ['off', 'auto'] as const) {
       for (const review of ['off', 'on'] as const) {

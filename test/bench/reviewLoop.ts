@@ -92,6 +92,15 @@ function tally(summary: ReplaySummary, from: number): { compared: number; same: 
   return { compared: records.reduce((n, r) => n + r.compared, 0), same: records.reduce((n, r) => n + r.sameAsAnalyst, 0) };
 }
 
+/** Writes a replay's starting knowledge and its queue as JSON Lines in `dir`; answers their paths. */
+export async function writeReplayInputs(dir: string, entries: readonly Entry[], tickets: readonly Ticket[]): Promise<{ knowledge: string; queue: string }> {
+  const knowledge = join(dir, 'entries.jsonl');
+  const queue = join(dir, 'tickets.jsonl');
+  await writeFile(knowledge, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  await writeFile(queue, `${tickets.map((t) => JSON.stringify(t)).join('\n')}\n`);
+  return { knowledge, queue };
+}
+
 /** Whether each modification wrote the entry's own intent's resolution (entries learned from tickets are not counted). */
 function judgeModifications(summary: ReplaySummary, intentOf: ReadonlyMap<string, string>): { modifiedToRight: number; modifiedToWrong: number } {
   let right = 0;
@@ -111,10 +120,7 @@ export async function benchmarkReviewLoop(options: { perIntent: number; seed: nu
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-loop-'));
   const embedder = new HashedEmbedder();
   try {
-    const knowledge = join(dir, 'entries.jsonl');
-    const queue = join(dir, 'tickets.jsonl');
-    await writeFile(knowledge, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
-    await writeFile(queue, `${tickets.map((t) => JSON.stringify(t)).join('\n')}\n`);
+    const { knowledge, queue } = await writeReplayInputs(dir, entries, tickets);
     const runs: LoopRun[] = [];
     for (const learn of ['off', 'auto'] as const) {
       for (const review of ['off', 'on'] as const) {
