@@ -224,6 +224,11 @@ export const IPC_METHOD_TABLE = Object.freeze({
   reviewEntry: answers<ReviewItem[]>(),
   /** The analyst's notification, do-not-disturb and shortcut preferences (kept by the main process). */
   getPreferences: answers<PreferencesView>(),
+  /**
+   * The analyst's home folder, so the app can write the folders under it as `~/…`: shorter, and a screenshot of
+   * Settings shared with support or a team does not carry the account's name.
+   */
+  homeFolder: answers<string>(),
   /** Saves them; do-not-disturb reaches the tray and a changed shortcut is registered at once. */
   setPreferences: answers<PreferencesView>(),
   /** Installed knowledge packs, trusted keys and subscribed folders. */

@@ -5,6 +5,7 @@
  * injected pickers (native dialogs in the app, scripted in the browser tests), never from the renderer.
  */
 import type { IpcMainInvokeEvent } from 'electron';
+import { homedir } from 'node:os';
 import { chooseModel, describeModels, runsChoice, type CatalogContext } from '../../core/embed/modelCatalog';
 import type { ServiceStatus } from '../../core/app/serviceTypes';
 import type { LlmPullProgress } from '../../core/app/settingsTypes';
@@ -29,6 +30,8 @@ export interface SettingsDependencies {
   pickPackFolder: PathPicker;
   /** Hears how far a pull of the local model is (the app pushes it to its windows). */
   onLlmPullProgress?: (progress: LlmPullProgress) => void;
+  /** The analyst's home folder, which the app writes as `~`; the account's (`os.homedir()`) unless given. */
+  home?: string;
 }
 
 /** The handlers of the Settings screen's methods. */
@@ -38,6 +41,7 @@ export function createSettingsHandlers(host: ServiceHost, deps: SettingsDependen
   const runningStatus = (): Promise<ServiceStatus | null> => host.use((w) => w.service.status()).catch(() => null);
   return ipcHandlerGroup({
     getPreferences: async () => deps.preferences.view(),
+    homeFolder: async () => deps.home ?? homedir(),
     setPreferences: (request) => deps.preferences.update(request),
     packsOverview: () => host.use((w) => w.packs.overview()),
     installPack: async (_request, event) => {

@@ -21,6 +21,7 @@ import { useCopilotStore } from './store/copilot/CopilotStoreProvider';
 export function App({ bubble = false }: { bubble?: boolean }) {
   const loadStatus = useCopilotStore((state) => state.loadStatus);
   const loadTickets = useCopilotStore((state) => state.loadTickets);
+  const loadHomeFolder = useCopilotStore((state) => state.loadHomeFolder);
   const subscribeToDesk = useCopilotStore((state) => state.subscribeToDesk);
   const view = useCopilotStore((state) => state.view);
 
@@ -28,8 +29,9 @@ export function App({ bubble = false }: { bubble?: boolean }) {
     const unsubscribe = subscribeToDesk();
     void loadStatus();
     void loadTickets();
+    void loadHomeFolder();
     return unsubscribe;
-  }, [loadStatus, loadTickets, subscribeToDesk]);
+  }, [loadStatus, loadTickets, loadHomeFolder, subscribeToDesk]);
 
   if (bubble) return <BubbleView />;
   return (

@@ -4,7 +4,8 @@
  * Every browser test starts the same way through these two, so a handler added to the app reaches them all.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { EgressPolicy } from '../../core/net/egress';
 import { MemorySecretStore, type SecretStore } from '../../core/secrets/secretStore';
@@ -60,6 +61,11 @@ export interface AppHandlerOptions {
   pickReportFile?: Pick<string>;
   /** Settings → Team's keychain; an empty in-memory store unless given. */
   teamSecrets?: SecretStore;
+  /**
+   * The analyst's home folder, which the app writes as `~`: the scratch folder unless given, so what a test keeps
+   * there shows as it would under a real home ("~/data"), never as the test machine's temporary folder.
+   */
+  home?: string;
 }
 
 const cancelled = async (): Promise<null> => null;
@@ -80,6 +86,7 @@ export async function appHandlers(host: ServiceHost, options: AppHandlerOptions)
       pickPackFile: options.pickPackFile ?? cancelled,
       pickKeyFile: options.pickKeyFile ?? cancelled,
       pickPackFolder: options.pickPackFolder ?? cancelled,
+      home: options.home ?? options.work,
     }),
     ...createPrivacyHandlers(host, { dataDir: options.dataDir, egress: options.egress ?? new EgressPolicy(), pickExportFile: options.pickExportFile ?? cancelled }),
     // Served in every test, as in the app: a page that asks for a reply draft must never meet a "not served" error.
@@ -118,8 +125,21 @@ export async function openAppPage(browser: Browser, url: string, viewport: { wid
 export const FIXTURE_MARKERS = ['is not served by this test host', '<script', 'onerror=', '(test model)', 'tiny-bert'] as const;
 
 /**
+ * Traces of the machine the tests run on, which no analyst's screen shows: a path in the system's temporary folder
+ * (where every test keeps its folders, test/support/tempFolder.ts), the browser tests' folder names, and this
+ * machine's home folder. A screenshot showing one documents the test, not the product.
+ */
+export function testMachineTraces(text: string): string[] {
+  const temporary = tmpdir().replace(/[\\/]+$/, '');
+  const home = homedir().replace(/[\\/]+$/, '');
+  const traces = [`${temporary}${sep}`, 'vigil-e2e-', 'vigil-test-', ...(home.length > 1 ? [`${home}${sep}`] : [])];
+  return traces.filter((trace) => text.includes(trace));
+}
+
+/**
  * Takes the screenshot `name` of the page or of one part of it, after checking that nothing on screen is an error
- * banner or a test fixture (`FIXTURE_MARKERS`); a screenshot that would show one fails the test instead.
+ * banner, a test fixture (`FIXTURE_MARKERS`) or a path of the test machine (`testMachineTraces`: in the text shown
+ * and the fields' values); a screenshot that would show one fails the test instead.
  */
 export async function shoot(target: Page | Locator, name: string, options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
   const page = 'goto' in target ? target : target.page();
@@ -129,6 +149,16 @@ export async function shoot(target: Page | Locator, name: string, options: { ful
   const text = (await scope.innerText()) + (await scope.evaluate((el) => (el as { innerHTML: string }).innerHTML));
   const fixtures = FIXTURE_MARKERS.filter((marker) => text.includes(marker));
   if (fixtures.length > 0) throw new Error(`Screenshot ${name} would show test fixtures: ${fixtures.join(', ')}`);
+  // What is on screen: the text and what the fields hold (a tooltip's full path, in a title, is not shown).
+  const shown = [
+    await scope.innerText(),
+    ...(await scope.locator('input, textarea, select').evaluateAll((fields) => fields.map((field) => (field as unknown as { value: string }).value))),
+  ].join('\n');
+  const traces = testMachineTraces(shown);
+  if (traces.length > 0) {
+    const where = shown.split('\n').filter((line) => traces.some((trace) => line.includes(trace)));
+    throw new Error(`Screenshot ${name} would show the test machine's paths: ${traces.join(', ')} (in "${where.join('" | "')}")`);
+  }
   const path = join(SCREENSHOTS, name);
   if ('goto' in target) await page.screenshot({ path, ...options });
   else await target.screenshot({ path });

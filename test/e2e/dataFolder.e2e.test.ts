@@ -1,7 +1,9 @@
 /**
  * Settings → Team data folder, built, in Debian's Chromium, against the app's real handlers (the main process's
  * checks on real folders) behind the IPC contract: a folder holding other files is refused with its names, an
- * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it.
+ * empty one is taken, the choice lands in the user's preferences and Vigil is asked to restart on it. The test's
+ * folder stands for the analyst's home, laid out as one (the default data folder under ~/.config, an encrypted
+ * ~/Private), and the section writes every folder under it from `~`.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,9 +32,10 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
 
   beforeAll(async () => {
     work = await tempFolder('vigil-e2e-datafolder-');
-    dataDir = join(work, 'data');
+    // Where Vigil keeps the default team's data on Linux (core/formats/dataDir.ts), under the home the test stands for.
+    dataDir = join(work, '.config', 'Vigil Desktop', 'teams', 'default');
     documents = join(work, 'Documents');
-    team = join(work, 'encrypted', 'vigil-team');
+    team = join(work, 'Private', 'vigil-team');
     await mkdir(documents, { recursive: true });
     await writeFile(join(documents, 'holiday-plan.odt'), 'x');
     await mkdir(team, { recursive: true });
@@ -44,6 +47,7 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
       rendererDir,
       await appHandlers(host, {
         work,
+        home: work,
         dataDir,
         pickDataFolder: async () => picked,
         restartApp: () => {
@@ -61,7 +65,8 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
     await page.keyboard.press('Alt+4');
     const section = page.getByRole('region', { name: 'Team data folder' });
     const folder = section.getByRole('group', { name: 'Folder in use' });
-    await folder.filter({ hasText: `Folder: ${dataDir} (the default folder)` }).waitFor();
+    await folder.filter({ hasText: 'Folder: ~/.config/Vigil Desktop/teams/default (the default folder)' }).waitFor();
+    expect(await folder.locator('.path').first().getAttribute('title')).toBe(dataDir);
 
     picked = documents;
     await section.getByRole('button', { name: 'Choose folder…' }).click();
@@ -70,7 +75,7 @@ describe.runIf(browserAvailable())('Settings → Team data folder in Chromium', 
 
     picked = team;
     await section.getByRole('button', { name: 'Choose folder…' }).click();
-    await section.getByRole('status').filter({ hasText: `starts again on ${team}` }).waitFor();
+    await section.getByRole('status').filter({ hasText: 'starts again on ~/Private/vigil-team.' }).waitFor();
     expect(await section.getByRole('status').textContent()).toContain('It was empty');
     expect(restarts).toBe(1);
     expect(JSON.parse(await readFile(join(work, DATA_FOLDER_CHOICE_FILE), 'utf8'))).toMatchObject({ dataDir: team });

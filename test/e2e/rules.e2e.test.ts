@@ -168,7 +168,7 @@ describe.runIf(browserAvailable())('the rule centre and the what-if report in Ch
     await shoot(panel, 'insights-what-if.png');
 
     await panel.getByRole('button', { name: 'Save the report as HTML…' }).click();
-    await expect.poll(() => panel.getByRole('status').last().textContent()).toBe(`Report saved to ${reportFile}. It opens in any browser, offline.`);
+    await expect.poll(() => panel.getByRole('status').last().textContent()).toBe('Report saved to ~/what-if.html. It opens in any browser, offline.');
     const html = await readFile(reportFile, 'utf8');
     expect(html).toContain('<title>What Vigil would have done: recorded-queue.jsonl</title>');
     expect(html).toContain('id="report-charts"');

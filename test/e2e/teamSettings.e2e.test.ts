@@ -28,7 +28,8 @@ describe.runIf(browserAvailable())('Settings → Team store in Chromium', () => 
   beforeAll(async () => {
     work = await tempFolder('vigil-e2e-team-');
     dataDir = join(work, 'data');
-    share = join(work, 'share', 'vigil-team');
+    // A team share mounted in the analyst's home (the test's folder stands for it, and Settings writes it from ~).
+    share = join(work, 'TeamShare', 'vigil-team');
     await mkdir(share, { recursive: true });
     host = new ServiceHost(() => Workspace.open({ dataDir, embedder: new HashedEmbedder(), delayedReviewEveryMs: 0, llm: null, team: { syncEveryMs: 0 } }));
     await host.use(async () => undefined);
@@ -55,11 +56,12 @@ describe.runIf(browserAvailable())('Settings → Team store in Chromium', () => 
 
     await section.getByRole('button', { name: 'Sync now' }).click();
     await section.getByRole('status', { name: 'Team store state' }).filter({ hasText: 'In sync' }).waitFor();
+    await section.getByText('Store: ~/TeamShare/vigil-team as Ana Diaz').waitFor();
     await page.getByRole('region', { name: 'Engine status' }).getByText('Team: In sync').waitFor();
     await shoot(section, 'team-store.png');
 
     await section.getByRole('button', { name: 'Leave the team store' }).click();
-    await section.getByText(`Left the team store ${share}; this folder’s knowledge stays as it is.`).waitFor();
+    await section.getByText('Left the team store ~/TeamShare/vigil-team; this folder’s knowledge stays as it is.').waitFor();
     expect(await readTeamConfig(dataDir)).toBeNull();
   });
 });

@@ -23,6 +23,25 @@ describe('Settings → Team data folder', () => {
     expect(() => button(data, 'Use the default folder')).toThrow('No button');
   });
 
+  it('writes the folders under the analyst’s home from ~, in the section and in what a switch says, the full path on hover', async () => {
+    const api = fakeVigilApi();
+    api.homeFolder.mockResolvedValue('/home/ana');
+    const chosen = '/home/ana/Private/vigil-team';
+    api.chooseDataFolder.mockResolvedValueOnce({
+      view: { ...sampleDataFolder, next: chosen },
+      found: 'empty',
+      restarting: true,
+      message: `It was empty. Vigil now closes the current folder (saving everything) and starts again on ${chosen}.`,
+    });
+    const { data } = await openDataFolder(api);
+    const folder = byName(data, 'Folder in use');
+    expect(folder.textContent).toContain('Folder: ~/.config/Vigil Desktop/teams/default (the default folder)');
+    expect(folder.querySelector('.path')?.getAttribute('title')).toBe(sampleDataFolder.inUse);
+    expect(folder.textContent).not.toContain('/home/ana');
+    await click(button(data, 'Choose folder…'));
+    expect(data.querySelector('[role="status"]')?.textContent).toBe('It was empty. Vigil now closes the current folder (saving everything) and starts again on ~/Private/vigil-team.');
+  });
+
   it('asks the main process to choose (sending no path), then says Vigil restarts on the folder', async () => {
     const api = fakeVigilApi();
     const result: DataFolderSwitchResult = {

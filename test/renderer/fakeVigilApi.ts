@@ -456,6 +456,8 @@ export function fakeVigilApi() {
     reviewQueue: vi.fn<VigilBridge['reviewQueue']>(async () => sampleReview),
     reviewEntry: vi.fn<VigilBridge['reviewEntry']>(async (request) => sampleReview.filter((item) => item.id !== request.entryId)),
     getPreferences: vi.fn<VigilBridge['getPreferences']>(async () => samplePreferences),
+    // Another account's home than the samples' (/home/ana), so they show in full unless a test gives the home.
+    homeFolder: vi.fn<VigilBridge['homeFolder']>(async () => '/home/admin'),
     setPreferences: vi.fn<VigilBridge['setPreferences']>(async (preferences) => ({ preferences, shortcutProblem: null })),
     packsOverview: vi.fn<VigilBridge['packsOverview']>(async () => samplePacks),
     installPack: vi.fn<VigilBridge['installPack']>(async () => ({

@@ -1,10 +1,16 @@
-/** What an action just did (announced politely) and what went wrong (announced at once), under a settings panel. */
+import { useHomeShortened } from './pathText';
+
+/**
+ * What an action just did (announced politely) and what went wrong (announced at once), under a settings panel.
+ * Folders they name are written from `~`, as the panel above writes them (PathText).
+ */
 export function Notices({ notice, error }: { notice: string | null | undefined; error: string | null | undefined }) {
+  const shortened = useHomeShortened();
   return (
     <>
       {notice && (
         <p className="settings-notice" role="status">
-          {notice}
+          {shortened(notice)}
         </p>
       )}
       <ErrorAlert error={error} />
@@ -12,11 +18,12 @@ export function Notices({ notice, error }: { notice: string | null | undefined; 
   );
 }
 
-/** What went wrong, announced at once; nothing when nothing did. */
+/** What went wrong, announced at once; nothing when nothing did. Folders it names are written from `~`. */
 export function ErrorAlert({ error }: { error: string | null | undefined }) {
+  const shortened = useHomeShortened();
   return error ? (
     <p className="notice error" role="alert">
-      {error}
+      {shortened(error)}
     </p>
   ) : null;
 }

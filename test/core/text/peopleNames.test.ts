@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PromptRedactor } from '../../../core/privacy/promptRedaction';
 import { peopleNamesIn } from '../../../core/text/peopleNames';
 import type { Ticket } from '../../../core/formats/schemas';
 import { thread } from '../../fixtures/tickets';
@@ -35,6 +36,35 @@ describe('the people named in a ticket', () => {
     expect(peopleNamesIn(ticketOf('Hi Ana thank you, that fixed it'))).toEqual(['Ana']);
     expect(peopleNamesIn(ticketOf('Hello Ana Lopez thanks for the quick reply'))).toEqual(['Ana', 'Lopez']);
     expect(peopleNamesIn(ticketOf('Hi Ana Thanks'))).toEqual(['Ana']);
+  });
+
+  it('keeps "Outlook" in "Hi Outlook keeps crashing" and still removes Sarah from "Hi Sarah, my laptop won\'t boot" before a prompt', () => {
+    const redacted = (text: string): string => {
+      const ticket = ticketOf(text);
+      return new PromptRedactor(ticket, peopleNamesIn(ticket)).redact(text);
+    };
+    expect(redacted('Hi Outlook keeps crashing when I open attachments')).toBe('Hi Outlook keeps crashing when I open attachments');
+    expect(redacted("Hi Sarah, my laptop won't boot")).toBe("Hi [NAME], my laptop won't boot");
+  });
+
+  it('takes no product for a name when a thanks follows it: "Hi, Outlook thanks to the update crashes", "Hi Outlook thanks" with "in Outlook" later', () => {
+    expect(peopleNamesIn(ticketOf('Hi, Outlook thanks to the last update crashes when I open attachments'))).toEqual([]);
+    expect(peopleNamesIn(ticketOf('Hi Outlook thanks', 'It crashes whenever I open an attachment in Outlook.'))).toEqual([]);
+    expect(peopleNamesIn(ticketOf('Hi Teams thank you, my Teams client froze again'))).toEqual([]);
+    // "thanks to you" still thanks the person; an "outlook" in lower case says nothing about the capitalised word.
+    expect(peopleNamesIn(ticketOf('Hi Sarah thanks to you it works'))).toEqual(['Sarah']);
+    expect(peopleNamesIn(ticketOf('Hi Grace thanks', 'The outlook for the fix is good, the grace period ends Monday.'))).toEqual(['Grace']);
+  });
+
+  it('takes a greeted word for a product when the ticket says "my …", "the …" or "in …" before it, and keeps greeted people (property)', () => {
+    const thing = fc.constantFrom('my', 'the', 'your', 'in', 'our');
+    fc.assert(
+      fc.property(greeting, capitalisedNoun, firstName, thing, problem, (hi, product, name, before, rest) => {
+        fc.pre(product !== name);
+        expect(peopleNamesIn(ticketOf(`${hi} ${product} thanks`, `${before} ${product} ${rest}`))).toEqual([]);
+        expect(peopleNamesIn(ticketOf(`${hi} ${name} thanks`, `${before} ${product} ${rest}`))).toEqual([name]);
+      }),
+    );
   });
 
   it('keeps product acronyms and capitalised nouns after a greeting, with or without a thanks after them (property)', () => {

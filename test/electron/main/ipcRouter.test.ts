@@ -33,6 +33,7 @@ function fakeHandlers() {
     reviewQueue: vi.fn(async () => []),
     reviewEntry: vi.fn(async () => []),
     getPreferences: vi.fn(async () => ({}) as never),
+    homeFolder: vi.fn(async () => '/home/ana'),
     setPreferences: vi.fn(async () => ({}) as never),
     packsOverview: vi.fn(async () => ({}) as never),
     installPack: vi.fn(async () => null),

@@ -4,6 +4,7 @@
  * answer what the analyst would choose.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,21 @@ describe('Settings handlers on the real engine', () => {
     const next = { ...view.preferences, notifications: { ...view.preferences.notifications, doNotDisturb: true, cooldownMinutes: 30 } };
     await expect(handlers.setPreferences(next, event)).resolves.toEqual({ preferences: next, shortcutProblem: null });
     await expect(handlers.getPreferences(undefined, event)).resolves.toEqual({ preferences: next, shortcutProblem: null });
+  });
+
+  it('answers the analyst’s home folder (the account’s unless given), which the app writes as ~', async () => {
+    const { host, handlers } = await setUp('home');
+    await expect(handlers.homeFolder(undefined, event)).resolves.toBe(homedir());
+    const none = async (): Promise<null> => null;
+    const given = createSettingsHandlers(host, {
+      preferences: await PreferencesStore.open(join(root, 'home')),
+      dataDir: join(root, 'home', 'data'),
+      pickPackFile: none,
+      pickKeyFile: none,
+      pickPackFolder: none,
+      home: '/home/ana',
+    });
+    await expect(given.homeFolder(undefined, event)).resolves.toBe('/home/ana');
   });
 
   it('refuses malformed settings requests, naming the field', () => {

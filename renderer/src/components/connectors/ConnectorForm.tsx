@@ -8,6 +8,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ConnectorDraft, ConnectorFieldForm, ConnectorFieldValue, ConnectorKindForm, ConnectorSaveResult } from '../../api/contractTypes';
 import { errorMessage } from '../../api/errorMessage';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
+import { useHomeShortened } from '../pathText';
 
 /** What a field holds while it is being edited: text (numbers and lists too) or a switch. */
 type FormValue = string | boolean;
@@ -243,6 +244,7 @@ function FieldNotes({ id, field, error }: { id: string; field: ConnectorFieldFor
 function ConnectorField({ field, value, error, locked, secretStored, retype, secret, onChange, onSecret, onChooseFolder }: ConnectorFieldProps) {
   const id = `connector-field-${field.name}`;
   const described = [field.help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const shortened = useHomeShortened();
   const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, 'aria-required': field.required || undefined };
   const label = `${field.label}${field.required ? '' : ' (optional)'}`;
   const placeholder = field.defaultValue !== null && typeof field.defaultValue !== 'boolean' ? `${String(field.defaultValue)} (default)` : undefined;
@@ -285,7 +287,8 @@ function ConnectorField({ field, value, error, locked, secretStored, retype, sec
   } else if (field.type === 'folder') {
     control = (
       <div className="field-row">
-        <input {...common} type="text" readOnly value={String(value)} placeholder="No folder chosen yet" />
+        {/* Only the dialog sets it, so it can be written from ~ (the full path on hover) and still saves the folder chosen. */}
+        <input {...common} type="text" readOnly value={shortened(String(value))} title={String(value) || undefined} placeholder="No folder chosen yet" />
         <button type="button" className="secondary" onClick={onChooseFolder}>
           Choose folder…
         </button>

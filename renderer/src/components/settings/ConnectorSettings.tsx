@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import type { ConnectorView } from '../../api/contractTypes';
+import { PathText } from '../PathText';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { ConnectorForm } from '../connectors/ConnectorForm';
 import { ageLabel } from '../deskText';
@@ -47,7 +48,7 @@ export function ConnectorSettings() {
   return (
     <div>
       <p className="muted">
-        Saved in <span className="path">{overview.file}</span>; secrets go to the system keychain, never into that file.
+        Saved in <PathText path={overview.file} />; secrets go to the system keychain, never into that file.
       </p>
       {overview.problem && (
         <div className="notice error" role="alert">

@@ -6,8 +6,9 @@
  */
 import { useEffect } from 'react';
 import type { DataFolderChoiceView } from '../../api/contractTypes';
+import { PathText } from '../PathText';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
-import { Notices } from '../Notices';
+import { ErrorAlert, Notices } from '../Notices';
 
 const SOURCE_WORDS: Record<DataFolderChoiceView['source'], string> = {
   default: 'the default folder',
@@ -37,21 +38,17 @@ function FolderChoice() {
       {view ? (
         <p>
           <span className="muted">Folder: </span>
-          <span className="path">{view.inUse}</span> <span className="muted">({SOURCE_WORDS[view.source]})</span>
+          <PathText path={view.inUse} /> <span className="muted">({SOURCE_WORDS[view.source]})</span>
         </p>
       ) : (
         !error && <p className="empty-state">Loading…</p>
       )}
       {view?.next && !restarting && (
         <p className="notice" role="note">
-          Vigil opens <span className="path">{view.next}</span> when it next starts.
+          Vigil opens <PathText path={view.next} /> when it next starts.
         </p>
       )}
-      {view?.problem && (
-        <p className="notice error" role="alert">
-          {view.problem}
-        </p>
-      )}
+      {view?.problem && <ErrorAlert error={view.problem} />}
       <div className="settings-actions">
         <button type="button" onClick={() => void choose()} disabled={disabled}>
           {busy === 'choosing' ? 'Checking the folder…' : 'Choose folder…'}
@@ -65,7 +62,7 @@ function FolderChoice() {
       <p className="settings-item-meta">
         An empty folder is set up for the team; a Vigil data folder (one your admin prepared on an encrypted volume, say) is opened as it is;
         a folder holding other files is refused. Switching restarts Vigil, after it has saved everything in the current folder. The choice is
-        kept in your own preferences on this computer{view && !fixed ? <>; the default is <span className="path">{view.defaultDir}</span></> : null}.
+        kept in your own preferences on this computer{view && !fixed ? <>; the default is <PathText path={view.defaultDir} /></> : null}.
       </p>
       <Notices notice={notice} error={error} />
     </div>

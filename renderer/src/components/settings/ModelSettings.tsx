@@ -5,12 +5,15 @@
  */
 import type { ModelView } from '../../api/contractTypes';
 import { MODEL_STATE_LABELS, modelUsable, progressFraction } from '../../store/copilot/slices/settings/selectors';
+import { PathText } from '../PathText';
+import { useHomeShortened } from '../pathText';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 
 function ModelItem({ model, running }: { model: ModelView; running: boolean }) {
   const useModel = useCopilotStore((s) => s.useModel);
   const busy = useCopilotStore((s) => s.modelsBusy);
   const usable = modelUsable(model);
+  const shortened = useHomeShortened();
   return (
     <li className="settings-item" aria-label={`Model ${model.id}`}>
       <div className="settings-item-main">
@@ -23,7 +26,7 @@ function ModelItem({ model, running }: { model: ModelView; running: boolean }) {
           {model.chosen && ' · chosen for this data folder'}
           {running && ' · in use'}
         </p>
-        {model.reason && <p className="settings-item-reason">{model.reason}</p>}
+        {model.reason && <p className="settings-item-reason">{shortened(model.reason)}</p>}
       </div>
       {!model.chosen && (
         <button
@@ -47,6 +50,7 @@ export function ModelSettings() {
   const notice = useCopilotStore((s) => s.modelsNotice);
   const busy = useCopilotStore((s) => s.modelsBusy);
   const restart = useCopilotStore((s) => s.restartWorkspace);
+  const shortened = useHomeShortened();
   const progress = useCopilotStore((s) => s.workspaceProgress);
   const fraction = progressFraction(progress);
 
@@ -75,7 +79,7 @@ export function ModelSettings() {
         )}
       </p>
       <p className="settings-item-meta">
-        Models folder: <span className="path">{models.modelsDir}</span>. Vigil never downloads a model: an admin copies its files there (or
+        Models folder: <PathText path={models.modelsDir} />. Vigil never downloads a model: an admin copies its files there (or
         runs <code>ollama pull</code>) and checks them with <code>vigil models verify</code>.
       </p>
       {models.restartNeeded && busy !== 'restarting' && (
@@ -100,11 +104,11 @@ export function ModelSettings() {
         </div>
       )}
       <p className="settings-notice" role="status">
-        {notice ?? ''}
+        {shortened(notice ?? '')}
       </p>
       {error && (
         <p className="notice error" role="alert">
-          {error}
+          {shortened(error)}
         </p>
       )}
       <ul className="settings-list" aria-label="Embedding models">
@@ -115,7 +119,7 @@ export function ModelSettings() {
       {models.problems.length > 0 && (
         <ul className="issues" aria-label="Manifests left out">
           {models.problems.map((p) => (
-            <li key={p}>{p}</li>
+            <li key={p}>{shortened(p)}</li>
           ))}
         </ul>
       )}

@@ -7,6 +7,7 @@
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { PrivacyOverview, SnapshotView } from '../../api/contractTypes';
+import { PathText } from '../PathText';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { rollbackConsequences, whenText } from '../../store/copilot/slices/privacy/selectors';
 import { Notices } from '../Notices';
@@ -120,7 +121,7 @@ function DataFolderPart({ privacy }: { privacy: PrivacyOverview }) {
       <h3>Data folder protection</h3>
       <p>
         <span className="muted">Folder: </span>
-        <span className="path">{folder.path}</span>
+        <PathText path={folder.path} />
       </p>
       {folder.private ? (
         <p className="settings-item-meta">
@@ -282,7 +283,7 @@ export function PrivacySettings() {
             <h3>Audit log</h3>
             <p className="settings-item-meta">
               What each suggestion and LLM call used, refused connections and administrative actions, chained so that an edit shows:{' '}
-              <span className="path">{privacy.auditFile}</span>
+              <PathText path={privacy.auditFile} />
             </p>
             <button type="button" className="secondary" onClick={openAudit}>
               Open audit log

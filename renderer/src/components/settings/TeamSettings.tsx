@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { TeamLinkStatus } from '../../api/contractTypes';
+import { PathText } from '../PathText';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 import { Notices } from '../Notices';
 
@@ -39,7 +40,7 @@ function InTeam({ team }: { team: TeamLinkStatus }) {
     <div className="settings-form" role="group" aria-label="Team store">
       <p>
         <span className="muted">Store: </span>
-        <span className="path">{team.uri}</span> <span className="muted">as</span> {team.analyst}
+        <PathText path={team.uri} /> <span className="muted">as</span> {team.analyst}
       </p>
       <p role="status" aria-label="Team store state">
         {teamStateLabel(team)}
@@ -49,7 +50,7 @@ function InTeam({ team }: { team: TeamLinkStatus }) {
       <p className="settings-item-meta">
         {team.endpoint ? (
           <>
-            Vigil reaches the store at <span className="path">{team.endpoint}</span> only; allow exactly this host and port in your firewall.
+            Vigil reaches the store at <PathText path={team.endpoint} /> only; allow exactly this host and port in your firewall.
           </>
         ) : (
           'The store is a shared folder: Vigil makes no network connection of its own for it.'

@@ -8,6 +8,8 @@ import { describeInstall } from './selectors';
 /** What the Settings screen can ask for. Files and folders are chosen in the main process's dialogs. */
 export interface SettingsAction {
   loadPreferences(): Promise<void>;
+  /** Learns the home folder, so the folders the app shows are written from `~` (loaded once, at start). */
+  loadHomeFolder(): Promise<void>;
   savePreferences(preferences: UiPreferences): Promise<void>;
   loadPacks(): Promise<void>;
   installPack(): Promise<void>;
@@ -51,6 +53,10 @@ export function createSettingsSlice(api: VigilApiSource): StateCreator<CopilotSt
 
     return {
       ...initialSettingsState,
+      async loadHomeFolder() {
+        // Only how paths are written depends on it: without it they are shown in full, which is no error to report.
+        set({ homeFolder: await api().homeFolder().catch(() => null) });
+      },
       async loadPreferences() {
         try {
           set({ preferences: await api().getPreferences(), preferencesError: null });

@@ -10,6 +10,8 @@ export type ModelsBusy = 'loading' | 'choosing' | 'restarting';
 export interface SettingsState {
   preferences: PreferencesView | null;
   preferencesError: string | null;
+  /** The analyst's home folder, written `~` in the folders the app shows (pathText.ts); null until known (paths in full). */
+  homeFolder: string | null;
   savingPreferences: boolean;
   /** "Saved." after a save, so the analyst hears it took. */
   preferencesNotice: string | null;
@@ -38,6 +40,7 @@ export interface SettingsState {
 export const initialSettingsState: SettingsState = {
   preferences: null,
   preferencesError: null,
+  homeFolder: null,
   savingPreferences: false,
   preferencesNotice: null,
   packs: null,
