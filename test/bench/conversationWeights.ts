@@ -5,12 +5,13 @@
  * setting of the grid ranks the same candidates; only the fusion of the queries' rankings differs.
  *
  *   npm run bench:conversation-weights -- --set dstc11 --part fit --turns 400          # the grid, on the fit half
- *   npm run bench:conversation-weights -- --set dstc11 --part held-out --turns 400 --only 2,1,1,3 --only 1,1,0,3
- *   npm run bench:conversation-weights -- --set abcd --only 2,1,1,3 --only 1,1,0,3     # ABCD's 31 customer turns
+ *   npm run bench:conversation-weights -- --set dstc11 --part held-out --turns 5000 --only 2,1,1,3/0.5,1,0.5 --only 2,1,1,3
+ *   npm run bench:conversation-weights -- --set abcd --only 2,1,1,3/0.5,1,0.5 --only 2,1,1,3 # ABCD's 31 customer turns
  *
- * A setting is `focus,whole,customer,subject`. DSTC11 (CDLA-Sharing 1.0): knowledge-seeking last user turns of a
- * seeded sample of one half (split by opening turn, dstc11Data.ts); Recall@1 and MRR on the labelled snippets,
- * right entity first, a labelled snippet in the top 5. ABCD (MIT): every customer turn of the sample dialogues
+ * A setting is `focus,whole,customer,subject[/focus,whole,customer]`, the second part for conversations that name
+ * no subject. DSTC11 (CDLA-Sharing 1.0): knowledge-seeking last user turns of a seeded sample of one half (split by
+ * opening turn, dstc11Data.ts); Recall@1 and MRR on the labelled snippets, right entity first, a labelled snippet
+ * in the top 5; `--subjects named|unnamed` scores only the turns whose conversation names a subject, or none. ABCD (MIT): every customer turn of the sample dialogues
  * against the 55 guideline articles; right when the dialogue's subflow article is cited. The BM25 baseline searches
  * the customer's text so far over the same entries, in the same run.
  */
@@ -94,18 +95,35 @@ function cachedSource(source: KnowledgeSource): KnowledgeSource {
   };
 }
 
-const parseSetting = (text: string): ConversationWeights => {
-  const [focus, whole, customer, subject] = text.split(',').map(Number);
-  if ([focus, whole, customer, subject].some((x) => x === undefined || !Number.isFinite(x))) throw new Error(`--only ${text}: expected focus,whole,customer,subject`);
-  return { focus: focus!, whole: whole!, customer: customer!, subject: subject! };
+/** `focus,whole,customer,subject`, then `/focus,whole,customer` for conversations that name no subject (else the same). */
+export function parseSetting(text: string): ConversationWeights {
+  const numbers = (part: string | undefined, count: number): number[] => {
+    const values = (part ?? '').split(',').map(Number);
+    if (values.length !== count || values.some((x) => !Number.isFinite(x) || x < 0)) {
+      throw new Error(`--only ${text}: expected focus,whole,customer,subject[/focus,whole,customer], non-negative numbers`);
+    }
+    return values;
+  };
+  const [named, unnamed] = text.split('/');
+  const [focus, whole, customer, subject] = numbers(named, 4) as [number, number, number, number];
+  const [uf, uw, uc] = unnamed === undefined ? [focus, whole, customer] : (numbers(unnamed, 3) as [number, number, number]);
+  return { focus, whole, customer, subject, unnamed: { focus: uf, whole: uw, customer: uc } };
+}
+const label = (w: ConversationWeights): string => {
+  const u = w.unnamed;
+  const same = u.focus === w.focus && u.whole === w.whole && u.customer === w.customer;
+  return `${w.focus},${w.whole},${w.customer},${w.subject}${same ? '' : `/${u.focus},${u.whole},${u.customer}`}`;
 };
-const label = (w: ConversationWeights): string => `${w.focus},${w.whole},${w.customer},${w.subject}`;
 
-/** The grid: the whole conversation's weight is the unit (only ratios matter in a weighted reciprocal-rank fusion). */
+/**
+ * The grid, the same weights whether or not a subject is named (score `--subjects named` or `unnamed` to fit each);
+ * the whole conversation's weight is the unit (only ratios matter in a weighted reciprocal-rank fusion).
+ */
 function grid(): ConversationWeights[] {
   const settings: ConversationWeights[] = [];
   for (const focus of [0.5, 1, 1.5, 2, 3, 4])
-    for (const customer of [0, 0.5, 1, 2]) for (const subject of [0, 1, 2, 3, 4, 6]) settings.push({ focus, whole: 1, customer, subject });
+    for (const customer of [0, 0.5, 1, 2])
+      for (const subject of [0, 1, 2, 3, 4, 6]) settings.push({ focus, whole: 1, customer, subject, unnamed: { focus, whole: 1, customer } });
   return settings;
 }
 
@@ -118,12 +136,14 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '7' },
       only: { type: 'string', multiple: true },
       top: { type: 'string', default: '15' },
+      // Score only the turns where the conversation names a subject (`named`) or names none (`unnamed`).
+      subjects: { type: 'string', default: 'all' },
     },
   });
   const started = performance.now();
   const part = values.part === 'held-out' ? 'held-out' : 'fit';
   const entries: Entry[] = values.set === 'abcd' ? abcdArticles() : dstc11Entries();
-  const turns = values.set === 'abcd' ? abcdTurns() : dstc11Turns(part, Number(values.turns), Number(values.seed));
+  let turns = values.set === 'abcd' ? abcdTurns() : dstc11Turns(part, Number(values.turns), Number(values.seed));
   const settings = values.only?.length ? values.only.map(parseSetting) : grid();
   if (!settings.some((s) => label(s) === label(CONVERSATION_WEIGHTS))) settings.unshift({ ...CONVERSATION_WEIGHTS });
   const dir = await mkdtemp(join(tmpdir(), 'vigil-convw-'));
@@ -132,13 +152,20 @@ async function main(): Promise<void> {
     const now = new Date().toISOString();
     for (let i = 0; i < entries.length; i += 500) await store.upsert(entries.slice(i, i + 500).map((e) => toStoredEntry(e, { status: 'approved', now })));
     await store.refreshIndexes();
-    const ranked = settings.map((): string[][] => []);
+    let ranked = settings.map((): string[][] => []);
+    const named: boolean[] = [];
     for (const turn of turns) {
       const source = cachedSource(storeSource(store));
       for (const [s, weights] of settings.entries()) {
         const found = await searchConversation([source], turn.ticket, turn.index, HITS, weights);
         ranked[s]!.push(found.hits.map((h) => h.entry.id));
+        if (label(weights) === label(CONVERSATION_WEIGHTS)) named.push(found.subjects.length > 0);
       }
+    }
+    if (values.subjects !== 'all') {
+      const keep = (_: unknown, i: number): boolean => named[i] === (values.subjects === 'named');
+      turns = turns.filter(keep);
+      ranked = ranked.map((r) => r.filter(keep));
     }
     const bm25 = new Bm25Index(entries.map((e) => [e.title, e.question, e.body].filter(Boolean).join('\n')));
     const customerSoFar = (t: Turn): string =>
@@ -157,14 +184,16 @@ async function main(): Promise<void> {
     const f = (x: number): string => x.toFixed(3);
     const line = (name: string, r: { at1: number; mrr: number; entity: number; top5: number }): string =>
       `| ${name} | ${f(r.at1)} | ${f(r.mrr)} | ${values.set === 'abcd' ? '—' : f(r.entity)} | ${f(r.top5)} |`;
-    const what = values.set === 'abcd' ? `ABCD, ${turns.length} customer turns` : `DSTC11 ${part} half, ${turns.length} knowledge-seeking turns (seed ${values.seed})`;
+    const which = values.subjects === 'all' ? '' : ` (${values.subjects} subject)`;
+    const what = values.set === 'abcd' ? `ABCD, ${turns.length} customer turns${which}` : `DSTC11 ${part} half, ${turns.length} knowledge-seeking turns${which} (seed ${values.seed})`;
     console.log(`${what}; ${settings.length} settings; load ${loadavg()[0]!.toFixed(1)}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log('| focus,whole,customer,subject | Recall@1 | MRR | right entity first | relevant in top 5 |');
     console.log('|---|---|---|---|---|');
     console.log(line('BM25 (customer text so far)', baseline));
     const current = rows.find((r) => label(r.w) === label(CONVERSATION_WEIGHTS))!;
     console.log(line(`${label(current.w)} (current)`, current));
-    for (const r of [...rows].sort((a, b) => merit(b) - merit(a)).slice(0, Number(values.top))) console.log(line(label(r.w), r));
+    const others = rows.filter((r) => r !== current);
+    for (const r of others.sort((a, b) => merit(b) - merit(a)).slice(0, Number(values.top))) console.log(line(label(r.w), r));
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
