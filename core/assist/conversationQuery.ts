@@ -12,18 +12,21 @@ import type { Message, Ticket } from '../formats/schemas';
 import { STOPWORDS, tokenize } from '../text/tokenize';
 import { cleanMessage } from '../text/queryCleaner';
 import { lexicalCoverage } from './confidence';
-import { fuseLists, searchLists, usableQueries, type KnowledgeSource, type MultiSearchResult, type RankedList, type WeightedQuery } from './knowledgeSource';
+import { fuseLists, searchLists, type KnowledgeSource, type MultiSearchResult, type WeightedQuery } from './knowledgeSource';
 
 /**
- * Weight of the focus query against the whole conversation's and the customer's messages' (1 each), when the
- * conversation names a subject. Measured on 300 knowledge-seeking turns of the DSTC11 fit half, searching the store
- * directly: the focus alone put the right entity first on 0.620, the whole conversation alone on 0.420, the
- * customer's messages alone (the old query) on 0.237; with the named subject (below), focus 2 + whole 1 gave 0.877
- * and adding the customer's messages 0.883 (labelled snippet in the top 5: 0.353, 0.367). Regridded after fusion
- * became score-normalised (BENCHMARKS.md, "Conversation query weights refitted"): on all 1,120 knowledge-seeking
- * turns of the fit half, 95% of which name a subject, every setting with a subject weight of 2 or more is within
- * 0.01 of this one (Recall@1 0.496, best 0.506), and the fit half's best (focus 4, customer 0.5) fell on the
- * held-out half's snippet in the top 5: kept.
+ * Weight of the focus query against the whole conversation's and the customer's messages' (1 each). Measured on
+ * 300 knowledge-seeking turns of the DSTC11 fit half, searching the store directly: the focus alone put the right
+ * entity first on 0.620, the whole conversation alone on 0.420, the customer's messages alone (the old query) on
+ * 0.237; with the named subject (below), focus 2 + whole 1 gave 0.877 and adding the customer's messages 0.883
+ * (labelled snippet in the top 5: 0.353, 0.367), and on ABCD's 31 customer turns MRR 0.204 → 0.247.
+ *
+ * Regridded with the score-normalised fusion (`npm run bench:conversation-weights`; BENCHMARKS.md, "Conversation
+ * query weights, regridded"): on all 1,120 knowledge-seeking turns of the DSTC11 fit half every setting with a
+ * subject weight of 2 or more is within 0.01 of this one (Recall@1 0.496, best 0.506), and the best fell on the
+ * held-out half's top 5. ABCD (no subject named) wants a light focus (0.5, with the customer's messages at 0.5:
+ * Recall@1 0.355 → 0.484), but the multi-turn learning curve's fit part (tickets 1-600) falls with it, 0.560 →
+ * 0.512, and with every lighter focus tried (0.478-0.525): kept as they were.
  */
 export const FOCUS_WEIGHT = 2;
 /** A customer message with this many content words or more gets the whole focus weight; fewer, a share of it. */
@@ -31,7 +34,7 @@ const FOCUS_FULL_WORDS = 3;
 /** Weight of the "named subject + this message" query when the conversation names one. */
 export const SUBJECT_WEIGHT = 3;
 
-/** The weights of the queries a conversation turn is searched with. */
+/** The weights of the queries a conversation turn is searched with (the fitted ones by default; benches grid them). */
 export interface ConversationWeights {
   /** The focus: this message and the analyst turn it answers (scaled down for a message of few words). */
   focus: number;
@@ -41,26 +44,10 @@ export interface ConversationWeights {
   customer: number;
   /** Each named subject with this message. */
   subject: number;
-  /** The focus, whole and customer weights when the conversation names no subject. */
-  unnamed: { focus: number; whole: number; customer: number };
 }
 
-/**
- * The fitted weights. When the conversation names no subject (a troubleshooting or service dialogue: "I need to
- * return an item", then the analyst asks for a name, an order id), the focus weighs half the whole conversation and
- * the customer's messages half too: the turn answering "may I have your name?" says little about the problem. With
- * normalised-score fusion the subject-named weights put the right guideline first on 0.355 of ABCD's 31 customer
- * turns (none names a subject); these put it first on 0.484 (MRR 0.494 → 0.589), searching the store directly; on
- * the 53 knowledge-seeking turns of the DSTC11 fit half that name no subject, Recall@1 0.038 → 0.075, right
- * entity first 0.396 → 0.415 (`npm run bench:conversation-weights`, BENCHMARKS.md).
- */
-export const CONVERSATION_WEIGHTS: Readonly<ConversationWeights> = {
-  focus: FOCUS_WEIGHT,
-  whole: 1,
-  customer: 1,
-  subject: SUBJECT_WEIGHT,
-  unnamed: { focus: 0.5, whole: 1, customer: 0.5 },
-};
+/** The fitted weights (see FOCUS_WEIGHT, SUBJECT_WEIGHT). */
+export const CONVERSATION_WEIGHTS: Readonly<ConversationWeights> = { focus: FOCUS_WEIGHT, whole: 1, customer: 1, subject: SUBJECT_WEIGHT };
 /** Names in as many candidate titles as this are generic ("hotel", "guest house"): they name no one subject. */
 const GENERIC_IN_TITLES = 3;
 /** Candidates whose titles may be named by the conversation. */
@@ -103,16 +90,10 @@ export function wholeText(ticket: Ticket, index: number): string {
 }
 
 /**
- * The queries for the customer message at `index`: the focus (weighted), the whole conversation and the customer's
- * messages, with the weights for a conversation that names a subject (`weights`; pass `{ ...weights,
- * ...weights.unnamed }` for one that names none). On a first message all are the same text and the search is the
- * plain one.
+ * The queries for the customer message at `index`: the focus (weighted) and the whole conversation. On a first
+ * message both are the same text and the search is the plain one.
  */
-export function conversationQueries(
-  ticket: Ticket,
-  index: number,
-  weights: Readonly<Omit<ConversationWeights, 'unnamed' | 'subject'>> = CONVERSATION_WEIGHTS,
-): WeightedQuery[] {
+export function conversationQueries(ticket: Ticket, index: number, weights: Readonly<ConversationWeights> = CONVERSATION_WEIGHTS): WeightedQuery[] {
   const focus = focusText(ticket, index);
   const whole = wholeText(ticket, index);
   if (!ticket.subject && focus === whole) return [{ text: whole, weight: 1 }];
@@ -208,20 +189,13 @@ export async function searchConversation(
   const failures: MultiSearchResult['failures'] = [];
   // A first message names its subject in the query itself; later turns may name it turns earlier, so more
   // candidates are read for their titles (a first message is all of a single-message ticket: no cost there).
-  // Each query is searched once; its weight depends on whether the conversation turns out to name a subject.
-  const ifNamed = conversationQueries(ticket, index, weights);
-  const ifUnnamed = conversationQueries(ticket, index, { ...weights, ...weights.unnamed });
-  const texts = usableQueries([...ifNamed, ...ifUnnamed].map((q) => q.text));
-  const depth = ifNamed.length > 1 ? Math.max(limit, SUBJECT_CANDIDATES) : limit;
-  const listsOf = new Map(await Promise.all(texts.map(async (q) => [q.text, await searchLists(sources, [q], depth, failures)] as const)));
-  const weighed = (queries: readonly WeightedQuery[]): RankedList[] =>
-    usableQueries(queries).flatMap((q) => (listsOf.get(q.text) ?? []).map((l) => ({ ...l, weight: q.weight })));
+  const queries = conversationQueries(ticket, index, weights);
+  const lists = await searchLists(sources, queries, queries.length > 1 ? Math.max(limit, SUBJECT_CANDIDATES) : limit, failures);
   const seen = new Map<string, string | undefined>();
-  for (const l of [...listsOf.values()].flat()) for (const h of l.hits) seen.set(h.entry.id, h.entry.title);
+  for (const l of lists) for (const h of l.hits) seen.set(h.entry.id, h.entry.title);
   const candidates = [...seen.values()];
   const subjects = namedSubjects(ticket, index, candidates) ?? [];
-  if (subjects.length === 0) return { hits: fuseLists(weighed(ifUnnamed), limit), failures, subjects };
-  const lists = weighed(ifNamed);
+  if (subjects.length === 0) return { hits: fuseLists(lists, limit), failures, subjects };
   lists.push(...(await searchLists(sources, subjectQueries(ticket, index, subjects, weights.subject), limit, failures)));
   // The question is about the named subject: its entries come first, in fused order.
   const fused = fuseLists(lists, Math.max(limit, SUBJECT_CANDIDATES));

@@ -47,7 +47,7 @@ export interface RankedList {
 }
 
 /** Every query once (the larger weight when given twice), trimmed, without empty or zero-weight ones. */
-export function usableQueries(queries: readonly (string | WeightedQuery)[]): WeightedQuery[] {
+function usableQueries(queries: readonly (string | WeightedQuery)[]): WeightedQuery[] {
   const usable: WeightedQuery[] = [];
   for (const q of queries) {
     const text = (typeof q === 'string' ? q : q.text).trim();

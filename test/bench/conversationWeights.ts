@@ -5,15 +5,18 @@
  * setting of the grid ranks the same candidates; only the fusion of the queries' rankings differs.
  *
  *   npm run bench:conversation-weights -- --set dstc11 --part fit --turns 400          # the grid, on the fit half
- *   npm run bench:conversation-weights -- --set dstc11 --part held-out --turns 5000 --only 2,1,1,3/0.5,1,0.5 --only 2,1,1,3
- *   npm run bench:conversation-weights -- --set abcd --only 2,1,1,3/0.5,1,0.5 --only 2,1,1,3 # ABCD's 31 customer turns
+ *   npm run bench:conversation-weights -- --set dstc11 --part held-out --turns 5000 --only 4,1,0.5,3
+ *   npm run bench:conversation-weights -- --set abcd --only 2,1,1,3 --only 0.5,1,0.5,3      # ABCD's 31 customer turns
  *
- * A setting is `focus,whole,customer,subject[/focus,whole,customer]`, the second part for conversations that name
- * no subject. DSTC11 (CDLA-Sharing 1.0): knowledge-seeking last user turns of a seeded sample of one half (split by
- * opening turn, dstc11Data.ts); Recall@1 and MRR on the labelled snippets, right entity first, a labelled snippet
- * in the top 5; `--subjects named|unnamed` scores only the turns whose conversation names a subject, or none. ABCD (MIT): every customer turn of the sample dialogues
- * against the 55 guideline articles; right when the dialogue's subflow article is cited. The BM25 baseline searches
- * the customer's text so far over the same entries, in the same run.
+ *   npm run bench:conversation-weights -- --set curve --turns 600 --only 2,1,1,3 --only 0.5,1,0.5,3  # learning curve
+ *
+ * A setting is `focus,whole,customer,subject`. DSTC11 (CDLA-Sharing 1.0): knowledge-seeking last user turns of a
+ * seeded sample of one half (split by opening turn, dstc11Data.ts); Recall@1 and MRR on the labelled snippets, right
+ * entity first, a labelled snippet in the top 5; `--subjects named|unnamed` scores only the turns whose conversation
+ * names a subject, or none. ABCD (MIT): every customer turn of the sample dialogues against the 55 guideline
+ * articles; right when the dialogue's subflow article is cited. The BM25 baseline searches the customer's text so
+ * far over the same entries, in the same run. `curve`: the multi-turn learning curve (dialogueCurve.ts, the first
+ * `--turns` tickets, its fit part) through the whole assistant, once per setting.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +31,7 @@ import { toStoredEntry } from '../../core/knowledge/storedEntry';
 import { abcdArticles, abcdTickets } from './abcdData';
 import { seededShuffle } from './banking77Data';
 import { Bm25Index } from './bm25Baseline';
+import { benchmarkDialogueCurve, formatDialogueCurve } from './dialogueCurve';
 import { dstc11Conversations, dstc11Entries, dstc11EntityOf } from './dstc11Data';
 import { abcdArticleFor } from './gateReport';
 
@@ -95,36 +99,40 @@ function cachedSource(source: KnowledgeSource): KnowledgeSource {
   };
 }
 
-/** `focus,whole,customer,subject`, then `/focus,whole,customer` for conversations that name no subject (else the same). */
+/** `focus,whole,customer,subject`. */
 export function parseSetting(text: string): ConversationWeights {
-  const numbers = (part: string | undefined, count: number): number[] => {
-    const values = (part ?? '').split(',').map(Number);
-    if (values.length !== count || values.some((x) => !Number.isFinite(x) || x < 0)) {
-      throw new Error(`--only ${text}: expected focus,whole,customer,subject[/focus,whole,customer], non-negative numbers`);
-    }
-    return values;
-  };
-  const [named, unnamed] = text.split('/');
-  const [focus, whole, customer, subject] = numbers(named, 4) as [number, number, number, number];
-  const [uf, uw, uc] = unnamed === undefined ? [focus, whole, customer] : (numbers(unnamed, 3) as [number, number, number]);
-  return { focus, whole, customer, subject, unnamed: { focus: uf, whole: uw, customer: uc } };
+  const values = text.split(',').map(Number);
+  if (values.length !== 4 || values.some((x) => !Number.isFinite(x) || x < 0)) throw new Error(`--only ${text}: expected focus,whole,customer,subject, non-negative numbers`);
+  const [focus, whole, customer, subject] = values as [number, number, number, number];
+  return { focus, whole, customer, subject };
 }
-const label = (w: ConversationWeights): string => {
-  const u = w.unnamed;
-  const same = u.focus === w.focus && u.whole === w.whole && u.customer === w.customer;
-  return `${w.focus},${w.whole},${w.customer},${w.subject}${same ? '' : `/${u.focus},${u.whole},${u.customer}`}`;
-};
+const label = (w: ConversationWeights): string => `${w.focus},${w.whole},${w.customer},${w.subject}`;
 
-/**
- * The grid, the same weights whether or not a subject is named (score `--subjects named` or `unnamed` to fit each);
- * the whole conversation's weight is the unit (only ratios matter in a weighted reciprocal-rank fusion).
- */
+/** The grid; the whole conversation's weight is the unit (only ratios matter in a weighted reciprocal-rank fusion). */
 function grid(): ConversationWeights[] {
   const settings: ConversationWeights[] = [];
   for (const focus of [0.5, 1, 1.5, 2, 3, 4])
-    for (const customer of [0, 0.5, 1, 2])
-      for (const subject of [0, 1, 2, 3, 4, 6]) settings.push({ focus, whole: 1, customer, subject, unnamed: { focus, whole: 1, customer } });
+    for (const customer of [0, 0.5, 1, 2]) for (const subject of [0, 1, 2, 3, 4, 6]) settings.push({ focus, whole: 1, customer, subject });
   return settings;
+}
+
+/**
+ * The multi-turn learning curve once per setting. The assistant searches with the module's weights, so this process
+ * (a bench, nothing else runs in it) sets them before each run and puts the fitted ones back after.
+ */
+async function curve(limit: number, settings: readonly ConversationWeights[]): Promise<void> {
+  const weights = CONVERSATION_WEIGHTS as ConversationWeights;
+  const fitted = { ...weights };
+  try {
+    for (const setting of settings) {
+      Object.assign(weights, setting);
+      const result = await benchmarkDialogueCurve({ limit });
+      const lines = formatDialogueCurve(result).filter((l) => /engine:|BM25:|all tickets/.test(l));
+      console.log(`${label(setting)}${label(setting) === label(fitted) ? ' (current)' : ''}, load ${loadavg()[0]!.toFixed(1)}\n${lines.join('\n')}`);
+    }
+  } finally {
+    Object.assign(weights, fitted);
+  }
 }
 
 async function main(): Promise<void> {
@@ -141,6 +149,10 @@ async function main(): Promise<void> {
     },
   });
   const started = performance.now();
+  if (values.set === 'curve') {
+    await curve(Number(values.turns), values.only?.length ? values.only.map(parseSetting) : [{ ...CONVERSATION_WEIGHTS }]);
+    return;
+  }
   const part = values.part === 'held-out' ? 'held-out' : 'fit';
   const entries: Entry[] = values.set === 'abcd' ? abcdArticles() : dstc11Entries();
   let turns = values.set === 'abcd' ? abcdTurns() : dstc11Turns(part, Number(values.turns), Number(values.seed));

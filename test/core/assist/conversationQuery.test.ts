@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONVERSATION_WEIGHTS, conversationQueries, focusText, namedSubjects, searchConversation } from '../../../core/assist/conversationQuery';
-import type { KnowledgeSource, SourceHit } from '../../../core/assist/knowledgeSource';
+import { conversationQueries, focusText, namedSubjects } from '../../../core/assist/conversationQuery';
 import type { Message, Ticket } from '../../../core/formats/schemas';
-import { stored } from '../../fixtures/storeEntries';
 
 function ticket(...turns: Array<[Message['author'], string]>): Ticket {
   return { id: 'T-1', status: 'open', messages: turns.map(([author, text], i) => ({ id: String(i + 1), author, text })) };
@@ -37,6 +35,12 @@ describe('what is searched after a customer message', () => {
     ]);
     expect(queries[1]!.text).not.toContain('Availability checked'); // system notes are not the conversation
     expect(queries[0]!.weight).toBeGreaterThan(queries[1]!.weight);
+  });
+
+  it('searches with the weights it is given (a bench grids them)', () => {
+    const queries = conversationQueries(dialogue, 5, { focus: 0.5, whole: 1, customer: 0, subject: 3 });
+    // "Does it have a good view?" has 2 content words of the 3 that get the whole focus.
+    expect(queries.map((q) => q.weight)).toEqual([0.5 * (2 / 3), 1, 0]);
   });
 
   it('gives a message with few words of its own less focus', () => {
@@ -75,38 +79,5 @@ describe('the subject the conversation names', () => {
   it('is named by earlier turns only: a name in this message is in its own query already', () => {
     const now = ticket(['customer', 'Is the Acorn Guest House quiet?']);
     expect(namedSubjects(now, 0, titles)).toBeNull();
-  });
-});
-
-describe('a conversation that names no subject', () => {
-  // The shape of an ABCD dialogue (MIT): the customer states the problem, the analyst asks for details, the customer
-  // gives them. Guideline articles are titled by topic, one entry each, so no subject is named.
-  const service = ticket(
-    ['customer', 'I want to return a shirt, it is the wrong size.'],
-    ['analyst', 'Sure, may I have your full name and account id?'],
-    ['customer', 'Crystal Minh, account id 0451 for that order'],
-  );
-  const sizeReturn = stored({ id: 'return-size', kind: 'article', title: 'Return Due to Size (Product Defect)', body: 'Check the order, offer a refund or an exchange.' });
-  const changeName = stored({ id: 'change-name', kind: 'article', title: 'Manage Change Name (Manage Account)', body: 'Ask for the full name and the account id.' });
-  const others = (from: string): SourceHit['entry'][] => Array.from({ length: 8 }, (_, i) => stored({ id: `${from}-${i}`, kind: 'article', title: `Other topic ${from} ${i}`, body: 'Something else.' }));
-  const [focusOthers, wholeOthers] = [others('focus'), others('whole')];
-  const hit = (entry: SourceHit['entry']): SourceHit => ({ entry, similarity: 0.5, fused: 0.5, textRank: 0, vectorRank: 0 });
-  // The details turn (with the analyst's question) matches the account article best; the customer's own words and
-  // the whole conversation match the return, with the account article a few places down.
-  const source: KnowledgeSource = {
-    name: 'team',
-    search: async (query) => {
-      if (!query.includes('wrong size')) return [changeName, ...focusOthers, sizeReturn].map(hit); // the focus
-      return [sizeReturn, ...wholeOthers.slice(0, 3), changeName, ...wholeOthers.slice(3)].map(hit); // whole, customer's
-    },
-  };
-
-  it('keeps the customer’s problem first when the message only answers a question for details', async () => {
-    const found = await searchConversation([source], service, 2, 5);
-    expect(found.subjects).toEqual([]);
-    expect(found.hits[0]?.entry.id).toBe('return-size');
-    // With the weights of a conversation that names a subject, this message's focus would win.
-    const asIfNamed = { ...CONVERSATION_WEIGHTS, unnamed: { focus: CONVERSATION_WEIGHTS.focus, whole: CONVERSATION_WEIGHTS.whole, customer: CONVERSATION_WEIGHTS.customer } };
-    expect((await searchConversation([source], service, 2, 5, asIfNamed)).hits[0]?.entry.id).toBe('change-name');
   });
 });
