@@ -20,12 +20,34 @@ import { fuseLists, searchLists, type KnowledgeSource, type MultiSearchResult, t
  * entity first on 0.620, the whole conversation alone on 0.420, the customer's messages alone (the old query) on
  * 0.237; with the named subject (below), focus 2 + whole 1 gave 0.877 and adding the customer's messages 0.883
  * (labelled snippet in the top 5: 0.353, 0.367), and on ABCD's 31 customer turns MRR 0.204 → 0.247.
+ *
+ * Regridded with the score-normalised fusion (`npm run bench:conversation-weights`; BENCHMARKS.md, "Conversation
+ * query weights, regridded"): on all 1,120 knowledge-seeking turns of the DSTC11 fit half every setting with a
+ * subject weight of 2 or more is within 0.01 of this one (Recall@1 0.496, best 0.506), and the best fell on the
+ * held-out half's top 5. ABCD (no subject named) wants a light focus (0.5, with the customer's messages at 0.5:
+ * Recall@1 0.355 → 0.484), but the multi-turn learning curve's fit part (tickets 1-600) falls with it, 0.560 →
+ * 0.512, and with every lighter focus tried (0.478-0.525): kept as they were.
  */
 export const FOCUS_WEIGHT = 2;
 /** A customer message with this many content words or more gets the whole focus weight; fewer, a share of it. */
 const FOCUS_FULL_WORDS = 3;
 /** Weight of the "named subject + this message" query when the conversation names one. */
 export const SUBJECT_WEIGHT = 3;
+
+/** The weights of the queries a conversation turn is searched with (the fitted ones by default; benches grid them). */
+export interface ConversationWeights {
+  /** The focus: this message and the analyst turn it answers (scaled down for a message of few words). */
+  focus: number;
+  /** The whole conversation, both sides. */
+  whole: number;
+  /** The customer's messages so far. */
+  customer: number;
+  /** Each named subject with this message. */
+  subject: number;
+}
+
+/** The fitted weights (see FOCUS_WEIGHT, SUBJECT_WEIGHT). */
+export const CONVERSATION_WEIGHTS: Readonly<ConversationWeights> = { focus: FOCUS_WEIGHT, whole: 1, customer: 1, subject: SUBJECT_WEIGHT };
 /** Names in as many candidate titles as this are generic ("hotel", "guest house"): they name no one subject. */
 const GENERIC_IN_TITLES = 3;
 /** Candidates whose titles may be named by the conversation. */
@@ -71,7 +93,7 @@ export function wholeText(ticket: Ticket, index: number): string {
  * The queries for the customer message at `index`: the focus (weighted) and the whole conversation. On a first
  * message both are the same text and the search is the plain one.
  */
-export function conversationQueries(ticket: Ticket, index: number): WeightedQuery[] {
+export function conversationQueries(ticket: Ticket, index: number, weights: Readonly<ConversationWeights> = CONVERSATION_WEIGHTS): WeightedQuery[] {
   const focus = focusText(ticket, index);
   const whole = wholeText(ticket, index);
   if (!ticket.subject && focus === whole) return [{ text: whole, weight: 1 }];
@@ -79,9 +101,9 @@ export function conversationQueries(ticket: Ticket, index: number): WeightedQuer
   // conversation so far carries the problem, so the focus weighs less.
   const words = contentWords(cleanMessage(ticket.messages[index]?.text ?? '')).length;
   return [
-    { text: focus, weight: FOCUS_WEIGHT * Math.min(1, words / FOCUS_FULL_WORDS) },
-    { text: whole, weight: 1 },
-    { text: customerText(ticket, index), weight: 1 },
+    { text: focus, weight: weights.focus * Math.min(1, words / FOCUS_FULL_WORDS) },
+    { text: whole, weight: weights.whole },
+    { text: customerText(ticket, index), weight: weights.customer },
   ];
 }
 
@@ -142,10 +164,10 @@ export function namedSubjects(ticket: Ticket, index: number, candidateTitles: re
 }
 
 /** The queries that ask this message about each named subject. */
-export function subjectQueries(ticket: Ticket, index: number, subjects: readonly string[]): WeightedQuery[] {
+export function subjectQueries(ticket: Ticket, index: number, subjects: readonly string[], weight: number = SUBJECT_WEIGHT): WeightedQuery[] {
   const message = ticket.messages[index];
   const text = message ? cleanMessage(message.text) : '';
-  return subjects.map((subject) => ({ text: `${subject}\n${text}`, weight: SUBJECT_WEIGHT }));
+  return subjects.map((subject) => ({ text: `${subject}\n${text}`, weight }));
 }
 
 /** What `searchConversation` found, and the subjects it asked about. */
@@ -157,18 +179,24 @@ export interface ConversationSearch extends MultiSearchResult {
  * Searches for the customer message at `index`: the conversation queries first; then, when the conversation names
  * the subject of some of the candidates, this message about that subject, fused with the first rankings.
  */
-export async function searchConversation(sources: readonly KnowledgeSource[], ticket: Ticket, index: number, limit: number): Promise<ConversationSearch> {
+export async function searchConversation(
+  sources: readonly KnowledgeSource[],
+  ticket: Ticket,
+  index: number,
+  limit: number,
+  weights: Readonly<ConversationWeights> = CONVERSATION_WEIGHTS,
+): Promise<ConversationSearch> {
   const failures: MultiSearchResult['failures'] = [];
   // A first message names its subject in the query itself; later turns may name it turns earlier, so more
   // candidates are read for their titles (a first message is all of a single-message ticket: no cost there).
-  const queries = conversationQueries(ticket, index);
+  const queries = conversationQueries(ticket, index, weights);
   const lists = await searchLists(sources, queries, queries.length > 1 ? Math.max(limit, SUBJECT_CANDIDATES) : limit, failures);
   const seen = new Map<string, string | undefined>();
   for (const l of lists) for (const h of l.hits) seen.set(h.entry.id, h.entry.title);
   const candidates = [...seen.values()];
   const subjects = namedSubjects(ticket, index, candidates) ?? [];
   if (subjects.length === 0) return { hits: fuseLists(lists, limit), failures, subjects };
-  lists.push(...(await searchLists(sources, subjectQueries(ticket, index, subjects), limit, failures)));
+  lists.push(...(await searchLists(sources, subjectQueries(ticket, index, subjects, weights.subject), limit, failures)));
   // The question is about the named subject: its entries come first, in fused order.
   const fused = fuseLists(lists, Math.max(limit, SUBJECT_CANDIDATES));
   const named = new Set(subjects);

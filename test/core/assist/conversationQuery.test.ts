@@ -37,6 +37,12 @@ describe('what is searched after a customer message', () => {
     expect(queries[0]!.weight).toBeGreaterThan(queries[1]!.weight);
   });
 
+  it('searches with the weights it is given (a bench grids them)', () => {
+    const queries = conversationQueries(dialogue, 5, { focus: 0.5, whole: 1, customer: 0, subject: 3 });
+    // "Does it have a good view?" has 2 content words of the 3 that get the whole focus.
+    expect(queries.map((q) => q.weight)).toEqual([0.5 * (2 / 3), 1, 0]);
+  });
+
   it('gives a message with few words of its own less focus', () => {
     const short = ticket(['customer', 'My VPN drops every few minutes at the hotel.'], ['analyst', 'What is your username?'], ['customer', 'cminh730']);
     const full = conversationQueries(dialogue, 5)[0]!.weight;
