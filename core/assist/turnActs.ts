@@ -51,6 +51,8 @@ const RECORD_FIELD_QUESTION =
   /\b(what|which) (area|part of town|side of town|part of the city|side of the city|area of town) (is|are|s|do|does)\b|\b(what|which) (area|part of town|side of town)$|\b(what|which) (area|part|side)( of town)? (is|are) (it|that|they|this|the \w+)( \w+)? (in|located)\b|\bwhat area (is|are) (it|they|that)( \w+)?( located)?$|\bis (it|that|this|they)( \w+)? (in|on) the (north|south|east|west|centre|center|city centre)( part| side)?( of town)?$|\bwhere (is|are) (it|that|they|this) located$|\bprice range\b|\bhow (expensive|pricey|cheap) (is|are) (it|that|this|they|the \w+)( \w+)?$|\b(is|are) (it|that|this|they|the \w+)( \w+)? (a |an )?(cheap|expensive|moderately priced|pricey|affordable|reasonable|reasonably priced)( \w+)?$|\bhow many stars\b|\b(its|their|the) (star )?rating\b|\b(is|are) (it|that|this|they|the \w+)( both| all)? (\d|one|two|three|four|five) stars?$|\bstar rating\b|\b(is|s) (it|this|that)( \w+)? a (hotel|guest ?house|guesthouse|restaurant) or (a )?\w+\b|\b(is|are) (it|that|this|they|the \w+)( \w+)? a (guest ?house|guesthouse|hotel|bed and breakfast)\b|\b(post ?codes?|phone numbers?|addresses|address|reference numbers?)\b/;
 /** A question of how to do something is never a record's field ("How do I input a new address?", BANKING77 train). */
 const HOW_TO = /\b(how|why) (do|can|could|should|would|did|does|is|are) (i|we|you|it)\b|\bhow to\b/;
+/** A way, a method or an option to do something: a question of how, whatever criteria it states. */
+const WAY = /\b(way|ways|method|methods|option|options|solution|fix|to (send|pay|get|make|do|use|transfer))\b/;
 /** "I need a place to stay! Can you help?": a search for a place, not a question about one. */
 const PLACE_SEARCH = /\b(need|want|like|looking for|find) (a|some|another) (place|somewhere) to (stay|eat|dine|go|visit)\b/;
 
@@ -68,7 +70,8 @@ export function questionAct(question: string, answering: string | null, searchCr
   if (answering && ANALYST_OFFERS_OR_FINDS_NONE.test(answering.toLowerCase()) && NEW_SEARCH.test(q)) return 'searches again with other criteria';
   if (PLACE_SEARCH.test(q)) return 'asks to find a place';
   // "Is there a cheap place in the north part of town?", "What places are in the south?": which options match.
-  if (searchCriteria?.test(q) && /^(are there|is there|do you have|does \w+ have|what|which|any)\b/.test(q)) return 'asks which options match';
+  // "Is there a cheap way to send money abroad?" asks for a way, which is knowledge.
+  if (searchCriteria?.test(q) && /^(are there|is there|do you have|does \w+ have|what|which|any)\b/.test(q) && !WAY.test(q)) return 'asks which options match';
   if (RECORD_FIELD_QUESTION.test(q) && !HOW_TO.test(q)) return "asks a field of the place's record";
   return null;
 }
