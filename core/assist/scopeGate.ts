@@ -83,7 +83,8 @@ const KNOWLEDGE_QUESTION =
 
 /**
  * Is a cleaned, in-scope turn one that asks for no knowledge (closing, confirming, booking, a record's details)?
- * Returns the reason, or null when the turn may need knowledge.
+ * Returns the reason, or null when the turn may need knowledge. `answering` is the analyst turn before it, if any:
+ * "How about an Italian place?" is a new search only after the analyst offered one or found none (`turnActs.ts`).
  */
 export function actionTurn(cleanedMessage: string, answering: string | null = null): string | null {
   const plain = tokenize(cleanedMessage).join(' ');
