@@ -36,7 +36,7 @@ const PICK_FOR_ME =
  * stays in: it is the analyst's offer or empty result that makes it a new search.
  */
 const NEW_SEARCH =
-  /^(how|what) about\b|\b(try|check|look|search)( again)? (for|in|on|with)\b|\binstead$|\bdo you have (any|anything|something|one|ones)( else| other| more)?( \w+)? (in|on|at|near|around|with|that|for)\b|\bwhat (else|other \w+) (is|are|do you have)( there)?( available)?$|\bwhat (else )?do you have$/;
+  /^(how|what) about\b|\b(can|could|would) you (try|check|look|search)( again)? (for|in) the\b|\binstead$|\bdo you have (any|anything|something|one|ones)( else| other| more)? (in|on|at|near|around)\b|\bwhat (else|other \w+) (is|are|do you have)( there)?( available)?$|\bwhat (else )?do you have$/;
 /** An analyst turn offering an option or saying none was found: what makes "how about …?" a new search. */
 const ANALYST_OFFERS_OR_FINDS_NONE =
   /\b(no|not|none|nothing|sorry|unfortunately|would you like|do you want|how about|what about|is that|does that|there (is|are)|i have|we have|i found|i recommend|i suggest|another)\b/;
@@ -64,8 +64,9 @@ export function questionAct(question: string, answering: string | null, searchCr
   const q = question.replace(/^((and|also|so|then|ok|okay|great|thanks|thank you|yes|no|maybe|actually|alright|oh|that s okay|thats okay)\s+)+/, '');
   if (/\b(not|cant|cannot|didnt|doesnt|wrong|lost|stolen|error|fail\w*)\b/.test(q)) return null;
   if ((BOOKING_REQUEST.test(q) && !ASKS_WHAT_IS_BOOKED.test(q)) || AVAILABLE_FOR.test(q)) return 'asks the analyst to book';
-  // The customer's own things are a problem, not a record ("my refund", "my address"); "I changed my mind" is not.
-  if (/\bmy\b(?! mind| choices| options)|\bmine\b/.test(q)) return null;
+  // The customer's own things are a problem, not a record ("my refund", "report a change of address"); "I changed my
+  // mind" is not.
+  if (/\bmy\b(?! mind| choices| options)|\b(mine|change|update|edit|report)\b/.test(q)) return null;
   if (PICK_FOR_ME.test(q)) return 'asks the analyst to pick among the options';
   if (answering && ANALYST_OFFERS_OR_FINDS_NONE.test(answering.toLowerCase()) && NEW_SEARCH.test(q)) return 'searches again with other criteria';
   if (PLACE_SEARCH.test(q)) return 'asks to find a place';
