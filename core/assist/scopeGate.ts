@@ -6,6 +6,7 @@
  */
 import { answersNothing, checkScope } from '../text/scope';
 import { tokenize } from '../text/tokenize';
+import { acknowledgesOnly, choosesOrWishes, questionAct } from './turnActs';
 
 /** Words that make a message a problem report or a request without a question mark. */
 const PROBLEM_WORDS =
@@ -26,7 +27,7 @@ const BOOKING_VERB = /\b(book|books|booking|reserve|reservation|reservations)\b/
 const BOOKING_DETAIL =
   /\b(for|party of) (\d+|one|two|three|four|five|six|seven|eight|nine|ten) (people|persons|guests|adults|nights?|days?)\b|\b\d+ (people|persons|nights?)\b|\b(leave|leaves|leaving|depart|departing|arrive|arriving|arrives) (on|at|by|after|before)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/;
 const RECORD_DETAIL =
-  /\b(address|addresses|phone number|telephone number|phone no|post ?code|postcodes|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
+  /\b(address|addresses|phone number|telephone number|phone no|post ?codes?|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
 const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
 /**
  * A request to search a catalogue ("I'm looking for a cheap guesthouse with free parking", "find me a restaurant
@@ -35,7 +36,7 @@ const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
  * "find a", those that state a problem hold "my" or a question and stay in.
  */
 const SEARCH_REQUEST =
-  /\b(looking for|look for|looking to find|trying to find|want to find|need to find|like to find|find me|searching for|search for) (a|an|some|one|somewhere|something|information|info|more information|more info|any|the \w+ called)\b|\b(called|named) \w+/;
+  /\b(looking for|look for|looking to find|trying to find|want to find|need to find|like to find|find me|searching for|search for) (a|an|some|one|somewhere|something|information|info|more information|more info|any|the \w+ called)\b|\b(called|named) \w+|\b(need|want|like) (a|some|another) (place|somewhere) to (stay|eat|dine|go|visit)\b/;
 /**
  * "Can you help me find a place to dine?", "Could you find me an expensive restaurant in the centre?": the same
  * search asked as a question. A way, a fix or a setting to find is a problem, not a search ("help me find a way to
@@ -71,6 +72,9 @@ const GOES_ON = /\b(not|no longer|dont|doesnt|didnt|isnt|wasnt|hasnt|havent|neve
 const RECORD_ATTRIBUTE_QUESTION =
   /\b(have|has|offer|offers|include|includes|provide|provides|come with|comes with|with|got)( both| any| a| also)? (free )?(parking|wifi|wi fi|internet|parking and (free )?(wifi|internet)|(wifi|internet) and (free )?parking)( too| also| as well| available| included| there)?$|\bwhat (is|are) (the|their|its) (star rating|stars|price range|pricerange|area|postcode|post code|food type|type of food)\b|\b(is|are) (that|it|they|this|those|these)( one)? (a |an )?(cheap|expensive|moderately priced|moderate|guest ?house|hotel|guesthouse|(\d|one|two|three|four|five) stars?( hotel| guesthouse)?)$|\bwhat (kind|type|sort) of food do they serve\b/;
 
+/** A statement after a turn's questions that reports a problem, not a detail of the request. */
+const TRAILING_PROBLEM = /\b(not|no longer|cant|cannot|dont|doesnt|didnt|isnt|wont|error|fail\w*|problem|issue|wrong|broken|declined|charged)\b/;
+
 /** A confirmation is short: "Yes, that would be great!"; a longer turn that starts with "ok" goes on to say more. */
 const MAX_CONFIRMATION_WORDS = 8;
 /** A yes/no or how/why question about a quality of something: knowledge-seeking whatever else the turn holds. */
@@ -79,22 +83,25 @@ const KNOWLEDGE_QUESTION =
 
 /**
  * Is a cleaned, in-scope turn one that asks for no knowledge (closing, confirming, booking, a record's details)?
- * Returns the reason, or null when the turn may need knowledge.
+ * Returns the reason, or null when the turn may need knowledge. `answering` is the analyst turn before it, if any:
+ * "How about an Italian place?" is a new search only after the analyst offered one or found none (`turnActs.ts`).
  */
-export function actionTurn(cleanedMessage: string): string | null {
+export function actionTurn(cleanedMessage: string, answering: string | null = null): string | null {
   const plain = tokenize(cleanedMessage).join(' ');
   const lower = cleanedMessage.toLowerCase();
   // Each question of the turn, in turn: "Is that a guesthouse? And does it offer free wifi and parking?"
   const questions = cleanedMessage.split(/[?]/).map((q) => tokenize(q).join(' ')).filter(Boolean);
-  const asked = cleanedMessage.includes('?') ? questions.slice(0, cleanedMessage.trim().endsWith('?') ? questions.length : -1) : [];
-  if (asked.length > 0 && asked.every((q) => RECORD_ATTRIBUTE_QUESTION.test(q.replace(/^(and|also|so|then|ok|okay|great|thanks|thank you)\s+/, '')))) {
-    return "asks what a record lists";
-  }
+  const endsAsked = cleanedMessage.trim().endsWith('?');
+  const asked = cleanedMessage.includes('?') ? questions.slice(0, endsAsked ? questions.length : -1) : [];
+  // A statement after the questions that reports a problem keeps the turn in ("Can you book it? My card fails.").
+  const after = endsAsked ? '' : (questions[questions.length - 1] ?? '');
+  const acts = asked.map((q) => (RECORD_ATTRIBUTE_QUESTION.test(q.replace(/^(and|also|so|then|ok|okay|great|thanks|thank you)\s+/, '')) ? 'asks what a record lists' : questionAct(q, answering, SEARCH_CRITERIA_STATED)));
+  if (asked.length > 0 && acts.every(Boolean) && !TRAILING_PROBLEM.test(after)) return acts.find((a) => a !== 'asks what a record lists') ?? 'asks what a record lists';
   if (KNOWLEDGE_QUESTION.test(lower.replace(/['’]/g, ''))) return null;
   if (CLOSING.test(plain) && !/\b(but|however|also)\b/.test(plain)) return 'closes the conversation';
   if (RESOLVED.test(plain) && !GOES_ON.test(plain) && !cleanedMessage.includes('?')) return 'reports the problem solved';
   // "My phone was stolen", "change my address": the customer's own things are a problem, not a look-up.
-  const own = /\b(my|mine|change|update|edit|wrong|lost|stolen)\b/.test(plain);
+  const own = /\bmy\b(?! mind)|\b(mine|change|update|edit|wrong|lost|stolen)\b/.test(plain);
   if (RECORD_DETAIL.test(plain) && !own) return "asks for a record's details";
   const booking = BOOKING_DETAIL.test(plain) || CLOCK_TIME.test(lower) || (BOOKING_VERB.test(plain) && !cleanedMessage.includes('?'));
   if (booking && !own) return 'books or schedules';
@@ -121,7 +128,7 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
   // Thanks, goodbyes and the empty message stay out; so does a "yes" to an offer ("Would you like me to book it?").
   const plain = tokenize(cleanedMessage).join(' ');
   // An answer that books, confirms or asks for a record's details asks for no knowledge, whatever it answers.
-  const action = actionTurn(cleanedMessage);
+  const action = actionTurn(cleanedMessage, answering);
   if (answering && plain && !action && isDiagnosticQuestion(answering) && !answersNothing(plain) && !CLOSING.test(plain)) {
     return { verdict: 'in', detail: "answers the analyst's question" };
   }
@@ -131,6 +138,11 @@ export function classifyScope(cleanedMessage: string, answering: string | null =
     return { verdict: 'out', reason: 'out_of_scope', detail: 'gives the details the analyst asked for' };
   }
   if (action) return { verdict: 'out', reason: 'out_of_scope', detail: `${action}: no knowledge asked for` };
+  // Thanks and acceptance with nothing else ("Alright. Thanks for the help."), or a pick among the options offered
+  // ("The Ashley Hotel will work for me."): after the diagnostic check above, so that "yes" to the analyst's
+  // question about the problem stays in.
+  if (!cleanedMessage.includes('?') && acknowledgesOnly(plain)) return { verdict: 'out', reason: 'out_of_scope', detail: 'thanks or accepts: no knowledge asked for' };
+  if (!cleanedMessage.includes('?') && choosesOrWishes(plain)) return { verdict: 'out', reason: 'out_of_scope', detail: 'picks an option or states a wish: no knowledge asked for' };
   if (cleanedMessage.includes('?')) return { verdict: 'in', detail: 'a question' };
   if (PROBLEM_WORDS.test(plain)) return { verdict: 'in', detail: 'describes a problem or a request' };
   return { verdict: 'unsure', detail: 'no question and no problem words' };
