@@ -26,8 +26,12 @@ const CONFIRMATION =
 const BOOKING_VERB = /\b(book|books|booking|reserve|reservation|reservations)\b/;
 const BOOKING_DETAIL =
   /\b(for|party of) (\d+|one|two|three|four|five|six|seven|eight|nine|ten) (people|persons|guests|adults|nights?|days?)\b|\b\d+ (people|persons|nights?)\b|\b(leave|leaves|leaving|depart|departing|arrive|arriving|arrives) (on|at|by|after|before)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/;
+/**
+ * A record's details asked for (an address, a phone number, a reference). An IP, MAC, e-mail, server or shipping
+ * address is a thing of the problem ("Which IP address does the VPN use?"), not a place's record.
+ */
 const RECORD_DETAIL =
-  /\b(address|addresses|phone number|telephone number|phone no|post ?codes?|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
+  /\b(?<!\b(ip|mac|email|e mail|web|server|network|proxy|gateway|dns|ipv4|ipv6|billing|shipping|return) )(address|addresses)\b|\b(phone number|telephone number|phone no|post ?codes?|zip( code)?|reference( number)?|ref number|booking number|confirmation number|contact (number|details)|car type|train id|entrance fee)\b/;
 const CLOCK_TIME = /\b\d{1,2}:\d{2}\b/;
 /**
  * A request to search a catalogue ("I'm looking for a cheap guesthouse with free parking", "find me a restaurant

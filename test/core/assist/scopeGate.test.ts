@@ -67,7 +67,14 @@ describe('the scope gate: what a helpdesk would stay silent on', () => {
     expect(classifyScope('How expensive is it to send money abroad?').verdict).not.toBe('out');
     expect(classifyScope('Is it located in a quiet area?').verdict).not.toBe('out');
     expect(classifyScope('Is it a quiet hotel?').verdict).not.toBe('out');
-    expect(classifyScope('How do I input a new address?').verdict).not.toBe('out');
+    expect(classifyScope('How do I input a new address?').verdict).not.toBe('out');  });
+
+  it('helps with an IP, server or shipping address, which is part of a problem, not a place’s record', () => {
+    expect(classifyScope('What is the address?').verdict).toBe('out');
+    expect(classifyScope('Could I get the phone number and address please?').verdict).toBe('out');
+    expect(classifyScope('Which IP address does the VPN client use?').verdict).not.toBe('out');
+    expect(classifyScope('The mail server address keeps resetting after the update.').verdict).not.toBe('out');
+    expect(classifyScope('What is the return address for a faulty charger?').verdict).not.toBe('out');
   });
 
   it('stays silent on the customer’s own travel details or wishes for the search', () => {
