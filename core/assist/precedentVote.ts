@@ -3,7 +3,8 @@
  * precedent with another. Among the first hits, precedents (entries learned from a ticket) are grouped by the
  * answer they give (`answerKeyOf`); each group scores the sum of its members' similarities, discounted by rank; the
  * best group's best hit goes first and every other hit keeps its place. Entries not learned from a ticket
- * (articles, FAQs, pack entries) each vote alone, so a store without precedents is never re-ordered.
+ * (articles, FAQs, pack entries) each vote alone, and only an answer given by two voters or more can overtake the
+ * first hit, so a store without precedents is never re-ordered.
  */
 import type { SearchHit } from '../knowledge/knowledgeStore';
 import { sourceTicketOf } from '../knowledge/storedEntry';
@@ -34,19 +35,23 @@ function voteKeyOf(hit: SearchHit): string {
 
 /**
  * Which of the voters (best first, each with the answer it votes for and its similarity) the vote puts first: the
- * first voter of the best-scored answer. Only the first `vote.window` voters count.
+ * first voter of the best-scored answer. Only the first `vote.window` voters count, and only an answer at least two
+ * of them give can overtake the first voter's answer: the hits' order is the fused ranking (and the conversation's
+ * subject rule), not similarity, and a lone hit that is merely more similar must not reorder a store of articles.
  */
 export function voteWinner(voters: ReadonlyArray<{ key: string; similarity: number }>, vote: PrecedentVote): number {
-  const groups = new Map<string, { first: number; score: number }>();
+  const groups = new Map<string, { first: number; score: number; size: number }>();
   voters.slice(0, vote.window).forEach((voter, i) => {
     const weight = Math.max(0, voter.similarity) ** vote.power / (1 + i) ** vote.discount;
     const group = groups.get(voter.key);
-    if (group) group.score += weight;
-    else groups.set(voter.key, { first: i, score: weight });
+    if (group) {
+      group.score += weight;
+      group.size++;
+    } else groups.set(voter.key, { first: i, score: weight, size: 1 });
   });
-  let winner = { first: 0, score: -Infinity };
+  let winner = { first: 0, score: -Infinity, size: 0 };
   // Ties go to the answer holding the better-ranked hit (map order is first-seen order, so `>` keeps the earlier).
-  for (const group of groups.values()) if (group.score > winner.score) winner = group;
+  for (const group of groups.values()) if ((group.first === 0 || group.size >= 2) && group.score > winner.score) winner = group;
   return winner.first;
 }
 

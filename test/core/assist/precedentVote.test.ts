@@ -54,6 +54,11 @@ describe('the precedent vote', () => {
     expect(ids(voteOnPrecedents(hits))).toEqual(['kb-parking', 'faq-hotel-a', 'faq-hotel-b', 'faq-hotel-c']);
   });
 
+  it('never lets a lone hit overtake the first one, however similar (the order is the fused ranking, not similarity)', () => {
+    const hits = [knowledge('kb-first', 'article', 'First', 0.5), knowledge('kb-closer', 'article', 'Closer', 0.9), precedent('T-1', 'A', 0.95)];
+    expect(ids(voteOnPrecedents(hits))).toEqual(['kb-first', 'kb-closer', 'qa-T-1']);
+  });
+
   it('counts only the voters inside the window', () => {
     const voters = [
       { key: 'a', similarity: 0.8 },
