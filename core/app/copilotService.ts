@@ -86,7 +86,7 @@ export class CopilotService {
   /** Where alerts also go as their rules say (helpdesk note, webhook); nowhere until the app sets sinks. */
   private readonly dispatch = new AlertDispatch();
 
-  private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'followupPolicy'>) {
+  private constructor(parts: EngineParts, options: Pick<CopilotOptions, 'followupPolicy' | 'precedentVote'>) {
     const { store, learning, monitor } = parts;
     this.store = store;
     this.audit = parts.audit;
@@ -129,6 +129,7 @@ export class CopilotService {
       allowHosts: this.links.hosts,
       // Entries analysts keep dismissing rank lower (and are retired by the dismissal rule).
       rankFactor: (entryId) => learning.feedback.boost(entryId),
+      ...(options.precedentVote !== undefined ? { precedentVote: options.precedentVote } : {}),
     });
   }
 

@@ -6,6 +6,7 @@
  */
 import { AlertEngine, DEFAULT_ALERT_RULES, type AlertRule } from '../assist/alerts';
 import type { FollowupPolicy } from '../assist/followups';
+import type { PrecedentVote } from '../assist/precedentVote';
 import { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
 import { openConfiguredEmbedder } from '../embed/embedderFactory';
@@ -82,6 +83,8 @@ export interface CopilotOptions {
    * store), so a dropped last record shows even when `audit/anchor.json` was rewritten too. Default: none.
    */
   auditKeyring?: AuditKeyring;
+  /** The precedent vote (core/assist/precedentVote.ts); default PRECEDENT_VOTE, `null` for none (benchmarks that fit it). */
+  precedentVote?: PrecedentVote | null;
 }
 
 /** The engine's open parts; `CopilotService` owns and closes them. */

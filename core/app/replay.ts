@@ -58,6 +58,8 @@ export interface ReplayOptions {
    * output and the engine and removing a temporary data folder, as a finished replay would.
    */
   signal?: AbortSignal;
+  /** The engine's precedent vote (CopilotOptions); default the engine's own, `null` for none (fitting it). */
+  precedentVote?: CopilotOptions['precedentVote'];
 }
 
 /** The tickets of `source` in order; damaged lines go to `onIssue` with their file and line. */
@@ -186,6 +188,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     clock,
     ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.llm ? { llm: options.llm } : {}),
+    ...(options.precedentVote !== undefined ? { precedentVote: options.precedentVote } : {}),
   });
   const existing = (await service.status()).entries;
   if (existing > 0) {

@@ -22,6 +22,7 @@ import { gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from '
 import { customerText, focusText, searchConversation } from './conversationQuery';
 import { RRF_K, searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
+import { PRECEDENT_VOTE, voteOnPrecedents, type PrecedentVote } from './precedentVote';
 import { RepeatGate } from './repeatGate';
 import { classifyScope, type ScopeClass } from './scopeGate';
 
@@ -97,6 +98,8 @@ export interface AssistantOptions {
    * (core/feedback). Hits are re-ordered by their fused score times this factor (capped at 1).
    */
   rankFactor?: (entryId: string) => number;
+  /** How learned precedents that agree on a resolution vote for it (precedentVote.ts); `null`: no vote (benchmarks). */
+  precedentVote?: PrecedentVote | null;
 }
 
 /**
@@ -189,6 +192,7 @@ export class Assistant {
   private readonly llm: LlmAccess | null;
   private allowHosts: readonly string[];
   private readonly rankFactor: ((entryId: string) => number) | null;
+  private readonly vote: PrecedentVote | null;
   /** LLM drafts still running; `close` cancels and waits for them. */
   private readonly drafts = new Set<Promise<AssistDecision>>();
   private readonly closing = new AbortController();
@@ -201,6 +205,12 @@ export class Assistant {
     this.llm = options.llm ?? null;
     this.allowHosts = options.allowHosts ?? [];
     this.rankFactor = options.rankFactor ?? null;
+    this.vote = options.precedentVote === undefined ? PRECEDENT_VOTE : options.precedentVote;
+  }
+
+  /** Found hits as candidates: feedback demotes, one precedent per source ticket, then precedents vote. */
+  private rank(hits: readonly SourceHit[]): SourceHit[] {
+    return voteOnPrecedents(foldBySourceTicket(rankByFeedback(hits, this.rankFactor)), this.vote);
   }
 
   /** Replaces the documentation hosts links may point to (the team changed them in Settings); from the next message on. */
@@ -271,7 +281,7 @@ export class Assistant {
    */
   private async candidatesOnly(ticket: Ticket, messageIndex: number): Promise<Citation[]> {
     const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
-    return foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor)).slice(0, MAX_CITATIONS).map(toCitation);
+    return this.rank(found.hits).slice(0, MAX_CITATIONS).map(toCitation);
   }
 
   /**
@@ -287,7 +297,7 @@ export class Assistant {
   ): Promise<AssistDecision> {
     const message = ticket.messages[messageIndex]!;
     const found = await searchConversation(this.sources, ticket, messageIndex, FETCH_HITS);
-    const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
+    const hits = this.rank(found.hits);
     gates.push(retrievalGate(hits, found.failures, this.sources));
     if (!hits[0]) return decide({ shown: false, reason: 'no_match', kind: 'answer', text: '', confidence: 0, citations: [] });
     const repeats = hits.filter((h) => this.shown.gate.repeatByWords(ticket.id, h.entry.id, presentHit(h, this.allowHosts).text) !== null);
@@ -371,7 +381,7 @@ export class Assistant {
       const rewrite = await rewriteQuery(model, ticket, messageIndex, { signal: this.closing.signal });
       gates.push({ gate: 'rewrite', verdict: 'pass', detail: [rewrite.query, ...rewrite.subQueries].map((q) => JSON.stringify(q)).join(' + ') });
       const found = await searchSources(this.sources, [ruleQuery, rewrite.query, ...rewrite.subQueries], FETCH_HITS);
-      const hits = foldBySourceTicket(rankByFeedback(found.hits, this.rankFactor));
+      const hits = this.rank(found.hits);
       gates.push(retrievalGate(hits, found.failures, this.sources));
       const best = hits[0];
       const evidence = gateEvidence(hits, focusText(ticket, messageIndex), cleaned, false, message.text);

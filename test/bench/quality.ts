@@ -5,6 +5,7 @@
  *   npm run bench:quality                  # every set, whole (several minutes on 2 cores)
  *   npm run bench:quality -- --quick       # seeded samples for iterating (about a minute)
  *   npm run bench:quality -- --sets dstc11 --part fit
+ *   npm run bench:quality -- --quick --no-vote  # the engine without its precedent vote (before/after)
  *
  * - BANKING77 (CC BY 4.0): train queries replayed as closed tickets (learned), test queries as new tickets; right
  *   when the cited precedent has the query's intent.
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AssistDecision } from '../../core/assist/assistant';
 import { runReplay } from '../../core/app/replay';
+import type { PrecedentVote } from '../../core/assist/precedentVote';
 import type { Entry, Ticket } from '../../core/formats/schemas';
 import { abcdArticles, abcdTickets } from './abcdData';
 import { loadBanking77, seededShuffle } from './banking77Data';
@@ -58,6 +60,9 @@ const customerTextUpTo = (t: Ticket, index: number): string =>
     .map((m) => m.text)
     .join('\n');
 
+/** The engine's precedent vote in every replay of the run: its own (undefined), or none with `--no-vote`. */
+let engineVote: PrecedentVote | null | undefined;
+
 async function replayDecisions(dir: string, entries: readonly Entry[], tickets: readonly Ticket[]): Promise<{ decisions: AssistDecision[]; p95: number }> {
   const knowledge = join(dir, 'entries.jsonl');
   const ticketsFile = join(dir, 'tickets.jsonl');
@@ -68,6 +73,7 @@ async function replayDecisions(dir: string, entries: readonly Entry[], tickets: 
     tickets: ticketsFile,
     knowledge: [knowledge],
     learn: 'off',
+    ...(engineVote !== undefined ? { precedentVote: engineVote } : {}),
     out: join(dir, 'suggestions.jsonl'),
     onDecision: (d) => {
       if (d.stage === 'retrieval') decisions.push(d);
@@ -83,7 +89,7 @@ async function banking77(quick: boolean, seed: number): Promise<SetResult> {
     train = seededShuffle(train, seed).slice(0, 2000);
     test = seededShuffle(test, seed + 1).slice(0, 500);
   }
-  const r = await benchmarkBanking77(train, test);
+  const r = await benchmarkBanking77(train, test, undefined, engineVote !== undefined ? { precedentVote: engineVote } : {});
   return {
     name: `BANKING77 (${train.length} learned, ${test.length} new)`,
     source: 'PolyAI BANKING77, CC BY 4.0',
@@ -218,8 +224,10 @@ async function main(): Promise<void> {
       part: { type: 'string', default: 'held-out,fit' },
       seed: { type: 'string', default: '7' },
       json: { type: 'string' },
+      'no-vote': { type: 'boolean', default: false },
     },
   });
+  if (values['no-vote']) engineVote = null;
   const seed = Number(values.seed);
   const sets = new Set(values.sets.split(','));
   const parts = values.part.split(',').filter((p): p is 'fit' | 'held-out' => p === 'fit' || p === 'held-out');
@@ -236,7 +244,7 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(`bench:quality${values.quick ? ' --quick' : ''}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);
+  console.log(`bench:quality${values.quick ? ' --quick' : ''}${values['no-vote'] ? ' --no-vote' : ''}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);
   console.log(formatTable(results));
   for (const r of results) console.log(`${r.name}: ${r.source}; ${r.seconds.toFixed(0)} s`);
   if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -12,6 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runReplay } from '../../core/app/replay';
+import type { PrecedentVote } from '../../core/assist/precedentVote';
 import type { Suggestion } from '../../core/formats/schemas';
 import { Bm25Index } from './bm25Baseline';
 import { loadBanking77, seededShuffle, toTicket, type LabelledQuery } from './banking77Data';
@@ -30,11 +31,20 @@ export interface Banking77Result {
   seconds: number;
 }
 
+/** What a fitting script can change in the engine, and see of its decisions. */
+export interface Banking77EngineOptions {
+  /** The engine's precedent vote (default its own; `null`: none). */
+  precedentVote?: PrecedentVote | null;
+  /** Called with each test query's decision and the intents of its citations' tickets, best first. */
+  onTest?: (index: number, decision: Suggestion | undefined, intents: readonly string[]) => void;
+}
+
 /** Replays `train` then `test` and scores both the engine and BM25 on the test tickets. */
 export async function benchmarkBanking77(
   train: readonly LabelledQuery[],
   test: readonly LabelledQuery[],
   onProgress: (line: string) => void = () => undefined,
+  engineOptions: Banking77EngineOptions = {},
 ): Promise<Banking77Result> {
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), 'vigil-b77-'));
@@ -55,6 +65,7 @@ export async function benchmarkBanking77(
       tickets: ticketsFile,
       out: join(dir, 'suggestions.jsonl'),
       learn: 'auto',
+      ...(engineOptions.precedentVote !== undefined ? { precedentVote: engineOptions.precedentVote } : {}),
       onDecision: (s) => {
         if (s.ticketId.startsWith('test-')) testDecisions.set(s.ticketId, s);
       },
@@ -66,6 +77,7 @@ export async function benchmarkBanking77(
     const expected = test.map((q) => q.intent);
     const decisions = test.map((_, i) => testDecisions.get(`test-${i}`));
     const engineRanked = decisions.map((d) => (d?.citations ?? []).map((c) => intentOf.get(c.sourceTicketId ?? '') ?? '?'));
+    decisions.forEach((d, i) => engineOptions.onTest?.(i, d, engineRanked[i] ?? []));
     const shown = decisions.filter((d): d is Suggestion => Boolean(d?.shown));
     const shownRight = shown.filter((d) => intentOf.get(d.citations[0]?.sourceTicketId ?? '') === test[Number(d.ticketId.slice(5))]?.intent);
 
