@@ -13,14 +13,13 @@
  */
 import { errorMessage } from '../formats/errorMessage';
 import type { Citation, Suggestion, SuggestionKind, Ticket } from '../formats/schemas';
-import type { KnowledgeStore, SearchHit } from '../knowledge/knowledgeStore';
-import { sourceTicketOf } from '../knowledge/storedEntry';
+import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import { LlmError, type LanguageModel } from '../llm/languageModel';
-import { filterUrls, stripInvisible } from '../llm/promptSafety';
 import { cleanMessage } from '../text/queryCleaner';
+import { foldBySourceTicket, presentHit, rankByFeedback, toCitation } from './citedHits';
 import { gateEvidence, judgeEvidence, SHOW_THRESHOLD, type GateEvidence } from './confidence';
 import { customerText, focusText, searchConversation } from './conversationQuery';
-import { RRF_K, searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
+import { searchSources, storeSource, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { judgeAnswerability, judgeScope, rewriteQuery } from './llmStages';
 import { PRECEDENT_VOTE, voteOnPrecedents, type PrecedentVote } from './precedentVote';
 import { RepeatGate } from './repeatGate';
@@ -30,8 +29,6 @@ import { classifyScope, type ScopeClass } from './scopeGate';
 export const MAX_CITATIONS = 10;
 /** Hits fetched before citations of the same source ticket are folded together. */
 const FETCH_HITS = 30;
-/** Longest excerpt of an article or case put in a suggestion's text. */
-const EXCERPT_CHARS = 400;
 
 /** The gates a decision went through, in order. */
 export type GateName = 'scope' | 'llm_scope' | 'retrieval' | 'rewrite' | 'confidence' | 'answerability' | 'repeat' | 'llm' | 'followup' | 'alert';
@@ -102,87 +99,8 @@ export interface AssistantOptions {
   precedentVote?: PrecedentVote | null;
 }
 
-/**
- * Re-orders hits, given best first, by their reciprocal rank × feedback factor (stable: equal products keep their
- * order). The rank is the hits' own order, not a store's fused score: the conversation search orders hits across
- * several queries and puts a named subject's entries first, and a store score would undo that.
- */
-export function rankByFeedback<H extends SearchHit>(hits: readonly H[], factor: ((entryId: string) => number) | null): H[] {
-  if (!factor) return [...hits];
-  // Only demotion: a liked entry is not pushed above a better match (likes keep knowledge; they do not rank it).
-  const scored = hits.map((hit, i) => ({ hit, i, score: Math.min(1, factor(hit.entry.id)) / (RRF_K + i + 1) }));
-  return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.hit);
-}
-
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
 export const buildQuery: (ticket: Ticket, uptoIndex: number) => string = customerText;
-
-/** Keeps the best hit per source ticket: a case and the Q&A learned from one ticket are one precedent. */
-export function foldBySourceTicket<H extends SearchHit>(hits: readonly H[]): H[] {
-  const at = new Map<string, number>();
-  const kept: H[] = [];
-  for (const hit of hits) {
-    const key = sourceTicketOf(hit.entry) ?? `entry:${hit.entry.id}`;
-    const i = at.get(key);
-    if (i === undefined) {
-      at.set(key, kept.length);
-      kept.push(hit);
-    } else if (kept[i]!.entry.kind === 'case' && hit.entry.kind === 'qa') {
-      // One precedent, at its best rank, said as its answer: the Q&A says what to do, the case only what happened.
-      kept[i] = hit;
-    }
-  }
-  return kept;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
-}
-
-/**
- * What a hit would say to the analyst, and as which kind of suggestion. An entry's text is shown as a draft's is
- * (promptSafety.ts): links only on the team's documentation hosts (`allowHosts`), other URLs as plain text,
- * images and active HTML removed, invisible characters stripped, since an entry can be injected or learned.
- */
-export function presentHit(hit: SearchHit, allowHosts: readonly string[] = []): { kind: SuggestionKind; text: string } {
-  const { kind, text } = hitText(hit);
-  return { kind, text: filterUrls(stripInvisible(text), { sources: [text], allowHosts }).text.replace(/[ \t]{2,}/g, ' ').trim() };
-}
-
-function hitText(hit: SearchHit): { kind: SuggestionKind; text: string } {
-  const entry = hit.entry;
-  switch (entry.kind) {
-    case 'qa':
-      return { kind: 'answer', text: entry.body };
-    case 'article':
-      return { kind: 'article', text: entry.title ? `${entry.title}: ${excerpt(entry.body)}` : excerpt(entry.body) };
-    case 'case': {
-      const resolution = typeof entry['resolution'] === 'string' ? entry['resolution'] : null;
-      const source = sourceTicketOf(entry) ?? entry.id;
-      return { kind: 'similar_case', text: `Similar resolved case ${source}: ${excerpt(resolution ?? entry.body)}` };
-    }
-  }
-}
-
-/**
- * A hit as a decision cites it. A long article matched through one of its passages is cited as the article, with
- * the passage that matched (`passage`, an optional field the spec's readers ignore), its text cleaned as a
- * suggestion's is: links as plain text, invisible characters stripped.
- */
-export function toCitation(hit: SearchHit): Citation {
-  const citation: Citation = {
-    entryId: hit.entry.id,
-    kind: hit.entry.kind,
-    sourceTicketId: sourceTicketOf(hit.entry),
-    score: Math.round(hit.similarity * 1000) / 1000,
-  };
-  if (hit.passage) {
-    const text = stripInvisible(hit.passage.text);
-    citation.passage = { index: hit.passage.index, text: filterUrls(text, { sources: [text], allowHosts: [] }).text.replace(/[ \t]{2,}/g, ' ').trim() };
-  }
-  return citation;
-}
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -9,7 +9,8 @@ import { sourceTicketOf } from '../knowledge/storedEntry';
 import { LlmError, type CallOptions, type LanguageModel } from '../llm/languageModel';
 import { buildSafePrompt, sanitizeModelText, unknownInlineCitations, type PromptBlock } from '../llm/promptSafety';
 import { cleanMessage } from '../text/queryCleaner';
-import { buildQuery, foldBySourceTicket, presentHit } from './assistant';
+import { buildQuery } from './assistant';
+import { foldBySourceTicket, presentHit } from './citedHits';
 import { searchSources, type KnowledgeSource, type SourceHit } from './knowledgeSource';
 import { conversationText, JUDGED_HITS, promptRedactorFor, sourceTexts } from './llmStages';
 

@@ -9,7 +9,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildQuery, foldBySourceTicket } from '../../core/assist/assistant';
+import { buildQuery } from '../../core/assist/assistant';
+import { foldBySourceTicket } from '../../core/assist/citedHits';
 import { confidenceFeatures, type ConfidenceFeatures } from '../../core/assist/confidence';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../core/knowledge/knowledgeStore';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Assistant, presentHit } from '../../../core/assist/assistant';
+import { Assistant } from '../../../core/assist/assistant';
+import { presentHit } from '../../../core/assist/citedHits';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry, Message, Ticket } from '../../../core/formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../../../core/knowledge/knowledgeStore';

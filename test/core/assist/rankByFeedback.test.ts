@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankByFeedback } from '../../../core/assist/assistant';
+import { rankByFeedback } from '../../../core/assist/citedHits';
 import type { SearchHit } from '../../../core/knowledge/knowledgeStore';
 import { stored } from '../../fixtures/storeEntries';
 
