@@ -4,7 +4,10 @@
  * embedding, LanceDB's full-text query, the in-memory vector scan, the documents' read by id), the whole search,
  * and the whole decision (`assistOnMessage`). Medians and p95s, with the load average.
  *
- *   npx tsx test/bench/searchLegs.ts --dir DATA_DIR [--queries 200]
+ *   npx tsx test/bench/searchLegs.ts --dir DATA_DIR [--queries 200] [--probes 32,48,64]
+ *
+ * `--probes`: also the partitioned vector leg's recall@10 against the exact int8 scan, and its mean time, at each
+ * probe count, over the same queries (the exact scan is about 120 ms per query at 1M under load).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -32,7 +35,7 @@ async function timed<T>(times: number[], fn: () => Promise<T> | T): Promise<T> {
   return out;
 }
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, queries: { type: 'string', default: '200' }, probes: { type: 'string' } } });
 if (!values.dir) throw new Error('--dir: the data folder to open');
 const load = [loadavg()[0]!.toFixed(1)];
 let started = performance.now();
@@ -54,6 +57,19 @@ for (const [i, q] of queries.entries()) {
   await timed(t('readDocs'), () => table.query().where(`id IN (${ids.map((id) => `'${id}'`).join(', ')})`).select(['id', 'doc']).limit(ids.length).toArray());
   await timed(t('search'), () => store.search(q.text));
   await timed(t('decision'), () => service.assistOnMessage(toTicket(q, `legs-${i}`, false), 0));
+}
+if (values.probes && vectors) {
+  const vectorsOf = await embedder!.embed(queries.slice(20).map((q) => q.text), 'query');
+  const exact = vectorsOf.map((q) => vectors.search(q, new Set([0]), 10, { exact: true }).map((h) => h.id));
+  for (const probes of values.probes.split(',').map(Number)) {
+    let found = 0;
+    const started = performance.now();
+    vectorsOf.forEach((q, i) => {
+      found += vectors.search(q, new Set([0]), 10, { probes }).filter((h) => exact[i]!.includes(h.id)).length;
+    });
+    const ms = (performance.now() - started) / vectorsOf.length;
+    console.log(`probes ${probes}: recall@10 vs exact int8 scan ${(found / (vectorsOf.length * 10)).toFixed(3)} over ${vectorsOf.length} queries, ${ms.toFixed(1)} ms`);
+  }
 }
 const status = await service.status();
 load.push(loadavg()[0]!.toFixed(1));
