@@ -24,7 +24,7 @@ import { DocCache } from './docCache';
 import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
-import { IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
+import { IVF_LISTS, IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
 import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { optimizeInChild } from './optimizeInChild';
 import { embedEntries, passagesOf, type EntryVectors } from './passages';
@@ -285,8 +285,10 @@ const REPARTITION_FRACTION = 0.1;
 function partitionIfDue(vectors: VectorIndex | null, settings: PartitionSettings): void {
   if (!vectors || vectors.rows < (settings.minRows ?? IVF_MIN_ROWS)) return;
   const pending = vectors.unpartitionedRows;
-  if (vectors.partitionLists > 0 && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
-  vectors.partition({ lists: settings.lists });
+  // A partition of another list count (kept by a version with other settings) is trained again.
+  const lists = Math.min(settings.lists ?? IVF_LISTS, vectors.rows);
+  if (vectors.partitionLists === lists && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
+  vectors.partition({ lists });
 }
 
 export class KnowledgeStore {

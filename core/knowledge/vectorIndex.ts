@@ -92,18 +92,22 @@ export interface VectorSearchOptions {
  */
 export const IVF_MIN_ROWS = 400_000;
 /**
- * Lists of the partition. Assigning a row costs a scan of the centroids, so building the partition of 1M rows
- * scans 1M x 256 int8 rows (a few seconds); more lists would cut the rows a query scans but lengthen the build.
+ * Lists of the partition. More, smaller lists cut the rows a query scans for the same recall; training scans every
+ * row against every centroid, so it grows with them. At 1M BANKING77 questions and variants, side by side in one
+ * process over the 300 test queries of `bench:scale` (BENCHMARKS.md): 256 lists and 64 probes found 0.952 of the
+ * exact int8 scan's top 10 in 30.8 ms (p50), 1,024 lists and 128 probes 0.956 in 17.1 ms; training took 28.5 s and
+ * 54.3 s (the snapshot keeps the partition, so that is paid when the index reaches `IVF_MIN_ROWS` and on a
+ * repartition, not at every open).
  */
-export const IVF_LISTS = 256;
+export const IVF_LISTS = 1024;
 /**
- * Lists scanned per query (a quarter of them), for recall@10 >= 0.95 against the exact int8 scan. At 1M BANKING77
- * questions and variants, over the 300 test queries of `bench:scale` (`test/bench/searchLegs.ts --probes`,
- * BENCHMARKS.md): 32 probes 0.927, 48 0.944, 64 0.952, 96 0.964. The first 50 queries alone had given 0.970 at 32,
- * which is why the default was 32 before. The variants (one question ending with half of another) sit between
- * topics, so their neighbours are spread over many lists; passages of one article cluster better.
+ * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan over the 300 test
+ * queries of `bench:scale` at 1M (`test/bench/searchLegs.ts --probes`): 64 / 128 / 192 / 256 probes of 1,024 lists
+ * found 0.934 / 0.956 / 0.966 / 0.973. With 256 lists, 32 probes had found 0.970 over the first 50 queries but 0.927
+ * over all 300. The variants (one question ending with half of another) sit between topics, so their neighbours
+ * are spread over many lists; passages of one article cluster better.
  */
-export const IVF_PROBES = 64;
+export const IVF_PROBES = 128;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 

@@ -208,6 +208,14 @@ describe('the partition in the int8 snapshot', () => {
     expect(await partitionOf(again)).toEqual({ lists: 4, built: 0 });
   });
 
+  it('trains the partition again when the store asks for another number of lists than the snapshot kept', async () => {
+    const { dir, before } = await partitionedFolder();
+    const store = await openStore(dir, { ...PARTITION, lists: 8 });
+    expect(store.openedFrom()).toMatchObject({ source: 'snapshot', partition: { restored: true } });
+    expect(await partitionOf(store)).toEqual({ lists: 8, built: 1 });
+    expect(await answers(store)).toEqual(before);
+  });
+
   it('trains the partition again when its section is damaged or cut short, and keeps every entry', async () => {
     const { dir, before } = await partitionedFolder();
     const file = await snapshotOf(dir);
