@@ -264,7 +264,7 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
     index.partition();
     const buildSeconds = (performance.now() - started) / 1000;
     const probes = [];
-    for (const p of [...new Set([16, IVF_PROBES, 48, 64, 96])].sort((a, b) => a - b)) {
+    for (const p of [...new Set([32, 64, IVF_PROBES, 192, 256])].sort((a, b) => a - b)) {
       let found = 0;
       let foundInt8 = 0;
       const times = await timeEach(n, (i) => {
