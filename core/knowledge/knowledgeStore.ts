@@ -24,7 +24,7 @@ import { DocCache } from './docCache';
 import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
 import { readMeta, writeMeta, type StoreMeta } from './storeMeta';
-import { IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
+import { IVF_LISTS, IVF_MIN_ROWS, VectorIndex } from './vectorIndex';
 import { captureSnapshot, loadSnapshot, removeOtherSnapshots, snapshotFile } from './vectorSnapshot';
 import { optimizeInChild } from './optimizeInChild';
 import { embedEntries, passagesOf, type EntryVectors } from './passages';
@@ -136,6 +136,8 @@ export interface StoreStatus {
     rows?: number;
     /** Lists of the coarse partition (0: every search scans every vector). */
     partitionLists?: number;
+    /** Partitions trained since the store opened (one taken back from the snapshot does not count). */
+    partitionsBuilt?: number;
   } | null;
   /** Whether the full-text, status and id indexes exist yet (built with the first commit). */
   indexed: boolean;
@@ -155,6 +157,17 @@ export interface OpenOptions {
   resolveEmbedder?: (id: string) => Embedder | null;
   /** `wait`: finish a needed re-index before `open` resolves (the CLI); `background` (default): the app. */
   reindex?: 'background' | 'wait';
+  /**
+   * The coarse partition of the vector index (vectorIndex.ts): from how many vectors (default `IVF_MIN_ROWS`), in
+   * how many lists (default `IVF_LISTS`). The app keeps the defaults; tests partition small stores.
+   */
+  partition?: PartitionSettings;
+}
+
+/** When the vector index is partitioned, and into how many lists (see `OpenOptions.partition`). */
+export interface PartitionSettings {
+  minRows?: number;
+  lists?: number;
 }
 
 /** One table and what searches it: the embedder that wrote its vectors, and those vectors in memory. */
@@ -175,6 +188,8 @@ interface Generation {
   snapshotVersion: number | null;
   changedSinceSnapshot: number;
   snapshotAt: number;
+  /** `partitionsBuilt` of the vectors when the snapshot was written or read: a partition built since makes it due. */
+  snapshotPartitions: number;
   /** How the generation was opened: from its snapshot, or by reading the table (and why). */
   openedFrom: OpenedFrom;
 }
@@ -184,6 +199,8 @@ export interface OpenedFrom {
   source: 'snapshot' | 'table';
   /** Why the snapshot was not used (null when it was, or when the table was empty or had no vector index). */
   reason: string | null;
+  /** Present when the snapshot held a partition: whether it was taken back, or why not (then it is trained again). */
+  partition?: { restored: boolean; reason: string | null };
 }
 
 /**
@@ -202,6 +219,7 @@ async function openGeneration(
   let ids = new Set<string>();
   let snapshotVersion: number | null = null;
   let reason: string | null = null;
+  let partition: OpenedFrom['partition'];
   if (embedder) {
     const key = { table: table.name, tableVersion: await table.version(), rows: await table.countRows(), ...info };
     const snapshot = await loadSnapshot(snapshotFile(dataDir, table.name), key, () => new VectorIndex(info.dimensions));
@@ -210,6 +228,7 @@ async function openGeneration(
       ids = new Set(snapshot.ids);
       stats.importState(snapshot.stats);
       snapshotVersion = key.tableVersion;
+      partition = snapshot.partition;
     } else if (key.rows > 0) {
       reason = snapshot.reason; // reported by openedFrom(); onProgress is for re-indexing only
     }
@@ -231,7 +250,8 @@ async function openGeneration(
     snapshotVersion,
     changedSinceSnapshot: 0,
     snapshotAt: Date.now(),
-    openedFrom: { source: snapshotVersion === null ? 'table' : 'snapshot', reason },
+    snapshotPartitions: 0,
+    openedFrom: { source: snapshotVersion === null ? 'table' : 'snapshot', reason, ...(partition ? { partition } : {}) },
   };
 }
 
@@ -259,13 +279,16 @@ const REPARTITION_FRACTION = 0.1;
 
 /**
  * Partitions the vector index (vectorIndex.ts, IVF) once it holds `IVF_MIN_ROWS` vectors, and again when enough
- * were written since. It runs on this thread (seconds at a million vectors): at open, and at quiet moments.
+ * were written since. It runs on this thread (28 s at a million vectors under load): at open when the snapshot
+ * held no usable partition, and at quiet moments. The snapshot keeps it, so the next open does not train it again.
  */
-function partitionIfDue(vectors: VectorIndex | null): void {
-  if (!vectors || vectors.rows < IVF_MIN_ROWS) return;
+function partitionIfDue(vectors: VectorIndex | null, settings: PartitionSettings): void {
+  if (!vectors || vectors.rows < (settings.minRows ?? IVF_MIN_ROWS)) return;
   const pending = vectors.unpartitionedRows;
-  if (vectors.partitionLists > 0 && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
-  vectors.partition();
+  // A partition of another list count (kept by a version with other settings) is trained again.
+  const lists = Math.min(settings.lists ?? IVF_LISTS, vectors.rows);
+  if (vectors.partitionLists === lists && pending < Math.max(REPARTITION_ROWS, vectors.rows * REPARTITION_FRACTION)) return;
+  vectors.partition({ lists });
 }
 
 export class KnowledgeStore {
@@ -300,6 +323,7 @@ export class KnowledgeStore {
     private readonly lock: FolderLock,
     /** BM25 statistics over every entry (the same text in every table). */
     private readonly stats: CorpusStats,
+    private readonly partitioning: PartitionSettings,
     private readonly onProgress?: (message: string) => void,
   ) {
     this.log = new WriteAheadLog(dataDir);
@@ -357,10 +381,14 @@ export class KnowledgeStore {
         if (meta?.activeTable !== target) await writeMeta(dataDir, metaFor(target, embedder));
       }
       await removeOtherSnapshots(dataDir, new Set([active.name]));
-      const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.onProgress);
+      const store = new KnowledgeStore(dataDir, db, active, embedder, lock, stats, options.partition ?? {}, options.onProgress);
       await store.recoverLog();
-      partitionIfDue(store.active.vectors);
-      if (store.active.unindexedRows > 0 || (store.active.snapshotVersion === null && store.active.ids.size > 0)) {
+      partitionIfDue(store.active.vectors, store.partitioning);
+      if (
+        store.active.unindexedRows > 0 ||
+        (store.active.snapshotVersion === null && store.active.ids.size > 0) ||
+        store.active.vectors?.partitionsBuilt // trained again (an older or damaged snapshot): keep it soon
+      ) {
         store.scheduleIdleFlush(); // folds them into the indexes, and writes the snapshot, soon
       }
       if (previous) {
@@ -589,7 +617,14 @@ export class KnowledgeStore {
       pendingWrites: this.fresh.size,
       lastWriteError: this.lastFlushError,
       vectorIndex: vectors
-        ? { entries: vectors.size, bytes: vectors.bytes, kernel: vectors.kernelKind, rows: vectors.rows, partitionLists: vectors.partitionLists }
+        ? {
+            entries: vectors.size,
+            bytes: vectors.bytes,
+            kernel: vectors.kernelKind,
+            rows: vectors.rows,
+            partitionLists: vectors.partitionLists,
+            partitionsBuilt: vectors.partitionsBuilt,
+          }
         : null,
       indexed: generation.indexed,
       unindexedRows: generation.unindexedRows,
@@ -682,8 +717,8 @@ export class KnowledgeStore {
       this.commits.run(async () => {
         await this.flushNow();
         await this.refreshIndexesOf(this.active);
+        partitionIfDue(this.active.vectors, this.partitioning); // before the snapshot, which then keeps it
         await this.saveSnapshot(this.active, false);
-        partitionIfDue(this.active.vectors);
       }).catch(() => undefined);
     }, IDLE_FLUSH_MS);
     this.idleFlush.unref();
@@ -780,8 +815,11 @@ export class KnowledgeStore {
     const vectors = generation.vectors;
     if (!vectors || !generation.embedder || generation !== this.active) return;
     const version = await generation.table.version();
-    if (generation.snapshotVersion === version) return;
+    const partitions = vectors.partitionsBuilt;
+    const partitioned = partitions !== generation.snapshotPartitions; // a partition the file does not hold yet
+    if (generation.snapshotVersion === version && !partitioned) return;
     const due =
+      partitioned ||
       generation.snapshotVersion === null ||
       generation.changedSinceSnapshot >= Math.max(SNAPSHOT_ROWS, generation.ids.size * SNAPSHOT_FRACTION) ||
       Date.now() - generation.snapshotAt >= SNAPSHOT_MAX_AGE_MS;
@@ -795,6 +833,7 @@ export class KnowledgeStore {
     const changed = generation.changedSinceSnapshot;
     if (await captured.write(snapshotFile(this.dataDir, generation.name))) {
       generation.snapshotVersion = version;
+      generation.snapshotPartitions = partitions;
       generation.changedSinceSnapshot -= changed;
       generation.snapshotAt = Date.now();
     }
@@ -870,6 +909,7 @@ export class KnowledgeStore {
       snapshotVersion: null,
       changedSinceSnapshot: 0,
       snapshotAt: Date.now(),
+      snapshotPartitions: 0,
       openedFrom: { source: 'table', reason: 'new table from a re-index' },
     };
   }

@@ -13,6 +13,7 @@
  * the partition, which keeps a learned entry searchable the moment it is written.
  */
 import { createInt8Kernel, LANE_BYTES, type Int8Kernel } from './int8Kernel';
+import { TopK } from './topK';
 
 /** A slot's status code, or FREE for a deleted slot. */
 const FREE = 255;
@@ -55,6 +56,20 @@ interface Partition {
   end: number;
 }
 
+/**
+ * A partition as kept in the snapshot file (partitionSnapshot.ts), so that opening a partitioned store does not
+ * train it again (28-49 s at 1M vectors, BENCHMARKS.md). List j holds slots [starts[j], starts[j + 1]).
+ */
+export interface SavedPartition {
+  lists: number;
+  /** The centroids' int8 rows, `lists` × `rowBytes` bytes. */
+  centroids: Uint8Array;
+  /** 1 / scale of each centroid's row. */
+  inverseScales: Float32Array;
+  /** `lists + 1` slot bounds; the last is where the rows written since the partition begin. */
+  starts: Int32Array;
+}
+
 /** Settings of `partition` (defaults: IVF_* below). */
 export interface PartitionOptions {
   lists?: number;
@@ -77,17 +92,22 @@ export interface VectorSearchOptions {
  */
 export const IVF_MIN_ROWS = 400_000;
 /**
- * Lists of the partition. Assigning a row costs a scan of the centroids, so building the partition of 1M rows
- * scans 1M x 256 int8 rows (a few seconds); more lists would cut the rows a query scans but lengthen the build.
+ * Lists of the partition. More, smaller lists cut the rows a query scans for the same recall; training scans every
+ * row against every centroid, so it grows with them. At 1M BANKING77 questions and variants, side by side in one
+ * process over the 300 test queries of `bench:scale` (BENCHMARKS.md): 256 lists and 64 probes found 0.952 of the
+ * exact int8 scan's top 10 in 30.8 ms (p50), 1,024 lists and 128 probes 0.956 in 17.1 ms; training took 28.5 s and
+ * 54.3 s (the snapshot keeps the partition, so that is paid when the index reaches `IVF_MIN_ROWS` and on a
+ * repartition, not at every open).
  */
-export const IVF_LISTS = 256;
+export const IVF_LISTS = 1024;
 /**
- * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan. At 1M BANKING77
- * questions and variants (`npm run bench:scale -- --sizes 1000000 --vector-leg-only`, BENCHMARKS.md): 16 probes
- * 0.950, 32 probes 0.957, 64 probes 0.987, at 32 / 47 / 80 ms against 372 ms for the full scan on the loaded machine
- * (the exact float scan itself: 0.963 for the int8 scan, 0.927 for 32 probes). 32 leaves a margin over 0.95.
+ * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan over the 300 test
+ * queries of `bench:scale` at 1M (`test/bench/searchLegs.ts --probes`): 64 / 128 / 192 / 256 probes of 1,024 lists
+ * found 0.934 / 0.956 / 0.966 / 0.973. With 256 lists, 32 probes had found 0.970 over the first 50 queries but 0.927
+ * over all 300. The variants (one question ending with half of another) sit between topics, so their neighbours
+ * are spread over many lists; passages of one article cluster better.
  */
-export const IVF_PROBES = 32;
+export const IVF_PROBES = 128;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 
@@ -111,6 +131,7 @@ export class VectorIndex {
   private inverseScales = new Float32Array(0);
   private changes = 0;
   private ivf: Partition | null = null;
+  private builds = 0;
 
   /** `kernel: 'js'` forces the JS scan (tests compare the two). */
   constructor(
@@ -363,6 +384,43 @@ export class VectorIndex {
     return this.ivf?.lists ?? 0;
   }
 
+  /** Partitions trained by this index (`partition`); one restored from a snapshot (`restorePartition`) does not count. */
+  get partitionsBuilt(): number {
+    return this.builds;
+  }
+
+  /** A copy of the partition for the snapshot file, or null when the index is not partitioned. */
+  exportPartition(): SavedPartition | null {
+    const ivf = this.ivf;
+    if (!ivf) return null;
+    const centroids = ivf.kernel.bytes().slice(QUERY_BYTES, QUERY_BYTES + ivf.lists * this.width);
+    return { lists: ivf.lists, centroids, inverseScales: ivf.inverseScales.slice(), starts: ivf.starts.slice() };
+  }
+
+  /**
+   * Takes back a partition saved with the rows now in the index (just loaded from the same snapshot). Throws,
+   * changing nothing, when it does not fit them; then the caller partitions again. Free slots inside the partition
+   * stay holes (see `release`).
+   */
+  restorePartition(saved: SavedPartition): void {
+    const { lists, starts } = saved;
+    if (this.ivf) throw new Error('the index is already partitioned');
+    if (!Number.isInteger(lists) || lists < 1) throw new Error(`${lists} lists`);
+    if (saved.centroids.length !== lists * this.width || saved.inverseScales.length !== lists || starts.length !== lists + 1) {
+      throw new Error(`its sizes do not fit ${lists} lists of ${this.width} bytes`);
+    }
+    for (let j = 0; j < lists; j++) if (!((starts[j + 1] as number) >= (starts[j] as number))) throw new Error(`list ${j} ends before it starts`);
+    if (starts[0] !== 0 || (starts[lists] as number) > this.used) throw new Error(`its lists cover slots ${starts[0]}-${starts[lists]}, the index has ${this.used}`);
+    if (!saved.inverseScales.every(Number.isFinite)) throw new Error('a centroid scale is not a number');
+    const kernel = createInt8Kernel(this.kernel.kind === 'js' ? 'js' : 'auto');
+    kernel.grow(QUERY_BYTES + lists * (this.width + 4));
+    kernel.bytes().set(saved.centroids, QUERY_BYTES);
+    const end = starts[lists] as number;
+    this.ivf = { kernel, lists, inverseScales: saved.inverseScales.slice(), starts: starts.slice(), end };
+    this.freeSlots = this.freeSlots.filter((slot) => slot >= end);
+    this.changes++;
+  }
+
   /** Rows outside the partition (written since it was built), scanned in full by every search. */
   get unpartitionedRows(): number {
     return this.ivf ? this.used - this.ivf.end : this.used;
@@ -491,6 +549,7 @@ export class VectorIndex {
     });
     this.permute(source);
     this.ivf = { kernel, lists, inverseScales, starts, end: live.length };
+    this.builds++;
     this.changes++;
   }
 
@@ -586,61 +645,5 @@ export class VectorIndex {
     const scale = 127 / max;
     for (let i = 0; i < vector.length; i++) target[i] = Math.round((vector[i] as number) * scale);
     return 1 / scale;
-  }
-}
-
-/** A bounded min-heap keeping the `k` best (score, slot) pairs. */
-class TopK {
-  private readonly scores: Float64Array;
-  private readonly slots: Int32Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.scores = new Float64Array(k);
-    this.slots = new Int32Array(k);
-  }
-
-  /** The lowest score kept, once full (a candidate must beat it); -Infinity before. */
-  get floor(): number {
-    return this.size < this.k ? -Infinity : (this.scores[0] as number);
-  }
-
-  push(score: number, slot: number): void {
-    const heapScore = this.scores;
-    const heapSlot = this.slots;
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if ((heapScore[parent] as number) <= score) break;
-        heapScore[i] = heapScore[parent] as number;
-        heapSlot[i] = heapSlot[parent] as number;
-        i = parent;
-      }
-      heapScore[i] = score;
-      heapSlot[i] = slot;
-    } else if (score > (heapScore[0] as number)) {
-      const size = this.size;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= size) break;
-        const right = left + 1;
-        const child = right < size && (heapScore[right] as number) < (heapScore[left] as number) ? right : left;
-        if ((heapScore[child] as number) >= score) break;
-        heapScore[i] = heapScore[child] as number;
-        heapSlot[i] = heapSlot[child] as number;
-        i = child;
-      }
-      heapScore[i] = score;
-      heapSlot[i] = slot;
-    }
-  }
-
-  /** The kept pairs, best first. */
-  sorted(): { score: number; slot: number }[] {
-    const out: { score: number; slot: number }[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ score: this.scores[i] as number, slot: this.slots[i] as number });
-    return out.sort((a, b) => b.score - a.score || a.slot - b.slot);
   }
 }

@@ -13,7 +13,9 @@
  *
  * Layout: magic, header length (u32 LE), header (JSON), then statuses (u8 per slot), padding to 4 bytes, scales
  * (f32 per slot), ids (JSON array, null for a free slot), statistics (JSON), the int8 matrix (slots x rowBytes),
- * and a trailer: the CRC-32 of everything after the header (u32 LE) and the end magic.
+ * and a trailer: the CRC-32 of everything after the header (u32 LE) and the end magic. From format 3, when the
+ * index is partitioned, the partition section follows (`partitionBytes` in the header; partitionSnapshot.ts) with
+ * its own CRC-32: a damaged one, or a format-2 file, opens without it and the store partitions again.
  */
 import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,12 +23,17 @@ import { crc32 } from 'node:zlib';
 import { renameDurable } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
 import type { CorpusStats } from './freshTier';
-import { entryIdOfKey, type VectorIndex } from './vectorIndex';
+import { decodePartition, encodePartition, partitionChecksum } from './partitionSnapshot';
+import { entryIdOfKey, type SavedPartition, type VectorIndex } from './vectorIndex';
 
 const MAGIC = Buffer.from('VIGILSN1', 'latin1');
 const END = Buffer.from('VIGILEND', 'latin1');
-/** 2: the statistics count word stems (core/text/stems.ts); a format-1 file counted plain tokens and is re-read. */
-const FORMAT = 2;
+/**
+ * 2: the statistics count word stems (core/text/stems.ts); a format-1 file counted plain tokens and is re-read.
+ * 3: the partition section may follow the trailer; a format-2 file is read as it is, and the partition trained again.
+ */
+const FORMAT = 3;
+const FORMATS_READ = new Set([2, 3]);
 /** The matrix is written and read in chunks of this size, straight from and into the index's memory. */
 const CHUNK = 8 * 2 ** 20;
 const SNAPSHOT_FILE = /^vectors\.(.+)\.snapshot$/;
@@ -46,6 +53,8 @@ interface Header extends SnapshotKey {
   slots: number;
   idsBytes: number;
   statsBytes: number;
+  /** Bytes of the partition section, its checksum excluded (format 3; absent or 0: none). */
+  partitionBytes?: number;
 }
 
 /** The snapshot file of a table in a data folder. */
@@ -78,7 +87,17 @@ export function captureSnapshot(key: SnapshotKey, vectors: VectorIndex, stats: C
   const ids = Buffer.from(JSON.stringify(state.ids), 'utf8');
   const statistics = Buffer.from(JSON.stringify(stats.exportState()), 'utf8');
   const slots = state.ids.length;
-  const header: Header = { ...key, format: FORMAT, rowBytes: vectors.rowBytes, slots, idsBytes: ids.length, statsBytes: statistics.length };
+  const saved = vectors.exportPartition();
+  const partition = saved ? encodePartition(saved) : null;
+  const header: Header = {
+    ...key,
+    format: FORMAT,
+    rowBytes: vectors.rowBytes,
+    slots,
+    idsBytes: ids.length,
+    statsBytes: statistics.length,
+    partitionBytes: partition?.length ?? 0,
+  };
   return {
     async write(file: string): Promise<boolean> {
       const temporary = `${file}.tmp`;
@@ -108,6 +127,11 @@ export function captureSnapshot(key: SnapshotKey, vectors: VectorIndex, stats: C
         const trailer = Buffer.alloc(4);
         trailer.writeUInt32LE(checksum);
         await handle.write(Buffer.concat([trailer, END]));
+        if (partition) {
+          const sum = Buffer.alloc(4);
+          sum.writeUInt32LE(partitionChecksum(partition));
+          await handle.write(Buffer.concat([partition, sum]));
+        }
         await handle.sync();
         complete = vectors.revision === revision;
         return complete;
@@ -120,9 +144,18 @@ export function captureSnapshot(key: SnapshotKey, vectors: VectorIndex, stats: C
   };
 }
 
-/** A snapshot read back: the index, the statistics and the ids, or why it could not be used. */
+/**
+ * A snapshot read back: the index, the statistics and the ids, or why it could not be used. `partition` says
+ * whether the file held a partition and whether the index took it back (else why not); absent when it held none.
+ */
 export type LoadedSnapshot =
-  | { ok: true; vectors: VectorIndex; stats: { documents: number; totalLength: number; df: [string, number][] }; ids: string[] }
+  | {
+      ok: true;
+      vectors: VectorIndex;
+      stats: { documents: number; totalLength: number; df: [string, number][] };
+      ids: string[];
+      partition?: { restored: boolean; reason: string | null };
+    }
   | { ok: false; reason: string };
 
 /**
@@ -161,7 +194,7 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
       return { ok: false, reason: 'its header is damaged' };
     }
     const mismatch = (['table', 'tableVersion', 'rows', 'embedderId', 'dimensions'] as const).find((field) => header[field] !== key[field]);
-    if (header.format !== FORMAT) return { ok: false, reason: `format ${header.format}, expected ${FORMAT}` };
+    if (!FORMATS_READ.has(header.format)) return { ok: false, reason: `format ${header.format}, expected ${FORMAT}` };
     if (mismatch) return { ok: false, reason: `it was written for ${mismatch} ${String(header[mismatch])}, the table now has ${String(key[mismatch])}` };
     const index = newIndex();
     if (header.rowBytes !== index.rowBytes) return { ok: false, reason: `rows of ${header.rowBytes} bytes, expected ${index.rowBytes}` };
@@ -169,7 +202,25 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
     const smallBytes = slots + padding(slots) + slots * 4 + header.idsBytes + header.statsBytes;
     const matrixBytes = slots * header.rowBytes;
     const bodyStart = 12 + headerLength;
-    if (size !== bodyStart + smallBytes + matrixBytes + 12) return { ok: false, reason: 'the file is truncated or too long' };
+    const mainEnd = bodyStart + smallBytes + matrixBytes + 12;
+    const partitionBytes = header.format >= 3 && Number.isInteger(header.partitionBytes) ? (header.partitionBytes as number) : 0;
+    const end = partitionBytes > 0 ? mainEnd + partitionBytes + 4 : mainEnd;
+    // Cut short inside the partition section: the vectors are whole, only the partition is lost.
+    if (size < mainEnd || size > end) return { ok: false, reason: 'the file is truncated or too long' };
+    let partition: SavedPartition | string | null = null;
+    if (partitionBytes > 0) {
+      if (size < end) partition = 'its partition section is truncated';
+      else {
+        const section = new Uint8Array(partitionBytes + 4);
+        await readAt(section, mainEnd);
+        const sum = Buffer.from(section.buffer).readUInt32LE(partitionBytes);
+        try {
+          partition = decodePartition(section.subarray(0, partitionBytes), sum, header.rowBytes);
+        } catch (err) {
+          partition = `its partition ${errorMessage(err)}`;
+        }
+      }
+    }
 
     const small = new Uint8Array(smallBytes);
     await readAt(small, bodyStart);
@@ -203,11 +254,23 @@ export async function loadSnapshot(file: string, key: SnapshotKey, newIndex: () 
     const trailer = Buffer.alloc(12);
     await readAt(trailer, bodyStart + smallBytes + matrixBytes);
     if (!trailer.subarray(4).equals(END) || trailer.readUInt32LE(0) !== checksum) return { ok: false, reason: 'its checksum does not match (damaged)' };
-    return { ok: true, vectors: index, stats, ids: live };
+    if (partition === null) return { ok: true, vectors: index, stats, ids: live };
+    return { ok: true, vectors: index, stats, ids: live, partition: restore(index, partition) };
   } catch (err) {
     return { ok: false, reason: errorMessage(err) };
   } finally {
     await handle.close();
+  }
+}
+
+/** Gives the index its saved partition; a section that was unreadable, or does not fit the rows, is reported. */
+function restore(index: VectorIndex, partition: SavedPartition | string): { restored: boolean; reason: string | null } {
+  if (typeof partition === 'string') return { restored: false, reason: partition };
+  try {
+    index.restorePartition(partition);
+    return { restored: true, reason: null };
+  } catch (err) {
+    return { restored: false, reason: `its partition does not fit the vectors: ${errorMessage(err)}` };
   }
 }
 

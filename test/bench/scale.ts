@@ -8,7 +8,7 @@
  * in JS (the "plain scan"), and as LanceDB's flat vector search with the status filter (what the store did
  * before). Optionally (`--ivf-pq`) LanceDB's IVF-PQ index: build time and query time.
  *
- *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE]
+ *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE] [--keep]
  *   npm run bench:scale -- --sizes 1000000     # a million vectors: the engine partitions its index (IVF)
  *   npm run bench:scale -- --sizes 1000000 --vector-leg-only --queries 30   # the vector leg alone, minutes
  *
@@ -264,7 +264,7 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
     index.partition();
     const buildSeconds = (performance.now() - started) / 1000;
     const probes = [];
-    for (const p of [...new Set([16, IVF_PROBES, 48, 64, 96])].sort((a, b) => a - b)) {
+    for (const p of [...new Set([32, 64, IVF_PROBES, 192, 256])].sort((a, b) => a - b)) {
       let found = 0;
       let foundInt8 = 0;
       const times = await timeEach(n, (i) => {
@@ -329,7 +329,7 @@ async function child(mode: string, args: string[], env: NodeJS.ProcessEnv = {}):
   return JSON.parse(stdout);
 }
 
-async function measureSize(size: number, queryCount: number, ivfPq: boolean, arenaCompare: boolean): Promise<SizeResult> {
+async function measureSize(size: number, queryCount: number, ivfPq: boolean, arenaCompare: boolean, keep = false): Promise<SizeResult> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-scale-'));
   const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
   const loadAtStart = load();
@@ -354,7 +354,9 @@ async function measureSize(size: number, queryCount: number, ivfPq: boolean, are
       ...base,
     } as unknown as SizeResult;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // `--keep`: the folder stays for a later `--child serve --dir DIR` (e.g. opening the same store after a change).
+    if (keep) console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -399,6 +401,7 @@ async function main(): Promise<void> {
       'ivf-pq': { type: 'boolean', default: false },
       'arena-compare': { type: 'boolean', default: false },
       'vector-leg-only': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
       json: { type: 'string' },
       child: { type: 'string' },
       size: { type: 'string' },
@@ -434,7 +437,7 @@ async function main(): Promise<void> {
   }
   for (const size of sizes) {
     console.log(`${size} entries ...`);
-    results.push(await measureSize(size, queries, values['ivf-pq'], values['arena-compare']));
+    results.push(await measureSize(size, queries, values['ivf-pq'], values['arena-compare'], values.keep));
     console.log(JSON.stringify(results.at(-1)));
   }
   console.log(table(results));
