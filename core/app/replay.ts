@@ -207,6 +207,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   const latencies: number[] = [];
   const llmLatencies: number[] = [];
   const modifiedByReview = new Set<string>();
+  // A ticket the review waits on is due again at the next run: counted once.
+  const reviewedTickets = new Set<string>();
   const delayMinutes = (): number => service.learning.learningSettings().delayedReviewMinutes;
   /** Runs the reviews that are due on the queue's clock; tallies them on the current ticket's record too. */
   /** The clock reading of the last check: a ticket only becomes due when the clock moves. */
@@ -225,7 +227,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     const due = service.learning.scheduler.due(delayMinutes());
     if (due.length === 0) return;
     const verdicts = await service.learning.runDelayedReview();
-    summary.review.tickets += due.length;
+    for (const d of due) reviewedTickets.add(d.ticketId);
+    summary.review.tickets = reviewedTickets.size;
     for (const verdict of verdicts) {
       summary.review.verdicts.push(verdict);
       if (verdict.action === 'pending') {

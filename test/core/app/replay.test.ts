@@ -78,6 +78,34 @@ describe('vigil replay', () => {
     expect(summary.suppressedByReason).toEqual({ no_match: 2, out_of_scope: 1, duplicate: 1 });
   });
 
+  it('counts a ticket the delayed review waited on once, however often its review ran', async () => {
+    const dir = await workDir();
+    const knowledge = join(dir, 'entries.jsonl');
+    await writeFile(
+      knowledge,
+      [
+        { id: 'vpn-update', kind: 'qa', status: 'approved', title: 'VPN keeps disconnecting', question: 'My VPN keeps disconnecting every few minutes', body: 'First update the VPN client to version 5.2 or later.' },
+        { id: 'vpn-mtu', kind: 'qa', status: 'approved', title: 'VPN still drops on the latest client', question: 'VPN still disconnects after updating the client', body: 'If the client is up to date, lower the MTU to 1400 in the VPN adapter settings.' },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const at = (minute: number): string => new Date(Date.UTC(2026, 11, 1, 10, minute)).toISOString();
+    const ticket: Ticket = {
+      id: 'T-9',
+      status: 'open',
+      messages: [
+        { id: '1', author: 'customer', text: 'My VPN keeps disconnecting every few minutes at the hotel.', at: at(0) },
+        { id: '2', author: 'analyst', text: 'Have you updated the VPN client?', at: at(2) },
+        { id: '3', author: 'customer', text: 'Yes, I updated it to 5.2 yesterday and it still drops.', at: at(5) },
+        { id: '4', author: 'customer', text: 'Also, what time is it in Tokyo?', at: at(6) },
+      ],
+    };
+    const summary = await runReplay({ tickets: [ticket], out: join(dir, 'out.jsonl'), knowledge: [knowledge], dataDir: join(dir, 'data') });
+    expect(summary.review.pending + summary.review.kept + summary.review.modified + summary.review.retired).toBeGreaterThan(1);
+    expect(summary.review.tickets).toBe(1);
+  });
+
   it('learns nothing with --learn off, and imports knowledge files first', async () => {
     const dir = await workDir();
     const tickets = join(dir, 'tickets.jsonl');
