@@ -13,6 +13,7 @@
  * the partition, which keeps a learned entry searchable the moment it is written.
  */
 import { createInt8Kernel, LANE_BYTES, type Int8Kernel } from './int8Kernel';
+import { SignCodes } from './signCodes';
 import { TopK } from './topK';
 
 /** A slot's status code, or FREE for a deleted slot. */
@@ -54,6 +55,8 @@ interface Partition {
   inverseScales: Float32Array;
   starts: Int32Array;
   end: number;
+  /** Ternary codes of the rows [0, end), the first stage of a search (signCodes.ts). */
+  codes: SignCodes;
 }
 
 /**
@@ -83,6 +86,11 @@ export interface VectorSearchOptions {
   exact?: boolean;
   /** Lists scanned per query (default `IVF_PROBES`). */
   probes?: number;
+  /**
+   * Rows of the probed lists picked by their codes (signCodes.ts) and then scored on their int8 vectors (default
+   * `IVF_RESCORE`); 0 scores every row of the probed lists on its int8 vector.
+   */
+  rescore?: number;
 }
 
 /**
@@ -108,6 +116,10 @@ export const IVF_LISTS = 1024;
  * are spread over many lists; passages of one article cluster better.
  */
 export const IVF_PROBES = 128;
+/** Candidates per query of the codes' first stage (see `VectorSearchOptions.rescore`). */
+export const IVF_RESCORE = 1000;
+/** Int8 magnitude (of 127) above which a dimension's code is +1 or −1 rather than 0. */
+export const CODE_THRESHOLD = 8;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 
@@ -161,7 +173,7 @@ export class VectorIndex {
 
   /** Bytes held for vectors (codes, scales and scan output). */
   get bytes(): number {
-    return this.capacity * (this.width + 8) + (this.ivf ? this.ivf.lists * (this.width + 8) : 0);
+    return this.capacity * (this.width + 8) + (this.ivf ? this.ivf.lists * (this.width + 8) + this.ivf.codes.bytes : 0);
   }
 
   has(id: string): boolean {
@@ -326,7 +338,7 @@ export class VectorIndex {
   search(query: Float32Array, statuses: ReadonlySet<number>, limit: number, options: VectorSearchOptions = {}): VectorHit[] {
     if (this.used === 0 || limit <= 0) return [];
     const queryScale = this.quantise(query, 0);
-    const ranges = this.ivf && !options.exact ? this.probedRanges(this.ivf, options.probes ?? IVF_PROBES) : [[0, this.used] as const];
+    let ranges = this.ivf && !options.exact ? this.probedRanges(this.ivf, options.probes ?? IVF_PROBES) : [[0, this.used] as const];
     const raw = new Int32Array(this.kernel.bytes().buffer, this.outputOffset, this.used);
     const wanted = new Uint8Array(256);
     for (const s of statuses) wanted[s] = 1;
@@ -335,6 +347,17 @@ export class VectorIndex {
     const heap = new TopK(slotsWanted);
     const codes = this.codes;
     const scales = this.inverseScales;
+    const rescore = options.rescore ?? IVF_RESCORE;
+    if (this.ivf && !options.exact && rescore > 0) {
+      // Two stages: the codes pick candidates among the probed lists, which are then scored on their int8 rows.
+      const end = this.ivf.end;
+      const memory = new Int8Array(this.kernel.bytes().buffer);
+      for (const slot of this.ivf.codes.candidates(memory, 0, ranges.filter(([a]) => a < end), codes, wanted, Math.max(rescore, slotsWanted))) {
+        this.kernel.scan(0, this.matrixOffset + slot * this.width, 1, this.blocks, this.outputOffset + slot * 4);
+        heap.push((raw[slot] as number) * (scales[slot] as number), slot);
+      }
+      ranges = ranges.filter(([a]) => a >= end);
+    }
     for (const [start, end] of ranges) {
       this.kernel.scan(0, this.matrixOffset + start * this.width, end - start, this.blocks, this.outputOffset + start * 4);
       for (let slot = start; slot < end; slot++) {
@@ -416,7 +439,7 @@ export class VectorIndex {
     kernel.grow(QUERY_BYTES + lists * (this.width + 4));
     kernel.bytes().set(saved.centroids, QUERY_BYTES);
     const end = starts[lists] as number;
-    this.ivf = { kernel, lists, inverseScales: saved.inverseScales.slice(), starts: starts.slice(), end };
+    this.ivf = { kernel, lists, inverseScales: saved.inverseScales.slice(), starts: starts.slice(), end, codes: this.buildCodes(end) };
     this.freeSlots = this.freeSlots.filter((slot) => slot >= end);
     this.changes++;
   }
@@ -548,9 +571,16 @@ export class VectorIndex {
       source[next[j]!++] = slot;
     });
     this.permute(source);
-    this.ivf = { kernel, lists, inverseScales, starts, end: live.length };
+    this.ivf = { kernel, lists, inverseScales, starts, end: live.length, codes: this.buildCodes(live.length) };
     this.builds++;
     this.changes++;
+  }
+
+  /** The codes of rows [0, end) (the partition's), from their int8 rows. */
+  private buildCodes(end: number): SignCodes {
+    const codes = new SignCodes(this.dimensions, CODE_THRESHOLD, this.kernel.kind === 'js' ? 'js' : 'auto');
+    codes.build(new Int8Array(this.kernel.bytes().buffer), this.matrixOffset, this.width, end);
+    return codes;
   }
 
   /** Reorders rows so that new slot i holds old slot `source[i]`; slots past `source.length` are dropped. */
