@@ -1,38 +1,35 @@
 /**
- * The first stage of a partitioned vector search (vectorIndex.ts): a few bits per dimension of each int8 row of the
- * partition, scanned with popcounts to pick the candidates that the int8 scan then scores exactly. The int8 scan of
- * the probed lists is bound by memory (128 of 1,024 lists at 1M x 512 is 64 MB read per query, BENCHMARKS.md); the
- * codes are a quarter of that.
+ * The first stage of a partitioned vector search (vectorIndex.ts): one bit per dimension of each int8 row of the
+ * partition (1 where the value is above 0), scanned with popcounts to pick the candidates that the int8 scan then
+ * scores exactly. The int8 scan of the probed lists is bound by memory (128 of 1,024 lists at 1M x 512 is 64 MB read
+ * per query, BENCHMARKS.md); the codes are an eighth of that. A row's code score is minus its Hamming distance to
+ * the query's code.
  *
- * Each dimension is ternary: +1 above `threshold`, −1 below −threshold, 0 between (two bit planes, P and N). The
- * built-in embedder's vectors are sparse (hashed features, most dimensions 0 or small), where a plain sign bit cannot
- * tell 0 from −1. A row's code score against the query's is (dimensions where both are +1 or both −1) − (dimensions
- * of opposite signs): the dot product of the ternary vectors.
+ * One bit beat two (ternary codes, +1 / 0 / −1 with a threshold, twice the bytes) at 1M: 0.975 against 0.960 of the
+ * exact int8 scan's top 10 from 2,000 candidates of 128 probes (BENCHMARKS.md).
  *
- * Layout: per 128 dimensions, 16 bytes of P then 16 bytes of N, so a row of 512 dimensions takes 128 bytes.
- * The codes derive from the int8 rows; they are computed when the partition is built or restored, not stored.
+ * Layout: 16 bytes per 128 dimensions, so a row of 512 dimensions takes 64 bytes. The codes derive from the int8
+ * rows; they are computed when the partition is built or restored, not stored.
  */
 
-/** Bytes of code per 128 dimensions (16 of P, 16 of N). */
-const BLOCK_BYTES = 32;
+/** Bytes of code per 128 dimensions. */
+const BLOCK_BYTES = 16;
 /** Room for the query's code at the start of memory. */
 const QUERY_CODE_BYTES = 16384;
 const PAGE = 65536;
 
 /**
  * Hand-assembled WebAssembly (SIMD), as int8Kernel.ts (the project ships no WebAssembly toolchain):
- * - scan(query, base, rows, blocks, out): out[r] = the ternary dot of row r's code with the query's (int32);
- * - encode(src, dst, rows, lanes, stride, rowBytes, threshold): the codes of `rows` int8 rows of `lanes` × 16 bytes,
- *   `stride` bytes apart, written `rowBytes` apart from `dst` (16 dimensions per step: compare, then bitmask).
+ * - scan(query, base, rows, blocks, out): out[r] = minus the Hamming distance of row r's code to the query's (int32);
+ * - encode(src, dst, rows, lanes, stride, rowBytes): the codes of `rows` int8 rows of `lanes` × 16 bytes, `stride`
+ *   bytes apart, written `rowBytes` apart from `dst` (16 dimensions per step: compare with 0, then bitmask).
  */
 function wasmModuleBytes(): Uint8Array {
   const SIMD = 0xfd;
   const load = (offset: number): number[] => [SIMD, 0x00, 0x04, offset]; // v128.load align=16
-  const and = [SIMD, 0x4e];
-  const or = [SIMD, 0x50];
+  const xor = [SIMD, 0x51];
   const popcnt = [SIMD, 0x62]; // i8x16.popcnt
   const widen = [SIMD, 0x7d]; // i16x8.extadd_pairwise_i8x16_u
-  const add16 = [SIMD, 0x8e, 0x01]; // i16x8.add
   const sub16 = [SIMD, 0x91, 0x01]; // i16x8.sub
   const widen32 = [SIMD, 0x7e]; // i32x4.extadd_pairwise_i16x8_s
   const lane = (n: number): number[] => [SIMD, 0x1b, n]; // i32x4.extract_lane
@@ -54,12 +51,7 @@ function wasmModuleBytes(): Uint8Array {
     ...get(Q), ...set(QP),
     0x03, 0x40, // loop $blocks
     ...get(ACC),
-    ...get(QP), ...load(0), ...get(P), ...load(0), ...and, // both +1
-    ...get(QP), ...load(16), ...get(P), ...load(16), ...and, // both −1
-    ...or, ...popcnt, ...widen, ...add16,
-    ...get(QP), ...load(0), ...get(P), ...load(16), ...and, // opposite signs
-    ...get(QP), ...load(16), ...get(P), ...load(0), ...and,
-    ...or, ...popcnt, ...widen, ...sub16,
+    ...get(QP), ...load(0), ...get(P), ...load(0), ...xor, ...popcnt, ...widen, ...sub16,
     ...set(ACC),
     ...get(P), ...i32(BLOCK_BYTES), ADD, ...set(P),
     ...get(QP), ...i32(BLOCK_BYTES), ADD, ...set(QP),
@@ -75,29 +67,22 @@ function wasmModuleBytes(): Uint8Array {
     0x0b, // end $done
     0x0b, // end function
   ];
-  // encode: params 0 src, 1 dst, 2 rows, 3 lanes, 4 stride, 5 rowBytes, 6 threshold; locals 7 r, 8 g, 9 sp,
-  // 10 at (i32); 11 v, 12 t, 13 −t (v128)
-  const [SRC, DST, NROWS, LANES, STRIDE, ROWBYTES, TH, R, G, SP, AT, VV, T, NT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const splat = [SIMD, 0x0f]; // i8x16.splat
+  // encode: params 0 src, 1 dst, 2 rows, 3 lanes, 4 stride, 5 rowBytes; locals 6 r, 7 g, 8 sp (i32); 9 zero (v128)
+  const [SRC, DST, NROWS, LANES, STRIDE, ROWBYTES, R, G, SP, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const bitmask = [SIMD, 0x64]; // i8x16.bitmask
   const gt = [SIMD, 0x27]; // i8x16.gt_s
-  const lt = [SIMD, 0x25]; // i8x16.lt_s
-  const store16 = (offset: number): number[] => [0x3b, 0x01, offset]; // i32.store16 align=2
+  const store16 = [0x3b, 0x01, 0x00]; // i32.store16 align=2
   const encode = [
-    0x02, 0x04, 0x7f, 0x03, 0x7b, // locals: 4 × i32, 3 × v128
-    ...get(TH), ...splat, ...set(T),
-    ...i32(0), ...get(TH), 0x6b, ...splat, ...set(NT),
+    0x02, 0x03, 0x7f, 0x01, 0x7b, // locals: 3 × i32, 1 × v128 (0)
     0x02, 0x40, // block $done
     0x03, 0x40, // loop $rows
     ...get(R), ...get(NROWS), 0x4f, 0x0d, 0x01, // if r >= rows: br $done
     ...i32(0), ...set(G),
     ...get(SRC), ...set(SP),
     0x03, 0x40, // loop $lanes
-    // at = dst + (g >> 3) * 32 + (g & 7) * 2: the 16 bits of these 16 dimensions in their 128-dimension block
-    ...get(DST), ...get(G), ...i32(3), 0x76, ...i32(5), 0x74, ADD, ...get(G), ...i32(7), 0x71, ...i32(1), 0x74, ADD, ...set(AT),
-    ...get(SP), ...load(0), ...set(VV),
-    ...get(AT), ...get(VV), ...get(T), ...gt, ...bitmask, ...store16(0),
-    ...get(AT), ...get(VV), ...get(NT), ...lt, ...bitmask, ...store16(16),
+    // the 16 bits of these 16 dimensions, at dst + g * 2
+    ...get(DST), ...get(G), ...i32(1), 0x74, ADD,
+    ...get(SP), ...load(0), ...get(ZERO), ...gt, ...bitmask, ...store16,
     ...get(SP), ...i32(16), ADD, ...set(SP),
     ...get(G), ...i32(1), ADD, ...tee(G), ...get(LANES), 0x49, 0x0d, 0x00, // if ++g < lanes: br $lanes
     0x0b, // end $lanes
@@ -113,8 +98,8 @@ function wasmModuleBytes(): Uint8Array {
   const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: (i32 ×5) → (), (i32 ×7) → ()
-    ...section(1, [0x02, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x07, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
+    // types: (i32 ×5) → (), (i32 ×6) → ()
+    ...section(1, [0x02, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
     ...section(3, [0x02, 0x00, 0x01]),
     ...section(5, [0x01, 0x00, 0x01]), // one memory, min 1 page, no maximum
     ...section(7, [0x03, ...name('memory'), 0x02, 0x00, ...name('scan'), 0x00, 0x00, ...name('encode'), 0x00, 0x01]),
@@ -144,7 +129,7 @@ interface WasmApi {
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 type ScanFn = (query: number, base: number, rows: number, blocks: number, out: number) => void;
-type EncodeFn = (src: number, dst: number, rows: number, lanes: number, stride: number, rowBytes: number, threshold: number) => void;
+type EncodeFn = (src: number, dst: number, rows: number, lanes: number, stride: number, rowBytes: number) => void;
 /** Rows copied into the code memory at a time to be encoded there. */
 const ENCODE_CHUNK = 4096;
 
@@ -154,7 +139,7 @@ function popcount32(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
 }
 
-/** The ternary codes of the rows of a partition, and their scan. */
+/** The sign codes of the rows of a partition, and their scan. */
 export class SignCodes {
   readonly kind: 'simd' | 'js';
   private readonly blocks: number;
@@ -166,13 +151,9 @@ export class SignCodes {
   private rows = 0;
   private width = 0;
 
-  /**
-   * @param dimensions of the vectors
-   * @param threshold int8 magnitude (rows scaled to ±127) above which a dimension counts as +1 or −1
-   */
+  /** `prefer: 'js'` forces the JS scan (tests compare the two). */
   constructor(
     readonly dimensions: number,
-    readonly threshold: number,
     prefer: 'auto' | 'js' = 'auto',
   ) {
     this.blocks = Math.ceil(dimensions / 128);
@@ -232,28 +213,20 @@ export class SignCodes {
     const chunk = Math.min(rows, ENCODE_CHUNK);
     this.grow(staging + chunk * width);
     const lanes = width / 16;
-    // Lanes past the dimensions of a 128-dimension block are not written by encode; they must read as 0.
+    // Bytes past the last lane of a row (dimensions padded to 128) are not written by encode; they must read as 0.
     if (lanes % 8 !== 0) new Uint8Array(this.buffer()).fill(0, target, target + rows * this.rowBytes);
     for (let r = 0; r < rows; r += chunk) {
       const n = Math.min(chunk, rows - r);
       new Uint8Array(this.buffer()).set(new Uint8Array(source.buffer, source.byteOffset + base + r * width, n * width), staging);
-      encode(staging, target + r * this.rowBytes, n, lanes, width, this.rowBytes, this.threshold);
+      encode(staging, target + r * this.rowBytes, n, lanes, width, this.rowBytes);
     }
   }
 
   /** Writes the code of one int8 vector (`dimensions` values from `at` in `source`) at byte `target` of memory. */
   private encode(source: Int8Array, at: number, memory: Uint8Array, target: number): void {
     memory.fill(0, target, target + this.rowBytes);
-    const t = this.threshold;
     for (let k = 0; k < this.dimensions; k++) {
-      const v = source[at + k] as number;
-      if (v > t) {
-        const byte = target + (k >> 7) * BLOCK_BYTES + ((k & 127) >> 3);
-        memory[byte] = (memory[byte] as number) | (1 << (k & 7));
-      } else if (v < -t) {
-        const byte = target + (k >> 7) * BLOCK_BYTES + 16 + ((k & 127) >> 3);
-        memory[byte] = (memory[byte] as number) | (1 << (k & 7));
-      }
+      if ((source[at + k] as number) > 0) memory[target + (k >> 3)] = (memory[target + (k >> 3)] as number) | (1 << (k & 7));
     }
   }
 
@@ -319,19 +292,12 @@ export class SignCodes {
     const words = new Uint32Array(this.buffer());
     const scores = new Int32Array(this.buffer(), out, rows);
     const q = query >> 2;
+    const n = blocks * 4;
     for (let r = 0; r < rows; r++) {
-      const row = (base >> 2) + r * blocks * 8;
-      let sum = 0;
-      for (let b = 0; b < blocks; b++) {
-        for (let w = 0; w < 4; w++) {
-          const qp = words[q + b * 8 + w] as number;
-          const qn = words[q + b * 8 + 4 + w] as number;
-          const rp = words[row + b * 8 + w] as number;
-          const rn = words[row + b * 8 + 4 + w] as number;
-          sum += popcount32((qp & rp) | (qn & rn)) - popcount32((qp & rn) | (qn & rp));
-        }
-      }
-      scores[r] = sum;
+      const row = (base >> 2) + r * n;
+      let distance = 0;
+      for (let w = 0; w < n; w++) distance += popcount32((words[q + w] as number) ^ (words[row + w] as number));
+      scores[r] = -distance;
     }
   }
 }

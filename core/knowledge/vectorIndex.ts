@@ -11,7 +11,7 @@
  * vectors a full scan is too slow for the decision budget, so the index can be partitioned (`partition`, IVF): the
  * rows are reordered list by list, and a search scans the lists nearest the query plus every row written since
  * the partition, which keeps a learned entry searchable the moment it is written. The probed lists are scanned in two
- * stages: ternary sign codes of their rows (signCodes.ts, a quarter of the bytes) pick `IVF_RESCORE` candidates,
+ * stages: sign codes of their rows (signCodes.ts, one bit a dimension) pick `IVF_RESCORE` candidates,
  * which are then scored on their int8 rows; the rows written since the partition are scanned on their int8 rows.
  */
 import { createInt8Kernel, LANE_BYTES, type Int8Kernel } from './int8Kernel';
@@ -57,7 +57,7 @@ interface Partition {
   inverseScales: Float32Array;
   starts: Int32Array;
   end: number;
-  /** Ternary codes of the rows [0, end), the first stage of a search (signCodes.ts). */
+  /** Sign codes of the rows [0, end), the first stage of a search (signCodes.ts). */
   codes: SignCodes;
 }
 
@@ -126,12 +126,6 @@ export const IVF_PROBES = 128;
  * the time, so the candidates are cheap: 4,000 keeps the most margin above 0.95.
  */
 export const IVF_RESCORE = 4000;
-/**
- * Int8 magnitude (of 127) above which a dimension's code is +1 or −1 rather than 0: it keeps the hashed embedder's
- * many tiny components out of the codes. At 200k vectors (200 queries) thresholds 0, 8 and 16 found the same share of
- * the exact top 10 within 0.002.
- */
-export const CODE_THRESHOLD = 8;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 
@@ -590,7 +584,7 @@ export class VectorIndex {
 
   /** The codes of rows [0, end) (the partition's), from their int8 rows. */
   private buildCodes(end: number): SignCodes {
-    const codes = new SignCodes(this.dimensions, CODE_THRESHOLD, this.kernel.kind === 'js' ? 'js' : 'auto');
+    const codes = new SignCodes(this.dimensions, this.kernel.kind === 'js' ? 'js' : 'auto');
     codes.build(new Int8Array(this.kernel.bytes().buffer), this.matrixOffset, this.width, end);
     return codes;
   }

@@ -32,7 +32,7 @@ import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../core/formats/schemas';
 import { buildIndexes } from '../../core/knowledge/entryTable';
 import { SignCodes } from '../../core/knowledge/signCodes';
-import { CODE_THRESHOLD, IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
+import { IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
 import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
 
 const run = promisify(execFile);
@@ -217,7 +217,7 @@ function openedFromOf(service: CopilotService): string {
 }
 
 /** `--settings`: probes:rescore pairs compared side by side; rescore 0 is the one-stage scan of the probed lists. */
-const DEFAULT_SETTINGS = '128:0,128:2000,128:3000,128:4000,192:4000';
+const DEFAULT_SETTINGS = '128:0,128:2000,128:4000,192:4000,256:4000';
 
 /**
  * The partitioned search at several settings against the exact int8 scan, over every query (not only the first
@@ -228,7 +228,7 @@ function twoStageSettings(index: VectorIndex, queryVectors: Float32Array[], sett
   const state = index.exportState();
   const matrix = state.matrixChunk(0, index.rows * index.rowBytes);
   let started = performance.now();
-  new SignCodes(index.dimensions, CODE_THRESHOLD).build(new Int8Array(matrix.buffer, matrix.byteOffset, matrix.length), 0, index.rowBytes, index.rows);
+  new SignCodes(index.dimensions).build(new Int8Array(matrix.buffer, matrix.byteOffset, matrix.length), 0, index.rowBytes, index.rows);
   const codesSeconds = (performance.now() - started) / 1000;
   const exact = queryVectors.map((q) => index.search(q, new Set([0]), 10, { exact: true }).map((h) => h.id));
   const configs = settings.split(',').map((s) => s.split(':').map(Number) as [number, number]);

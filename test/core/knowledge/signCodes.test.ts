@@ -15,12 +15,11 @@ function rowsOf(rows: number, dimensions: number, width: number, seed: number): 
   return out;
 }
 
-/** The ternary dot product the codes stand for, computed directly. */
-function ternaryDot(a: Int8Array, at: number, b: Int8Array, bt: number, dimensions: number, threshold: number): number {
-  const t = (v: number): number => (v > threshold ? 1 : v < -threshold ? -1 : 0);
-  let sum = 0;
-  for (let k = 0; k < dimensions; k++) sum += t(a[at + k] as number) * t(b[bt + k] as number);
-  return sum;
+/** Minus the Hamming distance of the sign bits (value above 0) that the codes stand for, computed directly. */
+function signAgreement(a: Int8Array, at: number, b: Int8Array, bt: number, dimensions: number): number {
+  let distance = 0;
+  for (let k = 0; k < dimensions; k++) distance += (a[at + k] as number) > 0 !== (b[bt + k] as number) > 0 ? 1 : 0;
+  return -distance;
 }
 
 describe('sign codes: the first stage of a partitioned vector search', () => {
@@ -37,14 +36,14 @@ describe('sign codes: the first stage of a partitioned vector search', () => {
     [1200, 2000],
   ] as const;
 
-  it('picks the rows whose ternary codes agree best with the query, among wanted statuses in the ranges', () => {
-    const codes = new SignCodes(dimensions, 8);
+  it('picks the rows whose sign bits agree best with the query, among wanted statuses in the ranges', () => {
+    const codes = new SignCodes(dimensions);
     codes.build(rows, 0, width, 2000);
     const picked = codes.candidates(query, 0, ranges, statuses, wanted, 100);
     expect(picked).toHaveLength(100);
     const inRanges = (slot: number): boolean => ranges.some(([a, b]) => slot >= a && slot < b);
     expect(picked.every((slot) => inRanges(slot) && statuses[slot] === 0)).toBe(true);
-    const score = (slot: number): number => ternaryDot(query, 0, rows, slot * width, dimensions, 8);
+    const score = (slot: number): number => signAgreement(query, 0, rows, slot * width, dimensions);
     const eligible = Array.from({ length: 2000 }, (_, slot) => slot).filter((slot) => inRanges(slot) && statuses[slot] === 0);
     const ranked = eligible.map(score).sort((a, b) => b - a);
     // The 100 picked are the 100 best scores (ties at the cut may be any of the tied rows).
@@ -52,9 +51,9 @@ describe('sign codes: the first stage of a partitioned vector search', () => {
   });
 
   it('gives the same candidates with the WebAssembly SIMD scan and the plain JS scan', () => {
-    const simd = new SignCodes(dimensions, 8);
-    const js = new SignCodes(dimensions, 8, 'js');
-    expect(js.kind).toBe('js');
+    const simd = new SignCodes(dimensions);
+    const js = new SignCodes(dimensions, 'js');
+    expect([simd.kind, js.kind]).toEqual(['simd', 'js']);
     simd.build(rows, 0, width, 2000);
     js.build(rows, 0, width, 2000);
     for (const seed of [1, 2, 3]) {
@@ -64,7 +63,7 @@ describe('sign codes: the first stage of a partitioned vector search', () => {
   });
 
   it('returns every eligible row when fewer than asked for', () => {
-    const codes = new SignCodes(dimensions, 8);
+    const codes = new SignCodes(dimensions);
     codes.build(rows, 0, width, 2000);
     expect(codes.candidates(query, 0, [[10, 30]], statuses, wanted, 100)).toHaveLength(16);
   });
