@@ -111,19 +111,21 @@ export const IVF_MIN_ROWS = 400_000;
  */
 export const IVF_LISTS = 1024;
 /**
- * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan over the 300 test
- * queries of `bench:scale` at 1M (`test/bench/searchLegs.ts --probes`): 64 / 128 / 192 / 256 probes of 1,024 lists
- * found 0.934 / 0.956 / 0.966 / 0.973. With 256 lists, 32 probes had found 0.970 over the first 50 queries but 0.927
- * over all 300. The variants (one question ending with half of another) sit between topics, so their neighbours
- * are spread over many lists; passages of one article cluster better.
+ * Lists scanned per query (three sixteenths of them), for recall@10 >= 0.95 against the exact int8 scan over the 300
+ * test queries of `bench:scale` at 1M. One stage (every probed row scored on int8, `test/bench/searchLegs.ts --probes`
+ * on an imported 1M store): 64 / 128 / 192 / 256 probes of 1,024 lists found 0.934 / 0.956 / 0.966 / 0.973; with 256
+ * lists, 32 probes had found 0.970 over the first 50 queries but 0.927 over all 300. The variants (one question
+ * ending with half of another) sit between topics, so their neighbours are spread over many lists; passages of one
+ * article cluster better. Two stages (`IVF_RESCORE`): 192 rather than 128 probes, since the codes cost 0.007-0.009
+ * of recall and 128 probes left 0.006 of margin on that store, for 1.7 ms more (below).
  */
-export const IVF_PROBES = 128;
+export const IVF_PROBES = 192;
 /**
  * Candidates per query that the sign codes pick among the probed rows for the int8 scan (`VectorSearchOptions.rescore`).
- * At 1M BANKING77 questions and variants, 300 queries, one process, load 1.0 (`bench:scale --vector-leg-only`,
- * BENCHMARKS.md): with 128 probes, the one-stage scan found 0.990 of the exact int8 scan's top 10 in 18.2 ms (p50);
- * 2,000 / 3,000 / 4,000 candidates found 0.960 / 0.973 / 0.978 in 6.8 / 6.9 / 7.1 ms. The codes' scan is most of
- * the time, so the candidates are cheap: 4,000 keeps the most margin above 0.95.
+ * At 1M BANKING77 questions and variants, 300 queries, one process, load 1.1-1.3 (`bench:scale --vector-leg-only`,
+ * BENCHMARKS.md): with 128 probes, the one-stage scan found 0.990 of the exact int8 scan's top 10 in 18.0 ms (p50);
+ * 2,000 / 4,000 candidates found 0.975 / 0.981 in 4.8 / 5.4 ms; 192 probes and 4,000 candidates 0.983 in 7.1 ms.
+ * The codes' scan is most of the time, so candidates are cheap.
  */
 export const IVF_RESCORE = 4000;
 const IVF_SAMPLE = 32 * IVF_LISTS;
