@@ -10,9 +10,12 @@
  * An entry may have several vectors (its passages, passages.ts); it is scored as its best one. From a million or so
  * vectors a full scan is too slow for the decision budget, so the index can be partitioned (`partition`, IVF): the
  * rows are reordered list by list, and a search scans the lists nearest the query plus every row written since
- * the partition, which keeps a learned entry searchable the moment it is written.
+ * the partition, which keeps a learned entry searchable the moment it is written. The probed lists are scanned in two
+ * stages: sign codes of their rows (signCodes.ts, one bit a dimension) pick `IVF_RESCORE` candidates,
+ * which are then scored on their int8 rows; the rows written since the partition are scanned on their int8 rows.
  */
 import { createInt8Kernel, LANE_BYTES, type Int8Kernel } from './int8Kernel';
+import { SignCodes } from './signCodes';
 import { TopK } from './topK';
 
 /** A slot's status code, or FREE for a deleted slot. */
@@ -54,6 +57,8 @@ interface Partition {
   inverseScales: Float32Array;
   starts: Int32Array;
   end: number;
+  /** Sign codes of the rows [0, end), the first stage of a search (signCodes.ts). */
+  codes: SignCodes;
 }
 
 /**
@@ -83,6 +88,11 @@ export interface VectorSearchOptions {
   exact?: boolean;
   /** Lists scanned per query (default `IVF_PROBES`). */
   probes?: number;
+  /**
+   * Rows of the probed lists picked by their codes (signCodes.ts) and then scored on their int8 vectors (default
+   * `IVF_RESCORE`); 0 scores every row of the probed lists on its int8 vector.
+   */
+  rescore?: number;
 }
 
 /**
@@ -101,13 +111,23 @@ export const IVF_MIN_ROWS = 400_000;
  */
 export const IVF_LISTS = 1024;
 /**
- * Lists scanned per query (an eighth of them), for recall@10 >= 0.95 against the exact int8 scan over the 300 test
- * queries of `bench:scale` at 1M (`test/bench/searchLegs.ts --probes`): 64 / 128 / 192 / 256 probes of 1,024 lists
- * found 0.934 / 0.956 / 0.966 / 0.973. With 256 lists, 32 probes had found 0.970 over the first 50 queries but 0.927
- * over all 300. The variants (one question ending with half of another) sit between topics, so their neighbours
- * are spread over many lists; passages of one article cluster better.
+ * Lists scanned per query (three sixteenths of them), for recall@10 >= 0.95 against the exact int8 scan over the 300
+ * test queries of `bench:scale` at 1M. One stage (every probed row scored on int8, `test/bench/searchLegs.ts --probes`
+ * on an imported 1M store): 64 / 128 / 192 / 256 probes of 1,024 lists found 0.934 / 0.956 / 0.966 / 0.973; with 256
+ * lists, 32 probes had found 0.970 over the first 50 queries but 0.927 over all 300. The variants (one question
+ * ending with half of another) sit between topics, so their neighbours are spread over many lists; passages of one
+ * article cluster better. Two stages (`IVF_RESCORE`): 192 rather than 128 probes, since the codes cost 0.007-0.009
+ * of recall and 128 probes left 0.006 of margin on that store, for 1.7 ms more (below).
  */
-export const IVF_PROBES = 128;
+export const IVF_PROBES = 192;
+/**
+ * Candidates per query that the sign codes pick among the probed rows for the int8 scan (`VectorSearchOptions.rescore`).
+ * At 1M BANKING77 questions and variants, 300 queries, one process, load 1.1-1.3 (`bench:scale --vector-leg-only`,
+ * BENCHMARKS.md): with 128 probes, the one-stage scan found 0.990 of the exact int8 scan's top 10 in 18.0 ms (p50);
+ * 2,000 / 4,000 candidates found 0.975 / 0.981 in 4.8 / 5.4 ms; 192 probes and 4,000 candidates 0.983 in 7.1 ms.
+ * The codes' scan is most of the time, so candidates are cheap.
+ */
+export const IVF_RESCORE = 4000;
 const IVF_SAMPLE = 32 * IVF_LISTS;
 const IVF_ITERATIONS = 8;
 
@@ -161,7 +181,7 @@ export class VectorIndex {
 
   /** Bytes held for vectors (codes, scales and scan output). */
   get bytes(): number {
-    return this.capacity * (this.width + 8) + (this.ivf ? this.ivf.lists * (this.width + 8) : 0);
+    return this.capacity * (this.width + 8) + (this.ivf ? this.ivf.lists * (this.width + 8) + this.ivf.codes.bytes : 0);
   }
 
   has(id: string): boolean {
@@ -326,7 +346,7 @@ export class VectorIndex {
   search(query: Float32Array, statuses: ReadonlySet<number>, limit: number, options: VectorSearchOptions = {}): VectorHit[] {
     if (this.used === 0 || limit <= 0) return [];
     const queryScale = this.quantise(query, 0);
-    const ranges = this.ivf && !options.exact ? this.probedRanges(this.ivf, options.probes ?? IVF_PROBES) : [[0, this.used] as const];
+    let ranges = this.ivf && !options.exact ? this.probedRanges(this.ivf, options.probes ?? IVF_PROBES) : [[0, this.used] as const];
     const raw = new Int32Array(this.kernel.bytes().buffer, this.outputOffset, this.used);
     const wanted = new Uint8Array(256);
     for (const s of statuses) wanted[s] = 1;
@@ -335,6 +355,17 @@ export class VectorIndex {
     const heap = new TopK(slotsWanted);
     const codes = this.codes;
     const scales = this.inverseScales;
+    const rescore = options.rescore ?? IVF_RESCORE;
+    if (this.ivf && !options.exact && rescore > 0) {
+      // Two stages: the codes pick candidates among the probed lists, which are then scored on their int8 rows.
+      const end = this.ivf.end;
+      const memory = new Int8Array(this.kernel.bytes().buffer);
+      for (const slot of this.ivf.codes.candidates(memory, 0, ranges.filter(([a]) => a < end), codes, wanted, Math.max(rescore, slotsWanted))) {
+        this.kernel.scan(0, this.matrixOffset + slot * this.width, 1, this.blocks, this.outputOffset + slot * 4);
+        heap.push((raw[slot] as number) * (scales[slot] as number), slot);
+      }
+      ranges = ranges.filter(([a]) => a >= end);
+    }
     for (const [start, end] of ranges) {
       this.kernel.scan(0, this.matrixOffset + start * this.width, end - start, this.blocks, this.outputOffset + start * 4);
       for (let slot = start; slot < end; slot++) {
@@ -416,7 +447,7 @@ export class VectorIndex {
     kernel.grow(QUERY_BYTES + lists * (this.width + 4));
     kernel.bytes().set(saved.centroids, QUERY_BYTES);
     const end = starts[lists] as number;
-    this.ivf = { kernel, lists, inverseScales: saved.inverseScales.slice(), starts: starts.slice(), end };
+    this.ivf = { kernel, lists, inverseScales: saved.inverseScales.slice(), starts: starts.slice(), end, codes: this.buildCodes(end) };
     this.freeSlots = this.freeSlots.filter((slot) => slot >= end);
     this.changes++;
   }
@@ -548,9 +579,16 @@ export class VectorIndex {
       source[next[j]!++] = slot;
     });
     this.permute(source);
-    this.ivf = { kernel, lists, inverseScales, starts, end: live.length };
+    this.ivf = { kernel, lists, inverseScales, starts, end: live.length, codes: this.buildCodes(live.length) };
     this.builds++;
     this.changes++;
+  }
+
+  /** The codes of rows [0, end) (the partition's), from their int8 rows. */
+  private buildCodes(end: number): SignCodes {
+    const codes = new SignCodes(this.dimensions, this.kernel.kind === 'js' ? 'js' : 'auto');
+    codes.build(new Int8Array(this.kernel.bytes().buffer), this.matrixOffset, this.width, end);
+    return codes;
   }
 
   /** Reorders rows so that new slot i holds old slot `source[i]`; slots past `source.length` are dropped. */

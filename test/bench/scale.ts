@@ -10,7 +10,8 @@
  *
  *   npm run bench:scale -- [--sizes 10000,100000,300000] [--queries 300] [--ivf-pq] [--arena-compare] [--json FILE] [--keep]
  *   npm run bench:scale -- --sizes 1000000     # a million vectors: the engine partitions its index (IVF)
- *   npm run bench:scale -- --sizes 1000000 --vector-leg-only --queries 30   # the vector leg alone, minutes
+ *   npm run bench:scale -- --sizes 1000000 --vector-leg-only --queries 300  # the vector leg alone, minutes
+ *   ... --vector-leg-only --settings 128:0,128:4000   # partitioned settings compared (probes:candidates, 0 one stage)
  *
  * `--arena-compare` runs the serving process a second time with MALLOC_ARENA_MAX=2 (as the CLI runs on Linux;
  * the desktop app cannot set it for itself) and reports that peak RSS too.
@@ -30,6 +31,7 @@ import { CopilotService } from '../../core/app/copilotService';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Ticket } from '../../core/formats/schemas';
 import { buildIndexes } from '../../core/knowledge/entryTable';
+import { SignCodes } from '../../core/knowledge/signCodes';
 import { IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
 import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
 
@@ -67,13 +69,16 @@ interface SizeResult {
   vectorLeg: { engineMs: number; floatScanMs: number; lanceFlatMs: number; recallAt10VsExact: number };
   /**
    * From IVF_MIN_ROWS rows, the engine's partitioned scan (vectorIndex.ts): build time, and per probe count the
-   * query time and recall@10 against the exact float scan (the int8 exact scan is `vectorLeg.engineMs`).
+   * query time and recall@10 against the exact float scan (the int8 exact scan is `vectorLeg.engineMs`), with the
+   * search's default candidates (`IVF_RESCORE`, two stages), over the first 50 queries.
    */
   partition?: {
     buildSeconds: number;
     lists: number;
     /** Recall against the exact float scan, and against the engine's own exact int8 scan (what the partition approximates). */
     probes: { probes: number; queryMs: number; recallAt10VsExact: number; recallAt10VsInt8Scan: number }[];
+    /** Side by side over every query: the one-stage scan of the probed lists and the two-stage scan (codes, then int8). */
+    twoStage?: Record<string, unknown>;
   };
   ivfPq?: { buildSeconds: number; queryMs: number; recallAt10VsExact: number };
 }
@@ -211,11 +216,59 @@ function openedFromOf(service: CopilotService): string {
   return from ? `${from.source}${from.reason ? ` (${from.reason})` : ''}` : 'unknown';
 }
 
+/** `--settings`: probes:rescore pairs compared side by side; rescore 0 is the one-stage scan of the probed lists. */
+const DEFAULT_SETTINGS = '128:0,128:2000,128:4000,192:4000,256:4000';
+
+/**
+ * The partitioned search at several settings against the exact int8 scan, over every query (not only the first
+ * 50), one process, the settings' passes interleaved. Also the time to compute the
+ * rows' codes (what opening a partitioned store adds, signCodes.ts).
+ */
+function twoStageSettings(index: VectorIndex, queryVectors: Float32Array[], settings: string): Record<string, unknown> {
+  const state = index.exportState();
+  const matrix = state.matrixChunk(0, index.rows * index.rowBytes);
+  let started = performance.now();
+  new SignCodes(index.dimensions).build(new Int8Array(matrix.buffer, matrix.byteOffset, matrix.length), 0, index.rowBytes, index.rows);
+  const codesSeconds = (performance.now() - started) / 1000;
+  const exact = queryVectors.map((q) => index.search(q, new Set([0]), 10, { exact: true }).map((h) => h.id));
+  const configs = settings.split(',').map((s) => s.split(':').map(Number) as [number, number]);
+  const times = configs.map(() => [] as number[]);
+  const found = configs.map(() => 0);
+  // Each setting in a pass of its own over every query (run one query at all settings in turn, and the later ones
+  // found the first one's rows still in the cache: 4,000 candidates measured faster than 2,000), in two rounds of
+  // opposite order so that a change of load weighs on every setting alike.
+  const order = configs.map((_, c) => c);
+  for (const round of [order, [...order].reverse()]) {
+    for (const c of round) {
+      const [probes, rescore] = configs[c]!;
+      queryVectors.forEach((q, i) => {
+        started = performance.now();
+        const hits = index.search(q, new Set([0]), 10, { probes, rescore });
+        times[c]!.push(performance.now() - started);
+        if (round === order) found[c] = (found[c] as number) + hits.filter((h) => exact[i]!.includes(h.id)).length;
+      });
+    }
+  }
+  const pct = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))] ?? NaN;
+  return {
+    codesSeconds,
+    queries: queryVectors.length,
+    settings: configs.map(([probes, rescore], c) => ({
+      probes,
+      rescore,
+      meanMs: mean(times[c]!),
+      p50Ms: pct(times[c]!, 0.5),
+      p95Ms: pct(times[c]!, 0.95),
+      recallAt10VsInt8Scan: found[c]! / (queryVectors.length * 10),
+    })),
+  };
+}
+
 /**
  * Child 3: baselines for the vector leg on the same vectors and queries, and a full index rebuild. The float copy
  * made here is exactly what the engine avoids holding, which is why this runs in a process of its own.
  */
-async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean, vectorsOnly = false): Promise<Record<string, unknown>> {
+async function baselines(size: number, queryCount: number, dir: string, ivfPq: boolean, vectorsOnly = false, settings = DEFAULT_SETTINGS): Promise<Record<string, unknown>> {
   const texts = entryTexts(size);
   const embedder = new HashedEmbedder();
   const dims = embedder.dimensions;
@@ -274,7 +327,7 @@ async function baselines(size: number, queryCount: number, dir: string, ivfPq: b
       });
       probes.push({ probes: p, queryMs: mean(times), recallAt10VsExact: found / (n * 10), recallAt10VsInt8Scan: foundInt8 / (n * 10) });
     }
-    partition = { buildSeconds, lists: index.partitionLists, probes };
+    partition = { buildSeconds, lists: index.partitionLists, probes, twoStage: twoStageSettings(index, queryVectors, settings) };
   }
   if (vectorsOnly) {
     return { vectorLeg: { engineMs: mean(engineLeg), floatScanMs: mean(floatScan), lanceFlatMs: NaN, recallAt10VsExact: overlap / (n * 10) }, ...(partition ? { partition } : {}) };
@@ -406,6 +459,7 @@ async function main(): Promise<void> {
       child: { type: 'string' },
       size: { type: 'string' },
       dir: { type: 'string' },
+      settings: { type: 'string', default: DEFAULT_SETTINGS },
     },
   });
   const queries = Number(values.queries);
@@ -417,7 +471,7 @@ async function main(): Promise<void> {
         ? await ingest(size, dir)
         : values.child === 'serve'
           ? await serve(queries, dir)
-          : await baselines(size, queries, dir, values['ivf-pq'], values.child === 'vectors');
+          : await baselines(size, queries, dir, values['ivf-pq'], values.child === 'vectors', values.settings);
     process.stdout.write(JSON.stringify(result));
     return;
   }
@@ -430,7 +484,7 @@ async function main(): Promise<void> {
     // IVF_MIN_ROWS its partition, on the same vectors and queries. Minutes at 1M instead of an hour.
     for (const size of sizes) {
       const started = loadavg()[0]!.toFixed(1);
-      const result = (await child('vectors', ['--size', String(size), '--queries', String(queries), '--dir', tmpdir()])) as Pick<SizeResult, 'vectorLeg' | 'partition'>;
+      const result = (await child('vectors', ['--size', String(size), '--queries', String(queries), '--dir', tmpdir(), '--settings', values.settings])) as Pick<SizeResult, 'vectorLeg' | 'partition'>;
       console.log(JSON.stringify({ size, load: { start: started, end: loadavg()[0]!.toFixed(1) }, ...result }));
     }
     return;

@@ -100,11 +100,11 @@ describe('in-memory int8 vector index', () => {
       return { index, rows, queries: Array.from({ length: 100 }, (_, i) => near(i * 13 + 5)) };
     }
 
-    function recallAt10(index: VectorIndex, queries: Float32Array[], probes: number): number {
+    function recallAt10(index: VectorIndex, queries: Float32Array[], probes: number, rescore = 0): number {
       let overlap = 0;
       for (const q of queries) {
         const exact = index.search(q, new Set([0]), 10, { exact: true }).map((h) => h.id);
-        overlap += index.search(q, new Set([0]), 10, { probes }).filter((h) => exact.includes(h.id)).length;
+        overlap += index.search(q, new Set([0]), 10, { probes, rescore }).filter((h) => exact.includes(h.id)).length;
       }
       return overlap / (queries.length * 10);
     }
@@ -117,6 +117,37 @@ describe('in-memory int8 vector index', () => {
       expect(recallAt10(index, queries, 8)).toBeGreaterThanOrEqual(0.95);
       expect(recallAt10(index, queries, 64)).toBe(1); // every list probed: the exact answer
       expect(recallAt10(index, queries, 1)).toBeLessThan(1); // so the probes are what is measured
+    });
+
+    it('picks candidates by their sign codes and scores them on the int8 rows: 95% of the exact top 10 from a tenth of the probed rows', () => {
+      const { index, queries } = generated();
+      index.partition({ lists: 64 });
+      // 16 of 64 lists hold about 3,000 of the 12,000 rows; 300 of them are scored on their int8 rows.
+      expect(recallAt10(index, queries, 16, 300)).toBeGreaterThanOrEqual(0.95);
+      expect(recallAt10(index, queries, 16, 10)).toBeLessThan(recallAt10(index, queries, 16, 300)); // so the codes are what is measured
+      // With room for every probed row, the two stages answer exactly as the one-stage scan of the probed lists.
+      for (const q of queries.slice(0, 20)) {
+        expect(index.search(q, new Set([0]), 10, { probes: 16, rescore: 12_000 })).toEqual(index.search(q, new Set([0]), 10, { probes: 16, rescore: 0 }));
+      }
+    });
+
+    it('never returns a deleted or rewritten row of the partition by its old code, and scans the rows written since in full', () => {
+      const { index, rows } = generated();
+      index.partition({ lists: 64 });
+      const two = { probes: 4, rescore: 20 };
+      expect(index.search(rows[5]!, new Set([0]), 1, two)[0]).toMatchObject({ id: 'r5', score: expect.closeTo(1, 1) });
+      index.delete('r5');
+      expect(index.search(rows[5]!, new Set([0]), 20, two).map((h) => h.id)).not.toContain('r5');
+      index.setStatus('r6', 1);
+      expect(index.search(rows[6]!, new Set([0]), 20, two).map((h) => h.id)).not.toContain('r6');
+      expect(index.search(rows[6]!, new Set([1]), 1, two)[0]?.id).toBe('r6');
+      const moved = rows[7]!.map((x) => -x);
+      index.set('r7', moved, 0); // to the tail; its old row in the partition is a hole
+      expect(index.search(rows[7]!, new Set([0]), 20, two).map((h) => h.id)).not.toContain('r7');
+      expect(index.search(moved, new Set([0]), 1, two)[0]).toMatchObject({ id: 'r7', score: expect.closeTo(1, 1) });
+      // Many new rows in the tail: every one is found, none is dropped by a candidate cut.
+      for (let i = 0; i < 200; i++) index.set(`new${i}`, rows[100 + i]!.map((x, k) => (k % 3 ? x : -x)), 0);
+      for (let i = 0; i < 200; i += 17) expect(index.search(rows[100 + i]!.map((x, k) => (k % 3 ? x : -x)), new Set([0]), 1, two)[0]?.id).toBe(`new${i}`);
     });
 
     it('keeps every row and its passages under its id after reordering the rows', () => {

@@ -153,6 +153,8 @@ describe('the partition in the int8 snapshot', () => {
     for (const q of queries) {
       // Two lists of sixteen: a different partition (or none) would answer differently.
       expect(back.search(q, new Set([0, 1]), 10, { probes: 2 })).toEqual(index.search(q, new Set([0, 1]), 10, { probes: 2 }));
+      // The sign codes, computed again from the rows read back, pick the same candidates (30 of about 500 rows).
+      expect(back.search(q, new Set([0]), 10, { probes: 4, rescore: 30 })).toEqual(index.search(q, new Set([0]), 10, { probes: 4, rescore: 30 }));
     }
     const differs = (q: Float32Array): boolean =>
       JSON.stringify(back.search(q, new Set([0]), 10, { probes: 2 })) !== JSON.stringify(back.search(q, new Set([0]), 10, { exact: true }));
