@@ -7,6 +7,7 @@
  * Why: a JS typed-array loop does one multiply-add per step, about 150 ms for 300k x 512 on this machine's cores;
  * the SIMD loop is bandwidth-bound (`npm run bench:scale`, BENCHMARKS.md).
  */
+import { ADD, get, i32, lane, PAGE, section, set, SIMD, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
 
 /** Rows are padded to a multiple of this many bytes (one SIMD register). */
 export const LANE_BYTES = 16;
@@ -16,18 +17,11 @@ export const LANE_BYTES = 16;
  * values, where row_r starts at base + r·blocks·16; out is int32. All arguments are byte offsets into the memory.
  */
 function wasmModuleBytes(): Uint8Array {
-  const SIMD = 0xfd;
   const load = [SIMD, 0x00, 0x04, 0x00]; // v128.load align=16 offset=0
   const extLow = [SIMD, 0x87, 0x01]; // i16x8.extend_low_i8x16_s
   const extHigh = [SIMD, 0x88, 0x01]; // i16x8.extend_high_i8x16_s
   const dotI16 = [SIMD, 0xba, 0x01]; // i32x4.dot_i16x8_s
   const addI32x4 = [SIMD, 0xae, 0x01]; // i32x4.add
-  const lane = (n: number): number[] => [SIMD, 0x1b, n]; // i32x4.extract_lane
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const tee = (i: number): number[] => [0x22, i];
-  const i32 = (n: number): number[] => [0x41, n]; // small non-negative constants only (< 64)
-  const ADD = 0x6a;
   // params: 0 query, 1 base, 2 rows, 3 blocks, 4 out; locals: 5 i, 6 j, 7 p, 8 qp (i32); 9 acc, 10 v, 11 w (v128)
   const [Q, BASE, ROWS, BLOCKS, OUT, I, J, P, QP, ACC, V, W] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const body = [
@@ -59,27 +53,14 @@ function wasmModuleBytes(): Uint8Array {
     0x0b, // end $done
     0x0b, // end function
   ];
-  const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
-  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [0x01, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]), // type: (i32 ×5) → ()
     ...section(3, [0x01, 0x00]), // one function of type 0
     ...section(5, [0x01, 0x00, 0x01]), // one memory, min 1 page, no maximum
-    ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('scan'), 0x00, 0x00]),
+    ...section(7, [0x02, ...wasmName('memory'), 0x02, 0x00, ...wasmName('scan'), 0x00, 0x00]),
     ...section(10, [0x01, ...uleb(body.length), ...body]),
   ]);
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
 }
 
 /** Growable linear memory plus the scan function over it. */
@@ -93,22 +74,6 @@ export interface Int8Kernel {
   scan(query: number, base: number, rows: number, blocks: number, out: number): void;
 }
 
-const PAGE = 65536;
-
-/**
- * The slice of the WebAssembly JS API used here. Core's tsconfig has no DOM library, which is where TypeScript
- * declares it; Node has it as a global.
- */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 class WasmKernel implements Int8Kernel {
   readonly kind = 'simd';

@@ -12,11 +12,12 @@
  * rows; they are computed when the partition is built or restored, not stored.
  */
 
+import { ADD, get, i32, lane, PAGE, section, set, SIMD, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
+
 /** Bytes of code per 128 dimensions. */
 const BLOCK_BYTES = 16;
 /** Room for the query's code at the start of memory. */
 const QUERY_CODE_BYTES = 16384;
-const PAGE = 65536;
 
 /**
  * Hand-assembled WebAssembly (SIMD), as int8Kernel.ts (the project ships no WebAssembly toolchain):
@@ -25,19 +26,12 @@ const PAGE = 65536;
  *   bytes apart, written `rowBytes` apart from `dst` (16 dimensions per step: compare with 0, then bitmask).
  */
 function wasmModuleBytes(): Uint8Array {
-  const SIMD = 0xfd;
   const load = (offset: number): number[] => [SIMD, 0x00, 0x04, offset]; // v128.load align=16
   const xor = [SIMD, 0x51];
   const popcnt = [SIMD, 0x62]; // i8x16.popcnt
   const widen = [SIMD, 0x7d]; // i16x8.extadd_pairwise_i8x16_u
   const sub16 = [SIMD, 0x91, 0x01]; // i16x8.sub
   const widen32 = [SIMD, 0x7e]; // i32x4.extadd_pairwise_i16x8_s
-  const lane = (n: number): number[] => [SIMD, 0x1b, n]; // i32x4.extract_lane
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const tee = (i: number): number[] => [0x22, i];
-  const i32 = (n: number): number[] => [0x41, n]; // small non-negative constants only (< 64)
-  const ADD = 0x6a;
   // params: 0 query, 1 base, 2 rows, 3 blocks, 4 out; locals: 5 i, 6 j, 7 p, 8 qp (i32); 9 acc (v128)
   const [Q, BASE, ROWS, BLOCKS, OUT, I, J, P, QP, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const body = [
@@ -94,40 +88,17 @@ function wasmModuleBytes(): Uint8Array {
     0x0b, // end $done
     0x0b, // end function
   ];
-  const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
-  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     // types: (i32 ×5) → (), (i32 ×6) → ()
     ...section(1, [0x02, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
     ...section(3, [0x02, 0x00, 0x01]),
     ...section(5, [0x01, 0x00, 0x01]), // one memory, min 1 page, no maximum
-    ...section(7, [0x03, ...name('memory'), 0x02, 0x00, ...name('scan'), 0x00, 0x00, ...name('encode'), 0x00, 0x01]),
+    ...section(7, [0x03, ...wasmName('memory'), 0x02, 0x00, ...wasmName('scan'), 0x00, 0x00, ...wasmName('encode'), 0x00, 0x01]),
     ...section(10, [0x02, ...uleb(body.length), ...body, ...uleb(encode.length), ...encode]),
   ]);
 }
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 type ScanFn = (query: number, base: number, rows: number, blocks: number, out: number) => void;
 type EncodeFn = (src: number, dst: number, rows: number, lanes: number, stride: number, rowBytes: number) => void;
 /** Rows copied into the code memory at a time to be encoded there. */
