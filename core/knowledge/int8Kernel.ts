@@ -7,7 +7,7 @@
  * Why: a JS typed-array loop does one multiply-add per step, about 150 ms for 300k x 512 on this machine's cores;
  * the SIMD loop is bandwidth-bound (`npm run bench:scale`, BENCHMARKS.md).
  */
-import { ADD, get, i32, lane, PAGE, section, set, SIMD, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
+import { ADD, get, i32, PAGE, section, set, SIMD, storeLaneSumThenNextRow, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
 
 /** Rows are padded to a multiple of this many bytes (one SIMD register). */
 export const LANE_BYTES = 16;
@@ -44,14 +44,7 @@ function wasmModuleBytes(): Uint8Array {
     ...get(QP), ...i32(16), ADD, ...set(QP),
     ...get(J), ...i32(1), ADD, ...tee(J), ...get(BLOCKS), 0x49, 0x0d, 0x00, // if ++j < blocks: br $cols
     0x0b, // end $cols
-    ...get(OUT), ...get(I), ...i32(2), 0x74, ADD, // &out[i]
-    ...get(ACC), ...lane(0), ...get(ACC), ...lane(1), ADD, ...get(ACC), ...lane(2), ADD, ...get(ACC), ...lane(3), ADD,
-    0x36, 0x02, 0x00, // i32.store align=4
-    ...get(I), ...i32(1), ADD, ...set(I),
-    0x0c, 0x00, // br $rows
-    0x0b, // end $rows
-    0x0b, // end $done
-    0x0b, // end function
+    ...storeLaneSumThenNextRow(OUT, I, ACC),
   ];
   return Uint8Array.from([
     ...WASM_HEADER,

@@ -12,7 +12,7 @@
  * rows; they are computed when the partition is built or restored, not stored.
  */
 
-import { ADD, get, i32, lane, PAGE, section, set, SIMD, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
+import { ADD, get, i32, PAGE, section, set, SIMD, storeLaneSumThenNextRow, tee, uleb, wasm, WASM_HEADER, wasmName, type WasmMemory } from './wasmAssembly';
 
 /** Bytes of code per 128 dimensions. */
 const BLOCK_BYTES = 16;
@@ -52,14 +52,7 @@ function wasmModuleBytes(): Uint8Array {
     ...get(J), ...i32(1), ADD, ...tee(J), ...get(BLOCKS), 0x49, 0x0d, 0x00, // if ++j < blocks: br $blocks
     0x0b, // end $blocks
     ...get(ACC), ...widen32, ...set(ACC),
-    ...get(OUT), ...get(I), ...i32(2), 0x74, ADD, // &out[i]
-    ...get(ACC), ...lane(0), ...get(ACC), ...lane(1), ADD, ...get(ACC), ...lane(2), ADD, ...get(ACC), ...lane(3), ADD,
-    0x36, 0x02, 0x00, // i32.store align=4
-    ...get(I), ...i32(1), ADD, ...set(I),
-    0x0c, 0x00, // br $rows
-    0x0b, // end $rows
-    0x0b, // end $done
-    0x0b, // end function
+    ...storeLaneSumThenNextRow(OUT, I, ACC),
   ];
   // encode: params 0 src, 1 dst, 2 rows, 3 lanes, 4 stride, 5 rowBytes; locals 6 r, 7 g, 8 sp (i32); 9 zero (v128)
   const [SRC, DST, NROWS, LANES, STRIDE, ROWBYTES, R, G, SP, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];

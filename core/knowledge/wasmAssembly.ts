@@ -25,6 +25,23 @@ export const i32 = (n: number): number[] => [0x41, n];
 /** i32x4.extract_lane */
 export const lane = (n: number): number[] => [SIMD, 0x1b, n];
 
+/**
+ * The end of a row loop both kernels close the same way: out[i] = the sum of the four i32 lanes of `acc`, i += 1,
+ * back to the row loop; then the ends of that loop, of the block around it, and of the function. Locals by index.
+ */
+export function storeLaneSumThenNextRow(out: number, i: number, acc: number): number[] {
+  return [
+    ...get(out), ...get(i), ...i32(2), 0x74, ADD, // &out[i]
+    ...get(acc), ...lane(0), ...get(acc), ...lane(1), ADD, ...get(acc), ...lane(2), ADD, ...get(acc), ...lane(3), ADD,
+    0x36, 0x02, 0x00, // i32.store align=4
+    ...get(i), ...i32(1), ADD, ...set(i),
+    0x0c, 0x00, // br $rows
+    0x0b, // end $rows
+    0x0b, // end $done
+    0x0b, // end function
+  ];
+}
+
 /** An unsigned LEB128 number, as the binary format writes lengths and counts. */
 export function uleb(value: number): number[] {
   const out: number[] = [];

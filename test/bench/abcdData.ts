@@ -10,19 +10,23 @@ import type { Entry, Message, Ticket } from '../../core/formats/schemas';
 
 export const ABCD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/abcd');
 
-interface GuidelineAction {
+/** One step of a guideline subflow, as `guidelines.json` holds it. */
+export interface GuidelineAction {
   button?: string;
   text: string;
   subtext?: string[];
 }
-type Guidelines = Record<string, { description: string; subflows: Record<string, { instructions?: string[]; actions: GuidelineAction[] }> }>;
-interface Dialogue {
+/** `guidelines.json`: flows, each with its subflows' instructions and steps. */
+export type Guidelines = Record<string, { description: string; subflows: Record<string, { instructions?: string[]; actions: GuidelineAction[] }> }>;
+/** One dialogue of `abcd_sample.json`. */
+export interface Dialogue {
   convo_id: number;
   scenario: { flow: string; subflow: string };
   original: [string, string][];
 }
 
-function slug(text: string): string {
+/** An id-safe form of a flow or subflow name. */
+export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 

@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Entry } from '../../core/formats/schemas';
+import { slug, type Dialogue, type Guidelines } from './abcdData';
 import { loadBanking77 } from './banking77Data';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
@@ -57,9 +58,6 @@ function partOf(key: string): 'fit' | 'report' {
   return hash(key, 16) % 2 === 0 ? 'fit' : 'report';
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
 
 /** BANKING77: train queries as cases, `limitQueries` test queries (all by default). */
 export function banking77Set(limitQueries = Infinity): EvalSet {
@@ -77,16 +75,6 @@ export function banking77Set(limitQueries = Infinity): EvalSet {
   return { name: 'BANKING77', entries, queries, groupOf: new Map() };
 }
 
-interface GuidelineAction {
-  text: string;
-  subtext?: string[];
-}
-type Guidelines = Record<string, { description: string; subflows: Record<string, { instructions?: string[]; actions: GuidelineAction[] }> }>;
-interface Dialogue {
-  convo_id: number;
-  scenario: { flow: string; subflow: string };
-  original: [string, string][];
-}
 
 /** ABCD: 55 guideline articles without their situation sentence; situation and dialogue queries. */
 export function abcdSet(): EvalSet {

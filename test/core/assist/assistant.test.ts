@@ -5,7 +5,7 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import type { Entry, Message, Ticket } from '../../../core/formats/schemas';
 import { KnowledgeStore, type SearchHit } from '../../../core/knowledge/knowledgeStore';
 import { toStoredEntry } from '../../../core/knowledge/storedEntry';
-import { stored } from '../../fixtures/storeEntries';
+import { RUNBOOK_ARTICLE, stored } from '../../fixtures/storeEntries';
 import { tempFolder } from '../../support/tempFolder';
 
 
@@ -145,18 +145,7 @@ describe('a dialogue with the analyst', () => {
 });
 
 describe('a long article matched through one of its steps', () => {
-  const RUNBOOK: Entry = {
-    id: 'kb-new-laptop',
-    kind: 'article',
-    title: 'New laptop handover runbook',
-    body: [
-      'Before the handover, check the asset tag against the order and note the serial number in the inventory sheet.',
-      '1. Install the printer drivers from the software centre and add the floor printer by its queue name, then print a test page.',
-      '2. Enrol the laptop in the VPN client with the user’s certificate and check that the tunnel comes up on the guest network.',
-      '3. If the docking station does not charge the laptop, update the dock firmware and use the 90 watt power brick, not the 65 watt one.',
-      '4. Set up the email signature from the template and ask the user to confirm their phone number and job title in it.',
-    ].join('\n'),
-  };
+  const RUNBOOK = RUNBOOK_ARTICLE;
 
   it('is cited as the article, with the step that matched', async () => {
     const assistant = new Assistant(await storeWith([RUNBOOK, ...OTHERS]));

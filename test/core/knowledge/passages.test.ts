@@ -6,20 +6,9 @@ import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { KnowledgeStore } from '../../../core/knowledge/knowledgeStore';
 import { passagesOf, vectorTextsOf } from '../../../core/knowledge/passages';
 import { snapshotFile } from '../../../core/knowledge/vectorSnapshot';
-import { ARTICLES, stored } from '../../fixtures/storeEntries';
+import { ARTICLES, RUNBOOK_ARTICLE, stored } from '../../fixtures/storeEntries';
 
-/** A long runbook whose steps are about unrelated things: only one step answers each question. */
-const RUNBOOK = stored({
-  id: 'kb-new-laptop',
-  title: 'New laptop handover runbook',
-  body: [
-    'Before the handover, check the asset tag against the order and note the serial number in the inventory sheet.',
-    '1. Install the printer drivers from the software centre and add the floor printer by its queue name, then print a test page.',
-    '2. Enrol the laptop in the VPN client with the user’s certificate and check that the tunnel comes up on the guest network.',
-    '3. If the docking station does not charge the laptop, update the dock firmware and use the 90 watt power brick, not the 65 watt one.',
-    '4. Set up the email signature from the template and ask the user to confirm their phone number and job title in it.',
-  ].join('\n'),
-});
+const RUNBOOK = stored(RUNBOOK_ARTICLE);
 
 const open: KnowledgeStore[] = [];
 afterEach(async () => {

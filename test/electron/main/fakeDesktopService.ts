@@ -149,3 +149,15 @@ export function fakePrivacyMethods() {
     },
   } satisfies Partial<DesktopService>;
 }
+
+/** A whole DesktopService of fakes (engine, desk, packs, connectors, privacy), as the handler tests hand the host. */
+export function fakeDesktopService() {
+  return {
+    service: fakeEngineMethods(),
+    ...fakeDeskMethods(),
+    ...fakePackMethods(),
+    ...fakeConnectorMethods(),
+    ...fakePrivacyMethods(),
+    close: vi.fn(async () => undefined),
+  } satisfies DesktopService;
+}

@@ -6,22 +6,13 @@ import { tempFolder } from '../../support/tempFolder';
 import { fakeElectron, resetFakeElectron } from '../fakeElectron';
 import { createCopilotHandlers, showImportDialog, type SettingsOptions } from '../../../electron/main/ipcHandlers';
 import { PreferencesStore } from '../../../electron/main/preferencesStore';
-import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { ServiceHost } from '../../../electron/main/serviceHost';
+import { fakeDesktopService } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
 const event = { sender: {} } as unknown as IpcMainInvokeEvent;
 
-function fakeService() {
-  return {
-    service: fakeEngineMethods(),
-    ...fakeDeskMethods(),
-    ...fakePackMethods(),
-    ...fakePrivacyMethods(),
-    close: vi.fn(async () => undefined),
-  } satisfies DesktopService;
-}
 
 async function settings(): Promise<SettingsOptions> {
   const folder = await tempFolder('vigil-handlers-');
@@ -32,7 +23,7 @@ describe('copilot IPC handlers', () => {
   beforeEach(() => resetFakeElectron());
 
   it('imports the file the analyst picked in the dialog, by the id the page was given, never a path from the page', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const progress: unknown[] = [];
     const handlers = createCopilotHandlers({
       host: new ServiceHost(async () => service),
@@ -48,14 +39,14 @@ describe('copilot IPC handlers', () => {
   });
 
   it('imports nothing and answers null when the dialog is cancelled', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings(), imports: { pickImportPath: async () => null } });
     await expect(handlers.chooseImportSource({ what: 'folder' }, event)).resolves.toBeNull();
     expect(service.imports.describe).not.toHaveBeenCalled();
   });
 
   it('passes the query and limit through to the engine', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await handlers.searchKnowledge({ query: 'vpn', limit: 3 }, event);
     expect(service.knowledge.searchKnowledge).toHaveBeenCalledWith('vpn', 3);
@@ -75,7 +66,7 @@ describe('copilot IPC handlers', () => {
   });
 
   it('asks for the what-if replay’s tickets (JSON Lines) and the report’s destination (HTML) in native dialogs', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ana/queue.jsonl'] });
     await handlers.startWhatIf({ source: 'file' }, event);
@@ -93,7 +84,7 @@ describe('copilot IPC handlers', () => {
   });
 
   it('decides a review as the signed-in user of this machine, never a name from the page', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     const request = { entryId: 'qa-T-1', decision: 'approve' as const };
     await handlers.reviewEntry(request, event);
@@ -101,7 +92,7 @@ describe('copilot IPC handlers', () => {
   });
 
   it('installs the pack file chosen in the native dialog, which offers only .vpack files', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network-basics-1.0.0.vpack'] });
     await expect(handlers.installPack(undefined, event)).resolves.toMatchObject({ outcome: 'installed' });
@@ -112,14 +103,14 @@ describe('copilot IPC handlers', () => {
   });
 
   it('installs nothing when the pack dialog is cancelled', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await expect(handlers.installPack(undefined, event)).resolves.toBeNull();
     expect(service.packs.install).not.toHaveBeenCalled();
   });
 
   it('trusts the key file chosen in the dialog under the name the analyst typed', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/media/usb/network.public.pem'] });
     await expect(handlers.trustKey({ name: 'Network team' }, event)).resolves.toMatchObject({ added: true });
@@ -129,7 +120,7 @@ describe('copilot IPC handlers', () => {
   });
 
   it('subscribes to the folder chosen in a folder dialog', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     fakeElectron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/mnt/share/packs'] });
     await expect(handlers.subscribePacks({ packs: ['network-basics'] }, event)).resolves.toEqual({ folder: '/mnt/share/packs', packs: ['network-basics'] });
@@ -138,7 +129,7 @@ describe('copilot IPC handlers', () => {
   });
 
   it('refuses to unsubscribe a folder that is not subscribed', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createCopilotHandlers({ host: new ServiceHost(async () => service), settings: await settings() });
     await expect(handlers.unsubscribePacks({ folder: '/etc' }, event)).rejects.toThrow(/^folder: there is no subscription to \/etc/);
     expect(service.packs.unsubscribe).not.toHaveBeenCalled();

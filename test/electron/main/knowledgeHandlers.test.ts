@@ -1,25 +1,15 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKnowledgeHandlers } from '../../../electron/main/knowledgeHandlers';
-import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeConnectorMethods, fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { ServiceHost } from '../../../electron/main/serviceHost';
+import { fakeDesktopService } from './fakeDesktopService';
 
 const event = {} as IpcMainInvokeEvent;
 
-function fakeService() {
-  return {
-    service: fakeEngineMethods(),
-    ...fakeDeskMethods(),
-    ...fakePackMethods(),
-    ...fakeConnectorMethods(),
-    ...fakePrivacyMethods(),
-    close: vi.fn(async () => undefined),
-  } satisfies DesktopService;
-}
 
 describe('the knowledge browser handlers', () => {
   it('hands each request to the workspace, naming the signed-in user as the one who changed an entry', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createKnowledgeHandlers(new ServiceHost(async () => service), () => 'maria');
     await handlers.listEntries({ status: 'approved', offset: 50 }, event);
     expect(service.knowledge.listEntries).toHaveBeenCalledWith({ status: 'approved', offset: 50 });

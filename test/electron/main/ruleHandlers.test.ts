@@ -2,26 +2,17 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { ipcRequestSchemas } from '../../../electron/ipc/requestSchemas';
 import { createRuleHandlers } from '../../../electron/main/ruleHandlers';
-import { ServiceHost, type DesktopService } from '../../../electron/main/serviceHost';
-import { fakeDeskMethods, fakeEngineMethods, fakePackMethods, fakePrivacyMethods } from './fakeDesktopService';
+import { ServiceHost } from '../../../electron/main/serviceHost';
+import { fakeDesktopService } from './fakeDesktopService';
 
 vi.mock('electron', async () => (await import('../fakeElectron')).fakeElectron);
 
 const event = {} as IpcMainInvokeEvent;
 
-function fakeService() {
-  return {
-    service: fakeEngineMethods(),
-    ...fakeDeskMethods(),
-    ...fakePackMethods(),
-    ...fakePrivacyMethods(),
-    close: vi.fn(async () => undefined),
-  } satisfies DesktopService;
-}
 
 describe('Settings → Rules handlers', () => {
   it('hand each request to the workspace’s rule centre', async () => {
-    const service = fakeService();
+    const service = fakeDesktopService();
     const handlers = createRuleHandlers(new ServiceHost(async () => service));
     await handlers.rulesOverview(undefined, event);
     expect(service.rules.view).toHaveBeenCalledOnce();
