@@ -82,7 +82,7 @@ const KEEP_VERSIONS_MS = 60 * 60 * 1000;
 export interface SearchOptions {
   /** Hits to return after fusion. */
   limit?: number;
-  /** Candidates taken from each leg (full-text, vector) before fusion. */
+  /** Candidates taken from each leg (full-text, vector) before fusion; 50, or `limit` when that is more. */
   candidates?: number;
   /** Which statuses are searchable; suggestions use approved knowledge only. */
   statuses?: readonly EntryStatus[];
@@ -491,7 +491,7 @@ export class KnowledgeStore {
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const limit = options.limit ?? 10;
-    const candidates = Math.max(options.candidates ?? 50, limit);
+    const candidates = options.candidates ?? Math.max(50, limit);
     const statuses = new Set<EntryStatus>(options.statuses ?? ['approved']);
     const filter = `status IN (${[...statuses].map(quote).join(', ')})`;
     const terms = tokenize(query);

@@ -9,7 +9,7 @@
  *   npm run bench:retrieval -- --sets abcd,dstc11 --queries 500 --json hits.json
  *
  * `--json` writes every query's hits with both legs' ranks, so fusion rules can be compared offline on the same runs
- * (`legs`: both legs at equal weights, 100 hits).
+ * (`legs`: both legs' 50 candidates each, every id).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -77,10 +77,10 @@ export async function runSet(
     const toRanked = (hits: SearchHit[]): RankedHit[] =>
       hits.map((h) => ({ id: h.entry.id, textRank: h.textRank, vectorRank: h.vectorRank, similarity: h.similarity, textScore: h.textScore ?? null, passage: h.passage?.index ?? null }));
     for (const q of set.queries) {
-      // The engine as the app asks it (10 hits); then both legs whole: at equal weights the first 100 fused hits
-      // hold each leg's first 30 at least (the legs then take 100 candidates each instead of 50).
+      // The engine as the app asks it (10 hits); then both legs whole, as the engine takes them (50 candidates
+      // each): all of their at most 100 ids, with both ranks and scores, so fusion rules can be re-run offline.
       engine.push(toRanked(await store.search(q.text, { limit: 10, ...options })));
-      legs.push(toRanked(await store.search(q.text, { limit: 100, vectorWeight: 1 })));
+      legs.push(toRanked(await store.search(q.text, { limit: 100, candidates: 50, vectorWeight: 1 })));
     }
     const bm25 = new Bm25Index(set.entries.map((e) => [e.title, e.question, e.body].filter(Boolean).join('\n')));
     const ids = set.entries.map((e) => e.id);
@@ -91,7 +91,7 @@ export async function runSet(
   }
 }
 
-/** A leg's own ranking out of hits fused at equal weights (limit 100: each leg's first 30 at least are among them). */
+/** A leg's own ranking out of both legs' candidates (all of them: `runSet` asks for every fused id). */
 export function legRanking(hits: readonly RankedHit[], leg: 'textRank' | 'vectorRank'): string[] {
   return hits
     .filter((h) => h[leg] !== null)
