@@ -23,11 +23,11 @@
  * git directory and a path in its HEAD, `git-dir:path`):
  *
  *   npm run data:forum -- --out ../shared/data/forum/forum.json \
- *     --from iot.stackexchange.com=/work/.mirror/dmaharana+Clusteringex/repo/.git:iot.stackexchange.com/Posts.xml \
- *     --from gadgets.stackexchange.com=/work/.mirror/collapsed-stacks+gadgets/repo:data/main/posts.xml \
- *     --from stackoverflow.com=/work/.mirror/PoorvaRane+Tag-Prediction/repo:Posts_small.xml \
- *     --from ai.stackexchange.com=/work/.mirror/bigdata-vandy+stack-ex/repo/.git:src/test/resources/Posts.xml \
- *     --from quantumcomputing.stackexchange.com=/work/.mirror/Jean-Low+StackERedes/repo:data/Posts.xml
+ *     --from iot.stackexchange.com=<Clusteringex git dir>:iot.stackexchange.com/Posts.xml \
+ *     --from gadgets.stackexchange.com=<gadgets git dir>:data/main/posts.xml \
+ *     --from stackoverflow.com=<Tag-Prediction git dir>:Posts_small.xml \
+ *     --from ai.stackexchange.com=<stack-ex git dir>:src/test/resources/Posts.xml \
+ *     --from quantumcomputing.stackexchange.com=<StackERedes git dir>:data/Posts.xml
  *
  * The benchmarks read it from `--forum <file>`, else `VIGIL_FORUM_DATA`, else `../shared/data/forum/forum.json`.
  *
