@@ -6,6 +6,7 @@
  *   npm run bench:quality -- --quick       # seeded samples for iterating (about a minute)
  *   npm run bench:quality -- --sets dstc11 --part fit
  *   npm run bench:quality -- --quick --no-vote  # the engine without its precedent vote (before/after)
+ *   npm run bench:quality -- --sets forum --forum /path/to/forum.json   # or VIGIL_FORUM_DATA
  *
  * - BANKING77 (CC BY 4.0): train queries replayed as closed tickets (learned), test queries as new tickets; right
  *   when the cited precedent has the query's intent.
@@ -15,6 +16,9 @@
  *   each conversation's last user turn is judged (speak on knowledge-seeking turns only, right entity first, a
  *   labelled snippet in the top 5; Recall@1 and MRR on the labelled snippets). Reported per half of the split by
  *   opening turn: `fit` is what thresholds were chosen on, `held-out` is the report.
+ * - Forum (Stack Exchange dumps, CC BY-SA; made on demand outside the project, forumData.ts): the solutions as
+ *   untitled articles, each of 500 questions (title and body) a new ticket of one customer message; right when the
+ *   question's accepted answer is cited. Split by question (retrievalSets.ts `partOf`): `fit`, and `report` as held-out.
  *
  * The BM25 baseline (test/bench/bm25Baseline.ts) always speaks and searches the customer's text so far.
  */
@@ -30,9 +34,11 @@ import { abcdArticles, abcdTickets } from './abcdData';
 import { loadBanking77, seededShuffle } from './banking77Data';
 import { Bm25Index } from './bm25Baseline';
 import { dstc11Conversations, dstc11Entries, dstc11EntityOf, type Dstc11Conversation } from './dstc11Data';
+import { ForumDataMissing, forumPath, loadForum } from './forumData';
 import { abcdArticleFor } from './gateReport';
 import { benchmarkBanking77 } from './runBanking77';
 import { retrievalMetrics } from './retrievalMetrics';
+import { forumSet } from './retrievalSets';
 
 /** One system's figures on one data set. */
 export interface SystemScore {
@@ -201,6 +207,33 @@ async function dstc11(dir: string, part: 'fit' | 'held-out', quick: boolean, see
   };
 }
 
+/** Forum: each asked question of one part a new ticket against the store of solutions (retrievalSets.ts `forumSet`). */
+async function forum(dir: string, part: 'fit' | 'held-out', quick: boolean, seed: number, file: string): Promise<SetResult> {
+  const started = performance.now();
+  const set = forumSet(loadForum(file));
+  let asked = set.queries.map((q, i) => ({ q, id: `forum-q${i}` })).filter(({ q }) => (q.part === 'fit' ? 'fit' : 'held-out') === part);
+  if (quick) asked = seededShuffle(asked, seed).slice(0, 100);
+  const tickets: Ticket[] = asked.map(({ q, id }) => ({ id, status: 'open', messages: [{ id: '1', author: 'customer', text: q.text }] }));
+  const { decisions, p95 } = await replayDecisions(dir, set.entries, tickets);
+  const decisionOf = new Map(decisions.map((d) => [d.ticketId, d]));
+  const expected = asked.map(({ q }) => [...q.relevant][0] as string);
+  const engineRanked = asked.map(({ id }) => (decisionOf.get(id)?.citations ?? []).map((c) => c.entryId));
+  const bm25 = new Bm25Index(set.entries.map(entryText));
+  const bm25Ranked = asked.map(({ q }) => bm25.search(q.text, 10).map((i) => (set.entries[i] as Entry).id));
+  const shown = asked.filter(({ id }) => decisionOf.get(id)?.shown);
+  const shownRight = shown.filter(({ q, id }) => q.relevant.has(decisionOf.get(id)?.citations[0]?.entryId ?? '')).length;
+  const e = retrievalMetrics(expected, engineRanked);
+  const b = retrievalMetrics(expected, bm25Ranked);
+  return {
+    name: `Forum, ${part} part (${asked.length} questions, ${set.entries.length} solutions)`,
+    source: 'Stack Exchange dumps of 5 technical sites, CC BY-SA (forumData.ts)',
+    queries: asked.length,
+    engine: { recallAt1: e.recallAt1, mrr: e.mrr, extra: { spoke: shown.length / Math.max(1, asked.length), 'right when shown': shownRight / Math.max(1, shown.length) }, latencyP95Ms: p95 },
+    bm25: { recallAt1: b.recallAt1, mrr: b.mrr, extra: { spoke: 1, 'right when shown': b.recallAt1 } },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 /** The table, as printed and as put in BENCHMARKS.md. */
 export function formatTable(results: readonly SetResult[]): string {
   const f = (x: number): string => x.toFixed(3);
@@ -220,7 +253,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
-      sets: { type: 'string', default: 'banking77,abcd,dstc11' },
+      sets: { type: 'string', default: 'banking77,abcd,dstc11,forum' },
+      forum: { type: 'string' },
       part: { type: 'string', default: 'held-out,fit' },
       seed: { type: 'string', default: '7' },
       json: { type: 'string' },
@@ -240,6 +274,18 @@ async function main(): Promise<void> {
     if (sets.has('dstc11')) {
       const entries = dstc11Entries();
       for (const part of parts) results.push(await dstc11(await mkdtemp(join(dir, `dstc-${part}-`)), part, values.quick, seed, entries));
+    }
+    if (sets.has('forum')) {
+      const file = forumPath(values.forum);
+      try {
+        loadForum(file);
+        for (const part of parts) results.push(await forum(await mkdtemp(join(dir, `forum-${part}-`)), part, values.quick, seed, file));
+      } catch (error) {
+        // Made on demand outside the project: absent, a note and the other sets; malformed, its file and field.
+        if (!(error instanceof ForumDataMissing) && !(error instanceof Error && error.message.startsWith(file))) throw error;
+        console.error(`forum: skipped. ${error.message}`);
+        if (!(error instanceof ForumDataMissing) || sets.size === 1) process.exitCode = 1;
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,12 +1,13 @@
 /**
- * Retrieval-only benchmark of the knowledge store's search (not a test): BANKING77, ABCD and DSTC11
- * (retrievalSets.ts) through the real `KnowledgeStore` (LanceDB full-text leg, int8 vector leg, fusion), with the
+ * Retrieval-only benchmark of the knowledge store's search (not a test): BANKING77, ABCD, DSTC11 and, when its file
+ * has been made (forumData.ts), the technical forum (retrievalSets.ts) through the real `KnowledgeStore` (LanceDB full-text leg, int8 vector leg, fusion), with the
  * plain BM25 baseline (bm25Baseline.ts) over the same entries' whole text answering the same queries in the same run.
  * Recall@1 and MRR@10 of the first relevant entry, on the `fit` and `report` parts of each set; settings are chosen
  * on `fit` and read on `report`.
  *
  *   npm run bench:retrieval                       # all three sets, a few minutes
  *   npm run bench:retrieval -- --sets abcd,dstc11 --queries 500 --json hits.json
+ *   npm run bench:retrieval -- --sets forum --forum /path/to/forum.json   # or VIGIL_FORUM_DATA; 500 questions
  *
  * `--json` writes every query's hits with both legs' ranks, so fusion rules can be compared offline on the same runs
  * (`legs`: both legs' 50 candidates each, every id).
@@ -20,7 +21,8 @@ import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { KnowledgeStore, type SearchHit, type SearchOptions } from '../../core/knowledge/knowledgeStore';
 import { toStoredEntry } from '../../core/knowledge/storedEntry';
 import { Bm25Index } from './bm25Baseline';
-import { abcdSet, abcdStepSets, banking77Set, dstc11Set, type EvalQuery, type EvalSet } from './retrievalSets';
+import { ForumDataMissing, forumPath, loadForum } from './forumData';
+import { abcdSet, abcdStepSets, banking77Set, dstc11Set, forumSet, type EvalQuery, type EvalSet } from './retrievalSets';
 
 export interface RankedHit {
   id: string;
@@ -112,7 +114,12 @@ function row(name: string, set: EvalSet, ranked: readonly (readonly string[])[],
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sets: { type: 'string', default: 'banking77,abcd,abcd-steps,dstc11' }, queries: { type: 'string' }, json: { type: 'string' } },
+    options: {
+      sets: { type: 'string', default: 'banking77,abcd,abcd-steps,dstc11,forum' },
+      queries: { type: 'string' },
+      json: { type: 'string' },
+      forum: { type: 'string' },
+    },
   });
   const limit = values.queries ? Number(values.queries) : Infinity;
   const wanted = new Set(values.sets.split(','));
@@ -121,6 +128,16 @@ async function main(): Promise<void> {
   if (wanted.has('abcd')) sets.push(abcdSet());
   if (wanted.has('abcd-steps')) sets.push(...abcdStepSets());
   if (wanted.has('dstc11')) sets.push(dstc11Set(limit));
+  if (wanted.has('forum')) {
+    try {
+      sets.push(forumSet(loadForum(forumPath(values.forum)), Number.isFinite(limit) ? limit : 500));
+    } catch (error) {
+      // Kept outside the project and made on demand: its absence is a note, not a failure of the other sets; a
+      // malformed file is the user's to fix, named with its field, without a stack trace.
+      console.error(`forum: skipped. ${(error as Error).message}`);
+      if (!(error instanceof ForumDataMissing) || sets.length === 0) process.exitCode = 1;
+    }
+  }
   const load = (): string => loadavg()[0]!.toFixed(1);
   console.log(`load average ${load()} at start; R@1 / MRR@10 (ratio to BM25 in the same run)`);
   console.log('| set | system | fit part | report part |');

@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { abcdSet, abcdStepSets, dstc11Set } from './retrievalSets';
+import { EntrySchema } from '../../core/formats/schemas';
+import type { ForumAnswer, ForumCorpus, ForumQuestion } from './forumData';
+import { abcdSet, abcdStepSets, dstc11Set, forumEntryId, forumSet, partOf } from './retrievalSets';
+
+/** A made-up forum file: 40 questions with accepted answers on two sites, and 10 best answers no one asks for. */
+function forumCorpus(): ForumCorpus {
+  const questions: ForumQuestion[] = [];
+  const answers: ForumAnswer[] = [];
+  const licence = 'CC BY-SA 3.0';
+  for (let i = 0; i < 50; i++) {
+    const site = i % 2 === 0 ? 'iot.stackexchange.com' : 'stackoverflow.com';
+    const accepted = i < 40;
+    questions.push({ site, id: `${i}`, title: `Question ${i}`, body: `Body of question ${i}.`, acceptedAnswerId: accepted ? `${1000 + i}` : null, url: `https://${site}/questions/${i}`, licence });
+    answers.push({ site, id: `${1000 + i}`, questionId: `${i}`, accepted, score: 1, body: `Answer ${i}.`, url: `https://${site}/a/${1000 + i}`, licence });
+  }
+  return { format: 'vigil-forum/1', sources: [], questions, answers };
+}
 
 describe('retrieval evaluation sets', () => {
   it('asks ABCD situations that are no longer in their article, and maps every dialogue to an article', () => {
@@ -35,4 +51,34 @@ describe('retrieval evaluation sets', () => {
       expect([...q.relevant].map((id) => set.groupOf.get(id))).toContain(q.group);
     }
   });
+
+  it('asks forum questions with an accepted answer, relevant to that answer as an untitled article, split the same on every run', () => {
+    const corpus = forumCorpus();
+    const set = forumSet(corpus, 30);
+    expect(set.queries).toHaveLength(30);
+    expect(set.entries).toHaveLength(50);
+    set.entries.forEach((e) => EntrySchema.parse(e));
+    expect(set.entries.every((e) => e.kind === 'article' && e.title === undefined)).toBe(true);
+    const ids = new Set(set.entries.map((e) => e.id));
+    for (const q of set.queries) {
+      const [relevant] = [...q.relevant];
+      expect(ids.has(relevant!)).toBe(true);
+      const n = /^Question (\d+)\n/.exec(q.text)![1]!;
+      expect(Number(n)).toBeLessThan(40);
+      expect(q.text).toBe(`Question ${n}\nBody of question ${n}.`);
+      expect(relevant).toBe(forumEntryId(Number(n) % 2 === 0 ? 'iot.stackexchange.com' : 'stackoverflow.com', `${1000 + Number(n)}`));
+      expect(q.part).toBe(partOf(`${Number(n) % 2 === 0 ? 'iot.stackexchange.com' : 'stackoverflow.com'}#${n}`));
+    }
+    // The same questions and parts whatever the file's order: the pick and the split go by site and question id.
+    const reversed = forumSet({ ...corpus, questions: [...corpus.questions].reverse(), answers: [...corpus.answers].reverse() }, 30);
+    const key = (s: typeof set): string[] => s.queries.map((q) => `${q.text.split('\n')[0]}:${q.part}`).sort();
+    expect(key(reversed)).toEqual(key(set));
+    expect(new Set(set.queries.map((q) => q.part))).toEqual(new Set(['fit', 'report']));
+    // A smaller store keeps every asked question's answer.
+    const small = forumSet(corpus, 30, 35);
+    expect(small.entries).toHaveLength(35);
+    const smallIds = new Set(small.entries.map((e) => e.id));
+    expect(small.queries.every((q) => [...q.relevant].every((id) => smallIds.has(id)))).toBe(true);
+  });
 });
+

@@ -17,9 +17,12 @@
  *   paragraphs are its sentences, both titled with the entity's name; the 2,129 knowledge-seeking conversations
  *   ask (every turn, both speakers: the entity is often named by the agent several turns earlier). Relevant: the
  *   entries holding the labelled snippets; the (first) labelled entity is also reported.
+ * - **Forum** (Stack Exchange dumps, CC BY-SA; kept outside the project, forumData.ts): 500 technical questions
+ *   (title and body, long and noisy) ask; every kept solution (accepted answers, and the best answer of questions
+ *   without one) is an untitled article. Relevant: the question's accepted answer.
  *
  * Each query belongs to the `fit` or the `report` part (seeded, by a key: intent-free for BANKING77, the
- * conversation's opening for DSTC11, so near-duplicate conversations stay on one side).
+ * conversation's opening for DSTC11, so near-duplicate conversations stay on one side, the question for Forum).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import type { Entry } from '../../core/formats/schemas';
 import { slug, type Dialogue, type Guidelines } from './abcdData';
 import { loadBanking77 } from './banking77Data';
+import type { ForumCorpus } from './forumData';
 
 const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
@@ -54,7 +58,8 @@ function hash(text: string, seed: number): number {
   return h;
 }
 
-function partOf(key: string): 'fit' | 'report' {
+/** The part a query belongs to, by its key. */
+export function partOf(key: string): 'fit' | 'report' {
   return hash(key, 16) % 2 === 0 ? 'fit' : 'report';
 }
 
@@ -201,4 +206,46 @@ export function dstc11Set(limitQueries = Infinity): EvalSet {
     });
   });
   return { name: 'DSTC11', entries, queries, groupOf };
+}
+
+/** An entry id for a forum solution: `forum-<site>-<answer id>` (`iot`, `stackoverflow`, ...). */
+export function forumEntryId(site: string, answerId: string): string {
+  return `forum-${site.replace(/\.stackexchange\.com$|\.com$/, '')}-${answerId}`;
+}
+
+/**
+ * Forum: `queries` questions that have an accepted answer (picked by a seeded hash of site and question id) ask with
+ * their title and body; the store holds every solution of the file, up to `maxEntries` (the asked ones first), each
+ * an untitled article. The answers are not titled with their question's title: the query is that question, so its
+ * title in the entry would be the query's own words, a leak a team's knowledge base does not have (a learned Q&A
+ * keeps an earlier customer's wording, not the new customer's). Relevant: the question's accepted answer.
+ */
+export function forumSet(corpus: ForumCorpus, queries = 500, maxEntries = 2000): EvalSet {
+  const answerById = new Map(corpus.answers.map((a) => [`${a.site}#${a.id}`, a]));
+  const asked = corpus.questions
+    .filter((q) => q.acceptedAnswerId !== null && answerById.has(`${q.site}#${q.acceptedAnswerId}`))
+    .map((q) => ({ q, order: hash(`${q.site}#${q.id}`, 29) }))
+    .sort((a, b) => a.order - b.order || (a.q.site + a.q.id < b.q.site + b.q.id ? -1 : 1))
+    .slice(0, queries)
+    .map(({ q }) => q);
+  const askedAnswers = new Set(asked.map((q) => `${q.site}#${q.acceptedAnswerId}`));
+  const others = corpus.answers
+    .filter((a) => !askedAnswers.has(`${a.site}#${a.id}`))
+    .sort((a, b) => hash(`${a.site}#${a.id}`, 31) - hash(`${b.site}#${b.id}`, 31))
+    .slice(0, Math.max(0, maxEntries - askedAnswers.size));
+  const kept = new Set([...askedAnswers, ...others.map((a) => `${a.site}#${a.id}`)]);
+  const entries: Entry[] = corpus.answers
+    .filter((a) => kept.has(`${a.site}#${a.id}`))
+    .map((a) => ({ id: forumEntryId(a.site, a.id), kind: 'article', body: a.body, source: { type: 'import', ref: a.url } }));
+  return {
+    name: 'Forum',
+    entries,
+    queries: asked.map((q) => ({
+      text: `${q.title}\n${q.body}`,
+      relevant: new Set([forumEntryId(q.site, q.acceptedAnswerId as string)]),
+      group: null,
+      part: partOf(`${q.site}#${q.id}`),
+    })),
+    groupOf: new Map(),
+  };
 }
