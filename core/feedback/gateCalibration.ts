@@ -25,9 +25,9 @@ const POSITIVE: ReadonlySet<string> = new Set(['inserted', 'copied', 'published'
 const NEGATIVE: ReadonlySet<string> = new Set(['dismissed', 'disliked']);
 
 /**
- * Labelled reactions needed before the gate moves. With 30 at the ~85% use rate the shipped gate reaches on
- * BANKING77 (BENCHMARKS.md), the shift's standard error is about 1/√(30 · 0.85 · 0.15) ≈ 0.5 logit: as wide as the
- * bound, so fewer would move the gate on noise alone.
+ * Labelled reactions needed before the gate moves. With 30 at the ~90% of shown suggestions that are right on
+ * BANKING77 (`npm run bench:gate-recalibration`, BENCHMARKS.md), the shift's standard error is about
+ * 1/√(30 · 0.9 · 0.1) ≈ 0.6 logit, as wide as the bound: fewer would move the gate on noise alone.
  */
 export const MIN_REACTIONS = 30;
 /**
