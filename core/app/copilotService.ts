@@ -7,6 +7,7 @@
  */
 import { Assistant, type AssistDecision, type AssistResult } from '../assist/assistant';
 import { alertDecision, type AlertEngine } from '../assist/alerts';
+import { SHOW_THRESHOLD } from '../assist/confidence';
 import { askAboutTicket, summarizeTicket, type AskAnswer } from '../assist/explicitAsk';
 import { DEFAULT_FOLLOWUP_POLICY, followupDecision, FollowupTracker } from '../assist/followups';
 import { storeSource, type KnowledgeSource } from '../assist/knowledgeSource';
@@ -14,6 +15,7 @@ import type { ShownLog } from '../assist/shownLog';
 import type { Embedder } from '../embed/embedder';
 import type { KnowledgeReadOptions } from '../formats/knowledgeImport';
 import type { LineIssue } from '../formats/lineIssue';
+import type { GateCalibrationStatus } from '../feedback/gateCalibration';
 import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
 import type { Entry, Suggestion, Ticket } from '../formats/schemas';
 import { EntryBrowser } from '../knowledge/entryBrowser';
@@ -130,6 +132,8 @@ export class CopilotService {
       // Entries analysts keep dismissing rank lower (and are retired by the dismissal rule).
       rankFactor: (entryId) => learning.feedback.boost(entryId),
       ...(options.precedentVote !== undefined ? { precedentVote: options.precedentVote } : {}),
+      // The team's feedback recalibrates the gate's threshold (core/feedback/gateCalibration.ts); refitted lazily.
+      showThreshold: () => learning.feedback.gate.threshold(SHOW_THRESHOLD),
     });
   }
 
@@ -246,7 +250,7 @@ export class CopilotService {
    */
   private async noteDecision(ticket: Ticket, decision: AssistDecision): Promise<void> {
     if (decision.shown && decision.citations.length > 0) {
-      await this.learning.noteShown(this.storable(ticket), decision.afterMessageId, decision.citations.map((c) => c.entryId));
+      await this.learning.noteShown(this.storable(ticket), decision.afterMessageId, decision.citations.map((c) => c.entryId), gateConfidenceOf(decision));
     } else {
       // Nothing shown: an unanswered first question is learned during the ticket (core/learn/learning.ts).
       const stored = this.storable(ticket);
@@ -355,6 +359,20 @@ export class CopilotService {
     return this.learning.recordFeedback({ ...event, ...(reason !== undefined ? { reason } : {}) });
   }
 
+  /**
+   * The retrieval gate as the team's feedback set it: recalibrated from N reactions (its threshold and the default),
+   * or the default gate and how many reactions it still needs (core/feedback/gateCalibration.ts).
+   */
+  gateCalibration(): GateCalibrationStatus {
+    return this.learning.feedback.gate.status(SHOW_THRESHOLD);
+  }
+
+  /** Starts the gate's recalibration over from the next reaction on (the reactions stay in the log). */
+  async resetGateRecalibration(): Promise<GateCalibrationStatus> {
+    await this.learning.resetGateRecalibration();
+    return this.gateCalibration();
+  }
+
   /** When each stored entry was created (any status), for the knowledge-growth chart. */
   async *entryCreationTimes(): AsyncGenerator<string> {
     for await (const entry of this.store.entries()) yield entry.provenance.createdAt;
@@ -396,4 +414,12 @@ export class CopilotService {
       }
     }
   }
+}
+
+/**
+ * The retrieval gate's confidence in a shown decision, when the gate's model decided to show it: not a model's
+ * draft (the model vouched for it) and not an error code shown on the identifier rule (the model did not weigh it).
+ */
+function gateConfidenceOf(decision: AssistDecision): number | undefined {
+  return decision.stage === 'retrieval' && decision.evidence && decision.evidence.identifier !== 1 ? decision.confidence : undefined;
 }

@@ -2,6 +2,7 @@
  * Insights for the team: how often Vigil spoke, how often what it showed was used, and how the knowledge
  * grew, per day. Computed on demand from the desk's journal and the store's provenance dates.
  */
+import type { GateCalibrationStatus } from '../feedback/gateCalibration';
 import type { ShownSuggestion } from './deskTypes';
 
 /** Feedback that means the suggestion helped. */
@@ -28,6 +29,11 @@ export interface Insights {
   totals: { shown: number; used: number; rejected: number; acceptanceRate: number | null };
   /** Entries created per day over the same window, and the total at the end of each day. */
   knowledge: Array<DayCount & { total: number }>;
+  /**
+   * The retrieval gate as the team's reactions set it ("gate recalibrated from N reactions: threshold X (default
+   * Y)", or the default gate and the reactions it still needs); the workspace adds it (CopilotService.gateCalibration).
+   */
+  gate?: GateCalibrationStatus;
 }
 
 function dayOf(iso: string): string | null {

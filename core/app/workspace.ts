@@ -193,7 +193,7 @@ export class Workspace {
   async insights(days = 14): Promise<Insights> {
     const created: string[] = [];
     for await (const at of this.service.entryCreationTimes()) created.push(at);
-    return computeInsights(this.desk.allShown(), created, new Date(), days);
+    return { ...computeInsights(this.desk.allShown(), created, new Date(), days), gate: this.service.gateCalibration() };
   }
 
   /**

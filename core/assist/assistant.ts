@@ -97,6 +97,11 @@ export interface AssistantOptions {
   rankFactor?: (entryId: string) => number;
   /** How learned precedents that agree on a resolution vote for it (precedentVote.ts); `null`: no vote (benchmarks). */
   precedentVote?: PrecedentVote | null;
+  /**
+   * The confidence from which the retrieval gate shows a suggestion, read at every decision: SHOW_THRESHOLD, or the
+   * team's recalibration of it from feedback (core/feedback/gateCalibration.ts, wired in core/app/copilotService.ts).
+   */
+  showThreshold?: () => number;
 }
 
 /** The query for a ticket as of one message: its subject and every customer message so far, cleaned. */
@@ -111,6 +116,7 @@ export class Assistant {
   private allowHosts: readonly string[];
   private readonly rankFactor: ((entryId: string) => number) | null;
   private readonly vote: PrecedentVote | null;
+  private readonly showThreshold: () => number;
   /** LLM drafts still running; `close` cancels and waits for them. */
   private readonly drafts = new Set<Promise<AssistDecision>>();
   private readonly closing = new AbortController();
@@ -124,6 +130,7 @@ export class Assistant {
     this.allowHosts = options.allowHosts ?? [];
     this.rankFactor = options.rankFactor ?? null;
     this.vote = options.precedentVote === undefined ? PRECEDENT_VOTE : options.precedentVote;
+    this.showThreshold = options.showThreshold ?? (() => SHOW_THRESHOLD);
   }
 
   /** Found hits as candidates: feedback demotes, one precedent per source ticket, then precedents vote. */
@@ -233,19 +240,22 @@ export class Assistant {
     else if (repeats.length > 0) gates.push({ gate: 'repeat', verdict: 'pass', detail: `${repeats.length} lower candidates already shown on ${ticket.id}` });
     const subjectNamed = best.entry.title !== undefined && found.subjects.some((s) => best.entry.title!.startsWith(s));
     const evidence = gateEvidence(candidates, focusText(ticket, messageIndex), cleanMessage(message.text), subjectNamed, message.text)!;
-    const judged = judgeEvidence(evidence);
+    const threshold = this.showThreshold();
+    // Said in the record when it is the team's: "0.55 < 0.58 (recalibrated from feedback, default 0.5)".
+    const thresholdText = threshold === SHOW_THRESHOLD ? `${threshold}` : `${round3(threshold)} (recalibrated from feedback, default ${SHOW_THRESHOLD})`;
+    const judged = judgeEvidence(evidence, threshold);
     const presented = presentHit(best, this.allowHosts);
     const kind: SuggestionKind = stepping ? 'next_step' : presented.kind;
     const text = presented.text;
     const confidence = round3(judged.confidence);
-    if (judged.floor || confidence < SHOW_THRESHOLD) {
-      gates.push({ gate: 'confidence', verdict: 'stop', detail: judged.floor ? `${judged.floor} (${judged.detail})` : `${confidence} < ${SHOW_THRESHOLD} (${judged.detail})` });
+    if (judged.floor || confidence < threshold) {
+      gates.push({ gate: 'confidence', verdict: 'stop', detail: judged.floor ? `${judged.floor} (${judged.detail})` : `${confidence} < ${thresholdText} (${judged.detail})` });
       // Stepping over found nothing sure: the best answer is the one already shown, and the record says so, with
       // the candidates in their own order.
       if (stepping) return decide({ shown: false, reason: 'duplicate', ...presentHit(hits[0], this.allowHosts), confidence, citations: hits.slice(0, MAX_CITATIONS).map(toCitation), evidence });
       return decide({ shown: false, reason: 'low_confidence', kind, text, confidence, citations, evidence });
     }
-    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${SHOW_THRESHOLD} (${judged.detail})` });
+    gates.push({ gate: 'confidence', verdict: 'pass', detail: `${confidence} ≥ ${thresholdText} (${judged.detail})` });
     // Stepped over were the same entries and near-same words; what is offered must also not mean the same as
     // anything shown on the ticket (Vigil's check by meaning).
     const sameMeaning = await this.shown.gate.repeatOf(ticket.id, best.entry.id, text);

@@ -269,8 +269,11 @@ function namesIdentifierOf(focus: string, hit: SearchHit): boolean {
   return false;
 }
 
-/** The gate's judgement of a hit list: its confidence, and the floor it falls below, if any. */
-export function judgeEvidence(e: GateEvidence): { confidence: number; floor: string | null; detail: string } {
+/**
+ * The gate's judgement of a hit list: its confidence, and the floor it falls below, if any. `threshold` is the show
+ * threshold in force (SHOW_THRESHOLD, or the team's recalibrated one), at which a named identifier is shown.
+ */
+export function judgeEvidence(e: GateEvidence, threshold: number = SHOW_THRESHOLD): { confidence: number; floor: string | null; detail: string } {
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   const detail = `top ${r(e.top)}, margin ${r(e.margin)}, agreement ${r(e.agreement)}, coverage ${r(e.coverage)}, subject ${e.subject}, article ${e.article}, question ${e.question}`;
   // An error code the customer quotes, in the title of the entry about it, is the strongest lexical evidence there
@@ -278,7 +281,7 @@ export function judgeEvidence(e: GateEvidence): { confidence: number; floor: str
   // to the VPN since this morning; we are losing sales. Error E-4031 on login." found "Error E-4031 on login" at
   // cosine 0.247, covering 2 of its 11 words: confidence 0.09). The model, fitted on sets without codes, cannot
   // weigh it; it is shown at the threshold, neither more nor less sure than that.
-  if (e.identifier === 1) return { confidence: Math.max(gateConfidence(e), SHOW_THRESHOLD), floor: null, detail: `${detail}, names an identifier in its title` };
+  if (e.identifier === 1) return { confidence: Math.max(gateConfidence(e), threshold), floor: null, detail: `${detail}, names an identifier in its title` };
   const floor =
     e.top < SIMILARITY_FLOOR
       ? `similarity ${r(e.top)} below the floor ${SIMILARITY_FLOOR}`

@@ -42,7 +42,7 @@ Usage:
   vigil kb export --out FILE [--status approved,proposed,retired] [--data-dir DIR]
   vigil kb search QUERY [--limit N] [--json] [--data-dir DIR]
 ${REVIEW_USAGE}
-  vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]]
+  vigil status [--data-dir DIR] [--llm MODEL [--ollama-host HOST:PORT]] [--reset-gate] [--gate-recalibration on|off]
   vigil ask --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR] QUESTION
   vigil summary --tickets FILE --ticket ID [--llm MODEL [--ollama-host HOST:PORT]] [--data-dir DIR]
   vigil pack keygen|build|sign|inspect|verify|install|remove|list|trust|subscribe|sync ...   (vigil pack help)
@@ -307,7 +307,15 @@ async function kbCommand(args: string[], out: Out, input?: ReviewInput): Promise
 }
 
 async function statusCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parse(args, { 'data-dir': { type: 'string' }, llm: { type: 'string' }, 'ollama-host': { type: 'string' } });
+  const { values } = parse(args, {
+    'data-dir': { type: 'string' },
+    llm: { type: 'string' },
+    'ollama-host': { type: 'string' },
+    'reset-gate': { type: 'boolean' },
+    'gate-recalibration': { type: 'string' },
+  });
+  const recalibrate = values['gate-recalibration'];
+  if (recalibrate !== undefined && recalibrate !== 'on' && recalibrate !== 'off') throw new UsageError('--gate-recalibration must be on or off');
   // Without --llm, the model the team chose (`vigil llm use`), as the app and `vigil watch` use it.
   const saved = values.llm ? null : await readLlmSetting(values['data-dir'] ?? appDataDir());
   const extra = saved ? { llm: saved } : llmOption(values.llm, values['ollama-host']);
@@ -321,6 +329,13 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       if (saved) out.log(`local LLM: ${saved.model}${saved.host ? ` at ${saved.host}` : ''} (chosen with \`vigil llm use\`)`);
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
       if (s.vectorIndex) out.log(`vector index: ${s.vectorIndex.entries} in memory (${(s.vectorIndex.bytes / 2 ** 20).toFixed(1)} MB, ${s.vectorIndex.kernel} scan)`);
+      // The team's gate recalibration from feedback (core/feedback/gateCalibration.ts): switched, reset, then shown.
+      if (recalibrate !== undefined) {
+        const current = service.learning.learningSettings().gateRecalibration;
+        await service.learning.setLearningSettings({ gateRecalibration: { ...current, enabled: recalibrate === 'on' } });
+      }
+      if (values['reset-gate']) await service.resetGateRecalibration();
+      out.log(`confidence gate: ${service.gateCalibration().summary}`);
       for (const line of await describeSyncStates(s.dataDir)) out.log(line);
       if (s.lastWriteError) out.error(s.lastWriteError);
       return 0;

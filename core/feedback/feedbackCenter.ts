@@ -5,6 +5,7 @@
  */
 import type { LineIssue } from '../formats/lineIssue';
 import { DEFAULT_DEMOTION_RULE, FeedbackStats, type DemotionRule, type EntryFeedback } from './feedbackStats';
+import { DEFAULT_GATE_CALIBRATION, GateCalibration, type GateCalibrationSettings } from './gateCalibration';
 import { eventLogPath, SuggestionEventLog, type SuggestionEvent } from './suggestionEvents';
 
 export class FeedbackCenter {
@@ -14,20 +15,23 @@ export class FeedbackCenter {
   private constructor(
     private readonly log: SuggestionEventLog,
     readonly stats: FeedbackStats,
+    /** The team's recalibration of the retrieval gate, folded from the same events (gateCalibration.ts). */
+    readonly gate: GateCalibration,
     /** Lines of the event log that could not be read; the others were loaded. */
     readonly issues: LineIssue[],
   ) {}
 
   /**
    * `reinstated` maps entries restored after a retirement to when that happened: feedback before it no longer
-   * counts towards demotion (see FeedbackStats.reinstate).
+   * counts towards demotion (see FeedbackStats.reinstate). `gate`: the team's gate recalibration setting.
    */
   static async open(
     dataDir: string,
     rule: DemotionRule = DEFAULT_DEMOTION_RULE,
     reinstated: ReadonlyMap<string, string> = new Map(),
+    gate: GateCalibrationSettings = DEFAULT_GATE_CALIBRATION,
   ): Promise<FeedbackCenter> {
-    const center = new FeedbackCenter(new SuggestionEventLog(eventLogPath(dataDir)), new FeedbackStats(rule), []);
+    const center = new FeedbackCenter(new SuggestionEventLog(eventLogPath(dataDir)), new FeedbackStats(rule), new GateCalibration(gate), []);
     for (const [entryId, at] of reinstated) center.stats.reinstate(entryId, at);
     for await (const event of center.log.read((issue) => center.issues.push(issue))) center.fold(event);
     return center;
@@ -49,6 +53,7 @@ export class FeedbackCenter {
   async recordFromTeam(event: unknown): Promise<SuggestionEvent> {
     const stored = await this.log.append(event);
     this.stats.add(stored);
+    this.gate.add(stored);
     return stored;
   }
 
@@ -93,6 +98,7 @@ export class FeedbackCenter {
 
   private fold(event: SuggestionEvent): void {
     this.stats.add(event);
+    this.gate.add(event);
     const list = this.byTicket.get(event.ticketId) ?? [];
     list.push(event);
     this.byTicket.set(event.ticketId, list);

@@ -38,6 +38,12 @@ export const SuggestionEventSchema = z
     actor: z.string().optional(),
     /** Why a suggestion was disliked ("wrong", "outdated", "not relevant", free text). */
     reason: z.string().optional(),
+    /**
+     * The retrieval gate's confidence in the suggestion when it was shown (core/assist/confidence.ts), on `shown`
+     * events and on the reactions to them, for recalibrating the gate from feedback (gateCalibration.ts). Absent
+     * where the gate did not decide (a model's draft, a rule) and on events recorded before it was kept.
+     */
+    gateConfidence: z.number().min(0).max(1).optional(),
   })
   .refine((e) => e.type !== 'disliked' || Boolean(e.reason && e.reason.trim()), {
     message: 'a dislike needs a reason',
@@ -54,6 +60,8 @@ export interface FeedbackInput {
   at?: string;
   actor?: string;
   reason?: string;
+  /** See `SuggestionEventSchema`; the engine fills it in. */
+  gateConfidence?: number;
 }
 
 /** Where a team's event log lives inside its data folder. */

@@ -118,7 +118,7 @@ export class Learning {
     const clock = options.clock ?? (() => new Date());
     const history = await EntryHistory.open(options.dataDir);
     try {
-      const feedback = await FeedbackCenter.open(options.dataDir, settings.demotion, reinstatedEntries(history));
+      const feedback = await FeedbackCenter.open(options.dataDir, settings.demotion, reinstatedEntries(history), settings.gateRecalibration);
       const scheduler = await DelayedReviewScheduler.open(options.dataDir, clock).catch(async (err: unknown) => {
         await feedback.close();
         throw err;
@@ -169,9 +169,20 @@ export class Learning {
     return { ...outcome, status: (main && outcome.statusById[main]) || 'proposed' };
   }
 
-  /** Records that the engine showed a suggestion citing `entryIds` on `ticket` (stored as the team may keep it). */
-  async noteShown(ticket: Ticket, afterMessageId: string, entryIds: string[]): Promise<void> {
-    await this.feedback.record({ type: 'shown', ticketId: ticket.id, afterMessageId, entryIds, at: this.clock().toISOString(), actor: 'engine' });
+  /**
+   * Records that the engine showed a suggestion citing `entryIds` on `ticket` (stored as the team may keep it);
+   * `gateConfidence` when the retrieval gate decided to show it (for its recalibration from feedback).
+   */
+  async noteShown(ticket: Ticket, afterMessageId: string, entryIds: string[], gateConfidence?: number): Promise<void> {
+    await this.feedback.record({
+      type: 'shown',
+      ticketId: ticket.id,
+      afterMessageId,
+      entryIds,
+      at: this.clock().toISOString(),
+      actor: 'engine',
+      ...(gateConfidence === undefined ? {} : { gateConfidence }),
+    });
     this.scheduler.noteActivity(ticket.id, ticket);
     // The copilot answered the first question after all (the model's draft): nothing to learn during the ticket.
     if (firstQuestionId(ticket) === afterMessageId) this.scheduler.doneFirstQuestion(ticket.id);
@@ -234,7 +245,9 @@ export class Learning {
    */
   async recordFeedback(event: FeedbackInput): Promise<{ event: SuggestionEvent; retired: string | null }> {
     const { feedback, scheduler } = this;
-    const stored = await feedback.record({ ...event, at: event.at ?? this.clock().toISOString() });
+    // The reaction carries the gate's confidence in what it reacts to, so teammates' desks can recalibrate on it.
+    const gateConfidence = event.gateConfidence ?? (event.type === 'shown' ? undefined : feedback.gate.shownConfidence(event));
+    const stored = await feedback.record({ ...event, at: event.at ?? this.clock().toISOString(), ...(gateConfidence === undefined ? {} : { gateConfidence }) });
     if (scheduler.isPending(stored.ticketId) || stored.type !== 'shown') scheduler.noteActivity(stored.ticketId);
     const entryId = stored.entryIds[0] as string;
     if ((stored.type === 'dismissed' || stored.type === 'disliked') && feedback.stats.shouldRetire(entryId)) {
@@ -313,7 +326,16 @@ export class Learning {
     const saved = await saveLearningSettings(this.store.dataDir, { ...this.settings, ...settings });
     this.settings = saved;
     this.loop.setSettings(saved);
+    this.feedback.gate.configure(saved.gateRecalibration);
     return saved;
+  }
+
+  /**
+   * Starts the gate's recalibration over: the reactions so far are no longer counted (they stay in the log), so the
+   * gate is the fitted default until enough new ones come. Saved with the team's settings.
+   */
+  async resetGateRecalibration(): Promise<LearningSettings> {
+    return this.setLearningSettings({ gateRecalibration: { ...this.settings.gateRecalibration, since: this.clock().toISOString() } });
   }
 
   /** Uses a local model for extraction and the delayed review (null: rules). */

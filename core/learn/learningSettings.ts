@@ -11,6 +11,7 @@ import { writeJsonAtomic } from '../formats/durableFile';
 import { errorMessage } from '../formats/errorMessage';
 import { describeZodError } from '../formats/jsonl';
 import { DEFAULT_DEMOTION_RULE } from '../feedback/feedbackStats';
+import { DEFAULT_GATE_CALIBRATION } from '../feedback/gateCalibration';
 
 export const LearningSettingsSchema = z.object({
   /** `always`: every learned entry waits in the review queue; `auto-above-confidence`: confident ones are approved. */
@@ -29,6 +30,20 @@ export const LearningSettingsSchema = z.object({
       maxDemotion: z.number().min(0).max(1).default(DEFAULT_DEMOTION_RULE.maxDemotion),
     })
     .default(DEFAULT_DEMOTION_RULE),
+  /**
+   * The retrieval gate recalibrated from the team's feedback (core/feedback/gateCalibration.ts): `enabled` (default
+   * on; it waits for enough reactions), `since` the last reset (reactions before it are not counted), or null.
+   */
+  gateRecalibration: z
+    .object({
+      enabled: z.boolean().default(DEFAULT_GATE_CALIBRATION.enabled),
+      since: z
+        .string()
+        .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time')
+        .nullable()
+        .default(DEFAULT_GATE_CALIBRATION.since),
+    })
+    .default(DEFAULT_GATE_CALIBRATION),
 });
 export type LearningSettings = z.infer<typeof LearningSettingsSchema>;
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
-import { fakeVigilApi, sampleDetail, sampleSuggestion, sampleTickets } from './fakeVigilApi';
+import { fakeVigilApi, sampleDetail, sampleInsights, sampleSuggestion, sampleTickets } from './fakeVigilApi';
 import { button, byName, click, mountApp, type } from './mountApp';
 
 const queueItem = (container: HTMLElement, subject: string) =>
@@ -149,6 +149,15 @@ describe('insights', () => {
     ]);
     // The quiet day (nothing shown, nothing learned) is not a row of zeros.
     expect([...container.querySelectorAll('.insight-table tbody th')].map((th) => th.textContent)).toEqual(['2026-11-20', '2026-11-22']);
+  });
+
+  it('says which confidence gate is in force: recalibrated from the team reactions, or the default', async () => {
+    const api = fakeVigilApi();
+    const gate = { state: 'recalibrated' as const, reactions: 40, used: 28, rejected: 12, needed: 30, threshold: 0.561, defaultThreshold: 0.5, shift: -0.245 };
+    api.insights.mockResolvedValue({ ...sampleInsights, gate: { ...gate, summary: 'gate recalibrated from 40 reactions: threshold 0.561 (default 0.5)' } });
+    const { container } = await mountApp(api, { view: 'insights' });
+    await act(async () => undefined);
+    expect(container.querySelector('.insights .gate-calibration')?.textContent).toBe('Confidence gate: gate recalibrated from 40 reactions: threshold 0.561 (default 0.5).');
   });
 
   it('says what will be counted, and how it gets there, before anything has happened', async () => {

@@ -109,6 +109,7 @@ function DeskInsights() {
           <dd>{percent(totals.acceptanceRate)}</dd>
         </div>
       </dl>
+      {insights.gate ? <p className="gate-calibration">Confidence gate: {insights.gate.summary}.</p> : null}
       <h3>Suggestions per day</h3>
       <p className="chart-legend">
         <span className="key key-shown" /> shown <span className="key key-used" /> used

@@ -122,6 +122,21 @@ describe('vigil status', () => {
     expect(status.stdout).toContain('local LLM: llama3.2:3b at 127.0.0.1:9 (chosen with `vigil llm use`)');
     expect(status.stdout.join('\n')).not.toMatch(/No local model is configured/);
   });
+
+  it('says whether the confidence gate is recalibrated from feedback, and turns it off and resets it', async () => {
+    const dataDir = join(await tempFolder('vigil-cli-'), 'data');
+    const status = capture();
+    expect(await main(['status', '--data-dir', dataDir], status.out)).toBe(0);
+    expect(status.stdout).toContain('confidence gate: using the default gate (0 of 30 reactions needed)');
+    const off = capture();
+    expect(await main(['status', '--gate-recalibration', 'off', '--reset-gate', '--data-dir', dataDir], off.out)).toBe(0);
+    expect(off.stdout).toContain('confidence gate: gate recalibration is off for this team: using the default gate (threshold 0.5)');
+    const settings = JSON.parse(await readFile(join(dataDir, 'learn', 'settings.json'), 'utf8')) as { gateRecalibration: { enabled: boolean; since: string | null } };
+    expect(settings.gateRecalibration).toMatchObject({ enabled: false, since: expect.stringMatching(/^\d{4}-/) });
+    const wrong = capture();
+    expect(await main(['status', '--gate-recalibration', 'maybe', '--data-dir', dataDir], wrong.out)).toBe(2);
+    expect(wrong.stderr.join('\n')).toMatch(/--gate-recalibration must be on or off/);
+  });
 });
 
 describe('vigil kb search', () => {

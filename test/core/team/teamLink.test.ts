@@ -146,6 +146,23 @@ describe('the app linked to a team store', () => {
     expect(ana.service.learning.entryFeedback('qa-T-4')).toMatchObject({ disliked: 1, shown: 0 });
   });
 
+  it("another analyst's reaction to what the gate showed counts in this desk's gate recalibration", async () => {
+    const uri = await teamUri();
+    const ana = await analyst('ana', uri);
+    const bo = await analyst('bo', uri);
+    await ana.service.learning.learnFromClosedTicket(closedTicket('T-6'), 'auto');
+    await team(ana).syncOnce();
+    await team(bo).syncOnce();
+    const shown = { ticketId: 'B-7', afterMessageId: '1', entryIds: ['qa-T-6'] };
+    await bo.service.learning.noteShown({ id: 'B-7', status: 'open', messages: [{ id: '1', author: 'customer', text: 'vpn drops at the hotel' }] }, '1', ['qa-T-6'], 0.61);
+    await bo.service.learning.recordFeedback({ type: 'dismissed', ...shown, actor: 'bo' });
+    await team(bo).syncOnce();
+    await team(ana).syncOnce();
+    // Ana's desk never saw the suggestion shown; the dismissal brought the gate's confidence with it.
+    expect(ana.service.gateCalibration()).toMatchObject({ reactions: 1, rejected: 1 });
+    expect(bo.service.gateCalibration()).toMatchObject({ reactions: 1, rejected: 1 });
+  });
+
   it('a round replayed after a crash (its cursor lost) applies nothing twice', async () => {
     const uri = await teamUri();
     const ana = await analyst('ana', uri);
