@@ -5,7 +5,7 @@
  * tests drive it directly. What the engine holds for other screens is handed out as parts: `learning` (review,
  * delayed review, curation), `knowledge` (entry browsing and search), `packs` and `llm`.
  */
-import { Assistant, type AssistDecision, type AssistResult } from '../assist/assistant';
+import { Assistant, gateConfidenceOf, type AssistDecision, type AssistResult } from '../assist/assistant';
 import { alertDecision, type AlertEngine } from '../assist/alerts';
 import { SHOW_THRESHOLD } from '../assist/confidence';
 import { askAboutTicket, summarizeTicket, type AskAnswer } from '../assist/explicitAsk';
@@ -18,7 +18,7 @@ import type { LineIssue } from '../formats/lineIssue';
 import type { GateCalibrationStatus } from '../feedback/gateCalibration';
 import type { FeedbackInput, SuggestionEvent } from '../feedback/suggestionEvents';
 import type { Entry, Suggestion, Ticket } from '../formats/schemas';
-import { EntryBrowser } from '../knowledge/entryBrowser';
+import type { EntryBrowser } from '../knowledge/entryBrowser';
 import { exportEntryFile, importEntryFile, importEntryStream } from '../knowledge/entryFiles';
 import type { KnowledgeStore } from '../knowledge/knowledgeStore';
 import type { ReindexProgress } from '../knowledge/reindexJob';
@@ -35,11 +35,11 @@ import type { EgressPolicy } from '../net/egress';
 import { PackAdmin } from '../packs/packAdmin';
 import type { RuleCentre } from '../rules/ruleCentre';
 import { AlertDispatch, type AlertSinks, type DeliveryOutcome } from '../rules/alertDelivery';
-import { mergeHits } from '../packs/packLibrary';
 import { suggestionAudit, type AuditLog } from '../privacy/auditLog';
 import { withRedactionTally } from '../privacy/decisionRedactions';
 import { redactTextForStorage, redactTicketForStorage } from '../privacy/storageRedaction';
 import { cleanMessage } from '../text/queryCleaner';
+import { entryBrowserOf } from './entryBrowserOf';
 import { openEngineParts, type CopilotOptions, type EngineParts } from './engineParts';
 import { serviceStatusOf, type ImportReport, type ServiceStatus } from './serviceTypes';
 
@@ -103,24 +103,7 @@ export class CopilotService {
     this.links = new DocumentationLinks({ egress: parts.linkEgress, hosts: parts.allowLinkHosts, store, learning, storable: (t) => this.storable(t) });
     this.packs = new PackAdmin(parts.library, () => store.entries());
     this.llm = new LlmAdmin(parts.llmClient, monitor);
-    this.knowledge = new EntryBrowser({
-      store,
-      searchPacks: (text, limit) => this.packs.library.search(text, { limit }),
-      mergeHits,
-      versions: (id) => learning.history.versions(id),
-      feedbackOf: (id) => learning.feedback.of(id),
-      now: learning.clock,
-      // History first, as every change in core/learn: a crash after it leaves a version that can be restored.
-      recordEdit: async (next, actor, at, before) => {
-        await learning.history.record('edited', next, actor, { at, before, note: 'edited in the knowledge browser' });
-        await store.upsert([next]);
-      },
-      retire: (id, actor, note) => learning.desk.retire(id, actor, note),
-      approve: (id, actor) => learning.desk.approve(id, actor),
-      restore: (id, version, actor) => learning.restoreEntry(id, version, actor),
-      reinstate: (id) => learning.reinstate(id),
-      onChanged: (ids) => learning.announce(ids),
-    });
+    this.knowledge = entryBrowserOf(store, learning, this.packs);
     this.followups = new FollowupTracker(options.followupPolicy ?? DEFAULT_FOLLOWUP_POLICY);
     // The team's own knowledge and every installed pack, searched in parallel by the pipeline.
     this.sources = [storeSource(store), { name: 'packs', search: (query, o) => this.packs.library.search(query, { limit: o.limit }) }];
@@ -414,12 +397,4 @@ export class CopilotService {
       }
     }
   }
-}
-
-/**
- * The retrieval gate's confidence in a shown decision, when the gate's model decided to show it: not a model's
- * draft (the model vouched for it) and not an error code shown on the identifier rule (the model did not weigh it).
- */
-function gateConfidenceOf(decision: AssistDecision): number | undefined {
-  return decision.stage === 'retrieval' && decision.evidence && decision.evidence.identifier !== 1 ? decision.confidence : undefined;
 }

@@ -374,3 +374,11 @@ function retrievalGate(hits: readonly SourceHit[], failures: ReadonlyArray<{ sou
     detail: `${hits.length} candidates from ${sources.map((s) => s.name).join(', ') || 'no source'}${failed}`,
   };
 }
+
+/**
+ * The retrieval gate's confidence in a shown decision, when the gate's model decided to show it: not a model's
+ * draft (the model vouched for it) and not an error code shown on the identifier rule (the model did not weigh it).
+ */
+export function gateConfidenceOf(decision: AssistDecision): number | undefined {
+  return decision.stage === 'retrieval' && decision.evidence && decision.evidence.identifier !== 1 ? decision.confidence : undefined;
+}
