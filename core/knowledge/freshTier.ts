@@ -10,6 +10,24 @@ import type { EntryStatus, StoredEntry } from './storedEntry';
 const K1 = 1.2;
 const B = 0.75;
 
+/**
+ * How much a word the query repeats counts: `(K3 + 1) × n / (K3 + n)` for a word said n times (the query-term part
+ * of Okapi BM25, Robertson et al., TREC-3), so at 0.5 a word said twice weighs 1.2 times a word said once, and no
+ * word more than 1.5 times. A long question names its subject again and again ("the printer ... the printer"),
+ * while its passing words are said once. Chosen on the fit parts of `npm run bench:retrieval` among 0, 0.5, 1 and 2
+ * (BENCHMARKS.md, "Repeated query words"): the full-text leg on the forum questions 0.432 → 0.485 Recall@1, the
+ * other sets within a query of where they were; 1 and 2 cost ABCD and DSTC11's whole-conversation queries more.
+ * `VIGIL_QUERY_TF_K3` sets it for benchmarks; 0 counts every word once.
+ */
+export const QUERY_TF_K3 = Number(process.env['VIGIL_QUERY_TF_K3'] ?? 0.5);
+
+/** The query's terms with their weights: each distinct term once, weighted by how often the query says it. */
+export function queryTermWeights(terms: readonly string[], k3: number = QUERY_TF_K3): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const [term, n] of termCounts(terms)) weights.set(term, k3 > 0 ? ((k3 + 1) * n) / (k3 + n) : 1);
+  return weights;
+}
+
 /** Corpus statistics for BM25 over the whole store (indexed and fresh rows). */
 export class CorpusStats {
   private readonly df = new Map<string, number>();
@@ -39,17 +57,17 @@ export class CorpusStats {
     this.totalLength = state.totalLength;
   }
 
-  /** Okapi BM25 of a document (term counts and length) for the query terms. */
-  score(queryTerms: ReadonlySet<string>, counts: ReadonlyMap<string, number>, length: number): number {
+  /** Okapi BM25 of a document (term counts and length) for the query's weighted terms (`queryTermWeights`). */
+  score(queryTerms: ReadonlyMap<string, number>, counts: ReadonlyMap<string, number>, length: number): number {
     const n = Math.max(1, this.documents);
     const averageLength = this.totalLength / n || 1;
     let total = 0;
-    for (const term of queryTerms) {
+    for (const [term, weight] of queryTerms) {
       const tf = counts.get(term);
       if (!tf) continue;
       const df = this.df.get(term) ?? 1;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      total += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
+      total += (weight * idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
     }
     return total;
   }
@@ -113,7 +131,7 @@ export class FreshTier {
   }
 
   /** Best `limit` rows by BM25 over the whole store's statistics; rows sharing no term are left out. */
-  searchText(terms: ReadonlySet<string>, stats: CorpusStats, statuses: ReadonlySet<EntryStatus>, limit: number): TierHit[] {
+  searchText(terms: ReadonlyMap<string, number>, stats: CorpusStats, statuses: ReadonlySet<EntryStatus>, limit: number): TierHit[] {
     const hits: TierHit[] = [];
     for (const row of this.rows.values()) {
       if (!statuses.has(row.entry.status)) continue;

@@ -19,7 +19,7 @@ import { stemsOf } from '../text/stems';
 import { tokenize } from '../text/tokenize';
 import { buildIndexes, hasIndexes, loadTable, quote, schemaFor, statusCode, tableNameFor, toArrowTable } from './entryTable';
 import { lockDataFolder, type FolderLock } from './folderLock';
-import { CorpusStats, FreshTier, termCounts, type FreshRow } from './freshTier';
+import { CorpusStats, FreshTier, queryTermWeights, termCounts, type FreshRow } from './freshTier';
 import { DocCache } from './docCache';
 import { fuseHybrid } from './hybridSearch';
 import { ReindexCancelled, ReindexJob, type ReindexProgress } from './reindexJob';
@@ -515,7 +515,7 @@ export class KnowledgeStore {
       .limit(want)
       .toArray() as Promise<{ id: string; text: string; _score: number }[]>;
     // LanceDB's index holds plain tokens and picks candidates with them; every candidate is scored on stems.
-    const termSet = new Set(stemsOf(terms));
+    const termSet = queryTermWeights(stemsOf(terms));
     const freshText = this.fresh.searchText(termSet, this.stats, statuses, candidates);
     const vectorLeg =
       queryVector && generation.vectors

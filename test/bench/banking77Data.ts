@@ -61,16 +61,21 @@ export function toTicket(query: LabelledQuery, id: string, closed: boolean): Tic
   };
 }
 
-/** Deterministic shuffle (mulberry32), so benchmark slices are the same on every machine. */
-export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+/** Deterministic numbers in [0, 1) (mulberry32), so benchmark draws are the same on every machine. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
-  const next = (): number => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Deterministic shuffle (`seededRandom`), so benchmark slices are the same on every machine. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const next = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -191,7 +191,7 @@ function main(): void {
   }
 
   const scored = rules.map(({ name, rule }) => {
-    const cells = sets.map((set, s) => {
+    const cells = sets.map((set) => {
       const ranked = set.split.map(rule);
       return Object.fromEntries(parts.map((part) => [part, on(set, part, ranked)])) as Record<'fit' | 'report', { r1: number; mrr: number }>;
     });

@@ -12,7 +12,7 @@
  *   npm run bench:fusion-sweep      # a few minutes
  */
 import { HashedEmbedder, type HashedEmbedderOptions } from '../../core/embed/hashedEmbedder';
-import { CorpusStats, termCounts } from '../../core/knowledge/freshTier';
+import { CorpusStats, queryTermWeights, termCounts } from '../../core/knowledge/freshTier';
 import { stemsOf } from '../../core/text/stems';
 import { tokenize } from '../../core/text/tokenize';
 import { fuseRankings } from '../../core/knowledge/hybridSearch';
@@ -110,7 +110,7 @@ function engineTextLeg(s: Split, scoreTerms: (tokens: string[]) => string[], wan
       else postings.set(t, [doc]);
     }
   });
-  const bestBy = (stats: CorpusStats, terms: Set<string>, docs: Iterable<number>, of: string[][], k: number): number[] =>
+  const bestBy = (stats: CorpusStats, terms: Map<string, number>, docs: Iterable<number>, of: string[][], k: number): number[] =>
     [...docs]
       .map((doc) => ({ doc, score: stats.score(terms, termCounts(of[doc] as string[]), (of[doc] as string[]).length) }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
@@ -119,8 +119,8 @@ function engineTextLeg(s: Split, scoreTerms: (tokens: string[]) => string[], wan
   return s.queries.map((q) => {
     const tokens = tokenize(q.text);
     const matching = new Set(tokens.flatMap((t) => postings.get(t) ?? []));
-    const picked = bestBy(plainStats, new Set(tokens), matching, plain, want);
-    return bestBy(scoredStats, new Set(scoreTerms(tokens)), picked, scored, CANDIDATES).map(String);
+    const picked = bestBy(plainStats, queryTermWeights(tokens), matching, plain, want);
+    return bestBy(scoredStats, queryTermWeights(scoreTerms(tokens)), picked, scored, CANDIDATES).map(String);
   });
 }
 

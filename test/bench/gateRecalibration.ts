@@ -29,7 +29,7 @@ import { GateCalibration, MAX_SHIFT, shiftedThreshold } from '../../core/feedbac
 import type { SuggestionEvent } from '../../core/feedback/suggestionEvents';
 import { KnowledgeStore } from '../../core/knowledge/knowledgeStore';
 import { learnFromTicket } from '../../core/learn/ticketLearner';
-import { loadBanking77, seededShuffle, toTicket, type LabelledQuery } from './banking77Data';
+import { loadBanking77, seededRandom, seededShuffle, toTicket, type LabelledQuery } from './banking77Data';
 import { Bm25Index } from './bm25Baseline';
 
 /** One stream ticket as the gate sees it. */
@@ -45,24 +45,12 @@ interface Decided {
 type Scenario = 'truthful' | 'strict' | 'loose';
 const SCENARIOS: Scenario[] = ['truthful', 'strict', 'loose'];
 
-/** Deterministic [0, 1) numbers (the same mulberry32 as seededShuffle), for the analyst's whims. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const shows = (d: Decided, threshold: number): boolean => d.eligible && (d.forced || d.confidence >= threshold);
 
 /** The feedback part under one scenario: the gate in force decides, the analyst reacts; returns the calibration. */
 function feedBack(stream: readonly Decided[], scenario: Scenario, react: number, seed: number): { calibration: GateCalibration; shown: number; reactions: number; path: string[] } {
   const calibration = new GateCalibration();
-  const whim = random(seed);
+  const whim = seededRandom(seed);
   let shown = 0;
   let reactions = 0;
   const path: string[] = [];

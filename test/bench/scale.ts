@@ -33,7 +33,7 @@ import type { Ticket } from '../../core/formats/schemas';
 import { buildIndexes } from '../../core/knowledge/entryTable';
 import { SignCodes } from '../../core/knowledge/signCodes';
 import { IVF_MIN_ROWS, IVF_PROBES, VectorIndex } from '../../core/knowledge/vectorIndex';
-import { loadBanking77, seededShuffle, toTicket } from './banking77Data';
+import { loadBanking77, seededRandom, seededShuffle, toTicket } from './banking77Data';
 
 const run = promisify(execFile);
 
@@ -88,21 +88,9 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function entryTexts(size: number): { question: string; intent: string }[] {
   const train = loadBanking77('train');
-  const next = random(77);
+  const next = seededRandom(77);
   const out: { question: string; intent: string }[] = [];
   for (let i = 0; i < size; i++) {
     const base = train[i % train.length]!;
