@@ -19,6 +19,7 @@
  * The watcher feeds the connectors' events to the desk, which decides and learns through the engine.
  */
 import type { Embedder } from '../embed/embedder';
+import type { GateCalibrationStatus } from '../feedback/gateCalibration';
 import { ConnectorService, type WatchOptions } from '../watch/connectorService';
 import type { EntryBrowser } from '../knowledge/entryBrowser';
 import type { Learning } from '../learn/learning';
@@ -194,6 +195,20 @@ export class Workspace {
     const created: string[] = [];
     for await (const at of this.service.entryCreationTimes()) created.push(at);
     return { ...computeInsights(this.desk.allShown(), created, new Date(), days), gate: this.service.gateCalibration() };
+  }
+
+  /**
+   * Insights → "Start over": the gate's recalibration counts only the reactions from now on (those before stay in
+   * the log); answers what the gate does now.
+   */
+  resetGateRecalibration(): Promise<GateCalibrationStatus> {
+    return this.service.resetGateRecalibration();
+  }
+
+  /** Insights → "Recalibrate the gate from our feedback": the team setting switched; answers what the gate does now. */
+  async setGateRecalibration(enabled: boolean): Promise<GateCalibrationStatus> {
+    await this.learning.setGateRecalibration(enabled);
+    return this.service.gateCalibration();
   }
 
   /**

@@ -330,10 +330,7 @@ async function statusCommand(args: string[], out: Out): Promise<number> {
       out.log(`mode: ${s.llm.mode}: ${s.llm.reason}`);
       if (s.vectorIndex) out.log(`vector index: ${s.vectorIndex.entries} in memory (${(s.vectorIndex.bytes / 2 ** 20).toFixed(1)} MB, ${s.vectorIndex.kernel} scan)`);
       // The team's gate recalibration from feedback (core/feedback/gateCalibration.ts): switched, reset, then shown.
-      if (recalibrate !== undefined) {
-        const current = service.learning.learningSettings().gateRecalibration;
-        await service.learning.setLearningSettings({ gateRecalibration: { ...current, enabled: recalibrate === 'on' } });
-      }
+      if (recalibrate !== undefined) await service.learning.setGateRecalibration(recalibrate === 'on');
       if (values['reset-gate']) await service.resetGateRecalibration();
       out.log(`confidence gate: ${service.gateCalibration().summary}`);
       for (const line of await describeSyncStates(s.dataDir)) out.log(line);

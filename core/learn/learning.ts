@@ -338,6 +338,14 @@ export class Learning {
     return this.setLearningSettings({ gateRecalibration: { ...this.settings.gateRecalibration, since: this.clock().toISOString() } });
   }
 
+  /**
+   * Switches the gate's recalibration from the team's feedback on or off (`vigil status --gate-recalibration`, the
+   * Insights switch); the last reset (`since`) is kept either way. Saved with the team's settings.
+   */
+  async setGateRecalibration(enabled: boolean): Promise<LearningSettings> {
+    return this.setLearningSettings({ gateRecalibration: { ...this.settings.gateRecalibration, enabled } });
+  }
+
   /** Uses a local model for extraction and the delayed review (null: rules). */
   setLearningModel(model: LanguageModel | null): void {
     this.model = model;

@@ -16,6 +16,7 @@ import type { ipcRequestSchemaTable } from './requestSchemas';
 import type { DeskEvent, ShownSuggestion, TicketDetail, TicketSummary } from '../../core/app/deskTypes';
 import type { ReviewItem } from '../../core/learn/reviewQueue';
 import type { Insights } from '../../core/app/insights';
+import type { GateCalibrationStatus } from '../../core/feedback/gateCalibration';
 import type { KnowledgeHit, ServiceStatus } from '../../core/app/serviceTypes';
 import type { HelpCenterConnector, ImportSourceDescription, KnowledgeImportResult } from '../../core/app/knowledgeImports';
 import type { RuleCentreView, RuleSaveResult, RuleTestView } from '../../core/app/ruleAdmin';
@@ -209,6 +210,13 @@ export const IPC_METHOD_TABLE = Object.freeze({
   sendFeedback: answers<ShownSuggestion>(),
   /** Suggestions shown and used, acceptance rate and knowledge growth over the last two weeks. */
   insights: answers<Insights>(),
+  /**
+   * Insights → "Start over": the gate's recalibration from feedback counts only reactions from now on (the reactions
+   * stay in the log); answers what the gate does now.
+   */
+  resetGateRecalibration: answers<GateCalibrationStatus>(),
+  /** Insights → "Recalibrate the gate from our feedback" switched on or off (the team setting); answers what the gate does now. */
+  setGateRecalibration: answers<GateCalibrationStatus>(),
   /**
    * Posts a suggestion's text to its ticket at the source as an internal note (the analyst's click only; the
    * connector must allow write-back) and records it as published.

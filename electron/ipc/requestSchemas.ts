@@ -324,6 +324,7 @@ export const ipcRequestSchemaTable = {
   importHelpCenter: z.strictObject({ connectorId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connector id as the connectors list shows') }),
   openTicket: OpenTicketRequestSchema,
   sendFeedback: FeedbackRequestSchema,
+  setGateRecalibration: z.strictObject({ enabled: z.boolean('enabled must be true or false') }),
   publishSuggestion: z.strictObject({
     ticketId: TicketIdSchema,
     suggestionId: z.string().min(1, 'the suggestion id is empty').max(MAX_TICKET_ID_CHARS * 2, 'the suggestion id is too long'),

@@ -27,6 +27,8 @@ export function createEngineHandlers(
     },
     sendFeedback: (request) => host.use((w) => w.desk.feedback(request)),
     insights: () => host.use((w) => w.insights()),
+    resetGateRecalibration: () => host.use((w) => w.resetGateRecalibration()),
+    setGateRecalibration: ({ enabled }) => host.use((w) => w.setGateRecalibration(enabled)),
     publishSuggestion: ({ ticketId, suggestionId }) => host.use((w) => w.replies.publishSuggestion(ticketId, suggestionId)),
     connectorsOverview: () => host.use((w) => w.connectors.overview()),
     testConnector: ({ id }) => host.use((w) => w.connectors.test(id)),

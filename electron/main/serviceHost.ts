@@ -20,7 +20,7 @@ import type { PrivacyAdmin } from '../../core/privacy/privacyAdmin';
 import type { TeamLink } from '../../core/team/teamLink';
 
 /** The part of the workspace the desktop app uses: the feature services its handlers call, and the shell's hooks. */
-export interface DesktopService extends Pick<Workspace, 'insights' | 'close'> {
+export interface DesktopService extends Pick<Workspace, 'insights' | 'resetGateRecalibration' | 'setGateRecalibration' | 'close'> {
   service: Pick<CopilotService, 'status' | 'waitForReindex'>;
   imports: Pick<KnowledgeImports, 'describe' | 'importPath' | 'helpCenters' | 'importHelpCenter'>;
   rules: Pick<RuleAdmin, 'view' | 'save' | 'setEnabled' | 'remove' | 'test'>;

@@ -28,6 +28,7 @@ import type {
 import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/src/api/contractTypes';
 import type { DataFolderChoiceView, TeamLinkStatus } from '../../renderer/src/api/contractTypes';
 import type { RuleCentreView, RuleView, WhatIfStatus } from '../../renderer/src/api/contractTypes';
+import type { GateCalibrationStatus } from '../../renderer/src/api/contractTypes';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -203,6 +204,19 @@ export const sampleInsights: Insights = {
     { day: '2026-11-21', count: 0, total: 1203 },
     { day: '2026-11-22', count: 31, total: 1234 },
   ],
+};
+
+/** A team whose gate was recalibrated from its reactions (Insights' sentence and its controls). */
+export const sampleGate: GateCalibrationStatus = {
+  state: 'recalibrated',
+  reactions: 40,
+  used: 28,
+  rejected: 12,
+  needed: 30,
+  threshold: 0.561,
+  defaultThreshold: 0.5,
+  shift: -0.245,
+  summary: 'gate recalibrated from 40 reactions: threshold 0.561 (default 0.5)',
 };
 
 export const samplePreferences: PreferencesView = {
@@ -450,6 +464,10 @@ export function fakeVigilApi() {
       feedback: [...sampleSuggestion.feedback, request.action],
     })),
     insights: vi.fn<VigilBridge['insights']>(async () => sampleInsights),
+    resetGateRecalibration: vi.fn<VigilBridge['resetGateRecalibration']>(async () => ({ ...sampleGate, state: 'default', reactions: 0, used: 0, rejected: 0, threshold: 0.5, shift: 0, summary: 'using the default gate (0 of 30 reactions needed)' })),
+    setGateRecalibration: vi.fn<VigilBridge['setGateRecalibration']>(async ({ enabled }) =>
+      enabled ? sampleGate : { ...sampleGate, state: 'off', threshold: 0.5, shift: 0, summary: 'gate recalibration is off for this team: using the default gate (threshold 0.5)' },
+    ),
     publishSuggestion: vi.fn<VigilBridge['publishSuggestion']>(async () => ({ ...sampleSuggestion, feedback: ['published'] })),
     connectorsOverview: vi.fn<VigilBridge['connectorsOverview']>(async () => sampleConnectors),
     testConnector: vi.fn<VigilBridge['testConnector']>(async ({ id }) => ({ id, ok: true })),

@@ -12,6 +12,7 @@ export type {
   TicketSummary,
 } from '../../../core/app/deskTypes';
 export type { Insights } from '../../../core/app/insights';
+export type { GateCalibrationStatus } from '../../../core/feedback/gateCalibration';
 export type { ConnectorsOverview, ConnectorTestResult, ConnectorView } from '../../../core/app/settingsTypes';
 export type { ReviewRequest } from '../../../core/app/deskTypes';
 export type { ReviewItem } from '../../../core/learn/reviewQueue';

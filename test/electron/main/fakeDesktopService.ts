@@ -1,6 +1,7 @@
 /** The engine as the main process sees it (DesktopService), every method a vi.fn, for handler and host tests. */
 import { vi } from 'vitest';
 import type { CsvMapping, ImportProgressListener, KnowledgeImportResult } from '../../../core/app/knowledgeImports';
+import type { GateCalibrationStatus } from '../../../core/feedback/gateCalibration';
 import type { DesktopService } from '../../../electron/main/serviceHost';
 
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
@@ -18,6 +19,7 @@ export function fakeDeskMethods() {
       feedback: vi.fn(),
     },
     insights: vi.fn(),
+    ...fakeGateMethods(),
     rules: fakeRuleMethods(),
     whatIf: fakeWhatIfMethods(),
     learning: {
@@ -35,6 +37,36 @@ export function fakeDeskMethods() {
       restoreEntryVersion: vi.fn(),
     },
   } satisfies Partial<DesktopService>;
+}
+
+/**
+ * Insights' gate controls: a team whose gate was recalibrated from 40 reactions; the switch turns it off or on and
+ * "Start over" counts from zero, as the workspace does.
+ */
+export function fakeGateMethods() {
+  const recalibrated: GateCalibrationStatus = {
+    state: 'recalibrated',
+    reactions: 40,
+    used: 28,
+    rejected: 12,
+    needed: 30,
+    threshold: 0.561,
+    defaultThreshold: 0.5,
+    shift: -0.245,
+    summary: 'gate recalibrated from 40 reactions: threshold 0.561 (default 0.5)',
+  };
+  const counting = (reactions: number): GateCalibrationStatus => ({ ...recalibrated, state: 'default', reactions, used: 0, rejected: 0, threshold: 0.5, shift: 0, summary: `using the default gate (${reactions} of 30 reactions needed)` });
+  let gate = recalibrated;
+  return {
+    resetGateRecalibration: vi.fn(async () => (gate = gate.state === 'off' ? gate : counting(0))),
+    setGateRecalibration: vi.fn(async (enabled: boolean) =>
+      (gate = enabled
+        ? gate.state === 'off'
+          ? recalibrated
+          : gate
+        : { ...recalibrated, state: 'off', threshold: 0.5, shift: 0, summary: 'gate recalibration is off for this team: using the default gate (threshold 0.5)' }),
+    ),
+  };
 }
 
 /** The Import screen's service: a CSV file described with its columns, imports answering `result`. */

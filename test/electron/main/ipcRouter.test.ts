@@ -27,6 +27,8 @@ function fakeHandlers() {
     openTicket: vi.fn(async () => null),
     sendFeedback: vi.fn(async () => ({}) as never),
     insights: vi.fn(async () => ({}) as never),
+    resetGateRecalibration: vi.fn(async () => ({}) as never),
+    setGateRecalibration: vi.fn(async () => ({}) as never),
     publishSuggestion: vi.fn(async () => ({}) as never),
     connectorsOverview: vi.fn(async () => ({}) as never),
     testConnector: vi.fn(async () => ({}) as never),
