@@ -1,10 +1,11 @@
 /**
  * Insights: how often Vigil spoke and how often it helped, and how the team's knowledge grew, over the last
  * two weeks. Charts are plain SVG (no chart library, nothing remote); each has a text summary for screen
- * readers and the numbers in a table below.
+ * readers and the numbers in a table below. Beside the confidence gate's sentence: the team's switch for
+ * recalibrating it from feedback and "Start over" (as `vigil status --gate-recalibration on|off` and `--reset-gate`).
  */
-import { useEffect } from 'react';
-import type { Insights } from '../api/contractTypes';
+import { useEffect, useState } from 'react';
+import type { GateCalibrationStatus, Insights } from '../api/contractTypes';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
 import { WhatIfPanel } from './insights/WhatIfPanel';
 
@@ -59,6 +60,63 @@ function GrowthChart({ days }: { days: Insights['knowledge'] }) {
   );
 }
 
+/**
+ * The confidence gate: what it does now, the team's switch for recalibrating it from feedback, and "Start over"
+ * behind a confirm step (core/feedback/gateCalibration.ts). Both answer the gate's new sentence.
+ */
+function GateCalibration({ gate }: { gate: GateCalibrationStatus }) {
+  const setGate = useCopilotStore((state) => state.setGateRecalibration);
+  const resetGate = useCopilotStore((state) => state.resetGateRecalibration);
+  const busy = useCopilotStore((state) => state.gateBusy);
+  const error = useCopilotStore((state) => state.gateError);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div className="gate-controls" role="group" aria-label="Confidence gate">
+      <p className="gate-calibration" aria-live="polite">
+        Confidence gate: {gate.summary}.
+      </p>
+      <label className="check">
+        <input type="checkbox" checked={gate.state !== 'off'} disabled={busy} onChange={(e) => void setGate(e.target.checked)} />
+        Recalibrate the gate from our feedback
+      </label>
+      <p className="settings-item-meta">
+        A team setting: what analysts use or dismiss moves the gate a little, from {gate.needed} reactions on. Off, Vigil uses the default gate.
+      </p>
+      {confirming ? (
+        <div className="confirm" role="alertdialog" aria-label="Confirm starting the gate’s recalibration over">
+          <span>
+            Start over? The reactions stay in the log; only the counting restarts, and the gate is the default until {gate.needed} new reactions
+            come.
+          </span>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              setConfirming(false);
+              void resetGate();
+            }}
+          >
+            Yes, start over
+          </button>
+          {/* Focus lands on the safe choice, so Enter or Space right after "Start over…" changes nothing. */}
+          <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(true)}>
+          Start over…
+        </button>
+      )}
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** The desk's own counts over the last two weeks. */
 function DeskInsights() {
   const insights = useCopilotStore((state) => state.insights);
@@ -109,7 +167,7 @@ function DeskInsights() {
           <dd>{percent(totals.acceptanceRate)}</dd>
         </div>
       </dl>
-      {insights.gate ? <p className="gate-calibration">Confidence gate: {insights.gate.summary}.</p> : null}
+      {insights.gate ? <GateCalibration gate={insights.gate} /> : null}
       <h3>Suggestions per day</h3>
       <p className="chart-legend">
         <span className="key key-shown" /> shown <span className="key key-used" /> used

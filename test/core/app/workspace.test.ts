@@ -35,6 +35,21 @@ describe('the workspace: connectors → watcher → desk → engine', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('switches the gate’s recalibration from feedback off and on and starts it over, as Insights shows and the team setting keeps', async () => {
+    expect((await workspace.insights()).gate).toMatchObject({ state: 'default', reactions: 0 });
+    expect(await workspace.setGateRecalibration(false)).toMatchObject({ state: 'off', summary: expect.stringMatching(/^gate recalibration is off/) });
+    expect((await workspace.insights()).gate?.state).toBe('off');
+    expect(workspace.learning.learningSettings().gateRecalibration).toEqual({ enabled: false, since: null });
+    expect(await workspace.resetGateRecalibration()).toMatchObject({ state: 'off', reactions: 0 });
+    const since = workspace.learning.learningSettings().gateRecalibration.since;
+    expect(since).toEqual(expect.any(String));
+    expect(await workspace.setGateRecalibration(true)).toMatchObject({ state: 'default', reactions: 0 });
+    // The switch keeps the last reset, and both outlive the app.
+    await workspace.close();
+    workspace = await Workspace.open({ dataDir: data });
+    expect(workspace.learning.learningSettings().gateRecalibration).toEqual({ enabled: true, since });
+  });
+
   it('watches nothing until connectors are configured', async () => {
     expect(await workspace.connectors.startWatching({ secrets: new MemorySecretStore() })).toEqual([]);
     expect(workspace.connectors.health()).toEqual([]);

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { DeskEvent, FeedbackAction, ShownSuggestion, TicketSummary } from '../../../../api/contractTypes';
+import type { DeskEvent, FeedbackAction, GateCalibrationStatus, ShownSuggestion, TicketSummary } from '../../../../api/contractTypes';
 import { errorMessage } from '../../../../api/errorMessage';
 import { suggestionKindLabel } from '../../../../components/deskText';
 import type { CopilotState, VigilApiSource } from '../../store';
@@ -20,6 +20,10 @@ export interface DeskAction {
   publishSuggestion(suggestionId: string): Promise<void>;
   dismissToast(id: string): void;
   loadInsights(): Promise<void>;
+  /** Switches the team's recalibration of the gate from feedback on or off; the gate sentence shows the answer. */
+  setGateRecalibration(enabled: boolean): Promise<void>;
+  /** Starts the gate's recalibration over (the reactions stay in the log, only the counting restarts). */
+  resetGateRecalibration(): Promise<void>;
   /** Applies an event pushed by the main process. */
   handleDeskEvent(event: DeskEvent): void;
   /** Listens to the main process's desk events; returns the unsubscribe function. */
@@ -46,6 +50,17 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         return;
       }
       set({ tickets: mergeTicketSummaries(get().tickets, changed) });
+    };
+    /** Changes the gate (switch, "Start over") and puts the engine's answer in the insights' gate sentence. */
+    const changeGate = async (call: () => Promise<GateCalibrationStatus>): Promise<void> => {
+      set({ gateBusy: true, gateError: null });
+      try {
+        const gate = await call();
+        const insights = get().insights;
+        set({ gateBusy: false, ...(insights ? { insights: { ...insights, gate } } : {}) });
+      } catch (error) {
+        set({ gateBusy: false, gateError: errorMessage(error) });
+      }
     };
     /**
      * Does something to a suggestion of the ticket in view (feedback, publishing): marked pending meanwhile, then
@@ -126,6 +141,12 @@ export function createDeskSlice(api: VigilApiSource): StateCreator<CopilotState,
         } catch (error) {
           set({ insightsError: errorMessage(error) });
         }
+      },
+      setGateRecalibration(enabled) {
+        return changeGate(() => api().setGateRecalibration({ enabled }));
+      },
+      resetGateRecalibration() {
+        return changeGate(() => api().resetGateRecalibration());
       },
       publishSuggestion(suggestionId) {
         return actOnSuggestion(suggestionId, 'published', (ticketId) => api().publishSuggestion({ ticketId, suggestionId }));

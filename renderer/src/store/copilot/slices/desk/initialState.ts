@@ -45,6 +45,9 @@ export interface DeskState {
   toasts: Toast[];
   insights: Insights | null;
   insightsError: string | null;
+  /** Insights' gate controls: a switch or "Start over" on its way to the engine, and why the last one failed. */
+  gateBusy: boolean;
+  gateError: string | null;
   /** Reply boxes by ticket id. */
   replies: Record<string, ReplyBox>;
 }
@@ -62,5 +65,7 @@ export const initialDeskState: DeskState = {
   toasts: [],
   insights: null,
   insightsError: null,
+  gateBusy: false,
+  gateError: null,
   replies: {},
 };
