@@ -166,6 +166,19 @@ describe.runIf(browserAvailable())('accessible names on every control, in Chromi
     await expect.poll(() => page.locator('.insights').textContent()).toContain('Acceptance rate');
     await expectEveryControlNamed(page, 'Insights', 4);
     await shoot(page, 'insights.png', { fullPage: true });
+    // The gate's controls, over the real engine: the switch and "Start over" change the sentence beside them.
+    const gate = page.getByRole('group', { name: 'Confidence gate' });
+    const sentence = gate.locator('.gate-calibration');
+    const recalibrate = gate.getByRole('checkbox', { name: 'Recalibrate the gate from our feedback' });
+    await recalibrate.uncheck();
+    await expect.poll(() => sentence.textContent()).toContain('gate recalibration is off for this team');
+    await recalibrate.check();
+    await expect.poll(() => sentence.textContent()).toContain('using the default gate');
+    await gate.getByRole('button', { name: 'Start over…' }).click();
+    const confirm = gate.getByRole('alertdialog', { name: 'Confirm starting the gate’s recalibration over' });
+    await expectEveryControlNamed(page, 'Insights (confirming Start over)', 6);
+    await confirm.getByRole('button', { name: 'Yes, start over' }).click();
+    await expect.poll(() => sentence.textContent()).toBe('Confidence gate: using the default gate (0 of 30 reactions needed).');
   });
 
   it('settings: every section, the connector form and the audit log open', async () => {

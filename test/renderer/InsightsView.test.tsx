@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
+import type { GateCalibrationStatus } from '../../renderer/src/api/contractTypes';
 import { fakeVigilApi, sampleGate, sampleInsights } from './fakeVigilApi';
 import { button, byName, checkbox, click, mountApp } from './mountApp';
 
@@ -44,6 +45,19 @@ describe('Insights: the confidence gate’s controls', () => {
     await click(button(byName(gate, 'Confirm starting the gate’s recalibration over'), 'Yes, start over'));
     expect(api.resetGateRecalibration).toHaveBeenCalledOnce();
     expect(sentence()).toBe('Confidence gate: using the default gate (0 of 30 reactions needed).');
+  });
+
+  it('keeps the switch where the analyst put it while the team setting is saved', async () => {
+    const api = fakeVigilApi();
+    let answer: (status: GateCalibrationStatus) => void = () => undefined;
+    api.setGateRecalibration.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
+    const { gate, sentence } = await openInsights(api);
+    await click(checkbox(gate, 'Recalibrate the gate from our feedback'));
+    expect(checkbox(gate, 'Recalibrate the gate from our feedback').checked).toBe(false);
+    expect(checkbox(gate, 'Recalibrate the gate from our feedback').disabled).toBe(true);
+    await act(async () => answer({ ...sampleGate, state: 'off', summary: 'gate recalibration is off for this team: using the default gate (threshold 0.5)' }));
+    expect(checkbox(gate, 'Recalibrate the gate from our feedback').checked).toBe(false);
+    expect(sentence()).toContain('gate recalibration is off for this team');
   });
 
   it('says why when the engine refuses, and keeps the sentence it had', async () => {

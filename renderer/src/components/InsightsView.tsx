@@ -70,13 +70,25 @@ function GateCalibration({ gate }: { gate: GateCalibrationStatus }) {
   const busy = useCopilotStore((state) => state.gateBusy);
   const error = useCopilotStore((state) => state.gateError);
   const [confirming, setConfirming] = useState(false);
+  // The switch shows the analyst's choice while it is saved, then the engine's answer (the choice again, or the
+  // state it kept when saving failed), so it does not flick back under the pointer meanwhile.
+  const [switching, setSwitching] = useState<boolean | null>(null);
   return (
     <div className="gate-controls" role="group" aria-label="Confidence gate">
       <p className="gate-calibration" aria-live="polite">
         Confidence gate: {gate.summary}.
       </p>
       <label className="check">
-        <input type="checkbox" checked={gate.state !== 'off'} disabled={busy} onChange={(e) => void setGate(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={switching ?? gate.state !== 'off'}
+          disabled={busy}
+          onChange={(e) => {
+            const enabled = e.target.checked;
+            setSwitching(enabled);
+            void setGate(enabled).finally(() => setSwitching(null));
+          }}
+        />
         Recalibrate the gate from our feedback
       </label>
       <p className="settings-item-meta">
