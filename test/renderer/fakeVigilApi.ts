@@ -29,6 +29,7 @@ import type { EntryDetail, EntryListPage, EntrySummary } from '../../renderer/sr
 import type { DataFolderChoiceView, TeamLinkStatus } from '../../renderer/src/api/contractTypes';
 import type { RuleCentreView, RuleView, WhatIfStatus } from '../../renderer/src/api/contractTypes';
 import type { GateCalibrationStatus } from '../../renderer/src/api/contractTypes';
+import { RECALIBRATED_GATE } from '../fixtures/gateStatus';
 
 export const sampleStatus: ServiceStatus = {
   dataDir: '/home/ana/.config/Vigil Desktop/teams/default',
@@ -207,17 +208,7 @@ export const sampleInsights: Insights = {
 };
 
 /** A team whose gate was recalibrated from its reactions (Insights' sentence and its controls). */
-export const sampleGate: GateCalibrationStatus = {
-  state: 'recalibrated',
-  reactions: 40,
-  used: 28,
-  rejected: 12,
-  needed: 30,
-  threshold: 0.561,
-  defaultThreshold: 0.5,
-  shift: -0.245,
-  summary: 'gate recalibrated from 40 reactions: threshold 0.561 (default 0.5)',
-};
+export const sampleGate: GateCalibrationStatus = RECALIBRATED_GATE;
 
 export const samplePreferences: PreferencesView = {
   preferences: {

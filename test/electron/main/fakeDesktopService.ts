@@ -2,6 +2,7 @@
 import { vi } from 'vitest';
 import type { CsvMapping, ImportProgressListener, KnowledgeImportResult } from '../../../core/app/knowledgeImports';
 import type { GateCalibrationStatus } from '../../../core/feedback/gateCalibration';
+import { RECALIBRATED_GATE } from '../../fixtures/gateStatus';
 import type { DesktopService } from '../../../electron/main/serviceHost';
 
 const emptyOverview = { packs: [], trustedKeys: [], subscriptions: [] };
@@ -44,17 +45,7 @@ export function fakeDeskMethods() {
  * "Start over" counts from zero, as the workspace does.
  */
 export function fakeGateMethods() {
-  const recalibrated: GateCalibrationStatus = {
-    state: 'recalibrated',
-    reactions: 40,
-    used: 28,
-    rejected: 12,
-    needed: 30,
-    threshold: 0.561,
-    defaultThreshold: 0.5,
-    shift: -0.245,
-    summary: 'gate recalibrated from 40 reactions: threshold 0.561 (default 0.5)',
-  };
+  const recalibrated = RECALIBRATED_GATE;
   const counting = (reactions: number): GateCalibrationStatus => ({ ...recalibrated, state: 'default', reactions, used: 0, rejected: 0, threshold: 0.5, shift: 0, summary: `using the default gate (${reactions} of 30 reactions needed)` });
   let gate = recalibrated;
   return {
