@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { EntrySchema, TicketSchema } from '../../core/formats/schemas';
 import { abcdArticles, abcdTickets } from './abcdData';
+import { describeWithData } from '../support/publicData';
 
-describe('ABCD conversion', () => {
+describeWithData(['abcd'], 'ABCD conversion', () => {
   it('makes one valid article per subflow, with unique ids and the steps in order', () => {
     const articles = abcdArticles();
     expect(articles).toHaveLength(55);

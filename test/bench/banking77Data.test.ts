@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBanking77, parseBanking77Csv, seededShuffle } from './banking77Data';
+import { itWithData } from '../support/publicData';
 
 describe('BANKING77 loading', () => {
   it('parses quoted fields holding commas, quotes and newlines', () => {
@@ -10,7 +11,7 @@ describe('BANKING77 loading', () => {
     ]);
   });
 
-  it('reads the whole dataset as the data README counts it', () => {
+  itWithData(['banking77'], 'reads the whole dataset as the data README counts it', () => {
     const train = loadBanking77('train');
     expect(train).toHaveLength(10003);
     expect(loadBanking77('test')).toHaveLength(3080);

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { extractWithRules } from '../../core/learn/ruleExtractor';
 import { dialogueTicket, loadDialogues } from './dialogueCurve';
+import { describeWithData } from '../support/publicData';
 
-describe('the multi-turn learning-curve tickets (DSTC11 validation)', () => {
-  const dialogues = loadDialogues();
+describeWithData(['dstc11'], 'the multi-turn learning-curve tickets (DSTC11 validation)', () => {
+  let dialogues: ReturnType<typeof loadDialogues>;
+  beforeAll(() => {
+    dialogues = loadDialogues();
+  });
 
   it('keeps one knowledge-seeking ticket per conversation, so no ticket repeats another one\'s path', () => {
     // 1,902 conversations in the validation logs; those whose turns never need knowledge are left out.

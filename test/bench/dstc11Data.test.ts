@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { EntrySchema, TicketSchema } from '../../core/formats/schemas';
 import { dstc11Conversations, dstc11Entries, dstc11EntityOf } from './dstc11Data';
+import { describeWithData } from '../support/publicData';
 
-describe('DSTC11 conversion', () => {
+describeWithData(['dstc11'], 'DSTC11 conversion', () => {
   it('makes every FAQ and review sentence a valid entry of its entity, with unique ids', () => {
     const entries = dstc11Entries();
     expect(entries).toHaveLength(2869 + 8013);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssistDecision } from '../../core/assist/assistant';
 import { abcdArticleFor, scoreDecisions } from './gateReport';
+import { itWithData } from '../support/publicData';
 
 const decision = (ticketId: string, afterMessageId: string, fields: Partial<AssistDecision>): AssistDecision => ({
   ticketId,
@@ -32,7 +33,7 @@ describe('gate report scoring', () => {
     expect(score).toMatchObject({ messages: 3, outOfScope: 1, candidates: 2, alwaysRight: 1, shown: 1, shownRight: 0 });
   });
 
-  it('maps ABCD dialogue subflows to the guideline articles', () => {
+  itWithData(['abcd'], 'maps ABCD dialogue subflows to the guideline articles', () => {
     expect(abcdArticleFor('product_defect', 'return_size')).toBe('abcd-return-due-to-size');
     expect(abcdArticleFor('storewide_query', 'timing_4')).toBe('abcd-timing-faq');
     expect(abcdArticleFor('nope', 'x')).toBeNull();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EntrySchema } from '../../core/formats/schemas';
 import type { ForumAnswer, ForumCorpus, ForumQuestion } from './forumData';
 import { abcdSet, abcdStepSets, dstc11Set, forumEntryId, forumSet, partOf } from './retrievalSets';
+import { itWithData } from '../support/publicData';
 
 /** A made-up forum file: 40 questions with accepted answers on two sites, and 10 best answers no one asks for. */
 function forumCorpus(): ForumCorpus {
@@ -18,7 +19,7 @@ function forumCorpus(): ForumCorpus {
 }
 
 describe('retrieval evaluation sets', () => {
-  it('asks ABCD situations that are no longer in their article, and maps every dialogue to an article', () => {
+  itWithData(['abcd'], 'asks ABCD situations that are no longer in their article, and maps every dialogue to an article', () => {
     const set = abcdSet();
     const ids = new Set(set.entries.map((e) => e.id));
     expect(set.entries).toHaveLength(55);
@@ -32,7 +33,7 @@ describe('retrieval evaluation sets', () => {
     expect(set.queries.filter((q) => q.part === 'report').length).toBeGreaterThan(0);
   });
 
-  it('leaves each asked ABCD step out of its article in its fold', () => {
+  itWithData(['abcd'], 'leaves each asked ABCD step out of its article in its fold', () => {
     for (const fold of abcdStepSets()) {
       for (const q of fold.queries) {
         const article = fold.entries.find((e) => q.relevant.has(e.id))!;
@@ -41,7 +42,7 @@ describe('retrieval evaluation sets', () => {
     }
   });
 
-  it('labels DSTC11 queries with entries that exist, of the labelled entities', () => {
+  itWithData(['dstc11'], 'labels DSTC11 queries with entries that exist, of the labelled entities', () => {
     const set = dstc11Set(200);
     const ids = new Set(set.entries.map((e) => e.id));
     expect(set.queries).toHaveLength(200);

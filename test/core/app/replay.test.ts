@@ -5,6 +5,7 @@ import { runReplay } from '../../../core/app/replay';
 import { SuggestionSchema, type Ticket } from '../../../core/formats/schemas';
 import { benchmarkBanking77 } from '../../bench/runBanking77';
 import { loadBanking77, seededShuffle, slicePerIntent } from '../../bench/banking77Data';
+import { itWithData } from '../../support/publicData';
 import { tempFolder } from '../../support/tempFolder';
 import { thread } from '../../fixtures/tickets';
 
@@ -136,7 +137,7 @@ describe('vigil replay', () => {
     await expect(runReplay({ tickets, out: join(dir, 'b.jsonl'), dataDir })).rejects.toThrow(/empty data folder/);
   });
 
-  it('beats BM25 on a BANKING77 slice: similar-ticket recall of the engine against the word-matching baseline', async () => {
+  itWithData(['banking77'], 'beats BM25 on a BANKING77 slice: similar-ticket recall of the engine against the word-matching baseline', async () => {
     // 12 intents, 40 closed tickets each, then 8 new tickets each; seeded, so the slice is the same everywhere.
     const intents = seededShuffle([...new Set(loadBanking77('train').map((q) => q.intent))].sort(), 3).slice(0, 12);
     const train = slicePerIntent(seededShuffle(loadBanking77('train'), 5), intents, 40);

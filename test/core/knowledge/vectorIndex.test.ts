@@ -2,15 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { dot } from '../../../core/embed/vectorMath';
 import { VectorIndex } from '../../../core/knowledge/vectorIndex';
-import { loadBanking77 } from '../../bench/banking77Data';
+import { loadBanking77, type LabelledQuery } from '../../bench/banking77Data';
+import { itWithData } from '../../support/publicData';
 
 const embedder = new HashedEmbedder();
-const train = loadBanking77('train').slice(0, 3000);
-const queries = loadBanking77('test').slice(0, 60);
-const vectors = train.map((q) => embedder.embedOne(q.text));
+
+/** BANKING77 queries and the vectors of 3,000 training questions, read once by the tests that use them (not at import, so the file loads without ../shared/data). */
+let banking: { queries: LabelledQuery[]; vectors: Float32Array[] } | undefined;
+function bankingData(): { queries: LabelledQuery[]; vectors: Float32Array[] } {
+  banking ??= {
+    queries: loadBanking77('test').slice(0, 60),
+    vectors: loadBanking77('train').slice(0, 3000).map((q) => embedder.embedOne(q.text)),
+  };
+  return banking;
+}
 
 function exactTop(query: Float32Array, k: number): string[] {
-  return vectors
+  return bankingData().vectors
     .map((v, i) => ({ id: `e${i}`, score: dot(query, v) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, k)
@@ -18,7 +26,8 @@ function exactTop(query: Float32Array, k: number): string[] {
 }
 
 describe('in-memory int8 vector index', () => {
-  it('finds what an exact float scan finds, with cosines within 0.015', () => {
+  itWithData(['banking77'], 'finds what an exact float scan finds, with cosines within 0.015', () => {
+    const { queries, vectors } = bankingData();
     const index = new VectorIndex(embedder.dimensions);
     vectors.forEach((v, i) => index.set(`e${i}`, v, 0));
     let overlap = 0;
@@ -33,7 +42,8 @@ describe('in-memory int8 vector index', () => {
     expect(overlap / (queries.length * 10)).toBeGreaterThan(0.97);
   });
 
-  it('gives the same answers with the WebAssembly SIMD scan and the plain JS scan', () => {
+  itWithData(['banking77'], 'gives the same answers with the WebAssembly SIMD scan and the plain JS scan', () => {
+    const { queries, vectors } = bankingData();
     const simd = new VectorIndex(embedder.dimensions);
     const js = new VectorIndex(embedder.dimensions, { kernel: 'js' });
     expect(js.kernelKind).toBe('js');
@@ -65,7 +75,8 @@ describe('in-memory int8 vector index', () => {
     expect(index.size).toBe(2);
   });
 
-  it('grows past its first allocation without losing rows', () => {
+  itWithData(['banking77'], 'grows past its first allocation without losing rows', () => {
+    const { vectors } = bankingData();
     const index = new VectorIndex(embedder.dimensions);
     vectors.forEach((v, i) => index.set(`e${i}`, v, 0));
     expect(index.size).toBe(vectors.length);

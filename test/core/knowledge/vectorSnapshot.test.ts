@@ -1,6 +1,7 @@
 import { copyFile, open as openFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithData } from '../../support/publicData';
 import { tempFolder } from '../../support/tempFolder';
 import { HashedEmbedder } from '../../../core/embed/hashedEmbedder';
 import { CorpusStats } from '../../../core/knowledge/freshTier';
@@ -130,10 +131,15 @@ describe('int8 snapshot of the knowledge table', () => {
   });
 });
 
-describe('the partition in the int8 snapshot', () => {
+describeWithData(['banking77'], 'the partition in the int8 snapshot', () => {
   const embedder = new HashedEmbedder();
-  const questions = loadBanking77('train').slice(0, 2000).map((q) => q.text);
-  const queries = loadBanking77('test').slice(0, 30).map((q) => embedder.embedOne(q.text));
+  let questions: string[];
+  let queries: Float32Array[];
+  beforeAll(() => {
+    questions = loadBanking77('train').slice(0, 2000).map((q) => q.text);
+    queries = loadBanking77('test').slice(0, 30).map((q) => embedder.embedOne(q.text));
+    ENTRIES = questions.slice(0, 60).map((q, i) => stored({ id: `qa-${i}`, kind: 'qa', question: q, body: `Answer ${i}.` }));
+  });
 
   it('is read back with the vectors, so the index searches the same lists without training them again', async () => {
     const index = new VectorIndex(embedder.dimensions);
@@ -168,7 +174,7 @@ describe('the partition in the int8 snapshot', () => {
   });
 
   const PARTITION: PartitionSettings = { minRows: 40, lists: 4 };
-  const ENTRIES = questions.slice(0, 60).map((q, i) => stored({ id: `qa-${i}`, kind: 'qa', question: q, body: `Answer ${i}.` }));
+  let ENTRIES: ReturnType<typeof stored>[];
 
   /** A folder whose store, partitioned at its second open, was closed with the partition in its snapshot. */
   async function partitionedFolder(): Promise<{ dir: string; before: unknown[] }> {

@@ -7,11 +7,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { ReplaySummary } from '../../../core/app/replay';
 import { EgressDeniedError, EgressPolicy, isLoopbackAddress } from '../../../core/net/egress';
 import { installEgressGuard, type EgressGuard } from '../../../core/net/processGuard';
 import { fullCycleSteps, installTripwire, runCycle, type Tripwire } from './egressHarness';
+import { describeWithData } from '../../support/publicData';
 import { tempFolder } from '../../support/tempFolder';
 import { ImapFlow } from 'imapflow';
 import { dovecotSkipReason, startDovecot } from '../../support/dovecot';
@@ -33,7 +34,7 @@ function hasStrace(): boolean {
   }
 }
 
-describe('no egress during a full cycle', () => {
+describeWithData(['banking77'], 'no egress during a full cycle', () => {
   it('replays, learns, installs a knowledge pack and syncs a connector with every outbound attempt refused and none made', async () => {
     const tripwire = installTripwire();
     installed.push(tripwire);

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithData } from '../../support/publicData';
 import { tempFolder } from '../../support/tempFolder';
 import { CopilotService } from '../../../core/app/copilotService';
 import { checkPack, readPackFile } from '../../../core/packs/packFormat';
 import { buildAbcdPack } from '../../demo/abcdPackBuilder';
 
-describe('the ABCD example pack', () => {
+describeWithData(['abcd'], 'the ABCD example pack', () => {
   it('holds one signed article per subflow and answers a real customer from an analyst copilot that installed it', async () => {
     const publisher = await tempFolder('vigil-abcd-pub-');
     const pack = await buildAbcdPack(publisher);
