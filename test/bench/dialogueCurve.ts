@@ -22,8 +22,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Assistant } from '../../core/assist/assistant';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import type { Message, Ticket } from '../../core/formats/schemas';
@@ -33,8 +32,8 @@ import { LearningLoop } from '../../core/learn/learningLoop';
 import { DEFAULT_LEARNING_SETTINGS } from '../../core/learn/learningSettings';
 import { quantile } from '../../core/text/quantile';
 import { Bm25Index } from './bm25Baseline';
+import { DSTC11_DIR } from './dstc11Data';
 
-export const DSTC11_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/dstc11');
 /** Tickets per point of the curve, as issue 16 reports it. */
 export const BLOCK = 50;
 const TOP = 5;

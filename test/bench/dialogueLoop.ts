@@ -23,7 +23,8 @@ import type { AssistDecision } from '../../core/assist/assistant';
 import type { Entry, Ticket } from '../../core/formats/schemas';
 import { HashedEmbedder } from '../../core/embed/hashedEmbedder';
 import { Bm25Index } from './bm25Baseline';
-import { DSTC11_DIR, loadDialogues, type ResolvedDialogue } from './dialogueCurve';
+import { loadDialogues, type ResolvedDialogue } from './dialogueCurve';
+import { DSTC11_DIR } from './dstc11Data';
 import { writeReplayInputs } from './reviewLoop';
 
 type Knowledge = Record<string, Record<string, { name: string; faqs?: Record<string, { question: string; answer: string }> }>>;
