@@ -48,8 +48,7 @@ export function publicDataSkipReason(sets: readonly PublicDataSet[]): string | n
  */
 export function describeWithData(sets: readonly PublicDataSet[], name: string, fn: () => void): void {
   const reason = publicDataSkipReason(sets);
-  if (reason === null) describe(name, fn);
-  else describe.skip(`${name} (${reason})`, fn);
+  describe.skipIf(reason !== null)(reason === null ? name : `${name} (${reason})`, fn);
 }
 
 /**
@@ -59,6 +58,5 @@ export function describeWithData(sets: readonly PublicDataSet[], name: string, f
  */
 export function itWithData(sets: readonly PublicDataSet[], name: string, fn: TestFunction, timeout?: number): void {
   const reason = publicDataSkipReason(sets);
-  if (reason === null) it(name, fn, timeout);
-  else it.skip(`${name} (${reason})`, fn, timeout);
+  it.skipIf(reason !== null)(reason === null ? name : `${name} (${reason})`, fn, timeout);
 }
