@@ -96,9 +96,10 @@ export interface VectorSearchOptions {
 }
 
 /**
- * Rows from which the store partitions the index (IVF): below it the exact scan is fast enough (11 ms at 300k x 512
- * on this machine, BENCHMARKS.md) and needs no training. Passages multiply the vectors: a 300k-entry store with
- * long articles holds about a million.
+ * Rows from which the store partitions the index (IVF): below it the exact scan needs no training and keeps the
+ * decision within its budget (at 300k x 512 the scan is 34.5-37 ms of a 55-60 ms p95 decision on this machine,
+ * `npm run bench:scale`, BENCHMARKS.md: the largest part of it). Passages multiply the vectors: a 300k-entry store
+ * with long articles holds about a million.
  */
 export const IVF_MIN_ROWS = 400_000;
 /**
