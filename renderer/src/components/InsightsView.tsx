@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { GateCalibrationStatus, Insights } from '../api/contractTypes';
 import { useCopilotStore } from '../store/copilot/CopilotStoreProvider';
+import { ConfirmAction } from './ConfirmAction';
 import { WhatIfPanel } from './insights/WhatIfPanel';
 
 const WIDTH = 560;
@@ -69,7 +70,6 @@ function GateCalibration({ gate }: { gate: GateCalibrationStatus }) {
   const resetGate = useCopilotStore((state) => state.resetGateRecalibration);
   const busy = useCopilotStore((state) => state.gateBusy);
   const error = useCopilotStore((state) => state.gateError);
-  const [confirming, setConfirming] = useState(false);
   // The switch shows the analyst's choice while it is saved, then the engine's answer (the choice again, or the
   // state it kept when saving failed), so it does not flick back under the pointer meanwhile.
   const [switching, setSwitching] = useState<boolean | null>(null);
@@ -94,32 +94,16 @@ function GateCalibration({ gate }: { gate: GateCalibrationStatus }) {
       <p className="settings-item-meta">
         A team setting: what analysts use or dismiss moves the gate a little, from {gate.needed} reactions on. Off, Vigil uses the default gate.
       </p>
-      {confirming ? (
-        <div className="confirm" role="alertdialog" aria-label="Confirm starting the gate’s recalibration over">
-          <span>
-            Start over? The reactions stay in the log; only the counting restarts, and the gate is the default until {gate.needed} new reactions
-            come.
-          </span>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => {
-              setConfirming(false);
-              void resetGate();
-            }}
-          >
-            Yes, start over
-          </button>
-          {/* Focus lands on the safe choice, so Enter or Space right after "Start over…" changes nothing. */}
-          <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(true)}>
-          Start over…
-        </button>
-      )}
+      <ConfirmAction
+        label="Start over…"
+        question={`Start over? The reactions stay in the log; only the counting restarts, and the gate is the default until ${gate.needed} new reactions come.`}
+        confirmLabel="Yes, start over"
+        groupLabel="Confirm starting the gate’s recalibration over"
+        role="alertdialog"
+        disabled={busy}
+        confirmDisabled={busy}
+        onConfirm={() => void resetGate()}
+      />
       {error && (
         <p className="notice error" role="alert">
           {error}

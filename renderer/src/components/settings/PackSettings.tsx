@@ -6,12 +6,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { PackView } from '../../api/contractTypes';
 import { describeSync } from '../../store/copilot/slices/settings/selectors';
+import { ConfirmAction } from '../ConfirmAction';
 import { useCopilotStore } from '../../store/copilot/CopilotStoreProvider';
 
 function PackItem({ pack }: { pack: PackView }) {
   const removePack = useCopilotStore((s) => s.removePack);
   const busy = useCopilotStore((s) => s.packsBusy);
-  const [confirming, setConfirming] = useState(false);
   const headingId = useId();
   return (
     <li className="settings-item" aria-labelledby={headingId}>
@@ -25,31 +25,15 @@ function PackItem({ pack }: { pack: PackView }) {
         {pack.description && <p className="settings-item-meta">{pack.description}</p>}
         {pack.problem && <p className="notice error">Not in use: {pack.problem}</p>}
       </div>
-      {confirming ? (
-        <div className="confirm" role="group" aria-label={`Confirm removing ${pack.name}`}>
-          <span>
-            Remove {pack.name} {pack.version}? Its entries leave search.
-          </span>
-          <button
-            type="button"
-            disabled={busy !== null && busy !== 'loading'}
-            onClick={() => {
-              setConfirming(false);
-              void removePack(pack.name);
-            }}
-          >
-            Yes, remove
-          </button>
-          {/* Focus lands on the safe choice, so Enter or Space right after "Remove…" removes nothing. */}
-          <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="secondary" aria-label={`Remove ${pack.name}`} onClick={() => setConfirming(true)}>
-          Remove…
-        </button>
-      )}
+      <ConfirmAction
+        label="Remove…"
+        ariaLabel={`Remove ${pack.name}`}
+        question={`Remove ${pack.name} ${pack.version}? Its entries leave search.`}
+        confirmLabel="Yes, remove"
+        groupLabel={`Confirm removing ${pack.name}`}
+        confirmDisabled={busy !== null && busy !== 'loading'}
+        onConfirm={() => void removePack(pack.name)}
+      />
     </li>
   );
 }
