@@ -54,9 +54,10 @@ export const AGREEMENT_DEPTH = 10;
 export const AGREEMENT_MIN = 3;
 /**
  * The full-text leg's share of the fused score when the legs agree, and when they disagree (the vector leg has the
- * rest). Each leg's score is divided by its best hit's, so both run from 0 to 1 whatever the query (CombSUM with
- * max normalisation, Fox & Shaw 1994; Lee, SIGIR 1997): unlike reciprocal ranks, a leg that is sure of its first
- * hit (a wide gap to the second) keeps it first, and a leg whose hits all score alike barely reorders the other's.
+ * rest), for a query of up to `LONG_QUERY_FROM` words. Each leg's score is divided by its best hit's, so both run
+ * from 0 to 1 whatever the query (CombSUM with max normalisation, Fox & Shaw 1994; Lee, SIGIR 1997): unlike
+ * reciprocal ranks, a leg that is sure of its first hit (a wide gap to the second) keeps it first, and a leg whose
+ * hits all score alike barely reorders the other's.
  * Chosen on the fit parts of `npm run bench:retrieval` (BANKING77, ABCD, ABCD steps, DSTC11; 1,200 queries each
  * at most) as the rule whose worst set ranked closest to that set's best leg, among shares 0.3-0.5 when agreeing,
  * 0.4-0.9 when disagreeing and agreement from 3-5 shared ids, and read on the report parts (BENCHMARKS.md):
@@ -67,6 +68,39 @@ export const AGREEMENT_MIN = 3;
 export const AGREED_TEXT_SHARE = 0.3;
 export const DISAGREED_TEXT_SHARE = 0.5;
 
+/**
+ * Long queries (a forum question, a whole conversation) give the full-text leg a larger share: from
+ * `LONG_QUERY_FROM` words the agreed share grows with the log of the length, to `LONG_QUERY_TEXT_SHARE` at
+ * `LONG_QUERY_FULL` words and beyond (the disagreed share keeps its 0.2 above it). A query vector is the mean of its
+ * words, so the more words, the closer every cosine is to every other (DSTC11's first cosines: 0.47-0.59 for
+ * p10-p90), while BM25 gains evidence with each word: on the long sets' fit parts the full-text leg alone is twice
+ * the vector leg on DSTC11 (0.236 against 0.121 Recall@1) and above it on the forum (0.485 against 0.357).
+ * Chosen on the fit parts of `npm run fit:fusion` among 0.3-0.8 at 30-80 to 100-300 words, with these shares below
+ * (the rule's worst set is ABCD steps' whatever the long share, so the mean ratio to each set's better leg decided);
+ * on the report parts DSTC11 0.238 → 0.252 and the forum 0.502 → 0.510 Recall@1, the short sets unchanged
+ * (BENCHMARKS.md, "Long queries give the full-text leg more weight").
+ */
+export const LONG_QUERY_FROM = 40;
+export const LONG_QUERY_FULL = 100;
+export const LONG_QUERY_TEXT_SHARE = 0.5;
+
+/** The full-text leg's share for legs sharing `agreement` of their first ten, for a query of `queryWords` words. */
+export function textShare(agreement: number, queryWords: number): number {
+  const along = Math.min(1, Math.max(0, Math.log(Math.max(1, queryWords) / LONG_QUERY_FROM) / Math.log(LONG_QUERY_FULL / LONG_QUERY_FROM)));
+  const agreed = AGREED_TEXT_SHARE + (LONG_QUERY_TEXT_SHARE - AGREED_TEXT_SHARE) * along;
+  return agreement >= AGREEMENT_MIN ? agreed : agreed + (DISAGREED_TEXT_SHARE - AGREED_TEXT_SHARE);
+}
+
+/** How `fuseHybrid` weighs the legs. */
+export interface FuseOptions {
+  /** Cosines of ids the vector leg did not rank (an id without one counts 0 there, as does a negative cosine). */
+  similarity?: ReadonlyMap<string, number>;
+  /** Fuse by reciprocal rank at this fixed weight of the vector leg instead (benchmarks compare the legs that way). */
+  vectorWeight?: number;
+  /** Word tokens in the query (`tokenize`): long queries give the full-text leg more share (`textShare`). */
+  queryWords?: number;
+}
+
 /** Ids both lists hold among their first `depth`. */
 export function legAgreement(a: readonly string[], b: readonly string[], depth: number = AGREEMENT_DEPTH): number {
   const head = new Set(a.slice(0, depth));
@@ -76,16 +110,10 @@ export function legAgreement(a: readonly string[], b: readonly string[], depth: 
 /**
  * Fuses the full-text and vector legs of hybrid search. Every id either leg found scores
  * `share × text / best text + (1 − share) × cosine / best cosine`, with the full-text share set by the legs'
- * agreement (above); `similarity` gives the cosine of ids the vector leg did not rank (an id without one counts 0
- * there, as does a negative cosine). With `vectorWeight`, the legs are fused by reciprocal rank at that fixed
- * weight instead (benchmarks compare the legs that way). Ties keep the full-text leg's order, then the id's.
+ * agreement and the query's length (`textShare`). Ties keep the full-text leg's order, then the id's.
  */
-export function fuseHybrid(
-  textLeg: readonly ScoredId[],
-  vectorLeg: readonly ScoredId[],
-  similarity: ReadonlyMap<string, number> = new Map(),
-  vectorWeight?: number,
-): FusedResult[] {
+export function fuseHybrid(textLeg: readonly ScoredId[], vectorLeg: readonly ScoredId[], options: FuseOptions = {}): FusedResult[] {
+  const { similarity = new Map<string, number>(), vectorWeight, queryWords = 0 } = options;
   const textIds = textLeg.map((h) => h.id);
   const vectorIds = vectorLeg.map((h) => h.id);
   if (vectorWeight !== undefined) {
@@ -94,7 +122,7 @@ export function fuseHybrid(
       { ids: vectorIds, weight: vectorWeight },
     ]);
   }
-  const share = legAgreement(textIds, vectorIds) >= AGREEMENT_MIN ? AGREED_TEXT_SHARE : DISAGREED_TEXT_SHARE;
+  const share = textShare(legAgreement(textIds, vectorIds), queryWords);
   const textScore = new Map<string, number>();
   for (const h of textLeg) if (!textScore.has(h.id)) textScore.set(h.id, h.score);
   const cosine = new Map(similarity);

@@ -88,7 +88,7 @@ export interface SearchOptions {
   statuses?: readonly EntryStatus[];
   /**
    * Fuse the legs by reciprocal rank with this fixed weight of the vector leg (the full-text leg counts 1), instead
-   * of by normalised scores with the share set by the legs' agreement (hybridSearch.ts: `fuseHybrid`). For
+   * of by normalised scores with the share set by the legs' agreement and the query's length (hybridSearch.ts). For
    * benchmarks that compare the legs.
    */
   vectorWeight?: number;
@@ -544,12 +544,11 @@ export class KnowledgeStore {
       const unscored = textLeg.filter((h) => !similarities.has(h.id)).map((h) => h.id);
       for (const [id, best] of generation.vectors.scores(queryVector, unscored)) similarities.set(id, best);
     }
-    const fused = fuseHybrid(
-      textLeg,
-      vectorLeg,
-      new Map([...similarities].map(([id, best]) => [id, best.score])),
-      options.vectorWeight,
-    ).slice(0, limit);
+    const fused = fuseHybrid(textLeg, vectorLeg, {
+      similarity: new Map([...similarities].map(([id, best]) => [id, best.score])),
+      vectorWeight: options.vectorWeight,
+      queryWords: terms.length,
+    }).slice(0, limit);
 
     // Documents of the hits not in the fresh tier, by id (btree index). Vectors are not read back: the similarity
     // comes from the in-memory int8 copy (within 0.015 of exact), which saves half of this read (BENCHMARKS.md).

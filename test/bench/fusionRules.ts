@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fuseHybrid, type ScoredId } from '../../core/knowledge/hybridSearch';
+import { AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, fuseHybrid, type ScoredId } from '../../core/knowledge/hybridSearch';
+import { tokenize } from '../../core/text/tokenize';
 import type { RankedHit } from './retrievalEval';
 
 interface DumpedQuery {
@@ -34,12 +35,14 @@ export interface Legs {
   text: ScoredId[];
   vector: ScoredId[];
   similarity: Map<string, number>;
+  /** Word tokens in the query, as the store counts them. */
+  words: number;
 }
 
 export type Rule = (legs: Legs) => string[];
 
 /** The legs of one query out of hits fused at equal weights, each leg cut to its first `candidates`. */
-export function legsOf(hits: readonly RankedHit[], candidates: number): Legs {
+export function legsOf(hits: readonly RankedHit[], candidates: number, query = ''): Legs {
   const leg = (rank: 'textRank' | 'vectorRank', score: (h: RankedHit) => number): ScoredId[] =>
     hits
       .filter((h) => h[rank] !== null && (h[rank] as number) < candidates)
@@ -49,6 +52,7 @@ export function legsOf(hits: readonly RankedHit[], candidates: number): Legs {
     text: leg('textRank', (h) => h.textScore ?? 0),
     vector: leg('vectorRank', (h) => h.similarity),
     similarity: new Map(hits.map((h) => [h.id, h.similarity])),
+    words: tokenize(query).length,
   };
 }
 
@@ -95,9 +99,10 @@ function agreement(a: readonly ScoredId[], b: readonly ScoredId[]): number {
  * 10, else `disagreed`; with `adaptive`, the share instead follows the legs' sureness (text / (text + vector)),
  * kept within [agreed, disagreed] as bounds.
  */
-function combSum(how: Normalise, agreed: number, disagreed: number, min: number, adaptive?: number): Rule {
+function combSum(how: Normalise, agreed: number, disagreed: number, min: number, adaptive?: number, long?: LongQuery): Rule {
   return (legs) => {
-    let share = agreement(legs.text, legs.vector) >= min ? agreed : disagreed;
+    const lift = long ? longLift(long, legs.words) : 0;
+    let share = (agreement(legs.text, legs.vector) >= min ? agreed : disagreed) + lift;
     if (adaptive !== undefined) {
       const t = sureness(legs.text.map((h) => h.score), adaptive);
       const v = sureness(legs.vector.map((h) => h.score), adaptive);
@@ -124,6 +129,19 @@ function combSum(how: Normalise, agreed: number, disagreed: number, min: number,
   };
 }
 
+/** A long query's lift of the full-text share: 0 up to `from` words, `share − agreed` from `full`, log-linear between. */
+interface LongQuery {
+  from: number;
+  full: number;
+  share: number;
+  agreed: number;
+}
+
+function longLift({ from, full, share, agreed }: LongQuery, words: number): number {
+  const along = Math.min(1, Math.max(0, Math.log(Math.max(1, words) / from) / Math.log(full / from)));
+  return (share - agreed) * along;
+}
+
 /** Where the legs agree, `combSum`; where they do not, the ranking of the leg surer of its first hit. */
 function surerLeg(agreed: number, min: number, depth: number, bias: number): Rule {
   const fused = combSum('max', agreed, agreed, 0);
@@ -146,11 +164,11 @@ function main(): void {
   }
   const candidates = values.candidates ? Number(values.candidates) : CANDIDATES;
   const dump = JSON.parse(readFileSync(file, 'utf8')) as Record<string, DumpedSet>;
-  const sets = Object.entries(dump).map(([name, set]) => ({ name, ...set, split: set.legs.map((h) => legsOf(h, candidates)) }));
+  const sets = Object.entries(dump).map(([name, set]) => ({ name, ...set, split: set.legs.map((h, i) => legsOf(h, candidates, set.queries[i]?.text)) }));
 
   // The re-fused current rule must give the store's own ranking, or the comparison is not of the same candidates.
   for (const set of sets) {
-    const same = set.split.filter((legs, i) => fuseHybrid(legs.text, legs.vector, legs.similarity)[0]?.id === set.engine[i]?.[0]?.id).length;
+    const same = set.split.filter((legs, i) => fuseHybrid(legs.text, legs.vector, { similarity: legs.similarity, queryWords: legs.words })[0]?.id === set.engine[i]?.[0]?.id).length;
     console.log(`${set.name}: the current rule re-fused gives the store's first hit on ${same} of ${set.split.length} queries`);
   }
 
@@ -172,12 +190,22 @@ function main(): void {
     ) as Record<'fit' | 'report', { bm25: { r1: number; mrr: number }; best: { r1: number; mrr: number }; text: { r1: number; mrr: number }; vector: { r1: number; mrr: number } }>;
   });
 
-  const rules: { name: string; rule: Rule }[] = [{ name: 'current', rule: (l) => fuseHybrid(l.text, l.vector, l.similarity).map((r) => r.id) }];
+  const rules: { name: string; rule: Rule }[] = [{ name: 'current', rule: (l) => fuseHybrid(l.text, l.vector, { similarity: l.similarity, queryWords: l.words }).map((r) => r.id) }];
   for (const how of ['max', 'minmax', 'z'] as const) {
     for (const agreed of [0.2, 0.3, 0.4, 0.5]) {
       for (const disagreed of [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
         for (const min of [2, 3, 4, 5]) rules.push({ name: `${how} ${agreed}/${disagreed} on ${min}`, rule: combSum(how, agreed, disagreed, min) });
         for (const depth of [2, 5, 10]) rules.push({ name: `${how} sure@${depth} in [${agreed}, ${disagreed}]`, rule: combSum(how, agreed, disagreed, 0, depth) });
+      }
+    }
+  }
+
+  // Long queries: the current shares up to `from` words, the agreed share growing to `share` at `full` words.
+  for (const share of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
+    for (const from of [30, 40, 60, 80]) {
+      for (const full of [100, 150, 200, 300]) {
+        const long = { from, full, share, agreed: AGREED_TEXT_SHARE };
+        rules.push({ name: `long ${share} at ${from}-${full} words`, rule: combSum('max', AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, 3, undefined, long) });
       }
     }
   }
@@ -220,6 +248,69 @@ function main(): void {
   console.log(`\n${everywhere.length} of ${rules.length} rules are at or above the better leg and BM25 in every cell of both parts`);
   everywhere.forEach(show);
   show(scored.find((r) => r.name === 'current')!);
+
+  // The long-query family alone, as its shares were chosen: on the fit parts, the worst (set, measure) ratio to the
+  // higher of the better leg and BM25, to three decimals, then the mean over sets of each set's lesser ratio.
+  const against = (s: number, part: 'fit' | 'report') => ({
+    r1: Math.max(baselines[s]![part].best.r1, baselines[s]![part].bm25.r1, 1e-9),
+    mrr: Math.max(baselines[s]![part].best.mrr, baselines[s]![part].bm25.mrr, 1e-9),
+  });
+  const lesser = (r: (typeof scored)[number], part: 'fit' | 'report'): number[] =>
+    r.cells.map((c, s) => Math.min(c[part].r1 / against(s, part).r1, c[part].mrr / against(s, part).mrr));
+  const family = scored
+    .filter((r) => r.name.startsWith('long '))
+    .map((r) => ({ r, worst: Math.round(Math.min(...lesser(r, 'fit')) * 1000), mean: lesser(r, 'fit').reduce((a, b) => a + b, 0) / sets.length }))
+    .sort((a, b) => b.worst - a.worst || b.mean - a.mean);
+  console.log('\nlong-query rules, ranked on the fit parts (worst, then mean, of each set\'s lesser ratio to max(better leg, BM25)):');
+  family.slice(0, 5).forEach(({ r, mean }) => {
+    process.stdout.write(`mean ${mean.toFixed(4)} · `);
+    show(r);
+  });
+
+  // Where the current rule's first hit differs from the better leg's: is fusion's loss more than chance?
+  console.log('\ncurrent rule against the better leg, Recall@1, queries where only one is right first (two-sided sign test):');
+  const current = rules[0]!.rule;
+  for (const [s, set] of sets.entries()) {
+    for (const part of parts) {
+      const b = baselines[s]![part];
+      const leg = b.text.r1 >= b.vector.r1 ? 'text' : 'vector';
+      let wins = 0;
+      let losses = 0;
+      for (const i of idx(set, part)) {
+        const relevant = set.queries[i]!.relevant;
+        const fusedRight = relevant.includes(current(set.split[i]!)[0] ?? '');
+        const legRight = relevant.includes(set.split[i]![leg][0]?.id ?? '');
+        if (fusedRight && !legRight) wins++;
+        if (legRight && !fusedRight) losses++;
+      }
+      console.log(`  ${set.name} ${part}: fused only ${wins}, ${leg} leg only ${losses}, p = ${signTest(wins, losses).toFixed(2)}`);
+    }
+  }
+}
+
+/** Two-sided exact sign test: the chance of a split at least this uneven between `a` and `b` if each is 1/2. */
+function signTest(a: number, b: number): number {
+  const n = a + b;
+  if (n > 400) {
+    // Normal approximation with continuity correction (2^n overflows the exact sum).
+    const z = (Math.abs(a - b) - 1) / Math.sqrt(n);
+    return Math.min(1, 2 * (1 - normalCdf(z)));
+  }
+  let tail = 0;
+  let choose = 1; // C(n, k)
+  for (let k = 0; k <= Math.min(a, b); k++) {
+    tail += choose;
+    choose = (choose * (n - k)) / (k + 1);
+  }
+  return Math.min(1, (2 * tail) / 2 ** n);
 }
 
 main();
+
+/** Standard normal distribution function (Abramowitz & Stegun 26.2.17, error below 1e-7). */
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(z));
+  const d = 0.3989423 * Math.exp((-z * z) / 2);
+  const p = d * t * (0.3193815 + t * (-0.3565638 + t * (1.781478 + t * (-1.821256 + t * 1.330274))));
+  return z > 0 ? 1 - p : p;
+}

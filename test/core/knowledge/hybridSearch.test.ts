@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseHybrid, fuseRankings, legAgreement } from '../../../core/knowledge/hybridSearch';
+import { fuseHybrid, fuseRankings, legAgreement, textShare } from '../../../core/knowledge/hybridSearch';
 
 describe('fusing the legs of hybrid search', () => {
   it('ranks an id found by both legs above ids found by one', () => {
@@ -34,14 +34,14 @@ describe('fusing the legs of hybrid search', () => {
     const vector = leg('v', [0.31, 0.31, 0.3, 0.3, 0.3, 0.3, 0.29, 0.29, 0.29, 0.29]);
     expect(fuseRankings([{ ids: text.map((h) => h.id), weight: 1 }, { ids: vector.map((h) => h.id), weight: 2 }])[0]?.id).toBe('v0');
     expect(legAgreement(text.map((h) => h.id), vector.map((h) => h.id))).toBe(0);
-    expect(fuseHybrid(text, vector, new Map([['t0', 0.1]]))[0]?.id).toBe('t0');
+    expect(fuseHybrid(text, vector, { similarity: new Map([['t0', 0.1]]) })[0]?.id).toBe('t0');
   });
 
   it('lifts the vector hit that leg is sure of above the full-text leg’s first, when the full-text hits all score alike', () => {
     // "v0" is also the full-text leg's last hit; the legs disagree (one shared id), so they count the same.
     const text = [...leg('t', [5, 4.9, 4.9, 4.8, 4.8, 4.8, 4.7, 4.7, 4.7]), { id: 'v0', score: 4.7 }];
     const vector = leg('v', [0.9, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]);
-    expect(fuseHybrid(text, vector, new Map([['t0', 0.2]]))[0]?.id).toBe('v0');
+    expect(fuseHybrid(text, vector, { similarity: new Map([['t0', 0.2]]) })[0]?.id).toBe('v0');
   });
 
   it('gives the vector leg the larger share when the legs agree on their candidates', () => {
@@ -50,7 +50,24 @@ describe('fusing the legs of hybrid search', () => {
     const vector = [...['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, score: 0.8 - i * 0.1 })), ...leg('y', [0.1, 0.1, 0.1, 0.1, 0.1])];
     expect(legAgreement(text.map((h) => h.id), vector.map((h) => h.id))).toBe(5);
     expect(fuseHybrid(text, vector)[0]?.id).toBe('a');
-    expect(fuseHybrid(text, vector, new Map(), 0)[0]?.id).toBe('e'); // a fixed weight fuses by rank instead
+    expect(fuseHybrid(text, vector, { vectorWeight: 0 })[0]?.id).toBe('e'); // a fixed weight fuses by rank instead
+  });
+
+  it('gives the full-text leg more share as the query grows long, up to 0.5 agreed and 0.7 disagreed', () => {
+    expect(textShare(5, 12)).toBe(0.3);
+    expect(textShare(0, 12)).toBe(0.5);
+    expect(textShare(5, 40)).toBe(0.3);
+    expect(textShare(5, 63)).toBeCloseTo(0.4, 2); // halfway between 40 and 100 words on a log scale
+    expect(textShare(5, 100)).toBeCloseTo(0.5, 10);
+    expect(textShare(0, 400)).toBeCloseTo(0.7, 10);
+  });
+
+  it('lets the full-text leg decide a long query the vector leg would decide if it were short', () => {
+    // The legs agree (a-e in both first tens); "a" leads the full-text leg by 10 %, "b" the vector leg by 5 %.
+    const text = [{ id: 'a', score: 10 }, { id: 'b', score: 9 }, ...['c', 'd', 'e'].map((id) => ({ id, score: 5 }))];
+    const vector = [{ id: 'b', score: 0.8 }, { id: 'a', score: 0.76 }, ...['c', 'd', 'e'].map((id) => ({ id, score: 0.5 }))];
+    expect(fuseHybrid(text, vector, { queryWords: 12 })[0]?.id).toBe('b');
+    expect(fuseHybrid(text, vector, { queryWords: 150 })[0]?.id).toBe('a');
   });
 
   it('ranks by the full-text leg alone when there is no vector leg (the embedder is unavailable)', () => {
