@@ -202,6 +202,19 @@ describeWithData(['banking77'], 'the partition in the int8 snapshot', () => {
     expect(before.flat().length).toBeGreaterThan(0);
   });
 
+  it('partitions a store that an import brought to the partition\'s size before its snapshot, so the next open does not train it', async () => {
+    const dir = await tempFolder('vigil-partition-');
+    const first = await openStore(dir, PARTITION);
+    await first.upsert([...ARTICLES, ...ENTRIES]);
+    expect(await partitionOf(first)).toEqual({ lists: 0, built: 0 });
+    await first.refreshIndexes(); // what the end of an import does
+    expect(await partitionOf(first)).toEqual({ lists: 4, built: 1 });
+    await closeAll();
+    const store = await openStore(dir, PARTITION);
+    expect(store.openedFrom()).toEqual({ source: 'snapshot', reason: null, partition: { restored: true, reason: null } });
+    expect(await partitionOf(store)).toEqual({ lists: 4, built: 0 });
+  });
+
   it('opens a snapshot of the format before partitions were kept, trains the partition again and keeps it', async () => {
     const { dir, before } = await partitionedFolder();
     const file = await snapshotOf(dir);
