@@ -84,11 +84,27 @@ export const LONG_QUERY_FROM = 40;
 export const LONG_QUERY_FULL = 100;
 export const LONG_QUERY_TEXT_SHARE = 0.5;
 
+/** Where the full-text share starts to grow with the query's length, where it stops, and the agreed share there. */
+export interface LongQueryShare {
+  from: number;
+  full: number;
+  share: number;
+}
+
+const LONG_QUERY: LongQueryShare = { from: LONG_QUERY_FROM, full: LONG_QUERY_FULL, share: LONG_QUERY_TEXT_SHARE };
+
+/**
+ * What a query of `queryWords` words adds to the full-text share: 0 up to `from` words, `share` less the agreed share
+ * from `full` on, log-linear between. Benches pass other settings to compare them (`npm run fit:fusion`).
+ */
+export function longQueryLift(queryWords: number, { from, full, share }: LongQueryShare = LONG_QUERY): number {
+  const along = Math.min(1, Math.max(0, Math.log(Math.max(1, queryWords) / from) / Math.log(full / from)));
+  return (share - AGREED_TEXT_SHARE) * along;
+}
+
 /** The full-text leg's share for legs sharing `agreement` of their first ten, for a query of `queryWords` words. */
 export function textShare(agreement: number, queryWords: number): number {
-  const along = Math.min(1, Math.max(0, Math.log(Math.max(1, queryWords) / LONG_QUERY_FROM) / Math.log(LONG_QUERY_FULL / LONG_QUERY_FROM)));
-  const agreed = AGREED_TEXT_SHARE + (LONG_QUERY_TEXT_SHARE - AGREED_TEXT_SHARE) * along;
-  return agreement >= AGREEMENT_MIN ? agreed : agreed + (DISAGREED_TEXT_SHARE - AGREED_TEXT_SHARE);
+  return (agreement >= AGREEMENT_MIN ? AGREED_TEXT_SHARE : DISAGREED_TEXT_SHARE) + longQueryLift(queryWords);
 }
 
 /** How `fuseHybrid` weighs the legs. */

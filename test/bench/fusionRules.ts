@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, fuseHybrid, type ScoredId } from '../../core/knowledge/hybridSearch';
+import { AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, fuseHybrid, longQueryLift, type LongQueryShare, type ScoredId } from '../../core/knowledge/hybridSearch';
 import { tokenize } from '../../core/text/tokenize';
 import type { RankedHit } from './retrievalEval';
 
@@ -99,9 +99,9 @@ function agreement(a: readonly ScoredId[], b: readonly ScoredId[]): number {
  * 10, else `disagreed`; with `adaptive`, the share instead follows the legs' sureness (text / (text + vector)),
  * kept within [agreed, disagreed] as bounds.
  */
-function combSum(how: Normalise, agreed: number, disagreed: number, min: number, adaptive?: number, long?: LongQuery): Rule {
+function combSum(how: Normalise, agreed: number, disagreed: number, min: number, adaptive?: number, long?: LongQueryShare): Rule {
   return (legs) => {
-    const lift = long ? longLift(long, legs.words) : 0;
+    const lift = long ? longQueryLift(legs.words, long) : 0;
     let share = (agreement(legs.text, legs.vector) >= min ? agreed : disagreed) + lift;
     if (adaptive !== undefined) {
       const t = sureness(legs.text.map((h) => h.score), adaptive);
@@ -127,19 +127,6 @@ function combSum(how: Normalise, agreed: number, disagreed: number, min: number,
     }));
     return fused.sort((a, b) => b.fused - a.fused || a.rank - b.rank || (a.id < b.id ? -1 : 1)).map((r) => r.id);
   };
-}
-
-/** A long query's lift of the full-text share: 0 up to `from` words, `share − agreed` from `full`, log-linear between. */
-interface LongQuery {
-  from: number;
-  full: number;
-  share: number;
-  agreed: number;
-}
-
-function longLift({ from, full, share, agreed }: LongQuery, words: number): number {
-  const along = Math.min(1, Math.max(0, Math.log(Math.max(1, words) / from) / Math.log(full / from)));
-  return (share - agreed) * along;
 }
 
 /** Where the legs agree, `combSum`; where they do not, the ranking of the leg surer of its first hit. */
@@ -204,8 +191,7 @@ function main(): void {
   for (const share of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
     for (const from of [30, 40, 60, 80]) {
       for (const full of [100, 150, 200, 300]) {
-        const long = { from, full, share, agreed: AGREED_TEXT_SHARE };
-        rules.push({ name: `long ${share} at ${from}-${full} words`, rule: combSum('max', AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, 3, undefined, long) });
+        rules.push({ name: `long ${share} at ${from}-${full} words`, rule: combSum('max', AGREED_TEXT_SHARE, DISAGREED_TEXT_SHARE, 3, undefined, { from, full, share }) });
       }
     }
   }
