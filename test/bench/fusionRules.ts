@@ -277,26 +277,13 @@ function main(): void {
 /** Two-sided exact sign test: the chance of a split at least this uneven between `a` and `b` if each is 1/2. */
 function signTest(a: number, b: number): number {
   const n = a + b;
-  if (n > 400) {
-    // Normal approximation with continuity correction (2^n overflows the exact sum).
-    const z = (Math.abs(a - b) - 1) / Math.sqrt(n);
-    return Math.min(1, 2 * (1 - normalCdf(z)));
-  }
   let tail = 0;
-  let choose = 1; // C(n, k)
+  let logChoose = 0; // ln C(n, k), summed in logs so that large n does not overflow
   for (let k = 0; k <= Math.min(a, b); k++) {
-    tail += choose;
-    choose = (choose * (n - k)) / (k + 1);
+    tail += Math.exp(logChoose - n * Math.LN2);
+    logChoose += Math.log(n - k) - Math.log(k + 1);
   }
-  return Math.min(1, (2 * tail) / 2 ** n);
+  return Math.min(1, 2 * tail);
 }
 
 main();
-
-/** Standard normal distribution function (Abramowitz & Stegun 26.2.17, error below 1e-7). */
-function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.2316419 * Math.abs(z));
-  const d = 0.3989423 * Math.exp((-z * z) / 2);
-  const p = d * t * (0.3193815 + t * (-0.3565638 + t * (1.781478 + t * (-1.821256 + t * 1.330274))));
-  return z > 0 ? 1 - p : p;
-}
